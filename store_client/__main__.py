@@ -1,0 +1,3 @@
+from store_client.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,55 @@
+"""Where the terminal is wired together: config -> lock -> database -> migrations.
+
+Everything that needs "the terminal" (the UI, the CLI commands, tests) gets it
+from :func:`open_terminal`, so tests can open a real one on a temporary folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from store_client.clock import Clock, SystemClock
+from store_client.config import Config
+from store_client.persistence import migrate
+from store_client.persistence.db import Database
+from store_client.persistence.lock import InstanceLock
+
+
+@dataclass
+class Terminal:
+    config: Config
+    db: Database
+    clock: Clock
+    lock: InstanceLock | None
+    migration_backup: Path | None
+
+    def close(self) -> None:
+        self.db.close()
+        if self.lock is not None:
+            self.lock.release()
+
+
+def open_terminal(config: Config, *, exclusive: bool = True, clock: Clock | None = None) -> Terminal:
+    """Open (and migrate) the terminal database named by ``config``.
+
+    ``exclusive`` takes the one-instance lock; read-only tools (``audit verify``,
+    ``db check``) pass False so they work next to a running till.
+    """
+    lock = None
+    if exclusive:
+        lock = InstanceLock(config.data_dir)
+        lock.acquire()
+    try:
+        db = Database(config.database_path)
+        try:
+            backup = migrate.upgrade(db.engine, config.database_path) if exclusive else None
+        except Exception:
+            db.close()
+            raise
+    except Exception:
+        if lock is not None:
+            lock.release()
+        raise
+    return Terminal(config=config, db=db, clock=clock or SystemClock(), lock=lock,
+                    migration_backup=backup)

@@ -1,0 +1,260 @@
+"""Terminal configuration: one TOML file, every setting declared once below.
+
+Where the file is looked for, first match wins:
+
+1. the ``--config`` flag,
+2. the ``STORE_CLIENT_CONFIG`` environment variable,
+3. the platform location: on Windows the machine-wide ``%PROGRAMDATA%`` folder
+   (IT manages counter PCs, not the cashier's profile); elsewhere the user's
+   config folder (``~/.config/store-client/config.toml`` on Linux).
+
+Every problem is reported as a :class:`ConfigError` naming the file, the key
+and what is wrong; the CLI turns it into a message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import platformdirs
+
+APP_NAME = "store-client"
+ENV_VAR = "STORE_CLIENT_CONFIG"
+LOCALES = ("zh_CN", "en")
+PRINTER_KINDS = ("none", "dummy", "file", "network", "usb", "serial", "win32raw")
+
+
+class ConfigError(Exception):
+    """A configuration problem, phrased for store IT."""
+
+    def __init__(self, path: Path | None, key: str | None, problem: str) -> None:
+        self.path, self.key, self.problem = path, key, problem
+        where = f"{path}" if path else "configuration"
+        what = f": key '{key}'" if key else ""
+        super().__init__(f"{where}{what}: {problem}")
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str  # dotted: "section.name"
+    type: type
+    default: Any  # REQUIRED means the file must give it
+    check: Callable[[Any], str | None] = lambda _v: None  # returns a problem or None
+    doc: str = ""
+
+
+REQUIRED = object()
+
+
+def _one_of(options: tuple[str, ...]) -> Callable[[Any], str | None]:
+    return lambda v: None if v in options else f"must be one of {', '.join(options)} (got {v!r})"
+
+
+def _between(lo: int, hi: int) -> Callable[[Any], str | None]:
+    return lambda v: None if lo <= v <= hi else f"must be between {lo} and {hi} (got {v})"
+
+
+def _int_in(options: tuple[int, ...]) -> Callable[[Any], str | None]:
+    allowed = " or ".join(str(o) for o in options)
+    return lambda v: None if v in options else f"must be {allowed} (got {v})"
+
+
+def _identifier(v: str) -> str | None:
+    if not v or len(v) > 32 or not all(c.isalnum() or c in "-_" for c in v):
+        return f"must be 1-32 letters, digits, '-' or '_' (got {v!r})"
+    return None
+
+
+def _url(v: str) -> str | None:
+    if v and not v.startswith(("http://", "https://")):
+        return f"must start with http:// or https:// (got {v!r})"
+    return None
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("store.store_id", str, REQUIRED, _identifier, "Store code as known to HQ"),
+    Setting("store.terminal_id", str, REQUIRED, _identifier, "Terminal (till) code within the store"),
+    Setting("store.name", str, "", doc="Store name printed on receipts"),
+    Setting("hq.url", str, "", _url, "HQ base URL; empty runs offline"),
+    Setting("hq.timeout_seconds", int, 10, _between(1, 120)),
+    Setting("ui.locale", str, "zh_CN", _one_of(LOCALES), "Display language"),
+    Setting("ui.idle_lock_seconds", int, 300, _between(15, 86_400), "Lock after inactivity"),
+    Setting("ui.fullscreen", bool, False),
+    Setting("money.currency", str, "CNY", _one_of(("CNY", "HKD", "USD", "EUR"))),
+    Setting("printer.kind", str, "none", _one_of(PRINTER_KINDS)),
+    Setting("printer.profile", str, "TM-T88V", doc="python-escpos capability profile"),
+    Setting("printer.paper_mm", int, 80, _int_in((58, 80)), "Paper width: 58 or 80 mm"),
+    Setting("printer.encoding", str, "gb18030", doc="gb18030 for Chinese printers, or a code page"),
+    Setting("printer.host", str, ""),
+    Setting("printer.port", int, 9100, _between(1, 65535)),
+    Setting("printer.device", str, "", doc="Serial port, file path or Windows printer name"),
+    Setting("printer.usb_vendor_id", int, 0, _between(0, 0xFFFF)),
+    Setting("printer.usb_product_id", int, 0, _between(0, 0xFFFF)),
+    Setting("printer.drawer_pin", int, 2, _int_in((2, 5)), "Cash drawer kick pin"),
+    Setting("scanner.max_key_interval_ms", int, 35, _between(5, 500), "Wedge burst: max gap between keys"),
+    Setting("scanner.min_length", int, 6, _between(1, 64), "Wedge burst: shortest code"),
+    Setting("scanner.serial_port", str, "", doc="Serial scanner port; empty for keyboard wedge only"),
+    Setting("scanner.serial_suffix", str, "\r"),
+    Setting("data.dir", str, "", doc="Data directory; empty uses the platform data folder"),
+    Setting("demo.enabled", bool, False, doc="Demo mode shows demo PINs on the login screen"),
+)
+_BY_KEY = {s.key: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Validated settings. ``values`` maps dotted keys to typed values."""
+
+    path: Path | None
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    @property
+    def store_id(self) -> str:
+        return self.values["store.store_id"]
+
+    @property
+    def terminal_id(self) -> str:
+        return self.values["store.terminal_id"]
+
+    @property
+    def locale(self) -> str:
+        return self.values["ui.locale"]
+
+    @property
+    def currency(self) -> str:
+        return self.values["money.currency"]
+
+    @property
+    def demo(self) -> bool:
+        return self.values["demo.enabled"]
+
+    @property
+    def data_dir(self) -> Path:
+        configured = self.values["data.dir"]
+        if configured:
+            path = Path(configured).expanduser()
+            if not path.is_absolute() and self.path is not None:
+                path = self.path.parent / path
+            return path
+        return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "terminal.sqlite3"
+
+
+def default_config_path() -> Path:
+    if sys.platform == "win32":
+        base = platformdirs.site_config_dir(APP_NAME, appauthor=False)
+    else:
+        base = platformdirs.user_config_dir(APP_NAME, appauthor=False)
+    return Path(base) / "config.toml"
+
+
+def locate(cli_path: str | os.PathLike[str] | None = None) -> Path:
+    if cli_path:
+        return Path(cli_path)
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env)
+    return default_config_path()
+
+
+def load(cli_path: str | os.PathLike[str] | None = None) -> Config:
+    """Find, read and validate the configuration file."""
+    path = locate(cli_path)
+    if not path.exists():
+        raise ConfigError(
+            path, None,
+            "file not found. Create it with 'store-client config init --path "
+            f"{path}' or point {ENV_VAR} / --config at an existing file",
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(path, None, f"cannot read file ({exc.strerror})") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(path, None, "file is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, None, f"not valid TOML ({exc})") from None
+    return from_mapping(data, path)
+
+
+def from_mapping(data: dict[str, Any], path: Path | None = None) -> Config:
+    """Validate a parsed TOML document; unknown keys are errors (typos must not pass)."""
+    values: dict[str, Any] = {}
+    seen: set[str] = set()
+    for section, content in data.items():
+        if not isinstance(content, dict):
+            raise ConfigError(path, section, "must be a [section] table")
+        for name, value in content.items():
+            key = f"{section}.{name}"
+            setting = _BY_KEY.get(key)
+            if setting is None:
+                raise ConfigError(path, key, "unknown setting (check the spelling)")
+            values[key] = _check(setting, value, path)
+            seen.add(key)
+    for setting in SETTINGS:
+        if setting.key in seen:
+            continue
+        if setting.default is REQUIRED:
+            raise ConfigError(path, setting.key, "missing; this setting is required")
+        values[setting.key] = setting.default
+    return Config(path=path, values=values)
+
+
+def _check(setting: Setting, value: Any, path: Path | None) -> Any:
+    expected = setting.type
+    if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ConfigError(path, setting.key, f"must be a whole number (got {value!r})")
+    if expected is not int and not isinstance(value, expected):
+        raise ConfigError(path, setting.key, f"must be a {expected.__name__} (got {value!r})")
+    problem = setting.check(value)
+    if problem:
+        raise ConfigError(path, setting.key, problem)
+    return value
+
+
+def render(values: dict[str, Any]) -> str:
+    """Write a TOML document for ``values`` (dotted keys), grouped by section."""
+    sections: dict[str, list[str]] = {}
+    for key, value in values.items():
+        section, name = key.split(".", 1)
+        sections.setdefault(section, []).append(f"{name} = {_toml_value(value)}")
+    return "\n\n".join(f"[{s}]\n" + "\n".join(lines) for s, lines in sections.items()) + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r").replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def template(store_id: str = "S001", terminal_id: str = "T01", **overrides: Any) -> str:
+    """A starter config with the required keys and the commonly changed ones."""
+    values: dict[str, Any] = {
+        "store.store_id": store_id,
+        "store.terminal_id": terminal_id,
+        "store.name": "",
+        "hq.url": "",
+        "ui.locale": "zh_CN",
+        "ui.idle_lock_seconds": 300,
+        "printer.kind": "none",
+        "printer.paper_mm": 80,
+        "data.dir": "",
+    }
+    values.update(overrides)
+    return render(values)

@@ -1,0 +1,126 @@
+"""SQLAlchemy 2 ORM models of the terminal database.
+
+The schema itself is owned by the Alembic migrations next to this file; these
+classes map it. ``tests/integration/test_migrations.py`` checks that the
+migrated schema and these models agree.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Category(Base):
+    __tablename__ = "categories"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str] = mapped_column(String(64))
+
+
+class Product(Base):
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sku: Mapped[str] = mapped_column(String(32), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"))
+    unit: Mapped[str] = mapped_column(String(8))  # "each" | "kg"
+    price_minor: Mapped[int] = mapped_column(Integer)  # VAT-inclusive, per unit (per kg if weighed)
+    tax_rate_bp: Mapped[int] = mapped_column(Integer)  # basis points, 1300 = 13 %
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    pinyin_initials: Mapped[str] = mapped_column(String(200), default="")
+
+    barcodes: Mapped[list[Barcode]] = relationship(back_populates="product")
+
+
+class Barcode(Base):
+    __tablename__ = "barcodes"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+
+    product: Mapped[Product] = relationship(back_populates="barcodes")
+
+    __table_args__ = (Index("ix_barcodes_product_id", "product_id"),)
+
+
+class Operator(Base):
+    __tablename__ = "operators"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    pin_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Monotonic-independent: UTC ISO-8601 text; compared as datetimes in the service.
+    locked_until: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+
+class AuditEntry(Base):
+    """Append-only; triggers in the migration refuse UPDATE and DELETE."""
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[str] = mapped_column(String(40))
+    operator_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(128), default="")
+    details: Mapped[str] = mapped_column(Text, default="{}")  # canonical JSON
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class Approval(Base):
+    __tablename__ = "approvals"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    at: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(64))
+    requested_by: Mapped[str] = mapped_column(ForeignKey("operators.id"))
+    approved_by: Mapped[str] = mapped_column(ForeignKey("operators.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    context: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class OutboxEvent(Base):
+    """An event for HQ, written in the same transaction as the change it records.
+
+    ``seq`` is the per-terminal sequence (SQLite AUTOINCREMENT never reuses a
+    number, even after the row is gone); ordering never uses the clock.
+    """
+
+    __tablename__ = "outbox"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    schema_version: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(String(40))  # terminal clock, informational
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    delivered_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+    __table_args__ = (
+        Index("ix_outbox_status_seq", "status", "seq"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+class TerminalSetting(Base):
+    """Key/value facts about this terminal's database (e.g. demo seed, created_at)."""
+
+    __tablename__ = "terminal_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
