@@ -12,7 +12,7 @@ from pathlib import Path
 from store_client.clock import Clock, SystemClock
 from store_client.config import Config
 from store_client.persistence import migrate
-from store_client.persistence.db import Database
+from store_client.persistence.db import Database, classify
 from store_client.persistence.lock import InstanceLock
 
 
@@ -44,8 +44,11 @@ def open_terminal(config: Config, *, exclusive: bool = True, clock: Clock | None
         db = Database(config.database_path)
         try:
             backup = migrate.upgrade(db.engine, config.database_path) if exclusive else None
-        except Exception:
+        except Exception as exc:
             db.close()
+            problem = classify(exc, config.database_path)
+            if problem is not None:
+                raise problem from None
             raise
     except Exception:
         if lock is not None:

@@ -90,16 +90,37 @@ def create_sqlite_engine(path: Path) -> Engine:
     return engine
 
 
+def classify(exc: BaseException, path: Path) -> DatabaseError | None:
+    """Turn a low-level SQLite failure into the message store IT needs, or None if it is not one."""
+    original = getattr(exc, "orig", exc)
+    if not isinstance(original, sqlite3.DatabaseError):
+        return None
+    text = str(original)
+    if "locked" in text or "busy" in text:
+        return DatabaseError(
+            f"The terminal database {path} is busy (another program holds it: {text}). "
+            "Close other store-client windows or tools and try again."
+        )
+    if "unable to open" in text:
+        return DatabaseError(
+            f"The terminal database {path} cannot be opened ({text}). Check that the data "
+            "directory exists, is a folder, and that this user may write to it."
+        )
+    if isinstance(original, sqlite3.OperationalError) and "malformed" not in text:
+        return None
+    return DatabaseCorrupt(path, text)
+
+
 def probe(engine: Engine, path: Path) -> None:
     """Touch the schema so that a damaged file is detected at start-up, not mid-sale."""
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA schema_version").scalar()
             conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
-    except Exception as exc:  # sqlalchemy wraps sqlite3.DatabaseError
-        original = getattr(exc, "orig", exc)
-        if isinstance(original, sqlite3.DatabaseError):
-            raise DatabaseCorrupt(path, str(original)) from None
+    except Exception as exc:  # sqlalchemy wraps sqlite3 errors
+        problem = classify(exc, path)
+        if problem is not None:
+            raise problem from None
         raise
 
 

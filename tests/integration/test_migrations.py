@@ -1,0 +1,119 @@
+"""Upgrades: from an empty database, from a saved file of every earlier revision, and
+the migrated schema agreeing with the ORM models."""
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from store_client.bootstrap import open_terminal
+from store_client.persistence import migrate
+from store_client.persistence.db import list_backups
+from store_client.persistence.models import Base
+from tests.conftest import make_config
+
+SAVED = Path(__file__).parent / "saved_dbs"
+EARLIER = migrate.all_revisions()[:-1]
+
+
+def test_revisions_form_one_line_from_0001_to_head():
+    revisions = migrate.all_revisions()
+    assert revisions[0] == "0001"
+    assert revisions[-1] == migrate.head_revision()
+    assert len(set(revisions)) == len(revisions)
+
+
+@pytest.mark.parametrize("revision", EARLIER)
+def test_every_earlier_revision_has_a_saved_database(revision):
+    assert (SAVED / f"rev{revision}.db").exists(), (
+        "run tests/integration/saved_dbs/make_saved_dbs.py after adding a migration")
+
+
+def _rows(path: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("revision", EARLIER)
+def test_upgrade_from_saved_database_keeps_data_and_backs_up_first(tmp_path, revision):
+    config = make_config(tmp_path)
+    shutil.copy(SAVED / f"rev{revision}.db", config.database_path)
+    original = config.database_path.read_bytes()
+
+    term = open_terminal(config)
+    try:
+        assert migrate.current_revision(term.db.engine) == migrate.head_revision()
+        backup = term.migration_backup
+    finally:
+        term.close()
+
+    assert backup is not None and backup in list_backups(config.database_path)
+    assert f"rev{revision}" in backup.name
+    # the backup is the old database, readable on its own, at the old revision
+    assert _rows(backup, "SELECT version_num FROM alembic_version") == [(revision,)]
+    assert _rows(backup, "SELECT count(*) FROM products") == _rows(
+        SAVED / f"rev{revision}.db", "SELECT count(*) FROM products")
+    assert original  # the saved file itself was copied, never modified in place
+
+    db = config.database_path
+    assert _rows(db, "SELECT sku, name_zh, price_minor FROM products") == [
+        ("100001", "氨基酸洗发水 500ml", 5990)]
+    assert _rows(db, "SELECT code, product_id FROM barcodes") == [("6901234567892", 1)]
+    assert _rows(db, "SELECT id, name, role FROM operators") == [("1001", "王芳", "cashier")]
+    if revision >= "0002":
+        assert _rows(db, "SELECT kind, status FROM outbox") == [("test.event", "pending")]
+    # rows that existed before the search index are searchable after the upgrade
+    assert _rows(db, "SELECT rowid FROM product_search WHERE product_search MATCH '洗发水'") == [(1,)]
+
+
+def test_upgrade_from_empty_creates_everything_without_backup(tmp_path):
+    term = open_terminal(make_config(tmp_path))
+    try:
+        assert term.migration_backup is None
+        assert list_backups(term.config.database_path) == []
+    finally:
+        term.close()
+
+
+def test_reopening_an_up_to_date_database_takes_no_backup(tmp_path):
+    config = make_config(tmp_path)
+    open_terminal(config).close()
+    term = open_terminal(config)
+    term.close()
+    assert term.migration_backup is None
+
+
+def test_migrated_schema_matches_the_orm_models(terminal):
+    with terminal.db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    # FTS5 shadow tables are not modelled on purpose
+    diff = [d for d in diff if not (d[0] == "remove_table" and d[1].name.startswith("product_search"))]
+    assert diff == []
+
+
+def test_a_failed_migration_leaves_the_old_revision_and_a_backup(tmp_path, monkeypatch):
+    config = make_config(tmp_path)
+    shutil.copy(SAVED / f"rev{EARLIER[0]}.db", config.database_path)
+
+    from alembic import command
+
+    def exploding_upgrade(cfg, target):
+        conn = cfg.attributes["connection"]
+        conn.exec_driver_sql("CREATE TABLE half_done (x INTEGER)")
+        raise RuntimeError("power cut during migration")
+
+    monkeypatch.setattr(command, "upgrade", exploding_upgrade)
+    with pytest.raises(RuntimeError):
+        open_terminal(config)
+    monkeypatch.undo()
+    assert _rows(config.database_path, "SELECT version_num FROM alembic_version") == [(EARLIER[0],)]
+    assert _rows(config.database_path,
+                 "SELECT count(*) FROM sqlite_master WHERE name = 'half_done'") == [(0,)]
+    assert len(list_backups(config.database_path)) == 1
+    open_terminal(config).close()  # and the next start completes it

@@ -1,0 +1,140 @@
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from store_client.domain.money import (
+    CurrencyMismatch,
+    Money,
+    allocate,
+    round_half_up,
+    vat_included,
+)
+
+amounts = st.integers(min_value=-10**12, max_value=10**12)
+
+
+def test_round_half_up_goes_away_from_zero_at_half():
+    assert round_half_up(5, 2) == 3
+    assert round_half_up(-5, 2) == -3
+    assert round_half_up(149, 100) == 1
+    assert round_half_up(150, 100) == 2
+    assert round_half_up(-150, 100) == -2
+    assert round_half_up(7, -2) == -4
+
+
+def test_round_half_up_rejects_zero_denominator():
+    with pytest.raises(ZeroDivisionError):
+        round_half_up(1, 0)
+
+
+@given(st.integers(-10**15, 10**15), st.integers(1, 10**6))
+def test_round_half_up_matches_decimal_round_half_up(numerator, denominator):
+    from decimal import ROUND_HALF_UP, localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 60
+        expected = (Decimal(numerator) / Decimal(denominator)).quantize(Decimal(1), ROUND_HALF_UP)
+    assert round_half_up(numerator, denominator) == int(expected)
+
+
+@given(amounts, st.lists(st.integers(0, 10**9), min_size=1, max_size=50).filter(any))
+def test_allocate_sums_exactly_and_stays_close_to_proportional(total, weights):
+    parts = allocate(total, weights)
+    assert sum(parts) == total
+    weight_sum = sum(weights)
+    for part, weight in zip(parts, weights):
+        exact = Decimal(total) * weight / weight_sum
+        assert abs(Decimal(part) - exact) < 1
+        if weight == 0:
+            assert part == 0
+
+
+def test_allocate_is_deterministic_and_gives_ties_to_the_earlier_line():
+    assert allocate(100, [1, 1, 1]) == [34, 33, 33]
+    assert allocate(-100, [1, 1, 1]) == [-34, -33, -33]
+    assert allocate(0, [0, 5]) == [0, 0]
+
+
+@pytest.mark.parametrize("weights", [[], [0, 0], [1, -1]])
+def test_allocate_refuses_meaningless_weights(weights):
+    with pytest.raises(ValueError):
+        allocate(10, weights)
+
+
+def test_allocate_nothing_over_nothing_is_empty():
+    assert allocate(0, []) == []
+
+
+def test_money_refuses_floats_and_bools():
+    with pytest.raises(TypeError):
+        Money(1.5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Money(True)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Money(100) * 1.1  # type: ignore[operator]
+
+
+def test_money_refuses_mixing_currencies():
+    with pytest.raises(CurrencyMismatch):
+        Money(1, "CNY") + Money(1, "USD")
+    with pytest.raises(CurrencyMismatch):
+        Money(1, "CNY") < Money(2, "USD")
+
+
+def test_money_refuses_unknown_currency():
+    with pytest.raises(ValueError):
+        Money(1, "XXX")
+
+
+@given(amounts, amounts)
+def test_money_arithmetic_is_integer_exact(a, b):
+    assert (Money(a) + Money(b)).minor == a + b
+    assert (Money(a) - Money(b)).minor == a - b
+    assert (-Money(a)).minor == -a
+    assert (Money(a) * 3).minor == 3 * a
+
+
+def test_percent_rounds_half_up_to_the_fen():
+    assert Money(999).percent(1000) == Money(100)  # 99.9 -> 100
+    assert Money(1005).percent(5000) == Money(503)  # 502.5 -> 503
+    assert Money(-1005).percent(5000) == Money(-503)
+
+
+def test_times_quantity_for_weighed_items():
+    # 39.80/kg x 0.455 kg = 18.109 -> 18.11
+    assert Money(3980).times_quantity(455, scale=1000) == Money(1811)
+
+
+def test_vat_included_in_a_gross_price():
+    # 113.00 at 13 % VAT contains 13.00
+    assert vat_included(Money(11300), 1300) == Money(1300)
+    assert vat_included(Money(0), 1300) == Money(0)
+    assert vat_included(Money(100), 900) == Money(8)  # 8.26 -> 8
+
+
+@pytest.mark.parametrize(
+    "text, minor",
+    [("12", 1200), ("12.5", 1250), ("12.50", 1250), ("¥1,234.56", 123456), (" 0.01 ", 1), ("-3", -300)],
+)
+def test_parse_typed_amounts(text, minor):
+    assert Money.parse(text) == Money(minor)
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1.234", "NaN", "Infinity", "1e400x", "0.001"])
+def test_parse_refuses_bad_or_over_precise_input(text):
+    with pytest.raises(ValueError):
+        Money.parse(text)
+
+
+def test_formatting_follows_the_locale():
+    assert Money(123450).format("zh_CN") == "¥1,234.50"
+    assert Money(123450).format("en") == "CN¥1,234.50"
+    assert Money(-5).format("zh_CN") == "-¥0.05"
+    assert str(Money(-5)) == "-0.05 CNY"
+
+
+def test_sum_and_allocate_on_money():
+    assert Money.sum([Money(1), Money(2)]) == Money(3)
+    assert Money(10).allocate([1, 2]) == [Money(3), Money(7)]
