@@ -35,3 +35,25 @@ def terminal(tmp_path: Path, clock: FakeClock) -> Iterator[Terminal]:
         yield term
     finally:
         term.close()
+
+
+@pytest.fixture
+def fast_pins(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PIN hashing at scrypt n=2**10 for speed (tests/unit/test_pins.py checks the default)."""
+    from store_client.domain import pins
+
+    monkeypatch.setattr(pins, "LOG2_N", 10)
+
+
+@pytest.fixture
+def add_operator(terminal: Terminal, fast_pins: None):  # type: ignore[no-untyped-def]
+    """Insert an operator into the terminal database: ``add_operator("m1", "manager", "2468")``."""
+    from store_client.domain import pins
+    from store_client.persistence.models import Operator
+
+    def add(operator_id: str, role: str, pin: str, *, name: str = "", active: bool = True) -> None:
+        with terminal.db.transaction() as session:
+            session.add(Operator(id=operator_id, name=name or operator_id, role=str(role),
+                                 pin_hash=pins.hash_pin(pin), active=active, failed_attempts=0))
+
+    return add

@@ -7,7 +7,7 @@ migrated schema and these models agree.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -78,6 +78,8 @@ class AuditEntry(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
+    __table_args__ = (Index("ix_audit_log_action_seq", "action", "seq"),)
+
 
 class Approval(Base):
     __tablename__ = "approvals"
@@ -89,6 +91,7 @@ class Approval(Base):
     approved_by: Mapped[str] = mapped_column(ForeignKey("operators.id"))
     reason: Mapped[str] = mapped_column(Text)
     context: Mapped[str] = mapped_column(Text, default="{}")
+    used_at: Mapped[str | None] = mapped_column(String(40), nullable=True)  # single use
 
 
 class OutboxEvent(Base):
@@ -124,3 +127,75 @@ class TerminalSetting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class SyncCursor(Base):
+    """Where this terminal is in one HQ dataset; ``resetting`` while a snapshot refetch runs."""
+
+    __tablename__ = "sync_cursors"
+
+    dataset: Mapped[str] = mapped_column(String(32), primary_key=True)
+    cursor: Mapped[str | None] = mapped_column(Text, nullable=True)
+    resetting: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class SyncRow(Base):
+    """A row of an HQ dataset kept as JSON (members, orders, settings, ...)."""
+
+    __tablename__ = "sync_rows"
+
+    dataset: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[str] = mapped_column(Text)
+
+
+class SyncResetSeen(Base):
+    """Keys received during a snapshot refetch; what is not seen is removed at its end."""
+
+    __tablename__ = "sync_reset_seen"
+
+    dataset: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class SyncState(Base):
+    """Sync facts shown to the store: last success, last error, clock skew."""
+
+    __tablename__ = "sync_state"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class PrintJob(Base):
+    """A print job, stored before printing (printers/queue.py).
+
+    ``payload`` is the exact ESC/POS byte stream. ``state``: queued -> sending ->
+    printed; ``held`` (printer offline / paper out / timeout before a byte was
+    sent; retried), ``uncertain`` (found 'sending' after a crash, or failed
+    mid-stream: possibly printed, a person decides), ``cancelled``.
+    """
+
+    __tablename__ = "print_jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(128), default="")
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    trailer: Mapped[bytes] = mapped_column(LargeBinary, default=b"")  # drawer kick: first print only
+    preview_text: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    printer_status: Mapped[str] = mapped_column(String(16), default="unknown")
+    reprint_of: Mapped[int | None] = mapped_column(ForeignKey("print_jobs.id"), nullable=True)
+    created_at: Mapped[str] = mapped_column(String(40))
+    updated_at: Mapped[str] = mapped_column(String(40))
+    printed_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+    __table_args__ = (
+        Index("ix_print_jobs_state_id", "state", "id"),
+        {"sqlite_autoincrement": True},
+    )

@@ -12,11 +12,16 @@ from alembic.runtime.migration import MigrationContext
 from store_client.bootstrap import open_terminal
 from store_client.persistence import migrate
 from store_client.persistence.db import list_backups
+from store_client.persistence.migrations import HEAD
 from store_client.persistence.models import Base
 from tests.conftest import make_config
 
 SAVED = Path(__file__).parent / "saved_dbs"
 EARLIER = migrate.all_revisions()[:-1]
+
+
+def test_head_constant_matches_the_scripts():
+    assert HEAD == migrate.head_revision()
 
 
 def test_revisions_form_one_line_from_0001_to_head():

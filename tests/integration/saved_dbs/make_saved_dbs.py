@@ -52,10 +52,12 @@ def make(revision: str, target: Path) -> None:
 
 
 def main() -> None:
+    """Write the saved files that are missing; existing ones are history and stay as they are."""
     for revision in migrate.all_revisions()[:-1]:
         target = HERE / f"rev{revision}.db"
-        make(revision, target)
-        print(target)
+        if not target.exists():
+            make(revision, target)
+            print(target)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,114 @@
+"""The permission check every service makes at its start.
+
+``Authorizer.require`` applies :data:`store_client.domain.roles.MATRIX`. The
+role is taken from the operators table, not from the ``Actor`` object, so a
+deactivated operator or a stale role loses its rights at once (``cli:<user>``
+actors of the local IT tools have no row and keep the role they were given).
+Every refusal is audited in its own committed transaction, so the audit row
+survives the failing action. A manager approval is checked against its row in
+the database (the ``ApprovalGrant`` object is only a handle) and consumed in
+the same transaction: single use, fail-closed (if the action then fails, the
+manager approves again).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import NoReturn
+
+from store_client.clock import Clock, iso, parse_iso
+from store_client.domain.roles import Decision, Permission, Role, decide
+from store_client.persistence.db import Database
+from store_client.persistence.models import Approval, Operator
+from store_client.services.approvals import ApprovalGrant
+from store_client.services.audit import AuditLog
+from store_client.services.auth import Actor
+from store_client.services.errors import ApprovalRequired, PermissionDenied
+
+APPROVAL_TTL = timedelta(minutes=2)
+LOCAL_ACTOR_PREFIX = "cli:"
+
+
+class Authorizer:
+    def __init__(self, db: Database, audit: AuditLog, clock: Clock) -> None:
+        self.db, self.audit, self.clock = db, audit, clock
+
+    def current_role(self, actor: Actor) -> Role | None:
+        """The actor's role as the database has it now; None if not an active operator."""
+        if actor.operator_id.startswith(LOCAL_ACTOR_PREFIX):
+            return Role(actor.role)
+        with self.db.read() as session:
+            op = session.get(Operator, actor.operator_id)
+            return Role(op.role) if op is not None and op.active else None
+
+    def require(self, actor: Actor, permission: Permission | str,
+                grant: ApprovalGrant | None = None) -> None:
+        """Return if ``actor`` may do ``permission`` now, else raise (after auditing).
+
+        Call it before opening the service's own transaction: a refusal commits its audit
+        entry in a transaction of its own, which would wait on a write lock held by the caller.
+        """
+        permission = Permission(permission)
+        role = self.current_role(actor)
+        if role is None:
+            self._deny(actor, permission, "inactive_or_unknown_operator",
+                       f"Operator {actor.operator_id} is not an active operator.")
+        decision = decide(role, permission)
+        if decision is Decision.ALLOW:
+            return
+        if decision is Decision.DENY:
+            self._deny(actor, permission, "role",
+                       f"A {role.label_en.lower()} may not do this ({permission.label_en}).",
+                       role=role)
+        if grant is None:
+            self._refuse_approval(actor, permission, "no_approval",
+                                  f"{permission.label_en} needs a manager's approval.", role)
+        problem = self._consume(actor, permission, grant)
+        if problem:
+            self._refuse_approval(actor, permission, problem,
+                                  f"The approval cannot be used ({problem.replace('_', ' ')}); "
+                                  "ask a manager to approve again.", role,
+                                  approval_id=grant.approval_id)
+
+    def _consume(self, actor: Actor, permission: Permission, grant: ApprovalGrant) -> str:
+        """Mark the approval used and audit it; returns a problem name instead if invalid."""
+        with self.db.transaction() as session:
+            row = session.get(Approval, str(grant.approval_id), populate_existing=True)
+            now = self.clock.now()
+            if row is None:
+                return "unknown_approval"
+            if row.action != permission.value or grant.permission != permission.value:
+                return "approval_for_another_action"
+            if row.requested_by != actor.operator_id or grant.requested_by != actor.operator_id:
+                return "approval_for_another_operator"
+            if row.approved_by != grant.approved_by:
+                return "approval_does_not_match_record"
+            if row.used_at is not None:
+                return "approval_already_used"
+            age = now - parse_iso(row.at)
+            if age > APPROVAL_TTL or age < timedelta(0):
+                return "approval_expired"
+            row.used_at = iso(now)
+            self.audit.append(session, operator_id=actor.operator_id, action="approval.used",
+                              target=row.id, details={"permission": permission.value,
+                                                      "approved_by": row.approved_by})
+        return ""
+
+    def _deny(self, actor: Actor, permission: Permission, why: str, message: str,
+              role: Role | None = None) -> NoReturn:
+        with self.db.transaction() as session:
+            self.audit.append(session, operator_id=actor.operator_id, action="permission.denied",
+                              target=permission.value,
+                              details={"reason": why, "role": (role or actor.role).value})
+        raise PermissionDenied(permission.value, message)
+
+    def _refuse_approval(self, actor: Actor, permission: Permission, why: str, message: str,
+                         role: Role, approval_id: str | None = None) -> NoReturn:
+        details = {"reason": why, "role": role.value}
+        if approval_id is not None:
+            details["approval_id"] = str(approval_id)
+        with self.db.transaction() as session:
+            self.audit.append(session, operator_id=actor.operator_id,
+                              action="permission.approval_required", target=permission.value,
+                              details=details)
+        raise ApprovalRequired(permission.value, message)
