@@ -1,0 +1,244 @@
+"""Getting bytes to a printer through python-escpos's connectors, with honest status.
+
+A :class:`Connection` sends one job's bytes and says what went wrong in the
+terms the queue needs: :class:`PrinterUnavailable` means *nothing was sent*
+(safe to retry automatically); :class:`SendFailed` means the stream broke
+after it started (the receipt may be half printed: a person decides).
+
+Status is queried (DLE EOT 1 / 4) only where the connector can read back
+(network, USB, serial); elsewhere it is ``unknown``, never a guessed "offline".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol
+
+from escpos.exceptions import DeviceNotFoundError
+
+DLE_EOT_PRINTER = b"\x10\x04\x01"
+DLE_EOT_PAPER = b"\x10\x04\x04"
+CHUNK = 4096
+
+
+class PrinterStatus(str, Enum):
+    OK = "ok"
+    OFFLINE = "offline"
+    PAPER_OUT = "paper_out"
+    UNKNOWN = "unknown"
+
+
+class PrinterUnavailable(Exception):
+    """The printer could not be reached or refuses to print; no byte of the job was sent."""
+
+    def __init__(self, message: str, status: PrinterStatus = PrinterStatus.OFFLINE) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class SendFailed(Exception):
+    """The job's byte stream broke after it started: the printer may have printed part of it."""
+
+
+class Connection(Protocol):
+    def status(self) -> PrinterStatus: ...
+    def send(self, data: bytes) -> None: ...
+    def close(self) -> None: ...
+
+
+def decode_status(printer_byte: int | None, paper_byte: int | None) -> PrinterStatus:
+    """Interpret the DLE EOT 1 and DLE EOT 4 answers (Epson-compatible bit layout)."""
+    if printer_byte is None:
+        return PrinterStatus.UNKNOWN
+    if printer_byte & 0x08:  # bit 3: off-line
+        if paper_byte is not None and paper_byte & 0x60 == 0x60:
+            return PrinterStatus.PAPER_OUT
+        return PrinterStatus.OFFLINE
+    if paper_byte is not None and paper_byte & 0x60 == 0x60:  # bits 5,6: roll paper end
+        return PrinterStatus.PAPER_OUT
+    return PrinterStatus.OK
+
+
+class EscposConnection:
+    """Wraps one python-escpos printer object (Network, Usb, Serial, File, Win32Raw, Dummy)."""
+
+    def __init__(self, printer, *, readable: bool, status_timeout: float = 0.5) -> None:
+        self.printer = printer
+        self.readable = readable
+        self.status_timeout = status_timeout
+        self._open = False
+
+    def _ensure_open(self) -> None:
+        if self._open:
+            return
+        try:
+            self.printer.open()
+        except DeviceNotFoundError as exc:
+            raise PrinterUnavailable(_first_line(exc)) from None
+        except (OSError, RuntimeError, ValueError) as exc:  # missing driver, permissions
+            raise PrinterUnavailable(f"{type(exc).__name__}: {exc}") from None
+        self._open = True
+
+    def status(self) -> PrinterStatus:
+        self._ensure_open()
+        if not self.readable:
+            return PrinterStatus.UNKNOWN
+        sock = getattr(self.printer, "device", None)
+        old = None
+        if isinstance(sock, socket.socket):
+            old = sock.gettimeout()
+            sock.settimeout(self.status_timeout)
+        try:
+            printer_byte = self._query(DLE_EOT_PRINTER)
+            paper_byte = self._query(DLE_EOT_PAPER) if printer_byte is not None else None
+        except (TimeoutError, OSError) as exc:
+            self.close()
+            raise PrinterUnavailable(f"printer stopped answering: {exc}") from None
+        finally:
+            if old is not None and isinstance(sock, socket.socket):
+                try:
+                    sock.settimeout(old)
+                except OSError:
+                    pass
+        return decode_status(printer_byte, paper_byte)
+
+    def _query(self, command: bytes) -> int | None:
+        self.printer._raw(command)
+        try:
+            answer = self.printer._read()
+        except (TimeoutError, NotImplementedError):
+            return None
+        if answer == b"" and isinstance(getattr(self.printer, "device", None), socket.socket):
+            raise OSError("connection closed by the printer")
+        return answer[-1] if answer else None
+
+    def send(self, data: bytes) -> None:
+        self._ensure_open()
+        try:
+            for start in range(0, len(data), CHUNK):
+                self.printer._raw(data[start:start + CHUNK])
+            flush = getattr(self.printer, "flush", None)
+            if callable(flush):
+                flush()
+        except Exception as exc:  # noqa: BLE001 - any connector error mid-stream
+            self.close()
+            raise SendFailed(f"{type(exc).__name__}: {exc}") from None
+
+    def close(self) -> None:
+        if self._open:
+            self._open = False
+            with contextlib.suppress(Exception):  # closing a broken connection
+                self.printer.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def _network_class():
+    from escpos.printer import Network
+
+    class _Net(Network):
+        """python-escpos's Network, but a failed connect closes its socket (no leaked fd)."""
+
+        def open(self, raise_not_found: bool = True) -> None:
+            if self._device:
+                self.close()
+            try:
+                self.device = socket.create_connection((self.host, self.port), timeout=self.timeout)
+            except OSError as exc:
+                self.device = None
+                raise DeviceNotFoundError(f"Could not open socket for {self.host}:{self.port}: {exc}")
+
+    return _Net
+
+
+def _Network(*args, **kwargs):
+    global _NETWORK_CLASS
+    if _NETWORK_CLASS is None:
+        _NETWORK_CLASS = _network_class()
+    return _NETWORK_CLASS(*args, **kwargs)
+
+
+_NETWORK_CLASS = None
+
+
+@dataclass(frozen=True)
+class ConnectorSettings:
+    kind: str
+    profile: str
+    host: str = ""
+    port: int = 9100
+    device: str = ""
+    usb_vendor_id: int = 0
+    usb_product_id: int = 0
+    timeout: float = 3.0
+
+    @classmethod
+    def from_config(cls, config, timeout: float = 3.0) -> ConnectorSettings:
+        return cls(kind=config["printer.kind"], profile=config["printer.profile"],
+                   host=config["printer.host"], port=config["printer.port"],
+                   device=config["printer.device"], usb_vendor_id=config["printer.usb_vendor_id"],
+                   usb_product_id=config["printer.usb_product_id"], timeout=timeout)
+
+    def describe(self) -> str:
+        where = {
+            "network": f"{self.host}:{self.port}",
+            "usb": f"USB {self.usb_vendor_id:04x}:{self.usb_product_id:04x}",
+            "serial": self.device, "file": self.device, "win32raw": self.device or "(default printer)",
+        }.get(self.kind, "")
+        return f"{self.kind} {where} profile {self.profile}".replace("  ", " ")
+
+
+class PrinterConfigError(ValueError):
+    """The printer settings cannot work; the message says which setting to fix."""
+
+
+def connection_factory(settings: ConnectorSettings) -> Callable[[], Connection]:
+    """A function that opens a fresh :class:`Connection` per job (the queue calls it)."""
+    from escpos import printer as p
+
+    kind = settings.kind
+    if kind == "none":
+        raise PrinterConfigError("no printer configured (printer.kind = \"none\")")
+    if kind == "network":
+        if not settings.host:
+            raise PrinterConfigError("printer.host is empty; set the printer's IP address")
+        return lambda: EscposConnection(
+            _Network(settings.host, settings.port, timeout=settings.timeout, profile=settings.profile),
+            readable=True)
+    if kind == "file":
+        if not settings.device:
+            raise PrinterConfigError("printer.device is empty; set e.g. /dev/usb/lp0")
+        return lambda: EscposConnection(p.File(settings.device, profile=settings.profile), readable=False)
+    if kind == "usb":
+        if not p.Usb.is_usable():
+            raise PrinterConfigError(
+                "USB printing needs the pyusb package and libusb (pip install pyusb; "
+                "on Windows install a WinUSB/libusb driver for the printer, e.g. with Zadig)")
+        if not (settings.usb_vendor_id and settings.usb_product_id):
+            raise PrinterConfigError("set printer.usb_vendor_id and printer.usb_product_id "
+                                     "(see 'store-client printer list')")
+        return lambda: EscposConnection(
+            p.Usb(settings.usb_vendor_id, settings.usb_product_id, timeout=int(settings.timeout * 1000),
+                  profile=settings.profile), readable=True)
+    if kind == "serial":
+        if not p.Serial.is_usable():
+            raise PrinterConfigError("serial printing needs the pyserial package (pip install pyserial)")
+        if not settings.device:
+            raise PrinterConfigError("printer.device is empty; set the serial port, e.g. /dev/ttyS0 or COM3")
+        return lambda: EscposConnection(
+            p.Serial(settings.device, timeout=settings.timeout, profile=settings.profile), readable=True)
+    if kind == "win32raw":
+        if not p.Win32Raw.is_usable():
+            raise PrinterConfigError("Windows raw printing needs Windows and the pywin32 package")
+        return lambda: EscposConnection(p.Win32Raw(settings.device, profile=settings.profile),
+                                        readable=False)
+    if kind == "dummy":
+        sink = p.Dummy(profile=settings.profile)
+        return lambda: EscposConnection(sink, readable=False)
+    raise PrinterConfigError(f"unknown printer.kind {kind!r}")

@@ -1,0 +1,176 @@
+"""Plain data each template prints; the checkout, returns, pickup and shift services fill it.
+
+All amounts are integer fen (minor units); never floats. Times are aware
+datetimes; templates print them in the store's local time zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+CASH = "cash"
+
+
+@dataclass(frozen=True)
+class Header:
+    store_name: str
+    store_id: str
+    terminal_id: str
+    operator: str
+    when: datetime
+    training: bool = False
+    reprint: bool = False
+
+
+@dataclass(frozen=True)
+class Discount:
+    label: str
+    amount_fen: int  # positive: money taken off
+
+
+@dataclass(frozen=True)
+class SaleLine:
+    name: str
+    quantity: int  # in 1/quantity_scale units (grams: scale 1000)
+    unit_price_fen: int
+    amount_fen: int  # after line discounts
+    discounts: tuple[Discount, ...] = ()
+    quantity_scale: int = 1
+    unit: str = ""  # e.g. "kg" for weighed goods
+
+
+@dataclass(frozen=True)
+class Tender:
+    kind: str  # "cash", "card", "wechat", "alipay", "voucher", ...
+    label: str  # printed, e.g. "现金 Cash"
+    amount_fen: int
+    reference: str = ""  # card / wallet transaction reference, printed masked by the caller
+
+
+@dataclass(frozen=True)
+class Member:
+    member_no: str  # printed masked by the caller, e.g. "138****5678"
+    points_earned: int = 0
+    points_redeemed: int = 0
+    points_balance: int | None = None
+
+
+@dataclass(frozen=True)
+class SaleReceipt:
+    header: Header
+    receipt_no: str
+    sale_uuid: str
+    lines: tuple[SaleLine, ...]
+    subtotal_fen: int
+    discount_fen: int
+    total_fen: int
+    tenders: tuple[Tender, ...]
+    change_fen: int = 0
+    order_discounts: tuple[Discount, ...] = ()
+    tax_fen: int | None = None  # VAT included in the total
+    member: Member | None = None
+    e_receipt_url: str = ""
+    footer: str = ""
+    currency: str = "CNY"
+
+    @property
+    def opens_drawer(self) -> bool:
+        return any(t.kind == CASH for t in self.tenders)
+
+
+@dataclass(frozen=True)
+class ReturnLine:
+    name: str
+    quantity: int
+    amount_fen: int  # refunded for this line
+    quantity_scale: int = 1
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class ReturnReceipt:
+    header: Header
+    return_no: str
+    original_receipt_no: str
+    lines: tuple[ReturnLine, ...]
+    refund_total_fen: int
+    refund_tenders: tuple[Tender, ...]
+    reason: str = ""
+    approved_by: str = ""
+    member: Member | None = None
+    currency: str = "CNY"
+
+    @property
+    def opens_drawer(self) -> bool:
+        return any(t.kind == CASH for t in self.refund_tenders)
+
+
+@dataclass(frozen=True)
+class PickupItem:
+    name: str
+    quantity: int
+    sku: str = ""
+
+
+@dataclass(frozen=True)
+class PickupSlip:
+    header: Header
+    order_no: str
+    customer_name: str
+    phone_tail: str  # last 4 digits only
+    items: tuple[PickupItem, ...]
+    channel: str = ""  # e.g. "小程序 Mini-program"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ShiftReport:
+    """An X report (mid-shift, nothing closed) or a Z report (closes the day/shift)."""
+
+    header: Header
+    kind: str  # "X" or "Z"
+    shift_no: str
+    opened_at: datetime
+    sales_count: int
+    sales_total_fen: int
+    returns_count: int
+    returns_total_fen: int
+    by_tender: tuple[tuple[str, int], ...]  # (label, fen)
+    opening_float_fen: int
+    expected_cash_fen: int
+    counted_cash_fen: int | None = None  # Z only
+    no_sale_count: int = 0
+    voids_count: int = 0
+    currency: str = "CNY"
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("X", "Z"):
+            raise ValueError(f"shift report kind must be X or Z, not {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class CountLine:
+    sku: str
+    name: str
+    expected: int
+    counted: int
+
+
+@dataclass(frozen=True)
+class StockCountSummary:
+    header: Header
+    count_no: str
+    area: str
+    lines: tuple[CountLine, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class TestPage:
+    header: Header
+    printer_kind: str
+    profile: str
+    paper_mm: int
+    encoding: str
+    extra: tuple[str, ...] = field(default_factory=tuple)

@@ -1,0 +1,1 @@
+"""Store hardware beside the UI: barcode scanners (keyboard wedge, serial) and the customer display."""
