@@ -56,3 +56,36 @@ def open_terminal(config: Config, *, exclusive: bool = True, clock: Clock | None
         raise
     return Terminal(config=config, db=db, clock=clock or SystemClock(), lock=lock,
                     migration_backup=backup)
+
+
+@dataclass
+class Services:
+    """The application services of one terminal, built in this one place."""
+
+    audit: "AuditLog"
+    auth: "AuthService"
+    authorizer: "Authorizer"
+    approvals: "ApprovalService"
+    catalog: "CatalogService"
+    operators: "OperatorService"
+
+
+def build_services(terminal: Terminal) -> Services:
+    from store_client.services.approvals import ApprovalService
+    from store_client.services.audit import AuditLog
+    from store_client.services.auth import AuthService
+    from store_client.services.authorization import Authorizer
+    from store_client.services.catalog import CatalogService
+    from store_client.services.operators import OperatorService
+
+    db, clock = terminal.db, terminal.clock
+    audit = AuditLog(clock)
+    authorizer = Authorizer(db, audit, clock)
+    return Services(
+        audit=audit,
+        auth=AuthService(db, clock, audit),
+        authorizer=authorizer,
+        approvals=ApprovalService(db, clock, audit),
+        catalog=CatalogService(db, currency=terminal.config.currency),
+        operators=OperatorService(db, clock, audit, authorizer),
+    )

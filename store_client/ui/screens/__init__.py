@@ -1,0 +1,12 @@
+"""The screens of the main window; importing this package registers the built-in ones.
+
+A new screen: a module here that calls ``screen_registry.register(ScreenSpec(...))``
+(its ``order`` places it on the navigation rail) and one import line below.
+"""
+
+from store_client.ui.screens import (  # noqa: F401
+    audit_screen,
+    diagnostics,
+    operators_screen,
+    product_lookup,
+)

@@ -1,0 +1,122 @@
+"""``store-client run | demo | tour``: the Qt application."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tomllib
+from pathlib import Path
+
+import platformdirs
+
+from store_client import config as cfg
+
+DEMO_SKUS = 5000
+TOUR_SKUS = 2000
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    run = subparsers.add_parser("run", help="start the till (sign-in window)")
+    run.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)
+    run.set_defaults(handler=_run)
+
+    demo = subparsers.add_parser("demo", help="create a demo store and start the till on it")
+    demo.add_argument("--skus", type=_positive, default=DEMO_SKUS, help=f"catalog size (default {DEMO_SKUS})")
+    demo.add_argument("--data-dir", metavar="DIR",
+                      help="demo folder (default: 'demo' in the platform data folder)")
+    demo.add_argument("--fresh", action="store_true",
+                      help="delete that demo folder (and only it) and generate it again")
+    demo.add_argument("--locale", choices=cfg.LOCALES, default="zh_CN")
+    demo.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)
+    demo.set_defaults(handler=_demo)
+
+    tour = subparsers.add_parser("tour", help="render every screen offscreen to PNG files")
+    tour.add_argument("--out", metavar="DIR", required=True, help="folder for the PNG files")
+    tour.add_argument("--locale", choices=cfg.LOCALES, default="zh_CN")
+    tour.add_argument("--skus", type=_positive, default=TOUR_SKUS, help=argparse.SUPPRESS)
+    tour.set_defaults(handler=_tour)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _start(config: cfg.Config, exit_when_ready: bool) -> int:
+    from store_client import STARTED_AT
+    from store_client.bootstrap import open_terminal
+    from store_client.ui.app import run_shell
+
+    terminal = open_terminal(config)
+    try:
+        operators = None
+        if config.demo:
+            from store_client.ui.demo_operators import demo_operators
+
+            operators = demo_operators()
+        return run_shell(terminal, exit_when_ready=exit_when_ready, started_at=STARTED_AT,
+                         demo_operators=operators)
+    finally:
+        terminal.close()
+
+
+def _run(args: argparse.Namespace) -> int:
+    return _start(cfg.load(args.config), args.exit_when_ready)
+
+
+def default_demo_dir() -> Path:
+    return Path(platformdirs.user_data_dir(cfg.APP_NAME, appauthor=False)) / "demo"
+
+
+def is_demo_folder(folder: Path) -> bool:
+    """Only a folder holding a demo config (demo.enabled = true) may be wiped by --fresh."""
+    config_file = folder / "config.toml"
+    try:
+        data = tomllib.loads(config_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return data.get("demo", {}).get("enabled") is True
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from store_client.cli import UserError
+    from store_client.demo.store import create_demo_store
+
+    folder = Path(args.data_dir).expanduser().resolve() if args.data_dir else default_demo_dir()
+    config_file = folder / "config.toml"
+    if args.fresh and folder.exists():
+        if not is_demo_folder(folder):
+            raise UserError(f"{folder} is not a demo store folder (no config.toml with demo enabled); "
+                            "refusing to delete it with --fresh")
+        shutil.rmtree(folder)
+    if folder.exists() and any(folder.iterdir()) and not config_file.exists():
+        raise UserError(f"{folder} exists and is not a demo store; choose another --data-dir")
+    if not config_file.exists():
+        print(f"creating a demo store with {args.skus:,} products in {folder} …", flush=True)
+        config_file = Path(create_demo_store(folder, skus=args.skus, locale=args.locale))
+    elif not is_demo_folder(folder):
+        raise UserError(f"{config_file} is not a demo configuration")
+    config = cfg.load(config_file)
+    if config.locale != args.locale:
+        values = dict(config.values)
+        values["ui.locale"] = args.locale
+        config = cfg.Config(path=config.path, values=values)
+    return _start(config, args.exit_when_ready)
+
+
+def _tour(args: argparse.Namespace) -> int:
+    from store_client.cli import UserError
+    from store_client.ui.tour import TourFailed, render_tour
+
+    try:
+        paths = render_tour(Path(args.out), locale=args.locale, skus=args.skus)
+    except TourFailed as exc:
+        raise UserError(f"tour failed: {exc}") from None
+    if not paths:
+        raise UserError("tour produced no images")
+    return 0

@@ -1,0 +1,94 @@
+"""QApplication set-up (fonts, theme, translations) and the running shell."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication
+
+from store_client.ui.fonts import apply_app_font, load_bundled_fonts
+from store_client.ui.i18n import Translations
+from store_client.ui.theme import apply_theme
+
+APP_NAME = "store-client"
+
+
+@dataclass
+class UiRuntime:
+    app: QApplication
+    translations: Translations
+    font_family: str
+
+
+#: Qt messages that say nothing to a user (the offscreen platform cannot size real windows).
+QUIET_MESSAGES = ("This plugin does not support propagateSizeHints()",)
+
+
+def _qt_message(_kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+    if message not in QUIET_MESSAGES:
+        print(message, file=sys.stderr)
+
+
+def ensure_platform(offscreen: bool) -> None:
+    """Headless runs (tour, CI, no $DISPLAY) use Qt's offscreen platform."""
+    if offscreen or (sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
+                     and not os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen" and QApplication.instance() is None:
+        qInstallMessageHandler(_qt_message)  # not inside a host app (pytest-qt has its own)
+
+
+def setup_application(locale: str, argv: list[str] | None = None) -> UiRuntime:
+    """Create (or reuse) the QApplication and give it the fonts, theme and language."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else [sys.argv[0]])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("Store client")
+    family = load_bundled_fonts()
+    apply_app_font(app, family)
+    apply_theme(app)
+    translations = Translations(locale).install(app)
+    return UiRuntime(app=app, translations=translations, font_family=family)
+
+
+def teardown(runtime: UiRuntime) -> None:
+    runtime.translations.remove(runtime.app)
+
+
+def run_shell(terminal: Any, *, exit_when_ready: bool = False, started_at: float | None = None,
+              demo_operators: list[Any] | None = None) -> int:
+    """Show the sign-in window and run the event loop until the window closes."""
+    from store_client.bootstrap import build_services
+    from store_client.ui.main_window import MainWindow
+    from store_client.ui.tasks import TaskManager
+
+    ensure_platform(offscreen=False)
+    runtime = setup_application(terminal.config.locale)
+    tasks = TaskManager()
+    window = MainWindow(terminal=terminal, services=build_services(terminal), tasks=tasks,
+                        demo_operators=demo_operators)
+    if terminal.config["ui.fullscreen"]:
+        window.showFullScreen()
+    else:
+        window.resize(1280, 800)
+        window.show()
+    if exit_when_ready:
+        def ready() -> None:
+            elapsed = time.perf_counter() - (started_at or 0.0)
+            print(f"ready {elapsed:.3f}", flush=True)
+            runtime.app.quit()
+
+        QTimer.singleShot(0, ready)  # after the window has been laid out and painted once
+    try:
+        return runtime.app.exec()
+    finally:
+        window.shutdown()
+        tasks.shutdown(wait=True)
+        window.deleteLater()
+        teardown(runtime)

@@ -1,0 +1,276 @@
+"""The main window: sign-in page, then a navigation rail with the operator's screens.
+
+Function keys: F1 help, F2..F11 screens (from the registry), F12 lock,
+Ctrl+Q sign out. The idle watcher locks the terminal after ``ui.idle_lock_seconds``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+import store_client.ui.screens  # noqa: F401  (registers the built-in screens)
+from store_client.ui.automation import named
+from store_client.ui.help_overlay import HelpOverlay
+from store_client.ui.i18n import role_label
+from store_client.ui.idle_lock import IdleLockOverlay, IdleWatcher
+from store_client.ui.login_screen import LoginScreen
+from store_client.ui.resources_path import ICONS_DIR
+from store_client.ui.screen_registry import ScreenContext, ScreenSpec, screens_for
+from store_client.ui.status_bar import StatusBar
+from store_client.ui.tasks import TaskManager
+
+if TYPE_CHECKING:
+    from store_client.bootstrap import Services, Terminal
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    """Emits ``screen_changed(key)`` whenever a screen is opened."""
+
+    screen_changed = Signal(str)
+
+    def __init__(self, *, terminal: Terminal, services: Services, tasks: TaskManager,
+                 demo_operators: list[Any] | None = None, idle_ms: int | None = None) -> None:
+        super().__init__()
+        self.setObjectName("main.window")
+        self.terminal, self.services, self.tasks = terminal, services, tasks
+        config = terminal.config
+        self.locale = config.locale
+        self.actor: Any = None
+        self.screens: dict[str, QWidget] = {}
+        self.nav_buttons: dict[str, QPushButton] = {}
+        self._screen_shortcuts: list[QShortcut] = []
+        store_name = config["store.name"]
+        self.setWindowTitle(self.tr("Store client — store %1, terminal %2")
+                            .replace("%1", f"{config.store_id} {store_name}".strip())
+                            .replace("%2", config.terminal_id))
+        self.setMinimumSize(1024, 700)
+
+        self.pages = QStackedWidget(self)
+        self.pages.setObjectName("main.pages")
+        store_line = self.tr("Store %1 · Terminal %2").replace(
+            "%1", f"{config.store_id} {store_name}".strip()).replace("%2", config.terminal_id)
+        self.login = LoginScreen(login=services.auth.login, tasks=tasks, store_line=store_line,
+                                 demo_operators=demo_operators if config.demo else None)
+        self.login.logged_in.connect(self.sign_in)
+        self.pages.addWidget(self.login)
+        self.workspace = self._build_workspace()
+        self.pages.addWidget(self.workspace)
+        self.setCentralWidget(self.pages)
+
+        self.status = StatusBar(clock=terminal.clock, store_id=config.store_id, store_name=store_name,
+                                terminal_id=config.terminal_id, parent=self)
+        self.setStatusBar(self.status)
+
+        self.help = HelpOverlay(self.pages)
+        self.lock_overlay = IdleLockOverlay(self.pages, unlock=services.auth.unlock_terminal,
+                                            tasks=tasks)
+        self.lock_overlay.unlocked.connect(self._unlocked)
+        self.lock_overlay.switch_requested.connect(self.sign_out)
+        self.idle = IdleWatcher(idle_ms if idle_ms is not None else config["ui.idle_lock_seconds"] * 1000,
+                                self)
+        self.idle.idle.connect(self.lock)
+
+        self._fixed_shortcuts = [
+            self._shortcut(QKeySequence(Qt.Key.Key_F1), self.show_help),
+            self._shortcut(QKeySequence(Qt.Key.Key_F12), self.lock),
+            self._shortcut(QKeySequence("Ctrl+Q"), self.sign_out),
+        ]
+        self.pages.setCurrentWidget(self.login)
+        self.login.setFocus()
+
+    # -- layout -------------------------------------------------------------
+    def _build_workspace(self) -> QWidget:
+        workspace = QWidget(self)
+        workspace.setObjectName("main.workspace")
+        rail = QFrame(workspace)
+        rail.setObjectName("nav.railFrame")
+        rail.setProperty("kind", "rail")
+        rail.setFixedWidth(220)
+        self.rail_layout = QVBoxLayout(rail)
+        self.rail_layout.setContentsMargins(8, 12, 8, 12)
+        self.rail_layout.setSpacing(6)
+        self.rail_title = QLabel("", rail)
+        self.rail_title.setObjectName("nav.operator")
+        self.rail_title.setProperty("kind", "railTitle")
+        self.rail_title.setWordWrap(True)
+        self.rail_layout.addWidget(self.rail_title)
+        self.rail_screens = QVBoxLayout()
+        self.rail_screens.setSpacing(6)
+        self.rail_layout.addLayout(self.rail_screens)
+        self.rail_layout.addStretch(1)
+        self.help_button = self._rail_button("nav.help", self.tr("F1  Help"), self.tr("Help"), rail)
+        self.help_button.clicked.connect(self.show_help)
+        self.lock_button = self._rail_button("nav.lock", self.tr("F12  Lock"),
+                                             self.tr("Lock the terminal"), rail)
+        self.lock_button.clicked.connect(self.lock)
+        self.logout_button = self._rail_button("nav.logout", self.tr("Sign out"),
+                                               self.tr("Sign out (Ctrl+Q)"), rail)
+        self.logout_button.clicked.connect(self.sign_out)
+        for button in (self.help_button, self.lock_button, self.logout_button):
+            self.rail_layout.addWidget(button)
+        self.nav_group = QButtonGroup(self)
+        self.nav_group.setExclusive(True)
+        self.stack = QStackedWidget(workspace)
+        self.stack.setObjectName("main.screens")
+        layout = QHBoxLayout(workspace)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(rail)
+        layout.addWidget(self.stack, 1)
+        return workspace
+
+    def _rail_button(self, object_name: str, text: str, accessible: str, parent: QWidget) -> QPushButton:
+        button = named(QPushButton(text, parent), object_name, accessible)
+        button.setProperty("kind", "rail")
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        return button
+
+    def _shortcut(self, sequence: QKeySequence, slot: Any) -> QShortcut:
+        shortcut = QShortcut(sequence, self)
+        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        shortcut.activated.connect(slot)
+        return shortcut
+
+    # -- sign in / out ------------------------------------------------------
+    def sign_in(self, actor: Any) -> None:
+        self._clear_screens()
+        self.actor = actor
+        ctx = ScreenContext(terminal=self.terminal, services=self.services, tasks=self.tasks,
+                            actor=actor, locale=self.locale)
+        shortcuts_help = [("F1", self.tr("Help: this list"))]
+        for spec, fkey in screens_for(actor.role):
+            self._add_screen(spec, fkey, ctx)
+            if fkey is not None:
+                shortcuts_help.append((f"F{fkey}", spec.label()))
+        shortcuts_help += [("F12", self.tr("Lock the terminal")),
+                           ("Ctrl+Q", self.tr("Sign out")),
+                           ("Enter", self.tr("Search / confirm")),
+                           ("Esc", self.tr("Close this help"))]
+        self.help.set_shortcuts(shortcuts_help)
+        self.rail_title.setText(f"{actor.name}\n{role_label(actor.role)}")
+        self.status.set_operator(actor)
+        self.pages.setCurrentWidget(self.workspace)
+        if self.screens:
+            self.open_screen(next(iter(self.screens)))
+        self.idle.start()
+
+    def _add_screen(self, spec: ScreenSpec, fkey: int | None, ctx: ScreenContext) -> None:
+        screen = spec.factory(ctx)
+        self.screens[spec.key] = screen
+        self.stack.addWidget(screen)
+        text = f"F{fkey}  {spec.label()}" if fkey is not None else spec.label()
+        button = self._rail_button(f"nav.{spec.key}", text, spec.label(), self.workspace)
+        button.setCheckable(True)
+        icon_path = ICONS_DIR / spec.icon if spec.icon else None
+        if icon_path is not None and icon_path.exists():
+            button.setIcon(QIcon(str(icon_path)))
+            button.setIconSize(QSize(22, 22))
+        button.clicked.connect(lambda _c=False, key=spec.key: self.open_screen(key))
+        self.nav_group.addButton(button)
+        self.rail_screens.addWidget(button)
+        self.nav_buttons[spec.key] = button
+        if fkey is not None:
+            self._screen_shortcuts.append(
+                self._shortcut(QKeySequence(getattr(Qt.Key, f"Key_F{fkey}")),
+                               lambda key=spec.key: self.open_screen(key)))
+
+    def _clear_screens(self) -> None:
+        for shortcut in self._screen_shortcuts:
+            shortcut.setEnabled(False)
+            shortcut.deleteLater()
+        self._screen_shortcuts.clear()
+        for button in self.nav_buttons.values():
+            self.nav_group.removeButton(button)
+            button.deleteLater()
+        self.nav_buttons.clear()
+        for screen in self.screens.values():
+            self.stack.removeWidget(screen)
+            screen.deleteLater()
+        self.screens.clear()
+
+    def open_screen(self, key: str) -> None:
+        if self.actor is None or self.lock_overlay.isVisible() or key not in self.screens:
+            return
+        self.help.hide()
+        screen = self.screens[key]
+        self.stack.setCurrentWidget(screen)
+        self.nav_buttons[key].setChecked(True)
+        activated = getattr(screen, "activated", None)
+        if activated is not None:
+            activated()
+        self.screen_changed.emit(key)
+
+    def sign_out(self) -> None:
+        actor, self.actor = self.actor, None
+        if actor is None and not self.lock_overlay.isVisible():
+            return
+        self.idle.stop()
+        self.lock_overlay.hide()
+        self.help.hide()
+        self._clear_screens()
+        self.status.set_operator(None)
+        self.workspace.setEnabled(True)
+        for shortcut in self._fixed_shortcuts:
+            shortcut.setEnabled(True)
+        self.pages.setCurrentWidget(self.login)
+        self.login.reset()
+        if actor is not None:
+            self.tasks.run_db(lambda: self.services.auth.logout(actor), None,
+                              lambda e: log.error("logout failed: %s", e))
+
+    # -- lock, help ---------------------------------------------------------
+    def lock(self) -> None:
+        if self.actor is None or self.lock_overlay.isVisible():
+            return
+        self.idle.stop()
+        self.help.hide()
+        self.workspace.setEnabled(False)
+        self._set_shortcuts_enabled(False)
+        self.lock_overlay.lock(self.actor)
+
+    @property
+    def locked(self) -> bool:
+        return self.lock_overlay.isVisible()
+
+    def _unlocked(self) -> None:
+        self.workspace.setEnabled(True)
+        self._set_shortcuts_enabled(True)
+        self.idle.start()
+        current = self.stack.currentWidget()
+        if current is not None:
+            current.setFocus()
+
+    def _set_shortcuts_enabled(self, enabled: bool) -> None:
+        for shortcut in self._screen_shortcuts + self._fixed_shortcuts[:2]:
+            shortcut.setEnabled(enabled)
+
+    def show_help(self) -> None:
+        if self.actor is None or self.locked:
+            return
+        if self.help.isVisible():
+            self.help.hide()
+        else:
+            self.help.open()
+
+    def shutdown(self) -> None:
+        """Sign out (audited) and stop timers; the caller then shuts the task manager down."""
+        self.sign_out()
+        self.idle.close()
+        self.status.stop()

@@ -1,0 +1,181 @@
+"""审计日志 Audit log: recent entries and a verification of the hash chain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from store_client.clock import parse_iso
+from store_client.ui.approval_dialog import run_guarded
+from store_client.ui.automation import named
+from store_client.ui.login_messages import service_error_text
+from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
+
+RECENT_LIMIT = 500
+
+_Index = QModelIndex | QPersistentModelIndex
+_NO_PARENT = QModelIndex()
+
+
+def local_time(moment: datetime | str) -> str:
+    """Stored UTC time shown in the terminal's local time, to the second."""
+    try:
+        if isinstance(moment, str):
+            moment = parse_iso(moment)
+        return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except (AttributeError, TypeError, ValueError):
+        return str(moment)
+
+
+class AuditTableModel(QAbstractTableModel):
+    FIELDS = ("seq", "at", "operator_id", "action", "target", "details")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+        self._headers = [self.tr("No."), self.tr("Time"), self.tr("Operator"), self.tr("Action"),
+                         self.tr("Target"), self.tr("Details")]
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = _NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = _NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self.FIELDS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._headers[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
+                                               Qt.ItemDataRole.ToolTipRole):
+            return None
+        row = self._rows[index.row()]
+        field = self.FIELDS[index.column()]
+        value = row[field] if isinstance(row, dict) else getattr(row, field, "")
+        if field == "at":
+            return local_time(value)
+        if field == "details" and not isinstance(value, str):
+            import json
+
+            return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return "" if value is None else str(value)
+
+
+class AuditScreen(QWidget):
+    def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("screen.auditLog")
+        self._ctx = ctx
+        title = QLabel(self.tr("Audit log"), self)
+        title.setObjectName("audit.title")
+        title.setProperty("kind", "title")
+        self.refresh_button = named(QPushButton(self.tr("Refresh"), self), "audit.refresh",
+                                    self.tr("Refresh the audit log"))
+        self.verify_button = named(QPushButton(self.tr("Verify chain"), self), "audit.verify",
+                                   self.tr("Verify the audit hash chain"))
+        self.verify_button.setProperty("primary", True)
+        self.result = QLabel(self.tr("The chain has not been verified in this session."), self)
+        self.result.setObjectName("audit.verifyResult")
+        self.result.setAccessibleName(self.tr("Verification result"))
+        self.result.setWordWrap(True)
+        self.model = AuditTableModel(self)
+        self.entries = named(QTableView(self), "audit.entries", self.tr("Audit entries"))
+        self.entries.setModel(self.model)
+        self.entries.setAlternatingRowColors(True)
+        self.entries.setWordWrap(False)
+        self.entries.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.entries.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.entries.verticalHeader().hide()
+        self.entries.verticalHeader().setDefaultSectionSize(36)
+        for column, width in enumerate((70, 190, 100, 200, 160)):
+            self.entries.setColumnWidth(column, width)
+        self.entries.horizontalHeader().setStretchLastSection(True)
+        self.entries.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.refresh_button)
+        bar.addWidget(self.verify_button)
+        bar.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 12)
+        layout.setSpacing(12)
+        layout.addWidget(title)
+        layout.addLayout(bar)
+        layout.addWidget(self.result)
+        layout.addWidget(self.entries, 1)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.verify_button.clicked.connect(self.verify)
+
+    def activated(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        services, db = self._ctx.services, self._ctx.terminal.db
+        self.refresh_button.setEnabled(False)
+        run_guarded(self._ctx, self, "audit.view", self.tr("view the audit log"),
+                    lambda: list(services.audit.recent(db, RECENT_LIMIT, None)),
+                    self._loaded, self._failed)
+
+    def _loaded(self, rows: list[Any]) -> None:
+        self.refresh_button.setEnabled(True)
+        self.model.set_rows(rows)
+
+    def verify(self) -> None:
+        services, db = self._ctx.services, self._ctx.terminal.db
+        self.verify_button.setEnabled(False)
+        self._set_result(self.tr("Verifying…"), "subtle")
+        run_guarded(self._ctx, self, "audit.verify", self.tr("verify the audit log"),
+                    lambda: services.audit.verify(db), self._verified, self._failed)
+
+    def _verified(self, report: Any) -> None:
+        self.verify_button.setEnabled(True)
+        if report.ok:
+            self._set_result(self.tr("Chain intact: %1 entries checked.")
+                             .replace("%1", str(report.entries_checked)), "ok")
+        else:
+            self._set_result(
+                self.tr("Chain BROKEN at entry %1: %2 (%3 entries checked).")
+                .replace("%1", str(report.first_broken_seq)).replace("%2", str(report.problem))
+                .replace("%3", str(report.entries_checked)), "error")
+        self.refresh()
+
+    def _failed(self, error: BaseException) -> None:
+        self.refresh_button.setEnabled(True)
+        self.verify_button.setEnabled(True)
+        self._set_result(service_error_text(error), "error")
+
+    def _set_result(self, text: str, kind: str) -> None:
+        self.result.setText(text)
+        self.result.setProperty("kind", kind)
+        self.result.style().unpolish(self.result)
+        self.result.style().polish(self.result)
+
+
+register(ScreenSpec("auditLog", QT_TRANSLATE_NOOP("Screens", "Audit log"), AuditScreen, "audit.view",
+                    icon="audit.svg", order=30))

@@ -1,0 +1,169 @@
+"""员工 Operators: who may sign in here, who is locked out, and lifting a lockout early.
+
+The listing and the unlock both go through OperatorService, which checks
+``operator.unlock`` and writes the audit entry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from store_client.ui.automation import named
+from store_client.ui.i18n import role_label
+from store_client.ui.login_messages import local_hhmm, service_error_text
+from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
+
+_Index = QModelIndex | QPersistentModelIndex
+_NO_PARENT = QModelIndex()
+
+
+class OperatorTableModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+        self._headers = [self.tr("ID"), self.tr("Name"), self.tr("Role"), self.tr("Status"),
+                         self.tr("Wrong PINs")]
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def operator(self, row: int) -> Any:
+        return self._rows[row]
+
+    def rowCount(self, parent: _Index = _NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = _NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._headers[section]
+        return None
+
+    def status(self, op: Any) -> str:
+        if not op.active:
+            return self.tr("Deactivated")
+        if op.locked_until is not None:
+            return self.tr("Locked until %1").replace("%1", local_hhmm(op.locked_until))
+        return self.tr("Active")
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        op = self._rows[index.row()]
+        return (op.operator_id, op.name, role_label(op.role), self.status(op),
+                str(op.failed_attempts))[index.column()]
+
+
+class OperatorsScreen(QWidget):
+    def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("screen.operators")
+        self._ctx = ctx
+        title = QLabel(self.tr("Operators"), self)
+        title.setObjectName("operators.title")
+        title.setProperty("kind", "title")
+        self.refresh_button = named(QPushButton(self.tr("Refresh"), self), "operators.refresh",
+                                    self.tr("Refresh the operator list"))
+        self.unlock_button = named(QPushButton(self.tr("Unlock selected operator"), self),
+                                   "operators.unlock", self.tr("Unlock the selected operator"))
+        self.unlock_button.setProperty("primary", True)
+        self.unlock_button.setEnabled(False)
+        self.status = QLabel("", self)
+        self.status.setObjectName("operators.status")
+        self.status.setWordWrap(True)
+        self.model = OperatorTableModel(self)
+        self.table = named(QTableView(self), "operators.list", self.tr("Operators"))
+        self.table.setModel(self.model)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(40)
+        for column, width in enumerate((100, 160, 160, 200)):
+            self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.refresh_button)
+        bar.addWidget(self.unlock_button)
+        bar.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 12)
+        layout.setSpacing(12)
+        layout.addWidget(title)
+        layout.addLayout(bar)
+        layout.addWidget(self.status)
+        layout.addWidget(self.table, 1)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.unlock_button.clicked.connect(self.unlock_selected)
+
+    def activated(self) -> None:
+        self.refresh()
+
+    def selected(self) -> Any | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.operator(rows[0].row()) if rows else None
+
+    def _selection_changed(self) -> None:
+        op = self.selected()
+        self.unlock_button.setEnabled(
+            op is not None and op.active and (op.locked_until is not None or op.failed_attempts > 0))
+
+    def refresh(self) -> None:
+        operators, actor = self._ctx.services.operators, self._ctx.actor
+        self.refresh_button.setEnabled(False)
+        self._ctx.tasks.run_db(lambda: operators.list_operators(actor), self._loaded, self._failed)
+
+    def _loaded(self, rows: list[Any]) -> None:
+        self.refresh_button.setEnabled(True)
+        self.model.set_rows(rows)
+        self._selection_changed()
+
+    def unlock_selected(self) -> None:
+        op = self.selected()
+        if op is None:
+            return
+        operators, actor = self._ctx.services.operators, self._ctx.actor
+        self.unlock_button.setEnabled(False)
+        self._ctx.tasks.run_db(lambda: operators.unlock_operator(actor, op.operator_id),
+                               lambda _r: self._unlocked(op), self._failed)
+
+    def _unlocked(self, op: Any) -> None:
+        self.status.setText(self.tr("%1 (%2) can sign in again.")
+                            .replace("%1", op.name).replace("%2", op.operator_id))
+        self.refresh()
+
+    def _failed(self, error: BaseException) -> None:
+        self.refresh_button.setEnabled(True)
+        self._selection_changed()
+        self.status.setText(service_error_text(error))
+
+
+register(ScreenSpec("operators", QT_TRANSLATE_NOOP("Screens", "Operators"), OperatorsScreen,
+                    "operator.unlock", icon="operators.svg", order=20))

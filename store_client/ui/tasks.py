@@ -1,0 +1,84 @@
+"""Background work for the UI, in the style of Anki's TaskManager.
+
+The UI thread never touches the database or the network. Work goes to one of
+two executors and its result comes back to the GUI thread through a queued Qt
+signal, where the ``on_done`` / ``on_error`` callbacks run:
+
+* ``run_db``: a single worker thread for database work, so SQLite sees one
+  writer from the UI at a time and work runs in submission order;
+* ``run``: a small pool for everything else (HQ calls, rendering, files).
+
+No other module of the UI starts threads.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+class TaskManager(QObject):
+    """Runs callables off the UI thread; delivers results on it."""
+
+    _deliver = Signal(object)
+
+    def __init__(self, parent: QObject | None = None, *, pool_size: int = 2) -> None:
+        super().__init__(parent)
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ui-db")
+        self._pool = ThreadPoolExecutor(max_workers=pool_size, thread_name_prefix="ui-pool")
+        self._pending = 0
+        self._closed = False
+        self._deliver.connect(self._on_deliver)  # queued: emitted from worker threads
+
+    @property
+    def pending(self) -> int:
+        """Tasks submitted whose callbacks have not run yet (tests wait on this)."""
+        return self._pending
+
+    def run_db(self, fn: Callable[[], T], on_done: Callable[[T], Any] | None = None,
+               on_error: Callable[[BaseException], Any] | None = None) -> Future[T]:
+        """Run ``fn`` on the database thread (in submission order)."""
+        return self._submit(self._db, fn, on_done, on_error)
+
+    def run(self, fn: Callable[[], T], on_done: Callable[[T], Any] | None = None,
+            on_error: Callable[[BaseException], Any] | None = None) -> Future[T]:
+        """Run ``fn`` on the general pool."""
+        return self._submit(self._pool, fn, on_done, on_error)
+
+    def _submit(self, executor: ThreadPoolExecutor, fn: Callable[[], T],
+                on_done: Callable[[T], Any] | None,
+                on_error: Callable[[BaseException], Any] | None) -> Future[T]:
+        if self._closed:
+            raise RuntimeError("TaskManager is shut down")
+        self._pending += 1
+        future = executor.submit(fn)
+        future.add_done_callback(lambda f: self._deliver.emit((f, on_done, on_error)))
+        return future
+
+    @Slot(object)
+    def _on_deliver(self, item: tuple[Future, Callable | None, Callable | None]) -> None:
+        future, on_done, on_error = item
+        self._pending -= 1
+        if self._closed or future.cancelled():
+            return
+        error = future.exception()
+        if error is None:
+            if on_done is not None:
+                on_done(future.result())
+        elif on_error is not None:
+            on_error(error)
+        else:
+            log.error("background task failed", exc_info=error)
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop accepting work; callbacks of unfinished tasks are dropped."""
+        self._closed = True
+        self._db.shutdown(wait=wait, cancel_futures=True)
+        self._pool.shutdown(wait=wait, cancel_futures=True)

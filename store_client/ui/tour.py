@@ -1,0 +1,192 @@
+"""``store-client tour``: every screen rendered offscreen with demo data, one PNG each.
+
+Used for the README screenshots and to look at the UI without a display. A
+temporary demo store is generated, an operator whose role sees every screen
+signs in through the real login form, and each screen is grabbed.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QWidget
+
+from store_client.ui.demo_operators import demo_operators
+from store_client.ui.screen_registry import registered, screens_for
+
+WINDOW_SIZE = (1280, 800)
+TASK_TIMEOUT_S = 30.0
+
+
+class TourFailed(RuntimeError):
+    pass
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = TASK_TIMEOUT_S) -> None:
+    app = QApplication.instance()
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TourFailed("timed out waiting for the UI")
+        app.processEvents()
+        time.sleep(0.002)
+    app.processEvents()
+
+
+def is_blank(image: QImage) -> bool:
+    """Empty, or a single colour everywhere we sample (a failed render)."""
+    if image.isNull() or image.width() == 0 or image.height() == 0:
+        return True
+    first = image.pixel(0, 0)
+    step_x, step_y = max(1, image.width() // 40), max(1, image.height() // 40)
+    return all(image.pixel(x, y) == first
+               for x in range(0, image.width(), step_x) for y in range(0, image.height(), step_y))
+
+
+def _save(widget: QWidget, path: Path, saved: list[Path]) -> None:
+    QApplication.instance().processEvents()
+    image = widget.grab().toImage()
+    if is_blank(image):
+        raise TourFailed(f"{path.name}: the rendered image is empty")
+    if not image.save(str(path), "PNG") or path.stat().st_size == 0:
+        raise TourFailed(f"{path.name}: could not write the PNG")
+    saved.append(path)
+
+
+def best_operator(operators: list[tuple[str, str, str, str]]) -> tuple[str, str, str, str]:
+    """The demo operator whose role sees the most screens (ties: first listed)."""
+    return max(operators, key=lambda op: len(screens_for(op[2])))
+
+
+def sample_query(terminal: Any) -> str:
+    """The brand of the first product, in the UI language, so the lookup shot shows results."""
+    from sqlalchemy import select
+
+    from store_client.persistence.models import Product
+
+    column = Product.name_en if terminal.config.locale.startswith("en") else Product.name_zh
+    with terminal.db.read() as session:
+        name = session.scalar(select(column).order_by(Product.id).limit(1)) or ""
+    return name.split()[0] if name.split() else ""
+
+
+@contextmanager
+def demo_shell(locale: str, skus: int) -> Iterator[tuple[Any, Any, list[tuple[str, str, str, str]]]]:
+    """A temporary demo store with the main window on it: yields (window, tasks, operators)."""
+    from store_client import config as cfg
+    from store_client.bootstrap import build_services, open_terminal
+    from store_client.demo.store import create_demo_store
+    from store_client.ui.app import ensure_platform, setup_application, teardown
+    from store_client.ui.main_window import MainWindow
+    from store_client.ui.tasks import TaskManager
+
+    ensure_platform(offscreen=True)
+    with tempfile.TemporaryDirectory(prefix="store-client-tour-") as tmp:
+        config_path = create_demo_store(Path(tmp) / "demo", skus=skus, locale=locale)
+        terminal = open_terminal(cfg.load(config_path))
+        runtime = setup_application(locale)
+        tasks = TaskManager()
+        operators = demo_operators()
+        window = MainWindow(terminal=terminal, services=build_services(terminal), tasks=tasks,
+                            demo_operators=operators, idle_ms=24 * 3600 * 1000)
+        try:
+            window.resize(*WINDOW_SIZE)
+            window.show()
+            wait_for(window.isVisible)
+            yield window, tasks, operators
+        finally:
+            window.shutdown()
+            tasks.shutdown(wait=True)
+            window.close()
+            window.deleteLater()
+            QApplication.instance().processEvents()
+            teardown(runtime)
+            terminal.close()
+
+
+def sign_in(window: Any, tasks: Any, operator_id: str, pin: str) -> None:
+    """Through the real login form, as a person would."""
+    window.login.operator_id.setText(operator_id)
+    window.login.pin.setText(pin)
+    window.login.attempt()
+    wait_for(lambda: tasks.pending == 0)
+
+
+def approval_dialog(window: Any) -> Any:
+    from store_client.ui.approval_dialog import ApprovalDialog
+
+    dialog = ApprovalDialog(approve=window.services.approvals.approve, tasks=window.tasks,
+                            requester=window.actor, permission="operator.unlock",
+                            action_text=dialog_action_text(), parent=window)
+    dialog.reason.setText(dialog_reason_text())
+    return dialog
+
+
+def lock_out_a_cashier(window: Any, tasks: Any, operators: list[tuple[str, str, str, str]]) -> None:
+    from store_client.services.auth import MAX_FAILED_PINS
+
+    cashier = next((op for op in operators if op[2] == "cashier"), None)
+    if cashier is None:
+        return
+    wrong = "".join(str((int(d) + 1) % 10) for d in cashier[3])
+    for _ in range(MAX_FAILED_PINS):
+        sign_in(window, tasks, cashier[0], wrong)
+
+
+def render_tour(out_dir: Path, *, locale: str = "zh_CN", skus: int = 2000,
+                printer: Callable[[str], Any] = print) -> list[Path]:
+    """Render every screen to ``out_dir``; returns the PNG paths (raises TourFailed)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    saved: list[Path] = []
+    with demo_shell(locale, skus) as (window, tasks, operators):
+        _save(window, out_dir / "01-login.png", saved)
+        op_id, _name, _role, pin = best_operator(operators)
+        sign_in(window, tasks, op_id, "0000" if pin != "0000" else "1111")
+        _save(window, out_dir / "02-login-error.png", saved)
+        lock_out_a_cashier(window, tasks, operators)  # so the operators screen shows a lockout
+        sign_in(window, tasks, op_id, pin)
+        if window.actor is None:
+            raise TourFailed(f"demo operator {op_id} could not sign in: {window.login.message.text()}")
+        number = 3
+        for spec in registered():
+            if spec.key not in window.screens:
+                continue
+            window.open_screen(spec.key)
+            if spec.key == "productLookup":
+                screen = window.screens[spec.key]
+                screen.query.setText(sample_query(window.terminal))
+                screen.search_now()
+            wait_for(lambda: tasks.pending == 0)
+            _save(window, out_dir / f"{number:02d}-screen-{spec.key}.png", saved)
+            number += 1
+        window.show_help()
+        _save(window, out_dir / f"{number:02d}-help.png", saved)
+        window.show_help()
+        window.lock()
+        _save(window, out_dir / f"{number + 1:02d}-idle-lock.png", saved)
+        dialog = approval_dialog(window)
+        dialog.show()
+        wait_for(dialog.isVisible)
+        _save(dialog, out_dir / f"{number + 2:02d}-approval-dialog.png", saved)
+        dialog.close()
+    for path in saved:
+        printer(str(path))
+    return saved
+
+
+def dialog_action_text() -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("Tour", "unlock a cashier locked after too many wrong PINs")
+
+
+def dialog_reason_text() -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("Tour", "Forgot PIN, identity checked")

@@ -1,0 +1,112 @@
+"""UI fixtures: a real demo store on a temp folder, the main window on it, offscreen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from store_client import config as cfg
+from store_client.bootstrap import Terminal, build_services, open_terminal
+from store_client.clock import FakeClock
+from store_client.demo.operators import DEMO_OPERATORS
+from store_client.ui.app import setup_application, teardown
+from store_client.ui.main_window import MainWindow
+from store_client.ui.tasks import TaskManager
+
+SMALL_STORE_SKUS = 300
+
+
+def demo_operator(role: str):  # type: ignore[no-untyped-def]
+    """The first demo operator with ``role``."""
+    return next(op for op in DEMO_OPERATORS if op.role == role)
+
+
+def wrong_pin_for(pin: str) -> str:
+    """A PIN of the same length that differs in every digit."""
+    return "".join(str((int(d) + 1) % 10) for d in pin)
+
+
+@pytest.fixture
+def demo_store(tmp_path: Path, fast_pins: None) -> Path:
+    """Config file of a small, freshly generated demo store."""
+    from store_client.demo.store import create_demo_store
+
+    return create_demo_store(tmp_path / "store", skus=SMALL_STORE_SKUS)
+
+
+@dataclass
+class Shell:
+    window: MainWindow
+    tasks: TaskManager
+    terminal: Terminal
+    qtbot: object
+
+    def settle(self, timeout: int = 10_000) -> None:
+        """Wait until every background task has delivered its result."""
+        self.qtbot.waitUntil(lambda: self.tasks.pending == 0, timeout=timeout)
+
+    def sign_in(self, operator_id: str, pin: str) -> None:
+        """Type into the real form and press Enter, as a cashier would."""
+        login = self.window.login
+        login.operator_id.clear()
+        login.pin.clear()
+        self.qtbot.keyClicks(login.operator_id, operator_id)
+        self.qtbot.keyClicks(login.pin, pin)
+        self.qtbot.keyClick(login.pin, Qt.Key.Key_Return)
+        self.settle()
+
+    def audit_actions(self) -> list[str]:
+        from store_client.services.audit import AuditLog
+
+        return [row.action for row in reversed(AuditLog(FakeClock()).recent(self.terminal.db, 1000))]
+
+
+@pytest.fixture
+def make_shell(qtbot, demo_store: Path, clock: FakeClock) -> Iterator[Callable[..., Shell]]:  # type: ignore[no-untyped-def]
+    """``make_shell(locale="en", idle_ms=None, demo=True)`` -> a shown main window."""
+    made: list[tuple[Shell, object]] = []
+
+    def make(locale: str = "en", idle_ms: int | None = None, demo: bool = True) -> Shell:
+        base = cfg.load(demo_store)
+        values = dict(base.values)
+        values["ui.locale"] = locale
+        values["demo.enabled"] = demo
+        # the first shell holds the one-instance lock; a second one in a test shares the store
+        terminal = open_terminal(cfg.Config(path=base.path, values=values), clock=clock,
+                                 exclusive=not made)
+        runtime = setup_application(locale)
+        tasks = TaskManager()
+        window = MainWindow(terminal=terminal, services=build_services(terminal), tasks=tasks,
+                            demo_operators=list(DEMO_OPERATORS), idle_ms=idle_ms)
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        window.show()
+        qtbot.waitExposed(window)
+        shell = Shell(window, tasks, terminal, qtbot)
+        made.append((shell, runtime))
+        return shell
+
+    yield make
+    for shell, runtime in made:
+        shell.window.shutdown()
+        shell.tasks.shutdown(wait=True)
+        shell.window.close()
+        QApplication.processEvents()
+        teardown(runtime)
+        shell.terminal.close()
+
+
+def type_text(widget, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Key events carrying ``text`` (QTest.keyClicks only knows ASCII; this is what an IME sends)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown,
+                                                     Qt.KeyboardModifier.NoModifier, char))

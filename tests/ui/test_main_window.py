@@ -1,0 +1,177 @@
+"""Navigation per role, function keys, help overlay, sign-out; permissions enforced by services."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import demo_operator
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from store_client.domain.roles import Decision, Role, decide
+from store_client.ui.screen_registry import ScreenContext, registered, screens_for
+from store_client.ui.screens.audit_screen import AuditScreen
+
+
+def nav_keys(window) -> list[str]:  # type: ignore[no-untyped-def]
+    return [b.objectName().removeprefix("nav.") for b in window.findChildren(QPushButton)
+            if b.objectName().startswith("nav.") and b.isCheckable()]
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_each_role_sees_exactly_the_screens_it_may_use(make_shell, role: str) -> None:
+    shell = make_shell()
+    op = demo_operator(role)
+    shell.sign_in(op.id, op.pin)
+    expected = [s.key for s in registered() if decide(role, s.permission) is not Decision.DENY]
+    assert sorted(nav_keys(shell.window)) == sorted(expected)
+    assert sorted(shell.window.screens) == sorted(expected)
+    if role == "cashier":
+        assert "auditLog" not in expected and "diagnostics" not in expected
+
+
+def test_function_keys_open_screens_in_rail_order(make_shell, qtbot) -> None:
+    shell = make_shell()
+    it = demo_operator("it_admin")
+    shell.sign_in(it.id, it.pin)
+    window = shell.window
+    opened: list[str] = []
+    window.screen_changed.connect(opened.append)
+    for spec, fkey in screens_for(Role.IT_ADMIN):
+        qtbot.keyClick(window, getattr(Qt.Key, f"Key_F{fkey}"))
+        assert window.stack.currentWidget() is window.screens[spec.key]
+        assert window.nav_buttons[spec.key].isChecked()
+        assert window.nav_buttons[spec.key].text().startswith(f"F{fkey}")
+    assert opened[-len(screens_for(Role.IT_ADMIN)):] == [s.key for s, _ in screens_for(Role.IT_ADMIN)]
+    shell.settle()
+
+
+def test_f1_help_lists_every_visible_screen_key(make_shell, qtbot) -> None:
+    shell = make_shell()
+    manager = demo_operator("manager")
+    shell.sign_in(manager.id, manager.pin)
+    window = shell.window
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    assert window.help.isVisible()
+    texts = [w.text() for w in window.help.findChildren(type(window.rail_title))]
+    for spec, fkey in screens_for(Role.MANAGER):
+        assert f"F{fkey}" in texts and spec.label() in texts
+    qtbot.keyClick(window.help, Qt.Key.Key_Escape)
+    assert not window.help.isVisible()
+    shell.settle()
+
+
+def test_ctrl_q_signs_out_and_audits(make_shell, qtbot) -> None:
+    shell = make_shell()
+    cashier = demo_operator("cashier")
+    shell.sign_in(cashier.id, cashier.pin)
+    qtbot.keyClick(shell.window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    shell.settle()
+    assert shell.window.actor is None
+    assert shell.window.pages.currentWidget() is shell.window.login
+    assert shell.window.screens == {} and nav_keys(shell.window) == []
+    assert shell.audit_actions()[-1] == "auth.logout"
+    assert "Not signed in" == shell.window.status.operator.text()
+
+
+def test_cashier_reaching_the_audit_screen_is_refused_by_the_service(make_shell, qtbot) -> None:
+    """Hiding the button is not the protection: the service refuses and audits."""
+    shell = make_shell()
+    cashier = demo_operator("cashier")
+    shell.sign_in(cashier.id, cashier.pin)
+    window = shell.window
+    ctx = ScreenContext(terminal=shell.terminal, services=window.services, tasks=shell.tasks,
+                        actor=window.actor, locale="en")
+    screen = AuditScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.refresh()
+    shell.settle()
+    assert screen.model.rowCount() == 0
+    assert "may not" in screen.result.text()
+    assert shell.audit_actions()[-1] == "permission.denied"
+
+
+def test_audit_screen_lists_entries_and_verifies_the_chain(make_shell, qtbot) -> None:
+    shell = make_shell()
+    manager = demo_operator("manager")
+    shell.sign_in(manager.id, manager.pin)
+    window = shell.window
+    window.open_screen("auditLog")
+    shell.settle()
+    screen = window.screens["auditLog"]
+    assert screen.model.rowCount() == len(shell.audit_actions())
+    qtbot.mouseClick(screen.verify_button, Qt.MouseButton.LeftButton)
+    shell.settle()
+    report = window.services.audit.verify(shell.terminal.db)
+    assert report.ok
+    assert screen.result.text() == f"Chain intact: {report.entries_checked} entries checked."
+
+
+def test_diagnostics_show_the_real_terminal_facts(make_shell, qtbot) -> None:
+    from store_client.persistence import migrate
+
+    shell = make_shell()
+    it = demo_operator("it_admin")
+    shell.sign_in(it.id, it.pin)
+    shell.window.open_screen("diagnostics")
+    shell.settle()
+    screen = shell.window.screens["diagnostics"]
+    config = shell.terminal.config
+    assert screen.values["database"].text() == str(config.database_path)
+    assert screen.values["schema"].text() == migrate.head_revision()
+    assert screen.values["catalog"].text() == f"{shell.window.services.catalog.count():,}"
+    assert int(screen.values["outbox"].text()) >= 1  # the login's audit entry went to the outbox
+    qtbot.mouseClick(screen.copy_button, Qt.MouseButton.LeftButton)
+    from PySide6.QtWidgets import QApplication
+
+    assert str(config.database_path) in QApplication.clipboard().text()
+
+
+def test_manager_unlocks_a_locked_out_cashier(make_shell, qtbot) -> None:
+    from conftest import wrong_pin_for
+
+    from store_client.services.auth import MAX_FAILED_PINS
+
+    shell = make_shell()
+    cashier, manager = demo_operator("cashier"), demo_operator("manager")
+    for _ in range(MAX_FAILED_PINS):
+        shell.sign_in(cashier.id, wrong_pin_for(cashier.pin))
+    assert "locked until" in shell.window.login.message.text()
+    shell.sign_in(manager.id, manager.pin)
+    shell.window.open_screen("operators")
+    shell.settle()
+    screen = shell.window.screens["operators"]
+    ids = [screen.model.index(r, 0).data() for r in range(screen.model.rowCount())]
+    row = ids.index(cashier.id)
+    assert screen.model.index(row, 3).data().startswith("Locked until")
+    screen.table.selectRow(ids.index(manager.id))
+    assert not screen.unlock_button.isEnabled()  # nothing to unlock there
+    screen.table.selectRow(row)
+    assert screen.unlock_button.isEnabled()
+    qtbot.mouseClick(screen.unlock_button, Qt.MouseButton.LeftButton)
+    shell.settle()
+    assert screen.model.index(row, 3).data() == "Active"
+    assert "operator.unlocked" in shell.audit_actions()
+    qtbot.keyClick(shell.window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    shell.settle()
+    shell.sign_in(cashier.id, cashier.pin)
+    assert shell.window.actor is not None and shell.window.actor.operator_id == cashier.id
+    assert "operators" not in shell.window.screens  # a cashier cannot unlock anyone
+
+
+def test_status_bar_clock_ticks_and_sync_slot_takes_text_and_tone(make_shell, clock) -> None:
+    from store_client.ui.theme import TONES
+
+    shell = make_shell()
+    bar = shell.window.status
+    bar.tick()
+    before = bar.clock.text()
+    assert before == clock.now().astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    clock.advance(seconds=61)
+    bar.tick()
+    assert bar.clock.text() != before
+    assert bar.clock.text() == clock.now().astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    assert "Offline" in bar.sync.text()  # until the sync service plugs in
+    bar.set_sync_state("Synced 2 min ago", "ok")
+    assert "Synced 2 min ago" in bar.sync.text() and TONES["ok"] in bar.sync.styleSheet()
+    bar.set_sync_state("?", "no-such-tone")
+    assert TONES["neutral"] in bar.sync.styleSheet()

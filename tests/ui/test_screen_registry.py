@@ -1,0 +1,57 @@
+"""The screen registry: permissions from the matrix, function keys F2..F11."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QWidget
+
+from store_client.domain.roles import Decision, Role, decide
+from store_client.ui import screen_registry
+from store_client.ui.screen_registry import ScreenSpec, registered, screens_for
+
+
+def test_builtin_screens_are_registered_with_real_permissions() -> None:
+    import store_client.ui.screens  # noqa: F401
+
+    keys = [s.key for s in registered()]
+    assert {"productLookup", "operators", "auditLog", "diagnostics"} <= set(keys)
+    assert keys[0] == "productLookup"  # F2: the screen every role has
+    for spec in registered():
+        decide(Role.MANAGER, spec.permission)  # raises for an unknown permission name
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_visible_screens_follow_the_matrix_and_keys_are_distinct(role: Role) -> None:
+    visible = screens_for(role)
+    assert [s.key for s, _ in visible] == [
+        s.key for s in registered() if decide(role, s.permission) is not Decision.DENY]
+    keys = [k for _, k in visible]
+    assert None not in keys and len(set(keys)) == len(keys)
+    assert all(screen_registry.FIRST_SCREEN_KEY <= k <= screen_registry.LAST_SCREEN_KEY for k in keys)
+    assert keys == sorted(keys)
+
+
+def test_explicit_function_key_is_kept_and_skipped_by_others(monkeypatch) -> None:
+    monkeypatch.setattr(screen_registry, "_REGISTRY", [])
+    screen_registry.register(ScreenSpec("a", "A", QWidget, "stock.lookup"))
+    screen_registry.register(ScreenSpec("b", "B", QWidget, "stock.lookup", function_key=2))
+    screen_registry.register(ScreenSpec("c", "C", QWidget, "stock.lookup"))
+    assert [(s.key, k) for s, k in screens_for(Role.CASHIER)] == [("a", 3), ("b", 2), ("c", 4)]
+    with pytest.raises(ValueError):
+        screen_registry.register(ScreenSpec("a", "A again", QWidget, "stock.lookup"))
+
+
+def test_screens_beyond_f11_are_shown_without_a_key(monkeypatch) -> None:
+    monkeypatch.setattr(screen_registry, "_REGISTRY", [])
+    for n in range(15):
+        screen_registry.register(ScreenSpec(f"s{n}", f"S{n}", QWidget, "stock.lookup"))
+    keys = [k for _, k in screens_for(Role.CASHIER)]
+    assert keys == [*range(2, 12), None, None, None, None, None]  # the rest: from the rail only
+
+
+def test_rail_order_comes_from_order_not_registration(monkeypatch) -> None:
+    monkeypatch.setattr(screen_registry, "_REGISTRY", [])
+    screen_registry.register(ScreenSpec("late", "Late", QWidget, "stock.lookup", order=50))
+    screen_registry.register(ScreenSpec("first", "First", QWidget, "stock.lookup", order=10))
+    screen_registry.register(ScreenSpec("tie", "Tie", QWidget, "stock.lookup", order=50))
+    assert [(s.key, k) for s, k in screens_for(Role.CASHIER)] == [("first", 2), ("late", 3), ("tie", 4)]
