@@ -1,0 +1,137 @@
+"""``store-client sync ...``: the terminal's side of HQ sync, for store IT."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from store_client import config as cfg
+from store_client.cli import UserError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("sync", help="HQ sync: status, sync now, token, retry, soak test")
+    sub = parser.add_subparsers(dest="sync_command", metavar="ACTION", required=True)
+    sub.add_parser("status", help="events waiting, needs attention, last success, clock skew"
+                   ).set_defaults(handler=_status)
+    now = sub.add_parser("now", help="upload the outbox and pull datasets once (till must be closed)")
+    now.add_argument("--no-pull", action="store_true")
+    now.set_defaults(handler=_now)
+    sub.add_parser("set-token", help="store the HQ token in the OS keyring (read from stdin)"
+                   ).set_defaults(handler=_set_token)
+    retry = sub.add_parser("retry", help="queue needs-attention events again")
+    retry.add_argument("--seq", type=int, action="append", help="only these outbox sequence numbers")
+    retry.set_defaults(handler=_retry)
+    soak = sub.add_parser("soak", help="kill soak: SIGKILL a selling+syncing terminal many times (POSIX)")
+    soak.add_argument("--kills", type=int, default=2000)
+    soak.add_argument("--seed", type=int, default=1)
+    soak.add_argument("--max-seconds", type=float, default=3600)
+    soak.set_defaults(handler=_soak)
+
+
+def _status(args: argparse.Namespace) -> int:
+    from store_client.bootstrap import open_terminal
+    from store_client.services.sync_status import format_age, read_status
+
+    config = cfg.load(args.config)
+    terminal = open_terminal(config, exclusive=False)
+    try:
+        status = read_status(terminal.db, terminal.clock, phase=None if not config["hq.url"] else "unknown")
+    finally:
+        terminal.close()
+    print(f"HQ: {config['hq.url'] or '(not configured: offline)'}")
+    print(f"waiting: {status.pending} (oldest {format_age(status.oldest_pending_age)}), "
+          f"needs attention: {status.needs_attention}")
+    print(f"last success: {status.last_success or 'never'}; "
+          f"clock skew: {status.skew.total_seconds() if status.skew is not None else '?'} s"
+          + (" (LARGE)" if status.skew_is_large else ""))
+    if status.last_error:
+        print(f"last error: {status.last_error}")
+    for dataset, error in status.dataset_errors.items():
+        print(f"dataset {dataset}: {error}")
+    return 0
+
+
+def _now(args: argparse.Namespace) -> int:
+    from store_client.bootstrap import open_terminal
+    from sync.credentials import CredentialsMissing, load_token
+    from sync.puller import Puller
+    from sync.transport import HQClient, TransientError
+    from sync.uploader import Uploader, UploaderBusy
+
+    config = cfg.load(args.config)
+    if not config["hq.url"]:
+        raise UserError("hq.url is not set in the configuration; the terminal runs offline")
+    try:
+        token = load_token(config.store_id, config.terminal_id)
+    except CredentialsMissing as exc:
+        raise UserError(str(exc)) from None
+    terminal = open_terminal(config)
+    try:
+        with HQClient(config["hq.url"], token, timeout=config["hq.timeout_seconds"]) as client:
+            result = Uploader(terminal.db, client).upload_pending()
+            print(f"delivered {result.delivered}, rejected {result.rejected}")
+            if not args.no_pull:
+                for name, outcome in Puller(terminal.db, client).pull_all().items():
+                    note = f" ERROR: {outcome.error}" if outcome.error else ""
+                    print(f"{name}: {outcome.applied} change(s){note}")
+    except (TransientError, UploaderBusy) as exc:
+        raise UserError(f"sync failed, will retry later: {exc}") from None
+    finally:
+        terminal.close()
+    return 0
+
+
+def _set_token(args: argparse.Namespace) -> int:
+    from sync.credentials import save_token
+
+    config = cfg.load(args.config)
+    if sys.stdin.isatty():
+        import getpass
+        token = getpass.getpass("HQ token: ")
+    else:
+        token = sys.stdin.readline()
+    try:
+        save_token(config.store_id, config.terminal_id, token.strip())
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    print(f"token stored in the OS keyring for {config.store_id}/{config.terminal_id}")
+    return 0
+
+
+def _retry(args: argparse.Namespace) -> int:
+    from store_client.bootstrap import open_terminal
+    from sync.uploader import retry_rejected
+
+    terminal = open_terminal(cfg.load(args.config))
+    try:
+        count = retry_rejected(terminal.db, args.seq)
+    finally:
+        terminal.close()
+    print(f"{count} event(s) queued again")
+    return 0
+
+
+def _soak(args: argparse.Namespace) -> int:
+    from sync.soak import run_soak
+
+    if sys.platform == "win32":
+        raise UserError("the kill soak needs POSIX fork and SIGKILL")
+    if args.kills < 1:
+        raise UserError("--kills must be at least 1")
+    with tempfile.TemporaryDirectory(prefix="store-client-soak-") as work:
+        started = time.monotonic()
+        result, problems = run_soak(Path(work), args.kills, seed=args.seed, deadline_s=args.max_seconds,
+                                    progress=lambda i: print(f"  {i} kills ...", flush=True))
+    print(f"{result.kills} kills in {time.monotonic() - started:.0f}s; terminal committed "
+          f"{result.local_sales} sales ({result.local_total_minor} fen), HQ holds {result.hq_sales} "
+          f"({result.hq_total_minor} fen)")
+    if problems:
+        for problem in problems:
+            print(f"FAIL: {problem}")
+        return 1
+    print("OK: exactly once, totals equal to the fen")
+    return 0

@@ -1,0 +1,174 @@
+"""同步 Sync: HQ connection state, events waiting, events that need attention (with retry).
+
+Everything that touches the database or the network runs through the
+TaskManager or the background :class:`sync.runner.SyncRunner`; the UI thread
+only paints. Permission: ``sync.view`` (retry: ``sync.retry``, checked by the caller).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from store_client.clock import Clock
+from store_client.persistence.db import Database
+from store_client.services.sync_status import (
+    EventRow,
+    SyncStatus,
+    format_age,
+    list_events,
+    read_status,
+)
+from store_client.ui.automation import named
+from sync.uploader import retry_rejected
+
+REFRESH_MS = 2000
+
+
+class SyncScreen(QWidget):
+    def __init__(self, db: Database, clock: Clock, tasks: Any, runner: Any | None = None, *,
+                 can_retry: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sync.screen")
+        self.db, self.clock, self.tasks, self.runner = db, clock, tasks, runner
+        self.status: SyncStatus | None = None
+        self._busy = False
+
+        self.state_label = named(QLabel(self), "sync.state", self.tr("Connection state"))
+        self.pending_label = named(QLabel(self), "sync.pending", self.tr("Events waiting"))
+        self.oldest_label = named(QLabel(self), "sync.oldest", self.tr("Oldest waiting event"))
+        self.last_label = named(QLabel(self), "sync.lastSuccess", self.tr("Last successful sync"))
+        self.skew_label = named(QLabel(self), "sync.skew", self.tr("Clock difference to HQ"))
+        self.error_label = named(QLabel(self), "sync.lastError", self.tr("Last sync error"))
+        self.error_label.setWordWrap(True)
+
+        self.sync_now = named(QPushButton(self.tr("Sync now"), self), "sync.syncNow",
+                              self.tr("Sync now"))
+        self.sync_now.setEnabled(runner is not None)
+        self.sync_now.clicked.connect(self._sync_now)
+        self.retry = named(QPushButton(self.tr("Retry selected"), self), "sync.retry",
+                           self.tr("Retry selected events that need attention"))
+        self.retry.setEnabled(can_retry)
+        self.retry.clicked.connect(self._retry)
+        self.refresh_button = named(QPushButton(self.tr("Refresh"), self), "sync.refresh",
+                                    self.tr("Refresh"))
+        self.refresh_button.clicked.connect(self.refresh)
+
+        self.waiting = self._table("sync.waiting", self.tr("Events waiting for HQ"))
+        self.attention = self._table("sync.attention", self.tr("Events that need attention"))
+        self.attention.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+
+        facts = QGridLayout()
+        for row, (title, label) in enumerate([
+            (self.tr("State"), self.state_label), (self.tr("Waiting"), self.pending_label),
+            (self.tr("Oldest waiting"), self.oldest_label), (self.tr("Last success"), self.last_label),
+            (self.tr("Clock skew"), self.skew_label), (self.tr("Last error"), self.error_label),
+        ]):
+            facts.addWidget(QLabel(title, self), row, 0)
+            facts.addWidget(label, row, 1)
+        buttons = QHBoxLayout()
+        for button in (self.sync_now, self.retry, self.refresh_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(facts)
+        layout.addLayout(buttons)
+        layout.addWidget(QLabel(self.tr("Waiting"), self))
+        layout.addWidget(self.waiting, 1)
+        layout.addWidget(QLabel(self.tr("Needs attention (rejected by HQ)"), self))
+        layout.addWidget(self.attention, 1)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start()
+        self.refresh()
+
+    def _table(self, name: str, accessible: str) -> QTableWidget:
+        table = named(QTableWidget(0, 5, self), name, accessible)
+        table.setHorizontalHeaderLabels([self.tr("No."), self.tr("Type"), self.tr("Amount"),
+                                         self.tr("Tries"), self.tr("Reason")])
+        table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        return table
+
+    # -- data -------------------------------------------------------------------
+    def refresh(self) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        phase = self.runner.phase if self.runner is not None else None
+        self.tasks.run_db(lambda: (read_status(self.db, self.clock, phase=phase),
+                                   list_events(self.db, "pending"), list_events(self.db, "rejected")),
+                          self._show, self._failed)
+
+    def _failed(self, error: BaseException) -> None:
+        self._busy = False
+        self.error_label.setText(f"{type(error).__name__}: {error}")
+
+    def _show(self, result: tuple[SyncStatus, list[EventRow], list[EventRow]]) -> None:
+        self._busy = False
+        status, waiting, attention = result
+        self.status = status
+        states = {"online": self.tr("Online"), "offline": self.tr("Offline"),
+                  "syncing": self.tr("Syncing"), "not configured": self.tr("Offline (no HQ configured)")}
+        self.state_label.setText(states.get(status.state, status.state))
+        self.pending_label.setText(str(status.pending))
+        self.oldest_label.setText(format_age(status.oldest_pending_age))
+        self.last_label.setText(status.last_success.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+                                if status.last_success else self.tr("never"))
+        if status.skew is None:
+            self.skew_label.setText("-")
+        else:
+            text = f"{status.skew.total_seconds():+.0f} s"
+            self.skew_label.setText(text + ("  " + self.tr("(check the clock)") if status.skew_is_large else ""))
+        self.error_label.setText(status.last_error or "")
+        self._fill(self.waiting, waiting)
+        self._fill(self.attention, attention)
+
+    @staticmethod
+    def _fill(table: QTableWidget, rows: list[EventRow]) -> None:
+        table.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            for col, value in enumerate((str(row.seq), row.kind, row.summary, str(row.attempts),
+                                         row.last_error or "")):
+                table.setItem(i, col, QTableWidgetItem(value))
+
+    # -- actions ----------------------------------------------------------------
+    def _selected_attention(self) -> list[int]:
+        rows = {index.row() for index in self.attention.selectionModel().selectedRows()}
+        return [int(self.attention.item(r, 0).text()) for r in sorted(rows)]
+
+    def _retry(self) -> None:
+        seqs = self._selected_attention() or None  # nothing selected: retry all
+        self.tasks.run_db(lambda: retry_rejected(self.db, seqs), lambda _n: self._after_retry())
+
+    def _after_retry(self) -> None:
+        if self.runner is not None:
+            self.runner.wake()
+        self.refresh()
+
+    def _sync_now(self) -> None:
+        if self.runner is not None:
+            self.runner.wake()
+            self.state_label.setText(self.tr("Syncing"))
+
+
+def create_sync_screen(ctx: Any) -> SyncScreen:
+    """Factory for the main window's screen registry (``ScreenContext``)."""
+    runner = getattr(ctx.services, "sync_runner", None)
+    return SyncScreen(ctx.terminal.db, ctx.terminal.clock, ctx.tasks, runner)

@@ -1,0 +1,80 @@
+"""The datasets a terminal pulls from HQ, and the shape of their rows.
+
+Shared by the puller (which rejects a page whose rows do not match) and the
+reference HQ (which refuses to publish them). Catalog and prices are applied to
+the terminal's own tables; the other datasets are kept as JSON rows
+(``sync_rows``) for the features that read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sync.payloads import PayloadError, _int, _obj, _str
+
+# name -> scoped to the terminal's store (True) or shared by all stores (False)
+DATASETS: dict[str, bool] = {
+    "catalog": False,
+    "prices": False,
+    "promotions": False,
+    "coupons": False,
+    "members": False,
+    "member_activity": False,
+    "operators": True,
+    "online_orders": True,
+    "stock_levels": True,
+    "store_settings": True,
+}
+MAX_KEY = 64
+
+
+def _catalog(data: dict) -> dict:
+    category = _obj(data.get("category"), "field 'category'")
+    barcodes = data.get("barcodes", [])
+    if not isinstance(barcodes, list) or len(barcodes) > 50 or not all(
+            isinstance(b, str) and 0 < len(b) <= 32 for b in barcodes):
+        raise PayloadError("field 'barcodes' must be a list of at most 50 codes")
+    unit = _str(data, "unit", max_len=8)
+    if unit not in ("each", "kg"):
+        raise PayloadError(f"field 'unit' must be 'each' or 'kg' (got {unit!r})")
+    pinyin = data.get("pinyin_initials", "")
+    if not isinstance(pinyin, str):
+        raise PayloadError("field 'pinyin_initials' must be a string")
+    return {
+        "sku": _str(data, "sku", max_len=32),
+        "name_zh": _str(data, "name_zh", max_len=200),
+        "name_en": _str(data, "name_en", max_len=200),
+        "category": {"code": _str(category, "code", max_len=32),
+                     "name_zh": _str(category, "name_zh", max_len=64),
+                     "name_en": _str(category, "name_en", max_len=64)},
+        "unit": unit,
+        "price_minor": _int(data, "price_minor", lo=0),
+        "tax_rate_bp": _int(data, "tax_rate_bp", lo=0, hi=10_000),
+        "barcodes": list(dict.fromkeys(barcodes)),
+        "pinyin_initials": pinyin[:200],
+    }
+
+
+def _prices(data: dict) -> dict:
+    return {"sku": _str(data, "sku", max_len=32), "price_minor": _int(data, "price_minor", lo=0)}
+
+
+def _any_object(data: dict) -> dict:
+    return data
+
+
+ROW_VALIDATORS: dict[str, Callable[[dict], dict]] = {name: _any_object for name in DATASETS}
+ROW_VALIDATORS.update(catalog=_catalog, prices=_prices)
+
+
+def validate_row(dataset: str, key: Any, data: Any) -> dict:
+    """The normalised row or :class:`PayloadError`; ``key`` must match the row's own key."""
+    if dataset not in DATASETS:
+        raise PayloadError(f"unknown dataset {dataset!r}")
+    if not isinstance(key, str) or not key or len(key) > MAX_KEY:
+        raise PayloadError(f"row key must be a string of 1-{MAX_KEY} characters (got {key!r})")
+    row = ROW_VALIDATORS[dataset](_obj(data, "row data"))
+    if dataset in ("catalog", "prices") and row["sku"] != key:
+        raise PayloadError(f"row key {key!r} does not match sku {row['sku']!r}")
+    return row

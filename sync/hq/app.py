@@ -1,0 +1,104 @@
+"""The HQ HTTP API (Starlette). Handlers are plain functions: Starlette runs them
+in its thread pool, so a slow database never blocks the event loop.
+
+Every response carries ``X-HQ-Time`` so the terminal measures clock skew on
+every exchange.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from sync.hq.service import (
+    DEFAULT_PAGE,
+    AuthError,
+    HQService,
+    RequestError,
+    TerminalIdentity,
+    now_iso,
+)
+
+log = logging.getLogger(__name__)
+MAX_BODY = 16 * 1024 * 1024
+
+
+def _json(data: Any, status: int = 200) -> Response:
+    return JSONResponse(data, status_code=status, headers={"X-HQ-Time": now_iso()})
+
+
+def _error(status: int, code: str, message: str) -> Response:
+    return _json({"error": code, "message": message}, status)
+
+
+def create_app(service: HQService) -> Starlette:
+    def who(request: Request) -> TerminalIdentity:
+        header = request.headers.get("authorization", "")
+        token = header[7:] if header.lower().startswith("bearer ") else None
+        return service.authenticate(token)
+
+    async def post_events(request: Request) -> Response:
+        try:
+            terminal = who(request)
+        except AuthError as exc:
+            return _error(401, "unauthorized", str(exc))
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY:
+            return _error(413, "too_large", f"at most {MAX_BODY} bytes per request")
+        try:
+            body = await request.body()
+        except ClientDisconnect:
+            return Response(status_code=400)  # nobody is listening; nothing was applied
+        if len(body) > MAX_BODY:
+            return _error(413, "too_large", f"at most {MAX_BODY} bytes per request")
+        try:
+            batch = json.loads(body)
+        except ValueError:
+            return _error(400, "bad_json", "body is not JSON")
+        try:
+            result = await run_in_threadpool(service.ingest, terminal, batch)
+        except RequestError as exc:
+            return _error(400, "bad_request", str(exc))
+        return _json(result)
+
+    def get_changes(request: Request) -> Response:
+        try:
+            terminal = who(request)
+        except AuthError as exc:
+            return _error(401, "unauthorized", str(exc))
+        name = request.path_params["name"]
+        try:
+            limit = int(request.query_params.get("limit", DEFAULT_PAGE))
+        except ValueError:
+            return _error(400, "bad_request", "limit must be an integer")
+        try:
+            return _json(service.changes(terminal, name, request.query_params.get("cursor"), limit))
+        except KeyError:
+            return _error(404, "unknown_dataset", f"no dataset {name!r}")
+        except RequestError as exc:
+            return _error(400, "bad_request", str(exc))
+
+    def get_time(_request: Request) -> Response:
+        return _json({"server_time": now_iso()})
+
+    def get_whoami(request: Request) -> Response:
+        try:
+            terminal = who(request)
+        except AuthError as exc:
+            return _error(401, "unauthorized", str(exc))
+        return _json({"store_id": terminal.store_id, "terminal_id": terminal.terminal_id,
+                      "last_seq": terminal.last_seq})
+
+    return Starlette(routes=[
+        Route("/v1/events", post_events, methods=["POST"]),
+        Route("/v1/datasets/{name}/changes", get_changes, methods=["GET"]),
+        Route("/v1/time", get_time, methods=["GET"]),
+        Route("/v1/terminal", get_whoami, methods=["GET"]),
+    ])

@@ -1,0 +1,353 @@
+"""HQ's side of the protocol, without HTTP: ingestion, change feeds, tokens, admin.
+
+Every write runs in one database transaction that commits before the caller
+answers the terminal. Change sequence numbers come from a single counter row
+incremented inside the writing transaction: on PostgreSQL the row lock makes a
+second writer wait until the first commits, so sequence numbers become visible
+in increasing order and a reader's cursor can never pass a change that commits
+later with a smaller number. (SQLite has one writer at a time anyway.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from sync.datasets import DATASETS, validate_row
+from sync.hq import schema as t
+from sync.payloads import PayloadError, validate
+
+log = logging.getLogger(__name__)
+MAX_BATCH = 1000
+MAX_PAGE = 5000
+DEFAULT_PAGE = 500
+
+
+class AuthError(Exception):
+    pass
+
+
+class RequestError(ValueError):
+    """The request as a whole is malformed (HTTP 400); nothing was applied."""
+
+
+@dataclass(frozen=True)
+class TerminalIdentity:
+    store_id: str
+    terminal_id: str
+    last_seq: int
+    reset_epoch: int
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def hash_token(token: str) -> str:
+    # Tokens are 256-bit random strings, so a fast hash is enough (no brute force possible).
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url`` (``sqlite:///path`` or ``postgresql+psycopg://...``)."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi, _rec):  # type: ignore[no-untyped-def]
+            dbapi.isolation_level = None
+            dbapi.execute("PRAGMA journal_mode=WAL")
+            dbapi.execute("PRAGMA synchronous=FULL")
+            dbapi.execute("PRAGMA busy_timeout=30000")
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):  # type: ignore[no-untyped-def]
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+class HQService:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        t.metadata.create_all(engine)
+        with engine.begin() as conn:
+            if conn.scalar(select(t.counters.c.value).where(t.counters.c.name == "change_seq")) is None:
+                conn.execute(insert(t.counters).values(name="change_seq", value=0))
+
+    # -- tokens and terminals ---------------------------------------------
+    def issue_token(self, store_id: str, terminal_id: str) -> str:
+        """A new token for the terminal (the old one stops working); HQ keeps only its hash."""
+        token = secrets.token_urlsafe(32)
+        with self.engine.begin() as conn:
+            if conn.scalar(select(t.stores.c.store_id).where(t.stores.c.store_id == store_id)) is None:
+                conn.execute(insert(t.stores).values(store_id=store_id, name=store_id))
+            found = conn.execute(update(t.terminals).where(
+                t.terminals.c.store_id == store_id, t.terminals.c.terminal_id == terminal_id
+            ).values(token_hash=hash_token(token))).rowcount
+            if not found:
+                conn.execute(insert(t.terminals).values(
+                    store_id=store_id, terminal_id=terminal_id, token_hash=hash_token(token),
+                    last_seq=0, reset_epoch=0))
+        return token
+
+    def authenticate(self, token: str | None) -> TerminalIdentity:
+        if not token:
+            raise AuthError("missing bearer token")
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.terminals).where(
+                t.terminals.c.token_hash == hash_token(token))).first()
+        if row is None:
+            raise AuthError("unknown or revoked token")
+        return TerminalIdentity(row.store_id, row.terminal_id, row.last_seq, row.reset_epoch)
+
+    def reset_terminal(self, store_id: str, terminal_id: str) -> None:
+        """For a replaced or wiped terminal: sequence restarts, every dataset refetches."""
+        with self.engine.begin() as conn:
+            found = conn.execute(update(t.terminals).where(
+                t.terminals.c.store_id == store_id, t.terminals.c.terminal_id == terminal_id
+            ).values(last_seq=0, reset_epoch=t.terminals.c.reset_epoch + 1)).rowcount
+        if not found:
+            raise KeyError(f"no terminal {store_id}/{terminal_id}")
+
+    # -- event ingestion ----------------------------------------------------
+    def ingest(self, who: TerminalIdentity, batch: Any) -> dict[str, Any]:
+        """Apply a batch; one result per event, in order. Committed before returning."""
+        if not isinstance(batch, dict) or not isinstance(batch.get("events"), list):
+            raise RequestError("body must be an object with an 'events' list")
+        items = batch["events"]
+        if len(items) > MAX_BATCH:
+            raise RequestError(f"at most {MAX_BATCH} events per batch")
+        for attempt in range(3):
+            try:
+                with self.engine.begin() as conn:
+                    return self._ingest(conn, who, items)
+            except IntegrityError:
+                # A concurrent request applied one of these events first; the retry sees it.
+                if attempt == 2:
+                    raise
+                log.info("ingest race on %s/%s, retrying", who.store_id, who.terminal_id)
+        raise AssertionError("unreachable")
+
+    def _ingest(self, conn: Connection, who: TerminalIdentity, items: list) -> dict[str, Any]:
+        term = conn.execute(select(t.terminals.c.last_seq).where(
+            t.terminals.c.store_id == who.store_id, t.terminals.c.terminal_id == who.terminal_id
+        ).with_for_update()).one()
+        last_seq = term.last_seq
+        ids = [i.get("event_id") for i in items if isinstance(i, dict) and isinstance(i.get("event_id"), str)]
+        existing = {r.event_id: r.ack for r in conn.execute(
+            select(t.events.c.event_id, t.events.c.ack).where(t.events.c.event_id.in_(ids)))} if ids else {}
+        sale_ids = [i["payload"].get("sale_id") for i in items if isinstance(i, dict)
+                    and isinstance(i.get("payload"), dict) and isinstance(i["payload"].get("sale_id"), str)]
+        known_sales = set(conn.scalars(select(t.sales.c.sale_id).where(
+            t.sales.c.sale_id.in_(sale_ids)))) if sale_ids else set()
+        received = now_iso()
+        results: list[dict[str, Any]] = []
+        new_events, new_sales, new_audit, new_rejections = [], [], [], []
+        for item in items:
+            envelope = _envelope(item)
+            if isinstance(envelope, str):
+                eid = item.get("event_id") if isinstance(item, dict) else None
+                reason = f"malformed event: {envelope}"
+                results.append({"event_id": eid, "status": "rejected", "reason": reason})
+                new_rejections.append({"event_id": str(eid)[:64], "store_id": who.store_id,
+                                           "terminal_id": who.terminal_id, "seq": None, "kind": None,
+                                           "reason": reason, "received_at": received})
+                continue
+            eid, seq, kind, version, payload = envelope
+            if eid in existing:
+                results.append({**json.loads(existing[eid]), "duplicate": True})
+                last_seq = max(last_seq, seq)
+                continue
+            try:
+                data = validate(kind, version, payload)
+                if kind == "sale.completed":
+                    self._check_origin(who, data)
+                    if data["sale_id"] in known_sales:
+                        raise PayloadError(f"sale {data['sale_id']} was already received in another event")
+            except PayloadError as exc:
+                reason = str(exc)
+                results.append({"event_id": eid, "seq": seq, "status": "rejected", "reason": reason})
+                new_rejections.append({"event_id": eid, "store_id": who.store_id, "terminal_id": who.terminal_id,
+                                           "seq": seq, "kind": kind, "reason": reason, "received_at": received})
+                continue
+            ack = {"event_id": eid, "seq": seq, "status": "accepted", "received_at": received}
+            existing[eid] = json.dumps(ack)
+            new_events.append({"event_id": eid, "store_id": who.store_id, "terminal_id": who.terminal_id,
+                                   "seq": seq, "kind": kind, "schema_version": version, "received_at": received,
+                                   "ack": existing[eid]})
+            if kind == "sale.completed":
+                known_sales.add(data["sale_id"])
+                new_sales.append({"sale_id": data["sale_id"], "event_id": eid, "store_id": who.store_id,
+                                      "terminal_id": who.terminal_id, "seq": seq, "total_minor": data["total_minor"],
+                                      "discount_minor": data["discount_minor"],
+                                      "completed_at": data["completed_at"],
+                                      "payload": json.dumps(data, ensure_ascii=False)})
+            elif kind == "audit.entry":
+                new_audit.append({"event_id": eid, "store_id": who.store_id, "terminal_id": who.terminal_id,
+                                      "action": data["action"], "at": data["at"],
+                                      "details": json.dumps(data, ensure_ascii=False)})
+            results.append(ack)
+            last_seq = max(last_seq, seq)
+        for table, rows in ((t.events, new_events), (t.sales, new_sales), (t.audit, new_audit),
+                            (t.rejections, new_rejections)):
+            if rows:
+                conn.execute(insert(table), rows)
+        conn.execute(update(t.terminals).where(
+            t.terminals.c.store_id == who.store_id, t.terminals.c.terminal_id == who.terminal_id
+        ).values(last_seq=last_seq))
+        return {"results": results, "last_seq": last_seq}
+
+    @staticmethod
+    def _check_origin(who: TerminalIdentity, sale: dict) -> None:
+        if sale["store_id"] != who.store_id or sale["terminal_id"] != who.terminal_id:
+            raise PayloadError(f"sale belongs to {sale['store_id']}/{sale['terminal_id']}, "
+                               f"not to this terminal {who.store_id}/{who.terminal_id}")
+
+    # -- change feeds -------------------------------------------------------
+    def publish(self, dataset: str, key: str, data: dict | None, *, scope: str = "*") -> int:
+        """Upsert (``data``) or delete (``None``) one row; returns its change sequence."""
+        return self.publish_many(dataset, [(key, data)], scope=scope)
+
+    def publish_many(self, dataset: str, rows: list[tuple[str, dict | None]], *, scope: str = "*") -> int:
+        if dataset not in DATASETS:
+            raise KeyError(f"unknown dataset {dataset!r}")
+        if DATASETS[dataset] == (scope == "*"):
+            raise ValueError(f"dataset {dataset!r} needs {'a store' if DATASETS[dataset] else 'the *'} scope")
+        for key, data in rows:
+            if data is not None:
+                validate_row(dataset, key, data)
+        with self.engine.begin() as conn:
+            # One counter update reserves a block of numbers and holds the row lock to commit.
+            high = conn.execute(update(t.counters).where(t.counters.c.name == "change_seq").values(
+                value=t.counters.c.value + len(rows)).returning(t.counters.c.value)).scalar_one()
+            seq = high - len(rows)
+            keys = [k for k, _ in rows]
+            present = set()
+            for start in range(0, len(keys), 500):
+                present |= set(conn.scalars(select(t.dataset_rows.c.key).where(
+                    t.dataset_rows.c.dataset == dataset, t.dataset_rows.c.scope == scope,
+                    t.dataset_rows.c.key.in_(keys[start:start + 500]))))
+            inserts, updates = [], []
+            for key, data in rows:
+                seq += 1
+                row = {"change_seq": seq, "deleted": data is None,
+                           "data": None if data is None else json.dumps(data, ensure_ascii=False)}
+                (updates if key in present else inserts).append((key, row))
+                present.add(key)
+            if inserts:
+                conn.execute(insert(t.dataset_rows), [dict(dataset=dataset, scope=scope, key=k, **r)
+                                                      for k, r in inserts])
+            for key, row in updates:
+                conn.execute(update(t.dataset_rows).where(
+                    t.dataset_rows.c.dataset == dataset, t.dataset_rows.c.scope == scope,
+                    t.dataset_rows.c.key == key).values(**row))
+        return high
+
+    def reset_dataset(self, dataset: str) -> None:
+        """Force every terminal to drop ``dataset`` and refetch it from a snapshot."""
+        with self.engine.begin() as conn:
+            found = conn.execute(update(t.dataset_epochs).where(t.dataset_epochs.c.dataset == dataset)
+                                 .values(epoch=t.dataset_epochs.c.epoch + 1)).rowcount
+            if not found:
+                conn.execute(insert(t.dataset_epochs).values(dataset=dataset, epoch=1))
+
+    def changes(self, who: TerminalIdentity, dataset: str, cursor: str | None, limit: int) -> dict:
+        """One page of ``dataset`` after ``cursor`` (empty: snapshot bootstrap)."""
+        if dataset not in DATASETS:
+            raise KeyError(dataset)
+        limit = max(1, min(MAX_PAGE, limit))
+        with self.engine.connect() as conn:
+            ds_epoch = conn.scalar(select(t.dataset_epochs.c.epoch).where(
+                t.dataset_epochs.c.dataset == dataset)) or 0
+            epoch = f"{ds_epoch}.{who.reset_epoch}"
+            if cursor:
+                try:
+                    cur_epoch, after_s, snap_s = cursor.split(":")
+                    after, snapshot_high = int(after_s), int(snap_s)
+                except ValueError:
+                    raise RequestError(f"malformed cursor {cursor!r}") from None
+                if cur_epoch != epoch:
+                    return {"dataset": dataset, "reset": True, "changes": [], "cursor": None,
+                            "has_more": True}
+            else:
+                after = 0
+                snapshot_high = conn.scalar(select(t.counters.c.value).where(
+                    t.counters.c.name == "change_seq")) or 0
+            scopes = [who.store_id] if DATASETS[dataset] else ["*"]
+            query = select(t.dataset_rows).where(
+                t.dataset_rows.c.dataset == dataset, t.dataset_rows.c.scope.in_(scopes),
+                t.dataset_rows.c.change_seq > after)
+            if snapshot_high:
+                # Bootstrap: tombstones older than the snapshot are of no use to an empty terminal.
+                query = query.where((t.dataset_rows.c.deleted == False) |
+                                    (t.dataset_rows.c.change_seq > snapshot_high))
+            rows = conn.execute(query.order_by(t.dataset_rows.c.change_seq).limit(limit + 1)).all()
+        has_more = len(rows) > limit
+        rows = rows[:limit]
+        last = rows[-1].change_seq if rows else after
+        if not has_more and snapshot_high and last < snapshot_high:
+            last = snapshot_high
+        done_snapshot = snapshot_high and (not has_more) and last >= snapshot_high
+        return {
+            "dataset": dataset,
+            "reset": False,
+            "changes": [{"seq": r.change_seq, "key": r.key, "op": "delete" if r.deleted else "upsert",
+                         "data": None if r.deleted else json.loads(r.data)} for r in rows],
+            "cursor": f"{epoch}:{last}:{0 if done_snapshot else snapshot_high}",
+            "has_more": has_more,
+        }
+
+    # -- admin --------------------------------------------------------------
+    def list_sales(self, store_id: str | None = None) -> list[dict]:
+        query = select(t.sales).order_by(t.sales.c.store_id, t.sales.c.terminal_id, t.sales.c.seq)
+        if store_id:
+            query = query.where(t.sales.c.store_id == store_id)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def sales_summary(self) -> tuple[int, int]:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(func.count(), func.coalesce(func.sum(t.sales.c.total_minor), 0))
+                               .select_from(t.sales)).one()
+        return int(row[0]), int(row[1])
+
+    def rejections(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(t.rejections).order_by(t.rejections.c.id))]
+
+    def create_order(self, store_id: str, order: dict) -> str:
+        order_id = order.get("order_id") or str(uuid.uuid4())
+        self.publish("online_orders", order_id, {**order, "order_id": order_id, "store_id": store_id},
+                     scope=store_id)
+        return order_id
+
+
+def _envelope(item: Any) -> tuple[str, int, str, int, Any] | str:
+    """(event_id, seq, kind, schema_version, payload) or the reason it is malformed."""
+    if not isinstance(item, dict):
+        return "not an object"
+    eid = item.get("event_id")
+    try:
+        if not isinstance(eid, str) or str(uuid.UUID(eid)) != eid.lower():
+            return "event_id must be a UUID"
+    except ValueError:
+        return "event_id must be a UUID"
+    seq, version, kind = item.get("seq"), item.get("schema_version"), item.get("kind")
+    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
+        return "seq must be a positive integer"
+    if isinstance(version, bool) or not isinstance(version, int):
+        return "schema_version must be an integer"
+    if not isinstance(kind, str) or not kind:
+        return "kind must be a string"
+    return eid, seq, kind, version, item.get("payload")

@@ -1,0 +1,287 @@
+"""Pulling HQ datasets as deltas, each with its own cursor.
+
+A page is validated completely before anything is written; then its rows and
+the new cursor are committed in one local transaction, so a crash or a bad page
+never leaves a dataset half-applied. A bad page is refused with a logged reason
+(kept in ``sync_cursors.last_error``) and the other datasets keep syncing.
+
+"reset" from HQ: the cursor is cleared and the dataset refetched from a
+snapshot; keys seen during the refetch are remembered and, when the snapshot
+ends, local rows HQ no longer has are removed (products are deactivated, since
+past sales still refer to them).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select, text
+from sqlalchemy.orm import Session
+
+from store_client.clock import Clock, SystemClock, iso
+from store_client.persistence.db import Database
+from store_client.persistence.models import SyncCursor, SyncResetSeen, SyncRow
+from sync import state
+from sync.datasets import DATASETS, validate_row
+from sync.payloads import PayloadError
+from sync.transport import BadResponse, BatchRejected, HQClient, ResponseTooLarge, TransientError
+
+log = logging.getLogger(__name__)
+DEFAULT_PAGE = 500
+MAX_PAGES_PER_PULL = 10_000
+
+
+class BadPage(Exception):
+    """HQ sent a page that does not follow the protocol; nothing of it was applied."""
+
+
+@dataclass
+class PullOutcome:
+    applied: int = 0
+    pages: int = 0
+    resets: int = 0
+    error: str | None = None
+
+
+@dataclass
+class Page:
+    changes: list[tuple[str, str, dict | None]]  # (key, op, row)
+    cursor: str
+    has_more: bool
+    reset: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+class Puller:
+    def __init__(self, db: Database, client: HQClient, *, datasets: list[str] | None = None,
+                 page_limit: int = DEFAULT_PAGE, clock: Clock | None = None) -> None:
+        self.db = db
+        self.client = client
+        self.datasets = datasets or list(DATASETS)
+        self.page_limit = page_limit
+        self.clock = clock or SystemClock()
+
+    def pull_all(self) -> dict[str, PullOutcome]:
+        """Every dataset in turn; one failing dataset does not stop the others.
+
+        :class:`TransientError` (HQ unreachable) is raised after the first dataset
+        hits it, since the others would hit it too.
+        """
+        return {name: self.pull(name) for name in self.datasets}
+
+    def pull(self, dataset: str) -> PullOutcome:
+        """Follow one dataset to its end. The next page is fetched while this one is applied
+        (its cursor is already known), so HQ's and the network's time overlap local work."""
+        outcome = PullOutcome()
+        prefetch = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"pull-{dataset}")
+        try:
+            if dataset not in DATASETS:
+                raise BadPage(f"unknown dataset {dataset!r}")
+            ahead: Future | None = None
+            for _ in range(MAX_PAGES_PER_PULL):
+                if ahead is not None:
+                    raw, ahead = ahead.result(), None
+                else:
+                    with self.db.read() as session:
+                        row = session.get(SyncCursor, dataset)
+                        cursor = row.cursor if row else None
+                    raw = self.client.get_changes(dataset, cursor, self.page_limit)
+                page = parse_page(dataset, raw, self.page_limit)
+                if page.reset:
+                    self._start_reset(dataset)
+                    outcome.resets += 1
+                    if outcome.resets > 3:
+                        raise BadPage("HQ keeps answering 'reset'")
+                    continue
+                if page.has_more:
+                    ahead = prefetch.submit(self.client.get_changes, dataset, page.cursor, self.page_limit)
+                with self.db.transaction() as session:
+                    apply_page(session, dataset, page, iso(self.clock.now()))
+                    if self.client.skew is not None:
+                        state.put(session, state.SKEW_MS, str(int(self.client.skew.total_seconds() * 1000)))
+                outcome.applied += len(page.changes)
+                outcome.pages += 1
+                if not page.has_more:
+                    break
+        except (BadPage, BadResponse, BatchRejected, ResponseTooLarge) as exc:
+            outcome.error = str(exc)
+            log.warning("pull of %s refused: %s", dataset, exc)
+            self._record_error(dataset, outcome.error)
+        except TransientError:
+            raise
+        except Exception as exc:  # e.g. a constraint the page violates locally: rolled back
+            outcome.error = f"{type(exc).__name__}: {exc}"[:2000]
+            log.exception("pull of %s failed; the page was rolled back", dataset)
+            self._record_error(dataset, outcome.error)
+        finally:
+            prefetch.shutdown(wait=True, cancel_futures=True)
+        return outcome
+
+    def _start_reset(self, dataset: str) -> None:
+        log.info("HQ asked to reset dataset %s; refetching from a snapshot", dataset)
+        with self.db.transaction() as session:
+            session.execute(delete(SyncResetSeen).where(SyncResetSeen.dataset == dataset))
+            session.merge(SyncCursor(dataset=dataset, cursor=None, resetting=True,
+                                     updated_at=iso(self.clock.now()), last_error=None))
+
+    def _record_error(self, dataset: str, message: str) -> None:
+        with self.db.transaction() as session:
+            row = session.get(SyncCursor, dataset)
+            if row is None:
+                session.add(SyncCursor(dataset=dataset, cursor=None, resetting=False,
+                                       last_error=message[:2000]))
+            else:
+                row.last_error = message[:2000]
+
+
+def parse_page(dataset: str, raw: object, limit: int) -> Page:
+    """Check a page completely; :class:`BadPage` names the first problem."""
+    if dataset not in DATASETS:
+        raise BadPage(f"unknown dataset {dataset!r}")
+    if not isinstance(raw, dict):
+        raise BadPage("page is not an object")
+    if raw.get("dataset") != dataset:
+        raise BadPage(f"page is for dataset {raw.get('dataset')!r}, asked for {dataset!r}")
+    if raw.get("reset") is True:
+        return Page(changes=[], cursor="", has_more=True, reset=True)
+    if raw.get("reset") not in (False, None):
+        raise BadPage("'reset' must be a boolean")
+    changes, cursor, has_more = raw.get("changes"), raw.get("cursor"), raw.get("has_more")
+    if not isinstance(changes, list):
+        raise BadPage("'changes' must be a list")
+    if len(changes) > limit:
+        raise BadPage(f"oversized page: {len(changes)} changes, asked for at most {limit}")
+    if not isinstance(cursor, str) or not cursor or len(cursor) > 200:
+        raise BadPage("'cursor' must be a non-empty string")
+    if not isinstance(has_more, bool):
+        raise BadPage("'has_more' must be a boolean")
+    parsed: list[tuple[str, str, dict | None]] = []
+    last_seq = 0
+    for i, change in enumerate(changes):
+        if not isinstance(change, dict):
+            raise BadPage(f"change {i} is not an object")
+        seq, key, op = change.get("seq"), change.get("key"), change.get("op")
+        if isinstance(seq, bool) or not isinstance(seq, int) or seq <= last_seq:
+            raise BadPage(f"change {i}: 'seq' must be an increasing integer")
+        last_seq = seq
+        try:
+            if op == "upsert":
+                parsed.append((key, op, validate_row(dataset, key, change.get("data"))))
+            elif op == "delete":
+                if not isinstance(key, str) or not key or len(key) > 64:
+                    raise PayloadError(f"bad key {key!r}")
+                parsed.append((key, op, None))
+            else:
+                raise PayloadError(f"unknown op {op!r}")
+        except PayloadError as exc:
+            raise BadPage(f"change {i} (key {key!r}): {exc}") from None
+    return Page(changes=parsed, cursor=cursor, has_more=has_more)
+
+
+def apply_page(session: Session, dataset: str, page: Page, now: str) -> None:
+    """Rows and cursor in the caller's transaction."""
+    cur = session.get(SyncCursor, dataset)
+    resetting = bool(cur and cur.resetting)
+    if dataset == "catalog":
+        _apply_catalog(session, page.changes)
+    elif dataset == "prices":
+        _apply_prices(session, page.changes)
+    else:
+        _apply_rows(session, dataset, page.changes)
+    if resetting:
+        keys = [{"d": dataset, "k": k} for k, op, _ in page.changes if op == "upsert"]
+        if keys:
+            session.execute(text("INSERT OR IGNORE INTO sync_reset_seen(dataset, key) VALUES (:d, :k)"), keys)
+        if not page.has_more:
+            _finish_reset(session, dataset)
+            resetting = False
+    session.merge(SyncCursor(dataset=dataset, cursor=page.cursor, resetting=resetting,
+                             updated_at=now, last_error=None))
+
+
+def _finish_reset(session: Session, dataset: str) -> None:
+    seen = "SELECT key FROM sync_reset_seen WHERE dataset = :d"
+    if dataset == "catalog":
+        stale = f"SELECT id FROM products WHERE sku NOT IN ({seen})"
+        session.execute(text(f"DELETE FROM barcodes WHERE product_id IN ({stale})"), {"d": dataset})
+        session.execute(text(f"UPDATE products SET active = 0 WHERE sku NOT IN ({seen})"), {"d": dataset})
+    else:
+        session.execute(text(f"DELETE FROM sync_rows WHERE dataset = :d AND key NOT IN ({seen})"),
+                        {"d": dataset})
+    session.execute(delete(SyncResetSeen).where(SyncResetSeen.dataset == dataset))
+
+
+def _apply_rows(session: Session, dataset: str, changes: list) -> None:
+    upserts = [{"d": dataset, "k": k, "v": json.dumps(row, ensure_ascii=False, sort_keys=True)}
+               for k, op, row in changes if op == "upsert"]
+    deletes = [k for k, op, _ in changes if op == "delete"]
+    # Changes arrive in change order and a key appears once per page (HQ keeps current state).
+    if deletes:
+        session.execute(delete(SyncRow).where(SyncRow.dataset == dataset, SyncRow.key.in_(deletes)))
+    if upserts:
+        session.execute(text("INSERT INTO sync_rows(dataset, key, data) VALUES (:d, :k, :v) "
+                             "ON CONFLICT(dataset, key) DO UPDATE SET data = excluded.data"), upserts)
+
+
+def _apply_prices(session: Session, changes: list) -> None:
+    # Prices are authoritative for products.price_minor; they are also kept as rows so that a
+    # product that arrives in the catalog later starts at its current price.
+    _apply_rows(session, "prices", changes)
+    rows = [{"s": row["sku"], "p": row["price_minor"]} for _k, op, row in changes if op == "upsert"]
+    if rows:
+        session.execute(text("UPDATE products SET price_minor = :p WHERE sku = :s AND price_minor != :p"), rows)
+
+
+def _ids(conn, skus: list[str]) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    ids: dict[str, int] = {}
+    for start in range(0, len(skus), 500):
+        chunk = skus[start:start + 500]
+        ids.update((sku, pid) for sku, pid in conn.exec_driver_sql(
+            "SELECT sku, id FROM products WHERE sku IN (" + ",".join("?" * len(chunk)) + ")", tuple(chunk)))
+    return ids
+
+
+def _apply_catalog(session: Session, changes: list) -> None:
+    # Driver-level executemany: a bootstrap applies a million rows, so per-row overhead counts.
+    conn = session.connection()
+    upserts = [row for _k, op, row in changes if op == "upsert"]
+    deletes = [(k,) for k, op, _ in changes if op == "delete"]
+    if upserts:
+        cats = {r["category"]["code"]: r["category"] for r in upserts}
+        conn.exec_driver_sql(
+            "INSERT INTO categories(code, name_zh, name_en) VALUES (?, ?, ?) "
+            "ON CONFLICT(code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en "
+            "WHERE name_zh != excluded.name_zh OR name_en != excluded.name_en",
+            [(c["code"], c["name_zh"], c["name_en"]) for c in cats.values()])
+        skus = [r["sku"] for r in upserts]
+        existing = _ids(conn, skus)
+        conn.exec_driver_sql(
+            "INSERT INTO products(sku, name_zh, name_en, category_code, unit, price_minor, tax_rate_bp, "
+            "active, pinyin_initials) VALUES (?, ?, ?, ?, ?, "
+            "COALESCE((SELECT json_extract(data, '$.price_minor') FROM sync_rows "
+            "WHERE dataset = 'prices' AND key = ?), ?), ?, 1, ?) ON CONFLICT(sku) DO UPDATE SET "
+            "name_zh = excluded.name_zh, name_en = excluded.name_en, category_code = excluded.category_code, "
+            "unit = excluded.unit, tax_rate_bp = excluded.tax_rate_bp, "
+            "active = 1, pinyin_initials = excluded.pinyin_initials",
+            [(r["sku"], r["name_zh"], r["name_en"], r["category"]["code"], r["unit"], r["sku"],
+              r["price_minor"], r["tax_rate_bp"], r["pinyin_initials"]) for r in upserts])
+        ids = {**existing, **_ids(conn, [s for s in skus if s not in existing])}
+        if existing:
+            conn.exec_driver_sql("DELETE FROM barcodes WHERE product_id = ?",
+                                 [(pid,) for pid in existing.values()])
+        codes = [(code, ids[r["sku"]]) for r in upserts for code in r["barcodes"]]
+        if codes:
+            conn.exec_driver_sql("INSERT INTO barcodes(code, product_id) VALUES (?, ?) "
+                                 "ON CONFLICT(code) DO UPDATE SET product_id = excluded.product_id", codes)
+    if deletes:
+        conn.exec_driver_sql("DELETE FROM barcodes WHERE product_id IN "
+                             "(SELECT id FROM products WHERE sku = ?)", deletes)
+        conn.exec_driver_sql("UPDATE products SET active = 0 WHERE sku = ?", deletes)
+
+
+def cursor_of(session: Session, dataset: str) -> str | None:
+    row = session.scalar(select(SyncCursor.cursor).where(SyncCursor.dataset == dataset))
+    return row

@@ -1,0 +1,136 @@
+"""HTTP exchanges with HQ (httpx), classified into what the caller must do.
+
+* :class:`TransientError`: network failure, timeout, 5xx, 429, auth trouble
+  (a token being rotated): retry later, drop nothing.
+* :class:`BatchRejected`: HQ refused the request as a whole (400/413).
+* anything else is a JSON answer.
+
+Clock skew (HQ time minus terminal time, at the midpoint of the exchange) is
+measured from ``X-HQ-Time`` on every response.
+"""
+
+from __future__ import annotations
+
+import json
+import ssl
+import threading
+from datetime import datetime, timedelta
+from typing import Any, Self
+
+import certifi
+import httpx
+
+from store_client.clock import Clock, SystemClock
+
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+
+
+class TransientError(Exception):
+    pass
+
+
+class BadResponse(TransientError):
+    """HQ (or something in between) answered 2xx with a body that is not JSON."""
+
+
+class BatchRejected(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(f"HQ refused the request ({status}): {message}")
+        self.status = status
+
+
+class ResponseTooLarge(Exception):
+    pass
+
+
+_ssl_context: ssl.SSLContext | None = None
+_ssl_lock = threading.Lock()
+
+
+def shared_ssl_context() -> ssl.SSLContext:
+    """Built once: loading CA certificates holds the GIL for tens of milliseconds, which
+    would stall the UI thread on every new client."""
+    global _ssl_context
+    with _ssl_lock:
+        if _ssl_context is None:
+            _ssl_context = ssl.create_default_context(cafile=certifi.where())
+        return _ssl_context
+
+
+class HQClient:
+    def __init__(self, base_url: str, token: str, *, timeout: float = 10.0,
+                 clock: Clock | None = None, transport: httpx.BaseTransport | None = None) -> None:
+        self.clock = clock or SystemClock()
+        verify = shared_ssl_context()
+        self.http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout, transport=transport,
+                                 verify=verify, headers={"Authorization": f"Bearer {token}"})
+        self.skew: timedelta | None = None
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        sent = self.clock.now()
+        try:
+            request = self.http.build_request(method, path, **kwargs)
+            response = self.http.send(request, stream=True)
+            try:
+                declared = int(response.headers.get("content-length") or 0)
+                if declared > MAX_RESPONSE_BYTES:
+                    raise ResponseTooLarge(f"response of {declared} bytes exceeds {MAX_RESPONSE_BYTES}")
+                chunks, size = [], 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > MAX_RESPONSE_BYTES:
+                        raise ResponseTooLarge(f"response exceeds {MAX_RESPONSE_BYTES} bytes")
+                    chunks.append(chunk)
+            finally:
+                response.close()
+        except httpx.HTTPError as exc:
+            raise TransientError(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__) from None
+        self._measure_skew(response, sent)
+        body = b"".join(chunks)
+        status = response.status_code
+        if status >= 500 or status in (401, 403, 408, 429):
+            raise TransientError(f"HQ answered {status}: {body[:200].decode('utf-8', 'replace')}")
+        try:
+            data = json.loads(body) if body else None
+        except ValueError:
+            if status >= 400:
+                raise BatchRejected(status, body[:200].decode("utf-8", "replace")) from None
+            raise BadResponse(f"HQ answered {status} with a body that is not JSON") from None
+        if status >= 400:
+            message = data.get("message", "") if isinstance(data, dict) else str(data)[:200]
+            raise BatchRejected(status, message)
+        return data
+
+    def _measure_skew(self, response: httpx.Response, sent: datetime) -> None:
+        stamp = response.headers.get("x-hq-time")
+        if not stamp:
+            return
+        try:
+            hq = datetime.fromisoformat(stamp)
+        except ValueError:
+            return
+        received = self.clock.now()
+        self.skew = hq - (sent + (received - sent) / 2)
+
+    def post_events(self, events: list[dict[str, Any]]) -> dict[str, Any]:
+        return self._request("POST", "/v1/events", content=json.dumps(
+            {"events": events}, ensure_ascii=False, separators=(",", ":")).encode(),
+            headers={"content-type": "application/json"})
+
+    def get_changes(self, dataset: str, cursor: str | None, limit: int) -> Any:
+        params: dict[str, Any] = {"limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        return self._request("GET", f"/v1/datasets/{dataset}/changes", params=params)
+
+    def get_time(self) -> Any:
+        return self._request("GET", "/v1/time")
