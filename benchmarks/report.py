@@ -61,9 +61,14 @@ def machine() -> str:
 
 
 def git_revision() -> str:
+    """Short commit id, with ``-dirty`` when the measured tree had uncommitted changes."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], capture_output=True, text=True,
+                              cwd=REPORT.parent.parent, check=True).stdout.strip()
+
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, cwd=REPORT.parent.parent, check=True).stdout.strip()
+        dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!docs")
+        return git("rev-parse", "--short", "HEAD") + ("-dirty" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from store_client.clock import Clock, SystemClock
 from store_client.config import Config
@@ -57,6 +58,15 @@ def open_terminal(config: Config, *, exclusive: bool = True, clock: Clock | None
     return Terminal(config=config, db=db, clock=clock or SystemClock(), lock=lock,
                     migration_backup=backup)
 
+if TYPE_CHECKING:  # services are imported lazily by build_services (start-up time)
+    from store_client.services.approvals import ApprovalService
+    from store_client.services.audit import AuditLog
+    from store_client.services.auth import AuthService
+    from store_client.services.authorization import Authorizer
+    from store_client.services.catalog import CatalogService
+    from store_client.services.operators import OperatorService
+    from sync.runner import SyncRunner
+
 
 @dataclass
 class Services:
@@ -68,6 +78,7 @@ class Services:
     approvals: "ApprovalService"
     catalog: "CatalogService"
     operators: "OperatorService"
+    sync_runner: "SyncRunner | None" = None  # set by the running app when HQ is configured
 
 
 def build_services(terminal: Terminal) -> Services:

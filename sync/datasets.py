@@ -1,8 +1,8 @@
 """The datasets a terminal pulls from HQ, and the shape of their rows.
 
 Shared by the puller (which rejects a page whose rows do not match) and the
-reference HQ (which refuses to publish them). Catalog and prices are applied to
-the terminal's own tables; the other datasets are kept as JSON rows
+reference HQ (which refuses to publish them). Catalog, prices and operators are
+applied to the terminal's own tables; the other datasets are kept as JSON rows
 (``sync_rows``) for the features that read them.
 """
 
@@ -60,12 +60,33 @@ def _prices(data: dict) -> dict:
     return {"sku": _str(data, "sku", max_len=32), "price_minor": _int(data, "price_minor", lo=0)}
 
 
+def _operator(data: dict) -> dict:
+    """HQ provisions staff: id, name, role and a PIN *hash* (never a PIN) in the scrypt format."""
+    from store_client.domain.roles import Role
+
+    operator_id = _str(data, "id", max_len=16)
+    if not operator_id.isascii() or not operator_id.isalnum():
+        raise PayloadError(f"field 'id' must be letters and digits (got {operator_id!r})")
+    role = _str(data, "role", max_len=16)
+    if role not in {r.value for r in Role}:
+        raise PayloadError(f"field 'role' must be one of {', '.join(r.value for r in Role)}")
+    pin_hash = _str(data, "pin_hash", max_len=256)
+    parts = pin_hash.split("$")
+    if len(parts) != 6 or parts[0] != "scrypt" or not all(parts[1:]):
+        raise PayloadError("field 'pin_hash' must be a scrypt hash ('scrypt$n$r$p$salt$key')")
+    active = data.get("active", True)
+    if not isinstance(active, bool):
+        raise PayloadError("field 'active' must be a boolean")
+    return {"id": operator_id, "name": _str(data, "name", max_len=64), "role": role,
+            "pin_hash": pin_hash, "active": active}
+
+
 def _any_object(data: dict) -> dict:
     return data
 
 
 ROW_VALIDATORS: dict[str, Callable[[dict], dict]] = {name: _any_object for name in DATASETS}
-ROW_VALIDATORS.update(catalog=_catalog, prices=_prices)
+ROW_VALIDATORS.update(catalog=_catalog, prices=_prices, operators=_operator)
 
 
 def validate_row(dataset: str, key: Any, data: Any) -> dict:
@@ -77,4 +98,6 @@ def validate_row(dataset: str, key: Any, data: Any) -> dict:
     row = ROW_VALIDATORS[dataset](_obj(data, "row data"))
     if dataset in ("catalog", "prices") and row["sku"] != key:
         raise PayloadError(f"row key {key!r} does not match sku {row['sku']!r}")
+    if dataset == "operators" and row["id"] != key:
+        raise PayloadError(f"row key {key!r} does not match operator id {row['id']!r}")
     return row

@@ -189,6 +189,8 @@ def apply_page(session: Session, dataset: str, page: Page, now: str) -> None:
         _apply_catalog(session, page.changes)
     elif dataset == "prices":
         _apply_prices(session, page.changes)
+    elif dataset == "operators":
+        _apply_operators(session, page.changes)
     else:
         _apply_rows(session, dataset, page.changes)
     if resetting:
@@ -208,6 +210,8 @@ def _finish_reset(session: Session, dataset: str) -> None:
         stale = f"SELECT id FROM products WHERE sku NOT IN ({seen})"
         session.execute(text(f"DELETE FROM barcodes WHERE product_id IN ({stale})"), {"d": dataset})
         session.execute(text(f"UPDATE products SET active = 0 WHERE sku NOT IN ({seen})"), {"d": dataset})
+    elif dataset == "operators":
+        session.execute(text(f"UPDATE operators SET active = 0 WHERE id NOT IN ({seen})"), {"d": dataset})
     else:
         session.execute(text(f"DELETE FROM sync_rows WHERE dataset = :d AND key NOT IN ({seen})"),
                         {"d": dataset})
@@ -233,6 +237,21 @@ def _apply_prices(session: Session, changes: list) -> None:
     rows = [{"s": row["sku"], "p": row["price_minor"]} for _k, op, row in changes if op == "upsert"]
     if rows:
         session.execute(text("UPDATE products SET price_minor = :p WHERE sku = :s AND price_minor != :p"), rows)
+
+
+def _apply_operators(session: Session, changes: list) -> None:
+    # Operators are never deleted here: audit entries and approvals refer to them. A removed
+    # operator is deactivated. The lockout counters are this terminal's own and are kept.
+    rows = [{"i": r["id"], "n": r["name"], "r": r["role"], "h": r["pin_hash"], "a": r["active"]}
+            for _k, op, r in changes if op == "upsert"]
+    if rows:
+        session.execute(text(
+            "INSERT INTO operators(id, name, role, pin_hash, active, failed_attempts) "
+            "VALUES (:i, :n, :r, :h, :a, 0) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+            "role = excluded.role, pin_hash = excluded.pin_hash, active = excluded.active"), rows)
+    gone = [{"i": k} for k, op, _ in changes if op == "delete"]
+    if gone:
+        session.execute(text("UPDATE operators SET active = 0 WHERE id = :i"), gone)
 
 
 def _ids(conn, skus: list[str]) -> dict[str, int]:  # type: ignore[no-untyped-def]

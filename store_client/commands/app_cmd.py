@@ -102,11 +102,38 @@ def _demo(args: argparse.Namespace) -> int:
     elif not is_demo_folder(folder):
         raise UserError(f"{config_file} is not a demo configuration")
     config = cfg.load(config_file)
-    if config.locale != args.locale:
-        values = dict(config.values)
-        values["ui.locale"] = args.locale
-        config = cfg.Config(path=config.path, values=values)
-    return _start(config, args.exit_when_ready)
+    values = dict(config.values)
+    values["ui.locale"] = args.locale
+    hq = _start_demo_hq(folder, config)
+    values["hq.url"] = hq.url
+    try:
+        return _start(cfg.Config(path=config.path, values=values), args.exit_when_ready)
+    finally:
+        hq.stop()
+
+
+def _start_demo_hq(folder: Path, config: cfg.Config):  # type: ignore[no-untyped-def]
+    """The reference HQ on 127.0.0.1 (a free port), its database beside the demo store's.
+
+    Its catalog starts empty: the demo terminal already holds the generated one, and
+    what HQ publishes later (e.g. 'store-client hq' price changes) reaches the till
+    through the normal pull. The terminal's token goes to the OS keyring (in memory
+    on a machine without one: the demo HQ issues a new token at every start).
+    """
+    from sync.credentials import save_token
+    from sync.hq.embedded import start_embedded_hq
+    from sync.session import use_memory_keyring_if_none
+
+    hq = start_embedded_hq(folder / "hq", config.store_id, config.terminal_id, seed=False)
+    try:
+        if use_memory_keyring_if_none():
+            print("no OS keyring service here: the demo keeps its HQ token in memory", flush=True)
+        save_token(config.store_id, config.terminal_id, hq.token)
+    except Exception:
+        hq.stop()
+        raise
+    print(f"demo HQ listening on {hq.url}", flush=True)
+    return hq
 
 
 def _tour(args: argparse.Namespace) -> int:

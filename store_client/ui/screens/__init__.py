@@ -9,4 +9,5 @@ from store_client.ui.screens import (  # noqa: F401
     diagnostics,
     operators_screen,
     product_lookup,
+    sync_screen,
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -33,6 +33,7 @@ from store_client.services.sync_status import (
     read_status,
 )
 from store_client.ui.automation import named
+from store_client.ui.screen_registry import ScreenSpec, register
 from sync.uploader import retry_rejected
 
 REFRESH_MS = 2000
@@ -172,3 +173,7 @@ def create_sync_screen(ctx: Any) -> SyncScreen:
     """Factory for the main window's screen registry (``ScreenContext``)."""
     runner = getattr(ctx.services, "sync_runner", None)
     return SyncScreen(ctx.terminal.db, ctx.terminal.clock, ctx.tasks, runner)
+
+
+register(ScreenSpec("sync", QT_TRANSLATE_NOOP("Screens", "Sync"), create_sync_screen, "sync.view",
+                    icon="sync.svg", order=35))

@@ -1,0 +1,54 @@
+"""Starting the background sync for a running terminal (Qt-free).
+
+The token comes from the OS keyring only. With no HQ URL configured the terminal
+simply works offline; with a URL but no readable token it works offline too and
+says why, so store IT can run ``store-client sync set-token``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from store_client.bootstrap import Terminal
+from sync.credentials import CredentialsMissing, load_token
+from sync.runner import SyncRunner
+from sync.transport import HQClient
+
+
+@dataclass(frozen=True)
+class SyncStart:
+    runner: SyncRunner | None
+    problem: str | None  # why there is no runner, for the status bar and the log
+
+
+def start_sync(terminal: Terminal, *, interval: float = 15.0) -> SyncStart:
+    config = terminal.config
+    url = config["hq.url"]
+    if not url:
+        return SyncStart(None, None)
+    try:
+        token = load_token(config.store_id, config.terminal_id)
+    except CredentialsMissing as exc:
+        return SyncStart(None, str(exc))
+    timeout = float(config["hq.timeout_seconds"])
+
+    def client() -> HQClient:
+        return HQClient(url, token, timeout=timeout, clock=terminal.clock)
+
+    return SyncStart(SyncRunner(terminal.db, client, interval=interval).start(), None)
+
+
+def use_memory_keyring_if_none() -> bool:
+    """For throwaway demo processes on machines without a keyring service (a bare Linux box):
+    keep the demo HQ's token in memory rather than fail. Returns True when it did so."""
+    import keyring
+    from keyring.backends import fail
+
+    current = keyring.get_keyring()
+    backends = getattr(current, "backends", None)
+    if isinstance(current, fail.Keyring) or backends == []:
+        from sync.memory_keyring import MemoryKeyring
+
+        keyring.set_keyring(MemoryKeyring())
+        return True
+    return False
