@@ -64,6 +64,7 @@ if TYPE_CHECKING:  # services are imported lazily by build_services (start-up ti
     from store_client.services.auth import AuthService
     from store_client.services.authorization import Authorizer
     from store_client.services.catalog import CatalogService
+    from store_client.services.checkout import CheckoutService
     from store_client.services.operators import OperatorService
     from sync.runner import SyncRunner
 
@@ -78,25 +79,34 @@ class Services:
     approvals: "ApprovalService"
     catalog: "CatalogService"
     operators: "OperatorService"
+    checkout: "CheckoutService | None" = None
     sync_runner: "SyncRunner | None" = None  # set by the running app when HQ is configured
 
 
-def build_services(terminal: Terminal) -> Services:
+def build_services(terminal: Terminal, *, print_queue=None, payments=None) -> Services:  # type: ignore[no-untyped-def]
+    """``print_queue`` / ``payments`` default to none / the simulator in demo mode."""
     from store_client.services.approvals import ApprovalService
     from store_client.services.audit import AuditLog
     from store_client.services.auth import AuthService
     from store_client.services.authorization import Authorizer
     from store_client.services.catalog import CatalogService
+    from store_client.services.checkout import CheckoutService
     from store_client.services.operators import OperatorService
+    from store_client.services.payments import SimulatorAdapter
 
     db, clock = terminal.db, terminal.clock
     audit = AuditLog(clock)
     authorizer = Authorizer(db, audit, clock)
+    catalog = CatalogService(db, currency=terminal.config.currency)
+    if payments is None and terminal.config.demo:
+        payments = SimulatorAdapter(online=True)
     return Services(
         audit=audit,
         auth=AuthService(db, clock, audit),
         authorizer=authorizer,
         approvals=ApprovalService(db, clock, audit),
-        catalog=CatalogService(db, currency=terminal.config.currency),
+        catalog=catalog,
         operators=OperatorService(db, clock, audit, authorizer),
+        checkout=CheckoutService(db, clock, audit, authorizer, catalog, config=terminal.config,
+                                 print_queue=print_queue, payments=payments),
     )

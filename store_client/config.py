@@ -102,6 +102,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("scanner.serial_suffix", str, "\r"),
     Setting("data.dir", str, "", doc="Data directory; empty uses the platform data folder"),
     Setting("demo.enabled", bool, False, doc="Demo mode shows demo PINs on the login screen"),
+    Setting("checkout.max_quantity", int, 999, _between(1, 100_000), "Most units on one line"),
+    Setting("checkout.cashier_discount_limit_bp", int, 0, _between(0, 10_000),
+            "Manual discount (basis points of the net) given without a manager; 0: always ask"),
+    Setting("checkout.cash_max_fen", int, 5_000_000, _between(100, 1_000_000_000),
+            "Most cash accepted in one sale, in fen"),
+    Setting("points.earn_fen_per_point", int, 100, _between(1, 1_000_000),
+            "Fen paid (with money) per point earned: 100 = 1 point per 1 CNY"),
+    Setting("points.redeem_points", int, 100, _between(1, 1_000_000), "Points redeemed ..."),
+    Setting("points.redeem_value_fen", int, 100, _between(1, 1_000_000), "... for this many fen"),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
 

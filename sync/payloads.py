@@ -5,8 +5,11 @@ that fails is a *permanent* rejection (the reason goes back to the terminal's
 "needs attention" list), never a transient error. Money is always integer fen:
 a float, a bool or a string where an amount belongs is rejected, not coerced.
 
-``sale.completed`` v1 is still accepted (events queued before a terminal
-upgrade) and is upgraded to the v2 shape by :func:`normalise_sale`.
+``sale.completed`` v1 and v2 are still accepted (events queued before a terminal
+upgrade); v1 is upgraded to the v2 shape. v3 (what the checkout sends) is v2 plus what
+a return needs: each line's discounts by source with its net and VAT, the coupons,
+points earned and redeemed, tender references, the receipt number and the operator;
+a v3 payload is also a valid v2 payload (the extra fields are ignored there).
 """
 
 from __future__ import annotations
@@ -132,6 +135,96 @@ def _sale_v2(payload: dict) -> dict:
     return sale
 
 
+DISCOUNT_SOURCES = ("promotion", "line_manual", "coupon", "cart_manual")
+UNITS = ("each", "kg")
+
+
+def _opt_int(obj: dict, key: str, *, lo: int = 0, hi: int = MAX_AMOUNT) -> int | None:
+    return None if obj.get(key) is None else _int(obj, key, lo=lo, hi=hi)
+
+
+def _line_v3(i: int, raw: Any) -> dict:
+    line = _obj(raw, f"line {i}")
+    out = {"line_no": _int(line, "line_no", lo=1, hi=1_000_000), "sku": _str(line, "sku", max_len=32),
+           "qty": _int(line, "qty", lo=1, hi=1_000_000),
+           "unit": _str(line, "unit", max_len=8),
+           "unit_price_minor": _int(line, "unit_price_minor", lo=0),
+           "line_total_minor": _int(line, "line_total_minor", lo=0),
+           "discount_minor": _int(line, "discount_minor", lo=0),
+           "net_minor": _int(line, "net_minor", lo=0),
+           "tax_rate_bp": _int(line, "tax_rate_bp", lo=0, hi=10_000),
+           "vat_minor": _int(line, "vat_minor", lo=0)}
+    if out["unit"] not in UNITS:
+        raise PayloadError(f"line {i}: unit must be 'each' or 'kg'")
+    discounts = []
+    for j, rd in enumerate(_list(line, "discounts", max_len=50)):
+        d = _obj(rd, f"line {i} discount {j}")
+        source = _str(d, "source", max_len=16)
+        if source not in DISCOUNT_SOURCES:
+            raise PayloadError(f"line {i} discount {j}: unknown source {source!r}")
+        discounts.append({"source": source, "source_id": _str(d, "source_id", max_len=64),
+                          "label": _str(d, "label", max_len=200),
+                          "amount_minor": _int(d, "amount_minor", lo=1)})
+    if sum(d["amount_minor"] for d in discounts) != out["discount_minor"]:
+        raise PayloadError(f"line {i}: its discounts do not add up to discount_minor")
+    if out["line_total_minor"] - out["discount_minor"] != out["net_minor"]:
+        raise PayloadError(f"line {i}: net_minor is not line_total_minor minus discount_minor")
+    out["discounts"] = discounts
+    return out
+
+
+def _sale_v3(payload: dict) -> dict:
+    """v3: v2 plus what a return needs: per-line discount allocation by source, nets and VAT,
+    coupons, points, tender references, receipt number and operator."""
+    sale = _sale_v2(payload)
+    lines = [_line_v3(i, raw) for i, raw in enumerate(_list(payload, "lines", max_len=MAX_LINES))]
+    if len({line["line_no"] for line in lines}) != len(lines):
+        raise PayloadError("line_no values must be unique")
+    if sum(line["net_minor"] for line in lines) != sale["total_minor"]:
+        raise PayloadError("total_minor is not the sum of the line nets")
+    if sum(line["discount_minor"] for line in lines) != sale["discount_minor"]:
+        raise PayloadError("discount_minor is not the sum of the line discounts")
+    payments = []
+    for i, raw in enumerate(payload["payments"]):
+        pay = _obj(raw, f"payment {i}")
+        points = _opt_int(pay, "points", lo=1)
+        if (points is not None) != (pay.get("method") == "points"):
+            raise PayloadError(f"payment {i}: points are given with, and only with, method 'points'")
+        payments.append({**sale["payments"][i],
+                         "reference": _str(pay, "reference", max_len=64, optional=True),
+                         "points": points})
+    redeemed = _int(payload, "points_redeemed", lo=0)
+    earned = _int(payload, "points_earned", lo=0)
+    if sum(p["points"] or 0 for p in payments) != redeemed:
+        raise PayloadError("points_redeemed is not the sum of the points payments")
+    if (redeemed or earned) and sale["member_id"] is None:
+        raise PayloadError("points without a member")
+    by_coupon: dict[str, int] = {}
+    for line in lines:
+        for d in line["discounts"]:
+            if d["source"] == "coupon":
+                by_coupon[d["source_id"]] = by_coupon.get(d["source_id"], 0) + d["amount_minor"]
+    coupons = []
+    for i, raw in enumerate(_list(payload, "coupons", max_len=20)):
+        c = _obj(raw, f"coupon {i}")
+        code = _str(c, "code", max_len=64)
+        amount = _int(c, "discount_minor", lo=0)
+        if by_coupon.get(code, 0) != amount:
+            raise PayloadError(f"coupon {code}: discount_minor differs from its line discounts")
+        single = c.get("single_use")
+        if not isinstance(single, bool):
+            raise PayloadError(f"coupon {code}: single_use must be true or false")
+        coupons.append({"code": code, "discount_minor": amount, "single_use": single})
+    if set(by_coupon) - {c["code"] for c in coupons}:
+        raise PayloadError("a line carries a coupon discount for a coupon not listed")
+    sale.update(
+        lines=lines, payments=payments, coupons=coupons, points_earned=earned,
+        points_redeemed=redeemed, vat_minor=_int(payload, "vat_minor", lo=0),
+        receipt_no=_str(payload, "receipt_no", max_len=80),
+        operator_id=_str(payload, "operator_id", max_len=16))
+    return sale
+
+
 def _audit_v1(payload: dict) -> dict:
     details = payload.get("details", {})
     if not isinstance(details, dict):
@@ -148,9 +241,10 @@ def _audit_v1(payload: dict) -> dict:
 VALIDATORS: dict[tuple[str, int], Callable[[dict], dict]] = {
     ("sale.completed", 1): _sale_v1,
     ("sale.completed", 2): _sale_v2,
+    ("sale.completed", 3): _sale_v3,
     ("audit.entry", 1): _audit_v1,
 }
-CURRENT_VERSION = {"sale.completed": 2, "audit.entry": 1}
+CURRENT_VERSION = {"sale.completed": 3, "audit.entry": 1}
 
 
 def validate(kind: str, schema_version: int, payload: Any) -> dict:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from store_client.domain.money import Money, allocate, vat_included
 from store_client.persistence.db import Database
 
 STORE, TERMINAL = "S001", "T01"
@@ -33,7 +34,8 @@ SKUS = [("100001", 200), ("100002", 350), ("100003", 300), ("200001", 650), ("20
 
 def make_sale(rng: random.Random, store_id: str = STORE, terminal_id: str = TERMINAL,
               completed_at: str = "2026-01-01T09:00:00+00:00") -> dict:
-    """A random but internally consistent v2 sale (integer fen throughout)."""
+    """A random but internally consistent sale (integer fen throughout), valid as v3 and v2:
+    the order discount is allocated to the lines as a manual cart discount."""
     lines = []
     for sku, price in rng.sample(SKUS, rng.randint(1, 3)):
         qty = rng.randint(1, 5)
@@ -42,10 +44,22 @@ def make_sale(rng: random.Random, store_id: str = STORE, terminal_id: str = TERM
     discount = rng.choice([0, 0, 0, 1, 37, gross // 10])
     total = gross - discount
     cash = total + rng.choice([0, 0, 3, 100])
-    return {"sale_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "store_id": store_id,
+    shares = allocate(discount, [line["line_total_minor"] for line in lines])
+    for n, (line, share) in enumerate(zip(lines, shares), 1):
+        net = line["line_total_minor"] - share
+        line.update(line_no=n, unit="each", discount_minor=share, net_minor=net, tax_rate_bp=1300,
+                    vat_minor=vat_included(Money(net), 1300).minor,
+                    discounts=[{"source": "cart_manual", "source_id": "manual", "label": "soak",
+                                "amount_minor": share}] if share else [])
+    sale_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    return {"sale_id": sale_id, "store_id": store_id,
             "terminal_id": terminal_id, "completed_at": completed_at, "lines": lines,
             "total_minor": total, "discount_minor": discount, "change_minor": cash - total,
-            "payments": [{"method": "cash", "amount_minor": cash}]}
+            "payments": [{"method": "cash", "amount_minor": cash, "reference": None,
+                          "points": None}],
+            "vat_minor": sum(line["vat_minor"] for line in lines),
+            "receipt_no": f"{store_id}-{terminal_id}-{sale_id[:8]}", "operator_id": "soak",
+            "member_id": None, "coupons": [], "points_earned": 0, "points_redeemed": 0}
 
 
 def _worker(db_path: Path, hq_url: str, token: str, seed: int) -> None:

@@ -41,7 +41,7 @@ def create_demo_store(
     config_path = target_dir / "config.toml"
     text = cfg.template(store_id, terminal_id, **{
         "store.name": DEMO_STORE_NAME, "hq.url": hq_url, "ui.locale": locale,
-        "data.dir": str(target_dir), "demo.enabled": True,
+        "data.dir": str(target_dir), "demo.enabled": True, "printer.kind": "dummy",
     })
     config = cfg.from_mapping(tomllib.loads(text), config_path)  # bad ids etc. fail before any write
     db_path = config.database_path
@@ -79,6 +79,10 @@ def create_demo_store(
                 timings=phases,
             )
             _note(timings, "generate_and_load", phase)
+            phase = time.perf_counter()
+            from store_client.demo import checkout_data
+            checkout_data.load(terminal.db, seed=seed, now=SystemClock().now())
+            _note(timings, "checkout_data", phase)
             if timings is not None:
                 timings.update({f"load.{name}": secs for name, secs in phases.items()})
         finally:

@@ -199,3 +199,131 @@ class PrintJob(Base):
         Index("ix_print_jobs_state_id", "state", "id"),
         {"sqlite_autoincrement": True},
     )
+
+
+# -- checkout (migration 0007) --------------------------------------------------------------
+
+
+class CartRow(Base):
+    """The cart in progress (``active``, one per terminal) or a ``parked`` one.
+
+    ``data`` is the JSON of the domain cart plus its tenders, rewritten in one
+    transaction on every change; ``version`` counts the changes.
+    """
+
+    __tablename__ = "carts"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    operator_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    data: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[str] = mapped_column(String(40))
+    updated_at: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = (Index("ix_carts_status_updated", "status", "updated_at"),)
+
+
+class ReceiptCounter(Base):
+    """The last receipt number of a terminal, advanced inside the sale transaction (gap-free)."""
+
+    __tablename__ = "receipt_counters"
+
+    terminal_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    last_no: Mapped[int] = mapped_column(Integer)
+
+
+class Sale(Base):
+    """A completed sale; ``cart_id`` is unique, so one cart can never become two sales."""
+
+    __tablename__ = "sales"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    receipt_no: Mapped[str] = mapped_column(String(80), unique=True)
+    receipt_seq: Mapped[int] = mapped_column(Integer)
+    store_id: Mapped[str] = mapped_column(String(32))
+    terminal_id: Mapped[str] = mapped_column(String(32))
+    operator_id: Mapped[str] = mapped_column(String(16))
+    member_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    cart_id: Mapped[str] = mapped_column(String(36), unique=True)
+    cart_version: Mapped[int] = mapped_column(Integer)
+    completed_at: Mapped[str] = mapped_column(String(40))
+    subtotal_fen: Mapped[int] = mapped_column(Integer)
+    discount_fen: Mapped[int] = mapped_column(Integer)
+    total_fen: Mapped[int] = mapped_column(Integer)
+    paid_fen: Mapped[int] = mapped_column(Integer)
+    change_fen: Mapped[int] = mapped_column(Integer)
+    vat_fen: Mapped[int] = mapped_column(Integer)
+    points_earned: Mapped[int] = mapped_column(Integer)
+    points_redeemed: Mapped[int] = mapped_column(Integer)
+    outbox_event_id: Mapped[str] = mapped_column(String(36))
+    print_job_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    __table_args__ = (
+        Index("ix_sales_member_completed", "member_id", "completed_at"),
+        Index("ix_sales_terminal_seq", "terminal_id", "receipt_seq", unique=True),
+    )
+
+
+class SaleLine(Base):
+    __tablename__ = "sale_lines"
+
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    line_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sku: Mapped[str] = mapped_column(String(32))
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(8))
+    quantity: Mapped[int] = mapped_column(Integer)  # units, or grams for kg
+    unit_price_fen: Mapped[int] = mapped_column(Integer)
+    gross_fen: Mapped[int] = mapped_column(Integer)
+    discount_fen: Mapped[int] = mapped_column(Integer)
+    net_fen: Mapped[int] = mapped_column(Integer)  # what a return of the whole line refunds
+    tax_rate_bp: Mapped[int] = mapped_column(Integer)
+    vat_fen: Mapped[int] = mapped_column(Integer)
+    overridden: Mapped[bool] = mapped_column(Boolean)
+
+
+class SaleDiscount(Base):
+    """One discount source booked on one sale line (the allocation a return refunds by)."""
+
+    __tablename__ = "sale_discounts"
+
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    line_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_kind: Mapped[str] = mapped_column(String(16))  # promotion|line_manual|coupon|cart_manual
+    source_id: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(200))
+    amount_fen: Mapped[int] = mapped_column(Integer)
+
+
+class SaleTender(Base):
+    __tablename__ = "sale_tenders"
+
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # cash|card|mobile|points
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    reference: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    points: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class SaleCoupon(Base):
+    """A coupon redeemed in a sale; also this terminal's record of used single-use codes."""
+
+    __tablename__ = "sale_coupons"
+
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    member_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    single_use: Mapped[bool] = mapped_column(Boolean)
+    discount_fen: Mapped[int] = mapped_column(Integer)
+    used_at: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = (Index("ix_sale_coupons_code", "code"),)

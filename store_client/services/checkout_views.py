@@ -1,0 +1,151 @@
+"""What the checkout service returns to the screen: immutable views of the cart.
+
+Built from the priced cart after every change (the UI never prices anything).
+Line ids are strings on this side of the service (the domain numbers lines).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from store_client.domain.cart import Cart
+from store_client.domain.coupons import Coupon
+from store_client.domain.pricing import COUPON, PROMOTION, PricedCart
+from store_client.services.cart_store import CartState
+from store_client.services.errors import ServiceError
+from store_client.services.members import Member
+
+
+class ScanRejected(ServiceError):
+    """A scan the till cannot use; ``offer_search`` tells the UI to open the search."""
+
+    def __init__(self, reason: str, message: str, offer_search: bool = True) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.offer_search = offer_search
+
+
+@dataclass(frozen=True)
+class LineView:
+    line_id: str
+    sku: str
+    name_zh: str
+    name_en: str
+    unit: str  # "each" | "kg"
+    quantity: int  # units, or grams when sold by weight
+    unit_price_fen: int
+    gross_fen: int
+    discount_fen: int
+    net_fen: int
+    discounts: tuple[tuple[str, str, int], ...]  # (source kind, label, amount_fen)
+    overridden: bool
+
+
+@dataclass(frozen=True)
+class MemberView:
+    member_id: str
+    name: str
+    phone_masked: str
+    tier: str
+    points_balance: int
+    pending_redemption_points: int
+
+
+@dataclass(frozen=True)
+class CouponView:
+    code: str
+    title: str
+    discount_fen: int
+    problem: str = ""  # why it gives nothing now (e.g. the cart fell below its minimum)
+
+
+@dataclass(frozen=True)
+class TenderView:
+    tender_id: str
+    kind: str
+    amount_fen: int
+    reference: str | None
+
+
+@dataclass(frozen=True)
+class CartView:
+    cart_id: str
+    lines: tuple[LineView, ...]
+    member: MemberView | None
+    coupons: tuple[CouponView, ...]
+    tenders: tuple[TenderView, ...]
+    subtotal_fen: int
+    discount_fen: int
+    total_fen: int
+    paid_fen: int
+    due_fen: int
+    change_fen: int
+    points_to_earn: int
+    promotions_applied: tuple[str, ...]
+    version: int
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    kind: str  # "product" | "member" | "coupon" | "pickup" | "receipt"
+    value: str  # the SKU, member id, coupon code, pickup code or receipt number
+    cart: CartView | None = None  # None when the cart did not change (pickup / receipt)
+    line_id: str | None = None  # the line added or raised (product)
+
+
+@dataclass(frozen=True)
+class ParkedCart:
+    parked_id: str
+    note: str
+    operator_id: str | None
+    parked_at: str
+    lines: int
+    total_fen: int
+
+
+@dataclass(frozen=True)
+class CompletedSale:
+    sale_id: str
+    receipt_no: str
+    total_fen: int
+    change_fen: int
+    paid_fen: int
+    points_earned: int
+    print_job_id: int | None
+    receipt_text: str
+
+
+def build_view(state: CartState, priced: PricedCart, member: Member | None, pending: int,
+               coupons: dict[str, Coupon], points_to_earn: int, change_fen: int) -> CartView:
+    cart: Cart = state.cart
+    by_id = {line.line_id: line for line in cart.active_lines}
+    lines = []
+    for p in priced.lines:
+        line = by_id[p.line_id]
+        lines.append(LineView(
+            str(p.line_id), p.sku, line.product.name_zh, line.product.name_en,
+            line.product.unit.value, p.quantity, p.unit_price_fen, p.gross_fen, p.discount_fen,
+            p.net_fen, tuple((d.source.kind, d.source.name or d.source.id, d.amount_fen)
+                             for d in p.discounts), line.price_override is not None))
+    coupon_amounts = {d.source.id: d.amount_fen for d in priced.discounts
+                      if d.source.kind == COUPON}
+    refusals = {r.code: r.message for r in priced.coupon_refusals}
+    coupon_views = tuple(
+        CouponView(code, coupons[code].name if code in coupons else code,
+                   coupon_amounts.get(code, 0), refusals.get(code, ""))
+        for code in cart.coupon_codes)
+    paid = sum(t.amount_fen for t in state.tenders)
+    member_view = None
+    if member is not None:
+        member_view = MemberView(member.member_id, member.name, member.phone_masked, member.tier,
+                                 member.points_balance, pending)
+    return CartView(
+        cart_id=state.cart_id, lines=tuple(lines), member=member_view, coupons=coupon_views,
+        tenders=tuple(TenderView(t.tender_id, t.kind, t.amount_fen, t.reference)
+                      for t in state.tenders),
+        subtotal_fen=priced.gross_fen, discount_fen=priced.discount_fen,
+        total_fen=priced.total_fen, paid_fen=paid, due_fen=max(0, priced.total_fen - paid),
+        change_fen=change_fen, points_to_earn=points_to_earn,
+        promotions_applied=tuple(d.source.name or d.source.id for d in priced.discounts
+                                 if d.source.kind == PROMOTION and d.amount_fen),
+        version=state.version)

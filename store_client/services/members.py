@@ -1,0 +1,115 @@
+"""Members as this terminal knows them offline: HQ's ``members`` dataset (``sync_rows``).
+
+Row shape (key = ``member_id``, which is also the member code printed on the card,
+e.g. ``M0012345678``)::
+
+    {"member_id": "M0012345678", "name": "王小明", "phone": "13812345678",
+     "card_no": "8800123456", "tier": "gold", "points_balance": 1234,
+     "balance_as_of": "2026-01-01T08:00:00+00:00",
+     "consent": {"marketing": true, "e_receipt": true}}
+
+``points_balance`` is the last balance HQ sent, as of ``balance_as_of``; this
+terminal's redemptions in sales completed after that moment are still *pending*
+(HQ's balance does not include them yet) and are subtracted before redeeming more.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from store_client.clock import iso, parse_iso
+from store_client.persistence.models import Sale, SyncRow
+
+DATASET = "members"
+_PHONE = re.compile(r"1\d{10}")
+
+
+@dataclass(frozen=True)
+class Member:
+    member_id: str
+    name: str
+    phone: str
+    tier: str
+    points_balance: int
+    balance_as_of: str | None
+    card_no: str = ""
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+
+def mask_phone(phone: str) -> str:
+    """``138****5678``: the first 3 and last 4 digits, as printed and shown."""
+    if len(phone) >= 8:
+        return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+    return "*" * len(phone)
+
+
+def _member(data: dict[str, Any]) -> Member | None:
+    try:
+        balance = data.get("points_balance", 0)
+        if isinstance(balance, bool) or not isinstance(balance, int):
+            return None
+        return Member(str(data["member_id"]), str(data.get("name", "")),
+                      str(data.get("phone", "")), str(data.get("tier", "")), max(0, balance),
+                      data.get("balance_as_of") if isinstance(data.get("balance_as_of"), str)
+                      else None, str(data.get("card_no", "")))
+    except KeyError:
+        return None
+
+
+def find(session: Session, code_or_phone: str) -> Member | None:
+    """A member by member code (id), 11-digit mobile number or card number."""
+    key = code_or_phone.strip() if isinstance(code_or_phone, str) else ""
+    if not key or len(key) > 64:
+        return None
+    row = session.get(SyncRow, (DATASET, key))
+    if row is not None:
+        return _parse(row.data)
+    field = "phone" if _PHONE.fullmatch(key) else "card_no"
+    found = session.execute(text(
+        "SELECT data FROM sync_rows WHERE dataset = :ds AND json_extract(data, :path) = :key "
+        "LIMIT 1"), {"ds": DATASET, "path": f"$.{field}", "key": key}).scalar()
+    return _parse(found) if found is not None else None
+
+
+def get(session: Session, member_id: str) -> Member | None:
+    row = session.get(SyncRow, (DATASET, member_id))
+    return _parse(row.data) if row is not None else None
+
+
+def _parse(raw: str) -> Member | None:
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    return _member(data) if isinstance(data, dict) else None
+
+
+def _utc_text(moment: str | None) -> str | None:
+    """HQ's timestamp as the UTC text sales are stored with; None (count every sale,
+    the cautious side) when it is missing or unreadable."""
+    if not moment:
+        return None
+    try:
+        parsed = parse_iso(moment)
+    except ValueError:
+        return None
+    return iso(parsed) if parsed.tzinfo is not None else None
+
+
+def pending_redemptions(session: Session, member: Member) -> int:
+    """Points this terminal redeemed for ``member`` after HQ's balance was taken."""
+    query = select(func.coalesce(func.sum(Sale.points_redeemed), 0)).where(
+        Sale.member_id == member.member_id)
+    as_of = _utc_text(member.balance_as_of)
+    if as_of is not None:  # sales store UTC text; compare like with like
+        query = query.where(Sale.completed_at > as_of)
+    return int(session.scalar(query) or 0)

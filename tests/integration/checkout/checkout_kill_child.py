@@ -1,0 +1,63 @@
+"""The kill test's till: rings up and completes sales for ever, reporting each commit.
+
+``python checkout_kill_child.py DATA_DIR SEED``. After each change it prints
+``V <cart_id> <version>`` and after each sale ``S <cart_id> <sale_id> <receipt_no>``,
+always after the commit, so the parent knows a lower bound of what is on disk.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[2]))
+sys.path.insert(0, str(HERE))
+
+from checkout_seed import SHAMPOO, TOOTHPASTE, WATER, apple_weight_code
+
+from store_client import config as cfg
+from store_client.bootstrap import open_terminal
+from store_client.domain.roles import Role
+from store_client.services.audit import AuditLog
+from store_client.services.auth import Actor
+from store_client.services.authorization import Authorizer
+from store_client.services.catalog import CatalogService
+from store_client.services.checkout import CheckoutService
+
+
+def say(*parts: object) -> None:
+    sys.stdout.write(" ".join(str(p) for p in parts) + "\n")
+    sys.stdout.flush()
+
+
+def main() -> None:
+    data_dir, seed = Path(sys.argv[1]), int(sys.argv[2])
+    rnd = random.Random(seed)
+    config = cfg.from_mapping({"store": {"store_id": "S001", "terminal_id": "T01"},
+                               "data": {"dir": str(data_dir)}})
+    terminal = open_terminal(config)
+    audit = AuditLog(terminal.clock)
+    checkout = CheckoutService(terminal.db, terminal.clock, audit,
+                               Authorizer(terminal.db, audit, terminal.clock),
+                               CatalogService(terminal.db), config=config)
+    cashier = Actor("c1", "王芳", Role.CASHIER)
+    view = checkout.current_cart(cashier)
+    say("READY", view.cart_id, view.version, len(view.lines))
+    codes = [SHAMPOO, TOOTHPASTE, WATER, apple_weight_code(500)]
+    while True:
+        view = checkout.current_cart(cashier)
+        if view.tenders or (view.lines and (len(view.lines) >= 4 or rnd.random() < 0.25)):
+            if view.due_fen:
+                view = checkout.add_tender(cashier, "cash", view.due_fen + rnd.choice((0, 50)))
+                say("V", view.cart_id, view.version)
+            done = checkout.complete(cashier, cart_id=view.cart_id)
+            say("S", view.cart_id, done.sale_id, done.receipt_no)
+        else:
+            view = checkout.scan(cashier, rnd.choice(codes)).cart
+            say("V", view.cart_id, view.version)
+
+
+if __name__ == "__main__":
+    main()
