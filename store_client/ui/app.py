@@ -70,6 +70,8 @@ def run_shell(terminal: Any, *, exit_when_ready: bool = False, started_at: float
     from store_client.ui.main_window import MainWindow
     from store_client.ui.tasks import TaskManager
 
+    from printers.setup import build_print_queue, shutdown_print_queue
+    from store_client.ui.print_banner import PrintBanner
     from store_client.ui.sync_indicator import SyncIndicator
     from sync.session import start_sync
 
@@ -77,13 +79,15 @@ def run_shell(terminal: Any, *, exit_when_ready: bool = False, started_at: float
     ensure_platform(offscreen=False)
     runtime = setup_application(terminal.config.locale)
     tasks = TaskManager()
-    services = build_services(terminal)
+    print_queue = build_print_queue(terminal)  # its worker thread prints; None without a printer
+    services = build_services(terminal, print_queue=print_queue)
     sync = start_sync(terminal)  # a background thread; None when HQ is not configured
     services.sync_runner = sync.runner
     if sync.problem:
         print(f"store-client: working offline: {sync.problem}", file=sys.stderr)
     window = MainWindow(terminal=terminal, services=services, tasks=tasks,
                         demo_operators=demo_operators)
+    window.setMenuWidget(PrintBanner(print_queue, tasks, window))  # hidden unless printing needs help
     indicator = SyncIndicator(window.status, tasks, terminal, sync.runner, sync.problem)
     # Start-up objects live for the whole session: move them out of the cyclic
     # collector's way so a full collection never stalls a scan (measured 60+ ms).
@@ -108,6 +112,7 @@ def run_shell(terminal: Any, *, exit_when_ready: bool = False, started_at: float
         if sync.runner is not None:
             sync.runner.stop()
         window.shutdown()
+        shutdown_print_queue(print_queue)
         tasks.shutdown(wait=True)
         window.deleteLater()
         teardown(runtime)

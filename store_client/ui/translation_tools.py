@@ -62,6 +62,8 @@ def read_ts(path: Path) -> list[Message]:
         for message in context.iter("message"):
             translation = message.find("translation")
             text = "" if translation is None else (translation.text or "")
+            if message.get("numerus") == "yes" and translation is not None:  # plural: first form
+                text = translation.findtext("numerusform", "") or ""  # (zh_CN has one)
             state = "" if translation is None else translation.get("type", "")
             messages.append(Message(name, message.findtext("source", ""), text,
                                     finished=bool(text) and state not in ("unfinished", "vanished",

@@ -1,0 +1,396 @@
+"""打印机 Printer: the print queue's jobs with retry / cancel / reprint, a test page, the printer in use.
+
+All queue and database work runs through the TaskManager (``run_db``); the
+reprint preview PNG is painted on the general pool with QImage (no widgets).
+A reprint is shown first and needs a confirmation; the queue marks it
+"重印 / REPRINT", never opens the drawer, and the reprint is audited.
+Permission: ``printer.manage``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from store_client.ui.automation import named
+from store_client.ui.print_events import QueueSignal, alive
+from store_client.ui.screen_registry import ScreenSpec, register
+
+REFRESH_MS = 3000
+COLUMNS = ("id", "kind", "title", "state", "attempts", "printer_status", "last_error",
+           "created_at", "printed_at")
+
+
+class ReprintPreview(QDialog):
+    """The reprint as it will come out; Reprint confirms, Close does nothing."""
+
+    def __init__(self, png: bytes, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("printJobs.previewDialog")
+        self.setWindowTitle(self.tr("Reprint: %1").replace("%1", title))
+        pixmap = QPixmap()
+        pixmap.loadFromData(png, "PNG")
+        self.image = named(QLabel(self), "printJobs.previewImage", self.tr("Reprint preview"))
+        self.image.setPixmap(pixmap)
+        scroll = named(QScrollArea(self), "printJobs.previewScroll", self.tr("Reprint preview"))
+        scroll.setWidget(self.image)
+        scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        named(scroll.verticalScrollBar(), "printJobs.previewScrollV", self.tr("Scroll the preview"))
+        named(scroll.horizontalScrollBar(), "printJobs.previewScrollH", self.tr("Scroll the preview sideways"))
+        self.confirm = named(QPushButton(self.tr("Reprint"), self), "printJobs.previewConfirm",
+                             self.tr("Confirm the reprint"))
+        self.reject_button = named(QPushButton(self.tr("Close"), self), "printJobs.previewClose",
+                                   self.tr("Close without reprinting"))
+        self.confirm.clicked.connect(self.accept)
+        self.reject_button.clicked.connect(self.reject)
+        question = QLabel(self.tr("Print this receipt again? The copy is marked 重印 / REPRINT "
+                                  "and does not open the cash drawer."), self)
+        question.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.reject_button)
+        buttons.addWidget(self.confirm)
+        layout = QVBoxLayout(self)
+        layout.addWidget(question)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)
+        self.resize(min(pixmap.width() + 60, 760), 640)
+
+
+def reprint_document(job: Any) -> Any:
+    """What the reprint will show: the REPRINT banner and the stored receipt text."""
+    from printers.document import DocumentBuilder
+    from printers.templates import REPRINT
+
+    builder = DocumentBuilder().text(REPRINT, bold=True, align="center", double=True)
+    for line in (job.preview_text or job.title).splitlines():
+        builder.text(line)
+    return builder.build()
+
+
+class PrintJobsScreen(QWidget):
+    def __init__(self, queue: Any | None, tasks: Any, *, printer_text: str, audit: Any = None,
+                 db: Any = None, actor: Any = None, make_test_page: Any = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("printJobs.screen")
+        self.queue, self.tasks = queue, tasks
+        self.audit, self.db, self.actor = audit, db, actor
+        self.make_test_page = make_test_page  # () -> Document, or None
+        self.jobs: list[Any] = []
+        self.preview: ReprintPreview | None = None
+        self._busy = self._dirty = False
+
+        title = QLabel(self.tr("Printer"), self)
+        title.setProperty("kind", "title")
+        self.printer_label = named(QLabel(printer_text, self), "printJobs.printer",
+                                   self.tr("Configured printer"))
+        self.printer_label.setWordWrap(True)
+        self.summary_label = named(QLabel(self), "printJobs.summary", self.tr("Queue summary"))
+        self.message = named(QLabel(self), "printJobs.message", self.tr("Message"))
+        self.message.setWordWrap(True)
+
+        self.table = named(QTableWidget(0, len(COLUMNS), self), "printJobs.table", self.tr("Print jobs"))
+        self.table.setHorizontalHeaderLabels([
+            self.tr("No."), self.tr("Kind"), self.tr("Title"), self.tr("State"), self.tr("Attempts"),
+            self.tr("Printer status"), self.tr("Last error"), self.tr("Created"), self.tr("Printed")])
+        header = self.table.horizontalHeader()
+        for col in range(len(COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+
+        def button(name: str, text: str, spoken: str, slot: Any) -> QPushButton:
+            b = named(QPushButton(text, self), f"printJobs.{name}", spoken)
+            b.clicked.connect(slot)
+            return b
+
+        self.retry_button = button("retry", self.tr("Retry"), self.tr("Retry the selected job"), self.retry)
+        self.cancel_button = button("cancel", self.tr("Cancel job"), self.tr("Cancel the selected job"),
+                                    self.cancel)
+        self.reprint_button = button("reprint", self.tr("Reprint…"),
+                                     self.tr("Preview and reprint the selected job"), self.ask_reprint)
+        self.test_button = button("testPage", self.tr("Print test page"), self.tr("Print a test page"),
+                                  self.print_test_page)
+        self.refresh_button = button("refresh", self.tr("Refresh"), self.tr("Refresh"), self.refresh)
+
+        buttons = QHBoxLayout()
+        for b in (self.retry_button, self.cancel_button, self.reprint_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.test_button)
+        buttons.addWidget(self.refresh_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.printer_label)
+        layout.addWidget(self.summary_label)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+
+        self.events = QueueSignal(queue, self)
+        self.events.changed.connect(lambda _event: self.refresh())
+        self.timer = QTimer(self)  # also catches the worker's timed auto-retries
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self.refresh)
+        self.test_button.setEnabled(make_test_page is not None)
+        if queue is None:
+            self.summary_label.setText(self.tr("No print queue is running: nothing is printed."))
+            self.refresh_button.setEnabled(False)
+        else:
+            self.timer.start()
+            self.refresh()
+        self._update_buttons()
+
+    # -- data ---------------------------------------------------------------------
+    def activated(self) -> None:
+        """Called by the main window when the screen is opened."""
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.queue is None or not self.isVisible() and self.jobs:
+            return  # hidden screens do not poll (the first read still happens)
+        if self._busy:
+            self._dirty = True
+            return
+        self._busy, self._dirty = True, False
+        queue = self.queue
+        try:
+            self.tasks.run_db(lambda: (queue.summary(), queue.jobs()), self._show, self._failed)
+        except RuntimeError:  # the task manager is shut down: the app is closing
+            self._busy = False
+            self.events.detach()
+            self.timer.stop()
+
+    def _after_read(self) -> None:
+        self._busy = False
+        if self._dirty:
+            self.refresh()
+
+    def _failed(self, error: BaseException) -> None:
+        if not alive(self):
+            return
+        self.message.setText(f"{type(error).__name__}: {error}")
+        self._after_read()
+
+    def _show(self, result: tuple[Any, list[Any]]) -> None:
+        if not alive(self):
+            return
+        summary, jobs = result
+        selected = self.selected_job()
+        self.jobs = jobs
+        self.summary_label.setText(
+            self.tr("Last printer status: %1 · waiting: %2 · need attention: %3")
+            .replace("%1", self.status_text(summary.printer_status))
+            .replace("%2", str(summary.waiting)).replace("%3", str(summary.needs_attention)))
+        self.table.setRowCount(len(jobs))
+        for i, job in enumerate(jobs):
+            values = (str(job.id), self.kind_text(job.kind), job.title, self.state_text(job.state), str(job.attempts),
+                      self.status_text(job.printer_status), job.last_error or "",
+                      _short_time(job.created_at), _short_time(job.printed_at))
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if col == 0:
+                    item.setData(Qt.ItemDataRole.UserRole, job.id)
+                elif col == 6 and value:
+                    item.setToolTip(value)
+                self.table.setItem(i, col, item)
+            if selected is not None and job.id == selected.id:
+                self.table.selectRow(i)
+        self._update_buttons()
+        self._after_read()
+
+    def kind_text(self, kind: str) -> str:
+        return {"sale": self.tr("sale receipt"), "return": self.tr("return receipt"),
+                "pickup": self.tr("pick-up slip"), "test": self.tr("test page"),
+                "drawer.cash": self.tr("cash drawer"), "drawer.no_sale": self.tr("no sale (drawer)"),
+                "report": self.tr("report")}.get(kind, kind)
+
+    def state_text(self, state: str) -> str:
+        return {"queued": self.tr("queued"), "sending": self.tr("sending"), "printed": self.tr("printed"),
+                "held": self.tr("held (printer problem)"), "uncertain": self.tr("uncertain: check the printout"),
+                "cancelled": self.tr("cancelled")}.get(state, state)
+
+    def status_text(self, status: str) -> str:
+        return {"ok": self.tr("ready"), "offline": self.tr("offline"), "paper_out": self.tr("out of paper"),
+                "unknown": self.tr("unknown")}.get(status, status)
+
+    def selected_job(self) -> Any | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        item = self.table.item(rows[0].row(), 0)
+        job_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return next((j for j in self.jobs if j.id == job_id), None)
+
+    def select_job(self, job_id: int) -> bool:
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).data(Qt.ItemDataRole.UserRole) == job_id:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def _update_buttons(self) -> None:
+        job = self.selected_job()
+        state = job.state if job is not None else None
+        self.retry_button.setEnabled(state in ("held", "uncertain"))
+        self.cancel_button.setEnabled(state in ("queued", "held", "uncertain"))
+        self.reprint_button.setEnabled(state in ("printed", "uncertain", "cancelled"))
+
+    # -- actions ------------------------------------------------------------------
+    def _run(self, work: Any, done_text: Any) -> None:
+        def done(result: Any) -> None:
+            if not alive(self):
+                return
+            self.message.setText(done_text(result))
+            self.refresh()
+
+        def failed(error: BaseException) -> None:
+            if not alive(self):
+                return
+            self.message.setText(str(error))
+            self.refresh()
+
+        self.tasks.run_db(work, done, failed)
+
+    def retry(self) -> None:
+        job = self.selected_job()
+        if job is None or self.queue is None:
+            return
+        queue = self.queue
+        self._run(lambda: queue.retry(job.id),
+                  lambda _r: self.tr("Job %1 is queued again.").replace("%1", str(job.id)))
+
+    def cancel(self) -> None:
+        job = self.selected_job()
+        if job is None or self.queue is None:
+            return
+        queue = self.queue
+        self._run(lambda: queue.cancel(job.id),
+                  lambda _r: self.tr("Job %1 cancelled.").replace("%1", str(job.id)))
+
+    def ask_reprint(self) -> None:
+        """Paint the preview off the UI thread, then ask."""
+        job = self.selected_job()
+        if job is None or self.queue is None:
+            return
+        from printers.preview import render_png
+        from printers.profile import PrinterProfile
+
+        profile = self.queue.profile or PrinterProfile("TM-T88V")
+        self.reprint_button.setEnabled(False)
+        self.message.setText(self.tr("Preparing the preview…"))
+        self.tasks.run(lambda: render_png(reprint_document(job), profile),
+                       lambda png: self._show_preview(job, png),
+                       self._preview_failed)
+
+    def _preview_failed(self, error: BaseException) -> None:
+        if not alive(self):
+            return
+        self.message.setText(str(error))
+        self._update_buttons()
+
+    def _show_preview(self, job: Any, png: bytes) -> None:
+        if not alive(self):
+            return
+        self.message.setText("")
+        self._update_buttons()
+        preview = self.preview = ReprintPreview(png, job.title, self)
+        preview.accepted.connect(lambda: self.reprint(job.id))
+        preview.finished.connect(lambda _result: self._preview_closed(preview))
+        preview.open()  # window-modal, returns at once
+
+    def _preview_closed(self, preview: ReprintPreview) -> None:
+        if self.preview is preview:
+            self.preview = None
+        preview.deleteLater()
+
+    def reprint(self, job_id: int) -> None:
+        queue, audit, db, actor = self.queue, self.audit, self.db, self.actor
+
+        def work() -> int:
+            new_id = queue.reprint(job_id)
+            if audit is not None and db is not None:
+                with db.transaction() as session:
+                    audit.append(session, operator_id=getattr(actor, "operator_id", None),
+                                 action="print.reprint", target=str(job_id),
+                                 details={"new_job": new_id})
+            return new_id
+
+        self._run(work, lambda new_id: self.tr("Reprint queued as job %1.").replace("%1", str(new_id)))
+
+    def print_test_page(self) -> None:
+        if self.queue is None or self.make_test_page is None:
+            return
+        queue, make = self.queue, self.make_test_page
+
+        def work() -> int:
+            return queue.submit("test", make(), title="test page")
+
+        self._run(work, lambda job_id: self.tr("Test page queued as job %1.").replace("%1", str(job_id)))
+
+
+def _short_time(value: str | None) -> str:
+    """ISO timestamps as local 'MM-DD HH:MM:SS'."""
+    if not value:
+        return ""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(value).astimezone().strftime("%m-%d %H:%M:%S")
+    except ValueError:
+        return value
+
+
+def print_queue_of(services: Any) -> Any | None:
+    """The running app's queue: ``services.print_queue`` or the checkout service's."""
+    queue = getattr(services, "print_queue", None)
+    if queue is None:
+        queue = getattr(getattr(services, "checkout", None), "print_queue", None)
+    return queue
+
+
+def create_print_jobs_screen(ctx: Any) -> PrintJobsScreen:
+    """Factory for the main window's screen registry (``ScreenContext``)."""
+    from printers.setup import describe_printer
+
+    config, terminal = ctx.terminal.config, ctx.terminal
+    queue = print_queue_of(ctx.services)
+
+    def test_page() -> Any:
+        from printers import templates
+        from printers.receipt_data import Header, TestPage
+
+        profile = queue.profile
+        head = Header(config["store.name"], config.store_id, config.terminal_id,
+                      getattr(ctx.actor, "name", ""), terminal.clock.now())
+        return templates.test_page(TestPage(header=head, printer_kind=config["printer.kind"],
+                                            profile=profile.escpos_profile, paper_mm=profile.paper_mm,
+                                            encoding=profile.encoding))
+
+    return PrintJobsScreen(queue, ctx.tasks, printer_text=describe_printer(config),
+                           audit=ctx.services.audit, db=terminal.db, actor=ctx.actor,
+                           make_test_page=test_page if queue is not None and queue.profile is not None else None)
+
+
+register(ScreenSpec("printJobs", QT_TRANSLATE_NOOP("Screens", "Printer"), create_print_jobs_screen,
+                    "printer.manage", icon="printer.svg", order=38))
