@@ -135,6 +135,262 @@
     </message>
 </context>
 <context>
+    <name>CartTableModel</name>
+    <message>
+        <source>#</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Qty</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Unit price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <source>Discount</source>
+        <translation>优惠</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+</context>
+<context>
+    <name>CheckoutScreen</name>
+    <message>
+        <source>Item code</source>
+        <translation>商品条码</translation>
+    </message>
+    <message>
+        <source>Scan, or type a barcode / SKU and press Enter</source>
+        <translation>扫码，或输入条码 / 货号后按回车</translation>
+    </message>
+    <message>
+        <source>Items in this sale</source>
+        <translation>本单商品</translation>
+    </message>
+    <message>
+        <source>Search the catalog</source>
+        <translation>查找商品</translation>
+    </message>
+    <message>
+        <source>Search the catalog for this code</source>
+        <translation>在商品库中查找此条码</translation>
+    </message>
+    <message>
+        <source>Selling is not available: the checkout service is not set up.</source>
+        <translation>无法收银：收银服务未配置。</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <source>Qty</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>会员</translation>
+    </message>
+    <message>
+        <source>Coupon</source>
+        <translation>优惠券</translation>
+    </message>
+    <message>
+        <source>Void line</source>
+        <translation>删除行</translation>
+    </message>
+    <message>
+        <source>Void sale</source>
+        <translation>整单作废</translation>
+    </message>
+    <message>
+        <source>Suspend</source>
+        <translation>挂单 / 取单</translation>
+    </message>
+    <message>
+        <source>Override</source>
+        <translation>改价 / 折扣</translation>
+    </message>
+    <message>
+        <source>Pay</source>
+        <translation>结账</translation>
+    </message>
+    <message>
+        <source>Something went wrong: %1</source>
+        <translation>出错了：%1</translation>
+    </message>
+    <message>
+        <source>%1: the check digit is wrong. Scan it again or type the code.</source>
+        <translation>%1：校验位错误。请重新扫描或手动输入条码。</translation>
+    </message>
+    <message>
+        <source>%1: the price or weight on this label does not add up. Weigh the item again.</source>
+        <translation>%1：标签上的价格或重量校验不符。请重新称重。</translation>
+    </message>
+    <message>
+        <source>%1 is not a barcode this till knows. Search for the product?</source>
+        <translation>%1 不是本收银机可识别的条码。要查找商品吗？</translation>
+    </message>
+    <message>
+        <source>No product has the code %1. Search for it by name?</source>
+        <translation>没有条码为 %1 的商品。要按名称查找吗？</translation>
+    </message>
+    <message>
+        <source>%1 is a weight label, but this product is not sold by weight.</source>
+        <translation>%1 是称重标签，但该商品不按重量销售。</translation>
+    </message>
+    <message>
+        <source>That is a customer&apos;s payment code: press F11 and choose mobile payment.</source>
+        <translation>这是顾客的付款码：请按 F11 并选择移动支付。</translation>
+    </message>
+    <message>
+        <source>That code is too long to be a barcode.</source>
+        <translation>该编码过长，不是有效条码。</translation>
+    </message>
+    <message>
+        <source>That code has characters no barcode uses.</source>
+        <translation>该编码含有条码不会使用的字符。</translation>
+    </message>
+    <message>
+        <source>Receipt %1 scanned: open Returns to refund items from it.</source>
+        <translation>已扫描小票 %1：请在“退货”中办理退款。</translation>
+    </message>
+    <message>
+        <source>Pick-up code %1 scanned: hand over the order from Pick-ups.</source>
+        <translation>已扫描取货码 %1：请在“自提”中交付订单。</translation>
+    </message>
+    <message>
+        <source>Member %1 attached.</source>
+        <translation>已关联会员 %1。</translation>
+    </message>
+    <message>
+        <source>Coupon applied.</source>
+        <translation>优惠券已使用。</translation>
+    </message>
+    <message>
+        <source>%1 is sold by weight: weigh it and scan the scale&apos;s label.</source>
+        <translation>%1 为称重商品：请称重后扫描电子秤标签。</translation>
+    </message>
+    <message>
+        <source>A weighed item&apos;s quantity comes from the scale: void it and scan a new label.</source>
+        <translation>称重商品的数量来自电子秤：请删除该行并扫描新标签。</translation>
+    </message>
+    <message>
+        <source>Change quantity</source>
+        <translation>修改数量</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Type a whole number from 1 to 9999.</source>
+        <translation>请输入 1 到 9999 之间的整数。</translation>
+    </message>
+    <message>
+        <source>Attach a member</source>
+        <translation>关联会员</translation>
+    </message>
+    <message>
+        <source>Member code, card or phone</source>
+        <translation>会员码、会员卡号或手机号</translation>
+    </message>
+    <message>
+        <source>Scan or type a member code or phone number.</source>
+        <translation>请扫描或输入会员码或手机号。</translation>
+    </message>
+    <message>
+        <source>Scan the member code or type the phone number</source>
+        <translation>扫描会员码或输入手机号</translation>
+    </message>
+    <message>
+        <source>Redeem a coupon</source>
+        <translation>使用优惠券</translation>
+    </message>
+    <message>
+        <source>Coupon code</source>
+        <translation>券码</translation>
+    </message>
+    <message>
+        <source>Scan or type the coupon code.</source>
+        <translation>请扫描或输入券码。</translation>
+    </message>
+    <message>
+        <source>Scan the coupon on the customer&apos;s phone</source>
+        <translation>扫描顾客手机上的优惠券</translation>
+    </message>
+    <message>
+        <source>Sale suspended. Press F7 on an empty sale to resume it.</source>
+        <translation>已挂单。在空单时按 F7 可取单。</translation>
+    </message>
+    <message>
+        <source>%1 items</source>
+        <translation>%1 行商品</translation>
+    </message>
+    <message>
+        <source>remove a line from the sale</source>
+        <translation>删除一行商品</translation>
+    </message>
+    <message>
+        <source>Void the whole sale</source>
+        <translation>整单作废</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Give a reason (at least 3 characters).</source>
+        <translation>请填写原因（至少 3 个字）。</translation>
+    </message>
+    <message>
+        <source>void the whole sale</source>
+        <translation>整单作废</translation>
+    </message>
+    <message>
+        <source>Sale voided.</source>
+        <translation>已整单作废。</translation>
+    </message>
+    <message>
+        <source>Type an amount above zero, such as 12.50.</source>
+        <translation>请输入大于零的金额，例如 12.50。</translation>
+    </message>
+    <message>
+        <source>Type a percentage above 0 and at most 100, such as 10.</source>
+        <translation>请输入大于 0 且不超过 100 的百分比，例如 10。</translation>
+    </message>
+    <message>
+        <source>override a price</source>
+        <translation>修改价格</translation>
+    </message>
+    <message>
+        <source>give a discount on a line</source>
+        <translation>给单行商品打折</translation>
+    </message>
+    <message>
+        <source>give a discount on the whole sale</source>
+        <translation>给整单打折</translation>
+    </message>
+    <message>
+        <source>Nothing to pay yet: scan an item first.</source>
+        <translation>尚无可结账商品：请先扫码。</translation>
+    </message>
+    <message>
+        <source>Change due: %2
+Sale complete · receipt %1</source>
+        <translation>找零：%2
+交易完成 · 小票 %1</translation>
+    </message>
+</context>
+<context>
     <name>Diagnostics</name>
     <message>
         <source>store-client version</source>
@@ -474,6 +730,364 @@
     </message>
 </context>
 <context>
+    <name>OverrideDialog</name>
+    <message>
+        <source>Price override or discount</source>
+        <translation>改价或折扣</translation>
+    </message>
+    <message>
+        <source>What to change</source>
+        <translation>修改内容</translation>
+    </message>
+    <message>
+        <source>New unit price of the selected line</source>
+        <translation>所选行的新单价</translation>
+    </message>
+    <message>
+        <source>Discount on the selected line (amount)</source>
+        <translation>所选行优惠（金额）</translation>
+    </message>
+    <message>
+        <source>Discount on the selected line (%)</source>
+        <translation>所选行优惠（%）</translation>
+    </message>
+    <message>
+        <source>Discount on the whole sale (amount)</source>
+        <translation>整单优惠（金额）</translation>
+    </message>
+    <message>
+        <source>Discount on the whole sale (%)</source>
+        <translation>整单优惠（%）</translation>
+    </message>
+    <message>
+        <source>Amount or percentage</source>
+        <translation>金额或百分比</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Damaged packaging</source>
+        <translation>包装破损</translation>
+    </message>
+    <message>
+        <source>Price match</source>
+        <translation>价格匹配</translation>
+    </message>
+    <message>
+        <source>Shelf label differs</source>
+        <translation>价签不符</translation>
+    </message>
+    <message>
+        <source>Loyal customer goodwill</source>
+        <translation>老顾客关怀</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <source>Not a valid entry.</source>
+        <translation>输入无效。</translation>
+    </message>
+    <message>
+        <source>Give a reason (at least 3 characters).</source>
+        <translation>请填写原因（至少 3 个字）。</translation>
+    </message>
+</context>
+<context>
+    <name>ParkedDialog</name>
+    <message>
+        <source>Suspended sales</source>
+        <translation>挂单列表</translation>
+    </message>
+    <message>
+        <source>No suspended sales.</source>
+        <translation>没有挂单。</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>取单</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>PrintBanner</name>
+    <message>
+        <source>Printer problem</source>
+        <translation>打印机故障</translation>
+    </message>
+    <message>
+        <source>Printer problem details</source>
+        <translation>打印机故障详情</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Retry printing</source>
+        <translation>重试打印</translation>
+    </message>
+    <message>
+        <source>Cancel job</source>
+        <translation>取消任务</translation>
+    </message>
+    <message>
+        <source>Cancel this print job</source>
+        <translation>取消此打印任务</translation>
+    </message>
+    <message>
+        <source>Open printer screen</source>
+        <translation>打开打印机页面</translation>
+    </message>
+    <message>
+        <source>Open the printer screen</source>
+        <translation>打开打印机页面</translation>
+    </message>
+    <message>
+        <source>Print again</source>
+        <translation>重新打印</translation>
+    </message>
+    <message>
+        <source>Do not print again</source>
+        <translation>不再打印</translation>
+    </message>
+    <message>
+        <source>Print result uncertain: check whether the receipt came out</source>
+        <translation>打印结果不确定：请检查小票是否已打出</translation>
+    </message>
+    <message>
+        <source>Printer offline</source>
+        <translation>打印机离线</translation>
+    </message>
+    <message>
+        <source>Printer out of paper</source>
+        <translation>打印机缺纸</translation>
+    </message>
+    <message>
+        <source>Printer not reachable</source>
+        <translation>无法连接打印机</translation>
+    </message>
+    <message>
+        <source>Job %1: %2</source>
+        <translation>任务 %1：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s) waiting</source>
+        <translation>
+            <numerusform>%n 个任务等待中</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PrintJobsScreen</name>
+    <message>
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <source>Configured printer</source>
+        <translation>已配置的打印机</translation>
+    </message>
+    <message>
+        <source>Queue summary</source>
+        <translation>打印队列概况</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Print jobs</source>
+        <translation>打印任务</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>尝试次数</translation>
+    </message>
+    <message>
+        <source>Printer status</source>
+        <translation>打印机状态</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>最近错误</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>Printed</source>
+        <translation>打印时间</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Retry the selected job</source>
+        <translation>重试所选任务</translation>
+    </message>
+    <message>
+        <source>Cancel job</source>
+        <translation>取消任务</translation>
+    </message>
+    <message>
+        <source>Cancel the selected job</source>
+        <translation>取消所选任务</translation>
+    </message>
+    <message>
+        <source>Reprint…</source>
+        <translation>重印…</translation>
+    </message>
+    <message>
+        <source>Preview and reprint the selected job</source>
+        <translation>预览并重印所选任务</translation>
+    </message>
+    <message>
+        <source>Print test page</source>
+        <translation>打印测试页</translation>
+    </message>
+    <message>
+        <source>Print a test page</source>
+        <translation>打印一张测试页</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>No print queue is running: nothing is printed.</source>
+        <translation>打印队列未运行：不会打印任何内容。</translation>
+    </message>
+    <message>
+        <source>Last printer status: %1 · waiting: %2 · need attention: %3</source>
+        <translation>最近打印机状态：%1 · 等待中：%2 · 需处理：%3</translation>
+    </message>
+    <message>
+        <source>sale receipt</source>
+        <translation>销售小票</translation>
+    </message>
+    <message>
+        <source>return receipt</source>
+        <translation>退货小票</translation>
+    </message>
+    <message>
+        <source>pick-up slip</source>
+        <translation>提货单</translation>
+    </message>
+    <message>
+        <source>test page</source>
+        <translation>测试页</translation>
+    </message>
+    <message>
+        <source>cash drawer</source>
+        <translation>钱箱</translation>
+    </message>
+    <message>
+        <source>no sale (drawer)</source>
+        <translation>无交易开钱箱</translation>
+    </message>
+    <message>
+        <source>report</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <source>sending</source>
+        <translation>发送中</translation>
+    </message>
+    <message>
+        <source>printed</source>
+        <translation>已打印</translation>
+    </message>
+    <message>
+        <source>held (printer problem)</source>
+        <translation>暂停（打印机故障）</translation>
+    </message>
+    <message>
+        <source>uncertain: check the printout</source>
+        <translation>结果不确定：请检查小票</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>out of paper</source>
+        <translation>缺纸</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Job %1 is queued again.</source>
+        <translation>任务 %1 已重新排队。</translation>
+    </message>
+    <message>
+        <source>Job %1 cancelled.</source>
+        <translation>任务 %1 已取消。</translation>
+    </message>
+    <message>
+        <source>Preparing the preview…</source>
+        <translation>正在生成预览…</translation>
+    </message>
+    <message>
+        <source>Reprint queued as job %1.</source>
+        <translation>重印已排队，任务 %1。</translation>
+    </message>
+    <message>
+        <source>Test page queued as job %1.</source>
+        <translation>测试页已排队，任务 %1。</translation>
+    </message>
+</context>
+<context>
     <name>ProductLookupScreen</name>
     <message>
         <source>Product lookup</source>
@@ -560,6 +1174,60 @@
     </message>
 </context>
 <context>
+    <name>PromptDialog</name>
+    <message>
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Not a valid entry.</source>
+        <translation>输入无效。</translation>
+    </message>
+</context>
+<context>
+    <name>ReprintPreview</name>
+    <message>
+        <source>Reprint: %1</source>
+        <translation>重印：%1</translation>
+    </message>
+    <message>
+        <source>Reprint preview</source>
+        <translation>重印预览</translation>
+    </message>
+    <message>
+        <source>Scroll the preview</source>
+        <translation>滚动预览</translation>
+    </message>
+    <message>
+        <source>Scroll the preview sideways</source>
+        <translation>左右滚动预览</translation>
+    </message>
+    <message>
+        <source>Reprint</source>
+        <translation>重印</translation>
+    </message>
+    <message>
+        <source>Confirm the reprint</source>
+        <translation>确认重印</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Close without reprinting</source>
+        <translation>关闭，不重印</translation>
+    </message>
+    <message>
+        <source>Print this receipt again? The copy is marked 重印 / REPRINT and does not open the cash drawer.</source>
+        <translation>再次打印这张小票？副本会标注“重印 / REPRINT”，且不会打开钱箱。</translation>
+    </message>
+</context>
+<context>
     <name>Screens</name>
     <message>
         <source>Audit log</source>
@@ -576,6 +1244,130 @@
     <message>
         <source>Operators</source>
         <translation>员工</translation>
+    </message>
+    <message>
+        <source>Checkout</source>
+        <translation>收银</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+</context>
+<context>
+    <name>SearchDialog</name>
+    <message>
+        <source>Find a product</source>
+        <translation>查找商品</translation>
+    </message>
+    <message>
+        <source>Name, pinyin, SKU or barcode</source>
+        <translation>名称、拼音、货号或条码</translation>
+    </message>
+    <message>
+        <source>Type a name, pinyin initials (e.g. xfs), SKU or barcode</source>
+        <translation>输入名称、拼音首字母（如 xfs）、货号或条码</translation>
+    </message>
+    <message>
+        <source>Products found</source>
+        <translation>查找结果</translation>
+    </message>
+    <message>
+        <source>Type to search.</source>
+        <translation>输入即可查找。</translation>
+    </message>
+    <message>
+        <source>Add to sale</source>
+        <translation>加入本单</translation>
+    </message>
+    <message>
+        <source>Add the selected product to the sale</source>
+        <translation>将所选商品加入本单</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Products found: %1</source>
+        <translation>找到商品：%1 个</translation>
+    </message>
+    <message>
+        <source>Nothing found for “%1”.</source>
+        <translation>未找到“%1”。</translation>
+    </message>
+    <message>
+        <source>Search failed: %1</source>
+        <translation>查找失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>SidePanel</name>
+    <message>
+        <source>Member</source>
+        <translation>会员</translation>
+    </message>
+    <message>
+        <source>No member (F5)</source>
+        <translation>未关联会员（F5）</translation>
+    </message>
+    <message>
+        <source>Remove member</source>
+        <translation>移除会员</translation>
+    </message>
+    <message>
+        <source>Remove the member from this sale</source>
+        <translation>从本单移除会员</translation>
+    </message>
+    <message>
+        <source>Coupons</source>
+        <translation>优惠券</translation>
+    </message>
+    <message>
+        <source>None (F6)</source>
+        <translation>无（F6）</translation>
+    </message>
+    <message>
+        <source>Subtotal</source>
+        <translation>小计</translation>
+    </message>
+    <message>
+        <source>Discounts</source>
+        <translation>优惠</translation>
+    </message>
+    <message>
+        <source>Total due</source>
+        <translation>应收</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>已付</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>找零</translation>
+    </message>
+    <message>
+        <source>Points to earn</source>
+        <translation>本单积分</translation>
+    </message>
+    <message>
+        <source>Promotions: %1</source>
+        <translation>促销：%1</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3
+Points: %4</source>
+        <translation>%1 · %2 · %3
+可用积分：%4</translation>
+    </message>
+    <message>
+        <source>Remove coupon %1</source>
+        <translation>移除优惠券 %1</translation>
     </message>
 </context>
 <context>
@@ -615,6 +1407,335 @@
     <message>
         <source>Not signed in</source>
         <translation>未登录</translation>
+    </message>
+</context>
+<context>
+    <name>SyncIndicator</name>
+    <message numerus="yes">
+        <source>%n waiting</source>
+        <translation>
+            <numerusform>%n 条待同步</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Offline (no HQ)</source>
+        <translation>离线（未配置总部）</translation>
+    </message>
+    <message>
+        <source>Offline: no HQ token</source>
+        <translation>离线：缺少总部令牌</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>Syncing</source>
+        <translation>同步中</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>oldest %1</source>
+        <translation>最早 %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n need attention</source>
+        <translation>
+            <numerusform>%n 条需处理</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>clock off by %1 s</source>
+        <translation>时钟偏差 %1 秒</translation>
+    </message>
+</context>
+<context>
+    <name>SyncScreen</name>
+    <message>
+        <source>Connection state</source>
+        <translation>连接状态</translation>
+    </message>
+    <message>
+        <source>Events waiting</source>
+        <translation>待同步事件</translation>
+    </message>
+    <message>
+        <source>Oldest waiting event</source>
+        <translation>最早的待同步事件</translation>
+    </message>
+    <message>
+        <source>Last successful sync</source>
+        <translation>最近一次成功同步</translation>
+    </message>
+    <message>
+        <source>Clock difference to HQ</source>
+        <translation>与总部的时钟偏差</translation>
+    </message>
+    <message>
+        <source>Last sync error</source>
+        <translation>最近的同步错误</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>Retry selected</source>
+        <translation>重试所选</translation>
+    </message>
+    <message>
+        <source>Retry selected events that need attention</source>
+        <translation>重试所选的待处理事件</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Events waiting for HQ</source>
+        <translation>等待上传总部的事件</translation>
+    </message>
+    <message>
+        <source>Events that need attention</source>
+        <translation>需处理的事件</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>待同步</translation>
+    </message>
+    <message>
+        <source>Oldest waiting</source>
+        <translation>最早待同步</translation>
+    </message>
+    <message>
+        <source>Last success</source>
+        <translation>最近成功</translation>
+    </message>
+    <message>
+        <source>Clock skew</source>
+        <translation>时钟偏差</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>最近错误</translation>
+    </message>
+    <message>
+        <source>Sync with HQ</source>
+        <translation>与总部同步</translation>
+    </message>
+    <message>
+        <source>Needs attention (rejected by HQ)</source>
+        <translation>需处理（被总部拒绝）</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Tries</source>
+        <translation>尝试次数</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>Syncing</source>
+        <translation>同步中</translation>
+    </message>
+    <message>
+        <source>Offline (no HQ configured)</source>
+        <translation>离线（未配置总部）</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <source>(check the clock)</source>
+        <translation>（请检查时钟）</translation>
+    </message>
+</context>
+<context>
+    <name>TenderDialog</name>
+    <message>
+        <source>Payment</source>
+        <translation>收款</translation>
+    </message>
+    <message>
+        <source>Payments made</source>
+        <translation>已收款项</translation>
+    </message>
+    <message>
+        <source>Remove payment</source>
+        <translation>删除款项</translation>
+    </message>
+    <message>
+        <source>Remove the selected payment</source>
+        <translation>删除所选款项</translation>
+    </message>
+    <message>
+        <source>Payment method</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>银行卡</translation>
+    </message>
+    <message>
+        <source>Mobile</source>
+        <translation>移动支付</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <source>Complete sale</source>
+        <translation>完成交易</translation>
+    </message>
+    <message>
+        <source>Back to cart</source>
+        <translation>返回购物车</translation>
+    </message>
+    <message>
+        <source>Quick cash amount %1</source>
+        <translation>快捷现金金额 %1</translation>
+    </message>
+    <message>
+        <source>Cash received</source>
+        <translation>实收现金</translation>
+    </message>
+    <message>
+        <source>Amount handed over, e.g. 100</source>
+        <translation>顾客所付金额，例如 100</translation>
+    </message>
+    <message>
+        <source>Take cash</source>
+        <translation>收现金</translation>
+    </message>
+    <message>
+        <source>Card amount</source>
+        <translation>刷卡金额</translation>
+    </message>
+    <message>
+        <source>Authorisation reference</source>
+        <translation>授权号</translation>
+    </message>
+    <message>
+        <source>From the card terminal&apos;s slip</source>
+        <translation>见刷卡机签购单</translation>
+    </message>
+    <message>
+        <source>Confirm card payment</source>
+        <translation>确认刷卡</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Authorisation ref.</source>
+        <translation>授权号</translation>
+    </message>
+    <message>
+        <source>Mobile payment amount</source>
+        <translation>移动支付金额</translation>
+    </message>
+    <message>
+        <source>Customer&apos;s payment code</source>
+        <translation>顾客付款码</translation>
+    </message>
+    <message>
+        <source>Scan the payment code on the customer&apos;s phone</source>
+        <translation>扫描顾客手机上的付款码</translation>
+    </message>
+    <message>
+        <source>Charge</source>
+        <translation>收款</translation>
+    </message>
+    <message>
+        <source>Charge the mobile payment</source>
+        <translation>发起移动支付收款</translation>
+    </message>
+    <message>
+        <source>Mobile payment is unavailable (offline).</source>
+        <translation>移动支付不可用（离线）。</translation>
+    </message>
+    <message>
+        <source>Payment code</source>
+        <translation>付款码</translation>
+    </message>
+    <message>
+        <source>Amount paid with points</source>
+        <translation>积分抵扣金额</translation>
+    </message>
+    <message>
+        <source>Pay with points</source>
+        <translation>积分抵扣</translation>
+    </message>
+    <message>
+        <source>To pay: %1</source>
+        <translation>待付：%1</translation>
+    </message>
+    <message>
+        <source>Total %1 · paid %2 · change %3</source>
+        <translation>应收 %1 · 已付 %2 · 找零 %3</translation>
+    </message>
+    <message>
+        <source>Exact</source>
+        <translation>付讫</translation>
+    </message>
+    <message>
+        <source>Attach a member (F5) to pay with points.</source>
+        <translation>关联会员（F5）后可用积分抵扣。</translation>
+    </message>
+    <message>
+        <source>%1 has %2 points available.</source>
+        <translation>%1 有 %2 积分可用。</translation>
+    </message>
+    <message>
+        <source>Enter an amount such as 12.50.</source>
+        <translation>请输入金额，例如 12.50。</translation>
+    </message>
+    <message>
+        <source>Type the authorisation reference printed by the card terminal.</source>
+        <translation>请输入刷卡机打印的授权号。</translation>
+    </message>
+    <message>
+        <source>Scan the payment code on the customer&apos;s phone.</source>
+        <translation>请扫描顾客手机上的付款码。</translation>
+    </message>
+    <message>
+        <source>take a payment</source>
+        <translation>收款</translation>
     </message>
 </context>
 <context>

@@ -165,6 +165,9 @@ def render_tour(out_dir: Path, *, locale: str = "zh_CN", skus: int = 2000,
             wait_for(lambda: tasks.pending == 0)
             _save(window, out_dir / f"{number:02d}-screen-{spec.key}.png", saved)
             number += 1
+        from store_client.ui.checkout.tour_shots import render_checkout, save_to
+
+        number = render_checkout(window, tasks, wait_for, save_to(out_dir, number, saved, _save), number)
         window.show_help()
         _save(window, out_dir / f"{number:02d}-help.png", saved)
         window.show_help()

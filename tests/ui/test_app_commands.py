@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtGui import QImage
 
 from store_client.demo.operators import DEMO_OPERATORS
+from store_client.ui.checkout.tour_shots import CHECKOUT_SHOTS
 from store_client.ui.screen_registry import screens_for
 from store_client.ui.tour import best_operator, is_blank
 
@@ -31,7 +32,8 @@ def test_tour_writes_one_non_empty_png_per_screen(tmp_path: Path, qapp) -> None:
     assert result.returncode == 0, result.stderr
     printed = [Path(line) for line in result.stdout.splitlines() if line.endswith(".png")]
     role = best_operator([(o.id, o.name, o.role, o.pin) for o in DEMO_OPERATORS])[2]
-    assert len(printed) == FIXED_SHOTS + len(screens_for(role))
+    checkout = any(spec.key == "checkout" for spec, _key in screens_for(role))
+    assert len(printed) == FIXED_SHOTS + len(screens_for(role)) + (CHECKOUT_SHOTS if checkout else 0)
     assert sorted(printed) == sorted(out.glob("*.png"))
     for path in printed:
         image = QImage(str(path))
@@ -40,6 +42,7 @@ def test_tour_writes_one_non_empty_png_per_screen(tmp_path: Path, qapp) -> None:
     names = {p.name for p in printed}
     assert {"01-login.png", "02-login-error.png"} <= names
     assert any("screen-productLookup" in n for n in names)
+    assert {"checkout-cart", "checkout-tender", "checkout-complete"} <= {n[3:-4] for n in names}
 
 
 def test_demo_creates_once_then_reuses_and_run_reports_readiness(tmp_path: Path) -> None:

@@ -14,8 +14,12 @@ def test_builtin_screens_are_registered_with_real_permissions() -> None:
     import store_client.ui.screens  # noqa: F401
 
     keys = [s.key for s in registered()]
-    assert {"productLookup", "operators", "auditLog", "diagnostics"} <= set(keys)
-    assert keys[0] == "productLookup"  # F2: the screen every role has
+    assert {"checkout", "productLookup", "operators", "auditLog", "diagnostics"} <= set(keys)
+    assert keys[:2] == ["checkout", "productLookup"]  # F2: selling, for every role that sells
+    for role in Role:
+        first = screens_for(role)[0][0].key
+        assert first == ("checkout" if decide(role, "sale.ring") is not Decision.DENY
+                         else "productLookup")
     for spec in registered():
         decide(Role.MANAGER, spec.permission)  # raises for an unknown permission name
 

@@ -6,8 +6,10 @@ A new screen: a module here that calls ``screen_registry.register(ScreenSpec(...
 
 from store_client.ui.screens import (  # noqa: F401
     audit_screen,
+    checkout,
     diagnostics,
     operators_screen,
+    print_jobs,
     product_lookup,
     sync_screen,
 )

@@ -1,0 +1,1 @@
+"""The checkout screen's parts: cart model, dialogs, scan routing, service calls."""

@@ -1,0 +1,133 @@
+"""The cart table: a model over the backend's ``CartView.lines``.
+
+:meth:`CartTableModel.set_cart` turns a new cart view into the smallest model
+change it can (rows appended, rows changed, or a reset), so a scan on a long
+cart repaints one new row instead of the whole table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QColor
+
+from store_client.ui.checkout.formatting import money_text, quantity_text
+from store_client.ui.i18n import money_locale
+
+_Index = QModelIndex | QPersistentModelIndex
+_NO_PARENT = QModelIndex()
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_DISCOUNT_COLOUR = QColor("#b3261e")
+_DISPLAY, _ALIGN = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole
+_FOREGROUND, _TOOLTIP = Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole
+
+
+class CartTableModel(QAbstractTableModel):
+    COLUMNS = ("number", "name", "quantity", "unit_price", "discount", "amount")
+
+    def __init__(self, locale: str, currency: str = "CNY", parent: Any = None) -> None:
+        super().__init__(parent)
+        self._locale = locale
+        self._money_locale = money_locale(locale)
+        self._currency = currency
+        self._english = locale.startswith("en")
+        self._lines: tuple[Any, ...] = ()
+        self._cache: dict[Any, tuple[str, ...]] = {}
+        self._kg = QCoreApplication.translate("Units", "kg")
+        self._headers = [self.tr("#"), self.tr("Item"), self.tr("Qty"), self.tr("Unit price"),
+                         self.tr("Discount"), self.tr("Amount")]
+
+    # -- updates ----------------------------------------------------------
+    def set_lines(self, lines: tuple[Any, ...] | list[Any]) -> int | None:
+        """Show ``lines``; returns the row that changed or was added last (None: no line)."""
+        new = tuple(lines)
+        old = self._lines
+        old_ids = [line.line_id for line in old]
+        new_ids = [line.line_id for line in new]
+        if new_ids[:len(old_ids)] == old_ids:
+            changed = [row for row, line in enumerate(old) if new[row] != line]
+            self._lines = new[:len(old)]
+            for row in changed:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+            if len(new) > len(old):
+                self.beginInsertRows(_NO_PARENT, len(old), len(new) - 1)
+                self._lines = new
+                self.endInsertRows()
+                return len(new) - 1
+            return changed[-1] if changed else None
+        self.beginResetModel()
+        self._lines = new
+        self.endResetModel()
+        return len(new) - 1 if new else None
+
+    def line(self, row: int) -> Any:
+        return self._lines[row]
+
+    def row_of(self, line_id: str) -> int | None:
+        for row, line in enumerate(self._lines):
+            if line.line_id == line_id:
+                return row
+        return None
+
+    # -- Qt model API -----------------------------------------------------
+    def rowCount(self, parent: _Index = _NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self._lines)
+
+    def columnCount(self, parent: _Index = _NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self._headers[section]
+            if role == Qt.ItemDataRole.TextAlignmentRole and section >= 2:
+                return _RIGHT
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # A paint asks every visible cell for several roles: answer the common ones first, cheaply.
+        if role == _DISPLAY:
+            column = index.column()
+            if column == 0:
+                return str(index.row() + 1)
+            return self._texts(self._lines[index.row()])[column - 1]
+        if role == _ALIGN:
+            return _RIGHT if index.column() >= 2 else None
+        if role == _FOREGROUND:
+            if index.column() == 4 and self._lines[index.row()].discount_fen:
+                return _DISCOUNT_COLOUR
+            return None
+        if role == _TOOLTIP and index.column() in (1, 4):
+            line = self._lines[index.row()]
+            labels = [f"{label}: -{self._money(amount)}" for _source, label, amount in line.discounts]
+            return "\n".join([self._name(line), *labels])
+        return None
+
+    def _money(self, fen: int) -> str:
+        return money_text(fen, self._currency, self._money_locale)
+
+    def _name(self, line: Any) -> str:
+        return (line.name_en or line.name_zh) if self._english else (line.name_zh or line.name_en)
+
+    def _texts(self, line: Any) -> tuple[str, ...]:
+        """Name, quantity, unit price, discount, amount: made once per line version, then reused
+        by every repaint (a paint asks for each visible cell several times)."""
+        texts = self._cache.get(line)
+        if texts is None:
+            if len(self._cache) > 4 * max(64, len(self._lines)):
+                self._cache.clear()
+            discount = "-" + self._money(line.discount_fen) if line.discount_fen else ""
+            texts = (self._name(line) + (" *" if line.overridden else ""),
+                     quantity_text(line.quantity, line.unit, self._kg),
+                     self._money(line.unit_price_fen),  # per kg for weighed lines: the quantity says kg
+                     discount, self._money(line.net_fen))
+            self._cache[line] = texts
+        return texts

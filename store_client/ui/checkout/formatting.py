@@ -1,0 +1,89 @@
+"""Display and entry of amounts, quantities and percentages for the checkout (Qt-free).
+
+Money stays integer fen: typed amounts go through :meth:`Money.parse`, percentages
+through :class:`~decimal.Decimal` into basis points, never through ``float``.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from store_client.domain.money import BASIS_POINTS, Money
+
+GRAMS_PER_KG = 1000
+
+
+@lru_cache(maxsize=8192)
+def money_text(fen: int, currency: str, locale: str) -> str:
+    """``Money.format`` is a Babel call; the cart repaints the same amounts over and over."""
+    return Money(fen, currency).format(locale)
+
+
+def quantity_text(quantity: int, unit: str, kg_label: str = "kg") -> str:
+    """Units as an integer; weighed lines hold grams and show kilograms with 3 decimals."""
+    if str(unit) == "kg":
+        sign = "-" if quantity < 0 else ""
+        kilos, grams = divmod(abs(quantity), GRAMS_PER_KG)
+        return f"{sign}{kilos}.{grams:03d} {kg_label}"
+    return str(quantity)
+
+
+_AMOUNT = re.compile(r"\d{1,9}(\.\d{0,2})?|\.\d{1,2}")
+
+
+def parse_amount(text: str, currency: str = "CNY") -> int:
+    """Fen from what a cashier typed ("12", "12.5", "¥1,200"); raises ValueError for anything else.
+
+    Plain digits only: Decimal alone would take "1e400" or "NaN" from a slip of the keypad.
+    """
+    cleaned = text.strip().replace(",", "").replace("¥", "").replace("￥", "").strip()
+    if not _AMOUNT.fullmatch(cleaned):
+        raise ValueError(f"not an amount: {text!r}")
+    value = Money.parse(cleaned, currency).minor
+    if value <= 0:
+        raise ValueError("amount must be positive")
+    return value
+
+
+def parse_percent(text: str) -> int:
+    """Basis points from a typed percentage ("10", "12.5", "12.5%"); 0 < p <= 100."""
+    cleaned = text.strip().rstrip("%").strip()
+    if not re.fullmatch(r"\d{1,3}(\.\d{1,2})?", cleaned):
+        raise ValueError(f"not a percentage: {text!r}")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation as exc:
+        raise ValueError(f"not a percentage: {text!r}") from exc
+    if not value.is_finite():
+        raise ValueError(f"not a percentage: {text!r}")
+    basis = value * 100
+    if basis != basis.to_integral_value():
+        raise ValueError(f"at most two decimals: {text!r}")
+    points = int(basis)
+    if not 0 < points <= BASIS_POINTS:
+        raise ValueError("percentage must be above 0 and at most 100")
+    return points
+
+
+def parse_quantity(text: str, maximum: int = 9999) -> int:
+    cleaned = text.strip()
+    if not cleaned.isascii() or not cleaned.isdigit():
+        raise ValueError(f"not a whole number: {text!r}")
+    value = int(cleaned)
+    if not 1 <= value <= maximum:
+        raise ValueError(f"quantity must be 1 to {maximum}")
+    return value
+
+
+def quick_cash_amounts(due_fen: int) -> list[int]:
+    """Exact, then the amount due rounded up to 10 / 50 / 100 yuan, without repeats."""
+    if due_fen <= 0:
+        return []
+    amounts = [due_fen]
+    for step in (1000, 5000, 10000):
+        rounded = -(-due_fen // step) * step
+        if rounded not in amounts:
+            amounts.append(rounded)
+    return amounts

@@ -1,0 +1,140 @@
+"""F3 (or "Search" after an unknown barcode): find a product by name, pinyin, SKU or barcode.
+
+Results come as you type (debounced, on the database thread, older answers
+dropped) into a model/view table; Enter or a double click picks the product
+(``picked`` carries its ProductInfo).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from store_client.ui.automation import named
+from store_client.ui.checkout.service_calls import alive
+from store_client.ui.screens.product_lookup import ProductTableModel, lookup
+
+DEBOUNCE_MS = 120
+RESULT_LIMIT = 100
+
+
+class SearchDialog(QDialog):
+    picked = Signal(object)
+
+    def __init__(self, ctx: Any, initial: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("checkout.search.dialog")
+        self.setWindowTitle(self.tr("Find a product"))
+        self.setModal(True)
+        self._ctx = ctx
+        self._generation = 0
+        self._pick_when_ready = False
+        self.query = named(QLineEdit(self), "checkout.search.query", self.tr("Name, pinyin, SKU or barcode"))
+        self.query.setPlaceholderText(self.tr("Type a name, pinyin initials (e.g. xfs), SKU or barcode"))
+        self.query.setClearButtonEnabled(True)
+        self.model = ProductTableModel(ctx.locale, self)
+        self.results = named(QTableView(self), "checkout.search.results", self.tr("Products found"))
+        self.results.setModel(self.model)
+        self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results.verticalHeader().hide()
+        self.results.verticalHeader().setDefaultSectionSize(38)
+        self.results.setWordWrap(False)
+        for column, width in enumerate((140, 320, 110, 60, 130, 150, 60)):
+            self.results.setColumnWidth(column, width)
+        self.results.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for hidden in (2, 5, 6):  # category, barcodes, active: not needed at the till
+            self.results.hideColumn(hidden)
+        self.status = QLabel(self.tr("Type to search."), self)
+        self.status.setObjectName("checkout.search.status")
+        self.add_button = named(QPushButton(self.tr("Add to sale"), self), "checkout.search.add",
+                                self.tr("Add the selected product to the sale"))
+        self.add_button.setProperty("primary", True)
+        self.cancel_button = named(QPushButton(self.tr("Cancel"), self), "checkout.search.cancel",
+                                   self.tr("Cancel"))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.add_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 18)
+        layout.addWidget(self.query)
+        layout.addWidget(self.results, 1)
+        layout.addLayout(buttons)
+        self.setMinimumSize(860, 560)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.search_now)
+        self.query.textChanged.connect(lambda _t: self._debounce.start())
+        self.query.returnPressed.connect(self.pick)
+        self.results.doubleClicked.connect(lambda _i: self.pick())
+        self.add_button.clicked.connect(self.pick)
+        self.cancel_button.clicked.connect(self.reject)
+        self.query.setText(initial)
+        self.query.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def keyPressEvent(self, event: Any) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.model.rowCount():
+            rows = self.results.selectionModel().selectedRows()
+            row = rows[0].row() if rows else -1
+            row = min(self.model.rowCount() - 1, row + 1) if key == Qt.Key.Key_Down else max(0, row - 1)
+            self.results.selectRow(row)
+            return
+        super().keyPressEvent(event)
+
+    def search_now(self) -> None:
+        self._debounce.stop()
+        text = self.query.text().strip()
+        self._generation += 1
+        generation = self._generation
+        if not text:
+            self.model.set_products([])
+            self.status.setText(self.tr("Type to search."))
+            return
+        catalog = self._ctx.services.catalog
+
+        def done(rows: list[Any]) -> None:
+            if alive(self) and generation == self._generation:
+                self.model.set_products(rows)
+                self.status.setText(self.tr("Products found: %1").replace("%1", str(len(rows)))
+                                    if rows else self.tr("Nothing found for “%1”.").replace("%1", text))
+                if rows:
+                    self.results.selectRow(0)
+                if self._pick_when_ready:
+                    self._pick_when_ready = False
+                    if rows:
+                        self.pick()
+
+        def failed(error: BaseException) -> None:
+            if alive(self) and generation == self._generation:
+                self.status.setText(self.tr("Search failed: %1").replace("%1", str(error)))
+
+        self._ctx.tasks.run_db(lambda: lookup(catalog, text, RESULT_LIMIT), done, failed)
+
+    def pick(self) -> None:
+        if self._debounce.isActive():  # Enter right after typing: search, then pick the first
+            self._pick_when_ready = True
+            self.search_now()
+            return
+        rows = self.results.selectionModel().selectedRows()
+        if not rows:
+            return
+        self.picked.emit(self.model.product(rows[0].row()))
+        self.accept()

@@ -1,0 +1,141 @@
+"""The checkout's right-hand panel: member, coupon chips, promotions and the totals in large type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from store_client.ui.automation import named
+from store_client.ui.checkout.formatting import money_text
+
+
+class SidePanel(QFrame):
+    """Shows a CartView; the member's and the coupons' remove buttons emit signals."""
+
+    remove_member = Signal()
+    remove_coupon = Signal(str)
+
+    def __init__(self, currency: str, money_locale: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("checkout.side")
+        self.setProperty("kind", "panel")
+        self.setFixedWidth(300)
+        self._currency, self._locale = currency, money_locale
+        member_title = QLabel(self.tr("Member"), self)
+        member_title.setProperty("kind", "heading")
+        self.member_label = QLabel(self.tr("No member (F5)"), self)
+        self.member_label.setObjectName("checkout.member")
+        self.member_label.setWordWrap(True)
+        self.member_remove = named(QPushButton(self.tr("Remove member"), self), "checkout.memberRemove",
+                                   self.tr("Remove the member from this sale"))
+        self.member_remove.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.member_remove.hide()
+        self.member_remove.clicked.connect(self.remove_member)
+        coupon_title = QLabel(self.tr("Coupons"), self)
+        coupon_title.setProperty("kind", "heading")
+        self.coupon_box = QVBoxLayout()
+        self.coupon_box.setSpacing(4)
+        self.coupon_chips: list[QPushButton] = []
+        self.no_coupons = QLabel(self.tr("None (F6)"), self)
+        self.no_coupons.setObjectName("checkout.noCoupons")
+        self.coupon_box.addWidget(self.no_coupons)
+        self.promotions_label = QLabel("", self)
+        self.promotions_label.setObjectName("checkout.promotions")
+        self.promotions_label.setWordWrap(True)
+        self.promotions_label.setProperty("kind", "subtle")
+
+        self.subtotal = self._value("checkout.subtotal")
+        self.discounts = self._value("checkout.discounts")
+        self.total = self._value("checkout.total", "bigAmount")
+        self.paid = self._value("checkout.paid")
+        self.change = self._value("checkout.change", "changeAmount")
+        self.points = self._value("checkout.pointsToEarn")
+        grid = QGridLayout()
+        grid.setVerticalSpacing(4)
+        rows = ((self.tr("Subtotal"), self.subtotal), (self.tr("Discounts"), self.discounts),
+                (self.tr("Total due"), self.total), (self.tr("Paid"), self.paid),
+                (self.tr("Change"), self.change), (self.tr("Points to earn"), self.points))
+        row = 0
+        for caption, value in rows:
+            label = QLabel(caption, self)
+            label.setProperty("kind", "totalsCaption")
+            grid.addWidget(label, row, 0)
+            if value in (self.total, self.change):  # large type gets the panel's full width
+                row += 1
+                grid.addWidget(value, row, 0, 1, 2)
+            else:
+                grid.addWidget(value, row, 1)
+            row += 1
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 12, 14, 12)
+        layout.setSpacing(6)
+        layout.addWidget(member_title)
+        layout.addWidget(self.member_label)
+        layout.addWidget(self.member_remove)
+        layout.addSpacing(6)
+        layout.addWidget(coupon_title)
+        layout.addLayout(self.coupon_box)
+        layout.addWidget(self.promotions_label)
+        layout.addStretch(1)
+        layout.addLayout(grid)
+
+    def _value(self, name: str, kind: str = "totalsValue") -> QLabel:
+        label = QLabel("", self)
+        label.setObjectName(name)
+        label.setProperty("kind", kind)
+        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return label
+
+    def money(self, fen: int) -> str:
+        return money_text(fen, self._currency, self._locale)
+
+    def show_cart(self, cart: Any) -> None:
+        self.subtotal.setText(self.money(cart.subtotal_fen))
+        self.discounts.setText("-" + self.money(cart.discount_fen) if cart.discount_fen else self.money(0))
+        self.total.setText(self.money(cart.total_fen))
+        self.paid.setText(self.money(cart.paid_fen))
+        self.change.setText(self.money(cart.change_fen))
+        self.points.setText(str(cart.points_to_earn))
+        self._show_member(cart.member)
+        self._show_coupons(cart.coupons)
+        promotions = tuple(getattr(cart, "promotions_applied", ()) or ())
+        self.promotions_label.setText(self.tr("Promotions: %1").replace("%1", "、".join(promotions))
+                                      if promotions else "")
+
+    def _show_member(self, member: Any) -> None:
+        if member is None:
+            self.member_label.setText(self.tr("No member (F5)"))
+            self.member_remove.hide()
+            return
+        available = member.points_balance - member.pending_redemption_points
+        self.member_label.setText(self.tr("%1 · %2 · %3\nPoints: %4")
+                                  .replace("%1", member.name).replace("%2", member.phone_masked)
+                                  .replace("%3", str(member.tier)).replace("%4", str(available)))
+        self.member_remove.show()
+
+    def _show_coupons(self, coupons: Any) -> None:
+        if [c.code for c in coupons] == [chip.toolTip() for chip in self.coupon_chips] and all(
+                chip.property("shown") == (c.title, c.discount_fen, getattr(c, "problem", ""))
+                for chip, c in zip(self.coupon_chips, coupons)):
+            return  # unchanged: no widget churn on every scan
+        for chip in self.coupon_chips:
+            self.coupon_box.removeWidget(chip)
+            chip.deleteLater()
+        self.coupon_chips = []
+        for index, coupon in enumerate(coupons):
+            problem = getattr(coupon, "problem", "")
+            text = f"{coupon.title}  -{self.money(coupon.discount_fen)}  ✕"
+            if problem:
+                text = f"{coupon.title}: {problem}  ✕"
+            chip = named(QPushButton(text, self), f"checkout.coupon{index}",
+                         self.tr("Remove coupon %1").replace("%1", coupon.code))
+            chip.setProperty("kind", "chip")
+            chip.setProperty("shown", (coupon.title, coupon.discount_fen, problem))
+            chip.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            chip.setToolTip(coupon.code)
+            chip.clicked.connect(lambda _c=False, code=coupon.code: self.remove_coupon.emit(code))
+            self.coupon_box.addWidget(chip)
+            self.coupon_chips.append(chip)
+        self.no_coupons.setVisible(not self.coupon_chips)

@@ -1,0 +1,95 @@
+"""The checkout's pictures for ``store-client tour``: a full cart, the tender dialog, a finished sale.
+
+Driven through the screen's own handlers (as a scanner would), with the demo
+store's member and online coupon, so the shots show what a cashier sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+SHOT_ITEMS = 5
+CHECKOUT_SHOTS = 3  # cart, tender dialog, completed sale
+COUPON = "ONLINE-100-20"  # the demo store's 满100减20
+
+
+def _codes(terminal: Any, catalog: Any) -> tuple[list[str], str | None]:
+    """Barcodes of a few items sold by the piece, and a weight label for the first weighed item."""
+    from store_client.domain.barcodes import gs1_check_digit
+    from store_client.domain.catalog import plu_from_sku
+    from store_client.persistence.models import Product
+
+    with terminal.db.read() as s:
+        each = s.scalars(select(Product.sku).where(Product.unit == "each", Product.active.is_(True))
+                         .order_by(Product.id).limit(SHOT_ITEMS * 3)).all()
+        weighed = s.scalars(select(Product.sku).where(Product.unit == "kg", Product.active.is_(True))
+                            .order_by(Product.id).limit(1)).first()
+    codes = []
+    for sku in each:
+        product = catalog.by_code(sku)
+        if product is not None and product.barcodes:
+            codes.append(product.barcodes[0])
+        if len(codes) == SHOT_ITEMS:
+            break
+    label = None
+    plu = plu_from_sku(weighed) if weighed else None
+    if plu is not None:
+        body = f"21{plu:05d}{836:05d}"  # 0.836 kg
+        label = body + str(gs1_check_digit(body))
+    return codes, label
+
+
+def render_checkout(window: Any, tasks: Any, wait_for: Callable[..., None],
+                    save: Callable[[Any, str], None], number: int) -> int:
+    """Three shots; ``save(widget, stem)`` writes one PNG; returns the next picture number."""
+    from store_client.demo.checkout_data import DEMO_MEMBER
+
+    screen = window.screens.get("checkout")
+    if screen is None or screen.service is None:
+        return number
+    window.open_screen("checkout")
+    settle = lambda: wait_for(lambda: tasks.pending == 0)
+    codes, label = _codes(window.terminal, window.services.catalog)
+    for code in codes[:3] + ([label] if label else []) + codes[3:]:
+        screen.handle_scan(code)
+        settle()
+    screen.handle_scan(DEMO_MEMBER)
+    settle()
+    if screen.cart is not None and screen.cart.total_fen < 12_000 and screen.cart.lines:
+        first = screen.cart.lines[0]
+        service, actor = screen.service, window.actor
+        screen._call(lambda _g: service.set_quantity(actor, first.line_id, 3), screen.show_cart)
+        settle()
+    screen.handle_scan(COUPON)
+    settle()
+    screen.select_row(screen.model.rowCount() - 1)
+    save(window, "checkout-cart")
+    screen.open_tender()
+    settle()
+    dialog = screen.dialog
+    if dialog is None:
+        raise RuntimeError(f"the tender dialog did not open: {screen.message.text()}")
+    wait_for(dialog.isVisible)
+    save(dialog, "checkout-tender")
+    amounts = [b for b in dialog.quick_buttons if b.isVisible()]
+    amounts[-1].click()  # the largest quick amount: change is due
+    settle()
+    settle()
+    wait_for(lambda: screen.dialog is None)
+    save(window, "checkout-complete")
+    return number + CHECKOUT_SHOTS
+
+
+def save_to(out_dir: Path, number: int, saved: list[Path], save_png: Callable[..., None]) -> Callable:
+    """A ``save(widget, stem)`` that numbers the files after the tour's own."""
+    counter = [number]
+
+    def save(widget: Any, stem: str) -> None:
+        save_png(widget, out_dir / f"{counter[0]:02d}-{stem}.png", saved)
+        counter[0] += 1
+
+    return save

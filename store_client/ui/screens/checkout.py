@@ -1,0 +1,574 @@
+"""收银 Checkout: the screen a cashier lives in. Scanner-first; every action is a function key.
+
+Scans reach :meth:`CheckoutScreen.handle_scan` from the app-wide wedge filter
+(see :mod:`store_client.ui.checkout.scan_router`) wherever the focus is, or
+from the item entry box (typed code + Enter). Every service call runs on the
+task manager's database thread; the screen only ever shows the CartView the
+backend returns (the backend persists the cart, so a restart shows it again).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QItemSelectionModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from store_client.hardware.wedge import WedgeDetector
+from store_client.services.errors import ServiceError
+from store_client.ui.automation import named
+from store_client.ui.checkout import service_calls
+from store_client.ui.checkout.cart_model import CartTableModel
+from store_client.ui.checkout.dialogs import OverrideDialog, ParkedDialog, PromptDialog
+from store_client.ui.checkout.formatting import (
+    money_text,
+    parse_amount,
+    parse_percent,
+    parse_quantity,
+)
+from store_client.ui.checkout.scan_router import ScanRouter
+from store_client.ui.checkout.search_dialog import SearchDialog
+from store_client.ui.checkout.side_panel import SidePanel
+from store_client.ui.checkout.tender_dialog import TenderDialog
+from store_client.ui.i18n import money_locale
+from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
+
+log = logging.getLogger(__name__)
+K = Qt.Key
+STYLE = """
+QLabel[kind="bigAmount"] { font-size: 26pt; font-weight: bold; color: #0b2e59; }
+QLabel[kind="changeAmount"] { font-size: 22pt; font-weight: bold; color: #1b7f3b; }
+QLabel[kind="totalsCaption"] { font-size: 13pt; color: #5b6472; }
+QLabel[kind="totalsValue"] { font-size: 14pt; font-weight: bold; }
+QLabel[kind="saleDone"] { font-size: 17pt; font-weight: bold; color: #ffffff; background: #1b7f3b;
+                          border-radius: 8px; padding: 10px 16px; }
+QTableView#checkout\\.cart { font-size: 13pt; }
+QPushButton[kind="chip"] { min-height: 44px; border-radius: 22px; background: #fff4e5;
+                           border-color: #e0a040; text-align: left; }
+QPushButton[kind="fkey"] { padding: 4px 8px; }
+"""
+
+
+class CheckoutScreen(QWidget):
+    def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("screen.checkout")
+        self.setStyleSheet(STYLE)
+        self._ctx = ctx
+        self.service = getattr(ctx.services, "checkout", None)
+        self.currency = ctx.terminal.config.currency
+        self._locale = money_locale(ctx.locale)
+        self.cart: Any = None
+        self.last_sale: Any = None
+        self.dialog: QDialog | None = None  # the checkout dialog (or approval) in front, if any
+        self._customer_display: Any = None
+        self._display_checked = False
+
+        self.entry = named(QLineEdit(self), "checkout.entry", self.tr("Item code"))
+        self.entry.setPlaceholderText(self.tr("Scan, or type a barcode / SKU and press Enter"))
+        self.entry.setProperty("routesScans", True)  # wedge bursts typed here are scans
+        self.entry.setMaxLength(64)
+        self.entry.returnPressed.connect(self._entry_submitted)
+        self.model = CartTableModel(ctx.locale, self.currency, self)
+        self.table = named(QTableView(self), "checkout.cart", self.tr("Items in this sale"))
+        self._setup_table()
+        self.message = QLabel("", self)
+        self.message.setObjectName("checkout.message")
+        self.message.setWordWrap(True)
+        self.search_offer = named(QPushButton(self.tr("Search the catalog"), self),
+                                  "checkout.searchOffer", self.tr("Search the catalog for this code"))
+        self.search_offer.hide()
+        self.search_offer.clicked.connect(lambda: self.open_search(self._offer_text))
+        self._offer_text = ""
+        self._last_code = ""
+        self.done_banner = QLabel("", self)
+        self.done_banner.setObjectName("checkout.saleComplete")
+        self.done_banner.setProperty("kind", "saleDone")
+        self.done_banner.hide()
+
+        self.side = SidePanel(self.currency, self._locale, self)
+        self.side.remove_member.connect(self.detach_member)
+        self.side.remove_coupon.connect(self.remove_coupon)
+        keys = self._build_key_bar()
+        left = QVBoxLayout()
+        left.setSpacing(8)
+        left.addWidget(self.entry)
+        left.addWidget(self.done_banner)
+        left.addWidget(self.table, 1)
+        message_row = QHBoxLayout()
+        message_row.addWidget(self.message, 1)
+        message_row.addWidget(self.search_offer)
+        left.addLayout(message_row)
+        body = QHBoxLayout()
+        body.addLayout(left, 1)
+        body.addWidget(self.side)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 10)
+        layout.setSpacing(8)
+        layout.addLayout(body, 1)
+        layout.addLayout(keys)
+        self.setFocusProxy(self.entry)
+
+        actions = {K.Key_F3: self.open_search, K.Key_F4: self.change_quantity, K.Key_F5: self.open_member,
+                   K.Key_F6: self.open_coupon, K.Key_F7: self.suspend_or_resume,
+                   K.Key_F8: self.void_line, K.Key_F9: self.void_sale, K.Key_F10: self.open_override,
+                   K.Key_F11: self.open_tender, K.Key_Up: lambda: self.move_selection(-1),
+                   K.Key_Down: lambda: self.move_selection(1)}
+        detector = WedgeDetector.from_config(ctx.terminal.config)
+        self.router = ScanRouter(self, detector, {int(k): v for k, v in actions.items()},
+                                 (int(K.Key_Space), int(K.Key_Plus)))
+        if self.service is None:
+            self._say(self.tr("Selling is not available: the checkout service is not set up."), error=True)
+        # the cart (restored after a crash) is loaded when the screen is opened: activated()
+
+    # -- layout --------------------------------------------------------------
+    def _setup_table(self) -> None:
+        table = self.table
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the entry box keeps the focus; arrows move rows
+        vertical = table.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(44)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        for column, width in enumerate((40, 240, 100, 120, 120, 130)):
+            table.setColumnWidth(column, width)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+
+    def _build_key_bar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        bar.setSpacing(6)
+        self.key_buttons: dict[str, QPushButton] = {}
+        for key, name, text, slot in (
+                ("F3", "search", self.tr("Search"), self.open_search),
+                ("F4", "quantity", self.tr("Qty"), self.change_quantity),
+                ("F5", "member", self.tr("Member"), self.open_member),
+                ("F6", "coupon", self.tr("Coupon"), self.open_coupon),
+                ("F7", "suspend", self.tr("Suspend"), self.suspend_or_resume),
+                ("F8", "voidLine", self.tr("Void line"), self.void_line),
+                ("F9", "voidSale", self.tr("Void sale"), self.void_sale),
+                ("F10", "override", self.tr("Override"), self.open_override),
+                ("F11", "pay", self.tr("Pay"), self.open_tender)):
+            button = named(QPushButton(f"{key}\n{text}", self), f"checkout.key.{name}", f"{text} ({key})")
+            button.setProperty("kind", "fkey")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setMinimumHeight(58)
+            button.clicked.connect(lambda _c=False, s=slot: s())
+            self.key_buttons[name] = button
+            bar.addWidget(button, 1)
+        self.key_buttons["pay"].setProperty("primary", True)
+        return bar
+
+    # -- state ------------------------------------------------------------------
+    def activated(self) -> None:
+        self.router.attached()
+        self.entry.setFocus()
+        if self.service is not None:
+            self.refresh()
+
+    def money(self, fen: int) -> str:
+        return money_text(fen, self.currency, self._locale)
+
+    def refresh(self) -> None:
+        service, actor = self.service, self._ctx.actor
+        self._call(lambda _g: service.current_cart(actor), self.show_cart)
+
+    def show_cart(self, cart: Any) -> None:
+        """Show a CartView from the backend (older versions of the same cart are ignored)."""
+        if cart is None:
+            return
+        old = self.cart
+        if (old is not None and old.cart_id == cart.cart_id
+                and getattr(cart, "version", 0) < getattr(old, "version", 0)):
+            return
+        self.cart = cart
+        row = self.model.set_lines(cart.lines)
+        if row is not None:
+            self.select_row(row)
+        if cart.lines:
+            self.done_banner.hide()
+        self.side.show_cart(cart)
+        self._update_customer_display(cart)
+
+    def select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def move_selection(self, step: int) -> None:
+        """Up / Down from the entry box walk the cart (the table itself never takes the focus)."""
+        count = self.model.rowCount()
+        if count:
+            rows = self.table.selectionModel().selectedRows()
+            current = rows[0].row() if rows else count - 1
+            self.select_row(max(0, min(count - 1, current + step)))
+
+    def changeEvent(self, event: Any) -> None:
+        """Locking the till disables the workspace: a dialog left open must not stay usable."""
+        from PySide6.QtCore import QEvent
+
+        if (event.type() == QEvent.Type.EnabledChange and not self.isEnabled()
+                and self.dialog is not None):
+            self.dialog.reject()
+        super().changeEvent(event)
+
+    def selected_line(self) -> Any:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            return self.model.line(rows[0].row())
+        return self.model.line(self.model.rowCount() - 1) if self.model.rowCount() else None
+
+    def _update_customer_display(self, cart: Any) -> None:
+        if not self._display_checked:
+            self._display_checked = True
+            from store_client.hardware.customer_display import create_customer_display
+
+            self._customer_display = create_customer_display(self.currency)
+        display = self._customer_display
+        if display is None:
+            return
+        from store_client.hardware.customer_display import DisplayLine
+
+        display.show_sale([DisplayLine(line.name_zh, self.model.data(self.model.index(row, 2)) or "",
+                                       line.net_fen) for row, line in enumerate(cart.lines)],
+                          cart.total_fen)
+
+    # -- messages -----------------------------------------------------------------
+    def _say(self, text: str, *, error: bool = False) -> None:
+        kind = "error" if error else "ok"
+        if self.message.property("kind") != kind:  # re-polishing costs; most scans say nothing new
+            self.message.setProperty("kind", kind)
+            self.message.style().unpolish(self.message)
+            self.message.style().polish(self.message)
+        if self.message.text() != text:
+            self.message.setText(text)
+        if not error and self.search_offer.isVisible():
+            self.search_offer.hide()
+
+    def show_error(self, error: BaseException) -> None:
+        if not isinstance(error, ServiceError):
+            log.error("checkout action failed", exc_info=error)
+        text = self._scan_refusal(error) or str(error) or type(error).__name__
+        if not isinstance(error, ServiceError):
+            text = self.tr("Something went wrong: %1").replace("%1", text)
+        self._say(text, error=True)
+        offer = bool(getattr(error, "offer_search", False))
+        self._offer_text = self._last_code if offer else ""
+        self.search_offer.setVisible(offer)
+
+    def _scan_refusal(self, error: BaseException) -> str:
+        """A scan refusal in the UI language (the backend's sentence is English), with the code."""
+        reason, code = getattr(error, "reason", None), self._last_code
+        texts = {
+            "bad_check_digit": self.tr("%1: the check digit is wrong. Scan it again or type the code."),
+            "bad_price_check_digit": self.tr("%1: the price or weight on this label does not add up. "
+                                             "Weigh the item again."),
+            "unknown_format": self.tr("%1 is not a barcode this till knows. Search for the product?"),
+            "unknown_product": self.tr("No product has the code %1. Search for it by name?"),
+            "not_weighed": self.tr("%1 is a weight label, but this product is not sold by weight."),
+            "payment_code": self.tr("That is a customer's payment code: press F11 and choose mobile payment."),
+            "too_long": self.tr("That code is too long to be a barcode."),
+            "bad_characters": self.tr("That code has characters no barcode uses."),
+        }
+        text = texts.get(str(reason)) if reason is not None and hasattr(error, "offer_search") else None
+        return text.replace("%1", code) if text else ""
+
+    # -- calls ----------------------------------------------------------------------
+    def _call(self, work: Any, on_done: Any, action_text: str = "", *, message: str = "") -> None:
+        if self.service is None:
+            self._say(self.tr("Selling is not available: the checkout service is not set up."), error=True)
+            return
+
+        def done(result: Any) -> None:
+            self._say(message)  # a success replaces the last error
+            on_done(result)
+
+        service_calls.call(self, self._ctx, work, done, self.show_error, action_text=action_text,
+                           on_dialog=self._set_dialog)
+
+    def _set_dialog(self, dialog: QDialog | None) -> None:
+        self.dialog = dialog
+        if dialog is None:
+            self.entry.setFocus()
+
+    def _open(self, dialog: QDialog, on_value: Any) -> None:
+        """Open a checkout dialog window-modally; scans go nowhere near the cart meanwhile."""
+        self.dialog = dialog
+        if hasattr(dialog, "accepted_value"):
+            dialog.accepted_value.connect(on_value)
+
+        def finished(_code: int) -> None:
+            if self.dialog is dialog:
+                self._set_dialog(None)
+            dialog.deleteLater()
+
+        dialog.finished.connect(finished)
+        dialog.open()
+
+    def _busy_with_dialog(self) -> bool:
+        return self.dialog is not None and self.dialog.isVisible()
+
+    # -- scanning ---------------------------------------------------------------------
+    def handle_scan(self, code: str) -> None:
+        """A scan (wedge burst, serial scanner, or typed code + Enter)."""
+        code = code.strip()
+        if not code or self._busy_with_dialog():
+            return
+        self.done_banner.hide()
+        self._last_code = code
+        service, actor = self.service, self._ctx.actor
+
+        def work(_grant: Any) -> Any:
+            outcome = service.scan(actor, code)
+            cart = getattr(outcome, "cart", None)
+            return outcome, (cart if cart is not None else service.current_cart(actor))
+
+        self._call(work, self._scanned)
+
+    def _scanned(self, result: tuple[Any, Any]) -> None:
+        outcome, cart = result
+        self.show_cart(cart)
+        kind, value = getattr(outcome, "kind", ""), getattr(outcome, "value", "")
+        if kind == "receipt":
+            self._say(self.tr("Receipt %1 scanned: open Returns to refund items from it.")
+                      .replace("%1", str(value)))
+        elif kind == "pickup":
+            self._say(self.tr("Pick-up code %1 scanned: hand over the order from Pick-ups.")
+                      .replace("%1", str(value)))
+        elif kind == "member" and cart.member is not None:
+            self._say(self.tr("Member %1 attached.").replace("%1", cart.member.name))
+        elif kind == "coupon":
+            self._say(self.tr("Coupon applied."))
+        else:
+            self._say("")
+
+    def _entry_submitted(self) -> None:
+        text = self.entry.text().strip()
+        self.entry.clear()
+        if text:
+            self.handle_scan(text)
+
+    # -- actions ------------------------------------------------------------------------
+    def open_search(self, initial: str = "") -> None:
+        if self._busy_with_dialog():
+            return
+        dialog = SearchDialog(self._ctx, initial or "", self)
+        dialog.picked.connect(self.add_product)
+        self._open(dialog, None)
+
+    def add_product(self, product: Any) -> None:
+        if getattr(product, "weighed", False):
+            self._say(self.tr("%1 is sold by weight: weigh it and scan the scale's label.")
+                      .replace("%1", product.name(self._ctx.locale)), error=True)
+            return
+        service, actor, sku = self.service, self._ctx.actor, product.sku
+        self.search_offer.hide()
+        self._call(lambda _g: service.add_product(actor, sku, 1), self.show_cart)
+
+    def change_quantity(self) -> None:
+        line = self.selected_line()
+        if line is None or self._busy_with_dialog():
+            return
+        if str(line.unit) == "kg":
+            self._say(self.tr("A weighed item's quantity comes from the scale: void it and scan a new label."),
+                      error=True)
+            return
+        dialog = PromptDialog("checkout.quantity", self.tr("Change quantity"), self.tr("Quantity"),
+                              parse=self._quantity, initial=str(line.quantity), parent=self)
+        service, actor, line_id = self.service, self._ctx.actor, line.line_id
+        self._open(dialog, lambda qty: self._call(lambda _g: service.set_quantity(actor, line_id, qty),
+                                                  self.show_cart))
+
+    def _quantity(self, text: str) -> int:
+        try:
+            return parse_quantity(text)
+        except ValueError:
+            raise ValueError(self.tr("Type a whole number from 1 to 9999.")) from None
+
+    def open_member(self) -> None:
+        if self._busy_with_dialog():
+            return
+        dialog = PromptDialog("checkout.memberEntry", self.tr("Attach a member"),
+                              self.tr("Member code, card or phone"), parse=_non_empty(self.tr("Scan or type a member code or phone number.")),
+                              placeholder=self.tr("Scan the member code or type the phone number"), parent=self)
+        service, actor = self.service, self._ctx.actor
+        self._open(dialog, lambda code: self._call(lambda _g: service.attach_member(actor, code),
+                                                   self.show_cart))
+
+    def detach_member(self) -> None:
+        service, actor = self.service, self._ctx.actor
+        self._call(lambda _g: service.detach_member(actor), self.show_cart)
+
+    def open_coupon(self) -> None:
+        if self._busy_with_dialog():
+            return
+        dialog = PromptDialog("checkout.couponEntry", self.tr("Redeem a coupon"), self.tr("Coupon code"),
+                              parse=_non_empty(self.tr("Scan or type the coupon code.")),
+                              placeholder=self.tr("Scan the coupon on the customer's phone"), parent=self)
+        service, actor = self.service, self._ctx.actor
+        self._open(dialog, lambda code: self._call(lambda _g: service.apply_coupon(actor, code),
+                                                   self.show_cart))
+
+    def remove_coupon(self, code: str) -> None:
+        service, actor = self.service, self._ctx.actor
+        self._call(lambda _g: service.remove_coupon(actor, code), self.show_cart)
+
+    def suspend_or_resume(self) -> None:
+        if self._busy_with_dialog() or self.service is None:
+            return
+        service, actor = self.service, self._ctx.actor
+        if self.cart is not None and self.cart.lines:
+            self._call(lambda _g: service.suspend(actor, ""), self.show_cart,
+                       message=self.tr("Sale suspended. Press F7 on an empty sale to resume it."))
+            return
+        self._call(lambda _g: service.parked_carts(), self._choose_parked)
+
+    def _choose_parked(self, parked: list[Any]) -> None:
+        dialog = ParkedDialog(list(parked), self._describe_parked, self)
+        service, actor = self.service, self._ctx.actor
+        self._open(dialog, lambda parked_id: self._call(lambda _g: service.resume(actor, parked_id),
+                                                        self.show_cart))
+
+    def _describe_parked(self, entry: Any) -> str:
+        parts = [str(getattr(entry, name)) for name in ("parked_at", "note") if getattr(entry, name, None)]
+        lines = getattr(entry, "lines", None)
+        total = getattr(entry, "total_fen", None)
+        if lines is not None:
+            parts.append(self.tr("%1 items").replace("%1", str(lines)))
+        if total is not None:
+            parts.append(self.money(total))
+        return "  ·  ".join(parts) or str(entry)
+
+    def void_line(self) -> None:
+        line = self.selected_line()
+        if line is None or self._busy_with_dialog():
+            return
+        service, actor, line_id = self.service, self._ctx.actor, line.line_id
+        self._call(lambda grant: service.void_line(actor, line_id, grant=grant), self.show_cart,
+                   self.tr("remove a line from the sale"))
+
+    def void_sale(self) -> None:
+        if self._busy_with_dialog() or self.cart is None or not self.cart.lines:
+            return
+        dialog = PromptDialog("checkout.voidSale", self.tr("Void the whole sale"), self.tr("Reason"),
+                              parse=_reason(self.tr("Give a reason (at least 3 characters).")),
+                              ok_text=self.tr("Void sale"), parent=self)
+        service, actor = self.service, self._ctx.actor
+        self._open(dialog, lambda reason: self._call(
+            lambda grant: service.void_cart(actor, reason, grant=grant), self.show_cart,
+            self.tr("void the whole sale"), message=self.tr("Sale voided.")))
+
+    def open_override(self) -> None:
+        if self._busy_with_dialog() or self.cart is None or not self.cart.lines:
+            return
+        line = self.selected_line()
+        dialog = OverrideDialog(has_line=line is not None, parse_amount=self._amount,
+                                parse_percent=self._percent, parent=self)
+        self._open(dialog, lambda value: self._override(line, *value))
+
+    def _amount(self, text: str) -> int:
+        try:
+            return parse_amount(text, self.currency)
+        except ValueError:
+            raise ValueError(self.tr("Type an amount above zero, such as 12.50.")) from None
+
+    def _percent(self, text: str) -> int:
+        try:
+            return parse_percent(text)
+        except ValueError:
+            raise ValueError(self.tr("Type a percentage above 0 and at most 100, such as 10.")) from None
+
+    def _override(self, line: Any, mode: str, value: int, reason: str) -> None:
+        service, actor = self.service, self._ctx.actor
+        line_id = line.line_id if line is not None else ""
+        amount = value if mode.endswith("amount") else None
+        percent = value if mode.endswith("percent") else None
+        if mode == "price":
+            work = lambda grant: service.override_price(actor, line_id, value, reason, grant=grant)
+            text = self.tr("override a price")
+        elif mode.startswith("line"):
+            work = lambda grant: service.discount_line(actor, line_id, amount, percent, reason,
+                                                       grant=grant)
+            text = self.tr("give a discount on a line")
+        else:
+            work = lambda grant: service.discount_cart(actor, amount, percent, reason, grant=grant)
+            text = self.tr("give a discount on the whole sale")
+        self._call(work, self.show_cart, text)
+
+    def open_tender(self) -> None:
+        if self._busy_with_dialog() or self.service is None:
+            return
+        if self.cart is None or not self.cart.lines:
+            self._say(self.tr("Nothing to pay yet: scan an item first."), error=True)
+            return
+        service = self.service
+
+        def probe(_grant: Any) -> bool:
+            check = getattr(service, "mobile_available", None)
+            if callable(check):
+                return bool(check())
+            payments = getattr(service, "payments", None)
+            return bool(payments is not None and payments.available())
+
+        self._call(probe, self._show_tender)
+
+    def _show_tender(self, mobile_available: bool) -> None:
+        if self._busy_with_dialog() or self.cart is None:
+            return
+        dialog = TenderDialog(self._ctx, self.service, self.cart, mobile_available=mobile_available,
+                              currency=self.currency, parent=self)
+        dialog.cart_changed.connect(self.show_cart)
+        dialog.completed.connect(self.sale_completed)
+        self._open(dialog, None)
+
+    def sale_completed(self, sale: Any) -> None:
+        self.last_sale = sale
+        text = self.tr("Change due: %2\nSale complete · receipt %1").replace("%1", str(sale.receipt_no)) \
+            .replace("%2", self.money(sale.change_fen))
+        self.done_banner.setText(text)
+        self.done_banner.show()
+        self._say("")
+        if self._customer_display is not None:
+            self._customer_display.show_change(sale.change_fen)
+        self.refresh()
+
+
+def _non_empty(message: str) -> Any:
+    def parse(text: str) -> str:
+        if not text.strip():
+            raise ValueError(message)
+        return text.strip()
+
+    return parse
+
+
+def _reason(message: str) -> Any:
+    def parse(text: str) -> str:
+        if len(text.strip()) < 3:
+            raise ValueError(message)
+        return text.strip()
+
+    return parse
+
+
+register(ScreenSpec("checkout", QT_TRANSLATE_NOOP("Screens", "Checkout"), CheckoutScreen, "sale.ring",
+                    icon="checkout.svg", order=0))

@@ -1,0 +1,99 @@
+"""Amount, percentage and quantity entry at the till, and the cart model's minimal updates."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from store_client.services.checkout_views import LineView
+from store_client.ui.checkout.formatting import (
+    parse_amount,
+    parse_percent,
+    parse_quantity,
+    quantity_text,
+    quick_cash_amounts,
+)
+
+
+@given(st.integers(min_value=1, max_value=10**9))
+def test_amounts_typed_as_yuan_come_back_as_exact_fen(fen: int) -> None:
+    assert parse_amount(f"{fen // 100}.{fen % 100:02d}") == fen
+    if fen % 100 == 0:
+        assert parse_amount(str(fen // 100)) == fen
+
+
+@pytest.mark.parametrize("text", ["", "abc", "0", "0.00", "-5", "1.234", "nan", "inf", "1e400"])
+def test_amounts_that_are_not_a_positive_whole_fen_are_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_amount(text)
+
+
+@pytest.mark.parametrize(("text", "bp"), [("10", 1000), ("12.5", 1250), ("12.5%", 1250), ("100", 10000),
+                                          ("0.01", 1)])
+def test_percentages_become_basis_points(text: str, bp: int) -> None:
+    assert parse_percent(text) == bp
+
+
+@pytest.mark.parametrize("text", ["0", "100.01", "-3", "1.234", "x", "", "nan"])
+def test_bad_percentages_are_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_percent(text)
+
+
+@pytest.mark.parametrize("text", ["0", "-1", "1.5", "10000", "", "３", "1e3"])
+def test_bad_quantities_are_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_quantity(text)
+
+
+def test_quantities_and_weights_read_as_a_cashier_expects() -> None:
+    assert parse_quantity(" 12 ") == 12
+    assert quantity_text(3, "each") == "3"
+    assert quantity_text(523, "kg") == "0.523 kg"
+    assert quantity_text(12050, "kg", "千克") == "12.050 千克"
+
+
+@given(st.integers(min_value=1, max_value=10**8))
+def test_quick_cash_amounts_cover_the_due_and_never_repeat(due: int) -> None:
+    amounts = quick_cash_amounts(due)
+    assert amounts[0] == due
+    assert len(amounts) == len(set(amounts)) <= 4
+    assert all(a >= due for a in amounts) and amounts == sorted(amounts)
+    for step in (1000, 5000, 10000):
+        assert -(-due // step) * step in amounts  # each note size's round-up is offered
+
+
+def test_nothing_due_offers_no_quick_cash() -> None:
+    assert quick_cash_amounts(0) == [] and quick_cash_amounts(-5) == []
+
+
+def _line(n: int, qty: int = 1) -> LineView:
+    return LineView(str(n), f"SKU{n}", f"商品{n}", f"Item {n}", "each", qty, 100 * n, 100 * n * qty,
+                    0, 100 * n * qty, (), False)
+
+
+def test_cart_model_appends_changes_or_resets_as_little_as_it_can(qapp) -> None:
+    from store_client.ui.checkout.cart_model import CartTableModel
+
+    model = CartTableModel("en")
+    events: list[str] = []
+    model.rowsInserted.connect(lambda *_a: events.append("insert"))
+    model.modelReset.connect(lambda: events.append("reset"))
+    model.dataChanged.connect(lambda top, _bottom, _roles=(): events.append(f"changed {top.row()}"))
+    lines = [_line(i) for i in range(1, 201)]
+    assert model.set_lines(lines) == 199 and events == ["insert"]  # from empty: rows appended
+    events.clear()
+    assert model.set_lines([*lines, _line(201)]) == 200 and events == ["insert"]
+    events.clear()
+    bumped = [*lines, replace(_line(201), quantity=2, net_fen=40200)]
+    assert model.set_lines(bumped) == 200 and events == ["changed 200"]
+    assert model.index(200, 2).data() == "2"
+    events.clear()
+    assert model.set_lines(bumped) is None and events == []  # the same view: nothing to repaint
+    assert model.set_lines(bumped[1:]) == 199 and events == ["reset"]  # a void at the top
+    assert model.rowCount() == 200 and model.index(0, 0).data() == "1"
+    assert model.index(0, 1).data() == "Item 2"
+    assert model.set_lines([]) is None and model.rowCount() == 0
