@@ -33,6 +33,9 @@ class SyncIndicator(QObject):
         self._timer.stop()
 
     def refresh(self) -> None:
+        if self._tasks.closed:
+            self._timer.stop()
+            return
         if self._busy:
             return
         self._busy = True

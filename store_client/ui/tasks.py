@@ -38,6 +38,11 @@ class TaskManager(QObject):
         self._deliver.connect(self._on_deliver)  # queued: emitted from worker threads
 
     @property
+    def closed(self) -> bool:
+        """True once shut down: pollers (timers) stop instead of submitting."""
+        return self._closed
+
+    @property
     def pending(self) -> int:
         """Tasks submitted whose callbacks have not run yet (tests wait on this)."""
         return self._pending

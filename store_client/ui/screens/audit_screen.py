@@ -14,12 +14,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -27,6 +25,7 @@ from store_client.clock import parse_iso
 from store_client.ui.approval_dialog import run_guarded
 from store_client.ui.automation import named
 from store_client.ui.login_messages import service_error_text
+from store_client.ui.page import page_layout, page_title
 from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
 
 RECENT_LIMIT = 500
@@ -92,9 +91,7 @@ class AuditScreen(QWidget):
         super().__init__(parent)
         self.setObjectName("screen.auditLog")
         self._ctx = ctx
-        title = QLabel(self.tr("Audit log"), self)
-        title.setObjectName("audit.title")
-        title.setProperty("kind", "title")
+        title = page_title(self, self.tr("Audit log"), "audit.title")
         self.refresh_button = named(QPushButton(self.tr("Refresh"), self), "audit.refresh",
                                     self.tr("Refresh the audit log"))
         self.verify_button = named(QPushButton(self.tr("Verify chain"), self), "audit.verify",
@@ -118,17 +115,8 @@ class AuditScreen(QWidget):
         self.entries.horizontalHeader().setStretchLastSection(True)
         self.entries.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
 
-        bar = QHBoxLayout()
-        bar.addWidget(self.refresh_button)
-        bar.addWidget(self.verify_button)
-        bar.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 12)
-        layout.setSpacing(12)
-        layout.addWidget(title)
-        layout.addLayout(bar)
-        layout.addWidget(self.result)
-        layout.addWidget(self.entries, 1)
+        page_layout(self, title, (self.refresh_button, self.verify_button),
+                    (self.result, (self.entries, 1)))
         self.refresh_button.clicked.connect(self.refresh)
         self.verify_button.clicked.connect(self.verify)
 

@@ -11,10 +11,8 @@ from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -22,6 +20,7 @@ from store_client import __version__
 from store_client.ui.approval_dialog import run_guarded
 from store_client.ui.automation import named
 from store_client.ui.login_messages import service_error_text
+from store_client.ui.page import page_layout, page_title
 from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
 
 #: (key, label source text); the order of the rows on screen.
@@ -72,9 +71,7 @@ class DiagnosticsScreen(QWidget):
         self.setObjectName("screen.diagnostics")
         self._ctx = ctx
         self.facts: dict[str, str] = {}
-        title = QLabel(self.tr("Diagnostics"), self)
-        title.setObjectName("diagnostics.title")
-        title.setProperty("kind", "title")
+        title = page_title(self, self.tr("Diagnostics"), "diagnostics.title")
         self.refresh_button = named(QPushButton(self.tr("Refresh"), self), "diagnostics.refresh",
                                     self.tr("Refresh diagnostics"))
         self.copy_button = named(QPushButton(self.tr("Copy to clipboard"), self), "diagnostics.copy",
@@ -97,18 +94,8 @@ class DiagnosticsScreen(QWidget):
             value.setWordWrap(True)
             self.values[key] = value
             form.addRow(QCoreApplication.translate("Diagnostics", label), value)
-        bar = QHBoxLayout()
-        bar.addWidget(self.refresh_button)
-        bar.addWidget(self.copy_button)
-        bar.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 12)
-        layout.setSpacing(12)
-        layout.addWidget(title)
-        layout.addLayout(bar)
-        layout.addWidget(panel)
-        layout.addWidget(self.status)
-        layout.addStretch(1)
+        page_layout(self, title, (self.refresh_button, self.copy_button),
+                    (panel, self.status)).addStretch(1)
         self.refresh_button.clicked.connect(self.refresh)
         self.copy_button.clicked.connect(self.copy)
 

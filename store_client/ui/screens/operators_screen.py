@@ -17,18 +17,17 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
 from store_client.ui.automation import named
 from store_client.ui.i18n import role_label
 from store_client.ui.login_messages import local_hhmm, service_error_text
+from store_client.ui.page import page_layout, page_title
 from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -82,9 +81,7 @@ class OperatorsScreen(QWidget):
         super().__init__(parent)
         self.setObjectName("screen.operators")
         self._ctx = ctx
-        title = QLabel(self.tr("Operators"), self)
-        title.setObjectName("operators.title")
-        title.setProperty("kind", "title")
+        title = page_title(self, self.tr("Operators"), "operators.title")
         self.refresh_button = named(QPushButton(self.tr("Refresh"), self), "operators.refresh",
                                     self.tr("Refresh the operator list"))
         self.unlock_button = named(QPushButton(self.tr("Unlock selected operator"), self),
@@ -109,17 +106,8 @@ class OperatorsScreen(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
 
-        bar = QHBoxLayout()
-        bar.addWidget(self.refresh_button)
-        bar.addWidget(self.unlock_button)
-        bar.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 12)
-        layout.setSpacing(12)
-        layout.addWidget(title)
-        layout.addLayout(bar)
-        layout.addWidget(self.status)
-        layout.addWidget(self.table, 1)
+        page_layout(self, title, (self.refresh_button, self.unlock_button),
+                    (self.status, (self.table, 1)))
         self.refresh_button.clicked.connect(self.refresh)
         self.unlock_button.clicked.connect(self.unlock_selected)
 

@@ -13,13 +13,11 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -33,6 +31,7 @@ from store_client.services.sync_status import (
     read_status,
 )
 from store_client.ui.automation import named
+from store_client.ui.page import page_layout, page_title
 from store_client.ui.screen_registry import ScreenSpec, register
 from sync.uploader import retry_rejected
 
@@ -73,6 +72,7 @@ class SyncScreen(QWidget):
         self.attention.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
 
         facts = QGridLayout()
+        facts.setHorizontalSpacing(24)
         for row, (title, label) in enumerate([
             (self.tr("State"), self.state_label), (self.tr("Waiting"), self.pending_label),
             (self.tr("Oldest waiting"), self.oldest_label), (self.tr("Last success"), self.last_label),
@@ -80,17 +80,11 @@ class SyncScreen(QWidget):
         ]):
             facts.addWidget(QLabel(title, self), row, 0)
             facts.addWidget(label, row, 1)
-        buttons = QHBoxLayout()
-        for button in (self.sync_now, self.retry, self.refresh_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(facts)
-        layout.addLayout(buttons)
-        layout.addWidget(QLabel(self.tr("Waiting"), self))
-        layout.addWidget(self.waiting, 1)
-        layout.addWidget(QLabel(self.tr("Needs attention (rejected by HQ)"), self))
-        layout.addWidget(self.attention, 1)
+        facts.setColumnStretch(1, 1)
+        page_layout(self, page_title(self, self.tr("Sync with HQ"), "sync.title"),
+                    (self.sync_now, self.retry, self.refresh_button),
+                    (facts, QLabel(self.tr("Waiting"), self), (self.waiting, 1),
+                     QLabel(self.tr("Needs attention (rejected by HQ)"), self), (self.attention, 1)))
 
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
@@ -102,13 +96,20 @@ class SyncScreen(QWidget):
         table = named(QTableWidget(0, 5, self), name, accessible)
         table.setHorizontalHeaderLabels([self.tr("No."), self.tr("Type"), self.tr("Amount"),
                                          self.tr("Tries"), self.tr("Reason")])
+        for column, width in enumerate((80, 200, 120, 90)):
+            table.setColumnWidth(column, width)
         table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.verticalHeader().hide()  # the No. column numbers the rows; no tiny corner button
+        table.verticalHeader().setDefaultSectionSize(40)
         return table
 
     # -- data -------------------------------------------------------------------
     def refresh(self) -> None:
+        if self.tasks.closed:  # the window is closing; this screen's timer outlived the tasks
+            self.timer.stop()
+            return
         if self._busy:
             return
         self._busy = True

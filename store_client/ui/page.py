@@ -1,0 +1,40 @@
+"""The common frame of a main-window screen: a title, a row of buttons, then the body.
+
+One place for the margins and spacing every screen shares, so screens look alike
+and stay short.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
+
+
+def page_title(parent: QWidget, text: str, object_name: str) -> QLabel:
+    title = QLabel(text, parent)
+    title.setObjectName(object_name)
+    title.setProperty("kind", "title")
+    return title
+
+
+def page_layout(page: QWidget, title: QLabel, buttons: Sequence[QWidget],
+                body: Sequence[QWidget | QLayout | tuple[QWidget, int]]) -> QVBoxLayout:
+    """Lay ``page`` out; a ``(widget, stretch)`` body item takes the spare height."""
+    bar = QHBoxLayout()
+    for button in buttons:
+        bar.addWidget(button)
+    bar.addStretch(1)
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(24, 20, 24, 12)
+    layout.setSpacing(12)
+    layout.addWidget(title)
+    layout.addLayout(bar)
+    for item in body:
+        if isinstance(item, tuple):
+            layout.addWidget(item[0], item[1])
+        elif isinstance(item, QLayout):
+            layout.addLayout(item)
+        else:
+            layout.addWidget(item)
+    return layout
