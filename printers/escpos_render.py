@@ -13,12 +13,19 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
-from escpos.printer import Dummy
 from PIL import Image as PILImage
 
 from printers import document as d
 from printers.layout import cell_width, char_width, row, wrap
 from printers.profile import PrinterProfile
+
+
+def _dummy(profile: PrinterProfile):  # type: ignore[no-untyped-def]
+    # escpos.printer imports every connector (CUPS, USB, serial ...): ~40 ms that start-up
+    # need not pay; the first render (on the print worker) does.
+    from escpos.printer import Dummy
+
+    return Dummy(profile=profile.escpos_profile)
 
 ESC, GS, FS = b"\x1b", b"\x1d", b"\x1c"
 INIT = ESC + b"@"
@@ -119,7 +126,7 @@ class _Out:
     """The escpos Dummy plus the style the printer is in, so styles are sent only on change."""
 
     def __init__(self, profile: PrinterProfile) -> None:
-        self.printer = Dummy(profile=profile.escpos_profile)
+        self.printer = _dummy(profile)
         self.state = {"align": "left", "bold": False, "double": False}
 
     def raw(self, data: bytes) -> None:
@@ -213,7 +220,7 @@ def render(document: d.Document, profile: PrinterProfile) -> bytes:
 
 def drawer_kick_bytes(profile: PrinterProfile) -> bytes:
     """Just the ESC p pulse for the configured pin (python-escpos's CD_KICK_2 / CD_KICK_5)."""
-    printer = Dummy(profile=profile.escpos_profile)
+    printer = _dummy(profile)
     printer.cashdraw(profile.drawer_pin)
     return printer.output
 

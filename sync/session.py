@@ -8,11 +8,11 @@ says why, so store IT can run ``store-client sync set-token``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from store_client.bootstrap import Terminal
-from sync.credentials import CredentialsMissing, load_token
-from sync.runner import SyncRunner
-from sync.transport import HQClient
+if TYPE_CHECKING:
+    from store_client.bootstrap import Terminal
+    from sync.runner import SyncRunner
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,11 @@ def start_sync(terminal: Terminal, *, interval: float = 15.0) -> SyncStart:
     url = config["hq.url"]
     if not url:
         return SyncStart(None, None)
+    # keyring, httpx and the runner are imported only when there is an HQ to talk to
+    from sync.credentials import CredentialsMissing, load_token
+    from sync.runner import SyncRunner
+    from sync.transport import HQClient
+
     try:
         token = load_token(config.store_id, config.terminal_id)
     except CredentialsMissing as exc:

@@ -98,6 +98,11 @@ def run_shell(terminal: Any, *, exit_when_ready: bool = False, started_at: float
     else:
         window.resize(1280, 800)
         window.show()
+    # The screens (checkout, pricing, sync, printing UI) are not needed to sign in:
+    # import them off the UI thread while the cashier types their id and PIN.
+    from store_client.ui.screen_registry import load_builtin_screens
+
+    tasks.run(load_builtin_screens)
     if exit_when_ready:
         def ready() -> None:
             elapsed = time.perf_counter() - (started_at or 0.0)

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-import store_client.ui.screens  # noqa: F401  (registers the built-in screens)
 from store_client.ui.automation import named
 from store_client.ui.help_overlay import HelpOverlay
 from store_client.ui.i18n import role_label

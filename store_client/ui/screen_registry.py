@@ -56,8 +56,19 @@ def register(spec: ScreenSpec) -> ScreenSpec:
     return spec
 
 
+def load_builtin_screens() -> None:
+    """Import the built-in screens (they register themselves).
+
+    Not done at start-up: the sign-in window does not need them, so the app imports
+    them in the background once that window is up (``run_shell``); whoever asks for
+    the registry first waits for that import to finish (Python's per-module import lock).
+    """
+    import store_client.ui.screens  # noqa: F401
+
+
 def registered() -> list[ScreenSpec]:
     """Every screen, in rail order."""
+    load_builtin_screens()
     return sorted(_REGISTRY, key=lambda s: s.order)  # stable: ties keep registration order
 
 

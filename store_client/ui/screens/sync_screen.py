@@ -33,7 +33,6 @@ from store_client.services.sync_status import (
 from store_client.ui.automation import named
 from store_client.ui.page import page_layout, page_title
 from store_client.ui.screen_registry import ScreenSpec, register
-from sync.uploader import retry_rejected
 
 REFRESH_MS = 2000
 
@@ -157,6 +156,8 @@ class SyncScreen(QWidget):
 
     def _retry(self) -> None:
         seqs = self._selected_attention() or None  # nothing selected: retry all
+        from sync.uploader import retry_rejected  # httpx and the uploader only when used
+
         self.tasks.run_db(lambda: retry_rejected(self.db, seqs), lambda _n: self._after_retry())
 
     def _after_retry(self) -> None:
