@@ -80,8 +80,14 @@ def run_shell(terminal: Any, *, exit_when_ready: bool = False, started_at: float
     runtime = setup_application(terminal.config.locale)
     tasks = TaskManager()
     print_queue = build_print_queue(terminal)  # its worker thread prints; None without a printer
-    services = build_services(terminal, print_queue=print_queue)
     sync = start_sync(terminal)  # a background thread; None when HQ is not configured
+    payments = None
+    if terminal.config.demo and sync.runner is not None:
+        from store_client.services.payments import SimulatorAdapter
+
+        runner = sync.runner  # the simulated provider is unreachable whenever HQ is
+        payments = SimulatorAdapter(online=lambda: runner.phase != "offline")
+    services = build_services(terminal, print_queue=print_queue, payments=payments)
     services.sync_runner = sync.runner
     if sync.problem:
         print(f"store-client: working offline: {sync.problem}", file=sys.stderr)
