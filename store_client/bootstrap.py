@@ -6,9 +6,11 @@ from :func:`open_terminal`, so tests can open a real one on a temporary folder.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from store_client.clock import Clock, SystemClock
 from store_client.config import Config
@@ -73,33 +75,60 @@ if TYPE_CHECKING:  # services are imported lazily by build_services (start-up ti
 class Services:
     """The application services of one terminal, built in this one place."""
 
-    audit: "AuditLog"
-    auth: "AuthService"
-    authorizer: "Authorizer"
-    approvals: "ApprovalService"
-    catalog: "CatalogService"
-    operators: "OperatorService"
-    checkout: "CheckoutService | None" = None
-    sync_runner: "SyncRunner | None" = None  # set by the running app when HQ is configured
+    audit: AuditLog
+    auth: AuthService
+    authorizer: Authorizer
+    approvals: ApprovalService
+    catalog: CatalogService
+    operators: OperatorService
+    checkout_factory: Callable[[], CheckoutService] | None = field(default=None, repr=False)
+    sync_runner: SyncRunner | None = None  # set by the running app when HQ is configured
+    _checkout: CheckoutService | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    @property
+    def checkout(self) -> CheckoutService | None:
+        """Built on first use: the checkout (pricing, promotions, printing) is the heaviest
+        import at start-up, and signing in needs none of it."""
+        with self._lock:
+            if self._checkout is None and self.checkout_factory is not None:
+                self._checkout = self.checkout_factory()
+            return self._checkout
+
+    @checkout.setter
+    def checkout(self, service: CheckoutService | None) -> None:
+        """Put a ready service in place (another wiring, or a fake in UI tests)."""
+        with self._lock:
+            self._checkout = service
 
 
-def build_services(terminal: Terminal, *, print_queue=None, payments=None) -> Services:  # type: ignore[no-untyped-def]
-    """``print_queue`` / ``payments`` default to none / the simulator in demo mode."""
+def build_services(terminal: Terminal, *, print_queue: Any = None,
+                   payments: Any = None) -> Services:
+    """``payments`` defaults to the simulator in demo mode. ``print_queue`` is a started
+    queue, None, or a callable that returns one (the app builds it in the background)."""
     from store_client.services.approvals import ApprovalService
     from store_client.services.audit import AuditLog
     from store_client.services.auth import AuthService
     from store_client.services.authorization import Authorizer
     from store_client.services.catalog import CatalogService
-    from store_client.services.checkout import CheckoutService
     from store_client.services.operators import OperatorService
-    from store_client.services.payments import SimulatorAdapter
 
     db, clock = terminal.db, terminal.clock
     audit = AuditLog(clock)
     authorizer = Authorizer(db, audit, clock)
     catalog = CatalogService(db, currency=terminal.config.currency)
-    if payments is None and terminal.config.demo:
-        payments = SimulatorAdapter(online=True)
+
+    def checkout() -> CheckoutService:
+        from store_client.services.checkout import CheckoutService
+        from store_client.services.payments import SimulatorAdapter
+
+        adapter = payments
+        if adapter is None and terminal.config.demo:
+            adapter = SimulatorAdapter(online=True)
+        queue = print_queue() if callable(print_queue) else print_queue
+        return CheckoutService(db, clock, audit, authorizer, catalog, config=terminal.config,
+                               print_queue=queue, payments=adapter)
+
     return Services(
         audit=audit,
         auth=AuthService(db, clock, audit),
@@ -107,6 +136,5 @@ def build_services(terminal: Terminal, *, print_queue=None, payments=None) -> Se
         approvals=ApprovalService(db, clock, audit),
         catalog=catalog,
         operators=OperatorService(db, clock, audit, authorizer),
-        checkout=CheckoutService(db, clock, audit, authorizer, catalog, config=terminal.config,
-                                 print_queue=print_queue, payments=payments),
+        checkout_factory=checkout,
     )

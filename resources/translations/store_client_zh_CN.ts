@@ -1088,6 +1088,22 @@ Sale complete · receipt %1</source>
     </message>
 </context>
 <context>
+    <name>PrintSetup</name>
+    <message>
+        <source>Printing is off: %1</source>
+        <extracomment>Qt messages that say nothing to a user (the offscreen platform cannot size real windows).</extracomment>
+        <translation>打印已停用：%1</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <source>Printer settings error</source>
+        <translation>打印机设置错误</translation>
+    </message>
+</context>
+<context>
     <name>ProductLookupScreen</name>
     <message>
         <source>Product lookup</source>

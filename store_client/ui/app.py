@@ -68,18 +68,17 @@ def run_shell(terminal: Any, *, exit_when_ready: bool = False, started_at: float
     """Show the sign-in window and run the event loop until the window closes."""
     from store_client.bootstrap import build_services
     from store_client.ui.main_window import MainWindow
-    from store_client.ui.tasks import TaskManager
-
-    from printers.setup import build_print_queue, shutdown_print_queue
-    from store_client.ui.print_banner import PrintBanner
     from store_client.ui.sync_indicator import SyncIndicator
+    from store_client.ui.tasks import TaskManager
     from sync.session import start_sync
 
     faulthandler.enable()  # a native crash (Qt, a driver) leaves a Python traceback on stderr
     ensure_platform(offscreen=False)
     runtime = setup_application(terminal.config.locale)
     tasks = TaskManager()
-    print_queue = build_print_queue(terminal)  # its worker thread prints; None without a printer
+    # The print queue (escpos, imaging) is built off the UI thread; its worker then resumes
+    # any job left waiting before the last stop. The checkout asks for it on first use.
+    queue_future = tasks.run(lambda: _build_print_queue(terminal))
     sync = start_sync(terminal)  # a background thread; None when HQ is not configured
     payments = None
     if terminal.config.demo and sync.runner is not None:
@@ -87,13 +86,15 @@ def run_shell(terminal: Any, *, exit_when_ready: bool = False, started_at: float
 
         runner = sync.runner  # the simulated provider is unreachable whenever HQ is
         payments = SimulatorAdapter(online=lambda: runner.phase != "offline")
-    services = build_services(terminal, print_queue=print_queue, payments=payments)
+    services = build_services(terminal, print_queue=lambda: _print_queue(queue_future),
+                              payments=payments)
     services.sync_runner = sync.runner
     if sync.problem:
         print(f"store-client: working offline: {sync.problem}", file=sys.stderr)
     window = MainWindow(terminal=terminal, services=services, tasks=tasks,
                         demo_operators=demo_operators)
-    window.setMenuWidget(PrintBanner(print_queue, tasks, window))  # hidden unless printing needs help
+    queue_future.add_done_callback(
+        lambda _f: QTimer.singleShot(0, window, lambda: _attach_print_banner(window, tasks, queue_future)))
     indicator = SyncIndicator(window.status, tasks, terminal, sync.runner, sync.problem)
     # Start-up objects live for the whole session: move them out of the cyclic
     # collector's way so a full collection never stalls a scan (measured 60+ ms).
@@ -123,7 +124,45 @@ def run_shell(terminal: Any, *, exit_when_ready: bool = False, started_at: float
         if sync.runner is not None:
             sync.runner.stop()
         window.shutdown()
-        shutdown_print_queue(print_queue)
+        from printers.setup import shutdown_print_queue
+
+        shutdown_print_queue(_print_queue(queue_future))
         tasks.shutdown(wait=True)
         window.deleteLater()
         teardown(runtime)
+
+
+def _build_print_queue(terminal: Any) -> Any:
+    from printers.setup import build_print_queue
+
+    return build_print_queue(terminal)
+
+
+def _print_queue(future: Any) -> Any:
+    """The started queue, or None when there is no printer or its settings are wrong."""
+    try:
+        return future.result()
+    except Exception:  # noqa: BLE001 - the reason is shown by _attach_print_banner
+        return None
+
+
+def _attach_print_banner(window: Any, tasks: Any, future: Any) -> None:
+    """On the UI thread once the queue is built: the banner, or the reason there is none."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QMessageBox
+
+    from store_client.ui.print_banner import PrintBanner
+
+    try:
+        queue = future.result()
+    except Exception as exc:  # noqa: BLE001 - e.g. ConfigError: a printer setting is wrong
+        print(f"store-client: printing is off: {exc}", file=sys.stderr)
+        text = QCoreApplication.translate("PrintSetup", "Printing is off: %1")
+        box = QMessageBox(QMessageBox.Icon.Critical,
+                          QCoreApplication.translate("PrintSetup", "Printer"),
+                          text.replace("%1", str(exc)), QMessageBox.StandardButton.Ok, window)
+        box.setObjectName("printer.configError")
+        box.setAccessibleName(QCoreApplication.translate("PrintSetup", "Printer settings error"))
+        box.show()  # not modal: the till still works, store IT fixes the setting
+        return
+    window.setMenuWidget(PrintBanner(queue, tasks, window))  # hidden unless printing needs help
