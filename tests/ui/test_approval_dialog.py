@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import demo_operator, wrong_pin_for
+from tests.ui.conftest import demo_operator, wrong_pin_for
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 from sqlalchemy import select

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import demo_operator
+from tests.ui.conftest import demo_operator
 from PySide6.QtWidgets import QWidget
 
 from store_client.ui import automation_doc

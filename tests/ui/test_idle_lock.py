@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from conftest import demo_operator, wrong_pin_for
+from tests.ui.conftest import demo_operator, wrong_pin_for
 from PySide6.QtCore import Qt
 
 from store_client.services.auth import MAX_FAILED_PINS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from conftest import demo_operator, wrong_pin_for
+from tests.ui.conftest import demo_operator, wrong_pin_for
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableWidget
 

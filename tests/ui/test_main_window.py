@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import demo_operator
+from tests.ui.conftest import demo_operator
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
@@ -127,7 +127,7 @@ def test_diagnostics_show_the_real_terminal_facts(make_shell, qtbot) -> None:
 
 
 def test_manager_unlocks_a_locked_out_cashier(make_shell, qtbot) -> None:
-    from conftest import wrong_pin_for
+    from tests.ui.conftest import wrong_pin_for
 
     from store_client.services.auth import MAX_FAILED_PINS
 

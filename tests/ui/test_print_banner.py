@@ -208,7 +208,7 @@ def insert_held_job(db) -> int:
 
 
 def test_in_the_real_main_window_in_chinese(make_shell, qtbot) -> None:
-    from conftest import demo_operator
+    from tests.ui.conftest import demo_operator
 
     shell = make_shell(locale="zh_CN")
     window = shell.window

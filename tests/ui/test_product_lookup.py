@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import demo_operator, type_text
+from tests.ui.conftest import demo_operator, type_text
 from PySide6.QtCore import Qt
 
 from store_client.ui.screens import product_lookup

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import demo_operator
+from tests.ui.conftest import demo_operator
 from PySide6.QtGui import QFontDatabase, QFontInfo, QRawFont
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit
 

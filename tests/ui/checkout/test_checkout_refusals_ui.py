@@ -46,7 +46,7 @@ def test_quantity_over_the_maximum_is_refused_by_the_backend(make_shell, qtbot) 
 
 
 def test_price_override_needs_a_manager_and_is_marked_on_the_line(make_shell, qtbot) -> None:
-    from conftest import demo_operator
+    from tests.ui.conftest import demo_operator
 
     shell, screen = open_checkout(make_shell, qtbot, service=real_checkout([]))
     codes, prices, *_ = shop_items(shell)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from checkout_fake import FakeCheckout
 from checkout_helpers import burst, column, open_checkout, refocus, selected_row
-from conftest import demo_operator
+from tests.ui.conftest import demo_operator
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
