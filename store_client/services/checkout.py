@@ -10,6 +10,7 @@ transaction; the receipt is queued for printing only after that commit.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import uuid
@@ -50,6 +51,8 @@ from store_client.services.checkout_views import (
 from store_client.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from store_client.services.payments import PaymentAdapter
 from store_client.services.promotions_local import LocalPromotions
+
+log = logging.getLogger(__name__)
 
 RECEIPT_NO = re.compile(r"[A-Za-z0-9_]{1,32}-[A-Za-z0-9_]{1,32}-\d{6,12}")
 TENDER_KINDS = ("cash", "card", "mobile", "points")
@@ -539,9 +542,17 @@ class CheckoutService:
             with self.db.transaction() as s:
                 facts, fresh = self._write(actor, s, state)
             self._state = fresh
-        document = sales.receipt_document(facts)
-        text = text_render.render(document, 48)
-        job_id = sales.queue_receipt(self.db, self.print_queue, document, facts)
+        # The sale is committed: nothing after this line may make the caller believe it
+        # failed (a retry would then find the committed sale, but the cashier would have
+        # been told "error" for a paid sale). The receipt can always be reprinted.
+        try:
+            document = sales.receipt_document(facts)
+            text = text_render.render(document, 48)
+        except Exception:
+            log.exception("receipt of sale %s could not be laid out", facts.receipt_no)
+            job_id, text = None, ""
+        else:
+            job_id = sales.queue_receipt(self.db, self.print_queue, document, facts)
         done = CompletedSale(facts.sale_id, facts.receipt_no, facts.priced.total_fen,
                              facts.change_fen, facts.paid_fen, facts.points_earned, job_id, text)
         self._completed = {state.cart_id: done}

@@ -207,3 +207,20 @@ def test_the_receipt_is_queued_only_after_the_commit_and_never_undoes_it(shop, f
     with shop.terminal.db.read() as s:
         assert s.scalar(select(func.count()).select_from(Sale)) == 1
         assert s.scalar(select(func.count()).select_from(PrintJob)) == (0 if fail else 1)
+
+
+def test_a_receipt_that_cannot_be_laid_out_still_reports_the_committed_sale(shop, monkeypatch):
+    from store_client.services import sales as sales_module
+
+    def broken(_facts):  # type: ignore[no-untyped-def]
+        raise ValueError("template bug")
+
+    monkeypatch.setattr(sales_module, "receipt_document", broken)
+    co = shop.checkout
+    co.scan(shop.cashier, WATER)
+    co.add_tender(shop.cashier, "cash", 1000)
+    done = co.complete(shop.cashier)
+    assert done.receipt_no and done.print_job_id is None and done.receipt_text == ""
+    with shop.terminal.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Sale)) == 1
+    assert co.current_cart(shop.cashier).lines == ()  # the till moved on to a new sale
