@@ -12,6 +12,7 @@ import pkgutil
 import sys
 
 import benchmarks
+from benchmarks import report
 
 
 def suites() -> list[str]:
@@ -23,7 +24,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("suite", nargs="*", help=f"suites to run (default all): {', '.join(suites())}")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="print the results; leave docs/BENCHMARKS.md as it is")
     args = parser.parse_args(argv)
+    report.DRY_RUN = args.dry_run
     for name in args.suite or suites():
         if name not in suites():
             parser.error(f"unknown suite {name!r}")

@@ -4,8 +4,9 @@ The real main window (offscreen), the real checkout backend on a demo store
 (``BENCH_SCAN_PAINT_SKUS`` SKUs, default 100,000; 1,000,000 works, ~1 min to build;
 ``--quick`` 5,000). A "scan event" is what the wedge filter delivers: the screen's
 ``handle_scan(code)``; the clock stops when the cart table's viewport has finished
-painting with the new row. Each measured scan adds line 201; voiding it again is
-not measured. Rows, each with a ratio to the bare baseline:
+painting with the new row. Each measured scan adds line 201 to the same 200-line cart,
+which is then put back as it was stored (not measured). Rows, each with a ratio to the
+bare baseline:
 
 * bare: a plain QTableView over a trivial 200-row model, append a row, paint (baseline);
 * UI only: the screen shows a backend CartView with one more line and paints;
@@ -20,6 +21,7 @@ import random
 import sqlite3
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -141,6 +143,7 @@ def run(args) -> None:  # type: ignore[no-untyped-def]
     from store_client import config as cfg
     from store_client.bootstrap import build_services, open_terminal
     from store_client.demo.store import create_demo_store
+    from store_client.persistence.models import CartRow
     from store_client.services.payments import SimulatorAdapter
     from store_client.ui.app import ensure_platform, setup_application, teardown
     from store_client.ui.demo_operators import demo_operators
@@ -182,10 +185,21 @@ def run(args) -> None:  # type: ignore[no-untyped-def]
                 app.processEvents()
             assert screen.model.rowCount() == CART_LINES
             probe = PaintProbe(screen.table)
+            cart_id = co.current_cart(actor).cart_id
+            original = co._state  # the service's in-memory copy of the stored cart
+            with terminal.db.read() as s:
+                saved = s.get(CartRow, cart_id).data
 
-            def void_last() -> None:
-                line = co.current_cart(actor).lines[-1]
-                screen.show_cart(co.void_line(actor, line.line_id))
+            def restore() -> None:
+                """Put the 200-line cart back (a void would leave a voided line behind, and
+                hundreds of them would no longer be a 200-line cart): the stored row and the
+                service's copy of it, as they were after the 200th scan."""
+                with terminal.db.transaction() as s:
+                    row = s.get(CartRow, cart_id)
+                    row.data, row.version = saved, row.version + 1
+                    version = row.version
+                co._state = replace(original, version=version)
+                screen.show_cart(co.current_cart(actor))
                 probe.wait(app, CART_LINES, time.perf_counter())
 
             bare = _bare(app, n)
@@ -197,13 +211,13 @@ def run(args) -> None:  # type: ignore[no-untyped-def]
                 t = time.perf_counter()
                 screen.show_cart(out.cart)
                 ui_only.append(probe.wait(app, CART_LINES + 1, t))
-                void_last()
+                restore()
                 t = time.perf_counter()
                 screen.handle_scan(code)  # what the wedge filter calls on a burst
                 whole.append(probe.wait(app, CART_LINES + 1, t))
                 while tasks.pending:
                     app.processEvents()
-                void_last()
+                restore()
         finally:
             window.shutdown()
             tasks.shutdown(wait=True)
@@ -222,7 +236,8 @@ def run(args) -> None:  # type: ignore[no-untyped-def]
     body = (
         f"Demo store with {skus:,} SKUs (built in {build_s:.0f} s), its demo promotions; the real "
         f"main window offscreen at 1280x800, zh_CN. Each measured scan adds line {CART_LINES + 1} "
-        f"to a {CART_LINES}-line cart (voiding it again is not measured); {n} scans. Times in ms, "
+        f"to the same {CART_LINES}-line cart (put back as stored after each scan, not measured); "
+        f"{n} scans. Times in ms, "
         "from `handle_scan(code)` (what the keyboard-wedge filter calls) to the end of the cart "
         "table's paint with the new row, through the task manager's database thread. "
         "`QT_QPA_UPDATE_IDLE_TIME=0`: offscreen Qt otherwise delays every paint by 5 ms.\n\n"

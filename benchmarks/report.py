@@ -73,8 +73,13 @@ def git_revision() -> str:
         return "unknown"
 
 
+DRY_RUN = False  # --dry-run: results are printed by the suites, the report file is left alone
+
+
 def write_section(name: str, title: str, body: str) -> None:
     """Replace (or append) the section ``name`` with ``body`` (Markdown)."""
+    if DRY_RUN:
+        return
     start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     block = (f"{start}\n## {title}\n\n_Run {stamp} at commit {git_revision()} on: {machine()}_\n\n"

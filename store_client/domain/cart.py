@@ -274,13 +274,16 @@ class Cart:
 
     # -- persistence ----------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
+        return {**self.header_dict(), "lines": [line_dict(line) for line in self.lines]}
+
+    def header_dict(self) -> dict[str, Any]:
+        """:meth:`to_dict` without ``lines`` (a writer may serialise lines one by one)."""
         return {
             "version": FORMAT_VERSION,
             "next_line_id": self.next_line_id,
             "member_id": self.member_id,
             "coupon_codes": list(self.coupon_codes),
             "discount": _discount_dict(self.discount),
-            "lines": [_line_dict(line) for line in self.lines],
         }
 
     @classmethod
@@ -331,7 +334,7 @@ def _discount_from(raw: Any) -> ManualDiscount | None:
                           _opt_str(raw["approved_by"]))
 
 
-def _line_dict(line: CartLine) -> dict[str, Any]:
+def line_dict(line: CartLine) -> dict[str, Any]:
     p = line.product
     return {
         "line_id": line.line_id,

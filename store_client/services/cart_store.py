@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from store_client.domain.cart import Cart, CartError, CartLimits
+from store_client.domain.cart import Cart, CartError, CartLimits, CartLine, line_dict
 from store_client.persistence.models import CartRow
 from store_client.services.errors import Conflict
 
@@ -52,13 +52,35 @@ class CartState:
         return cls(str(uuid.uuid4()), Cart(limits=limits), created_at=created_at)
 
 
+_JSON = {"ensure_ascii": False, "separators": (",", ":")}
+_LINE_CACHE_SIZE = 4096
+_line_json_cache: dict[int, tuple[CartLine, str]] = {}
+
+
+def _line_json(line: CartLine) -> str:
+    """A line's JSON text, remembered by identity: lines are immutable and a scan changes
+    one line of a long cart, so re-encoding the others on every save was most of its cost."""
+    hit = _line_json_cache.get(id(line))
+    if hit is not None and hit[0] is line:
+        return hit[1]
+    if len(_line_json_cache) >= _LINE_CACHE_SIZE:
+        _line_json_cache.clear()
+    text = json.dumps(line_dict(line), **_JSON)
+    _line_json_cache[id(line)] = (line, text)
+    return text
+
+
 def dumps(state: CartState) -> str:
-    return json.dumps({
-        "cart": state.cart.to_dict(),
+    """The stored form: ``{"cart": {...header, "lines": [...]}, "tenders": [...], "next_tender": n}``,
+    byte for byte what ``json.dumps`` of that dict gives (a test holds it to that)."""
+    head = json.dumps(state.cart.header_dict(), **_JSON)
+    lines = ",".join(_line_json(line) for line in state.cart.lines)
+    rest = json.dumps({
         "tenders": [{"tender_id": t.tender_id, "kind": t.kind, "amount_fen": t.amount_fen,
                      "reference": t.reference, "points": t.points} for t in state.tenders],
         "next_tender": state.next_tender,
-    }, ensure_ascii=False, separators=(",", ":"))
+    }, **_JSON)
+    return '{"cart":' + head[:-1] + ',"lines":[' + lines + "]}," + rest[1:]
 
 
 def loads(row: CartRow, limits: CartLimits) -> CartState:

@@ -43,6 +43,7 @@ from store_client.services.cart_store import CartState, TenderEntry
 from store_client.services.checkout_views import (
     CartView,
     CompletedSale,
+    LineViewCache,
     ParkedCart,
     ScanOutcome,
     ScanRejected,
@@ -57,6 +58,10 @@ log = logging.getLogger(__name__)
 RECEIPT_NO = re.compile(r"[A-Za-z0-9_]{1,32}-[A-Za-z0-9_]{1,32}-\d{6,12}")
 TENDER_KINDS = ("cash", "card", "mobile", "points")
 MAX_REASON = 200
+
+
+class _NotOutright(Exception):
+    """The role does not allow the change outright: roll back and ask Authorizer.require."""
 
 
 def _is_int(value: object) -> bool:
@@ -90,6 +95,7 @@ class CheckoutService:
                                           points=self.points_config)
         self._lock = threading.RLock()
         self._state: CartState | None = None
+        self._line_views: LineViewCache = {}  # guarded by self._lock, like _state
         self._completed: dict[str, CompletedSale] = {}  # cart id -> its sale (double complete)
 
     # -- loading and pricing --------------------------------------------------------------
@@ -136,24 +142,44 @@ class CheckoutService:
         p, member, pending, coupons = priced
         change = self._settlement(p.total_fen, state.tenders).change_fen if state.tenders else 0
         return build_view(state, p, member, pending, coupons,
-                          self._points_to_earn(p, state, member), change)
+                          self._points_to_earn(p, state, member), change, self._line_views)
 
     # -- the one way a cart changes ----------------------------------------------------------
     def _mutate(self, actor: Actor, permission: Permission, change: Callable[[CartState], CartState],
                 *, grant=None, audit: tuple[str, dict[str, Any]] | None = None,  # type: ignore[no-untyped-def]
                 check: Callable[[PricedCart, CartState], None] | None = None,
                 with_tenders: bool = False) -> CartView:
+        """Check, apply, price and save one change. The common case (the role allows the
+        action outright) is checked inside the change's own transaction: a scan then costs
+        one transaction, not two. Anything else goes through ``Authorizer.require`` first,
+        which audits a refusal, asks for or consumes an approval."""
+        args = (actor, permission, change, audit, check, with_tenders)
+        if grant is None:
+            try:
+                return self._apply(*args, checked=False)
+            except _NotOutright:
+                pass
         self.authorizer.require(actor, permission, grant)
+        return self._apply(*args, checked=True)
+
+    def _apply(self, actor: Actor, permission: Permission,
+               change: Callable[[CartState], CartState],
+               audit: tuple[str, dict[str, Any]] | None,
+               check: Callable[[PricedCart, CartState], None] | None, with_tenders: bool,
+               *, checked: bool) -> CartView:
         with self._lock:
             state = self._current()
-            if state.tenders and not with_tenders:
-                raise Conflict("Payments were already taken; remove them before changing the sale.")
-            try:
-                new = change(state)
-            except CartError as exc:
-                raise InvalidInput(exc.code.value, str(exc)) from None
             try:
                 with self.db.transaction() as s:
+                    if not checked and not self.authorizer.plainly_allows(s, actor, permission):
+                        raise _NotOutright
+                    if state.tenders and not with_tenders:
+                        raise Conflict("Payments were already taken; remove them before "
+                                       "changing the sale.")
+                    try:
+                        new = change(state)
+                    except CartError as exc:
+                        raise InvalidInput(exc.code.value, str(exc)) from None
                     priced = self._price(s, new)
                     if check is not None:
                         check(priced[0], new)

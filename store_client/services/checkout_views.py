@@ -7,10 +7,11 @@ Line ids are strings on this side of the service (the domain numbers lines).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from store_client.domain.cart import Cart
+from store_client.domain.cart import Cart, CartLine
 from store_client.domain.coupons import Coupon
-from store_client.domain.pricing import COUPON, PROMOTION, PricedCart
+from store_client.domain.pricing import COUPON, PROMOTION, PricedCart, PricedLine
 from store_client.services.cart_store import CartState
 from store_client.services.errors import ServiceError
 from store_client.services.members import Member
@@ -115,18 +116,37 @@ class CompletedSale:
     receipt_text: str
 
 
+LineViewCache = dict[tuple[Any, int], tuple[Any, LineView]]
+_LINE_VIEW_CACHE_LIMIT = 2048
+
+
+def _line_view(p: PricedLine, line: CartLine, cache: LineViewCache | None) -> LineView:
+    """The view of one line; with ``cache``, the same object as last time when neither the
+    line nor its pricing changed (a scan on a long cart then builds one new view, and the
+    screen tells unchanged rows by identity)."""
+    key = (p[:7], id(line))  # PricedLine up to net_fen: its VAT share may move, the view has none
+    if cache is not None:
+        hit = cache.get(key)
+        if hit is not None and hit[0] is line:
+            return hit[1]
+    view = LineView(
+        str(p.line_id), p.sku, line.product.name_zh, line.product.name_en,
+        line.product.unit.value, p.quantity, p.unit_price_fen, p.gross_fen, p.discount_fen,
+        p.net_fen, tuple((d.source.kind, d.source.name or d.source.id, d.amount_fen)
+                         for d in p.discounts), line.price_override is not None)
+    if cache is not None:
+        if len(cache) >= _LINE_VIEW_CACHE_LIMIT:
+            cache.clear()
+        cache[key] = (line, view)
+    return view
+
+
 def build_view(state: CartState, priced: PricedCart, member: Member | None, pending: int,
-               coupons: dict[str, Coupon], points_to_earn: int, change_fen: int) -> CartView:
+               coupons: dict[str, Coupon], points_to_earn: int, change_fen: int,
+               line_cache: LineViewCache | None = None) -> CartView:
     cart: Cart = state.cart
     by_id = {line.line_id: line for line in cart.active_lines}
-    lines = []
-    for p in priced.lines:
-        line = by_id[p.line_id]
-        lines.append(LineView(
-            str(p.line_id), p.sku, line.product.name_zh, line.product.name_en,
-            line.product.unit.value, p.quantity, p.unit_price_fen, p.gross_fen, p.discount_fen,
-            p.net_fen, tuple((d.source.kind, d.source.name or d.source.id, d.amount_fen)
-                             for d in p.discounts), line.price_override is not None))
+    lines = [_line_view(p, by_id[p.line_id], line_cache) for p in priced.lines]
     coupon_amounts = {d.source.id: d.amount_fen for d in priced.discounts
                       if d.source.kind == COUPON}
     refusals = {r.code: r.message for r in priced.coupon_refusals}

@@ -52,7 +52,9 @@ class CartTableModel(QAbstractTableModel):
         old_ids = [line.line_id for line in old]
         new_ids = [line.line_id for line in new]
         if new_ids[:len(old_ids)] == old_ids:
-            changed = [row for row, line in enumerate(old) if new[row] != line]
+            # The service hands back the same view object for an unchanged line: `is` first.
+            changed = [row for row, line in enumerate(old)
+                       if new[row] is not line and new[row] != line]
             self._lines = new[:len(old)]
             for row in changed:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
@@ -92,19 +94,23 @@ class CartTableModel(QAbstractTableModel):
                 return _RIGHT
         return None
 
+    def cell(self, row: int, column: int) -> tuple[str, bool, QColor | None]:
+        """Text, right-aligned, alert colour (or None) of one cell: what the delegate paints."""
+        if column == 0:
+            return str(row + 1), False, None
+        line = self._lines[row]
+        alert = _DISCOUNT_COLOUR if column == 4 and line.discount_fen else None
+        return self._texts(line)[column - 1], column >= 2, alert
+
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # A paint asks every visible cell for several roles: answer the common ones first, cheaply.
+        # Screen readers, automation and tooltips read cells through here; painting goes
+        # through cell() (see cart_delegate).
         if role == _DISPLAY:
-            column = index.column()
-            if column == 0:
-                return str(index.row() + 1)
-            return self._texts(self._lines[index.row()])[column - 1]
+            return self.cell(index.row(), index.column())[0]
         if role == _ALIGN:
             return _RIGHT if index.column() >= 2 else None
         if role == _FOREGROUND:
-            if index.column() == 4 and self._lines[index.row()].discount_fen:
-                return _DISCOUNT_COLOUR
-            return None
+            return self.cell(index.row(), index.column())[2]
         if role == _TOOLTIP and index.column() in (1, 4):
             line = self._lines[index.row()]
             labels = [f"{label}: -{self._money(amount)}" for _source, label, amount in line.discounts]

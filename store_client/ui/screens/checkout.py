@@ -30,6 +30,7 @@ from store_client.hardware.wedge import WedgeDetector
 from store_client.services.errors import ServiceError
 from store_client.ui.automation import named
 from store_client.ui.checkout import service_calls
+from store_client.ui.checkout.cart_delegate import CartDelegate
 from store_client.ui.checkout.cart_model import CartTableModel
 from store_client.ui.checkout.dialogs import OverrideDialog, ParkedDialog, PromptDialog
 from store_client.ui.checkout.formatting import (
@@ -137,6 +138,7 @@ class CheckoutScreen(QWidget):
     def _setup_table(self) -> None:
         table = self.table
         table.setModel(self.model)
+        table.setItemDelegate(CartDelegate(self.model, table))
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -144,3 +144,45 @@ def test_a_configured_cashier_discount_limit_needs_no_approval_below_it(shop):
         co.discount_cart(c, None, 501, "regular")
     assert co.discount_cart(c, None, 500, "regular").total_fen == 5691 - 285
     assert len(audit_rows(shop, "sale.discount_line")) == 1  # audited even without approval
+
+
+def _cart_row(shop):  # type: ignore[no-untyped-def]
+    from store_client.persistence.models import CartRow
+    with shop.terminal.db.read() as s:
+        return [(r.id, r.version, r.data) for r in s.scalars(select(CartRow))]
+
+
+def test_a_cashier_deactivated_mid_sale_cannot_scan_again(shop):
+    """The role is read inside the scan's own transaction: a change made meanwhile (another
+    window, HQ's operators dataset) takes effect on the very next scan, and is audited."""
+    from store_client.persistence.models import Operator
+    co, c = shop.checkout, shop.cashier
+    co.scan(c, SHAMPOO)
+    before = _cart_row(shop)
+    with shop.terminal.db.transaction() as s:
+        s.get(Operator, "c1").active = False
+    with pytest.raises(PermissionDenied):
+        co.scan(c, WATER)
+    assert _cart_row(shop) == before
+    assert audit_rows(shop, "permission.denied")[-1][:2] == ("c1", "sale.ring")
+    with shop.terminal.db.transaction() as s:
+        s.get(Operator, "c1").role = "it_admin"
+        s.get(Operator, "c1").active = True
+    with pytest.raises(PermissionDenied):
+        co.scan(c, WATER)
+    with shop.terminal.db.transaction() as s:
+        s.get(Operator, "c1").role = "cashier"
+    assert len(co.scan(c, WATER).cart.lines) == 2  # allowed again at once
+
+
+def test_a_refused_scan_writes_nothing_but_its_audit_entry(shop, add_operator):
+    from store_client.domain.roles import Role
+    from store_client.services.auth import Actor
+    add_operator("it2", "it_admin", "9753")
+    shop.checkout.scan(shop.cashier, SHAMPOO)
+    before = _cart_row(shop)
+    denied = len(audit_rows(shop, "permission.denied"))
+    with pytest.raises(PermissionDenied):
+        shop.checkout.scan(Actor("it2", "IT", Role.IT_ADMIN), SHAMPOO)
+    assert _cart_row(shop) == before
+    assert len(audit_rows(shop, "permission.denied")) == denied + 1
