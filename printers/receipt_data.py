@@ -143,6 +143,13 @@ class ShiftReport:
     no_sale_count: int = 0
     voids_count: int = 0
     currency: str = "CNY"
+    # Printed only when set (the shift service fills them): discounts given in the sales,
+    # cash paid in / out of the drawer, and the over/short's reason at a Z close.
+    discount_fen: int = 0
+    pay_in_fen: int = 0
+    pay_out_fen: int = 0
+    closed_at: datetime | None = None
+    variance_reason: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in ("X", "Z"):

@@ -183,8 +183,12 @@ def shift_report(s: r.ShiftReport) -> Document:
     _head(b, s.header, title)
     b.row("班次 Shift", s.shift_no)
     b.row("开班 Opened", local(s.opened_at))
+    if s.closed_at is not None:
+        b.row("结班 Closed", local(s.closed_at))
     b.separator()
     b.row("销售 Sales", str(s.sales_count), yen(s.sales_total_fen, s.currency))
+    if s.discount_fen:
+        b.row("其中优惠 Discounts given", yen(s.discount_fen, s.currency))
     b.row("退货 Returns", str(s.returns_count), yen(-s.returns_total_fen, s.currency))
     b.row("净额 Net", "", yen(s.sales_total_fen - s.returns_total_fen, s.currency), bold=True)
     b.separator()
@@ -193,10 +197,16 @@ def shift_report(s: r.ShiftReport) -> Document:
         b.row(label, yen(fen, s.currency))
     b.separator()
     b.row("备用金 Opening float", yen(s.opening_float_fen, s.currency))
+    if s.pay_in_fen:
+        b.row("存入 Paid in", yen(s.pay_in_fen, s.currency))
+    if s.pay_out_fen:
+        b.row("取出 Paid out", yen(-s.pay_out_fen, s.currency))
     b.row("应有现金 Expected cash", yen(s.expected_cash_fen, s.currency))
     if s.counted_cash_fen is not None:
         b.row("实点现金 Counted cash", yen(s.counted_cash_fen, s.currency))
         b.row("差额 Difference", yen(s.counted_cash_fen - s.expected_cash_fen, s.currency), bold=True)
+        if s.variance_reason:
+            b.text(f"原因 Reason: {s.variance_reason}")
     b.row("开钱箱 No-sale opens", str(s.no_sale_count))
     b.row("作废 Voids", str(s.voids_count))
     _tail(b, s.header)

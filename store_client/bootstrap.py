@@ -68,6 +68,8 @@ if TYPE_CHECKING:  # services are imported lazily by build_services (start-up ti
     from store_client.services.catalog import CatalogService
     from store_client.services.checkout import CheckoutService
     from store_client.services.operators import OperatorService
+    from store_client.services.returns import ReturnsService
+    from store_client.services.shifts import ShiftService
     from sync.runner import SyncRunner
 
 
@@ -83,6 +85,11 @@ class Services:
     operators: OperatorService
     checkout_factory: Callable[[], CheckoutService] | None = field(default=None, repr=False)
     sync_runner: SyncRunner | None = None  # set by the running app when HQ is configured
+    returns_factory: Callable[[], ReturnsService] | None = field(default=None, repr=False)
+    _returns: ReturnsService | None = field(default=None, init=False, repr=False)
+    _returns_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    shifts_factory: Callable[[], ShiftService] | None = field(default=None, repr=False)
+    _shifts: ShiftService | None = field(default=None, init=False, repr=False)
     _checkout: CheckoutService | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
@@ -100,6 +107,32 @@ class Services:
         """Put a ready service in place (another wiring, or a fake in UI tests)."""
         with self._lock:
             self._checkout = service
+
+    @property
+    def shifts(self) -> ShiftService | None:
+        """Built on first use, like the checkout (and printing to the same queue)."""
+        with self._lock:
+            if self._shifts is None and self.shifts_factory is not None:
+                self._shifts = self.shifts_factory()
+            return self._shifts
+
+    @shifts.setter
+    def shifts(self, service: ShiftService | None) -> None:
+        with self._lock:
+            self._shifts = service
+
+    @property
+    def returns(self) -> ReturnsService | None:
+        """Built on first use, like the checkout (whose payment adapter and printer it uses)."""
+        with self._returns_lock:
+            if self._returns is None and self.returns_factory is not None:
+                self._returns = self.returns_factory()
+            return self._returns
+
+    @returns.setter
+    def returns(self, service: ReturnsService | None) -> None:
+        with self._returns_lock:
+            self._returns = service
 
 
 def build_services(terminal: Terminal, *, print_queue: Any = None,
@@ -129,7 +162,24 @@ def build_services(terminal: Terminal, *, print_queue: Any = None,
         return CheckoutService(db, clock, audit, authorizer, catalog, config=terminal.config,
                                print_queue=queue, payments=adapter)
 
-    return Services(
+    def returns() -> ReturnsService:
+        from store_client.services.returns import ReturnsService
+
+        # The checkout's payment adapter and print queue: a mobile refund goes back through
+        # the provider that took the payment, the receipt to the same printer.
+        sale_side = services.checkout
+        return ReturnsService(db, clock, audit, authorizer, config=terminal.config,
+                              print_queue=getattr(sale_side, "print_queue", None),
+                              payments=getattr(sale_side, "payments", None))
+
+    def shifts() -> ShiftService:
+        from store_client.services.shifts import ShiftService
+
+        queue = print_queue() if callable(print_queue) else print_queue
+        return ShiftService(db, clock, audit, authorizer, config=terminal.config,
+                            print_queue=queue)
+
+    services = Services(
         audit=audit,
         auth=AuthService(db, clock, audit),
         authorizer=authorizer,
@@ -137,4 +187,7 @@ def build_services(terminal: Terminal, *, print_queue: Any = None,
         catalog=catalog,
         operators=OperatorService(db, clock, audit, authorizer),
         checkout_factory=checkout,
+        returns_factory=returns,
+        shifts_factory=shifts,
     )
+    return services

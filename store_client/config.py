@@ -111,6 +111,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Fen paid (with money) per point earned: 100 = 1 point per 1 CNY"),
     Setting("points.redeem_points", int, 100, _between(1, 1_000_000), "Points redeemed ..."),
     Setting("points.redeem_value_fen", int, 100, _between(1, 1_000_000), "... for this many fen"),
+    Setting("shift.cash_movement_limit_fen", int, 50_000, _between(0, 100_000_000),
+            "Pay-in/pay-out above this (fen) needs a manager's approval; 0: always"),
+    Setting("shift.variance_tolerance_fen", int, 500, _between(0, 1_000_000),
+            "Over/short at close beyond this (fen) needs a reason and a manager's approval"),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
 

@@ -238,13 +238,174 @@ def _audit_v1(payload: dict) -> dict:
     }
 
 
+def _no_sale_v1(payload: dict) -> dict:
+    """The cash drawer opened without a sale (approved for cashiers, audited on the terminal)."""
+    return {
+        "at": _str(payload, "at", max_len=40),
+        "operator_id": _str(payload, "operator_id", max_len=16),
+        "terminal_id": _str(payload, "terminal_id", max_len=32),
+        "reason": _str(payload, "reason", max_len=200),
+        "approval_id": _str(payload, "approval_id", max_len=64, optional=True),
+    }
+
+
+RETURN_REASONS = ("damaged", "wrong_item", "changed_mind", "other")
+REFUND_METHODS = ("cash", "card", "wechat", "alipay", "points")
+
+
+def _return_v1(payload: dict) -> dict:
+    """A return of (part of) a sale made on the same terminal: the lines and quantities given
+    back, what each refunds, and the tenders refunded (their sum is the refund)."""
+    out = {"return_id": _uuid(payload, "return_id"), "request_id": _uuid(payload, "request_id"),
+           "return_no": _str(payload, "return_no", max_len=80),
+           "sale_id": _uuid(payload, "sale_id"),
+           "receipt_no": _str(payload, "receipt_no", max_len=80),
+           "store_id": _str(payload, "store_id", max_len=32),
+           "terminal_id": _str(payload, "terminal_id", max_len=32),
+           "operator_id": _str(payload, "operator_id", max_len=16),
+           "approved_by": _str(payload, "approved_by", max_len=16, optional=True),
+           "completed_at": _str(payload, "completed_at", max_len=40),
+           "member_id": _str(payload, "member_id", max_len=32, optional=True),
+           "refund_minor": _int(payload, "refund_minor", lo=0),
+           "points_refunded": _int(payload, "points_refunded", lo=0),
+           "points_reversed": _int(payload, "points_reversed", lo=0)}
+    reason = _obj(payload.get("reason"), "reason")
+    code = _str(reason, "code", max_len=16)
+    if code not in RETURN_REASONS:
+        raise PayloadError(f"reason: unknown code {code!r}")
+    text = reason.get("text") or ""
+    if not isinstance(text, str) or len(text) > 200 or (code == "other" and not text.strip()):
+        raise PayloadError("reason: 'other' needs a text; a text is at most 200 characters")
+    out["reason"] = {"code": code, "text": text}
+    lines = []
+    for i, raw in enumerate(_list(payload, "lines", max_len=MAX_LINES)):
+        line = _obj(raw, f"line {i}")
+        lines.append({"line_no": _int(line, "line_no", lo=1, hi=1_000_000),
+                      "sku": _str(line, "sku", max_len=32),
+                      "qty": _int(line, "qty", lo=1, hi=1_000_000),
+                      "refund_minor": _int(line, "refund_minor", lo=0)})
+    if not lines:
+        raise PayloadError("a return needs at least one line")
+    if len({line["line_no"] for line in lines}) != len(lines):
+        raise PayloadError("line_no values must be unique")
+    if sum(line["refund_minor"] for line in lines) != out["refund_minor"]:
+        raise PayloadError("refund_minor is not the sum of the line refunds")
+    tenders = []
+    for i, raw in enumerate(_list(payload, "tenders", max_len=20)):
+        tender = _obj(raw, f"tender {i}")
+        method = _str(tender, "method", max_len=16)
+        if method not in REFUND_METHODS:
+            raise PayloadError(f"tender {i}: unknown method {method!r}")
+        points = _opt_int(tender, "points", lo=0)
+        if (points is not None) != (method == "points"):
+            raise PayloadError(f"tender {i}: points are given with, and only with, method 'points'")
+        tenders.append({"method": method, "amount_minor": _int(tender, "amount_minor", lo=1),
+                        "points": points,
+                        "reference": _str(tender, "reference", max_len=64, optional=True),
+                        "original_reference": _str(tender, "original_reference", max_len=64,
+                                                   optional=True)})
+    if sum(t["amount_minor"] for t in tenders) != out["refund_minor"]:
+        raise PayloadError("the refund tenders do not add up to refund_minor")
+    if sum(t["points"] or 0 for t in tenders) != out["points_refunded"]:
+        raise PayloadError("points_refunded is not the sum of the points tenders")
+    if (out["points_refunded"] or out["points_reversed"]) and out["member_id"] is None:
+        raise PayloadError("points without a member")
+    out.update(lines=lines, tenders=tenders)
+    return out
+
+
+SHIFT_DENOMINATIONS = ("10000", "5000", "2000", "1000", "500", "100", "50", "10")
+CASH_MOVEMENT_KINDS = ("pay_in", "pay_out")
+
+
+def _shift_ids(payload: dict) -> dict:
+    return {"shift_id": _uuid(payload, "shift_id"),
+            "shift_no": _str(payload, "shift_no", max_len=80),
+            "store_id": _str(payload, "store_id", max_len=32),
+            "terminal_id": _str(payload, "terminal_id", max_len=32),
+            "operator_id": _str(payload, "operator_id", max_len=16)}
+
+
+def _cash_count(payload: dict, key: str) -> dict:
+    """Pieces per denomination (fen as text) and an optional 'loose' total counted without pieces."""
+    count = _obj(payload.get(key), key)
+    out = {}
+    for name in count:
+        if name != "loose" and name not in SHIFT_DENOMINATIONS:
+            raise PayloadError(f"{key}: unknown denomination {name!r}")
+        out[name] = _int(count, name, lo=0, hi=MAX_AMOUNT if name == "loose" else 10_000)
+    return out
+
+
+def _count_total(count: dict) -> int:
+    return sum(n if name == "loose" else int(name) * n for name, n in count.items())
+
+
+def _shift_opened_v1(payload: dict) -> dict:
+    out = _shift_ids(payload)
+    out.update(opened_at=_str(payload, "opened_at", max_len=40),
+               opening_float_minor=_int(payload, "opening_float_minor", lo=0),
+               count=_cash_count(payload, "count"))
+    if _count_total(out["count"]) != out["opening_float_minor"]:
+        raise PayloadError("opening_float_minor is not the total of the count")
+    return out
+
+
+def _shift_cash_moved_v1(payload: dict) -> dict:
+    out = _shift_ids(payload)
+    kind = _str(payload, "kind", max_len=16)
+    if kind not in CASH_MOVEMENT_KINDS:
+        raise PayloadError(f"unknown cash movement kind {kind!r}")
+    out.update(movement_id=_uuid(payload, "movement_id"), kind=kind,
+               amount_minor=_int(payload, "amount_minor", lo=1),
+               reason=_str(payload, "reason", max_len=200),
+               approved_by=_str(payload, "approved_by", max_len=16, optional=True),
+               at=_str(payload, "at", max_len=40))
+    return out
+
+
+def _shift_closed_v1(payload: dict) -> dict:
+    out = _shift_ids(payload)
+    out.update(opened_at=_str(payload, "opened_at", max_len=40),
+               closed_at=_str(payload, "closed_at", max_len=40),
+               opening_float_minor=_int(payload, "opening_float_minor", lo=0),
+               expected_cash_minor=_int(payload, "expected_cash_minor"),
+               counted_cash_minor=_int(payload, "counted_cash_minor", lo=0),
+               variance_minor=_int(payload, "variance_minor"),
+               variance_reason=_str(payload, "variance_reason", max_len=200, optional=True),
+               approved_by=_str(payload, "approved_by", max_len=16, optional=True),
+               count=_cash_count(payload, "count"),
+               sales_count=_int(payload, "sales_count", lo=0),
+               sales_total_minor=_int(payload, "sales_total_minor"),
+               pay_in_minor=_int(payload, "pay_in_minor", lo=0),
+               pay_out_minor=_int(payload, "pay_out_minor", lo=0),
+               unsynced_at_close=_int(payload, "unsynced_at_close", lo=0, hi=10**9))
+    by_tender = _obj(payload.get("by_tender"), "by_tender")
+    out["by_tender"] = {kind: _int(by_tender, kind) for kind in by_tender
+                        if isinstance(kind, str) and len(kind) <= 16}
+    if len(out["by_tender"]) != len(by_tender):
+        raise PayloadError("by_tender: tender kinds are short strings")
+    if _count_total(out["count"]) != out["counted_cash_minor"]:
+        raise PayloadError("counted_cash_minor is not the total of the count")
+    if out["counted_cash_minor"] - out["expected_cash_minor"] != out["variance_minor"]:
+        raise PayloadError("variance_minor is not counted_cash_minor minus expected_cash_minor")
+    return out
+
+
 VALIDATORS: dict[tuple[str, int], Callable[[dict], dict]] = {
     ("sale.completed", 1): _sale_v1,
     ("sale.completed", 2): _sale_v2,
     ("sale.completed", 3): _sale_v3,
     ("audit.entry", 1): _audit_v1,
+    ("shift.opened", 1): _shift_opened_v1,
+    ("shift.cash_moved", 1): _shift_cash_moved_v1,
+    ("shift.closed", 1): _shift_closed_v1,
+    ("return.completed", 1): _return_v1,
+    ("drawer.no_sale", 1): _no_sale_v1,
 }
-CURRENT_VERSION = {"sale.completed": 3, "audit.entry": 1}
+CURRENT_VERSION = {"sale.completed": 3, "audit.entry": 1, "return.completed": 1,
+                   "shift.opened": 1, "shift.cash_moved": 1, "shift.closed": 1,
+                   "drawer.no_sale": 1}
 
 
 def validate(kind: str, schema_version: int, payload: Any) -> dict:

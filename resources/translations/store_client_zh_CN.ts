@@ -53,6 +53,129 @@
     </message>
 </context>
 <context>
+    <name>AuditActions</name>
+    <message>
+        <source>Approval granted</source>
+        <translation>已授权</translation>
+    </message>
+    <message>
+        <source>Approval refused</source>
+        <translation>授权被拒绝</translation>
+    </message>
+    <message>
+        <source>Approval used</source>
+        <translation>使用授权</translation>
+    </message>
+    <message>
+        <source>Locked out after wrong PINs</source>
+        <translation>密码多次错误被锁定</translation>
+    </message>
+    <message>
+        <source>Signed in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Sign-in failed</source>
+        <translation>登录失败</translation>
+    </message>
+    <message>
+        <source>Signed out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>Unlocked the till</source>
+        <translation>解锁收银机</translation>
+    </message>
+    <message>
+        <source>Unlock failed</source>
+        <translation>解锁失败</translation>
+    </message>
+    <message>
+        <source>Drawer opened without a sale</source>
+        <translation>无销售开钱箱</translation>
+    </message>
+    <message>
+        <source>Operator created</source>
+        <translation>新建员工</translation>
+    </message>
+    <message>
+        <source>Operator deactivated</source>
+        <translation>停用员工</translation>
+    </message>
+    <message>
+        <source>PIN set</source>
+        <translation>设置密码</translation>
+    </message>
+    <message>
+        <source>Operator unlocked</source>
+        <translation>解除员工锁定</translation>
+    </message>
+    <message>
+        <source>Manager approval needed</source>
+        <translation>需要店长授权</translation>
+    </message>
+    <message>
+        <source>Permission denied</source>
+        <translation>无权限被拒</translation>
+    </message>
+    <message>
+        <source>Reprinted</source>
+        <translation>重打小票</translation>
+    </message>
+    <message>
+        <source>Return refunded</source>
+        <translation>退货退款</translation>
+    </message>
+    <message>
+        <source>Return slip reprinted</source>
+        <translation>重打退货单</translation>
+    </message>
+    <message>
+        <source>Discount on the sale</source>
+        <translation>整单折扣</translation>
+    </message>
+    <message>
+        <source>Discount on a line</source>
+        <translation>单品折扣</translation>
+    </message>
+    <message>
+        <source>Price overridden</source>
+        <translation>改价</translation>
+    </message>
+    <message>
+        <source>Payment removed</source>
+        <translation>删除付款</translation>
+    </message>
+    <message>
+        <source>Sale voided</source>
+        <translation>整单作废</translation>
+    </message>
+    <message>
+        <source>Shift closed</source>
+        <translation>交班</translation>
+    </message>
+    <message>
+        <source>Cash count off by more than the tolerance</source>
+        <translation>点钞差额超出容差</translation>
+    </message>
+    <message>
+        <source>Shift opened</source>
+        <translation>开班</translation>
+    </message>
+    <message>
+        <source>Cash paid in</source>
+        <translation>存入现金</translation>
+    </message>
+    <message>
+        <source>Cash paid out</source>
+        <translation>取出现金</translation>
+    </message>
+    <message>
+        <source>X report viewed</source>
+        <translation>查看 X 报表</translation>
+    </message>
+</context>
+<context>
     <name>AuditScreen</name>
     <message>
         <source>Audit log</source>
@@ -260,12 +383,8 @@
         <translation>该编码含有条码不会使用的字符。</translation>
     </message>
     <message>
-        <source>Receipt %1 scanned: open Returns to refund items from it.</source>
-        <translation>已扫描小票 %1：请在“退货”中办理退款。</translation>
-    </message>
-    <message>
-        <source>Pick-up code %1 scanned: hand over the order from Pick-ups.</source>
-        <translation>已扫描取货码 %1：请在“自提”中交付订单。</translation>
+        <source>Pick-up code %1: online orders cannot be handed over at this till yet; ask the store&apos;s pick-up desk.</source>
+        <translation>取货码 %1：本收银机暂不能交付线上订单，请到门店自提柜台办理。</translation>
     </message>
     <message>
         <source>Member %1 attached.</source>
@@ -274,6 +393,10 @@
     <message>
         <source>Coupon applied.</source>
         <translation>优惠券已使用。</translation>
+    </message>
+    <message>
+        <source>Receipt %1 scanned: returns are not available to you here.</source>
+        <translation>已扫描小票 %1：您在此无法办理退货。</translation>
     </message>
     <message>
         <source>%1 is sold by weight: weigh it and scan the scale&apos;s label.</source>
@@ -1244,6 +1367,235 @@ Sale complete · receipt %1</source>
     </message>
 </context>
 <context>
+    <name>ReturnsScreen</name>
+    <message>
+        <source>Receipt number</source>
+        <translation>小票号</translation>
+    </message>
+    <message>
+        <source>Scan the receipt, or type its number and press Enter</source>
+        <translation>扫描小票，或输入小票号后按回车</translation>
+    </message>
+    <message>
+        <source>Look up</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>Look up the receipt</source>
+        <translation>查询小票</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <source>Clear this return</source>
+        <translation>清空本次退货</translation>
+    </message>
+    <message>
+        <source>Return everything</source>
+        <translation>全部退货</translation>
+    </message>
+    <message>
+        <source>Select everything still returnable</source>
+        <translation>选中所有可退商品</translation>
+    </message>
+    <message>
+        <source>Reprint last return</source>
+        <translation>重打上一张退货单</translation>
+    </message>
+    <message>
+        <source>Reprint the last return receipt</source>
+        <translation>重新打印上一张退货单</translation>
+    </message>
+    <message>
+        <source>Items on the receipt</source>
+        <translation>小票上的商品</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Sold</source>
+        <translation>已售</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>已退</translation>
+    </message>
+    <message>
+        <source>Returnable</source>
+        <translation>可退</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>实付</translation>
+    </message>
+    <message>
+        <source>Return</source>
+        <translation>本次退</translation>
+    </message>
+    <message>
+        <source>Refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <source>Reason for the return</source>
+        <translation>退货原因</translation>
+    </message>
+    <message>
+        <source>Choose a reason…</source>
+        <translation>请选择原因…</translation>
+    </message>
+    <message>
+        <source>Damaged or faulty</source>
+        <translation>商品损坏或有质量问题</translation>
+    </message>
+    <message>
+        <source>Wrong item</source>
+        <translation>商品不符</translation>
+    </message>
+    <message>
+        <source>Changed mind</source>
+        <translation>不想要了</translation>
+    </message>
+    <message>
+        <source>Other (describe)</source>
+        <translation>其他（请说明）</translation>
+    </message>
+    <message>
+        <source>Reason details</source>
+        <translation>原因说明</translation>
+    </message>
+    <message>
+        <source>Details (needed for Other)</source>
+        <translation>说明（选“其他”时必填）</translation>
+    </message>
+    <message>
+        <source>Card refund reference</source>
+        <translation>银行卡退款参考号</translation>
+    </message>
+    <message>
+        <source>Card terminal&apos;s refund reference</source>
+        <translation>刷卡机的退款参考号</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Refund the selected items</source>
+        <translation>为选中的商品退款</translation>
+    </message>
+    <message>
+        <source>Returns</source>
+        <translation>退货</translation>
+    </message>
+    <message>
+        <source>Something went wrong: %1</source>
+        <translation>出错了：%1</translation>
+    </message>
+    <message>
+        <source>Scan or type the receipt number.</source>
+        <translation>请扫描或输入小票号。</translation>
+    </message>
+    <message>
+        <source>Looking up %1…</source>
+        <translation>正在查询 %1…</translation>
+    </message>
+    <message>
+        <source>Everything on this receipt has already been returned.</source>
+        <translation>这张小票上的商品已全部退货。</translation>
+    </message>
+    <message>
+        <source>Scan a receipt to start a return.</source>
+        <translation>扫描小票开始退货。</translation>
+    </message>
+    <message>
+        <source>Receipt %1 · sold %2 · paid %3 · refunded so far %4</source>
+        <translation>小票 %1 · 销售时间 %2 · 实付 %3 · 已退款 %4</translation>
+    </message>
+    <message>
+        <source>kg</source>
+        <translation>千克</translation>
+    </message>
+    <message>
+        <source>Whole line</source>
+        <translation>整行退货</translation>
+    </message>
+    <message>
+        <source>Return all of %1</source>
+        <translation>%1 整行退货</translation>
+    </message>
+    <message>
+        <source>Quantity of %1 to return</source>
+        <translation>%1 的退货数量</translation>
+    </message>
+    <message>
+        <source>One less %1</source>
+        <translation>%1 少退一件</translation>
+    </message>
+    <message>
+        <source>One more %1</source>
+        <translation>%1 多退一件</translation>
+    </message>
+    <message>
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>银行卡</translation>
+    </message>
+    <message>
+        <source>Mobile</source>
+        <translation>移动支付</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <source>Choose the items and quantities to return.</source>
+        <translation>请选择要退的商品和数量。</translation>
+    </message>
+    <message>
+        <source>(%1 points back)</source>
+        <translation>（退回 %1 积分）</translation>
+    </message>
+    <message>
+        <source>Refund to: %1</source>
+        <translation>退款去向：%1</translation>
+    </message>
+    <message>
+        <source>Points taken back: %1</source>
+        <translation>扣回积分：%1</translation>
+    </message>
+    <message>
+        <source>Choose the reason for the return.</source>
+        <translation>请选择退货原因。</translation>
+    </message>
+    <message>
+        <source>Describe the reason for the return.</source>
+        <translation>请说明退货原因。</translation>
+    </message>
+    <message>
+        <source>Refund %1 on receipt %2</source>
+        <translation>小票 %2 退款 %1</translation>
+    </message>
+    <message>
+        <source>Return receipt %1 sent to the printer.</source>
+        <translation>退货单 %1 已发送到打印机。</translation>
+    </message>
+    <message>
+        <source>Refunded %1 · return %2
+%3</source>
+        <translation>已退款 %1 · 退货单 %2
+%3</translation>
+    </message>
+</context>
+<context>
     <name>Screens</name>
     <message>
         <source>Audit log</source>
@@ -1272,6 +1624,14 @@ Sale complete · receipt %1</source>
     <message>
         <source>Printer</source>
         <translation>打印机</translation>
+    </message>
+    <message>
+        <source>Returns</source>
+        <translation>退货</translation>
+    </message>
+    <message>
+        <source>Shift</source>
+        <translation>交班</translation>
     </message>
 </context>
 <context>
@@ -1319,6 +1679,257 @@ Sale complete · receipt %1</source>
     <message>
         <source>Search failed: %1</source>
         <translation>查找失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftScreen</name>
+    <message>
+        <source>Open shift</source>
+        <translation>开班</translation>
+    </message>
+    <message>
+        <source>Open a shift with a counted float</source>
+        <translation>清点备用金后开班</translation>
+    </message>
+    <message>
+        <source>Pay in</source>
+        <translation>存入现金</translation>
+    </message>
+    <message>
+        <source>Pay cash into the drawer</source>
+        <translation>向钱箱存入现金</translation>
+    </message>
+    <message>
+        <source>Pay out</source>
+        <translation>取出现金</translation>
+    </message>
+    <message>
+        <source>Pay cash out of the drawer</source>
+        <translation>从钱箱取出现金</translation>
+    </message>
+    <message>
+        <source>X report</source>
+        <translation>X 报表</translation>
+    </message>
+    <message>
+        <source>Print the mid-shift X report</source>
+        <translation>打印班中 X 报表</translation>
+    </message>
+    <message>
+        <source>Close shift</source>
+        <translation>交班</translation>
+    </message>
+    <message>
+        <source>Close the shift with a blind count</source>
+        <translation>盲点现金后交班</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Refresh the shift state</source>
+        <translation>刷新班次状态</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>X and Z reports appear here.</source>
+        <translation>X 报表和 Z 报表显示在这里。</translation>
+    </message>
+    <message>
+        <source>Last shift report</source>
+        <translation>最近的班次报表</translation>
+    </message>
+    <message>
+        <source>Scroll the report</source>
+        <translation>滚动报表</translation>
+    </message>
+    <message>
+        <source>Scroll the report sideways</source>
+        <translation>横向滚动报表</translation>
+    </message>
+    <message>
+        <source>Shift and cash</source>
+        <translation>班次与现金</translation>
+    </message>
+    <message>
+        <source>Close anyway: I know these have not reached HQ yet</source>
+        <translation>仍要交班：我知道这些数据尚未送达总部</translation>
+    </message>
+    <message>
+        <source>Close the shift although events have not reached HQ</source>
+        <translation>数据尚未送达总部时仍然交班</translation>
+    </message>
+    <message>
+        <source>Number of %1</source>
+        <translation>%1 的张数</translation>
+    </message>
+    <message>
+        <source>Reason for the over/short</source>
+        <translation>长短款原因</translation>
+    </message>
+    <message>
+        <source>Why is the drawer over or short?</source>
+        <translation>钱箱为什么长款或短款？</translation>
+    </message>
+    <message>
+        <source>Confirm count</source>
+        <translation>确认点数</translation>
+    </message>
+    <message>
+        <source>Confirm the count</source>
+        <translation>确认点钞结果</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Cancel the count</source>
+        <translation>取消点钞</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>e.g. float top-up, petty cash</source>
+        <translation>例如：补充备用金、零用现金</translation>
+    </message>
+    <message>
+        <source>Confirm</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>Confirm the cash movement</source>
+        <translation>确认现金存取</translation>
+    </message>
+    <message>
+        <source>Cancel the cash movement</source>
+        <translation>取消现金存取</translation>
+    </message>
+    <message>
+        <source>Amount (yuan)</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <source>%1 yuan</source>
+        <translation>%1 元</translation>
+    </message>
+    <message>
+        <source>%1 jiao</source>
+        <translation>%1 角</translation>
+    </message>
+    <message>
+        <source>Shifts are not available on this terminal.</source>
+        <translation>本收银机不能使用班次功能。</translation>
+    </message>
+    <message>
+        <source>No shift is open on this terminal.</source>
+        <translation>本收银机当前没有开班。</translation>
+    </message>
+    <message>
+        <source>Shift %1 open since %2 (opened by %3), float %4.</source>
+        <translation>班次 %1 自 %2 开班（开班人 %3），备用金 %4。</translation>
+    </message>
+    <message>
+        <source>Count the opening float</source>
+        <translation>清点开班备用金</translation>
+    </message>
+    <message>
+        <source>Count the drawer (blind count)</source>
+        <translation>清点钱箱（盲点）</translation>
+    </message>
+    <message>
+        <source>Not everything has reached HQ: %1 event(s) waiting, %2 rejected. Sales of this shift may be missing at HQ.</source>
+        <translation>尚有数据未送达总部：%1 条等待上传，%2 条被拒收。总部可能缺少本班次的销售。</translation>
+    </message>
+    <message>
+        <source>Counted: %1</source>
+        <translation>实点：%1</translation>
+    </message>
+    <message>
+        <source>Tick “Close anyway” to close while events have not reached HQ.</source>
+        <translation>数据尚未送达总部，请勾选“仍要交班”后再交班。</translation>
+    </message>
+    <message>
+        <source>accept the over/short of the drawer count</source>
+        <translation>确认钱箱点数的长短款</translation>
+    </message>
+    <message>
+        <source>Shift %1 opened with a float of %2.</source>
+        <translation>班次 %1 已开班，备用金 %2。</translation>
+    </message>
+    <message>
+        <source>Events still wait for HQ: tick “Close anyway” to close.</source>
+        <translation>仍有数据等待送达总部：勾选“仍要交班”后交班。</translation>
+    </message>
+    <message>
+        <source>The drawer is over by %1.</source>
+        <translation>钱箱长款 %1。</translation>
+    </message>
+    <message>
+        <source>The drawer is short by %1.</source>
+        <translation>钱箱短款 %1。</translation>
+    </message>
+    <message>
+        <source>That is more than the %1 allowed: enter the reason; a manager approves it.</source>
+        <translation>超过允许的 %1：请填写原因，由店长审批。</translation>
+    </message>
+    <message>
+        <source>Shift closed. The drawer balances.</source>
+        <translation>已交班。钱箱账实相符。</translation>
+    </message>
+    <message>
+        <source>Shift closed. The drawer is over by %1.</source>
+        <translation>已交班。钱箱长款 %1。</translation>
+    </message>
+    <message>
+        <source>Shift closed. The drawer is short by %1.</source>
+        <translation>已交班。钱箱短款 %1。</translation>
+    </message>
+    <message>
+        <source>pay %1 into the drawer</source>
+        <translation>向钱箱存入 %1</translation>
+    </message>
+    <message>
+        <source>pay %1 out of the drawer</source>
+        <translation>从钱箱取出 %1</translation>
+    </message>
+    <message>
+        <source>Enter the amount in yuan, e.g. 200 or 12.50.</source>
+        <translation>请输入金额（元），例如 200 或 12.50。</translation>
+    </message>
+    <message>
+        <source>Enter the reason.</source>
+        <translation>请输入原因。</translation>
+    </message>
+    <message>
+        <source>Paid in %1.</source>
+        <translation>已存入 %1。</translation>
+    </message>
+    <message>
+        <source>Paid out %1.</source>
+        <translation>已取出 %1。</translation>
+    </message>
+    <message>
+        <source>see the X report (expected cash)</source>
+        <translation>查看 X 报表（应有现金）</translation>
+    </message>
+    <message>
+        <source>X report printed.</source>
+        <translation>X 报表已打印。</translation>
+    </message>
+    <message>
+        <source>X report ready (no printer).</source>
+        <translation>X 报表已生成（未连接打印机）。</translation>
     </message>
 </context>
 <context>

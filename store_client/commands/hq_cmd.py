@@ -120,8 +120,10 @@ def _list_sales(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps({k: v for k, v in sale.items() if k != "payload"}, ensure_ascii=False))
         else:
+            refunded = sale.get("refunded_minor") or 0
             print(f"{sale['store_id']}/{sale['terminal_id']} #{sale['seq']:<8} {sale['sale_id']} "
-                  f"{Money(sale['total_minor'])}")
+                  f"{Money(sale['total_minor'])}"
+                  + (f"  refunded {Money(refunded)}" if refunded else ""))
     if not args.json:
         print(f"{len(sales)} sale(s), total {Money(total)}")
     return 0

@@ -53,6 +53,10 @@ class Permission(StrEnum):
     SHIFT_OPEN = "shift.open"
     SHIFT_CLOSE = "shift.close"
     CASH_COUNT = "cash.count"
+    CASH_PAY_IN_OUT = "cash.pay_in_out"
+    CASH_PAY_OVER_LIMIT = "cash.pay_over_limit"
+    SHIFT_X_REPORT = "shift.x_report"
+    SHIFT_ACCEPT_VARIANCE = "shift.accept_variance"
     STOCK_LOOKUP = "stock.lookup"
     STOCK_COUNT = "stock.count"
     MEMBER_LOOKUP = "member.lookup"
@@ -93,6 +97,10 @@ _PERMISSION_LABELS: dict[Permission, tuple[str, str]] = {
     Permission.SHIFT_OPEN: ("开班", "Open a shift"),
     Permission.SHIFT_CLOSE: ("交班", "Close a shift"),
     Permission.CASH_COUNT: ("点钞", "Count the cash drawer"),
+    Permission.CASH_PAY_IN_OUT: ("备用金存取", "Pay cash into or out of the drawer"),
+    Permission.CASH_PAY_OVER_LIMIT: ("大额存取款", "Pay in or out above the limit"),
+    Permission.SHIFT_X_REPORT: ("班中X报表", "Print a mid-shift X report"),
+    Permission.SHIFT_ACCEPT_VARIANCE: ("确认长短款", "Accept a cash over/short at close"),
     Permission.STOCK_LOOKUP: ("查库存", "Look up stock"),
     Permission.STOCK_COUNT: ("盘点", "Count stock"),
     Permission.MEMBER_LOOKUP: ("查会员", "Look up a member"),
@@ -142,6 +150,11 @@ _TABLE: dict[Permission, tuple[Decision, ...]] = {
     Permission.SHIFT_OPEN: _row(A, D, A, D),
     Permission.SHIFT_CLOSE: _row(A, D, A, D),
     Permission.CASH_COUNT: _row(A, D, A, D),
+    Permission.CASH_PAY_IN_OUT: _row(A, D, A, D),
+    Permission.CASH_PAY_OVER_LIMIT: _row(P, D, A, D),
+    # The X report shows the expected cash: a cashier sees it only with a manager (blind close).
+    Permission.SHIFT_X_REPORT: _row(P, D, A, D),
+    Permission.SHIFT_ACCEPT_VARIANCE: _row(P, D, A, D),
     Permission.STOCK_LOOKUP: _row(A, A, A, A),
     Permission.STOCK_COUNT: _row(D, A, A, D),
     Permission.MEMBER_LOOKUP: _row(A, A, A, D),

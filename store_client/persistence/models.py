@@ -7,7 +7,7 @@ migrated schema and these models agree.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -327,3 +327,124 @@ class SaleCoupon(Base):
     used_at: Mapped[str] = mapped_column(String(40))
 
     __table_args__ = (Index("ix_sale_coupons_code", "code"),)
+
+
+# -- shifts and cash (migration 0008) -------------------------------------------------------
+
+
+class Shift(Base):
+    """A till shift. Sales belong to it by receipt number: those of its terminal with
+    ``receipt_seq_from < receipt_seq <= receipt_seq_to`` (the counter is gap-free and moves
+    under the same write lock as opening and closing). Triggers refuse any change to a
+    closed shift and allow only one open shift per terminal (partial unique index)."""
+
+    __tablename__ = "shifts"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    shift_no: Mapped[str] = mapped_column(String(80), unique=True)
+    shift_seq: Mapped[int] = mapped_column(Integer)
+    store_id: Mapped[str] = mapped_column(String(32))
+    terminal_id: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))  # open | closed
+    opened_by: Mapped[str] = mapped_column(String(16))
+    opened_at: Mapped[str] = mapped_column(String(40))
+    opening_float_fen: Mapped[int] = mapped_column(Integer)
+    opening_count: Mapped[str] = mapped_column(Text)  # JSON pieces per denomination
+    receipt_seq_from: Mapped[int] = mapped_column(Integer)  # last receipt before the shift
+    audit_seq_from: Mapped[int] = mapped_column(Integer)  # last audit entry before the shift
+    closed_by: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    closed_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    receipt_seq_to: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    audit_seq_to: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    counted_cash_fen: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    closing_count: Mapped[str | None] = mapped_column(Text, nullable=True)
+    expected_cash_fen: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    variance_fen: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    variance_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    variance_approved_by: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    z_report: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON figures at close
+    z_print_job_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    __table_args__ = (
+        Index("ix_shifts_terminal_seq", "terminal_id", "shift_seq", unique=True),
+        Index("ix_shifts_one_open", "terminal_id", unique=True,
+              sqlite_where=text("status = 'open'")),
+    )
+
+
+class ShiftCashMovement(Base):
+    """A pay-in or pay-out of a shift; append-only (triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "shift_cash_movements"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    shift_id: Mapped[str] = mapped_column(ForeignKey("shifts.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))  # pay_in | pay_out
+    amount_fen: Mapped[int] = mapped_column(Integer)  # positive; the kind gives the direction
+    reason: Mapped[str] = mapped_column(Text)
+    operator_id: Mapped[str] = mapped_column(String(16))
+    approved_by: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    at: Mapped[str] = mapped_column(String(40))
+    print_job_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    __table_args__ = (Index("ix_shift_cash_movements_shift_seq", "shift_id", "seq", unique=True),)
+
+
+# -- returns (migration 0009) --------------------------------------------------------------
+
+
+class Return(Base):
+    """A return of (part of) a sale; ``request_id`` unique: one request refunds once."""
+
+    __tablename__ = "returns"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    request_id: Mapped[str] = mapped_column(String(36), unique=True)
+    return_no: Mapped[str] = mapped_column(String(80), unique=True)
+    return_seq: Mapped[int] = mapped_column(Integer)
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"))
+    receipt_no: Mapped[str] = mapped_column(String(80))
+    store_id: Mapped[str] = mapped_column(String(32))
+    terminal_id: Mapped[str] = mapped_column(String(32))
+    operator_id: Mapped[str] = mapped_column(String(16))
+    approved_by: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    member_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    reason_code: Mapped[str] = mapped_column(String(16))
+    reason_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    completed_at: Mapped[str] = mapped_column(String(40))
+    refund_fen: Mapped[int] = mapped_column(Integer)
+    points_refunded: Mapped[int] = mapped_column(Integer)
+    points_reversed: Mapped[int] = mapped_column(Integer)
+    outbox_event_id: Mapped[str] = mapped_column(String(36))
+    print_job_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    __table_args__ = (
+        Index("ix_returns_sale", "sale_id"),
+        Index("ix_returns_terminal_seq", "terminal_id", "return_seq", unique=True),
+        Index("ix_returns_member_completed", "member_id", "completed_at"),
+    )
+
+
+class ReturnLine(Base):
+    __tablename__ = "return_lines"
+
+    return_id: Mapped[str] = mapped_column(ForeignKey("returns.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    line_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    refund_fen: Mapped[int] = mapped_column(Integer)
+
+
+class ReturnTender(Base):
+    """What one return refunded to one tender of the sale (``seq`` = the sale tender's)."""
+
+    __tablename__ = "return_tenders"
+
+    return_id: Mapped[str] = mapped_column(ForeignKey("returns.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    points: Mapped[int] = mapped_column(Integer)
+    reference: Mapped[str | None] = mapped_column(String(64), nullable=True)

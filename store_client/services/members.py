@@ -24,7 +24,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from store_client.clock import iso, parse_iso
-from store_client.persistence.models import Sale, SyncRow
+from store_client.persistence.models import Return, Sale, SyncRow
 
 DATASET = "members"
 _PHONE = re.compile(r"1\d{10}")
@@ -93,7 +93,7 @@ def _parse(raw: str) -> Member | None:
     return _member(data) if isinstance(data, dict) else None
 
 
-def _utc_text(moment: str | None) -> str | None:
+def utc_text(moment: str | None) -> str | None:
     """HQ's timestamp as the UTC text sales are stored with; None (count every sale,
     the cautious side) when it is missing or unreadable."""
     if not moment:
@@ -106,10 +106,14 @@ def _utc_text(moment: str | None) -> str | None:
 
 
 def pending_redemptions(session: Session, member: Member) -> int:
-    """Points this terminal redeemed for ``member`` after HQ's balance was taken."""
+    """Points this terminal redeemed for ``member`` after HQ's balance was taken, plus
+    earned points its returns took back, less points its returns gave back (may be < 0)."""
     query = select(func.coalesce(func.sum(Sale.points_redeemed), 0)).where(
         Sale.member_id == member.member_id)
-    as_of = _utc_text(member.balance_as_of)
+    back = select(func.coalesce(func.sum(Return.points_reversed - Return.points_refunded), 0)).where(
+        Return.member_id == member.member_id)
+    as_of = utc_text(member.balance_as_of)
     if as_of is not None:  # sales store UTC text; compare like with like
         query = query.where(Sale.completed_at > as_of)
-    return int(session.scalar(query) or 0)
+        back = back.where(Return.completed_at > as_of)
+    return int(session.scalar(query) or 0) + int(session.scalar(back) or 0)

@@ -27,6 +27,10 @@ class PaymentAdapter(Protocol):
 
     def charge(self, payment_code: str, amount_fen: int, reference: str) -> PaymentResult: ...
 
+    def refund(self, transaction_id: str, amount_fen: int, reference: str) -> PaymentResult:
+        """Give back (part of) a charge; ``reference`` is the caller's idempotency key."""
+        ...
+
 
 class SimulatorAdapter:
     """A payment provider in memory: codes starting ``13`` are paid, unless they end in
@@ -40,6 +44,7 @@ class SimulatorAdapter:
     def __init__(self, online: bool | Callable[[], bool] = True) -> None:
         self._online = online
         self.charges: dict[str, tuple[str, int, PaymentResult]] = {}
+        self.refunds: dict[str, tuple[str, int, PaymentResult]] = {}
 
     def available(self) -> bool:
         return bool(self._online() if callable(self._online) else self._online)
@@ -64,4 +69,27 @@ class SimulatorAdapter:
             digest = hashlib.sha256(f"{reference}|{code}|{amount_fen}".encode()).hexdigest()
             result = PaymentResult(True, f"SIM{digest[:20].upper()}", "Paid.")
         self.charges[reference] = (code, amount_fen, result)
+        return result
+
+    def refund(self, transaction_id: str, amount_fen: int, reference: str) -> PaymentResult:
+        """Refund a charge: never more in all than it charged (for charges this simulator
+        made; one it does not remember, e.g. before a restart, is taken as charged)."""
+        if not self.available():
+            return PaymentResult(False, None, "Mobile payment is unavailable (offline).")
+        if reference in self.refunds:
+            return self.refunds[reference][2]
+        charged = next((amount for _code, amount, r in self.charges.values()
+                        if r.ok and r.transaction_id == transaction_id), None)
+        before = sum(amount for tx, amount, r in self.refunds.values()
+                     if r.ok and tx == transaction_id)
+        if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
+            result = PaymentResult(False, None, "The amount to refund must be above zero.")
+        elif not (isinstance(transaction_id, str) and transaction_id.startswith("SIM")):
+            result = PaymentResult(False, None, "The payment provider does not know this payment.")
+        elif charged is not None and before + amount_fen > charged:
+            result = PaymentResult(False, None, "The refund is more than is left of the payment.")
+        else:
+            digest = hashlib.sha256(f"refund|{reference}|{transaction_id}|{amount_fen}".encode())
+            result = PaymentResult(True, f"SIMR{digest.hexdigest()[:19].upper()}", "Refunded.")
+        self.refunds[reference] = (transaction_id, amount_fen, result)
         return result

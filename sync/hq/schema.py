@@ -86,6 +86,34 @@ audit = Table(
     Column("details", Text, nullable=False),
 )
 
+# Shift events (opened, pay-in/out, closed with counts and over/short), payload kept whole.
+shift_events = Table(
+    "hq_shift_events", metadata,
+    Column("event_id", String(36), primary_key=True),
+    Column("store_id", String(32), nullable=False),
+    Column("terminal_id", String(32), nullable=False),
+    Column("shift_id", String(36), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("payload", Text, nullable=False),
+    Index("ix_hq_shift_events_shift", "shift_id", "seq"),
+)
+
+# Returns ("return.completed"): one row per return; sale_id is the original sale.
+returns = Table(
+    "hq_returns", metadata,
+    Column("return_id", String(36), primary_key=True),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("sale_id", String(36), nullable=False),
+    Column("store_id", String(32), nullable=False),
+    Column("terminal_id", String(32), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("refund_minor", BigInteger, nullable=False),
+    Column("completed_at", String(40), nullable=False),
+    Column("payload", Text, nullable=False),
+    Index("ix_hq_returns_sale", "sale_id"),
+)
+
 counters = Table(
     "hq_counters", metadata,
     Column("name", String(32), primary_key=True),

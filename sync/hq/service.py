@@ -17,9 +17,20 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from sync.datasets import DATASETS, validate_row
@@ -30,6 +41,7 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 1000
 MAX_PAGE = 5000
 DEFAULT_PAGE = 500
+SHIFT_KINDS = ("shift.opened", "shift.cash_moved", "shift.closed")
 
 
 class AuthError(Exception):
@@ -38,6 +50,16 @@ class AuthError(Exception):
 
 class RequestError(ValueError):
     """The request as a whole is malformed (HTTP 400); nothing was applied."""
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    """One page of a change feed: rows are (change_seq, key, deleted, data as JSON text)."""
+
+    rows: list[tuple[int, str, bool, str | None]]
+    cursor: str | None
+    has_more: bool
+    reset: bool = False
 
 
 @dataclass(frozen=True)
@@ -154,6 +176,9 @@ class HQService:
         received = now_iso()
         results: list[dict[str, Any]] = []
         new_events, new_sales, new_audit, new_rejections = [], [], [], []
+        new_shift_events: list[dict] = []
+        new_returns: list[dict] = []
+        refunded: dict[str, int] = {}  # original sale id -> refunded so far (this batch included)
         for item in items:
             envelope = _envelope(item)
             if isinstance(envelope, str):
@@ -175,6 +200,14 @@ class HQService:
                     self._check_origin(who, data)
                     if data["sale_id"] in known_sales:
                         raise PayloadError(f"sale {data['sale_id']} was already received in another event")
+                elif kind in SHIFT_KINDS:
+                    self._check_origin(who, data)
+                elif kind == "return.completed":
+                    self._check_origin(who, data)
+                    self._check_return(conn, data, refunded, new_sales)
+                elif kind == "drawer.no_sale" and data["terminal_id"] != who.terminal_id:
+                    raise PayloadError(f"no-sale of terminal {data['terminal_id']}, not of "
+                                       f"this terminal {who.terminal_id}")
             except PayloadError as exc:
                 reason = str(exc)
                 results.append({"event_id": eid, "seq": seq, "status": "rejected", "reason": reason})
@@ -193,13 +226,27 @@ class HQService:
                                       "discount_minor": data["discount_minor"],
                                       "completed_at": data["completed_at"],
                                       "payload": json.dumps(data, ensure_ascii=False)})
-            elif kind == "audit.entry":
+            elif kind == "return.completed":
+                refunded[data["sale_id"]] += data["refund_minor"]
+                new_returns.append({"return_id": data["return_id"], "event_id": eid,
+                                    "sale_id": data["sale_id"], "store_id": who.store_id,
+                                    "terminal_id": who.terminal_id, "seq": seq,
+                                    "refund_minor": data["refund_minor"],
+                                    "completed_at": data["completed_at"],
+                                    "payload": json.dumps(data, ensure_ascii=False)})
+            elif kind in SHIFT_KINDS:
+                new_shift_events.append({"event_id": eid, "store_id": who.store_id,
+                                         "terminal_id": who.terminal_id, "shift_id": data["shift_id"],
+                                         "kind": kind, "seq": seq,
+                                         "payload": json.dumps(data, ensure_ascii=False)})
+            elif kind in ("audit.entry", "drawer.no_sale"):  # a no-sale is kept with the audit trail
                 new_audit.append({"event_id": eid, "store_id": who.store_id, "terminal_id": who.terminal_id,
-                                      "action": data["action"], "at": data["at"],
+                                      "action": data.get("action", kind), "at": data["at"],
                                       "details": json.dumps(data, ensure_ascii=False)})
             results.append(ack)
             last_seq = max(last_seq, seq)
         for table, rows in ((t.events, new_events), (t.sales, new_sales), (t.audit, new_audit),
+                            (t.shift_events, new_shift_events), (t.returns, new_returns),
                             (t.rejections, new_rejections)):
             if rows:
                 conn.execute(insert(table), rows)
@@ -214,19 +261,53 @@ class HQService:
             raise PayloadError(f"sale belongs to {sale['store_id']}/{sale['terminal_id']}, "
                                f"not to this terminal {who.store_id}/{who.terminal_id}")
 
+    @staticmethod
+    def _check_return(conn: Connection, ret: dict, refunded: dict[str, int],
+                      batch_sales: list[dict]) -> None:
+        """A return refers to a sale of the same terminal that HQ already has (events arrive
+        in the terminal's order, so the sale came first), refunds at most what was left of
+        it, and is not a return HQ already has under another event."""
+        sale = conn.execute(select(t.sales.c.store_id, t.sales.c.terminal_id, t.sales.c.total_minor)
+                            .where(t.sales.c.sale_id == ret["sale_id"])).first()
+        if sale is None:  # accepted earlier in this same batch?
+            sale = next((SimpleNamespace(**row) for row in batch_sales
+                         if row["sale_id"] == ret["sale_id"]), None)
+        if sale is None:
+            raise PayloadError(f"return of sale {ret['sale_id']} that HQ has not received")
+        if (sale.store_id, sale.terminal_id) != (ret["store_id"], ret["terminal_id"]):
+            raise PayloadError(f"sale {ret['sale_id']} was not made on this terminal")
+        if conn.scalar(select(t.returns.c.return_id).where(
+                t.returns.c.return_id == ret["return_id"])) is not None:
+            raise PayloadError(f"return {ret['return_id']} was already received in another event")
+        if ret["sale_id"] not in refunded:
+            refunded[ret["sale_id"]] = int(conn.scalar(
+                select(func.coalesce(func.sum(t.returns.c.refund_minor), 0))
+                .where(t.returns.c.sale_id == ret["sale_id"])) or 0)
+        if refunded[ret["sale_id"]] + ret["refund_minor"] > sale.total_minor:
+            raise PayloadError(f"return refunds more than is left of sale {ret['sale_id']} "
+                               f"({sale.total_minor - refunded[ret['sale_id']]} of {sale.total_minor})")
+
     # -- change feeds -------------------------------------------------------
     def publish(self, dataset: str, key: str, data: dict | None, *, scope: str = "*") -> int:
         """Upsert (``data``) or delete (``None``) one row; returns its change sequence."""
         return self.publish_many(dataset, [(key, data)], scope=scope)
 
     def publish_many(self, dataset: str, rows: list[tuple[str, dict | None]], *, scope: str = "*") -> int:
+        """Upsert or delete many rows in one transaction; returns the highest change sequence.
+
+        Rows are stored as the JSON text the feed serves (:meth:`changes_json` splices it
+        in as it is), so a value JSON cannot carry (NaN, infinity) is refused here.
+        """
         if dataset not in DATASETS:
             raise KeyError(f"unknown dataset {dataset!r}")
         if DATASETS[dataset] == (scope == "*"):
             raise ValueError(f"dataset {dataset!r} needs {'a store' if DATASETS[dataset] else 'the *'} scope")
+        encoded: list[tuple[str, str | None]] = []
         for key, data in rows:
             if data is not None:
                 validate_row(dataset, key, data)
+            encoded.append((key, None if data is None else
+                            json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))))
         with self.engine.begin() as conn:
             # One counter update reserves a block of numbers and holds the row lock to commit.
             high = conn.execute(update(t.counters).where(t.counters.c.name == "change_seq").values(
@@ -239,19 +320,24 @@ class HQService:
                     t.dataset_rows.c.dataset == dataset, t.dataset_rows.c.scope == scope,
                     t.dataset_rows.c.key.in_(keys[start:start + 500]))))
             inserts, updates = [], []
-            for key, data in rows:
+            for key, text_ in encoded:
                 seq += 1
-                row = {"change_seq": seq, "deleted": data is None,
-                           "data": None if data is None else json.dumps(data, ensure_ascii=False)}
-                (updates if key in present else inserts).append((key, row))
+                row = {"dataset": dataset, "scope": scope, "key": key, "change_seq": seq,
+                       "deleted": text_ is None, "data": text_}
+                (updates if key in present else inserts).append(row)
                 present.add(key)
             if inserts:
-                conn.execute(insert(t.dataset_rows), [dict(dataset=dataset, scope=scope, key=k, **r)
-                                                      for k, r in inserts])
-            for key, row in updates:
+                conn.execute(insert(t.dataset_rows), inserts)
+            if updates:  # one executemany, in order (a key repeated in ``rows`` ends at its last seq)
                 conn.execute(update(t.dataset_rows).where(
-                    t.dataset_rows.c.dataset == dataset, t.dataset_rows.c.scope == scope,
-                    t.dataset_rows.c.key == key).values(**row))
+                    t.dataset_rows.c.dataset == bindparam("b_dataset"),
+                    t.dataset_rows.c.scope == bindparam("b_scope"),
+                    t.dataset_rows.c.key == bindparam("b_key")).values(
+                        change_seq=bindparam("change_seq"), deleted=bindparam("deleted"),
+                        data=bindparam("data")),
+                    [{"b_dataset": r["dataset"], "b_scope": r["scope"], "b_key": r["key"],
+                      "change_seq": r["change_seq"], "deleted": r["deleted"], "data": r["data"]}
+                     for r in updates])
         return high
 
     def reset_dataset(self, dataset: str) -> None:
@@ -263,10 +349,41 @@ class HQService:
                 conn.execute(insert(t.dataset_epochs).values(dataset=dataset, epoch=1))
 
     def changes(self, who: TerminalIdentity, dataset: str, cursor: str | None, limit: int) -> dict:
-        """One page of ``dataset`` after ``cursor`` (empty: snapshot bootstrap)."""
+        """One page of ``dataset`` after ``cursor`` (empty: snapshot bootstrap), decoded."""
+        page = self._feed_page(who, dataset, cursor, limit)
+        return {"dataset": dataset, "reset": page.reset,
+                "changes": [{"seq": seq, "key": key, "op": "delete" if deleted else "upsert",
+                             "data": None if deleted else json.loads(data)}
+                            for seq, key, deleted, data in page.rows],
+                "cursor": page.cursor, "has_more": page.has_more}
+
+    def changes_json(self, who: TerminalIdentity, dataset: str, cursor: str | None, limit: int) -> bytes:
+        """The same page as the UTF-8 JSON body the API sends.
+
+        Rows are kept as JSON text written by :meth:`publish_many`, so they are spliced in
+        as they are: decoding and re-encoding them was most of HQ's time in a bootstrap.
+        """
+        page = self._feed_page(who, dataset, cursor, limit)
+        dumps = json.dumps
+        items = [f'{{"seq":{seq},"key":{dumps(key, ensure_ascii=False)},"op":"delete","data":null}}'
+                 if deleted else
+                 f'{{"seq":{seq},"key":{dumps(key, ensure_ascii=False)},"op":"upsert","data":{data}}}'
+                 for seq, key, deleted, data in page.rows]
+        head = (f'{{"dataset":{dumps(dataset)},"reset":{"true" if page.reset else "false"},'
+                f'"cursor":{dumps(page.cursor)},"has_more":{"true" if page.has_more else "false"},'
+                '"changes":[')
+        return (head + ",".join(items) + "]}").encode()
+
+    def _feed_page(self, who: TerminalIdentity, dataset: str, cursor: str | None, limit: int) -> FeedPage:
+        """Keyset paging on ``change_seq`` (index ``dataset, change_seq``), Core rows only.
+
+        The cursor is ``epoch:after:snapshot_high``; ``snapshot_high`` is non-zero while a
+        snapshot is being paged, so old tombstones are left out of it.
+        """
         if dataset not in DATASETS:
             raise KeyError(dataset)
         limit = max(1, min(MAX_PAGE, limit))
+        rows_t = t.dataset_rows.c
         with self.engine.connect() as conn:
             ds_epoch = conn.scalar(select(t.dataset_epochs.c.epoch).where(
                 t.dataset_epochs.c.dataset == dataset)) or 0
@@ -278,49 +395,66 @@ class HQService:
                 except ValueError:
                     raise RequestError(f"malformed cursor {cursor!r}") from None
                 if cur_epoch != epoch:
-                    return {"dataset": dataset, "reset": True, "changes": [], "cursor": None,
-                            "has_more": True}
+                    return FeedPage(rows=[], cursor=None, has_more=True, reset=True)
             else:
                 after = 0
                 snapshot_high = conn.scalar(select(t.counters.c.value).where(
                     t.counters.c.name == "change_seq")) or 0
             scopes = [who.store_id] if DATASETS[dataset] else ["*"]
-            query = select(t.dataset_rows).where(
-                t.dataset_rows.c.dataset == dataset, t.dataset_rows.c.scope.in_(scopes),
-                t.dataset_rows.c.change_seq > after)
+            query = select(rows_t.change_seq, rows_t.key, rows_t.deleted, rows_t.data).where(
+                rows_t.dataset == dataset, rows_t.scope.in_(scopes), rows_t.change_seq > after)
             if snapshot_high:
                 # Bootstrap: tombstones older than the snapshot are of no use to an empty terminal.
-                query = query.where((t.dataset_rows.c.deleted == False) |
-                                    (t.dataset_rows.c.change_seq > snapshot_high))
-            rows = conn.execute(query.order_by(t.dataset_rows.c.change_seq).limit(limit + 1)).all()
+                query = query.where((rows_t.deleted == False) |
+                                    (rows_t.change_seq > snapshot_high))
+            rows = [tuple(r) for r in conn.execute(query.order_by(rows_t.change_seq).limit(limit + 1))]
         has_more = len(rows) > limit
         rows = rows[:limit]
-        last = rows[-1].change_seq if rows else after
+        last = rows[-1][0] if rows else after
         if not has_more and snapshot_high and last < snapshot_high:
             last = snapshot_high
         done_snapshot = snapshot_high and (not has_more) and last >= snapshot_high
-        return {
-            "dataset": dataset,
-            "reset": False,
-            "changes": [{"seq": r.change_seq, "key": r.key, "op": "delete" if r.deleted else "upsert",
-                         "data": None if r.deleted else json.loads(r.data)} for r in rows],
-            "cursor": f"{epoch}:{last}:{0 if done_snapshot else snapshot_high}",
-            "has_more": has_more,
-        }
+        return FeedPage(rows=rows, cursor=f"{epoch}:{last}:{0 if done_snapshot else snapshot_high}",
+                        has_more=has_more)
 
     # -- admin --------------------------------------------------------------
     def list_sales(self, store_id: str | None = None) -> list[dict]:
-        query = select(t.sales).order_by(t.sales.c.store_id, t.sales.c.terminal_id, t.sales.c.seq)
+        """Every sale with ``refunded_minor``, what its returns refunded so far."""
+        refunds = select(t.returns.c.sale_id, func.sum(t.returns.c.refund_minor).label("refunded")) \
+            .group_by(t.returns.c.sale_id).subquery()
+        query = select(t.sales, func.coalesce(refunds.c.refunded, 0).label("refunded_minor")) \
+            .outerjoin(refunds, refunds.c.sale_id == t.sales.c.sale_id) \
+            .order_by(t.sales.c.store_id, t.sales.c.terminal_id, t.sales.c.seq)
         if store_id:
             query = query.where(t.sales.c.store_id == store_id)
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
+
+    def list_returns(self, store_id: str | None = None, sale_id: str | None = None) -> list[dict]:
+        """Returns as received (payload decoded), in terminal order."""
+        query = select(t.returns).order_by(t.returns.c.store_id, t.returns.c.terminal_id,
+                                           t.returns.c.seq)
+        if store_id:
+            query = query.where(t.returns.c.store_id == store_id)
+        if sale_id:
+            query = query.where(t.returns.c.sale_id == sale_id)
+        with self.engine.connect() as conn:
+            return [{**r._mapping, "payload": json.loads(r.payload)} for r in conn.execute(query)]
 
     def sales_summary(self) -> tuple[int, int]:
         with self.engine.connect() as conn:
             row = conn.execute(select(func.count(), func.coalesce(func.sum(t.sales.c.total_minor), 0))
                                .select_from(t.sales)).one()
         return int(row[0]), int(row[1])
+
+    def shift_events(self, shift_id: str | None = None) -> list[dict]:
+        """Shift events as received (payload decoded), in terminal order."""
+        query = select(t.shift_events).order_by(t.shift_events.c.store_id,
+                                                t.shift_events.c.terminal_id, t.shift_events.c.seq)
+        if shift_id:
+            query = query.where(t.shift_events.c.shift_id == shift_id)
+        with self.engine.connect() as conn:
+            return [{**r._mapping, "payload": json.loads(r.payload)} for r in conn.execute(query)]
 
     def rejections(self) -> list[dict]:
         with self.engine.connect() as conn:

@@ -11,5 +11,7 @@ from store_client.ui.screens import (  # noqa: F401
     operators_screen,
     print_jobs,
     product_lookup,
+    returns_screen,
+    shift_screen,
     sync_screen,
 )

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -29,6 +30,48 @@ from store_client.ui.page import page_layout, page_title
 from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
 
 RECENT_LIMIT = 500
+
+# What each audit action is called on screen (the code stays in the tooltip and the CLI).
+# tests/ui/test_audit_action_labels.py finds every action the services write and fails
+# when one has no label here.
+ACTION_LABELS = {
+    "approval.granted": QT_TRANSLATE_NOOP("AuditActions", "Approval granted"),
+    "approval.refused": QT_TRANSLATE_NOOP("AuditActions", "Approval refused"),
+    "approval.used": QT_TRANSLATE_NOOP("AuditActions", "Approval used"),
+    "auth.locked_out": QT_TRANSLATE_NOOP("AuditActions", "Locked out after wrong PINs"),
+    "auth.login": QT_TRANSLATE_NOOP("AuditActions", "Signed in"),
+    "auth.login_failed": QT_TRANSLATE_NOOP("AuditActions", "Sign-in failed"),
+    "auth.logout": QT_TRANSLATE_NOOP("AuditActions", "Signed out"),
+    "auth.unlock": QT_TRANSLATE_NOOP("AuditActions", "Unlocked the till"),
+    "auth.unlock_failed": QT_TRANSLATE_NOOP("AuditActions", "Unlock failed"),
+    "drawer.no_sale": QT_TRANSLATE_NOOP("AuditActions", "Drawer opened without a sale"),
+    "operator.created": QT_TRANSLATE_NOOP("AuditActions", "Operator created"),
+    "operator.deactivated": QT_TRANSLATE_NOOP("AuditActions", "Operator deactivated"),
+    "operator.pin_set": QT_TRANSLATE_NOOP("AuditActions", "PIN set"),
+    "operator.unlocked": QT_TRANSLATE_NOOP("AuditActions", "Operator unlocked"),
+    "permission.approval_required": QT_TRANSLATE_NOOP("AuditActions", "Manager approval needed"),
+    "permission.denied": QT_TRANSLATE_NOOP("AuditActions", "Permission denied"),
+    "print.reprint": QT_TRANSLATE_NOOP("AuditActions", "Reprinted"),
+    "return.completed": QT_TRANSLATE_NOOP("AuditActions", "Return refunded"),
+    "return.reprinted": QT_TRANSLATE_NOOP("AuditActions", "Return slip reprinted"),
+    "sale.discount_cart": QT_TRANSLATE_NOOP("AuditActions", "Discount on the sale"),
+    "sale.discount_line": QT_TRANSLATE_NOOP("AuditActions", "Discount on a line"),
+    "sale.price_override": QT_TRANSLATE_NOOP("AuditActions", "Price overridden"),
+    "sale.tender_removed": QT_TRANSLATE_NOOP("AuditActions", "Payment removed"),
+    "sale.voided": QT_TRANSLATE_NOOP("AuditActions", "Sale voided"),
+    "shift.closed": QT_TRANSLATE_NOOP("AuditActions", "Shift closed"),
+    "shift.count_off": QT_TRANSLATE_NOOP("AuditActions", "Cash count off by more than the tolerance"),
+    "shift.opened": QT_TRANSLATE_NOOP("AuditActions", "Shift opened"),
+    "shift.pay_in": QT_TRANSLATE_NOOP("AuditActions", "Cash paid in"),
+    "shift.pay_out": QT_TRANSLATE_NOOP("AuditActions", "Cash paid out"),
+    "shift.x_report": QT_TRANSLATE_NOOP("AuditActions", "X report viewed"),
+}
+
+
+def action_label(action: str) -> str:
+    """The action in the UI language; an action this build does not know shows its code."""
+    label = ACTION_LABELS.get(action)
+    return QCoreApplication.translate("AuditActions", label) if label else action
 
 _Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()
@@ -79,6 +122,8 @@ class AuditTableModel(QAbstractTableModel):
         value = row[field] if isinstance(row, dict) else getattr(row, field, "")
         if field == "at":
             return local_time(value)
+        if field == "action" and role == Qt.ItemDataRole.DisplayRole:
+            return action_label(str(value))
         if field == "details" and not isinstance(value, str):
             import json
 

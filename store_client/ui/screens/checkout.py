@@ -351,17 +351,28 @@ class CheckoutScreen(QWidget):
         self.show_cart(cart)
         kind, value = getattr(outcome, "kind", ""), getattr(outcome, "value", "")
         if kind == "receipt":
-            self._say(self.tr("Receipt %1 scanned: open Returns to refund items from it.")
-                      .replace("%1", str(value)))
+            self._open_return(str(value))
         elif kind == "pickup":
-            self._say(self.tr("Pick-up code %1 scanned: hand over the order from Pick-ups.")
-                      .replace("%1", str(value)))
+            # Online-order hand-over is not built yet: say so rather than point to a screen.
+            self._say(self.tr("Pick-up code %1: online orders cannot be handed over at this till yet; "
+                              "ask the store's pick-up desk.").replace("%1", str(value)), error=True)
         elif kind == "member" and cart.member is not None:
             self._say(self.tr("Member %1 attached.").replace("%1", cart.member.name))
         elif kind == "coupon":
             self._say(self.tr("Coupon applied."))
         else:
             self._say("")
+
+    def _open_return(self, receipt_no: str) -> None:
+        """A receipt scanned at the till: switch to Returns with that sale loaded."""
+        window = self.window()
+        returns = getattr(window, "screens", {}).get("returns")
+        if returns is None or not hasattr(window, "open_screen"):
+            self._say(self.tr("Receipt %1 scanned: returns are not available to you here.")
+                      .replace("%1", receipt_no), error=True)
+            return
+        window.open_screen("returns")
+        returns.load_receipt(receipt_no)
 
     def _entry_submitted(self) -> None:
         text = self.entry.text().strip()

@@ -86,3 +86,30 @@ def test_associate_may_never_open_the_drawer_and_reason_is_required(world):
     assert jobs(terminal) == []
     drawer.no_sale(MANAGER, None, "count float")
     assert len(jobs(terminal)) == 1
+
+
+def test_hq_accepts_and_keeps_the_no_sale_event(world, tmp_path):
+    """HQ once had no check for this kind and put every no-sale in "needs attention"."""
+    import json
+
+    from sync.hq.service import HQService, make_engine
+
+    terminal, drawer, approvals = world
+    grant = approvals.approve(CASHIER, "m1", "2580", Permission.DRAWER_NO_SALE, "change for the float")
+    drawer.no_sale(CASHIER, grant, "change for the float")
+    with terminal.db.read() as s:
+        row = s.scalars(select(OutboxEvent).where(OutboxEvent.kind == "drawer.no_sale")).one()
+        event = {"event_id": row.event_id, "seq": row.seq, "kind": row.kind,
+                 "schema_version": row.schema_version, "payload": json.loads(row.payload)}
+    engine = make_engine(f"sqlite:///{tmp_path / 'hq.sqlite3'}")
+    try:
+        hq = HQService(engine)
+        who = hq.authenticate(hq.issue_token("S001", "T01"))
+        assert [r["status"] for r in hq.ingest(who, {"events": [event]})["results"]] == ["accepted"]
+        other = hq.authenticate(hq.issue_token("S001", "T02"))
+        forged = {**event, "event_id": "00000000-0000-4000-8000-000000000001", "seq": 1}
+        (result,) = hq.ingest(other, {"events": [forged]})["results"]
+        assert result["status"] == "rejected" and "T01" in result["reason"]
+        assert hq.rejections()[-1]["kind"] == "drawer.no_sale"
+    finally:
+        engine.dispose()

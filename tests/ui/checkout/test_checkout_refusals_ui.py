@@ -26,10 +26,18 @@ def test_bad_check_digit_and_unknown_codes_are_explained_and_change_nothing(make
     burst("6900000000000" if codes[0] != "6900000000000" else "6900000000017")
     shell.settle()
     assert screen.search_offer.isVisible() and screen.cart == before
-    burst("R001-T01-000123")  # a receipt: offered for a return, the cart untouched
+    burst("R001-T01-000123")  # a receipt: the Returns screen takes it, the cart is untouched
     shell.settle()
-    assert "R001-T01-000123" in screen.message.text() and screen.message.property("kind") == "ok"
-    assert screen.cart == before and not screen.search_offer.isVisible()
+    returns = shell.window.screens["returns"]
+    assert shell.window.stack.currentWidget() is returns
+    qtbot.waitUntil(lambda: "R001-T01-000123" in returns.message.text(), timeout=5000)
+    assert returns.sale is None  # not a sale of this terminal: said so, nothing loaded
+    assert screen.cart == before and screen.model.rowCount() == 1
+    shell.window.open_screen("checkout")
+    burst("PK12345678")  # a pick-up code: hand-over is not built, and the till says so
+    shell.settle()
+    assert "PK12345678"[2:] in screen.message.text() and screen.message.property("kind") == "error"
+    assert screen.cart == before
 
 
 def test_quantity_over_the_maximum_is_refused_by_the_backend(make_shell, qtbot) -> None:

@@ -1,0 +1,381 @@
+"""The returns service: give back (part of) a sale made on this terminal (docs/returns.md).
+
+:meth:`ReturnsService.find_sale` looks a sale up by its receipt number and starts a
+return request (a fresh ``request_id``). :meth:`ReturnsService.refund` checks the
+selection with the refund rules (:mod:`store_client.domain.refunds`), asks for the
+``return.process`` permission (a cashier needs a manager's approval), refunds a
+mobile payment through the payment adapter (outside any transaction, keyed by the
+request so a retry refunds once), then writes the return, its lines, its refund
+tenders, the ``return.completed`` outbox event and the audit entry in ONE
+transaction. The return receipt is queued for printing after the commit; its
+drawer kick opens the drawer when cash is refunded.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from printers import text_render
+from store_client.clock import Clock, iso, parse_iso
+from store_client.domain import points as pts
+from store_client.domain import refunds as rf
+from store_client.domain.money import Money
+from store_client.domain.roles import Decision, Permission, decide
+from store_client.persistence.db import Database
+from store_client.persistence.models import (
+    Return,
+    ReturnLine,
+    ReturnTender,
+    Sale,
+    SaleLine,
+    SaleTender,
+)
+from store_client.services import members
+from store_client.services.auth import Actor
+from store_client.services.checkout import RECEIPT_NO
+from store_client.services.errors import Conflict, InvalidInput, NotFound, ServiceError
+from store_client.services.payments import PaymentAdapter
+from store_client.services.return_views import (
+    REASONS,
+    CompletedReturn,
+    RefundedTender,
+    ReturnableLine,
+    ReturnFacts,
+    ReturnRequest,
+    SaleForReturn,
+    payload,
+    receipt_document,
+)
+from sync import outbox
+from sync.payloads import CURRENT_VERSION, validate
+
+log = logging.getLogger(__name__)
+EVENT_KIND = "return.completed"
+MAX_REASON = 200
+MAX_REFERENCE = 40
+
+
+class _AlreadyDone(Exception):
+    """Inside the write: this request's return was committed meanwhile (roll back, read it)."""
+
+
+def return_number(store_id: str, terminal_id: str, seq: int) -> str:
+    """``S001-T01-R000001``: never a receipt number (its last part is not all digits)."""
+    return f"{store_id}-{terminal_id}-R{seq:06d}"
+
+
+def _valid_uuid(text: object) -> bool:
+    try:
+        return isinstance(text, str) and str(uuid.UUID(text)) == text.lower()
+    except ValueError:
+        return False
+
+
+class ReturnsService:
+    def __init__(self, db: Database, clock: Clock, audit, authorizer, *, config,  # type: ignore[no-untyped-def]
+                 print_queue=None, payments: PaymentAdapter | None = None) -> None:
+        self.db, self.clock, self.audit, self.authorizer = db, clock, audit, authorizer
+        self.config, self.print_queue, self.payments = config, print_queue, payments
+        self._lock = threading.Lock()
+
+    # -- looking a sale up ------------------------------------------------------------------
+    def _may_return(self, actor: Actor) -> None:
+        """Looking up is allowed to whoever may return with an approval; the approval itself
+        is asked for only when the refund is made."""
+        role = self.authorizer.current_role(actor)
+        if role is None or decide(role, Permission.RETURN_PROCESS) is Decision.DENY:
+            self.authorizer.require(actor, Permission.RETURN_PROCESS)  # audits and raises
+
+    def find_sale(self, actor: Actor, receipt_no: str) -> SaleForReturn:
+        """The sale with this receipt number, ready for a new return request."""
+        self._may_return(actor)
+        code = receipt_no.strip() if isinstance(receipt_no, str) else ""
+        if not code:
+            raise InvalidInput("receipt_no", "Scan or type the receipt number.")
+        if not RECEIPT_NO.fullmatch(code):
+            raise InvalidInput("receipt_no", f"{code[:40]} is not a receipt number "
+                               "(like S001-T01-000123).")
+        with self.db.read() as s:
+            sale = s.scalars(select(Sale).where(Sale.receipt_no == code)).one_or_none()
+            if sale is None:
+                raise NotFound(
+                    f"Receipt {code} was not sold on this terminal ({self.config.terminal_id}). "
+                    "Returns of sales from other terminals or online orders are not possible "
+                    "here yet.")
+            return self._load(s, sale, str(uuid.uuid4()))
+
+    def _load(self, s: Session, sale: Sale, request_id: str) -> SaleForReturn:
+        returned = dict(s.execute(
+            select(ReturnLine.line_no, func.sum(ReturnLine.quantity))
+            .join(Return, Return.id == ReturnLine.return_id).where(Return.sale_id == sale.id)
+            .group_by(ReturnLine.line_no)).all())
+        lines = tuple(
+            ReturnableLine(row.line_no, row.sku, row.name_zh, row.name_en, row.unit,
+                           rf.SoldLine(row.line_no, row.quantity, row.net_fen,
+                                       weighed=row.unit == "kg",
+                                       returned_quantity=int(returned.get(row.line_no, 0))))
+            for row in s.scalars(select(SaleLine).where(SaleLine.sale_id == sale.id)
+                                 .order_by(SaleLine.line_no)))
+        refunded = {seq: (int(amount), int(points)) for seq, amount, points in s.execute(
+            select(ReturnTender.seq, func.sum(ReturnTender.amount_fen), func.sum(ReturnTender.points))
+            .join(Return, Return.id == ReturnTender.return_id).where(Return.sale_id == sale.id)
+            .group_by(ReturnTender.seq)).all()}
+        rows = list(s.scalars(select(SaleTender).where(SaleTender.sale_id == sale.id)
+                              .order_by(SaleTender.seq)))
+        paid = rf.paid_by_tender([(t.kind, t.amount_fen) for t in rows], sale.change_fen)
+        tenders = tuple(rf.PaidTender(t.seq, t.kind, amount, refunded.get(t.seq, (0, 0))[0],
+                                      t.points or 0, refunded.get(t.seq, (0, 0))[1], t.reference)
+                        for t, amount in zip(rows, paid, strict=True))
+        reversed_before = int(s.scalar(select(func.coalesce(func.sum(Return.points_reversed), 0))
+                                       .where(Return.sale_id == sale.id)) or 0)
+        return SaleForReturn(
+            request_id=request_id, sale_id=sale.id, receipt_no=sale.receipt_no,
+            completed_at=sale.completed_at, total_fen=sale.total_fen, member_id=sale.member_id,
+            points_earned=sale.points_earned,
+            points_cap=self._points_cap(s, sale, reversed_before),
+            lines=lines, tenders=tenders)
+
+    @staticmethod
+    def _points_cap(s: Session, sale: Sale, reversed_before: int) -> int:
+        """Earned points a return may still take back: what the sale earned and was not yet
+        reversed, and never more than the member has (the balance never goes below zero)."""
+        left = max(0, sale.points_earned - reversed_before)
+        if not left or sale.member_id is None:
+            return left
+        member = members.get(s, sale.member_id)
+        if member is None:  # not known here: HQ keeps the balance from going negative
+            return left
+        query = select(func.coalesce(func.sum(Sale.points_earned), 0)).where(
+            Sale.member_id == member.member_id)
+        as_of = members.utc_text(member.balance_as_of)
+        if as_of is not None:
+            query = query.where(Sale.completed_at > as_of)
+        earned_since = int(s.scalar(query) or 0)
+        have = pts.available_points(member.points_balance + earned_since,
+                                    members.pending_redemptions(s, member))
+        return min(left, have)
+
+    # -- the return ---------------------------------------------------------------------------
+    def _check(self, request: ReturnRequest) -> ReturnRequest:
+        if not isinstance(request, ReturnRequest) or not _valid_uuid(request.request_id):
+            raise InvalidInput("request_id", "Start the return again (no valid request).")
+        if request.reason_code not in REASONS:
+            raise InvalidInput("reason", "Choose the reason for the return.")
+        text = request.reason_text.strip() if isinstance(request.reason_text, str) else ""
+        if request.reason_code == "other" and not text:
+            raise InvalidInput("reason", "Describe the reason for the return.")
+        card = request.card_reference.strip() if isinstance(request.card_reference, str) else None
+        if card is not None and len(card) > MAX_REFERENCE:
+            raise InvalidInput("card_reference", "A card reference is at most 40 characters.")
+        lines = request.lines if isinstance(request.lines, (tuple, list)) else None
+        if lines is None or len(lines) > 500 or not all(
+                isinstance(item, (tuple, list)) and len(item) == 2 for item in lines):
+            raise InvalidInput("lines", "Select the items to return with their quantities.")
+        return ReturnRequest(request.request_id, str(request.sale_id),
+                             tuple((no, qty) for no, qty in lines), request.reason_code,
+                             text[:MAX_REASON], card or None)
+
+    def _plan(self, sale: SaleForReturn, request: ReturnRequest) -> rf.RefundPlan:
+        try:
+            return sale.plan(request.lines)
+        except rf.RefundError as exc:
+            raise InvalidInput("lines", exc.message) from None
+
+    def _sale_state(self, s: Session, request: ReturnRequest) -> SaleForReturn:
+        sale = s.get(Sale, request.sale_id)
+        if sale is None:
+            raise NotFound("That sale is not on this terminal.")
+        return self._load(s, sale, request.request_id)
+
+    def refund(self, actor: Actor, request: ReturnRequest, grant=None) -> CompletedReturn:  # type: ignore[no-untyped-def]
+        """Make the return. The same ``request_id`` again returns the first return's result
+        (``repeated``) and refunds nothing more."""
+        self._may_return(actor)
+        request = self._check(request)
+        with self._lock:
+            done = self.completed(request.request_id)
+            if done is not None:
+                return done
+            with self.db.read() as s:
+                sale = self._sale_state(s, request)
+            plan = self._plan(sale, request)
+            kinds = {t.kind for t in plan.tenders}
+            if "card" in kinds and not request.card_reference:
+                amount = sum(t.amount_fen for t in plan.tenders if t.kind == "card")
+                raise InvalidInput("card_reference", f"Refund {Money(amount, self.config.currency)} on the card "
+                                   "terminal and enter its refund reference.")
+            if "mobile" in kinds and (self.payments is None or not self.payments.available()):
+                raise ServiceError("Mobile payment is unavailable (offline): the mobile part of "
+                                   "this refund cannot be paid back now. Try again when online.")
+            self.authorizer.require(actor, Permission.RETURN_PROCESS, grant)
+            refs = self._refund_mobile(request, plan)
+            if "card" in kinds:
+                refs.update({t.seq: request.card_reference for t in plan.tenders if t.kind == "card"})
+            try:
+                with self.db.transaction() as s:
+                    facts = self._write(s, actor, grant, request, plan, refs)
+            except (_AlreadyDone, IntegrityError):  # the same request, written meanwhile
+                done = self.completed(request.request_id)
+                if done is None:
+                    raise
+                return done
+        return self._after_commit(facts)
+
+    def _refund_mobile(self, request: ReturnRequest, plan: rf.RefundPlan) -> dict[int, str | None]:
+        refs: dict[int, str | None] = {}
+        for t in plan.tenders:
+            if t.kind != "mobile":
+                continue
+            assert self.payments is not None
+            original = t.original_reference or ""
+            prefix, _, transaction = original.partition(":")
+            result = self.payments.refund(transaction or original, t.amount_fen,
+                                          f"{request.request_id}:{t.seq}")
+            if not result.ok or not result.transaction_id:
+                raise ServiceError(f"The mobile refund failed: {result.message}")
+            refs[t.seq] = (f"{prefix}:" if transaction else "") + result.transaction_id
+        return refs
+
+    def _write(self, s: Session, actor: Actor, grant, request: ReturnRequest,  # type: ignore[no-untyped-def]
+               plan: rf.RefundPlan, refs: dict[int, str | None]) -> ReturnFacts:
+        if s.scalar(select(Return.id).where(Return.request_id == request.request_id)) is not None:
+            raise _AlreadyDone  # the same request, committed by another caller meanwhile
+        sale = self._sale_state(s, request)
+        if self._plan(sale, request) != plan:
+            raise Conflict("The sale was returned meanwhile; look the receipt up again.")
+        seq = int(s.scalar(select(func.coalesce(func.max(Return.return_seq), 0))
+                           .where(Return.terminal_id == self.config.terminal_id)) or 0) + 1
+        facts = ReturnFacts(
+            return_id=str(uuid.uuid4()), request=request,
+            return_no=return_number(self.config.store_id, self.config.terminal_id, seq),
+            return_seq=seq, receipt_no=sale.receipt_no, store_id=self.config.store_id,
+            store_name=self.config.values.get("store.name", ""),
+            terminal_id=self.config.terminal_id, operator_id=actor.operator_id,
+            operator_name=actor.name, approved_by=grant.approved_by if grant else None,
+            member_id=sale.member_id, completed_at=self.clock.now(), plan=plan,
+            lines={line.line_no: line for line in sale.lines}, tender_refs=refs,
+            currency=self.config.currency)
+        when = iso(facts.completed_at)
+        event_payload = payload(facts, when)
+        version = CURRENT_VERSION[EVENT_KIND]
+        validate(EVENT_KIND, version, event_payload)  # fail at the till, not at HQ
+        event = outbox.enqueue(s, EVENT_KIND, event_payload, schema_version=version,
+                               clock=self.clock)
+        s.add(Return(
+            id=facts.return_id, request_id=request.request_id, return_no=facts.return_no,
+            return_seq=seq, sale_id=request.sale_id, receipt_no=sale.receipt_no,
+            store_id=facts.store_id, terminal_id=facts.terminal_id, operator_id=actor.operator_id,
+            approved_by=facts.approved_by, member_id=sale.member_id,
+            reason_code=request.reason_code, reason_text=request.reason_text, completed_at=when,
+            refund_fen=plan.total_fen, points_refunded=plan.points_refunded,
+            points_reversed=plan.points_reversed, outbox_event_id=event.event_id,
+            print_job_id=None))
+        s.flush()
+        s.add_all([ReturnLine(return_id=facts.return_id, line_no=r.line_no, quantity=r.quantity,
+                              refund_fen=r.refund_fen) for r in plan.lines])
+        s.add_all([ReturnTender(return_id=facts.return_id, seq=t.seq, kind=t.kind,
+                                amount_fen=t.amount_fen, points=t.points,
+                                reference=refs.get(t.seq)) for t in plan.tenders])
+        self.audit.append(s, operator_id=actor.operator_id, action="return.completed",
+                          target=facts.return_id, details={
+                              "return_no": facts.return_no, "sale_id": request.sale_id,
+                              "receipt_no": sale.receipt_no, "refund_fen": plan.total_fen,
+                              "lines": [[r.line_no, r.quantity, r.refund_fen] for r in plan.lines],
+                              "tenders": [[t.kind, t.amount_fen] for t in plan.tenders],
+                              "reason": request.reason_code,
+                              "approved_by": facts.approved_by,
+                              "request_id": request.request_id})
+        return facts
+
+    def _after_commit(self, facts: ReturnFacts) -> CompletedReturn:
+        """Print the receipt (its drawer kick opens the drawer for cash). Nothing here may make
+        the caller believe the committed return failed: a receipt can be reprinted."""
+        job_id, text = None, ""
+        try:
+            document = receipt_document(facts)
+            text = text_render.render(document, 48)
+        except Exception:
+            log.exception("return receipt %s could not be laid out", facts.return_no)
+        else:
+            job_id = self._queue(document, facts)
+        return CompletedReturn(
+            facts.return_id, facts.return_no, facts.receipt_no, facts.plan.total_fen,
+            tuple(RefundedTender(t.kind, t.amount_fen, t.points, facts.tender_refs.get(t.seq))
+                  for t in facts.plan.tenders),
+            facts.plan.points_refunded, facts.plan.points_reversed, job_id, text)
+
+    def _queue(self, document: Any, facts: ReturnFacts) -> int | None:
+        if self.print_queue is None:
+            return None
+        try:
+            job_id = self.print_queue.submit("return", document, title=f"return {facts.return_no}")
+            with self.db.transaction() as s:
+                row = s.get(Return, facts.return_id)
+                if row is not None:
+                    row.print_job_id = job_id
+            return job_id
+        except Exception:  # the printer side must not fail a committed return
+            log.exception("return receipt %s could not be queued", facts.return_no)
+            return None
+
+    def reprint(self, actor: Actor, return_id: str) -> int | None:
+        """Print a return receipt again, marked REPRINT (no drawer kick); audited."""
+        self._may_return(actor)
+        with self.db.transaction() as s:
+            facts = self._facts_from_db(s, return_id)
+            self.audit.append(s, operator_id=actor.operator_id, action="return.reprinted",
+                              target=return_id, details={"return_no": facts.return_no})
+        if self.print_queue is None:
+            return None
+        document = receipt_document(facts, reprint=True)
+        return self.print_queue.submit("return", document, title=f"return {facts.return_no} (reprint)")
+
+    def _facts_from_db(self, s: Session, return_id: str) -> ReturnFacts:
+        row = s.get(Return, return_id) if isinstance(return_id, str) else None
+        if row is None:
+            raise NotFound("That return does not exist on this terminal.")
+        lines = list(s.scalars(select(ReturnLine).where(ReturnLine.return_id == row.id)
+                               .order_by(ReturnLine.line_no)))
+        tenders = list(s.scalars(select(ReturnTender).where(ReturnTender.return_id == row.id)
+                                 .order_by(ReturnTender.seq)))
+        sold = {r.line_no: r for r in s.scalars(select(SaleLine).where(SaleLine.sale_id == row.sale_id))}
+        originals = {t.seq: t.reference for t in s.scalars(
+            select(SaleTender).where(SaleTender.sale_id == row.sale_id))}
+        plan = rf.RefundPlan(
+            tuple(rf.LineRefund(r.line_no, r.quantity, r.refund_fen) for r in lines),
+            tuple(rf.TenderRefund(t.seq, t.kind, t.amount_fen, t.points, originals.get(t.seq))
+                  for t in tenders), row.refund_fen, row.points_refunded, row.points_reversed)
+        views = {n: ReturnableLine(n, x.sku, x.name_zh, x.name_en, x.unit,
+                                   rf.SoldLine(n, x.quantity, x.net_fen, weighed=x.unit == "kg"))
+                 for n, x in sold.items()}
+        return ReturnFacts(
+            return_id=row.id, request=ReturnRequest(row.request_id, row.sale_id,
+                                                    tuple((r.line_no, r.quantity) for r in lines),
+                                                    row.reason_code, row.reason_text),
+            return_no=row.return_no, return_seq=row.return_seq, receipt_no=row.receipt_no,
+            store_id=row.store_id, store_name=self.config.values.get("store.name", ""),
+            terminal_id=row.terminal_id, operator_id=row.operator_id, operator_name=row.operator_id,
+            approved_by=row.approved_by, member_id=row.member_id,
+            completed_at=parse_iso(row.completed_at), plan=plan, lines=views,
+            tender_refs={t.seq: t.reference for t in tenders}, currency=self.config.currency)
+
+    def completed(self, request_id: str) -> CompletedReturn | None:
+        """The return a request became, read back (``repeated``), or None."""
+        with self.db.read() as s:
+            row = s.scalars(select(Return).where(Return.request_id == request_id)).one_or_none()
+            if row is None:
+                return None
+            tenders = tuple(RefundedTender(t.kind, t.amount_fen, t.points, t.reference)
+                            for t in s.scalars(select(ReturnTender)
+                                               .where(ReturnTender.return_id == row.id)
+                                               .order_by(ReturnTender.seq)))
+            return CompletedReturn(row.id, row.return_no, row.receipt_no, row.refund_fen, tenders,
+                                   row.points_refunded, row.points_reversed, row.print_job_id,
+                                   "", repeated=True)

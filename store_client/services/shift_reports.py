@@ -1,0 +1,173 @@
+"""The figures of a shift (X mid-shift, Z at close) read from the terminal database,
+and the printed documents of the shift: the X/Z report and the pay-in/out slips.
+
+Sales belong to a shift by receipt number (``receipt_seq_from < receipt_seq <= to``),
+voids and no-sales by audit sequence, both recorded when the shift opens and closes.
+Drawer money is a list of :class:`~store_client.domain.shifts.CashFlow`: a new source of
+cash (e.g. refunds of returns) is one more ``CashSource`` passed to :func:`compute`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from printers import receipt_data as rd
+from printers import templates
+from printers.document import Document, DocumentBuilder
+from store_client.clock import parse_iso
+from store_client.domain import shifts as dom
+from store_client.persistence.models import (
+    AuditEntry,
+    ReceiptCounter,
+    Sale,
+    SaleTender,
+    Shift,
+    ShiftCashMovement,
+)
+
+TENDER_LABELS = {"cash": "现金 Cash", "card": "银行卡 Card", "mobile": "移动支付 Mobile",
+                 "points": "积分 Points"}
+VOID_ACTION, NO_SALE_ACTION = "sale.voided", "drawer.no_sale"
+
+#: Another source of drawer cash for a shift, e.g. cash refunds: (session, shift) -> flows.
+CashSource = Callable[[Session, Shift], Iterable[dom.CashFlow]]
+
+
+@dataclass(frozen=True)
+class ShiftFigures:
+    """What an X or Z report shows; all money in fen."""
+
+    kind: str  # "X" | "Z"
+    shift_id: str
+    shift_no: str
+    opened_at: str
+    opened_by: str
+    closed_at: str | None
+    opening_float_fen: int
+    sales_count: int
+    sales_total_fen: int
+    discount_fen: int
+    by_tender: tuple[tuple[str, int], ...]  # (tender kind, fen) in a fixed order
+    cash_tendered_fen: int
+    change_given_fen: int
+    pay_in_count: int
+    pay_in_fen: int
+    pay_out_count: int
+    pay_out_fen: int
+    cash_refund_fen: int  # from other cash sources (returns), 0 until they are plugged in
+    expected_cash_fen: int
+    no_sale_count: int
+    voids_count: int
+    counted_cash_fen: int | None = None
+    variance_fen: int | None = None
+    variance_reason: str | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> ShiftFigures:
+        data = json.loads(text)
+        data["by_tender"] = tuple((k, v) for k, v in data["by_tender"])
+        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
+
+
+def last_receipt_seq(s: Session, terminal_id: str) -> int:
+    counter = s.get(ReceiptCounter, terminal_id)
+    return counter.last_no if counter is not None else 0
+
+
+def last_audit_seq(s: Session) -> int:
+    return s.scalar(select(func.max(AuditEntry.seq))) or 0
+
+
+def next_movement_seq(s: Session, shift_id: str) -> int:
+    return (s.scalar(select(func.max(ShiftCashMovement.seq))
+                     .where(ShiftCashMovement.shift_id == shift_id)) or 0) + 1
+
+
+def compute(s: Session, shift: Shift, *, kind: str, receipt_to: int, audit_to: int,
+            sources: Sequence[CashSource] = ()) -> ShiftFigures:
+    """The shift's figures up to ``receipt_to`` / ``audit_to`` (inclusive)."""
+    in_shift = (Sale.terminal_id == shift.terminal_id, Sale.receipt_seq > shift.receipt_seq_from,
+                Sale.receipt_seq <= receipt_to)
+    count, total, discount, change = s.execute(select(
+        func.count(), func.coalesce(func.sum(Sale.total_fen), 0),
+        func.coalesce(func.sum(Sale.discount_fen), 0),
+        func.coalesce(func.sum(Sale.change_fen), 0)).where(*in_shift)).one()
+    tendered = dict(s.execute(select(SaleTender.kind, func.sum(SaleTender.amount_fen))
+                              .join(Sale, Sale.id == SaleTender.sale_id).where(*in_shift)
+                              .group_by(SaleTender.kind)).all())
+    moves = {k: (n, fen) for k, n, fen in s.execute(
+        select(ShiftCashMovement.kind, func.count(), func.sum(ShiftCashMovement.amount_fen))
+        .where(ShiftCashMovement.shift_id == shift.id).group_by(ShiftCashMovement.kind))}
+    actions = dict(s.execute(select(AuditEntry.action, func.count()).where(
+        AuditEntry.seq > shift.audit_seq_from, AuditEntry.seq <= audit_to,
+        AuditEntry.action.in_((VOID_ACTION, NO_SALE_ACTION))).group_by(AuditEntry.action)).all())
+    cash = tendered.get("cash", 0)
+    pay_in_n, pay_in = moves.get(dom.MovementKind.PAY_IN.value, (0, 0))
+    pay_out_n, pay_out = moves.get(dom.MovementKind.PAY_OUT.value, (0, 0))
+    flows = [dom.CashFlow(dom.FlowSource.FLOAT, shift.opening_float_fen),
+             *dom.sales_flows(cash, change),
+             dom.movement_flow(dom.MovementKind.PAY_IN, pay_in),
+             dom.movement_flow(dom.MovementKind.PAY_OUT, pay_out)]
+    for source in sources:
+        flows.extend(source(s, shift))
+    by_source = dom.flows_by_source(flows)
+    order = [k for k in TENDER_LABELS if k in tendered] + sorted(set(tendered) - set(TENDER_LABELS))
+    return ShiftFigures(
+        kind=kind, shift_id=shift.id, shift_no=shift.shift_no, opened_at=shift.opened_at,
+        opened_by=shift.opened_by, closed_at=shift.closed_at,
+        opening_float_fen=shift.opening_float_fen, sales_count=count, sales_total_fen=total,
+        discount_fen=discount, by_tender=tuple((k, tendered[k]) for k in order),
+        cash_tendered_fen=cash, change_given_fen=change, pay_in_count=pay_in_n,
+        pay_in_fen=pay_in, pay_out_count=pay_out_n, pay_out_fen=pay_out,
+        cash_refund_fen=-by_source.get(dom.FlowSource.CASH_REFUND, 0),
+        expected_cash_fen=dom.expected_cash(flows),
+        no_sale_count=actions.get(NO_SALE_ACTION, 0), voids_count=actions.get(VOID_ACTION, 0))
+
+
+def header(store_name: str, store_id: str, terminal_id: str, operator: str,
+           when: datetime) -> rd.Header:
+    return rd.Header(store_name=store_name, store_id=store_id, terminal_id=terminal_id,
+                     operator=operator, when=when)
+
+
+def report_document(f: ShiftFigures, head: rd.Header, currency: str = "CNY") -> Document:
+    return templates.shift_report(rd.ShiftReport(
+        header=head, kind=f.kind, shift_no=f.shift_no, opened_at=parse_iso(f.opened_at),
+        sales_count=f.sales_count, sales_total_fen=f.sales_total_fen, returns_count=0,
+        returns_total_fen=f.cash_refund_fen,
+        by_tender=tuple((TENDER_LABELS.get(k, k), fen) for k, fen in f.by_tender),
+        opening_float_fen=f.opening_float_fen, expected_cash_fen=f.expected_cash_fen,
+        counted_cash_fen=f.counted_cash_fen, no_sale_count=f.no_sale_count,
+        voids_count=f.voids_count, currency=currency, discount_fen=f.discount_fen,
+        pay_in_fen=f.pay_in_fen, pay_out_fen=f.pay_out_fen,
+        closed_at=parse_iso(f.closed_at) if f.closed_at else None,
+        variance_reason=f.variance_reason or ""))
+
+
+def cash_slip(head: rd.Header, title: str, shift_no: str,
+              rows: Sequence[tuple[str, str]]) -> Document:
+    """The slip of a drawer opening for the shift (open, pay-in, pay-out); it kicks the drawer."""
+    b = DocumentBuilder(title=title)
+    b.text(head.store_name or head.store_id, bold=True, align="center", double=True)
+    b.text(title, bold=True, align="center")
+    b.row(f"门店 Store {head.store_id}", f"收银机 Till {head.terminal_id}")
+    b.row("收银员 Cashier", head.operator)
+    b.row("时间 Time", templates.local(head.when))
+    b.row("班次 Shift", shift_no)
+    b.separator()
+    for label, value in rows:
+        b.row(label, value)
+    b.feed(2)
+    b.text("签字 Signature: ________")
+    b.cut()
+    b.drawer_kick()
+    return b.build()

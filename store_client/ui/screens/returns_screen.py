@@ -1,0 +1,468 @@
+"""退货 Returns: look a sale up by its receipt number, choose what comes back, refund it.
+
+A receipt number scanned here (or at the checkout, which switches to this screen)
+or typed + Enter loads the sale on the database thread. The refund of the current
+selection is computed at once on the GUI thread by the Qt-free refund rules (no
+database call); the Refund button sends the return request, whose id was made when
+the sale was loaded, so a double click or a retry never refunds twice. A cashier's
+refund asks for a manager's approval (:mod:`store_client.ui.checkout.service_calls`).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtGui import QIntValidator
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QWidget,
+)
+
+from store_client.domain.refunds import RefundError, RefundPlan
+from store_client.services.errors import ServiceError
+from store_client.services.return_views import REASONS, ReturnRequest, SaleForReturn
+from store_client.ui.automation import named
+from store_client.ui.checkout import service_calls
+from store_client.ui.checkout.formatting import money_text, quantity_text
+from store_client.ui.i18n import money_locale
+from store_client.ui.page import page_layout, page_title
+from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
+
+log = logging.getLogger(__name__)
+STYLE = """
+QLabel[kind="refundTotal"] { color: #0b2e59; }
+QLabel[kind="saleDone"] { font-size: 15pt; font-weight: bold; color: #ffffff; background: #1b7f3b;
+                          border-radius: 8px; padding: 8px 14px; }
+QTableWidget#returns\\.lines { font-size: 12pt; }
+"""
+QTY_COLUMN = 5
+
+
+class QuantityEdit(QLineEdit):
+    """A whole number from 0 to ``maximum``, typed or stepped by the − / + buttons.
+
+    (A styled QSpinBox squeezes its own editor to nothing under the theme.) A scanner
+    burst typed here is a scan (``routesScans``), never digits in the quantity.
+    """
+
+    valueChanged = Signal(int)
+
+    def __init__(self, maximum: int, parent: QWidget | None = None) -> None:
+        super().__init__("0", parent)
+        self._maximum = maximum
+        self.setValidator(QIntValidator(0, maximum, self))
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setProperty("routesScans", True)
+        self.setStyleSheet("QLineEdit { min-height: 36px; padding: 0 2px; }")
+        self.setMinimumWidth(48)
+        self.textChanged.connect(lambda _t: self.valueChanged.emit(self.value()))
+
+    def maximum(self) -> int:
+        return self._maximum
+
+    def value(self) -> int:
+        text = self.text().strip()
+        return int(text) if text.isdigit() else 0
+
+    def setValue(self, value: int) -> None:
+        self.setText(str(max(0, min(self._maximum, value))))
+
+
+class ReturnsScreen(QWidget):
+    def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("screen.returns")
+        self.setStyleSheet(STYLE)
+        self._ctx = ctx
+        self.currency = ctx.terminal.config.currency
+        self._locale = money_locale(ctx.locale)
+        self.sale: SaleForReturn | None = None
+        self.plan: RefundPlan | None = None
+        self.last_return: Any = None
+        self.dialog: QDialog | None = None  # the approval dialog while it is open
+        self._busy = False
+        self._editors: dict[int, QuantityEdit | QCheckBox] = {}
+
+        self.receipt = named(QLineEdit(self), "returns.receipt", self.tr("Receipt number"))
+        self.receipt.setPlaceholderText(self.tr("Scan the receipt, or type its number and press Enter"))
+        self.receipt.setProperty("routesScans", True)  # a scan typed here is a scan
+        self.receipt.setMaxLength(80)
+        self.receipt.returnPressed.connect(self._receipt_entered)
+        self.lookup_button = named(QPushButton(self.tr("Look up"), self), "returns.lookup",
+                                   self.tr("Look up the receipt"))
+        self.lookup_button.clicked.connect(self._receipt_entered)
+        self.clear_button = named(QPushButton(self.tr("Clear"), self), "returns.clear",
+                                  self.tr("Clear this return"))
+        self.clear_button.clicked.connect(self.clear)
+        self.all_button = named(QPushButton(self.tr("Return everything"), self), "returns.all",
+                                self.tr("Select everything still returnable"))
+        self.all_button.clicked.connect(self.select_all)
+        self.reprint_button = named(QPushButton(self.tr("Reprint last return"), self),
+                                    "returns.reprint", self.tr("Reprint the last return receipt"))
+        self.reprint_button.setEnabled(False)
+        self.reprint_button.clicked.connect(self.reprint)
+        self.sale_info = QLabel("", self)
+        self.sale_info.setObjectName("returns.saleInfo")
+        self.sale_info.setWordWrap(True)
+
+        self.table = named(QTableWidget(0, 7, self), "returns.lines", self.tr("Items on the receipt"))
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Item"), self.tr("Sold"), self.tr("Returned"), self.tr("Returnable"),
+            self.tr("Paid"), self.tr("Return"), self.tr("Refund")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(52)
+        header = self.table.horizontalHeader()
+        for column, width in enumerate((220, 80, 80, 80, 110, 170, 110)):
+            self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+        self.reason = named(QComboBox(self), "returns.reason", self.tr("Reason for the return"))
+        self.reason.addItem(self.tr("Choose a reason…"), "")
+        for code, text in zip(REASONS, (self.tr("Damaged or faulty"), self.tr("Wrong item"),
+                                        self.tr("Changed mind"), self.tr("Other (describe)")),
+                              strict=True):
+            self.reason.addItem(text, code)
+        self.reason.currentIndexChanged.connect(self._update_summary)
+        self.reason_text = named(QLineEdit(self), "returns.reasonText", self.tr("Reason details"))
+        self.reason_text.setPlaceholderText(self.tr("Details (needed for Other)"))
+        self.reason_text.setMaxLength(200)
+        self.card_reference = named(QLineEdit(self), "returns.cardReference",
+                                    self.tr("Card refund reference"))
+        self.card_reference.setPlaceholderText(self.tr("Card terminal's refund reference"))
+        self.card_reference.setMaxLength(40)
+        self.card_reference.hide()
+        reason_row = QHBoxLayout()
+        reason_row.addWidget(QLabel(self.tr("Reason"), self))
+        reason_row.addWidget(self.reason)
+        reason_row.addWidget(self.reason_text, 1)
+        reason_row.addWidget(self.card_reference)
+
+        self.summary = QLabel("", self)
+        self.summary.setObjectName("returns.summary")
+        self.summary.setWordWrap(True)
+        self.total = QLabel("", self)
+        self.total.setObjectName("returns.total")
+        font = self.total.font()
+        font.setPointSize(20)
+        font.setBold(True)
+        self.total.setFont(font)  # set here, not by style sheet: the layout must know its width
+        self.total.setProperty("kind", "refundTotal")
+        self.refund_button = named(QPushButton(self.tr("Refund"), self), "returns.refund",
+                                   self.tr("Refund the selected items"))
+        self.refund_button.setProperty("primary", True)
+        self.refund_button.setMinimumHeight(52)
+        self.refund_button.clicked.connect(self.refund)
+        self.message = QLabel("", self)
+        self.message.setObjectName("returns.message")
+        self.message.setWordWrap(True)
+        # the message takes what is left of the row: the amount and the button are never cut
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.total)
+        bottom.addSpacing(12)
+        bottom.addWidget(self.refund_button)
+        self.done_banner = QLabel("", self)
+        self.done_banner.setObjectName("returns.done")
+        self.done_banner.setProperty("kind", "saleDone")
+        self.done_banner.setWordWrap(True)
+        self.done_banner.hide()
+
+        entry_row = QHBoxLayout()
+        entry_row.addWidget(self.receipt, 1)
+        entry_row.addWidget(self.lookup_button)
+        page_layout(self, page_title(self, self.tr("Returns"), "returns.title"),
+                    (self.all_button, self.clear_button, self.reprint_button),
+                    (entry_row, self.sale_info, self.done_banner, (self.table, 1), reason_row,
+                     self.summary, bottom))
+        self.setFocusProxy(self.receipt)
+        self._show_sale(None)
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def money(self, fen: int) -> str:
+        return money_text(fen, self.currency, self._locale)
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.message.setProperty("kind", "error" if error else "ok")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.message.setText(text)
+
+    def _error(self, error: BaseException) -> None:
+        self._busy = False
+        self._update_summary()
+        if not isinstance(error, ServiceError):
+            log.error("returns action failed", exc_info=error)
+            self._say(self.tr("Something went wrong: %1").replace("%1", str(error)), error=True)
+            return
+        self._say(str(error), error=True)
+
+    def _set_dialog(self, dialog: QDialog | None) -> None:
+        self.dialog = dialog
+        if dialog is None:
+            self.receipt.setFocus()
+
+    def activated(self) -> None:
+        self.receipt.setFocus()
+
+    # -- loading a sale -------------------------------------------------------------------
+    def handle_scan(self, code: str) -> None:
+        """A scan routed here (wedge burst or serial scanner): a receipt to load."""
+        code = code.strip()
+        if not code or self._busy or (self.dialog is not None and self.dialog.isVisible()):
+            return
+        self.load_receipt(code)
+
+    def _receipt_entered(self) -> None:
+        text = self.receipt.text().strip()
+        if text:
+            self.load_receipt(text)
+        else:
+            self._say(self.tr("Scan or type the receipt number."), error=True)
+
+    def load_receipt(self, code: str) -> None:
+        """Look ``code`` up (also called by the checkout when a receipt is scanned there)."""
+        actor, services = self._ctx.actor, self._ctx.services
+        self.receipt.setText(code)
+        self.done_banner.hide()
+        self._busy = True
+        self._say(self.tr("Looking up %1…").replace("%1", code))
+
+        def loaded(sale: SaleForReturn) -> None:
+            self._busy = False
+            self._show_sale(sale)
+            self._say(self.tr("Everything on this receipt has already been returned.")
+                      if sale.fully_returned else "", error=sale.fully_returned)
+
+        def failed(error: BaseException) -> None:
+            self._show_sale(None)
+            self._error(error)
+
+        service_calls.call(self, self._ctx, lambda _g: _service(services).find_sale(actor, code), loaded,
+                           failed, on_dialog=self._set_dialog)
+
+    def clear(self) -> None:
+        self.receipt.clear()
+        self.reason.setCurrentIndex(0)
+        self.reason_text.clear()
+        self.card_reference.clear()
+        self.done_banner.hide()
+        self._show_sale(None)
+        self._say("")
+        self.receipt.setFocus()
+
+    def _show_sale(self, sale: SaleForReturn | None) -> None:
+        self.sale = sale
+        self._editors.clear()
+        self.table.setRowCount(0)
+        if sale is None:
+            self.sale_info.setText(self.tr("Scan a receipt to start a return."))
+            self._update_summary()
+            return
+        self.sale_info.setText(
+            self.tr("Receipt %1 · sold %2 · paid %3 · refunded so far %4")
+            .replace("%1", sale.receipt_no).replace("%2", sale.completed_at[:16].replace("T", " "))
+            .replace("%3", self.money(sale.total_fen)).replace("%4", self.money(sale.refunded_fen)))
+        kg = self.tr("kg")
+        self.table.setRowCount(len(sale.lines))
+        for row, line in enumerate(sale.lines):
+            sold = line.sold
+            cells = (line.name_zh or line.name_en, quantity_text(sold.quantity, line.unit, kg),
+                     quantity_text(sold.returned_quantity, line.unit, kg),
+                     quantity_text(sold.returnable, line.unit, kg), self.money(sold.net_fen), "", "")
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, column, item)
+            self.table.setCellWidget(row, QTY_COLUMN, self._editor(line))
+        self._update_summary()
+
+    def _editor(self, line: Any) -> QWidget:
+        """The quantity to return: − / + buttons around a number (big enough to touch); a
+        weighed line has a "whole line" check box instead."""
+        sold, name = line.sold, line.name_zh or line.name_en
+        if line.weighed:  # weighed goods come back whole or not at all
+            box = named(QCheckBox(self.tr("Whole line"), self.table), f"returns.qty.{line.line_no}",
+                        self.tr("Return all of %1").replace("%1", name))
+            box.toggled.connect(self._update_summary)
+            box.setEnabled(sold.returnable > 0)
+            self._editors[line.line_no] = box
+            return box
+        cell = QWidget(self.table)
+        row = QHBoxLayout(cell)
+        row.setContentsMargins(2, 2, 2, 2)
+        row.setSpacing(2)
+        edit = named(QuantityEdit(sold.returnable, cell), f"returns.qty.{line.line_no}",
+                     self.tr("Quantity of %1 to return").replace("%1", name))
+        edit.valueChanged.connect(self._update_summary)
+        buttons = []
+        for text, key, accessible, step in (
+                ("−", "less", self.tr("One less %1").replace("%1", name), -1),
+                ("+", "more", self.tr("One more %1").replace("%1", name), 1)):
+            button = named(QToolButton(cell), f"returns.{key}.{line.line_no}", accessible)
+            button.setText(text)
+            button.setFixedSize(36, 36)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _c=False, d=step: edit.setValue(edit.value() + d))
+            buttons.append(button)
+        row.addWidget(buttons[0])
+        row.addWidget(edit, 1)
+        row.addWidget(buttons[1])
+        for widget in (edit, *buttons):
+            widget.setEnabled(sold.returnable > 0)
+        self._editors[line.line_no] = edit
+        return cell
+
+    def set_quantity(self, line_no: int, quantity: int) -> None:
+        """Set a line's quantity to return (a weighed line: its whole weight or 0)."""
+        editor = self._editors[line_no]
+        if isinstance(editor, QCheckBox):
+            editor.setChecked(quantity > 0)
+        else:
+            editor.setValue(quantity)
+
+    def select_all(self) -> None:
+        if self.sale is None:
+            return
+        for line in self.sale.lines:
+            self.set_quantity(line.line_no, line.sold.returnable)
+
+    def selection(self) -> tuple[tuple[int, int], ...]:
+        if self.sale is None:
+            return ()
+        out = []
+        for line in self.sale.lines:
+            editor = self._editors.get(line.line_no)
+            if isinstance(editor, QCheckBox):
+                quantity = line.sold.quantity if editor.isChecked() else 0
+            else:
+                quantity = editor.value() if editor is not None else 0
+            if quantity:
+                out.append((line.line_no, quantity))
+        return tuple(out)
+
+    # -- the refund ---------------------------------------------------------------------
+    def _tender_label(self, kind: str) -> str:
+        return {"cash": self.tr("Cash"), "card": self.tr("Card"), "mobile": self.tr("Mobile"),
+                "points": self.tr("Points")}.get(kind, kind)
+
+    def _update_summary(self) -> None:
+        self.plan, problem = None, ""
+        selection = self.selection()
+        if self.sale is not None and selection:
+            try:
+                self.plan = self.sale.plan(selection)
+            except RefundError as exc:
+                problem = exc.message
+        refunds = {r.line_no: r.refund_fen for r in self.plan.lines} if self.plan else {}
+        if self.sale is not None:
+            for row, line in enumerate(self.sale.lines):
+                item = self.table.item(row, QTY_COLUMN + 1)
+                if item is not None:
+                    fen = refunds.get(line.line_no)
+                    item.setText(self.money(fen) if fen is not None else "")
+        plan = self.plan
+        self.total.setText(self.money(plan.total_fen) if plan else "")
+        self.card_reference.setVisible(bool(plan and any(t.kind == "card" for t in plan.tenders)))
+        if plan is None:
+            self.summary.setText(problem or (self.tr("Choose the items and quantities to return.")
+                                             if self.sale is not None else ""))
+        else:
+            parts = []
+            for t in plan.tenders:
+                part = f"{self._tender_label(t.kind)} {self.money(t.amount_fen)}"
+                if t.kind == "points":
+                    part += " " + self.tr("(%1 points back)").replace("%1", str(t.points))
+                parts.append(part)
+            text = self.tr("Refund to: %1").replace("%1", " · ".join(parts))
+            if plan.points_reversed:
+                text += "\n" + self.tr("Points taken back: %1").replace("%1", str(plan.points_reversed))
+            self.summary.setText(text)
+        self.refund_button.setEnabled(plan is not None and not self._busy)
+
+    def refund(self) -> None:
+        if self._busy or self.sale is None:
+            return
+        if self.plan is None:
+            self._say(self.summary.text() or self.tr("Choose the items and quantities to return."),
+                      error=True)
+            return
+        code = self.reason.currentData() or ""
+        if not code:
+            self._say(self.tr("Choose the reason for the return."), error=True)
+            return
+        if code == "other" and not self.reason_text.text().strip():
+            self._say(self.tr("Describe the reason for the return."), error=True)
+            return
+        actor, services, sale = self._ctx.actor, self._ctx.services, self.sale
+        request = ReturnRequest(sale.request_id, sale.sale_id, self.selection(), code,
+                                self.reason_text.text().strip(),
+                                self.card_reference.text().strip() or None)
+        self._busy = True
+        self.refund_button.setEnabled(False)
+        service_calls.call(self, self._ctx, lambda grant: _service(services).refund(actor, request, grant),
+                           self._refunded, self._error,
+                           action_text=self.tr("Refund %1 on receipt %2")
+                           .replace("%1", self.money(self.plan.total_fen))
+                           .replace("%2", sale.receipt_no), on_dialog=self._set_dialog)
+
+    def reprint(self) -> None:
+        done = self.last_return
+        if done is None:
+            return
+        actor, services = self._ctx.actor, self._ctx.services
+        service_calls.call(self, self._ctx,
+                           lambda _g: _service(services).reprint(actor, done.return_id),
+                           lambda _job: self._say(self.tr("Return receipt %1 sent to the printer.")
+                                                  .replace("%1", done.return_no)),
+                           self._error, on_dialog=self._set_dialog)
+
+    def _refunded(self, done: Any) -> None:
+        self._busy = False
+        self.last_return = done
+        self.reprint_button.setEnabled(True)
+        parts = " · ".join(f"{self._tender_label(t.kind)} {self.money(t.amount_fen)}"
+                           for t in done.tenders)
+        self.done_banner.setText(self.tr("Refunded %1 · return %2\n%3")
+                                 .replace("%1", self.money(done.refund_fen))
+                                 .replace("%2", done.return_no).replace("%3", parts))
+        self.done_banner.show()
+        self.reason.setCurrentIndex(0)
+        self.reason_text.clear()
+        self.card_reference.clear()
+        receipt = done.receipt_no
+        self._say("")
+        banner = self.done_banner.text()
+        self.load_receipt(receipt)  # what is left to return, under a new request id
+        self.done_banner.setText(banner)
+        self.done_banner.show()
+
+
+def _service(services: Any) -> Any:
+    """The returns service; called on the database thread (it is built on first use)."""
+    service = getattr(services, "returns", None)
+    if service is None:
+        raise ServiceError("Returns are not available: the returns service is not set up.")
+    return service
+
+
+register(ScreenSpec("returns", QT_TRANSLATE_NOOP("Screens", "Returns"), ReturnsScreen,
+                    "return.process", icon="returns.svg", order=12))

@@ -1,0 +1,101 @@
+"""HQ accepts, checks and stores "return.completed" events from a real terminal's outbox."""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+
+import pytest
+from checkout_seed import SHAMPOO, TOOTHPASTE
+from sqlalchemy import select
+from test_returns import request, returns_for, sell
+
+from store_client.persistence.models import OutboxEvent
+from sync.hq.service import HQService, make_engine
+
+
+def outbox(shop) -> list[dict]:  # type: ignore[no-untyped-def]
+    with shop.terminal.db.read() as s:
+        return [{"event_id": e.event_id, "seq": e.seq, "kind": e.kind,
+                 "schema_version": e.schema_version, "payload": json.loads(e.payload)}
+                for e in s.scalars(select(OutboxEvent).order_by(OutboxEvent.seq))]
+
+
+@pytest.fixture
+def hq(tmp_path):  # type: ignore[no-untyped-def]
+    engine = make_engine(f"sqlite:///{tmp_path / 'hq.sqlite3'}")
+    try:
+        yield HQService(engine)
+    finally:
+        engine.dispose()
+
+
+def statuses(result: dict) -> list[str]:
+    return [r["status"] for r in result["results"]]
+
+
+def test_sale_and_two_partial_returns_are_stored_and_listed(shop, hq):
+    done = sell(shop, [TOOTHPASTE, TOOTHPASTE, SHAMPOO])
+    svc = returns_for(shop)
+    sale = svc.find_sale(shop.manager, done.receipt_no)
+    first = svc.refund(shop.manager, request(sale, [(sale.lines[0].line_no, 1)]))
+    who = hq.authenticate(hq.issue_token("S001", "T01"))
+    events = outbox(shop)
+    assert statuses(hq.ingest(who, {"events": events})) == ["accepted"] * len(events)  # one batch
+    sale = svc.find_sale(shop.manager, done.receipt_no)
+    second = svc.refund(shop.manager, request(sale, [(sale.lines[0].line_no, 1)]))
+    later = [e for e in outbox(shop) if e["seq"] > events[-1]["seq"]]
+    assert [e["kind"] for e in later].count("return.completed") == 1
+    assert statuses(hq.ingest(who, {"events": later})) == ["accepted"] * len(later)
+    returns = hq.list_returns("S001")
+    assert [r["return_id"] for r in returns] == [first.return_id, second.return_id]
+    assert all(r["sale_id"] == done.sale_id for r in returns)
+    assert returns[1]["payload"]["receipt_no"] == done.receipt_no
+    (listed,) = hq.list_sales("S001")
+    assert listed["refunded_minor"] == first.refund_fen + second.refund_fen
+    assert statuses(hq.ingest(who, {"events": later})) == ["accepted"] * len(later)  # resent
+    assert len(hq.list_returns()) == 2
+
+
+def test_returns_hq_cannot_place_are_rejected_with_a_reason(shop, hq):
+    done = sell(shop, [SHAMPOO, SHAMPOO])
+    svc = returns_for(shop)
+    sale = svc.find_sale(shop.manager, done.receipt_no)
+    svc.refund(shop.manager, request(sale, [(sale.lines[0].line_no, 1)]))
+    sale_event, return_event = [e for e in outbox(shop)
+                                if e["kind"] in ("sale.completed", "return.completed")]
+    who = hq.authenticate(hq.issue_token("S001", "T01"))
+
+    result = hq.ingest(who, {"events": [return_event]})  # the sale never reached HQ
+    assert statuses(result) == ["rejected"] and "has not received" in result["results"][0]["reason"]
+
+    other = hq.authenticate(hq.issue_token("S001", "T02"))
+    hq.ingest(who, {"events": [sale_event]})
+    foreign = {**copy.deepcopy(return_event), "event_id": str(uuid.uuid4())}
+    result = hq.ingest(other, {"events": [foreign]})
+    assert statuses(result) == ["rejected"] and "T01" in result["results"][0]["reason"]
+
+    over = copy.deepcopy(return_event)
+    over["event_id"], over["seq"] = str(uuid.uuid4()), return_event["seq"] + 1
+    p = over["payload"]
+    p["return_id"], extra = str(uuid.uuid4()), done.total_fen
+    p["lines"][0]["refund_minor"] += extra
+    p["refund_minor"] += extra
+    p["tenders"][0]["amount_minor"] += extra
+    result = hq.ingest(who, {"events": [over]})
+    assert statuses(result) == ["rejected"] and "more than is left" in result["results"][0]["reason"]
+
+    float_amount = copy.deepcopy(return_event)
+    float_amount["event_id"] = str(uuid.uuid4())
+    float_amount["payload"]["refund_minor"] = float(float_amount["payload"]["refund_minor"])
+    result = hq.ingest(who, {"events": [float_amount]})
+    assert statuses(result) == ["rejected"] and "integer" in result["results"][0]["reason"]
+
+    assert statuses(hq.ingest(who, {"events": [return_event]})) == ["accepted"]
+    again = {**copy.deepcopy(return_event), "event_id": str(uuid.uuid4()),
+             "seq": return_event["seq"] + 5}
+    result = hq.ingest(who, {"events": [again]})  # the same return under a new event id
+    assert statuses(result) == ["rejected"] and "already received" in result["results"][0]["reason"]
+    assert len(hq.list_returns()) == 1
+    assert hq.list_sales()[0]["refunded_minor"] == return_event["payload"]["refund_minor"]
