@@ -24,6 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("suite", nargs="*", help=f"suites to run (default all): {', '.join(suites())}")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    parser.add_argument("--only", metavar="CASES", default="",
+                        help="comma-separated cases of a suite to run, for suites that have cases "
+                             "(sync: drain, deltas, bootstrap); default all")
     parser.add_argument("--dry-run", action="store_true",
                         help="print the results; leave docs/BENCHMARKS.md as it is")
     args = parser.parse_args(argv)

@@ -9,13 +9,21 @@ never leaves a dataset half-applied. A bad page is refused with a logged reason
 snapshot; keys seen during the refetch are remembered and, when the snapshot
 ends, local rows HQ no longer has are removed (products are deactivated, since
 past sales still refer to them).
+
+Catalog pages keep the product search index in step inside their own transaction
+(:mod:`sync.catalog_apply`), so a bootstrap that is killed between pages resumes
+from its saved cursor and search is complete for every page already committed.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
+import threading
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select, text
@@ -25,13 +33,24 @@ from store_client.clock import Clock, SystemClock, iso
 from store_client.persistence.db import Database
 from store_client.persistence.models import SyncCursor, SyncResetSeen, SyncRow
 from sync import state
+from sync.catalog_apply import apply_catalog
 from sync.datasets import DATASETS, validate_row
 from sync.payloads import PayloadError
 from sync.transport import BadResponse, BatchRejected, HQClient, ResponseTooLarge, TransientError
 
 log = logging.getLogger(__name__)
 DEFAULT_PAGE = 500
+# Catalog and price rows are small and bounded (sync/datasets.py), so they come in HQ's
+# largest pages: a 1M-SKU bootstrap is 200 round trips and commits instead of 2,000.
+LARGE_PAGE = {"catalog": 5000, "prices": 5000}
 MAX_PAGES_PER_PULL = 10_000
+# A 5,000-row page decodes into ~25,000 dicts and lists. At the default generation-0
+# threshold (700) the cyclic collector runs dozens of times per page, which doubles
+# the cost of decoding and checking it; during a pull it runs less often.
+PULL_GC_THRESHOLD0 = 20_000
+_gc_lock = threading.Lock()
+_gc_pulls = 0
+_gc_saved = 0
 
 
 class BadPage(Exception):
@@ -57,11 +76,11 @@ class Page:
 
 class Puller:
     def __init__(self, db: Database, client: HQClient, *, datasets: list[str] | None = None,
-                 page_limit: int = DEFAULT_PAGE, clock: Clock | None = None) -> None:
+                 page_limit: int | None = None, clock: Clock | None = None) -> None:
         self.db = db
         self.client = client
         self.datasets = datasets or list(DATASETS)
-        self.page_limit = page_limit
+        self.page_limit = page_limit  # None: LARGE_PAGE for its datasets, else DEFAULT_PAGE
         self.clock = clock or SystemClock()
 
     def pull_all(self) -> dict[str, PullOutcome]:
@@ -75,7 +94,12 @@ class Puller:
     def pull(self, dataset: str) -> PullOutcome:
         """Follow one dataset to its end. The next page is fetched while this one is applied
         (its cursor is already known), so HQ's and the network's time overlap local work."""
+        with _fewer_gc_passes():
+            return self._pull(dataset)
+
+    def _pull(self, dataset: str) -> PullOutcome:
         outcome = PullOutcome()
+        limit = self.page_limit or LARGE_PAGE.get(dataset, DEFAULT_PAGE)
         prefetch = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"pull-{dataset}")
         try:
             if dataset not in DATASETS:
@@ -88,8 +112,8 @@ class Puller:
                     with self.db.read() as session:
                         row = session.get(SyncCursor, dataset)
                         cursor = row.cursor if row else None
-                    raw = self.client.get_changes(dataset, cursor, self.page_limit)
-                page = parse_page(dataset, raw, self.page_limit)
+                    raw = self.client.get_changes(dataset, cursor, limit)
+                page = parse_page(dataset, raw, limit)
                 if page.reset:
                     self._start_reset(dataset)
                     outcome.resets += 1
@@ -97,7 +121,7 @@ class Puller:
                         raise BadPage("HQ keeps answering 'reset'")
                     continue
                 if page.has_more:
-                    ahead = prefetch.submit(self.client.get_changes, dataset, page.cursor, self.page_limit)
+                    ahead = prefetch.submit(self.client.get_changes, dataset, page.cursor, limit)
                 with self.db.transaction() as session:
                     apply_page(session, dataset, page, iso(self.clock.now()))
                     if self.client.skew is not None:
@@ -137,6 +161,25 @@ class Puller:
                 row.last_error = message[:2000]
 
 
+@contextmanager
+def _fewer_gc_passes() -> Iterator[None]:
+    """Raise the collector's generation-0 threshold while any pull runs (it is process-wide,
+    hence counted), and put back the previous one when the last pull ends."""
+    global _gc_pulls, _gc_saved
+    with _gc_lock:
+        if _gc_pulls == 0:
+            _gc_saved = gc.get_threshold()[0]
+            gc.set_threshold(max(_gc_saved, PULL_GC_THRESHOLD0), *gc.get_threshold()[1:])
+        _gc_pulls += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pulls -= 1
+            if _gc_pulls == 0:
+                gc.set_threshold(_gc_saved, *gc.get_threshold()[1:])
+
+
 def parse_page(dataset: str, raw: object, limit: int) -> Page:
     """Check a page completely; :class:`BadPage` names the first problem."""
     if dataset not in DATASETS:
@@ -160,6 +203,7 @@ def parse_page(dataset: str, raw: object, limit: int) -> Page:
         raise BadPage("'has_more' must be a boolean")
     parsed: list[tuple[str, str, dict | None]] = []
     last_seq = 0
+    seen: set[str] = set()
     for i, change in enumerate(changes):
         if not isinstance(change, dict):
             raise BadPage(f"change {i} is not an object")
@@ -178,6 +222,9 @@ def parse_page(dataset: str, raw: object, limit: int) -> Page:
                 raise PayloadError(f"unknown op {op!r}")
         except PayloadError as exc:
             raise BadPage(f"change {i} (key {key!r}): {exc}") from None
+        if key in seen:  # HQ sends a key's current state once; applying twice would be order-dependent
+            raise BadPage(f"change {i}: key {key!r} appears twice in one page")
+        seen.add(key)
     return Page(changes=parsed, cursor=cursor, has_more=has_more)
 
 
@@ -186,7 +233,7 @@ def apply_page(session: Session, dataset: str, page: Page, now: str) -> None:
     cur = session.get(SyncCursor, dataset)
     resetting = bool(cur and cur.resetting)
     if dataset == "catalog":
-        _apply_catalog(session, page.changes)
+        apply_catalog(session, page.changes)
     elif dataset == "prices":
         _apply_prices(session, page.changes)
     elif dataset == "operators":
@@ -252,53 +299,6 @@ def _apply_operators(session: Session, changes: list) -> None:
     gone = [{"i": k} for k, op, _ in changes if op == "delete"]
     if gone:
         session.execute(text("UPDATE operators SET active = 0 WHERE id = :i"), gone)
-
-
-def _ids(conn, skus: list[str]) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    ids: dict[str, int] = {}
-    for start in range(0, len(skus), 500):
-        chunk = skus[start:start + 500]
-        ids.update((sku, pid) for sku, pid in conn.exec_driver_sql(
-            "SELECT sku, id FROM products WHERE sku IN (" + ",".join("?" * len(chunk)) + ")", tuple(chunk)))
-    return ids
-
-
-def _apply_catalog(session: Session, changes: list) -> None:
-    # Driver-level executemany: a bootstrap applies a million rows, so per-row overhead counts.
-    conn = session.connection()
-    upserts = [row for _k, op, row in changes if op == "upsert"]
-    deletes = [(k,) for k, op, _ in changes if op == "delete"]
-    if upserts:
-        cats = {r["category"]["code"]: r["category"] for r in upserts}
-        conn.exec_driver_sql(
-            "INSERT INTO categories(code, name_zh, name_en) VALUES (?, ?, ?) "
-            "ON CONFLICT(code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en "
-            "WHERE name_zh != excluded.name_zh OR name_en != excluded.name_en",
-            [(c["code"], c["name_zh"], c["name_en"]) for c in cats.values()])
-        skus = [r["sku"] for r in upserts]
-        existing = _ids(conn, skus)
-        conn.exec_driver_sql(
-            "INSERT INTO products(sku, name_zh, name_en, category_code, unit, price_minor, tax_rate_bp, "
-            "active, pinyin_initials) VALUES (?, ?, ?, ?, ?, "
-            "COALESCE((SELECT json_extract(data, '$.price_minor') FROM sync_rows "
-            "WHERE dataset = 'prices' AND key = ?), ?), ?, 1, ?) ON CONFLICT(sku) DO UPDATE SET "
-            "name_zh = excluded.name_zh, name_en = excluded.name_en, category_code = excluded.category_code, "
-            "unit = excluded.unit, tax_rate_bp = excluded.tax_rate_bp, "
-            "active = 1, pinyin_initials = excluded.pinyin_initials",
-            [(r["sku"], r["name_zh"], r["name_en"], r["category"]["code"], r["unit"], r["sku"],
-              r["price_minor"], r["tax_rate_bp"], r["pinyin_initials"]) for r in upserts])
-        ids = {**existing, **_ids(conn, [s for s in skus if s not in existing])}
-        if existing:
-            conn.exec_driver_sql("DELETE FROM barcodes WHERE product_id = ?",
-                                 [(pid,) for pid in existing.values()])
-        codes = [(code, ids[r["sku"]]) for r in upserts for code in r["barcodes"]]
-        if codes:
-            conn.exec_driver_sql("INSERT INTO barcodes(code, product_id) VALUES (?, ?) "
-                                 "ON CONFLICT(code) DO UPDATE SET product_id = excluded.product_id", codes)
-    if deletes:
-        conn.exec_driver_sql("DELETE FROM barcodes WHERE product_id IN "
-                             "(SELECT id FROM products WHERE sku = ?)", deletes)
-        conn.exec_driver_sql("UPDATE products SET active = 0 WHERE sku = ?", deletes)
 
 
 def cursor_of(session: Session, dataset: str) -> str | None:

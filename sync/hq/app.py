@@ -79,7 +79,8 @@ def create_app(service: HQService) -> Starlette:
         except ValueError:
             return _error(400, "bad_request", "limit must be an integer")
         try:
-            return _json(service.changes(terminal, name, request.query_params.get("cursor"), limit))
+            body = service.changes_json(terminal, name, request.query_params.get("cursor"), limit)
+            return Response(body, media_type="application/json", headers={"X-HQ-Time": now_iso()})
         except KeyError:
             return _error(404, "unknown_dataset", f"no dataset {name!r}")
         except RequestError as exc:
