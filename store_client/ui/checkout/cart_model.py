@@ -104,7 +104,7 @@ class CartTableModel(QAbstractTableModel):
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Screen readers, automation and tooltips read cells through here; painting goes
-        # through cell() (see cart_delegate).
+        # through cell() (see cart_table).
         if role == _DISPLAY:
             return self.cell(index.row(), index.column())[0]
         if role == _ALIGN:

@@ -30,7 +30,7 @@ from store_client.hardware.wedge import WedgeDetector
 from store_client.services.errors import ServiceError
 from store_client.ui.automation import named
 from store_client.ui.checkout import service_calls
-from store_client.ui.checkout.cart_delegate import CartDelegate
+from store_client.ui.checkout.cart_table import CartDelegate, CartTableView
 from store_client.ui.checkout.cart_model import CartTableModel
 from store_client.ui.checkout.dialogs import OverrideDialog, ParkedDialog, PromptDialog
 from store_client.ui.checkout.formatting import (
@@ -83,7 +83,7 @@ class CheckoutScreen(QWidget):
         self.entry.setMaxLength(64)
         self.entry.returnPressed.connect(self._entry_submitted)
         self.model = CartTableModel(ctx.locale, self.currency, self)
-        self.table = named(QTableView(self), "checkout.cart", self.tr("Items in this sale"))
+        self.table = named(CartTableView(self), "checkout.cart", self.tr("Items in this sale"))
         self._setup_table()
         self.message = QLabel("", self)
         self.message.setObjectName("checkout.message")

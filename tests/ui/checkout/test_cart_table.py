@@ -20,8 +20,8 @@ def table(qtbot):  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QAbstractItemView, QTableView
 
     from store_client.ui.app import setup_application, teardown
-    from store_client.ui.checkout.cart_delegate import CartDelegate
     from store_client.ui.checkout.cart_model import CartTableModel
+    from store_client.ui.checkout.cart_table import CartDelegate
 
     runtime = setup_application("zh_CN")
     model = CartTableModel("zh_CN")
@@ -111,3 +111,89 @@ def test_long_names_are_elided_and_chinese_has_glyphs(table):  # type: ignore[no
 
     metrics = QFontMetrics(view.font())
     assert all(metrics.inFontUcs4(ord(ch)) for t in texts for ch in t if not ch.isspace())
+
+
+def _on_screen(view):  # type: ignore[no-untyped-def]
+    """What the window's backing store holds now (offscreen: what a screen would show)."""
+    from PySide6.QtGui import QGuiApplication
+
+    return QGuiApplication.primaryScreen().grabWindow(view.winId()).toImage()
+
+
+def _settle(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    for _ in range(5):
+        QApplication.processEvents()
+        qtbot.wait(5)
+
+
+@pytest.fixture
+def long_table(qtbot):  # type: ignore[no-untyped-def]
+    from store_client.ui.app import setup_application, teardown
+    from store_client.ui.checkout.cart_model import CartTableModel
+    from store_client.ui.checkout.cart_table import CartDelegate, CartTableView
+
+    runtime = setup_application("zh_CN")
+    model = CartTableModel("zh_CN")
+    view = CartTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.setItemDelegate(CartDelegate(model, view))
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(44)
+    view.resize(700, 330)
+    view.show()
+    qtbot.waitExposed(view)
+    yield view, model
+    teardown(runtime)
+
+
+@pytest.mark.parametrize("height", [120, 330, 353, 401])
+def test_appending_paints_exactly_what_a_full_repaint_would(long_table, qtbot, height):  # type: ignore[no-untyped-def]
+    """The view repaints only the new rows and lets Qt move the rest: the screen must still
+    end up identical to a full repaint, scan after scan, from an empty cart to a scrolled
+    one, with discounts, selection, and a row cut by the top edge at any table height."""
+    view, model = long_table
+    view.resize(700, height)
+    lines: list[LineView] = []
+    model.set_lines(lines)
+    _settle(qtbot)
+    for n in range(1, 13):
+        lines.append(_line(n, f"新商品{n}", discount=n % 2 * 25))
+        model.set_lines(lines)
+        view.scrollToBottom()
+        view.selectRow(len(lines) - 1)
+        _settle(qtbot)
+        incremental = _on_screen(view)
+        view.viewport().repaint()  # everything, the slow way
+        assert _on_screen(view) == incremental, f"after appending line {n}"
+    view.selectRow(3)  # the cashier walked up the cart; the next scan goes to the end again
+    _settle(qtbot)
+    lines.append(_line(13, "新商品13"))
+    model.set_lines(lines)
+    view.scrollToBottom()
+    view.selectRow(len(lines) - 1)
+    _settle(qtbot)
+    incremental = _on_screen(view)
+    view.viewport().repaint()
+    assert _on_screen(view) == incremental
+
+
+def test_a_short_cart_leaves_the_rest_of_the_table_blank(long_table, qtbot):  # type: ignore[no-untyped-def]
+    """The viewport paints its own background (it is opaque, for fast scrolling): no stale
+    rows may remain below the last line after lines are voided."""
+    from PySide6.QtGui import QColor
+
+    view, model = long_table
+    model.set_lines([_line(n, f"商品{n}") for n in range(1, 10)])
+    _settle(qtbot)
+    model.set_lines([_line(1, "商品1")])
+    _settle(qtbot)
+    image = _on_screen(view)
+    base = view.viewport().palette().base().color()
+    origin = view.viewport().mapTo(view, view.viewport().rect().topLeft())
+    below = origin.y() + 44 + 20
+    for x in (origin.x() + 10, origin.x() + 300, origin.x() + 600):
+        for y in (below, below + 100, origin.y() + view.viewport().height() - 5):
+            assert QColor(image.pixel(x, y)) == base

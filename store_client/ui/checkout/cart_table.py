@@ -1,0 +1,167 @@
+"""The cart table: a view that repaints only what a scan changed, and a delegate that paints
+its cells directly, skipping the style sheet's per-cell work.
+
+:class:`CartTableView`: a row appended at the end (a scan) changes no other row, yet
+QAbstractItemView's layout after an insert repaints the whole viewport. The view is told
+when the model only appended (``expect_append``) and then lays out without that full
+repaint: the new rows and the rows whose selection changed are painted, and scrolling
+moves the rest.
+
+:class:`CartDelegate`:
+Under an application style sheet every cell of a QTableView is painted through
+QStyleSheetStyle's rule matching and a fresh text layout; with a 200-line cart that was
+most of the time between a scan and its line on screen. The cart's cells are plain text,
+so this delegate draws them itself: colours from the palette the style sheet resolved for
+the view (the theme still decides them), the theme's ``QTableView::item`` padding, and
+each text laid out once (``QStaticText``, elided to its column) and then reused.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QStaticText
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+)
+
+PADDING = 8  # px left and right: ``QTableView::item { padding: 0 8px }`` in the theme
+_CACHE_LIMIT = 4096
+_SELECTED = QStyle.StateFlag.State_Selected
+_ELIDE = Qt.TextElideMode.ElideRight
+
+
+class CartDelegate(QStyledItemDelegate):
+    """For :class:`~store_client.ui.checkout.cart_model.CartTableModel` (its ``cell()``)."""
+
+    def __init__(self, model: Any, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self._palette_key: int | None = None
+        self._colours: tuple[QColor, ...] = ()
+        self._font: QFont | None = None
+        self._texts: dict[tuple[str, int], tuple[QStaticText, float, float]] = {}
+
+    def _colours_for(self, palette: QPalette) -> tuple[QColor, ...]:
+        key = palette.cacheKey()
+        if key != self._palette_key:
+            role = QPalette.ColorRole
+            self._colours = (palette.color(role.Highlight), palette.color(role.AlternateBase),
+                             palette.color(role.HighlightedText), palette.color(role.Text))
+            self._palette_key = key
+        return self._colours
+
+    def _laid_out(self, text: str, width: int, option: QStyleOptionViewItem
+                  ) -> tuple[QStaticText, float, float]:
+        font = option.font
+        if font != self._font:
+            self._texts.clear()
+            self._font = QFont(font)
+        key = (text, width)
+        hit = self._texts.get(key)
+        if hit is None:
+            if len(self._texts) >= _CACHE_LIMIT:
+                self._texts.clear()
+            static = QStaticText(option.fontMetrics.elidedText(text, _ELIDE, width))
+            static.setTextFormat(Qt.TextFormat.PlainText)
+            static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
+            static.prepare(font=font)
+            size = static.size()
+            hit = self._texts[key] = (static, size.width(), size.height())
+        return hit
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        row = index.row()
+        text, right, alert = self._model.cell(row, index.column())
+        highlight, alternate, highlighted_text, plain = self._colours_for(option.palette)
+        rect = option.rect
+        selected = bool(option.state & _SELECTED)
+        if selected:
+            painter.fillRect(rect, highlight)
+        elif row % 2:
+            painter.fillRect(rect, alternate)
+        if not text:
+            return
+        width = rect.width() - 2 * PADDING
+        if width <= 0:
+            return
+        static, text_width, text_height = self._laid_out(text, width, option)
+        if selected:
+            painter.setPen(highlighted_text)
+        else:
+            painter.setPen(alert if alert is not None else plain)
+        x = rect.x() + (rect.width() - PADDING - text_width if right else PADDING)
+        painter.drawStaticText(int(x), int(rect.y() + (rect.height() - text_height) / 2), static)
+
+
+class CartTableView(QTableView):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._appended_from: int | None = None  # rows appended since the last layout, and only that
+        self._full_layout = False  # anything else happened since: lay out and repaint everything
+        # Opaque: Qt then scrolls by moving pixels and repaints only the strip that came into
+        # view (else it repaints the whole viewport on every scroll). paintEvent below fills
+        # the background itself, which Qt no longer does for an opaque widget.
+        self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+        # Per pixel: the rows' offset is the scroll bar's value, which an append leaves alone.
+        # (Per item, the offset at the end of the table depends on the row count, so an
+        # append moves every row without a scroll, and the fast path below would be wrong.)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+
+    def paintEvent(self, event: Any) -> None:
+        painter = QPainter(self.viewport())  # clipped to the region being repainted
+        painter.fillRect(event.rect(), self.viewport().palette().color(QPalette.ColorRole.Base))
+        painter.end()
+        super().paintEvent(event)
+
+    def setModel(self, model: Any) -> None:
+        super().setModel(model)
+        self._full_layout = True
+        model.rowsAboutToBeInserted.connect(self._rows_coming)
+        for signal in (model.modelReset, model.layoutChanged, model.rowsRemoved,
+                       model.rowsMoved, model.columnsInserted, model.columnsRemoved,
+                       model.columnsMoved):
+            signal.connect(self._structure_changed)
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        if dy and not self._full_layout:
+            # The row cut by the top edge: Qt's moved pixels were seen to leave its top few
+            # lines stale on the offscreen platform (a pixel test holds the view to a full
+            # repaint); repainting that one row is cheap.
+            viewport = self.viewport()
+            first = self.rowAt(0)
+            if first >= 0:
+                bottom = self.rowViewportPosition(first) + self.rowHeight(first)
+                viewport.update(0, 0, viewport.width(), max(bottom, 0))
+
+    def _rows_coming(self, parent: Any, first: int, _last: int) -> None:
+        if parent.isValid() or first != self.model().rowCount():
+            self._full_layout = True  # inserted above existing rows: they move
+        elif self._appended_from is None:
+            self._appended_from = first
+
+    def _structure_changed(self, *_args: Any) -> None:
+        self._full_layout = True
+
+    def doItemsLayout(self) -> None:
+        first, full = self._appended_from, self._full_layout
+        self._appended_from, self._full_layout = None, False
+        if (full or first is None
+                or self.verticalScrollMode() != QAbstractItemView.ScrollMode.ScrollPerPixel):
+            super().doItemsLayout()  # the full layout and repaint
+            return
+        # Only appended rows: the rows above did not move or change. Update the scroll range
+        # and headers, and paint from the first new row down; scrolling (scrollTo) moves the
+        # rest, and a selection change repaints its own rows.
+        self.updateGeometries()
+        viewport = self.viewport()
+        top = max(self.rowViewportPosition(first), 0)
+        if top < viewport.height():
+            viewport.update(0, top, viewport.width(), viewport.height() - top)
