@@ -42,7 +42,8 @@ def test_tour_writes_one_non_empty_png_per_screen(tmp_path: Path, qapp) -> None:
     names = {p.name for p in printed}
     assert {"01-login.png", "02-login-error.png"} <= names
     assert any("screen-productLookup" in n for n in names)
-    assert {"checkout-cart", "checkout-tender", "checkout-complete"} <= {n[3:-4] for n in names}
+    assert {"checkout-cart", "checkout-tender", "checkout-complete",
+            "returns-loaded"} <= {n[3:-4] for n in names}
 
 
 def test_demo_creates_once_then_reuses_and_run_reports_readiness(tmp_path: Path) -> None:

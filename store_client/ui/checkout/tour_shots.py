@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 SHOT_ITEMS = 5
-CHECKOUT_SHOTS = 3  # cart, tender dialog, completed sale
+CHECKOUT_SHOTS = 4  # cart, tender dialog, completed sale, its receipt scanned for a return
 COUPON = "ONLINE-100-20"  # the demo store's 满100减20
 
 
@@ -81,7 +81,29 @@ def render_checkout(window: Any, tasks: Any, wait_for: Callable[..., None],
     settle()
     wait_for(lambda: screen.dialog is None)
     save(window, "checkout-complete")
+    _render_return(window, screen, settle, wait_for, save)
     return number + CHECKOUT_SHOTS
+
+
+def _render_return(window: Any, screen: Any, settle: Callable[[], None],
+                   wait_for: Callable[..., None], save: Callable[[Any, str], None]) -> None:
+    """The sale's receipt scanned at the till: Returns opens with it; one unit chosen."""
+    from PySide6.QtWidgets import QToolButton
+
+    sale = screen.last_sale
+    returns = window.screens.get("returns")
+    if sale is None or returns is None:
+        raise RuntimeError("the tour's sale or the Returns screen is missing")
+    screen.handle_scan(sale.receipt_no)
+    settle()
+    wait_for(lambda: returns.sale is not None)
+    first = returns.sale.lines[0]
+    more = returns.findChild(QToolButton, f"returns.more.{first.line_no}")
+    if more is not None:
+        more.click()
+    returns.reason.setCurrentIndex(max(returns.reason.findData("damaged"), 0))
+    settle()
+    save(window, "returns-loaded")
 
 
 def save_to(out_dir: Path, number: int, saved: list[Path], save_png: Callable[..., None]) -> Callable:
