@@ -312,3 +312,28 @@ def test_the_same_request_from_two_tills_at_once_refunds_once(shop):
     assert results[0].return_id == results[1].return_id
     assert sorted(r.repeated for r in results) == [False, True]
     assert count(shop, Return) == 1 and len(events(shop)) == 1
+
+
+def test_a_write_that_fails_after_the_mobile_refund_is_completed_by_the_retry(shop, monkeypatch):
+    """The mobile money goes back before the return's transaction (the provider must say
+    yes first); if that transaction then fails, retrying the same request must record the
+    return and must not refund the customer a second time."""
+    done = sell(shop, [SHAMPOO], tenders=(("mobile", None),))
+    service = returns_for(shop)
+    sale = service.find_sale(shop.manager, done.receipt_no)
+    req = request(sale, [(sale.lines[0].line_no, 1)])
+    real_write = ReturnsService._write
+
+    def broken_write(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ReturnsService, "_write", broken_write)
+    with pytest.raises(RuntimeError, match="disk full"):
+        service.refund(shop.manager, req)
+    assert count(shop, Return) == 0 and len(shop.payments.refunds) == 1
+    monkeypatch.setattr(ReturnsService, "_write", real_write)
+    result = service.refund(shop.manager, req)
+    assert count(shop, Return) == 1 and len(events(shop)) == 1
+    (ref,) = shop.payments.refunds  # the same idempotency key: the provider refunded once
+    assert shop.payments.refunds[ref][1] == done.total_fen
+    assert result.tenders[0].reference.endswith(shop.payments.refunds[ref][2].transaction_id)
