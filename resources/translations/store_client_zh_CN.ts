@@ -1682,6 +1682,137 @@ Sale complete · receipt %1</source>
     </message>
 </context>
 <context>
+    <name>ServiceMessages</name>
+    <message>
+        <source>There is nothing to pay for yet: scan an item first.</source>
+        <translation>还没有可付款的商品：请先扫码。</translation>
+    </message>
+    <message>
+        <source>The quantity must be at least 1.</source>
+        <translation>数量至少为 1。</translation>
+    </message>
+    <message>
+        <source>That quantity is above this till&apos;s maximum for one line.</source>
+        <translation>数量超过本收银机单行上限。</translation>
+    </message>
+    <message>
+        <source>The price must be above zero.</source>
+        <translation>价格必须大于零。</translation>
+    </message>
+    <message>
+        <source>That price is above this till&apos;s maximum.</source>
+        <translation>价格超过本收银机上限。</translation>
+    </message>
+    <message>
+        <source>This product is no longer sold.</source>
+        <translation>该商品已停售。</translation>
+    </message>
+    <message>
+        <source>This sale has as many lines as a sale may have: complete it and start another.</source>
+        <translation>本单行数已达上限：请先结账再开新单。</translation>
+    </message>
+    <message>
+        <source>That line is no longer on the sale.</source>
+        <translation>该行已不在本单中。</translation>
+    </message>
+    <message>
+        <source>That line was voided.</source>
+        <translation>该行已删除。</translation>
+    </message>
+    <message>
+        <source>A reason is required.</source>
+        <translation>必须填写原因。</translation>
+    </message>
+    <message>
+        <source>Give an amount above zero or a percentage from 0.01 % to 100 %.</source>
+        <translation>请输入大于零的金额，或 0.01% 至 100% 的折扣比例。</translation>
+    </message>
+    <message>
+        <source>Coupon %1 is not known on this till.</source>
+        <translation>本收银机不认识优惠券 %1。</translation>
+    </message>
+    <message>
+        <source>Coupon %1 is not valid yet.</source>
+        <translation>优惠券 %1 尚未生效。</translation>
+    </message>
+    <message>
+        <source>Coupon %1 has expired.</source>
+        <translation>优惠券 %1 已过期。</translation>
+    </message>
+    <message>
+        <source>Coupon %1 was already used.</source>
+        <translation>优惠券 %1 已被使用。</translation>
+    </message>
+    <message>
+        <source>Coupon %1 belongs to a member: attach that member first (it cannot be used by another).</source>
+        <translation>优惠券 %1 为会员专属：请先关联该会员（其他会员不能使用）。</translation>
+    </message>
+    <message>
+        <source>Coupon %1 applies to nothing in this sale.</source>
+        <translation>优惠券 %1 不适用于本单任何商品。</translation>
+    </message>
+    <message>
+        <source>Coupon %1 needs a bigger purchase.</source>
+        <translation>优惠券 %1 未达到使用门槛。</translation>
+    </message>
+    <message>
+        <source>A payment must be above zero.</source>
+        <translation>付款金额必须大于零。</translation>
+    </message>
+    <message>
+        <source>Cash above %1 is not taken at this till.</source>
+        <translation>本收银机不收超过 %1 的现金。</translation>
+    </message>
+    <message>
+        <source>Only cash may be more than what is due (%1).</source>
+        <translation>只有现金可以超过应收金额（%1）。</translation>
+    </message>
+    <message>
+        <source>Enter the card terminal&apos;s authorisation reference.</source>
+        <translation>请输入刷卡终端的授权号。</translation>
+    </message>
+    <message>
+        <source>Nothing is due on this sale.</source>
+        <translation>本单无需付款。</translation>
+    </message>
+    <message>
+        <source>%1 is still due.</source>
+        <translation>仍需支付 %1。</translation>
+    </message>
+    <message>
+        <source>Attach the member before paying with points.</source>
+        <translation>用积分付款前请先关联会员。</translation>
+    </message>
+    <message>
+        <source>The member can use at most %1 points now.</source>
+        <translation>该会员目前最多可用 %1 积分。</translation>
+    </message>
+    <message>
+        <source>That is more points than the amount still due.</source>
+        <translation>积分抵扣超过了剩余应付金额。</translation>
+    </message>
+    <message>
+        <source>That is fewer points than can be redeemed at once.</source>
+        <translation>积分数低于单次最低兑换量。</translation>
+    </message>
+    <message>
+        <source>Redeem at least one point.</source>
+        <translation>至少兑换 1 积分。</translation>
+    </message>
+    <message>
+        <source>That many points are worth less than one fen.</source>
+        <translation>这些积分不足一分钱。</translation>
+    </message>
+    <message>
+        <source>Mobile payment is unavailable (offline): take cash or card.</source>
+        <translation>移动支付暂不可用（离线）：请收现金或刷卡。</translation>
+    </message>
+    <message>
+        <source>Scan the customer&apos;s payment code (WeChat or Alipay).</source>
+        <translation>请扫描顾客的付款码（微信或支付宝）。</translation>
+    </message>
+</context>
+<context>
     <name>ShiftScreen</name>
     <message>
         <source>Open shift</source>

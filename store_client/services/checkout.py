@@ -179,7 +179,8 @@ class CheckoutService:
                     try:
                         new = change(state)
                     except CartError as exc:
-                        raise InvalidInput(exc.code.value, str(exc)) from None
+                        raise InvalidInput(exc.code.value, str(exc),
+                                           code=f"cart.{exc.code.value}") from None
                     priced = self._price(s, new)
                     if check is not None:
                         check(priced[0], new)
@@ -383,7 +384,9 @@ class CheckoutService:
         def check(priced: PricedCart, _state: CartState) -> None:
             for refusal in priced.coupon_refusals:
                 if refusal.code == code:
-                    raise InvalidInput("coupon", refusal.message)
+                    raise InvalidInput("coupon", refusal.message,
+                                       code=f"coupon.{refusal.reason.value}",
+                                       params={"coupon": refusal.code})
 
         return self._mutate(actor, Permission.SALE_RING,
                             lambda st: replace(st, cart=st.cart.add_coupon(code)), check=check)
@@ -484,7 +487,7 @@ class CheckoutService:
         with self._lock:
             state = self._current()
             if state.cart.is_empty:
-                raise InvalidInput("cart", "There is nothing to pay for.")
+                raise InvalidInput("cart", "There is nothing to pay for.", code="cart.empty")
             with self.db.read() as s:
                 priced, member, pending, _c = self._price(s, state)
             due, points = priced.total_fen, None
@@ -492,14 +495,17 @@ class CheckoutService:
                 amount_fen, points = self._points_tender(state, member, pending, amount_fen, due)
             if kind == "card" and not (isinstance(reference, str) and reference.strip()):
                 raise InvalidInput("reference", "Enter the card terminal's authorisation "
-                                   "reference.")
+                                   "reference.", code="tender.reference_required")
             if reference is not None and (not isinstance(reference, str) or len(reference) > 40):
                 raise InvalidInput("reference", "A payment reference is at most 40 characters.")
             probe = Tender(TenderKind(kind), amount_fen, reference or "pending", points)
             problem = check_new_tender(due, [self._domain_tender(t) for t in state.tenders],
                                        probe, self.tender_config)
             if problem is not None:
-                raise InvalidInput("amount_fen", problem.message)
+                paid = sum(t.amount_fen for t in state.tenders)
+                raise InvalidInput("amount_fen", problem.message, code=f"tender.{problem.code.value}",
+                                   params={"max_fen": self.tender_config.cash_max_fen,
+                                           "due_fen": max(0, due - paid)})
             tender_id = f"t{state.next_tender}"
             if kind == "mobile":
                 reference = self._charge_mobile(state, payment_code, amount_fen, tender_id)
@@ -512,7 +518,8 @@ class CheckoutService:
     def _points_tender(self, state: CartState, member, pending: int, amount_fen: int,  # type: ignore[no-untyped-def]
                        due: int) -> tuple[int, int]:
         if member is None:
-            raise InvalidInput("member", "Attach the member before paying with points.")
+            raise InvalidInput("member", "Attach the member before paying with points.",
+                               code="points.no_member")
         already = sum(t.points or 0 for t in state.tenders if t.kind == "points")
         remaining = max(0, due - sum(t.amount_fen for t in state.tenders))
         result = pts.redeem(pts.points_for_value(amount_fen, self.points_config),
@@ -520,17 +527,20 @@ class CheckoutService:
                             pending_redemptions=pending + already, due_fen=remaining,
                             config=self.points_config)
         if isinstance(result, pts.RedemptionRefused):
-            raise InvalidInput("amount_fen", result.message)
+            raise InvalidInput("amount_fen", result.message, code=f"points.{result.reason.value}",
+                               params={"available": pts.available_points(
+                                   member.points_balance, pending + already)})
         return result.value_fen, result.points
 
     def _charge_mobile(self, state: CartState, payment_code: str | None, amount_fen: int,
                        tender_id: str) -> str:
         if self.payments is None or not self.payments.available():
-            raise ServiceError("Mobile payment is unavailable (offline); take cash or card.")
+            raise ServiceError("Mobile payment is unavailable (offline); take cash or card.",
+                               code="mobile.offline")
         code = payment_code.strip() if isinstance(payment_code, str) else ""
         if not isinstance(bc.classify(code, self.barcode_config), bc.PaymentCode):
             raise InvalidInput("payment_code", "Scan the customer's payment code (a WeChat or "
-                               "Alipay code).")
+                               "Alipay code).", code="mobile.payment_code")
         # Same cart and tender number after a crash -> same reference -> charged once.
         result = self.payments.charge(code, amount_fen, f"{state.cart_id}:{tender_id}")
         if not result.ok or not result.transaction_id:
@@ -591,23 +601,30 @@ class CheckoutService:
             raise Conflict("The sale changed elsewhere; it has been reloaded. Check it and "
                            "complete again.")
         if state.cart.is_empty:
-            raise InvalidInput("cart", "There is nothing to sell.")
+            raise InvalidInput("cart", "There is nothing to sell.", code="cart.empty")
         priced, member, pending, coupons = self._price(s, state)
         for refusal in priced.coupon_refusals:
-            raise InvalidInput("coupon", f"{refusal.message} Remove the coupon to go on.")
+            raise InvalidInput("coupon", f"{refusal.message} Remove the coupon to go on.",
+                               code=f"coupon.{refusal.reason.value}",
+                               params={"coupon": refusal.code})
         settlement = self._settlement(priced.total_fen, state.tenders)
         if settlement.errors:
-            raise InvalidInput("tenders", settlement.errors[0].message)
+            error = settlement.errors[0]
+            raise InvalidInput("tenders", error.message, code=f"tender.{error.code.value}",
+                               params={"max_fen": self.tender_config.cash_max_fen,
+                                       "due_fen": settlement.remaining_fen})
         if settlement.remaining_fen:
             raise InvalidInput("tenders", f"{Money(settlement.remaining_fen, self.config.currency)}"
-                               " is still due.")
+                               " is still due.", code="tender.still_due",
+                               params={"due_fen": settlement.remaining_fen})
         redeemed = sum(t.points or 0 for t in state.tenders if t.kind == "points")
         if redeemed:
             if member is None:
                 raise InvalidInput("member", "Points were tendered but no member is attached.")
             available = pts.available_points(member.points_balance, pending)
             if redeemed > available:
-                raise InvalidInput("points", f"The member can use at most {available} points.")
+                raise InvalidInput("points", f"The member can use at most {available} points.",
+                                   code="points.beyond_balance", params={"available": available})
         earned = self._points_to_earn(priced, state, member)
         seq = sales.next_receipt_seq(s, self.config.terminal_id)
         sale_id = str(uuid.uuid4())

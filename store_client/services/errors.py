@@ -13,18 +13,27 @@ LOGIN_REASONS = frozenset(
 
 
 class ServiceError(Exception):
-    """Base of every expected service failure; ``message`` is for people."""
+    """Base of every expected service failure; ``message`` is for people (in English).
 
-    def __init__(self, message: str) -> None:
+    ``code`` (e.g. ``"tender.cash_above_maximum"``) with its ``params`` lets the UI say the
+    same in the operator's language (ui/service_messages.py); None: the UI shows ``message``.
+    Amounts in ``params`` are integer fen under keys ending in ``_fen``.
+    """
+
+    def __init__(self, message: str, *, code: str | None = None,
+                 params: dict[str, object] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.code = code
+        self.params = dict(params or {})
 
 
 class InvalidInput(ServiceError):
     """A value given to a service is not acceptable; ``field`` names it."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, field: str, message: str, *, code: str | None = None,
+                 params: dict[str, object] | None = None) -> None:
+        super().__init__(message, code=code, params=params)
         self.field = field
 
 

@@ -43,20 +43,3 @@ def refusal_text(error: BaseException) -> str:
         return QCoreApplication.translate("LoginMessages", "A PIN is 4 to 12 digits.")
     message = str(error) or type(error).__name__
     return QCoreApplication.translate("LoginMessages", "Sign-in failed: %1").replace("%1", message)
-
-
-def service_error_text(error: BaseException) -> str:
-    """Localized words for the service errors a screen can meet; others keep their message."""
-    kind = type(error).__name__
-    if kind == "PermissionDenied":
-        return QCoreApplication.translate(
-            "LoginMessages", "Your role may not do this. Ask a manager.")
-    if kind == "ApprovalRequired":
-        return QCoreApplication.translate(
-            "LoginMessages", "This needs a manager's approval, which was not given.")
-    if kind == "ApprovalRefused":
-        return QCoreApplication.translate(
-            "LoginMessages", "The manager approval was refused: %1").replace("%1", str(error))
-    if getattr(error, "reason", None):
-        return refusal_text(error)
-    return str(error) or kind

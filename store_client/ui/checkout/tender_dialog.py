@@ -30,6 +30,7 @@ from store_client.ui.automation import named
 from store_client.ui.checkout import service_calls
 from store_client.ui.checkout.formatting import money_text, parse_amount, quick_cash_amounts
 from store_client.ui.i18n import money_locale
+from store_client.ui.service_messages import service_error_text
 
 KINDS = ("cash", "card", "mobile", "points")
 
@@ -349,7 +350,7 @@ class TenderDialog(QDialog):
         def failed(error: BaseException) -> None:
             self.busy = False
             self.setEnabled(True)
-            self.message.setText(str(error) or type(error).__name__)
+            self.message.setText(service_error_text(error, self.money))
 
         service_calls.call(self, self._ctx, work, done, failed, action_text=self.tr("take a payment"))
 

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 from store_client.clock import parse_iso
 from store_client.ui.approval_dialog import run_guarded
 from store_client.ui.automation import named
-from store_client.ui.login_messages import service_error_text
 from store_client.ui.page import page_layout, page_title
 from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
+from store_client.ui.service_messages import service_error_text
 
 RECENT_LIMIT = 500
 

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,8 +29,8 @@ from store_client.hardware.wedge import WedgeDetector
 from store_client.services.errors import ServiceError
 from store_client.ui.automation import named
 from store_client.ui.checkout import service_calls
-from store_client.ui.checkout.cart_table import CartDelegate, CartTableView
 from store_client.ui.checkout.cart_model import CartTableModel
+from store_client.ui.checkout.cart_table import CartDelegate, CartTableView
 from store_client.ui.checkout.dialogs import OverrideDialog, ParkedDialog, PromptDialog
 from store_client.ui.checkout.formatting import (
     money_text,
@@ -45,6 +44,7 @@ from store_client.ui.checkout.side_panel import SidePanel
 from store_client.ui.checkout.tender_dialog import TenderDialog
 from store_client.ui.i18n import money_locale
 from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
+from store_client.ui.service_messages import service_error_text
 
 log = logging.getLogger(__name__)
 K = Qt.Key
@@ -269,7 +269,7 @@ class CheckoutScreen(QWidget):
     def show_error(self, error: BaseException) -> None:
         if not isinstance(error, ServiceError):
             log.error("checkout action failed", exc_info=error)
-        text = self._scan_refusal(error) or str(error) or type(error).__name__
+        text = self._scan_refusal(error) or service_error_text(error, self.money)
         if not isinstance(error, ServiceError):
             text = self.tr("Something went wrong: %1").replace("%1", text)
         self._say(text, error=True)

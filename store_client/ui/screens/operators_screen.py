@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 
 from store_client.ui.automation import named
 from store_client.ui.i18n import role_label
-from store_client.ui.login_messages import local_hhmm, service_error_text
+from store_client.ui.login_messages import local_hhmm
 from store_client.ui.page import page_layout, page_title
 from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
+from store_client.ui.service_messages import service_error_text
 
 _Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()

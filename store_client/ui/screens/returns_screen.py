@@ -41,6 +41,7 @@ from store_client.ui.checkout.formatting import money_text, quantity_text
 from store_client.ui.i18n import money_locale
 from store_client.ui.page import page_layout, page_title
 from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
+from store_client.ui.service_messages import service_error_text
 
 log = logging.getLogger(__name__)
 STYLE = """
@@ -128,8 +129,9 @@ class ReturnsScreen(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(52)
         header = self.table.horizontalHeader()
-        for column, width in enumerate((220, 80, 80, 80, 110, 170, 110)):
-            self.table.setColumnWidth(column, width)
+        for column, width in enumerate((220, 80, 104, 104, 110, 170, 110)):
+            # At least as wide as its header: "Returnable" is longer than "可退".
+            self.table.setColumnWidth(column, max(width, header.sectionSizeHint(column) + 16))
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
         self.reason = named(QComboBox(self), "returns.reason", self.tr("Reason for the return"))
@@ -212,7 +214,7 @@ class ReturnsScreen(QWidget):
             log.error("returns action failed", exc_info=error)
             self._say(self.tr("Something went wrong: %1").replace("%1", str(error)), error=True)
             return
-        self._say(str(error), error=True)
+        self._say(service_error_text(error), error=True)
 
     def _set_dialog(self, dialog: QDialog | None) -> None:
         self.dialog = dialog

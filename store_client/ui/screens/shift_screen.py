@@ -32,9 +32,10 @@ from PySide6.QtWidgets import (
 from store_client.domain.money import Money
 from store_client.domain.shifts import DENOMINATIONS_FEN, MAX_PIECES, MAX_REASON
 from store_client.ui.automation import named
-from store_client.ui.login_messages import local_hhmm, service_error_text
+from store_client.ui.login_messages import local_hhmm
 from store_client.ui.page import page_layout, page_title
 from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
+from store_client.ui.service_messages import service_error_text
 
 REPORT_PAGE, COUNT_PAGE, CASH_PAGE = 0, 1, 2
 
