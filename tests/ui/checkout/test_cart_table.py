@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from store_client.services.checkout_views import LineView
@@ -197,3 +199,32 @@ def test_a_short_cart_leaves_the_rest_of_the_table_blank(long_table, qtbot):  # 
     for x in (origin.x() + 10, origin.x() + 300, origin.x() + 600):
         for y in (below, below + 100, origin.y() + view.viewport().height() - 5):
             assert QColor(image.pixel(x, y)) == base
+
+
+def test_voids_quantity_changes_and_scans_in_one_go_still_paint_right(long_table, qtbot):  # type: ignore[no-untyped-def]
+    """A void (rows move up) or a changed line followed by a scan before the view has laid
+    out: the append-only shortcut must not be taken when anything else changed."""
+    from dataclasses import replace
+
+    view, model = long_table
+    lines = [_line(n, f"商品{n}") for n in range(1, 25)]
+    model.set_lines(lines)
+    view.scrollToBottom()
+    _settle(qtbot)
+    steps = [
+        lambda ls: ls[1:],  # a void at the top: every row moves
+        lambda ls: [*ls, _line(100, "新商品100")],
+        lambda ls: [*ls[:-1], replace(ls[-1], quantity=3, net_fen=9)],  # a changed line
+        lambda ls: [*ls, _line(101, "新商品101"), _line(102, "新商品102")],
+    ]
+    for first, second in pairwise(steps):
+        lines = first(lines)
+        model.set_lines(lines)  # no event loop between the two changes
+        lines = second(lines)
+        model.set_lines(lines)
+        view.scrollToBottom()
+        view.selectRow(len(lines) - 1)
+        _settle(qtbot)
+        incremental = _on_screen(view)
+        view.viewport().repaint()
+        assert _on_screen(view) == incremental
