@@ -380,6 +380,9 @@ def _shift_closed_v1(payload: dict) -> dict:
                pay_in_minor=_int(payload, "pay_in_minor", lo=0),
                pay_out_minor=_int(payload, "pay_out_minor", lo=0),
                unsynced_at_close=_int(payload, "unsynced_at_close", lo=0, hi=10**9))
+    # Added to v1 later (returns): optional, 0 when a terminal did not send them.
+    for key in ("returns_count", "returns_total_minor", "cash_refund_minor"):
+        out[key] = _opt_int(payload, key, lo=0) or 0
     by_tender = _obj(payload.get("by_tender"), "by_tender")
     out["by_tender"] = {kind: _int(by_tender, kind) for kind in by_tender
                         if isinstance(kind, str) and len(kind) <= 16}

@@ -1,16 +1,16 @@
 """The figures of a shift (X mid-shift, Z at close) read from the terminal database,
 and the printed documents of the shift: the X/Z report and the pay-in/out slips.
 
-Sales belong to a shift by receipt number (``receipt_seq_from < receipt_seq <= to``),
-voids and no-sales by audit sequence, both recorded when the shift opens and closes.
-Drawer money is a list of :class:`~store_client.domain.shifts.CashFlow`: a new source of
-cash (e.g. refunds of returns) is one more ``CashSource`` passed to :func:`compute`.
+Sales belong to a shift by receipt number (``receipt_seq_from < receipt_seq <= to``);
+returns, voids and no-sales by the sequence of their audit entry (written in the same
+transaction): both bounds are recorded when the shift opens and closes, so the terminal's
+clock never decides. Drawer money is a list of :class:`~store_client.domain.shifts.CashFlow`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 
@@ -25,6 +25,8 @@ from store_client.domain import shifts as dom
 from store_client.persistence.models import (
     AuditEntry,
     ReceiptCounter,
+    Return,
+    ReturnTender,
     Sale,
     SaleTender,
     Shift,
@@ -33,10 +35,7 @@ from store_client.persistence.models import (
 
 TENDER_LABELS = {"cash": "现金 Cash", "card": "银行卡 Card", "mobile": "移动支付 Mobile",
                  "points": "积分 Points"}
-VOID_ACTION, NO_SALE_ACTION = "sale.voided", "drawer.no_sale"
-
-#: Another source of drawer cash for a shift, e.g. cash refunds: (session, shift) -> flows.
-CashSource = Callable[[Session, Shift], Iterable[dom.CashFlow]]
+VOID_ACTION, NO_SALE_ACTION, RETURN_ACTION = "sale.voided", "drawer.no_sale", "return.completed"
 
 
 @dataclass(frozen=True)
@@ -60,13 +59,15 @@ class ShiftFigures:
     pay_in_fen: int
     pay_out_count: int
     pay_out_fen: int
-    cash_refund_fen: int  # from other cash sources (returns), 0 until they are plugged in
+    cash_refund_fen: int  # cash paid back by returns
     expected_cash_fen: int
     no_sale_count: int
     voids_count: int
     counted_cash_fen: int | None = None
     variance_fen: int | None = None
     variance_reason: str | None = None
+    returns_count: int = 0  # (defaults: Z reports stored before returns counted)
+    returns_total_fen: int = 0  # refunded by every tender
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
@@ -92,8 +93,7 @@ def next_movement_seq(s: Session, shift_id: str) -> int:
                      .where(ShiftCashMovement.shift_id == shift_id)) or 0) + 1
 
 
-def compute(s: Session, shift: Shift, *, kind: str, receipt_to: int, audit_to: int,
-            sources: Sequence[CashSource] = ()) -> ShiftFigures:
+def compute(s: Session, shift: Shift, *, kind: str, receipt_to: int, audit_to: int) -> ShiftFigures:
     """The shift's figures up to ``receipt_to`` / ``audit_to`` (inclusive)."""
     in_shift = (Sale.terminal_id == shift.terminal_id, Sale.receipt_seq > shift.receipt_seq_from,
                 Sale.receipt_seq <= receipt_to)
@@ -110,15 +110,22 @@ def compute(s: Session, shift: Shift, *, kind: str, receipt_to: int, audit_to: i
     actions = dict(s.execute(select(AuditEntry.action, func.count()).where(
         AuditEntry.seq > shift.audit_seq_from, AuditEntry.seq <= audit_to,
         AuditEntry.action.in_((VOID_ACTION, NO_SALE_ACTION))).group_by(AuditEntry.action)).all())
+    returns = select(AuditEntry.target).where(
+        AuditEntry.seq > shift.audit_seq_from, AuditEntry.seq <= audit_to,
+        AuditEntry.action == RETURN_ACTION).scalar_subquery()
+    returns_count, returns_total = s.execute(select(
+        func.count(), func.coalesce(func.sum(Return.refund_fen), 0)).where(
+        Return.id.in_(returns))).one()
+    cash_refunded = s.scalar(select(func.coalesce(func.sum(ReturnTender.amount_fen), 0)).where(
+        ReturnTender.return_id.in_(returns), ReturnTender.kind == "cash")) or 0
     cash = tendered.get("cash", 0)
     pay_in_n, pay_in = moves.get(dom.MovementKind.PAY_IN.value, (0, 0))
     pay_out_n, pay_out = moves.get(dom.MovementKind.PAY_OUT.value, (0, 0))
     flows = [dom.CashFlow(dom.FlowSource.FLOAT, shift.opening_float_fen),
              *dom.sales_flows(cash, change),
              dom.movement_flow(dom.MovementKind.PAY_IN, pay_in),
-             dom.movement_flow(dom.MovementKind.PAY_OUT, pay_out)]
-    for source in sources:
-        flows.extend(source(s, shift))
+             dom.movement_flow(dom.MovementKind.PAY_OUT, pay_out),
+             dom.CashFlow(dom.FlowSource.CASH_REFUND, -cash_refunded)]
     by_source = dom.flows_by_source(flows)
     order = [k for k in TENDER_LABELS if k in tendered] + sorted(set(tendered) - set(TENDER_LABELS))
     return ShiftFigures(
@@ -130,7 +137,8 @@ def compute(s: Session, shift: Shift, *, kind: str, receipt_to: int, audit_to: i
         pay_in_fen=pay_in, pay_out_count=pay_out_n, pay_out_fen=pay_out,
         cash_refund_fen=-by_source.get(dom.FlowSource.CASH_REFUND, 0),
         expected_cash_fen=dom.expected_cash(flows),
-        no_sale_count=actions.get(NO_SALE_ACTION, 0), voids_count=actions.get(VOID_ACTION, 0))
+        no_sale_count=actions.get(NO_SALE_ACTION, 0), voids_count=actions.get(VOID_ACTION, 0),
+        returns_count=returns_count, returns_total_fen=returns_total)
 
 
 def header(store_name: str, store_id: str, terminal_id: str, operator: str,
@@ -142,8 +150,8 @@ def header(store_name: str, store_id: str, terminal_id: str, operator: str,
 def report_document(f: ShiftFigures, head: rd.Header, currency: str = "CNY") -> Document:
     return templates.shift_report(rd.ShiftReport(
         header=head, kind=f.kind, shift_no=f.shift_no, opened_at=parse_iso(f.opened_at),
-        sales_count=f.sales_count, sales_total_fen=f.sales_total_fen, returns_count=0,
-        returns_total_fen=f.cash_refund_fen,
+        sales_count=f.sales_count, sales_total_fen=f.sales_total_fen,
+        returns_count=f.returns_count, returns_total_fen=f.returns_total_fen,
         by_tender=tuple((TENDER_LABELS.get(k, k), fen) for k, fen in f.by_tender),
         opening_float_fen=f.opening_float_fen, expected_cash_fen=f.expected_cash_fen,
         counted_cash_fen=f.counted_cash_fen, no_sale_count=f.no_sale_count,

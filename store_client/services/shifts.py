@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, NoReturn
@@ -102,11 +102,9 @@ def _shift_error(exc: dom.ShiftError) -> ServiceError:
 
 class ShiftService:
     def __init__(self, db: Database, clock: Clock, audit: AuditLog, authorizer: Authorizer, *,
-                 config, print_queue=None,  # type: ignore[no-untyped-def]
-                 cash_sources: Sequence[rep.CashSource] = ()) -> None:
+                 config, print_queue=None) -> None:  # type: ignore[no-untyped-def]
         self.db, self.clock, self.audit, self.authorizer = db, clock, audit, authorizer
         self.config, self.print_queue = config, print_queue
-        self.cash_sources = tuple(cash_sources)  # e.g. cash refunds of returns
         setting = config.values.get
         self.movement_limit_fen = setting("shift.cash_movement_limit_fen", 50_000)
         self.tolerance_fen = setting("shift.variance_tolerance_fen", 500)
@@ -173,7 +171,7 @@ class ShiftService:
     def _figures(self, s: Session, row: Shift, kind: str) -> rep.ShiftFigures:
         return rep.compute(s, row, kind=kind,
                            receipt_to=rep.last_receipt_seq(s, row.terminal_id),
-                           audit_to=rep.last_audit_seq(s), sources=self.cash_sources)
+                           audit_to=rep.last_audit_seq(s))
 
     def _header(self, actor: Actor) -> rep.rd.Header:
         values = self.config.values
@@ -363,8 +361,7 @@ class ShiftService:
             if row is None or row.id != shift_id:
                 raise Conflict("The shift was closed meanwhile; nothing to close.")
             receipt_to, audit_to = rep.last_receipt_seq(s, row.terminal_id), rep.last_audit_seq(s)
-            figures = rep.compute(s, row, kind="Z", receipt_to=receipt_to, audit_to=audit_to,
-                                  sources=self.cash_sources)
+            figures = rep.compute(s, row, kind="Z", receipt_to=receipt_to, audit_to=audit_to)
             off = dom.variance(count.total_fen, figures.expected_cash_fen)
             beyond = dom.beyond_tolerance(off, self.tolerance_fen)
             if figures.expected_cash_fen != expected and beyond:
@@ -397,7 +394,10 @@ class ShiftService:
                 "variance_reason": why, "approved_by": approver, "count": count.as_dict(),
                 "sales_count": figures.sales_count, "sales_total_minor": figures.sales_total_fen,
                 "by_tender": dict(figures.by_tender), "pay_in_minor": figures.pay_in_fen,
-                "pay_out_minor": figures.pay_out_fen, "unsynced_at_close": unsynced})
+                "pay_out_minor": figures.pay_out_fen, "unsynced_at_close": unsynced,
+                "returns_count": figures.returns_count,
+                "returns_total_minor": figures.returns_total_fen,
+                "cash_refund_minor": figures.cash_refund_fen})
         self._wake(job)
         return ShiftReportResult(figures, text_render.render(document, 48), job, document)
 

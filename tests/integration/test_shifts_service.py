@@ -401,25 +401,58 @@ def test_a_cashier_sees_the_x_report_only_with_a_manager(till: Till) -> None:
         till.shifts.x_report(till.associate)
 
 
-def test_cash_refunds_plug_in_as_one_more_cash_source(till: Till) -> None:
-    """Where returns connect: a source of flows; the expected cash and the report follow."""
-    from store_client.domain.shifts import CashFlow, FlowSource
+def test_cash_refunds_of_returns_leave_the_drawer_and_are_on_the_z_report(till: Till) -> None:
+    """A return's cash comes out of the drawer: expected cash, the pay-out limit, the
+    report's returns line and the shift.closed event all count it; a card refund does not
+    touch the drawer; a return made before the shift opened is not this shift's."""
+    from store_client.services.return_views import ReturnRequest
+    from store_client.services.returns import ReturnsService
 
-    seen: list[str] = []
+    returns = ReturnsService(till.terminal.db, till.terminal.clock, till.shifts.audit,
+                             till.shifts.authorizer, config=till.terminal.config,
+                             print_queue=till.queue)
 
-    def refunds(_session, shift):  # type: ignore[no-untyped-def]
-        seen.append(shift.shift_no)
-        return [CashFlow(FlowSource.CASH_REFUND, -700), CashFlow(FlowSource.CASH_REFUND, -300)]
+    def refund(sale_id: str, card: str | None = None) -> int:
+        with till.terminal.db.read() as s:
+            receipt = s.get(Sale, sale_id).receipt_no
+        sale = returns.find_sale(till.manager, receipt)
+        lines = tuple((ln.line_no, ln.sold.returnable) for ln in sale.lines)
+        done = returns.refund(till.manager, ReturnRequest(sale.request_id, sale.sale_id, lines,
+                                                          "changed_mind", "", card))
+        return done.refund_fen
 
-    service = ShiftService(till.terminal.db, till.terminal.clock, till.shifts.audit,
-                           till.shifts.authorizer, config=till.terminal.config,
-                           cash_sources=[refunds])
-    service.open_shift(till.manager, total_fen=10000)
-    with pytest.raises(InvalidInput):  # the refunds left 9000 in the drawer
-        service.pay_out(till.manager, 9001, "bank")
-    f = service.x_report(till.manager, print_it=False).figures
-    assert (f.expected_cash_fen, f.cash_refund_fen) == (9000, 1000)
-    assert seen and set(seen) == {"S001-T01-S00001"}
+    before = till.sell(WATER, [("cash", 5000, None)])  # no shift open yet
+    till.shifts.open_shift(till.manager, total_fen=10000)
+    refund(before)  # in this shift: its cash leaves this drawer
+    cash_sale = till.sell(SHAMPOO, [("cash", 10000, None)])
+    co = till.checkout
+    due = co.scan(till.cashier, TOOTHPASTE).cart.total_fen
+    co.add_tender(till.cashier, "card", due, reference="AUTH1")
+    card_sale = co.complete(till.cashier).sale_id
+    assert refund(cash_sale) > 0 and refund(card_sale, card="REFUND1") == due
+    f = till.shifts.x_report(till.manager, print_it=False).figures
+    with till.terminal.db.read() as s:
+        water, shampoo = (s.scalar(select(Sale.total_fen).where(Sale.id == i))
+                          for i in (before, cash_sale))
+    assert (f.returns_count, f.returns_total_fen) == (3, water + shampoo + due)
+    assert f.cash_refund_fen == water + shampoo  # the card refund went back to the card
+    # float + cash taken (10000) - change (10000 - shampoo) - cash refunded (water + shampoo)
+    assert f.expected_cash_fen == 10000 + shampoo - water - shampoo
+    with pytest.raises(InvalidInput):  # not more than is in the drawer
+        till.shifts.pay_out(till.manager, f.expected_cash_fen + 1, "bank")
+    till.deliver_all()
+    z = till.shifts.close_shift(till.manager, total_fen=f.expected_cash_fen,
+                                confirm_unsynced=True).figures
+    assert z.variance_fen == 0 and z.returns_count == 3
+    (closed,) = outbox_of(till, "shift.closed")
+    data = validate("shift.closed", 1, closed)
+    assert (data["returns_count"], data["cash_refund_minor"]) == (3, water + shampoo)
+    assert "退货" in z_report_text(till)
+
+
+def z_report_text(till: Till) -> str:
+    (job,) = till.rows(PrintJob, PrintJob.kind == "shift.z_report")
+    return job.preview_text
 
 
 def test_no_close_while_a_sale_in_progress_has_taken_money(till: Till) -> None:
