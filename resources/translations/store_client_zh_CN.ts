@@ -131,6 +131,10 @@
         <translation>重打退货单</translation>
     </message>
     <message>
+        <source>Return cancelled (mobile refund declined)</source>
+        <translation>退货已取消（移动支付退款被拒）</translation>
+    </message>
+    <message>
         <source>Discount on the sale</source>
         <translation>整单折扣</translation>
     </message>
@@ -1593,6 +1597,10 @@ Sale complete · receipt %1</source>
 %3</source>
         <translation>已退款 %1 · 退货单 %2
 %3</translation>
+    </message>
+    <message>
+        <source>Already refunded before: nothing more was paid now.</source>
+        <translation>此前已退款：本次未再付款。</translation>
     </message>
 </context>
 <context>

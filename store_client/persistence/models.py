@@ -416,11 +416,16 @@ class Return(Base):
     refund_fen: Mapped[int] = mapped_column(Integer)
     points_refunded: Mapped[int] = mapped_column(Integer)
     points_reversed: Mapped[int] = mapped_column(Integer)
-    outbox_event_id: Mapped[str] = mapped_column(String(36))
+    outbox_event_id: Mapped[str] = mapped_column(String(36))  # "" until completed
     print_job_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # paying (recorded, quantities reserved, a mobile refund not yet confirmed) | completed
+    # | cancelled (the provider declined: nothing was paid)
+    status: Mapped[str] = mapped_column(String(16), default="completed",
+                                        server_default="completed")
 
     __table_args__ = (
         Index("ix_returns_sale", "sale_id"),
+        Index("ix_returns_status", "status"),
         Index("ix_returns_terminal_seq", "terminal_id", "return_seq", unique=True),
         Index("ix_returns_member_completed", "member_id", "completed_at"),
     )

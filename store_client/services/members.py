@@ -111,7 +111,7 @@ def pending_redemptions(session: Session, member: Member) -> int:
     query = select(func.coalesce(func.sum(Sale.points_redeemed), 0)).where(
         Sale.member_id == member.member_id)
     back = select(func.coalesce(func.sum(Return.points_reversed - Return.points_refunded), 0)).where(
-        Return.member_id == member.member_id)
+        Return.member_id == member.member_id, Return.status == "completed")
     as_of = utc_text(member.balance_as_of)
     if as_of is not None:  # sales store UTC text; compare like with like
         query = query.where(Sale.completed_at > as_of)

@@ -2,13 +2,24 @@
 
 :meth:`ReturnsService.find_sale` looks a sale up by its receipt number and starts a
 return request (a fresh ``request_id``). :meth:`ReturnsService.refund` checks the
-selection with the refund rules (:mod:`store_client.domain.refunds`), asks for the
-``return.process`` permission (a cashier needs a manager's approval), refunds a
-mobile payment through the payment adapter (outside any transaction, keyed by the
-request so a retry refunds once), then writes the return, its lines, its refund
-tenders, the ``return.completed`` outbox event and the audit entry in ONE
-transaction. The return receipt is queued for printing after the commit; its
-drawer kick opens the drawer when cash is refunded.
+selection with the refund rules (:mod:`store_client.domain.refunds`) and asks for the
+``return.process`` permission (a cashier needs a manager's approval).
+
+Without a mobile refund, ONE transaction writes the return, its lines, its refund
+tenders, the ``return.completed`` outbox event and the audit entry.
+
+With a mobile refund the money leaves through a provider that may fail or not answer,
+so the return is recorded first: one transaction writes it as ``paying`` (its
+quantities and tender amounts are then reserved: no other request, on this or another
+process, can return them again). The provider is then asked, keyed by the return's id
+(a retry is answered with the first result, never paid twice); a second transaction
+completes the return with the provider's reference, the outbox event and the audit
+entry, or cancels it when the provider declines. A return left ``paying`` (no answer,
+a crash) is finished before any other return is looked up or made, by asking the
+provider again with the same key.
+
+The return receipt is queued for printing after the commit; its drawer kick opens the
+drawer when cash is refunded.
 """
 
 from __future__ import annotations
@@ -16,6 +27,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -58,6 +70,7 @@ from sync.payloads import CURRENT_VERSION, validate
 
 log = logging.getLogger(__name__)
 EVENT_KIND = "return.completed"
+PAYING, COMPLETED, CANCELLED = "paying", "completed", "cancelled"
 MAX_REASON = 200
 MAX_REFERENCE = 40
 
@@ -102,6 +115,8 @@ class ReturnsService:
         if not RECEIPT_NO.fullmatch(code):
             raise InvalidInput("receipt_no", f"{code[:40]} is not a receipt number "
                                "(like S001-T01-000123).")
+        with self._lock:
+            self._finish_pending()  # what it shows must count a return that was left paying
         with self.db.read() as s:
             sale = s.scalars(select(Sale).where(Sale.receipt_no == code)).one_or_none()
             if sale is None:
@@ -114,7 +129,8 @@ class ReturnsService:
     def _load(self, s: Session, sale: Sale, request_id: str) -> SaleForReturn:
         returned = dict(s.execute(
             select(ReturnLine.line_no, func.sum(ReturnLine.quantity))
-            .join(Return, Return.id == ReturnLine.return_id).where(Return.sale_id == sale.id)
+            .join(Return, Return.id == ReturnLine.return_id)
+            .where(Return.sale_id == sale.id, Return.status != CANCELLED)
             .group_by(ReturnLine.line_no)).all())
         lines = tuple(
             ReturnableLine(row.line_no, row.sku, row.name_zh, row.name_en, row.unit,
@@ -125,7 +141,8 @@ class ReturnsService:
                                  .order_by(SaleLine.line_no)))
         refunded = {seq: (int(amount), int(points)) for seq, amount, points in s.execute(
             select(ReturnTender.seq, func.sum(ReturnTender.amount_fen), func.sum(ReturnTender.points))
-            .join(Return, Return.id == ReturnTender.return_id).where(Return.sale_id == sale.id)
+            .join(Return, Return.id == ReturnTender.return_id)
+            .where(Return.sale_id == sale.id, Return.status != CANCELLED)
             .group_by(ReturnTender.seq)).all()}
         rows = list(s.scalars(select(SaleTender).where(SaleTender.sale_id == sale.id)
                               .order_by(SaleTender.seq)))
@@ -134,7 +151,8 @@ class ReturnsService:
                                       t.points or 0, refunded.get(t.seq, (0, 0))[1], t.reference)
                         for t, amount in zip(rows, paid, strict=True))
         reversed_before = int(s.scalar(select(func.coalesce(func.sum(Return.points_reversed), 0))
-                                       .where(Return.sale_id == sale.id)) or 0)
+                                       .where(Return.sale_id == sale.id,
+                                              Return.status != CANCELLED)) or 0)
         return SaleForReturn(
             request_id=request_id, sale_id=sale.id, receipt_no=sale.receipt_no,
             completed_at=sale.completed_at, total_fen=sale.total_fen, member_id=sale.member_id,
@@ -200,6 +218,7 @@ class ReturnsService:
         self._may_return(actor)
         request = self._check(request)
         with self._lock:
+            self._finish_pending()
             done = self.completed(request.request_id)
             if done is not None:
                 return done
@@ -213,38 +232,110 @@ class ReturnsService:
                                    "terminal and enter its refund reference.")
             if "mobile" in kinds and (self.payments is None or not self.payments.available()):
                 raise ServiceError("Mobile payment is unavailable (offline): the mobile part of "
-                                   "this refund cannot be paid back now. Try again when online.")
+                                   "this refund cannot be paid back now. Try again when online.",
+                                   code="mobile.offline")
             self.authorizer.require(actor, Permission.RETURN_PROCESS, grant)
-            refs = self._refund_mobile(request, plan)
-            if "card" in kinds:
-                refs.update({t.seq: request.card_reference for t in plan.tenders if t.kind == "card"})
+            refs = {t.seq: request.card_reference for t in plan.tenders if t.kind == "card"}
+            status = PAYING if "mobile" in kinds else COMPLETED
             try:
                 with self.db.transaction() as s:
-                    facts = self._write(s, actor, grant, request, plan, refs)
+                    facts = self._write(s, actor, grant, request, plan, refs, status)
             except (_AlreadyDone, IntegrityError):  # the same request, written meanwhile
+                self._finish_pending()
                 done = self.completed(request.request_id)
                 if done is None:
                     raise
                 return done
+            if status == PAYING:
+                facts = self._pay_and_complete(facts)
         return self._after_commit(facts)
 
-    def _refund_mobile(self, request: ReturnRequest, plan: rf.RefundPlan) -> dict[int, str | None]:
-        refs: dict[int, str | None] = {}
-        for t in plan.tenders:
-            if t.kind != "mobile":
+    # -- a return with a mobile refund: recorded, paid, then completed -----------------------
+    def _pay_and_complete(self, facts: ReturnFacts) -> ReturnFacts:
+        """Ask the provider for every mobile part of a ``paying`` return (keyed by the return,
+        so asking again is answered, not paid again), then complete or cancel it."""
+        assert self.payments is not None
+        refs = dict(facts.tender_refs)
+        for t in facts.plan.tenders:
+            if t.kind != "mobile" or refs.get(t.seq):
                 continue
-            assert self.payments is not None
             original = t.original_reference or ""
             prefix, _, transaction = original.partition(":")
-            result = self.payments.refund(transaction or original, t.amount_fen,
-                                          f"{request.request_id}:{t.seq}")
+            try:
+                result = self.payments.refund(transaction or original, t.amount_fen,
+                                              f"{facts.return_id}:{t.seq}")
+            except Exception as exc:  # noqa: BLE001 (any adapter failure = no answer: keep it paying, ask again)
+                log.warning("mobile refund for return %s did not answer: %r", facts.return_no, exc)
+                raise ServiceError(
+                    f"The mobile refund for return {facts.return_no} did not answer. The return "
+                    "is kept and is finished (or cancelled) before the next return.",
+                    code="mobile.refund_pending") from None
             if not result.ok or not result.transaction_id:
-                raise ServiceError(f"The mobile refund failed: {result.message}")
+                self._cancel(facts, result.message or "declined")
+                raise ServiceError(f"The mobile refund failed: {result.message}. Nothing was "
+                                   "refunded; the return is cancelled.")
             refs[t.seq] = (f"{prefix}:" if transaction else "") + result.transaction_id
-        return refs
+        facts = replace(facts, tender_refs=refs, completed_at=self.clock.now())
+        with self.db.transaction() as s:
+            self._complete(s, facts)
+        return facts
+
+    def _finish_pending(self) -> None:
+        """Finish the returns left ``paying`` (a crash, a provider that did not answer)."""
+        with self.db.read() as s:
+            pending = list(s.scalars(select(Return.id).where(Return.status == PAYING)))
+        for return_id in pending:
+            if self.payments is None or not self.payments.available():
+                log.warning("return %s waits for the mobile provider (offline)", return_id)
+                continue
+            with self.db.read() as s:
+                facts = self._facts_from_db(s, return_id)
+            try:
+                self._pay_and_complete(facts)
+            except ServiceError as exc:
+                log.warning("pending return %s not finished: %s", facts.return_no, exc)
+                continue
+            self._after_commit(facts)
+
+    def _cancel(self, facts: ReturnFacts, why: str) -> None:
+        with self.db.transaction() as s:
+            row = s.get(Return, facts.return_id)
+            if row is None or row.status != PAYING:
+                return
+            row.status = CANCELLED
+            self.audit.append(s, operator_id=row.operator_id, action="return.cancelled",
+                              target=row.id, details={"return_no": row.return_no,
+                                                      "reason": str(why)[:200]})
+
+    def _complete(self, s: Session, facts: ReturnFacts) -> None:
+        """The return's outbox event and audit entry, and its status: in the caller's
+        transaction (with the return's own rows for a return without a mobile part)."""
+        row = s.get(Return, facts.return_id)
+        if row is None or row.status == COMPLETED:
+            raise _AlreadyDone
+        when = iso(facts.completed_at)
+        event_payload = payload(facts, when)
+        version = CURRENT_VERSION[EVENT_KIND]
+        validate(EVENT_KIND, version, event_payload)  # fail at the till, not at HQ
+        event = outbox.enqueue(s, EVENT_KIND, event_payload, schema_version=version,
+                               clock=self.clock)
+        row.status, row.completed_at, row.outbox_event_id = COMPLETED, when, event.event_id
+        for tender in s.scalars(select(ReturnTender).where(ReturnTender.return_id == row.id)):
+            tender.reference = facts.tender_refs.get(tender.seq, tender.reference)
+        plan, request = facts.plan, facts.request
+        self.audit.append(s, operator_id=row.operator_id, action="return.completed",
+                          target=row.id, details={
+                              "return_no": row.return_no, "sale_id": row.sale_id,
+                              "receipt_no": row.receipt_no, "refund_fen": plan.total_fen,
+                              "lines": [[r.line_no, r.quantity, r.refund_fen] for r in plan.lines],
+                              "tenders": [[t.kind, t.amount_fen] for t in plan.tenders],
+                              "reason": request.reason_code,
+                              "approved_by": row.approved_by,
+                              "request_id": request.request_id})
 
     def _write(self, s: Session, actor: Actor, grant, request: ReturnRequest,  # type: ignore[no-untyped-def]
-               plan: rf.RefundPlan, refs: dict[int, str | None]) -> ReturnFacts:
+               plan: rf.RefundPlan, refs: dict[int, str | None], status: str) -> ReturnFacts:
+        """The return's rows; completed at once (``status`` COMPLETED) or left ``paying``."""
         if s.scalar(select(Return.id).where(Return.request_id == request.request_id)) is not None:
             raise _AlreadyDone  # the same request, committed by another caller meanwhile
         sale = self._sale_state(s, request)
@@ -262,36 +353,24 @@ class ReturnsService:
             member_id=sale.member_id, completed_at=self.clock.now(), plan=plan,
             lines={line.line_no: line for line in sale.lines}, tender_refs=refs,
             currency=self.config.currency)
-        when = iso(facts.completed_at)
-        event_payload = payload(facts, when)
-        version = CURRENT_VERSION[EVENT_KIND]
-        validate(EVENT_KIND, version, event_payload)  # fail at the till, not at HQ
-        event = outbox.enqueue(s, EVENT_KIND, event_payload, schema_version=version,
-                               clock=self.clock)
         s.add(Return(
             id=facts.return_id, request_id=request.request_id, return_no=facts.return_no,
             return_seq=seq, sale_id=request.sale_id, receipt_no=sale.receipt_no,
             store_id=facts.store_id, terminal_id=facts.terminal_id, operator_id=actor.operator_id,
             approved_by=facts.approved_by, member_id=sale.member_id,
-            reason_code=request.reason_code, reason_text=request.reason_text, completed_at=when,
-            refund_fen=plan.total_fen, points_refunded=plan.points_refunded,
-            points_reversed=plan.points_reversed, outbox_event_id=event.event_id,
-            print_job_id=None))
+            reason_code=request.reason_code, reason_text=request.reason_text,
+            completed_at=iso(facts.completed_at), refund_fen=plan.total_fen,
+            points_refunded=plan.points_refunded, points_reversed=plan.points_reversed,
+            outbox_event_id="", print_job_id=None, status=PAYING))
         s.flush()
         s.add_all([ReturnLine(return_id=facts.return_id, line_no=r.line_no, quantity=r.quantity,
                               refund_fen=r.refund_fen) for r in plan.lines])
         s.add_all([ReturnTender(return_id=facts.return_id, seq=t.seq, kind=t.kind,
                                 amount_fen=t.amount_fen, points=t.points,
                                 reference=refs.get(t.seq)) for t in plan.tenders])
-        self.audit.append(s, operator_id=actor.operator_id, action="return.completed",
-                          target=facts.return_id, details={
-                              "return_no": facts.return_no, "sale_id": request.sale_id,
-                              "receipt_no": sale.receipt_no, "refund_fen": plan.total_fen,
-                              "lines": [[r.line_no, r.quantity, r.refund_fen] for r in plan.lines],
-                              "tenders": [[t.kind, t.amount_fen] for t in plan.tenders],
-                              "reason": request.reason_code,
-                              "approved_by": facts.approved_by,
-                              "request_id": request.request_id})
+        s.flush()
+        if status == COMPLETED:
+            self._complete(s, facts)
         return facts
 
     def _after_commit(self, facts: ReturnFacts) -> CompletedReturn:
@@ -370,8 +449,11 @@ class ReturnsService:
         """The return a request became, read back (``repeated``), or None."""
         with self.db.read() as s:
             row = s.scalars(select(Return).where(Return.request_id == request_id)).one_or_none()
-            if row is None:
+            if row is None or row.status == PAYING:
                 return None
+            if row.status == CANCELLED:
+                raise ServiceError("This return was cancelled: the mobile refund was declined and "
+                                   "nothing was refunded. Look the receipt up again.")
             tenders = tuple(RefundedTender(t.kind, t.amount_fen, t.points, t.reference)
                             for t in s.scalars(select(ReturnTender)
                                                .where(ReturnTender.return_id == row.id)

@@ -204,7 +204,8 @@ class HQService:
                     self._check_origin(who, data)
                 elif kind == "return.completed":
                     self._check_origin(who, data)
-                    self._check_return(conn, data, refunded, new_sales)
+                    self._check_return(conn, data, refunded, new_sales,
+                                       {r["return_id"] for r in new_returns})
                 elif kind == "drawer.no_sale" and data["terminal_id"] != who.terminal_id:
                     raise PayloadError(f"no-sale of terminal {data['terminal_id']}, not of "
                                        f"this terminal {who.terminal_id}")
@@ -263,7 +264,7 @@ class HQService:
 
     @staticmethod
     def _check_return(conn: Connection, ret: dict, refunded: dict[str, int],
-                      batch_sales: list[dict]) -> None:
+                      batch_sales: list[dict], batch_returns: set[str]) -> None:
         """A return refers to a sale of the same terminal that HQ already has (events arrive
         in the terminal's order, so the sale came first), refunds at most what was left of
         it, and is not a return HQ already has under another event."""
@@ -276,7 +277,7 @@ class HQService:
             raise PayloadError(f"return of sale {ret['sale_id']} that HQ has not received")
         if (sale.store_id, sale.terminal_id) != (ret["store_id"], ret["terminal_id"]):
             raise PayloadError(f"sale {ret['sale_id']} was not made on this terminal")
-        if conn.scalar(select(t.returns.c.return_id).where(
+        if ret["return_id"] in batch_returns or conn.scalar(select(t.returns.c.return_id).where(
                 t.returns.c.return_id == ret["return_id"])) is not None:
             raise PayloadError(f"return {ret['return_id']} was already received in another event")
         if ret["sale_id"] not in refunded:

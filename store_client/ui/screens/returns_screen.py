@@ -443,9 +443,12 @@ class ReturnsScreen(QWidget):
         self.reprint_button.setEnabled(True)
         parts = " · ".join(f"{self._tender_label(t.kind)} {self.money(t.amount_fen)}"
                            for t in done.tenders)
-        self.done_banner.setText(self.tr("Refunded %1 · return %2\n%3")
-                                 .replace("%1", self.money(done.refund_fen))
-                                 .replace("%2", done.return_no).replace("%3", parts))
+        text = (self.tr("Refunded %1 · return %2\n%3")
+                .replace("%1", self.money(done.refund_fen))
+                .replace("%2", done.return_no).replace("%3", parts))
+        if getattr(done, "repeated", False):  # a retry: say so, or cash may be handed over twice
+            text = self.tr("Already refunded before: nothing more was paid now.") + "\n" + text
+        self.done_banner.setText(text)
         self.done_banner.show()
         self.reason.setCurrentIndex(0)
         self.reason_text.clear()

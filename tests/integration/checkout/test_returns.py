@@ -239,7 +239,8 @@ def test_mobile_goes_back_through_the_adapter_and_offline_refuses(shop):
     assert tender.kind == "mobile" and tender.amount_fen == done.total_fen
     assert tender.reference.startswith("wx:SIMR")
     (charged_ref,) = [r for r in shop.payments.refunds]
-    assert charged_ref == f"{req.request_id}:1" and shop.payments.refunds[charged_ref][1] == done.total_fen
+    assert charged_ref == f"{result.return_id}:1"  # keyed by the return recorded before paying
+    assert shop.payments.refunds[charged_ref][1] == done.total_fen
     data = json.loads(events(shop)[0].payload)
     assert data["tenders"][0]["method"] == "wechat"
 
@@ -314,26 +315,105 @@ def test_the_same_request_from_two_tills_at_once_refunds_once(shop):
     assert count(shop, Return) == 1 and len(events(shop)) == 1
 
 
-def test_a_write_that_fails_after_the_mobile_refund_is_completed_by_the_retry(shop, monkeypatch):
-    """The mobile money goes back before the return's transaction (the provider must say
-    yes first); if that transaction then fails, retrying the same request must record the
-    return and must not refund the customer a second time."""
-    done = sell(shop, [SHAMPOO], tenders=(("mobile", None),))
-    service = returns_for(shop)
+def _two_unit_mobile_sale(shop):  # type: ignore[no-untyped-def]
+    done = sell(shop, [SHAMPOO, SHAMPOO], tenders=(("mobile", None),))
+    return done, returns_for(shop)
+
+
+def test_a_completion_that_fails_after_the_mobile_refund_is_finished_by_the_retry(shop, monkeypatch):
+    """The money went back but the till failed to complete the return: it stays recorded
+    as paying, and the retry (the same request) finishes it without paying again."""
+    done, service = _two_unit_mobile_sale(shop)
     sale = service.find_sale(shop.manager, done.receipt_no)
     req = request(sale, [(sale.lines[0].line_no, 1)])
-    real_write = ReturnsService._write
+    real = ReturnsService._complete
 
-    def broken_write(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def power_cut(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ReturnsService, "_write", broken_write)
+    monkeypatch.setattr(ReturnsService, "_complete", power_cut)
     with pytest.raises(RuntimeError, match="disk full"):
         service.refund(shop.manager, req)
-    assert count(shop, Return) == 0 and len(shop.payments.refunds) == 1
-    monkeypatch.setattr(ReturnsService, "_write", real_write)
+    assert len(shop.payments.refunds) == 1 and events(shop) == []
+    monkeypatch.setattr(ReturnsService, "_complete", real)
     result = service.refund(shop.manager, req)
+    assert result.repeated and len(events(shop)) == 1
+    (ref,) = shop.payments.refunds  # asked twice with the same key: paid once
+    assert shop.payments.refunds[ref][1] == result.refund_fen == round_half_up(done.total_fen, 2)
+
+
+def test_after_a_crash_a_new_request_for_the_same_unit_is_refused_not_paid_again(shop, monkeypatch):
+    """The reviewer's case: the first attempt's money went back, the till restarted, the
+    cashier looked the receipt up again and returned the same unit."""
+    done, service = _two_unit_mobile_sale(shop)
+    first = service.find_sale(shop.manager, done.receipt_no)
+    monkeypatch.setattr(ReturnsService, "_complete", lambda *a, **k: (_ for _ in ()).throw(
+        RuntimeError("power cut")))
+    with pytest.raises(RuntimeError):
+        service.refund(shop.manager, request(first, [(first.lines[0].line_no, 1)]))
+    monkeypatch.undo()
+    restarted = returns_for(shop)
+    again = restarted.find_sale(shop.manager, done.receipt_no)  # finishes the pending return
     assert count(shop, Return) == 1 and len(events(shop)) == 1
-    (ref,) = shop.payments.refunds  # the same idempotency key: the provider refunded once
-    assert shop.payments.refunds[ref][1] == done.total_fen
-    assert result.tenders[0].reference.endswith(shop.payments.refunds[ref][2].transaction_id)
+    assert again.lines[0].sold.returnable == 1
+    restarted.refund(shop.manager, request(again, [(again.lines[0].line_no, 1)]))
+    paid = sum(amount for _tx, amount, r in shop.payments.refunds.values() if r.ok)
+    assert paid == done.total_fen == sum(r.refund_fen for r in rows(shop, Return))
+
+
+def test_a_second_till_cannot_return_what_a_paying_return_holds(shop, monkeypatch):
+    """Two processes: the first records its return before paying, so the second is refused
+    before it pays anything."""
+    done, service = _two_unit_mobile_sale(shop)
+    sale = service.find_sale(shop.manager, done.receipt_no)
+    other = returns_for(shop)
+    other_sale = other.find_sale(shop.manager, done.receipt_no)
+    both = [(sale.lines[0].line_no, 2)]
+    offline_once = {"done": False}
+    real_refund = shop.payments.refund
+
+    def no_answer(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if not offline_once["done"]:
+            offline_once["done"] = True
+            raise TimeoutError("the provider did not answer")
+        return real_refund(*args, **kwargs)
+
+    monkeypatch.setattr(shop.payments, "refund", no_answer)
+    with pytest.raises(ServiceError, match="did not answer"):
+        service.refund(shop.manager, request(sale, both))  # recorded, left paying
+    monkeypatch.setattr(shop.payments, "refund", real_refund)
+    monkeypatch.setattr(shop.payments, "available", lambda: False)  # the other till: offline
+    with pytest.raises(ServiceError):
+        other.refund(shop.manager, request(other_sale, both))
+    assert shop.payments.refunds == {}
+    monkeypatch.undo()
+    with pytest.raises(InvalidInput):  # the pending return is finished first: nothing left
+        other.refund(shop.manager, request(other.find_sale(shop.manager, done.receipt_no), both))
+    assert sum(amount for _tx, amount, r in shop.payments.refunds.values() if r.ok) == done.total_fen
+
+
+def test_a_declined_mobile_refund_cancels_the_return_and_frees_the_items(shop, monkeypatch):
+    from store_client.services.payments import PaymentResult
+
+    done, service = _two_unit_mobile_sale(shop)
+    sale = service.find_sale(shop.manager, done.receipt_no)
+    req = request(sale, [(sale.lines[0].line_no, 1)])
+    monkeypatch.setattr(shop.payments, "refund",
+                        lambda *a, **k: PaymentResult(False, None, "account closed"))
+    with pytest.raises(ServiceError, match="account closed"):
+        service.refund(shop.manager, req)
+    assert events(shop) == [] and rows(shop, Return)[0].status == "cancelled"
+    with pytest.raises(ServiceError, match="cancelled"):
+        service.refund(shop.manager, req)  # that request is over
+    monkeypatch.undo()
+    fresh = service.find_sale(shop.manager, done.receipt_no)
+    assert fresh.lines[0].sold.returnable == 2  # a cancelled return holds nothing
+    service.refund(shop.manager, request(fresh, [(fresh.lines[0].line_no, 2)]))
+    assert len(events(shop)) == 1
+
+
+def rows(shop, model):  # type: ignore[no-untyped-def]
+    with shop.terminal.db.read() as s:
+        found = list(s.scalars(select(model)))
+        s.expunge_all()
+        return found

@@ -99,3 +99,22 @@ def test_returns_hq_cannot_place_are_rejected_with_a_reason(shop, hq):
     assert statuses(result) == ["rejected"] and "already received" in result["results"][0]["reason"]
     assert len(hq.list_returns()) == 1
     assert hq.list_sales()[0]["refunded_minor"] == return_event["payload"]["refund_minor"]
+
+
+def test_the_same_return_twice_in_one_batch_is_rejected_not_a_crash(shop, hq):
+    """A copy of a return under another event id, in the same batch: before, the unique
+    index failed the whole batch (on every retry); now the copy is refused with a reason."""
+    import uuid
+
+    done = sell(shop, [TOOTHPASTE, SHAMPOO])
+    svc = returns_for(shop)
+    sale = svc.find_sale(shop.manager, done.receipt_no)
+    svc.refund(shop.manager, request(sale, [(sale.lines[0].line_no, 1)]))
+    events = outbox(shop)
+    original = next(e for e in events if e["kind"] == "return.completed")
+    copy = {**original, "event_id": str(uuid.uuid4()), "seq": events[-1]["seq"] + 1}
+    who = hq.authenticate(hq.issue_token("S001", "T01"))
+    result = hq.ingest(who, {"events": [*events, copy]})
+    assert statuses(result) == ["accepted"] * len(events) + ["rejected"]
+    assert "already received" in result["results"][-1]["reason"]
+    assert len(hq.list_returns()) == 1
