@@ -150,6 +150,11 @@ class ShiftReport:
     pay_out_fen: int = 0
     closed_at: datetime | None = None
     variance_reason: str = ""
+    # The drawer's cash, so float + taken - change + in - out - refunds = expected adds up
+    # on paper (the "by tender" cash is what was handed over, before change).
+    cash_taken_fen: int = 0
+    change_given_fen: int = 0
+    cash_refund_fen: int = 0
 
     def __post_init__(self) -> None:
         if self.kind not in ("X", "Z"):

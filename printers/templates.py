@@ -197,10 +197,16 @@ def shift_report(s: r.ShiftReport) -> Document:
         b.row(label, yen(fen, s.currency))
     b.separator()
     b.row("备用金 Opening float", yen(s.opening_float_fen, s.currency))
+    if s.cash_taken_fen:
+        b.row("现金收款 Cash taken", yen(s.cash_taken_fen, s.currency))
+    if s.change_given_fen:
+        b.row("找零 Change given", yen(-s.change_given_fen, s.currency))
     if s.pay_in_fen:
         b.row("存入 Paid in", yen(s.pay_in_fen, s.currency))
     if s.pay_out_fen:
         b.row("取出 Paid out", yen(-s.pay_out_fen, s.currency))
+    if s.cash_refund_fen:
+        b.row("现金退款 Cash refunded", yen(-s.cash_refund_fen, s.currency))
     b.row("应有现金 Expected cash", yen(s.expected_cash_fen, s.currency))
     if s.counted_cash_fen is not None:
         b.row("实点现金 Counted cash", yen(s.counted_cash_fen, s.currency))

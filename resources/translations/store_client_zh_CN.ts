@@ -175,6 +175,10 @@
         <translation>取出现金</translation>
     </message>
     <message>
+        <source>Pay-out refused: more than the drawer holds</source>
+        <translation>取出现金被拒：超过钱箱应有金额</translation>
+    </message>
+    <message>
         <source>X report viewed</source>
         <translation>查看 X 报表</translation>
     </message>
@@ -2003,24 +2007,24 @@ Sale complete · receipt %1</source>
         <translation>确认钱箱点数的长短款</translation>
     </message>
     <message>
+        <source>close the shift after a refused count: it now matches (counted %1)</source>
+        <translation>在点钞被拒后交班：现已相符（实点 %1）</translation>
+    </message>
+    <message>
+        <source>accept a drawer over by %2 (counted %1)</source>
+        <translation>接受钱箱长款 %2（实点 %1）</translation>
+    </message>
+    <message>
+        <source>accept a drawer short by %2 (counted %1)</source>
+        <translation>接受钱箱短款 %2（实点 %1）</translation>
+    </message>
+    <message>
         <source>Shift %1 opened with a float of %2.</source>
         <translation>班次 %1 已开班，备用金 %2。</translation>
     </message>
     <message>
         <source>Events still wait for HQ: tick “Close anyway” to close.</source>
         <translation>仍有数据等待送达总部：勾选“仍要交班”后交班。</translation>
-    </message>
-    <message>
-        <source>The drawer is over by %1.</source>
-        <translation>钱箱长款 %1。</translation>
-    </message>
-    <message>
-        <source>The drawer is short by %1.</source>
-        <translation>钱箱短款 %1。</translation>
-    </message>
-    <message>
-        <source>That is more than the %1 allowed: enter the reason; a manager approves it.</source>
-        <translation>超过允许的 %1：请填写原因，由店长审批。</translation>
     </message>
     <message>
         <source>Shift closed. The drawer balances.</source>
@@ -2045,6 +2049,10 @@ Sale complete · receipt %1</source>
     <message>
         <source>Enter the amount in yuan, e.g. 200 or 12.50.</source>
         <translation>请输入金额（元），例如 200 或 12.50。</translation>
+    </message>
+    <message>
+        <source>The count does not match what the drawer should hold (off by more than %1). Count again; if it still does not match, enter the reason: a manager approves it.</source>
+        <translation>点钞结果与钱箱应有金额不符（差额超过 %1）。请重新清点；如仍不符，请填写原因并由店长批准。</translation>
     </message>
     <message>
         <source>Enter the reason.</source>

@@ -158,7 +158,8 @@ def report_document(f: ShiftFigures, head: rd.Header, currency: str = "CNY") -> 
         voids_count=f.voids_count, currency=currency, discount_fen=f.discount_fen,
         pay_in_fen=f.pay_in_fen, pay_out_fen=f.pay_out_fen,
         closed_at=parse_iso(f.closed_at) if f.closed_at else None,
-        variance_reason=f.variance_reason or ""))
+        variance_reason=f.variance_reason or "", cash_taken_fen=f.cash_tendered_fen,
+        change_given_fen=f.change_given_fen, cash_refund_fen=f.cash_refund_fen))
 
 
 def cash_slip(head: rd.Header, title: str, shift_no: str,

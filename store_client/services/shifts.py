@@ -33,14 +33,14 @@ from store_client.domain.cart import CartError, CartLimits
 from store_client.domain.money import Money
 from store_client.domain.roles import Permission
 from store_client.persistence.db import Database
-from store_client.persistence.models import CartRow, Shift, ShiftCashMovement
+from store_client.persistence.models import AuditEntry, CartRow, Shift, ShiftCashMovement
 from store_client.services import cart_store
 from store_client.services import shift_reports as rep
 from store_client.services.approvals import ApprovalGrant
 from store_client.services.audit import AuditLog
 from store_client.services.auth import Actor
 from store_client.services.authorization import Authorizer
-from store_client.services.errors import Conflict, InvalidInput, ServiceError
+from store_client.services.errors import ApprovalRequired, Conflict, InvalidInput, ServiceError
 from store_client.services.sync_status import read_status, shift_close_warning
 from sync import outbox
 from sync.payloads import CURRENT_VERSION, validate
@@ -57,11 +57,12 @@ class UnsyncedEvents(ServiceError):
 
 
 class VarianceNeedsReason(InvalidInput):
-    """The blind count is over or short beyond the tolerance: give a reason (and approval)."""
+    """The blind count is off by more than the tolerance: count again, or give a reason (a
+    manager approves). It says neither the amount nor the direction: the count is blind."""
 
-    def __init__(self, message: str, variance_fen: int, tolerance_fen: int) -> None:
+    def __init__(self, message: str, tolerance_fen: int) -> None:
         super().__init__("reason", message)
-        self.variance_fen, self.tolerance_fen = variance_fen, tolerance_fen
+        self.tolerance_fen = tolerance_fen
 
 
 @dataclass(frozen=True)
@@ -268,8 +269,16 @@ class ShiftService:
             why = dom.check_reason(reason, what)
         except dom.ShiftError as exc:
             raise InvalidInput("reason", str(exc)) from None
-        with self.db.read() as s:
-            self._check_move(s, kind, amount_fen)  # refuse before an approval is used up
+        try:
+            with self.db.read() as s:
+                self._check_move(s, kind, amount_fen)  # refuse before an approval is used up
+        except InvalidInput as exc:
+            if exc.field == "more_than_drawer":  # on record: repeated tries would find the figure
+                with self.db.transaction() as s:
+                    self.audit.append(s, operator_id=actor.operator_id,
+                                      action="shift.pay_out_refused", target=kind.value,
+                                      details={"amount_fen": amount_fen, "reason": why})
+            raise
         approver = None
         if amount_fen > self.movement_limit_fen:
             self.authorizer.require(actor, Permission.CASH_PAY_OVER_LIMIT, grant)
@@ -350,10 +359,18 @@ class ShiftService:
             shift_id, shift_no = row.id, row.shift_no
         off = dom.variance(count.total_fen, expected)
         approver = None
-        if dom.beyond_tolerance(off, self.tolerance_fen):
-            if why is None:
-                self._refuse_count(actor, shift_id, shift_no, count, expected, off)
-            self.authorizer.require(actor, Permission.SHIFT_ACCEPT_VARIANCE, grant)
+        beyond = dom.beyond_tolerance(off, self.tolerance_fen)
+        if beyond and why is None:
+            self._refuse_count(actor, shift_id, shift_no, count, expected, off)
+        if beyond or self._count_was_refused(shift_id):
+            # A recount after a refused one needs a manager too, even when it now matches:
+            # else counting again until it fits would undo the blind count.
+            try:
+                self.authorizer.require(actor, Permission.SHIFT_ACCEPT_VARIANCE, grant)
+            except ApprovalRequired as exc:
+                exc.code = "shift.variance"  # the approving manager sees the figures
+                exc.params = {"variance_fen": off, "counted_fen": count.total_fen}
+                raise
             approver = grant.approved_by if grant is not None else None
         now, job = self.clock.now(), None
         with self.db.transaction() as s:
@@ -409,8 +426,12 @@ class ShiftService:
                               target=shift_id, details={"shift_no": shift_no,
                                                       "counted_fen": count.total_fen,
                                                       "expected_fen": expected, "variance_fen": off})
-        word = "over" if off > 0 else "short"
         raise VarianceNeedsReason(
-            f"The drawer is {word} by {Money(abs(off), self.currency)} (more than the "
-            f"{Money(self.tolerance_fen, self.currency)} allowed): enter the reason; a manager "
-            "approves it.", off, self.tolerance_fen)
+            "The count does not match what the drawer should hold (it is off by more than "
+            f"{Money(self.tolerance_fen, self.currency)}). Count again; if it still does not "
+            "match, enter the reason: a manager approves it.", self.tolerance_fen)
+
+    def _count_was_refused(self, shift_id: str) -> bool:
+        with self.db.read() as s:
+            return s.scalar(select(func.count()).select_from(AuditEntry).where(
+                AuditEntry.action == "shift.count_off", AuditEntry.target == shift_id)) > 0

@@ -132,9 +132,11 @@ def test_a_short_drawer_asks_for_a_reason_then_a_managers_approval(
     screen.count_confirm.click()
     settle(qtbot, tasks)
     asked: list[str] = []
+    shown: list[str] = []
 
-    def approve(permission: str, _text: str):  # type: ignore[no-untyped-def]
+    def approve(permission: str, text: str):  # type: ignore[no-untyped-def]
         asked.append(permission)
+        shown.append(text)
         return screen._ctx.services.approvals.approve(CASHIER, "m1", MANAGER_PIN, permission,
                                                       "counted twice")
 
@@ -145,12 +147,14 @@ def test_a_short_drawer_asks_for_a_reason_then_a_managers_approval(
     count(screen, {5000: 1, 2000: 2})  # 90 yuan of 100: short by 10
     screen.count_confirm.click()
     settle(qtbot, tasks)
-    assert screen.variance_reason.isVisible() and "short by" in screen.variance_text.text()
+    assert screen.variance_reason.isVisible() and "does not match" in screen.variance_text.text()
+    assert "10.00" not in screen.variance_text.text()  # blind: no amount before the approval
     assert shifts(terminal)[0].status == "open" and asked == []
     qtbot.keyClicks(screen.variance_reason, "gave wrong change")
     screen.count_confirm.click()
     settle(qtbot, tasks)
     assert asked == ["shift.accept_variance"]
+    assert "short by CN¥10.00" in shown[0] and "CN¥90.00" in shown[0]  # the manager sees it
     (row,) = shifts(terminal)
     assert (row.status, row.variance_fen, row.variance_reason, row.variance_approved_by) == (
         "closed", -1000, "gave wrong change", "m1")

@@ -65,6 +65,7 @@ ACTION_LABELS = {
     "shift.opened": QT_TRANSLATE_NOOP("AuditActions", "Shift opened"),
     "shift.pay_in": QT_TRANSLATE_NOOP("AuditActions", "Cash paid in"),
     "shift.pay_out": QT_TRANSLATE_NOOP("AuditActions", "Cash paid out"),
+    "shift.pay_out_refused": QT_TRANSLATE_NOOP("AuditActions", "Pay-out refused: more than the drawer holds"),
     "shift.x_report": QT_TRANSLATE_NOOP("AuditActions", "X report viewed"),
 }
 

@@ -279,13 +279,16 @@ class ShiftScreen(QWidget):
         self._ctx.tasks.run_db(work, on_done, on_error or self._failed)
 
     def _guarded(self, work: Callable[[Any], Any], on_done: Callable[[Any], Any],
-                 action_text: str, on_error: Callable[[BaseException], Any] | None = None) -> None:
-        """Run ``work(grant)``; if a manager's approval is needed, ask for it and run it again."""
+                 action_text: str | Callable[[BaseException], str],
+                 on_error: Callable[[BaseException], Any] | None = None) -> None:
+        """Run ``work(grant)``; if a manager's approval is needed, ask for it and run it again.
+        ``action_text`` may be made from the refusal (e.g. the figures the manager accepts)."""
         from store_client.services.errors import ApprovalRequired
 
         def failed(error: BaseException) -> None:
             if isinstance(error, ApprovalRequired):
-                grant = self.ask_approval(error.permission, action_text)
+                text = action_text(error) if callable(action_text) else action_text
+                grant = self.ask_approval(error.permission, text)
                 if grant is not None:
                     self._run(lambda: work(grant), on_done, on_error or self._failed)
                     return
@@ -365,8 +368,21 @@ class ShiftScreen(QWidget):
         self.count_confirm.setEnabled(False)
         self._guarded(lambda grant: service.close_shift(
             actor, pieces, total_fen=0 if not pieces else None, reason=reason, grant=grant,
-            confirm_unsynced=confirm), self._closed,
-            self.tr("accept the over/short of the drawer count"), self._close_failed)
+            confirm_unsynced=confirm), self._closed, self._variance_action, self._close_failed)
+
+    def _variance_action(self, error: Any) -> str:
+        """What the approving manager accepts: the figures (the manager is at the till now)."""
+        off = getattr(error, "params", {}).get("variance_fen")
+        counted = getattr(error, "params", {}).get("counted_fen")
+        if not isinstance(off, int) or not isinstance(counted, int):
+            return self.tr("accept the over/short of the drawer count")
+        if off == 0:
+            text = self.tr("close the shift after a refused count: it now matches (counted %1)")
+        elif off > 0:
+            text = self.tr("accept a drawer over by %2 (counted %1)")
+        else:
+            text = self.tr("accept a drawer short by %2 (counted %1)")
+        return text.replace("%1", self._money(counted)).replace("%2", self._money(abs(off)))
 
     def _opened(self, view: Any) -> None:
         self.count_confirm.setEnabled(True)
@@ -387,13 +403,11 @@ class ShiftScreen(QWidget):
                       error=True)
             return
         if isinstance(error, VarianceNeedsReason):
-            off = error.variance_fen
-            text = (self.tr("The drawer is over by %1.") if off > 0
-                    else self.tr("The drawer is short by %1.")).replace("%1", self._money(abs(off)))
+            # Blind: neither the amount nor over/short (else the cashier recounts to fit).
             self.variance_text.setText(
-                text + " " + self.tr("That is more than the %1 allowed: enter the reason; a "
-                                     "manager approves it.").replace(
-                    "%1", self._money(error.tolerance_fen)))
+                self.tr("The count does not match what the drawer should hold (off by more than "
+                        "%1). Count again; if it still does not match, enter the reason: a "
+                        "manager approves it.").replace("%1", self._money(error.tolerance_fen)))
             self.variance_reason.setVisible(True)
             self.variance_reason.setFocus()
             self._say("")
