@@ -8,9 +8,12 @@ every percentage computation goes through.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable, Sequence
+
+_PLAIN_DECIMAL = re.compile(r"-?(\d+(\.\d*)?|\.\d+)")
 
 #: Minor units per major unit, per ISO 4217 currency this client supports.
 MINOR_UNITS: dict[str, int] = {"CNY": 100, "HKD": 100, "USD": 100, "EUR": 100}
@@ -88,7 +91,9 @@ class Money:
 
         More decimals than the currency has is an error, never a silent rounding.
         """
-        cleaned = text.strip().replace(",", "").replace("¥", "").replace("￥", "")
+        cleaned = text.strip().replace(",", "").replace("¥", "").replace("￥", "").strip()
+        if not _PLAIN_DECIMAL.fullmatch(cleaned):  # Decimal alone takes "1e3", "NaN", "1_000"
+            raise ValueError(f"not an amount: {text!r}")
         try:
             value = Decimal(cleaned)
         except Exception as exc:  # decimal.InvalidOperation

@@ -122,7 +122,8 @@ def test_parse_typed_amounts(text, minor):
     assert Money.parse(text) == Money(minor)
 
 
-@pytest.mark.parametrize("text", ["", "abc", "1.234", "NaN", "Infinity", "1e400x", "0.001"])
+@pytest.mark.parametrize("text", ["", "abc", "1.234", "NaN", "Infinity", "1e400x", "0.001",
+                                  "1e3", "1E2", "1_000", "+-5", "12 50", "0x10", "--1"])
 def test_parse_refuses_bad_or_over_precise_input(text):
     with pytest.raises(ValueError):
         Money.parse(text)
