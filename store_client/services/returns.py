@@ -291,9 +291,11 @@ class ReturnsService:
             with self.db.read() as s:
                 facts = self._facts_from_db(s, return_id)
             try:
-                self._pay_and_complete(facts)
+                facts = self._pay_and_complete(facts)  # with the provider's reference
             except ServiceError as exc:
                 log.warning("pending return %s not finished: %s", facts.return_no, exc)
+                continue
+            except _AlreadyDone:  # completed by another caller meanwhile (it printed it)
                 continue
             self._after_commit(facts)
 

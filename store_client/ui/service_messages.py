@@ -75,6 +75,6 @@ def service_error_text(error: BaseException, money: Any = None) -> str:
                 value = money(value) if money is not None else f"¥{value // 100}.{value % 100:02d}"
             text = text.replace("%1", str(value))
         return text
-    if getattr(error, "reason", None):
+    if kind == "LoginRefused":  # its reasons are a PIN check's, not any error's "reason"
         return refusal_text(error)
     return str(error) or kind

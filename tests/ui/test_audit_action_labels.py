@@ -3,52 +3,34 @@
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 from store_client.ui.screens.audit_screen import ACTION_LABELS, AuditTableModel, action_label
+from tests.source_scan import parsed_modules, string_constants
 
-ROOT = Path(__file__).resolve().parents[2]
 # Built at run time (f-strings), so the scan below cannot see them.
 DYNAMIC = {"auth.login_failed", "auth.unlock_failed", "shift.pay_in", "shift.pay_out"}
-
-
-def _constants(tree: ast.Module) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                pairs = [(target, node.value)]
-                if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple):
-                    pairs = list(zip(target.elts, node.value.elts))
-                for name, value in pairs:
-                    if isinstance(name, ast.Name) and isinstance(value, ast.Constant) \
-                            and isinstance(value.value, str):
-                        found[name.id] = value.value
-    return found
 
 
 def written_actions() -> set[str]:
     """``audit.append(..., action=X)`` and the checkout's ``audit=("x", {...})`` arguments."""
     found: set[str] = set()
-    for package in ("store_client", "printers", "sync"):
-        for path in (ROOT / package).rglob("*.py"):
-            if "commands" in path.parts:
-                continue  # argparse's action="store_true" is not an audit action
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-            names = _constants(tree)
-            for node in ast.walk(tree):
-                if not isinstance(node, ast.Call):
+    for path, tree in parsed_modules():
+        if "commands" in path.parts:
+            continue  # argparse's action="store_true" is not an audit action
+        names = string_constants(tree)
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            for keyword in node.keywords:
+                if keyword.arg not in ("action", "audit"):
                     continue
-                for keyword in node.keywords:
-                    if keyword.arg not in ("action", "audit"):
-                        continue
-                    value = keyword.value
-                    if isinstance(value, ast.Tuple) and value.elts:
-                        value = value.elts[0]
-                    if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                        found.add(value.value)
-                    elif isinstance(value, ast.Name) and value.id in names:
-                        found.add(names[value.id])
+                value = keyword.value
+                if isinstance(value, ast.Tuple) and value.elts:
+                    value = value.elts[0]
+                if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    found.add(value.value)
+                elif isinstance(value, ast.Name) and value.id in names:
+                    found.add(names[value.id])
     return found - {"append", "store_true", "version"}
 
 

@@ -7,29 +7,9 @@ without an HQ validator fails here, not in a store.
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 from sync.payloads import CURRENT_VERSION, VALIDATORS
-
-ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("store_client", "printers", "sync")
-
-
-def _constants(tree: ast.Module) -> dict[str, str]:
-    """Module-level ``NAME = "text"`` (also ``A, B = "x", "y"``)."""
-    found: dict[str, str] = {}
-    for node in tree.body:
-        if not isinstance(node, ast.Assign):
-            continue
-        for target in node.targets:
-            pairs = [(target, node.value)]
-            if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple):
-                pairs = list(zip(target.elts, node.value.elts))
-            for name, value in pairs:
-                if (isinstance(name, ast.Name) and isinstance(value, ast.Constant)
-                        and isinstance(value.value, str)):
-                    found[name.id] = value.value
-    return found
+from tests.source_scan import parsed_modules, string_constants
 
 
 def _queued() -> dict[str, set[int | str]]:
@@ -40,14 +20,13 @@ def _queued() -> dict[str, set[int | str]]:
     is a string literal or a module-level string constant (from the module or, by name,
     from any module of the packages).
     """
-    trees = [ast.parse(path.read_text(encoding="utf-8"))
-             for package in PACKAGES for path in (ROOT / package).rglob("*.py")]
+    trees = [tree for _path, tree in parsed_modules()]
     everywhere: dict[str, str] = {}
     for tree in trees:
-        everywhere.update(_constants(tree))
+        everywhere.update(string_constants(tree))
     found: dict[str, set[int | str]] = {}
     for tree in trees:
-        local = {**everywhere, **_constants(tree)}
+        local = {**everywhere, **string_constants(tree)}
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call) or len(node.args) < 2:
                 continue

@@ -79,3 +79,7 @@ def test_an_error_without_a_known_code_keeps_its_message(zh):
     assert service_error_text(ServiceError("Printer on fire.")) == "Printer on fire."
     assert service_error_text(ServiceError("x", code="no.such.code")) == "x"
     assert all(code.count(".") == 1 for code in TEXTS)
+    from store_client.services.checkout_views import ScanRejected
+
+    # A "reason" that is not a PIN check's is not a sign-in failure.
+    assert service_error_text(ScanRejected("empty", "Nothing was scanned.")) == "Nothing was scanned."

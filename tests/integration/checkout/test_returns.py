@@ -355,6 +355,11 @@ def test_after_a_crash_a_new_request_for_the_same_unit_is_refused_not_paid_again
     restarted = returns_for(shop)
     again = restarted.find_sale(shop.manager, done.receipt_no)  # finishes the pending return
     assert count(shop, Return) == 1 and len(events(shop)) == 1
+    (finished,) = rows(shop, Return)
+    assert finished.status == "completed" and finished.print_job_id is not None  # its receipt
+    (tender,) = rows(shop, ReturnTender)  # the provider's reference, from the replayed answer
+    (answer,) = [r for _tx, _amount, r in shop.payments.refunds.values()]
+    assert tender.reference.endswith(answer.transaction_id)
     assert again.lines[0].sold.returnable == 1
     restarted.refund(shop.manager, request(again, [(again.lines[0].line_no, 1)]))
     paid = sum(amount for _tx, amount, r in shop.payments.refunds.values() if r.ok)
