@@ -26,7 +26,7 @@ from store_client.demo.store import create_demo_store
 from store_client.domain.roles import Role
 from store_client.services.auth import Actor
 from store_client.services.payments import SimulatorAdapter
-from sync import outbox
+from sync.terminal import outbox
 
 TARGET_COMPLETE_MS, TARGET_SCAN_MS = 20.0, 16.0
 

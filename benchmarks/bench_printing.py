@@ -18,7 +18,7 @@ from printers import receipt_data as r
 from printers import templates, text_render
 from printers.connectors import ConnectorSettings, connection_factory
 from printers.escpos_render import _qr_matrix, render
-from printers.fake_network_printer import FakeNetworkPrinter
+from tools.fake_network_printer import FakeNetworkPrinter
 from printers.profile import PrinterProfile
 from printers.queue import PrintQueue
 

@@ -32,11 +32,11 @@ from store_client.config import from_mapping
 from store_client.services.catalog import CatalogService
 from sync.hq.demo_data import catalog_row
 from sync.hq.service import HQService, make_engine
-from sync.puller import Puller
-from sync.sale_events import record_sale_event
-from sync.soak import make_sale
-from sync.transport import HQClient
-from sync.uploader import Uploader
+from sync.terminal.puller import Puller
+from sync.terminal.sale_events import record_sale_event
+from tools.soak import make_sale
+from sync.terminal.transport import HQClient
+from sync.terminal.uploader import Uploader
 
 
 class HQProcess:

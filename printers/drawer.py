@@ -19,7 +19,7 @@ from store_client.services.approvals import ApprovalGrant
 from store_client.services.audit import AuditLog
 from store_client.services.auth import Actor
 from store_client.services.authorization import Authorizer
-from sync import outbox
+from sync.terminal import outbox
 
 
 class CashDrawer:

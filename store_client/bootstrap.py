@@ -70,7 +70,7 @@ if TYPE_CHECKING:  # services are imported lazily by build_services (start-up ti
     from store_client.services.operators import OperatorService
     from store_client.services.returns import ReturnsService
     from store_client.services.shifts import ShiftService
-    from sync.runner import SyncRunner
+    from sync.terminal.runner import SyncRunner
 
 
 @dataclass

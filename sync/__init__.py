@@ -1,5 +1,7 @@
-"""Offline-first synchronisation between the terminal and HQ.
+"""Offline-first synchronisation between the terminal and HQ, split by role.
 
-``sync.outbox`` is the terminal side of the transactional outbox: services call
-:func:`sync.outbox.enqueue` inside their own transaction.
+- :mod:`sync.protocol`: what both sides agree on (event payloads, datasets).
+- :mod:`sync.terminal`: the terminal's engine; services call
+  :func:`sync.terminal.outbox.enqueue` inside their own transaction.
+- :mod:`sync.hq`: the reference HQ server.
 """

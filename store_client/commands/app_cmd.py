@@ -120,9 +120,9 @@ def _start_demo_hq(folder: Path, config: cfg.Config):  # type: ignore[no-untyped
     through the normal pull. The terminal's token goes to the OS keyring (in memory
     on a machine without one: the demo HQ issues a new token at every start).
     """
-    from sync.credentials import save_token
+    from sync.terminal.credentials import save_token
     from sync.hq.embedded import start_embedded_hq
-    from sync.session import use_memory_keyring_if_none
+    from sync.terminal.session import use_memory_keyring_if_none
 
     hq = start_embedded_hq(folder / "hq", config.store_id, config.terminal_id, seed=False)
     try:

@@ -139,7 +139,7 @@ def _reset_terminal(args: argparse.Namespace) -> int:
 
 
 def _reset_dataset(args: argparse.Namespace) -> int:
-    from sync.datasets import DATASETS
+    from sync.protocol.datasets import DATASETS
 
     if args.dataset not in DATASETS:
         raise UserError(f"unknown dataset {args.dataset!r} (known: {', '.join(DATASETS)})")

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
-import time
-from pathlib import Path
 
 from store_client import config as cfg
 from store_client.cli import UserError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("sync", help="HQ sync: status, sync now, token, retry, soak test")
+    parser = subparsers.add_parser("sync", help="HQ sync: status, sync now, token, retry")
     sub = parser.add_subparsers(dest="sync_command", metavar="ACTION", required=True)
     sub.add_parser("status", help="events waiting, needs attention, last success, clock skew"
                    ).set_defaults(handler=_status)
@@ -25,11 +22,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     retry = sub.add_parser("retry", help="queue needs-attention events again")
     retry.add_argument("--seq", type=int, action="append", help="only these outbox sequence numbers")
     retry.set_defaults(handler=_retry)
-    soak = sub.add_parser("soak", help="kill soak: SIGKILL a selling+syncing terminal many times (POSIX)")
-    soak.add_argument("--kills", type=int, default=2000)
-    soak.add_argument("--seed", type=int, default=1)
-    soak.add_argument("--max-seconds", type=float, default=3600)
-    soak.set_defaults(handler=_soak)
 
 
 def _status(args: argparse.Namespace) -> int:
@@ -57,10 +49,10 @@ def _status(args: argparse.Namespace) -> int:
 
 def _now(args: argparse.Namespace) -> int:
     from store_client.bootstrap import open_terminal
-    from sync.credentials import CredentialsMissing, load_token
-    from sync.puller import Puller
-    from sync.transport import HQClient, TransientError
-    from sync.uploader import Uploader, UploaderBusy
+    from sync.terminal.credentials import CredentialsMissing, load_token
+    from sync.terminal.puller import Puller
+    from sync.terminal.transport import HQClient, TransientError
+    from sync.terminal.uploader import Uploader, UploaderBusy
 
     config = cfg.load(args.config)
     if not config["hq.url"]:
@@ -86,7 +78,7 @@ def _now(args: argparse.Namespace) -> int:
 
 
 def _set_token(args: argparse.Namespace) -> int:
-    from sync.credentials import save_token
+    from sync.terminal.credentials import save_token
 
     config = cfg.load(args.config)
     if sys.stdin.isatty():
@@ -104,7 +96,7 @@ def _set_token(args: argparse.Namespace) -> int:
 
 def _retry(args: argparse.Namespace) -> int:
     from store_client.bootstrap import open_terminal
-    from sync.uploader import retry_rejected
+    from sync.terminal.uploader import retry_rejected
 
     terminal = open_terminal(cfg.load(args.config))
     try:
@@ -112,26 +104,4 @@ def _retry(args: argparse.Namespace) -> int:
     finally:
         terminal.close()
     print(f"{count} event(s) queued again")
-    return 0
-
-
-def _soak(args: argparse.Namespace) -> int:
-    from sync.soak import run_soak
-
-    if sys.platform == "win32":
-        raise UserError("the kill soak needs POSIX fork and SIGKILL")
-    if args.kills < 1:
-        raise UserError("--kills must be at least 1")
-    with tempfile.TemporaryDirectory(prefix="store-client-soak-") as work:
-        started = time.monotonic()
-        result, problems = run_soak(Path(work), args.kills, seed=args.seed, deadline_s=args.max_seconds,
-                                    progress=lambda i: print(f"  {i} kills ...", flush=True))
-    print(f"{result.kills} kills in {time.monotonic() - started:.0f}s; terminal committed "
-          f"{result.local_sales} sales ({result.local_total_minor} fen), HQ holds {result.hq_sales} "
-          f"({result.hq_total_minor} fen)")
-    if problems:
-        for problem in problems:
-            print(f"FAIL: {problem}")
-        return 1
-    print("OK: exactly once, totals equal to the fen")
     return 0

@@ -29,7 +29,7 @@ from store_client.domain.audit_chain import (
 )
 from store_client.persistence.db import Database
 from store_client.persistence.models import AuditEntry, TerminalSetting
-from sync import outbox
+from sync.terminal import outbox
 
 __all__ = ["ANCHOR_KEY", "OUTBOX_KIND", "AuditLog", "AuditRow", "ChainReport"]
 

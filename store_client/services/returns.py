@@ -65,8 +65,8 @@ from store_client.services.return_views import (
     payload,
     receipt_document,
 )
-from sync import outbox
-from sync.payloads import CURRENT_VERSION, validate
+from sync.terminal import outbox
+from sync.protocol.events import CURRENT_VERSION, validate
 
 log = logging.getLogger(__name__)
 EVENT_KIND = "return.completed"

@@ -35,7 +35,7 @@ from store_client.persistence.models import (
 from store_client.services.cart_store import TenderEntry
 from store_client.services.checkout_views import CompletedSale
 from store_client.services.members import Member
-from sync.sale_events import record_sale_event
+from sync.terminal.sale_events import record_sale_event
 
 TENDER_LABELS = {"cash": "现金 Cash", "card": "银行卡 Card", "mobile": "移动支付 Mobile",
                  "points": "积分 Points"}

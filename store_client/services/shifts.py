@@ -42,8 +42,8 @@ from store_client.services.auth import Actor
 from store_client.services.authorization import Authorizer
 from store_client.services.errors import ApprovalRequired, Conflict, InvalidInput, ServiceError
 from store_client.services.sync_status import read_status, shift_close_warning
-from sync import outbox
-from sync.payloads import CURRENT_VERSION, validate
+from sync.terminal import outbox
+from sync.protocol.events import CURRENT_VERSION, validate
 
 OPENED, CASH_MOVED, CLOSED = "shift.opened", "shift.cash_moved", "shift.closed"
 

@@ -16,7 +16,7 @@ from store_client.clock import Clock, parse_iso
 from store_client.domain.money import Money
 from store_client.persistence.db import Database
 from store_client.persistence.models import OutboxEvent, SyncCursor
-from sync import state
+from sync.terminal import state
 
 LARGE_SKEW = timedelta(minutes=2)
 
@@ -50,7 +50,7 @@ class EventRow:
 
 
 def read_status(db: Database, clock: Clock, *, phase: str | None) -> SyncStatus:
-    """``phase`` from the running :class:`sync.runner.SyncRunner`; None when HQ is not configured."""
+    """``phase`` from the running :class:`sync.terminal.runner.SyncRunner`; None when HQ is not configured."""
     with db.read() as session:
         counts = {st: n for st, n in session.execute(select(OutboxEvent.status, func.count()).where(
             OutboxEvent.status.in_(("pending", "rejected"))).group_by(OutboxEvent.status))}

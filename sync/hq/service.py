@@ -33,9 +33,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from sync.datasets import DATASETS, validate_row
+from sync.protocol.datasets import DATASETS, validate_row
 from sync.hq import schema as t
-from sync.payloads import PayloadError, validate
+from sync.protocol.events import PayloadError, validate
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 1000

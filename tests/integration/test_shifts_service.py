@@ -36,7 +36,7 @@ from store_client.services.errors import (
     PermissionDenied,
 )
 from store_client.services.shifts import ShiftService, UnsyncedEvents, VarianceNeedsReason
-from sync.payloads import validate
+from sync.protocol.events import validate
 from tests.integration.checkout.checkout_seed import SHAMPOO, TOOTHPASTE, WATER, seed
 
 MANAGER_PIN = "2468"

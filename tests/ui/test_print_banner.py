@@ -11,7 +11,7 @@ from pytestqt.exceptions import TimeoutError as QtWaitTimeout
 
 from printers.connectors import ConnectorSettings, connection_factory
 from printers.document import DocumentBuilder
-from printers.fake_network_printer import FakeNetworkPrinter
+from tools.fake_network_printer import FakeNetworkPrinter
 from printers.profile import PrinterProfile
 from printers.queue import PrintQueue
 from store_client.ui.automation import unnamed_interactive

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from printers.document import DocumentBuilder
-from printers.fake_network_printer import FakeNetworkPrinter
+from tools.fake_network_printer import FakeNetworkPrinter
 from printers.queue import PrintQueue
 from printers.setup import build_print_queue, shutdown_print_queue
 from store_client.bootstrap import build_services, open_terminal

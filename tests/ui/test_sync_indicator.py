@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from store_client.services.sync_status import SyncStatus
 from store_client.ui.sync_indicator import SyncIndicator
-from sync import outbox
+from sync.terminal import outbox
 
 
 def status(state: str, **kw) -> SyncStatus:  # type: ignore[no-untyped-def]

@@ -15,10 +15,10 @@ from sqlalchemy import text
 
 from store_client.ui.screens.sync_screen import SyncScreen
 from store_client.ui.tasks import TaskManager
-from sync.runner import SyncRunner
-from sync.sale_events import record_sale_event
-from sync.soak import make_sale
-from sync.transport import HQClient
+from sync.terminal.runner import SyncRunner
+from sync.terminal.sale_events import record_sale_event
+from tools.soak import make_sale
+from sync.terminal.transport import HQClient
 
 
 @pytest.fixture

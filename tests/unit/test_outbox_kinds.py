@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 
-from sync.payloads import CURRENT_VERSION, VALIDATORS
+from sync.protocol.events import CURRENT_VERSION, VALIDATORS
 from tests.source_scan import parsed_modules, string_constants
 
 

@@ -43,7 +43,7 @@ def gather(ctx: ScreenContext) -> dict[str, str]:
     import PySide6
 
     from store_client.persistence import migrate
-    from sync.outbox import pending_count
+    from sync.terminal.outbox import pending_count
 
     terminal = ctx.terminal
     config = terminal.config

@@ -1,7 +1,7 @@
 """同步 Sync: HQ connection state, events waiting, events that need attention (with retry).
 
 Everything that touches the database or the network runs through the
-TaskManager or the background :class:`sync.runner.SyncRunner`; the UI thread
+TaskManager or the background :class:`sync.terminal.runner.SyncRunner`; the UI thread
 only paints. Permission: ``sync.view`` (retry: ``sync.retry``, checked by the caller).
 """
 
@@ -46,7 +46,7 @@ class SyncScreen(QWidget):
         self.status: SyncStatus | None = None
         self._busy = False
 
-        self.state_label = named(QLabel(self), "sync.state", self.tr("Connection state"))
+        self.state_label = named(QLabel(self), "sync.terminal.state", self.tr("Connection state"))
         self.pending_label = named(QLabel(self), "sync.pending", self.tr("Events waiting"))
         self.oldest_label = named(QLabel(self), "sync.oldest", self.tr("Oldest waiting event"))
         self.last_label = named(QLabel(self), "sync.lastSuccess", self.tr("Last successful sync"))
@@ -156,7 +156,7 @@ class SyncScreen(QWidget):
 
     def _retry(self) -> None:
         seqs = self._selected_attention() or None  # nothing selected: retry all
-        from sync.uploader import retry_rejected  # httpx and the uploader only when used
+        from sync.terminal.uploader import retry_rejected  # httpx and the uploader only when used
 
         self.tasks.run_db(lambda: retry_rejected(self.db, seqs), lambda _n: self._after_retry())
 

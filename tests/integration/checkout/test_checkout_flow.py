@@ -28,7 +28,7 @@ from store_client.persistence.models import (
     SaleTender,
 )
 from store_client.services.errors import Conflict, InvalidInput
-from sync.payloads import validate
+from sync.protocol.events import validate
 
 PAYCODE = "134567890123456789"  # WeChat-style code the simulator pays
 

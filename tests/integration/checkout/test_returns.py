@@ -23,7 +23,7 @@ from store_client.services import members
 from store_client.services.errors import ApprovalRequired, InvalidInput, NotFound, ServiceError
 from store_client.services.return_views import ReturnRequest
 from store_client.services.returns import ReturnsService
-from sync.payloads import validate
+from sync.protocol.events import validate
 
 PAYCODE = "134567890123456789"
 

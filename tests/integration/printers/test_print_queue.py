@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from printers.connectors import ConnectorSettings, PrinterStatus, connection_factory
 from printers.document import DocumentBuilder
-from printers.fake_network_printer import FakeNetworkPrinter
+from tools.fake_network_printer import FakeNetworkPrinter
 from printers.profile import PrinterProfile
 from printers.queue import JobStateError, PrintQueue
 from store_client.persistence.models import PrintJob

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from printers.fake_network_printer import FakeNetworkPrinter
+from tools.fake_network_printer import FakeNetworkPrinter
 from store_client import cli
 from store_client import config as cfg
 

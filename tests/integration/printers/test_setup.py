@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, update
 
 from printers.document import DocumentBuilder
-from printers.fake_network_printer import FakeNetworkPrinter
+from tools.fake_network_printer import FakeNetworkPrinter
 from printers.queue import PRINTED, QUEUED, SENDING, UNCERTAIN, PrintQueue
 from printers.setup import build_print_queue, describe_printer, shutdown_print_queue
 from store_client.bootstrap import open_terminal

@@ -22,7 +22,7 @@ import pytest
 from store_client.bootstrap import Terminal, open_terminal
 from sync.hq.embedded import HQServer
 from sync.hq.service import HQService, make_engine
-from sync.memory_keyring import MemoryKeyring
+from sync.terminal.memory_keyring import MemoryKeyring
 
 PG_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
 

@@ -27,13 +27,13 @@ from starlette.routing import Route
 
 from store_client.bootstrap import Terminal, open_terminal
 from store_client.services.catalog import CatalogService
-from sync import catalog_apply
+from sync.terminal import catalog_apply
 from sync.hq import schema as t
 from sync.hq.demo_data import catalog_row
 from sync.hq.embedded import HQServer
 from sync.hq.service import HQService
-from sync.puller import Puller
-from sync.transport import HQClient, TransientError
+from sync.terminal.puller import Puller
+from sync.terminal.transport import HQClient, TransientError
 from tests.conftest import make_config
 
 ZH = ["矿泉水", "绿茶", "巧克力", "薯片", "牛奶", "苹果", "酸奶", "面包"]
@@ -208,8 +208,8 @@ CHILD = textwrap.dedent("""
     import sys
     from store_client.bootstrap import open_terminal
     from store_client.config import from_mapping
-    from sync.puller import Puller
-    from sync.transport import HQClient
+    from sync.terminal.puller import Puller
+    from sync.terminal.transport import HQClient
     data_dir, url, token = sys.argv[1:4]
     term = open_terminal(from_mapping({"store": {"store_id": "S001", "terminal_id": "T01"},
                                        "data": {"dir": data_dir}}))

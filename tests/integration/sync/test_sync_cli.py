@@ -11,8 +11,8 @@ import pytest
 from store_client import config as cfg
 from store_client.bootstrap import open_terminal
 from store_client.cli import main
-from sync.sale_events import record_sale_event
-from sync.soak import make_sale
+from sync.terminal.sale_events import record_sale_event
+from tools.soak import make_sale
 
 
 def write_config(tmp_path: Path, url: str) -> Path:
@@ -57,8 +57,12 @@ def test_sync_now_without_hq_url_is_a_user_error(tmp_path, capsys) -> None:
 
 
 @pytest.mark.skipif(__import__("sys").platform == "win32", reason="needs fork and SIGKILL")
-def test_soak_command_reports_exactly_once(capsys) -> None:
-    assert main(["sync", "soak", "--kills", "5", "--seed", "3"]) == 0
+def test_soak_harness_reports_exactly_once(capsys) -> None:
+    from tools.soak import main as soak_main
+
+    assert soak_main(["--kills", "5", "--seed", "3"]) == 0
     out = capsys.readouterr().out
     assert "5 kills" in out and "OK: exactly once" in out
-    assert main(["sync", "soak", "--kills", "0"]) == 1
+    with pytest.raises(SystemExit) as refused:
+        soak_main(["--kills", "0"])
+    assert refused.value.code == 2

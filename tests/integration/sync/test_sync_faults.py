@@ -15,13 +15,13 @@ import pytest
 from sync_fault_proxy import FaultProxy
 
 from store_client.bootstrap import Terminal
-from sync.backoff import Backoff
+from sync.terminal.backoff import Backoff
 from sync.hq.embedded import HQServer
 from sync.hq.service import HQService
-from sync.sale_events import record_sale_event
-from sync.soak import check_exactly_once, make_sale
-from sync.transport import HQClient, TransientError
-from sync.uploader import Uploader
+from sync.terminal.sale_events import record_sale_event
+from tools.soak import check_exactly_once, make_sale
+from sync.terminal.transport import HQClient, TransientError
+from sync.terminal.uploader import Uploader
 
 FAST = {"base": 0.01, "cap": 0.1}
 

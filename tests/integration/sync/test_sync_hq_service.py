@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 from sync.hq.service import AuthError, HQService, RequestError
-from sync.soak import make_sale
+from tools.soak import make_sale
 
 
 def event(seq: int, sale: dict | None = None, *, kind: str = "sale.completed", version: int = 2,

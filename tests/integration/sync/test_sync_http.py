@@ -13,7 +13,7 @@ import pytest
 
 from store_client.cli import main
 from sync.hq.embedded import start_embedded_hq
-from sync.soak import make_sale
+from tools.soak import make_sale
 
 
 def test_auth_time_and_errors_over_http(hq_server, hq_token) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sync.soak import run_soak
+from tools.soak import run_soak
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs fork and SIGKILL")
 

@@ -11,10 +11,10 @@ from sqlalchemy import text
 
 from store_client.clock import FakeClock
 from store_client.services.sync_status import read_status
-from sync.sale_events import record_sale_event
-from sync.soak import check_exactly_once, make_sale
-from sync.transport import HQClient, TransientError
-from sync.uploader import Uploader
+from sync.terminal.sale_events import record_sale_event
+from tools.soak import check_exactly_once, make_sale
+from sync.terminal.transport import HQClient, TransientError
+from sync.terminal.uploader import Uploader
 
 
 def test_twenty_thousand_offline_sales_delivered_in_order_exactly_once(terminal, hq_server, hq_token) -> None:

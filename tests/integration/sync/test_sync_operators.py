@@ -9,8 +9,8 @@ from store_client.domain import pins
 from store_client.services.audit import AuditLog
 from store_client.services.auth import AuthService
 from store_client.services.errors import LoginRefused
-from sync.puller import Puller
-from sync.transport import HQClient
+from sync.terminal.puller import Puller
+from sync.terminal.transport import HQClient
 
 
 def rows(terminal, sql):  # type: ignore[no-untyped-def]
@@ -59,16 +59,16 @@ def test_operators_from_hq_can_sign_in_and_removed_ones_cannot(
      "boolean"),
 ])
 def test_bad_operator_rows_are_refused(data, words) -> None:
-    from sync.datasets import validate_row
-    from sync.payloads import PayloadError
+    from sync.protocol.datasets import validate_row
+    from sync.protocol.events import PayloadError
 
     with pytest.raises(PayloadError, match=words):
         validate_row("operators", data["id"], data)
 
 
 def test_row_key_must_match_the_operator_id() -> None:
-    from sync.datasets import validate_row
-    from sync.payloads import PayloadError
+    from sync.protocol.datasets import validate_row
+    from sync.protocol.events import PayloadError
 
     with pytest.raises(PayloadError, match="does not match"):
         validate_row("operators", "3002", {"id": "3001", "name": "x", "role": "cashier",

@@ -17,8 +17,8 @@ from store_client.bootstrap import Terminal
 from sync.hq.demo_data import PRODUCTS, catalog_row
 from sync.hq.embedded import HQServer
 from sync.hq.service import HQService
-from sync.puller import Puller
-from sync.transport import HQClient
+from sync.terminal.puller import Puller
+from sync.terminal.transport import HQClient
 
 
 def q(terminal: Terminal, sql: str) -> list[tuple]:
@@ -161,7 +161,7 @@ def test_bad_page_is_refused_whole_and_other_datasets_continue(case, terminal, b
         before_cursor = cursors(terminal)["prices"]
         bad.overrides["prices"] = BAD_PAGES[case]
         bad.service.publish("store_settings", "till", {"drawer": "on"}, scope="S001")
-        with caplog.at_level(logging.WARNING, logger="sync.puller"):
+        with caplog.at_level(logging.WARNING, logger="sync.terminal.puller"):
             outcomes = puller.pull_all()
     assert outcomes["prices"].error, case
     assert any("prices" in r.getMessage() for r in caplog.records)

@@ -10,8 +10,8 @@ from store_client.bootstrap import open_terminal
 from store_client.clock import SystemClock
 from store_client.persistence.models import OutboxEvent
 from store_client.services.audit import AuditLog
-from sync.credentials import save_token
-from sync.session import start_sync
+from sync.terminal.credentials import save_token
+from sync.terminal.session import start_sync
 from tests.conftest import make_config
 
 

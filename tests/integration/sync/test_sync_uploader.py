@@ -12,13 +12,13 @@ from sqlalchemy import text
 
 from store_client.bootstrap import Terminal
 from store_client.services.sync_status import list_events, read_status, shift_close_warning
-from sync.backoff import Backoff
-from sync.credentials import CredentialsMissing, load_token, save_token
-from sync.payloads import PayloadError
-from sync.sale_events import record_sale_event
-from sync.soak import check_exactly_once, make_sale
-from sync.transport import HQClient, TransientError
-from sync.uploader import Uploader, UploaderBusy, retry_rejected
+from sync.terminal.backoff import Backoff
+from sync.terminal.credentials import CredentialsMissing, load_token, save_token
+from sync.protocol.events import PayloadError
+from sync.terminal.sale_events import record_sale_event
+from tools.soak import check_exactly_once, make_sale
+from sync.terminal.transport import HQClient, TransientError
+from sync.terminal.uploader import Uploader, UploaderBusy, retry_rejected
 
 
 def sell(terminal: Terminal, n: int, seed: int = 0) -> None:

@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from sync.payloads import CURRENT_VERSION, PayloadError, validate
-from sync.soak import make_sale
+from sync.protocol.events import CURRENT_VERSION, PayloadError, validate
+from tools.soak import make_sale
 
 
 def rich_sale() -> dict:

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sync import puller
-from sync.datasets import _catalog, _catalog_checked, _catalog_fast
-from sync.payloads import PayloadError
-from sync.puller import BadPage, parse_page
+from sync.terminal import puller
+from sync.protocol.datasets import _catalog, _catalog_checked, _catalog_fast
+from sync.protocol.events import PayloadError
+from sync.terminal.puller import BadPage, parse_page
 
 VALID = {"sku": "0000042", "name_zh": "巧克力 100g", "name_en": "Chocolate 100g",
          "category": {"code": "SNACK", "name_zh": "零食", "name_en": "Snacks"},

@@ -12,12 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from store_client.services.sync_status import SyncStatus, format_age, shift_close_warning
-from sync.backoff import Backoff
-from sync.datasets import validate_row
+from sync.terminal.backoff import Backoff
+from sync.protocol.datasets import validate_row
 from sync.hq.service import hash_token
-from sync.payloads import PayloadError, validate
-from sync.puller import BadPage, parse_page
-from sync.soak import make_sale
+from sync.protocol.events import PayloadError, validate
+from sync.terminal.puller import BadPage, parse_page
+from tools.soak import make_sale
 
 
 def v1_sale() -> dict:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sync.payloads import MAX_AMOUNT, PayloadError, _int, _obj, _str
+from sync.protocol.events import MAX_AMOUNT, PayloadError, _int, _obj, _str
 
 # name -> scoped to the terminal's store (True) or shared by all stores (False)
 DATASETS: dict[str, bool] = {

@@ -11,7 +11,7 @@ ends, local rows HQ no longer has are removed (products are deactivated, since
 past sales still refer to them).
 
 Catalog pages keep the product search index in step inside their own transaction
-(:mod:`sync.catalog_apply`), so a bootstrap that is killed between pages resumes
+(:mod:`sync.terminal.catalog_apply`), so a bootstrap that is killed between pages resumes
 from its saved cursor and search is complete for every page already committed.
 """
 
@@ -32,11 +32,11 @@ from sqlalchemy.orm import Session
 from store_client.clock import Clock, SystemClock, iso
 from store_client.persistence.db import Database
 from store_client.persistence.models import SyncCursor, SyncResetSeen, SyncRow
-from sync import state
-from sync.catalog_apply import apply_catalog
-from sync.datasets import DATASETS, validate_row
-from sync.payloads import PayloadError
-from sync.transport import BadResponse, BatchRejected, HQClient, ResponseTooLarge, TransientError
+from sync.terminal import state
+from sync.terminal.catalog_apply import apply_catalog
+from sync.protocol.datasets import DATASETS, validate_row
+from sync.protocol.events import PayloadError
+from sync.terminal.transport import BadResponse, BatchRejected, HQClient, ResponseTooLarge, TransientError
 
 log = logging.getLogger(__name__)
 DEFAULT_PAGE = 500

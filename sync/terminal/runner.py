@@ -12,10 +12,10 @@ import threading
 from collections.abc import Callable
 
 from store_client.persistence.db import Database
-from sync.backoff import Backoff
-from sync.puller import Puller
-from sync.transport import HQClient, TransientError
-from sync.uploader import Uploader, UploaderBusy
+from sync.terminal.backoff import Backoff
+from sync.terminal.puller import Puller
+from sync.terminal.transport import HQClient, TransientError
+from sync.terminal.uploader import Uploader, UploaderBusy
 
 log = logging.getLogger(__name__)
 

@@ -28,9 +28,9 @@ from sqlalchemy import Row, func, select, text, update
 from store_client.clock import Clock, SystemClock, iso
 from store_client.persistence.db import Database
 from store_client.persistence.models import OutboxEvent
-from sync import state
-from sync.backoff import Backoff
-from sync.transport import BatchRejected, HQClient, TransientError
+from sync.terminal import state
+from sync.terminal.backoff import Backoff
+from sync.terminal.transport import BatchRejected, HQClient, TransientError
 
 log = logging.getLogger(__name__)
 DEFAULT_BATCH = 500

@@ -64,9 +64,9 @@ def make_sale(rng: random.Random, store_id: str = STORE, terminal_id: str = TERM
 
 def _worker(db_path: Path, hq_url: str, token: str, seed: int) -> None:
     """Sell and sync until killed (or 20 s pass: never outlive a crashed controller)."""
-    from sync.sale_events import record_sale_event
-    from sync.transport import HQClient, TransientError
-    from sync.uploader import Uploader, UploaderBusy
+    from sync.terminal.sale_events import record_sale_event
+    from sync.terminal.transport import HQClient, TransientError
+    from sync.terminal.uploader import Uploader, UploaderBusy
 
     signal.alarm(20)
     rng = random.Random(seed)
@@ -85,9 +85,9 @@ def _worker(db_path: Path, hq_url: str, token: str, seed: int) -> None:
 
 def zygote_main() -> None:
     """Read ``fork DB URL SEED`` lines (token in $SOAK_TOKEN); answer ``pid N``, then ``exit N``."""
-    import sync.sale_events
-    import sync.transport
-    import sync.uploader  # noqa: F401
+    import sync.terminal.sale_events
+    import sync.terminal.transport
+    import sync.terminal.uploader  # noqa: F401
 
     token = os.environ["SOAK_TOKEN"]
     for line in sys.stdin:
@@ -121,7 +121,7 @@ class Zygote:
         env = {**os.environ, "SOAK_TOKEN": token}
         root = str(Path(__file__).resolve().parent.parent)
         env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
-        self.proc = subprocess.Popen([sys.executable, "-c", "from sync.soak import zygote_main; zygote_main()"],
+        self.proc = subprocess.Popen([sys.executable, "-c", "from tools.soak import zygote_main; zygote_main()"],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
 
     def round(self, db_path: Path, url: str, seed: int, delay: float) -> int:
@@ -200,8 +200,8 @@ def run_soak(work_dir: Path, kills: int, *, seed: int = 1, max_delay: float = 0.
     from store_client.bootstrap import open_terminal
     from store_client.config import from_mapping
     from sync.hq.embedded import start_embedded_hq
-    from sync.transport import HQClient
-    from sync.uploader import Uploader
+    from sync.terminal.transport import HQClient
+    from sync.terminal.uploader import Uploader
 
     started = time.monotonic()
     rng = random.Random(seed)
@@ -236,3 +236,37 @@ def run_soak(work_dir: Path, kills: int, *, seed: int = 1, max_delay: float = 0.
                         hq_total_minor=sum(s["total_minor"] for s in hq_sales),
                         seconds=time.monotonic() - started)
     return result, problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m tools.soak --kills N``: the long kill soak (the tests run a short one)."""
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(prog="python -m tools.soak",
+                                     description="SIGKILL a selling+syncing terminal many times (POSIX)")
+    parser.add_argument("--kills", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--max-seconds", type=float, default=3600)
+    args = parser.parse_args(argv)
+    if sys.platform == "win32":
+        parser.error("the kill soak needs POSIX fork and SIGKILL")
+    if args.kills < 1:
+        parser.error("--kills must be at least 1")
+    with tempfile.TemporaryDirectory(prefix="store-client-soak-") as work:
+        started = time.monotonic()
+        result, problems = run_soak(Path(work), args.kills, seed=args.seed, deadline_s=args.max_seconds,
+                                    progress=lambda i: print(f"  {i} kills ...", flush=True))
+    print(f"{result.kills} kills in {time.monotonic() - started:.0f}s; terminal committed "
+          f"{result.local_sales} sales ({result.local_total_minor} fen), HQ holds {result.hq_sales} "
+          f"({result.hq_total_minor} fen)")
+    for problem in problems:
+        print(f"FAIL: {problem}")
+    if problems:
+        return 1
+    print("OK: exactly once, totals equal to the fen")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

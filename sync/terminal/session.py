@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from store_client.bootstrap import Terminal
-    from sync.runner import SyncRunner
+    from sync.terminal.runner import SyncRunner
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,9 @@ def start_sync(terminal: Terminal, *, interval: float = 15.0) -> SyncStart:
     if not url:
         return SyncStart(None, None)
     # keyring, httpx and the runner are imported only when there is an HQ to talk to
-    from sync.credentials import CredentialsMissing, load_token
-    from sync.runner import SyncRunner
-    from sync.transport import HQClient
+    from sync.terminal.credentials import CredentialsMissing, load_token
+    from sync.terminal.runner import SyncRunner
+    from sync.terminal.transport import HQClient
 
     try:
         token = load_token(config.store_id, config.terminal_id)
@@ -52,7 +52,7 @@ def use_memory_keyring_if_none() -> bool:
     current = keyring.get_keyring()
     backends = getattr(current, "backends", None)
     if isinstance(current, fail.Keyring) or backends == []:
-        from sync.memory_keyring import MemoryKeyring
+        from sync.terminal.memory_keyring import MemoryKeyring
 
         keyring.set_keyring(MemoryKeyring())
         return True

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from store_client.clock import Clock
 from store_client.persistence.models import OutboxEvent
-from sync import outbox
-from sync.payloads import CURRENT_VERSION, validate
+from sync.terminal import outbox
+from sync.protocol.events import CURRENT_VERSION, validate
 
 SALE_KIND = "sale.completed"
 

@@ -1,0 +1,2 @@
+"""Test and benchmark harnesses: the kill soak, a fake network printer. Not part of the
+installed app; nothing under store_client/, sync/ or printers/ imports this package."""
