@@ -103,7 +103,8 @@ def create_app(service: HQService, *, show_codes: bool = False) -> Starlette:
     from sync.hq.enrollment_page import enrollment_routes
     from sync.hq.members import MembersService
 
-    enroll = EnrollmentService(service.engine, MembersService(service.engine))
+    enroll = EnrollmentService(service.engine, MembersService(service.engine),
+                               publish=lambda dataset, key, row: service.publish(dataset, key, row))
     return Starlette(routes=[
         *enrollment_routes(enroll, who, show_codes=show_codes),
         Route("/v1/events", post_events, methods=["POST"]),

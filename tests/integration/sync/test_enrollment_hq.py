@@ -186,11 +186,12 @@ def test_points_post_once_per_cause(members, enroll, till_key, clock):
 
 def test_key_ids_are_pinned_to_their_terminal(enroll, till_key):
     enroll.register_key("S001", "T01", till_key.kid, till_key.public)  # the same again is fine
-    with pytest.raises(MemberError) as taken:
+    with pytest.raises(MemberError) as other_till:
         enroll.register_key("S002", "T01", till_key.kid, till_key.public)
-    assert taken.value.code == "key.taken"
-    with pytest.raises(MemberError):
+    assert other_till.value.code == "key.bad_id"
+    with pytest.raises(MemberError) as taken:
         enroll.register_key("S001", "T01", till_key.kid, SigningKey.generate("x").public)
+    assert taken.value.code == "key.taken"
 
 
 def test_the_page_and_terminal_api_over_http(hq_service, clock):
