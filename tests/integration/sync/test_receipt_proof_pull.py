@@ -9,7 +9,7 @@ import pytest
 
 from store_client.services.receipt_proofs import ReceiptRefused, check_receipt
 from sync.hq.embedded import HQServer
-from sync.hq.enrollment import EnrollmentService
+from sync.hq.member_enrollment import MemberEnrollmentService
 from sync.hq.members import MembersService
 from sync.hq.service import HQService
 from sync.protocol.receipt_proof import sign_receipt
@@ -28,7 +28,7 @@ def test_a_receipt_of_store_b_is_checked_offline_in_store_a(terminal, hq_server:
         check_receipt(terminal.db, terminal.clock, token, own=own)
     assert unknown.value.code == "receipt.unknown_till"  # not pulled yet: unknown, not forged
 
-    EnrollmentService(sqlite_hq.engine, MembersService(sqlite_hq.engine),
+    MemberEnrollmentService(sqlite_hq.engine, MembersService(sqlite_hq.engine),
                       publish=lambda ds, key, row: sqlite_hq.publish(ds, key, row)).register_key(
         "S002", "T03", till_b.kid, till_b.public)
     with HQClient(hq_server.url, sqlite_hq.issue_token("S001", "T01")) as client:

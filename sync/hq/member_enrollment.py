@@ -69,7 +69,7 @@ def _phone_check(nonce: str, phone: str) -> str:
     return hashlib.sha256(f"{nonce}:{phone}".encode()).hexdigest()
 
 
-class EnrollmentService:
+class MemberEnrollmentService:
     def __init__(self, engine: Engine, members: MembersService, *, clock: Any = None,
                  publish: Callable[[str, str, dict], Any] | None = None) -> None:
         """``publish(dataset, key, row)`` puts a registered key into the chain-wide
