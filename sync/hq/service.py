@@ -156,8 +156,7 @@ class HQService:
             try:
                 with self.engine.begin() as conn:
                     result = self._ingest(conn, who, items)
-                if any(isinstance(item, dict) and item.get("kind") in hq_stock.KINDS for item in items):
-                    hq_stock.publish_dirty(self)  # after the commit; start-up catches a crash here
+                hq_stock.publish_dirty(self)  # what moved, after the commit; start-up catches a crash here
                 return result
             except IntegrityError:
                 # A concurrent request applied one of these events first; the retry sees it.
@@ -231,6 +230,7 @@ class HQService:
                                    "seq": seq, "kind": kind, "schema_version": version, "received_at": received,
                                    "ack": existing[eid]})
             if kind == "sale.completed":
+                hq_stock.apply_sale(conn, who.store_id, data)
                 known_sales.add(data["sale_id"])
                 new_sales.append({"sale_id": data["sale_id"], "event_id": eid, "store_id": who.store_id,
                                       "terminal_id": who.terminal_id, "seq": seq, "total_minor": data["total_minor"],
@@ -238,6 +238,7 @@ class HQService:
                                       "completed_at": data["completed_at"],
                                       "payload": json.dumps(data, ensure_ascii=False)})
             elif kind == "return.completed":
+                hq_stock.apply_return(conn, who.store_id, data)
                 refunded[data["sale_id"]] += data["refund_minor"]
                 new_returns.append({"return_id": data["return_id"], "event_id": eid,
                                     "sale_id": data["sale_id"], "store_id": who.store_id,
