@@ -146,3 +146,7 @@ class HQClient:
     def find_member(self, query: str) -> Any:
         """A member by dynamic code, phone, card or id, as the counter may know them."""
         return self._request("GET", "/v1/members/find", params={"q": query})
+
+    def find_originals(self, kind: str, value: str) -> Any:
+        """Sales (and orders) from any store by receipt, member, payment reference or id."""
+        return self._request("GET", "/v1/originals", params={"kind": kind, "value": value})
