@@ -75,3 +75,35 @@ def test_the_screen_context_offers_no_terminal_services_or_task_manager() -> Non
     from store_client.ui.screen_registry import ScreenContext
 
     assert {f.name for f in fields(ScreenContext)} == {"ops", "actor", "locale", "config"}
+
+
+def ui_import_graph() -> dict[str, set[str]]:
+    """Module -> the ``store_client.ui`` modules it imports (in functions too; TYPE_CHECKING
+    imports count as well: a circle there is a circle for the reader)."""
+    graph: dict[str, set[str]] = {}
+    for name, tree in ui_modules():
+        module = name.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
+        deps: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("store_client.ui"):
+                deps.add(node.module or "")
+                deps |= {f"{node.module}.{alias.name}" for alias in node.names}
+            elif isinstance(node, ast.Import):
+                deps |= {a.name for a in node.names if a.name.startswith("store_client.ui")}
+        graph[module] = deps
+    return {m: {d for d in deps if d in graph and d != m} for m, deps in graph.items()}
+
+
+def test_the_ui_modules_import_each_other_without_circles() -> None:
+    from graphlib import CycleError, TopologicalSorter
+
+    try:
+        tuple(TopologicalSorter(ui_import_graph()).static_order())
+    except CycleError as error:
+        raise AssertionError(f"import circle: {' -> '.join(error.args[1])}") from None
+
+
+def test_the_checkout_search_borrows_nothing_from_a_screen() -> None:
+    graph = ui_import_graph()
+    assert not {d for d in graph["store_client.ui.checkout.search_dialog"]
+                if d.startswith("store_client.ui.screens")}

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from store_client import __version__
 from store_client.ui.automation import named
 from store_client.ui.page import page_layout, page_title
-from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
+from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
 
 if TYPE_CHECKING:

@@ -27,7 +27,7 @@ from store_client.services.sync_status import EventRow, SyncStatus, format_age
 from store_client.ui.automation import named
 from store_client.ui.operations import Changes
 from store_client.ui.page import page_layout, page_title
-from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
+from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 
 if TYPE_CHECKING:
     from store_client.ui.operations import ChangeHub
