@@ -7,8 +7,8 @@ Ctrl+Q sign out. The idle watcher locks the terminal after ``ui.idle_lock_second
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QKeySequence, QShortcut
@@ -37,6 +37,7 @@ from store_client.ui.tasks import TaskManager
 
 if TYPE_CHECKING:
     from store_client.bootstrap import Services, Terminal
+    from store_client.demo.operators import DemoOperator
     from store_client.services.auth import Actor
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ class MainWindow(QMainWindow):
     screen_changed = Signal(str)
 
     def __init__(self, *, terminal: Terminal, services: Services, tasks: TaskManager,
-                 demo_operators: list[Any] | None = None, idle_ms: int | None = None) -> None:
+                 demo_operators: Sequence[DemoOperator | tuple[str, str, str, str]] | None = None, idle_ms: int | None = None) -> None:
         super().__init__()
         self.setObjectName("main.window")
         self.terminal, self.services, self.tasks = terminal, services, tasks

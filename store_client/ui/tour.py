@@ -76,7 +76,8 @@ def sample_query(window: MainWindow, tasks: TaskManager) -> str:
     window.ops.catalog.samples(limit=1).run(window, success=found.append)
     wait_for(lambda: tasks.pending == 0)
     rows = found[0] if found else []
-    name = (rows[0][2] if window.locale.startswith("en") else rows[0][1]) if rows else ""
+    english = window.terminal.config.locale.startswith("en")
+    name = (rows[0][2] if english else rows[0][1]) if rows else ""
     return name.split()[0] if name.split() else ""
 
 
