@@ -44,9 +44,11 @@ log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
-    """Emits ``screen_changed(key)`` whenever a screen is opened."""
+    """Emits ``screen_changed(key)`` whenever a screen is opened, and ``session_changed()``
+    when someone signs in or out and when the till is locked or unlocked."""
 
     screen_changed = Signal(str)
+    session_changed = Signal()
 
     def __init__(self, *, terminal: Terminal, services: Services, tasks: TaskManager,
                  demo_operators: Sequence[DemoOperator | tuple[str, str, str, str]] | None = None, idle_ms: int | None = None) -> None:
@@ -177,6 +179,7 @@ class MainWindow(QMainWindow):
         if self.screens:
             self.open_screen(next(iter(self.screens)))
         self.idle.start()
+        self.session_changed.emit()
 
     def _add_screen(self, spec: ScreenSpec, fkey: int | None, ctx: ScreenContext) -> None:
         screen = spec.factory(ctx)
@@ -238,6 +241,7 @@ class MainWindow(QMainWindow):
             shortcut.setEnabled(True)
         self.pages.setCurrentWidget(self.login)
         self.login.reset()
+        self.session_changed.emit()
         if actor is not None:
             self.session.logout(actor=actor).run(
                 self, failure=lambda e: log.error("logout failed: %s", e))
@@ -251,6 +255,7 @@ class MainWindow(QMainWindow):
         self.workspace.setEnabled(False)
         self._set_shortcuts_enabled(False)
         self.lock_overlay.lock(self.actor)
+        self.session_changed.emit()
 
     @property
     def locked(self) -> bool:
@@ -260,6 +265,7 @@ class MainWindow(QMainWindow):
         self.workspace.setEnabled(True)
         self._set_shortcuts_enabled(True)
         self.idle.start()
+        self.session_changed.emit()
         current = self.stack.currentWidget()
         if current is not None:
             current.setFocus()
