@@ -136,11 +136,10 @@ class OperatorsScreen(QWidget):
             op is not None and op.active and (op.locked_until is not None or op.failed_attempts > 0))
 
     def refresh(self) -> None:
-        self.refresh_button.setEnabled(False)
-        self.ops.list().run(self, success=self._loaded, failure=self._failed)
+        self.ops.list().run(self, success=self._loaded, failure=self._failed,
+                            busy=(self.refresh_button,))
 
     def _loaded(self, rows: list[OperatorInfo]) -> None:
-        self.refresh_button.setEnabled(True)
         self.model.set_rows(rows)
         self._selection_changed()
 
@@ -158,7 +157,6 @@ class OperatorsScreen(QWidget):
         self.refresh()
 
     def _failed(self, error: BaseException) -> None:
-        self.refresh_button.setEnabled(True)
         self._selection_changed()
         self.status.setText(service_error_text(error))
 
