@@ -126,9 +126,11 @@ class _Call(Generic[T]):
             op.runner.hub.announce(changes)
             return
         self._release()
-        if self.success is not None:
-            self.success(result)
-        op.runner.hub.announce(changes, self.parent)
+        try:
+            if self.success is not None:
+                self.success(result)
+        finally:  # the change happened even if the caller's callback failed
+            op.runner.hub.announce(changes, self.parent)
 
     def failed(self, error: BaseException, grant: ApprovalGrant | None) -> None:
         if not isinstance(error, ServiceError):
