@@ -29,7 +29,7 @@ from store_client.ui.help_overlay import HelpOverlay
 from store_client.ui.i18n import role_label
 from store_client.ui.idle_lock import IdleLockOverlay, IdleWatcher
 from store_client.ui.login_screen import LoginScreen
-from store_client.ui.operations import Backend, ChangeHub, Operations, SessionOps
+from store_client.ui.operations import Backend, ChangeHub, SessionOps
 from store_client.ui.resources_path import ICONS_DIR
 from store_client.ui.screen_registry import ScreenContext, ScreenSpec, screens_for
 from store_client.ui.status_bar import StatusBar
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from store_client.bootstrap import Services, Terminal
     from store_client.demo.operators import DemoOperator
     from store_client.services.auth import Actor
+    from store_client.ui.operations import Operations
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +161,8 @@ class MainWindow(QMainWindow):
     def sign_in(self, actor: Actor) -> None:
         self._clear_screens()
         self.actor = actor
+        from store_client.ui.operations.bundle import Operations  # the screens' areas: at sign-in
+
         self.ops = Operations(self.backend, actor)
         ctx = ScreenContext(ops=self.ops, actor=actor, locale=self.locale,
                             config=self.terminal.config)
