@@ -182,6 +182,22 @@
         <source>X report viewed</source>
         <translation>查看 X 报表</translation>
     </message>
+    <message>
+        <source>Stock count planned</source>
+        <translation>创建盘点计划</translation>
+    </message>
+    <message>
+        <source>Stock count submitted for review</source>
+        <translation>盘点提交复核</translation>
+    </message>
+    <message>
+        <source>Stock count sent to a recount</source>
+        <translation>盘点差异送复盘</translation>
+    </message>
+    <message>
+        <source>Stock count adjustment posted</source>
+        <translation>盘点调整已过账</translation>
+    </message>
 </context>
 <context>
     <name>AuditScreen</name>

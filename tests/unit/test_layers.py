@@ -28,7 +28,7 @@ def test_every_layer_rule_is_kept(monkeypatch: pytest.MonkeyPatch, capsys: pytes
 def test_the_rules_cover_every_layer() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
     sources = {m for c in config["contracts"] for m in c.get("source_modules", c.get("protected_modules", []))}
-    for layer in ("store_client.domain", "store_client.services", "printers", "sync.protocol",
+    for layer in ("store_client.domain", "store_client.services", "store_client.ui", "printers", "sync.protocol",
                   "sync.hq", "sync.terminal", "store_client.bootstrap"):
         assert layer in sources, f"no layer rule for {layer}"
 

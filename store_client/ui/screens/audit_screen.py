@@ -69,6 +69,10 @@ ACTION_LABELS = {
     "shift.pay_out": QT_TRANSLATE_NOOP("AuditActions", "Cash paid out"),
     "shift.pay_out_refused": QT_TRANSLATE_NOOP("AuditActions", "Pay-out refused: more than the drawer holds"),
     "shift.x_report": QT_TRANSLATE_NOOP("AuditActions", "X report viewed"),
+    "stock.count_planned": QT_TRANSLATE_NOOP("AuditActions", "Stock count planned"),
+    "stock.count_submitted": QT_TRANSLATE_NOOP("AuditActions", "Stock count submitted for review"),
+    "stock.count_recount": QT_TRANSLATE_NOOP("AuditActions", "Stock count sent to a recount"),
+    "stock.count_posted": QT_TRANSLATE_NOOP("AuditActions", "Stock count adjustment posted"),
 }
 
 
