@@ -6,7 +6,7 @@ tested against about one order in sixteen rather than every open one. Someone wi
 of the dataset must still try up to 10^10 code/phone pairs per order at one scrypt each
 (~10 ms): about three CPU-years per order. The bucket narrows that sixteenfold at most.
 
-The QR is ``PQ1.<order id>.<expiry, unix s>.<key id>.<Ed25519 signature>``, signed by HQ;
+The QR is ``PQ1.<order id>.<store>.<expiry, unix s>.<key id>.<Ed25519 signature>``, signed by HQ;
 the till verifies it with HQ's public key (dataset ``store_settings``, row ``pickup_qr``).
 Ed25519 comes from ``cryptography``: signatures are never written by hand.
 """
@@ -22,6 +22,7 @@ import secrets
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization as ser
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 LOG2_N, R, P = 13, 8, 1
@@ -30,7 +31,8 @@ SALT_BYTES, KEY_BYTES = 16, 32
 QR_PREFIX = "PQ1"
 _CODE = re.compile(r"\d{6}")
 _PHONE4 = re.compile(r"\d{4}")
-_QR = re.compile(r"PQ1\.([0-9a-f-]{36})\.(\d{1,12})\.([A-Za-z0-9_-]{1,16})\.([A-Za-z0-9_-]{86})")
+_QR = re.compile(r"PQ1\.([0-9a-f-]{36})\.([A-Za-z0-9_]{1,32})\.(\d{1,12})\.([A-Za-z0-9_-]{1,16})"
+                 r"\.([A-Za-z0-9_-]{86})")
 
 
 def new_code() -> str:
@@ -94,19 +96,17 @@ def check_matches(order_id: str, check: dict, code: str, phone4: str) -> bool:
 def new_signing_key() -> tuple[bytes, str]:
     """(private key raw bytes, public key as base64url) for HQ."""
     key = Ed25519PrivateKey.generate()
-    from cryptography.hazmat.primitives import serialization as ser
-
     private = key.private_bytes(ser.Encoding.Raw, ser.PrivateFormat.Raw, ser.NoEncryption())
     public = key.public_key().public_bytes(ser.Encoding.Raw, ser.PublicFormat.Raw)
     return private, _b64(public)
 
 
-def _signed_part(order_id: str, expires: int, key_id: str) -> str:
-    return f"{QR_PREFIX}.{order_id}.{expires}.{key_id}"
+def _signed_part(order_id: str, store_id: str, expires: int, key_id: str) -> str:
+    return f"{QR_PREFIX}.{order_id}.{store_id}.{expires}.{key_id}"
 
 
-def sign_qr(private_key: bytes, key_id: str, order_id: str, expires: int) -> str:
-    body = _signed_part(order_id, expires, key_id)
+def sign_qr(private_key: bytes, key_id: str, order_id: str, store_id: str, expires: int) -> str:
+    body = _signed_part(order_id, store_id, expires, key_id)
     return f"{body}.{_b64(Ed25519PrivateKey.from_private_bytes(private_key).sign(body.encode()))}"
 
 
@@ -117,6 +117,7 @@ def looks_like_qr(text: object) -> bool:
 @dataclass(frozen=True)
 class QrClaim:
     order_id: str
+    store_id: str
     expires: int  # unix seconds
 
 
@@ -133,15 +134,16 @@ def verify_qr(text: str, public_keys: dict[str, str], now_unix: int) -> QrClaim:
     m = _QR.fullmatch(text.strip()) if isinstance(text, str) else None
     if m is None:
         raise QrRefused("malformed")
-    order_id, expires, key_id, sig = m.group(1), int(m.group(2)), m.group(3), m.group(4)
+    order_id, store_id, expires, key_id, sig = m.group(1), m.group(2), int(m.group(3)), \
+        m.group(4), m.group(5)
     public = public_keys.get(key_id)
     if not public:
         raise QrRefused("unknown_key")
     try:
         Ed25519PublicKey.from_public_bytes(_unb64(public)).verify(
-            _unb64(sig), _signed_part(order_id, expires, key_id).encode())
+            _unb64(sig), _signed_part(order_id, store_id, expires, key_id).encode())
     except (InvalidSignature, ValueError, binascii.Error):
         raise QrRefused("forged") from None
     if now_unix > expires:
         raise QrRefused("expired")
-    return QrClaim(order_id, expires)
+    return QrClaim(order_id, store_id, expires)

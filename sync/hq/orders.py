@@ -212,12 +212,13 @@ class OnlineOrders:
     def qr(self, order_id: str) -> str:
         """The signed QR the customer shows (valid until the hold period ends)."""
         with self.engine.begin() as conn:
-            row = conn.execute(select(ot.orders.c.hold_until).where(
+            row = conn.execute(select(ot.orders.c.hold_until, ot.orders.c.store_id).where(
                 ot.orders.c.order_id == order_id)).first()
             if row is None:
                 raise OrderError(f"no order {order_id}")
             key_id, private, _public = signing_key(conn)
-        return codes.sign_qr(private, key_id, order_id, int(_parse(row.hold_until).timestamp()))
+        return codes.sign_qr(private, key_id, order_id, row.store_id,
+                             int(_parse(row.hold_until).timestamp()))
 
     def catalog_products(self, limit: int = 500) -> list[dict]:
         """Products of HQ's catalog as :meth:`place` takes them (for random orders)."""
