@@ -1823,6 +1823,98 @@ Sale complete · receipt %1</source>
         <source>Scan the customer&apos;s payment code (WeChat or Alipay).</source>
         <translation>请扫描顾客的付款码（微信或支付宝）。</translation>
     </message>
+    <message>
+        <source>This order is not in this store&apos;s pick-up list (yet): sync, then try again.</source>
+        <translation>本店自提列表中（暂）无此订单：请先同步再试。</translation>
+    </message>
+    <message>
+        <source>This order is for another store: send the customer there.</source>
+        <translation>此订单属于其他门店：请引导顾客前往该店。</translation>
+    </message>
+    <message>
+        <source>This order was cancelled online: do not hand it over.</source>
+        <translation>此订单已在线上取消：请勿交付。</translation>
+    </message>
+    <message>
+        <source>The hold period of this order is over and it was refunded: do not hand it over.</source>
+        <translation>此订单已过保留期并已退款：请勿交付。</translation>
+    </message>
+    <message>
+        <source>This order was already handed over.</source>
+        <translation>此订单已交付。</translation>
+    </message>
+    <message>
+        <source>This order is not ready for hand-over yet.</source>
+        <translation>此订单尚未备好，不能交付。</translation>
+    </message>
+    <message>
+        <source>Start picking this order first.</source>
+        <translation>请先开始拣货。</translation>
+    </message>
+    <message>
+        <source>This order cannot do that in its present state.</source>
+        <translation>此订单当前状态不允许该操作。</translation>
+    </message>
+    <message>
+        <source>The code and phone digits do not match an order ready here.</source>
+        <translation>取货码与手机尾号不匹配本店任何待取订单。</translation>
+    </message>
+    <message>
+        <source>Type the 6-digit pick-up code and the last 4 digits of the phone.</source>
+        <translation>请输入 6 位取货码和手机号后 4 位。</translation>
+    </message>
+    <message>
+        <source>This QR code was not issued by HQ: ask for the pick-up code.</source>
+        <translation>此二维码不是总部签发的：请向顾客索取取货码。</translation>
+    </message>
+    <message>
+        <source>This QR code cannot be checked here yet: ask for the pick-up code.</source>
+        <translation>本机暂时无法校验此二维码：请向顾客索取取货码。</translation>
+    </message>
+    <message>
+        <source>This QR code has expired.</source>
+        <translation>此二维码已过期。</translation>
+    </message>
+    <message>
+        <source>This is not a pick-up QR code.</source>
+        <translation>这不是自提二维码。</translation>
+    </message>
+    <message>
+        <source>%1 is not on this order.</source>
+        <translation>%1 不在此订单中。</translation>
+    </message>
+    <message>
+        <source>That is more than the customer ordered.</source>
+        <translation>超过了顾客订购的数量。</translation>
+    </message>
+    <message>
+        <source>%1 is sold by weight: weigh it and scan the scale label.</source>
+        <translation>%1 按重量销售：请称重后扫描秤签。</translation>
+    </message>
+    <message>
+        <source>Pick every line, or mark what is missing as short with a reason.</source>
+        <translation>请拣齐每一行，或将缺少的商品标记为缺货并注明原因。</translation>
+    </message>
+    <message>
+        <source>Nothing was picked: the order cannot be made ready.</source>
+        <translation>没有拣到任何商品：订单不能标记为备好。</translation>
+    </message>
+    <message>
+        <source>The customer did not allow substitutes for this order.</source>
+        <translation>顾客不接受此订单的商品替换。</translation>
+    </message>
+    <message>
+        <source>Choose a reason.</source>
+        <translation>请选择原因。</translation>
+    </message>
+    <message>
+        <source>A proxy pick-up needs the collector&apos;s name and the last 4 to 6 characters of their ID.</source>
+        <translation>代取需要登记取货人姓名及证件号后 4 至 6 位。</translation>
+    </message>
+    <message>
+        <source>That conflict is not open any more.</source>
+        <translation>该冲突已处理。</translation>
+    </message>
 </context>
 <context>
     <name>ShiftScreen</name>

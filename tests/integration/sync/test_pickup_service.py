@@ -16,6 +16,7 @@ from store_client.clock import FakeClock
 from store_client.persistence.models import AuditEntry, OutboxEvent, PickupProgress
 from store_client.services.errors import PermissionDenied
 from store_client.services.pickup import PickupRefused
+from store_client.ui.service_messages import TEXTS
 from sync.hq.embedded import HQServer
 from sync.hq.orders import OnlineOrders
 from sync.hq.service import HQService, make_engine
@@ -212,6 +213,7 @@ def test_bad_input_is_refused_with_its_code_audited_and_nothing_written(till, or
         with pytest.raises(PickupRefused) as refused:
             call()
         assert refused.value.code == code
+        assert code in TEXTS  # its own words on a zh_CN and an en till
         assert writes(till) == before, code
     assert refusals(till) == [code for _call, code in cases]
     p.hand_over(c, placed.order_id, qr=placed.qr)
