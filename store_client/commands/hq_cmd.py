@@ -154,6 +154,10 @@ def _register_orders(sub: argparse._SubParsersAction) -> None:
         place.add_argument(f"--{source}", type=int, default=0, metavar="FEN",
                            help=f"{source} discount in fen, spread over the lines")
     place.add_argument("--allow-substitution", action="store_true")
+    place.add_argument("--promise-minutes", type=int, default=60, metavar="N",
+                       help="ready within N minutes of acceptance (default 60)")
+    place.add_argument("--hold-hours", type=float, default=48.0, metavar="H",
+                       help="kept for the customer H hours after ordering (default 48)")
     place.add_argument("--seed", type=int, default=None, help=argparse.SUPPRESS)
     place.set_defaults(handler=_orders_place)
     cancel = actions.add_parser("cancel", help="cancel an open order and refund it")
@@ -171,9 +175,15 @@ def _register_orders(sub: argparse._SubParsersAction) -> None:
 
 
 def _orders_of(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
     from sync.hq.orders import OnlineOrders
 
-    return OnlineOrders(_service(args))
+    if getattr(args, "hold_hours", 1) <= 0 or getattr(args, "promise_minutes", 1) < 1:
+        raise UserError("--hold-hours must be above 0 and --promise-minutes at least 1")
+    return OnlineOrders(_service(args),
+                        promise=timedelta(minutes=getattr(args, "promise_minutes", 60)),
+                        hold=timedelta(hours=getattr(args, "hold_hours", 48.0)))
 
 
 def _orders_items(spec: str) -> list[dict]:

@@ -51,8 +51,9 @@ class Till:
     def __post_init__(self) -> None:
         with self.terminal.db.transaction() as s:
             for op_id, role in (("c1", "cashier"), ("m1", "manager")):
-                s.add(Operator(id=op_id, name=op_id, role=role, active=True, failed_attempts=0,
-                               pin_hash=pins.hash_pin("2468", log2_n=10)))
+                if s.get(Operator, op_id) is None:  # a till reopened on its data keeps them
+                        s.add(Operator(id=op_id, name=op_id, role=role, active=True,
+                                   failed_attempts=0, pin_hash=pins.hash_pin("2468", log2_n=10)))
         audit = AuditLog(self.terminal.clock)
         self.pickup = PickupService(self.terminal.db, self.terminal.clock, audit,
                                     Authorizer(self.terminal.db, audit, self.terminal.clock),
