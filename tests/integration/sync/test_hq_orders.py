@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -263,3 +264,29 @@ def test_the_signed_qr_verifies_with_the_published_key_and_a_forgery_does_not(or
         codes.verify_qr(forged, keys, now)
     with pytest.raises(codes.QrRefused, match="expired"):
         codes.verify_qr(placed.qr, keys, now + 49 * 3600)
+
+
+def test_the_online_shop_simulator_places_valid_orders_and_keeps_house(orders, hq_service) -> None:
+    import random
+
+    from sync.hq.shop_simulator import ShopSimulator, random_order
+
+    products = orders.catalog_products()
+    rng = random.Random(5)
+    for _ in range(15):
+        placed = random_order(orders, "S001", products, rng)
+        row = orders.get(placed.order_id)
+        gross = sum(l["unit_price_minor"] * l["qty"] // (1000 if l["unit"] == "kg" else 1)
+                    for l in row["data"]["lines"])
+        assert 0 < placed.paid_minor <= gross + len(row["data"]["lines"])  # kg rounding, per line
+        assert row["state"] == "accepted"
+    shop = ShopSimulator(orders, "S002", lambda: products, every=0.05, housekeeping_every=0.02,
+                         first_after=0.0, seed=1).start()
+    try:
+        deadline = time.monotonic() + 20
+        while len(shop.placed) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        shop.stop()
+    assert len(shop.placed) >= 2
+    assert {o["store_id"] for o in orders.list(state="accepted")} == {"S001", "S002"}

@@ -159,7 +159,7 @@ def test_partial_pick_proxy_refusal_and_expiry_with_hq_refunds(hq, tmp_path) -> 
         till.sync()
         time.sleep(max(0.0, datetime.fromisoformat(hq.order(expiring["order_id"])["hold_until"])
                        .timestamp() - time.time()) + 0.2)
-        assert json.loads(cli(hq.db, "orders", "housekeeping"))["expired"] == 1
+        cli(hq.db, "orders", "housekeeping")  # (or the server's own round got there first)
         till.sync()
         assert [q.state for q in p.queue() if q.order_id == expiring["order_id"]] == ["not_collected"]
         rows = {o: hq.order(o) for o in (short["order_id"], proxy["order_id"], expiring["order_id"])}
