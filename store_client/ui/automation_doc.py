@@ -32,7 +32,7 @@ and when an interactive widget lacks an `objectName` or an accessible name.
 ## Translations
 
 Source strings are English (`self.tr` / `QCoreApplication.translate`).
-`python -m store_client.ui.translation_tools` runs `pyside6-lupdate` into
+`python -m tools.translation_tools` runs `pyside6-lupdate` into
 `resources/translations/store_client_zh_CN.ts` and `pyside6-lrelease` into the
 committed `.qm`; translate new entries (e.g. with `pyside6-linguist`) and run it again.
 """
