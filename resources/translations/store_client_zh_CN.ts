@@ -959,6 +959,217 @@ Sale complete · receipt %1</source>
     </message>
 </context>
 <context>
+    <name>PickupScreen</name>
+    <message>
+        <source>Pick-up</source>
+        <translation>自提</translation>
+    </message>
+    <message>
+        <source>New order</source>
+        <translation>新订单</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Pick-up queue</source>
+        <translation>自提队列</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>顾客</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Lines done</source>
+        <translation>已完成行</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <source>Order lines</source>
+        <translation>订单明细</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Ordered</source>
+        <translation>订购</translation>
+    </message>
+    <message>
+        <source>Picked</source>
+        <translation>已拣</translation>
+    </message>
+    <message>
+        <source>Short</source>
+        <translation>缺货</translation>
+    </message>
+    <message>
+        <source>Scan or type an item or a pick-up QR code</source>
+        <translation>扫描或输入商品码或自提二维码</translation>
+    </message>
+    <message>
+        <source>Scan an item or the customer&apos;s QR code</source>
+        <translation>扫描商品或顾客的取货二维码</translation>
+    </message>
+    <message>
+        <source>Start picking</source>
+        <translation>开始拣货</translation>
+    </message>
+    <message>
+        <source>Start picking the selected order</source>
+        <translation>开始拣选中的订单</translation>
+    </message>
+    <message>
+        <source>Out of stock</source>
+        <translation>缺货</translation>
+    </message>
+    <message>
+        <source>Mark the line short: out of stock</source>
+        <translation>将该行标记为缺货</translation>
+    </message>
+    <message>
+        <source>Damaged</source>
+        <translation>损坏</translation>
+    </message>
+    <message>
+        <source>Mark the line short: damaged</source>
+        <translation>将该行标记为损坏</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>备好</translation>
+    </message>
+    <message>
+        <source>Mark the order ready</source>
+        <translation>将订单标记为已备好</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>取货码</translation>
+    </message>
+    <message>
+        <source>Hand over by the pick-up code</source>
+        <translation>凭取货码交付</translation>
+    </message>
+    <message>
+        <source>Pick-up code (6 digits)</source>
+        <translation>取货码（6 位）</translation>
+    </message>
+    <message>
+        <source>Last 4 digits of the customer&apos;s phone</source>
+        <translation>顾客手机号后 4 位</translation>
+    </message>
+    <message>
+        <source>Collector&apos;s name (proxy pick-up)</source>
+        <translation>代取人姓名</translation>
+    </message>
+    <message>
+        <source>Last 4-6 characters of the collector&apos;s ID</source>
+        <translation>代取人证件号后 4-6 位</translation>
+    </message>
+    <message>
+        <source>Hand over (Enter)</source>
+        <translation>交付（回车）</translation>
+    </message>
+    <message>
+        <source>Hand the order over</source>
+        <translation>交付订单</translation>
+    </message>
+    <message>
+        <source>Phone (last 4)</source>
+        <translation>手机尾号</translation>
+    </message>
+    <message>
+        <source>Proxy: name</source>
+        <translation>代取人姓名</translation>
+    </message>
+    <message>
+        <source>Proxy: ID tail</source>
+        <translation>代取人证件尾号</translation>
+    </message>
+    <message>
+        <source>New online order: %1</source>
+        <translation>新线上订单：%1</translation>
+    </message>
+    <message>
+        <source>to pick</source>
+        <translation>待拣货</translation>
+    </message>
+    <message>
+        <source>picking</source>
+        <translation>拣货中</translation>
+    </message>
+    <message>
+        <source>ready for pick-up</source>
+        <translation>待取货</translation>
+    </message>
+    <message>
+        <source>to restock</source>
+        <translation>待退回货架</translation>
+    </message>
+    <message>
+        <source>collected</source>
+        <translation>已取货</translation>
+    </message>
+    <message>
+        <source>partly collected</source>
+        <translation>部分取货</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3</source>
+        <translation>%1 · %2 · %3</translation>
+    </message>
+    <message>
+        <source>out of stock</source>
+        <translation>缺货</translation>
+    </message>
+    <message>
+        <source>damaged</source>
+        <translation>损坏</translation>
+    </message>
+    <message>
+        <source>Picking %1: scan each item.</source>
+        <translation>正在拣货 %1：请逐件扫描。</translation>
+    </message>
+    <message>
+        <source>%1 is ready: HQ tells the customer.</source>
+        <translation>%1 已备好：总部将通知顾客。</translation>
+    </message>
+    <message>
+        <source>Select an order and start picking (F2) before scanning items.</source>
+        <translation>请先选择订单并开始拣货（F2）再扫描商品。</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3</source>
+        <translation>%1：%2 / %3</translation>
+    </message>
+    <message>
+        <source>%1 for %2: press Enter to hand it over.</source>
+        <translation>%1（%2）：按回车交付。</translation>
+    </message>
+    <message>
+        <source>%1 handed over.</source>
+        <translation>%1 已交付。</translation>
+    </message>
+</context>
+<context>
     <name>PrintBanner</name>
     <message>
         <source>Printer problem</source>
@@ -1644,6 +1855,10 @@ Sale complete · receipt %1</source>
     <message>
         <source>Shift</source>
         <translation>交班</translation>
+    </message>
+    <message>
+        <source>Pick-up</source>
+        <translation>自提</translation>
     </message>
 </context>
 <context>
