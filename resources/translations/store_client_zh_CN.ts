@@ -973,6 +973,10 @@ Sale complete · receipt %1</source>
         <translation>消息</translation>
     </message>
     <message>
+        <source>Pick-up conflicts for the manager</source>
+        <translation>需店长处理的自提冲突</translation>
+    </message>
+    <message>
         <source>Pick-up queue</source>
         <translation>自提队列</translation>
     </message>
@@ -1101,8 +1105,36 @@ Sale complete · receipt %1</source>
         <translation>代取人证件尾号</translation>
     </message>
     <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Needs a manager:</source>
+        <translation>需店长处理：</translation>
+    </message>
+    <message>
+        <source>handed over, but the order had been cancelled online and refunded: get the goods back or take payment.</source>
+        <translation>已交付，但该订单已在线上取消并退款：请追回商品或重新收款。</translation>
+    </message>
+    <message>
+        <source>handed over here, but another till had handed it over first: check who took the goods.</source>
+        <translation>本机已交付，但另一台收银机先交付了：请核实商品由谁取走。</translation>
+    </message>
+    <message>
+        <source>handed over after its hold period, when it had been refunded: get the goods back or take payment.</source>
+        <translation>在保留期过后交付，而该订单已退款：请追回商品或重新收款。</translation>
+    </message>
+    <message>
+        <source>HQ refused a pick-up step: check the order with HQ.</source>
+        <translation>总部拒绝了一个自提步骤：请与总部核对该订单。</translation>
+    </message>
+    <message>
         <source>New online order: %1</source>
         <translation>新线上订单：%1</translation>
+    </message>
+    <message>
+        <source>Not ready and due within 15 minutes: %1</source>
+        <translation>距承诺时间不足 15 分钟仍未备好：%1</translation>
     </message>
     <message>
         <source>to pick</source>

@@ -128,6 +128,7 @@ def test_the_whole_flow_by_keyboard(qtbot, terminal, add_operator, tasks, hq) ->
 
     qtbot.waitUntil(lambda: screen.queue_table.item(second_row(), 0).background().color().name()
                     == "#fff0c2", timeout=5_000)  # the next second's read marks it
+    assert "due within 15 minutes" in screen.banner.text() and second.order_no in screen.banner.text()
     row = second_row()
     screen.queue_table.setFocus()
     screen.queue_table.selectRow(row)
@@ -159,3 +160,17 @@ def test_the_whole_flow_by_keyboard(qtbot, terminal, add_operator, tasks, hq) ->
     screen.refresh()
     settle(qtbot, tasks)
     assert screen.queue_table.rowCount() == 0
+
+    # a hand-over HQ refuses afterwards (cancelled online meanwhile) is shown for the manager
+    third = orders.place("S001", [{"sku": "100001", "qty": 1}], phone=PHONE, member_name="张伟")
+    sync()
+    pickup = services.pickup
+    pickup.start_picking(CASHIER, third.order_id)
+    pickup.scan_pick(CASHIER, third.order_id, WATER)
+    pickup.mark_ready(CASHIER, third.order_id)
+    pickup.hand_over(CASHIER, third.order_id, qr=third.qr)
+    orders.cancel(third.order_id)
+    sync()
+    qtbot.waitUntil(lambda: screen.conflicts.isVisible(), timeout=10_000)
+    assert third.order_no in screen.conflicts.text()
+    assert "cancelled online" in screen.conflicts.text()

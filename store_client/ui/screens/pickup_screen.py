@@ -40,7 +40,7 @@ from store_client.ui.service_messages import service_error_text
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from store_client.services.pickup_views import OrderView, PickResult, QueueItem
+    from store_client.services.pickup_views import ConflictView, OrderView, PickResult, QueueItem
     from store_client.ui.operations.pickup import PickupOps
 
 DUE_SOON = QColor("#fff0c2")
@@ -56,6 +56,8 @@ class PickupScreen(QWidget):
         self.now = now or (lambda: datetime.now(UTC))
         self.items: list[QueueItem] = []
         self.known: set[str] | None = None  # order ids seen; None until the first read
+        self.alerted: set[str] = set()  # orders already announced as due soon / overdue
+        self._ticks = 0
         self.current: OrderView | None = None
         self.proof: dict[str, str] | None = None  # the hand-over proof checked for current
         self._busy = False
@@ -68,6 +70,11 @@ class PickupScreen(QWidget):
         self.banner.hide()
         self.message = named(QLabel(self), "pickup.message", self.tr("Message"))
         self.message.setWordWrap(True)
+        self.conflicts = named(QLabel(self), "pickup.conflicts",
+                               self.tr("Pick-up conflicts for the manager"))
+        self.conflicts.setWordWrap(True)
+        self.conflicts.setStyleSheet("background: #ffd6d6; padding: 6px;")
+        self.conflicts.hide()
 
         self.queue_table = self._table("pickup.queue", self.tr("Pick-up queue"), [
             self.tr("Order"), self.tr("Customer"), self.tr("State"), self.tr("Lines done"),
@@ -141,6 +148,7 @@ class PickupScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(self.banner)
+        layout.addWidget(self.conflicts)
         layout.addWidget(self.scan_input)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
@@ -174,8 +182,28 @@ class PickupScreen(QWidget):
         self._busy = True
         try:
             self.ops.queue().run(self, success=self._show_queue, failure=self._read_failed)
+            if self._ticks % 5 == 0:
+                self.ops.conflicts().run(self, success=self._show_conflicts)
+            self._ticks += 1
         except RuntimeError:  # the task manager is shut down: the app is closing
             self._busy = False
+
+    def _show_conflicts(self, conflicts: list[ConflictView]) -> None:
+        """HQ refused a step this till made (docs/pickup.md): a manager sorts it out."""
+        lines = [self.tr("%1: %2").replace("%1", c.order_no).replace("%2", self.conflict_text(c.code))
+                 for c in conflicts]
+        self.conflicts.setText("\n".join([self.tr("Needs a manager:")] + lines))
+        self.conflicts.setVisible(bool(conflicts))
+
+    def conflict_text(self, code: str) -> str:
+        return {
+            "pickup.cancelled": self.tr("handed over, but the order had been cancelled online and "
+                                        "refunded: get the goods back or take payment."),
+            "pickup.already_collected": self.tr("handed over here, but another till had handed "
+                                                "it over first: check who took the goods."),
+            "pickup.not_collected": self.tr("handed over after its hold period, when it had been "
+                                            "refunded: get the goods back or take payment."),
+        }.get(code, self.tr("HQ refused a pick-up step: check the order with HQ."))
 
     def _read_failed(self, error: BaseException) -> None:
         self._busy = False
@@ -187,9 +215,16 @@ class PickupScreen(QWidget):
         new = [] if self.known is None else [i for i in items if i.order_id not in self.known
                                              and i.state == "accepted"]
         self.known = ids | (self.known or set())
+        late = [i for i in items if (i.due_soon or i.overdue) and i.order_id not in self.alerted]
+        self.alerted |= {i.order_id for i in late}
         if new:
             self.banner.setText(self.tr("New online order: %1").replace(
                 "%1", ", ".join(i.order_no for i in new)))
+            self.banner.show()
+            QApplication.beep()
+        elif late:  # 15 minutes from the promise and not ready
+            self.banner.setText(self.tr("Not ready and due within 15 minutes: %1").replace(
+                "%1", ", ".join(i.order_no for i in late)))
             self.banner.show()
             QApplication.beep()
         selected = self.selected_order_id()
