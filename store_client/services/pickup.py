@@ -90,10 +90,14 @@ def _load_row(session: Session, order_id: str) -> dict | None:
 
 
 def _effective(row: dict, progress: PickupProgress | None) -> str:
-    hq = row["state"]
-    if hq in pk.FINAL or progress is None:
+    return _further(row["state"], progress.state if progress is not None else None)
+
+
+def _further(hq: str, local: str | None) -> str:
+    """HQ's state when HQ closed the order, else the further of HQ's and this till's."""
+    if hq in pk.FINAL or local is None:
         return hq
-    return progress.state if pk.RANK[progress.state] > pk.RANK[hq] else hq
+    return local if pk.RANK[local] > pk.RANK[hq] else hq
 
 
 def _picks(progress: PickupProgress | None, row: dict) -> dict[int, dict]:
@@ -128,16 +132,30 @@ class PickupService:
         """Open orders of this store (to pick, picking, ready) and those past their hold
         (to restock), soonest promise first."""
         now = self.clock.now()
+        soon = timedelta(minutes=pk.DUE_SOON_MINUTES)
+        with self.db.read() as s:  # plain rows: this runs every second on a busy till
+            local = {r.order_id: (r.state, r.picks) for r in s.execute(
+                select(PickupProgress.order_id, PickupProgress.state, PickupProgress.picks))}
+            texts = s.scalars(select(SyncRow.data).where(SyncRow.dataset == DATASET)).all()
         items = []
-        for view in self._all_views():
-            if view.state not in QUEUE_STATES and view.state != pk.NOT_COLLECTED:
+        for text_ in texts:
+            row = json.loads(text_)
+            if row.get("store_id") != self.store_id:
                 continue
-            left = view.promised_at - now
-            open_ = view.state in (pk.ACCEPTED, pk.PICKING)
+            mine = local.get(row["order_id"])
+            state_ = _further(row["state"], mine[0] if mine else None)
+            if state_ not in QUEUE_STATES and state_ != pk.NOT_COLLECTED:
+                continue
+            picks = json.loads(mine[1]) if mine else {}
+            done = sum(1 for line in row["lines"]
+                       if (p := picks.get(str(line["line_no"]))) is not None
+                       and (p.get("picked", 0) >= line["qty"] or p.get("short_reason")))
+            promised = parse_iso(row["promised_at"])
+            left = promised - now
+            open_ = state_ in (pk.ACCEPTED, pk.PICKING)
             items.append(QueueItem(
-                view.order_id, view.order_no, view.state, view.member_name, view.promised_at,
-                len(view.lines), sum(1 for line in view.lines if line.done),
-                due_soon=open_ and timedelta(0) <= left <= timedelta(minutes=pk.DUE_SOON_MINUTES),
+                row["order_id"], row["order_no"], state_, row["member"]["name"], promised,
+                len(row["lines"]), done, due_soon=open_ and timedelta(0) <= left <= soon,
                 overdue=open_ and left < timedelta(0)))
         items.sort(key=lambda i: (i.state == pk.NOT_COLLECTED, i.promised_at))
         return items

@@ -227,6 +227,11 @@ class PickupScreen(QWidget):
                 "%1", ", ".join(i.order_no for i in late)))
             self.banner.show()
             QApplication.beep()
+        if [_shape(i) for i in items] == [_shape(i) for i in self.items]:
+            for row, item in enumerate(items):  # only the countdown moved: one column
+                self.queue_table.item(row, 4).setText(self.time_left_text(item))
+            self.items = items
+            return
         selected = self.selected_order_id()
         self.items = items
         self.queue_table.blockSignals(True)
@@ -410,6 +415,12 @@ class PickupScreen(QWidget):
         self._show_order(order)
         self._say(self.tr("%1 handed over.").replace("%1", order.order_no))
         self.refresh()
+
+
+def _shape(item: QueueItem) -> tuple:
+    """What a queue row shows apart from its countdown."""
+    return (item.order_id, item.state, item.member_name, item.picked_lines, item.lines,
+            item.due_soon, item.overdue)
 
 
 def create_pickup_screen(ctx: ScreenContext) -> PickupScreen:
