@@ -192,6 +192,7 @@ def build_services(terminal: Terminal, *, print_queue: Any = None,
         checkout_factory=checkout,
         returns_factory=returns,
         shifts_factory=shifts,
-        pickup=PickupService(db, clock, audit, authorizer, config=terminal.config),
+        pickup=PickupService(db, clock, audit, authorizer, config=terminal.config,
+                             print_queue=print_queue),
     )
     return services

@@ -123,8 +123,12 @@ def _view(row: dict, progress: PickupProgress | None) -> OrderView:
 
 
 class PickupService:
-    def __init__(self, db: Database, clock: Clock, audit, authorizer, *, config) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, db: Database, clock: Clock, audit, authorizer, *, config,  # type: ignore[no-untyped-def]
+                 print_queue=None) -> None:
+        """``print_queue``: a queue, None, or a callable returning one (built off the UI
+        thread); the pick-up slip is printed after the hand-over commits."""
         self.db, self.clock, self.audit, self.authorizer = db, clock, audit, authorizer
+        self.config, self._print_queue = config, print_queue
         self.store_id, self.terminal_id = config.store_id, config.terminal_id
 
     # -- reading ------------------------------------------------------------------------------
@@ -326,7 +330,30 @@ class PickupService:
             progress.state, progress.handed_over_at, progress.updated_at = final, now, now
             progress.handover = json.dumps(details, ensure_ascii=False)
             self._step(s, actor, "pickup.handed_over", row, details)
-            return _view(row, progress)
+            done = _view(row, progress)
+        self._print_slip(actor, done, handed, phone4 if method == "code" else None)
+        return done
+
+    def _print_slip(self, actor: Actor, order: OrderView, handed: dict[int, int],
+                    phone4: str | None) -> None:
+        """The pick-up slip, after the commit: a printer problem never undoes a hand-over."""
+        queue = self._print_queue() if callable(self._print_queue) else self._print_queue
+        if queue is None:
+            return
+        from printers import receipt_data as rd
+        from printers.templates import pickup_slip
+
+        try:
+            slip = rd.PickupSlip(
+                header=rd.Header(self.config.values.get("store.name", ""), self.store_id,
+                                 self.terminal_id, actor.name, self.clock.now()),
+                order_no=order.order_no, customer_name=order.member_name,
+                phone_tail=phone4 or "----", channel="线上自提 Online pick-up",
+                items=tuple(rd.PickupItem(line.name_zh, handed.get(line.line_no, 0), line.sku)
+                            for line in order.lines if handed.get(line.line_no, 0) > 0))
+            queue.submit("pickup", pickup_slip(slip), title=f"pickup {order.order_no}")
+        except Exception:
+            log.exception("pick-up slip for %s was not printed", order.order_no)
 
     # -- the manager's list --------------------------------------------------------------------
     def conflicts(self, *, include_resolved: bool = False) -> list[ConflictView]:

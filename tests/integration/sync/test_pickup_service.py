@@ -275,3 +275,31 @@ def test_two_tills_hand_over_the_same_order_exactly_one_stands(till, till2, orde
     assert till2.pickup.conflicts() == []
     assert [c.code for c in till.pickup.conflicts()] == ["pickup.already_collected"]
     assert [t["to_state"] for t in orders.transitions(placed.order_id)].count("collected") == 1
+
+
+def test_the_pick_up_slip_prints_after_the_hand_over_and_a_printer_fault_undoes_nothing(
+        till, orders) -> None:
+    from printers.profile import PrinterProfile
+    from printers.queue import PrintQueue
+    from store_client.persistence.models import PrintJob
+
+    queue = PrintQueue(till.terminal.db, lambda: None, till.terminal.clock,  # worker not started
+                       profile=PrinterProfile("TM-T88V"))
+    till.pickup._print_queue = queue
+    first, second = place(orders), place(orders)
+    till.sync()
+    for order in (first, second):
+        pick_all(till, order.order_id)
+        till.pickup.mark_ready(till.cashier, order.order_id)
+    till.pickup.hand_over(till.cashier, first.order_id, code=first.code, phone4=PHONE[-4:])
+    with till.terminal.db.read() as s:
+        jobs = [(j.kind, j.title) for j in s.scalars(select(PrintJob))]
+    assert jobs == [("pickup", f"pickup {first.order_no}")]
+
+    class Broken:
+        def submit(self, *_a, **_k):  # type: ignore[no-untyped-def]
+            raise OSError("printer on fire")
+
+    till.pickup._print_queue = Broken()
+    assert till.pickup.hand_over(till.cashier, second.order_id, qr=second.qr).state == "collected"
+    assert till.pickup.order(second.order_id).state == "collected"
