@@ -99,13 +99,14 @@ def create_app(service: HQService, *, show_codes: bool = False) -> Starlette:
         return _json({"store_id": terminal.store_id, "terminal_id": terminal.terminal_id,
                       "last_seq": terminal.last_seq})
 
-    from sync.hq.enrollment import EnrollmentService
-    from sync.hq.enrollment_page import enrollment_routes
+    from sync.hq.member_enrollment import MemberEnrollmentService
+    from sync.hq.member_enrollment_page import member_enrollment_routes
     from sync.hq.members import MembersService
 
-    enroll = EnrollmentService(service.engine, MembersService(service.engine))
+    enroll = MemberEnrollmentService(service.engine, MembersService(service.engine),
+                               publish=lambda dataset, key, row: service.publish(dataset, key, row))
     return Starlette(routes=[
-        *enrollment_routes(enroll, who, show_codes=show_codes),
+        *member_enrollment_routes(enroll, who, show_codes=show_codes),
         Route("/v1/events", post_events, methods=["POST"]),
         Route("/v1/datasets/{name}/changes", get_changes, methods=["GET"]),
         Route("/v1/time", get_time, methods=["GET"]),

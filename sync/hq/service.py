@@ -37,6 +37,7 @@ from sync.protocol.datasets import DATASETS, validate_row
 from sync.hq import order_events
 from sync.hq import order_tables  # noqa: F401  (registers the online-order tables)
 from sync.hq import schema as t
+from sync.hq import stock as hq_stock
 from sync.protocol.events import PICKUP_KINDS, PayloadError, validate
 
 log = logging.getLogger(__name__)
@@ -108,6 +109,7 @@ class HQService:
         with engine.begin() as conn:
             if conn.scalar(select(t.counters.c.value).where(t.counters.c.name == "change_seq")) is None:
                 conn.execute(insert(t.counters).values(name="change_seq", value=0))
+        hq_stock.publish_dirty(self)  # positions a crash left unpublished
 
     # -- tokens and terminals ---------------------------------------------
     def issue_token(self, store_id: str, terminal_id: str) -> str:
@@ -155,7 +157,10 @@ class HQService:
         for attempt in range(3):
             try:
                 with self.engine.begin() as conn:
-                    return self._ingest(conn, who, items)
+                    result = self._ingest(conn, who, items)
+                if any(isinstance(item, dict) and item.get("kind") in hq_stock.KINDS for item in items):
+                    hq_stock.publish_dirty(self)  # after the commit; start-up catches a crash here
+                return result
             except IntegrityError:
                 # A concurrent request applied one of these events first; the retry sees it.
                 if attempt == 2:
@@ -211,6 +216,11 @@ class HQService:
                 elif kind == "drawer.no_sale" and data["terminal_id"] != who.terminal_id:
                     raise PayloadError(f"no-sale of terminal {data['terminal_id']}, not of "
                                        f"this terminal {who.terminal_id}")
+                elif kind in hq_stock.KINDS:  # applied now, in this transaction: once per event
+                    problem = hq_stock.check_origin(who.store_id, data)
+                    if problem:
+                        raise PayloadError(problem)
+                    hq_stock.apply_event(conn, who.store_id, kind, data)
                 elif kind in PICKUP_KINDS:  # applied now: a later event may move the same order
                     order_events.apply_terminal_event(conn, who, eid, kind, data, received)
             except PayloadError as exc:

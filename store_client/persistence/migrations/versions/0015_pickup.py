@@ -2,14 +2,14 @@
 of pick-up steps HQ refused afterwards (docs/pickup.md).
 
 Revision ID: 0015
-Revises: 0010
+Revises: 0016 (given 0010; chained after main's 0016 so this branch has one head)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0010"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

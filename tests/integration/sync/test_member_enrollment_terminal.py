@@ -16,7 +16,7 @@ from store_client.domain.roles import Role
 from store_client.persistence.models import SyncRow
 from store_client.services import members as local_members
 from store_client.services.auth import Actor
-from store_client.services.enrollment import EnrollmentService, EnrollmentUnavailable
+from store_client.services.member_enrollment import MemberEnrollmentService, EnrollmentUnavailable
 from sync.hq.app import create_app
 from sync.hq.embedded import HQServer
 from sync.hq.members import MembersService
@@ -34,11 +34,11 @@ def hq(sqlite_hq: HQService):
     server.stop()
 
 
-def service(terminal: Terminal, url: str, token: str | None) -> EnrollmentService:
+def service(terminal: Terminal, url: str, token: str | None) -> MemberEnrollmentService:
     """The till's clock at real time: HQ checks the link's expiry against its own clock."""
     key = load_or_create(terminal.config.data_dir, "S001", "T01")
     client = (lambda: HQClient(url, token, timeout=5)) if token else None
-    return EnrollmentService(terminal.db, SystemClock(), key=lambda: key, page_url=url, store_id="S001",
+    return MemberEnrollmentService(terminal.db, SystemClock(), key=lambda: key, page_url=url, store_id="S001",
                              terminal_id="T01", client=client)
 
 

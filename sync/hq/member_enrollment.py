@@ -11,6 +11,7 @@ form twice gives the same answer, never a second member or a second credit.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -68,10 +69,14 @@ def _phone_check(nonce: str, phone: str) -> str:
     return hashlib.sha256(f"{nonce}:{phone}".encode()).hexdigest()
 
 
-class EnrollmentService:
-    def __init__(self, engine: Engine, members: MembersService, *, clock: Any = None) -> None:
+class MemberEnrollmentService:
+    def __init__(self, engine: Engine, members: MembersService, *, clock: Any = None,
+                 publish: Callable[[str, str, dict], Any] | None = None) -> None:
+        """``publish(dataset, key, row)`` puts a registered key into the chain-wide
+        ``terminal_keys`` dataset, so every store can check what any till signed."""
         self.engine = engine
         self.members = members
+        self._publish = publish
         self._clock = clock or time.time
         metadata.create_all(engine, tables=[terminal_keys, enrollments])
 
@@ -83,6 +88,8 @@ class EnrollmentService:
         key_id(f"v1.{kid}.e30.AA")  # the same rule for key ids as the tokens
         row = dict(kid=kid, store_id=store_id, terminal_id=terminal_id, public_key=public,
                    registered_at=datetime.now(UTC).isoformat(timespec="seconds"))
+        if not kid.startswith(f"{store_id}-{terminal_id}-"):
+            raise MemberError("key.bad_id", f"a key id of {store_id}/{terminal_id} starts with its store and terminal")
         try:
             with self.engine.begin() as conn:
                 conn.execute(insert(terminal_keys).values(**row))
@@ -91,6 +98,9 @@ class EnrollmentService:
                 seen = conn.execute(select(terminal_keys).where(terminal_keys.c.kid == kid)).first()
             if seen is None or (seen.store_id, seen.terminal_id, seen.public_key) != (store_id, terminal_id, public):
                 raise MemberError("key.taken", f"key id {kid} is registered to another key") from None
+        if self._publish is not None:  # again on a repeat: publishing the same row is harmless
+            self._publish("terminal_keys", kid, {"kid": kid, "store_id": store_id, "terminal_id": terminal_id,
+                                                 "public_key": public})
 
     def _key_for(self, kid: str) -> Any:
         with self.engine.connect() as conn:

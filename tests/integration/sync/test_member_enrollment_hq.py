@@ -12,7 +12,7 @@ import httpx
 
 from sync.hq.app import create_app
 from sync.hq.embedded import HQServer
-from sync.hq.enrollment import EnrollmentService
+from sync.hq.member_enrollment import MemberEnrollmentService
 from sync.hq.members import CODE_TRIES, MemberError, MembersService
 from sync.hq.service import HQService
 from sync.protocol.signing import SigningKey
@@ -37,12 +37,12 @@ def members(hq_service: HQService, clock: Clock) -> MembersService:
 
 
 @pytest.fixture
-def enroll(hq_service: HQService, members: MembersService, clock: Clock) -> EnrollmentService:
-    return EnrollmentService(hq_service.engine, members, clock=lambda: clock.now.timestamp())
+def enroll(hq_service: HQService, members: MembersService, clock: Clock) -> MemberEnrollmentService:
+    return MemberEnrollmentService(hq_service.engine, members, clock=lambda: clock.now.timestamp())
 
 
 @pytest.fixture
-def till_key(enroll: EnrollmentService) -> SigningKey:
+def till_key(enroll: MemberEnrollmentService) -> SigningKey:
     key = SigningKey.generate("S001-T01-abcd")
     enroll.register_key("S001", "T01", key.kid, key.public)
     return key
@@ -54,7 +54,7 @@ def link(key: SigningKey, clock: Clock, *, nonce: str = "nonce-0001", store: str
                      "exp": int(clock.now.timestamp()) + ttl, **extra})
 
 
-def join(enroll: EnrollmentService, token: str, phone: str = "13812345678", **kw):
+def join(enroll: MemberEnrollmentService, token: str, phone: str = "13812345678", **kw):
     code = enroll.members.send_code(phone)
     return enroll.complete(token, phone=phone, code=code, name=kw.pop("name", "小王"), terms=kw.pop("terms", True),
                            marketing=kw.pop("marketing", False), personalization=kw.pop("personalization", True))
@@ -186,11 +186,12 @@ def test_points_post_once_per_cause(members, enroll, till_key, clock):
 
 def test_key_ids_are_pinned_to_their_terminal(enroll, till_key):
     enroll.register_key("S001", "T01", till_key.kid, till_key.public)  # the same again is fine
-    with pytest.raises(MemberError) as taken:
+    with pytest.raises(MemberError) as other_till:
         enroll.register_key("S002", "T01", till_key.kid, till_key.public)
-    assert taken.value.code == "key.taken"
-    with pytest.raises(MemberError):
+    assert other_till.value.code == "key.bad_id"
+    with pytest.raises(MemberError) as taken:
         enroll.register_key("S001", "T01", till_key.kid, SigningKey.generate("x").public)
+    assert taken.value.code == "key.taken"
 
 
 def test_the_page_and_terminal_api_over_http(hq_service, clock):

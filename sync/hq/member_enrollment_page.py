@@ -19,7 +19,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from sync.hq.enrollment import EnrollmentService
+from sync.hq.member_enrollment import MemberEnrollmentService
 from sync.hq.members import MemberError
 from sync.hq.service import AuthError
 from sync.protocol.signing import SignatureError
@@ -152,7 +152,7 @@ def _form(lang: str, token: str, *, phone: str = "", name: str = "", notice: str
     return _page(lang, t["title"], body)
 
 
-def enrollment_routes(enroll: EnrollmentService, who: Callable[[Request], Any], *,
+def member_enrollment_routes(enroll: MemberEnrollmentService, who: Callable[[Request], Any], *,
                       show_codes: bool = False) -> list[Route]:
     """The page's routes and the terminals' two calls. ``show_codes`` (demo HQ only) prints
     on the page the code HQ would have sent by SMS."""

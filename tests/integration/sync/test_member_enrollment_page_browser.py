@@ -12,7 +12,7 @@ import pytest
 
 from sync.hq.app import create_app
 from sync.hq.embedded import HQServer
-from sync.hq.enrollment import EnrollmentService
+from sync.hq.member_enrollment import MemberEnrollmentService
 from sync.hq.members import MembersService
 from sync.hq.service import HQService
 from sync.protocol.signing import SigningKey
@@ -28,7 +28,7 @@ SHOTS = Path(os.environ.get("STORE_CLIENT_SHOTS", "")) if os.environ.get("STORE_
 def hq(sqlite_hq: HQService):
     server = HQServer(sqlite_hq, app=create_app(sqlite_hq, show_codes=True)).start()
     key = SigningKey.generate("S001-T01-web")
-    EnrollmentService(sqlite_hq.engine, MembersService(sqlite_hq.engine)).register_key("S001", "T01", key.kid,
+    MemberEnrollmentService(sqlite_hq.engine, MembersService(sqlite_hq.engine)).register_key("S001", "T01", key.kid,
                                                                                        key.public)
     yield server, key
     server.stop()
@@ -80,7 +80,7 @@ def test_a_customer_joins_from_a_phone(hq, browser, sqlite_hq):
     page.click("#join")
     assert "138****5678" in page.locator("#done").inner_text()
     assert outside == []  # no external resources, no trackers
-    status = EnrollmentService(sqlite_hq.engine, MembersService(sqlite_hq.engine)).status_for_terminal(
+    status = MemberEnrollmentService(sqlite_hq.engine, MembersService(sqlite_hq.engine)).status_for_terminal(
         "S001", "nonce-browser-1")
     assert status["status"] == "done"
     member = MembersService(sqlite_hq.engine).get(status["member_id"])

@@ -53,7 +53,7 @@ class Joined:
     linked_existing: bool
 
 
-class EnrollmentService:
+class MemberEnrollmentService:
     def __init__(self, db: Database, clock: Clock, *, key: Callable[[], SigningKey], page_url: str,
                  store_id: str, terminal_id: str, client: Callable[[], HQClient] | None) -> None:
         self.db, self.clock = db, clock
