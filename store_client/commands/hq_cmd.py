@@ -227,7 +227,7 @@ def _orders_place(args: argparse.Namespace) -> int:
 
 
 def _orders_find(orders, ref: str) -> str:  # type: ignore[no-untyped-def]
-    for row in orders.list():
+    for row in orders.listing():
         if ref in (row["order_id"], row["order_no"]):
             return row["order_id"]
     raise UserError(f"no order {ref}")
@@ -251,7 +251,7 @@ def _orders_cancel(args: argparse.Namespace) -> int:
 def _orders_list(args: argparse.Namespace) -> int:
     from store_client.domain.money import Money
 
-    rows = _orders_of(args).list(args.store, args.state)
+    rows = _orders_of(args).listing(args.store, args.state)
     for row in rows:
         if args.json:
             print(json.dumps({k: v for k, v in row.items() if k not in ("data", "code")},

@@ -186,14 +186,19 @@ class PickupService:
         with self.db.transaction() as s:
             row, progress = self._open(s, actor, order_id, (pk.ACCEPTED, pk.PICKING))
             if progress is None:
-                now = iso(self.clock.now())
-                progress = PickupProgress(order_id=order_id, state=pk.PICKING, picks="{}",
-                                          operator_id=actor.operator_id, started_at=now,
-                                          updated_at=now)
-                s.add(progress)
+                progress = self._take_up(s, actor, order_id)
                 if row["state"] == pk.ACCEPTED:
                     self._step(s, actor, "pickup.picking_started", row, {})
             return _view(row, progress)
+
+    def _take_up(self, s: Session, actor: Actor, order_id: str) -> PickupProgress:
+        """This till's progress row for an order it starts, or that another till started
+        (HQ says picking): the counts start at zero here."""
+        now = iso(self.clock.now())
+        progress = PickupProgress(order_id=order_id, state=pk.PICKING, picks="{}",
+                                  operator_id=actor.operator_id, started_at=now, updated_at=now)
+        s.add(progress)
+        return progress
 
     @_audited
     def scan_pick(self, actor: Actor, order_id: str, code: str) -> PickResult:
@@ -255,6 +260,7 @@ class PickupService:
         self.authorizer.require(actor, Permission.PICKUP_HANDOVER)
         with self.db.transaction() as s:
             row, progress = self._open(s, actor, order_id, (pk.PICKING,))
+            progress = progress or self._take_up(s, actor, order_id)
             picks = _picks(progress, row)
             line_picks = {n: pk.LinePick(n, int(p.get("picked", 0)), p.get("short_reason"),
                                          p.get("substitute_sku")) for n, p in picks.items()}
@@ -490,6 +496,7 @@ class PickupService:
         """Change one line's pick in this till's progress (local work, no event)."""
         with self.db.transaction() as s:
             row, progress = self._open(s, actor, order_id, (pk.PICKING,))
+            progress = progress or self._take_up(s, actor, order_id)
             line = next((l for l in row["lines"] if l["line_no"] == line_no), None)
             if line is None:
                 raise _Refusal("pickup.not_on_order", order_id, f"line {line_no}",

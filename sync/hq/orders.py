@@ -236,7 +236,7 @@ class OnlineOrders:
             raise OrderError(f"no order {order_id}")
         return {**row._mapping, "data": json.loads(row.data)}
 
-    def list(self, store_id: str | None = None, state: str | None = None) -> list[dict]:
+    def listing(self, store_id: str | None = None, state: str | None = None) -> list[dict]:
         query = select(ot.orders).order_by(ot.orders.c.ordered_at)
         if store_id:
             query = query.where(ot.orders.c.store_id == store_id)

@@ -52,7 +52,7 @@ class PickupScreen(QWidget):
                  now: Callable[[], datetime] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("pickup.screen")
-        self.ops, self.locale = ops, locale
+        self.ops, self.lang = ops, locale
         self.now = now or (lambda: datetime.now(UTC))
         self.items: list[QueueItem] = []
         self.known: set[str] | None = None  # order ids seen; None until the first read
@@ -93,7 +93,7 @@ class PickupScreen(QWidget):
                    key: str) -> QPushButton:
             b = named(QPushButton(f"{text} ({key})", self), f"pickup.{name}", spoken)
             b.clicked.connect(slot)
-            QShortcut(QKeySequence(key), self, activated=slot,
+            QShortcut(QKeySequence(key), self, slot,
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
             return b
 
@@ -229,7 +229,9 @@ class PickupScreen(QWidget):
             QApplication.beep()
         if [_shape(i) for i in items] == [_shape(i) for i in self.items]:
             for row, item in enumerate(items):  # only the countdown moved: one column
-                self.queue_table.item(row, 4).setText(self.time_left_text(item))
+                cell = self.queue_table.item(row, 4)
+                if cell is not None:
+                    cell.setText(self.time_left_text(item))
             self.items = items
             return
         selected = self.selected_order_id()
@@ -295,7 +297,7 @@ class PickupScreen(QWidget):
                                  .replace("%3", self.state_text(order.state)))
         self.lines_table.setRowCount(len(order.lines))
         for row, line in enumerate(order.lines):
-            name = line.name_zh if self.locale.startswith("zh") else line.name_en
+            name = line.name_zh if self.lang.startswith("zh") else line.name_en
             unit = "g" if line.unit == "kg" else ""
             short = {"out_of_stock": self.tr("out of stock"), "damaged": self.tr("damaged")}.get(
                 line.short_reason or "", "")
@@ -374,7 +376,7 @@ class PickupScreen(QWidget):
         self._show_order(result.order)
         line = next(line for line in result.order.lines if line.line_no == result.line_no)
         self.lines_table.selectRow(result.order.lines.index(line))
-        self._say(self.tr("%1: %2 of %3").replace("%1", line.name_zh if self.locale.startswith("zh")
+        self._say(self.tr("%1: %2 of %3").replace("%1", line.name_zh if self.lang.startswith("zh")
                                                   else line.name_en)
                   .replace("%2", str(line.picked)).replace("%3", str(line.qty)))
 

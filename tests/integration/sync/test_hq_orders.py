@@ -100,7 +100,7 @@ def test_place_refuses_bad_orders(orders) -> None:
         orders.place("S001", [WATER], phone="13800001234", discounts={"coupon": 601})
     with pytest.raises(OrderError):
         orders.place("S001", [{"sku": "100001", "qty": 0}], phone="13800001234")
-    assert orders.list() == []
+    assert orders.listing() == []
 
 
 def test_the_whole_path_with_a_short_line_refunded_once(orders, hq_service) -> None:
@@ -289,4 +289,4 @@ def test_the_online_shop_simulator_places_valid_orders_and_keeps_house(orders, h
     finally:
         shop.stop()
     assert len(shop.placed) >= 2
-    assert {o["store_id"] for o in orders.list(state="accepted")} == {"S001", "S002"}
+    assert {o["store_id"] for o in orders.listing(state="accepted")} == {"S001", "S002"}

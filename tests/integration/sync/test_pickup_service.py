@@ -303,3 +303,16 @@ def test_the_pick_up_slip_prints_after_the_hand_over_and_a_printer_fault_undoes_
     till.pickup._print_queue = Broken()
     assert till.pickup.hand_over(till.cashier, second.order_id, qr=second.qr).state == "collected"
     assert till.pickup.order(second.order_id).state == "collected"
+
+
+def test_a_till_can_go_on_picking_an_order_another_till_started(till, till2, orders) -> None:
+    placed = place(orders)
+    till.sync()
+    till.pickup.start_picking(till.cashier, placed.order_id)
+    till.sync()
+    till2.sync()  # HQ says picking; this till has no progress of its own
+    assert till2.pickup.order(placed.order_id).state == "picking"
+    pick_all(till2, placed.order_id)
+    till2.pickup.mark_ready(till2.cashier, placed.order_id)
+    till2.sync()
+    assert orders.get(placed.order_id)["state"] == "ready"
