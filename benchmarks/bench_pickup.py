@@ -167,6 +167,7 @@ def run(args) -> None:  # type: ignore[no-untyped-def]
         "How: between its 15 s passes the sync runner sends the outbox and pulls only "
         "`online_orders` every 2 s (sync/terminal/runner.py, `FAST_DATASETS`), so a new order "
         "waits at most one short poll plus one pull; the Pick-up screen re-reads the queue "
-        "every second off the UI thread.\n")
+        "every second off the UI thread. When only the countdown moved, the refresh rewrites "
+        "one column; the table is filled again only when an order arrives, moves or leaves.\n")
     print(body)
     report.write_section("pickup", "Pick-up (online orders)", body)

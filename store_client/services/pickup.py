@@ -112,7 +112,8 @@ def _view(row: dict, progress: PickupProgress | None) -> OrderView:
         line["line_no"], line["sku"], line["name_zh"], line["name_en"], line["category"],
         line["unit"], line["qty"], int(picks.get(line["line_no"], {}).get("picked", 0)),
         line["net_minor"], picks.get(line["line_no"], {}).get("short_reason"),
-        picks.get(line["line_no"], {}).get("substitute_sku")) for line in row["lines"])
+        picks.get(line["line_no"], {}).get("substitute_sku"))
+        for line in sorted(row["lines"], key=lambda l: (l["category"], l["line_no"])))  # a pick list
     effective = _effective(row, progress)
     return OrderView(row["order_id"], row["order_no"], effective, row["state"],
                      row["member"]["name"], parse_iso(row["ordered_at"]),
