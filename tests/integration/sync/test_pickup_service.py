@@ -316,3 +316,30 @@ def test_a_till_can_go_on_picking_an_order_another_till_started(till, till2, ord
     till2.pickup.mark_ready(till2.cashier, placed.order_id)
     till2.sync()
     assert orders.get(placed.order_id)["state"] == "ready"
+
+
+def test_the_stores_pick_up_figures(till, orders, now_clock) -> None:
+    on_time, late, expired, untouched = (place(orders) for _ in range(4))
+    till.sync()
+    since = now_clock.now() - timedelta(minutes=5)
+    pick_all(till, on_time.order_id)
+    now_clock.advance(minutes=20)
+    till.pickup.mark_ready(till.cashier, on_time.order_id)
+    pick_all(till, late.order_id)
+    now_clock.advance(minutes=70)  # past the 60-minute promise
+    till.pickup.mark_ready(till.cashier, late.order_id)
+    pick_all(till, expired.order_id)
+    till.pickup.mark_ready(till.cashier, expired.order_id)
+    till.pickup.hand_over(till.cashier, on_time.order_id, qr=on_time.qr)
+    till.sync()
+    orders.now = lambda: datetime.now(UTC) + timedelta(hours=49)
+    orders.housekeeping()  # 'late' and 'expired' were never collected
+    till.sync()
+    figures = till.pickup.figures(since)
+    assert (figures.orders, figures.ready, figures.ready_within_promise) == (4, 3, 1)
+    assert figures.share_ready_within_promise == pytest.approx(1 / 3)
+    assert (figures.collected, figures.not_collected) == (1, 2)
+    assert figures.collection_rate == pytest.approx(1 / 3)
+    assert timedelta(minutes=19) < figures.median_order_to_ready < timedelta(minutes=95)
+    assert till.pickup.figures(now_clock.now() + timedelta(days=1)).orders == 0
+    assert untouched.order_id  # accepted, never picked: counted as an order, not as ready
