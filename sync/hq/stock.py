@@ -69,6 +69,18 @@ def apply_event(conn: Connection, store_id: str, kind: str, data: dict) -> None:
             sku=data["sku"], qty=data["qty"], round=data["round"], at=data["at"]).on_conflict_do_nothing())
 
 
+def apply_sale(conn: Connection, store_id: str, sale: dict) -> None:
+    """A store sale takes its lines off that store's stock (the sale event carries them)."""
+    _move(conn, store_id, [(line["sku"], -line["qty"], sale["completed_at"]) for line in sale["lines"]])
+
+
+def apply_return(conn: Connection, store_id: str, ret: dict) -> None:
+    """A return puts its lines back in the returning store's stock, unless damaged."""
+    if ret.get("reason", {}).get("code") == "damaged":
+        return
+    _move(conn, store_id, [(line["sku"], line["qty"], ret["completed_at"]) for line in ret["lines"]])
+
+
 def _move(conn: Connection, store_id: str, moves: list[tuple[str, int, str]]) -> None:
     for sku, delta, at in moves:
         stmt = _insert(conn, stock).values(store_id=store_id, sku=sku, on_hand=delta, as_of=at, dirty=True)

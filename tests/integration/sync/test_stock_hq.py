@@ -94,3 +94,38 @@ def test_publishing_is_safe_to_repeat(hq_service: HQService):
     restarted = HQService(hq_service.engine)
     assert hq_stock.publish_dirty(restarted) == 0  # start-up published it
     assert levels(hq_service, "S001") == {"A": 4}
+
+
+def test_sales_and_returns_move_hq_stock_from_their_own_events(hq_service: HQService):
+    import random
+
+    from tools.soak import make_sale
+
+    a = hq_service.authenticate(hq_service.issue_token("S001", "T01"))
+    b = hq_service.authenticate(hq_service.issue_token("S002", "T01"))
+    sale = make_sale(random.Random(21))
+    hq_service.ingest(a, {"events": [envelope(1, "sale.completed", sale) | {"schema_version": 3}]})
+    sold = {}
+    for line in sale["lines"]:
+        sold[line["sku"]] = sold.get(line["sku"], 0) - line["qty"]
+    assert levels(hq_service, "S001") == sold
+    first = sale["lines"][0]
+
+    def returned(return_id: str, reason: str) -> dict:
+        return {"return_id": return_id, "request_id": str(uuid.uuid4()), "sale_id": sale["sale_id"],
+                "receipt_no": sale["receipt_no"],
+                "return_no": f"S001-T01-R{return_id[:6]}", "store_id": "S001", "terminal_id": "T01",
+                "operator_id": "1001", "member_id": None, "completed_at": "2026-12-01T03:00:00+00:00",
+                "refund_minor": 1, "points_refunded": 0, "points_reversed": 0,
+                "reason": {"code": reason, "text": ""},
+                "lines": [{"line_no": first["line_no"], "sku": first["sku"], "qty": 1, "refund_minor": 1}],
+                "tenders": [{"method": "cash", "amount_minor": 1, "points": None, "reference": None,
+                             "original_reference": None}]}
+
+    results = hq_service.ingest(a, {"events": [
+        envelope(2, "return.completed", returned(str(uuid.uuid4()), "changed_mind")),
+        envelope(3, "return.completed", returned(str(uuid.uuid4()), "damaged"))]})["results"]
+    assert [r["status"] for r in results] == ["accepted", "accepted"], results
+    sold[first["sku"]] += 1  # back on the shelf once; the damaged one is not
+    assert levels(hq_service, "S001") == sold
+    assert levels(hq_service, "S002") == {} and b.store_id == "S002"
