@@ -91,7 +91,7 @@ provider_refunds = Table(
 )
 
 signing_keys = Table(
-    "hq_signing_keys", metadata,
+    "hq_pickup_signing_keys", metadata,
     Column("key_id", String(16), primary_key=True),
     Column("private_key", Text, nullable=False),  # base64; the reference HQ keeps it in its DB
     Column("public_key", Text, nullable=False),
