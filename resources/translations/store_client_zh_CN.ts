@@ -1061,6 +1061,14 @@ Sale complete · receipt %1</source>
         <translation>将订单标记为已备好</translation>
     </message>
     <message>
+        <source>Pick list</source>
+        <translation>拣货单</translation>
+    </message>
+    <message>
+        <source>Print the pick list and the bag label</source>
+        <translation>打印拣货单和自提袋标签</translation>
+    </message>
+    <message>
         <source>Code</source>
         <translation>取货码</translation>
     </message>
@@ -1179,6 +1187,10 @@ Sale complete · receipt %1</source>
     <message>
         <source>Picking %1: scan each item.</source>
         <translation>正在拣货 %1：请逐件扫描。</translation>
+    </message>
+    <message>
+        <source>Pick list for %1 sent to the printer.</source>
+        <translation>%1 的拣货单已发送到打印机。</translation>
     </message>
     <message>
         <source>%1 is ready: HQ tells the customer.</source>
@@ -2161,6 +2173,10 @@ Sale complete · receipt %1</source>
     <message>
         <source>That conflict is not open any more.</source>
         <translation>该冲突已处理。</translation>
+    </message>
+    <message>
+        <source>No printer is set up on this till: the pick list cannot be printed.</source>
+        <translation>本收银机未设置打印机：无法打印拣货单。</translation>
     </message>
 </context>
 <context>

@@ -341,6 +341,19 @@ class PickupService:
         self._print_slip(actor, done, handed, phone4 if method == "code" else None)
         return done
 
+    def print_pick_list(self, actor: Actor, order_id: str) -> int | None:
+        """Queue the pick list with the bag label; the print job's id (None: no printer)."""
+        from store_client.services.pickup_print import pick_list_and_label
+
+        self.authorizer.require(actor, Permission.PICKUP_HANDOVER)
+        order = self.order(order_id)
+        queue = self._print_queue() if callable(self._print_queue) else self._print_queue
+        if queue is None:
+            raise PickupRefused("No printer is set up on this till.", code="pickup.no_printer")
+        document = pick_list_and_label(order, store_id=self.store_id, operator=actor.name,
+                                       printed_at=self.clock.now())
+        return queue.submit("pickup", document, title=f"pick list {order.order_no}")
+
     def _print_slip(self, actor: Actor, order: OrderView, handed: dict[int, int],
                     phone4: str | None) -> None:
         """The pick-up slip, after the commit: a printer problem never undoes a hand-over."""

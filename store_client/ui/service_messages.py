@@ -74,6 +74,7 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "pickup.reason_required": (QT_TRANSLATE_NOOP("ServiceMessages", "Choose a reason."), None),
     "pickup.proxy_details": (QT_TRANSLATE_NOOP("ServiceMessages", "A proxy pick-up needs the collector's name and the last 4 to 6 characters of their ID."), None),
     "pickup.no_conflict": (QT_TRANSLATE_NOOP("ServiceMessages", "That conflict is not open any more."), None),
+    "pickup.no_printer": (QT_TRANSLATE_NOOP("ServiceMessages", "No printer is set up on this till: the pick list cannot be printed."), None),
 }
 
 

@@ -63,5 +63,10 @@ class PickupOps(Area):
             actor, order_id, qr=qr, code=code, phone4=phone4, proxy_name=proxy_name,
             proxy_id_tail=proxy_id_tail), changes=STEP)
 
+    def print_pick_list(self, *, order_id: str) -> Op[int | None]:
+        actor = self._actor
+        return self._runner.op(lambda _g: self._service().print_pick_list(actor, order_id),
+                               changes=Changes(print_queue=True))
+
     def conflicts(self) -> Op[list[ConflictView]]:
         return self._runner.op(lambda _g: self._service().conflicts(), changes=NOTHING)

@@ -7,6 +7,7 @@ scan field and Enter) pick the selected order's items; a pick-up QR finds its or
 Enter hands it over. The 6-digit code with the phone's last 4 digits works the same way.
 
 Keys: F2 start picking · F3 short (out of stock) · F4 damaged · F5 ready · F6 code entry ·
+F7 pick list and bag label ·
 Enter in the empty scan field hands over the order found.
 """
 
@@ -107,6 +108,9 @@ class PickupScreen(QWidget):
                                      lambda: self.short("damaged"), "F4")
         self.ready_button = button("ready", self.tr("Ready"), self.tr("Mark the order ready"),
                                    self.ready, "F5")
+        self.print_button = button("printPickList", self.tr("Pick list"),
+                                   self.tr("Print the pick list and the bag label"),
+                                   self.print_pick_list, "F7")
         self.code_button = button("codeEntry", self.tr("Code"),
                                   self.tr("Hand over by the pick-up code"), self.enter_code, "F6")
 
@@ -125,7 +129,8 @@ class PickupScreen(QWidget):
         self.hand_button.clicked.connect(self.hand_over)
 
         buttons = QHBoxLayout()
-        for b in (self.start_button, self.short_button, self.damaged_button, self.ready_button):
+        for b in (self.start_button, self.short_button, self.damaged_button, self.ready_button,
+                  self.print_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         form = QFormLayout()
@@ -314,6 +319,7 @@ class PickupScreen(QWidget):
         for b in (self.short_button, self.damaged_button, self.ready_button):
             b.setEnabled(state == "picking")
         self.hand_button.setEnabled(self.proof is not None)
+        self.print_button.setEnabled(state in ("accepted", "picking"))
 
     def _error(self, error: BaseException) -> None:
         self.message.setText(service_error_text(error))
@@ -340,6 +346,14 @@ class PickupScreen(QWidget):
         line_no = self.current.lines[rows[0].row()].line_no
         self.ops.short(order_id=self.current.order_id, line_no=line_no, reason=reason).run(
             self, success=self._show_order, failure=self._error)
+
+    def print_pick_list(self) -> None:
+        if self.current is not None:
+            order_no = self.current.order_no
+            self.ops.print_pick_list(order_id=self.current.order_id).run(
+                self, success=lambda _job: self._say(self.tr("Pick list for %1 sent to the printer.")
+                                                     .replace("%1", order_no)),
+                failure=self._error)
 
     def ready(self) -> None:
         if self.current is not None and self.current.state == "picking":

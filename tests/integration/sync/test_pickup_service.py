@@ -343,3 +343,29 @@ def test_the_stores_pick_up_figures(till, orders, now_clock) -> None:
     assert timedelta(minutes=19) < figures.median_order_to_ready < timedelta(minutes=95)
     assert till.pickup.figures(now_clock.now() + timedelta(days=1)).orders == 0
     assert untouched.order_id  # accepted, never picked: counted as an order, not as ready
+
+
+def test_the_pick_list_groups_lines_by_category_and_ends_with_the_bag_label(till, orders) -> None:
+    from printers import text_render
+    from printers.profile import PrinterProfile
+    from printers.queue import PrintQueue
+    from store_client.persistence.models import PrintJob
+    from store_client.services.pickup_print import pick_list_and_label
+
+    placed = place(orders, items=[{"sku": "200001", "qty": 1}, {"sku": APPLE, "qty": 500},
+                                  {"sku": "100001", "qty": 2}])
+    till.sync()
+    with pytest.raises(PickupRefused) as none:
+        till.pickup.print_pick_list(till.cashier, placed.order_id)
+    assert none.value.code == "pickup.no_printer"
+    order = till.pickup.order(placed.order_id)
+    assert [line.category for line in order.lines] == ["DRINK", "FRESH", "SNACK"]
+    text = text_render.render(pick_list_and_label(order, store_id="S001", operator="c1",
+                                                  printed_at=datetime.now(UTC)))
+    assert text.index("[DRINK]") < text.index("[FRESH]") < text.index("[SNACK]")
+    assert "500 g" in text and text.count(placed.order_no) >= 2  # the list and the bag label
+    till.pickup._print_queue = PrintQueue(till.terminal.db, lambda: None, till.terminal.clock,
+                                          profile=PrinterProfile("TM-T88V"))
+    assert till.pickup.print_pick_list(till.cashier, placed.order_id) is not None
+    with till.terminal.db.read() as s:
+        assert [j.title for j in s.scalars(select(PrintJob))] == [f"pick list {placed.order_no}"]
