@@ -38,7 +38,13 @@ from store_client.domain import pickup as pk
 from store_client.domain import pickup_codes as codes
 from store_client.domain.roles import Permission
 from store_client.persistence.db import Database
-from store_client.persistence.models import OutboxEvent, PickupConflict, PickupProgress, SyncRow
+from store_client.persistence.models import (
+    OutboxEvent,
+    PickupConflict,
+    PickupProgress,
+    SyncCursor,
+    SyncRow,
+)
 from store_client.services.auth import Actor
 from store_client.services.errors import ServiceError
 from store_client.services.pickup_views import (
@@ -550,8 +556,12 @@ class PickupService:
         return next((l for l in row["lines"] if l["sku"] == sku), None)
 
     def _offline(self, s: Session) -> bool:
-        last = state.get_all(s).get(state.LAST_SUCCESS)
-        return last is None or self.clock.now() - parse_iso(last) > OFFLINE_AFTER
+        """No word from HQ for two minutes: neither an upload nor a pull of the orders (which
+        the sync runner repeats every few seconds while HQ answers)."""
+        heard = [t for t in (state.get_all(s).get(state.LAST_SUCCESS),
+                             s.scalar(select(SyncCursor.updated_at).where(
+                                 SyncCursor.dataset == DATASET))) if t]
+        return not heard or self.clock.now() - max(parse_iso(t) for t in heard) > OFFLINE_AFTER
 
     def _refuse(self, actor: Actor, code: str, order_id: str, why: str, **details: Any) -> NoReturn:
         """Audit the refusal in its own transaction and raise it with its code."""

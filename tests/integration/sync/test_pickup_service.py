@@ -369,3 +369,26 @@ def test_the_pick_list_groups_lines_by_category_and_ends_with_the_bag_label(till
     assert till.pickup.print_pick_list(till.cashier, placed.order_id) is not None
     with till.terminal.db.read() as s:
         assert [j.title for j in s.scalars(select(PrintJob))] == [f"pick list {placed.order_no}"]
+
+
+def test_the_hand_over_says_whether_the_till_was_offline(till, orders, now_clock) -> None:
+    from sync.terminal.puller import Puller
+    from sync.terminal.transport import HQClient
+
+    first, second = place(orders), place(orders)
+    till.sync()
+    for order in (first, second):
+        pick_all(till, order.order_id)
+        till.pickup.mark_ready(till.cashier, order.order_id)
+    till.sync()
+    now_clock.advance(minutes=3)
+    with HQClient(till.url, till.token) as client:  # only the orders pulled, nothing uploaded
+        Puller(till.terminal.db, client, datasets=["online_orders"], clock=now_clock).pull_all()
+    till.pickup.hand_over(till.cashier, first.order_id, qr=first.qr)
+    now_clock.advance(minutes=3)  # then nothing from HQ for three minutes
+    till.pickup.hand_over(till.cashier, second.order_id, qr=second.qr)
+    with till.terminal.db.read() as s:
+        flags = [json.loads(e.payload)["offline"] for e in s.scalars(
+            select(OutboxEvent).where(OutboxEvent.kind == "pickup.handed_over")
+            .order_by(OutboxEvent.seq))]
+    assert flags == [False, True]
