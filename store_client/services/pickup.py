@@ -45,6 +45,7 @@ from store_client.persistence.models import (
     SyncCursor,
     SyncRow,
 )
+from store_client.services import pickup_rows as rows
 from store_client.services.auth import Actor
 from store_client.services.errors import ServiceError
 from store_client.services.pickup_views import (
@@ -59,7 +60,7 @@ from sync.protocol.events import PICKUP_KINDS
 from sync.terminal import outbox, state
 
 log = logging.getLogger(__name__)
-DATASET = "online_orders"
+DATASET = rows.DATASET
 QR_SETTINGS_KEY = "pickup_qr"
 OFFLINE_AFTER = timedelta(minutes=2)
 QUEUE_STATES = (pk.ACCEPTED, pk.PICKING, pk.READY)
@@ -89,46 +90,6 @@ def _audited(method: F) -> F:
     return run  # type: ignore[return-value]
 
 
-def _load_row(session: Session, order_id: str) -> dict | None:
-    data = session.scalar(select(SyncRow.data).where(SyncRow.dataset == DATASET,
-                                                     SyncRow.key == order_id))
-    return json.loads(data) if data else None
-
-
-def _effective(row: dict, progress: PickupProgress | None) -> str:
-    return _further(row["state"], progress.state if progress is not None else None)
-
-
-def _further(hq: str, local: str | None) -> str:
-    """HQ's state when HQ closed the order, else the further of HQ's and this till's."""
-    if hq in pk.FINAL or local is None:
-        return hq
-    return local if pk.RANK[local] > pk.RANK[hq] else hq
-
-
-def _picks(progress: PickupProgress | None, row: dict) -> dict[int, dict]:
-    if progress is not None:
-        return {int(k): v for k, v in json.loads(progress.picks).items()}
-    return {p["line_no"]: p for p in row.get("picks") or []}
-
-
-def _view(row: dict, progress: PickupProgress | None) -> OrderView:
-    picks = _picks(progress, row)
-    lines = tuple(PickLine(
-        line["line_no"], line["sku"], line["name_zh"], line["name_en"], line["category"],
-        line["unit"], line["qty"], int(picks.get(line["line_no"], {}).get("picked", 0)),
-        line["net_minor"], picks.get(line["line_no"], {}).get("short_reason"),
-        picks.get(line["line_no"], {}).get("substitute_sku"))
-        for line in sorted(row["lines"], key=lambda l: (l["category"], l["line_no"])))  # a pick list
-    effective = _effective(row, progress)
-    return OrderView(row["order_id"], row["order_no"], effective, row["state"],
-                     row["member"]["name"], parse_iso(row["ordered_at"]),
-                     parse_iso(row["accepted_at"]) if row.get("accepted_at") else None,
-                     parse_iso(row["promised_at"]), parse_iso(row["hold_until"]),
-                     row["allow_substitution"], row["payment"]["amount_minor"],
-                     row["refunded_minor"], lines, effective != row["state"])
-
-
 class PickupService:
     def __init__(self, db: Database, clock: Clock, audit, authorizer, *, config,  # type: ignore[no-untyped-def]
                  print_queue=None) -> None:
@@ -154,7 +115,7 @@ class PickupService:
             if row.get("store_id") != self.store_id:
                 continue
             mine = local.get(row["order_id"])
-            state_ = _further(row["state"], mine[0] if mine else None)
+            state_ = rows.further(row["state"], mine[0] if mine else None)
             if state_ not in QUEUE_STATES and state_ != pk.NOT_COLLECTED:
                 continue
             picks = json.loads(mine[1]) if mine else {}
@@ -174,17 +135,17 @@ class PickupService:
     def _all_views(self) -> list[OrderView]:
         with self.db.read() as s:
             progress = {p.order_id: p for p in s.scalars(select(PickupProgress))}
-            return [_view(row, progress.get(row["order_id"])) for row in (
+            return [rows.view(row, progress.get(row["order_id"])) for row in (
                 json.loads(d) for d in s.scalars(select(SyncRow.data).where(
                     SyncRow.dataset == DATASET))) if row.get("store_id") == self.store_id]
 
     def order(self, order_id: str) -> OrderView:
         with self.db.read() as s:
-            row = _load_row(s, order_id)
+            row = rows.load_row(s, order_id)
             if row is None:
                 raise PickupRefused(f"Order {order_id} is not in this store's pick-up list.",
                                     code="pickup.unknown_order")
-            return _view(row, s.get(PickupProgress, order_id))
+            return rows.view(row, s.get(PickupProgress, order_id))
 
     # -- picking ------------------------------------------------------------------------------
     @_audited
@@ -196,7 +157,7 @@ class PickupService:
                 progress = self._take_up(s, actor, order_id)
                 if row["state"] == pk.ACCEPTED:
                     self._step(s, actor, "pickup.picking_started", row, {})
-            return _view(row, progress)
+            return rows.view(row, progress)
 
     def _take_up(self, s: Session, actor: Actor, order_id: str) -> PickupProgress:
         """This till's progress row for an order it starts, or that another till started
@@ -212,7 +173,7 @@ class PickupService:
         """Count one scanned item (a weight label counts its grams) against its line."""
         self.authorizer.require(actor, Permission.PICKUP_HANDOVER)
         with self.db.read() as s:
-            row = _load_row(s, order_id)
+            row = rows.load_row(s, order_id)
             found = self._resolve(s, code, row) if row else None
         if row is None:
             raise _Refusal("pickup.unknown_order", order_id, "no such order here")
@@ -248,7 +209,7 @@ class PickupService:
         """Pick another product for a line, when the customer allowed substitutes."""
         self.authorizer.require(actor, Permission.PICKUP_HANDOVER)
         with self.db.read() as s:
-            row = _load_row(s, order_id)
+            row = rows.load_row(s, order_id)
             found = self._resolve(s, code, None) if row else None
         if row is not None and not row["allow_substitution"]:
             raise _Refusal("pickup.substitution_not_allowed", order_id, "not allowed")
@@ -268,7 +229,7 @@ class PickupService:
         with self.db.transaction() as s:
             row, progress = self._open(s, actor, order_id, (pk.PICKING,))
             progress = progress or self._take_up(s, actor, order_id)
-            picks = _picks(progress, row)
+            picks = rows.picks(progress, row)
             line_picks = {n: pk.LinePick(n, int(p.get("picked", 0)), p.get("short_reason"),
                                          p.get("substitute_sku")) for n, p in picks.items()}
             try:
@@ -280,7 +241,7 @@ class PickupService:
             self._step(s, actor, "pickup.ready", row, {"picks": [
                 {"line_no": n, "picked": p.picked, "short_reason": p.short_reason,
                  "substitute_sku": p.substitute_sku} for n, p in sorted(line_picks.items())]})
-            return _view(row, progress)
+            return rows.view(row, progress)
 
     # -- hand-over ---------------------------------------------------------------------------
     @_audited
@@ -325,7 +286,7 @@ class PickupService:
             row, progress = self._open(s, actor, order_id, (pk.READY,))
             handed = pk.handed_quantities(
                 {line["line_no"]: line["qty"] for line in row["lines"]},
-                {n: int(p.get("picked", 0)) for n, p in _picks(progress, row).items()},
+                {n: int(p.get("picked", 0)) for n, p in rows.picks(progress, row).items()},
                 {n: q for n, (q, _r) in refused.items()})
             final = pk.final_state({line["line_no"]: line["qty"] for line in row["lines"]}, handed)
             now = iso(self.clock.now())
@@ -343,7 +304,7 @@ class PickupService:
             progress.state, progress.handed_over_at, progress.updated_at = final, now, now
             progress.handover = json.dumps(details, ensure_ascii=False)
             self._step(s, actor, "pickup.handed_over", row, details)
-            done = _view(row, progress)
+            done = rows.view(row, progress)
         self._print_slip(actor, done, handed, phone4 if method == "code" else None)
         return done
 
@@ -419,7 +380,7 @@ class PickupService:
                     continue
                 order_id = json.loads(payload)["order_id"]
                 code = reason.split(":", 1)[0] if reason.startswith("pickup.") else "pickup.rejected"
-                row = _load_row(s, order_id) or {}
+                row = rows.load_row(s, order_id) or {}
                 s.add(PickupConflict(event_id=event_id, order_id=order_id,
                                      order_no=row.get("order_no", order_id[:8]), kind=kind,
                                      code=code[:64], reason=reason[:2000],
@@ -454,13 +415,13 @@ class PickupService:
               allowed: tuple[str, ...]) -> tuple[dict, PickupProgress | None]:
         """The order and this till's progress, if its effective state is one of ``allowed``
         (else the refusal is audited after this transaction rolls back)."""
-        row = _load_row(s, order_id)
+        row = rows.load_row(s, order_id)
         if row is None:
             raise _Refusal("pickup.unknown_order", order_id, "no such order here")
         progress = s.get(PickupProgress, order_id)
-        current = _effective(row, progress)
+        current = rows.effective(row, progress)
         if current not in allowed:
-            raise _Refusal(_state_code(current, allowed), order_id,
+            raise _Refusal(rows.state_code(current, allowed), order_id,
                          f"the order is {current}", order_no=row["order_no"])
         return row, progress
 
@@ -470,7 +431,7 @@ class PickupService:
         with the phone digits matching its check."""
         with self.db.read() as s:
             if qr is not None:
-                keys = (_load_settings(s, QR_SETTINGS_KEY) or {}).get("keys") or {}
+                keys = (rows.load_settings(s, QR_SETTINGS_KEY) or {}).get("keys") or {}
                 try:
                     claim = codes.verify_qr(qr, keys, int(self.clock.now().timestamp()))
                 except codes.QrRefused as exc:
@@ -483,21 +444,21 @@ class PickupService:
                 code, phone4 = (code or "").strip(), (phone4 or "").strip()
                 if not (codes.valid_code(code) and codes.valid_phone4(phone4)):
                     raise _Refusal("pickup.bad_code_format", "", "code format")
-                rows = [json.loads(d) for d in s.scalars(select(SyncRow.data).where(
+                found = [json.loads(d) for d in s.scalars(select(SyncRow.data).where(
                     SyncRow.dataset == DATASET))]
-                match = next((r for r in rows if r.get("store_id") == self.store_id
+                match = next((r for r in found if r.get("store_id") == self.store_id
                               and codes.bucket_matches(r["order_id"], r["check"], code, phone4)
                               and codes.check_matches(r["order_id"], r["check"], code, phone4)),
                              None)
                 if match is None:
                     raise _Refusal("pickup.wrong_code", "", "no order matches")
                 order_id, method = match["order_id"], "code"
-            row = _load_row(s, order_id)
+            row = rows.load_row(s, order_id)
             if row is None:
                 raise _Refusal("pickup.unknown_order", order_id, "not synced here")
-            view = _view(row, s.get(PickupProgress, order_id))
+            view = rows.view(row, s.get(PickupProgress, order_id))
         if view.state != pk.READY:
-            raise _Refusal(_state_code(view.state, (pk.READY,)), order_id,
+            raise _Refusal(rows.state_code(view.state, (pk.READY,)), order_id,
                          f"the order is {view.state}", order_no=view.order_no)
         return view, method
 
@@ -521,11 +482,11 @@ class PickupService:
             if line is None:
                 raise _Refusal("pickup.not_on_order", order_id, f"line {line_no}",
                                item=str(line_no))
-            picks = _picks(progress, row)
+            picks = rows.picks(progress, row)
             picks[line_no] = change({"line_no": line_no, **picks.get(line_no, {})}, line)
             progress.picks = json.dumps(picks, ensure_ascii=False)
             progress.updated_at = iso(self.clock.now())
-            return _view(row, progress)
+            return rows.view(row, progress)
 
     def _step(self, s: Session, actor: Actor, kind: str, row: dict, extra: dict) -> None:
         payload = {"order_id": row["order_id"], "store_id": self.store_id,
@@ -570,19 +531,3 @@ class PickupService:
                               target=order_id[:64], details={"code": code, "why": why[:200],
                                                              **details})
         raise PickupRefused(f"{code}: {why}", code=code, params=details)
-
-
-def _state_code(current: str, allowed: tuple[str, ...]) -> str:
-    if current in (pk.COLLECTED, pk.PARTIALLY_COLLECTED):
-        return "pickup.already_collected"
-    if current in (pk.CANCELLED, pk.NOT_COLLECTED):
-        return f"pickup.{current}"
-    if pk.READY in allowed:
-        return "pickup.not_ready"
-    return "pickup.not_picking" if current in (pk.ACCEPTED, pk.READY) else "pickup.illegal_transition"
-
-
-def _load_settings(s: Session, key: str) -> dict | None:
-    data = s.scalar(select(SyncRow.data).where(SyncRow.dataset == "store_settings",
-                                               SyncRow.key == key))
-    return json.loads(data) if data else None
