@@ -38,6 +38,7 @@ from sync.hq import order_events
 from sync.hq import order_tables  # noqa: F401  (registers the online-order tables)
 from sync.hq import schema as t
 from sync.hq import stock as hq_stock
+from sync.hq.originals import index_sale
 from sync.protocol.events import PICKUP_KINDS, PayloadError, validate
 
 log = logging.getLogger(__name__)
@@ -243,6 +244,7 @@ class HQService:
                                    "ack": existing[eid]})
             if kind == "sale.completed":
                 hq_stock.apply_sale(conn, who.store_id, data)
+                index_sale(conn, data)
                 known_sales.add(data["sale_id"])
                 new_sales.append({"sale_id": data["sale_id"], "event_id": eid, "store_id": who.store_id,
                                       "terminal_id": who.terminal_id, "seq": seq, "total_minor": data["total_minor"],
