@@ -68,6 +68,7 @@ if TYPE_CHECKING:  # services are imported lazily by build_services (start-up ti
     from store_client.services.catalog import CatalogService
     from store_client.services.checkout import CheckoutService
     from store_client.services.operators import OperatorService
+    from store_client.services.pickup import PickupService
     from store_client.services.returns import ReturnsService
     from store_client.services.shifts import ShiftService
     from sync.terminal.runner import SyncRunner
@@ -85,6 +86,7 @@ class Services:
     operators: OperatorService
     checkout_factory: Callable[[], CheckoutService] | None = field(default=None, repr=False)
     sync_runner: SyncRunner | None = None  # set by the running app when HQ is configured
+    pickup: PickupService | None = None
     returns_factory: Callable[[], ReturnsService] | None = field(default=None, repr=False)
     _returns: ReturnsService | None = field(default=None, init=False, repr=False)
     _returns_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -145,6 +147,7 @@ def build_services(terminal: Terminal, *, print_queue: Any = None,
     from store_client.services.authorization import Authorizer
     from store_client.services.catalog import CatalogService
     from store_client.services.operators import OperatorService
+    from store_client.services.pickup import PickupService
 
     db, clock = terminal.db, terminal.clock
     audit = AuditLog(clock)
@@ -189,5 +192,7 @@ def build_services(terminal: Terminal, *, print_queue: Any = None,
         checkout_factory=checkout,
         returns_factory=returns,
         shifts_factory=shifts,
+        pickup=PickupService(db, clock, audit, authorizer, config=terminal.config,
+                             print_queue=print_queue),
     )
     return services

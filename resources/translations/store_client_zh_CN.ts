@@ -975,6 +975,261 @@ Sale complete · receipt %1</source>
     </message>
 </context>
 <context>
+    <name>PickupScreen</name>
+    <message>
+        <source>Pick-up</source>
+        <translation>自提</translation>
+    </message>
+    <message>
+        <source>New order</source>
+        <translation>新订单</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Pick-up conflicts for the manager</source>
+        <translation>需店长处理的自提冲突</translation>
+    </message>
+    <message>
+        <source>Pick-up queue</source>
+        <translation>自提队列</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>顾客</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Lines done</source>
+        <translation>已完成行</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <source>Order lines</source>
+        <translation>订单明细</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Ordered</source>
+        <translation>订购</translation>
+    </message>
+    <message>
+        <source>Picked</source>
+        <translation>已拣</translation>
+    </message>
+    <message>
+        <source>Short</source>
+        <translation>缺货</translation>
+    </message>
+    <message>
+        <source>Scan or type an item or a pick-up QR code</source>
+        <translation>扫描或输入商品码或自提二维码</translation>
+    </message>
+    <message>
+        <source>Scan an item or the customer&apos;s QR code</source>
+        <translation>扫描商品或顾客的取货二维码</translation>
+    </message>
+    <message>
+        <source>Start picking</source>
+        <translation>开始拣货</translation>
+    </message>
+    <message>
+        <source>Start picking the selected order</source>
+        <translation>开始拣选中的订单</translation>
+    </message>
+    <message>
+        <source>Out of stock</source>
+        <translation>缺货</translation>
+    </message>
+    <message>
+        <source>Mark the line short: out of stock</source>
+        <translation>将该行标记为缺货</translation>
+    </message>
+    <message>
+        <source>Damaged</source>
+        <translation>损坏</translation>
+    </message>
+    <message>
+        <source>Mark the line short: damaged</source>
+        <translation>将该行标记为损坏</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>备好</translation>
+    </message>
+    <message>
+        <source>Mark the order ready</source>
+        <translation>将订单标记为已备好</translation>
+    </message>
+    <message>
+        <source>Pick list</source>
+        <translation>拣货单</translation>
+    </message>
+    <message>
+        <source>Print the pick list and the bag label</source>
+        <translation>打印拣货单和自提袋标签</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>取货码</translation>
+    </message>
+    <message>
+        <source>Hand over by the pick-up code</source>
+        <translation>凭取货码交付</translation>
+    </message>
+    <message>
+        <source>Pick-up code (6 digits)</source>
+        <translation>取货码（6 位）</translation>
+    </message>
+    <message>
+        <source>Last 4 digits of the customer&apos;s phone</source>
+        <translation>顾客手机号后 4 位</translation>
+    </message>
+    <message>
+        <source>Collector&apos;s name (proxy pick-up)</source>
+        <translation>代取人姓名</translation>
+    </message>
+    <message>
+        <source>Last 4-6 characters of the collector&apos;s ID</source>
+        <translation>代取人证件号后 4-6 位</translation>
+    </message>
+    <message>
+        <source>Hand over (Enter)</source>
+        <translation>交付（回车）</translation>
+    </message>
+    <message>
+        <source>Hand the order over</source>
+        <translation>交付订单</translation>
+    </message>
+    <message>
+        <source>Phone (last 4)</source>
+        <translation>手机尾号</translation>
+    </message>
+    <message>
+        <source>Proxy: name</source>
+        <translation>代取人姓名</translation>
+    </message>
+    <message>
+        <source>Proxy: ID tail</source>
+        <translation>代取人证件尾号</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Needs a manager:</source>
+        <translation>需店长处理：</translation>
+    </message>
+    <message>
+        <source>handed over, but the order had been cancelled online and refunded: get the goods back or take payment.</source>
+        <translation>已交付，但该订单已在线上取消并退款：请追回商品或重新收款。</translation>
+    </message>
+    <message>
+        <source>handed over here, but another till had handed it over first: check who took the goods.</source>
+        <translation>本机已交付，但另一台收银机先交付了：请核实商品由谁取走。</translation>
+    </message>
+    <message>
+        <source>handed over after its hold period, when it had been refunded: get the goods back or take payment.</source>
+        <translation>在保留期过后交付，而该订单已退款：请追回商品或重新收款。</translation>
+    </message>
+    <message>
+        <source>HQ refused a pick-up step: check the order with HQ.</source>
+        <translation>总部拒绝了一个自提步骤：请与总部核对该订单。</translation>
+    </message>
+    <message>
+        <source>New online order: %1</source>
+        <translation>新线上订单：%1</translation>
+    </message>
+    <message>
+        <source>Not ready and due within 15 minutes: %1</source>
+        <translation>距承诺时间不足 15 分钟仍未备好：%1</translation>
+    </message>
+    <message>
+        <source>to pick</source>
+        <translation>待拣货</translation>
+    </message>
+    <message>
+        <source>picking</source>
+        <translation>拣货中</translation>
+    </message>
+    <message>
+        <source>ready for pick-up</source>
+        <translation>待取货</translation>
+    </message>
+    <message>
+        <source>to restock</source>
+        <translation>待退回货架</translation>
+    </message>
+    <message>
+        <source>collected</source>
+        <translation>已取货</translation>
+    </message>
+    <message>
+        <source>partly collected</source>
+        <translation>部分取货</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3</source>
+        <translation>%1 · %2 · %3</translation>
+    </message>
+    <message>
+        <source>out of stock</source>
+        <translation>缺货</translation>
+    </message>
+    <message>
+        <source>damaged</source>
+        <translation>损坏</translation>
+    </message>
+    <message>
+        <source>Picking %1: scan each item.</source>
+        <translation>正在拣货 %1：请逐件扫描。</translation>
+    </message>
+    <message>
+        <source>Pick list for %1 sent to the printer.</source>
+        <translation>%1 的拣货单已发送到打印机。</translation>
+    </message>
+    <message>
+        <source>%1 is ready: HQ tells the customer.</source>
+        <translation>%1 已备好：总部将通知顾客。</translation>
+    </message>
+    <message>
+        <source>Select an order and start picking (F2) before scanning items.</source>
+        <translation>请先选择订单并开始拣货（F2）再扫描商品。</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3</source>
+        <translation>%1：%2 / %3</translation>
+    </message>
+    <message>
+        <source>%1 for %2: press Enter to hand it over.</source>
+        <translation>%1（%2）：按回车交付。</translation>
+    </message>
+    <message>
+        <source>%1 handed over.</source>
+        <translation>%1 已交付。</translation>
+    </message>
+</context>
+<context>
     <name>PrintBanner</name>
     <message>
         <source>Printer problem</source>
@@ -1661,6 +1916,10 @@ Sale complete · receipt %1</source>
         <source>Shift</source>
         <translation>交班</translation>
     </message>
+    <message>
+        <source>Pick-up</source>
+        <translation>自提</translation>
+    </message>
 </context>
 <context>
     <name>SearchDialog</name>
@@ -1838,6 +2097,102 @@ Sale complete · receipt %1</source>
     <message>
         <source>Scan the customer&apos;s payment code (WeChat or Alipay).</source>
         <translation>请扫描顾客的付款码（微信或支付宝）。</translation>
+    </message>
+    <message>
+        <source>This order is not in this store&apos;s pick-up list (yet): sync, then try again.</source>
+        <translation>本店自提列表中（暂）无此订单：请先同步再试。</translation>
+    </message>
+    <message>
+        <source>This order is for another store: send the customer there.</source>
+        <translation>此订单属于其他门店：请引导顾客前往该店。</translation>
+    </message>
+    <message>
+        <source>This order was cancelled online: do not hand it over.</source>
+        <translation>此订单已在线上取消：请勿交付。</translation>
+    </message>
+    <message>
+        <source>The hold period of this order is over and it was refunded: do not hand it over.</source>
+        <translation>此订单已过保留期并已退款：请勿交付。</translation>
+    </message>
+    <message>
+        <source>This order was already handed over.</source>
+        <translation>此订单已交付。</translation>
+    </message>
+    <message>
+        <source>This order is not ready for hand-over yet.</source>
+        <translation>此订单尚未备好，不能交付。</translation>
+    </message>
+    <message>
+        <source>Start picking this order first.</source>
+        <translation>请先开始拣货。</translation>
+    </message>
+    <message>
+        <source>This order cannot do that in its present state.</source>
+        <translation>此订单当前状态不允许该操作。</translation>
+    </message>
+    <message>
+        <source>The code and phone digits do not match an order ready here.</source>
+        <translation>取货码与手机尾号不匹配本店任何待取订单。</translation>
+    </message>
+    <message>
+        <source>Type the 6-digit pick-up code and the last 4 digits of the phone.</source>
+        <translation>请输入 6 位取货码和手机号后 4 位。</translation>
+    </message>
+    <message>
+        <source>This QR code was not issued by HQ: ask for the pick-up code.</source>
+        <translation>此二维码不是总部签发的：请向顾客索取取货码。</translation>
+    </message>
+    <message>
+        <source>This QR code cannot be checked here yet: ask for the pick-up code.</source>
+        <translation>本机暂时无法校验此二维码：请向顾客索取取货码。</translation>
+    </message>
+    <message>
+        <source>This QR code has expired.</source>
+        <translation>此二维码已过期。</translation>
+    </message>
+    <message>
+        <source>This is not a pick-up QR code.</source>
+        <translation>这不是自提二维码。</translation>
+    </message>
+    <message>
+        <source>%1 is not on this order.</source>
+        <translation>%1 不在此订单中。</translation>
+    </message>
+    <message>
+        <source>That is more than the customer ordered.</source>
+        <translation>超过了顾客订购的数量。</translation>
+    </message>
+    <message>
+        <source>%1 is sold by weight: weigh it and scan the scale label.</source>
+        <translation>%1 按重量销售：请称重后扫描秤签。</translation>
+    </message>
+    <message>
+        <source>Pick every line, or mark what is missing as short with a reason.</source>
+        <translation>请拣齐每一行，或将缺少的商品标记为缺货并注明原因。</translation>
+    </message>
+    <message>
+        <source>Nothing was picked: the order cannot be made ready.</source>
+        <translation>没有拣到任何商品：订单不能标记为备好。</translation>
+    </message>
+    <message>
+        <source>The customer did not allow substitutes for this order.</source>
+        <translation>顾客不接受此订单的商品替换。</translation>
+    </message>
+    <message>
+        <source>Choose a reason.</source>
+        <translation>请选择原因。</translation>
+    </message>
+    <message>
+        <source>A proxy pick-up needs the collector&apos;s name and the last 4 to 6 characters of their ID.</source>
+        <translation>代取需要登记取货人姓名及证件号后 4 至 6 位。</translation>
+    </message>
+    <message>
+        <source>That conflict is not open any more.</source>
+        <translation>该冲突已处理。</translation>
+    </message>
+    <message>
+        <source>No printer is set up on this till: the pick list cannot be printed.</source>
+        <translation>本收银机未设置打印机：无法打印拣货单。</translation>
     </message>
 </context>
 <context>

@@ -106,9 +106,11 @@ def _demo(args: argparse.Namespace) -> int:
     values["ui.locale"] = args.locale
     hq = _start_demo_hq(folder, config)
     values["hq.url"] = hq.url
+    shop = _start_online_shop(hq, config)
     try:
         return _start(cfg.Config(path=config.path, values=values), args.exit_when_ready)
     finally:
+        shop.stop()
         hq.stop()
 
 
@@ -134,6 +136,28 @@ def _start_demo_hq(folder: Path, config: cfg.Config):  # type: ignore[no-untyped
         raise
     print(f"demo HQ listening on {hq.url}", flush=True)
     return hq
+
+
+def _start_online_shop(hq, config: cfg.Config):  # type: ignore[no-untyped-def]
+    """The online shop, simulated: a paid pick-up order for this store every few minutes
+    (the first after a few seconds), from products the demo till sells, so the Pick-up
+    queue is alive. HQ's reminders, expiries and refunds run in the same thread."""
+    import sqlite3
+
+    from sync.hq.orders import OnlineOrders
+    from sync.hq.shop_simulator import ShopSimulator
+
+    def products() -> list[dict]:
+        with sqlite3.connect(f"file:{config.database_path}?mode=ro", uri=True) as conn:
+            rows = conn.execute(
+                "SELECT p.sku, p.name_zh, p.name_en, p.category_code, p.unit, p.price_minor, "
+                "(SELECT b.code FROM barcodes b WHERE b.product_id = p.id LIMIT 1) FROM products p "
+                "WHERE p.active AND p.price_minor > 0 ORDER BY p.id LIMIT 300").fetchall()
+        return [{"sku": r[0], "name_zh": r[1], "name_en": r[2], "category": r[3], "unit": r[4],
+                 "unit_price_minor": r[5], "barcodes": [r[6]] if r[6] else []} for r in rows]
+
+    return ShopSimulator(OnlineOrders(hq.service), config.store_id, products,
+                         every=180.0, first_after=5.0).start()
 
 
 def _tour(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import time
 
 from store_client.cli import UserError
@@ -34,12 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     token.add_argument("store")
     token.add_argument("terminal")
     token.set_defaults(handler=_issue_token)
-    order = sub.add_parser("create-order", help="route an online order to a store")
-    order.add_argument("store")
-    order.add_argument("--line", action="append", required=True, metavar="SKU:QTY",
-                       help="an order line (repeat for more)")
-    order.add_argument("--customer", default="")
-    order.set_defaults(handler=_create_order)
+    _register_orders(sub)
     sales = sub.add_parser("list-sales", help="sales received from terminals")
     sales.add_argument("--store")
     sales.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -67,6 +63,7 @@ def _service(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def _serve(args: argparse.Namespace) -> int:
     from sync.hq.embedded import HQServer
+    from sync.hq.orders import Housekeeper, OnlineOrders
 
     service = _service(args)
     try:
@@ -77,6 +74,7 @@ def _serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
     server.start()
+    housekeeper = Housekeeper(OnlineOrders(service)).start()  # reminders, expiry, refunds
     print(f"HQ listening on {server.url} (Ctrl+C to stop)", flush=True)
     try:
         while server.thread.is_alive():
@@ -84,6 +82,7 @@ def _serve(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        housekeeper.stop()
         server.stop()
     return 0
 
@@ -99,19 +98,6 @@ def _seed(args: argparse.Namespace) -> int:
 def _issue_token(args: argparse.Namespace) -> int:
     token = _service(args).issue_token(args.store, args.terminal)
     print(token)
-    return 0
-
-
-def _create_order(args: argparse.Namespace) -> int:
-    lines = []
-    for spec in args.line:
-        sku, _, qty = spec.partition(":")
-        if not sku or not qty.isdigit() or int(qty) < 1:
-            raise UserError(f"--line must look like SKU:QTY with a positive quantity (got {spec!r})")
-        lines.append({"sku": sku, "qty": int(qty)})
-    order_id = _service(args).create_order(args.store, {"customer": args.customer, "lines": lines,
-                                                        "status": "to_pick"})
-    print(order_id)
     return 0
 
 
@@ -150,4 +136,135 @@ def _reset_dataset(args: argparse.Namespace) -> int:
         raise UserError(f"unknown dataset {args.dataset!r} (known: {', '.join(DATASETS)})")
     _service(args).reset_dataset(args.dataset)
     print(f"dataset {args.dataset}: every terminal will refetch it")
+    return 0
+
+
+# -- online pick-up orders ----------------------------------------------------------------
+def _register_orders(sub: argparse._SubParsersAction) -> None:
+    """``hq orders``: the online shop's side of pick-up orders (docs/pickup.md). ``place``
+    stands in for a customer paying online and prints the code and signed QR they would get."""
+    parser = sub.add_parser("orders", help="online pick-up orders: place, cancel, list")
+    actions = parser.add_subparsers(dest="orders_command", metavar="ACTION", required=True)
+    place = actions.add_parser("place", help="place a paid online order for pick-up at a store")
+    place.add_argument("--store", required=True)
+    what = place.add_mutually_exclusive_group(required=True)
+    what.add_argument("--items", metavar="SKU:QTY[,SKU:QTY]",
+                      help="items from HQ's catalog (grams for products sold by the kg)")
+    what.add_argument("--random", type=int, metavar="N", help="N random orders from HQ's catalog")
+    place.add_argument("--member", default=None, help="member id")
+    place.add_argument("--name", default="", help="the customer's name")
+    place.add_argument("--phone", default="13800138000")
+    place.add_argument("--provider", choices=("wechat", "alipay", "card"), default="wechat")
+    for source in ("promotion", "coupon", "points"):
+        place.add_argument(f"--{source}", type=int, default=0, metavar="FEN",
+                           help=f"{source} discount in fen, spread over the lines")
+    place.add_argument("--allow-substitution", action="store_true")
+    place.add_argument("--promise-minutes", type=int, default=60, metavar="N",
+                       help="ready within N minutes of acceptance (default 60)")
+    place.add_argument("--hold-hours", type=float, default=48.0, metavar="H",
+                       help="kept for the customer H hours after ordering (default 48)")
+    place.add_argument("--seed", type=int, default=None, help=argparse.SUPPRESS)
+    place.set_defaults(handler=_orders_place)
+    cancel = actions.add_parser("cancel", help="cancel an open order and refund it")
+    cancel.add_argument("order", help="order id or number (W000123)")
+    cancel.add_argument("--reason", default="customer")
+    cancel.set_defaults(handler=_orders_cancel)
+    listing = actions.add_parser("list", help="orders with their state")
+    listing.add_argument("--store")
+    listing.add_argument("--state")
+    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+    listing.set_defaults(handler=_orders_list)
+    house = actions.add_parser("housekeeping",
+                               help="send reminders, close orders not collected, pay refunds")
+    house.set_defaults(handler=_orders_housekeeping)
+
+
+def _orders_of(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from sync.hq.orders import OnlineOrders
+
+    if getattr(args, "hold_hours", 1) <= 0 or getattr(args, "promise_minutes", 1) < 1:
+        raise UserError("--hold-hours must be above 0 and --promise-minutes at least 1")
+    return OnlineOrders(_service(args),
+                        promise=timedelta(minutes=getattr(args, "promise_minutes", 60)),
+                        hold=timedelta(hours=getattr(args, "hold_hours", 48.0)))
+
+
+def _orders_items(spec: str) -> list[dict]:
+    items = []
+    for part in spec.split(","):
+        sku, _, qty = part.strip().partition(":")
+        if not sku or not qty.isdigit() or int(qty) < 1:
+            raise UserError(f"--items must look like SKU:QTY,SKU:QTY with positive quantities "
+                            f"(got {part!r})")
+        items.append({"sku": sku, "qty": int(qty)})
+    return items
+
+
+def _orders_place(args: argparse.Namespace) -> int:
+    from sync.hq.order_events import OrderError
+    from sync.hq.shop_simulator import random_order
+
+    orders = _orders_of(args)
+    try:
+        if args.random:
+            products = orders.catalog_products()
+            rng = random.Random(args.seed)
+            placed = [random_order(orders, args.store, products, rng) for _ in range(args.random)]
+        else:
+            discounts = {s: getattr(args, s) for s in ("promotion", "coupon", "points")}
+            placed = [orders.place(args.store, _orders_items(args.items), member_id=args.member,
+                                   member_name=args.name, phone=args.phone,
+                                   provider=args.provider, discounts=discounts,
+                                   allow_substitution=args.allow_substitution)]
+    except (OrderError, ValueError) as exc:
+        raise UserError(str(exc)) from None
+    for p in placed:
+        print(json.dumps({"order_id": p.order_id, "order_no": p.order_no, "code": p.code,
+                          "paid_minor": p.paid_minor, "qr": p.qr}, ensure_ascii=False))
+    return 0
+
+
+def _orders_find(orders, ref: str) -> str:  # type: ignore[no-untyped-def]
+    for row in orders.listing():
+        if ref in (row["order_id"], row["order_no"]):
+            return row["order_id"]
+    raise UserError(f"no order {ref}")
+
+
+def _orders_cancel(args: argparse.Namespace) -> int:
+    from store_client.domain.money import Money
+    from sync.hq.order_events import OrderError
+
+    orders = _orders_of(args)
+    order_id = _orders_find(orders, args.order)
+    try:
+        refund = orders.cancel(order_id, args.reason)
+    except OrderError as exc:
+        raise UserError(str(exc)) from None
+    orders.housekeeping()
+    print(f"order {args.order} cancelled; {Money(refund)} refunded to the online payment")
+    return 0
+
+
+def _orders_list(args: argparse.Namespace) -> int:
+    from store_client.domain.money import Money
+
+    rows = _orders_of(args).listing(args.store, args.state)
+    for row in rows:
+        if args.json:
+            print(json.dumps({k: v for k, v in row.items() if k not in ("data", "code")},
+                             ensure_ascii=False))
+        else:
+            print(f"{row['order_no']}  {row['store_id']:<6} {row['state']:<20} "
+                  f"paid {Money(row['paid_minor'])}  refunded {Money(row['refunded_minor'])}  "
+                  f"promised {row['promised_at'][:16]}")
+    if not args.json:
+        print(f"{len(rows)} order(s)")
+    return 0
+
+
+def _orders_housekeeping(args: argparse.Namespace) -> int:
+    print(json.dumps(_orders_of(args).housekeeping()))
     return 0

@@ -526,3 +526,46 @@ class CountScanRow(Base):
     terminal_id: Mapped[str] = mapped_column(String(32))
     at: Mapped[str] = mapped_column(String(40))
     round: Mapped[int] = mapped_column(Integer, server_default=text("0"))  # 0: first count; n: recount n
+
+
+class PickupProgress(Base):
+    """This till's work on an online order (docs/pickup.md); HQ's view of the order is its
+    ``online_orders`` row in ``sync_rows``.
+
+    ``state``: picking | ready | collected | partially_collected, what this till did last
+    (each step committed with its outbox event). ``picks`` holds the scan-by-scan counts while picking (JSON:
+    line_no -> {"picked", "short_reason", "substitute_sku"}); they are local work and send
+    no event until the order is ready.
+    """
+
+    __tablename__ = "pickup_progress"
+
+    order_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16))
+    picks: Mapped[str] = mapped_column(Text, default="{}")
+    operator_id: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[str] = mapped_column(String(40))
+    ready_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    handed_over_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    handover: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON: method, proxy, refused
+    updated_at: Mapped[str] = mapped_column(String(40))
+
+
+class PickupConflict(Base):
+    """A pick-up step HQ refused after this till had made it (e.g. handed over offline while
+    HQ cancelled the order): the manager's list, until a manager marks it resolved."""
+
+    __tablename__ = "pickup_conflicts"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    order_id: Mapped[str] = mapped_column(String(36))
+    order_no: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(64))  # the refused event's kind
+    code: Mapped[str] = mapped_column(String(64))  # HQ's reason code, e.g. pickup.cancelled
+    reason: Mapped[str] = mapped_column(Text)
+    found_at: Mapped[str] = mapped_column(String(40))
+    resolved_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    resolved_by: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    __table_args__ = (Index("ix_pickup_conflicts_open", "resolved_at"),)

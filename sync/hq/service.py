@@ -34,10 +34,12 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from sync.protocol.datasets import DATASETS, validate_row
+from sync.hq import order_events
+from sync.hq import order_tables  # noqa: F401  (registers the online-order tables)
 from sync.hq import schema as t
 from sync.hq import stock as hq_stock
 from sync.hq.originals import index_sale
-from sync.protocol.events import PayloadError, validate
+from sync.protocol.events import PICKUP_KINDS, PayloadError, validate
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 1000
@@ -227,6 +229,8 @@ class HQService:
                     if problem:
                         raise PayloadError(problem)
                     hq_stock.apply_event(conn, who.store_id, kind, data)
+                elif kind in PICKUP_KINDS:  # applied now: a later event may move the same order
+                    order_events.apply_terminal_event(conn, who, eid, kind, data, received)
             except PayloadError as exc:
                 reason = str(exc)
                 results.append({"event_id": eid, "seq": seq, "status": "rejected", "reason": reason})
@@ -481,12 +485,6 @@ class HQService:
     def rejections(self) -> list[dict]:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(select(t.rejections).order_by(t.rejections.c.id))]
-
-    def create_order(self, store_id: str, order: dict) -> str:
-        order_id = order.get("order_id") or str(uuid.uuid4())
-        self.publish("online_orders", order_id, {**order, "order_id": order_id, "store_id": store_id},
-                     scope=store_id)
-        return order_id
 
 
 def _envelope(item: Any) -> tuple[str, int, str, int, Any] | str:

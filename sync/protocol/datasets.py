@@ -144,6 +144,15 @@ ROW_VALIDATORS.update(catalog=_catalog, prices=_prices, operators=_operator, ter
                       stock_levels=_stock_level)
 
 
+def _online_order(data: dict) -> dict:
+    from sync.protocol.online_orders import validate_order_row
+
+    return validate_order_row(data)
+
+
+ROW_VALIDATORS.update(online_orders=_online_order)
+
+
 def validate_row(dataset: str, key: Any, data: Any) -> dict:
     """The normalised row or :class:`PayloadError`; ``key`` must match the row's own key."""
     if dataset not in DATASETS:
@@ -157,4 +166,6 @@ def validate_row(dataset: str, key: Any, data: Any) -> dict:
         raise PayloadError(f"row key {key!r} does not match operator id {row['id']!r}")
     if dataset == "terminal_keys" and row["kid"] != key:
         raise PayloadError(f"row key {key!r} does not match key id {row['kid']!r}")
+    if dataset == "online_orders" and row["order_id"] != key:
+        raise PayloadError(f"row key {key!r} does not match order id {row['order_id']!r}")
     return row

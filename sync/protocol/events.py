@@ -474,3 +474,86 @@ def validate(kind: str, schema_version: int, payload: Any) -> dict:
             raise PayloadError(f"unknown event kind {kind!r}")
         raise PayloadError(f"unsupported schema_version {schema_version} for {kind} (accepted: {known})")
     return validator(_obj(payload, "payload"))
+
+
+# -- online orders picked up in store (docs/pickup.md) ------------------------------------
+# HQ checks the transition itself (state, store, quantities) against the order it holds;
+# these only check the shape. Quantities are units, or grams for a line sold by the kg.
+# The reasons are store_client/domain/pickup.py's (a test keeps them the same).
+PICKUP_SHORT_REASONS = ("out_of_stock", "damaged")
+PICKUP_REFUSAL_REASONS = ("damaged", "not_wanted", "wrong_item")
+
+
+def _pickup_common(payload: dict) -> dict:
+    return {"order_id": _uuid(payload, "order_id"),
+            "store_id": _str(payload, "store_id", max_len=32),
+            "terminal_id": _str(payload, "terminal_id", max_len=32),
+            "operator_id": _str(payload, "operator_id", max_len=16),
+            "at": _str(payload, "at", max_len=40)}
+
+
+def _pickup_started_v1(payload: dict) -> dict:
+    return _pickup_common(payload)
+
+
+def _pickup_ready_v1(payload: dict) -> dict:
+    out = _pickup_common(payload)
+    picks, seen = [], set()
+    for i, raw in enumerate(_list(payload, "picks", max_len=MAX_LINES)):
+        pick = _obj(raw, f"pick {i}")
+        line_no = _int(pick, "line_no", lo=1, hi=MAX_LINES)
+        if line_no in seen:
+            raise PayloadError(f"pick {i}: line {line_no} appears twice")
+        seen.add(line_no)
+        reason = _str(pick, "short_reason", max_len=32, optional=True)
+        if reason is not None and reason not in PICKUP_SHORT_REASONS:
+            raise PayloadError(f"pick {i}: unknown short reason {reason!r}")
+        picks.append({"line_no": line_no, "picked": _int(pick, "picked", lo=0, hi=1_000_000),
+                      "short_reason": reason,
+                      "substitute_sku": _str(pick, "substitute_sku", max_len=32, optional=True)})
+    if not picks:
+        raise PayloadError("a ready order needs its picks")
+    out["picks"] = picks
+    return out
+
+
+def _pickup_handed_over_v1(payload: dict) -> dict:
+    out = _pickup_common(payload)
+    method = _str(payload, "method", max_len=8)
+    if method not in ("qr", "code"):
+        raise PayloadError(f"field 'method' must be 'qr' or 'code' (got {method!r})")
+    offline = payload.get("offline")
+    if not isinstance(offline, bool):
+        raise PayloadError("field 'offline' must be a boolean")
+    collector = _obj(payload.get("collector"), "field 'collector'")
+    proxy = collector.get("proxy")
+    if not isinstance(proxy, bool):
+        raise PayloadError("field 'collector.proxy' must be a boolean")
+    name = _str(collector, "name", max_len=64, optional=True)
+    id_tail = _str(collector, "id_tail", max_len=6, optional=True)
+    if proxy and (name is None or id_tail is None):
+        raise PayloadError("a proxy pick-up needs the collector's name and ID tail")
+    refused, seen = [], set()
+    for i, raw in enumerate(_list(payload, "refused", max_len=MAX_LINES)):
+        item = _obj(raw, f"refused {i}")
+        line_no = _int(item, "line_no", lo=1, hi=MAX_LINES)
+        if line_no in seen:
+            raise PayloadError(f"refused {i}: line {line_no} appears twice")
+        seen.add(line_no)
+        reason = _str(item, "reason", max_len=32)
+        if reason not in PICKUP_REFUSAL_REASONS:
+            raise PayloadError(f"refused {i}: unknown reason {reason!r}")
+        refused.append({"line_no": line_no, "qty": _int(item, "qty", lo=1, hi=1_000_000),
+                        "reason": reason})
+    out.update(method=method, offline=offline, refused=refused,
+               collector={"proxy": proxy, "name": name, "id_tail": id_tail})
+    return out
+
+
+PICKUP_KINDS = ("pickup.picking_started", "pickup.ready", "pickup.handed_over")
+VALIDATORS.update({
+    ("pickup.picking_started", 1): _pickup_started_v1,
+    ("pickup.ready", 1): _pickup_ready_v1,
+    ("pickup.handed_over", 1): _pickup_handed_over_v1,
+})
+CURRENT_VERSION.update({kind: 1 for kind in PICKUP_KINDS})

@@ -11,6 +11,7 @@ from store_client.ui.operations.changes import ChangeHub
 from store_client.ui.operations.checkout import CheckoutOps
 from store_client.ui.operations.diagnostics import DiagnosticsOps
 from store_client.ui.operations.operators import OperatorOps
+from store_client.ui.operations.pickup import PickupOps
 from store_client.ui.operations.printing import PrintingOps, print_queue_of
 from store_client.ui.operations.returns import ReturnsOps
 from store_client.ui.operations.shifts import ShiftOps
@@ -34,6 +35,7 @@ class Operations:
         self.operators = OperatorOps(backend, actor)
         self.audit = AuditOps(backend, actor)
         self.diagnostics = DiagnosticsOps(backend, actor)
+        self.pickup = PickupOps(backend, actor)
         self._printing: PrintingOps | None = None
 
     @property

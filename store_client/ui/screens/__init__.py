@@ -10,6 +10,7 @@ from store_client.ui.screens import (  # noqa: F401
     checkout,
     diagnostics,
     operators_screen,
+    pickup_screen,
     print_jobs,
     product_lookup,
     returns_screen,

@@ -160,7 +160,11 @@ def test_delete_during_snapshot_paging_is_not_missed(hq_service, who) -> None:
 def test_store_scoped_datasets_are_private(hq_service) -> None:
     a = hq_service.authenticate(hq_service.issue_token("S001", "T01"))
     b = hq_service.authenticate(hq_service.issue_token("S002", "T01"))
-    hq_service.create_order("S001", {"lines": [{"sku": "100001", "qty": 1}]})
+    from sync.hq.orders import OnlineOrders
+
+    OnlineOrders(hq_service, code_log2_n=10).place(
+        "S001", [{"sku": "100001", "qty": 1, "name_zh": "水", "name_en": "Water", "unit": "each",
+                  "category": "DRINK", "unit_price_minor": 200}], phone="13800001234")
     assert len(_drain(hq_service, a, "online_orders")[0]) == 1
     assert _drain(hq_service, b, "online_orders")[0] == {}
 

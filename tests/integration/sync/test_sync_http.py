@@ -62,10 +62,10 @@ def test_admin_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["hq", "--db", db, "issue-token", "S001", "T01"]) == 0
     token = capsys.readouterr().out.strip().splitlines()[-1]
     assert len(token) >= 40
-    assert main(["hq", "--db", db, "create-order", "S001", "--line", "100001:2"]) == 0
-    order_id = capsys.readouterr().out.strip()
+    assert main(["hq", "--db", db, "orders", "place", "--store", "S001", "--items", "100001:2"]) == 0
+    order_id = json.loads(capsys.readouterr().out)["order_id"]
     assert str(uuid.UUID(order_id)) == order_id
-    assert main(["hq", "--db", db, "create-order", "S001", "--line", "100001:zero"]) == 1
+    assert main(["hq", "--db", db, "orders", "place", "--store", "S001", "--items", "100001:zero"]) == 1
     assert "SKU:QTY" in capsys.readouterr().err
     from sync.hq.service import HQService, make_engine
     service = HQService(make_engine(f"sqlite:///{db}"))

@@ -1,0 +1,72 @@
+"""Pick-up operations: the queue, picking, the hand-over, the manager's list (docs/pickup.md)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from store_client.ui.operations.base import Area, need
+from store_client.ui.operations.changes import NOTHING, Changes
+from store_client.ui.operations.runner import Op
+
+if TYPE_CHECKING:
+    from store_client.services.pickup import PickupService
+    from store_client.services.pickup_views import ConflictView, OrderView, PickResult, QueueItem
+
+STEP = Changes(sync=True, audit=True)  # a pick-up step is an outbox event and an audit entry
+
+
+class PickupOps(Area):
+    def _service(self) -> PickupService:
+        return need(self._services.pickup, "Pick-up is not available on this till.")
+
+    def queue(self) -> Op[list[QueueItem]]:
+        return self._runner.op(lambda _g: self._service().queue(), changes=NOTHING)
+
+    def order(self, *, order_id: str) -> Op[OrderView]:
+        return self._runner.op(lambda _g: self._service().order(order_id), changes=NOTHING)
+
+    def start_picking(self, *, order_id: str) -> Op[OrderView]:
+        actor = self._actor
+        return self._runner.op(lambda _g: self._service().start_picking(actor, order_id),
+                               changes=STEP)
+
+    def scan_pick(self, *, order_id: str, code: str) -> Op[PickResult]:
+        actor = self._actor
+        return self._runner.op(lambda _g: self._service().scan_pick(actor, order_id, code),
+                               changes=Changes(audit=True))
+
+    def short(self, *, order_id: str, line_no: int, reason: str) -> Op[OrderView]:
+        actor = self._actor
+        return self._runner.op(lambda _g: self._service().short(actor, order_id, line_no, reason),
+                               changes=Changes(audit=True))
+
+    def mark_ready(self, *, order_id: str) -> Op[OrderView]:
+        actor = self._actor
+        return self._runner.op(lambda _g: self._service().mark_ready(actor, order_id),
+                               changes=STEP)
+
+    def find_by_qr(self, *, qr: str) -> Op[OrderView]:
+        actor = self._actor
+        return self._runner.op(lambda _g: self._service().find_by_qr(actor, qr),
+                               changes=Changes(audit=True))
+
+    def find_by_code(self, *, code: str, phone4: str) -> Op[OrderView]:
+        actor = self._actor
+        return self._runner.op(lambda _g: self._service().find_by_code(actor, code, phone4),
+                               changes=Changes(audit=True))
+
+    def hand_over(self, *, order_id: str, qr: str | None = None, code: str | None = None,
+                  phone4: str | None = None, proxy_name: str | None = None,
+                  proxy_id_tail: str | None = None) -> Op[OrderView]:
+        actor = self._actor
+        return self._runner.op(lambda _g: self._service().hand_over(
+            actor, order_id, qr=qr, code=code, phone4=phone4, proxy_name=proxy_name,
+            proxy_id_tail=proxy_id_tail), changes=STEP)
+
+    def print_pick_list(self, *, order_id: str) -> Op[int | None]:
+        actor = self._actor
+        return self._runner.op(lambda _g: self._service().print_pick_list(actor, order_id),
+                               changes=Changes(print_queue=True))
+
+    def conflicts(self) -> Op[list[ConflictView]]:
+        return self._runner.op(lambda _g: self._service().conflicts(), changes=NOTHING)

@@ -1,0 +1,447 @@
+"""自提 Pick-up: the queue of online orders for this store, picking, and the hand-over.
+
+The queue is read every second through the pick-up operations (on the database thread),
+soonest promise first, with a live countdown; due-soon and overdue orders are marked, and
+an order not seen before raises the banner (and a beep). Scans (or a code typed into the
+scan field and Enter) pick the selected order's items; a pick-up QR finds its order and
+Enter hands it over. The 6-digit code with the phone's last 4 digits works the same way.
+
+Keys: F2 start picking · F3 short (out of stock) · F4 damaged · F5 ready · F6 code entry ·
+F7 pick list and bag label ·
+Enter in the empty scan field hands over the order found.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from store_client.domain.pickup_codes import looks_like_qr
+from store_client.ui.automation import named
+from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
+from store_client.ui.service_messages import service_error_text
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from store_client.services.pickup_views import ConflictView, OrderView, PickResult, QueueItem
+    from store_client.ui.operations.pickup import PickupOps
+
+DUE_SOON = QColor("#fff0c2")
+OVERDUE = QColor("#ffd6d6")
+
+
+class PickupScreen(QWidget):
+    def __init__(self, ops: PickupOps, *, locale: str = "zh_CN",
+                 now: Callable[[], datetime] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pickup.screen")
+        self.ops, self.lang = ops, locale
+        self.now = now or (lambda: datetime.now(UTC))
+        self.items: list[QueueItem] = []
+        self.known: set[str] | None = None  # order ids seen; None until the first read
+        self.alerted: set[str] = set()  # orders already announced as due soon / overdue
+        self._ticks = 0
+        self.current: OrderView | None = None
+        self.proof: dict[str, str] | None = None  # the hand-over proof checked for current
+        self._busy = False
+
+        title = QLabel(self.tr("Pick-up"), self)
+        title.setProperty("kind", "title")
+        self.banner = named(QLabel(self), "pickup.banner", self.tr("New order"))
+        self.banner.setProperty("kind", "banner")
+        self.banner.setStyleSheet("background: #ffe08a; padding: 6px; font-weight: bold;")
+        self.banner.hide()
+        self.message = named(QLabel(self), "pickup.message", self.tr("Message"))
+        self.message.setWordWrap(True)
+        self.conflicts = named(QLabel(self), "pickup.conflicts",
+                               self.tr("Pick-up conflicts for the manager"))
+        self.conflicts.setWordWrap(True)
+        self.conflicts.setStyleSheet("background: #ffd6d6; padding: 6px;")
+        self.conflicts.hide()
+
+        self.queue_table = self._table("pickup.queue", self.tr("Pick-up queue"), [
+            self.tr("Order"), self.tr("Customer"), self.tr("State"), self.tr("Lines done"),
+            self.tr("Time left")])
+        self.queue_table.itemSelectionChanged.connect(self._selected)
+        self.order_label = named(QLabel(self), "pickup.order", self.tr("Order"))
+        self.lines_table = self._table("pickup.lines", self.tr("Order lines"), [
+            self.tr("Item"), self.tr("Ordered"), self.tr("Picked"), self.tr("Short")])
+
+        self.scan_input = named(QLineEdit(self), "pickup.scanInput",
+                                self.tr("Scan or type an item or a pick-up QR code"))
+        self.scan_input.setPlaceholderText(self.tr("Scan an item or the customer's QR code"))
+        self.scan_input.returnPressed.connect(self._scan_entered)
+
+        def button(name: str, text: str, spoken: str, slot: Callable[[], object],
+                   key: str) -> QPushButton:
+            b = named(QPushButton(f"{text} ({key})", self), f"pickup.{name}", spoken)
+            b.clicked.connect(slot)
+            QShortcut(QKeySequence(key), self, slot,
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            return b
+
+        self.start_button = button("start", self.tr("Start picking"),
+                                   self.tr("Start picking the selected order"), self.start, "F2")
+        self.short_button = button("short", self.tr("Out of stock"),
+                                   self.tr("Mark the line short: out of stock"),
+                                   lambda: self.short("out_of_stock"), "F3")
+        self.damaged_button = button("damaged", self.tr("Damaged"),
+                                     self.tr("Mark the line short: damaged"),
+                                     lambda: self.short("damaged"), "F4")
+        self.ready_button = button("ready", self.tr("Ready"), self.tr("Mark the order ready"),
+                                   self.ready, "F5")
+        self.print_button = button("printPickList", self.tr("Pick list"),
+                                   self.tr("Print the pick list and the bag label"),
+                                   self.print_pick_list, "F7")
+        self.code_button = button("codeEntry", self.tr("Code"),
+                                  self.tr("Hand over by the pick-up code"), self.enter_code, "F6")
+
+        self.code_input = named(QLineEdit(self), "pickup.code", self.tr("Pick-up code (6 digits)"))
+        self.code_input.setMaxLength(6)
+        self.phone_input = named(QLineEdit(self), "pickup.phone4",
+                                 self.tr("Last 4 digits of the customer's phone"))
+        self.phone_input.setMaxLength(4)
+        self.phone_input.returnPressed.connect(self.find_by_code)
+        self.proxy_name = named(QLineEdit(self), "pickup.proxyName",
+                                self.tr("Collector's name (proxy pick-up)"))
+        self.proxy_id = named(QLineEdit(self), "pickup.proxyId",
+                              self.tr("Last 4-6 characters of the collector's ID"))
+        self.hand_button = named(QPushButton(self.tr("Hand over (Enter)"), self),
+                                 "pickup.handOver", self.tr("Hand the order over"))
+        self.hand_button.clicked.connect(self.hand_over)
+
+        buttons = QHBoxLayout()
+        for b in (self.start_button, self.short_button, self.damaged_button, self.ready_button,
+                  self.print_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        form = QFormLayout()
+        form.addRow(self.tr("Code"), self.code_input)
+        form.addRow(self.tr("Phone (last 4)"), self.phone_input)
+        form.addRow(self.tr("Proxy: name"), self.proxy_name)
+        form.addRow(self.tr("Proxy: ID tail"), self.proxy_id)
+        hand = QVBoxLayout()
+        hand.addWidget(self.code_button)
+        hand.addLayout(form)
+        hand.addWidget(self.hand_button)
+        hand.addStretch(1)
+        detail = QVBoxLayout()
+        detail.addWidget(self.order_label)
+        detail.addWidget(self.lines_table, 1)
+        body = QHBoxLayout()
+        body.addWidget(self.queue_table, 3)
+        body.addLayout(detail, 3)
+        body.addLayout(hand, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.conflicts)
+        layout.addWidget(self.scan_input)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        layout.addLayout(body, 1)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start()
+        self._update_buttons()
+        self.refresh()
+
+    def _table(self, name: str, spoken: str, headers: list[str]) -> QTableWidget:
+        table = named(QTableWidget(0, len(headers), self), name, spoken)
+        table.setHorizontalHeaderLabels(headers)
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        return table
+
+    # -- the queue -------------------------------------------------------------------------------
+    def activated(self) -> None:
+        self.refresh()
+        self.scan_input.setFocus()
+
+    def refresh(self) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        try:
+            self.ops.queue().run(self, success=self._show_queue, failure=self._read_failed)
+            if self._ticks % 5 == 0:
+                self.ops.conflicts().run(self, success=self._show_conflicts)
+            self._ticks += 1
+        except RuntimeError:  # the task manager is shut down: the app is closing
+            self._busy = False
+
+    def _show_conflicts(self, conflicts: list[ConflictView]) -> None:
+        """HQ refused a step this till made (docs/pickup.md): a manager sorts it out."""
+        lines = [self.tr("%1: %2").replace("%1", c.order_no).replace("%2", self.conflict_text(c.code))
+                 for c in conflicts]
+        self.conflicts.setText("\n".join([self.tr("Needs a manager:")] + lines))
+        self.conflicts.setVisible(bool(conflicts))
+
+    def conflict_text(self, code: str) -> str:
+        return {
+            "pickup.cancelled": self.tr("handed over, but the order had been cancelled online and "
+                                        "refunded: get the goods back or take payment."),
+            "pickup.already_collected": self.tr("handed over here, but another till had handed "
+                                                "it over first: check who took the goods."),
+            "pickup.not_collected": self.tr("handed over after its hold period, when it had been "
+                                            "refunded: get the goods back or take payment."),
+        }.get(code, self.tr("HQ refused a pick-up step: check the order with HQ."))
+
+    def _read_failed(self, error: BaseException) -> None:
+        self._busy = False
+        self.message.setText(service_error_text(error))
+
+    def _show_queue(self, items: list[QueueItem]) -> None:
+        self._busy = False
+        ids = {i.order_id for i in items}
+        new = [] if self.known is None else [i for i in items if i.order_id not in self.known
+                                             and i.state == "accepted"]
+        self.known = ids | (self.known or set())
+        late = [i for i in items if (i.due_soon or i.overdue) and i.order_id not in self.alerted]
+        self.alerted |= {i.order_id for i in late}
+        if new:
+            self.banner.setText(self.tr("New online order: %1").replace(
+                "%1", ", ".join(i.order_no for i in new)))
+            self.banner.show()
+            QApplication.beep()
+        elif late:  # 15 minutes from the promise and not ready
+            self.banner.setText(self.tr("Not ready and due within 15 minutes: %1").replace(
+                "%1", ", ".join(i.order_no for i in late)))
+            self.banner.show()
+            QApplication.beep()
+        if [_shape(i) for i in items] == [_shape(i) for i in self.items]:
+            for row, item in enumerate(items):  # only the countdown moved: one column
+                cell = self.queue_table.item(row, 4)
+                if cell is not None:
+                    cell.setText(self.time_left_text(item))
+            self.items = items
+            return
+        selected = self.selected_order_id()
+        self.items = items
+        self.queue_table.blockSignals(True)
+        self.queue_table.setRowCount(len(items))
+        for row, item in enumerate(items):
+            values = (item.order_no, item.member_name, self.state_text(item.state),
+                      f"{item.picked_lines}/{item.lines}", self.time_left_text(item))
+            for col, value in enumerate(values):
+                cell = QTableWidgetItem(value)
+                cell.setData(Qt.ItemDataRole.UserRole, item.order_id)
+                if item.overdue:
+                    cell.setBackground(QBrush(OVERDUE))
+                elif item.due_soon:
+                    cell.setBackground(QBrush(DUE_SOON))
+                self.queue_table.setItem(row, col, cell)
+            if item.order_id == selected:
+                self.queue_table.selectRow(row)
+        self.queue_table.blockSignals(False)
+        if self.selected_order_id() is None and items and self.current is None:
+            self.queue_table.selectRow(0)
+        else:
+            self._selected()  # the selected row may now hold another order
+
+    def time_left_text(self, item: QueueItem) -> str:
+        if item.state in ("ready", "not_collected"):
+            return "—"
+        seconds = int((item.promised_at - self.now()).total_seconds())
+        sign = "-" if seconds < 0 else ""
+        seconds = abs(seconds)
+        return f"{sign}{seconds // 60:02d}:{seconds % 60:02d}"
+
+    def state_text(self, state: str) -> str:
+        return {"accepted": self.tr("to pick"), "picking": self.tr("picking"),
+                "ready": self.tr("ready for pick-up"), "not_collected": self.tr("to restock"),
+                "collected": self.tr("collected"), "partially_collected": self.tr("partly collected"),
+                "cancelled": self.tr("cancelled")}.get(state, state)
+
+    def selected_order_id(self) -> str | None:
+        rows = self.queue_table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        cell = self.queue_table.item(rows[0].row(), 0)
+        return cell.data(Qt.ItemDataRole.UserRole) if cell is not None else None
+
+    def _selected(self) -> None:
+        order_id = self.selected_order_id()
+        if self.proof is not None and self.queue_table.hasFocus() is False:
+            return  # an order found for hand-over stays until it is handed over or left
+        if order_id is not None and (self.current is None or self.current.order_id != order_id):
+            self.banner.hide()
+            self.ops.order(order_id=order_id).run(self, success=self._show_order,
+                                                  failure=self._error)
+
+    # -- one order -------------------------------------------------------------------------------
+    def _show_order(self, order: OrderView) -> None:
+        if self.proof is not None and self.proof["order_id"] != order.order_id:
+            self.proof = None
+        self.current = order
+        self.order_label.setText(self.tr("%1 · %2 · %3").replace("%1", order.order_no)
+                                 .replace("%2", order.member_name)
+                                 .replace("%3", self.state_text(order.state)))
+        self.lines_table.setRowCount(len(order.lines))
+        for row, line in enumerate(order.lines):
+            name = line.name_zh if self.lang.startswith("zh") else line.name_en
+            unit = "g" if line.unit == "kg" else ""
+            short = {"out_of_stock": self.tr("out of stock"), "damaged": self.tr("damaged")}.get(
+                line.short_reason or "", "")
+            for col, value in enumerate((name, f"{line.qty}{unit}", f"{line.picked}{unit}", short)):
+                self.lines_table.setItem(row, col, QTableWidgetItem(value))
+        if order.lines and not self.lines_table.selectionModel().selectedRows():
+            self.lines_table.selectRow(next((i for i, line in enumerate(order.lines)
+                                             if not line.done), 0))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        state = self.current.state if self.current else None
+        self.start_button.setEnabled(state == "accepted")
+        for b in (self.short_button, self.damaged_button, self.ready_button):
+            b.setEnabled(state == "picking")
+        self.hand_button.setEnabled(self.proof is not None)
+        self.print_button.setEnabled(state in ("accepted", "picking"))
+
+    def _error(self, error: BaseException) -> None:
+        self.message.setText(service_error_text(error))
+        self.message.setProperty("kind", "error")
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setProperty("kind", "")
+
+    def start(self) -> None:
+        if self.current is not None and self.current.state == "accepted":
+            self.ops.start_picking(order_id=self.current.order_id).run(
+                self, success=self._started, failure=self._error)
+
+    def _started(self, order: OrderView) -> None:
+        self._show_order(order)
+        self._say(self.tr("Picking %1: scan each item.").replace("%1", order.order_no))
+        self.scan_input.setFocus()
+
+    def short(self, reason: str) -> None:
+        rows = self.lines_table.selectionModel().selectedRows()
+        if self.current is None or not rows or self.current.state != "picking":
+            return
+        line_no = self.current.lines[rows[0].row()].line_no
+        self.ops.short(order_id=self.current.order_id, line_no=line_no, reason=reason).run(
+            self, success=self._show_order, failure=self._error)
+
+    def print_pick_list(self) -> None:
+        if self.current is not None:
+            order_no = self.current.order_no
+            self.ops.print_pick_list(order_id=self.current.order_id).run(
+                self, success=lambda _job: self._say(self.tr("Pick list for %1 sent to the printer.")
+                                                     .replace("%1", order_no)),
+                failure=self._error)
+
+    def ready(self) -> None:
+        if self.current is not None and self.current.state == "picking":
+            self.ops.mark_ready(order_id=self.current.order_id).run(
+                self, success=self._made_ready, failure=self._error)
+
+    def _made_ready(self, order: OrderView) -> None:
+        self._show_order(order)
+        self._say(self.tr("%1 is ready: HQ tells the customer.").replace("%1", order.order_no))
+
+    # -- scans and the hand-over ------------------------------------------------------------------
+    def _scan_entered(self) -> None:
+        text = self.scan_input.text().strip()
+        self.scan_input.clear()
+        if not text:
+            if self.proof is not None:
+                self.hand_over()
+            return
+        self.handle_scan(text)
+
+    def handle_scan(self, code: str) -> None:
+        """A scanner burst (from the app's wedge filter) or a code typed into the scan field."""
+        if looks_like_qr(code):
+            self.proof = None
+            self.ops.find_by_qr(qr=code).run(
+                self, success=lambda order: self._found(order, {"qr": code}), failure=self._error)
+        elif self.current is not None and self.current.state == "picking":
+            self.ops.scan_pick(order_id=self.current.order_id, code=code).run(
+                self, success=self._picked, failure=self._error)
+        else:
+            self._say(self.tr("Select an order and start picking (F2) before scanning items."))
+
+    def _picked(self, result: PickResult) -> None:
+        self._show_order(result.order)
+        line = next(line for line in result.order.lines if line.line_no == result.line_no)
+        self.lines_table.selectRow(result.order.lines.index(line))
+        self._say(self.tr("%1: %2 of %3").replace("%1", line.name_zh if self.lang.startswith("zh")
+                                                  else line.name_en)
+                  .replace("%2", str(line.picked)).replace("%3", str(line.qty)))
+
+    def enter_code(self) -> None:
+        self.code_input.clear()
+        self.phone_input.clear()
+        self.code_input.setFocus()
+
+    def find_by_code(self) -> None:
+        code, phone4 = self.code_input.text().strip(), self.phone_input.text().strip()
+        self.proof = None
+        self.ops.find_by_code(code=code, phone4=phone4).run(
+            self, success=lambda order: self._found(order, {"code": code, "phone4": phone4}),
+            failure=self._error)
+
+    def _found(self, order: OrderView, proof: dict[str, str]) -> None:
+        self.proof = {"order_id": order.order_id, **proof}
+        self._show_order(order)
+        self._say(self.tr("%1 for %2: press Enter to hand it over.").replace("%1", order.order_no)
+                  .replace("%2", order.member_name))
+        self.scan_input.setFocus()
+
+    def hand_over(self) -> None:
+        proof = self.proof
+        if proof is None:
+            return
+        self.proof = None
+        self._update_buttons()
+        name, tail = self.proxy_name.text().strip(), self.proxy_id.text().strip()
+        self.ops.hand_over(order_id=proof["order_id"], qr=proof.get("qr"), code=proof.get("code"),
+                           phone4=proof.get("phone4"), proxy_name=name or None,
+                           proxy_id_tail=tail or None).run(
+            self, success=self._handed_over, failure=self._error)
+
+    def _handed_over(self, order: OrderView) -> None:
+        for field in (self.code_input, self.phone_input, self.proxy_name, self.proxy_id):
+            field.clear()
+        self._show_order(order)
+        self._say(self.tr("%1 handed over.").replace("%1", order.order_no))
+        self.refresh()
+
+
+def _shape(item: QueueItem) -> tuple:
+    """What a queue row shows apart from its countdown."""
+    return (item.order_id, item.state, item.member_name, item.picked_lines, item.lines,
+            item.due_soon, item.overdue)
+
+
+def create_pickup_screen(ctx: ScreenContext) -> PickupScreen:
+    return PickupScreen(ctx.ops.pickup, locale=ctx.locale)
+
+
+register(ScreenSpec("pickup", QT_TRANSLATE_NOOP("Screens", "Pick-up"), create_pickup_screen,
+                    "pickup.handover", icon="returns.svg", order=13))

@@ -1,0 +1,176 @@
+"""The Pick-up screen by keyboard only, on a real terminal database synced with the reference
+HQ on 127.0.0.1: a new order is announced, picked by scans, made ready, handed over by its
+QR (scan + Enter) and by the code with the phone's last 4 digits; a wrong code is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from store_client.bootstrap import build_services
+from store_client.clock import FakeClock
+from store_client.domain.roles import Role
+from store_client.services.auth import Actor
+from store_client.ui.automation import unnamed_interactive
+from store_client.ui.screens.pickup_screen import PickupScreen
+from store_client.ui.tasks import TaskManager
+from sync.hq.demo_data import seed_demo
+from sync.hq.embedded import HQServer
+from sync.hq.orders import OnlineOrders
+from sync.hq.service import HQService, make_engine
+from sync.terminal.puller import Puller
+from sync.terminal.transport import HQClient
+from sync.terminal.uploader import Uploader
+from tests.ui.conftest import screen_context
+
+WATER, CHIPS, PHONE = "6901234567892", "6901234567922", "13812345678"
+CASHIER = Actor("c1", "王芳", Role.CASHIER)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """The till's clock starts now: HQ promises from its own (real) time."""
+    return FakeClock(datetime.now(UTC))
+
+
+@pytest.fixture
+def tasks() -> Iterator[TaskManager]:
+    manager = TaskManager()
+    yield manager
+    manager.shutdown()
+
+
+@pytest.fixture
+def hq(tmp_path: Path) -> Iterator[HQServer]:
+    service = HQService(make_engine(f"sqlite:///{tmp_path / 'hq.sqlite3'}"))
+    seed_demo(service, "S001")
+    server = HQServer(service).start()
+    yield server
+    server.stop()
+    service.engine.dispose()
+
+
+def settle(qtbot, tasks: TaskManager) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: tasks.pending == 0, timeout=10_000)
+
+
+def type_enter(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
+    widget.setFocus()
+    QTest.keyClicks(widget, text)
+    QTest.keyClick(widget, Qt.Key.Key_Return)
+
+
+def test_the_whole_flow_by_keyboard(qtbot, terminal, add_operator, tasks, hq) -> None:
+    add_operator("c1", "cashier", "1357", name="王芳")
+    token = hq.service.issue_token("S001", "T01")
+
+    def sync() -> None:
+        with HQClient(hq.url, token, timeout=10) as client:
+            Uploader(terminal.db, client).upload_pending()
+            Puller(terminal.db, client,
+                   datasets=["catalog", "prices", "online_orders", "store_settings"]).pull_all()
+
+    orders = OnlineOrders(hq.service, code_log2_n=10)
+    first = orders.place("S001", [{"sku": "100001", "qty": 2}, {"sku": "200001", "qty": 1}],
+                         phone=PHONE, member_name="王芳")
+    sync()
+    services = build_services(terminal)
+    clock = terminal.clock
+    screen = PickupScreen(screen_context(terminal, tasks, CASHIER, "en", services=services).ops.pickup,
+                          locale="en", now=clock.now)
+    qtbot.addWidget(screen)
+    screen.resize(1200, 760)
+    screen.show()
+    qtbot.waitUntil(lambda: screen.current is not None, timeout=10_000)
+    assert unnamed_interactive(screen) == []
+    assert screen.queue_table.rowCount() == 1 and not screen.banner.isVisible()
+    left = screen.queue_table.item(0, 4).text()
+    assert left.count(":") == 1  # a countdown, mm:ss
+
+    second = orders.place("S001", [{"sku": "100001", "qty": 1}], phone=PHONE, member_name="李娜")
+    sync()
+    qtbot.waitUntil(lambda: screen.banner.isVisible(), timeout=5_000)
+    assert second.order_no in screen.banner.text()
+
+    # pick the first order: F2, three scans, F5
+    assert screen.current.order_id == first.order_id
+    QTest.keyClick(screen.queue_table, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: screen.current.state == "picking", timeout=5_000)
+    for code in (WATER, WATER, CHIPS):
+        type_enter(qtbot, screen.scan_input, code)
+        settle(qtbot, tasks)
+    type_enter(qtbot, screen.scan_input, "6901234567939")  # chocolate: not on the order
+    settle(qtbot, tasks)
+    assert "is not on this order" in screen.message.text()
+    assert [line.picked for line in screen.current.lines] == [2, 1]
+    QTest.keyClick(screen.scan_input, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: screen.current.state == "ready", timeout=5_000)
+
+    # hand over by the QR: the scan, then Enter
+    type_enter(qtbot, screen.scan_input, first.qr)
+    qtbot.waitUntil(lambda: screen.proof is not None, timeout=5_000)
+    QTest.keyClick(screen.scan_input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.current.state == "collected", timeout=5_000)
+    sync()
+    assert orders.get(first.order_id)["state"] == "collected"
+
+    # the second order: picked by keyboard, then the code with the phone's last 4
+    clock.advance(minutes=50)  # its promise is 10 minutes away: due soon
+
+    def second_row() -> int:
+        return next(r for r in range(screen.queue_table.rowCount())
+                    if screen.queue_table.item(r, 0).text() == second.order_no)
+
+    qtbot.waitUntil(lambda: screen.queue_table.item(second_row(), 0).background().color().name()
+                    == "#fff0c2", timeout=5_000)  # the next second's read marks it
+    assert "due within 15 minutes" in screen.banner.text() and second.order_no in screen.banner.text()
+    row = second_row()
+    screen.queue_table.setFocus()
+    screen.queue_table.selectRow(row)
+    qtbot.waitUntil(lambda: screen.current.order_id == second.order_id, timeout=5_000)
+    QTest.keyClick(screen.queue_table, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: screen.current.state == "picking", timeout=5_000)
+    type_enter(qtbot, screen.scan_input, WATER)
+    settle(qtbot, tasks)
+    QTest.keyClick(screen.scan_input, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: screen.current.state == "ready", timeout=5_000)
+    QTest.keyClick(screen.scan_input, Qt.Key.Key_F6)
+    assert screen.code_input.hasFocus()
+    wrong = "000000" if second.code != "000000" else "111111"
+    QTest.keyClicks(screen.code_input, wrong)
+    QTest.keyClick(screen.code_input, Qt.Key.Key_Tab)
+    type_enter(qtbot, screen.phone_input, PHONE[-4:])
+    settle(qtbot, tasks)
+    assert screen.message.text() == "The code and phone digits do not match an order ready here."
+    assert screen.proof is None
+    QTest.keyClick(screen.scan_input, Qt.Key.Key_F6)
+    QTest.keyClicks(screen.code_input, second.code)
+    QTest.keyClick(screen.code_input, Qt.Key.Key_Tab)
+    type_enter(qtbot, screen.phone_input, PHONE[-4:])
+    qtbot.waitUntil(lambda: screen.proof is not None, timeout=5_000)
+    QTest.keyClick(screen.scan_input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.current.state == "collected", timeout=5_000)
+    sync()
+    assert orders.get(second.order_id)["state"] == "collected"
+    screen.refresh()
+    settle(qtbot, tasks)
+    assert screen.queue_table.rowCount() == 0
+
+    # a hand-over HQ refuses afterwards (cancelled online meanwhile) is shown for the manager
+    third = orders.place("S001", [{"sku": "100001", "qty": 1}], phone=PHONE, member_name="张伟")
+    sync()
+    pickup = services.pickup
+    pickup.start_picking(CASHIER, third.order_id)
+    pickup.scan_pick(CASHIER, third.order_id, WATER)
+    pickup.mark_ready(CASHIER, third.order_id)
+    pickup.hand_over(CASHIER, third.order_id, qr=third.qr)
+    orders.cancel(third.order_id)
+    sync()
+    qtbot.waitUntil(lambda: screen.conflicts.isVisible(), timeout=10_000)
+    assert third.order_no in screen.conflicts.text()
+    assert "cancelled online" in screen.conflicts.text()
