@@ -23,6 +23,8 @@ from typing import Any, Callable
 
 import platformdirs
 
+from store_client.store_time import zone_problem
+
 APP_NAME = "store-client"
 ENV_VAR = "STORE_CLIENT_CONFIG"
 LOCALES = ("zh_CN", "en")
@@ -80,6 +82,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store.store_id", str, REQUIRED, _identifier, "Store code as known to HQ"),
     Setting("store.terminal_id", str, REQUIRED, _identifier, "Terminal (till) code within the store"),
     Setting("store.name", str, "", doc="Store name printed on receipts"),
+    Setting("store.time_zone", str, "Asia/Shanghai", zone_problem,
+            "Time zone of every time shown, printed or reported (stored times stay UTC)"),
     Setting("hq.url", str, "", _url, "HQ base URL; empty runs offline"),
     Setting("hq.timeout_seconds", int, 10, _between(1, 120)),
     Setting("ui.locale", str, "zh_CN", _one_of(LOCALES), "Display language"),
@@ -140,6 +144,10 @@ class Config:
     @property
     def locale(self) -> str:
         return self.values["ui.locale"]
+
+    @property
+    def time_zone(self) -> str:
+        return self.values["store.time_zone"]
 
     @property
     def currency(self) -> str:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from store_client.clock import parse_iso
+from store_client import store_time
 from store_client.ui.approval_dialog import run_guarded
 from store_client.ui.automation import named
 from store_client.ui.page import page_layout, page_title
@@ -80,11 +80,9 @@ _NO_PARENT = QModelIndex()
 
 
 def local_time(moment: datetime | str) -> str:
-    """Stored UTC time shown in the terminal's local time, to the second."""
+    """Stored UTC time shown in the store's time zone, to the second."""
     try:
-        if isinstance(moment, str):
-            moment = parse_iso(moment)
-        return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        return store_time.date_time(moment)
     except (AttributeError, TypeError, ValueError):
         return str(moment)
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from store_client import store_time
 from store_client.ui.automation import named
 from store_client.ui.print_events import QueueSignal, alive
 from store_client.ui.screen_registry import ScreenSpec, register
@@ -350,13 +351,9 @@ class PrintJobsScreen(QWidget):
 
 
 def _short_time(value: str | None) -> str:
-    """ISO timestamps as local 'MM-DD HH:MM:SS'."""
-    if not value:
-        return ""
-    from datetime import datetime
-
+    """ISO timestamps as 'MM-DD HH:MM:SS' in the store's time zone."""
     try:
-        return datetime.fromisoformat(value).astimezone().strftime("%m-%d %H:%M:%S")
+        return store_time.short(value)
     except ValueError:
         return value
 

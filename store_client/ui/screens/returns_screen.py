@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from store_client import store_time
 from store_client.domain.refunds import RefundError, RefundPlan
 from store_client.services.errors import ServiceError
 from store_client.services.return_views import REASONS, ReturnRequest, SaleForReturn
@@ -280,7 +281,7 @@ class ReturnsScreen(QWidget):
             return
         self.sale_info.setText(
             self.tr("Receipt %1 · sold %2 · paid %3 · refunded so far %4")
-            .replace("%1", sale.receipt_no).replace("%2", sale.completed_at[:16].replace("T", " "))
+            .replace("%1", sale.receipt_no).replace("%2", store_time.minutes(sale.completed_at))
             .replace("%3", self.money(sale.total_fen)).replace("%4", self.money(sale.refunded_fen)))
         kg = self.tr("kg")
         self.table.setRowCount(len(sale.lines))
