@@ -116,7 +116,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("points.redeem_points", int, 100, _between(1, 1_000_000), "Points redeemed ..."),
     Setting("points.redeem_value_fen", int, 100, _between(1, 1_000_000), "... for this many fen"),
     Setting("shift.cash_movement_limit_fen", int, 50_000, _between(0, 100_000_000),
-            "Pay-in/pay-out above this (fen) needs a manager's approval; 0: always"),
+            "A shift's pay-ins (or pay-outs) adding up to more than this (fen) need a "
+            "manager's approval; 0: always"),
+    Setting("shift.required", bool, True,
+            doc="Sales and refunds need an open shift (a till with a cash drawer)"),
     Setting("shift.variance_tolerance_fen", int, 500, _between(0, 1_000_000),
             "Over/short at close beyond this (fen) needs a reason and a manager's approval"),
 )

@@ -37,7 +37,7 @@ from store_client.domain.tenders import (
 )
 from store_client.persistence.db import Database
 from store_client.persistence.models import CartRow, SyncRow
-from store_client.services import cart_store, coupons_local, members, sales
+from store_client.services import cart_store, coupons_local, members, sales, shift_reports
 from store_client.services.auth import Actor
 from store_client.services.cart_store import CartState, TenderEntry
 from store_client.services.checkout_views import (
@@ -263,6 +263,9 @@ class CheckoutService:
 
     def _add(self, actor: Actor, product: ProductInfo, quantity: int, *,
              embedded_price_fen: int | None = None) -> ScanOutcome:
+        if self._current().cart.is_empty:  # say so at the first item, not at the payment
+            with self.db.read() as s:
+                shift_reports.require_open_shift(s, self.config)
         added: list[int] = []
 
         def change(state: CartState) -> CartState:
@@ -625,6 +628,7 @@ class CheckoutService:
             if redeemed > available:
                 raise InvalidInput("points", f"The member can use at most {available} points.",
                                    code="points.beyond_balance", params={"available": available})
+        shift_id = shift_reports.require_open_shift(s, self.config)
         earned = self._points_to_earn(priced, state, member)
         seq = sales.next_receipt_seq(s, self.config.terminal_id)
         sale_id = str(uuid.uuid4())
@@ -643,7 +647,7 @@ class CheckoutService:
             single_use_codes=frozenset(c for c, cp in coupons.items() if cp.single_use),
             e_receipt_url=(f"{hq.rstrip('/')}/e-receipt/{sale_id}" if hq
                            else f"urn:uuid:{sale_id}"),
-            currency=self.config.currency)
+            currency=self.config.currency, shift_id=shift_id)
         sales.write_sale(s, facts)
         fresh = self._replace_cart(actor, s, state, park_note=None)
         return facts, fresh

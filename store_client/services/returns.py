@@ -49,7 +49,7 @@ from store_client.persistence.models import (
     SaleLine,
     SaleTender,
 )
-from store_client.services import members
+from store_client.services import members, shift_reports
 from store_client.services.auth import Actor
 from store_client.services.checkout import RECEIPT_NO
 from store_client.services.errors import Conflict, InvalidInput, NotFound, ServiceError
@@ -234,6 +234,8 @@ class ReturnsService:
                 raise ServiceError("Mobile payment is unavailable (offline): the mobile part of "
                                    "this refund cannot be paid back now. Try again when online.",
                                    code="mobile.offline")
+            with self.db.read() as s:  # before an approval is used up
+                shift_reports.require_open_shift(s, self.config)
             self.authorizer.require(actor, Permission.RETURN_PROCESS, grant)
             refs = {t.seq: request.card_reference for t in plan.tenders if t.kind == "card"}
             status = PAYING if "mobile" in kinds else COMPLETED
@@ -322,6 +324,9 @@ class ReturnsService:
         event = outbox.enqueue(s, EVENT_KIND, event_payload, schema_version=version,
                                clock=self.clock)
         row.status, row.completed_at, row.outbox_event_id = COMPLETED, when, event.event_id
+        shift = shift_reports.open_shift(s, row.terminal_id)
+        if shift is not None:  # the money leaves now: a refund finished late is this shift's
+            row.shift_id = shift.id
         for tender in s.scalars(select(ReturnTender).where(ReturnTender.return_id == row.id)):
             tender.reference = facts.tender_refs.get(tender.seq, tender.reference)
         plan, request = facts.plan, facts.request
@@ -343,6 +348,7 @@ class ReturnsService:
         sale = self._sale_state(s, request)
         if self._plan(sale, request) != plan:
             raise Conflict("The sale was returned meanwhile; look the receipt up again.")
+        shift_id = shift_reports.require_open_shift(s, self.config)
         seq = int(s.scalar(select(func.coalesce(func.max(Return.return_seq), 0))
                            .where(Return.terminal_id == self.config.terminal_id)) or 0) + 1
         facts = ReturnFacts(
@@ -363,7 +369,7 @@ class ReturnsService:
             reason_code=request.reason_code, reason_text=request.reason_text,
             completed_at=iso(facts.completed_at), refund_fen=plan.total_fen,
             points_refunded=plan.points_refunded, points_reversed=plan.points_reversed,
-            outbox_event_id="", print_job_id=None, status=PAYING))
+            outbox_event_id="", print_job_id=None, status=PAYING, shift_id=shift_id))
         s.flush()
         s.add_all([ReturnLine(return_id=facts.return_id, line_no=r.line_no, quantity=r.quantity,
                               refund_fen=r.refund_fen) for r in plan.lines])
