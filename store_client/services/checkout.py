@@ -95,6 +95,7 @@ class CheckoutService:
                                           points=self.points_config)
         self._lock = threading.RLock()
         self._state: CartState | None = None
+        self._owner: str | None = None  # the operator who started the non-empty cart
         self._line_views: LineViewCache = {}  # guarded by self._lock, like _state
         self._completed: dict[str, CompletedSale] = {}  # cart id -> its sale (double complete)
 
@@ -109,8 +110,47 @@ class CheckoutService:
                 if state is None:
                     state = cart_store.save(s, CartState.fresh(self.limits, self._now()),
                                             operator_id=None, now=self._now())
+                row = s.get(CartRow, state.cart_id)
+                self._owner = row.operator_id if row is not None else None
             self._state = state
         return self._state
+
+    # -- whose cart it is ------------------------------------------------------------------
+    def _claim(self, actor: Actor) -> str | None:
+        """Make the active cart ``actor``'s. Another operator's sale is never inherited: with
+        no payments it is parked for its owner (returned: the owner's id) and ``actor`` gets a
+        fresh cart; with payments taken it stays until its owner or :meth:`take_over` ends it."""
+        with self._lock:
+            state, owner = self._current(), self._owner
+            if owner in (None, actor.operator_id) or (state.cart.is_empty and not state.tenders):
+                self._owner = actor.operator_id
+                return None
+            if state.tenders:
+                raise Conflict(f"This sale was started by operator {owner} and has taken "
+                               "payments: they finish it, or you take it over.",
+                               code="cart.other_operator", params={"operator": owner})
+            with self.db.transaction() as s:
+                cart_store.save(s, state, operator_id=owner, now=self._now(),
+                                status=cart_store.PARKED)
+                fresh = cart_store.save(s, CartState.fresh(self.limits, self._now()),
+                                        operator_id=actor.operator_id, now=self._now())
+                self.audit.append(s, operator_id=actor.operator_id, action="sale.parked_for_owner",
+                                  target=state.cart_id, details={"owner": owner,
+                                                                 "lines": len(state.cart.active_lines)})
+            self._state, self._owner = fresh, actor.operator_id
+            return owner
+
+    def take_over(self, actor: Actor) -> CartView:
+        """Hand another operator's sale (one that took payments) over to ``actor``; audited."""
+        self.authorizer.require(actor, Permission.SALE_RING)
+        with self._lock:
+            state, owner = self._current(), self._owner
+            with self.db.transaction() as s:
+                if owner not in (None, actor.operator_id):
+                    self.audit.append(s, operator_id=actor.operator_id, action="sale.handed_over",
+                                      target=state.cart_id, details={"from": owner})
+                self._owner = actor.operator_id
+                return self._view(s, state)
 
     def _price(self, s, state: CartState) -> tuple[PricedCart, members.Member | None, int, dict]:  # type: ignore[no-untyped-def]
         cart = state.cart
@@ -168,6 +208,7 @@ class CheckoutService:
                check: Callable[[PricedCart, CartState], None] | None, with_tenders: bool,
                *, checked: bool) -> CartView:
         with self._lock:
+            parked_for = self._claim(actor)
             state = self._current()
             try:
                 with self.db.transaction() as s:
@@ -193,7 +234,7 @@ class CheckoutService:
                 self._state = None  # somebody else wrote the cart: reload it next time
                 raise
             self._state = saved
-            return view
+            return replace(view, parked_for=parked_for) if parked_for else view
 
     @staticmethod
     def _line_no(line_id: object) -> int:
@@ -206,9 +247,11 @@ class CheckoutService:
     # -- reading ------------------------------------------------------------------------------
     def current_cart(self, actor: Actor) -> CartView:
         with self._lock:
+            parked_for = self._claim(actor)
             state = self._current()
             with self.db.read() as s:
-                return self._view(s, state)
+                view = self._view(s, state)
+            return replace(view, parked_for=parked_for) if parked_for else view
 
     # -- scanning and lines ---------------------------------------------------------------------
     def scan(self, actor: Actor, code: str) -> ScanOutcome:
@@ -415,6 +458,7 @@ class CheckoutService:
         why = _reason(reason)
         self.authorizer.require(actor, Permission.SALE_VOID_TRANSACTION, grant)
         with self._lock:
+            self._claim(actor)
             state = self._current()
             if any(t.kind in ("card", "mobile") for t in state.tenders):
                 raise Conflict("Card or mobile payments were taken; remove (refund) them first.")
@@ -433,6 +477,7 @@ class CheckoutService:
     def suspend(self, actor: Actor, note: str = "") -> CartView:
         self.authorizer.require(actor, Permission.SALE_SUSPEND)
         with self._lock:
+            self._claim(actor)
             state = self._current()
             if state.cart.is_empty:
                 raise InvalidInput("cart", "There is nothing to park.")
@@ -461,6 +506,7 @@ class CheckoutService:
     def resume(self, actor: Actor, parked_id: str) -> CartView:
         self.authorizer.require(actor, Permission.SALE_SUSPEND)
         with self._lock:
+            self._claim(actor)
             state = self._current()
             if not state.cart.is_empty or state.tenders:
                 raise Conflict("Park or finish the current sale before resuming another.")
@@ -472,6 +518,9 @@ class CheckoutService:
                     parked = cart_store.loads(row, self.limits)
                 except CartError as exc:
                     raise ServiceError(f"The parked sale cannot be read ({exc}).") from None
+                if row.operator_id not in (None, actor.operator_id):  # handed over explicitly
+                    self.audit.append(s, operator_id=actor.operator_id, action="sale.handed_over",
+                                      target=row.id, details={"from": row.operator_id})
                 cart_store.delete(s, state.cart_id)
                 resumed = cart_store.save(s, replace(parked, note=""),
                                           operator_id=actor.operator_id, now=self._now())
@@ -488,6 +537,7 @@ class CheckoutService:
         if not _is_int(amount_fen) or amount_fen <= 0:
             raise InvalidInput("amount_fen", "A payment must be above zero.")
         with self._lock:
+            self._claim(actor)
             state = self._current()
             if state.cart.is_empty:
                 raise InvalidInput("cart", "There is nothing to pay for.", code="cart.empty")
@@ -572,6 +622,7 @@ class CheckoutService:
         with self._lock:
             if cart_id is not None and cart_id in self._completed:
                 return self._completed[cart_id]
+            self._claim(actor)
             state = self._current()
             if cart_id is not None and cart_id != state.cart_id:
                 earlier = sales.completed_from_db(self.db, cart_id)

@@ -84,6 +84,7 @@ class CartView:
     points_to_earn: int
     promotions_applied: tuple[str, ...]
     version: int
+    parked_for: str | None = None  # another operator's sale, just parked so this one starts fresh
 
 
 @dataclass(frozen=True)
