@@ -97,8 +97,8 @@ class ShiftReportResult:
 
 def _shift_error(exc: dom.ShiftError) -> ServiceError:
     if exc.code in ("already_open", "shift_closed", "no_open_shift"):
-        return Conflict(str(exc))
-    return InvalidInput(exc.code, str(exc))
+        return Conflict(str(exc), code=f"shift.{exc.code}")
+    return InvalidInput(exc.code, str(exc), code=f"shift.{exc.code}")
 
 
 class ShiftService:
@@ -268,7 +268,7 @@ class ShiftService:
         try:
             why = dom.check_reason(reason, what)
         except dom.ShiftError as exc:
-            raise InvalidInput("reason", str(exc)) from None
+            raise InvalidInput("reason", str(exc), code="shift.reason_required") from None
         try:
             with self.db.read() as s:  # refuse before an approval is used up
                 before = self._check_move(s, kind, amount_fen)[2]
@@ -290,7 +290,8 @@ class ShiftService:
             row, amount, now_before = self._check_move(s, kind, amount_fen)
             if not over_limit and now_before + amount > self.movement_limit_fen:
                 raise Conflict(f"Another {what} was made meanwhile; the shift's {what}s now "
-                               "need a manager's approval. Try again.")
+                               "need a manager's approval. Try again.",
+                               code="shift.limit_reached_meanwhile")
             move = ShiftCashMovement(
                 id=str(uuid.uuid4()), shift_id=row.id, seq=rep.next_movement_seq(s, row.id),
                 kind=kind.value, amount_fen=amount, reason=why, operator_id=actor.operator_id,
@@ -324,7 +325,8 @@ class ShiftService:
         with self.db.transaction() as s:
             row = self._open_row(s)
             if row is None:
-                raise Conflict("No shift is open on this terminal; there is nothing to report.")
+                raise Conflict("No shift is open on this terminal; there is nothing to report.",
+                               code="shift.no_open_shift")
             figures = self._figures(s, row, "X")
             document = rep.report_document(figures, self._header(actor), self.currency)
             self.audit.append(s, operator_id=actor.operator_id, action="shift.x_report",
@@ -359,7 +361,7 @@ class ShiftService:
             assert row is not None
             if self._sale_with_payments(s):
                 raise Conflict("A sale in progress has taken payments: complete or void it "
-                               "before closing the shift.")
+                               "before closing the shift.", code="shift.sale_in_progress")
             expected = self._figures(s, row, "Z").expected_cash_fen
             shift_id, shift_no = row.id, row.shift_no
         off = dom.variance(count.total_fen, expected)
@@ -381,13 +383,15 @@ class ShiftService:
         with self.db.transaction() as s:
             row = self._open_row(s)
             if row is None or row.id != shift_id:
-                raise Conflict("The shift was closed meanwhile; nothing to close.")
+                raise Conflict("The shift was closed meanwhile; nothing to close.",
+                               code="shift.closed_meanwhile")
             receipt_to, audit_to = rep.last_receipt_seq(s, row.terminal_id), rep.last_audit_seq(s)
             figures = rep.compute(s, row, kind="Z", audit_to=audit_to)
             off = dom.variance(count.total_fen, figures.expected_cash_fen)
             beyond = dom.beyond_tolerance(off, self.tolerance_fen)
             if figures.expected_cash_fen != expected and beyond:
-                raise Conflict("A sale was completed while you counted; count the drawer again.")
+                raise Conflict("A sale was completed while you counted; count the drawer again.",
+                               code="shift.sale_while_counting")
             figures = replace(figures, closed_at=iso(now), counted_cash_fen=count.total_fen,
                               variance_fen=off, variance_reason=why)
             document = rep.report_document(figures, self._header(actor), self.currency)
