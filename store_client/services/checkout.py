@@ -140,9 +140,9 @@ class CheckoutService:
                                 status=cart_store.PARKED)
                 fresh = cart_store.save(s, CartState.fresh(self.limits, self._now()),
                                         operator_id=actor.operator_id, now=self._now())
+                details = {"owner": owner, "lines": len(state.cart.active_lines)}
                 self.audit.append(s, operator_id=actor.operator_id, action="sale.parked_for_owner",
-                                  target=state.cart_id, details={"owner": owner,
-                                                                 "lines": len(state.cart.active_lines)})
+                                  target=state.cart_id, details=details)
             self._state, self._owner = fresh, actor.operator_id
             return owner
 

@@ -133,8 +133,9 @@ def promoted_product(shell: Any) -> str:
 
 
 @pytest.mark.parametrize("locale", ["zh_CN", "en"])
-def test_main_flows_speak_one_language(make_shell, qtbot, clock, locale: str) -> None:  # type: ignore[no-untyped-def]
-    clock.advance(seconds=(datetime.now(UTC) - clock.now()).total_seconds())  # the demo's promotions
+def test_main_flows_speak_one_language(make_shell, qtbot, clock,  # type: ignore[no-untyped-def]
+                                       locale: str) -> None:
+    clock.advance(seconds=(datetime.now(UTC) - clock.now()).total_seconds())  # demo promotions
     shell = make_shell(locale=locale)
     op = demo_operator("manager")  # returns and the shift's X report without an approval
     shell.sign_in(op.id, op.pin)

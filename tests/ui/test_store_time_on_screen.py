@@ -32,7 +32,8 @@ def tasks() -> Iterator[TaskManager]:
 
 
 def test_the_shift_screen_and_its_x_report_show_the_same_store_time(
-        qtbot, machine_zone, terminal, add_operator, tasks, clock) -> None:  # type: ignore[no-untyped-def]
+        qtbot, machine_zone, terminal, add_operator, tasks,  # type: ignore[no-untyped-def]
+        clock) -> None:
     add_operator("m1", "manager", "2468", name="张经理")
     clock.advance(minutes=59)  # 09:59 UTC: 17:59 in Shanghai, 04:59 on this PC
     screen = ShiftScreen(ScreenContext(terminal, build_services(terminal), tasks, MANAGER, "en"))
@@ -54,7 +55,8 @@ def test_the_shift_screen_and_its_x_report_show_the_same_store_time(
     assert "2026-01-01 20:59" in screen.report_text  # the report's own time, printed now
 
 
-def test_status_bar_lists_and_audit_rows_use_the_store_zone(qtbot, machine_zone, clock) -> None:  # type: ignore[no-untyped-def]
+def test_status_bar_lists_and_audit_rows_use_the_store_zone(  # type: ignore[no-untyped-def]
+        qtbot, machine_zone, clock) -> None:
     bar = StatusBar(clock=clock, store_id="S001", store_name="", terminal_id="T01")
     qtbot.addWidget(bar)
     bar.tick()
