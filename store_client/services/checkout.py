@@ -319,7 +319,7 @@ class CheckoutService:
 
     def _add(self, actor: Actor, product: ProductInfo, quantity: int, *,
              embedded_price_fen: int | None = None) -> ScanOutcome:
-        if self._current().cart.is_empty:  # say so at the first item, not at the payment
+        if self._current().cart.is_empty or self._foreign(actor):  # at the first item, not at pay
             with self.db.read() as s:
                 shift_reports.require_open_shift(s, self.config)
         added: list[int] = []
