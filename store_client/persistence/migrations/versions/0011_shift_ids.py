@@ -6,14 +6,14 @@ kept on the shift (the record of what was closed); the upgrade fills ``shift_id`
 for every row they place. A row outside every shift (sold with no shift open) keeps NULL.
 
 Revision ID: 0011
-Revises: 0010
+Revises: 0016
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0010"
+down_revision = "0016"  # after main's 0016; the revisions are re-chained when merged
 branch_labels = None
 depends_on = None
 
