@@ -2107,6 +2107,10 @@ Sale complete · receipt %1</source>
         <source>A sale was completed while you counted: count the drawer again.</source>
         <translation>清点期间有交易完成：请重新清点钱箱。</translation>
     </message>
+    <message>
+        <source>Member enrollment is unavailable now (no connection to HQ): try again later.</source>
+        <translation>会员注册暂不可用（无法连接总部）：请稍后再试。</translation>
+    </message>
 </context>
 <context>
     <name>ShiftScreen</name>

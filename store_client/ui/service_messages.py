@@ -122,6 +122,7 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "shift.sale_in_progress": (QT_TRANSLATE_NOOP("ServiceMessages", "A sale in progress has taken payments: complete or void it before closing the shift."), None),
     "shift.closed_meanwhile": (QT_TRANSLATE_NOOP("ServiceMessages", "The shift was closed meanwhile: there is nothing to close."), None),
     "shift.sale_while_counting": (QT_TRANSLATE_NOOP("ServiceMessages", "A sale was completed while you counted: count the drawer again."), None),
+    "enroll.unavailable": (QT_TRANSLATE_NOOP("ServiceMessages", "Member enrollment is unavailable now (no connection to HQ): try again later."), None),
 }
 
 
