@@ -12,13 +12,18 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
 from store_client.ui.demo_operators import demo_operators
 from store_client.ui.screen_registry import registered, screens_for
+
+if TYPE_CHECKING:
+    from store_client.ui.approval_dialog import ApprovalDialog
+    from store_client.ui.main_window import MainWindow
+    from store_client.ui.tasks import TaskManager
 
 WINDOW_SIZE = (1280, 800)
 TASK_TIMEOUT_S = 30.0
@@ -64,20 +69,20 @@ def best_operator(operators: list[tuple[str, str, str, str]]) -> tuple[str, str,
     return max(operators, key=lambda op: len(screens_for(op[2])))
 
 
-def sample_query(terminal: Any) -> str:
+def sample_query(window: MainWindow, tasks: TaskManager) -> str:
     """The brand of the first product, in the UI language, so the lookup shot shows results."""
-    from sqlalchemy import select
-
-    from store_client.persistence.models import Product
-
-    column = Product.name_en if terminal.config.locale.startswith("en") else Product.name_zh
-    with terminal.db.read() as session:
-        name = session.scalar(select(column).order_by(Product.id).limit(1)) or ""
+    assert window.ops is not None
+    found: list[list[tuple[str, str, str]]] = []
+    window.ops.catalog.samples(limit=1).run(window, success=found.append)
+    wait_for(lambda: tasks.pending == 0)
+    rows = found[0] if found else []
+    english = window.terminal.config.locale.startswith("en")
+    name = (rows[0][2] if english else rows[0][1]) if rows else ""
     return name.split()[0] if name.split() else ""
 
 
 @contextmanager
-def demo_shell(locale: str, skus: int) -> Iterator[tuple[Any, Any, list[tuple[str, str, str, str]]]]:
+def demo_shell(locale: str, skus: int) -> Iterator[tuple[MainWindow, TaskManager, list[tuple[str, str, str, str]]]]:
     """A temporary demo store with the main window on it: yields (window, tasks, operators)."""
     from store_client import config as cfg
     from store_client.bootstrap import build_services, open_terminal
@@ -110,7 +115,7 @@ def demo_shell(locale: str, skus: int) -> Iterator[tuple[Any, Any, list[tuple[st
             terminal.close()
 
 
-def sign_in(window: Any, tasks: Any, operator_id: str, pin: str) -> None:
+def sign_in(window: MainWindow, tasks: TaskManager, operator_id: str, pin: str) -> None:
     """Through the real login form, as a person would."""
     window.login.operator_id.setText(operator_id)
     window.login.pin.setText(pin)
@@ -118,17 +123,16 @@ def sign_in(window: Any, tasks: Any, operator_id: str, pin: str) -> None:
     wait_for(lambda: tasks.pending == 0)
 
 
-def approval_dialog(window: Any) -> Any:
+def approval_dialog(window: MainWindow) -> ApprovalDialog:
     from store_client.ui.approval_dialog import ApprovalDialog
 
-    dialog = ApprovalDialog(approve=window.services.approvals.approve, tasks=window.tasks,
-                            requester=window.actor, permission="operator.unlock",
+    dialog = ApprovalDialog(requester_name=window.actor.name if window.actor else "",
                             action_text=dialog_action_text(), parent=window)
     dialog.reason.setText(dialog_reason_text())
     return dialog
 
 
-def lock_out_a_cashier(window: Any, tasks: Any, operators: list[tuple[str, str, str, str]]) -> None:
+def lock_out_a_cashier(window: MainWindow, tasks: TaskManager, operators: list[tuple[str, str, str, str]]) -> None:
     from store_client.services.auth import MAX_FAILED_PINS
 
     cashier = next((op for op in operators if op[2] == "cashier"), None)
@@ -140,8 +144,10 @@ def lock_out_a_cashier(window: Any, tasks: Any, operators: list[tuple[str, str, 
 
 
 def render_tour(out_dir: Path, *, locale: str = "zh_CN", skus: int = 2000,
-                printer: Callable[[str], Any] = print) -> list[Path]:
+                printer: Callable[[str], object] = print) -> list[Path]:
     """Render every screen to ``out_dir``; returns the PNG paths (raises TourFailed)."""
+    from store_client.ui.screens.product_lookup import ProductLookupScreen
+
     out_dir.mkdir(parents=True, exist_ok=True)
     saved: list[Path] = []
     with demo_shell(locale, skus) as (window, tasks, operators):
@@ -158,9 +164,9 @@ def render_tour(out_dir: Path, *, locale: str = "zh_CN", skus: int = 2000,
             if spec.key not in window.screens:
                 continue
             window.open_screen(spec.key)
-            if spec.key == "productLookup":
-                screen = window.screens[spec.key]
-                screen.query.setText(sample_query(window.terminal))
+            screen = window.screens[spec.key]
+            if isinstance(screen, ProductLookupScreen):
+                screen.query.setText(sample_query(window, tasks))
                 screen.search_now()
             wait_for(lambda: tasks.pending == 0)
             _save(window, out_dir / f"{number:02d}-screen-{spec.key}.png", saved)

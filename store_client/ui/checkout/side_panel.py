@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -23,6 +23,9 @@ OTHER_TIER = QT_TRANSLATE_NOOP("Tiers", "Member")
 def tier_label(tier: object) -> str:
     """A member tier's display name; a tier this till has no name for reads "Member"."""
     return QCoreApplication.translate("Tiers", TIERS.get(str(tier), OTHER_TIER))
+
+if TYPE_CHECKING:
+    from store_client.services.checkout_views import CartView, CouponView, MemberView
 
 
 class SidePanel(QFrame):
@@ -105,7 +108,7 @@ class SidePanel(QFrame):
     def money(self, fen: int) -> str:
         return money_text(fen, self._currency, self._locale)
 
-    def show_cart(self, cart: Any) -> None:
+    def show_cart(self, cart: CartView) -> None:
         self.subtotal.setText(self.money(cart.subtotal_fen))
         self.discounts.setText("-" + self.money(cart.discount_fen) if cart.discount_fen else self.money(0))
         self.total.setText(self.money(cart.total_fen))
@@ -118,7 +121,7 @@ class SidePanel(QFrame):
         self.promotions_label.setText(self.tr("Promotions: %1").replace("%1", "、".join(promotions))
                                       if promotions else "")
 
-    def _show_member(self, member: Any) -> None:
+    def _show_member(self, member: MemberView | None) -> None:
         if member is None:
             self.member_label.setText(self.tr("No member (F5)"))
             self.member_remove.hide()
@@ -130,7 +133,7 @@ class SidePanel(QFrame):
                                   .replace("%4", str(available)))
         self.member_remove.show()
 
-    def _show_coupons(self, coupons: Any) -> None:
+    def _show_coupons(self, coupons: tuple[CouponView, ...]) -> None:
         if [c.code for c in coupons] == [chip.toolTip() for chip in self.coupon_chips] and all(
                 chip.property("shown") == (c.title, c.discount_fen, getattr(c, "problem", ""))
                 for chip, c in zip(self.coupon_chips, coupons)):
