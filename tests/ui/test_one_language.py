@@ -157,8 +157,8 @@ def test_main_flows_speak_one_language(make_shell, qtbot, clock,  # type: ignore
     assert checkout.cart.member is not None
     step("coupon", lambda: checkout.handle_scan(COUPON))
     assert checkout.cart.coupons and checkout.cart.coupons[0].discount_fen > 0
-    step("coupon twice", lambda: checkout._call(
-        lambda _g: checkout.service.apply_coupon(window.actor, COUPON), checkout.show_cart))
+    step("coupon twice", lambda: checkout._call(checkout.ops.apply_coupon(code=COUPON),
+                                                checkout.show_cart))
     assert checkout.message.property("kind") == "error" and checkout.message.text()
     step("unknown code", lambda: checkout.handle_scan("NOT-A-THING"))
     step("pay dialog", checkout.open_tender)
@@ -166,7 +166,7 @@ def test_main_flows_speak_one_language(make_shell, qtbot, clock,  # type: ignore
     assert dialog is not None
     dialog.reject()
     shell.settle()
-    service, actor = checkout.service, window.actor
+    service, actor = window.services.checkout, window.actor
     service.add_tender(actor, "cash", checkout.cart.due_fen + 1000)
     done = service.complete(actor)
     # on paper too: the promotions by name, no internal code

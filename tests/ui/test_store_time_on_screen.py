@@ -14,12 +14,12 @@ from store_client.bootstrap import build_services
 from store_client.clock import iso
 from store_client.domain.roles import Role
 from store_client.services.auth import Actor
-from store_client.ui.screen_registry import ScreenContext
 from store_client.ui.screens.audit_screen import local_time
 from store_client.ui.screens.print_jobs import _short_time
 from store_client.ui.screens.shift_screen import ShiftScreen
 from store_client.ui.status_bar import StatusBar
 from store_client.ui.tasks import TaskManager
+from tests.ui.conftest import screen_context
 
 MANAGER = Actor("m1", "张经理", Role.MANAGER)
 
@@ -36,7 +36,8 @@ def test_the_shift_screen_and_its_x_report_show_the_same_store_time(
         clock) -> None:
     add_operator("m1", "manager", "2468", name="张经理")
     clock.advance(minutes=59)  # 09:59 UTC: 17:59 in Shanghai, 04:59 on this PC
-    screen = ShiftScreen(ScreenContext(terminal, build_services(terminal), tasks, MANAGER, "en"))
+    screen = ShiftScreen(screen_context(terminal, tasks, MANAGER, "en",
+                                        services=build_services(terminal)))
     qtbot.addWidget(screen)
     screen.show()
     qtbot.waitUntil(lambda: tasks.pending == 0, timeout=10_000)

@@ -57,4 +57,5 @@ def test_the_next_operator_is_told_the_sale_was_parked_for_its_owner(
     shell.settle()
     assert screen.model.rowCount() == 0  # not inherited
     assert first.id in screen.message.text() and "parked" in screen.message.text()
-    assert [p.operator_id for p in screen.service.parked_carts()] == [first.id]
+    parked = shell.window.services.checkout.parked_carts()
+    assert [p.operator_id for p in parked] == [first.id]
