@@ -47,10 +47,6 @@
         <source>Give a reason (at least %1 characters).</source>
         <translation>请填写原因（至少 %1 个字）。</translation>
     </message>
-    <message>
-        <source>Approval refused.</source>
-        <translation>授权被拒绝。</translation>
-    </message>
 </context>
 <context>
     <name>AuditActions</name>
@@ -718,10 +714,6 @@ Sale complete · receipt %1</source>
     <message>
         <source>This needs a manager&apos;s approval, which was not given.</source>
         <translation>此操作需要店长授权，但未获授权。</translation>
-    </message>
-    <message>
-        <source>The manager approval was refused: %1</source>
-        <translation>店长授权被拒绝：%1</translation>
     </message>
 </context>
 <context>
@@ -1732,6 +1724,10 @@ Sale complete · receipt %1</source>
         <translation>数据刚刚已变更：请重新查看后再试。</translation>
     </message>
     <message>
+        <source>The manager approval was refused.</source>
+        <translation>店长批准被拒绝。</translation>
+    </message>
+    <message>
         <source>The till could not do this. If it happens again, call store IT.</source>
         <translation>收银机无法完成此操作。如再次发生，请联系门店 IT。</translation>
     </message>
@@ -2106,6 +2102,26 @@ Sale complete · receipt %1</source>
     <message>
         <source>A sale was completed while you counted: count the drawer again.</source>
         <translation>清点期间有交易完成：请重新清点钱箱。</translation>
+    </message>
+    <message>
+        <source>Enter the reason for this approval.</source>
+        <translation>请填写批准原因。</translation>
+    </message>
+    <message>
+        <source>The reason is too long: say it in fewer words.</source>
+        <translation>原因过长：请简短填写。</translation>
+    </message>
+    <message>
+        <source>You cannot approve your own request: ask another manager.</source>
+        <translation>不能批准自己的请求：请另一位店长批准。</translation>
+    </message>
+    <message>
+        <source>Your role may not do this, even with an approval.</source>
+        <translation>您的角色即使经批准也不能执行此操作。</translation>
+    </message>
+    <message>
+        <source>That operator may not approve this: ask a manager.</source>
+        <translation>该操作员无权批准：请找店长。</translation>
     </message>
     <message>
         <source>Member enrollment is unavailable now (no connection to HQ): try again later.</source>

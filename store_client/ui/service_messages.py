@@ -24,6 +24,7 @@ GENERIC = {
     "InvalidInput": QT_TRANSLATE_NOOP("ServiceMessages", "That entry was not accepted: check it and try again."),
     "NotFound": QT_TRANSLATE_NOOP("ServiceMessages", "That was not found on this till."),
     "Conflict": QT_TRANSLATE_NOOP("ServiceMessages", "This changed meanwhile: look at it again and retry."),
+    "ApprovalRefused": QT_TRANSLATE_NOOP("ServiceMessages", "The manager approval was refused."),
     "ServiceError": QT_TRANSLATE_NOOP("ServiceMessages", "The till could not do this. If it happens again, call store IT."),
 }
 # %1: the coupon code, the amount (due or maximum) or the points available, as named below.
@@ -122,6 +123,11 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "shift.sale_in_progress": (QT_TRANSLATE_NOOP("ServiceMessages", "A sale in progress has taken payments: complete or void it before closing the shift."), None),
     "shift.closed_meanwhile": (QT_TRANSLATE_NOOP("ServiceMessages", "The shift was closed meanwhile: there is nothing to close."), None),
     "shift.sale_while_counting": (QT_TRANSLATE_NOOP("ServiceMessages", "A sale was completed while you counted: count the drawer again."), None),
+    "approval.no_reason": (QT_TRANSLATE_NOOP("ServiceMessages", "Enter the reason for this approval."), None),
+    "approval.reason_too_long": (QT_TRANSLATE_NOOP("ServiceMessages", "The reason is too long: say it in fewer words."), None),
+    "approval.self_approval": (QT_TRANSLATE_NOOP("ServiceMessages", "You cannot approve your own request: ask another manager."), None),
+    "approval.not_approvable": (QT_TRANSLATE_NOOP("ServiceMessages", "Your role may not do this, even with an approval."), None),
+    "approval.approver_role": (QT_TRANSLATE_NOOP("ServiceMessages", "That operator may not approve this: ask a manager."), None),
     "enroll.unavailable": (QT_TRANSLATE_NOOP("ServiceMessages", "Member enrollment is unavailable now (no connection to HQ): try again later."), None),
 }
 
@@ -136,10 +142,9 @@ def service_error_text(error: BaseException, money: Callable[[int], str] | None 
     if kind == "ApprovalRequired":
         return QCoreApplication.translate(
             "LoginMessages", "This needs a manager's approval, which was not given.")
-    if kind == "ApprovalRefused":
-        return QCoreApplication.translate(
-            "LoginMessages", "The manager approval was refused: %1").replace("%1", str(error))
     known = TEXTS.get(getattr(error, "code", None) or "")
+    if kind == "ApprovalRefused" and known is None:
+        return QCoreApplication.translate(_CONTEXT, GENERIC["ApprovalRefused"])
     if known is not None:
         template, param = known
         text = QCoreApplication.translate(_CONTEXT, template)

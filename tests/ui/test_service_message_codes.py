@@ -21,7 +21,9 @@ DYNAMIC = {"cart": [c.value for c in cart.CartErrorCode],
            "tender": [c.value for c in tenders.TenderErrorCode],
            "refund": [c.value for c in refunds.RefundErrorCode],
            "shift": re.findall(r'ShiftError\("(\w+)"',
-                               (ROOT / "store_client/domain/shifts.py").read_text("utf-8"))}
+                               (ROOT / "store_client/domain/shifts.py").read_text("utf-8")),
+           "approval": re.findall(r'_refuse\(requester, approver_id, base, "(\w+)"',
+                                  (ROOT / "store_client/services/approvals.py").read_text("utf-8"))}
 
 
 def raised_codes() -> set[str]:
