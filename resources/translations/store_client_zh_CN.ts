@@ -151,6 +151,14 @@
         <translation>整单作废</translation>
     </message>
     <message>
+        <source>Another operator&apos;s sale parked for them</source>
+        <translation>为另一操作员挂单其交易</translation>
+    </message>
+    <message>
+        <source>Sale taken over from another operator</source>
+        <translation>接手另一操作员的交易</translation>
+    </message>
+    <message>
         <source>Shift closed</source>
         <translation>交班</translation>
     </message>

@@ -79,3 +79,28 @@ def test_another_configured_store_zone_moves_screen_and_paper_together(
         assert bar.clock.text() == templates.local(clock.now()) == "2026-01-01 10:00:00"
     finally:
         store_time.configure(store_time.DEFAULT_ZONE)
+
+
+def test_the_returns_screen_shows_the_sale_time_its_receipt_printed(
+        make_shell, qtbot, machine_zone) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from store_client.persistence.models import Product
+    from tests.ui.conftest import demo_operator
+
+    shell = make_shell(locale="en")
+    op = demo_operator("manager")
+    shell.sign_in(op.id, op.pin)
+    services, actor = shell.window.services, shell.window.actor
+    with shell.terminal.db.read() as s:
+        sku = s.scalar(select(Product.sku).where(Product.active, Product.unit == "each").limit(1))
+    services.checkout.add_product(actor, sku)
+    view = services.checkout.add_tender(actor, "cash", services.checkout.current_cart(actor).due_fen)
+    done = services.checkout.complete(actor, cart_id=view.cart_id)
+    printed = re.search(r"Time\s+(\d{4}-\d\d-\d\d \d\d:\d\d)", done.receipt_text)
+    shell.window.open_screen("returns")
+    returns = shell.window.screens["returns"]
+    returns.load_receipt(done.receipt_no)
+    shell.settle()
+    assert printed and printed.group(1) in returns.sale_info.text(), (
+        done.receipt_text, returns.sale_info.text())

@@ -62,6 +62,8 @@ ACTION_LABELS = {
     "sale.price_override": QT_TRANSLATE_NOOP("AuditActions", "Price overridden"),
     "sale.tender_removed": QT_TRANSLATE_NOOP("AuditActions", "Payment removed"),
     "sale.voided": QT_TRANSLATE_NOOP("AuditActions", "Sale voided"),
+    "sale.parked_for_owner": QT_TRANSLATE_NOOP("AuditActions", "Another operator's sale parked for them"),
+    "sale.handed_over": QT_TRANSLATE_NOOP("AuditActions", "Sale taken over from another operator"),
     "shift.closed": QT_TRANSLATE_NOOP("AuditActions", "Shift closed"),
     "shift.count_off": QT_TRANSLATE_NOOP("AuditActions", "Cash count off by more than the tolerance"),
     "shift.opened": QT_TRANSLATE_NOOP("AuditActions", "Shift opened"),
