@@ -1521,6 +1521,14 @@ Sale complete · receipt %1</source>
         <translation>为选中的商品退款</translation>
     </message>
     <message>
+        <source>Open a shift</source>
+        <translation>开班</translation>
+    </message>
+    <message>
+        <source>Open the Shift screen</source>
+        <translation>打开交班屏幕</translation>
+    </message>
+    <message>
         <source>Returns</source>
         <translation>退货</translation>
     </message>

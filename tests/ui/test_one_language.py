@@ -179,7 +179,9 @@ def test_main_flows_speak_one_language(make_shell, qtbot, clock,  # type: ignore
     step("return looked up", lambda: returns.load_receipt(done.receipt_no))
     assert returns.sale is not None
     step("return everything", returns.select_all)
+    returns.reason.setCurrentIndex(returns.reason.findData("changed_mind"))
     step("refund", returns.refund)
+    assert returns.done_banner.isVisible(), returns.message.text()
     step("returned twice", lambda: returns.load_receipt(done.receipt_no))
 
     window.open_screen("shift")

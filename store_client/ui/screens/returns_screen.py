@@ -177,8 +177,13 @@ class ReturnsScreen(QWidget):
         self.message.setWordWrap(True)
         # the message takes what is left of the row: the amount and the button are never cut
         self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.open_shift_button = named(QPushButton(self.tr("Open a shift"), self),
+                                       "returns.openShift", self.tr("Open the Shift screen"))
+        self.open_shift_button.hide()  # offered when a refund is refused for want of a shift
+        self.open_shift_button.clicked.connect(self._open_shift_screen)
         bottom = QHBoxLayout()
         bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.open_shift_button)
         bottom.addWidget(self.total)
         bottom.addSpacing(12)
         bottom.addWidget(self.refund_button)
@@ -204,6 +209,7 @@ class ReturnsScreen(QWidget):
         return money_text(fen, self.currency, self._locale)
 
     def _say(self, text: str, *, error: bool = False) -> None:
+        self.open_shift_button.hide()
         self.message.setProperty("kind", "error" if error else "ok")
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
@@ -216,6 +222,11 @@ class ReturnsScreen(QWidget):
             self._say(self.tr("Something went wrong: %1").replace("%1", str(error)), error=True)
             return
         self._say(service_error_text(error), error=True)
+        self.open_shift_button.setVisible(getattr(error, "code", None) == "shift.required"
+                                          and "shift" in getattr(self.window(), "screens", {}))
+
+    def _open_shift_screen(self) -> None:
+        self.window().open_screen("shift")
 
     def _set_dialog(self, dialog: QDialog | None) -> None:
         self.dialog = dialog

@@ -59,3 +59,25 @@ def test_the_next_operator_is_told_the_sale_was_parked_for_its_owner(
     assert first.id in screen.message.text() and "parked" in screen.message.text()
     parked = shell.window.services.checkout.parked_carts()
     assert [p.operator_id for p in parked] == [first.id]
+
+
+def test_a_refund_with_no_shift_open_is_refused_and_offers_the_shift_screen(
+        make_shell, qtbot) -> None:  # type: ignore[no-untyped-def]
+    shell, screen = open_checkout(make_shell, qtbot, role="manager", locale="zh_CN")
+    services, actor = shell.window.services, shell.window.actor
+    services.checkout.add_product(actor, services.catalog.by_code(a_barcode(shell)).sku)
+    view = services.checkout.add_tender(actor, "cash", services.checkout.current_cart(actor).due_fen)
+    done = services.checkout.complete(actor, cart_id=view.cart_id)
+    close_the_shift(shell)
+    shell.window.open_screen("returns")
+    returns = shell.window.screens["returns"]
+    returns.load_receipt(done.receipt_no)
+    shell.settle()
+    returns.select_all()
+    returns.reason.setCurrentIndex(returns.reason.findData("changed_mind"))
+    returns.refund()
+    shell.settle()
+    assert "开班" in returns.message.text() and returns.open_shift_button.isVisible()
+    returns.open_shift_button.click()
+    shell.settle()
+    assert shell.window.stack.currentWidget() is shell.window.screens["shift"]
