@@ -7,14 +7,11 @@ never kick the drawer (the money moved with the original).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
-
 from printers import receipt_data as r
 from printers.document import Document, DocumentBuilder, Run
 from store_client.domain.money import Money
+from store_client.store_time import date_time as local  # the store's zone (store.time_zone)
 
-STORE_TZ = ZoneInfo("Asia/Shanghai")
 TRAINING = "*** 培训模式 TRAINING - 非正式收据 NOT A RECEIPT ***"
 REPRINT = "*** 重印 / REPRINT ***"
 
@@ -38,12 +35,6 @@ def quantity(q: int, scale: int = 1, unit: str = "") -> str:
         digits = len(str(scale)) - 1
         text = ("-" if q < 0 else "") + f"{whole}.{frac:0{digits}d}"
     return text + unit
-
-
-def local(when: datetime) -> str:
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(STORE_TZ).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _head(b: DocumentBuilder, h: r.Header, title: str) -> None:

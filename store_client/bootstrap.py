@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from store_client import store_time
 from store_client.clock import Clock, SystemClock
 from store_client.config import Config
 from store_client.persistence import migrate
@@ -39,6 +40,7 @@ def open_terminal(config: Config, *, exclusive: bool = True, clock: Clock | None
     ``exclusive`` takes the one-instance lock; read-only tools (``audit verify``,
     ``db check``) pass False so they work next to a running till.
     """
+    store_time.configure(config.time_zone)
     lock = None
     if exclusive:
         lock = InstanceLock(config.data_dir)

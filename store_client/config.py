@@ -23,6 +23,8 @@ from typing import Any, Callable
 
 import platformdirs
 
+from store_client.store_time import zone_problem
+
 APP_NAME = "store-client"
 ENV_VAR = "STORE_CLIENT_CONFIG"
 LOCALES = ("zh_CN", "en")
@@ -80,6 +82,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store.store_id", str, REQUIRED, _identifier, "Store code as known to HQ"),
     Setting("store.terminal_id", str, REQUIRED, _identifier, "Terminal (till) code within the store"),
     Setting("store.name", str, "", doc="Store name printed on receipts"),
+    Setting("store.time_zone", str, "Asia/Shanghai", zone_problem,
+            "Time zone of every time shown, printed or reported (stored times stay UTC)"),
     Setting("hq.url", str, "", _url, "HQ base URL; empty runs offline"),
     Setting("hq.timeout_seconds", int, 10, _between(1, 120)),
     Setting("ui.locale", str, "zh_CN", _one_of(LOCALES), "Display language"),
@@ -112,7 +116,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("points.redeem_points", int, 100, _between(1, 1_000_000), "Points redeemed ..."),
     Setting("points.redeem_value_fen", int, 100, _between(1, 1_000_000), "... for this many fen"),
     Setting("shift.cash_movement_limit_fen", int, 50_000, _between(0, 100_000_000),
-            "Pay-in/pay-out above this (fen) needs a manager's approval; 0: always"),
+            "A shift's pay-ins (or pay-outs) adding up to more than this (fen) need a "
+            "manager's approval; 0: always"),
+    Setting("shift.required", bool, True,
+            doc="Sales and refunds need an open shift (a till with a cash drawer)"),
     Setting("shift.variance_tolerance_fen", int, 500, _between(0, 1_000_000),
             "Over/short at close beyond this (fen) needs a reason and a manager's approval"),
 )
@@ -140,6 +147,10 @@ class Config:
     @property
     def locale(self) -> str:
         return self.values["ui.locale"]
+
+    @property
+    def time_zone(self) -> str:
+        return self.values["store.time_zone"]
 
     @property
     def currency(self) -> str:

@@ -57,3 +57,16 @@ def add_operator(terminal: Terminal, fast_pins: None):  # type: ignore[no-untype
                                  pin_hash=pins.hash_pin(pin), active=active, failed_attempts=0))
 
     return add
+
+
+@pytest.fixture
+def machine_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The counter PC's own zone set apart from the store's (UTC-5 with daylight saving,
+    while the store is UTC+8): a time shown in the machine's zone then disagrees."""
+    import time
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield "America/New_York"
+    monkeypatch.undo()
+    time.tzset()

@@ -47,10 +47,6 @@
         <source>Give a reason (at least %1 characters).</source>
         <translation>请填写原因（至少 %1 个字）。</translation>
     </message>
-    <message>
-        <source>Approval refused.</source>
-        <translation>授权被拒绝。</translation>
-    </message>
 </context>
 <context>
     <name>AuditActions</name>
@@ -153,6 +149,14 @@
     <message>
         <source>Sale voided</source>
         <translation>整单作废</translation>
+    </message>
+    <message>
+        <source>Another operator&apos;s sale parked for them</source>
+        <translation>为另一操作员挂单其交易</translation>
+    </message>
+    <message>
+        <source>Sale taken over from another operator</source>
+        <translation>接手另一操作员的交易</translation>
     </message>
     <message>
         <source>Shift closed</source>
@@ -363,6 +367,10 @@
         <translation>挂单 / 取单</translation>
     </message>
     <message>
+        <source>Do what the message offers</source>
+        <translation>执行提示中的操作</translation>
+    </message>
+    <message>
         <source>Override</source>
         <translation>改价 / 折扣</translation>
     </message>
@@ -371,8 +379,28 @@
         <translation>结账</translation>
     </message>
     <message>
+        <source>The sale operator %1 left open was parked for them: find it with F7 on an empty sale.</source>
+        <translation>操作员 %1 未完成的交易已为其挂单：在空交易上按 F7 可找到。</translation>
+    </message>
+    <message>
         <source>Something went wrong: %1</source>
         <translation>出错了：%1</translation>
+    </message>
+    <message>
+        <source>Open a shift</source>
+        <translation>开班</translation>
+    </message>
+    <message>
+        <source>Take over this sale</source>
+        <translation>接手这笔交易</translation>
+    </message>
+    <message>
+        <source>Ask a manager to open a shift on this till.</source>
+        <translation>请店长在本收银机开班。</translation>
+    </message>
+    <message>
+        <source>You took this sale over.</source>
+        <translation>您已接手这笔交易。</translation>
     </message>
     <message>
         <source>%1: the check digit is wrong. Scan it again or type the code.</source>
@@ -710,10 +738,6 @@ Sale complete · receipt %1</source>
     <message>
         <source>This needs a manager&apos;s approval, which was not given.</source>
         <translation>此操作需要店长授权，但未获授权。</translation>
-    </message>
-    <message>
-        <source>The manager approval was refused: %1</source>
-        <translation>店长授权被拒绝：%1</translation>
     </message>
 </context>
 <context>
@@ -1768,6 +1792,14 @@ Sale complete · receipt %1</source>
         <translation>为选中的商品退款</translation>
     </message>
     <message>
+        <source>Open a shift</source>
+        <translation>开班</translation>
+    </message>
+    <message>
+        <source>Open the Shift screen</source>
+        <translation>打开交班屏幕</translation>
+    </message>
+    <message>
         <source>Returns</source>
         <translation>退货</translation>
     </message>
@@ -1970,6 +2002,26 @@ Sale complete · receipt %1</source>
 </context>
 <context>
     <name>ServiceMessages</name>
+    <message>
+        <source>That entry was not accepted: check it and try again.</source>
+        <translation>输入未被接受：请检查后重试。</translation>
+    </message>
+    <message>
+        <source>That was not found on this till.</source>
+        <translation>本收银机上找不到该项。</translation>
+    </message>
+    <message>
+        <source>This changed meanwhile: look at it again and retry.</source>
+        <translation>数据刚刚已变更：请重新查看后再试。</translation>
+    </message>
+    <message>
+        <source>The manager approval was refused.</source>
+        <translation>店长批准被拒绝。</translation>
+    </message>
+    <message>
+        <source>The till could not do this. If it happens again, call store IT.</source>
+        <translation>收银机无法完成此操作。如再次发生，请联系门店 IT。</translation>
+    </message>
     <message>
         <source>There is nothing to pay for yet: scan an item first.</source>
         <translation>还没有可付款的商品：请先扫码。</translation>
@@ -2193,6 +2245,274 @@ Sale complete · receipt %1</source>
     <message>
         <source>No printer is set up on this till: the pick list cannot be printed.</source>
         <translation>本收银机未设置打印机：无法打印拣货单。</translation>
+    </message>
+    <message>
+        <source>This sale could not be read back; it was set aside for store IT.</source>
+        <translation>这笔交易无法读取，已留存给门店 IT 处理。</translation>
+    </message>
+    <message>
+        <source>Payments were already taken: remove them before changing the sale.</source>
+        <translation>已收款：请先撤销付款再修改交易。</translation>
+    </message>
+    <message>
+        <source>This sale was started by operator %1 and has taken payments: they finish it, or you take it over.</source>
+        <translation>这笔交易由操作员 %1 开始且已收款：请由其完成，或由您接手。</translation>
+    </message>
+    <message>
+        <source>Card or mobile payments were taken: remove (refund) them first.</source>
+        <translation>已收取银行卡或移动支付：请先撤销（退款）。</translation>
+    </message>
+    <message>
+        <source>There is nothing to park.</source>
+        <translation>没有可挂单的商品。</translation>
+    </message>
+    <message>
+        <source>Payments were already taken: finish or void the sale instead.</source>
+        <translation>已收款：请完成或作废这笔交易。</translation>
+    </message>
+    <message>
+        <source>Park or finish the current sale before resuming another.</source>
+        <translation>请先挂单或完成当前交易，再恢复其他交易。</translation>
+    </message>
+    <message>
+        <source>That parked sale no longer exists.</source>
+        <translation>该挂单已不存在。</translation>
+    </message>
+    <message>
+        <source>That parked sale cannot be read; it was kept for store IT.</source>
+        <translation>该挂单无法读取，已留存给门店 IT 处理。</translation>
+    </message>
+    <message>
+        <source>That sale is no longer the one on screen: look at it again.</source>
+        <translation>该交易已不是屏幕上的交易：请重新查看。</translation>
+    </message>
+    <message>
+        <source>The sale changed elsewhere and was reloaded: check it and complete again.</source>
+        <translation>交易已在别处变更并已重新载入：请检查后再次结账。</translation>
+    </message>
+    <message>
+        <source>No product has the SKU or barcode %1.</source>
+        <translation>没有货号或条码为 %1 的商品。</translation>
+    </message>
+    <message>
+        <source>This product is sold by weight: weigh it and scan the scale&apos;s label.</source>
+        <translation>该商品按重量销售：请称重并扫描秤签。</translation>
+    </message>
+    <message>
+        <source>This product is not sold by weight.</source>
+        <translation>该商品不按重量销售。</translation>
+    </message>
+    <message>
+        <source>No member has the code, phone or card %1.</source>
+        <translation>没有会员码、手机号或卡号为 %1 的会员。</translation>
+    </message>
+    <message>
+        <source>Enter or scan the coupon code.</source>
+        <translation>请输入或扫描优惠券码。</translation>
+    </message>
+    <message>
+        <source>Coupon %1 is already on this sale.</source>
+        <translation>优惠券 %1 已在本单中使用。</translation>
+    </message>
+    <message>
+        <source>Coupon %1 is not on this sale.</source>
+        <translation>优惠券 %1 不在本单中。</translation>
+    </message>
+    <message>
+        <source>The points and their value do not match: enter the payment again.</source>
+        <translation>积分与抵扣金额不符：请重新输入付款。</translation>
+    </message>
+    <message>
+        <source>A payment reference is at most 40 characters.</source>
+        <translation>付款参考号最多 40 个字符。</translation>
+    </message>
+    <message>
+        <source>That payment is no longer on the sale.</source>
+        <translation>该付款已不在本单中。</translation>
+    </message>
+    <message>
+        <source>The mobile payment failed: take another payment.</source>
+        <translation>移动支付失败：请改用其他付款方式。</translation>
+    </message>
+    <message>
+        <source>Scan or type the receipt number.</source>
+        <translation>请扫描或输入小票号。</translation>
+    </message>
+    <message>
+        <source>%1 is not a receipt number (like S001-T01-000123).</source>
+        <translation>%1 不是小票号（格式如 S001-T01-000123）。</translation>
+    </message>
+    <message>
+        <source>Receipt %1 was not sold on this till. Returns of sales from other tills or online orders are not possible here yet.</source>
+        <translation>小票 %1 不是在本收银机售出的。其他收银机或线上订单的退货暂时无法在此办理。</translation>
+    </message>
+    <message>
+        <source>Start the return again.</source>
+        <translation>请重新开始退货。</translation>
+    </message>
+    <message>
+        <source>Choose the reason for the return.</source>
+        <translation>请选择退货原因。</translation>
+    </message>
+    <message>
+        <source>Describe the reason for the return.</source>
+        <translation>请说明退货原因。</translation>
+    </message>
+    <message>
+        <source>That sale is not on this till.</source>
+        <translation>该交易不在本收银机上。</translation>
+    </message>
+    <message>
+        <source>Refund %1 on the card terminal and enter its refund reference.</source>
+        <translation>请在刷卡机上退款 %1，并输入退款参考号。</translation>
+    </message>
+    <message>
+        <source>The sale was returned meanwhile: look the receipt up again.</source>
+        <translation>该交易刚刚已办理退货：请重新查询小票。</translation>
+    </message>
+    <message>
+        <source>That return does not exist on this till.</source>
+        <translation>本收银机上没有该退货记录。</translation>
+    </message>
+    <message>
+        <source>This return was cancelled: the mobile refund was declined and nothing was refunded. Look the receipt up again.</source>
+        <translation>该退货已取消：移动支付退款被拒绝，未退任何款项。请重新查询小票。</translation>
+    </message>
+    <message>
+        <source>Mobile payment is unavailable (offline): the mobile part of this refund cannot be paid back now. Try again when online.</source>
+        <translation>移动支付不可用（离线）：本次退款中的移动支付部分暂时无法退回。请联网后重试。</translation>
+    </message>
+    <message>
+        <source>The mobile refund for return %1 did not answer. The return is kept and is finished (or cancelled) before the next return.</source>
+        <translation>退货 %1 的移动支付退款未响应。该退货已保留，将在下一笔退货前完成（或取消）。</translation>
+    </message>
+    <message>
+        <source>The mobile refund was declined: nothing was refunded and the return is cancelled.</source>
+        <translation>移动支付退款被拒绝：未退任何款项，退货已取消。</translation>
+    </message>
+    <message>
+        <source>Select at least one item to return.</source>
+        <translation>请至少选择一件退货商品。</translation>
+    </message>
+    <message>
+        <source>That line is not on the receipt.</source>
+        <translation>小票上没有该行。</translation>
+    </message>
+    <message>
+        <source>Enter a quantity from 1 to what can still be returned.</source>
+        <translation>请输入 1 到可退数量之间的数量。</translation>
+    </message>
+    <message>
+        <source>That is more than can still be returned of this line.</source>
+        <translation>超过了该行可退的数量。</translation>
+    </message>
+    <message>
+        <source>A weighed item is returned whole.</source>
+        <translation>称重商品须整件退货。</translation>
+    </message>
+    <message>
+        <source>Everything on this receipt was already returned.</source>
+        <translation>该小票上的商品已全部退货。</translation>
+    </message>
+    <message>
+        <source>A line is selected twice.</source>
+        <translation>有一行被重复选择。</translation>
+    </message>
+    <message>
+        <source>The payments of this sale cannot cover this refund: ask a manager.</source>
+        <translation>该交易的付款不足以支付此退款：请联系店长。</translation>
+    </message>
+    <message>
+        <source>No shift is open on this till: open a shift (count the float) before selling or refunding.</source>
+        <translation>本收银机尚未开班：销售或退款前请先开班（清点备用金）。</translation>
+    </message>
+    <message>
+        <source>A shift is already open on this till: close it before opening another.</source>
+        <translation>本收银机已有班次开启：请先结班再开新班。</translation>
+    </message>
+    <message>
+        <source>The shift is closed: a closed shift never changes. Open a new one.</source>
+        <translation>班次已结：已结班次不可更改。请开新班。</translation>
+    </message>
+    <message>
+        <source>No shift is open on this till: open one first.</source>
+        <translation>本收银机尚未开班：请先开班。</translation>
+    </message>
+    <message>
+        <source>Enter the amount in yuan, e.g. 200 or 12.50.</source>
+        <translation>请输入金额（元），例如 200 或 12.50。</translation>
+    </message>
+    <message>
+        <source>The amount must be above zero.</source>
+        <translation>金额必须大于零。</translation>
+    </message>
+    <message>
+        <source>That is more cash than a drawer holds: check the amount.</source>
+        <translation>超过钱箱可容纳的现金：请检查金额。</translation>
+    </message>
+    <message>
+        <source>Count by note and coin, or give a total, not both.</source>
+        <translation>请按面额清点，或填写总额，不可同时填写。</translation>
+    </message>
+    <message>
+        <source>That is not a note or coin this drawer counts.</source>
+        <translation>这不是本钱箱清点的面额。</translation>
+    </message>
+    <message>
+        <source>A count of notes or coins is a whole number, zero or more.</source>
+        <translation>面额张数须为零或正整数。</translation>
+    </message>
+    <message>
+        <source>That is more notes or coins than a drawer holds: check the count.</source>
+        <translation>超过钱箱可容纳的张数：请检查清点数。</translation>
+    </message>
+    <message>
+        <source>Enter the reason.</source>
+        <translation>请输入原因。</translation>
+    </message>
+    <message>
+        <source>That pay-out is more than the cash the drawer should hold: check the amount.</source>
+        <translation>取出金额超过钱箱应有现金：请检查金额。</translation>
+    </message>
+    <message>
+        <source>Another cash movement was made meanwhile: this one now needs a manager&apos;s approval. Try again.</source>
+        <translation>刚刚有另一笔现金存取：本笔现需店长批准。请重试。</translation>
+    </message>
+    <message>
+        <source>A sale in progress has taken payments: complete or void it before closing the shift.</source>
+        <translation>进行中的交易已收款：结班前请完成或作废该交易。</translation>
+    </message>
+    <message>
+        <source>The shift was closed meanwhile: there is nothing to close.</source>
+        <translation>班次刚刚已结：无需再结班。</translation>
+    </message>
+    <message>
+        <source>A sale was completed while you counted: count the drawer again.</source>
+        <translation>清点期间有交易完成：请重新清点钱箱。</translation>
+    </message>
+    <message>
+        <source>Enter the reason for this approval.</source>
+        <translation>请填写批准原因。</translation>
+    </message>
+    <message>
+        <source>The reason is too long: say it in fewer words.</source>
+        <translation>原因过长：请简短填写。</translation>
+    </message>
+    <message>
+        <source>You cannot approve your own request: ask another manager.</source>
+        <translation>不能批准自己的请求：请另一位店长批准。</translation>
+    </message>
+    <message>
+        <source>Your role may not do this, even with an approval.</source>
+        <translation>您的角色即使经批准也不能执行此操作。</translation>
+    </message>
+    <message>
+        <source>That operator may not approve this: ask a manager.</source>
+        <translation>该操作员无权批准：请找店长。</translation>
+    </message>
+    <message>
+        <source>Member enrollment is unavailable now (no connection to HQ): try again later.</source>
+        <translation>会员注册暂不可用（无法连接总部）：请稍后再试。</translation>
     </message>
 </context>
 <context>
@@ -2881,6 +3201,33 @@ Points: %4</source>
     <message>
         <source>take a payment</source>
         <translation>收款</translation>
+    </message>
+</context>
+<context>
+    <name>Tiers</name>
+    <message>
+        <source>Regular member</source>
+        <translation>普通会员</translation>
+    </message>
+    <message>
+        <source>Silver member</source>
+        <translation>银卡会员</translation>
+    </message>
+    <message>
+        <source>Gold member</source>
+        <translation>金卡会员</translation>
+    </message>
+    <message>
+        <source>Platinum member</source>
+        <translation>白金会员</translation>
+    </message>
+    <message>
+        <source>Diamond member</source>
+        <translation>钻石会员</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>会员</translation>
     </message>
 </context>
 <context>

@@ -11,6 +11,7 @@ import json
 import sys
 
 from store_client import config as cfg
+from store_client import store_time
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -64,6 +65,6 @@ def _tail(args: argparse.Namespace) -> int:
         terminal.close()
     for row in reversed(rows):
         details = json.dumps(row.details, ensure_ascii=False, sort_keys=True)
-        print(f"{row.seq:>8}  {row.at:%Y-%m-%d %H:%M:%S}  {row.operator_id or '-':<16}  "
+        print(f"{row.seq:>8}  {store_time.date_time(row.at)}  {row.operator_id or '-':<16}  "
               f"{row.action:<28}  {row.target:<16}  {details}")
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from store_client import config as cfg
+from store_client import store_time
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -45,11 +46,13 @@ def _status(args: argparse.Namespace) -> int:
     if current is None:
         print(f"no shift open on {config.terminal_id}")
     else:
-        print(f"open: {current.shift_no} since {current.opened_at:%Y-%m-%d %H:%M} UTC by "
+        print(f"open: {current.shift_no} since {store_time.minutes(current.opened_at)} "
+              f"({config.time_zone}) by "
               f"{current.opened_by}, float {money(current.opening_float_fen)}, "
               f"{current.movements} pay-in/out")
     if z is not None:
-        print(f"last closed: {z.shift_no} at {z.closed_at} - {z.sales_count} sales "
+        print(f"last closed: {z.shift_no} at {store_time.minutes(z.closed_at)} - "
+              f"{z.sales_count} sales "
               f"{money(z.sales_total_fen)}, expected {money(z.expected_cash_fen)}, "
               f"counted {money(z.counted_cash_fen or 0)}, over/short "
               f"{money(z.variance_fen or 0)}" + (f" ({z.variance_reason})"

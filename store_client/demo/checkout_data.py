@@ -72,8 +72,11 @@ def coupons(now: datetime, member_ids: list[str]) -> list[dict]:
 
 
 def promotions(count: int, seed: int, now: datetime, categories: list[str],
-               products: list[tuple[str, int]]) -> list[dict]:
-    """``count`` promotions, nearly all in force now (a few future or ended)."""
+               products: list[tuple[str, int]],
+               category_names: dict[str, tuple[str, str]] | None = None) -> list[dict]:
+    """``count`` promotions, nearly all in force now (a few future or ended), named in
+    Chinese and English from the categories' display names (never their codes)."""
+    names = category_names or {}
     rnd = random.Random(f"promotions-{seed}")
     rows = []
     for n in range(1, count + 1):
@@ -90,26 +93,33 @@ def promotions(count: int, seed: int, now: datetime, categories: list[str],
         kind = ("percent_off", "percent_off", "amount_off", "buy_x_get_y", "member_price",
                 "threshold")[n % 6]
         cat = rnd.choice(categories) if categories else ""
+        zh, en = names.get(cat, ("全场", "Storewide"))
         if kind == "percent_off":
             bp = rnd.choice((500, 1000, 1500, 2000))
-            rows.append({**base, "kind": kind, "name": f"{cat} {100 - bp // 100}折",
+            rows.append({**base, "kind": kind, "name_zh": f"{zh} {100 - bp // 100}折",
+                         "name_en": f"{en} {bp // 100}% off",
                          "percent_bp": bp, "scope": {"categories": [cat]}})
         elif kind == "amount_off" and products:
             sku, price = rnd.choice(products)
-            rows.append({**base, "kind": kind, "name": f"{sku} 立减",
+            rows.append({**base, "kind": kind, "name_zh": f"单品立减{max(1, price // 10) / 100:g}元",
+                         "name_en": f"{max(1, price // 10) / 100:g} yuan off this item",
                          "amount_fen": max(1, price // 10), "scope": {"skus": [sku]}})
         elif kind == "buy_x_get_y":
-            rows.append({**base, "kind": kind, "name": f"{cat} 买二送一", "buy": 2, "get": 1,
+            rows.append({**base, "kind": kind, "name_zh": f"{zh} 买二送一",
+                         "name_en": f"{en}: buy 2 get 1 free", "buy": 2, "get": 1,
                          "scope": {"categories": [cat]}})
         elif kind == "member_price" and products:
             picked = rnd.sample(products, min(5, len(products)))
-            rows.append({**base, "kind": kind, "name": "会员价", "member_only": True,
+            rows.append({**base, "kind": kind, "name_zh": "会员价", "name_en": "Member price",
+                         "member_only": True,
                          "prices": {sku: max(1, price * 9 // 10) for sku, price in picked},
                          "scope": {"skus": [sku for sku, _p in picked]}})
         else:
             threshold = rnd.choice((5000, 10000, 20000))
-            rows.append({**base, "kind": "threshold", "name": f"满{threshold // 100}减"
-                         f"{threshold // 1000}", "threshold_fen": threshold,
+            rows.append({**base, "kind": "threshold",
+                         "name_zh": f"满{threshold // 100}减{threshold // 1000}",
+                         "name_en": f"{threshold // 1000} yuan off {threshold // 100} yuan spent",
+                         "threshold_fen": threshold,
                          "amount_fen": threshold // 10, "repeat": rnd.random() < 0.5,
                          "max_times": 3, "scope": {"categories": [cat]} if n % 4 else {}})
     return rows
@@ -130,8 +140,10 @@ def load(db: Database, *, seed: int, now: datetime, member_count: int = 500,
         datasets = {
             "members": [(m["member_id"], m) for m in member_rows],
             "coupons": [(c["code"], c) for c in coupons(now, [m["member_id"] for m in member_rows])],
-            "promotions": [(p["id"], p) for p in promotions(promotion_count, seed, now, cats,
-                                                             products)],
+            "promotions": [(p["id"], p) for p in promotions(
+                promotion_count, seed, now, cats, products,
+                {code: (zh, en) for code, zh, en in s.execute(text(
+                    "SELECT code, name_zh, name_en FROM categories"))})],
         }
         for dataset, rows in datasets.items():
             s.execute(delete(SyncRow).where(SyncRow.dataset == dataset))

@@ -82,6 +82,7 @@ def create_demo_store(
             phase = time.perf_counter()
             from store_client.demo import checkout_data
             checkout_data.load(terminal.db, seed=seed, now=SystemClock().now())
+            _open_shift(terminal)
             _note(timings, "checkout_data", phase)
             if timings is not None:
                 timings.update({f"load.{name}": secs for name, secs in phases.items()})
@@ -92,6 +93,23 @@ def create_demo_store(
         raise
     _note(timings, "total", started)
     return config_path
+
+
+def _open_shift(terminal) -> None:  # type: ignore[no-untyped-def]
+    """The demo till opens with its shift open (a counted float of 500 CNY by the first demo
+    manager), so it sells at once; the discipline itself is shown by closing and reopening."""
+    from store_client.demo.operators import DEMO_OPERATORS
+    from store_client.domain.roles import Role
+    from store_client.services.audit import AuditLog
+    from store_client.services.auth import Actor
+    from store_client.services.authorization import Authorizer
+    from store_client.services.shifts import ShiftService
+
+    manager = next(op for op in DEMO_OPERATORS if op.role == Role.MANAGER.value)
+    audit = AuditLog(terminal.clock)
+    ShiftService(terminal.db, terminal.clock, audit, Authorizer(terminal.db, audit, terminal.clock),
+                 config=terminal.config).open_shift(
+        Actor(manager.id, manager.name, Role.MANAGER), {10000: 5})
 
 
 def _note(timings: dict[str, float] | None, name: str, since: float) -> None:

@@ -259,8 +259,10 @@ class Sale(Base):
     points_redeemed: Mapped[int] = mapped_column(Integer)
     outbox_event_id: Mapped[str] = mapped_column(String(36))
     print_job_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    shift_id: Mapped[str | None] = mapped_column(String(36), nullable=True)  # 0011
 
     __table_args__ = (
+        Index("ix_sales_shift", "shift_id"),
         Index("ix_sales_member_completed", "member_id", "completed_at"),
         Index("ix_sales_completed", "completed_at"),  # the manager's board reads a day
         Index("ix_sales_terminal_seq", "terminal_id", "receipt_seq", unique=True),
@@ -334,10 +336,10 @@ class SaleCoupon(Base):
 
 
 class Shift(Base):
-    """A till shift. Sales belong to it by receipt number: those of its terminal with
-    ``receipt_seq_from < receipt_seq <= receipt_seq_to`` (the counter is gap-free and moves
-    under the same write lock as opening and closing). Triggers refuse any change to a
-    closed shift and allow only one open shift per terminal (partial unique index)."""
+    """A till shift. Sales and returns belong to it by ``shift_id`` (0011), written in the
+    same transaction as the sale or return; the receipt and audit ranges stay as the record
+    of what the shift covered. Triggers refuse any change to a closed shift and allow only
+    one open shift per terminal (partial unique index)."""
 
     __tablename__ = "shifts"
 
@@ -423,8 +425,10 @@ class Return(Base):
     # | cancelled (the provider declined: nothing was paid)
     status: Mapped[str] = mapped_column(String(16), default="completed",
                                         server_default="completed")
+    shift_id: Mapped[str | None] = mapped_column(String(36), nullable=True)  # 0011
 
     __table_args__ = (
+        Index("ix_returns_shift", "shift_id"),
         Index("ix_returns_sale", "sale_id"),
         Index("ix_returns_status", "status"),
         Index("ix_returns_terminal_seq", "terminal_id", "return_seq", unique=True),

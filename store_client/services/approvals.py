@@ -96,7 +96,7 @@ class ApprovalService:
                                   on_success=record, details=base)
         if isinstance(outcome, str):  # audited inside the PIN transaction
             raise ApprovalRefused(f"A {outcome.lower()} cannot approve {permission.label_en}; "
-                                  "ask a manager.")
+                                  "ask a manager.", code="approval.approver_role")
         return outcome
 
     def _refuse(self, requester: Actor, approver_id: str, base: dict, why: str,
@@ -106,4 +106,4 @@ class ApprovalService:
                               action="approval.refused", target=base["permission"],
                               details={**base, "reason": why,
                                        "approver": str(approver_id)[:32]})
-        raise ApprovalRefused(message)
+        raise ApprovalRefused(message, code=f"approval.{why}")

@@ -37,7 +37,7 @@ from store_client.domain.tenders import (
 )
 from store_client.persistence.db import Database
 from store_client.persistence.models import CartRow, SyncRow
-from store_client.services import cart_store, coupons_local, members, sales
+from store_client.services import cart_store, coupons_local, members, sales, shift_reports
 from store_client.services.auth import Actor
 from store_client.services.cart_store import CartState, TenderEntry
 from store_client.services.checkout_views import (
@@ -70,7 +70,7 @@ def _is_int(value: object) -> bool:
 
 def _reason(reason: object) -> str:
     if not isinstance(reason, str) or not reason.strip():
-        raise InvalidInput("reason", "A reason is required.")
+        raise InvalidInput("reason", "A reason is required.", code="cart.reason_required")
     return reason.strip()[:MAX_REASON]
 
 
@@ -82,7 +82,7 @@ class CheckoutService:
         self.db, self.clock, self.audit = db, clock, audit
         self.authorizer, self.catalog, self.config = authorizer, catalog, config
         self.print_queue, self.payments = print_queue, payments
-        self.promotions = promotions or LocalPromotions()
+        self.promotions = promotions or LocalPromotions(config.locale)
         self.barcode_config = barcode_config or bc.DEFAULT_CONFIG
         setting = config.values.get
         self.limits = CartLimits(max_quantity=setting("checkout.max_quantity", 999))
@@ -95,6 +95,7 @@ class CheckoutService:
                                           points=self.points_config)
         self._lock = threading.RLock()
         self._state: CartState | None = None
+        self._owner: str | None = None  # the operator who started the non-empty cart
         self._line_views: LineViewCache = {}  # guarded by self._lock, like _state
         self._completed: dict[str, CompletedSale] = {}  # cart id -> its sale (double complete)
 
@@ -109,8 +110,53 @@ class CheckoutService:
                 if state is None:
                     state = cart_store.save(s, CartState.fresh(self.limits, self._now()),
                                             operator_id=None, now=self._now())
+                row = s.get(CartRow, state.cart_id)
+                self._owner = row.operator_id if row is not None else None
             self._state = state
         return self._state
+
+    # -- whose cart it is ------------------------------------------------------------------
+    def _foreign(self, actor: Actor) -> bool:
+        """True when the active cart is another operator's sale (not empty)."""
+        state = self._current()
+        return (self._owner not in (None, actor.operator_id)
+                and not (state.cart.is_empty and not state.tenders))
+
+    def _claim(self, actor: Actor) -> str | None:
+        """Make the active cart ``actor``'s. Another operator's sale is never inherited: with
+        no payments it is parked for its owner (returned: the owner's id) and ``actor`` gets a
+        fresh cart; with payments taken it stays until its owner or :meth:`take_over` ends it."""
+        with self._lock:
+            state, owner = self._current(), self._owner
+            if owner in (None, actor.operator_id) or (state.cart.is_empty and not state.tenders):
+                self._owner = actor.operator_id
+                return None
+            if state.tenders:
+                raise Conflict(f"This sale was started by operator {owner} and has taken "
+                               "payments: they finish it, or you take it over.",
+                               code="cart.other_operator", params={"operator": owner})
+            with self.db.transaction() as s:
+                cart_store.save(s, state, operator_id=owner, now=self._now(),
+                                status=cart_store.PARKED)
+                fresh = cart_store.save(s, CartState.fresh(self.limits, self._now()),
+                                        operator_id=actor.operator_id, now=self._now())
+                details = {"owner": owner, "lines": len(state.cart.active_lines)}
+                self.audit.append(s, operator_id=actor.operator_id, action="sale.parked_for_owner",
+                                  target=state.cart_id, details=details)
+            self._state, self._owner = fresh, actor.operator_id
+            return owner
+
+    def take_over(self, actor: Actor) -> CartView:
+        """Hand another operator's sale (one that took payments) over to ``actor``; audited."""
+        self.authorizer.require(actor, Permission.SALE_RING)
+        with self._lock:
+            state, owner = self._current(), self._owner
+            with self.db.transaction() as s:
+                if owner not in (None, actor.operator_id):
+                    self.audit.append(s, operator_id=actor.operator_id, action="sale.handed_over",
+                                      target=state.cart_id, details={"from": owner})
+                self._owner = actor.operator_id
+                return self._view(s, state)
 
     def _price(self, s, state: CartState) -> tuple[PricedCart, members.Member | None, int, dict]:  # type: ignore[no-untyped-def]
         cart = state.cart
@@ -168,6 +214,13 @@ class CheckoutService:
                check: Callable[[PricedCart, CartState], None] | None, with_tenders: bool,
                *, checked: bool) -> CartView:
         with self._lock:
+            parked_for = None
+            if self._foreign(actor):  # only an operator who may make the change claims the cart
+                if not checked:
+                    with self.db.read() as s:
+                        if not self.authorizer.plainly_allows(s, actor, permission):
+                            raise _NotOutright
+                parked_for = self._claim(actor)
             state = self._current()
             try:
                 with self.db.transaction() as s:
@@ -175,7 +228,7 @@ class CheckoutService:
                         raise _NotOutright
                     if state.tenders and not with_tenders:
                         raise Conflict("Payments were already taken; remove them before "
-                                       "changing the sale.")
+                                       "changing the sale.", code="cart.payments_taken")
                     try:
                         new = change(state)
                     except CartError as exc:
@@ -192,23 +245,26 @@ class CheckoutService:
             except Conflict:
                 self._state = None  # somebody else wrote the cart: reload it next time
                 raise
-            self._state = saved
-            return view
+            self._state, self._owner = saved, actor.operator_id
+            return replace(view, parked_for=parked_for) if parked_for else view
 
     @staticmethod
     def _line_no(line_id: object) -> int:
         try:
             number = int(str(line_id))
         except ValueError:
-            raise InvalidInput("line_id", f"There is no line {line_id}.") from None
+            raise InvalidInput("line_id", f"There is no line {line_id}.",
+                               code="cart.unknown_line") from None
         return number
 
     # -- reading ------------------------------------------------------------------------------
     def current_cart(self, actor: Actor) -> CartView:
         with self._lock:
+            parked_for = self._claim(actor)
             state = self._current()
             with self.db.read() as s:
-                return self._view(s, state)
+                view = self._view(s, state)
+            return replace(view, parked_for=parked_for) if parked_for else view
 
     # -- scanning and lines ---------------------------------------------------------------------
     def scan(self, actor: Actor, code: str) -> ScanOutcome:
@@ -263,6 +319,9 @@ class CheckoutService:
 
     def _add(self, actor: Actor, product: ProductInfo, quantity: int, *,
              embedded_price_fen: int | None = None) -> ScanOutcome:
+        if self._current().cart.is_empty or self._foreign(actor):  # at the first item, not at pay
+            with self.db.read() as s:
+                shift_reports.require_open_shift(s, self.config)
         added: list[int] = []
 
         def change(state: CartState) -> CartState:
@@ -280,14 +339,16 @@ class CheckoutService:
                     weight_g: int | None = None) -> CartView:
         product = self.catalog.by_code(sku) if isinstance(sku, str) else None
         if product is None:
-            raise NotFound(f"No product with SKU or barcode {sku!r}.")
+            raise NotFound(f"No product with SKU or barcode {sku!r}.", code="product.not_found",
+                           params={"code": str(sku)[:64]})
         if product.weighed:
             if weight_g is None:
                 raise InvalidInput("weight_g", f"{product.name_zh} is sold by weight; "
-                                   "weigh it and enter the grams.")
+                                   "weigh it and enter the grams.", code="product.needs_weight")
             quantity = weight_g
         elif weight_g is not None:
-            raise InvalidInput("weight_g", f"{product.name_zh} is not sold by weight.")
+            raise InvalidInput("weight_g", f"{product.name_zh} is not sold by weight.",
+                               code="product.not_weighed")
         view = self._add(actor, product, quantity).cart
         assert view is not None
         return view
@@ -325,7 +386,7 @@ class CheckoutService:
         try:
             return ManualDiscount(_reason(reason), amount_fen, percent_bp, approver)
         except CartError as exc:
-            raise InvalidInput("discount", str(exc)) from None
+            raise InvalidInput("discount", str(exc), code=f"cart.{exc.code.value}") from None
 
     def _discount_permission(self, discount: ManualDiscount | None, net_fen: int) -> Permission:
         """Within ``checkout.cashier_discount_limit_bp`` of the net, ringing rights suffice;
@@ -366,7 +427,8 @@ class CheckoutService:
         with self.db.read() as s:
             member = members.find(s, code_or_phone)
         if member is None:
-            raise NotFound(f"No member has the code, phone or card {code_or_phone!r}.")
+            raise NotFound(f"No member has the code, phone or card {code_or_phone!r}.",
+                           code="member.not_found", params={"code": str(code_or_phone)[:64]})
         return self._mutate(actor, Permission.SALE_RING, lambda st: replace(
             st, cart=st.cart.attach_member(member.member_id)))
 
@@ -377,9 +439,10 @@ class CheckoutService:
     def apply_coupon(self, actor: Actor, code: str) -> CartView:
         code = code.strip() if isinstance(code, str) else ""
         if not code:
-            raise InvalidInput("code", "Enter or scan the coupon code.")
+            raise InvalidInput("code", "Enter or scan the coupon code.", code="coupon.empty")
         if code in self._current().cart.coupon_codes:
-            raise Conflict(f"Coupon {code} is already on this sale.")
+            raise Conflict(f"Coupon {code} is already on this sale.",
+                           code="coupon.already_on_sale", params={"coupon": code})
 
         def check(priced: PricedCart, _state: CartState) -> None:
             for refusal in priced.coupon_refusals:
@@ -393,7 +456,8 @@ class CheckoutService:
 
     def remove_coupon(self, actor: Actor, code: str) -> CartView:
         if code not in self._current().cart.coupon_codes:
-            raise NotFound(f"Coupon {code} is not on this sale.")
+            raise NotFound(f"Coupon {code} is not on this sale.", code="coupon.not_on_sale",
+                           params={"coupon": code})
         return self._mutate(actor, Permission.SALE_RING,
                             lambda st: replace(st, cart=st.cart.remove_coupon(code)))
 
@@ -412,9 +476,11 @@ class CheckoutService:
         why = _reason(reason)
         self.authorizer.require(actor, Permission.SALE_VOID_TRANSACTION, grant)
         with self._lock:
+            self._claim(actor)
             state = self._current()
             if any(t.kind in ("card", "mobile") for t in state.tenders):
-                raise Conflict("Card or mobile payments were taken; remove (refund) them first.")
+                raise Conflict("Card or mobile payments were taken; remove (refund) them first.",
+                               code="cart.refund_payments_first")
             with self.db.transaction() as s:
                 priced = self._price(s, state)[0]
                 fresh = self._replace_cart(actor, s, state, park_note=None)
@@ -424,22 +490,24 @@ class CheckoutService:
                                       "total_fen": priced.total_fen,
                                       "approved_by": grant.approved_by if grant else None})
                 view = self._view(s, fresh)
-            self._state = fresh
+            self._state, self._owner = fresh, actor.operator_id
             return view
 
     def suspend(self, actor: Actor, note: str = "") -> CartView:
         self.authorizer.require(actor, Permission.SALE_SUSPEND)
         with self._lock:
+            self._claim(actor)
             state = self._current()
             if state.cart.is_empty:
-                raise InvalidInput("cart", "There is nothing to park.")
+                raise InvalidInput("cart", "There is nothing to park.", code="cart.nothing_to_park")
             if state.tenders:
-                raise Conflict("Payments were already taken; finish or void the sale instead.")
+                raise Conflict("Payments were already taken; finish or void the sale instead.",
+                               code="cart.park_with_payments")
             note = note.strip()[:MAX_REASON] if isinstance(note, str) else ""
             with self.db.transaction() as s:
                 fresh = self._replace_cart(actor, s, state, park_note=note)
                 view = self._view(s, fresh)
-            self._state = fresh
+            self._state, self._owner = fresh, actor.operator_id
             return view
 
     def parked_carts(self) -> list[ParkedCart]:
@@ -458,22 +526,28 @@ class CheckoutService:
     def resume(self, actor: Actor, parked_id: str) -> CartView:
         self.authorizer.require(actor, Permission.SALE_SUSPEND)
         with self._lock:
+            self._claim(actor)
             state = self._current()
             if not state.cart.is_empty or state.tenders:
-                raise Conflict("Park or finish the current sale before resuming another.")
+                raise Conflict("Park or finish the current sale before resuming another.",
+                               code="cart.resume_busy")
             with self.db.transaction() as s:
                 row = s.get(CartRow, parked_id) if isinstance(parked_id, str) else None
                 if row is None or row.status != cart_store.PARKED:
-                    raise NotFound("That parked sale no longer exists.")
+                    raise NotFound("That parked sale no longer exists.", code="cart.parked_gone")
                 try:
                     parked = cart_store.loads(row, self.limits)
                 except CartError as exc:
-                    raise ServiceError(f"The parked sale cannot be read ({exc}).") from None
+                    raise ServiceError(f"The parked sale cannot be read ({exc}).",
+                                       code="cart.parked_unreadable") from None
+                if row.operator_id not in (None, actor.operator_id):  # handed over explicitly
+                    self.audit.append(s, operator_id=actor.operator_id, action="sale.handed_over",
+                                      target=row.id, details={"from": row.operator_id})
                 cart_store.delete(s, state.cart_id)
                 resumed = cart_store.save(s, replace(parked, note=""),
                                           operator_id=actor.operator_id, now=self._now())
                 view = self._view(s, resumed)
-            self._state = resumed
+            self._state, self._owner = resumed, actor.operator_id
             return view
 
     # -- tenders -------------------------------------------------------------------------------------------
@@ -483,8 +557,10 @@ class CheckoutService:
         if kind not in TENDER_KINDS:
             raise InvalidInput("kind", f"Unknown payment kind {kind!r}.")
         if not _is_int(amount_fen) or amount_fen <= 0:
-            raise InvalidInput("amount_fen", "A payment must be above zero.")
+            raise InvalidInput("amount_fen", "A payment must be above zero.",
+                               code="tender.not_positive")
         with self._lock:
+            self._claim(actor)
             state = self._current()
             if state.cart.is_empty:
                 raise InvalidInput("cart", "There is nothing to pay for.", code="cart.empty")
@@ -497,7 +573,8 @@ class CheckoutService:
                 raise InvalidInput("reference", "Enter the card terminal's authorisation "
                                    "reference.", code="tender.reference_required")
             if reference is not None and (not isinstance(reference, str) or len(reference) > 40):
-                raise InvalidInput("reference", "A payment reference is at most 40 characters.")
+                raise InvalidInput("reference", "A payment reference is at most 40 characters.",
+                                   code="tender.reference_too_long")
             probe = Tender(TenderKind(kind), amount_fen, reference or "pending", points)
             problem = check_new_tender(due, [self._domain_tender(t) for t in state.tenders],
                                        probe, self.tender_config)
@@ -544,13 +621,13 @@ class CheckoutService:
         # Same cart and tender number after a crash -> same reference -> charged once.
         result = self.payments.charge(code, amount_fen, f"{state.cart_id}:{tender_id}")
         if not result.ok or not result.transaction_id:
-            raise ServiceError(result.message or "The mobile payment failed.")
+            raise ServiceError(result.message or "The mobile payment failed.", code="mobile.failed")
         return sales.wallet_prefix(code) + result.transaction_id
 
     def remove_tender(self, actor: Actor, tender_id: str) -> CartView:
         tender = next((t for t in self._current().tenders if t.tender_id == tender_id), None)
         if tender is None:
-            raise NotFound(f"There is no payment {tender_id}.")
+            raise NotFound(f"There is no payment {tender_id}.", code="tender.unknown")
         # A charged mobile payment is money taken: removing it needs the void permission.
         permission = (Permission.SALE_VOID_TRANSACTION if tender.kind == "mobile"
                       else Permission.SALE_RING)
@@ -569,15 +646,17 @@ class CheckoutService:
         with self._lock:
             if cart_id is not None and cart_id in self._completed:
                 return self._completed[cart_id]
+            self._claim(actor)
             state = self._current()
             if cart_id is not None and cart_id != state.cart_id:
                 earlier = sales.completed_from_db(self.db, cart_id)
                 if earlier is not None:
                     return earlier
-                raise Conflict("That sale is no longer the one on screen; reload it.")
+                raise Conflict("That sale is no longer the one on screen; reload it.",
+                               code="cart.not_on_screen")
             with self.db.transaction() as s:
                 facts, fresh = self._write(actor, s, state)
-            self._state = fresh
+            self._state, self._owner = fresh, actor.operator_id
         # The sale is committed: nothing after this line may make the caller believe it
         # failed (a retry would then find the committed sale, but the cashier would have
         # been told "error" for a paid sale). The receipt can always be reprinted.
@@ -599,7 +678,7 @@ class CheckoutService:
         if row is None or row.version != state.version:
             self._state = None
             raise Conflict("The sale changed elsewhere; it has been reloaded. Check it and "
-                           "complete again.")
+                           "complete again.", code="cart.changed_elsewhere")
         if state.cart.is_empty:
             raise InvalidInput("cart", "There is nothing to sell.", code="cart.empty")
         priced, member, pending, coupons = self._price(s, state)
@@ -620,11 +699,13 @@ class CheckoutService:
         redeemed = sum(t.points or 0 for t in state.tenders if t.kind == "points")
         if redeemed:
             if member is None:
-                raise InvalidInput("member", "Points were tendered but no member is attached.")
+                raise InvalidInput("member", "Points were tendered but no member is attached.",
+                                   code="points.no_member")
             available = pts.available_points(member.points_balance, pending)
             if redeemed > available:
                 raise InvalidInput("points", f"The member can use at most {available} points.",
                                    code="points.beyond_balance", params={"available": available})
+        shift_id = shift_reports.require_open_shift(s, self.config)
         earned = self._points_to_earn(priced, state, member)
         seq = sales.next_receipt_seq(s, self.config.terminal_id)
         sale_id = str(uuid.uuid4())
@@ -643,7 +724,7 @@ class CheckoutService:
             single_use_codes=frozenset(c for c, cp in coupons.items() if cp.single_use),
             e_receipt_url=(f"{hq.rstrip('/')}/e-receipt/{sale_id}" if hq
                            else f"urn:uuid:{sale_id}"),
-            currency=self.config.currency)
+            currency=self.config.currency, shift_id=shift_id)
         sales.write_sale(s, facts)
         fresh = self._replace_cart(actor, s, state, park_note=None)
         return facts, fresh

@@ -58,6 +58,7 @@ class CouponView:
     title: str
     discount_fen: int
     problem: str = ""  # why it gives nothing now (e.g. the cart fell below its minimum)
+    problem_code: str = ""  # the same as a code for the translation table ("coupon.expired")
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class CartView:
     points_to_earn: int
     promotions_applied: tuple[str, ...]
     version: int
+    parked_for: str | None = None  # another operator's sale, just parked so this one starts fresh
 
 
 @dataclass(frozen=True)
@@ -149,10 +151,10 @@ def build_view(state: CartState, priced: PricedCart, member: Member | None, pend
     lines = [_line_view(p, by_id[p.line_id], line_cache) for p in priced.lines]
     coupon_amounts = {d.source.id: d.amount_fen for d in priced.discounts
                       if d.source.kind == COUPON}
-    refusals = {r.code: r.message for r in priced.coupon_refusals}
+    refusals = {r.code: (r.message, f"coupon.{r.reason.value}") for r in priced.coupon_refusals}
     coupon_views = tuple(
         CouponView(code, coupons[code].name if code in coupons else code,
-                   coupon_amounts.get(code, 0), refusals.get(code, ""))
+                   coupon_amounts.get(code, 0), *refusals.get(code, ("", "")))
         for code in cart.coupon_codes)
     paid = sum(t.amount_fen for t in state.tenders)
     member_view = None

@@ -2,16 +2,20 @@
 
 Row shape (key = the promotion id)::
 
-    {"id": "P0001", "kind": "percent_off", "name": "洗护 9 折", "priority": 100,
-     "exclusive": false, "member_only": false, "starts": "...", "ends": "...",
+    {"id": "P0001", "kind": "percent_off", "name_zh": "洗护 9 折",
+     "name_en": "Personal care 10% off", "priority": 100, "exclusive": false,
+     "member_only": false, "starts": "...", "ends": "...",
      "scope": {"skus": [], "categories": ["personal_care"], "exclude_skus": []},
      "percent_bp": 1000}
 
 Kinds and their own fields: ``percent_off`` (percent_bp), ``amount_off`` (amount_fen),
 ``member_price`` (prices: {sku: fen}), ``buy_x_get_y`` (buy, get), ``threshold``
-(threshold_fen, amount_fen, repeat, max_times). A malformed row is skipped (logged),
-never allowed to stop a sale. The :class:`PromotionBook` is rebuilt only when the
-dataset changes (its pull cursor, row count or size).
+(threshold_fen, amount_fen, repeat, max_times). The till shows and prints ``name_zh`` or
+``name_en`` by its language (``name``: an older row's Chinese name), or "促销" /
+"Promotion" when the row has no name in it: one language, never the internal id. A
+malformed row is skipped (logged), never allowed to stop a sale. The
+:class:`PromotionBook` is rebuilt only when the dataset changes (its pull cursor, row
+count or size).
 """
 
 from __future__ import annotations
@@ -39,8 +43,19 @@ DATASET = "promotions"
 log = logging.getLogger(__name__)
 
 
-def promotion_from(data: dict[str, Any]) -> Promotion:
-    common = {"id": data["id"], "name": str(data.get("name", "")),
+GENERIC_NAME = {"zh_CN": "促销", "en": "Promotion"}
+
+
+def display_name(data: dict[str, Any], locale: str) -> str:
+    """The promotion's name for a till in ``locale`` (never its id)."""
+    english = locale == "en"
+    name = str((data.get("name_en") if english else data.get("name_zh") or data.get("name"))
+               or "").strip()
+    return (name or GENERIC_NAME["en" if english else "zh_CN"])[:200]
+
+
+def promotion_from(data: dict[str, Any], locale: str = "zh_CN") -> Promotion:
+    common = {"id": data["id"], "name": display_name(data, locale),
               "priority": int(data.get("priority", 100)),
               "exclusive": bool(data.get("exclusive", False)),
               "starts": moment(data.get("starts")), "ends": moment(data.get("ends")),
@@ -65,7 +80,8 @@ def promotion_from(data: dict[str, Any]) -> Promotion:
 class LocalPromotions:
     """The promotion book from ``sync_rows``, cached until the dataset changes."""
 
-    def __init__(self) -> None:
+    def __init__(self, locale: str = "zh_CN") -> None:
+        self.locale = locale
         self._fingerprint: tuple | None = None
         self._book = PromotionBook(())
 
@@ -80,7 +96,7 @@ class LocalPromotions:
                     "SELECT key, data FROM sync_rows WHERE dataset = :ds ORDER BY key"),
                     {"ds": DATASET}):
                 try:
-                    promotions.append(promotion_from(json.loads(raw)))
+                    promotions.append(promotion_from(json.loads(raw), self.locale))
                 except (PromotionError, ValueError, KeyError, TypeError) as exc:
                     log.warning("promotion %s from HQ is unusable and skipped: %s", key, exc)
             self._book = PromotionBook(promotions)

@@ -50,7 +50,7 @@ from store_client.persistence.models import (
     SaleLine,
     SaleTender,
 )
-from store_client.services import members, stock
+from store_client.services import members, shift_reports, stock
 from store_client.services.auth import Actor
 from store_client.services.checkout import RECEIPT_NO
 from store_client.services.errors import Conflict, InvalidInput, NotFound, ServiceError
@@ -112,10 +112,12 @@ class ReturnsService:
         self._may_return(actor)
         code = receipt_no.strip() if isinstance(receipt_no, str) else ""
         if not code:
-            raise InvalidInput("receipt_no", "Scan or type the receipt number.")
+            raise InvalidInput("receipt_no", "Scan or type the receipt number.",
+                               code="return.receipt_required")
         if not RECEIPT_NO.fullmatch(code):
             raise InvalidInput("receipt_no", f"{code[:40]} is not a receipt number "
-                               "(like S001-T01-000123).")
+                               "(like S001-T01-000123).", code="return.not_a_receipt",
+                               params={"receipt": code[:40]})
         with self._lock:
             self._finish_pending()  # what it shows must count a return that was left paying
         with self.db.read() as s:
@@ -124,7 +126,7 @@ class ReturnsService:
                 raise NotFound(
                     f"Receipt {code} was not sold on this terminal ({self.config.terminal_id}). "
                     "Returns of sales from other terminals or online orders are not possible "
-                    "here yet.")
+                    "here yet.", code="return.receipt_unknown", params={"receipt": code})
             return self._load(s, sale, str(uuid.uuid4()))
 
     def _load(self, s: Session, sale: Sale, request_id: str) -> SaleForReturn:
@@ -184,19 +186,24 @@ class ReturnsService:
     # -- the return ---------------------------------------------------------------------------
     def _check(self, request: ReturnRequest) -> ReturnRequest:
         if not isinstance(request, ReturnRequest) or not _valid_uuid(request.request_id):
-            raise InvalidInput("request_id", "Start the return again (no valid request).")
+            raise InvalidInput("request_id", "Start the return again (no valid request).",
+                               code="return.restart")
         if request.reason_code not in REASONS:
-            raise InvalidInput("reason", "Choose the reason for the return.")
+            raise InvalidInput("reason", "Choose the reason for the return.",
+                               code="return.reason_required")
         text = request.reason_text.strip() if isinstance(request.reason_text, str) else ""
         if request.reason_code == "other" and not text:
-            raise InvalidInput("reason", "Describe the reason for the return.")
+            raise InvalidInput("reason", "Describe the reason for the return.",
+                               code="return.reason_text_required")
         card = request.card_reference.strip() if isinstance(request.card_reference, str) else None
         if card is not None and len(card) > MAX_REFERENCE:
-            raise InvalidInput("card_reference", "A card reference is at most 40 characters.")
+            raise InvalidInput("card_reference", "A card reference is at most 40 characters.",
+                               code="tender.reference_too_long")
         lines = request.lines if isinstance(request.lines, (tuple, list)) else None
         if lines is None or len(lines) > 500 or not all(
                 isinstance(item, (tuple, list)) and len(item) == 2 for item in lines):
-            raise InvalidInput("lines", "Select the items to return with their quantities.")
+            raise InvalidInput("lines", "Select the items to return with their quantities.",
+                               code="refund.nothing_selected")
         return ReturnRequest(request.request_id, str(request.sale_id),
                              tuple((no, qty) for no, qty in lines), request.reason_code,
                              text[:MAX_REASON], card or None)
@@ -205,12 +212,12 @@ class ReturnsService:
         try:
             return sale.plan(request.lines)
         except rf.RefundError as exc:
-            raise InvalidInput("lines", exc.message) from None
+            raise InvalidInput("lines", exc.message, code=f"refund.{exc.code.value}") from None
 
     def _sale_state(self, s: Session, request: ReturnRequest) -> SaleForReturn:
         sale = s.get(Sale, request.sale_id)
         if sale is None:
-            raise NotFound("That sale is not on this terminal.")
+            raise NotFound("That sale is not on this terminal.", code="return.sale_unknown")
         return self._load(s, sale, request.request_id)
 
     def refund(self, actor: Actor, request: ReturnRequest, grant=None) -> CompletedReturn:  # type: ignore[no-untyped-def]
@@ -230,11 +237,15 @@ class ReturnsService:
             if "card" in kinds and not request.card_reference:
                 amount = sum(t.amount_fen for t in plan.tenders if t.kind == "card")
                 raise InvalidInput("card_reference", f"Refund {Money(amount, self.config.currency)} on the card "
-                                   "terminal and enter its refund reference.")
+                                   "terminal and enter its refund reference.",
+                                   code="return.card_reference_required",
+                                   params={"amount_fen": amount})
             if "mobile" in kinds and (self.payments is None or not self.payments.available()):
                 raise ServiceError("Mobile payment is unavailable (offline): the mobile part of "
                                    "this refund cannot be paid back now. Try again when online.",
-                                   code="mobile.offline")
+                                   code="mobile.refund_offline")
+            with self.db.read() as s:  # before an approval is used up
+                shift_reports.require_open_shift(s, self.config)
             self.authorizer.require(actor, Permission.RETURN_PROCESS, grant)
             refs = {t.seq: request.card_reference for t in plan.tenders if t.kind == "card"}
             status = PAYING if "mobile" in kinds else COMPLETED
@@ -270,11 +281,12 @@ class ReturnsService:
                 raise ServiceError(
                     f"The mobile refund for return {facts.return_no} did not answer. The return "
                     "is kept and is finished (or cancelled) before the next return.",
-                    code="mobile.refund_pending") from None
+                    code="mobile.refund_pending", params={"return_no": facts.return_no}) from None
             if not result.ok or not result.transaction_id:
                 self._cancel(facts, result.message or "declined")
                 raise ServiceError(f"The mobile refund failed: {result.message}. Nothing was "
-                                   "refunded; the return is cancelled.")
+                                   "refunded; the return is cancelled.",
+                                   code="mobile.refund_declined")
             refs[t.seq] = (f"{prefix}:" if transaction else "") + result.transaction_id
         facts = replace(facts, tender_refs=refs, completed_at=self.clock.now())
         with self.db.transaction() as s:
@@ -324,6 +336,9 @@ class ReturnsService:
                                clock=self.clock)
         request = facts.request
         row.status, row.completed_at, row.outbox_event_id = COMPLETED, when, event.event_id
+        shift = shift_reports.open_shift(s, row.terminal_id)
+        if shift is not None:  # the money leaves now: a refund finished late is this shift's
+            row.shift_id = shift.id
         if request.reason_code != "damaged":  # a damaged item does not go back on the shelf
             skus = dict(s.execute(select(SaleLine.line_no, SaleLine.sku).where(SaleLine.sale_id == row.sale_id)).all())
             back: dict[str, int] = {}
@@ -352,7 +367,9 @@ class ReturnsService:
             raise _AlreadyDone  # the same request, committed by another caller meanwhile
         sale = self._sale_state(s, request)
         if self._plan(sale, request) != plan:
-            raise Conflict("The sale was returned meanwhile; look the receipt up again.")
+            raise Conflict("The sale was returned meanwhile; look the receipt up again.",
+                           code="return.changed_meanwhile")
+        shift_id = shift_reports.require_open_shift(s, self.config)
         seq = int(s.scalar(select(func.coalesce(func.max(Return.return_seq), 0))
                            .where(Return.terminal_id == self.config.terminal_id)) or 0) + 1
         facts = ReturnFacts(
@@ -373,7 +390,7 @@ class ReturnsService:
             reason_code=request.reason_code, reason_text=request.reason_text,
             completed_at=iso(facts.completed_at), refund_fen=plan.total_fen,
             points_refunded=plan.points_refunded, points_reversed=plan.points_reversed,
-            outbox_event_id="", print_job_id=None, status=PAYING))
+            outbox_event_id="", print_job_id=None, status=PAYING, shift_id=shift_id))
         s.flush()
         s.add_all([ReturnLine(return_id=facts.return_id, line_no=r.line_no, quantity=r.quantity,
                               refund_fen=r.refund_fen) for r in plan.lines])
@@ -431,7 +448,7 @@ class ReturnsService:
     def _facts_from_db(self, s: Session, return_id: str) -> ReturnFacts:
         row = s.get(Return, return_id) if isinstance(return_id, str) else None
         if row is None:
-            raise NotFound("That return does not exist on this terminal.")
+            raise NotFound("That return does not exist on this terminal.", code="return.unknown")
         lines = list(s.scalars(select(ReturnLine).where(ReturnLine.return_id == row.id)
                                .order_by(ReturnLine.line_no)))
         tenders = list(s.scalars(select(ReturnTender).where(ReturnTender.return_id == row.id)
@@ -465,7 +482,8 @@ class ReturnsService:
                 return None
             if row.status == CANCELLED:
                 raise ServiceError("This return was cancelled: the mobile refund was declined and "
-                                   "nothing was refunded. Look the receipt up again.")
+                                   "nothing was refunded. Look the receipt up again.",
+                                   code="return.cancelled")
             tenders = tuple(RefundedTender(t.kind, t.amount_fen, t.points, t.reference)
                             for t in s.scalars(select(ReturnTender)
                                                .where(ReturnTender.return_id == row.id)

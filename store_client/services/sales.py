@@ -70,6 +70,7 @@ class SaleFacts:
     single_use_codes: frozenset[str]
     e_receipt_url: str
     currency: str = "CNY"
+    shift_id: str | None = None  # the open shift the sale belongs to
 
 
 def receipt_number(store_id: str, terminal_id: str, seq: int) -> str:
@@ -150,7 +151,7 @@ def write_sale(session: Session, f: SaleFacts) -> str:
         subtotal_fen=f.priced.gross_fen, discount_fen=f.priced.discount_fen,
         total_fen=f.priced.total_fen, paid_fen=f.paid_fen, change_fen=f.change_fen, vat_fen=vat,
         points_earned=f.points_earned, points_redeemed=f.points_redeemed,
-        outbox_event_id=event.event_id, print_job_id=None))
+        outbox_event_id=event.event_id, print_job_id=None, shift_id=f.shift_id))
     session.flush()  # the sale row first: the child rows reference it
     lines = {line.line_id: line for line in f.cart.active_lines}
     children: list[object] = []

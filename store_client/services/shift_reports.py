@@ -1,10 +1,10 @@
 """The figures of a shift (X mid-shift, Z at close) read from the terminal database,
 and the printed documents of the shift: the X/Z report and the pay-in/out slips.
 
-Sales belong to a shift by receipt number (``receipt_seq_from < receipt_seq <= to``);
-returns, voids and no-sales by the sequence of their audit entry (written in the same
-transaction): both bounds are recorded when the shift opens and closes, so the terminal's
-clock never decides. Drawer money is a list of :class:`~store_client.domain.shifts.CashFlow`.
+Sales and returns belong to a shift by ``shift_id``, written with them (a till with a
+cash drawer sells and refunds only while a shift is open: :func:`require_open_shift`);
+voids and no-sales (not money) by the sequence of their audit entry. The terminal's clock
+never decides. Drawer money is a list of :class:`~store_client.domain.shifts.CashFlow`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from printers import templates
 from printers.document import Document, DocumentBuilder
 from store_client.clock import parse_iso
 from store_client.domain import shifts as dom
+from store_client.services.errors import Conflict
 from store_client.persistence.models import (
     AuditEntry,
     ReceiptCounter,
@@ -35,7 +36,7 @@ from store_client.persistence.models import (
 
 TENDER_LABELS = {"cash": "现金 Cash", "card": "银行卡 Card", "mobile": "移动支付 Mobile",
                  "points": "积分 Points"}
-VOID_ACTION, NO_SALE_ACTION, RETURN_ACTION = "sale.voided", "drawer.no_sale", "return.completed"
+VOID_ACTION, NO_SALE_ACTION = "sale.voided", "drawer.no_sale"
 
 
 @dataclass(frozen=True)
@@ -88,15 +89,32 @@ def last_audit_seq(s: Session) -> int:
     return s.scalar(select(func.max(AuditEntry.seq))) or 0
 
 
+def open_shift(s: Session, terminal_id: str) -> Shift | None:
+    return s.scalars(select(Shift).where(Shift.terminal_id == terminal_id,
+                                         Shift.status == dom.ShiftStatus.OPEN.value)
+                     .execution_options(populate_existing=True)).one_or_none()
+
+
+def require_open_shift(s: Session, config) -> str | None:  # type: ignore[no-untyped-def]
+    """The id of the terminal's open shift, for a sale or refund written in ``s``.
+
+    With ``shift.required`` (a till with a cash drawer) no open shift refuses the sale or
+    refund with ``shift.required``; without it the row belongs to no shift (None)."""
+    row = open_shift(s, config.terminal_id)
+    if row is None and config.values.get("shift.required", True):
+        raise Conflict("No shift is open on this till: open a shift (count the float) before "
+                       "selling or refunding.", code="shift.required")
+    return row.id if row is not None else None
+
+
 def next_movement_seq(s: Session, shift_id: str) -> int:
     return (s.scalar(select(func.max(ShiftCashMovement.seq))
                      .where(ShiftCashMovement.shift_id == shift_id)) or 0) + 1
 
 
-def compute(s: Session, shift: Shift, *, kind: str, receipt_to: int, audit_to: int) -> ShiftFigures:
-    """The shift's figures up to ``receipt_to`` / ``audit_to`` (inclusive)."""
-    in_shift = (Sale.terminal_id == shift.terminal_id, Sale.receipt_seq > shift.receipt_seq_from,
-                Sale.receipt_seq <= receipt_to)
+def compute(s: Session, shift: Shift, *, kind: str, audit_to: int) -> ShiftFigures:
+    """The shift's figures: its sales and returns, voids and no-sales up to ``audit_to``."""
+    in_shift = (Sale.shift_id == shift.id,)
     count, total, discount, change = s.execute(select(
         func.count(), func.coalesce(func.sum(Sale.total_fen), 0),
         func.coalesce(func.sum(Sale.discount_fen), 0),
@@ -110,9 +128,8 @@ def compute(s: Session, shift: Shift, *, kind: str, receipt_to: int, audit_to: i
     actions = dict(s.execute(select(AuditEntry.action, func.count()).where(
         AuditEntry.seq > shift.audit_seq_from, AuditEntry.seq <= audit_to,
         AuditEntry.action.in_((VOID_ACTION, NO_SALE_ACTION))).group_by(AuditEntry.action)).all())
-    returns = select(AuditEntry.target).where(
-        AuditEntry.seq > shift.audit_seq_from, AuditEntry.seq <= audit_to,
-        AuditEntry.action == RETURN_ACTION).scalar_subquery()
+    returns = select(Return.id).where(Return.shift_id == shift.id,
+                                      Return.status == "completed").scalar_subquery()
     returns_count, returns_total = s.execute(select(
         func.count(), func.coalesce(func.sum(Return.refund_fen), 0)).where(
         Return.id.in_(returns))).one()

@@ -97,8 +97,8 @@ class ShiftReportResult:
 
 def _shift_error(exc: dom.ShiftError) -> ServiceError:
     if exc.code in ("already_open", "shift_closed", "no_open_shift"):
-        return Conflict(str(exc))
-    return InvalidInput(exc.code, str(exc))
+        return Conflict(str(exc), code=f"shift.{exc.code}")
+    return InvalidInput(exc.code, str(exc), code=f"shift.{exc.code}")
 
 
 class ShiftService:
@@ -113,9 +113,7 @@ class ShiftService:
 
     # -- reading --------------------------------------------------------------------------
     def _open_row(self, s: Session) -> Shift | None:
-        return s.scalars(select(Shift).where(Shift.terminal_id == self.config.terminal_id,
-                                             Shift.status == dom.ShiftStatus.OPEN.value)
-                         .execution_options(populate_existing=True)).one_or_none()
+        return rep.open_shift(s, self.config.terminal_id)
 
     @staticmethod
     def _facts(row: Shift | None) -> dom.ShiftFacts | None:
@@ -170,9 +168,7 @@ class ShiftService:
 
     # -- helpers ---------------------------------------------------------------------------
     def _figures(self, s: Session, row: Shift, kind: str) -> rep.ShiftFigures:
-        return rep.compute(s, row, kind=kind,
-                           receipt_to=rep.last_receipt_seq(s, row.terminal_id),
-                           audit_to=rep.last_audit_seq(s))
+        return rep.compute(s, row, kind=kind, audit_to=rep.last_audit_seq(s))
 
     def _header(self, actor: Actor) -> rep.rd.Header:
         values = self.config.values
@@ -249,7 +245,9 @@ class ShiftService:
                 grant: ApprovalGrant | None = None) -> MovementDone:
         return self.move_cash(actor, dom.MovementKind.PAY_OUT, amount_fen, reason, grant)
 
-    def _check_move(self, s: Session, kind: dom.MovementKind, amount_fen: object) -> tuple[Shift, int]:
+    def _check_move(self, s: Session, kind: dom.MovementKind,
+                    amount_fen: object) -> tuple[Shift, int, int]:
+        """The open shift, the checked amount and what the shift already moved of ``kind``."""
         row = self._open_row(s)
         expected = self._figures(s, row, "X").expected_cash_fen if row is not None else 0
         try:
@@ -257,7 +255,9 @@ class ShiftService:
         except dom.ShiftError as exc:
             raise _shift_error(exc) from None
         assert row is not None
-        return row, amount
+        before = s.scalar(select(func.coalesce(func.sum(ShiftCashMovement.amount_fen), 0)).where(
+            ShiftCashMovement.shift_id == row.id, ShiftCashMovement.kind == kind.value)) or 0
+        return row, amount, before
 
     def move_cash(self, actor: Actor, kind: dom.MovementKind | str, amount_fen: int, reason: str,
                   grant: ApprovalGrant | None = None) -> MovementDone:
@@ -268,10 +268,10 @@ class ShiftService:
         try:
             why = dom.check_reason(reason, what)
         except dom.ShiftError as exc:
-            raise InvalidInput("reason", str(exc)) from None
+            raise InvalidInput("reason", str(exc), code="shift.reason_required") from None
         try:
-            with self.db.read() as s:
-                self._check_move(s, kind, amount_fen)  # refuse before an approval is used up
+            with self.db.read() as s:  # refuse before an approval is used up
+                before = self._check_move(s, kind, amount_fen)[2]
         except InvalidInput as exc:
             if exc.field == "more_than_drawer":  # on record: repeated tries would find the figure
                 with self.db.transaction() as s:
@@ -280,12 +280,18 @@ class ShiftService:
                                       details={"amount_fen": amount_fen, "reason": why})
             raise
         approver = None
-        if amount_fen > self.movement_limit_fen:
+        # The limit is on the shift's total of pay-outs (pay-ins): many small ones add up.
+        over_limit = before + amount_fen > self.movement_limit_fen
+        if over_limit:
             self.authorizer.require(actor, Permission.CASH_PAY_OVER_LIMIT, grant)
             approver = grant.approved_by if grant is not None else None
         now, job = self.clock.now(), None
         with self.db.transaction() as s:
-            row, amount = self._check_move(s, kind, amount_fen)
+            row, amount, now_before = self._check_move(s, kind, amount_fen)
+            if not over_limit and now_before + amount > self.movement_limit_fen:
+                raise Conflict(f"Another {what} was made meanwhile; the shift's {what}s now "
+                               "need a manager's approval. Try again.",
+                               code="shift.limit_reached_meanwhile")
             move = ShiftCashMovement(
                 id=str(uuid.uuid4()), shift_id=row.id, seq=rep.next_movement_seq(s, row.id),
                 kind=kind.value, amount_fen=amount, reason=why, operator_id=actor.operator_id,
@@ -319,7 +325,8 @@ class ShiftService:
         with self.db.transaction() as s:
             row = self._open_row(s)
             if row is None:
-                raise Conflict("No shift is open on this terminal; there is nothing to report.")
+                raise Conflict("No shift is open on this terminal; there is nothing to report.",
+                               code="shift.no_open_shift")
             figures = self._figures(s, row, "X")
             document = rep.report_document(figures, self._header(actor), self.currency)
             self.audit.append(s, operator_id=actor.operator_id, action="shift.x_report",
@@ -354,7 +361,7 @@ class ShiftService:
             assert row is not None
             if self._sale_with_payments(s):
                 raise Conflict("A sale in progress has taken payments: complete or void it "
-                               "before closing the shift.")
+                               "before closing the shift.", code="shift.sale_in_progress")
             expected = self._figures(s, row, "Z").expected_cash_fen
             shift_id, shift_no = row.id, row.shift_no
         off = dom.variance(count.total_fen, expected)
@@ -376,13 +383,15 @@ class ShiftService:
         with self.db.transaction() as s:
             row = self._open_row(s)
             if row is None or row.id != shift_id:
-                raise Conflict("The shift was closed meanwhile; nothing to close.")
+                raise Conflict("The shift was closed meanwhile; nothing to close.",
+                               code="shift.closed_meanwhile")
             receipt_to, audit_to = rep.last_receipt_seq(s, row.terminal_id), rep.last_audit_seq(s)
-            figures = rep.compute(s, row, kind="Z", receipt_to=receipt_to, audit_to=audit_to)
+            figures = rep.compute(s, row, kind="Z", audit_to=audit_to)
             off = dom.variance(count.total_fen, figures.expected_cash_fen)
             beyond = dom.beyond_tolerance(off, self.tolerance_fen)
             if figures.expected_cash_fen != expected and beyond:
-                raise Conflict("A sale was completed while you counted; count the drawer again.")
+                raise Conflict("A sale was completed while you counted; count the drawer again.",
+                               code="shift.sale_while_counting")
             figures = replace(figures, closed_at=iso(now), counted_cash_fen=count.total_fen,
                               variance_fen=off, variance_reason=why)
             document = rep.report_document(figures, self._header(actor), self.currency)

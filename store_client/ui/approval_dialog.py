@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from store_client.domain.pins import MAX_PIN
 from store_client.ui.automation import named
 from store_client.ui.login_messages import refusal_text
+from store_client.ui.service_messages import service_error_text
 
 if TYPE_CHECKING:
     from store_client.services.approvals import ApprovalGrant
@@ -158,5 +159,5 @@ class ApprovalDialog(QDialog):
         if getattr(error, "reason", None) is not None:
             self.message.setText(refusal_text(error))
         else:
-            self.message.setText(str(error) or self.tr("Approval refused."))
+            self.message.setText(service_error_text(error))
         self.pin.setFocus()

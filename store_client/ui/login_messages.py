@@ -6,14 +6,13 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication
 
-from store_client.clock import parse_iso
+from store_client import store_time
 
 
 def local_hhmm(moment: object) -> str:
-    if isinstance(moment, str):
-        moment = parse_iso(moment)
-    if isinstance(moment, datetime):
-        return moment.astimezone().strftime("%H:%M")
+    """Hours and minutes in the store's time zone (``--:--`` for no time)."""
+    if isinstance(moment, (str, datetime)):
+        return store_time.hhmm(moment)
     return "--:--"
 
 

@@ -1,20 +1,32 @@
 """Service errors in the operator's language.
 
-Services raise errors with an English ``message`` and, for what a cashier meets every day
-(bad quantities, coupons, tenders, points, mobile payment), a ``code`` with ``params``
-(services/errors.py). This is the one place those codes get their words; an error
-without a known code shows its message.
+Services raise errors with an English ``message`` (for the log) and a ``code`` with
+``params`` (services/errors.py). This is the one place those codes get their words. An
+error without a known code shows its message only in an English till; any other language
+gets a translated sentence for its kind (and the log gets the message), so no English
+reaches a Chinese till.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+import logging
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
 
 from store_client.ui.login_messages import refusal_text
 
+log = logging.getLogger(__name__)
 _CONTEXT = "ServiceMessages"
+# An error without words of its own, in a till not in English: what kind of refusal it is.
+GENERIC = {
+    "InvalidInput": QT_TRANSLATE_NOOP("ServiceMessages", "That entry was not accepted: check it and try again."),
+    "NotFound": QT_TRANSLATE_NOOP("ServiceMessages", "That was not found on this till."),
+    "Conflict": QT_TRANSLATE_NOOP("ServiceMessages", "This changed meanwhile: look at it again and retry."),
+    "ApprovalRefused": QT_TRANSLATE_NOOP("ServiceMessages", "The manager approval was refused."),
+    "ServiceError": QT_TRANSLATE_NOOP("ServiceMessages", "The till could not do this. If it happens again, call store IT."),
+}
 # %1: the coupon code, the amount (due or maximum) or the points available, as named below.
 TEXTS: dict[str, tuple[str, str | None]] = {
     "cart.empty": (QT_TRANSLATE_NOOP("ServiceMessages", "There is nothing to pay for yet: scan an item first."), None),
@@ -75,6 +87,74 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "pickup.proxy_details": (QT_TRANSLATE_NOOP("ServiceMessages", "A proxy pick-up needs the collector's name and the last 4 to 6 characters of their ID."), None),
     "pickup.no_conflict": (QT_TRANSLATE_NOOP("ServiceMessages", "That conflict is not open any more."), None),
     "pickup.no_printer": (QT_TRANSLATE_NOOP("ServiceMessages", "No printer is set up on this till: the pick list cannot be printed."), None),
+    # -- shift discipline, returns and the rest of the checkout (one language, issue 10) --
+    "cart.bad_data": (QT_TRANSLATE_NOOP("ServiceMessages", "This sale could not be read back; it was set aside for store IT."), None),
+    "cart.payments_taken": (QT_TRANSLATE_NOOP("ServiceMessages", "Payments were already taken: remove them before changing the sale."), None),
+    "cart.other_operator": (QT_TRANSLATE_NOOP("ServiceMessages", "This sale was started by operator %1 and has taken payments: they finish it, or you take it over."), "operator"),
+    "cart.refund_payments_first": (QT_TRANSLATE_NOOP("ServiceMessages", "Card or mobile payments were taken: remove (refund) them first."), None),
+    "cart.nothing_to_park": (QT_TRANSLATE_NOOP("ServiceMessages", "There is nothing to park."), None),
+    "cart.park_with_payments": (QT_TRANSLATE_NOOP("ServiceMessages", "Payments were already taken: finish or void the sale instead."), None),
+    "cart.resume_busy": (QT_TRANSLATE_NOOP("ServiceMessages", "Park or finish the current sale before resuming another."), None),
+    "cart.parked_gone": (QT_TRANSLATE_NOOP("ServiceMessages", "That parked sale no longer exists."), None),
+    "cart.parked_unreadable": (QT_TRANSLATE_NOOP("ServiceMessages", "That parked sale cannot be read; it was kept for store IT."), None),
+    "cart.not_on_screen": (QT_TRANSLATE_NOOP("ServiceMessages", "That sale is no longer the one on screen: look at it again."), None),
+    "cart.changed_elsewhere": (QT_TRANSLATE_NOOP("ServiceMessages", "The sale changed elsewhere and was reloaded: check it and complete again."), None),
+    "product.not_found": (QT_TRANSLATE_NOOP("ServiceMessages", "No product has the SKU or barcode %1."), "code"),
+    "product.needs_weight": (QT_TRANSLATE_NOOP("ServiceMessages", "This product is sold by weight: weigh it and scan the scale's label."), None),
+    "product.not_weighed": (QT_TRANSLATE_NOOP("ServiceMessages", "This product is not sold by weight."), None),
+    "member.not_found": (QT_TRANSLATE_NOOP("ServiceMessages", "No member has the code, phone or card %1."), "code"),
+    "coupon.empty": (QT_TRANSLATE_NOOP("ServiceMessages", "Enter or scan the coupon code."), None),
+    "coupon.already_on_sale": (QT_TRANSLATE_NOOP("ServiceMessages", "Coupon %1 is already on this sale."), "coupon"),
+    "coupon.not_on_sale": (QT_TRANSLATE_NOOP("ServiceMessages", "Coupon %1 is not on this sale."), "coupon"),
+    "tender.points_mismatch": (QT_TRANSLATE_NOOP("ServiceMessages", "The points and their value do not match: enter the payment again."), None),
+    "tender.reference_too_long": (QT_TRANSLATE_NOOP("ServiceMessages", "A payment reference is at most 40 characters."), None),
+    "tender.unknown": (QT_TRANSLATE_NOOP("ServiceMessages", "That payment is no longer on the sale."), None),
+    "mobile.failed": (QT_TRANSLATE_NOOP("ServiceMessages", "The mobile payment failed: take another payment."), None),
+    "return.receipt_required": (QT_TRANSLATE_NOOP("ServiceMessages", "Scan or type the receipt number."), None),
+    "return.not_a_receipt": (QT_TRANSLATE_NOOP("ServiceMessages", "%1 is not a receipt number (like S001-T01-000123)."), "receipt"),
+    "return.receipt_unknown": (QT_TRANSLATE_NOOP("ServiceMessages", "Receipt %1 was not sold on this till. Returns of sales from other tills or online orders are not possible here yet."), "receipt"),
+    "return.restart": (QT_TRANSLATE_NOOP("ServiceMessages", "Start the return again."), None),
+    "return.reason_required": (QT_TRANSLATE_NOOP("ServiceMessages", "Choose the reason for the return."), None),
+    "return.reason_text_required": (QT_TRANSLATE_NOOP("ServiceMessages", "Describe the reason for the return."), None),
+    "return.sale_unknown": (QT_TRANSLATE_NOOP("ServiceMessages", "That sale is not on this till."), None),
+    "return.card_reference_required": (QT_TRANSLATE_NOOP("ServiceMessages", "Refund %1 on the card terminal and enter its refund reference."), "amount_fen"),
+    "return.changed_meanwhile": (QT_TRANSLATE_NOOP("ServiceMessages", "The sale was returned meanwhile: look the receipt up again."), None),
+    "return.unknown": (QT_TRANSLATE_NOOP("ServiceMessages", "That return does not exist on this till."), None),
+    "return.cancelled": (QT_TRANSLATE_NOOP("ServiceMessages", "This return was cancelled: the mobile refund was declined and nothing was refunded. Look the receipt up again."), None),
+    "mobile.refund_offline": (QT_TRANSLATE_NOOP("ServiceMessages", "Mobile payment is unavailable (offline): the mobile part of this refund cannot be paid back now. Try again when online."), None),
+    "mobile.refund_pending": (QT_TRANSLATE_NOOP("ServiceMessages", "The mobile refund for return %1 did not answer. The return is kept and is finished (or cancelled) before the next return."), "return_no"),
+    "mobile.refund_declined": (QT_TRANSLATE_NOOP("ServiceMessages", "The mobile refund was declined: nothing was refunded and the return is cancelled."), None),
+    "refund.nothing_selected": (QT_TRANSLATE_NOOP("ServiceMessages", "Select at least one item to return."), None),
+    "refund.unknown_line": (QT_TRANSLATE_NOOP("ServiceMessages", "That line is not on the receipt."), None),
+    "refund.bad_quantity": (QT_TRANSLATE_NOOP("ServiceMessages", "Enter a quantity from 1 to what can still be returned."), None),
+    "refund.above_returnable": (QT_TRANSLATE_NOOP("ServiceMessages", "That is more than can still be returned of this line."), None),
+    "refund.weighed_partial": (QT_TRANSLATE_NOOP("ServiceMessages", "A weighed item is returned whole."), None),
+    "refund.fully_returned": (QT_TRANSLATE_NOOP("ServiceMessages", "Everything on this receipt was already returned."), None),
+    "refund.duplicate_line": (QT_TRANSLATE_NOOP("ServiceMessages", "A line is selected twice."), None),
+    "refund.tenders_short": (QT_TRANSLATE_NOOP("ServiceMessages", "The payments of this sale cannot cover this refund: ask a manager."), None),
+    "shift.required": (QT_TRANSLATE_NOOP("ServiceMessages", "No shift is open on this till: open a shift (count the float) before selling or refunding."), None),
+    "shift.already_open": (QT_TRANSLATE_NOOP("ServiceMessages", "A shift is already open on this till: close it before opening another."), None),
+    "shift.shift_closed": (QT_TRANSLATE_NOOP("ServiceMessages", "The shift is closed: a closed shift never changes. Open a new one."), None),
+    "shift.no_open_shift": (QT_TRANSLATE_NOOP("ServiceMessages", "No shift is open on this till: open one first."), None),
+    "shift.not_an_amount": (QT_TRANSLATE_NOOP("ServiceMessages", "Enter the amount in yuan, e.g. 200 or 12.50."), None),
+    "shift.not_positive": (QT_TRANSLATE_NOOP("ServiceMessages", "The amount must be above zero."), None),
+    "shift.too_large": (QT_TRANSLATE_NOOP("ServiceMessages", "That is more cash than a drawer holds: check the amount."), None),
+    "shift.count_twice": (QT_TRANSLATE_NOOP("ServiceMessages", "Count by note and coin, or give a total, not both."), None),
+    "shift.unknown_denomination": (QT_TRANSLATE_NOOP("ServiceMessages", "That is not a note or coin this drawer counts."), None),
+    "shift.bad_pieces": (QT_TRANSLATE_NOOP("ServiceMessages", "A count of notes or coins is a whole number, zero or more."), None),
+    "shift.too_many_pieces": (QT_TRANSLATE_NOOP("ServiceMessages", "That is more notes or coins than a drawer holds: check the count."), None),
+    "shift.reason_required": (QT_TRANSLATE_NOOP("ServiceMessages", "Enter the reason."), None),
+    "shift.more_than_drawer": (QT_TRANSLATE_NOOP("ServiceMessages", "That pay-out is more than the cash the drawer should hold: check the amount."), None),
+    "shift.limit_reached_meanwhile": (QT_TRANSLATE_NOOP("ServiceMessages", "Another cash movement was made meanwhile: this one now needs a manager's approval. Try again."), None),
+    "shift.sale_in_progress": (QT_TRANSLATE_NOOP("ServiceMessages", "A sale in progress has taken payments: complete or void it before closing the shift."), None),
+    "shift.closed_meanwhile": (QT_TRANSLATE_NOOP("ServiceMessages", "The shift was closed meanwhile: there is nothing to close."), None),
+    "shift.sale_while_counting": (QT_TRANSLATE_NOOP("ServiceMessages", "A sale was completed while you counted: count the drawer again."), None),
+    "approval.no_reason": (QT_TRANSLATE_NOOP("ServiceMessages", "Enter the reason for this approval."), None),
+    "approval.reason_too_long": (QT_TRANSLATE_NOOP("ServiceMessages", "The reason is too long: say it in fewer words."), None),
+    "approval.self_approval": (QT_TRANSLATE_NOOP("ServiceMessages", "You cannot approve your own request: ask another manager."), None),
+    "approval.not_approvable": (QT_TRANSLATE_NOOP("ServiceMessages", "Your role may not do this, even with an approval."), None),
+    "approval.approver_role": (QT_TRANSLATE_NOOP("ServiceMessages", "That operator may not approve this: ask a manager."), None),
+    "enroll.unavailable": (QT_TRANSLATE_NOOP("ServiceMessages", "Member enrollment is unavailable now (no connection to HQ): try again later."), None),
 }
 
 
@@ -88,10 +168,9 @@ def service_error_text(error: BaseException, money: Callable[[int], str] | None 
     if kind == "ApprovalRequired":
         return QCoreApplication.translate(
             "LoginMessages", "This needs a manager's approval, which was not given.")
-    if kind == "ApprovalRefused":
-        return QCoreApplication.translate(
-            "LoginMessages", "The manager approval was refused: %1").replace("%1", str(error))
     known = TEXTS.get(getattr(error, "code", None) or "")
+    if kind == "ApprovalRefused" and known is None:
+        return QCoreApplication.translate(_CONTEXT, GENERIC["ApprovalRefused"])
     if known is not None:
         template, param = known
         text = QCoreApplication.translate(_CONTEXT, template)
@@ -103,4 +182,10 @@ def service_error_text(error: BaseException, money: Callable[[int], str] | None 
         return text
     if kind == "LoginRefused":  # its reasons are a PIN check's, not any error's "reason"
         return refusal_text(error)
-    return str(error) or kind
+    if QLocale().language() == QLocale.Language.English:
+        return str(error) or kind
+    # Another language: the English sentence never reaches the till; the log keeps it.
+    log.warning("no words for service error %s (code %r): %s", kind,
+                getattr(error, "code", None), error)
+    generic = GENERIC.get(kind, GENERIC["ServiceError"])
+    return QCoreApplication.translate(_CONTEXT, generic)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from store_client import store_time
 from store_client.clock import Clock
 from store_client.ui.i18n import role_label
 from store_client.ui.theme import TONES
@@ -62,7 +63,7 @@ class StatusBar(QStatusBar):
         self.sync.setStyleSheet(f"QLabel {{ color: white; background: {color}; border-radius: 4px; }}")
 
     def tick(self) -> None:
-        self.clock.setText(self._clock.now().astimezone().strftime("%Y-%m-%d %H:%M:%S"))
+        self.clock.setText(store_time.date_time(self._clock.now()))
 
     def stop(self) -> None:
         self._timer.stop()

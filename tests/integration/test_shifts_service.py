@@ -17,6 +17,7 @@ from store_client.persistence.models import (
     AuditEntry,
     OutboxEvent,
     PrintJob,
+    Return,
     Sale,
     SaleTender,
     Shift,
@@ -220,7 +221,6 @@ def test_pay_out_above_the_expected_cash_is_refused_without_using_the_approval(t
 
 def test_above_the_limit_needs_a_managers_approval_once(till: Till) -> None:
     till.shifts.open_shift(till.cashier, total_fen=20000)
-    till.shifts.pay_in(till.cashier, LIMIT, "change from bank")  # at the limit: no approval
     with pytest.raises(ApprovalRequired) as caught:
         till.shifts.pay_in(till.cashier, LIMIT + 1, "change from bank")
     assert caught.value.permission == "cash.pay_over_limit"
@@ -229,14 +229,35 @@ def test_above_the_limit_needs_a_managers_approval_once(till: Till) -> None:
     with pytest.raises(ApprovalRequired):  # single use
         till.shifts.pay_in(till.cashier, LIMIT + 1, "change from bank", grant)
     till.shifts.pay_in(till.manager, LIMIT + 1, "change from bank")  # a manager may
-    assert [m.approved_by for m in till.rows(ShiftCashMovement)] == [None, "m1", None]
-    assert outbox_of(till, "shift.cash_moved")[1]["approved_by"] == "m1"
+    assert [m.approved_by for m in till.rows(ShiftCashMovement)] == ["m1", None]
+    assert outbox_of(till, "shift.cash_moved")[0]["approved_by"] == "m1"
+
+
+def test_the_limit_is_on_the_shifts_total_so_small_pay_outs_cannot_dodge_it(till: Till) -> None:
+    till.shifts.open_shift(till.cashier, total_fen=3 * LIMIT)
+    till.shifts.pay_out(till.cashier, LIMIT // 2, "petty cash")
+    till.shifts.pay_out(till.cashier, LIMIT // 2, "petty cash")  # the total is at the limit
+    with pytest.raises(ApprovalRequired) as caught:  # one fen more over the shift
+        till.shifts.pay_out(till.cashier, 1, "petty cash")
+    assert caught.value.permission == "cash.pay_over_limit"
+    till.shifts.pay_in(till.cashier, LIMIT, "change from bank")  # pay-ins have their own total
+    till.shifts.pay_out(till.cashier, 1, "petty cash", till.grant("cash.pay_over_limit"))
+    assert [(m.kind, m.amount_fen, m.approved_by) for m in till.rows(ShiftCashMovement)] == [
+        ("pay_out", LIMIT // 2, None), ("pay_out", LIMIT // 2, None),
+        ("pay_in", LIMIT, None), ("pay_out", 1, "m1")]
+    till.deliver_all()
+    till.shifts.close_shift(till.cashier, total_fen=3 * LIMIT - 1)
+    till.shifts.open_shift(till.cashier, total_fen=LIMIT)  # a new shift starts at zero
+    till.shifts.pay_out(till.cashier, LIMIT, "petty cash")
 
 
 # -- X and Z against real sales -----------------------------------------------------------------
 
 def test_x_and_z_reports_add_up_the_real_sales_of_the_shift_only(till: Till) -> None:
-    before = till.sell(WATER, [("cash", 200, None)])  # before the shift: not in it
+    with pytest.raises(Conflict) as caught:  # before the shift: nothing is sold
+        till.sell(WATER, [("cash", 200, None)])
+    assert caught.value.code == "shift.required" and till.rows(Sale) == []
+    assert till.checkout.current_cart(till.cashier).lines == ()  # refused at the first item
     till.shifts.open_shift(till.cashier, total_fen=20000)
     s1 = till.sell(SHAMPOO, [("cash", 10000, None)])  # change 4010
     s2 = till.sell(TOOTHPASTE, [("card", 1125, "AUTH123")])  # promotion: 10 % off
@@ -263,17 +284,19 @@ def test_x_and_z_reports_add_up_the_real_sales_of_the_shift_only(till: Till) -> 
 
     till.deliver_all()
     z = till.shifts.close_shift(till.cashier, total_fen=expected)
-    after = till.sell(WATER, [("cash", 200, None)])  # after the close: in no shift
+    with pytest.raises(Conflict, match="No shift is open"):  # after the close: nothing either
+        till.sell(WATER, [("cash", 200, None)])
     assert z.figures.kind == "Z" and z.figures.variance_fen == 0
     assert z.figures.expected_cash_fen == expected == z.figures.counted_cash_fen
     assert "Z REPORT" in z.text
     (row,) = till.rows(Shift)
     assert row.status == "closed" and row.receipt_seq_to == row.receipt_seq_from + 3
+    assert {sale.shift_id for sale in till.rows(Sale)} == {row.id}
     assert till.shifts.z_report(row.id) == z.figures  # frozen at close
     (closed,) = outbox_of(till, "shift.closed")
     assert validate("shift.closed", 1, closed)["sales_count"] == 3
     assert closed["expected_cash_minor"] == expected and closed["unsynced_at_close"] == 0
-    assert before != after and till.shifts.current() is None
+    assert till.shifts.current() is None
 
 
 def test_a_closed_shift_never_changes(till: Till) -> None:
@@ -434,7 +457,7 @@ def test_a_cashier_sees_the_x_report_only_with_a_manager(till: Till) -> None:
 def test_cash_refunds_of_returns_leave_the_drawer_and_are_on_the_z_report(till: Till) -> None:
     """A return's cash comes out of the drawer: expected cash, the pay-out limit, the
     report's returns line and the shift.closed event all count it; a card refund does not
-    touch the drawer; a return made before the shift opened is not this shift's."""
+    touch the drawer; a sale of an earlier shift refunded in this one is this one's."""
     from store_client.services.return_views import ReturnRequest
     from store_client.services.returns import ReturnsService
 
@@ -451,7 +474,13 @@ def test_cash_refunds_of_returns_leave_the_drawer_and_are_on_the_z_report(till: 
                                                           "changed_mind", "", card))
         return done.refund_fen
 
-    before = till.sell(WATER, [("cash", 5000, None)])  # no shift open yet
+    till.shifts.open_shift(till.manager, total_fen=0)
+    before = till.sell(WATER, [("cash", 5000, None)])  # sold in the shift before
+    till.deliver_all()
+    till.shifts.close_shift(till.manager, total_fen=200)
+    with pytest.raises(Conflict) as caught:  # no shift: refused before anything is written
+        refund(before)
+    assert caught.value.code == "shift.required" and till.rows(Return) == []
     till.shifts.open_shift(till.manager, total_fen=10000)
     refund(before)  # in this shift: its cash leaves this drawer
     cash_sale = till.sell(SHAMPOO, [("cash", 10000, None)])
@@ -474,7 +503,7 @@ def test_cash_refunds_of_returns_leave_the_drawer_and_are_on_the_z_report(till: 
     z = till.shifts.close_shift(till.manager, total_fen=f.expected_cash_fen,
                                 confirm_unsynced=True).figures
     assert z.variance_fen == 0 and z.returns_count == 3
-    (closed,) = outbox_of(till, "shift.closed")
+    closed = outbox_of(till, "shift.closed")[-1]
     data = validate("shift.closed", 1, closed)
     assert (data["returns_count"], data["cash_refund_minor"]) == (3, water + shampoo)
     text = z_report_text(till)
@@ -485,8 +514,7 @@ def test_cash_refunds_of_returns_leave_the_drawer_and_are_on_the_z_report(till: 
 
 
 def z_report_text(till: Till) -> str:
-    (job,) = till.rows(PrintJob, PrintJob.kind == "shift.z_report")
-    return job.preview_text
+    return till.rows(PrintJob, PrintJob.kind == "shift.z_report")[-1].preview_text
 
 
 def test_no_close_while_a_sale_in_progress_has_taken_money(till: Till) -> None:

@@ -159,17 +159,18 @@ def test_manager_unlocks_a_locked_out_cashier(make_shell, qtbot) -> None:
 
 
 def test_status_bar_clock_ticks_and_sync_slot_takes_text_and_tone(make_shell, clock) -> None:
+    from store_client import store_time
     from store_client.ui.theme import TONES
 
     shell = make_shell()
     bar = shell.window.status
     bar.tick()
     before = bar.clock.text()
-    assert before == clock.now().astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    assert before == store_time.date_time(clock.now())  # the store's zone, not the PC's
     clock.advance(seconds=61)
     bar.tick()
     assert bar.clock.text() != before
-    assert bar.clock.text() == clock.now().astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    assert bar.clock.text() == store_time.date_time(clock.now())
     assert "Offline" in bar.sync.text()  # until the sync service plugs in
     bar.set_sync_state("Synced 2 min ago", "ok")
     assert "Synced 2 min ago" in bar.sync.text() and TONES["ok"] in bar.sync.styleSheet()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import text as sql
+
 from store_client.services.sync_status import SyncStatus
 from store_client.ui.operations.sync import SyncOps
 from store_client.ui.sync_indicator import SyncIndicator
@@ -24,6 +26,8 @@ class FakeRunner:
 def test_indicator_shows_waiting_events_from_the_database(make_shell, qtbot):
     shell = make_shell()
     with shell.terminal.db.transaction() as session:
+        # the demo store's own events (its shift opening) count as delivered here
+        session.execute(sql("UPDATE outbox SET status = 'delivered'"))
         for _ in range(3):
             outbox.enqueue(session, "test.event", {"n": 1}, clock=shell.terminal.clock)
     shell.terminal.clock.advance(minutes=5)

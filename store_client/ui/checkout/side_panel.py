@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from store_client.services.errors import ServiceError
 from store_client.ui.automation import named
 from store_client.ui.checkout.formatting import money_text
+from store_client.ui.service_messages import service_error_text
+
+TIERS = {"regular": QT_TRANSLATE_NOOP("Tiers", "Regular member"),
+         "silver": QT_TRANSLATE_NOOP("Tiers", "Silver member"),
+         "gold": QT_TRANSLATE_NOOP("Tiers", "Gold member"),
+         "platinum": QT_TRANSLATE_NOOP("Tiers", "Platinum member"),
+         "diamond": QT_TRANSLATE_NOOP("Tiers", "Diamond member")}
+OTHER_TIER = QT_TRANSLATE_NOOP("Tiers", "Member")
+
+
+def tier_label(tier: object) -> str:
+    """A member tier's display name; a tier this till has no name for reads "Member"."""
+    return QCoreApplication.translate("Tiers", TIERS.get(str(tier), OTHER_TIER))
 
 if TYPE_CHECKING:
     from store_client.services.checkout_views import CartView, CouponView, MemberView
@@ -115,7 +129,8 @@ class SidePanel(QFrame):
         available = member.points_balance - member.pending_redemption_points
         self.member_label.setText(self.tr("%1 · %2 · %3\nPoints: %4")
                                   .replace("%1", member.name).replace("%2", member.phone_masked)
-                                  .replace("%3", str(member.tier)).replace("%4", str(available)))
+                                  .replace("%3", tier_label(member.tier))
+                                  .replace("%4", str(available)))
         self.member_remove.show()
 
     def _show_coupons(self, coupons: tuple[CouponView, ...]) -> None:
@@ -129,6 +144,9 @@ class SidePanel(QFrame):
         self.coupon_chips = []
         for index, coupon in enumerate(coupons):
             problem = getattr(coupon, "problem", "")
+            if problem:  # the reason in the till's language, not the service's English
+                problem = service_error_text(ServiceError(problem, code=coupon.problem_code,
+                                                          params={"coupon": coupon.code}))
             text = f"{coupon.title}  -{self.money(coupon.discount_fen)}  ✕"
             if problem:
                 text = f"{coupon.title}: {problem}  ✕"

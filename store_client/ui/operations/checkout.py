@@ -89,6 +89,11 @@ class CheckoutOps(Area):
         actor = self._actor
         return self._cart(lambda _g: self._service().suspend(actor, note))
 
+    def take_over(self) -> Op[CartView]:
+        """Take over the sale another operator left with payments taken (audited)."""
+        actor = self._actor
+        return self._cart(lambda _g: self._service().take_over(actor))
+
     def parked_carts(self) -> Op[list[ParkedCart]]:
         return self._cart(lambda _g: self._service().parked_carts(), changes=NOTHING)
 

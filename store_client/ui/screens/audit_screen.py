@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from store_client.clock import parse_iso
+from store_client import store_time
 from store_client.ui.automation import named
 from store_client.ui.page import page_layout, page_title
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
@@ -62,6 +62,8 @@ ACTION_LABELS = {
     "sale.price_override": QT_TRANSLATE_NOOP("AuditActions", "Price overridden"),
     "sale.tender_removed": QT_TRANSLATE_NOOP("AuditActions", "Payment removed"),
     "sale.voided": QT_TRANSLATE_NOOP("AuditActions", "Sale voided"),
+    "sale.parked_for_owner": QT_TRANSLATE_NOOP("AuditActions", "Another operator's sale parked for them"),
+    "sale.handed_over": QT_TRANSLATE_NOOP("AuditActions", "Sale taken over from another operator"),
     "shift.closed": QT_TRANSLATE_NOOP("AuditActions", "Shift closed"),
     "shift.count_off": QT_TRANSLATE_NOOP("AuditActions", "Cash count off by more than the tolerance"),
     "shift.opened": QT_TRANSLATE_NOOP("AuditActions", "Shift opened"),
@@ -86,11 +88,9 @@ _NO_PARENT = QModelIndex()
 
 
 def local_time(moment: datetime | str) -> str:
-    """Stored UTC time shown in the terminal's local time, to the second."""
+    """Stored UTC time shown in the store's time zone, to the second."""
     try:
-        if isinstance(moment, str):
-            moment = parse_iso(moment)
-        return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        return store_time.date_time(moment)
     except (AttributeError, TypeError, ValueError):
         return str(moment)
 

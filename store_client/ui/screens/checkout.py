@@ -100,6 +100,12 @@ class CheckoutScreen(QWidget):
         self.search_offer.hide()
         self.search_offer.clicked.connect(lambda: self.open_search(self._offer_text))
         self._offer_text = ""
+        # What a refusal offers to do next (open a shift, take the sale over): one button.
+        self.action_offer = named(QPushButton("", self), "checkout.actionOffer",
+                                  self.tr("Do what the message offers"))
+        self.action_offer.hide()
+        self.action_offer.clicked.connect(lambda: self._offered())
+        self._offered: Any = lambda: None
         self._last_code = ""
         self.done_banner = QLabel("", self)
         self.done_banner.setObjectName("checkout.saleComplete")
@@ -118,6 +124,7 @@ class CheckoutScreen(QWidget):
         message_row = QHBoxLayout()
         message_row.addWidget(self.message, 1)
         message_row.addWidget(self.search_offer)
+        message_row.addWidget(self.action_offer)
         left.addLayout(message_row)
         body = QHBoxLayout()
         body.addLayout(left, 1)
@@ -221,6 +228,9 @@ class CheckoutScreen(QWidget):
             self.select_row(row)
         if cart.lines:
             self.done_banner.hide()
+        if getattr(cart, "parked_for", None):
+            self._say(self.tr("The sale operator %1 left open was parked for them: find it with "
+                              "F7 on an empty sale.").replace("%1", str(cart.parked_for)))
         self.side.show_cart(cart)
         self._update_customer_display(cart)
 
@@ -277,6 +287,8 @@ class CheckoutScreen(QWidget):
             self.message.setText(text)
         if not error and self.search_offer.isVisible():
             self.search_offer.hide()
+        if not error:
+            self.action_offer.hide()
 
     def show_error(self, error: BaseException) -> None:
         """An op's failure (the runner has logged one that is not a ServiceError)."""
@@ -287,6 +299,25 @@ class CheckoutScreen(QWidget):
         offer = bool(getattr(error, "offer_search", False))
         self._offer_text = self._last_code if offer else ""
         self.search_offer.setVisible(offer)
+        code = getattr(error, "code", None)
+        offers = {"shift.required": (self.tr("Open a shift"), self._open_shift_screen),
+                  "cart.other_operator": (self.tr("Take over this sale"), self.take_over)}
+        if code in offers:
+            self.action_offer.setText(offers[code][0])
+            self._offered = offers[code][1]
+        self.action_offer.setVisible(code in offers)
+
+    def _open_shift_screen(self) -> None:
+        window = self.window()
+        if "shift" in getattr(window, "screens", {}) and hasattr(window, "open_screen"):
+            window.open_screen("shift")
+        else:
+            self._say(self.tr("Ask a manager to open a shift on this till."), error=True)
+
+    def take_over(self) -> None:
+        """Take over the sale another operator left with payments taken (audited)."""
+        self._call(self.ops.take_over(), self.show_cart,
+                   message=self.tr("You took this sale over."))
 
     def _scan_refusal(self, error: BaseException) -> str:
         """A scan refusal in the UI language (the backend's sentence is English), with the code."""

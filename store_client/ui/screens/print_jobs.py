@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from store_client import store_time
 from store_client.ui.automation import named
 from store_client.ui.operations import Changes, Op
 from store_client.ui.operations.printing import QueueContents, reprint_document
@@ -311,13 +312,9 @@ class PrintJobsScreen(QWidget):
 
 
 def _short_time(value: str | None) -> str:
-    """ISO timestamps as local 'MM-DD HH:MM:SS'."""
-    if not value:
-        return ""
-    from datetime import datetime
-
+    """ISO timestamps as 'MM-DD HH:MM:SS' in the store's time zone."""
     try:
-        return datetime.fromisoformat(value).astimezone().strftime("%m-%d %H:%M:%S")
+        return store_time.short(value)
     except ValueError:
         return value
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from store_client import store_time
 from store_client.domain.refunds import RefundError, RefundPlan
 from store_client.services.errors import ServiceError
 from store_client.services.return_views import REASONS, ReturnableLine, ReturnRequest, SaleForReturn
@@ -176,8 +177,13 @@ class ReturnsScreen(QWidget):
         self.message.setWordWrap(True)
         # the message takes what is left of the row: the amount and the button are never cut
         self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.open_shift_button = named(QPushButton(self.tr("Open a shift"), self),
+                                       "returns.openShift", self.tr("Open the Shift screen"))
+        self.open_shift_button.hide()  # offered when a refund is refused for want of a shift
+        self.open_shift_button.clicked.connect(self._open_shift_screen)
         bottom = QHBoxLayout()
         bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.open_shift_button)
         bottom.addWidget(self.total)
         bottom.addSpacing(12)
         bottom.addWidget(self.refund_button)
@@ -203,6 +209,7 @@ class ReturnsScreen(QWidget):
         return money_text(fen, self.currency, self._locale)
 
     def _say(self, text: str, *, error: bool = False) -> None:
+        self.open_shift_button.hide()
         self.message.setProperty("kind", "error" if error else "ok")
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
@@ -215,6 +222,11 @@ class ReturnsScreen(QWidget):
             self._say(self.tr("Something went wrong: %1").replace("%1", str(error)), error=True)
             return
         self._say(service_error_text(error), error=True)
+        self.open_shift_button.setVisible(getattr(error, "code", None) == "shift.required"
+                                          and "shift" in getattr(self.window(), "screens", {}))
+
+    def _open_shift_screen(self) -> None:
+        self.window().open_screen("shift")
 
     def _set_dialog(self, dialog: QDialog | None) -> None:
         self.dialog = dialog
@@ -279,7 +291,7 @@ class ReturnsScreen(QWidget):
             return
         self.sale_info.setText(
             self.tr("Receipt %1 · sold %2 · paid %3 · refunded so far %4")
-            .replace("%1", sale.receipt_no).replace("%2", sale.completed_at[:16].replace("T", " "))
+            .replace("%1", sale.receipt_no).replace("%2", store_time.minutes(sale.completed_at))
             .replace("%3", self.money(sale.total_fen)).replace("%4", self.money(sale.refunded_fen)))
         kg = self.tr("kg")
         self.table.setRowCount(len(sale.lines))

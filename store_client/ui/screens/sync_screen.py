@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from store_client import store_time
 from store_client.services.sync_status import EventRow, SyncStatus, format_age
 from store_client.ui.automation import named
 from store_client.ui.operations import Changes
@@ -141,7 +142,7 @@ class SyncScreen(QWidget):
         self.state_label.setText(states.get(status.state, status.state))
         self.pending_label.setText(str(status.pending))
         self.oldest_label.setText(format_age(status.oldest_pending_age))
-        self.last_label.setText(status.last_success.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        self.last_label.setText(store_time.date_time(status.last_success)
                                 if status.last_success else self.tr("never"))
         if status.skew is None:
             self.skew_label.setText("-")

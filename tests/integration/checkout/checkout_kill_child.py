@@ -25,6 +25,7 @@ from store_client.services.auth import Actor
 from store_client.services.authorization import Authorizer
 from store_client.services.catalog import CatalogService
 from store_client.services.checkout import CheckoutService
+from store_client.services.shifts import ShiftService
 
 
 def say(*parts: object) -> None:
@@ -43,6 +44,10 @@ def main() -> None:
                                Authorizer(terminal.db, audit, terminal.clock),
                                CatalogService(terminal.db), config=config)
     cashier = Actor("c1", "王芳", Role.CASHIER)
+    shifts = ShiftService(terminal.db, terminal.clock, audit,
+                          Authorizer(terminal.db, audit, terminal.clock), config=config)
+    if shifts.current() is None:  # the till sells only in a shift (kept open across kills)
+        shifts.open_shift(cashier, total_fen=0)
     view = checkout.current_cart(cashier)
     say("READY", view.cart_id, view.version, len(view.lines))
     codes = [SHAMPOO, TOOTHPASTE, WATER, apple_weight_code(500)]

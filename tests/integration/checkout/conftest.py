@@ -18,6 +18,7 @@ from store_client.services.authorization import Authorizer
 from store_client.services.catalog import CatalogService
 from store_client.services.checkout import CheckoutService
 from store_client.services.payments import SimulatorAdapter
+from store_client.services.shifts import ShiftService
 
 MANAGER_PIN = "2468"
 
@@ -48,6 +49,14 @@ def make_checkout(terminal, payments, queue, catalog) -> CheckoutService:  # typ
                            config=terminal.config, print_queue=queue, payments=payments)
 
 
+def open_shift(terminal, actor: Actor) -> str:  # type: ignore[no-untyped-def]
+    """Open the till's shift with an empty float; returns its id."""
+    audit = AuditLog(terminal.clock)
+    service = ShiftService(terminal.db, terminal.clock, audit,
+                           Authorizer(terminal.db, audit, terminal.clock), config=terminal.config)
+    return service.open_shift(actor, total_fen=0).shift_id
+
+
 @pytest.fixture
 def shop(terminal, add_operator):  # type: ignore[no-untyped-def]
     add_operator("c1", "cashier", "1357", name="王芳")
@@ -58,10 +67,11 @@ def shop(terminal, add_operator):  # type: ignore[no-untyped-def]
     queue = PrintQueue(terminal.db, lambda: None, terminal.clock,  # worker never started
                        profile=PrinterProfile("TM-T88V"))
     catalog = CatalogService(terminal.db)
+    manager = Actor("m1", "张经理", Role.MANAGER)
+    open_shift(terminal, manager)  # the till sells and refunds only in a shift
     try:
         yield Shop(terminal, make_checkout(terminal, payments, queue, catalog),
                    ApprovalService(terminal.db, terminal.clock, AuditLog(terminal.clock)),
-                   payments, queue, Actor("c1", "王芳", Role.CASHIER),
-                   Actor("m1", "张经理", Role.MANAGER), catalog)
+                   payments, queue, Actor("c1", "王芳", Role.CASHIER), manager, catalog)
     finally:
         catalog.close()

@@ -132,7 +132,8 @@ def test_completing_twice_returns_the_first_sale(shop):
         co.complete(c)  # the new cart is empty
     with shop.terminal.db.read() as s:
         assert s.scalar(select(func.count()).select_from(Sale)) == 1
-        assert s.scalar(select(func.count()).select_from(OutboxEvent)) == 1
+        assert s.scalar(select(func.count()).select_from(OutboxEvent)
+                        .where(OutboxEvent.kind == "sale.completed")) == 1
 
 
 def test_card_only_sale_does_not_kick_the_drawer_and_numbers_are_gap_free(shop):
@@ -239,5 +240,6 @@ def test_a_sale_takes_its_lines_off_this_stores_stock_once(shop):
         assert moved == {"100001": -2, "100002": -1, "PLU01234": -750}  # the apples in grams
         assert all(m.ref == f"sale:{done.sale_id}" and m.reason == "sale" for m in s.scalars(select(StockMovement)))
         assert s.get(StockPosition, "100001").on_hand == -2  # sold before any delivery was booked
-        kinds = [e.kind for e in s.scalars(select(OutboxEvent))]
+        kinds = [e.kind for e in s.scalars(select(OutboxEvent))
+                 if not e.kind.startswith(("shift.", "audit."))]  # the shop's shift opening
         assert kinds == ["sale.completed"]  # HQ moves its stock from the sale event itself

@@ -139,7 +139,7 @@ def test_unknown_receipt_says_where_returns_are_possible(make_shell, qtbot) -> N
     store, terminal = shell.terminal.config.store_id, shell.terminal.config.terminal_id
     returns.load_receipt(f"{store}-{terminal}-999999")
     shell.settle()
-    qtbot.waitUntil(lambda: "other terminals" in returns.message.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "other tills" in returns.message.text(), timeout=5000)
     assert returns.sale is None and returns.table.rowCount() == 0
     assert returns_written(shell) == (0, 0)
 
