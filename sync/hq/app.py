@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from sync.hq.service import (
     DEFAULT_PAGE,
+    MAX_PAGE,
     AuthError,
     HQService,
     RequestError,
@@ -38,6 +39,19 @@ def _error(status: int, code: str, message: str) -> Response:
     return _json({"error": code, "message": message}, status)
 
 
+async def _read_capped(request: Request, cap: int) -> bytes | None:
+    """The body, read as it streams in; None as soon as it passes ``cap`` bytes (the rest is
+    never read, so a huge body without Content-Length costs at most ``cap`` of memory)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > cap:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def create_app(service: HQService) -> Starlette:
     def who(request: Request) -> TerminalIdentity:
         header = request.headers.get("authorization", "")
@@ -53,14 +67,14 @@ def create_app(service: HQService) -> Starlette:
         if declared.isdigit() and int(declared) > MAX_BODY:
             return _error(413, "too_large", f"at most {MAX_BODY} bytes per request")
         try:
-            body = await request.body()
+            body = await _read_capped(request, MAX_BODY)
         except ClientDisconnect:
             return Response(status_code=400)  # nobody is listening; nothing was applied
-        if len(body) > MAX_BODY:
+        if body is None:
             return _error(413, "too_large", f"at most {MAX_BODY} bytes per request")
         try:
             batch = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
             return _error(400, "bad_json", "body is not JSON")
         try:
             result = await run_in_threadpool(service.ingest, terminal, batch)
@@ -74,10 +88,10 @@ def create_app(service: HQService) -> Starlette:
         except AuthError as exc:
             return _error(401, "unauthorized", str(exc))
         name = request.path_params["name"]
-        try:
-            limit = int(request.query_params.get("limit", DEFAULT_PAGE))
-        except ValueError:
-            return _error(400, "bad_request", "limit must be an integer")
+        raw_limit = request.query_params.get("limit", str(DEFAULT_PAGE))
+        limit = int(raw_limit) if raw_limit.isascii() and raw_limit.isdigit() and len(raw_limit) < 6 else 0
+        if not 1 <= limit <= MAX_PAGE:
+            return _error(400, "bad_request", f"limit must be an integer from 1 to {MAX_PAGE}")
         try:
             body = service.changes_json(terminal, name, request.query_params.get("cursor"), limit)
             return Response(body, media_type="application/json", headers={"X-HQ-Time": now_iso()})
