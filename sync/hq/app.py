@@ -80,6 +80,9 @@ def create_app(service: HQService) -> Starlette:
             result = await run_in_threadpool(service.ingest, terminal, batch)
         except RequestError as exc:
             return _error(400, "bad_request", str(exc))
+        except Exception:  # a bug or a database outage: an answer the terminal can show, and the log
+            log.exception("ingest failed for %s/%s", terminal.store_id, terminal.terminal_id)
+            return _error(500, "internal", "HQ failed on this request; see HQ's log")
         return _json(result)
 
     def get_changes(request: Request) -> Response:
