@@ -148,7 +148,7 @@ class PrintQueue:
             if kick:
                 trailer = escpos_render.drawer_kick_bytes(self.profile)
             title = title or content.title
-            preview_text = preview_text or text_render.render(body, self.profile.columns)
+            preview_text = preview_text or text_render.render(body, self.profile.columns, self.profile.cells)
         elif isinstance(content, (bytes, bytearray)):
             payload = bytes(content)
         else:

@@ -127,7 +127,7 @@ def _test(args: argparse.Namespace) -> int:
                     encoding=profile.encoding)
     document = templates.test_page(page)
     if args.dry_run:
-        print(text_render.render(document, profile.columns), end="")
+        print(text_render.render(document, profile.columns, profile.cells), end="")
         return 0
     try:
         connection = connection_factory(settings)()
