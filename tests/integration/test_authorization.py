@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,8 @@ from store_client import config as cfg
 from store_client.bootstrap import Terminal
 from store_client.clock import FakeClock
 from store_client.domain import pins
-from store_client.domain.roles import MATRIX, Permission, Role
-from store_client.persistence.models import Operator
+from store_client.domain.roles import MATRIX, Decision, Permission, Role, decide
+from store_client.persistence.models import AuditEntry, Operator
 from store_client.services.audit import AuditLog
 from store_client.services.auth import Actor, AuthService
 from store_client.services.authorization import Authorizer
@@ -89,6 +90,31 @@ def test_role_comes_from_the_database_not_the_actor_object(authorizer: Authorize
     forged = Actor("c1", "Cashier", Role.IT_ADMIN)  # claims more than it has
     with pytest.raises(PermissionDenied):
         authorizer.require(forged, Permission.OPERATOR_MANAGE)
+
+
+@pytest.mark.parametrize("claimed", [Role.MANAGER, Role.CASHIER, Role.IT_ADMIN])
+def test_a_cli_actor_acts_as_store_it_whatever_role_it_claims(
+        authorizer: Authorizer, terminal: Terminal, claimed: Role) -> None:
+    """``cli:`` names the local IT tools; it is not a way to become a manager."""
+    actor = Actor("cli:mallory", "mallory", claimed)
+    assert authorizer.current_role(actor) is Role.IT_ADMIN
+    with terminal.db.read() as session:
+        for perm in Permission:
+            expected = decide(Role.IT_ADMIN, perm) is Decision.ALLOW
+            assert authorizer.plainly_allows(session, actor, perm) is expected, perm
+    authorizer.require(actor, Permission.OPERATOR_MANAGE)  # store IT's own work
+    refused = [p for p in Permission if decide(Role.IT_ADMIN, p) is not Decision.ALLOW]
+    assert refused and (claimed is not Role.MANAGER or
+                        any(decide(Role.MANAGER, p) is Decision.ALLOW for p in refused))
+    for perm in refused:
+        with pytest.raises((PermissionDenied, ApprovalRequired)):
+            authorizer.require(actor, perm)
+        with terminal.db.read() as session:
+            who, action, target, details = session.execute(
+                select(AuditEntry.operator_id, AuditEntry.action, AuditEntry.target, AuditEntry.details)
+                .order_by(AuditEntry.seq.desc()).limit(1)).one()
+        assert (who, target) == ("cli:mallory", perm.value) and action.startswith("permission.")
+        assert json.loads(details)["role"] == "it_admin"
 
 
 def test_deactivated_or_unknown_operator_loses_every_right(
