@@ -17,6 +17,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sync.hq.audit import MAX_AUDIT_PAGE, audit_page
 from sync.hq.service import (
     DEFAULT_PAGE,
     MAX_PAGE,
@@ -50,6 +51,16 @@ async def _read_capped(request: Request, cap: int) -> bytes | None:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _int_param(request: Request, name: str, default: int) -> int | None:
+    """A non-negative 64-bit query parameter; None when it is anything else."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+        return None
+    return int(raw)
 
 
 def create_app(service: HQService) -> Starlette:
@@ -103,6 +114,16 @@ def create_app(service: HQService) -> Starlette:
         except RequestError as exc:
             return _error(400, "bad_request", str(exc))
 
+    def get_audit(request: Request) -> Response:
+        try:
+            terminal = who(request)
+        except AuthError as exc:
+            return _error(401, "unauthorized", str(exc))
+        after, limit = _int_param(request, "after", 0), _int_param(request, "limit", MAX_AUDIT_PAGE)
+        if after is None or limit is None or not 1 <= limit <= MAX_AUDIT_PAGE:
+            return _error(400, "bad_request", f"after must be an integer >= 0, limit 1 to {MAX_AUDIT_PAGE}")
+        return _json(audit_page(service.engine, terminal, after, limit))
+
     def get_time(_request: Request) -> Response:
         return _json({"server_time": now_iso()})
 
@@ -117,6 +138,7 @@ def create_app(service: HQService) -> Starlette:
     return Starlette(routes=[
         Route("/v1/events", post_events, methods=["POST"]),
         Route("/v1/datasets/{name}/changes", get_changes, methods=["GET"]),
+        Route("/v1/audit", get_audit, methods=["GET"]),
         Route("/v1/time", get_time, methods=["GET"]),
         Route("/v1/terminal", get_whoami, methods=["GET"]),
     ])

@@ -37,6 +37,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sync.protocol.datasets import DATASETS, validate_row
 from sync.hq import schema as t
+from sync.hq.audit import chain_row
 from sync.protocol.events import PayloadError, validate
 
 log = logging.getLogger(__name__)
@@ -187,7 +188,7 @@ class HQService:
             t.sales.c.sale_id.in_(sale_ids)))) if sale_ids else set()
         received = now_iso()
         results: list[dict[str, Any]] = []
-        new_events, new_sales, new_audit, new_rejections = [], [], [], []
+        new_events, new_sales, new_audit, new_rejections, new_chain = [], [], [], [], []
         new_shift_events: list[dict] = []
         new_returns: list[dict] = []
         refunded: dict[str, int] = {}  # original sale id -> refunded so far (this batch included)
@@ -259,11 +260,13 @@ class HQService:
                 new_audit.append({"event_id": eid, "store_id": who.store_id, "terminal_id": who.terminal_id,
                                       "action": data.get("action", kind), "at": data["at"],
                                       "details": json.dumps(data, ensure_ascii=False)})
+                if kind == "audit.entry" and data["hash"] is not None and data["seq"] is not None:
+                    new_chain.append(chain_row(who, eid, data))
             results.append(ack)
             last_seq = max(last_seq, seq)
         for table, rows in ((t.events, new_events), (t.sales, new_sales), (t.audit, new_audit),
                             (t.shift_events, new_shift_events), (t.returns, new_returns),
-                            (t.rejections, new_rejections)):
+                            (t.rejections, new_rejections), (t.audit_chain, new_chain)):
             if rows:
                 conn.execute(insert(table), rows)
         conn.execute(update(t.terminals).where(

@@ -144,5 +144,8 @@ class HQClient:
             params["cursor"] = cursor
         return self._request("GET", f"/v1/datasets/{dataset}/changes", params=params)
 
+    def get_audit(self, after: int, limit: int) -> Any:
+        return self._request("GET", "/v1/audit", params={"after": after, "limit": limit})
+
     def get_time(self) -> Any:
         return self._request("GET", "/v1/time")
