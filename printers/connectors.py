@@ -127,8 +127,12 @@ class EscposConnection:
         self.printer._raw(command)
         try:
             answer = self.printer._read()
-        except (TimeoutError, NotImplementedError):
+        except NotImplementedError:
             return None
+        except Exception as exc:
+            if _is_timeout(exc):  # no answer (pyusb's USBTimeoutError is an OSError too)
+                return None
+            raise
         if answer == b"" and isinstance(getattr(self.printer, "device", None), socket.socket):
             raise OSError("connection closed by the printer")
         return answer[-1] if answer else None
@@ -150,28 +154,55 @@ class EscposConnection:
         if not self._open:
             return False
         sock = getattr(self.printer, "device", None)
-        if self.readable and self._answers_status:
-            old = sock.gettimeout() if isinstance(sock, socket.socket) else None
-            try:
-                if isinstance(sock, socket.socket):
-                    sock.settimeout(timeout)
-                return self._query(GS_R_PAPER) is not None
-            except OSError:  # reset or closed by the printer: it did not take it all
-                self.close()
+        if not (self.readable and self._answers_status):
+            if isinstance(sock, socket.socket):
+                return _acknowledged(sock, timeout)
+            return True  # file, Windows spooler, dummy: the write (and flush) completing is all there is
+        old = sock.gettimeout() if isinstance(sock, socket.socket) else None
+        try:
+            self.printer._raw(GS_R_PAPER)
+            return self._await_answer(sock, time.monotonic() + timeout)
+        except OSError:  # reset or closed by the printer: it did not take it all
+            self.close()
+            return False
+        finally:
+            if old is not None and self._open:
+                with contextlib.suppress(OSError):
+                    sock.settimeout(old)
+
+    def _await_answer(self, sock: object, deadline: float) -> bool:
+        """Read until the printer answers or ``deadline``: a long receipt takes seconds to print,
+        and a connector's own read time-out (USB, serial) may be shorter."""
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
                 return False
-            finally:
-                if old is not None and self._open:
-                    with contextlib.suppress(OSError):
-                        sock.settimeout(old)
-        if isinstance(sock, socket.socket):
-            return _acknowledged(sock, timeout)
-        return True  # file, Windows spooler, dummy: the write (and flush) completing is all there is
+            if isinstance(sock, socket.socket):
+                sock.settimeout(remaining)
+            try:
+                answer = self.printer._read()
+            except NotImplementedError:
+                return False
+            except Exception as exc:  # noqa: BLE001 - any connector error is "not confirmed"
+                if _is_timeout(exc):
+                    continue
+                raise OSError(str(exc)) from None
+            if answer:
+                return True
+            if isinstance(sock, socket.socket):
+                raise OSError("connection closed by the printer")
+            time.sleep(0.01)  # serial: an empty read is its time-out
 
     def close(self) -> None:
         if self._open:
             self._open = False
             with contextlib.suppress(Exception):  # closing a broken connection
                 self.printer.close()
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    """A read time-out, as each connector names it (socket, pyusb, pyserial)."""
+    return isinstance(exc, TimeoutError) or "timeout" in type(exc).__name__.lower()
 
 
 def _acknowledged(sock: socket.socket, timeout: float) -> bool:

@@ -174,10 +174,10 @@ class Puller:
                         state.put(session, state.SKEW_MS, str(int(self.client.skew.total_seconds() * 1000)))
                 outcome.applied += len(page.changes)
                 outcome.pages += 1
-                if not page.has_more:
-                    break
                 if self.between_pages is not None:
                     self.between_pages()
+                if not page.has_more:
+                    break
         except (BadPage, BadResponse, BatchRejected, ResponseTooLarge, ServerError) as exc:
             outcome.error = str(exc)
             log.warning("pull of %s refused: %s", dataset, exc)
