@@ -117,9 +117,16 @@ class Puller:
         """
         self._deadline = time.monotonic() + self.pass_seconds
         try:
-            return {name: self.pull(name) for name in self.datasets}
+            return {name: self.pull(name) for name in self._least_recent_first()}
         finally:
             self._deadline = None
+
+    def _least_recent_first(self) -> list[str]:
+        """Datasets in the order of their last applied page, never-pulled first (stable): one
+        that a long feed kept waiting past the time bound goes first next pass."""
+        with self.db.read() as session:
+            updated = dict(session.execute(select(SyncCursor.dataset, SyncCursor.updated_at)).all())
+        return sorted(self.datasets, key=lambda name: updated.get(name) or "")
 
     def pull(self, dataset: str) -> PullOutcome:
         """Follow one dataset to its end. The next page is fetched while this one is applied

@@ -153,6 +153,10 @@ def test_a_pass_is_bounded_in_time(terminal, scripted, hq_token) -> None:
     applied = q(terminal, "SELECT json_extract(data, '$.price_minor') FROM sync_rows "
                           "WHERE dataset = 'prices' AND key = '100001'")[0][0]
     assert applied == 500 + outcomes["prices"].pages - 1
+    with HQClient(server.url, hq_token) as client:  # next pass: the one kept waiting goes first
+        again = Puller(terminal.db, client, datasets=["prices", "members"], pass_seconds=1.0).pull_all()
+    assert list(again) == ["members", "prices"]
+    assert again["members"].error is None and not again["members"].deferred
 
 
 def test_one_dataset_answering_500_fails_alone(terminal, scripted, hq_token) -> None:
