@@ -297,6 +297,41 @@ def test_cli_operator_commands_on_a_fresh_install(tmp_path: Path, fast_pins: Non
                         ("cli:itbob", "operator.unlocked")]
 
 
+def test_cli_as_a_named_operator_is_checked_like_at_the_till(tmp_path: Path, fast_pins: None,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from store_client.bootstrap import open_terminal
+    from store_client.clock import SystemClock
+
+    config = write_config(tmp_path)
+    monkeypatch.setattr("getpass.getuser", lambda: "itbob")
+    assert run_cli(monkeypatch, config, "add", "c7", "--name", "C", "--role", "cashier",
+                   "--pin-stdin", stdin="2580\n") == 0
+    assert run_cli(monkeypatch, config, "add", "i7", "--name", "I", "--role", "it_admin",
+                   "--pin-stdin", stdin="1590\n") == 0
+    pins_asked: list[str] = []
+
+    def pin_of(prompt: str) -> str:
+        pins_asked.append(prompt)
+        return {"c7": "2580", "i7": "1590"}[prompt.split()[-1].rstrip(":")]
+
+    monkeypatch.setattr("getpass.getpass", pin_of)
+    capsys.readouterr()
+    assert run_cli(monkeypatch, config, "--as", "c7", "unlock", "i7") == 1  # a cashier may not
+    assert "may not" in capsys.readouterr().err
+    assert run_cli(monkeypatch, config, "--as", "i7", "unlock", "c7") == 0
+    monkeypatch.setattr("getpass.getpass", lambda _prompt: "0000")
+    assert run_cli(monkeypatch, config, "--as", "i7", "list") == 1  # wrong PIN: refused
+    assert pins_asked == ["PIN of operator c7: ", "PIN of operator i7: "]
+    term = open_terminal(cfg.load(config), clock=SystemClock())
+    try:
+        rows = [(r.operator_id, r.action) for r in reversed(AuditLog(SystemClock()).recent(term.db))]
+    finally:
+        term.close()
+    assert ("c7", "auth.login") in rows and ("c7", "permission.denied") in rows
+    assert ("i7", "operator.unlocked") in rows and ("i7", "auth.login_failed") in rows
+
+
 def test_cli_works_next_to_a_running_till(terminal: Terminal, tmp_path: Path, fast_pins: None,
                                           monkeypatch: pytest.MonkeyPatch,
                                           capsys: pytest.CaptureFixture[str]) -> None:
