@@ -3,7 +3,8 @@
 Exactly-once rests on two things here: ``hq_events.event_id`` is a primary key
 (a second insert of the same event cannot commit) and ``hq_terminals.last_seq``
 is updated in the same transaction as the event's effects. Dedupe rows are
-never deleted.
+never deleted. An id belongs to the terminal that sent it first: the same id
+from another terminal is rejected, never acknowledged with the first one's answer.
 """
 
 from __future__ import annotations
