@@ -120,3 +120,35 @@ def test_the_audit_endpoint_shows_a_terminal_only_its_own_chain(till, hq_server)
         assert http.get("/v1/audit").json() == {"entries": [], "has_more": False}
         for bad in ({"after": "-1"}, {"limit": "0"}, {"limit": "1001"}, {"after": "9" * 30}):
             assert http.get("/v1/audit", params=bad).status_code == 400
+
+
+def test_hq_keeps_the_chain_per_terminal_and_reset_epoch(hq_service) -> None:
+    """On SQLite and PostgreSQL: the chain link is stored, paged in order, and a wiped terminal
+    (reset at HQ) starts a chain of its own."""
+    import uuid
+
+    from sync.hq.audit import audit_page
+
+    who = hq_service.authenticate(hq_service.issue_token("S001", "T01"))
+
+    def entry(seq: int) -> dict:
+        return {"event_id": str(uuid.uuid4()), "seq": seq, "kind": "audit.entry", "schema_version": 1,
+                "payload": {"seq": seq, "at": "2026-01-01T09:00:00+00:00", "operator_id": "m1",
+                            "action": "x", "target": "", "details": {"n": seq},
+                            "prev_hash": f"{seq - 1:064x}", "hash": f"{seq:064x}"}}
+
+    answer = hq_service.ingest(who, {"events": [entry(i) for i in range(1, 6)]})
+    assert [r["status"] for r in answer["results"]] == ["accepted"] * 5
+    first = audit_page(hq_service.engine, who, 0, 2)
+    assert [e["seq"] for e in first["entries"]] == [1, 2] and first["has_more"]
+    rest = audit_page(hq_service.engine, who, 2, 10)
+    assert [e["seq"] for e in rest["entries"]] == [3, 4, 5] and not rest["has_more"]
+    assert rest["entries"][0]["hash"] == f"{3:064x}" and rest["entries"][0]["details"] == {"n": 3}
+    bad = entry(6)
+    bad["payload"]["hash"] = "not a digest"
+    assert hq_service.ingest(who, {"events": [bad]})["results"][0]["status"] == "rejected"
+    hq_service.reset_terminal("S001", "T01")
+    again = hq_service.authenticate(hq_service.issue_token("S001", "T01"))
+    assert audit_page(hq_service.engine, again, 0, 10)["entries"] == []
+    hq_service.ingest(again, {"events": [entry(1)]})
+    assert [e["seq"] for e in audit_page(hq_service.engine, again, 0, 10)["entries"]] == [1]
