@@ -7,12 +7,24 @@ after it started (the receipt may be half printed: a person decides).
 
 Status is queried (DLE EOT 1 / 4) only where the connector can read back
 (network, USB, serial); elsewhere it is ``unknown``, never a guessed "offline".
+
+A job has reached the printer only when :meth:`EscposConnection.confirm` says
+so: ``send()`` succeeding means only that the bytes fit in socket buffers (a
+whole receipt does). A printer that answers status is asked ``GS r 1`` after
+the job; it answers once it has processed every byte before it, so silence, a
+reset or a closed connection means the job may be cut off. A printer that never
+answers status is confirmed by the connector's own transmit-complete signal: on
+a network socket, the kernel's count of bytes the printer has not acknowledged
+reaching zero (Linux ``SIOCOUTQ``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import socket
+import struct
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -22,6 +34,8 @@ from escpos.exceptions import DeviceNotFoundError
 
 DLE_EOT_PRINTER = b"\x10\x04\x01"
 DLE_EOT_PAPER = b"\x10\x04\x04"
+GS_R_PAPER = b"\x1dr\x01"  # transmit paper sensor status: answered in turn, after the job
+SIOCOUTQ = 0x5411  # Linux: bytes in a socket's send queue not yet acknowledged by the peer
 CHUNK = 4096
 
 
@@ -47,6 +61,7 @@ class SendFailed(Exception):
 class Connection(Protocol):
     def status(self) -> PrinterStatus: ...
     def send(self, data: bytes) -> None: ...
+    def confirm(self, timeout: float) -> bool: ...
     def close(self) -> None: ...
 
 
@@ -71,6 +86,7 @@ class EscposConnection:
         self.readable = readable
         self.status_timeout = status_timeout
         self._open = False
+        self._answers_status = False  # it answered DLE EOT on this connection
 
     def _ensure_open(self) -> None:
         if self._open:
@@ -95,6 +111,7 @@ class EscposConnection:
         try:
             printer_byte = self._query(DLE_EOT_PRINTER)
             paper_byte = self._query(DLE_EOT_PAPER) if printer_byte is not None else None
+            self._answers_status = printer_byte is not None
         except (TimeoutError, OSError) as exc:
             self.close()
             raise PrinterUnavailable(f"printer stopped answering: {exc}") from None
@@ -110,8 +127,12 @@ class EscposConnection:
         self.printer._raw(command)
         try:
             answer = self.printer._read()
-        except (TimeoutError, NotImplementedError):
+        except NotImplementedError:
             return None
+        except Exception as exc:
+            if _is_timeout(exc):  # no answer (pyusb's USBTimeoutError is an OSError too)
+                return None
+            raise
         if answer == b"" and isinstance(getattr(self.printer, "device", None), socket.socket):
             raise OSError("connection closed by the printer")
         return answer[-1] if answer else None
@@ -128,11 +149,80 @@ class EscposConnection:
             self.close()
             raise SendFailed(f"{type(exc).__name__}: {exc}") from None
 
+    def confirm(self, timeout: float) -> bool:
+        """True once the printer has taken every byte sent so far (see the module doc)."""
+        if not self._open:
+            return False
+        sock = getattr(self.printer, "device", None)
+        if not (self.readable and self._answers_status):
+            if isinstance(sock, socket.socket):
+                return _acknowledged(sock, timeout)
+            return True  # file, Windows spooler, dummy: the write (and flush) completing is all there is
+        old = sock.gettimeout() if isinstance(sock, socket.socket) else None
+        try:
+            self.printer._raw(GS_R_PAPER)
+            return self._await_answer(sock, time.monotonic() + timeout)
+        except OSError:  # reset or closed by the printer: it did not take it all
+            self.close()
+            return False
+        finally:
+            if old is not None and self._open:
+                with contextlib.suppress(OSError):
+                    sock.settimeout(old)
+
+    def _await_answer(self, sock: object, deadline: float) -> bool:
+        """Read until the printer answers or ``deadline``: a long receipt takes seconds to print,
+        and a connector's own read time-out (USB, serial) may be shorter."""
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            if isinstance(sock, socket.socket):
+                sock.settimeout(remaining)
+            try:
+                answer = self.printer._read()
+            except NotImplementedError:
+                return False
+            except Exception as exc:  # noqa: BLE001 - any connector error is "not confirmed"
+                if _is_timeout(exc):
+                    continue
+                raise OSError(str(exc)) from None
+            if answer:
+                return True
+            if isinstance(sock, socket.socket):
+                raise OSError("connection closed by the printer")
+            time.sleep(0.01)  # serial: an empty read is its time-out
+
     def close(self) -> None:
         if self._open:
             self._open = False
             with contextlib.suppress(Exception):  # closing a broken connection
                 self.printer.close()
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    """A read time-out, as each connector names it (socket, pyusb, pyserial)."""
+    return isinstance(exc, TimeoutError) or "timeout" in type(exc).__name__.lower()
+
+
+def _acknowledged(sock: socket.socket, timeout: float) -> bool:
+    """Wait until the peer has acknowledged every byte sent (Linux); True where that cannot
+    be asked (the write completing is then the only signal there is)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    import fcntl
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            unacked = struct.unpack("i", fcntl.ioctl(sock.fileno(), SIOCOUTQ, b"\0\0\0\0"))[0]
+        except OSError:
+            return False
+        if unacked == 0:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -2,7 +2,7 @@
 
 python-escpos writes the commands (styles, QR, barcode, raster images, cut,
 drawer) into its :class:`~escpos.printer.Dummy`; text is laid out here (CJK
-counts two columns) and encoded here, because the library neither enters a
+counts as many columns as it has bytes on a Chinese printer) and encoded here, because the library neither enters a
 Chinese printer's Chinese mode nor counts wide characters. The bytes are then
 sent, unchanged, by whichever connector the terminal uses, so what is stored in
 the print queue is exactly what the printer receives.
@@ -16,7 +16,7 @@ from functools import lru_cache
 from PIL import Image as PILImage
 
 from printers import document as d
-from printers.layout import cell_width, char_width, row, wrap
+from printers.layout import char_width
 from printers.profile import PrinterProfile
 
 
@@ -71,13 +71,13 @@ class EscposRenderer:
         elif isinstance(block, d.Row):
             out.style(align="left", bold=block.bold, double=False)
             cells = tuple(p.printable(c) for c in block.cells)
-            for line in row(cells, p.columns, block.min_widths):
+            for line in p.cells.row(cells, p.columns, block.min_widths):
                 out.raw(p.encode(line.rstrip(" ")) + LF)
             out.style(bold=False)
         elif isinstance(block, d.Separator):
             out.style(align="left", double=False)
             char = p.printable(block.char[:1] or "-")
-            out.raw(p.encode(char * (p.columns // cell_width(char))) + LF)
+            out.raw(p.encode(char * (p.columns // p.cells.width(char))) + LF)
         elif isinstance(block, d.Barcode):
             self._barcode(out, block)
         elif isinstance(block, d.QRCode):
@@ -152,7 +152,7 @@ def _wrap_runs(runs: tuple[d.Run, ...], width: int, profile: PrinterProfile) -> 
         owner.extend([r.bold] * len(text))
     lines: list[list[tuple[str, bool]]] = []
     pos = 0
-    for line in wrap(whole, width):
+    for line in profile.cells.wrap(whole, width):
         # wrap() only drops spaces at breaks; find the line again from pos.
         start = whole.find(line, pos) if line else pos
         start = pos if start < 0 else start

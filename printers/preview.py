@@ -16,8 +16,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QImage, QPainter, QPen
 
 from printers import document as d
-from printers.escpos_render import _barcode_image, fit_image, qr_image
-from printers.layout import cell_width, char_width, pad, row, wrap
+from printers.escpos_render import _barcode_image, _wrap_runs, fit_image, qr_image
 from printers.profile import PrinterProfile
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "resources" / "fonts"
@@ -63,9 +62,10 @@ def missing_glyphs(text: str, family: str | None = None) -> set[str]:
 class PreviewPainter:
     def __init__(self, profile: PrinterProfile, family: str | None = None) -> None:
         self.profile = profile
-        self.columns = profile.columns
+        self.columns = profile.columns  # the printer's geometry (profile.py), as the renderer uses
         self.width = profile.dots
-        self.cell = self.width / self.columns  # dots per column: 12 at 80 mm, 12 at 58 mm
+        self.cells = profile.cells  # widths as printed: GBK bytes on a Chinese printer
+        self.cell = self.width / self.columns  # dots per column: 12.2 on a TM-T88V, 12 at 58 mm
         self.line_height = int(self.cell * 2.1)
         self.family = family or bundled_font_family()
         self._fonts: dict[tuple[bool, bool, int], QFont] = {}
@@ -94,20 +94,22 @@ class PreviewPainter:
         if isinstance(block, d.Text):
             scale = 2 if block.double else 1
             width = self.columns // scale
-            text = "".join(p.printable(r.text) for r in block.runs)
-            bold = any(r.bold for r in block.runs)
-            for line in wrap(text, width):
-                line = pad(line, width, block.align)
-                ops.append((self._text, line, y, bold, scale))
+            # The same lines and bold pieces as the printer gets (only a bold run prints bold).
+            for pieces in _wrap_runs(block.runs, width, p):
+                gap = width - sum(self.cells.width(text) for text, _ in pieces)
+                col = {"left": 0, "center": gap // 2, "right": gap}.get(block.align, 0)
+                for text, bold in pieces:
+                    ops.append((self._text, text, y, bold, scale, col))
+                    col += self.cells.width(text)
                 y += self.line_height * scale
         elif isinstance(block, d.Row):
             cells = tuple(p.printable(c) for c in block.cells)
-            for line in row(cells, self.columns, block.min_widths):
-                ops.append((self._text, line, y, block.bold, 1))
+            for line in self.cells.row(cells, self.columns, block.min_widths):
+                ops.append((self._text, line, y, block.bold, 1, 0))
                 y += self.line_height
         elif isinstance(block, d.Separator):
             char = p.printable(block.char[:1] or "-")
-            ops.append((self._text, char * (self.columns // cell_width(char)), y, False, 1))
+            ops.append((self._text, char * (self.columns // self.cells.width(char)), y, False, 1, 0))
             y += self.line_height
         elif isinstance(block, (d.Barcode, d.QRCode, d.Image)):
             if isinstance(block, d.Barcode):
@@ -120,7 +122,7 @@ class PreviewPainter:
             ops.append((self._image, img, y))
             y += img.height() + 4
             if isinstance(block, d.Barcode):
-                ops.append((self._text, pad(block.data, self.columns, "center"), y, False, 1))
+                ops.append((self._text, self.cells.pad(block.data, self.columns, "center"), y, False, 1, 0))
                 y += self.line_height
         elif isinstance(block, d.Feed):
             y += self.line_height * block.lines
@@ -143,13 +145,13 @@ class PreviewPainter:
             self._fonts[key] = font
         return font
 
-    def _text(self, painter: QPainter, line: str, y: int, bold: bool, scale: int) -> None:
+    def _text(self, painter: QPainter, line: str, y: int, bold: bool, scale: int, col: int) -> None:
+        """``line`` from column ``col`` (in columns of this text's size)."""
         # Few Qt setter calls on purpose: see docs/printing.md (PySide6 6.12 None refcount).
         flags = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextDontClip)
-        col = 0
         height = self.line_height * scale
         for ch in line:
-            w = char_width(ch)
+            w = self.cells.char_width(ch)
             if ch != " ":
                 font = self._font(w == 2, bold, scale)
                 if font is not self._current_font:

@@ -14,8 +14,15 @@ Life of a job (``print_jobs`` table)::
 * ``held``: the printer was offline, out of paper or unreachable and *nothing*
   was sent; the worker re-tries the head of the queue every ``retry_interval``
   seconds and on :meth:`PrintQueue.retry`. Later jobs wait behind it (order).
-* The drawer kick is stored apart (``trailer``) and sent only with the first
-  print; :meth:`PrintQueue.reprint` never opens the drawer and marks the copy.
+* ``printed`` only once the printer confirmed it took the whole job
+  (:meth:`~printers.connectors.EscposConnection.confirm`); a job cut off
+  mid-way (the printer stopped reading, reset the connection, never answered)
+  is ``uncertain`` with the check-the-printout message.
+* The drawer kick is stored apart (``trailer``) and sent after the receipt was
+  confirmed, at most once: it is cleared (committed) before it goes out. So a
+  job retried after ``uncertain`` kicks only if the first kick never went out.
+  A retried uncertain job and :meth:`PrintQueue.reprint` carry the REPRINT
+  banner on paper; a reprint never opens the drawer.
 
 Listeners are called on the worker thread: a Qt UI must re-emit through a
 signal (queued connection) before touching widgets.
@@ -44,6 +51,8 @@ log = logging.getLogger(__name__)
 QUEUED, SENDING, PRINTED, HELD, UNCERTAIN, CANCELLED = (
     "queued", "sending", "printed", "held", "uncertain", "cancelled")
 RETRYABLE = (HELD, UNCERTAIN)
+CONFIRM_TIMEOUT = 10.0  # seconds for the printer to confirm a job (a logo prints in ~2 s)
+REPRINT_MARK = "*** 重印 / REPRINT ***\n"
 OPEN_STATES = (QUEUED, SENDING, HELD, UNCERTAIN)
 
 
@@ -83,12 +92,14 @@ Listener = Callable[[QueueEvent], None]
 
 class PrintQueue:
     def __init__(self, db: Database, printer_factory: Callable[[], Connection], clock: Clock, *,
-                 profile: PrinterProfile | None = None, retry_interval: float = 10.0) -> None:
+                 profile: PrinterProfile | None = None, retry_interval: float = 10.0,
+                 confirm_timeout: float = CONFIRM_TIMEOUT) -> None:
         self.db = db
         self.printer_factory = printer_factory
         self.clock = clock
         self.profile = profile
         self.retry_interval = retry_interval
+        self.confirm_timeout = confirm_timeout
         self._listeners: list[Listener] = []
         self._wake = threading.Condition()
         self._kicked = False
@@ -148,7 +159,7 @@ class PrintQueue:
             if kick:
                 trailer = escpos_render.drawer_kick_bytes(self.profile)
             title = title or content.title
-            preview_text = preview_text or text_render.render(body, self.profile.columns)
+            preview_text = preview_text or text_render.render(body, self.profile.columns, self.profile.cells)
         elif isinstance(content, (bytes, bytearray)):
             payload = bytes(content)
         else:
@@ -167,8 +178,19 @@ class PrintQueue:
         self._kick()
 
     def retry(self, job_id: int) -> None:
-        """Held or uncertain job back to the queue (for uncertain: a person chose to print again)."""
-        self._transition(job_id, RETRYABLE, QUEUED, last_error=None)
+        """Held or uncertain job back to the queue (for uncertain: a person chose to print again,
+        and the paper says REPRINT, since the first attempt may be on paper too)."""
+        with self.db.read() as s:
+            job = s.get(PrintJob, job_id)
+            mark = (job is not None and job.state == UNCERTAIN and self.profile is not None
+                    and not job.preview_text.startswith(REPRINT_MARK))
+            payload, preview = (job.payload, job.preview_text) if mark else (b"", "")
+        if mark:
+            banner = reprint_banner(self.profile, self.clock)  # type: ignore[arg-type]
+            self._transition(job_id, (UNCERTAIN,), QUEUED, last_error=None,
+                             payload=banner + payload, preview_text=REPRINT_MARK + preview)
+        else:
+            self._transition(job_id, RETRYABLE, QUEUED, last_error=None)
         self._kick()
 
     def cancel(self, job_id: int) -> None:
@@ -190,7 +212,7 @@ class PrintQueue:
             payload, kind, title, preview = job.payload, job.kind, job.title, job.preview_text
         banner = reprint_banner(self.profile, self.clock) if self.profile else b""
         new_id = self._insert(kind, f"reprint of {title}"[:128], banner + payload, b"",
-                              "*** 重印 / REPRINT ***\n" + preview, reprint_of=job_id)
+                              REPRINT_MARK + preview, reprint_of=job_id)
         self._kick()
         return new_id
 
@@ -266,7 +288,7 @@ class PrintQueue:
             job = s.get(PrintJob, job_id)
             if job is None or job.state not in (QUEUED, HELD):
                 return True
-            data = job.payload + (job.trailer or b"")
+            data, trailer = job.payload, job.trailer or b""
         try:
             conn = self.printer_factory()
         except Exception as exc:  # noqa: BLE001 - configuration problems are shown, not raised
@@ -293,10 +315,25 @@ class PrintQueue:
                 self._set(job_id, UNCERTAIN, status=PrinterStatus.UNKNOWN,
                           last_error=f"connection lost while printing ({exc}); check the printout")
                 return False
+            if not conn.confirm(self.confirm_timeout):
+                self._set(job_id, UNCERTAIN, status=PrinterStatus.UNKNOWN,
+                          last_error="the printer did not confirm it took the whole job; check the printout")
+                return False
+            if trailer:
+                self._kick_drawer(job_id, conn, trailer)
             self._set(job_id, PRINTED, status=status, printed=True)
             return True
         finally:
             conn.close()
+
+    def _kick_drawer(self, job_id: int, conn: Connection, trailer: bytes) -> None:
+        """At most once: the trailer is cleared (committed) before it is sent."""
+        with self.db.transaction() as s:
+            s.execute(update(PrintJob).where(PrintJob.id == job_id).values(trailer=b""))
+        try:
+            conn.send(trailer)
+        except (SendFailed, PrinterUnavailable) as exc:
+            log.warning("drawer kick of print job %s may not have gone out: %s", job_id, exc)
 
     def _claim(self, job_id: int, status: PrinterStatus) -> bool:
         now = iso(self.clock.now())

@@ -8,10 +8,12 @@ double-size text is shown at normal size (the PNG preview shows sizes).
 from __future__ import annotations
 
 from printers import document as d
-from printers.layout import cell_width, pad, row, wrap
+from printers.layout import UNICODE, Cells
 
 
-def render_lines(document: d.Document, columns: int = 48) -> list[str]:
+def render_lines(document: d.Document, columns: int = 48, cells: Cells = UNICODE) -> list[str]:
+    """``cells``: the printer's measure (``profile.cells``) when the text stands for a printout."""
+    wrap, pad, row, cell_width = cells.wrap, cells.pad, cells.row, cells.width
     lines: list[str] = []
     for block in document.blocks:
         if isinstance(block, d.Text):
@@ -43,5 +45,5 @@ def render_lines(document: d.Document, columns: int = 48) -> list[str]:
     return lines
 
 
-def render(document: d.Document, columns: int = 48) -> str:
-    return "\n".join(render_lines(document, columns)) + "\n"
+def render(document: d.Document, columns: int = 48, cells: Cells = UNICODE) -> str:
+    return "\n".join(render_lines(document, columns, cells)) + "\n"

@@ -12,6 +12,7 @@ import json
 import os
 import random
 import time
+from contextlib import contextmanager
 
 from store_client.cli import UserError
 
@@ -50,61 +51,87 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     reset_ds.set_defaults(handler=_reset_dataset)
 
 
+@contextmanager
 def _service(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The HQ service for one command; its connections are closed when the command ends."""
     from sync.hq.service import HQService, make_engine
 
     db = args.db or os.environ.get(ENV_DB) or "hq.sqlite3"
     url = db if "://" in db else f"sqlite:///{os.path.abspath(db)}"
     try:
-        return HQService(make_engine(url))
+        service = HQService(make_engine(url))
     except Exception as exc:  # noqa: BLE001 - any driver error becomes one line for IT
         raise UserError(f"cannot open HQ database {db}: {type(exc).__name__}: {exc}") from None
+    try:
+        yield service
+    finally:
+        service.engine.dispose()
 
 
 def _serve(args: argparse.Namespace) -> int:
     from sync.hq.embedded import HQServer
     from sync.hq.orders import Housekeeper, OnlineOrders
 
-    service = _service(args)
-    try:
-        from sync.hq.app import create_app
+    from sync.hq.app import create_app
 
-        server = HQServer(service, host=args.host, port=args.port,
-                          app=create_app(service, show_codes=args.show_codes))
-    except OSError as exc:
-        raise UserError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
-    server.start()
-    housekeeper = Housekeeper(OnlineOrders(service)).start()  # reminders, expiry, refunds
-    print(f"HQ listening on {server.url} (Ctrl+C to stop)", flush=True)
-    try:
-        while server.thread.is_alive():
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        housekeeper.stop()
-        server.stop()
+    with _service(args) as service:
+        try:
+            server = HQServer(service, host=args.host, port=args.port,
+                              app=create_app(service, show_codes=args.show_codes))
+        except OSError as exc:
+            raise UserError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+        server.start()
+        housekeeper = Housekeeper(OnlineOrders(service)).start()  # reminders, expiry, refunds
+        print(f"HQ listening on {server.url} (Ctrl+C to stop)", flush=True)
+        try:
+            while server.thread.is_alive():
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            housekeeper.stop()
+            server.stop()
     return 0
 
 
 def _seed(args: argparse.Namespace) -> int:
     from sync.hq.demo_data import seed_demo
 
-    seed_demo(_service(args), args.store)
+    with _service(args) as service:
+        seed_demo(service, args.store)
     print(f"demo data published for store {args.store}")
     return 0
 
 
 def _issue_token(args: argparse.Namespace) -> int:
-    token = _service(args).issue_token(args.store, args.terminal)
+    with _service(args) as service:
+        token = service.issue_token(args.store, args.terminal)
     print(token)
     return 0
 
 
+<<<<<<< HEAD
+=======
+def _create_order(args: argparse.Namespace) -> int:
+    lines = []
+    for spec in args.line:
+        sku, _, qty = spec.partition(":")
+        if not sku or not qty.isdigit() or int(qty) < 1:
+            raise UserError(f"--line must look like SKU:QTY with a positive quantity (got {spec!r})")
+        lines.append({"sku": sku, "qty": int(qty)})
+    with _service(args) as service:
+        order_id = service.create_order(args.store, {"customer": args.customer, "lines": lines,
+                                                     "status": "to_pick"})
+    print(order_id)
+    return 0
+
+
+>>>>>>> h18-edges
 def _list_sales(args: argparse.Namespace) -> int:
     from store_client.domain.money import Money
 
-    sales = _service(args).list_sales(args.store)
+    with _service(args) as service:
+        sales = service.list_sales(args.store)
     total = 0
     for sale in sales:
         total += sale["total_minor"]
@@ -122,7 +149,8 @@ def _list_sales(args: argparse.Namespace) -> int:
 
 def _reset_terminal(args: argparse.Namespace) -> int:
     try:
-        _service(args).reset_terminal(args.store, args.terminal)
+        with _service(args) as service:
+            service.reset_terminal(args.store, args.terminal)
     except KeyError as exc:
         raise UserError(str(exc.args[0])) from None
     print(f"terminal {args.store}/{args.terminal} reset: sequence restarts, datasets refetch")
@@ -134,7 +162,8 @@ def _reset_dataset(args: argparse.Namespace) -> int:
 
     if args.dataset not in DATASETS:
         raise UserError(f"unknown dataset {args.dataset!r} (known: {', '.join(DATASETS)})")
-    _service(args).reset_dataset(args.dataset)
+    with _service(args) as service:
+        service.reset_dataset(args.dataset)
     print(f"dataset {args.dataset}: every terminal will refetch it")
     return 0
 

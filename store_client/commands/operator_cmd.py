@@ -1,7 +1,9 @@
 """``store-client operator list|add|unlock|set-pin``: operator accounts for store IT.
 
-These act as a local IT admin, audited as ``cli:<os user>`` (whoever can run
-them can already read the database file). PINs are never taken on the command
+These act as store IT, audited as ``cli:<os user>`` with the IT admin role
+(whoever can run them can already read the database file), or, with
+``--as OPERATOR``, as that operator after their PIN: signed in, audited and
+checked against their role like at the till. PINs are never taken on the command
 line (other users could see them in the process list): they are asked twice
 without echo, or read from standard input with ``--pin-stdin`` for scripts.
 """
@@ -18,6 +20,8 @@ from store_client.domain.roles import Role
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("operator", help="list, add, unlock operators or set a PIN")
+    parser.add_argument("--as", dest="as_operator", metavar="OPERATOR",
+                        help="act as this operator (asks for their PIN) instead of as store IT")
     sub = parser.add_subparsers(dest="operator_command", metavar="ACTION", required=True)
     sub.add_parser("list", help="every operator with role, state and lockout").set_defaults(
         handler=_list)
@@ -56,6 +60,7 @@ def _run(args: argparse.Namespace, action) -> int:  # type: ignore[no-untyped-de
     from store_client.persistence import migrate
     from store_client.persistence.lock import AlreadyRunning
     from store_client.services.audit import AuditLog
+    from store_client.services.auth import AuthService
     from store_client.services.authorization import Authorizer
     from store_client.services.errors import ServiceError
     from store_client.services.operators import OperatorService
@@ -72,7 +77,12 @@ def _run(args: argparse.Namespace, action) -> int:  # type: ignore[no-untyped-de
         service = OperatorService(terminal.db, terminal.clock, audit,
                                   Authorizer(terminal.db, audit, terminal.clock))
         try:
-            return action(service, local_actor()) or 0
+            if args.as_operator:
+                pin = getpass.getpass(f"PIN of operator {args.as_operator}: ")
+                actor = AuthService(terminal.db, terminal.clock, audit).login(args.as_operator, pin)
+            else:
+                actor = local_actor()
+            return action(service, actor) or 0
         except ServiceError as exc:
             raise UserError(exc.message) from None
     finally:

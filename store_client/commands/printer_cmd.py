@@ -127,7 +127,7 @@ def _test(args: argparse.Namespace) -> int:
                     encoding=profile.encoding)
     document = templates.test_page(page)
     if args.dry_run:
-        print(text_render.render(document, profile.columns), end="")
+        print(text_render.render(document, profile.columns, profile.cells), end="")
         return 0
     try:
         connection = connection_factory(settings)()
@@ -140,12 +140,14 @@ def _test(args: argparse.Namespace) -> int:
             raise UserError(f"printer is {status.value.replace('_', ' ')}; fix it and run again")
         data = escpos_render.render(document, profile)
         connection.send(data)
+        if not connection.confirm(10.0):
+            raise UserError("the printer did not confirm it took the whole test page; check the printout")
     except PrinterUnavailable as exc:
         raise UserError(f"printer not reachable: {exc}") from None
     except SendFailed as exc:
         raise UserError(f"printing stopped half-way: {exc}") from None
     finally:
         connection.close()
-    print(f"Test page sent ({len(data)} bytes). Check: Chinese readable, columns aligned, "
-          "barcode and QR code scan, paper cut.")
+    print(f"Test page sent ({len(data)} bytes, {profile.columns} columns at {profile.dots} dots). "
+          "Check: Chinese readable, columns aligned, barcode and QR code scan, paper cut.")
     return 0

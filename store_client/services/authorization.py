@@ -2,8 +2,11 @@
 
 ``Authorizer.require`` applies :data:`store_client.domain.roles.MATRIX`. The
 role is taken from the operators table, not from the ``Actor`` object, so a
-deactivated operator or a stale role loses its rights at once (``cli:<user>``
-actors of the local IT tools have no row and keep the role they were given).
+deactivated operator or a stale role loses its rights at once. ``cli:<user>``
+actors of the local IT tools have no row: they always act as store IT
+(:data:`LOCAL_ACTOR_ROLE`), whatever role the object claims, so no code in the
+process can make itself a manager by naming itself ``cli:``; their actions and
+refusals are audited under that name and role.
 Every refusal is audited in its own committed transaction, so the audit row
 survives the failing action. A manager approval is checked against its row in
 the database (the ``ApprovalGrant`` object is only a handle) and consumed in
@@ -31,6 +34,7 @@ from store_client.services.errors import ApprovalRequired, PermissionDenied
 APPROVAL_TTL = timedelta(minutes=2)
 _ROLE_OF = text("SELECT role, active FROM operators WHERE id = :id")
 LOCAL_ACTOR_PREFIX = "cli:"
+LOCAL_ACTOR_ROLE = Role.IT_ADMIN
 
 
 class Authorizer:
@@ -40,7 +44,7 @@ class Authorizer:
     def current_role(self, actor: Actor) -> Role | None:
         """The actor's role as the database has it now; None if not an active operator."""
         if actor.operator_id.startswith(LOCAL_ACTOR_PREFIX):
-            return Role(actor.role)
+            return LOCAL_ACTOR_ROLE
         with self.db.read() as session:
             op = session.get(Operator, actor.operator_id)
             return Role(op.role) if op is not None and op.active else None
@@ -52,7 +56,7 @@ class Authorizer:
         session of its own. False means "not outright" (denied, or approval needed): the
         caller then leaves its transaction and calls :meth:`require`, which audits and raises.
         """
-        role: Role | str = actor.role
+        role: Role | str = LOCAL_ACTOR_ROLE
         if not actor.operator_id.startswith(LOCAL_ACTOR_PREFIX):
             row = session.execute(_ROLE_OF, {"id": actor.operator_id}).first()
             if row is None or not row[1]:
@@ -140,7 +144,7 @@ class Authorizer:
         with self.db.transaction() as session:
             self.audit.append(session, operator_id=actor.operator_id, action="permission.denied",
                               target=permission.value,
-                              details={"reason": why, "role": (role or actor.role).value})
+                              details={"reason": why, "role": Role(role or actor.role).value})
         raise PermissionDenied(permission.value, message)
 
     def _refuse_approval(self, actor: Actor, permission: Permission, why: str, message: str,

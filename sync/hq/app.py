@@ -17,8 +17,10 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sync.hq.audit import MAX_AUDIT_PAGE, audit_page
 from sync.hq.service import (
     DEFAULT_PAGE,
+    MAX_PAGE,
     AuthError,
     HQService,
     RequestError,
@@ -38,6 +40,29 @@ def _error(status: int, code: str, message: str) -> Response:
     return _json({"error": code, "message": message}, status)
 
 
+async def _read_capped(request: Request, cap: int) -> bytes | None:
+    """The body, read as it streams in; None as soon as it passes ``cap`` bytes (the rest is
+    never read, so a huge body without Content-Length costs at most ``cap`` of memory)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > cap:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _int_param(request: Request, name: str, default: int) -> int | None:
+    """A non-negative 64-bit query parameter; None when it is anything else."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+        return None
+    return int(raw)
+
+
 def create_app(service: HQService, *, show_codes: bool = False) -> Starlette:
     """The HQ API and the enrollment page; ``show_codes`` (demo only) shows on the page the
     one-time code HQ would have sent by SMS."""
@@ -55,19 +80,22 @@ def create_app(service: HQService, *, show_codes: bool = False) -> Starlette:
         if declared.isdigit() and int(declared) > MAX_BODY:
             return _error(413, "too_large", f"at most {MAX_BODY} bytes per request")
         try:
-            body = await request.body()
+            body = await _read_capped(request, MAX_BODY)
         except ClientDisconnect:
             return Response(status_code=400)  # nobody is listening; nothing was applied
-        if len(body) > MAX_BODY:
+        if body is None:
             return _error(413, "too_large", f"at most {MAX_BODY} bytes per request")
         try:
             batch = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
             return _error(400, "bad_json", "body is not JSON")
         try:
             result = await run_in_threadpool(service.ingest, terminal, batch)
         except RequestError as exc:
             return _error(400, "bad_request", str(exc))
+        except Exception:  # a bug or a database outage: an answer the terminal can show, and the log
+            log.exception("ingest failed for %s/%s", terminal.store_id, terminal.terminal_id)
+            return _error(500, "internal", "HQ failed on this request; see HQ's log")
         return _json(result)
 
     def get_changes(request: Request) -> Response:
@@ -76,10 +104,10 @@ def create_app(service: HQService, *, show_codes: bool = False) -> Starlette:
         except AuthError as exc:
             return _error(401, "unauthorized", str(exc))
         name = request.path_params["name"]
-        try:
-            limit = int(request.query_params.get("limit", DEFAULT_PAGE))
-        except ValueError:
-            return _error(400, "bad_request", "limit must be an integer")
+        raw_limit = request.query_params.get("limit", str(DEFAULT_PAGE))
+        limit = int(raw_limit) if raw_limit.isascii() and raw_limit.isdigit() and len(raw_limit) < 6 else 0
+        if not 1 <= limit <= MAX_PAGE:
+            return _error(400, "bad_request", f"limit must be an integer from 1 to {MAX_PAGE}")
         try:
             body = service.changes_json(terminal, name, request.query_params.get("cursor"), limit)
             return Response(body, media_type="application/json", headers={"X-HQ-Time": now_iso()})
@@ -87,6 +115,16 @@ def create_app(service: HQService, *, show_codes: bool = False) -> Starlette:
             return _error(404, "unknown_dataset", f"no dataset {name!r}")
         except RequestError as exc:
             return _error(400, "bad_request", str(exc))
+
+    def get_audit(request: Request) -> Response:
+        try:
+            terminal = who(request)
+        except AuthError as exc:
+            return _error(401, "unauthorized", str(exc))
+        after, limit = _int_param(request, "after", 0), _int_param(request, "limit", MAX_AUDIT_PAGE)
+        if after is None or limit is None or not 1 <= limit <= MAX_AUDIT_PAGE:
+            return _error(400, "bad_request", f"after must be an integer >= 0, limit 1 to {MAX_AUDIT_PAGE}")
+        return _json(audit_page(service.engine, terminal, after, limit))
 
     def get_time(_request: Request) -> Response:
         return _json({"server_time": now_iso()})
@@ -180,6 +218,7 @@ def create_app(service: HQService, *, show_codes: bool = False) -> Starlette:
         Route("/v1/returns/{rid}/{action:str}", settle_return, methods=["POST"]),
         Route("/v1/events", post_events, methods=["POST"]),
         Route("/v1/datasets/{name}/changes", get_changes, methods=["GET"]),
+        Route("/v1/audit", get_audit, methods=["GET"]),
         Route("/v1/time", get_time, methods=["GET"]),
         Route("/v1/terminal", get_whoami, methods=["GET"]),
     ])

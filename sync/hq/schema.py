@@ -3,7 +3,8 @@
 Exactly-once rests on two things here: ``hq_events.event_id`` is a primary key
 (a second insert of the same event cannot commit) and ``hq_terminals.last_seq``
 is updated in the same transaction as the event's effects. Dedupe rows are
-never deleted.
+never deleted. An id belongs to the terminal that sent it first: the same id
+from another terminal is rejected, never acknowledged with the first one's answer.
 """
 
 from __future__ import annotations
@@ -84,6 +85,22 @@ audit = Table(
     Column("action", String(64), nullable=False),
     Column("at", String(40), nullable=False),
     Column("details", Text, nullable=False),
+)
+
+# The terminals' audit hash chains as received (audit.entry events with their link), so a
+# terminal's local chain can be compared with HQ's copy. ``epoch`` is the terminal's reset
+# epoch: a wiped terminal starts a new chain at seq 1.
+audit_chain = Table(
+    "hq_audit_chain", metadata,
+    Column("event_id", String(36), primary_key=True),
+    Column("store_id", String(32), nullable=False),
+    Column("terminal_id", String(32), nullable=False),
+    Column("epoch", Integer, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("entry", Text, nullable=False),  # at, operator_id, action, target, details (JSON)
+    Index("ix_hq_audit_chain_seq", "store_id", "terminal_id", "epoch", "seq"),
 )
 
 # Shift events (opened, pay-in/out, closed with counts and over/short), payload kept whole.

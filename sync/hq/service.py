@@ -21,9 +21,11 @@ from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Connection,
     Engine,
     bindparam,
+    cast,
     create_engine,
     event,
     func,
@@ -38,6 +40,7 @@ from sync.hq import order_events
 from sync.hq import order_tables  # noqa: F401  (registers the online-order tables)
 from sync.hq import schema as t
 from sync.hq import stock as hq_stock
+from sync.hq.audit import chain_row
 from sync.hq.originals import index_sale
 from sync.protocol.events import PICKUP_KINDS, PayloadError, validate
 
@@ -45,6 +48,8 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 1000
 MAX_PAGE = 5000
 DEFAULT_PAGE = 500
+INT64_MAX = 2**63 - 1  # BIGINT on both databases; a larger integer cannot be stored or compared
+MAX_DEPTH = 32  # nesting of an event; real payloads are 4 deep
 SHIFT_KINDS = ("shift.opened", "shift.cash_moved", "shift.closed")
 
 
@@ -181,16 +186,24 @@ class HQService:
             t.terminals.c.store_id == who.store_id, t.terminals.c.terminal_id == who.terminal_id
         ).with_for_update()).one()
         last_seq = term.last_seq
-        ids = [i.get("event_id") for i in items if isinstance(i, dict) and isinstance(i.get("event_id"), str)]
-        existing = {r.event_id: r.ack for r in conn.execute(
-            select(t.events.c.event_id, t.events.c.ack).where(t.events.c.event_id.in_(ids)))} if ids else {}
+        ids = [i.get("event_id") for i in items if isinstance(i, dict) and isinstance(i.get("event_id"), str)
+               and i["event_id"].isascii()]
+        existing: dict[str, str] = {}
+        foreign: set[str] = set()  # ids another terminal sent: never acknowledged to this one
+        for r in (conn.execute(select(t.events.c.event_id, t.events.c.ack, t.events.c.store_id,
+                                      t.events.c.terminal_id).where(t.events.c.event_id.in_(ids)))
+                  if ids else ()):
+            if (r.store_id, r.terminal_id) == (who.store_id, who.terminal_id):
+                existing[r.event_id] = r.ack
+            else:
+                foreign.add(r.event_id)
         sale_ids = [i["payload"].get("sale_id") for i in items if isinstance(i, dict)
                     and isinstance(i.get("payload"), dict) and isinstance(i["payload"].get("sale_id"), str)]
         known_sales = set(conn.scalars(select(t.sales.c.sale_id).where(
             t.sales.c.sale_id.in_(sale_ids)))) if sale_ids else set()
         received = now_iso()
         results: list[dict[str, Any]] = []
-        new_events, new_sales, new_audit, new_rejections = [], [], [], []
+        new_events, new_sales, new_audit, new_rejections, new_chain = [], [], [], [], []
         new_shift_events: list[dict] = []
         new_returns: list[dict] = []
         refunded: dict[str, int] = {}  # original sale id -> refunded so far (this batch included)
@@ -198,6 +211,7 @@ class HQService:
             envelope = _envelope(item)
             if isinstance(envelope, str):
                 eid = item.get("event_id") if isinstance(item, dict) else None
+                eid = _printable(eid) if isinstance(eid, str) else None
                 reason = f"malformed event: {envelope}"
                 results.append({"event_id": eid, "status": "rejected", "reason": reason})
                 new_rejections.append({"event_id": str(eid)[:64], "store_id": who.store_id,
@@ -210,6 +224,8 @@ class HQService:
                 last_seq = max(last_seq, seq)
                 continue
             try:
+                if eid in foreign:
+                    raise PayloadError("event id already used by another terminal")
                 data = validate(kind, version, payload)
                 if kind == "sale.completed":
                     self._check_origin(who, data)
@@ -232,7 +248,7 @@ class HQService:
                 elif kind in PICKUP_KINDS:  # applied now: a later event may move the same order
                     order_events.apply_terminal_event(conn, who, eid, kind, data, received)
             except PayloadError as exc:
-                reason = str(exc)
+                reason = _printable(str(exc))
                 results.append({"event_id": eid, "seq": seq, "status": "rejected", "reason": reason})
                 new_rejections.append({"event_id": eid, "store_id": who.store_id, "terminal_id": who.terminal_id,
                                            "seq": seq, "kind": kind, "reason": reason, "received_at": received})
@@ -269,11 +285,13 @@ class HQService:
                 new_audit.append({"event_id": eid, "store_id": who.store_id, "terminal_id": who.terminal_id,
                                       "action": data.get("action", kind), "at": data["at"],
                                       "details": json.dumps(data, ensure_ascii=False)})
+                if kind == "audit.entry" and data["hash"] is not None and data["seq"] is not None:
+                    new_chain.append(chain_row(who, eid, data))
             results.append(ack)
             last_seq = max(last_seq, seq)
         for table, rows in ((t.events, new_events), (t.sales, new_sales), (t.audit, new_audit),
                             (t.shift_events, new_shift_events), (t.returns, new_returns),
-                            (t.rejections, new_rejections)):
+                            (t.rejections, new_rejections), (t.audit_chain, new_chain)):
             if rows:
                 conn.execute(insert(table), rows)
         conn.execute(update(t.terminals).where(
@@ -408,7 +426,8 @@ class HQService:
         """
         if dataset not in DATASETS:
             raise KeyError(dataset)
-        limit = max(1, min(MAX_PAGE, limit))
+        if not 1 <= limit <= MAX_PAGE:
+            raise RequestError(f"limit must be from 1 to {MAX_PAGE}")
         rows_t = t.dataset_rows.c
         with self.engine.connect() as conn:
             ds_epoch = conn.scalar(select(t.dataset_epochs.c.epoch).where(
@@ -417,9 +436,9 @@ class HQService:
             if cursor:
                 try:
                     cur_epoch, after_s, snap_s = cursor.split(":")
-                    after, snapshot_high = int(after_s), int(snap_s)
+                    after, snapshot_high = _cursor_int(after_s), _cursor_int(snap_s)
                 except ValueError:
-                    raise RequestError(f"malformed cursor {cursor!r}") from None
+                    raise RequestError("malformed cursor") from None
                 if cur_epoch != epoch:
                     return FeedPage(rows=[], cursor=None, has_more=True, reset=True)
             else:
@@ -448,7 +467,9 @@ class HQService:
         """Every sale with ``refunded_minor``, what its returns refunded so far."""
         refunds = select(t.returns.c.sale_id, func.sum(t.returns.c.refund_minor).label("refunded")) \
             .group_by(t.returns.c.sale_id).subquery()
-        query = select(t.sales, func.coalesce(refunds.c.refunded, 0).label("refunded_minor")) \
+        # SUM over BIGINT is NUMERIC on PostgreSQL (a Decimal in Python): money comes back as int.
+        refunded = cast(func.coalesce(refunds.c.refunded, 0), BigInteger).label("refunded_minor")
+        query = select(t.sales, refunded) \
             .outerjoin(refunds, refunds.c.sale_id == t.sales.c.sale_id) \
             .order_by(t.sales.c.store_id, t.sales.c.terminal_id, t.sales.c.seq)
         if store_id:
@@ -498,10 +519,51 @@ def _envelope(item: Any) -> tuple[str, int, str, int, Any] | str:
     except ValueError:
         return "event_id must be a UUID"
     seq, version, kind = item.get("seq"), item.get("schema_version"), item.get("kind")
-    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
-        return "seq must be a positive integer"
-    if isinstance(version, bool) or not isinstance(version, int):
+    if isinstance(seq, bool) or not isinstance(seq, int) or not 1 <= seq <= INT64_MAX:
+        return "seq must be a positive 64-bit integer"
+    if isinstance(version, bool) or not isinstance(version, int) or not 0 <= version <= 2**31 - 1:
         return "schema_version must be an integer"
-    if not isinstance(kind, str) or not kind:
-        return "kind must be a string"
+    if not isinstance(kind, str) or not kind or len(kind) > 64:
+        return "kind must be a string of at most 64 characters"
+    hostile = _hostile(item)
+    if hostile:
+        return hostile
     return eid, seq, kind, version, item.get("payload")
+
+
+def _hostile(item: dict) -> str | None:
+    """What no database column can hold, found without recursion: an integer beyond 64 bits,
+    text that is not valid Unicode (a lone surrogate), nesting deeper than :data:`MAX_DEPTH`."""
+    stack: list[tuple[Any, int]] = [(item, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            if depth >= MAX_DEPTH:
+                return f"nested deeper than {MAX_DEPTH} levels"
+            stack.extend((v, depth + 1) for v in value.values())
+            stack.extend((k, depth + 1) for k in value)
+        elif isinstance(value, list):
+            if depth >= MAX_DEPTH:
+                return f"nested deeper than {MAX_DEPTH} levels"
+            stack.extend((v, depth + 1) for v in value)
+        elif isinstance(value, bool):
+            continue
+        elif isinstance(value, int) and not -INT64_MAX - 1 <= value <= INT64_MAX:
+            return "integer out of the 64-bit range"
+        elif isinstance(value, str) and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return "text is not valid Unicode (lone surrogate)"
+    return None
+
+
+def _printable(text: str) -> str:
+    """``text`` made safe to store and to send back as UTF-8 (lone surrogates escaped)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _cursor_int(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) > INT64_MAX:
+        raise ValueError(text)
+    return int(text)

@@ -235,7 +235,21 @@ def _audit_v1(payload: dict) -> dict:
         "action": _str(payload, "action", max_len=64),
         "target": payload.get("target", "") if isinstance(payload.get("target", ""), str) else "",
         "details": details,
+        # The chain link, so HQ can compare its copy with the terminal's chain (audit verify
+        # --against-hq); absent only from events written before it was kept.
+        "seq": _opt_int(payload, "seq", lo=1, hi=2**62),
+        "prev_hash": _hash(payload, "prev_hash"),
+        "hash": _hash(payload, "hash"),
     }
+
+
+def _hash(payload: dict, key: str) -> str | None:
+    value = payload.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) != 64 or value.strip("0123456789abcdef"):
+        raise PayloadError(f"field '{key}' must be a SHA-256 hex digest")
+    return value
 
 
 def _no_sale_v1(payload: dict) -> dict:

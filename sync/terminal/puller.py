@@ -10,6 +10,14 @@ snapshot; keys seen during the refetch are remembered and, when the snapshot
 ends, local rows HQ no longer has are removed (products are deactivated, since
 past sales still refer to them).
 
+A dataset only moves forward: a page whose first change sequence is not above the
+highest this terminal applied (kept in ``sync_state``), or whose cursor was already
+seen in this pull, or a second page in a row with nothing in it while HQ says there
+is more, is refused: a stale row is never applied over a newer one and a feed that
+makes no progress is stopped at once. One dataset answering 5xx fails alone; a pass
+is bounded in time (the rest of the feed comes next pass, from the saved cursor), and
+``between_pages`` lets the runner deliver sales queued while a long pull runs.
+
 Catalog pages keep the product search index in step inside their own transaction
 (:mod:`sync.terminal.catalog_apply`), so a bootstrap that is killed between pages resumes
 from its saved cursor and search is complete for every page already committed.
@@ -21,7 +29,8 @@ import gc
 import json
 import logging
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,12 +40,19 @@ from sqlalchemy.orm import Session
 
 from store_client.clock import Clock, SystemClock, iso
 from store_client.persistence.db import Database
-from store_client.persistence.models import SyncCursor, SyncResetSeen, SyncRow
+from store_client.persistence.models import SyncCursor, SyncResetSeen, SyncRow, SyncState
 from sync.terminal import state
 from sync.terminal.catalog_apply import apply_catalog
 from sync.protocol.datasets import DATASETS, validate_row
 from sync.protocol.events import PayloadError
-from sync.terminal.transport import BadResponse, BatchRejected, HQClient, ResponseTooLarge, TransientError
+from sync.terminal.transport import (
+    BadResponse,
+    BatchRejected,
+    HQClient,
+    ResponseTooLarge,
+    ServerError,
+    TransientError,
+)
 
 log = logging.getLogger(__name__)
 DEFAULT_PAGE = 500
@@ -44,6 +60,8 @@ DEFAULT_PAGE = 500
 # largest pages: a 1M-SKU bootstrap is 200 round trips and commits instead of 2,000.
 LARGE_PAGE = {"catalog": 5000, "prices": 5000}
 MAX_PAGES_PER_PULL = 10_000
+PASS_SECONDS = 120.0  # one pull pass; a bootstrap goes on in the next pass from its cursor
+HIGH_SEQ = "pull_high_seq."  # + dataset: the highest change sequence applied (sync_state)
 # A 5,000-row page decodes into ~25,000 dicts and lists. At the default generation-0
 # threshold (700) the cyclic collector runs dozens of times per page, which doubles
 # the cost of decoding and checking it; during a pull it runs less often.
@@ -63,6 +81,7 @@ class PullOutcome:
     pages: int = 0
     resets: int = 0
     error: str | None = None
+    deferred: bool = False  # the pass ran out of time; the rest comes next pass
 
 
 @dataclass
@@ -72,24 +91,42 @@ class Page:
     has_more: bool
     reset: bool = False
     extra: dict = field(default_factory=dict)
+    seqs: tuple[int, int] = (0, 0)  # first and last change sequence (0, 0 when empty)
 
 
 class Puller:
     def __init__(self, db: Database, client: HQClient, *, datasets: list[str] | None = None,
-                 page_limit: int | None = None, clock: Clock | None = None) -> None:
+                 page_limit: int | None = None, clock: Clock | None = None,
+                 pass_seconds: float = PASS_SECONDS,
+                 between_pages: Callable[[], object] | None = None) -> None:
         self.db = db
         self.client = client
         self.datasets = datasets or list(DATASETS)
         self.page_limit = page_limit  # None: LARGE_PAGE for its datasets, else DEFAULT_PAGE
         self.clock = clock or SystemClock()
+        self.pass_seconds = pass_seconds
+        self.between_pages = between_pages
+        self._deadline: float | None = None
 
     def pull_all(self) -> dict[str, PullOutcome]:
-        """Every dataset in turn; one failing dataset does not stop the others.
+        """Every dataset in turn, within ``pass_seconds``; one failing dataset (a refused
+        page, a 5xx) does not stop the others.
 
-        :class:`TransientError` (HQ unreachable) is raised after the first dataset
-        hits it, since the others would hit it too.
+        :class:`TransientError` other than a 5xx (HQ unreachable) is raised after the
+        first dataset hits it, since the others would hit it too.
         """
-        return {name: self.pull(name) for name in self.datasets}
+        self._deadline = time.monotonic() + self.pass_seconds
+        try:
+            return {name: self.pull(name) for name in self._least_recent_first()}
+        finally:
+            self._deadline = None
+
+    def _least_recent_first(self) -> list[str]:
+        """Datasets in the order of their last applied page, never-pulled first (stable): one
+        that a long feed kept waiting past the time bound goes first next pass."""
+        with self.db.read() as session:
+            updated = dict(session.execute(select(SyncCursor.dataset, SyncCursor.updated_at)).all())
+        return sorted(self.datasets, key=lambda name: updated.get(name) or "")
 
     def pull(self, dataset: str) -> PullOutcome:
         """Follow one dataset to its end. The next page is fetched while this one is applied
@@ -105,32 +142,50 @@ class Puller:
             if dataset not in DATASETS:
                 raise BadPage(f"unknown dataset {dataset!r}")
             ahead: Future | None = None
+            seen_cursors: set[str] = set()
+            empty_pages = 0
             for _ in range(MAX_PAGES_PER_PULL):
+                if self._deadline is not None and time.monotonic() > self._deadline:
+                    outcome.deferred = True
+                    log.info("pull pass out of time; %s goes on next pass", dataset)
+                    break
                 if ahead is not None:
                     raw, ahead = ahead.result(), None
                 else:
                     with self.db.read() as session:
                         row = session.get(SyncCursor, dataset)
                         cursor = row.cursor if row else None
+                    if cursor:
+                        seen_cursors.add(cursor)
                     raw = self.client.get_changes(dataset, cursor, limit)
                 page = parse_page(dataset, raw, limit)
                 if page.reset:
                     self._start_reset(dataset)
+                    seen_cursors.clear()
                     outcome.resets += 1
                     if outcome.resets > 3:
                         raise BadPage("HQ keeps answering 'reset'")
                     continue
+                if page.has_more and page.cursor in seen_cursors:
+                    raise BadPage("HQ's cursor does not advance (a cursor of this pull came back)")
+                seen_cursors.add(page.cursor)
+                empty_pages = empty_pages + 1 if page.has_more and not page.changes else 0
+                if empty_pages >= 2:
+                    raise BadPage("HQ's feed makes no progress (empty pages that say there is more)")
                 if page.has_more:
                     ahead = prefetch.submit(self.client.get_changes, dataset, page.cursor, limit)
                 with self.db.transaction() as session:
+                    _check_forward(session, dataset, page)
                     apply_page(session, dataset, page, iso(self.clock.now()))
                     if self.client.skew is not None:
                         state.put(session, state.SKEW_MS, str(int(self.client.skew.total_seconds() * 1000)))
                 outcome.applied += len(page.changes)
                 outcome.pages += 1
+                if self.between_pages is not None:
+                    self.between_pages()
                 if not page.has_more:
                     break
-        except (BadPage, BadResponse, BatchRejected, ResponseTooLarge) as exc:
+        except (BadPage, BadResponse, BatchRejected, ResponseTooLarge, ServerError) as exc:
             outcome.error = str(exc)
             log.warning("pull of %s refused: %s", dataset, exc)
             self._record_error(dataset, outcome.error)
@@ -148,6 +203,7 @@ class Puller:
         log.info("HQ asked to reset dataset %s; refetching from a snapshot", dataset)
         with self.db.transaction() as session:
             session.execute(delete(SyncResetSeen).where(SyncResetSeen.dataset == dataset))
+            session.execute(delete(SyncState).where(SyncState.key == HIGH_SEQ + dataset))
             session.merge(SyncCursor(dataset=dataset, cursor=None, resetting=True,
                                      updated_at=iso(self.clock.now()), last_error=None))
 
@@ -203,6 +259,7 @@ def parse_page(dataset: str, raw: object, limit: int) -> Page:
         raise BadPage("'has_more' must be a boolean")
     parsed: list[tuple[str, str, dict | None]] = []
     last_seq = 0
+    first_seq = 0
     seen: set[str] = set()
     for i, change in enumerate(changes):
         if not isinstance(change, dict):
@@ -211,6 +268,7 @@ def parse_page(dataset: str, raw: object, limit: int) -> Page:
         if isinstance(seq, bool) or not isinstance(seq, int) or seq <= last_seq:
             raise BadPage(f"change {i}: 'seq' must be an increasing integer")
         last_seq = seq
+        first_seq = first_seq or seq
         try:
             if op == "upsert":
                 parsed.append((key, op, validate_row(dataset, key, change.get("data"))))
@@ -225,7 +283,33 @@ def parse_page(dataset: str, raw: object, limit: int) -> Page:
         if key in seen:  # HQ sends a key's current state once; applying twice would be order-dependent
             raise BadPage(f"change {i}: key {key!r} appears twice in one page")
         seen.add(key)
-    return Page(changes=parsed, cursor=cursor, has_more=has_more)
+    if dataset == "catalog":
+        _check_barcodes(parsed)
+    return Page(changes=parsed, cursor=cursor, has_more=has_more, seqs=(first_seq, last_seq))
+
+
+def _check_barcodes(changes: list[tuple[str, str, dict | None]]) -> None:
+    """Two products of one page that claim the same barcode contradict each other: which one
+    a scan finds would depend on their order, so the page is refused (docs/sync-protocol.md)."""
+    owner: dict[str, str] = {}
+    for key, op, row in changes:
+        if op != "upsert" or row is None:
+            continue
+        for code in row["barcodes"]:
+            other = owner.setdefault(code, key)
+            if other != key:
+                raise BadPage(f"barcode {code} is given to two products: {other} and {key}")
+
+
+def _check_forward(session: Session, dataset: str, page: Page) -> None:
+    """Refuse a page that would move ``dataset`` backwards; remember how far it went."""
+    if not page.changes:
+        return
+    key = HIGH_SEQ + dataset
+    high = session.scalar(select(SyncState.value).where(SyncState.key == key))
+    if high is not None and page.seqs[0] <= int(high):
+        raise BadPage(f"page goes backwards: change {page.seqs[0]} after {high} was applied")
+    state.put(session, key, str(page.seqs[1]))
 
 
 def apply_page(session: Session, dataset: str, page: Page, now: str) -> None:

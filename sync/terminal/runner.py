@@ -1,5 +1,8 @@
 """The background sync loop: upload the outbox, pull datasets, wait, repeat.
 
+Uploads also run between pull pages whenever events are waiting, so a long pull
+(a bootstrap, a slow HQ) never holds a sale back.
+
 Runs in its own thread (never the Qt UI thread). ``phase`` is what the status
 bar shows: ``syncing`` during an exchange, ``online`` after a successful one,
 ``offline`` after a failed one. ``wake()`` starts a pass now ("Sync now").
@@ -19,6 +22,7 @@ from collections.abc import Callable
 
 from store_client.persistence.db import Database
 from sync.terminal.backoff import Backoff
+from sync.terminal.outbox import pending_count
 from sync.terminal.puller import Puller
 from sync.terminal.transport import HQClient, TransientError
 from sync.terminal.uploader import Uploader, UploaderBusy
@@ -67,7 +71,7 @@ class SyncRunner:
                 uploader = Uploader(self.db, client, batch_size=self.batch_size)
                 uploader.upload_pending()
                 if self.pull:
-                    Puller(self.db, client).pull_all()
+                    Puller(self.db, client, between_pages=lambda: _upload_queued(self.db, uploader)).pull_all()
         except UploaderBusy as exc:
             log.info("sync pass skipped: %s", exc)
             self.phase = "online" if self.last_error is None else "offline"
@@ -123,3 +127,16 @@ class SyncRunner:
             log.info("fast pull of %s failed: %s", ", ".join(self.fast), exc)
             return False
         return True
+
+
+def _upload_queued(db: Database, uploader: Uploader) -> None:
+    """Between pull pages: deliver what was sold meanwhile, so a long pull never holds it up."""
+    with db.read() as session:
+        if not pending_count(session):
+            return
+    try:
+        uploader.upload_pending()
+    except UploaderBusy:
+        pass  # another uploader (e.g. "sync now" from the command line) is delivering it
+    except TransientError as exc:  # the next pass retries; the pull goes on meanwhile
+        log.info("upload between pull pages failed: %s", exc)

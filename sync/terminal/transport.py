@@ -1,7 +1,9 @@
 """HTTP exchanges with HQ (httpx), classified into what the caller must do.
 
 * :class:`TransientError`: network failure, timeout, 5xx, 429, auth trouble
-  (a token being rotated): retry later, drop nothing.
+  (a token being rotated): retry later, drop nothing. A 5xx is the subclass
+  :class:`ServerError`: HQ answered, so the next request (another dataset,
+  another event) may well work.
 * :class:`BatchRejected`: HQ refused the request as a whole (400/413).
 * anything else is a JSON answer.
 
@@ -27,6 +29,14 @@ MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 
 class TransientError(Exception):
     pass
+
+
+class ServerError(TransientError):
+    """HQ answered 5xx: HQ is up but failed on this request (another request may work)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class BadResponse(TransientError):
@@ -97,7 +107,9 @@ class HQClient:
         self._measure_skew(response, sent)
         body = b"".join(chunks)
         status = response.status_code
-        if status >= 500 or status in (401, 403, 408, 429):
+        if status >= 500:
+            raise ServerError(status, f"HQ answered {status}: {body[:200].decode('utf-8', 'replace')}")
+        if status in (401, 403, 408, 429):
             raise TransientError(f"HQ answered {status}: {body[:200].decode('utf-8', 'replace')}")
         try:
             data = json.loads(body) if body else None
@@ -131,6 +143,9 @@ class HQClient:
         if cursor:
             params["cursor"] = cursor
         return self._request("GET", f"/v1/datasets/{dataset}/changes", params=params)
+
+    def get_audit(self, after: int, limit: int) -> Any:
+        return self._request("GET", "/v1/audit", params={"after": after, "limit": limit})
 
     def get_time(self) -> Any:
         return self._request("GET", "/v1/time")

@@ -7,6 +7,10 @@
   ``rejected`` with HQ's reason ("needs attention"); the events behind it go on.
 * Transient trouble (network, timeouts, 5xx) leaves the batch pending; the
   caller retries with backoff. Nothing is ever dropped.
+* An event HQ keeps failing on (5xx for it alone, :data:`QUARANTINE_AFTER` times,
+  while HQ answers a request without it) would block the outbox forever: it is
+  set aside as ``rejected`` (needs attention) with HQ's answer, and the events
+  behind it go on. It stays in the outbox; Retry on the Sync screen resends it.
 * An OS file lock next to the database makes a second uploader (thread or
   process) fail at once with :class:`UploaderBusy` rather than race the first.
 """
@@ -30,10 +34,11 @@ from store_client.persistence.db import Database
 from store_client.persistence.models import OutboxEvent
 from sync.terminal import state
 from sync.terminal.backoff import Backoff
-from sync.terminal.transport import BatchRejected, HQClient, TransientError
+from sync.terminal.transport import BatchRejected, HQClient, ServerError, TransientError
 
 log = logging.getLogger(__name__)
 DEFAULT_BATCH = 500
+QUARANTINE_AFTER = 3  # 5xx answers to an event sent alone, HQ otherwise working
 _process_locks: dict[str, threading.Lock] = {}
 _process_locks_guard = threading.Lock()
 
@@ -86,6 +91,7 @@ class Uploader:
         result = UploadResult()
         size = self.batch_size
         after = 0
+        narrow_until = 0  # small batches up to the end of the batch that failed, then full ones
         with self.db.read() as session:  # a pass ends: events queued meanwhile wait for the next one
             upto = session.scalar(select(func.max(OutboxEvent.seq))) or 0
         while max_batches is None or result.batches < max_batches:
@@ -94,12 +100,26 @@ class Uploader:
                 break
             try:
                 answer = self.client.post_events([_event_json(e) for e in batch])
+            except ServerError as exc:
+                if len(batch) > 1:
+                    size = max(1, len(batch) // 2)  # find the event HQ fails on, if it is one
+                    narrow_until = max(narrow_until, batch[-1].seq)
+                    continue
+                isolated = self._isolate(batch[0], exc)
+                if isolated is None:
+                    self._record_failure(batch, str(exc))
+                    raise
+                result.delivered += isolated[0]
+                result.rejected += isolated[1]
+                after = batch[0].seq
+                continue
             except TransientError as exc:
                 self._record_failure(batch, str(exc))
                 raise
             except BatchRejected as exc:
                 if len(batch) > 1:
                     size = max(1, len(batch) // 2)  # isolate the event HQ cannot take
+                    narrow_until = max(narrow_until, batch[-1].seq)
                     continue
                 self._apply_answer(batch, {"results": [
                     {"event_id": batch[0].event_id, "status": "rejected", "reason": str(exc)}]})
@@ -111,8 +131,37 @@ class Uploader:
             result.rejected += rejected
             result.batches += 1
             after = batch[-1].seq
-            size = self.batch_size
+            if after >= narrow_until:
+                size = self.batch_size
         return result
+
+    def _isolate(self, event: Row, failure: ServerError) -> tuple[int, int] | None:
+        """HQ answered 5xx to ``event`` sent alone. Is it this event? Only if HQ answers a
+        request without it (an empty batch, which still runs HQ's ingest transaction) and
+        keeps failing on it: then it is set aside. None: HQ itself is in trouble."""
+        strikes = 1
+        while True:
+            try:
+                self.client.post_events([])
+            except (TransientError, BatchRejected):
+                return None
+            if strikes >= QUARANTINE_AFTER:
+                break
+            try:
+                answer = self.client.post_events([_event_json(event)])
+            except ServerError as exc:
+                strikes, failure = strikes + 1, exc
+                continue
+            except TransientError:
+                return None
+            except BatchRejected as exc:
+                answer = {"results": [{"event_id": event.event_id, "status": "rejected", "reason": str(exc)}]}
+            return self._apply_answer([event], answer)
+        reason = (f"HQ failed on this event {strikes} times while answering other requests; "
+                  f"set aside until Retry. HQ's answer: {failure}")
+        log.warning("event %s (seq %s) set aside: %s", event.event_id, event.seq, reason)
+        return self._apply_answer([event], {"results": [
+            {"event_id": event.event_id, "status": "rejected", "reason": reason}]})
 
     def _next_batch(self, after: int, upto: int, size: int) -> list[Row]:
         o = OutboxEvent

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,8 @@ from store_client import config as cfg
 from store_client.bootstrap import Terminal
 from store_client.clock import FakeClock
 from store_client.domain import pins
-from store_client.domain.roles import MATRIX, Permission, Role
-from store_client.persistence.models import Operator
+from store_client.domain.roles import MATRIX, Decision, Permission, Role, decide
+from store_client.persistence.models import AuditEntry, Operator
 from store_client.services.audit import AuditLog
 from store_client.services.auth import Actor, AuthService
 from store_client.services.authorization import Authorizer
@@ -89,6 +90,31 @@ def test_role_comes_from_the_database_not_the_actor_object(authorizer: Authorize
     forged = Actor("c1", "Cashier", Role.IT_ADMIN)  # claims more than it has
     with pytest.raises(PermissionDenied):
         authorizer.require(forged, Permission.OPERATOR_MANAGE)
+
+
+@pytest.mark.parametrize("claimed", [Role.MANAGER, Role.CASHIER, Role.IT_ADMIN])
+def test_a_cli_actor_acts_as_store_it_whatever_role_it_claims(
+        authorizer: Authorizer, terminal: Terminal, claimed: Role) -> None:
+    """``cli:`` names the local IT tools; it is not a way to become a manager."""
+    actor = Actor("cli:mallory", "mallory", claimed)
+    assert authorizer.current_role(actor) is Role.IT_ADMIN
+    with terminal.db.read() as session:
+        for perm in Permission:
+            expected = decide(Role.IT_ADMIN, perm) is Decision.ALLOW
+            assert authorizer.plainly_allows(session, actor, perm) is expected, perm
+    authorizer.require(actor, Permission.OPERATOR_MANAGE)  # store IT's own work
+    refused = [p for p in Permission if decide(Role.IT_ADMIN, p) is not Decision.ALLOW]
+    assert refused and (claimed is not Role.MANAGER or
+                        any(decide(Role.MANAGER, p) is Decision.ALLOW for p in refused))
+    for perm in refused:
+        with pytest.raises((PermissionDenied, ApprovalRequired)):
+            authorizer.require(actor, perm)
+        with terminal.db.read() as session:
+            who, action, target, details = session.execute(
+                select(AuditEntry.operator_id, AuditEntry.action, AuditEntry.target, AuditEntry.details)
+                .order_by(AuditEntry.seq.desc()).limit(1)).one()
+        assert (who, target) == ("cli:mallory", perm.value) and action.startswith("permission.")
+        assert json.loads(details)["role"] == "it_admin"
 
 
 def test_deactivated_or_unknown_operator_loses_every_right(
@@ -269,6 +295,41 @@ def test_cli_operator_commands_on_a_fresh_install(tmp_path: Path, fast_pins: Non
         term.close()
     assert rows[:3] == [("cli:itbob", "operator.created"), ("cli:itbob", "operator.pin_set"),
                         ("cli:itbob", "operator.unlocked")]
+
+
+def test_cli_as_a_named_operator_is_checked_like_at_the_till(tmp_path: Path, fast_pins: None,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from store_client.bootstrap import open_terminal
+    from store_client.clock import SystemClock
+
+    config = write_config(tmp_path)
+    monkeypatch.setattr("getpass.getuser", lambda: "itbob")
+    assert run_cli(monkeypatch, config, "add", "c7", "--name", "C", "--role", "cashier",
+                   "--pin-stdin", stdin="2580\n") == 0
+    assert run_cli(monkeypatch, config, "add", "i7", "--name", "I", "--role", "it_admin",
+                   "--pin-stdin", stdin="1590\n") == 0
+    pins_asked: list[str] = []
+
+    def pin_of(prompt: str) -> str:
+        pins_asked.append(prompt)
+        return {"c7": "2580", "i7": "1590"}[prompt.split()[-1].rstrip(":")]
+
+    monkeypatch.setattr("getpass.getpass", pin_of)
+    capsys.readouterr()
+    assert run_cli(monkeypatch, config, "--as", "c7", "unlock", "i7") == 1  # a cashier may not
+    assert "may not" in capsys.readouterr().err
+    assert run_cli(monkeypatch, config, "--as", "i7", "unlock", "c7") == 0
+    monkeypatch.setattr("getpass.getpass", lambda _prompt: "0000")
+    assert run_cli(monkeypatch, config, "--as", "i7", "list") == 1  # wrong PIN: refused
+    assert pins_asked == ["PIN of operator c7: ", "PIN of operator i7: "]
+    term = open_terminal(cfg.load(config), clock=SystemClock())
+    try:
+        rows = [(r.operator_id, r.action) for r in reversed(AuditLog(SystemClock()).recent(term.db))]
+    finally:
+        term.close()
+    assert ("c7", "auth.login") in rows and ("c7", "permission.denied") in rows
+    assert ("i7", "operator.unlocked") in rows and ("i7", "auth.login_failed") in rows
 
 
 def test_cli_works_next_to_a_running_till(terminal: Terminal, tmp_path: Path, fast_pins: None,

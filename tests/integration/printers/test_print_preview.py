@@ -73,3 +73,46 @@ def test_wide_logo_is_scaled_to_the_paper(preview):
     assert image.width() == PROFILE.dots + 16
     # the black logo spans the whole printable width at the scaled height (512 / 2000 * 200)
     assert image.pixelColor(8 + PROFILE.dots - 1, 8 + 10).black() > 200
+
+
+def _region(image, x0: int, x1: int) -> bytes:
+    """Pixels of columns [x0, x1) of every row (QImage, RGB32)."""
+    out = bytearray()
+    for y in range(image.height()):
+        out.extend(image.pixelColor(x, y).black() for x in range(x0, x1))
+    return bytes(out)
+
+
+def test_preview_has_the_printers_geometry(preview):
+    painter = preview.PreviewPainter(PROFILE)
+    assert (painter.columns, painter.width) == (42, 512)  # TM-T88V: 42 columns of Font A, 512 dots
+    full = preview.render_image(DocumentBuilder().text("X" * 42).build(), PROFILE)
+    wrapped = preview.render_image(DocumentBuilder().text("X" * 43).build(), PROFILE)
+    assert full.width() == 512 + 16 and wrapped.height() > full.height()  # 43 columns do not fit
+    last = _region(full, 8 + int(41 * 512 / 42), 8 + 512)
+    assert any(last), "the 42nd column is drawn at the right edge"
+    wide = PrinterProfile("TM-T88V", 80, "gb18030", columns_override=48, dots_override=576)
+    assert preview.render_image(DocumentBuilder().text("X").build(), wide).width() == 576 + 16
+
+
+def test_preview_measures_ambiguous_characters_as_the_printer(preview):
+    cell = PROFILE.dots / PROFILE.columns
+    times = preview.render_image(DocumentBuilder().text("×A").build(), PROFILE)
+    spaces = preview.render_image(DocumentBuilder().text("  A").build(), PROFILE)
+    start = 8 + int(2 * cell)  # 'A' is in the third column: '×' took two, as on paper
+    assert _region(times, start, start + 3 * int(cell)) == _region(spaces, start, start + 3 * int(cell))
+    assert _region(times, 8, start) != _region(spaces, 8, start)
+
+
+def test_preview_bolds_only_what_the_printer_bolds(preview):
+    from printers.document import Run
+
+    def total(bold_amount: bool):
+        doc = DocumentBuilder().runs(Run("合计 TOTAL "), Run("￥52.80", bold=bold_amount), align="right").build()
+        return preview.render_image(doc, PROFILE)
+
+    plain, bold = total(False), total(True)
+    cell = PROFILE.dots / PROFILE.columns
+    label_end = 8 + int((42 - 7) * cell)  # '￥52.80' is the last 7 columns ('￥' takes two)
+    assert _region(plain, 0, label_end) == _region(bold, 0, label_end)  # the label is not bold
+    assert _region(plain, label_end, 8 + 512) != _region(bold, label_end, 8 + 512)

@@ -250,6 +250,9 @@ class ScriptedConnection:
             raise self.fail
         self.log.append(data)
 
+    def confirm(self, timeout: float) -> bool:
+        return True
+
     def close(self) -> None:
         pass
 

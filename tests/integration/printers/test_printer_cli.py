@@ -29,6 +29,17 @@ def test_printer_test_prints_the_test_page(tmp_path, capsys):
             time.sleep(0.01)
         assert "打印测试页 PRINTER TEST PAGE".encode("gbk") in fake.received
         assert b"\x1dV" in fake.received  # and cut
+        assert fake.confirm_queries == 1 and "32 columns at 384 dots" in out
+
+
+def test_printer_test_reports_a_page_the_printer_did_not_take(tmp_path, capsys):
+    with FakeNetworkPrinter(mode="stop", drop_after=512) as fake:
+        path = write_config(tmp_path, kind="network", host="127.0.0.1", port=fake.port)
+        started = __import__("time").monotonic()
+        assert cli.main(["--config", path, "printer", "test"]) == 1
+        err = capsys.readouterr().err  # the page fits the socket buffers, or the send times out
+        assert "did not confirm" in err or "stopped half-way" in err
+        assert __import__("time").monotonic() - started < 15
 
 
 def test_printer_test_reports_an_unreachable_printer_in_one_line(tmp_path, capsys):

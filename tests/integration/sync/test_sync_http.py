@@ -56,8 +56,9 @@ def test_embedded_hq_starts_on_loopback_and_stops(tmp_path: Path) -> None:
         httpx.get(hq.url + "/v1/time", timeout=2)
 
 
-def test_admin_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = str(tmp_path / "hq.sqlite3")
+def test_admin_cli(hq_db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """On SQLite and on PostgreSQL (where SUM over BIGINT is NUMERIC): money prints as int."""
+    db = hq_db_url
     assert main(["hq", "--db", db, "seed-demo"]) == 0
     assert main(["hq", "--db", db, "issue-token", "S001", "T01"]) == 0
     token = capsys.readouterr().out.strip().splitlines()[-1]
@@ -68,7 +69,7 @@ def test_admin_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["hq", "--db", db, "orders", "place", "--store", "S001", "--items", "100001:zero"]) == 1
     assert "SKU:QTY" in capsys.readouterr().err
     from sync.hq.service import HQService, make_engine
-    service = HQService(make_engine(f"sqlite:///{db}"))
+    service = HQService(make_engine(db))
     who = service.authenticate(token)
     sale = make_sale(random.Random(9))
     service.ingest(who, {"events": [{"event_id": str(uuid.uuid4()), "seq": 1, "kind": "sale.completed",
@@ -77,6 +78,9 @@ def test_admin_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["hq", "--db", db, "list-sales", "--json"]) == 0
     listed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [s["total_minor"] for s in listed] == [sale["total_minor"]]
+    assert [s["refunded_minor"] for s in listed] == [0]
+    assert main(["hq", "--db", db, "list-sales"]) == 0
+    assert "1 sale(s)" in capsys.readouterr().out
     assert main(["hq", "--db", db, "reset-terminal", "S001", "T01"]) == 0
     assert main(["hq", "--db", db, "reset-terminal", "S001", "T99"]) == 1
     assert "no terminal" in capsys.readouterr().err

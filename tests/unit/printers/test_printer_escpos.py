@@ -54,8 +54,8 @@ def test_every_template_decodes_in_chinese_mode_and_fits_the_paper(name, paper):
     assert out.events[0] == ("init",)
     assert out.chinese_mode_entered == 1 and out.chinese_mode_left == 1
     assert out.events[-1] == ("chinese", False)
-    for line, double in zip(out.lines, out.double_lines):
-        assert cell_width(line) <= (profile.columns // 2 if double else profile.columns), line
+    for line, double in zip(out.lines, out.double_lines):  # printed width: GBK bytes
+        assert len(line.encode("gbk")) <= (profile.columns // 2 if double else profile.columns), line
     assert out.cuts == (["full"] if profile.supports("paperFullCut") else [])  # POS-5890 has no cutter
     assert all(w <= profile.dots for w, _ in out.images)
     assert "华联超市 徐汇店" in out.text
@@ -85,9 +85,9 @@ def test_sale_receipt_content_reads_back(paper):
 
 def test_prices_line_up_in_one_column_for_chinese_and_english_names():
     out = decode(render(templates.sale_receipt(samples.sale(lines=8)), PROFILES[80]))
-    ends = {cell_width(line) for line in out.lines
+    ends = {len(line.encode("gbk")) for line in out.lines
             if line.rstrip().endswith((".00", ".50", ".80")) and "  " in line and "@" not in line}
-    assert ends == {48}
+    assert ends == {42}  # a TM-T88V prints 42 columns of Font A
 
 
 @pytest.mark.parametrize("overrides", [{"reprint": True}, {"training": True}])
@@ -186,3 +186,45 @@ def test_software_barcode_bars_follow_the_code128_modules():
     row = img.tobytes()[: img.width]
     assert img.width == (len(modules) + 20) * 2
     assert "".join("1" if row[20 + 2 * i] == 0 else "0" for i in range(len(modules))) == modules
+
+
+AMBIGUOUS = "维达超韧抽纸 3层130抽×6包 · 温度≤40° —①"
+
+
+@pytest.mark.parametrize("paper", [80, 58])
+def test_ambiguous_width_characters_count_as_printed(paper):
+    """× · — ① ° are two bytes in GBK and two columns on a Chinese printer: lines still fit."""
+    profile = PROFILES[paper]
+    assert profile.cells.width("×·—①°") == 10 and cell_width("×·—①°") == 5
+    doc = (DocumentBuilder().row(AMBIGUOUS, "2", "99.80", min_widths=(0, 4, 8))
+           .row("纸巾×6", "¥12.00").text(AMBIGUOUS * 2).text(AMBIGUOUS, align="right").build())
+    out = decode(render(doc, profile))
+    assert out.lines
+    for line in out.lines:
+        assert len(line.encode("gbk")) <= profile.columns, line
+    assert (AMBIGUOUS * 3).replace(" ", "") in "".join(out.lines).replace(" ", "")  # nothing lost
+    priced = [line for line in out.lines if line.endswith("99.80")]
+    assert len(priced) == 1 and len(priced[0].encode("gbk")) == profile.columns  # flush right
+
+
+def test_a_code_page_printer_counts_one_column_per_character():
+    profile = PrinterProfile("TM-T88V", 80, "cp858")
+    assert profile.cells.width("×·°") == 3
+
+
+@pytest.mark.parametrize(("name", "paper", "columns", "dots"), [
+    ("TM-T88V", 80, 42, 512), ("TM-T88IV", 80, 42, 512), ("T-1", 80, 42, 504),
+    ("TM-T20II", 80, 48, 576), ("POS-5890", 58, 32, 384), ("TM-T88V", 58, 32, 384),
+    ("default", 80, 48, 576), ("default", 58, 32, 384)])
+def test_columns_and_dots_come_from_the_printer_profile(name, paper, columns, dots):
+    profile = PrinterProfile(name, paper, "gb18030")
+    assert (profile.columns, profile.dots) == (columns, dots)
+
+
+def test_columns_and_dots_can_be_overridden():
+    profile = PrinterProfile("TM-T88V", 80, "gb18030", columns_override=48, dots_override=576)
+    assert (profile.columns, profile.dots) == (48, 576)
+    out = decode(render(templates.sale_receipt(samples.sale()), profile))
+    assert max(len(line.encode("gbk")) for line in out.lines) == 48
+    with pytest.raises(ProfileError):
+        PrinterProfile("TM-T88V", 80, "gb18030", columns_override=5)
