@@ -110,23 +110,6 @@ def _issue_token(args: argparse.Namespace) -> int:
     return 0
 
 
-<<<<<<< HEAD
-=======
-def _create_order(args: argparse.Namespace) -> int:
-    lines = []
-    for spec in args.line:
-        sku, _, qty = spec.partition(":")
-        if not sku or not qty.isdigit() or int(qty) < 1:
-            raise UserError(f"--line must look like SKU:QTY with a positive quantity (got {spec!r})")
-        lines.append({"sku": sku, "qty": int(qty)})
-    with _service(args) as service:
-        order_id = service.create_order(args.store, {"customer": args.customer, "lines": lines,
-                                                     "status": "to_pick"})
-    print(order_id)
-    return 0
-
-
->>>>>>> h18-edges
 def _list_sales(args: argparse.Namespace) -> int:
     from store_client.domain.money import Money
 
