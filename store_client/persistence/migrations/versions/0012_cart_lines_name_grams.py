@@ -1,8 +1,12 @@
-"""Cart lines in rows of their own: a scan appends one small row instead of rewriting the cart.
+"""Cart lines in rows of their own, and an index of the Chinese names' characters.
 
-``carts.data`` keeps the header (member, coupons, cart discount, tenders); each line is a
-row of ``cart_lines``. Carts stored whole before this revision are split here; a row whose
+Cart lines: a scan appends one small row instead of rewriting the cart. ``carts.data``
+keeps the header (member, coupons, cart discount, tenders); each line is a row of
+``cart_lines``. Carts stored whole before this revision are split here; a row whose
 JSON is unreadable is left as it is (the checkout sets it aside as damaged when it loads).
+
+``product_grams`` (see persistence/search_grams.py): one- and two-character Chinese
+text is searched through an index instead of a scan; built here for the existing catalog.
 
 Revision ID: 0012
 Revises: 0010
@@ -10,6 +14,8 @@ Revises: 0010
 
 import sqlalchemy as sa
 from alembic import op
+
+from store_client.persistence import search_grams
 
 revision = "0012"
 down_revision = "0010"
@@ -36,8 +42,17 @@ def upgrade() -> None:
                "'$.line_count', json_array_length(data, '$.cart.lines')) "
                f"WHERE {_SPLITTABLE}")
 
+    search_grams.register(op.get_bind().connection.driver_connection)
+    op.execute(search_grams.CREATE_TABLE)
+    op.execute(search_grams.INDEX_ALL)
+    for name, body in search_grams.GRAM_TRIGGERS.items():
+        op.execute(f"CREATE TRIGGER {name} {body}")
+
 
 def downgrade() -> None:
+    for name in search_grams.GRAM_TRIGGERS:
+        op.execute(f"DROP TRIGGER {name}")
+    op.execute("DROP TABLE product_grams")
     op.execute(
         "UPDATE carts SET data = json_set(data, '$.cart.lines', json(("
         "SELECT coalesce(json_group_array(json(l.data)), '[]') FROM "
