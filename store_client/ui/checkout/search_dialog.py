@@ -25,7 +25,13 @@ from PySide6.QtWidgets import (
 
 from store_client.ui.automation import named
 from store_client.ui.checkout.service_calls import alive
-from store_client.ui.screens.product_lookup import ProductTableModel, lookup
+from store_client.services.catalog import SearchPage
+from store_client.ui.screens.product_lookup import (
+    MoreResults,
+    ProductTableModel,
+    lookup,
+    page_status,
+)
 
 DEBOUNCE_MS = 120
 RESULT_LIMIT = 100
@@ -66,8 +72,12 @@ class SearchDialog(QDialog):
         self.add_button.setProperty("primary", True)
         self.cancel_button = named(QPushButton(self.tr("Cancel"), self), "checkout.search.cancel",
                                    self.tr("Cancel"))
+        self.more = MoreResults(self, ctx, self.model, "checkout.search.more", RESULT_LIMIT,
+                                lambda text, page: self.status.setText(
+                                    page_status(text, page, self.model.rowCount())))
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.more.button)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.add_button)
         layout = QVBoxLayout(self)
@@ -106,15 +116,17 @@ class SearchDialog(QDialog):
         generation = self._generation
         if not text:
             self.model.set_products([])
+            self.more.start("", SearchPage([], False, None))
             self.status.setText(self.tr("Type to search."))
             return
         catalog = self._ctx.services.catalog
 
-        def done(rows: list[Any]) -> None:
+        def done(page: SearchPage) -> None:
             if alive(self) and generation == self._generation:
+                rows = page.products
                 self.model.set_products(rows)
-                self.status.setText(self.tr("Products found: %1").replace("%1", str(len(rows)))
-                                    if rows else self.tr("Nothing found for “%1”.").replace("%1", text))
+                self.more.start(text, page)
+                self.status.setText(page_status(text, page, len(rows)))
                 if rows:
                     self.results.selectRow(0)
                 if self._pick_when_ready:

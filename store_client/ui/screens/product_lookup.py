@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from store_client.services.catalog import SearchPage
 from store_client.ui.automation import named
 from store_client.ui.i18n import money_locale
 from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
@@ -52,16 +54,71 @@ def unit_label(unit: Any) -> str:
     return value
 
 
-def lookup(catalog: Any, text: str, limit: int = RESULT_LIMIT) -> list[Any]:
-    """A code (barcode or SKU) first when the text looks like one, else a name search."""
+def lookup(catalog: Any, text: str, limit: int = RESULT_LIMIT,
+           after: str | None = None) -> SearchPage:
+    """A code (barcode or SKU) first when the text looks like one, else a name search;
+    ``after``: the cursor of the previous page, for the rest of a list cut short."""
     text = text.strip()
     if not text:
-        return []
-    if len(text) >= MIN_CODE_LENGTH and " " not in text:
+        return SearchPage([], False, None)
+    if after is None and len(text) >= MIN_CODE_LENGTH and " " not in text:
         product = catalog.by_code(text)
         if product is not None:
-            return [product]
-    return list(catalog.search(text, limit=limit))
+            return SearchPage([product], False, None)
+    return catalog.search_page(text, limit=limit, after=after)
+
+
+class MoreResults:
+    """The "Show more" button of a result list cut short: it fetches the next page on the
+    database thread and appends it. Shared by the lookup screen and the search dialog."""
+
+    def __init__(self, owner: QWidget, ctx: Any, model: ProductTableModel, object_name: str,
+                 limit: int, shown: Any) -> None:
+        self._owner, self._ctx, self._model, self._limit = owner, ctx, model, limit
+        self._shown = shown  # called with (text, page) after every further page
+        self._text, self._cursor, self._generation = "", None, 0
+        translate = QCoreApplication.translate
+        self.button = named(QPushButton(translate("SearchResults", "Show more"), owner),
+                            object_name, translate("SearchResults", "Show the next products found"))
+        self.button.hide()
+        self.button.clicked.connect(self.fetch)
+
+    def start(self, text: str, page: SearchPage) -> None:
+        """A new first page (of ``text``) is on screen."""
+        self._generation += 1
+        self._text, self._cursor = text, page.cursor if page.more else None
+        self.button.setVisible(self._cursor is not None)
+
+    def fetch(self) -> None:
+        if self._cursor is None:
+            return
+        catalog, text, cursor = self._ctx.services.catalog, self._text, self._cursor
+        generation = self._generation
+        self.button.setEnabled(False)
+
+        def done(page: SearchPage) -> None:
+            if generation != self._generation:
+                return  # a new search replaced the list meanwhile
+            self.button.setEnabled(True)
+            self._model.add_products(page.products)
+            self._cursor = page.cursor if page.more else None
+            self.button.setVisible(self._cursor is not None)
+            self._shown(text, page)
+
+        self._ctx.tasks.run_db(lambda: lookup(catalog, text, self._limit, after=cursor), done,
+                               lambda _error: self.button.setEnabled(True))
+
+
+def page_status(text: str, page: SearchPage, shown: int) -> str:
+    """The status line under a result list: how many, and whether the list is cut short."""
+    if not shown:
+        return QCoreApplication.translate("SearchResults", "Nothing found for “%1”.").replace(
+            "%1", text)
+    if page.more:
+        return QCoreApplication.translate(
+            "SearchResults", "%1 products shown; more match (Show more).").replace("%1", str(shown))
+    return QCoreApplication.translate("SearchResults", "Products found: %1").replace(
+        "%1", str(shown))
 
 
 class ProductTableModel(QAbstractTableModel):
@@ -79,6 +136,15 @@ class ProductTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = list(products)
         self.endResetModel()
+
+    def add_products(self, products: list[Any]) -> None:
+        """Append the next page (a product already listed is not listed twice)."""
+        listed = {p.id for p in self._rows}
+        new = [p for p in products if p.id not in listed]
+        if new:
+            self.beginInsertRows(_NO_PARENT, len(self._rows), len(self._rows) + len(new) - 1)
+            self._rows += new
+            self.endInsertRows()
 
     def product(self, row: int) -> Any:
         return self._rows[row]
@@ -181,7 +247,13 @@ class ProductLookupScreen(QWidget):
         layout.addWidget(title)
         layout.addLayout(bar)
         layout.addWidget(self.results, 1)
-        layout.addWidget(self.status)
+        self.more = MoreResults(self, ctx, self.model, "lookup.more", RESULT_LIMIT,
+                                lambda text, page: self.status.setText(
+                                    page_status(text, page, self.model.rowCount())))
+        footer = QHBoxLayout()
+        footer.addWidget(self.status, 1)
+        footer.addWidget(self.more.button)
+        layout.addLayout(footer)
         self.setFocusProxy(self.query)
 
     def activated(self) -> None:
@@ -195,6 +267,7 @@ class ProductLookupScreen(QWidget):
         generation = self._generation
         if not text:
             self.model.set_products([])
+            self.more.start("", SearchPage([], False, None))
             self.status.setText(self.tr("Scan or type to search the catalog."))
             return
         self.status.setText(self.tr("Searching…"))
@@ -202,33 +275,29 @@ class ProductLookupScreen(QWidget):
         need_names = not self.model.category_names
         english = self._ctx.locale.startswith("en")
 
-        def job() -> tuple[list[Any], dict[str, str]]:
+        def job() -> tuple[SearchPage, dict[str, str]]:
             names = ({code: (en if english else zh) for code, zh, en in catalog.categories()}
                      if need_names else {})
-            return lookup(catalog, text), names
+            return lookup(catalog, text, RESULT_LIMIT), names
 
         self._ctx.tasks.run_db(job, lambda result: self._show(generation, text, *result),
                                lambda error: self._failed(generation, error))
 
-    def _show(self, generation: int, text: str, rows: list[Any], names: dict[str, str]) -> None:
+    def _show(self, generation: int, text: str, page: SearchPage, names: dict[str, str]) -> None:
         if names:
             self.model.category_names = names
         if generation != self._generation:
             return  # a newer query is on its way
-        self.model.set_products(rows)
-        if not rows:
-            self.status.setText(self.tr("Nothing found for “%1”.").replace("%1", text))
-        elif len(rows) >= RESULT_LIMIT:
-            self.status.setText(self.tr("First %1 products shown; type more to narrow the search.")
-                                .replace("%1", str(len(rows))))
-        else:
-            self.status.setText(self.tr("Products found: %1").replace("%1", str(len(rows))))
-        if rows:
+        self.model.set_products(page.products)
+        self.more.start(text, page)
+        self.status.setText(page_status(text, page, len(page.products)))
+        if page.products:
             self.results.selectRow(0)
 
     def _failed(self, generation: int, error: BaseException) -> None:
         if generation == self._generation:
             self.model.set_products([])
+            self.more.start("", SearchPage([], False, None))
             self.status.setText(self.tr("Search failed: %1").replace("%1", str(error)))
 
 
