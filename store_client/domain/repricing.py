@@ -13,12 +13,15 @@ the VAT split) is recomputed from the kept figures, at a few additions per line.
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
+from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Collection, Mapping
 from datetime import datetime
 
 from store_client.domain.cart import Cart, CartLine
-from store_client.domain.coupons import Coupon
+from store_client.domain.coupons import Coupon, CouponRefusal
+from store_client.domain.money import Money, allocate, vat_included
+from store_client.domain.promotions import Promotion
 from store_client.domain.pricing import (
     CART_MANUAL,
     LINE_MANUAL,
@@ -34,13 +37,18 @@ from store_client.domain.pricing import (
     _Item,
     _Ledger,
     _per_line_stage,
-    _result,
+    PricedLine,
+    VatTotal,
 )
+
+_GROUP_STAGES = (Stage.MULTI_BUY, Stage.ORDER)
+
 
 class _Line:
     """One line's share of the work that does not depend on the other lines."""
 
-    __slots__ = ("booked", "item", "key", "line", "net", "price_part")
+    __slots__ = ("booked", "groups", "item", "key", "line", "net", "price_part", "priced",
+                 "rate", "unit_price")
 
     def __init__(self, line: CartLine, index: _Index) -> None:
         self.line = line
@@ -52,6 +60,27 @@ class _Line:
         self.item: _Item = alone.items[0]
         self.net: int = alone.net[0]
         self.booked: list[LineDiscount] = alone.booked[0]
+        self.rate = line.product.tax_rate_bp
+        self.unit_price = line.unit_price_fen
+        self.priced: PricedLine | None = None  # the last result, reused while it holds
+        # The group promotions covering the line, as _Index.covered decides it.
+        item = self.item
+        self.groups: tuple[str, ...] = tuple(
+            promo.id for stage in _GROUP_STAGES for promo in index.stage_promotions(stage)
+            if promo.scope.covers(item.sku, item.category)) if item.promotable else ()
+
+
+class _Covered:
+    """The index as _group_stage reads it, with the lines each promotion covers worked
+    out from the kept lines in one pass (instead of per promotion, per pricing)."""
+
+    def __init__(self, index: _Index, covered: dict[str, list[int]]) -> None:
+        self._index, self._covered = index, covered
+        self.stage_promotions = index.stage_promotions
+        self.source = index.source
+
+    def covered(self, promo: Promotion, _ledger: _Ledger) -> list[int]:
+        return self._covered[promo.id]
 
 
 class Repricer:
@@ -62,6 +91,7 @@ class Repricer:
         self._by_id: dict[int, _Line] = {}
         self._keys: list[tuple] = []  # canonical keys, sorted
         self._ordered: list[_Line] = []  # in the order of _keys
+        self._vat_splits: dict[int, tuple[list[int], int, list[int]]] = {}  # rate -> last
 
     def _reset(self, index: _Index) -> None:
         self._index = index
@@ -124,16 +154,65 @@ class Repricer:
             for source, amount in s.booked[s.price_part:]:
                 totals[source] = totals.get(source, 0) + amount
 
-        _group_stage(ledger, index, Stage.MULTI_BUY)
+        covered: dict[str, list[int]] = {
+            promo.id: [] for stage in _GROUP_STAGES for promo in index.stage_promotions(stage)}
+        for i, s in enumerate(ordered):
+            for promo_id in s.groups:
+                covered[promo_id].append(i)
+        groups = _Covered(index, covered)
+        _group_stage(ledger, groups, Stage.MULTI_BUY)  # type: ignore[arg-type]
         for i, line in enumerate(ledger.lines):
             if line.discount is not None:
                 source = DiscountSource(LINE_MANUAL, "manual", line.discount.reason)
                 ledger.book(source, {i: line.discount.amount_on(ledger.net[i])})
-        _group_stage(ledger, index, Stage.ORDER)
+        _group_stage(ledger, groups, Stage.ORDER)  # type: ignore[arg-type]
         applied, refusals = _apply_coupons(ledger, cart, now, coupons or {}, used_coupon_codes,
                                            used_coupon_members)
         if cart.discount is not None:
             amount = cart.discount.amount_on(sum(ledger.net))
             ledger.spread(DiscountSource(CART_MANUAL, "manual", cart.discount.reason),
                           amount, range(len(ordered)))
-        return _result(cart, ledger, applied, refusals)
+        return self._result(cart, ledger, applied, refusals)
+
+    def _result(self, cart: Cart, ledger: _Ledger, applied: list[str],
+                refusals: list[CouponRefusal]) -> PricedCart:
+        """What pricing._result gives, reusing each rate's VAT split while the nets it is
+        split over are the same, and each line's PricedLine while its figures are."""
+        ordered, net, booked = self._ordered, ledger.net, ledger.booked
+        by_rate: dict[int, list[int]] = defaultdict(list)
+        for i, s in enumerate(ordered):
+            by_rate[s.rate].append(i)
+        vat_line = [0] * len(ordered)
+        vat_totals = []
+        splits: dict[int, tuple[list[int], int, list[int]]] = {}
+        for rate in sorted(by_rate):
+            idxs = by_rate[rate]
+            nets = [net[i] for i in idxs]
+            kept = self._vat_splits.get(rate)
+            if kept is not None and kept[0] == nets:
+                vat, parts = kept[1], kept[2]
+            else:
+                vat = vat_included(Money(sum(nets)), rate).minor
+                parts = allocate(vat, nets) if vat else []
+            splits[rate] = (nets, vat, parts)
+            for i, part in zip(idxs, parts):
+                vat_line[i] = part
+            vat_totals.append(VatTotal(rate, sum(nets), vat))
+        self._vat_splits = splits
+        priced: dict[int, PricedLine] = {}
+        for i, s in enumerate(ordered):
+            discounts = tuple(booked[i])
+            p = s.priced
+            if (p is None or p.net_fen != net[i] or p.vat_fen != vat_line[i]
+                    or p.discounts != discounts):
+                item = s.item
+                p = s.priced = PricedLine(s.line.line_id, item.sku, item.quantity, s.unit_price,
+                                          item.gross, discounts, net[i], s.rate, vat_line[i])
+            priced[s.line.line_id] = p
+        gross = sum([s.item.gross for s in ordered])
+        total = sum(net)
+        return PricedCart(
+            lines=tuple([priced[line.line_id] for line in cart.lines if not line.voided]),
+            gross_fen=gross, discount_fen=gross - total, total_fen=total, vat=tuple(vat_totals),
+            discounts=tuple(LineDiscount(src, a) for src, a in ledger.totals.items()),
+            coupons_applied=tuple(applied), coupon_refusals=tuple(refusals))
