@@ -61,7 +61,7 @@ class CartState:
         return cls(str(uuid.uuid4()), Cart(limits=limits), created_at=created_at)
 
 
-_JSON = {"ensure_ascii": False, "separators": (",", ":")}
+_SEPARATORS = (",", ":")
 
 
 def dumps(state: CartState) -> str:
@@ -74,11 +74,11 @@ def dumps(state: CartState) -> str:
         "tenders": [{"tender_id": t.tender_id, "kind": t.kind, "amount_fen": t.amount_fen,
                      "reference": t.reference, "points": t.points} for t in state.tenders],
         "next_tender": state.next_tender,
-    }, **_JSON)
+    }, ensure_ascii=False, separators=_SEPARATORS)
 
 
 def line_text(line: CartLine) -> str:
-    return json.dumps(line_dict(line), **_JSON)
+    return json.dumps(line_dict(line), ensure_ascii=False, separators=_SEPARATORS)
 
 
 def changed_lines(old: tuple[CartLine, ...], new: tuple[CartLine, ...]) -> list[CartLine] | None:

@@ -76,7 +76,8 @@ class MoreResults:
                  limit: int, shown: Any) -> None:
         self._owner, self._ctx, self._model, self._limit = owner, ctx, model, limit
         self._shown = shown  # called with (text, page) after every further page
-        self._text, self._cursor, self._generation = "", None, 0
+        self._text, self._generation = "", 0
+        self._cursor: str | None = None
         translate = QCoreApplication.translate
         self.button = named(QPushButton(translate("SearchResults", "Show more"), owner),
                             object_name, translate("SearchResults", "Show the next products found"))
