@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
 from store_client.domain.cart import Cart, CartLine
@@ -32,6 +32,7 @@ from store_client.domain.pricing import (
     Stage,
     _apply_coupons,
     _canonical_key,
+    _group_discount,
     _group_stage,
     _Index,
     _Item,
@@ -92,12 +93,18 @@ class Repricer:
         self._keys: list[tuple] = []  # canonical keys, sorted
         self._ordered: list[_Line] = []  # in the order of _keys
         self._vat_splits: dict[int, tuple[list[int], int, list[int]]] = {}  # rate -> last
+        # (promotion id, its lines' ids, their nets) -> (the lines, [(position, amount)])
+        self._group_memo: dict[tuple, tuple[tuple[CartLine, ...], list[tuple[int, int]]]] = {}
+        self._group_memo_next: dict[tuple, tuple[tuple[CartLine, ...], list[tuple[int, int]]]] = {}
 
     def _reset(self, index: _Index) -> None:
+        """Another set of promotions is in force (or another book): nothing kept holds."""
         self._index = index
         self._by_id.clear()
         self._keys.clear()
         self._ordered.clear()
+        self._group_memo.clear()
+        self._group_memo_next.clear()
 
     def _remove(self, state: _Line) -> None:
         at = bisect_left(self._keys, state.key)
@@ -160,12 +167,13 @@ class Repricer:
             for promo_id in s.groups:
                 covered[promo_id].append(i)
         groups = _Covered(index, covered)
-        _group_stage(ledger, groups, Stage.MULTI_BUY)  # type: ignore[arg-type]
+        _group_stage(ledger, groups, Stage.MULTI_BUY, self._group_discount)  # type: ignore[arg-type]
         for i, line in enumerate(ledger.lines):
             if line.discount is not None:
                 source = DiscountSource(LINE_MANUAL, "manual", line.discount.reason)
                 ledger.book(source, {i: line.discount.amount_on(ledger.net[i])})
-        _group_stage(ledger, groups, Stage.ORDER)  # type: ignore[arg-type]
+        _group_stage(ledger, groups, Stage.ORDER, self._group_discount)  # type: ignore[arg-type]
+        self._group_memo, self._group_memo_next = self._group_memo_next, {}
         applied, refusals = _apply_coupons(ledger, cart, now, coupons or {}, used_coupon_codes,
                                            used_coupon_members)
         if cart.discount is not None:
@@ -173,6 +181,22 @@ class Repricer:
             ledger.spread(DiscountSource(CART_MANUAL, "manual", cart.discount.reason),
                           amount, range(len(ordered)))
         return self._result(cart, ledger, applied, refusals)
+
+    def _group_discount(self, promo: Promotion, idxs: Sequence[int], items: Sequence[_Item],
+                        net: Sequence[int]) -> dict[int, int]:
+        """pricing._group_discount, remembered from the last pricing while the promotion's
+        lines (the same line objects) and their nets are the same: a scan recomputes only
+        the multi-buys and thresholds that cover the line it added."""
+        lines = tuple(items[i].line for i in idxs)
+        nets = tuple(net[i] for i in idxs)
+        key = (promo.id, tuple(map(id, lines)), nets)
+        kept = self._group_memo.get(key) or self._group_memo_next.get(key)
+        if kept is None or any(a is not b for a, b in zip(kept[0], lines)):
+            amounts = _group_discount(promo, idxs, items, net)
+            where = {i: n for n, i in enumerate(idxs)}
+            kept = (lines, [(where[i], amount) for i, amount in amounts.items()])
+        self._group_memo_next[key] = kept  # kept for the next pricing (lines stay alive)
+        return {idxs[n]: amount for n, amount in kept[1]}
 
     def _result(self, cart: Cart, ledger: _Ledger, applied: list[str],
                 refusals: list[CouponRefusal]) -> PricedCart:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from store_client.domain.cart import Cart, CartError, LineProduct, ManualDiscount
 from store_client.domain.catalog import Unit
 from store_client.domain.pricing import PromotionBook, price_cart
-from store_client.domain.promotions import PercentOff, Threshold
+from store_client.domain.promotions import BuyXGetY, PercentOff, Threshold
 from store_client.domain.repricing import Repricer
 from tests.unit.test_pricing_properties import (
     NOW,
@@ -113,3 +113,18 @@ def test_a_manual_cart_discount_is_spread_like_the_reference():
     cart = cart.discount_cart(ManualDiscount("r", amount_fen=1001))
     book = PromotionBook(())
     assert Repricer().price(cart, book, now=NOW) == price_cart(cart, book, now=NOW)
+
+
+def test_a_new_promotion_book_with_the_same_ids_is_not_served_from_memory():
+    """HQ changes a promotion's terms but not its id: the re-pricer must use the new terms."""
+    cart = Cart()
+    for n in range(6):
+        cart = cart.add(LineProduct(f"S{n}", "x", "x", Unit.EACH, 1000, 1300, "c"), 1)
+    old = PromotionBook([Threshold(id="T", threshold_fen=3000, amount_fen=500),
+                         BuyXGetY(id="B", buy=2, get=1)])
+    new = PromotionBook([Threshold(id="T", threshold_fen=3000, amount_fen=900),
+                         BuyXGetY(id="B", buy=1, get=1)])
+    repricer = Repricer()
+    assert repricer.price(cart, old, now=NOW) == price_cart(cart, old, now=NOW)
+    assert repricer.price(cart, new, now=NOW) == price_cart(cart, new, now=NOW)
+    assert repricer.price(cart, new, now=NOW) != price_cart(cart, old, now=NOW)
