@@ -1560,18 +1560,6 @@ Sale complete · receipt %1</source>
         <translation>正在查询…</translation>
     </message>
     <message>
-        <source>Nothing found for “%1”.</source>
-        <translation>未找到“%1”。</translation>
-    </message>
-    <message>
-        <source>First %1 products shown; type more to narrow the search.</source>
-        <translation>仅显示前 %1 个商品，请输入更多字以缩小范围。</translation>
-    </message>
-    <message>
-        <source>Products found: %1</source>
-        <translation>找到商品：%1 个</translation>
-    </message>
-    <message>
         <source>Search failed: %1</source>
         <translation>查询失败：%1</translation>
     </message>
@@ -1988,16 +1976,31 @@ Sale complete · receipt %1</source>
         <translation>取消</translation>
     </message>
     <message>
-        <source>Products found: %1</source>
-        <translation>找到商品：%1 个</translation>
+        <source>Search failed: %1</source>
+        <translation>查找失败：%1</translation>
     </message>
+</context>
+<context>
+    <name>SearchResults</name>
     <message>
         <source>Nothing found for “%1”.</source>
         <translation>未找到“%1”。</translation>
     </message>
     <message>
-        <source>Search failed: %1</source>
-        <translation>查找失败：%1</translation>
+        <source>%1 products shown; more match (Show more).</source>
+        <translation>已显示 %1 个商品，还有更多（显示更多）。</translation>
+    </message>
+    <message>
+        <source>Products found: %1</source>
+        <translation>找到商品：%1 个</translation>
+    </message>
+    <message>
+        <source>Show more</source>
+        <translation>显示更多</translation>
+    </message>
+    <message>
+        <source>Show the next products found</source>
+        <translation>显示接下来找到的商品</translation>
     </message>
 </context>
 <context>

@@ -1,10 +1,10 @@
 """Bulk load of a catalog into an empty terminal database: fast, and all or nothing.
 
 Everything happens in ONE transaction on the raw sqlite3 connection (no ORM
-objects, ``executemany`` in chunks). Keeping the FTS index in step row by row
-through the triggers would dominate the load, so the three ``product_search``
-triggers are dropped, the rows inserted, the index rebuilt in one pass and the
-triggers recreated with the migration's own SQL -- all inside that transaction
+objects, ``executemany`` in chunks). Keeping the search indexes in step row by row
+through the triggers would dominate the load, so the ``product_search`` and
+``product_grams`` triggers are dropped, the rows inserted, the indexes built in one
+pass each and the triggers recreated with the migrations' own SQL -- all inside that transaction
 (SQLite DDL is transactional), so a failure or a crash leaves either the empty
 catalog with its triggers or the complete catalog with its triggers.
 """
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from store_client.demo.generator import split_rows
+from store_client.persistence import search_grams
 from store_client.persistence.db import Database
 
 _SEARCH_MIGRATION = "store_client.persistence.migrations.versions.0003_product_search"
@@ -91,7 +92,7 @@ def load_catalog(
                 raise CatalogNotEmpty(
                     f"{db.path} already holds a catalog; the bulk loader only fills an empty one")
             conn.execute(f"PRAGMA cache_size=-{LOAD_CACHE_KIB}")
-            for name in SEARCH_TRIGGERS:
+            for name in (*SEARCH_TRIGGERS, *search_grams.GRAM_TRIGGERS):
                 conn.execute(f"DROP TRIGGER {name}")
             n_categories = len(cats := list(categories))
             conn.executemany("INSERT INTO categories (code, name_zh, name_en) VALUES (?, ?, ?)", cats)
@@ -108,7 +109,11 @@ def load_catalog(
             conn.execute("INSERT INTO product_search (product_search) VALUES ('rebuild')")
             _fts_hashsize(conn, DEFAULT_FTS_HASH_BYTES)
             clock.lap("fts_rebuild")
-            for name, body in SEARCH_TRIGGERS.items():
+            _fts_hashsize(conn, LOAD_FTS_HASH_BYTES, "product_grams")
+            conn.execute(search_grams.INDEX_ALL)
+            _fts_hashsize(conn, DEFAULT_FTS_HASH_BYTES, "product_grams")
+            clock.lap("grams_index")
+            for name, body in (*SEARCH_TRIGGERS.items(), *search_grams.GRAM_TRIGGERS.items()):
                 conn.execute(f"CREATE TRIGGER {name} {body}")
             conn.executemany(
                 "INSERT INTO operators (id, name, role, pin_hash, active, failed_attempts) "
@@ -136,8 +141,8 @@ def load_catalog(
     return LoadResult(n_categories, n_products, n_barcodes)
 
 
-def _fts_hashsize(conn: sqlite3.Connection, size: int) -> None:
-    conn.execute("INSERT INTO product_search (product_search, rank) VALUES ('hashsize', ?)", (size,))
+def _fts_hashsize(conn: sqlite3.Connection, size: int, table: str = "product_search") -> None:
+    conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?)", (size,))
 
 
 class _Phases:

@@ -282,16 +282,21 @@ def _group_discount(promo: Promotion, idxs: Sequence[int], items: Sequence[_Item
     raise TypeError(f"{type(promo).__name__} is not a group promotion")
 
 
+_GroupDiscount = Callable[[Promotion, Sequence[int], Sequence["_Item"], Sequence[int]],
+                          dict[int, int]]
+
+
 def _group_total(promo: Promotion, idxs: Sequence[int], items: Sequence[_Item],
-                 net: Sequence[int]) -> int:
+                 net: Sequence[int], discount: _GroupDiscount = _group_discount) -> int:
     """What :func:`_group_discount` would give in total, without allocating it."""
     if type(promo) is Threshold:
         subtotal = sum(n for n in (net[i] for i in idxs) if n > 0)
         return min(promo.times(subtotal) * promo.amount_fen, subtotal) if subtotal else 0
-    return sum(_group_discount(promo, idxs, items, net).values())
+    return sum(discount(promo, idxs, items, net).values())
 
 
-def _group_stage(ledger: _Ledger, index: _Index, stage: Stage) -> None:
+def _group_stage(ledger: _Ledger, index: _Index, stage: Stage,
+                 discount: _GroupDiscount = _group_discount) -> None:
     """Promotions spanning lines: all stackable ones, then exclusives where they do better.
 
     An exclusive promotion replaces the stackable ones on the lines it covers when its
@@ -313,7 +318,7 @@ def _group_stage(ledger: _Ledger, index: _Index, stage: Stage) -> None:
             idxs = covered[promo.id]
             if claimed and not promo.exclusive:
                 idxs = [i for i in idxs if i not in claimed]
-            amounts = _group_discount(promo, idxs, items, net)
+            amounts = discount(promo, idxs, items, net)
             for i, amount in amounts.items():
                 net[i] -= amount
             plan.append((promo, amounts))
@@ -327,7 +332,7 @@ def _group_stage(ledger: _Ledger, index: _Index, stage: Stage) -> None:
     gains = []
     for rank, promo in enumerate(promos):
         if promo.exclusive and covered[promo.id]:
-            alone = _group_total(promo, covered[promo.id], items, ledger.net)
+            alone = _group_total(promo, covered[promo.id], items, ledger.net, discount)
             gain = alone - sum(stack_gave[i] for i in covered[promo.id])
             if gain > 0:
                 gains.append((-gain, rank, promo))

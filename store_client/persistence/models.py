@@ -207,8 +207,9 @@ class PrintJob(Base):
 class CartRow(Base):
     """The cart in progress (``active``, one per terminal) or a ``parked`` one.
 
-    ``data`` is the JSON of the domain cart plus its tenders, rewritten in one
-    transaction on every change; ``version`` counts the changes.
+    ``data`` is the JSON of the cart's header (member, coupons, cart discount) and its
+    tenders; the lines are :class:`CartLineRow` rows. A change writes the header and only
+    the lines it touched, in one transaction; ``version`` counts the changes.
     """
 
     __tablename__ = "carts"
@@ -223,6 +224,19 @@ class CartRow(Base):
     updated_at: Mapped[str] = mapped_column(String(40))
 
     __table_args__ = (Index("ix_carts_status_updated", "status", "updated_at"),)
+
+
+class CartLineRow(Base):
+    """One line of a stored cart (the JSON of the domain line), keyed by its line number."""
+
+    __tablename__ = "cart_lines"
+
+    cart_id: Mapped[str] = mapped_column(String(36), ForeignKey("carts.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    line_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    data: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
 
 class ReceiptCounter(Base):

@@ -1,4 +1,5 @@
-"""The crash-safe copy of carts: the active cart and parked carts in the ``carts`` table.
+"""The crash-safe copy of carts: the active cart and parked carts in the ``carts`` table,
+their lines in ``cart_lines`` (one row each, so a change writes only what it touched).
 
 Every change to the cart is saved in its own transaction before the service returns,
 so a kill -9 loses at most the change that was being made (which the cashier never saw
@@ -13,13 +14,21 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session, object_session
 
-from store_client.domain.cart import Cart, CartError, CartLimits, CartLine, line_dict
+from store_client.domain.cart import (
+    Cart,
+    CartError,
+    CartErrorCode,
+    CartLimits,
+    CartLine,
+    line_dict,
+)
 from store_client.persistence.models import CartRow
 from store_client.services.errors import Conflict
 
@@ -52,42 +61,63 @@ class CartState:
         return cls(str(uuid.uuid4()), Cart(limits=limits), created_at=created_at)
 
 
-_JSON = {"ensure_ascii": False, "separators": (",", ":")}
-_LINE_CACHE_SIZE = 4096
-_line_json_cache: dict[int, tuple[CartLine, str]] = {}
-
-
-def _line_json(line: CartLine) -> str:
-    """A line's JSON text, remembered by identity: lines are immutable and a scan changes
-    one line of a long cart, so re-encoding the others on every save was most of its cost."""
-    hit = _line_json_cache.get(id(line))
-    if hit is not None and hit[0] is line:
-        return hit[1]
-    if len(_line_json_cache) >= _LINE_CACHE_SIZE:
-        _line_json_cache.clear()
-    text = json.dumps(line_dict(line), **_JSON)
-    _line_json_cache[id(line)] = (line, text)
-    return text
+_SEPARATORS = (",", ":")
 
 
 def dumps(state: CartState) -> str:
-    """The stored form: ``{"cart": {...header, "lines": [...]}, "tenders": [...], "next_tender": n}``,
-    byte for byte what ``json.dumps`` of that dict gives (a test holds it to that)."""
-    head = json.dumps(state.cart.header_dict(), **_JSON)
-    lines = ",".join(_line_json(line) for line in state.cart.lines)
-    rest = json.dumps({
+    """The header row's text: ``{"cart": {...header}, "line_count": n, "tenders": [...],
+    "next_tender": n}``; the lines are stored apart (:func:`line_text`), and their count
+    here tells a lost line row from a cart that never had it."""
+    return json.dumps({
+        "cart": state.cart.header_dict(),
+        "line_count": len(state.cart.lines),
         "tenders": [{"tender_id": t.tender_id, "kind": t.kind, "amount_fen": t.amount_fen,
                      "reference": t.reference, "points": t.points} for t in state.tenders],
         "next_tender": state.next_tender,
-    }, **_JSON)
-    return '{"cart":' + head[:-1] + ',"lines":[' + lines + "]}," + rest[1:]
+    }, ensure_ascii=False, separators=_SEPARATORS)
 
 
-def loads(row: CartRow, limits: CartLimits) -> CartState:
-    """Rebuild a stored cart; raises CartError(BAD_DATA) when it is not loadable."""
+def line_text(line: CartLine) -> str:
+    return json.dumps(line_dict(line), ensure_ascii=False, separators=_SEPARATORS)
+
+
+def changed_lines(old: tuple[CartLine, ...], new: tuple[CartLine, ...]) -> list[CartLine] | None:
+    """The lines of ``new`` that are not (the same objects as) those of ``old``, or None when
+    lines were dropped or renumbered (then every line is written again). Carts are
+    immutable and a change rebuilds only the line it touches, so identity is the test."""
+    if len(new) < len(old):
+        return None
+    changed = [n for o, n in zip(old, new) if o is not n]
+    if any(o.line_id != n.line_id for o, n in zip(old, new) if o is not n):
+        return None
+    changed.extend(new[len(old):])
+    return changed
+
+
+def loads(row: CartRow, limits: CartLimits, lines: Sequence[tuple[int, str]] | None = None,
+          ) -> CartState:
+    """Rebuild a stored cart from its header row and its ``(line_id, data)`` line rows (read
+    through the row's session when not given); raises CartError(BAD_DATA) when it is not
+    loadable."""
+    if lines is None:
+        session = object_session(row)
+        if session is None:
+            raise ValueError("a detached cart row needs its lines")
+        lines = line_rows(session, row.id)
     try:
         data = json.loads(row.data)
-        cart = Cart.from_dict(data["cart"], limits)
+        header = data["cart"]
+        if not isinstance(header, dict) or "lines" in header:
+            raise ValueError("the header holds lines: not the line-row format")
+        parsed = []
+        for line_id, text in lines:
+            raw = json.loads(text)
+            if not isinstance(raw, dict) or raw.get("line_id") != line_id:
+                raise ValueError(f"line row {line_id} holds another line")
+            parsed.append(raw)
+        if data["line_count"] != len(parsed):
+            raise ValueError(f"{data['line_count']} lines stored, {len(parsed)} found")
+        cart = Cart.from_dict({**header, "lines": parsed}, limits)
         tenders = tuple(TenderEntry(str(t["tender_id"]), str(t["kind"]), int(t["amount_fen"]),
                                     t.get("reference"), t.get("points"))
                         for t in data["tenders"])
@@ -95,9 +125,14 @@ def loads(row: CartRow, limits: CartLimits) -> CartState:
     except CartError:
         raise
     except (ValueError, KeyError, TypeError) as exc:
-        from store_client.domain.cart import CartErrorCode
         raise CartError(CartErrorCode.BAD_DATA, f"Stored cart is invalid: {exc!r}") from exc
     return CartState(row.id, cart, tenders, row.version, next_tender, row.note, row.created_at)
+
+
+def line_rows(session: Session, cart_id: str) -> list[tuple[int, str]]:
+    return [(int(n), str(d)) for n, d in session.execute(
+        text("SELECT line_id, data FROM cart_lines WHERE cart_id = :c ORDER BY line_id"),
+        {"c": cart_id})]
 
 
 def load_active(session: Session, limits: CartLimits) -> CartState | None:
@@ -112,23 +147,41 @@ def load_active(session: Session, limits: CartLimits) -> CartState | None:
     return None
 
 
+_UPSERT_LINE = text("INSERT INTO cart_lines (cart_id, line_id, data) VALUES (:c, :n, :d) "
+                    "ON CONFLICT (cart_id, line_id) DO UPDATE SET data = excluded.data")
+
+
 def save(session: Session, state: CartState, *, operator_id: str | None, now: str,
-         status: str = ACTIVE) -> CartState:
-    """Store ``state`` as its next version; returns it with the new version."""
+         status: str = ACTIVE, previous: Cart | None = None) -> CartState:
+    """Store ``state`` as its next version; returns it with the new version.
+
+    ``previous``: the cart as last stored; then only the lines that differ from it are
+    written (a scan writes the small header and one line, whatever the cart's length).
+    Without it every line is written again."""
     new = replace(state, version=state.version + 1)
+    lines = state.cart.lines
     if state.version == 0:
         session.add(CartRow(id=state.cart_id, status=status, operator_id=operator_id,
                             note=state.note, data=dumps(new), version=new.version,
                             created_at=state.created_at or now, updated_at=now))
         session.flush()
-        return new
-    result = session.execute(
-        update(CartRow).where(CartRow.id == state.cart_id, CartRow.version == state.version)
-        .values(data=dumps(new), version=new.version, status=status, note=state.note,
-                operator_id=operator_id, updated_at=now)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        raise Conflict("The cart was changed elsewhere; it has been reloaded. Try again.")
+    else:
+        result = session.execute(
+            update(CartRow).where(CartRow.id == state.cart_id, CartRow.version == state.version)
+            .values(data=dumps(new), version=new.version, status=status, note=state.note,
+                    operator_id=operator_id, updated_at=now)
+            .execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            raise Conflict("The cart was changed elsewhere; it has been reloaded. Try again.")
+        changed = changed_lines(previous.lines, lines) if previous is not None else None
+        if changed is None:
+            session.execute(text("DELETE FROM cart_lines WHERE cart_id = :c"),
+                            {"c": state.cart_id})
+        else:
+            lines = tuple(changed)
+    if lines:
+        session.execute(_UPSERT_LINE, [{"c": state.cart_id, "n": line.line_id,
+                                        "d": line_text(line)} for line in lines])
     return new
 
 

@@ -26,6 +26,7 @@ from store_client.domain.cart import CartError, CartLimits, ManualDiscount
 from store_client.domain.catalog import ProductInfo
 from store_client.domain.money import Money
 from store_client.domain.pricing import PricedCart, price_cart
+from store_client.domain.repricing import Repricer
 from store_client.domain.roles import Permission
 from store_client.domain.tenders import (
     Settlement,
@@ -97,6 +98,7 @@ class CheckoutService:
         self._state: CartState | None = None
         self._owner: str | None = None  # the operator who started the non-empty cart
         self._line_views: LineViewCache = {}  # guarded by self._lock, like _state
+        self._repricer = Repricer()  # likewise
         self._completed: dict[str, CompletedSale] = {}  # cart id -> its sale (double complete)
 
     # -- loading and pricing --------------------------------------------------------------
@@ -158,14 +160,19 @@ class CheckoutService:
                 self._owner = actor.operator_id
                 return self._view(s, state)
 
-    def _price(self, s, state: CartState) -> tuple[PricedCart, members.Member | None, int, dict]:  # type: ignore[no-untyped-def]
+    def _price(self, s, state: CartState, *, incremental: bool = False,  # type: ignore[no-untyped-def]
+               ) -> tuple[PricedCart, members.Member | None, int, dict]:
+        """Price ``state``; ``incremental`` for the cart on screen as it changes (the
+        re-pricer keeps the untouched lines' work), the whole-cart reference otherwise
+        (parked carts, payments and the sale itself)."""
         cart = state.cart
         member = members.get(s, cart.member_id) if cart.member_id else None
         pending = members.pending_redemptions(s, member) if member else 0
         coupons = coupons_local.load(s, cart.coupon_codes)
         used, pairs = coupons_local.used(s, cart.coupon_codes)
-        priced = price_cart(cart, self.promotions.book(s), now=self.clock.now(), coupons=coupons,
-                            used_coupon_codes=used, used_coupon_members=pairs)
+        pricer = self._repricer.price if incremental else price_cart
+        priced = pricer(cart, self.promotions.book(s), now=self.clock.now(), coupons=coupons,
+                        used_coupon_codes=used, used_coupon_members=pairs)
         return priced, member, pending, coupons
 
     def _settlement(self, total_fen: int, tenders: tuple[TenderEntry, ...]) -> Settlement:
@@ -184,7 +191,7 @@ class CheckoutService:
 
     def _view(self, s, state: CartState, priced=None) -> CartView:  # type: ignore[no-untyped-def]
         if priced is None:
-            priced = self._price(s, state)
+            priced = self._price(s, state, incremental=True)
         p, member, pending, coupons = priced
         change = self._settlement(p.total_fen, state.tenders).change_fen if state.tenders else 0
         return build_view(state, p, member, pending, coupons,
@@ -234,10 +241,11 @@ class CheckoutService:
                     except CartError as exc:
                         raise InvalidInput(exc.code.value, str(exc),
                                            code=f"cart.{exc.code.value}") from None
-                    priced = self._price(s, new)
+                    priced = self._price(s, new, incremental=True)
                     if check is not None:
                         check(priced[0], new)
-                    saved = cart_store.save(s, new, operator_id=actor.operator_id, now=self._now())
+                    saved = cart_store.save(s, new, operator_id=actor.operator_id, now=self._now(),
+                                            previous=state.cart)
                     if audit is not None:
                         self.audit.append(s, operator_id=actor.operator_id, action=audit[0],
                                           target=state.cart_id, details=audit[1])
@@ -468,7 +476,7 @@ class CheckoutService:
             cart_store.delete(s, old.cart_id)
         else:
             cart_store.save(s, replace(old, note=park_note), operator_id=actor.operator_id,
-                            now=self._now(), status=cart_store.PARKED)
+                            now=self._now(), status=cart_store.PARKED, previous=old.cart)
         return cart_store.save(s, CartState.fresh(self.limits, self._now()),
                                operator_id=actor.operator_id, now=self._now())
 
@@ -545,7 +553,8 @@ class CheckoutService:
                                       target=row.id, details={"from": row.operator_id})
                 cart_store.delete(s, state.cart_id)
                 resumed = cart_store.save(s, replace(parked, note=""),
-                                          operator_id=actor.operator_id, now=self._now())
+                                          operator_id=actor.operator_id, now=self._now(),
+                                          previous=parked.cart)
                 view = self._view(s, resumed)
             self._state, self._owner = resumed, actor.operator_id
             return view

@@ -6,6 +6,7 @@ import faulthandler
 import gc
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from concurrent.futures import Future
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from store_client.ui.main_window import MainWindow
 
 APP_NAME = "store-client"
+SCREENS_WAIT_S = 10.0  # the print queue is built after the screens' import, or after this
 
 
 @dataclass
@@ -86,7 +88,11 @@ def run_shell(terminal: Terminal, *, exit_when_ready: bool = False, started_at: 
     tasks = TaskManager()
     # The print queue (escpos, imaging) is built off the UI thread; its worker then resumes
     # any job left waiting before the last stop. The checkout asks for it on first use.
-    queue_future = tasks.run(lambda: _build_print_queue(terminal))
+    # It waits for the screens' import (below): both compete with the sign-in window for
+    # the interpreter, and the screens are what signing in needs first.
+    screens_loaded = threading.Event()
+    queue_future = tasks.run(
+        lambda: (screens_loaded.wait(SCREENS_WAIT_S), _build_print_queue(terminal))[1])
     sync = start_sync(terminal)  # a background thread; None when HQ is not configured
     payments = None
     if terminal.config.demo and sync.runner is not None:
@@ -117,14 +123,23 @@ def run_shell(terminal: Terminal, *, exit_when_ready: bool = False, started_at: 
     # import them off the UI thread while the cashier types their id and PIN.
     from store_client.ui.screen_registry import load_builtin_screens
 
-    tasks.run(load_builtin_screens)
+    def load_screens() -> None:
+        try:
+            load_builtin_screens()
+        finally:
+            screens_loaded.set()
+
     if exit_when_ready:
+        from store_client.ui.ready_probe import ReadyProbe
+
         def ready() -> None:
             elapsed = time.perf_counter() - (started_at or 0.0)
             print(f"ready {elapsed:.3f}", flush=True)
             runtime.app.quit()
 
-        QTimer.singleShot(0, ready)  # after the window has been laid out and painted once
+        ReadyProbe(window.login.pin, tasks, load_screens, ready)
+    else:
+        tasks.run(load_screens)
     try:
         return runtime.app.exec()
     finally:

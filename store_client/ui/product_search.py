@@ -26,6 +26,7 @@ from store_client.ui.i18n import money_locale
 
 if TYPE_CHECKING:
     from store_client.domain.catalog import ProductInfo
+    from store_client.services.catalog import SearchPage
     from store_client.ui.operations.catalog import CatalogOps, Found
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -56,6 +57,15 @@ class ProductTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = list(products)
         self.endResetModel()
+
+    def add_products(self, products: list[ProductInfo]) -> None:
+        """Append the next page of a list cut short (the rows already shown stay)."""
+        if not products:
+            return
+        start = len(self._rows)
+        self.beginInsertRows(_NO_PARENT, start, start + len(products) - 1)
+        self._rows.extend(products)
+        self.endInsertRows()
 
     def product(self, row: int) -> ProductInfo:
         return self._rows[row]
@@ -152,3 +162,59 @@ class LatestSearch(QObject):
         self._catalog.lookup(text=text, limit=self._limit, category_names=self._category_names(),
                              english=self._english).run(self._owner, success=found, failure=failed)
         return True
+
+
+def page_status(text: str, page: SearchPage, shown: int) -> str:
+    """The status line under a result list: how many, and whether the list is cut short."""
+    if not shown:
+        return QCoreApplication.translate("SearchResults", "Nothing found for “%1”.").replace("%1", text)
+    if page.more:
+        return QCoreApplication.translate(
+            "SearchResults", "%1 products shown; more match (Show more).").replace("%1", str(shown))
+    return QCoreApplication.translate("SearchResults", "Products found: %1").replace("%1", str(shown))
+
+
+class MoreResults:
+    """The "Show more" button of a result list cut short: the next page comes through the
+    catalog operations and is appended. Shared by the lookup screen and the search dialog."""
+
+    def __init__(self, owner: QWidget, catalog: CatalogOps, model: ProductTableModel, object_name: str,
+                 limit: int, shown: Callable[[str, SearchPage], object]) -> None:
+        from PySide6.QtWidgets import QPushButton
+
+        from store_client.ui.automation import named
+
+        self._owner, self._catalog, self._model, self._limit = owner, catalog, model, limit
+        self._shown = shown  # called with (text, page) after every further page
+        self._text, self._generation = "", 0
+        self._cursor: str | None = None
+        translate = QCoreApplication.translate
+        self.button = named(QPushButton(translate("SearchResults", "Show more"), owner),
+                            object_name, translate("SearchResults", "Show the next products found"))
+        self.button.hide()
+        self.button.clicked.connect(self.fetch)
+
+    def start(self, text: str, page: SearchPage | None) -> None:
+        """A new first page (of ``text``) is on screen; None: the list was cleared."""
+        self._generation += 1
+        self._text = text
+        self._cursor = page.cursor if page is not None and page.more else None
+        self.button.setVisible(self._cursor is not None)
+
+    def fetch(self) -> None:
+        if self._cursor is None:
+            return
+        text, cursor, generation = self._text, self._cursor, self._generation
+        self.button.setEnabled(False)
+
+        def done(found: Found) -> None:
+            if generation != self._generation:
+                return  # a new search replaced the list meanwhile
+            self.button.setEnabled(True)
+            self._model.add_products(found.products)
+            self._cursor = found.page.cursor if found.page.more else None
+            self.button.setVisible(self._cursor is not None)
+            self._shown(text, found.page)
+
+        self._catalog.lookup(text=text, limit=self._limit, after=cursor).run(
+            self._owner, success=done, failure=lambda _error: self.button.setEnabled(True))

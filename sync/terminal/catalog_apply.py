@@ -1,7 +1,7 @@
 """Applying a page of HQ catalog changes to ``products`` / ``barcodes`` and the search index.
 
-The FTS5 index ``product_search`` is normally kept in step by three triggers
-(migration 0003), which fire per row and cost more than the rest of the insert.
+The FTS5 indexes ``product_search`` and ``product_grams`` are normally kept in step by
+triggers (migrations 0003 and 0012), which fire per row and cost more than the rest of the insert.
 A large page therefore keeps the index in step set-wise instead, inside its
 own transaction: the triggers are dropped, the old index entries of the rows
 the page changes are deleted, the rows written, their new entries inserted in
@@ -17,6 +17,8 @@ import importlib
 
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
+
+from store_client.persistence import search_grams
 
 _SEARCH_MIGRATION = "store_client.persistence.migrations.versions.0003_product_search"
 SEARCH_TRIGGERS: dict[str, str] = importlib.import_module(_SEARCH_MIGRATION).SEARCH_TRIGGERS
@@ -75,23 +77,26 @@ def _upsert(conn: Connection, upserts: list[dict]) -> None:
     set_based = len(upserts) >= SET_BASED_SEARCH_MIN
     old = list(existing.values())
     if set_based:
-        for name in SEARCH_TRIGGERS:
+        for name in (*SEARCH_TRIGGERS, *search_grams.GRAM_TRIGGERS):
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
         for chunk in _chunks(old):  # the entries as indexed, before the rows change
             conn.exec_driver_sql(
                 f"INSERT INTO product_search(product_search, rowid, {_FTS_COLUMNS}) "
                 f"SELECT 'delete', id, {_FTS_COLUMNS} FROM products WHERE id IN ({_marks(chunk)})",
                 tuple(chunk))
+            conn.exec_driver_sql(search_grams.UNINDEX + f"WHERE id IN ({_marks(chunk)})",
+                                 tuple(chunk))
     conn.exec_driver_sql(_UPSERT_PRODUCT, [
         (ids[r["sku"]], r["sku"], r["name_zh"], r["name_en"], r["category"]["code"], r["unit"], r["sku"],
          r["price_minor"], r["tax_rate_bp"], r["pinyin_initials"]) for r in upserts])
     if set_based:
         insert_index = f"INSERT INTO product_search(rowid, {_FTS_COLUMNS}) SELECT id, {_FTS_COLUMNS} FROM products "
-        if next_id > first_new:
-            conn.exec_driver_sql(insert_index + "WHERE id >= ?", (first_new,))
-        for chunk in _chunks(old):
-            conn.exec_driver_sql(insert_index + f"WHERE id IN ({_marks(chunk)})", tuple(chunk))
-        for name, body in SEARCH_TRIGGERS.items():
+        for index in (insert_index, search_grams.INDEX_ALL):
+            if next_id > first_new:
+                conn.exec_driver_sql(index + "WHERE id >= ?", (first_new,))
+            for chunk in _chunks(old):
+                conn.exec_driver_sql(index + f"WHERE id IN ({_marks(chunk)})", tuple(chunk))
+        for name, body in (*SEARCH_TRIGGERS.items(), *search_grams.GRAM_TRIGGERS.items()):
             conn.exec_driver_sql(f"CREATE TRIGGER {name} {body}")
     if old:
         conn.exec_driver_sql("DELETE FROM barcodes WHERE product_id = ?", [(pid,) for pid in old])

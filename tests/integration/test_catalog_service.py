@@ -20,6 +20,7 @@ from store_client.domain.money import Money
 from store_client.services import catalog as catalog_service
 from store_client.services.catalog import MAX_LIMIT, CatalogService
 from tests.conftest import make_config
+from tests.integration.grams_check import assert_grams_sound
 
 SIZE = 3000
 HAN = re.compile(r"[\u3400-\u9fff]")
@@ -136,14 +137,55 @@ def test_by_code_on_junk_is_none_and_never_raises(service: CatalogService, junk:
 def test_search_finds_exactly_the_matching_products(
         service: CatalogService, rows: list[ProductRow], query: str) -> None:
     expected = expected_ids(rows, query)
-    found = service.search(query, limit=MAX_LIMIT)
-    ids = [p.id for p in found]
-    assert len(ids) == len(set(ids))
-    if len(expected) <= MAX_LIMIT:
+    page = service.search_page(query, limit=MAX_LIMIT)
+    ids = [p.id for p in page.products]
+    assert len(ids) == len(set(ids)) and set(ids) <= expected
+    if not page.more:
         assert set(ids) == expected
-    else:
-        assert len(ids) == MAX_LIMIT and set(ids) <= expected
+    assert every_page(service, query, MAX_LIMIT) == expected
     assert expected, f"the catalog should contain something for {query!r}"
+
+
+def every_page(service: CatalogService, query: str, limit: int) -> set[int]:
+    """The ids of all pages, following the cursors; no product comes twice."""
+    seen: list[int] = []
+    page = service.search_page(query, limit=limit)
+    for _ in range(10_000):
+        assert len(page.products) <= limit
+        assert page.more or page.cursor is None
+        seen += [p.id for p in page.products]
+        if not page.more:
+            break
+        page = service.search_page(query, limit=limit, after=page.cursor)
+    assert len(seen) == len(set(seen)), "a product came on two pages"
+    return set(seen)
+
+
+@pytest.mark.parametrize("query", ["洗发水", "发", "ry", "a", "润研 洗发水", "xfs 洗发", "69",
+                                   "BEA000", "mask", "停售", "水 ry", "750ml 洗"])
+@pytest.mark.parametrize("limit", [7, 100])
+def test_the_pages_together_are_exactly_the_matches(
+        service: CatalogService, rows: list[ProductRow], query: str, limit: int,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(catalog_service, "CANDIDATE_BUDGET", 400)  # pages that stop short
+    assert every_page(service, query, limit) == expected_ids(rows, query)
+
+
+@pytest.mark.parametrize("query", ["面膜 洗发水", "鑫", "zz 鑫", "停售 面膜", "鑫鑫 a"])
+def test_no_match_is_known_complete_from_the_index(
+        service: CatalogService, rows: list[ProductRow], query: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text with Chinese that no product holds: an empty, complete answer, even when the
+    candidate budget is tiny (the index says "none"; nothing is scanned)."""
+    monkeypatch.setattr(catalog_service, "CANDIDATE_BUDGET", 1)
+    assert expected_ids(rows, query) == set()
+    assert service.search_page(query, limit=100) == catalog_service.SearchPage([], False, None)
+
+
+@pytest.mark.parametrize("cursor", ["", "x", "t:abc", "t:-1", "q:5", 42, b"t:1", "t:1:2"])
+def test_a_junk_cursor_gives_an_empty_page(service: CatalogService, cursor: object) -> None:
+    page = service.search_page("a", limit=10, after=cursor)  # type: ignore[arg-type]
+    assert isinstance(page.products, list) and len(page.products) <= 10
 
 
 @pytest.mark.parametrize("query", ["洗发", "sh", "xfs", "ry", "mask", "BEA000", "69", "护发", "a"])
@@ -191,10 +233,10 @@ def test_inactive_product_is_found_but_after_active_ones(service: CatalogService
 def test_fts_syntax_in_user_text_is_matched_literally(
         service: CatalogService, rows: list[ProductRow], query: str) -> None:
     by_id = {row.id: row for row in rows}
-    found = service.search(query, limit=MAX_LIMIT)
-    assert "TEST-QUOTE" in {p.sku for p in found}
-    for p in found:  # every term literally inside some field: no OR, no NEAR, no prefix '*'
-        assert all(any(t.lower() in f.lower() for f in fields(by_id[p.id])) for t in query.split())
+    found = every_page(service, query, MAX_LIMIT)
+    assert "TEST-QUOTE" in {by_id[i].sku for i in found}
+    for i in found:  # every term literally inside some field: no OR, no NEAR, no prefix '*'
+        assert all(any(t.lower() in f.lower() for f in fields(by_id[i])) for t in query.split())
 
 
 @pytest.mark.parametrize("junk", [
@@ -207,15 +249,25 @@ def test_search_on_junk_returns_a_list_and_never_raises(service: CatalogService,
     assert len(result) <= 50
 
 
-def test_short_text_scan_stops_at_its_budget(
+def test_short_text_is_found_through_the_index_at_the_end_of_the_catalog(
         service: CatalogService, monkeypatch: pytest.MonkeyPatch) -> None:
-    # "停售" appears only in the very last product; 3+ characters use the index instead.
+    # "停售" appears only in the very last product: no scan could reach it cheaply.
+    monkeypatch.setattr(catalog_service, "CANDIDATE_BUDGET", 5)
     assert [p.sku for p in service.search("停售")] == ["TEST-GONE"]
-    monkeypatch.setattr(catalog_service, "SCAN_BUDGET_STEPS", 5_000)  # a few hundred rows
-    assert service.search("停售") == []
-    assert [p.sku for p in service.search("停售 测试")] == []
+    assert [p.sku for p in service.search("停售 测试")] == ["TEST-GONE"]
+    assert [p.sku for p in service.search("售")] == ["TEST-GONE"]
     assert [p.sku for p in service.search("Retired")] == ["TEST-GONE"]
-    assert len(service.search("a", limit=5)) == 5  # common text still finds its first hits
+
+
+def test_a_page_that_stops_at_its_budget_says_so(
+        service: CatalogService, rows: list[ProductRow], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(catalog_service, "CANDIDATE_BUDGET", 5)
+    page = service.search_page("qq", limit=50)  # two letters: candidates in id order
+    assert page.more and page.cursor and page.cursor.startswith("t:")
+    monkeypatch.setattr(catalog_service, "SCAN_BUDGET_STEPS", 10)  # the SQLite backstop
+    monkeypatch.setattr(catalog_service, "CANDIDATE_BUDGET", 100_000)
+    page = service.search_page("护发", limit=500)
+    assert page.more and len(page.products) < len(expected_ids(rows, "护发"))
 
 
 def test_service_reads_a_consistent_snapshot_and_cannot_write(
@@ -267,6 +319,7 @@ def test_index_agrees_after_load_and_after_update_and_delete(tmp_path: Path) -> 
         rows = list(generator.products(400, seed=3))
         load_catalog(term.db, generator.categories(), rows)
         fts_check(term)
+        assert_grams_sound(term.db)
         service = CatalogService(term.db)
         victim, renamed = rows[0], rows[1]
         with term.db.transaction() as session:
@@ -275,6 +328,8 @@ def test_index_agrees_after_load_and_after_update_and_delete(tmp_path: Path) -> 
                             {"id": renamed.id})
             session.execute(text("DELETE FROM products WHERE id = :id"), {"id": victim.id})
         fts_check(term)
+        assert_grams_sound(term.db)
+        assert [p.id for p in service.search("独")] == [renamed.id]  # one character, via the index
         assert [p.id for p in service.search("彩虹 牙膏")] == [renamed.id]
         assert [p.id for p in service.search("unicorn rainbow")] == [renamed.id]
         assert [p.id for p in service.search("djschyg")] == [renamed.id]

@@ -20,7 +20,9 @@ from store_client.demo.operators import DEMO_OPERATORS
 from store_client.demo.store import create_demo_store
 from store_client.domain.pins import verify_pin
 from store_client.persistence.models import Operator, TerminalSetting
+from store_client.persistence.search_grams import GRAM_TRIGGERS
 from store_client.services.catalog import CatalogService
+from tests.integration.grams_check import assert_grams_sound
 
 
 class Boom(RuntimeError):
@@ -59,18 +61,21 @@ def dump(db_path: Path) -> list[tuple]:
 
 def test_failure_midway_leaves_an_empty_catalog_with_triggers(terminal: Terminal) -> None:
     before = triggers(terminal)
-    assert before == set(SEARCH_TRIGGERS)
+    assert before == {*SEARCH_TRIGGERS, *GRAM_TRIGGERS}
     with pytest.raises(Boom):
         load_catalog(terminal.db, generator.categories(),
                      failing_after(generator.products(1000, 1), 650), chunk=200)
     assert counts(terminal) == dict.fromkeys(counts(terminal), 0)
+    assert_grams_sound(terminal.db)  # and holds no token of the rolled-back rows
     assert triggers(terminal) == before
     # The same database then loads fine, and the triggers it got back work.
     result = load_catalog(terminal.db, generator.categories(), generator.products(300, 1), chunk=200)
     assert (result.products, result.categories) == (300, len(generator.categories()))
     with terminal.db.transaction() as session:
-        session.execute(text("UPDATE products SET name_en = 'Zebra Quokka' WHERE id = 7"))
+        session.execute(text("UPDATE products SET name_en = 'Zebra Quokka', name_zh = '斑马 短尾矮袋鼠' "
+                             "WHERE id = 7"))
     assert [p.id for p in CatalogService(terminal.db).search("quokka")] == [7]
+    assert [p.id for p in CatalogService(terminal.db).search("袋鼠")] == [7]
 
 
 def test_duplicate_barcode_rolls_everything_back(terminal: Terminal) -> None:
@@ -79,7 +84,7 @@ def test_duplicate_barcode_rolls_everything_back(terminal: Terminal) -> None:
     with pytest.raises(sqlite3.IntegrityError):
         load_catalog(terminal.db, generator.categories(), rows, chunk=50)
     assert set(counts(terminal).values()) == {0}
-    assert triggers(terminal) == set(SEARCH_TRIGGERS)
+    assert triggers(terminal) == {*SEARCH_TRIGGERS, *GRAM_TRIGGERS}
 
 
 def test_loader_refuses_a_catalog_that_is_not_empty(terminal: Terminal) -> None:

@@ -102,3 +102,30 @@ def test_a_failing_search_is_shown_not_raised(make_shell, qtbot, monkeypatch) ->
     qtbot.keyClick(screen.query, Qt.Key.Key_Return)
     shell.settle()
     assert screen.status.text() == "Search failed: database is locked"
+
+
+def test_a_list_cut_short_says_so_and_shows_the_rest(make_shell, qtbot, monkeypatch) -> None:
+    monkeypatch.setattr(product_lookup, "RESULT_LIMIT", 40)
+    shell, screen = open_lookup(make_shell)
+    catalog = shell.window.services.catalog
+    everything, page = [], catalog.search_page("ea", limit=1000)
+    assert not page.more and len(page.products) > 90, "the demo store should hold many"
+    everything = {p.sku for p in page.products}
+    qtbot.keyClicks(screen.query, "ea")
+    qtbot.keyClick(screen.query, Qt.Key.Key_Return)
+    shell.settle()
+    assert screen.model.rowCount() == 40 and screen.more.button.isVisible()
+    assert screen.status.text() == "40 products shown; more match (Show more)."
+    for _ in range(50):
+        if not screen.more.button.isVisible():
+            break
+        assert screen.more.button.focusPolicy() & Qt.FocusPolicy.TabFocus  # reachable by Tab
+        screen.more.button.click()
+        shell.settle()
+    skus = shown(screen, "sku")
+    assert len(skus) == len(set(skus)) and set(skus) == everything
+    assert screen.status.text() == f"Products found: {len(everything)}"
+    screen.query.setText("ea")
+    screen.search_now()  # a new search starts from its first page again
+    shell.settle()
+    assert screen.model.rowCount() == 40 and screen.more.button.isVisible()

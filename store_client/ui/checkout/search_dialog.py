@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from store_client.ui.automation import named
-from store_client.ui.product_search import LatestSearch, ProductTableModel
+from store_client.ui.product_search import LatestSearch, MoreResults, ProductTableModel, page_status
 
 if TYPE_CHECKING:
     from store_client.ui.operations.catalog import CatalogOps, Found
@@ -69,7 +69,11 @@ class SearchDialog(QDialog):
         self.cancel_button = named(QPushButton(self.tr("Cancel"), self), "checkout.search.cancel",
                                    self.tr("Cancel"))
         buttons = QHBoxLayout()
+        self.more = MoreResults(self, catalog, self.model, "checkout.search.more", RESULT_LIMIT,
+                                lambda text, page: self.status.setText(
+                                    page_status(text, page, self.model.rowCount())))
         buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.more.button)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.add_button)
         layout = QVBoxLayout(self)
@@ -103,13 +107,14 @@ class SearchDialog(QDialog):
     def search_now(self) -> None:
         if not self._search.search(self.query.text().strip()):
             self.model.set_products([])
+            self.more.start("", None)
             self.status.setText(self.tr("Type to search."))
 
     def _found(self, text: str, found: Found) -> None:
         rows = found.products
         self.model.set_products(rows)
-        self.status.setText(self.tr("Products found: %1").replace("%1", str(len(rows)))
-                            if rows else self.tr("Nothing found for “%1”.").replace("%1", text))
+        self.more.start(text, found.page)
+        self.status.setText(page_status(text, found.page, len(rows)))
         if rows:
             self.results.selectRow(0)
         if self._pick_when_ready:

@@ -10,38 +10,43 @@ from store_client.ui.operations.runner import Op
 
 if TYPE_CHECKING:
     from store_client.domain.catalog import ProductInfo
-    from store_client.services.catalog import CatalogService
+    from store_client.services.catalog import CatalogService, SearchPage
 
 RESULT_LIMIT = 200
 MIN_CODE_LENGTH = 4  # shorter digit strings are searched as text, not looked up as codes
 
 
-def lookup(catalog: CatalogService, text: str, limit: int = RESULT_LIMIT) -> list[ProductInfo]:
-    """A code (barcode or SKU) first when the text looks like one, else a name search."""
+def lookup(catalog: CatalogService, text: str, limit: int = RESULT_LIMIT, after: str | None = None) -> SearchPage:
+    """A code (barcode or SKU) first when the text looks like one, else a name search;
+    ``after``: the cursor of the previous page, for the rest of a list cut short."""
+    from store_client.services.catalog import SearchPage
+
     text = text.strip()
     if not text:
-        return []
-    if len(text) >= MIN_CODE_LENGTH and " " not in text:
+        return SearchPage([], False, None)
+    if after is None and len(text) >= MIN_CODE_LENGTH and " " not in text:
         product = catalog.by_code(text)
         if product is not None:
-            return [product]
-    return list(catalog.search(text, limit=limit))
+            return SearchPage([product], False, None)
+    return catalog.search_page(text, limit=limit, after=after)
 
 
 class Found(NamedTuple):
     products: list[ProductInfo]
     category_names: dict[str, str]  # code -> name in the UI language; empty unless asked
+    page: SearchPage  # says whether the list was cut short, and where the rest starts
 
 
 class CatalogOps(Area):
-    def lookup(self, *, text: str, limit: int = RESULT_LIMIT,
+    def lookup(self, *, text: str, limit: int = RESULT_LIMIT, after: str | None = None,
                category_names: bool = False, english: bool = False) -> Op[Found]:
         catalog = self._services.catalog
 
         def work(_grant: object) -> Found:
             names = ({code: (en if english else zh) for code, zh, en in catalog.categories()}
                      if category_names else {})
-            return Found(lookup(catalog, text, limit), names)
+            page = lookup(catalog, text, limit, after)
+            return Found(list(page.products), names, page)
 
         return self._runner.op(work, changes=NOTHING)
 

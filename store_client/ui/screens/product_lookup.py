@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from store_client.ui.automation import named
 from store_client.ui.operations.catalog import RESULT_LIMIT
-from store_client.ui.product_search import LatestSearch, ProductTableModel
+from store_client.ui.product_search import LatestSearch, MoreResults, ProductTableModel, page_status
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 
 if TYPE_CHECKING:
@@ -85,7 +85,13 @@ class ProductLookupScreen(QWidget):
         layout.addWidget(title)
         layout.addLayout(bar)
         layout.addWidget(self.results, 1)
-        layout.addWidget(self.status)
+        self.more = MoreResults(self, ctx.ops.catalog, self.model, "lookup.more", RESULT_LIMIT,
+                                lambda text, page: self.status.setText(
+                                    page_status(text, page, self.model.rowCount())))
+        footer = QHBoxLayout()
+        footer.addWidget(self.status, 1)
+        footer.addWidget(self.more.button)
+        layout.addLayout(footer)
         self.setFocusProxy(self.query)
 
     def activated(self) -> None:
@@ -95,6 +101,7 @@ class ProductLookupScreen(QWidget):
     def search_now(self) -> None:
         if not self._search.search(self.query.text().strip()):
             self.model.set_products([])
+            self.more.start("", None)
             self.status.setText(self.tr("Scan or type to search the catalog."))
             return
         self.status.setText(self.tr("Searching…"))
@@ -104,13 +111,8 @@ class ProductLookupScreen(QWidget):
         if found.category_names:
             self.model.category_names = found.category_names
         self.model.set_products(rows)
-        if not rows:
-            self.status.setText(self.tr("Nothing found for “%1”.").replace("%1", text))
-        elif len(rows) >= RESULT_LIMIT:
-            self.status.setText(self.tr("First %1 products shown; type more to narrow the search.")
-                                .replace("%1", str(len(rows))))
-        else:
-            self.status.setText(self.tr("Products found: %1").replace("%1", str(len(rows))))
+        self.more.start(text, found.page)
+        self.status.setText(page_status(text, found.page, len(rows)))
         if rows:
             self.results.selectRow(0)
 

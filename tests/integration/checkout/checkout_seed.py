@@ -4,11 +4,19 @@ database the way the catalog loader and the sync puller store them."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from store_client.domain.barcodes import gs1_check_digit
 from store_client.persistence.models import Barcode, Category, Product, SyncRow
+
+
+def fingerprint(lines: Iterable[tuple[object, str, int]]) -> str:
+    """A short digest of a cart's (line id, SKU, quantity) lines, for the kill test."""
+    text = ";".join(f"{n}:{sku}:{q}" for n, sku, q in lines)
+    return hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
 def ean13(body12: str) -> str:

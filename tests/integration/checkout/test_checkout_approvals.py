@@ -149,7 +149,8 @@ def test_a_configured_cashier_discount_limit_needs_no_approval_below_it(shop):
 def _cart_row(shop):  # type: ignore[no-untyped-def]
     from store_client.persistence.models import CartRow
     with shop.terminal.db.read() as s:
-        return [(r.id, r.version, r.data) for r in s.scalars(select(CartRow))]
+        from store_client.services.cart_store import line_rows
+        return [(r.id, r.version, r.data, line_rows(s, r.id)) for r in s.scalars(select(CartRow))]
 
 
 def test_a_cashier_deactivated_mid_sale_cannot_scan_again(shop):

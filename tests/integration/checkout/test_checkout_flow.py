@@ -14,7 +14,7 @@ from checkout_seed import (
     WATER,
     apple_weight_code,
 )
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from store_client.domain.money import round_half_up
 from store_client.persistence.models import (
@@ -162,18 +162,25 @@ def test_cart_survives_a_restart_and_a_stale_writer_is_refused(shop):
     assert co.current_cart(c).version == view.version + 1  # reloaded, nothing lost
 
 
-def test_a_damaged_stored_cart_is_set_aside_not_lost(shop):
+@pytest.mark.parametrize("damage", [
+    "UPDATE cart_lines SET data = json_set(data, '$.quantity', -3)",  # breaks a domain rule
+    "UPDATE cart_lines SET data = json_set(data, '$.line_id', 7)",  # a row holding another line
+    "UPDATE cart_lines SET data = 'not json'",
+    "UPDATE carts SET data = json_set(data, '$.cart.lines', json('[]'))",  # the old format
+    "DELETE FROM cart_lines WHERE line_id = 1",  # a lost line row
+])
+def test_a_damaged_stored_cart_is_set_aside_not_lost(shop, damage):
     co, c = shop.checkout, shop.cashier
-    view = co.scan(c, SHAMPOO).cart
+    co.scan(c, SHAMPOO)
+    view = co.scan(c, WATER).cart
     with shop.terminal.db.transaction() as s:
-        row = s.get(CartRow, view.cart_id)
-        data = json.loads(row.data)
-        data["cart"]["lines"][0]["quantity"] = -3  # breaks a domain rule
-        row.data = json.dumps(data)
+        s.execute(text(damage))
     fresh = shop.reopen().current_cart(c)
     assert fresh.cart_id != view.cart_id and fresh.lines == ()
     with shop.terminal.db.read() as s:
         assert s.get(CartRow, view.cart_id).status == "damaged"
+        assert s.scalar(text("SELECT count(*) FROM cart_lines WHERE cart_id = :c"),
+                        {"c": view.cart_id}) == 2 - damage.startswith("DELETE")
 
 
 class _WatchingQueue:

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from checkout_seed import seed
+from checkout_seed import fingerprint, seed
 
 from store_client.domain.cart import CartLimits
 from store_client.persistence.models import CartRow
@@ -59,11 +59,17 @@ def check(db: Path, reports: list[list[str]]) -> int:
                              ).fetchall()
         active = [c for c in carts if c[1] == "active"]
         assert len(active) <= 1 and len(carts) == len(active)
+        stored = None
         for cart_id, _st, version, data, note, created in active:
             assert cart_id not in sale_carts, "a cart is both open and sold"
             row = CartRow(id=cart_id, status="active", data=data, version=version, note=note,
                           created_at=created)
-            cart_store.loads(row, CartLimits())  # loads and passes every domain rule
+            lines = conn.execute("SELECT line_id, data FROM cart_lines WHERE cart_id = ? "
+                                 "ORDER BY line_id", (cart_id,)).fetchall()
+            state = cart_store.loads(row, CartLimits(), lines)  # passes every domain rule
+            assert len(state.cart.lines) == len(lines)
+            stored = (cart_id, version, fingerprint(
+                (str(ln.line_id), ln.product.sku, ln.quantity) for ln in state.cart.active_lines))
         for fields in reports:  # what the child saw committed is on disk
             if fields[0] == "S":
                 assert fields[1] in sale_carts
@@ -73,6 +79,8 @@ def check(db: Path, reports: list[list[str]]) -> int:
         last = next((f for f in reversed(reports) if f[0] in ("V", "READY")), None)
         if last is not None and last[1] not in sale_carts:
             assert active[0][2] in (int(last[2]), int(last[2]) + 1)
+            if last[0] == "V" and stored[1] == int(last[2]):  # the last change the till saw
+                assert stored[2] == last[3], "the recovered cart is not the one on screen"
         return len(sales)
     finally:
         conn.close()
@@ -98,9 +106,8 @@ def test_kill_the_till_again_and_again(terminal, add_operator, tmp_path):
             os.killpg(child.pid, signal.SIGKILL)
             out, err = child.communicate(timeout=10)
         assert child.returncode == -signal.SIGKILL, err
-        reports = [ready.split()] + [line.split() for line in out.splitlines() if line.strip()]
-        if reports[-1] and len(reports[-1]) < 3 and reports[-1][0] != "S":
-            reports.pop()  # a line cut in half by the kill
+        whole = out if out.endswith("\n") else out.rpartition("\n")[0]  # drop a line cut by the kill
+        reports = [ready.split()] + [line.split() for line in whole.splitlines() if line.strip()]
         count = check(db, reports)
         assert count >= sales_seen
         sales_seen = count

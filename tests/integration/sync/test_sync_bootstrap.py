@@ -35,6 +35,7 @@ from sync.hq.service import HQService
 from sync.terminal.puller import Puller
 from sync.terminal.transport import HQClient, TransientError
 from tests.conftest import make_config
+from tests.integration.grams_check import assert_grams_sound
 
 ZH = ["矿泉水", "绿茶", "巧克力", "薯片", "牛奶", "苹果", "酸奶", "面包"]
 EN = ["Mineral water", "Green tea", "Chocolate", "Potato chips", "Milk", "Apples", "Yogurt", "Bread"]
@@ -97,6 +98,7 @@ def assert_index_sound(terminal: Terminal) -> None:
     with terminal.db.transaction() as s:  # raises 'database disk image is malformed' on any mismatch
         s.connection().exec_driver_sql(
             "INSERT INTO product_search(product_search, rank) VALUES ('integrity-check', 1)")
+    assert_grams_sound(terminal.db)
 
 
 def second_terminal(base: Path, name: str) -> Terminal:

@@ -207,3 +207,31 @@ def test_arrow_keys_walk_the_cart_and_locking_closes_an_open_dialog(make_shell, 
     shell.window.lock()
     qtbot.waitUntil(lambda: screen.dialog is None, timeout=3000)
     assert shell.window.locked and screen.model.rowCount() == 3
+
+
+def test_the_search_dialog_says_when_its_list_is_cut_short_and_shows_the_rest(
+        make_shell, qtbot, monkeypatch) -> None:
+    shell, screen = open_checkout(make_shell, qtbot, service=fake)
+    from store_client.ui.checkout import search_dialog  # after the screens (import order)
+
+    monkeypatch.setattr(search_dialog, "RESULT_LIMIT", 30)
+    qtbot.keyClick(screen.entry, Qt.Key.Key_F3)
+    dialog = screen.dialog
+    dialog.query.setText("ea")
+    dialog.search_now()
+    shell.settle()
+    everything = shell.window.services.catalog.search_page("ea", limit=1000)
+    assert not everything.more and len(everything.products) > 60
+    assert dialog.model.rowCount() == 30 and dialog.more.button.isVisible()
+    assert dialog.status.text() == "30 products shown; more match (Show more)."
+    dialog.more.button.click()
+    shell.settle()
+    assert dialog.model.rowCount() == 60
+    shown = [dialog.model.product(r).id for r in range(dialog.model.rowCount())]
+    assert len(set(shown)) == 60 and set(shown) <= {p.id for p in everything.products}
+    dialog.query.setText("ea 鑫")  # nothing: no button, and the list says so
+    dialog.search_now()
+    shell.settle()
+    assert dialog.model.rowCount() == 0 and not dialog.more.button.isVisible()
+    assert dialog.status.text() == "Nothing found for “ea 鑫”."
+    dialog.reject()

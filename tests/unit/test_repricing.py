@@ -1,0 +1,130 @@
+"""The incremental re-pricer gives exactly what the whole-cart reference gives, after
+every change of a random cart under a random promotion book (order of the per-source
+discount totals included)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from store_client.domain.cart import Cart, CartError, LineProduct, ManualDiscount
+from store_client.domain.catalog import Unit
+from store_client.domain.pricing import PromotionBook, price_cart
+from store_client.domain.promotions import BuyXGetY, PercentOff, Threshold
+from store_client.domain.repricing import Repricer
+from tests.unit.test_pricing_properties import (
+    NOW,
+    coupon_maps,
+    coupons_from,
+    manual,
+    overrides,
+    products,
+    promotions,
+)
+
+steps = st.lists(st.one_of(
+    st.tuples(st.just("add"), products, st.integers(1, 20), st.integers(1, 3000), st.booleans()),
+    st.tuples(st.just("qty"), st.integers(0, 30), st.integers(1, 20)),
+    st.tuples(st.just("void"), st.integers(0, 30)),
+    st.tuples(st.just("override"), st.integers(0, 30), overrides),
+    st.tuples(st.just("line_discount"), st.integers(0, 30), manual),
+    st.tuples(st.just("cart_discount"), manual),
+    st.tuples(st.just("member"), st.booleans()),
+    st.tuples(st.just("coupon"), st.sampled_from(["K1", "K2", "K3", "K9"]), st.booleans()),
+    st.tuples(st.just("later"), st.integers(0, 3)),
+), max_size=40)
+
+
+def _apply(cart: Cart, step: tuple) -> Cart:
+    kind, *args = step
+    live = cart.active_lines
+    pick = (lambda n: live[n % len(live)].line_id) if live else None
+    if kind == "add":
+        product, units, grams, merge = args
+        return cart.add(product, grams if product.weighed else units, merge=merge)
+    if kind in ("qty", "void", "override", "line_discount") and pick is None:
+        return cart
+    if kind == "qty":
+        line = cart.line(pick(args[0]))
+        return cart.set_quantity(line.line_id, args[1] * (250 if line.measured_in_grams else 1))
+    if kind == "void":
+        return cart.void_line(pick(args[0]), "r")
+    if kind == "override":
+        line_id = pick(args[0])
+        return (cart.clear_override(line_id) if args[1] is None
+                else cart.override_price(line_id, args[1], "r"))
+    if kind == "line_discount":
+        return cart.discount_line(pick(args[0]), args[1])
+    if kind == "cart_discount":
+        return cart.discount_cart(args[0])
+    if kind == "member":
+        return cart.attach_member("M1" if args[0] else None)
+    if kind == "coupon":
+        return cart.add_coupon(args[0]) if args[1] else cart.remove_coupon(args[0])
+    return cart
+
+
+@settings(max_examples=300, deadline=None)
+@given(steps, promotions(), coupon_maps, st.lists(st.sampled_from(["K1", "K2"]), max_size=2))
+def test_every_version_of_a_changing_cart_prices_as_the_reference(script, promos, raw, used):
+    book, coupons = PromotionBook(promos), coupons_from(raw)
+    repricer, cart, now = Repricer(), Cart(), NOW
+    for step in script:
+        if step[0] == "later":  # promotion windows and coupon validity move with the clock
+            now = NOW + timedelta(days=step[1])
+        else:
+            try:
+                cart = _apply(cart, step)
+            except CartError:
+                pass  # refused: the cart is unchanged
+        expected = price_cart(cart, book, now=now, coupons=coupons, used_coupon_codes=used)
+        assert repricer.price(cart, book, now=now, coupons=coupons,
+                              used_coupon_codes=used) == expected
+
+
+def test_one_repricer_follows_a_cart_replaced_by_another():
+    """After a sale the checkout prices a fresh cart (and after a resume, a parked one)
+    with the same re-pricer: lines of the old cart must not leak into the new one."""
+    book = PromotionBook([PercentOff(id="P", percent_bp=1000),
+                          Threshold(id="T", threshold_fen=5000, amount_fen=700)])
+    repricer = Repricer()
+    first = Cart()
+    for n in range(5):
+        first = first.add(LineProduct(f"S{n}", "x", "x", Unit.EACH, 1000 + n, 1300, "c"), 2)
+    repricer.price(first, book, now=NOW)
+    second = Cart().add(first.lines[0].product, 3)  # line 1 again, another object
+    assert repricer.price(second, book, now=NOW) == price_cart(second, book, now=NOW)
+    assert repricer.price(Cart(), book, now=NOW) == price_cart(Cart(), book, now=NOW)
+    assert repricer.price(first, book, now=NOW) == price_cart(first, book, now=NOW)
+
+
+def test_a_naive_time_is_refused_like_the_reference():
+    with pytest.raises(ValueError):
+        Repricer().price(Cart(), PromotionBook(()), now=NOW.replace(tzinfo=None))
+
+
+def test_a_manual_cart_discount_is_spread_like_the_reference():
+    cart = Cart()
+    for n in range(7):
+        cart = cart.add(LineProduct(f"S{n}", "x", "x", Unit.EACH, 333 + n, 1300, "c"), n + 1)
+    cart = cart.discount_cart(ManualDiscount("r", amount_fen=1001))
+    book = PromotionBook(())
+    assert Repricer().price(cart, book, now=NOW) == price_cart(cart, book, now=NOW)
+
+
+def test_a_new_promotion_book_with_the_same_ids_is_not_served_from_memory():
+    """HQ changes a promotion's terms but not its id: the re-pricer must use the new terms."""
+    cart = Cart()
+    for n in range(6):
+        cart = cart.add(LineProduct(f"S{n}", "x", "x", Unit.EACH, 1000, 1300, "c"), 1)
+    old = PromotionBook([Threshold(id="T", threshold_fen=3000, amount_fen=500),
+                         BuyXGetY(id="B", buy=2, get=1)])
+    new = PromotionBook([Threshold(id="T", threshold_fen=3000, amount_fen=900),
+                         BuyXGetY(id="B", buy=1, get=1)])
+    repricer = Repricer()
+    assert repricer.price(cart, old, now=NOW) == price_cart(cart, old, now=NOW)
+    assert repricer.price(cart, new, now=NOW) == price_cart(cart, new, now=NOW)
+    assert repricer.price(cart, new, now=NOW) != price_cart(cart, old, now=NOW)
