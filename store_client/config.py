@@ -82,6 +82,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store.name", str, "", doc="Store name printed on receipts"),
     Setting("hq.url", str, "", _url, "HQ base URL; empty runs offline"),
     Setting("hq.timeout_seconds", int, 10, _between(1, 120)),
+    Setting("hq.token_store", str, "keyring", _one_of(("keyring", "file")),
+            "Where the HQ token is kept: the OS keyring, or a file only the till's account reads"),
     Setting("ui.locale", str, "zh_CN", _one_of(LOCALES), "Display language"),
     Setting("ui.idle_lock_seconds", int, 300, _between(15, 86_400), "Lock after inactivity"),
     Setting("ui.fullscreen", bool, False),

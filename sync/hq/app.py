@@ -17,6 +17,8 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sync.hq.enrollment_api import enrollment_routes
+from sync.hq.negotiation import ProtocolGate
 from sync.hq.service import (
     DEFAULT_PAGE,
     AuthError,
@@ -38,7 +40,7 @@ def _error(status: int, code: str, message: str) -> Response:
     return _json({"error": code, "message": message}, status)
 
 
-def create_app(service: HQService) -> Starlette:
+def create_app(service: HQService) -> ProtocolGate:
     def who(request: Request) -> TerminalIdentity:
         header = request.headers.get("authorization", "")
         token = header[7:] if header.lower().startswith("bearer ") else None
@@ -97,9 +99,10 @@ def create_app(service: HQService) -> Starlette:
         return _json({"store_id": terminal.store_id, "terminal_id": terminal.terminal_id,
                       "last_seq": terminal.last_seq})
 
-    return Starlette(routes=[
+    return ProtocolGate(Starlette(routes=[
         Route("/v1/events", post_events, methods=["POST"]),
         Route("/v1/datasets/{name}/changes", get_changes, methods=["GET"]),
         Route("/v1/time", get_time, methods=["GET"]),
         Route("/v1/terminal", get_whoami, methods=["GET"]),
-    ])
+        *enrollment_routes(service),
+    ]))

@@ -21,7 +21,7 @@ import gc
 import json
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -76,8 +76,10 @@ class Page:
 
 class Puller:
     def __init__(self, db: Database, client: HQClient, *, datasets: list[str] | None = None,
-                 page_limit: int | None = None, clock: Clock | None = None) -> None:
+                 page_limit: int | None = None, clock: Clock | None = None,
+                 on_page: Callable[[str, int], None] | None = None) -> None:
         self.db = db
+        self.on_page = on_page  # (dataset, changes applied) after each committed page
         self.client = client
         self.datasets = datasets or list(DATASETS)
         self.page_limit = page_limit  # None: LARGE_PAGE for its datasets, else DEFAULT_PAGE
@@ -128,6 +130,8 @@ class Puller:
                         state.put(session, state.SKEW_MS, str(int(self.client.skew.total_seconds() * 1000)))
                 outcome.applied += len(page.changes)
                 outcome.pages += 1
+                if self.on_page is not None:
+                    self.on_page(dataset, len(page.changes))
                 if not page.has_more:
                     break
         except (BadPage, BadResponse, BatchRejected, ResponseTooLarge) as exc:
