@@ -243,3 +243,31 @@ def readiness(terminal: Terminal) -> list[CheckResult]:
     ctx = Context(config_path=terminal.config.path or Path(), config=terminal.config)
     results += [check_printer(ctx), check_scanner(ctx)]
     return results
+
+
+def missing_setup(terminal: Terminal) -> list[str]:
+    """What an unprovisioned till lacks, for its sign-in window: any of ``hq``, ``token``,
+    ``operators``, ``catalog``. A till with staff and products but no HQ address is
+    offline by choice, not missing anything. Reads the database and the token store: run
+    it off the UI thread."""
+    from sqlalchemy import func, select
+
+    from store_client.persistence.models import Operator, Product
+    from sync.terminal.credentials import CredentialsMissing, token_store
+
+    missing = []
+    with terminal.db.read() as session:
+        if not session.scalar(select(func.count()).select_from(Operator)
+                              .where(Operator.active.is_(True))):
+            missing.append("operators")
+        if not session.scalar(select(Product.id).where(Product.active.is_(True)).limit(1)):
+            missing.append("catalog")
+    config = terminal.config
+    if config["hq.url"]:
+        try:
+            token_store(config).load()
+        except CredentialsMissing:
+            missing.insert(0, "token")
+    elif missing:
+        missing.insert(0, "hq")
+    return missing

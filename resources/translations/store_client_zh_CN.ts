@@ -719,6 +719,10 @@ Sale complete · receipt %1</source>
         <translation>登录提示</translation>
     </message>
     <message>
+        <source>Setup notice</source>
+        <translation>设置提示</translation>
+    </message>
+    <message>
         <source>Demo operators</source>
         <translation>演示操作员</translation>
     </message>
@@ -1822,6 +1826,33 @@ Sale complete · receipt %1</source>
     <message>
         <source>Scan the customer&apos;s payment code (WeChat or Alipay).</source>
         <translation>请扫描顾客的付款码（微信或支付宝）。</translation>
+    </message>
+</context>
+<context>
+    <name>SetupNotice</name>
+    <message>
+        <source>No HQ address in the configuration.</source>
+        <translation>配置中没有总部地址。</translation>
+    </message>
+    <message>
+        <source>No HQ token on this PC.</source>
+        <translation>本机没有总部令牌。</translation>
+    </message>
+    <message>
+        <source>No operators: nobody can sign in.</source>
+        <translation>没有操作员：无人可以登录。</translation>
+    </message>
+    <message>
+        <source>The catalogue is empty.</source>
+        <translation>商品目录为空。</translation>
+    </message>
+    <message>
+        <source>This till is not set up yet.</source>
+        <translation>本收银机尚未设置完成。</translation>
+    </message>
+    <message>
+        <source>Store IT: run this command on this PC:</source>
+        <translation>门店 IT：请在本机运行以下命令：</translation>
     </message>
 </context>
 <context>

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import faulthandler
 import gc
+import logging
 import os
 import sys
 import time
@@ -18,6 +19,7 @@ from store_client.ui.i18n import Translations
 from store_client.ui.theme import apply_theme
 
 APP_NAME = "store-client"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -63,6 +65,15 @@ def teardown(runtime: UiRuntime) -> None:
     runtime.translations.remove(runtime.app)
 
 
+def _check_setup(window: Any, tasks: Any, terminal: Any) -> None:
+    """An unprovisioned till says on its sign-in window what is missing (checked off the UI
+    thread: it reads the database and the token store)."""
+    from store_client.provisioning import missing_setup
+
+    tasks.run_db(lambda: missing_setup(terminal), on_done=window.login.show_setup_notice,
+                 on_error=lambda exc: log.warning("setup check failed: %s", exc))
+
+
 def run_shell(terminal: Any, *, exit_when_ready: bool = False, started_at: float | None = None,
               demo_operators: list[Any] | None = None) -> int:
     """Show the sign-in window and run the event loop until the window closes."""
@@ -81,21 +92,22 @@ def run_shell(terminal: Any, *, exit_when_ready: bool = False, started_at: float
     queue_future = tasks.run(lambda: _build_print_queue(terminal))
     sync = start_sync(terminal)  # a background thread; None when HQ is not configured
     payments = None
-    if terminal.config.demo and sync.terminal.runner is not None:
+    if terminal.config.demo and sync.runner is not None:
         from store_client.services.payments import SimulatorAdapter
 
-        runner = sync.terminal.runner  # the simulated provider is unreachable whenever HQ is
+        runner = sync.runner  # the simulated provider is unreachable whenever HQ is
         payments = SimulatorAdapter(online=lambda: runner.phase != "offline")
     services = build_services(terminal, print_queue=lambda: _print_queue(queue_future),
                               payments=payments)
-    services.sync_runner = sync.terminal.runner
+    services.sync_runner = sync.runner
     if sync.problem:
         print(f"store-client: working offline: {sync.problem}", file=sys.stderr)
     window = MainWindow(terminal=terminal, services=services, tasks=tasks,
                         demo_operators=demo_operators)
     queue_future.add_done_callback(
         lambda _f: QTimer.singleShot(0, window, lambda: _attach_print_banner(window, tasks, queue_future)))
-    indicator = SyncIndicator(window.status, tasks, terminal, sync.terminal.runner, sync.problem)
+    indicator = SyncIndicator(window.status, tasks, terminal, sync.runner, sync.problem)
+    _check_setup(window, tasks, terminal)
     # Start-up objects live for the whole session: move them out of the cyclic
     # collector's way so a full collection never stalls a scan (measured 60+ ms).
     gc.collect()
@@ -121,8 +133,8 @@ def run_shell(terminal: Any, *, exit_when_ready: bool = False, started_at: float
         return runtime.app.exec()
     finally:
         indicator.stop()
-        if sync.terminal.runner is not None:
-            sync.terminal.runner.stop()
+        if sync.runner is not None:
+            sync.runner.stop()
         window.shutdown()
         from printers.setup import shutdown_print_queue
 

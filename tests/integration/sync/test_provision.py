@@ -270,3 +270,26 @@ def test_codes_are_one_time_under_a_race(sqlite_hq) -> None:
         enrollment.inspect("short")
     with pytest.raises(ValueError):
         enrollment.create_code("S001", "T05", timedelta(days=30))
+
+
+def test_what_a_till_lacks_before_and_after_provisioning(tmp_path, hq, memory_keyring) -> None:
+    from store_client.bootstrap import open_terminal
+    from store_client.provisioning import missing_setup
+    from tests.conftest import make_config
+
+    bare = open_terminal(make_config(tmp_path / "bare"))
+    try:
+        assert missing_setup(bare) == ["hq", "operators", "catalog"]
+    finally:
+        bare.close()
+    no_token = open_terminal(make_config(tmp_path / "nt", hq={"url": hq.url}))
+    try:
+        assert missing_setup(no_token) == ["token", "operators", "catalog"]
+    finally:
+        no_token.close()
+    assert _provision(tmp_path, hq.url, _code(hq)) == 0
+    done = open_existing(cfg.load(tmp_path / "pc" / "config.toml"))
+    try:
+        assert missing_setup(done) == []
+    finally:
+        done.close()
