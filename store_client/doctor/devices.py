@@ -61,15 +61,33 @@ def check_printer(ctx: Context) -> CheckResult:
                 "print a test receipt with 'store-client printer test'", **facts)
 
 
+SCANNER_WORDS = ("barcode", "scanner", "honeywell", "zebra", "symbol", "datalogic", "newland",
+                 "netum", "inateck", "metrologic", "opticon", "code_corp", "hand_held")
+
+
+def wedge_scanners(input_dir: Path = Path("/dev/input/by-id")) -> list[str]:
+    """Keyboard devices whose name says scanner (Linux; elsewhere nothing is seen)."""
+    try:
+        names = [p.name for p in input_dir.iterdir() if p.name.endswith("-event-kbd")]
+    except OSError:
+        return []
+    return sorted(n.removesuffix("-event-kbd") for n in names
+                  if any(word in n.lower() for word in SCANNER_WORDS))
+
+
 def check_scanner(ctx: Context) -> CheckResult:
     """A serial scanner's port must exist and be ours to open; a keyboard-wedge scanner is a
     keyboard to the PC and cannot be told apart from one without a scan."""
     config = ctx.config
     port = config["scanner.serial_port"]
     if not port:
-        return warn("scanner", "keyboard-wedge scanner (it cannot be detected before a scan)",
-                    "scan any barcode on the sign-in window: the code field must fill and "
-                    "submit by itself", mode="wedge")
+        seen = wedge_scanners()
+        if seen:
+            return ok("scanner", f"keyboard-wedge scanner seen: {', '.join(seen)}", mode="wedge",
+                      devices=seen)
+        return warn("scanner", "no keyboard-wedge scanner recognised by name (many look like a "
+                    "plain keyboard)", "scan any barcode on the sign-in window: the operator "
+                    "field must fill and submit by itself", mode="wedge")
     if os.name != "nt":
         path = Path(port)
         if not path.exists():
