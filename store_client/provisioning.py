@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import secrets
 import tomllib
@@ -26,6 +27,7 @@ from store_client import config as cfg
 from store_client.bootstrap import Terminal, open_terminal
 from store_client.doctor.result import CheckResult, Context, Status, fail, ok, warn
 
+log = logging.getLogger(__name__)
 #: Staff and settings first (a till can sign in), then the catalogue and the rest.
 PULL_ORDER = ("operators", "store_settings", "catalog", "prices", "promotions", "coupons",
               "members", "member_activity", "stock_levels", "online_orders")
@@ -161,6 +163,8 @@ def provision(plan: Plan, progress: Progress) -> Outcome:
             token = store.load()
         except CredentialsMissing as exc:
             raise ProvisionRefused(f"{exc}; run provision again with a new --code") from None
+    log.info("provisioning terminal %s/%s from %s (token in %s)", config.store_id,
+             config.terminal_id, url, config["hq.token_store"])
     terminal = open_terminal(config)  # the instance lock, then the migrations
     try:
         totals: dict[str, int] = {}
@@ -172,11 +176,15 @@ def provision(plan: Plan, progress: Progress) -> Outcome:
                 raise ProvisionRefused(str(exc)) from None
             token = answer["token"]
             store.save(token)
+            log.info("enrollment code used; the terminal's token is stored")
             totals = {k: int(v) for k, v in answer["datasets"].items() if k in PULL_ORDER}
         _write_config(plan.config_path, values)
         outcome = Outcome(config=config, used_code=plan.code is not None)
         _pull(terminal, url, token, totals, progress, outcome)
         outcome.readiness = readiness(terminal)
+        log.info("provisioned: pulled %s; errors %s; readiness %s", outcome.pulled,
+                 outcome.errors or "none",
+                 ", ".join(f"{r.check}={r.status.label}" for r in outcome.readiness))
         return outcome
     finally:
         terminal.close()

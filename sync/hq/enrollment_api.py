@@ -10,6 +10,7 @@ the PC's progress bar uses as its totals. Refusals are 400 (malformed), 404
 from __future__ import annotations
 
 import json
+import logging
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -20,6 +21,7 @@ from sync.hq.enrollment import Enrollment, EnrollmentRefused
 from sync.hq.service import HQService, now_iso
 from sync.protocol import version
 
+log = logging.getLogger(__name__)
 STATUS = {"malformed": 400, "unknown": 404, "used": 409, "expired": 410}
 MAX_BODY = 4096
 
@@ -41,6 +43,7 @@ def enrollment_routes(service: HQService) -> list[Route]:
                     "expires_at": info.expires_at, "used": info.used,
                     "claimed_by_you": info.claimed_by_caller}
         info, token = enrollment.redeem(code, claim or "")
+        log.info("enrollment code used by terminal %s/%s", info.store_id, info.terminal_id)
         return {"store_id": info.store_id, "terminal_id": info.terminal_id, "token": token,
                 "datasets": enrollment.dataset_sizes(info.store_id),
                 "protocol": list(version.HQ_ACCEPTS)}
@@ -58,6 +61,7 @@ def enrollment_routes(service: HQService) -> list[Route]:
         try:
             return _answer(await run_in_threadpool(exchange, payload))
         except EnrollmentRefused as exc:
+            log.warning("enrollment refused (%s) for %s", exc.reason, request.client)
             return _answer({"error": f"enrollment_{exc.reason}", "message": str(exc)},
                            STATUS[exc.reason])
 
