@@ -47,5 +47,5 @@ chgrp store-client /opt/store-client /opt/store-client/versions
 chmod 2775 /opt/store-client /opt/store-client/versions
 POSTINST
 chmod 755 "$STAGE/DEBIAN/postinst"
-dpkg-deb --root-owner-group --build "$STAGE" "dist/store-client_${VERSION}_${ARCH}.deb" >/dev/null
+dpkg-deb -Zzstd --root-owner-group --build "$STAGE" "dist/store-client_${VERSION}_${ARCH}.deb" >/dev/null
 echo "deb: dist/store-client_${VERSION}_${ARCH}.deb ($(du -h "dist/store-client_${VERSION}_${ARCH}.deb" | cut -f1))"
