@@ -13,13 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from store_client.clock import Clock, SystemClock
-from store_client.config import Config
+from store_client.config import PROVISION_HINT, Config
 from store_client.persistence import migrate
 from store_client.persistence.db import Database, DatabaseError, classify
 from store_client.persistence.lock import InstanceLock
 from store_client.persistence.migrations import HEAD
-
-PROVISION_HINT = "store-client provision --hq URL --code CODE"
 
 
 class DatabaseMissing(DatabaseError):

@@ -24,6 +24,8 @@ from typing import Any, Callable
 import platformdirs
 
 APP_NAME = "store-client"
+#: What store IT runs on a PC that is not set up (messages name it; see docs/deploy.md).
+PROVISION_HINT = "store-client provision --hq URL --code CODE"
 ENV_VAR = "STORE_CLIENT_CONFIG"
 LOCALES = ("zh_CN", "en")
 PRINTER_KINDS = ("none", "dummy", "file", "network", "usb", "serial", "win32raw")
@@ -189,8 +191,9 @@ def load(cli_path: str | os.PathLike[str] | None = None) -> Config:
     if not path.exists():
         raise ConfigError(
             path, None,
-            "file not found. Create it with 'store-client config init --path "
-            f"{path}' or point {ENV_VAR} / --config at an existing file",
+            f"file not found. Provision this PC with '{PROVISION_HINT}', create it with "
+            f"'store-client config init --path {path}', or point {ENV_VAR} / --config at an "
+            "existing file",
         )
     try:
         raw = path.read_bytes()

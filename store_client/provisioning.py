@@ -26,11 +26,12 @@ from typing import Any, Protocol
 from store_client import config as cfg
 from store_client.bootstrap import Terminal, open_terminal
 from store_client.doctor.result import CheckResult, Context, Status, fail, ok, warn
+from sync.protocol.datasets import DATASETS
 
 log = logging.getLogger(__name__)
 #: Staff and settings first (a till can sign in), then the catalogue and the rest.
-PULL_ORDER = ("operators", "store_settings", "catalog", "prices", "promotions", "coupons",
-              "members", "member_activity", "stock_levels", "online_orders")
+FIRST = ("operators", "store_settings", "catalog", "prices")
+PULL_ORDER = FIRST + tuple(name for name in DATASETS if name not in FIRST)
 
 
 class ProvisionRefused(Exception):

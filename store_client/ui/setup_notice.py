@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from store_client.bootstrap import PROVISION_HINT
+from store_client.config import PROVISION_HINT
 
 MISSING = {
     "hq": QT_TRANSLATE_NOOP("SetupNotice", "No HQ address in the configuration."),
