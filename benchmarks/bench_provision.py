@@ -74,31 +74,32 @@ def measure(n: int, runs: int) -> tuple[list[float], tuple[float, float], float]
 
 
 def run(args) -> None:  # type: ignore[no-untyped-def]
+    """Each case writes its own section, so running one leaves the other's figures alone."""
     chosen = [c.strip() for c in (getattr(args, "only", "") or "100k").split(",") if c.strip()]
     quick = getattr(args, "quick", False)
-    rows, loads = [], []
     for case in chosen:
         if case not in SIZES:
             raise SystemExit(f"unknown provision case {case!r}; known: {', '.join(SIZES)}")
         n = 10_000 if quick else SIZES[case]
         runs = 1 if quick or case == "1m" else 3
-        times, load, seed_s = measure(n, runs)
-        loads.append(load)
+        times, (load_a, load_b), seed_s = measure(n, runs)
         p95 = report.percentile(times, 95) if len(times) > 1 else times[0]
-        rows.append([f"`store-client provision`, {n:,} SKUs (+20 staff, settings), new PC until "
-                     "the summary", f"{report.median(times):.1f} s", f"{p95:.1f} s",
-                     f"{n / report.median(times):,.0f} SKU/s", TARGETS[case]])
-        rows.append([f"HQ seeding of the {n:,} rows (before the clock)", f"{seed_s:.1f} s",
-                     "1 run", "", ""])
-    load_text = "; ".join(f"{a:.1f} at the start, {b:.1f} at the end" for a, b in loads)
-    body = (f"{len(rows) // 2} case(s). Each run is a new PC folder and a fresh one-time code; HQ "
-            "(SQLite) serves in its own process on 127.0.0.1 and holds the catalogue before the "
-            "clock starts. **The clock covers** the whole `store-client provision --hq URL "
-            "--code CODE --token-store file` command in a new process: Python start-up, "
-            "checking and using the code, config and token file, creating and migrating the "
-            "database, pulling every dataset (staff and settings first, the catalogue in pages "
-            "of 5,000 indexed for search page by page) and the readiness summary. 1-minute load "
-            f"average: {load_text} (2 cores, shared with other jobs).\n\n"
-            + report.table(["what", "median", "p95", "rate", "target"], rows))
-    print(body)
-    report.write_section("provision", "Provisioning a new PC (issue 15)", body)
+        rows = [[f"`store-client provision`, {n:,} SKUs (+20 staff, settings), new PC until "
+                 "the summary", f"{report.median(times):.1f} s", f"{p95:.1f} s",
+                 f"{n / report.median(times):,.0f} SKU/s", TARGETS[case]],
+                [f"HQ seeding of the {n:,} rows (before the clock)", f"{seed_s:.1f} s",
+                 "1 run", "", ""]]
+        body = (f"{runs} run(s). Each run is a new PC folder and a fresh one-time code; HQ "
+                "(SQLite) serves in its own process on 127.0.0.1 and holds the catalogue before "
+                "the clock starts. **The clock covers** the whole `store-client provision --hq "
+                "URL --code CODE --token-store file` command in a new process: Python start-up, "
+                "checking and using the code, config and token file, creating and migrating the "
+                "database, pulling every dataset (staff and settings first, the catalogue in "
+                "pages of 5,000 indexed for search page by page) and the readiness summary. "
+                f"1-minute load average {load_a:.1f} at the start and {load_b:.1f} at the end "
+                "(2 cores, shared with other jobs).\n\n"
+                + report.table(["what", "median", "p95", "rate", "target"], rows)
+                + f"\n\nCommand: `python -m benchmarks provision --only {case}`.")
+        print(body)
+        report.write_section(f"provision_{case}", f"Provisioning a new PC, {n:,} SKUs (issue 15)",
+                             body)
