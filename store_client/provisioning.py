@@ -121,6 +121,7 @@ def provision(plan: Plan, progress: Progress) -> Outcome:
     from sync.terminal.credentials import (
         NO_KEYRING_HINT,
         CredentialsMissing,
+        CredentialsUnavailable,
         keyring_backend,
         token_store,
     )
@@ -176,7 +177,10 @@ def provision(plan: Plan, progress: Progress) -> Outcome:
             except enrollment.EnrollmentError as exc:
                 raise ProvisionRefused(str(exc)) from None
             token = answer["token"]
-            store.save(token)
+            try:
+                store.save(token)
+            except CredentialsUnavailable as exc:
+                raise ProvisionRefused(f"{exc} Then run the same command again.") from None
             log.info("enrollment code used; the terminal's token is stored")
             totals = {k: int(v) for k, v in answer["datasets"].items() if k in PULL_ORDER}
         _write_config(plan.config_path, values)

@@ -293,3 +293,39 @@ def test_what_a_till_lacks_before_and_after_provisioning(tmp_path, hq, memory_ke
         assert missing_setup(done) == []
     finally:
         done.close()
+
+
+def test_enrollment_codes_on_either_hq_database(hq_service) -> None:
+    """The same rules on SQLite and PostgreSQL (row lock on the code while it is used)."""
+    from sync.hq.enrollment import EnrollmentRefused
+
+    enrollment = Enrollment(hq_service.engine)
+    code, expires = enrollment.create_code("S002", "T01")
+    info = enrollment.inspect(code)
+    assert (info.store_id, info.terminal_id, info.used) == ("S002", "T01", False)
+    assert info.expires_at == expires
+    _, token = enrollment.redeem(code, "claim-1")
+    assert hq_service.authenticate(token).store_id == "S002"
+    assert enrollment.inspect(code, "claim-1").claimed_by_caller
+    with pytest.raises(EnrollmentRefused) as refused:
+        enrollment.redeem(code, "claim-2")
+    assert refused.value.reason == "used"
+    assert enrollment.dataset_sizes("S002")["catalog"] == 0
+
+
+def test_a_keyring_that_fails_on_write_is_a_refusal_and_a_rerun_finishes(tmp_path, hq, monkeypatch,
+                                                                         capsys) -> None:
+    from sync.terminal import credentials
+
+    monkeypatch.setattr(credentials, "keyring_backend", lambda: ("locked.Keyring", True))
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail_keyring.Keyring())  # says usable, refuses the write
+    try:
+        code = _code(hq)
+        assert _provision(tmp_path, hq.url, code, "--token-store", "keyring") == 1
+        err = capsys.readouterr().err
+        assert "no usable OS keyring" in err and "run the same command again" in err
+        assert "Traceback" not in err
+    finally:
+        keyring.set_keyring(previous)
+    assert _provision(tmp_path, hq.url, code, "--token-store", "file") == 0  # the same code
