@@ -2406,6 +2406,14 @@ Points: %4</source>
         <translation>同步中</translation>
     </message>
     <message>
+        <source>Offline: this till needs an upgrade</source>
+        <translation>离线：本收银机需要升级</translation>
+    </message>
+    <message>
+        <source>Offline: HQ needs an upgrade</source>
+        <translation>离线：总部需要升级</translation>
+    </message>
+    <message>
         <source>Offline</source>
         <translation>离线</translation>
     </message>

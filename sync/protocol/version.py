@@ -23,6 +23,18 @@ HQ_ACCEPTS = (1, 2)
 UNDECLARED = 1  # a request without the header comes from a till older than the header
 
 
+def side_to_upgrade(error: str | None) -> str | None:
+    """``"till"`` or ``"hq"`` when a recorded sync error is a protocol refusal (the till tags
+    them ``[protocol_too_old]`` / ``[protocol_too_new]``), else None."""
+    if not error:
+        return None
+    if "[protocol_too_old]" in error:
+        return "till"
+    if "[protocol_too_new]" in error:
+        return "hq"
+    return None
+
+
 def parse(value: str | None) -> int | None:
     """The declared version, UNDECLARED when absent, None when it is not a number."""
     if value is None or value == "":

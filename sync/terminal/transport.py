@@ -35,7 +35,7 @@ class ProtocolMismatch(TransientError):
     till keeps selling offline and keeps its events; the message says what to upgrade."""
 
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+        super().__init__(f"[{code}] {message}")  # the tag survives being stored as text
         self.code = code
 
 
