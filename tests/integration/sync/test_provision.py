@@ -329,3 +329,26 @@ def test_a_keyring_that_fails_on_write_is_a_refusal_and_a_rerun_finishes(tmp_pat
     finally:
         keyring.set_keyring(previous)
     assert _provision(tmp_path, hq.url, code, "--token-store", "file") == 0  # the same code
+
+
+def test_hq_admin_makes_a_code_from_the_command_line(tmp_path, capsys) -> None:
+    db = tmp_path / "hq.sqlite3"
+    assert main(["hq", "--db", str(db), "terminals", "enroll", "--store", "S001",
+                 "--terminal", "T03", "--hours", "2"]) == 0
+    out = capsys.readouterr()
+    code = out.out.strip()
+    assert len(normalize(code)) == 16 and "S001/T03" in out.err and "provision" in out.err
+    service = HQService(make_engine(f"sqlite:///{db}"))
+    try:
+        info = Enrollment(service.engine).inspect(code)
+        assert (info.store_id, info.terminal_id, info.used) == ("S001", "T03", False)
+        expires = datetime.fromisoformat(info.expires_at) - datetime.now(UTC)
+        assert timedelta(hours=1, minutes=58) < expires <= timedelta(hours=2)
+    finally:
+        service.engine.dispose()
+    assert main(["hq", "--db", str(db), "terminals", "enroll", "--store", "S 1",
+                 "--terminal", "T03"]) == 1
+    assert "letters, digits" in capsys.readouterr().err
+    assert main(["hq", "--db", str(db), "terminals", "enroll", "--store", "S001",
+                 "--terminal", "T03", "--hours", "9999"]) == 1
+    assert "between 1 minute and 14 days" in capsys.readouterr().err
