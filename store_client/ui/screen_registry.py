@@ -1,60 +1,24 @@
 """The screens of the main window and who may open them.
 
-A screen module registers a :class:`ScreenSpec`; the main window shows, in
+A screen module registers a :class:`ScreenSpec` (:mod:`store_client.ui.screen_spec`,
+which is all a screen imports of this machinery); the main window shows, in
 ``order``, the screens whose permission the operator's role is not
 denied (the services check the permission again when the screen acts).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QWidget
+from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register, registered_specs
+
+__all__ = ["FIRST_SCREEN_KEY", "LAST_SCREEN_KEY", "ScreenContext", "ScreenSpec", "allowed",
+           "load_builtin_screens", "register", "registered", "screens_for"]
 
 if TYPE_CHECKING:
-    from store_client.config import Config
-    from store_client.services.auth import Actor
-    from store_client.ui.operations import Operations
+    from store_client.domain.roles import Role
 
 FIRST_SCREEN_KEY, LAST_SCREEN_KEY = 2, 11  # F2..F11; F1 help, F12 lock
-
-
-@dataclass
-class ScreenContext:
-    """What a screen may use: the operations (never a service, session or terminal), the
-    operator, the UI language and the settings."""
-
-    ops: Operations
-    actor: Actor
-    locale: str
-    config: Config
-
-
-@dataclass(frozen=True)
-class ScreenSpec:
-    key: str  # stable, camelCase: the nav button is "nav.<key>"
-    title: str  # English source text, translated in the "Screens" context
-    factory: Callable[[ScreenContext], QWidget]
-    permission: str  # a roles.Permission value
-    icon: str = ""  # file in resources/icons
-    function_key: int | None = None  # F-number; None takes the next free one
-    order: int = 100  # position on the rail (then registration order): import order is not it
-
-    def label(self) -> str:
-        return QCoreApplication.translate("Screens", self.title)
-
-
-_REGISTRY: list[ScreenSpec] = []
-
-
-def register(spec: ScreenSpec) -> ScreenSpec:
-    if any(s.key == spec.key for s in _REGISTRY):
-        raise ValueError(f"screen {spec.key!r} registered twice")
-    _REGISTRY.append(spec)
-    return spec
 
 
 def load_builtin_screens() -> None:
@@ -70,17 +34,17 @@ def load_builtin_screens() -> None:
 def registered() -> list[ScreenSpec]:
     """Every screen, in rail order."""
     load_builtin_screens()
-    return sorted(_REGISTRY, key=lambda s: s.order)  # stable: ties keep registration order
+    return sorted(registered_specs(), key=lambda s: s.order)  # stable: ties keep registration order
 
 
-def allowed(role: Any, permission: str) -> bool:
+def allowed(role: Role | str, permission: str) -> bool:
     """True unless the permission matrix denies the role (APPROVAL still shows the screen)."""
     from store_client.domain.roles import Decision, decide
 
     return decide(str(getattr(role, "value", role)), permission) is not Decision.DENY
 
 
-def screens_for(role: Any) -> list[tuple[ScreenSpec, int | None]]:
+def screens_for(role: Role | str) -> list[tuple[ScreenSpec, int | None]]:
     """The visible screens for ``role`` with their function keys (None once F11 is used)."""
     visible = [s for s in registered() if allowed(role, s.permission)]
     taken = {s.function_key for s in visible if s.function_key is not None}

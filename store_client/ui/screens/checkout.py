@@ -43,12 +43,12 @@ from store_client.ui.checkout.side_panel import SidePanel
 from store_client.ui.checkout.tender_dialog import TenderDialog
 from store_client.ui.i18n import money_locale
 from store_client.ui.operations import Changes, Op
-from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
+from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
 
 if TYPE_CHECKING:
     from store_client.hardware.customer_display import CustomerDisplay
-    from store_client.services.catalog import ProductInfo
+    from store_client.domain.catalog import ProductInfo
     from store_client.services.checkout_views import CartView, CompletedSale, LineView, ParkedCart
     from store_client.ui.operations.checkout import Scanned
 

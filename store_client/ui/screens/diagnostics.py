@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from store_client import __version__
 from store_client.ui.automation import named
 from store_client.ui.page import page_layout, page_title
-from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
+from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
 
 if TYPE_CHECKING:
@@ -111,12 +111,10 @@ class DiagnosticsScreen(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.refresh_button.setEnabled(False)
         self._ctx.ops.diagnostics.store_facts(action_text=self.tr("view diagnostics")).run(
-            self, success=self._show, failure=self._failed)
+            self, success=self._show, failure=self._failed, busy=(self.refresh_button,))
 
     def _show(self, store: StoreFacts) -> None:
-        self.refresh_button.setEnabled(True)
         self.facts = facts(store)
         for key, value in self.facts.items():
             self.values[key].setText(str(value))
@@ -124,15 +122,13 @@ class DiagnosticsScreen(QWidget):
 
     def run_checks(self) -> None:
         """The same checks as ``store-client doctor`` (HQ and devices: a few seconds at most)."""
-        self.checks_button.setEnabled(False)
         self.status.setText(self.tr("Checking…"))
         self._ctx.ops.diagnostics.doctor(action_text=self.tr("view diagnostics")).run(
-            self, success=self._show_report, failure=self._failed)
+            self, success=self._show_report, failure=self._failed, busy=(self.checks_button,))
 
     def _show_report(self, report: Report) -> None:
         from store_client.ui.doctor_labels import action_text, check_name, result_label
 
-        self.checks_button.setEnabled(True)
         self.report_text = report.to_text()
         self.checks.setRowCount(len(report.results))
         for row, result in enumerate(report.results):
@@ -146,8 +142,6 @@ class DiagnosticsScreen(QWidget):
         self.status.setText("")
 
     def _failed(self, error: BaseException) -> None:
-        self.refresh_button.setEnabled(True)
-        self.checks_button.setEnabled(True)
         self.status.setText(service_error_text(error))
 
     def copy(self) -> None:
