@@ -61,7 +61,7 @@ class BarProgress:
             self.bar.update(self.task, advance=rows, description=dataset)
             return
         now = time.monotonic()
-        if now - self.last_line >= 2.0:
+        if self.done and now - self.last_line >= 2.0:
             self.last_line = now
             elapsed = now - self.started
             eta = (elapsed / self.done * (self.total - self.done)) if self.done and self.total else 0
