@@ -72,13 +72,12 @@ def teardown(runtime: UiRuntime) -> None:
     runtime.translations.remove(runtime.app)
 
 
-def _check_setup(window: Any, tasks: Any, terminal: Any) -> None:
+def _check_setup(window: Any) -> None:
     """An unprovisioned till says on its sign-in window what is missing (checked off the UI
     thread: it reads the database and the token store)."""
-    from store_client.provisioning import missing_setup
-
-    tasks.run_db(lambda: missing_setup(terminal), on_done=window.login.show_setup_notice,
-                 on_error=lambda exc: log.warning("setup check failed: %s", exc))
+    window.session.missing_setup().run(
+        window.login, success=window.login.show_setup_notice,
+        failure=lambda exc: log.warning("setup check failed: %s", exc))
 
 
 def run_shell(terminal: Terminal, *, exit_when_ready: bool = False, started_at: float | None = None,
@@ -115,7 +114,7 @@ def run_shell(terminal: Terminal, *, exit_when_ready: bool = False, started_at: 
     queue_future.add_done_callback(
         lambda _f: QTimer.singleShot(0, window, lambda: _attach_print_banner(window, queue_future)))
     indicator = SyncIndicator(window.status, SyncOps(window.backend, None), window.hub, sync.problem)
-    _check_setup(window, tasks, terminal)
+    _check_setup(window)
     # Start-up objects live for the whole session: move them out of the cyclic
     # collector's way so a full collection never stalls a scan (measured 60+ ms).
     gc.collect()

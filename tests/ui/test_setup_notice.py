@@ -11,13 +11,13 @@ from store_client.ui.app import _check_setup
 def test_a_set_up_till_shows_no_notice_and_an_empty_one_says_what_is_missing(make_shell) -> None:
     shell = make_shell(locale="zh_CN")
     login = shell.window.login
-    _check_setup(shell.window, shell.tasks, shell.terminal)
+    _check_setup(shell.window)
     shell.settle()
     assert login.setup_notice.isHidden()  # staff and products, offline by choice: nothing missing
 
     with shell.terminal.db.transaction() as session:
         session.execute(update(Product).values(active=False))
-    _check_setup(shell.window, shell.tasks, shell.terminal)
+    _check_setup(shell.window)
     shell.qtbot.waitUntil(lambda: login.setup_notice.isVisible(), timeout=5000)
     text = login.setup_notice.text()
     assert "本收银机尚未设置完成" in text and "商品目录为空" in text and "配置中没有总部地址" in text
