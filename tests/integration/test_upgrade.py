@@ -198,11 +198,17 @@ def test_an_upgrade_waits_for_the_z_report_and_an_empty_outbox(tmp_path, keys, p
     assert install.current_version() == "0.1.0" and read_status(cfg.load(path)) is None
 
 
-def test_the_self_test_itself(tmp_path, capsys) -> None:
+def test_the_self_test_itself(tmp_path) -> None:
+    """In its own process, as the upgrade runs it (the preview starts a Qt application)."""
+    import subprocess
+
     path = tmp_path / "config.toml"
     path.write_text(cfg.template("S001", "T01", **{"data.dir": str(tmp_path / "data")}))
-    assert main(["--config", str(path), "upgrade", "self-test"]) == 0
-    out = capsys.readouterr().out
+    done = subprocess.run([sys.executable, "-m", "store_client", "--config", str(path), "upgrade",
+                           "self-test"], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
     assert "database ok" in out and "test print to the preview ok" in out and "self-test ok" in out
 
 

@@ -33,6 +33,13 @@ MEMBER_NAME = "张三丰"
 WATER = "6901234567892"  # the demo catalogue's mineral water
 
 
+@pytest.fixture(autouse=True)
+def _back_to_the_session_log_folder():  # type: ignore[no-untyped-def]
+    """Torn down after monkeypatch has put the folder variable back: later tests log there."""
+    yield
+    logs.setup()
+
+
 @pytest.fixture
 def hq(sqlite_hq):  # type: ignore[no-untyped-def]
     seed_demo(sqlite_hq, "S001")
@@ -134,8 +141,6 @@ def test_an_unwritable_log_folder_does_not_stop_the_command(tmp_path, monkeypatc
     monkeypatch.setenv(logs.ENV_DIR, str(blocker / "logs"))
     assert main(["--config", str(tmp_path / "none.toml"), "doctor", "--offline"]) == 2
     assert "cannot write logs" in capsys.readouterr().err
-    monkeypatch.setenv(logs.ENV_DIR, str(tmp_path / "ok"))
-    logs.setup()
 
 
 def test_files_rotate_at_their_size(tmp_path, monkeypatch) -> None:
