@@ -14,10 +14,30 @@ from typing import TYPE_CHECKING, Any
 
 from store_client import store_time
 from store_client.clock import Clock, SystemClock
-from store_client.config import Config
+from store_client.config import PROVISION_HINT, Config
 from store_client.persistence import migrate
-from store_client.persistence.db import Database, classify
+from store_client.persistence.db import Database, DatabaseError, classify
 from store_client.persistence.lock import InstanceLock
+from store_client.persistence.migrations import HEAD
+
+
+class DatabaseMissing(DatabaseError):
+    """A command that reads or changes the terminal's data found no database: it says so
+    rather than create an empty one in the wrong place."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"There is no terminal database at {path}: this PC is not provisioned yet (or the "
+            f"configuration names another data folder). Provision it with '{PROVISION_HINT}', "
+            "or create an empty database with 'store-client db migrate'.")
+
+
+class DatabaseNotMigrated(DatabaseError):
+    def __init__(self, path: Path, revision: str | None) -> None:
+        super().__init__(
+            f"The terminal database {path} is at schema revision {revision or 'none'}, this "
+            f"store-client needs {HEAD}. Run 'store-client db migrate' (it backs the database "
+            "up first).")
 
 
 @dataclass
@@ -61,6 +81,25 @@ def open_terminal(config: Config, *, exclusive: bool = True, clock: Clock | None
         raise
     return Terminal(config=config, db=db, clock=clock or SystemClock(), lock=lock,
                     migration_backup=backup)
+
+def open_existing(config: Config, *, exclusive: bool = True,
+                  clock: Clock | None = None) -> Terminal:
+    """Open the terminal database for a command that needs its data: never creates it.
+
+    An exclusive open migrates as the till does at start-up; a shared one (next to a
+    running till) refuses a schema that is not current instead of failing on a missing
+    table half-way through.
+    """
+    if not config.database_path.is_file():
+        raise DatabaseMissing(config.database_path)
+    terminal = open_terminal(config, exclusive=exclusive, clock=clock)
+    if not exclusive:
+        revision = migrate.current_revision(terminal.db.engine)
+        if revision != HEAD:
+            terminal.close()
+            raise DatabaseNotMigrated(config.database_path, revision)
+    return terminal
+
 
 if TYPE_CHECKING:  # services are imported lazily by build_services (start-up time)
     from store_client.services.approvals import ApprovalService

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -20,6 +22,7 @@ from store_client.persistence.db import DatabaseError
 from store_client.persistence.lock import AlreadyRunning
 
 EXIT_CONFIG, EXIT_DATABASE, EXIT_RUNNING = 2, 3, 4
+log = logging.getLogger("store_client.cli")
 
 
 class UserError(Exception):
@@ -33,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", metavar="FILE",
         help="configuration file (default: $STORE_CLIENT_CONFIG, then the platform location)",
     )
+    parser.add_argument("--log-json", action="store_true",
+                        help="write the log file as one JSON object per line "
+                             "(also $STORE_CLIENT_LOG_JSON=1)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{info.name}")
@@ -46,19 +52,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 1
+    from store_client import logs
+
+    logs.setup(json_lines=args.log_json or os.environ.get("STORE_CLIENT_LOG_JSON") == "1")
+    action = next((v for k, v in vars(args).items() if k.endswith("_command") and v), "")
+    log.info("store-client %s %s %s", __version__, args.command, action)  # never the arguments
     try:
         return int(args.handler(args) or 0)
     except ConfigError as exc:
+        log.warning("configuration error: %s", exc)
         print(f"store-client: configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except DatabaseError as exc:
+        log.warning("database error: %s", exc)
         print(f"store-client: database error: {exc}", file=sys.stderr)
         return EXIT_DATABASE
     except AlreadyRunning as exc:
         print(f"store-client: {exc}", file=sys.stderr)
         return EXIT_RUNNING
     except UserError as exc:
+        log.warning("%s", exc)
         print(f"store-client: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception:
+        log.exception("store-client %s failed", args.command)
+        raise

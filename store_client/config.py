@@ -26,6 +26,8 @@ import platformdirs
 from store_client.store_time import zone_problem
 
 APP_NAME = "store-client"
+#: What store IT runs on a PC that is not set up (messages name it; see docs/deploy.md).
+PROVISION_HINT = "store-client provision --hq URL --code CODE"
 ENV_VAR = "STORE_CLIENT_CONFIG"
 LOCALES = ("zh_CN", "en")
 PRINTER_KINDS = ("none", "dummy", "file", "network", "usb", "serial", "win32raw")
@@ -86,6 +88,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Time zone of every time shown, printed or reported (stored times stay UTC)"),
     Setting("hq.url", str, "", _url, "HQ base URL; empty runs offline"),
     Setting("hq.timeout_seconds", int, 10, _between(1, 120)),
+    Setting("hq.token_store", str, "keyring", _one_of(("keyring", "file")),
+            "Where the HQ token is kept: the OS keyring, or a file only the till's account reads"),
     Setting("ui.locale", str, "zh_CN", _one_of(LOCALES), "Display language"),
     Setting("ui.idle_lock_seconds", int, 300, _between(15, 86_400), "Lock after inactivity"),
     Setting("ui.fullscreen", bool, False),
@@ -202,8 +206,9 @@ def load(cli_path: str | os.PathLike[str] | None = None) -> Config:
     if not path.exists():
         raise ConfigError(
             path, None,
-            "file not found. Create it with 'store-client config init --path "
-            f"{path}' or point {ENV_VAR} / --config at an existing file",
+            f"file not found. Provision this PC with '{PROVISION_HINT}', create it with "
+            f"'store-client config init --path {path}', or point {ENV_VAR} / --config at an "
+            "existing file",
         )
     try:
         raw = path.read_bytes()

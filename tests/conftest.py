@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Log files of the commands the tests run go to a throwaway folder, not the user's.
+os.environ.setdefault("STORE_CLIENT_LOG_DIR", __import__("tempfile").mkdtemp(prefix="sc-logs-"))
 
 import pytest  # noqa: E402
 

@@ -636,12 +636,179 @@ Sale complete · receipt %1</source>
         <translation>将诊断信息复制到剪贴板</translation>
     </message>
     <message>
+        <source>Run checks</source>
+        <translation>运行检查</translation>
+    </message>
+    <message>
+        <source>Run the doctor&apos;s checks</source>
+        <translation>运行诊断检查</translation>
+    </message>
+    <message>
+        <source>Check results</source>
+        <translation>检查结果</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>检查项</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>What to do</source>
+        <translation>处理办法</translation>
+    </message>
+    <message>
         <source>view diagnostics</source>
         <translation>查看诊断信息</translation>
     </message>
     <message>
+        <source>Checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message>
         <source>Copied.</source>
         <translation>已复制。</translation>
+    </message>
+</context>
+<context>
+    <name>DoctorLabels</name>
+    <message>
+        <source>Configuration</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>数据库</translation>
+    </message>
+    <message>
+        <source>Free disk space</source>
+        <translation>磁盘剩余空间</translation>
+    </message>
+    <message>
+        <source>Data folder rights</source>
+        <translation>数据文件夹权限</translation>
+    </message>
+    <message>
+        <source>HQ token store</source>
+        <translation>总部令牌存储</translation>
+    </message>
+    <message>
+        <source>HQ reachable</source>
+        <translation>总部可连接</translation>
+    </message>
+    <message>
+        <source>HQ certificate</source>
+        <translation>总部证书</translation>
+    </message>
+    <message>
+        <source>Sync protocol version</source>
+        <translation>同步协议版本</translation>
+    </message>
+    <message>
+        <source>HQ accepts this till</source>
+        <translation>总部认可本收银机</translation>
+    </message>
+    <message>
+        <source>Clock against HQ</source>
+        <translation>与总部的时钟差</translation>
+    </message>
+    <message>
+        <source>Receipt printer and paper</source>
+        <translation>小票打印机与纸张</translation>
+    </message>
+    <message>
+        <source>Barcode scanner</source>
+        <translation>条码扫描枪</translation>
+    </message>
+    <message>
+        <source>Fonts and translations</source>
+        <translation>字体与翻译</translation>
+    </message>
+    <message>
+        <source>Events waiting for HQ</source>
+        <translation>等待发送总部的事件</translation>
+    </message>
+    <message>
+        <source>Data from HQ</source>
+        <translation>来自总部的数据</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>注意</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <source>Call store IT: the configuration needs fixing.</source>
+        <translation>请联系门店 IT：配置需要修正。</translation>
+    </message>
+    <message>
+        <source>Call store IT before selling more: the database needs care.</source>
+        <translation>请先联系门店 IT 再继续销售：数据库需要处理。</translation>
+    </message>
+    <message>
+        <source>Call store IT: the disk is nearly full.</source>
+        <translation>请联系门店 IT：磁盘即将用满。</translation>
+    </message>
+    <message>
+        <source>Call store IT: the data folder rights are wrong.</source>
+        <translation>请联系门店 IT：数据文件夹权限不正确。</translation>
+    </message>
+    <message>
+        <source>Call store IT: the HQ token is missing or unsafe.</source>
+        <translation>请联系门店 IT：总部令牌缺失或不安全。</translation>
+    </message>
+    <message>
+        <source>Check the network cable; selling continues offline.</source>
+        <translation>请检查网线；收银可离线继续。</translation>
+    </message>
+    <message>
+        <source>Call store IT: HQ&apos;s certificate is not valid.</source>
+        <translation>请联系门店 IT：总部证书无效。</translation>
+    </message>
+    <message>
+        <source>Call store IT: the till or HQ needs an upgrade; selling continues offline.</source>
+        <translation>请联系门店 IT：收银机或总部需要升级；收银可离线继续。</translation>
+    </message>
+    <message>
+        <source>Call store IT: HQ does not accept this till.</source>
+        <translation>请联系门店 IT：总部不认可本收银机。</translation>
+    </message>
+    <message>
+        <source>Call store IT: the PC&apos;s clock is wrong.</source>
+        <translation>请联系门店 IT：电脑时钟不正确。</translation>
+    </message>
+    <message>
+        <source>Check the printer&apos;s power, cable and paper.</source>
+        <translation>请检查打印机电源、连线和纸张。</translation>
+    </message>
+    <message>
+        <source>Check the scanner&apos;s cable, then scan a code to test it.</source>
+        <translation>请检查扫描枪连线，然后扫一个条码测试。</translation>
+    </message>
+    <message>
+        <source>Call store IT: the installation is incomplete.</source>
+        <translation>请联系门店 IT：安装不完整。</translation>
+    </message>
+    <message>
+        <source>Open the Sync screen; call store IT if it persists.</source>
+        <translation>请打开同步页面；如持续出现请联系门店 IT。</translation>
+    </message>
+    <message>
+        <source>Use Sync now; call store IT if it persists.</source>
+        <translation>请点“立即同步”；如持续出现请联系门店 IT。</translation>
+    </message>
+    <message>
+        <source>Call store IT.</source>
+        <translation>请联系门店 IT。</translation>
     </message>
 </context>
 <context>
@@ -757,6 +924,10 @@ Sale complete · receipt %1</source>
     <message>
         <source>Sign-in message</source>
         <translation>登录提示</translation>
+    </message>
+    <message>
+        <source>Setup notice</source>
+        <translation>设置提示</translation>
     </message>
     <message>
         <source>Demo operators</source>
@@ -2519,6 +2690,33 @@ Sale complete · receipt %1</source>
     </message>
 </context>
 <context>
+    <name>SetupNotice</name>
+    <message>
+        <source>No HQ address in the configuration.</source>
+        <translation>配置中没有总部地址。</translation>
+    </message>
+    <message>
+        <source>No HQ token on this PC.</source>
+        <translation>本机没有总部令牌。</translation>
+    </message>
+    <message>
+        <source>No operators: nobody can sign in.</source>
+        <translation>没有操作员：无人可以登录。</translation>
+    </message>
+    <message>
+        <source>The catalogue is empty.</source>
+        <translation>商品目录为空。</translation>
+    </message>
+    <message>
+        <source>This till is not set up yet.</source>
+        <translation>本收银机尚未设置完成。</translation>
+    </message>
+    <message>
+        <source>Store IT: run this command on this PC:</source>
+        <translation>门店 IT：请在本机运行以下命令：</translation>
+    </message>
+</context>
+<context>
     <name>ShiftScreen</name>
     <message>
         <source>Open shift</source>
@@ -2900,6 +3098,14 @@ Points: %4</source>
     <message>
         <source>Syncing</source>
         <translation>同步中</translation>
+    </message>
+    <message>
+        <source>Offline: this till needs an upgrade</source>
+        <translation>离线：本收银机需要升级</translation>
+    </message>
+    <message>
+        <source>Offline: HQ needs an upgrade</source>
+        <translation>离线：总部需要升级</translation>
     </message>
     <message>
         <source>Offline</source>

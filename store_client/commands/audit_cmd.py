@@ -29,13 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from store_client.bootstrap import open_terminal
-    from store_client.cli import UserError
+    from store_client.bootstrap import open_existing
 
-    config = cfg.load(args.config)
-    if not config.database_path.exists():
-        raise UserError(f"no terminal database at {config.database_path}")
-    return open_terminal(config, exclusive=False)
+    return open_existing(cfg.load(args.config), exclusive=False)
 
 
 def _verify(args: argparse.Namespace) -> int:

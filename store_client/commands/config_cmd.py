@@ -49,6 +49,8 @@ def _check(args: argparse.Namespace) -> int:
     config = cfg.load(args.config)
     print(f"{config.path}: OK (store {config.store_id}, terminal {config.terminal_id}, "
           f"data {config.data_dir})")
+    print("the file is valid; 'store-client doctor' checks the rest (database, HQ, token, "
+          "printer, staff)")
     return 0
 
 

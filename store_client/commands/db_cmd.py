@@ -34,7 +34,7 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    config = cfg.load(args.config)
+    config = _existing(args)
     db = Database(config.database_path)
     try:
         with db.engine.connect() as conn:
@@ -52,8 +52,19 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _backup(args: argparse.Namespace) -> int:
+def _existing(args: argparse.Namespace) -> cfg.Config:
+    """The configuration, if its database exists: checking or backing up a file that is
+    not there must not create an empty one."""
+    from store_client.bootstrap import DatabaseMissing
+
     config = cfg.load(args.config)
+    if not config.database_path.is_file():
+        raise DatabaseMissing(config.database_path)
+    return config
+
+
+def _backup(args: argparse.Namespace) -> int:
+    config = _existing(args)
     db = Database(config.database_path)
     try:
         print(migrate.backup(db.engine, config.database_path, "manual"))

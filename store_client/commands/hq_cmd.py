@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import random
+import sys
 import time
 from contextlib import contextmanager
 
@@ -49,6 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     reset_ds = sub.add_parser("reset-dataset", help="make every terminal refetch a dataset")
     reset_ds.add_argument("dataset")
     reset_ds.set_defaults(handler=_reset_dataset)
+    _register_terminals(sub)
 
 
 @contextmanager
@@ -279,4 +281,36 @@ def _orders_list(args: argparse.Namespace) -> int:
 
 def _orders_housekeeping(args: argparse.Namespace) -> int:
     print(json.dumps(_orders_of(args).housekeeping()))
+# -- terminals: one-time enrollment codes ------------------------------------------------
+def _register_terminals(sub: argparse._SubParsersAction) -> None:
+    terminals = sub.add_parser("terminals", help="enroll terminals (one-time provisioning codes)")
+    actions = terminals.add_subparsers(dest="terminals_command", metavar="ACTION", required=True)
+    enroll = actions.add_parser("enroll", help="make a one-time code that provisions a new PC")
+    enroll.add_argument("--store", required=True)
+    enroll.add_argument("--terminal", required=True)
+    enroll.add_argument("--hours", type=float, default=24.0,
+                        help="how long the code stays valid (default 24)")
+    enroll.set_defaults(handler=_enroll)
+
+
+def _enroll(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from store_client.config import from_mapping
+    from store_client.config import ConfigError
+    from sync.hq.enrollment import Enrollment
+
+    try:  # the same rule as the till's own configuration, so the code is usable there
+        from_mapping({"store": {"store_id": args.store, "terminal_id": args.terminal}})
+    except ConfigError as exc:
+        raise UserError(str(exc)) from None
+    try:
+        with _service(args) as service:
+            code, expires = Enrollment(service.engine).create_code(
+                args.store, args.terminal, timedelta(hours=args.hours))
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    print(code)
+    print(f"for terminal {args.store}/{args.terminal}, valid once until {expires}; on the new PC: "
+          f"store-client provision --hq <HQ address> --code {code}", file=sys.stderr)
     return 0

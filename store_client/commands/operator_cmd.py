@@ -55,9 +55,8 @@ def local_actor():  # type: ignore[no-untyped-def]
 
 def _run(args: argparse.Namespace, action) -> int:  # type: ignore[no-untyped-def]
     """Open the terminal (migrating it if no till holds it), build the service, run."""
-    from store_client.bootstrap import open_terminal
+    from store_client.bootstrap import open_existing
     from store_client.cli import UserError
-    from store_client.persistence import migrate
     from store_client.persistence.lock import AlreadyRunning
     from store_client.services.audit import AuditLog
     from store_client.services.auth import AuthService
@@ -67,12 +66,10 @@ def _run(args: argparse.Namespace, action) -> int:  # type: ignore[no-untyped-de
 
     config = cfg.load(args.config)
     try:
-        terminal = open_terminal(config)
+        terminal = open_existing(config)
     except AlreadyRunning:  # the running till has migrated it; share the database
-        terminal = open_terminal(config, exclusive=False)
+        terminal = open_existing(config, exclusive=False)
     try:
-        if migrate.current_revision(terminal.db.engine) != migrate.head_revision():
-            raise UserError("the database schema is not current; run 'store-client db migrate'")
         audit = AuditLog(terminal.clock)
         service = OperatorService(terminal.db, terminal.clock, audit,
                                   Authorizer(terminal.db, audit, terminal.clock))

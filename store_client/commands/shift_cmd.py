@@ -20,17 +20,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from store_client.bootstrap import open_terminal
-    from store_client.cli import UserError
+    from store_client.bootstrap import open_existing
     from store_client.domain.money import Money
     from store_client.services.audit import AuditLog
     from store_client.services.authorization import Authorizer
     from store_client.services.shifts import ShiftService
 
     config = cfg.load(args.config)
-    if not config.database_path.exists():
-        raise UserError(f"no terminal database at {config.database_path}")
-    terminal = open_terminal(config, exclusive=False)
+    terminal = open_existing(config, exclusive=False)
     try:
         audit = AuditLog(terminal.clock)
         service = ShiftService(terminal.db, terminal.clock, audit,

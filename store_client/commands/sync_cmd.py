@@ -25,11 +25,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from store_client.bootstrap import open_terminal
+    from store_client.bootstrap import open_existing
     from store_client.services.sync_status import format_age, read_status
 
     config = cfg.load(args.config)
-    terminal = open_terminal(config, exclusive=False)
+    terminal = open_existing(config, exclusive=False)
     try:
         status = read_status(terminal.db, terminal.clock, phase=None if not config["hq.url"] else "unknown")
     finally:
@@ -48,8 +48,8 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _now(args: argparse.Namespace) -> int:
-    from store_client.bootstrap import open_terminal
-    from sync.terminal.credentials import CredentialsMissing, load_token
+    from store_client.bootstrap import open_existing
+    from sync.terminal.credentials import CredentialsMissing, token_store
     from sync.terminal.puller import Puller
     from sync.terminal.transport import HQClient, TransientError
     from sync.terminal.uploader import Uploader, UploaderBusy
@@ -58,10 +58,10 @@ def _now(args: argparse.Namespace) -> int:
     if not config["hq.url"]:
         raise UserError("hq.url is not set in the configuration; the terminal runs offline")
     try:
-        token = load_token(config.store_id, config.terminal_id)
+        token = token_store(config).load()
     except CredentialsMissing as exc:
         raise UserError(str(exc)) from None
-    terminal = open_terminal(config)
+    terminal = open_existing(config)
     try:
         with HQClient(config["hq.url"], token, timeout=config["hq.timeout_seconds"]) as client:
             result = Uploader(terminal.db, client).upload_pending()
@@ -78,27 +78,28 @@ def _now(args: argparse.Namespace) -> int:
 
 
 def _set_token(args: argparse.Namespace) -> int:
-    from sync.terminal.credentials import save_token
+    from sync.terminal.credentials import CredentialsUnavailable, describe, token_store
 
     config = cfg.load(args.config)
+    store = token_store(config)
     if sys.stdin.isatty():
         import getpass
         token = getpass.getpass("HQ token: ")
     else:
         token = sys.stdin.readline()
     try:
-        save_token(config.store_id, config.terminal_id, token.strip())
-    except ValueError as exc:
+        store.save(token.strip())
+    except (ValueError, CredentialsUnavailable) as exc:
         raise UserError(str(exc)) from None
-    print(f"token stored in the OS keyring for {config.store_id}/{config.terminal_id}")
+    print(f"token stored in {describe(store)} for {config.store_id}/{config.terminal_id}")
     return 0
 
 
 def _retry(args: argparse.Namespace) -> int:
-    from store_client.bootstrap import open_terminal
+    from store_client.bootstrap import open_existing
     from sync.terminal.uploader import retry_rejected
 
-    terminal = open_terminal(cfg.load(args.config))
+    terminal = open_existing(cfg.load(args.config))
     try:
         count = retry_rejected(terminal.db, args.seq)
     finally:

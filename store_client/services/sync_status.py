@@ -33,6 +33,13 @@ class SyncStatus:
     dataset_errors: dict[str, str]
 
     @property
+    def upgrade_needed(self) -> str | None:
+        """``"till"`` or ``"hq"`` while HQ refuses this till's protocol version."""
+        from sync.protocol.version import side_to_upgrade
+
+        return side_to_upgrade(self.last_error)
+
+    @property
     def skew_is_large(self) -> bool:
         return self.skew is not None and abs(self.skew) >= LARGE_SKEW
 

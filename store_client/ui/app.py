@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import faulthandler
 import gc
+import logging
 import os
 import sys
 import threading
 import time
 from dataclasses import dataclass
 from concurrent.futures import Future
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 APP_NAME = "store-client"
 SCREENS_WAIT_S = 10.0  # the print queue is built after the screens' import, or after this
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -72,6 +74,14 @@ def teardown(runtime: UiRuntime) -> None:
     runtime.translations.remove(runtime.app)
 
 
+def _check_setup(window: Any) -> None:
+    """An unprovisioned till says on its sign-in window what is missing (checked off the UI
+    thread: it reads the database and the token store)."""
+    window.session.missing_setup().run(
+        window.login, success=window.login.show_setup_notice,
+        failure=lambda exc: log.warning("setup check failed: %s", exc))
+
+
 def run_shell(terminal: Terminal, *, exit_when_ready: bool = False, started_at: float | None = None,
               demo_operators: list[DemoOperator] | None = None) -> int:
     """Show the sign-in window and run the event loop until the window closes."""
@@ -110,6 +120,7 @@ def run_shell(terminal: Terminal, *, exit_when_ready: bool = False, started_at: 
     queue_future.add_done_callback(
         lambda _f: QTimer.singleShot(0, window, lambda: _attach_print_banner(window, queue_future)))
     indicator = SyncIndicator(window.status, SyncOps(window.backend, None), window.hub, sync.problem)
+    _check_setup(window)
     # Start-up objects live for the whole session: move them out of the cyclic
     # collector's way so a full collection never stalls a scan (measured 60+ ms).
     gc.collect()

@@ -83,6 +83,13 @@ class LoginScreen(QWidget):
         self.message.setProperty("kind", "error")
         self.message.setWordWrap(True)
         self.message.setAccessibleName(self.tr("Sign-in message"))
+        self.setup_notice = QLabel("", self)
+        self.setup_notice.setObjectName("login.setupNotice")
+        self.setup_notice.setProperty("kind", "error")
+        self.setup_notice.setWordWrap(True)
+        self.setup_notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setup_notice.setAccessibleName(self.tr("Setup notice"))
+        self.setup_notice.hide()
 
         self.operator_id.returnPressed.connect(self._id_entered)
         self.pin.returnPressed.connect(self.attempt)
@@ -109,6 +116,7 @@ class LoginScreen(QWidget):
         form.addWidget(Keypad("login", [self.operator_id, self.pin], card))
         form.addWidget(self.submit)
         form.addWidget(self.message)
+        form.addWidget(self.setup_notice)
         card.setFixedWidth(420)
 
         row = QHBoxLayout()
@@ -178,6 +186,14 @@ class LoginScreen(QWidget):
         self._show(message)
         self._set_busy(False)
         self.operator_id.setFocus()
+
+    def show_setup_notice(self, missing: list[str]) -> None:
+        """What an unprovisioned till lacks and the command that fixes it (hidden if nothing)."""
+        from store_client.ui.setup_notice import setup_notice_text
+
+        text = setup_notice_text(missing)
+        self.setup_notice.setText(text)
+        self.setup_notice.setVisible(bool(text))
 
     def _show(self, text: str, kind: str = "error") -> None:
         self.message.setText(text)

@@ -71,6 +71,10 @@ class SyncIndicator(QObject):
             text, tone = self.tr("Online"), "ok"
         elif status.state == "syncing":
             text, tone = self.tr("Syncing"), "neutral"
+        elif status.upgrade_needed == "till":
+            text, tone = self.tr("Offline: this till needs an upgrade"), "error"
+        elif status.upgrade_needed == "hq":
+            text, tone = self.tr("Offline: HQ needs an upgrade"), "error"
         else:
             text, tone = self.tr("Offline"), "warn"
         parts = [text]

@@ -18,6 +18,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sync.hq.audit import MAX_AUDIT_PAGE, audit_page
+from sync.hq.enrollment_api import enrollment_routes
+from sync.hq.negotiation import ProtocolGate
 from sync.hq.service import (
     DEFAULT_PAGE,
     MAX_PAGE,
@@ -63,7 +65,7 @@ def _int_param(request: Request, name: str, default: int) -> int | None:
     return int(raw)
 
 
-def create_app(service: HQService, *, show_codes: bool = False) -> Starlette:
+def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
     """The HQ API and the enrollment page; ``show_codes`` (demo only) shows on the page the
     one-time code HQ would have sent by SMS."""
     def who(request: Request) -> TerminalIdentity:
@@ -210,7 +212,7 @@ def create_app(service: HQService, *, show_codes: bool = False) -> Starlette:
         except MemberError as exc:
             status = {"member.unknown": 404, "member.code_replayed": 409}.get(exc.code, 400)
             return _error(status, exc.code, str(exc))
-    return Starlette(routes=[
+    return ProtocolGate(Starlette(routes=[
         *member_enrollment_routes(enroll, who, show_codes=show_codes),
         Route("/v1/members/find", find_member, methods=["GET"]),
         Route("/v1/originals", find_originals, methods=["GET"]),
@@ -221,4 +223,5 @@ def create_app(service: HQService, *, show_codes: bool = False) -> Starlette:
         Route("/v1/audit", get_audit, methods=["GET"]),
         Route("/v1/time", get_time, methods=["GET"]),
         Route("/v1/terminal", get_whoami, methods=["GET"]),
-    ])
+        *enrollment_routes(service),
+    ]))

@@ -88,6 +88,21 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def issue_token_on(conn: Connection, store_id: str, terminal_id: str) -> str:
+    """:meth:`HQService.issue_token` inside the caller's transaction (enrollment uses it)."""
+    token = secrets.token_urlsafe(32)
+    if conn.scalar(select(t.stores.c.store_id).where(t.stores.c.store_id == store_id)) is None:
+        conn.execute(insert(t.stores).values(store_id=store_id, name=store_id))
+    found = conn.execute(update(t.terminals).where(
+        t.terminals.c.store_id == store_id, t.terminals.c.terminal_id == terminal_id
+    ).values(token_hash=hash_token(token))).rowcount
+    if not found:
+        conn.execute(insert(t.terminals).values(
+            store_id=store_id, terminal_id=terminal_id, token_hash=hash_token(token),
+            last_seq=0, reset_epoch=0))
+    return token
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url`` (``sqlite:///path`` or ``postgresql+psycopg://...``)."""
     if url.startswith("sqlite"):
@@ -120,18 +135,8 @@ class HQService:
     # -- tokens and terminals ---------------------------------------------
     def issue_token(self, store_id: str, terminal_id: str) -> str:
         """A new token for the terminal (the old one stops working); HQ keeps only its hash."""
-        token = secrets.token_urlsafe(32)
         with self.engine.begin() as conn:
-            if conn.scalar(select(t.stores.c.store_id).where(t.stores.c.store_id == store_id)) is None:
-                conn.execute(insert(t.stores).values(store_id=store_id, name=store_id))
-            found = conn.execute(update(t.terminals).where(
-                t.terminals.c.store_id == store_id, t.terminals.c.terminal_id == terminal_id
-            ).values(token_hash=hash_token(token))).rowcount
-            if not found:
-                conn.execute(insert(t.terminals).values(
-                    store_id=store_id, terminal_id=terminal_id, token_hash=hash_token(token),
-                    last_seq=0, reset_epoch=0))
-        return token
+            return issue_token_on(conn, store_id, terminal_id)
 
     def authenticate(self, token: str | None) -> TerminalIdentity:
         if not token:

@@ -98,8 +98,10 @@ class Puller:
     def __init__(self, db: Database, client: HQClient, *, datasets: list[str] | None = None,
                  page_limit: int | None = None, clock: Clock | None = None,
                  pass_seconds: float = PASS_SECONDS,
-                 between_pages: Callable[[], object] | None = None) -> None:
+                 between_pages: Callable[[], object] | None = None,
+                 on_page: Callable[[str, int], None] | None = None) -> None:
         self.db = db
+        self.on_page = on_page  # (dataset, changes applied) after each committed page
         self.client = client
         self.datasets = datasets or list(DATASETS)
         self.page_limit = page_limit  # None: LARGE_PAGE for its datasets, else DEFAULT_PAGE
@@ -181,6 +183,8 @@ class Puller:
                         state.put(session, state.SKEW_MS, str(int(self.client.skew.total_seconds() * 1000)))
                 outcome.applied += len(page.changes)
                 outcome.pages += 1
+                if self.on_page is not None:
+                    self.on_page(dataset, len(page.changes))
                 if self.between_pages is not None:
                     self.between_pages()
                 if not page.has_more:

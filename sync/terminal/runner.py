@@ -69,14 +69,20 @@ class SyncRunner:
         try:
             with self.client_factory() as client:
                 uploader = Uploader(self.db, client, batch_size=self.batch_size)
-                uploader.upload_pending()
-                if self.pull:
-                    Puller(self.db, client, between_pages=lambda: _upload_queued(self.db, uploader)).pull_all()
+                sent = uploader.upload_pending()
+                pulled = (Puller(self.db, client, between_pages=lambda: _upload_queued(self.db, uploader)).pull_all()
+                          if self.pull else {})
+                applied = sum(o.applied for o in pulled.values())
+                if sent.delivered or sent.rejected or applied:
+                    log.info("sync pass: %d event(s) delivered, %d rejected, %d change(s) pulled",
+                             sent.delivered, sent.rejected, applied)
         except UploaderBusy as exc:
             log.info("sync pass skipped: %s", exc)
             self.phase = "online" if self.last_error is None else "offline"
             return self.last_error is None
         except TransientError as exc:
+            if self.last_error != str(exc):
+                log.warning("HQ unreachable, working offline: %s", exc)
             self.last_error = str(exc)
             self.phase = "offline"
             return False

@@ -1,6 +1,7 @@
 """Starting the background sync for a running terminal (Qt-free).
 
-The token comes from the OS keyring only. With no HQ URL configured the terminal
+The token comes from the OS keyring, or from the private token file when the
+configuration says so (``hq.token_store``). With no HQ URL configured the terminal
 simply works offline; with a URL but no readable token it works offline too and
 says why, so store IT can run ``store-client sync set-token``.
 """
@@ -27,12 +28,12 @@ def start_sync(terminal: TerminalParts, *, interval: float = 15.0) -> SyncStart:
     if not url:
         return SyncStart(None, None)
     # keyring, httpx and the runner are imported only when there is an HQ to talk to
-    from sync.terminal.credentials import CredentialsMissing, load_token
+    from sync.terminal.credentials import CredentialsMissing, token_store
     from sync.terminal.runner import SyncRunner
     from sync.terminal.transport import HQClient
 
     try:
-        token = load_token(config.store_id, config.terminal_id)
+        token = token_store(config).load()
     except CredentialsMissing as exc:
         return SyncStart(None, str(exc))
     timeout = float(config["hq.timeout_seconds"])

@@ -23,6 +23,7 @@ import certifi
 import httpx
 
 from store_client.clock import Clock, SystemClock
+from sync.protocol import version
 
 MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 
@@ -37,6 +38,15 @@ class ServerError(TransientError):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
+
+
+class ProtocolMismatch(TransientError):
+    """HQ does not speak this till's protocol version (too old or too new for it): the
+    till keeps selling offline and keeps its events; the message says what to upgrade."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"[{code}] {message}")  # the tag survives being stored as text
+        self.code = code
 
 
 class BadResponse(TransientError):
@@ -73,7 +83,8 @@ class HQClient:
         self.clock = clock or SystemClock()
         verify = shared_ssl_context()
         self.http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout, transport=transport,
-                                 verify=verify, headers={"Authorization": f"Bearer {token}"})
+                                 verify=verify, headers={"Authorization": f"Bearer {token}",
+                                                         version.HEADER: str(version.TERMINAL_PROTOCOL)})
         self.skew: timedelta | None = None
 
     def close(self) -> None:
@@ -107,6 +118,8 @@ class HQClient:
         self._measure_skew(response, sent)
         body = b"".join(chunks)
         status = response.status_code
+        if status == 426:
+            raise _mismatch(body)
         if status >= 500:
             raise ServerError(status, f"HQ answered {status}: {body[:200].decode('utf-8', 'replace')}")
         if status in (401, 403, 408, 429):
@@ -132,6 +145,10 @@ class HQClient:
             return
         received = self.clock.now()
         self.skew = hq - (sent + (received - sent) / 2)
+
+    def get_whoami(self) -> Any:
+        """Who HQ takes this token for: the doctor's "token accepted" check."""
+        return self._request("GET", "/v1/terminal")
 
     def post_events(self, events: list[dict[str, Any]]) -> dict[str, Any]:
         return self._request("POST", "/v1/events", content=json.dumps(
@@ -165,3 +182,11 @@ class HQClient:
     def find_originals(self, kind: str, value: str) -> Any:
         """Sales (and orders) from any store by receipt, member, payment reference or id."""
         return self._request("GET", "/v1/originals", params={"kind": kind, "value": value})
+
+def _mismatch(body: bytes) -> ProtocolMismatch:
+    try:
+        data = json.loads(body)
+        code, message = str(data["error"]), str(data["message"])
+    except (ValueError, KeyError, TypeError):
+        code, message = "protocol_mismatch", "HQ does not accept this till's sync protocol version"
+    return ProtocolMismatch(code, message)

@@ -231,7 +231,7 @@ def test_cli_tail(terminal: Terminal, clock: FakeClock, tmp_path: Path,
 def test_cli_on_a_missing_database_is_a_clear_error(tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     config = write_config(tmp_path)
-    assert cli.main(["--config", str(config), "audit", "verify"]) == 1
+    assert cli.main(["--config", str(config), "audit", "verify"]) == cli.EXIT_DATABASE
     assert "no terminal database" in capsys.readouterr().err
     assert not (tmp_path / "terminal.sqlite3").exists()  # not silently created
 

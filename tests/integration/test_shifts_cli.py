@@ -44,5 +44,5 @@ def test_status_without_a_database_is_a_one_line_error(tmp_path: Path,
     config = tmp_path / "config.toml"
     config.write_text(cfg.render({"store.store_id": "S001", "store.terminal_id": "T01",
                                   "data.dir": str(tmp_path / "nowhere")}), encoding="utf-8")
-    assert cli.main(["--config", str(config), "shift", "status"]) == 1
+    assert cli.main(["--config", str(config), "shift", "status"]) == cli.EXIT_DATABASE
     assert "no terminal database" in capsys.readouterr().err

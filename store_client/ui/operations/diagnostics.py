@@ -9,6 +9,7 @@ from store_client.ui.operations.changes import NOTHING
 from store_client.ui.operations.runner import Op
 
 if TYPE_CHECKING:
+    from store_client.doctor.runner import Report
     from store_client.services.diagnostics import StoreFacts
 
 
@@ -23,3 +24,17 @@ class DiagnosticsOps(Area):
 
         return self._runner.op(guarded(self._backend, self._actor, "diagnostics.view", read),
                                changes=NOTHING, requester=self._actor, action_text=action_text)
+
+    def doctor(self, *, action_text: str) -> Op[Report]:
+        """The doctor's checks, as ``store-client doctor`` runs them (network and devices:
+        on the general pool, bounded by the checks' own timeouts)."""
+        config = self._backend.terminal.config
+
+        def read() -> Report:
+            from store_client.doctor.runner import diagnose
+
+            return diagnose(config=config)
+
+        return self._runner.op(guarded(self._backend, self._actor, "diagnostics.view", read),
+                               changes=NOTHING, requester=self._actor, action_text=action_text,
+                               pool=True)

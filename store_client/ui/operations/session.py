@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from store_client.ui.operations.base import Backend
-from store_client.ui.operations.changes import Changes
+from store_client.ui.operations.changes import NOTHING, Changes
 from store_client.ui.operations.runner import Op
 
 if TYPE_CHECKING:
@@ -17,6 +17,7 @@ SIGNED = Changes(operators=True, audit=True)
 class SessionOps:
     def __init__(self, backend: Backend) -> None:
         self._runner, self._auth = backend.runner, backend.services.auth
+        self._terminal = backend.terminal
 
     def login(self, *, operator_id: str, pin: str) -> Op[Actor]:
         auth = self._auth
@@ -25,6 +26,18 @@ class SessionOps:
     def unlock(self, *, actor: Actor, pin: str) -> Op[None]:
         auth = self._auth
         return self._runner.op(lambda _g: auth.unlock_terminal(actor, pin), changes=SIGNED)
+
+    def missing_setup(self) -> Op[list[str]]:
+        """What an unprovisioned till lacks (``hq``, ``token``, ``operators``, ``catalog``),
+        for the sign-in window; it reads the database and the token store."""
+        terminal = self._terminal
+
+        def work(_grant: object) -> list[str]:
+            from store_client.provisioning import missing_setup
+
+            return missing_setup(terminal)
+
+        return self._runner.op(work, changes=NOTHING)
 
     def logout(self, *, actor: Actor) -> Op[None]:
         auth = self._auth

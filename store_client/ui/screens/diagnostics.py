@@ -8,11 +8,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, qVersion
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QFormLayout,
     QFrame,
+    QHeaderView,
     QLabel,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QWidget,
 )
 
@@ -23,6 +27,7 @@ from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
 
 if TYPE_CHECKING:
+    from store_client.doctor.runner import Report
     from store_client.services.diagnostics import StoreFacts
 
 #: (key, label source text); the order of the rows on screen.
@@ -69,6 +74,15 @@ class DiagnosticsScreen(QWidget):
                                     self.tr("Refresh diagnostics"))
         self.copy_button = named(QPushButton(self.tr("Copy to clipboard"), self), "diagnostics.copy",
                                  self.tr("Copy diagnostics to the clipboard"))
+        self.checks_button = named(QPushButton(self.tr("Run checks"), self), "diagnostics.runChecks",
+                                   self.tr("Run the doctor's checks"))
+        self.checks = named(QTableWidget(0, 3, self), "diagnostics.checks", self.tr("Check results"))
+        self.checks.setHorizontalHeaderLabels([self.tr("Check"), self.tr("Result"),
+                                               self.tr("What to do")])
+        self.checks.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.checks.verticalHeader().setVisible(False)
+        self.checks.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.report_text = ""  # the doctor's own English report, for the clipboard
         self.status = QLabel("", self)
         self.status.setObjectName("diagnostics.status")
         self.status.setWordWrap(True)
@@ -87,9 +101,10 @@ class DiagnosticsScreen(QWidget):
             value.setWordWrap(True)
             self.values[key] = value
             form.addRow(QCoreApplication.translate("Diagnostics", label), value)
-        page_layout(self, title, (self.refresh_button, self.copy_button),
-                    (panel, self.status)).addStretch(1)
+        page_layout(self, title, (self.refresh_button, self.checks_button, self.copy_button),
+                    (panel, (self.checks, 1), self.status))
         self.refresh_button.clicked.connect(self.refresh)
+        self.checks_button.clicked.connect(self.run_checks)
         self.copy_button.clicked.connect(self.copy)
 
     def activated(self) -> None:
@@ -105,12 +120,35 @@ class DiagnosticsScreen(QWidget):
             self.values[key].setText(str(value))
         self.status.setText("")
 
+    def run_checks(self) -> None:
+        """The same checks as ``store-client doctor`` (HQ and devices: a few seconds at most)."""
+        self.status.setText(self.tr("Checking…"))
+        self._ctx.ops.diagnostics.doctor(action_text=self.tr("view diagnostics")).run(
+            self, success=self._show_report, failure=self._failed, busy=(self.checks_button,))
+
+    def _show_report(self, report: Report) -> None:
+        from store_client.ui.doctor_labels import action_text, check_name, result_label
+
+        self.report_text = report.to_text()
+        self.checks.setRowCount(len(report.results))
+        for row, result in enumerate(report.results):
+            status = result.status.label
+            for column, text in enumerate((check_name(result.check), result_label(status),
+                                           action_text(result.check, status))):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, (result.check, status))
+                self.checks.setItem(row, column, item)
+        self.checks.resizeColumnsToContents()
+        self.status.setText("")
+
     def _failed(self, error: BaseException) -> None:
         self.status.setText(service_error_text(error))
 
     def copy(self) -> None:
         lines = [f"{QCoreApplication.translate('Diagnostics', label)}: {self.facts.get(key, '')}"
                  for key, label in FIELDS]
+        if self.report_text:
+            lines += ["", self.report_text]
         QApplication.clipboard().setText("\n".join(lines))
         self.status.setText(self.tr("Copied."))
 
