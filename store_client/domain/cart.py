@@ -113,7 +113,7 @@ class ManualDiscount:
             return 0
         if self.amount_fen is not None:
             return min(self.amount_fen, net_fen)
-        return min(round_half_up(net_fen * self.percent_bp, BASIS_POINTS), net_fen)
+        return min(round_half_up(net_fen * (self.percent_bp or 0), BASIS_POINTS), net_fen)
 
 
 @dataclass(frozen=True, slots=True)

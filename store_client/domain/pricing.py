@@ -205,7 +205,8 @@ def _member_price(promo: MemberPrice, item: _Item, net: int) -> int:
     return net - price * item.quantity
 
 
-_LINE_RULES = {PercentOff: _percent_off, AmountOff: _amount_off, MemberPrice: _member_price}
+_LINE_RULES: dict[type[Promotion], Callable[..., int]] = {
+    PercentOff: _percent_off, AmountOff: _amount_off, MemberPrice: _member_price}
 
 
 def _line_discount(promo: Promotion, item: _Item, net: int) -> int:
@@ -228,6 +229,8 @@ def _per_line_stage(ledger: _Ledger, index: _Index, stage: Stage) -> None:
         for promo, rule, source in stackable:
             if net <= 0:
                 break
+            if rule is None:  # only line stages reach here, and each has its rule
+                continue
             amount = rule(promo, item, net)
             if amount > 0:
                 amount = min(amount, net)
@@ -438,8 +441,10 @@ class _Index:
                 matches[p.id] = p
             ranked = [matches[pid] for pid in sorted(matches, key=self._rank.__getitem__)
                       if sku not in matches[pid].scope.exclude_skus]
-            rules = _LINE_RULES if stage in (Stage.PRICE, Stage.ITEM) else {}
-            entries = [(p, rules.get(type(p)), self._sources[p.id]) for p in ranked]
+            rules: dict[type[Promotion], Callable[..., int]] = (
+                _LINE_RULES if stage in (Stage.PRICE, Stage.ITEM) else {})
+            entries: list[tuple[Promotion, Callable[..., int] | None, DiscountSource]] = [
+                (p, rules.get(type(p)), self._sources[p.id]) for p in ranked]
             found = ([e for e in entries if not e[0].exclusive],
                      [e for e in entries if e[0].exclusive])
             if len(self._cache) >= 100_000:  # bounded over a long day of distinct SKUs
@@ -561,15 +566,15 @@ def _result(cart: Cart, ledger: _Ledger, applied: list[str],
             for i, part in zip(idxs, allocate(vat, [ledger.net[i] for i in idxs])):
                 vat_line[i] = part
         vat_totals.append(VatTotal(rate, net, vat))
-    items, net, booked = ledger.items, ledger.net, ledger.booked
+    items, line_nets, booked = ledger.items, ledger.net, ledger.booked
     priced = {
         line.line_id: PricedLine(
             line.line_id, items[i].sku, items[i].quantity, line.unit_price_fen, items[i].gross,
-            tuple(booked[i]), net[i], line.product.tax_rate_bp, vat_line[i])
+            tuple(booked[i]), line_nets[i], line.product.tax_rate_bp, vat_line[i])
         for i, line in enumerate(lines)
     }
     gross = sum(item.gross for item in items)
-    total = sum(net)
+    total = sum(line_nets)
     return PricedCart(
         lines=tuple(priced[line.line_id] for line in cart.lines if not line.voided),
         gross_fen=gross, discount_fen=gross - total, total_fen=total, vat=tuple(vat_totals),

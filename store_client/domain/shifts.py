@@ -119,11 +119,11 @@ def make_count(pieces: Mapping[int, int] | None = None, *, total_fen: int | None
                              f"is more than a drawer holds (at most {MAX_PIECES}); check the count.")
     ordered = tuple((d, pieces[d]) for d in DENOMINATIONS_FEN if pieces.get(d))
     loose = check_amount(total_fen, "counted total", allow_zero=True) if total_fen is not None else 0
-    count = CashCount(ordered, loose)
-    if count.total_fen > MAX_DRAWER_FEN:
-        raise ShiftError("too_large", f"The count comes to {Money(count.total_fen)}, more than a "
+    counted = CashCount(ordered, loose)
+    if counted.total_fen > MAX_DRAWER_FEN:
+        raise ShiftError("too_large", f"The count comes to {Money(counted.total_fen)}, more than a "
                          "drawer holds; check the pieces.")
-    return count
+    return counted
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ def _own_errors(index: int, tender: Tender, config: TenderConfig) -> list[Tender
         errors.append(TenderError(index, TenderErrorCode.REFERENCE_REQUIRED,
                                   f"A {tender.kind.value} payment needs its {what}."))
     if tender.kind is TenderKind.POINTS and (
-            not _is_int(tender.points) or tender.points <= 0
+            not isinstance(tender.points, int) or isinstance(tender.points, bool) or tender.points <= 0
             or points_value_fen(tender.points, config.points) != tender.amount_fen):
         errors.append(TenderError(index, TenderErrorCode.POINTS_MISMATCH,
                                   "The points tender does not match its points."))

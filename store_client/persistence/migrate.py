@@ -65,7 +65,9 @@ def backup(engine: Engine, db_path: Path, label: str) -> Path:
     target = db_path.with_name(f"{db_path.name}.backup-{label}-{stamp}")
     raw = engine.raw_connection()  # VACUUM cannot run inside SQLAlchemy's BEGIN
     try:
-        raw.driver_connection.execute("VACUUM INTO ?", (str(target),))
+        driver = raw.driver_connection
+        assert driver is not None
+        driver.execute("VACUUM INTO ?", (str(target),))
     finally:
         raw.close()
     return target

@@ -87,8 +87,10 @@ class PinGate:
             elif not active:
                 error = LoginRefused("inactive", "This operator account is deactivated.")
             else:
+                assert locked is not None
                 error = _locked_error(locked)
             self._refuse(operator_id, purpose, extra, error)
+        assert stored is not None  # an active, unlocked operator has a PIN hash
         correct = pins.verify_pin(pin, stored)
 
         refusal: LoginRefused | None = None

@@ -16,9 +16,9 @@ import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, text, update
+from sqlalchemy import CursorResult, select, text, update
 from sqlalchemy.orm import Session, object_session
 
 from store_client.domain.cart import (
@@ -171,7 +171,7 @@ def save(session: Session, state: CartState, *, operator_id: str | None, now: st
             .values(data=dumps(new), version=new.version, status=status, note=state.note,
                     operator_id=operator_id, updated_at=now)
             .execution_options(synchronize_session=False))
-        if result.rowcount != 1:
+        if cast("CursorResult[Any]", result).rowcount != 1:
             raise Conflict("The cart was changed elsewhere; it has been reloaded. Try again.")
         changed = changed_lines(previous.lines, lines) if previous is not None else None
         if changed is None:

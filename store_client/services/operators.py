@@ -52,6 +52,8 @@ def validate_name(name: object) -> str:
 
 def _validate_role(role: object) -> Role:
     try:
+        if not isinstance(role, str):
+            raise ValueError(role)
         return Role(role)
     except ValueError:
         raise InvalidInput("role", "The role must be one of: "

@@ -442,5 +442,5 @@ class ShiftService:
 
     def _count_was_refused(self, shift_id: str) -> bool:
         with self.db.read() as s:
-            return s.scalar(select(func.count()).select_from(AuditEntry).where(
-                AuditEntry.action == "shift.count_off", AuditEntry.target == shift_id)) > 0
+            return (s.scalar(select(func.count()).select_from(AuditEntry).where(
+                AuditEntry.action == "shift.count_off", AuditEntry.target == shift_id)) or 0) > 0

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select, text
+from sqlalchemy import CursorResult, select, text
 from sqlalchemy.orm import Session
 
 from store_client.clock import Clock, iso, parse_iso
@@ -35,11 +36,11 @@ def record(session: Session, movements: Sequence[Movement], *, store_id: str, te
         raise RuntimeError("stock.record must run inside the caller's transaction")
     new: list[Movement] = []
     for movement in movements:
-        inserted = session.execute(text(
+        inserted = cast("CursorResult[Any]", session.execute(text(
             "INSERT OR IGNORE INTO stock_movements (sku, delta, reason, ref, at) "
             "VALUES (:sku, :delta, :reason, :ref, :at)"),
             {"sku": movement.sku, "delta": movement.delta, "reason": str(movement.reason), "ref": movement.ref,
-             "at": iso(movement.at)}).rowcount
+             "at": iso(movement.at)})).rowcount
         if inserted:
             new.append(movement)
             session.execute(text(

@@ -14,10 +14,11 @@ import csv
 import io
 import json
 import uuid
+from datetime import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from store_client.clock import Clock, iso, parse_iso
 from store_client.domain.money import round_half_up
@@ -110,7 +111,7 @@ class StockCountService:
             s.add(CountPlanRow(plan_id=plan_id, scope=str(scope), label=label[:80], state=PlanState.COUNTING.value,
                                blind=blind, snapshot_at=iso(now), created_by=actor.operator_id, recount="[]"))
             s.flush()
-            s.execute(CountPlanLine.__table__.insert(), [
+            s.execute(insert(CountPlanLine), [
                 {"plan_id": plan_id, "sku": sku, "snapshot_qty": qty} for sku, qty in snapshot.items()])
             self.audit.append(s, operator_id=actor.operator_id, action="stock.count_planned", target=plan_id,
                               details={"scope": str(scope), "skus": len(chosen), "blind": blind})
@@ -230,6 +231,13 @@ class StockCountService:
         return Review(plan.plan_id, tuple(lines), tuple(line.sku for line in lines if self.rule.needs_recount(line)),
                       approval_needed(lines, self.value_limit_fen))
 
+    @staticmethod
+    def _submitted_at(s, plan_id: str) -> datetime:  # type: ignore[no-untyped-def]
+        row = s.get(CountPlanRow, plan_id)
+        if row is None or row.submitted_at is None:
+            raise CountRefused("count.not_reviewed", "submit the count first")
+        return parse_iso(row.submitted_at)
+
     def send_to_recount(self, actor: Actor, plan_id: str, skus: Sequence[str]) -> None:
         self.authorizer.require(actor, Permission.STOCK_ADJUST)
         with self.db.transaction() as s:
@@ -259,7 +267,7 @@ class StockCountService:
                 return [(sku, delta) for sku, delta in posted]
             if plan.state is not PlanState.REVIEW:
                 raise CountRefused("count.not_reviewed", f"the count is {plan.state}: submit it first")
-            review = self._review(s, plan, parse_iso(s.get(CountPlanRow, plan_id).submitted_at))  # type: ignore[union-attr]
+            review = self._review(s, plan, self._submitted_at(s, plan_id))
         if review.approval is Approval.TWO_PEOPLE:
             self.authorizer.require_second_person(actor, Permission.STOCK_ADJUST, grant)
         else:
@@ -291,8 +299,7 @@ class StockCountService:
             plan = self._plan(s, plan_id)
             if plan.state not in (PlanState.REVIEW, PlanState.POSTED, PlanState.APPROVED):
                 raise CountRefused("count.not_reviewed", "submit the count first")
-            submitted = s.get(CountPlanRow, plan_id).submitted_at  # type: ignore[union-attr]
-            review = self._review(s, replace(plan, state=PlanState.REVIEW), parse_iso(submitted))
+            review = self._review(s, replace(plan, state=PlanState.REVIEW), self._submitted_at(s, plan_id))
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["sku", "expected", "counted", "variance", "value_fen", "not_counted"])

@@ -110,7 +110,7 @@ class Enrollment:
         with self.engine.connect() as conn:
             row = self._find(conn, code)
         return CodeInfo(row.store_id, row.terminal_id, row.expires_at, row.used_at is not None,
-                        bool(claim) and row.claim_hash == _digest(claim))
+                        claim is not None and bool(claim) and row.claim_hash == _digest(claim))
 
     def redeem(self, code: str, claim: str) -> tuple[CodeInfo, str]:
         """Use the code: (what it was for, the terminal's new token)."""

@@ -208,7 +208,11 @@ class HQService:
             t.sales.c.sale_id.in_(sale_ids)))) if sale_ids else set()
         received = now_iso()
         results: list[dict[str, Any]] = []
-        new_events, new_sales, new_audit, new_rejections, new_chain = [], [], [], [], []
+        new_events: list[dict[str, Any]] = []
+        new_sales: list[dict[str, Any]] = []
+        new_audit: list[dict[str, Any]] = []
+        new_rejections: list[dict[str, Any]] = []
+        new_chain: list[dict[str, Any]] = []
         new_shift_events: list[dict] = []
         new_returns: list[dict] = []
         refunded: dict[str, int] = {}  # original sale id -> refunded so far (this batch included)
@@ -258,7 +262,7 @@ class HQService:
                 new_rejections.append({"event_id": eid, "store_id": who.store_id, "terminal_id": who.terminal_id,
                                            "seq": seq, "kind": kind, "reason": reason, "received_at": received})
                 continue
-            ack = {"event_id": eid, "seq": seq, "status": "accepted", "received_at": received}
+            ack: dict[str, Any] = {"event_id": eid, "seq": seq, "status": "accepted", "received_at": received}
             existing[eid] = json.dumps(ack)
             new_events.append({"event_id": eid, "store_id": who.store_id, "terminal_id": who.terminal_id,
                                    "seq": seq, "kind": kind, "schema_version": version, "received_at": received,
@@ -316,8 +320,8 @@ class HQService:
         """A return refers to a sale of the same terminal that HQ already has (events arrive
         in the terminal's order, so the sale came first), refunds at most what was left of
         it, and is not a return HQ already has under another event."""
-        sale = conn.execute(select(t.sales.c.store_id, t.sales.c.terminal_id, t.sales.c.total_minor)
-                            .where(t.sales.c.sale_id == ret["sale_id"])).first()
+        sale: Any = conn.execute(select(t.sales.c.store_id, t.sales.c.terminal_id, t.sales.c.total_minor)
+                                 .where(t.sales.c.sale_id == ret["sale_id"])).first()
         if sale is None:  # accepted earlier in this same batch?
             sale = next((SimpleNamespace(**row) for row in batch_sales
                          if row["sale_id"] == ret["sale_id"]), None)
@@ -368,7 +372,8 @@ class HQService:
                 present |= set(conn.scalars(select(t.dataset_rows.c.key).where(
                     t.dataset_rows.c.dataset == dataset, t.dataset_rows.c.scope == scope,
                     t.dataset_rows.c.key.in_(keys[start:start + 500]))))
-            inserts, updates = [], []
+            inserts: list[dict[str, Any]] = []
+            updates: list[dict[str, Any]] = []
             for key, text_ in encoded:
                 seq += 1
                 row = {"dataset": dataset, "scope": scope, "key": key, "change_seq": seq,
@@ -402,7 +407,7 @@ class HQService:
         page = self._feed_page(who, dataset, cursor, limit)
         return {"dataset": dataset, "reset": page.reset,
                 "changes": [{"seq": seq, "key": key, "op": "delete" if deleted else "upsert",
-                             "data": None if deleted else json.loads(data)}
+                             "data": None if deleted or data is None else json.loads(data)}
                             for seq, key, deleted, data in page.rows],
                 "cursor": page.cursor, "has_more": page.has_more}
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal, overload
 
 MAX_LINES = 500
 MAX_AMOUNT = 10**12  # fen; far above any real sale, below any overflow
@@ -35,6 +35,14 @@ def _int(obj: dict, key: str, *, lo: int = -MAX_AMOUNT, hi: int = MAX_AMOUNT) ->
     if not lo <= value <= hi:
         raise PayloadError(f"field '{key}' out of range ({value})")
     return value
+
+
+@overload
+def _str(obj: dict, key: str, *, max_len: int = 64, optional: Literal[False] = False) -> str: ...
+
+
+@overload
+def _str(obj: dict, key: str, *, max_len: int = 64, optional: bool) -> str | None: ...
 
 
 def _str(obj: dict, key: str, *, max_len: int = 64, optional: bool = False) -> str | None:
@@ -76,7 +84,7 @@ def _lines(payload: dict) -> list[dict]:
     lines = _list(payload, "lines", max_len=MAX_LINES)
     if not lines:
         raise PayloadError("a sale needs at least one line")
-    out = []
+    out: list[dict[str, Any]] = []
     for i, raw in enumerate(lines):
         line = _obj(raw, f"line {i}")
         sku = _str(line, "sku", max_len=32)
@@ -119,7 +127,7 @@ def _sale_v2(payload: dict) -> dict:
     sale = _sale_common(payload)
     discount = _int(payload, "discount_minor", lo=0)
     change = _int(payload, "change_minor", lo=0)
-    payments = []
+    payments: list[dict[str, Any]] = []
     for i, raw in enumerate(_list(payload, "payments", max_len=20)):
         pay = _obj(raw, f"payment {i}")
         method = _str(pay, "method", max_len=16)
@@ -145,7 +153,7 @@ def _opt_int(obj: dict, key: str, *, lo: int = 0, hi: int = MAX_AMOUNT) -> int |
 
 def _line_v3(i: int, raw: Any) -> dict:
     line = _obj(raw, f"line {i}")
-    out = {"line_no": _int(line, "line_no", lo=1, hi=1_000_000), "sku": _str(line, "sku", max_len=32),
+    out: dict[str, Any] = {"line_no": _int(line, "line_no", lo=1, hi=1_000_000), "sku": _str(line, "sku", max_len=32),
            "qty": _int(line, "qty", lo=1, hi=1_000_000),
            "unit": _str(line, "unit", max_len=8),
            "unit_price_minor": _int(line, "unit_price_minor", lo=0),
@@ -156,7 +164,7 @@ def _line_v3(i: int, raw: Any) -> dict:
            "vat_minor": _int(line, "vat_minor", lo=0)}
     if out["unit"] not in UNITS:
         raise PayloadError(f"line {i}: unit must be 'each' or 'kg'")
-    discounts = []
+    discounts: list[dict[str, Any]] = []
     for j, rd in enumerate(_list(line, "discounts", max_len=50)):
         d = _obj(rd, f"line {i} discount {j}")
         source = _str(d, "source", max_len=16)
@@ -184,7 +192,7 @@ def _sale_v3(payload: dict) -> dict:
         raise PayloadError("total_minor is not the sum of the line nets")
     if sum(line["discount_minor"] for line in lines) != sale["discount_minor"]:
         raise PayloadError("discount_minor is not the sum of the line discounts")
-    payments = []
+    payments: list[dict[str, Any]] = []
     for i, raw in enumerate(payload["payments"]):
         pay = _obj(raw, f"payment {i}")
         points = _opt_int(pay, "points", lo=1)
@@ -204,7 +212,7 @@ def _sale_v3(payload: dict) -> dict:
         for d in line["discounts"]:
             if d["source"] == "coupon":
                 by_coupon[d["source_id"]] = by_coupon.get(d["source_id"], 0) + d["amount_minor"]
-    coupons = []
+    coupons: list[dict[str, Any]] = []
     for i, raw in enumerate(_list(payload, "coupons", max_len=20)):
         c = _obj(raw, f"coupon {i}")
         code = _str(c, "code", max_len=64)
@@ -270,7 +278,7 @@ REFUND_METHODS = ("cash", "card", "wechat", "alipay", "points")
 def _return_v1(payload: dict) -> dict:
     """A return of (part of) a sale made on the same terminal: the lines and quantities given
     back, what each refunds, and the tenders refunded (their sum is the refund)."""
-    out = {"return_id": _uuid(payload, "return_id"), "request_id": _uuid(payload, "request_id"),
+    out: dict[str, Any] = {"return_id": _uuid(payload, "return_id"), "request_id": _uuid(payload, "request_id"),
            "return_no": _str(payload, "return_no", max_len=80),
            "sale_id": _uuid(payload, "sale_id"),
            "receipt_no": _str(payload, "receipt_no", max_len=80),
@@ -291,7 +299,7 @@ def _return_v1(payload: dict) -> dict:
     if not isinstance(text, str) or len(text) > 200 or (code == "other" and not text.strip()):
         raise PayloadError("reason: 'other' needs a text; a text is at most 200 characters")
     out["reason"] = {"code": code, "text": text}
-    lines = []
+    lines: list[dict[str, Any]] = []
     for i, raw in enumerate(_list(payload, "lines", max_len=MAX_LINES)):
         line = _obj(raw, f"line {i}")
         lines.append({"line_no": _int(line, "line_no", lo=1, hi=1_000_000),
@@ -304,7 +312,7 @@ def _return_v1(payload: dict) -> dict:
         raise PayloadError("line_no values must be unique")
     if sum(line["refund_minor"] for line in lines) != out["refund_minor"]:
         raise PayloadError("refund_minor is not the sum of the line refunds")
-    tenders = []
+    tenders: list[dict[str, Any]] = []
     for i, raw in enumerate(_list(payload, "tenders", max_len=20)):
         tender = _obj(raw, f"tender {i}")
         method = _str(tender, "method", max_len=16)
@@ -343,7 +351,7 @@ def _shift_ids(payload: dict) -> dict:
 def _cash_count(payload: dict, key: str) -> dict:
     """Pieces per denomination (fen as text) and an optional 'loose' total counted without pieces."""
     count = _obj(payload.get(key), key)
-    out = {}
+    out: dict[str, Any] = {}
     for name in count:
         if name != "loose" and name not in SHIFT_DENOMINATIONS:
             raise PayloadError(f"{key}: unknown denomination {name!r}")
@@ -420,7 +428,7 @@ def _stock_ids(payload: dict) -> dict:
 
 def _stock_moved_v1(payload: dict) -> dict:
     """Stock movements of one cause at one store, each a signed quantity with its reason."""
-    moves = []
+    moves: list[dict[str, Any]] = []
     for i, raw in enumerate(_list(payload, "movements", max_len=MAX_LINES)):
         m = _obj(raw, f"movement {i}")
         reason = _str(m, "reason", max_len=24)
@@ -447,7 +455,7 @@ def _count_scanned_v1(payload: dict) -> dict:
 
 
 def _count_posted_v1(payload: dict) -> dict:
-    adjustments = []
+    adjustments: list[dict[str, Any]] = []
     for i, raw in enumerate(_list(payload, "adjustments", max_len=50_000)):
         a = _obj(raw, f"adjustment {i}")
         delta = _int(a, "delta", lo=-MAX_STOCK_QTY, hi=MAX_STOCK_QTY)

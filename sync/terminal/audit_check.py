@@ -51,9 +51,9 @@ def compare_with_hq(db: Database, client: HQClient) -> HQAuditReport:
             raise BadResponse("HQ's audit page is not an object with 'entries' and 'has_more'")
         if not entries:
             break
-        seqs = [e.get("seq") if isinstance(e, dict) else None for e in entries]
-        if not all(isinstance(s, int) and not isinstance(s, bool) and s > after for s in seqs) \
-                or seqs != sorted(seqs):
+        raw = [e.get("seq") if isinstance(e, dict) else None for e in entries]
+        seqs: list[int] = [s for s in raw if isinstance(s, int) and not isinstance(s, bool)]
+        if len(seqs) != len(raw) or not all(s > after for s in seqs) or seqs != sorted(seqs):
             raise BadResponse("HQ's audit entries are not in increasing order of seq")
         with db.read() as session:
             local: dict[int, str] = dict(list(session.execute(select(AuditEntry.seq, AuditEntry.hash).where(
@@ -86,5 +86,5 @@ def _report(db: Database, matched: int, hq_head: tuple[int, str] | None, seq: in
                                .order_by(AuditEntry.seq.desc()).limit(1)).first()
         newer = session.scalar(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.seq > (hq_head[0] if hq_head else 0))) or 0
-    return HQAuditReport(matched=matched, local_head=tuple(head) if head else None, hq_head=hq_head,
+    return HQAuditReport(matched=matched, local_head=(int(head[0]), str(head[1])) if head else None, hq_head=hq_head,
                          not_at_hq=newer, divergence_seq=seq, divergence=problem)

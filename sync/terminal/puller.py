@@ -275,7 +275,7 @@ def parse_page(dataset: str, raw: object, limit: int) -> Page:
         first_seq = first_seq or seq
         try:
             if op == "upsert":
-                parsed.append((key, op, validate_row(dataset, key, change.get("data"))))
+                parsed.append((str(key), op, validate_row(dataset, key, change.get("data"))))
             elif op == "delete":
                 if not isinstance(key, str) or not key or len(key) > 64:
                     raise PayloadError(f"bad key {key!r}")
@@ -284,6 +284,7 @@ def parse_page(dataset: str, raw: object, limit: int) -> Page:
                 raise PayloadError(f"unknown op {op!r}")
         except PayloadError as exc:
             raise BadPage(f"change {i} (key {key!r}): {exc}") from None
+        key = str(key)
         if key in seen:  # HQ sends a key's current state once; applying twice would be order-dependent
             raise BadPage(f"change {i}: key {key!r} appears twice in one page")
         seen.add(key)

@@ -24,10 +24,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Self
+from typing import Any, Self, cast
 
 from filelock import FileLock, Timeout
-from sqlalchemy import Row, func, select, text, update
+from sqlalchemy import CursorResult, Row, func, select, text, update
 
 from store_client.clock import Clock, SystemClock, iso
 from store_client.persistence.db import Database
@@ -267,4 +267,4 @@ def retry_rejected(db: Database, seqs: list[int] | None = None) -> int:
                 return 0
             query += " AND seq IN (" + ",".join(f":s{i}" for i in range(len(seqs))) + ")"
             params = {f"s{i}": s for i, s in enumerate(seqs)}
-        return session.execute(text(query), params).rowcount
+        return cast("CursorResult[Any]", session.execute(text(query), params)).rowcount
