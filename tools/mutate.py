@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import dataclasses
 import importlib.abc
 import importlib.util
 import os
@@ -27,7 +28,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from tools.mutation_equivalents import EQUIVALENT
@@ -55,7 +55,7 @@ _BOOL = {ast.And: ast.Or, ast.Or: ast.And}
 _NAMES = {"min": "max", "max": "min", "any": "all", "all": "any"}
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Mutant:
     node: int  # position of the mutated node in ast.walk order
     kind: str  # cmp, arith, bool, const, name, drop_if, drop_not, loop
@@ -63,10 +63,12 @@ class Mutant:
     line: int
     before: str
     after: str
-    source_line: str
+    source_line: str  # without its comment
+    nth: int = 1  # the same change on the same line text: 1, 2, ...
 
     def key(self, module: str) -> tuple[str, str, str, str]:
-        return (module, self.source_line, self.before, self.after)
+        after = self.after if self.nth == 1 else f"{self.after} #{self.nth}"
+        return (module, self.source_line, self.before, after)
 
 
 def _skipped(tree: ast.AST) -> set[int]:
@@ -93,15 +95,22 @@ def _skipped(tree: ast.AST) -> set[int]:
 
 
 def mutants(tree: ast.Module, source: str) -> Iterator[Mutant]:
-    lines = source.splitlines()
+    seen: dict[tuple[str, str, str], int] = {}
+    for mutant in _mutants(tree, source):
+        key = (mutant.source_line, mutant.before, mutant.after)
+        seen[key] = seen.get(key, 0) + 1
+        yield dataclasses.replace(mutant, nth=seen[key])
+
+
+def _mutants(tree: ast.Module, source: str) -> Iterator[Mutant]:
+    lines = [re.sub(r"\s+# .*$", "", line).strip() for line in source.splitlines()]
     skip = _skipped(tree)
     parents = {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
 
     def make(i: int, node: ast.AST, kind: str, arg: object, before: ast.AST,
              after: ast.AST | str) -> Mutant:
         text = after if isinstance(after, str) else ast.unparse(after)
-        return Mutant(i, kind, arg, node.lineno, ast.unparse(before), text,
-                      lines[node.lineno - 1].strip())
+        return Mutant(i, kind, arg, node.lineno, ast.unparse(before), text, lines[node.lineno - 1])
 
     for i, node in enumerate(ast.walk(tree)):
         if id(node) in skip or not hasattr(node, "lineno"):
@@ -127,7 +136,7 @@ def mutants(tree: ast.Module, source: str) -> Iterator[Mutant]:
                        _apply(node, "name", _NAMES[node.func.id]))
         elif isinstance(node, ast.If):
             yield Mutant(i, "drop_if", None, node.lineno, f"if {ast.unparse(node.test)}",
-                         "if False", lines[node.lineno - 1].strip())
+                         "if False", lines[node.lineno - 1])
         elif isinstance(node, (ast.Break, ast.Continue)):
             yield make(i, node, "loop", None, node,
                        "continue" if isinstance(node, ast.Break) else "break")
@@ -276,7 +285,7 @@ def _warm() -> None:
         del sys.modules[name]
 
 
-@dataclass
+@dataclasses.dataclass
 class Result:
     module: str
     mutants: int
@@ -362,6 +371,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--line", type=int, action="append", default=[],
                         help="only the mutants on this line (repeatable)")
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
+    parser.add_argument("--keys", action="store_true",
+                        help="with --list: each mutant's key, as tools/mutation_equivalents.py "
+                             "lists it")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every mutant")
     parser.add_argument("--write-docs", action="store_true",
                         help="update the results table in docs/TESTING.md")
@@ -378,6 +390,8 @@ def main(argv: list[str] | None = None) -> int:
                 if not args.line or m.line in args.line:
                     tag = " (equivalent)" if m.key(module) in EQUIVALENT else ""
                     print(f"{Path(path).name}:{m.line} {m.before} -> {m.after}{tag}")
+                    if args.keys:
+                        print(f"    {m.key(module)!r}")
         return 0
     _warm()
     results = [run_module(m, verbose=args.verbose, lines=set(args.line)) for m in modules]

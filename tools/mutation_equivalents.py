@@ -1,11 +1,33 @@
 """Mutants of the money modules that no test can kill, each with the reason why.
 
-Keyed as :meth:`tools.mutate.Mutant.key` prints them: (module, the source line, the code
-before, the code after). ``python -m tools.mutate`` skips these and reports an entry that
-matches no mutant any more, so the list cannot silently go stale.
+Keyed as ``python -m tools.mutate MODULE --list --keys`` prints them: (module, the source
+line without its comment, the code before, the code after). The tool skips these and
+reports an entry that matches no mutant any more, so the list cannot silently go stale.
 """
 
 from __future__ import annotations
 
+_ZERO_DENOMINATOR = "a zero denominator, negated or not, fails in divmod the same way"
+_ZERO_QUOTIENT = "a numerator of 0 gives a quotient of 0, and -0 == 0"
+_ZERO_TOTAL = "a total of 0 gives parts of 0 whatever their sign"
+_ZERO_QTY = "a quantity of 0 was dropped from the selection above"
+_NOTHING_LEFT = "with nothing left to refund every later take is 0 and is skipped"
+_NO_POINTS = "0 points earned reverse 0 points either way"
+
 EQUIVALENT: dict[tuple[str, str, str, str], str] = {
+    ("money", "if denominator < 0:", "denominator < 0", "denominator <= 0"): _ZERO_DENOMINATOR,
+    ("money", "if denominator < 0:", "denominator < 0", "denominator < 1"): _ZERO_DENOMINATOR,
+    ("money", "return quotient if numerator >= 0 else -quotient", "numerator >= 0",
+     "numerator > 0"): _ZERO_QUOTIENT,
+    ("money", "return quotient if numerator >= 0 else -quotient", "numerator >= 0",
+     "numerator >= 1"): _ZERO_QUOTIENT,
+    ("money", "sign = -1 if total < 0 else 1", "total < 0", "total <= 0"): _ZERO_TOTAL,
+    ("money", "sign = -1 if total < 0 else 1", "total < 0", "total < 1"): _ZERO_TOTAL,
+
+    ("refunds", "if not _is_int(qty) or qty < 0:", "qty < 0", "qty <= 0"): _ZERO_QTY,
+    ("refunds", "if not _is_int(qty) or qty < 0:", "qty < 0", "qty < 1"): _ZERO_QTY,
+    ("refunds", "if not left:", "if not left", "if False"): _NOTHING_LEFT,
+    ("refunds", "break", "break", "continue"): _NOTHING_LEFT,
+    ("refunds", "if points_earned <= 0 or money_paid_fen <= 0:", "points_earned <= 0",
+     "points_earned < 0"): _NO_POINTS,
 }

@@ -89,3 +89,18 @@ def test_max_redemption_is_always_redeemable(balance, pending, due, rp, rv):
 def test_bad_config(kwargs):
     with pytest.raises(PointsConfigError):
         PointsConfig(**kwargs)
+
+
+def test_minimum_redemption_at_its_boundary():
+    minimum = PointsConfig(min_redeem_points=500)
+    kw = dict(pending_redemptions=0, due_fen=5000, config=minimum)
+    assert redeem(499, last_known_balance=1000, **kw).reason is RedemptionRefusal.BELOW_MINIMUM
+    assert redeem(500, last_known_balance=1000, **kw) == Redemption(500, 500)
+    assert "500 points" in redeem(1, last_known_balance=1000, **kw).message
+    # the largest redemption allowed is none at all when it would fall below the minimum
+    assert max_redemption(last_known_balance=499, **kw) == Redemption(0, 0)
+    assert max_redemption(last_known_balance=500, **kw) == Redemption(500, 500)
+    assert max_redemption(last_known_balance=1000, pending_redemptions=0, due_fen=499,
+                          config=minimum) == Redemption(0, 0)
+    assert max_redemption(last_known_balance=1000, pending_redemptions=0, due_fen=500,
+                          config=minimum) == Redemption(500, 500)

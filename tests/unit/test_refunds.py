@@ -28,6 +28,32 @@ def test_change_comes_off_the_last_cash_tender():
     assert rf.paid_by_tender([("mobile", 100)], 0) == [100]
 
 
+def test_change_never_comes_off_a_card_or_mobile_tender_after_the_cash():
+    # cash 50.00, then the card paid the full 100.00: the 50.00 change is all the cash
+    assert rf.paid_by_tender([("cash", 5000), ("card", 10000)], 5000) == [0, 10000]
+    assert rf.paid_by_tender([("cash", 5000), ("mobile", 3000), ("points", 2000)], 1000) == \
+        [4000, 3000, 2000]
+    assert rf.paid_by_tender([("cash", 500), ("cash", 300)], -100) == [500, 300]  # bogus change
+
+
+def test_cumulative_refund_needs_a_real_line_and_a_count_within_it():
+    assert rf.cumulative_refund(1000, 3, 0) == 0
+    assert rf.cumulative_refund(1000, 3, 3) == 1000
+    assert rf.cumulative_refund(1000, 1, 1) == 1000
+    for quantity in (0, -3):
+        with pytest.raises(ValueError, match="quantity must be positive"):
+            rf.cumulative_refund(1000, quantity, 0)
+    for returned in (-1, 4):
+        with pytest.raises(ValueError, match="returned must be between"):
+            rf.cumulative_refund(1000, 3, returned)
+
+
+def test_a_new_tender_has_nothing_refunded_and_no_points():
+    assert rf.PaidTender(1, "cash", 500) == rf.PaidTender(1, "cash", 500, 0, 0, 0, None)
+    assert rf.TenderRefund(1, "cash", 500) == rf.TenderRefund(1, "cash", 500, 0, None)
+    assert rf.SoldLine(1, 2, 900) == rf.SoldLine(1, 2, 900, False, 0)
+
+
 def test_refund_order_is_points_card_mobile_then_cash():
     tenders = [rf.PaidTender(1, "cash", 1000), rf.PaidTender(2, "mobile", 1000, reference="wx:SIM1"),
                rf.PaidTender(3, "card", 1000), rf.PaidTender(4, "points", 1000, points=1000)]
@@ -43,8 +69,10 @@ def test_a_tender_already_refunded_is_skipped_and_the_rest_must_cover():
     with pytest.raises(rf.RefundError) as err:
         rf.spread_over_tenders(501, tenders)
     assert err.value.code is rf.RefundErrorCode.TENDERS_SHORT
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="never negative") as negative:
         rf.spread_over_tenders(-1, tenders)
+    assert not isinstance(negative.value, rf.RefundError)  # a caller's bug, not a refusal
+    assert rf.spread_over_tenders(0, tenders) == ()
 
 
 @pytest.mark.parametrize(("request_lines", "code"), [
@@ -69,6 +97,14 @@ def test_bad_selections_are_refused(request_lines, code):
     assert err.value.code is code and err.value.message
 
 
+def test_a_line_already_returned_says_so_rather_than_how_many_are_left():
+    lines = [rf.SoldLine(1, 3, 900), rf.SoldLine(3, 1, 100, returned_quantity=1)]
+    with pytest.raises(rf.RefundError, match="Line 3 was already returned"):
+        rf.refund_lines(lines, [(3, 1)])
+    with pytest.raises(rf.RefundError, match="at most 3 can still be returned"):
+        rf.refund_lines(lines, [(1, 4)])
+
+
 def test_a_fully_returned_sale_says_so():
     lines = [rf.SoldLine(1, 2, 900, returned_quantity=2)]
     with pytest.raises(rf.RefundError) as err:
@@ -82,6 +118,12 @@ def test_earned_points_are_reversed_with_the_money_not_with_the_points():
     first = rf.plan_refund(lines, tenders, [(1, 1)], points_earned=30)
     assert [(t.kind, t.amount_fen) for t in first.tenders] == [("points", 1000)]
     assert (first.points_refunded, first.points_reversed) == (1000, 0)
+
+
+def test_no_earned_points_means_none_reversed():
+    lines, tenders = [rf.SoldLine(1, 2, 2000)], [rf.PaidTender(1, "cash", 2000)]
+    assert rf.plan_refund(lines, tenders, [(1, 2)]).points_reversed == 0
+    assert rf.plan_refund(lines, tenders, [(1, 2)], points_earned=20).points_reversed == 20
 
 
 # -- properties ------------------------------------------------------------------------------
