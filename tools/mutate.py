@@ -42,7 +42,8 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "points": ("store_client/domain/points.py", ("tests/unit/test_points.py",)),
     "coupons": ("store_client/domain/coupons.py", ("tests/unit/test_coupons.py",
                                                     "tests/unit/test_pricing.py")),
-    "pricing": ("store_client/domain/pricing.py", ("tests/unit/test_pricing.py",
+    "pricing": ("store_client/domain/pricing.py", ("tests/unit/test_pricing_boundaries.py",
+                                                    "tests/unit/test_pricing.py",
                                                     "tests/unit/test_pricing_properties.py")),
 }
 
@@ -224,7 +225,7 @@ def _project_modules() -> list[str]:
 
 
 def run_tests(module_path: str, tests: tuple[str, ...], tree: ast.Module | None,
-              timeout: float) -> tuple[str, str, float]:
+              timeout: float, explicit_only: bool = False) -> tuple[str, str, float]:
     """Run ``tests`` in a forked child with the (mutated) module: (status, failing test, s)."""
     import pytest
 
@@ -240,6 +241,8 @@ def run_tests(module_path: str, tests: tuple[str, ...], tree: ast.Module | None,
                 path = ROOT / module_path
                 name = module_path.removesuffix(".py").replace("/", ".")
                 sys.meta_path.insert(0, _Serve(name, compile(tree, str(path), "exec"), path))
+            if explicit_only:  # property tests run their @example cases only
+                os.environ["HYPOTHESIS_PROFILE"] = "explicit"
             os.dup2(log.fileno(), 1)
             os.dup2(log.fileno(), 2)
             # The zygote imported the plugins before pytest could rewrite their asserts.
@@ -299,7 +302,7 @@ class Result:
         return 100.0 * self.killed / scored if scored else 100.0
 
 
-def run_module(module: str, *, verbose: bool, lines: set[int]) -> Result:
+def run_module(module: str, *, verbose: bool, lines: set[int], explicit_only: bool) -> Result:
     path, tests = TARGETS[module]
     source = (ROOT / path).read_text(encoding="utf-8")
     tree = ast.parse(source, filename=path)
@@ -321,7 +324,8 @@ def run_module(module: str, *, verbose: bool, lines: set[int]) -> Result:
             if verbose:
                 print(f"  [{n}/{len(found)}] {where} equivalent: {change}", flush=True)
             continue
-        status, failing, seconds = run_tests(path, tests, mutated_tree(tree, mutant), timeout)
+        status, failing, seconds = run_tests(path, tests, mutated_tree(tree, mutant), timeout,
+                                             explicit_only)
         if status.startswith("error"):
             sys.exit(f"{where}: {status} while testing {change}\n{failing}")
         if status == "survived":
@@ -330,8 +334,8 @@ def run_module(module: str, *, verbose: bool, lines: set[int]) -> Result:
         else:
             killed += 1
             if verbose:
-                print(f"  [{n}/{len(found)}] {where} {status} {seconds:.1f}s by {failing}: {change}",
-                      flush=True)
+                print(f"  [{n}/{len(found)}] {where} {status} {seconds:.1f}s by {failing}: "
+                      f"{change}", flush=True)
     result = Result(module, len(found), killed, equiv, survivors)
     print(f"{module}: {result.mutants} mutants, {killed} killed, {equiv} equivalent, "
           f"{len(survivors)} survived: score {result.score:.1f} %", flush=True)
@@ -366,7 +370,8 @@ def write_docs(results: list[Result]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.mutate", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.mutate",
+                                     description=__doc__.split("\n")[0])
     parser.add_argument("module", nargs="+", choices=[*TARGETS, "all"])
     parser.add_argument("--line", type=int, action="append", default=[],
                         help="only the mutants on this line (repeatable)")
@@ -375,6 +380,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --list: each mutant's key, as tools/mutation_equivalents.py "
                              "lists it")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every mutant")
+    parser.add_argument("--explicit-only", action="store_true",
+                        help="property tests run only their @example cases: what survives "
+                             "here is guarded by generated data alone")
     parser.add_argument("--write-docs", action="store_true",
                         help="update the results table in docs/TESTING.md")
     parser.add_argument("--fail-under", type=float, default=0.0,
@@ -394,8 +402,9 @@ def main(argv: list[str] | None = None) -> int:
                         print(f"    {m.key(module)!r}")
         return 0
     _warm()
-    results = [run_module(m, verbose=args.verbose, lines=set(args.line)) for m in modules]
-    if args.write_docs and not args.line:
+    results = [run_module(m, verbose=args.verbose, lines=set(args.line),
+                          explicit_only=args.explicit_only) for m in modules]
+    if args.write_docs and not args.line and not args.explicit_only:
         write_docs(results)
     return 1 if any(r.score < args.fail_under for r in results) else 0
 

@@ -13,6 +13,8 @@ _ZERO_TOTAL = "a total of 0 gives parts of 0 whatever their sign"
 _ZERO_QTY = "a quantity of 0 was dropped from the selection above"
 _NOTHING_LEFT = "with nothing left to refund every later take is 0 and is skipped"
 _NO_POINTS = "0 points earned reverse 0 points either way"
+_WORTHLESS = ("a redemption worth 0 has 0 points (a point adds at most 1 fen when a point is "
+              "worth less than one), which the minimum of at least 1 point already refuses")
 
 EQUIVALENT: dict[tuple[str, str, str, str], str] = {
     ("money", "if denominator < 0:", "denominator < 0", "denominator <= 0"): _ZERO_DENOMINATOR,
@@ -30,4 +32,10 @@ EQUIVALENT: dict[tuple[str, str, str, str], str] = {
     ("refunds", "break", "break", "continue"): _NOTHING_LEFT,
     ("refunds", "if points_earned <= 0 or money_paid_fen <= 0:", "points_earned <= 0",
      "points_earned < 0"): _NO_POINTS,
+
+    ("coupons", "min_spend_fen: int = 0", "min_spend_fen: int = 0", "min_spend_fen: int = 1"):
+        "the minimum is checked only against at least 1 fen of eligible items",
+
+    ("points", "if points < config.min_redeem_points or worth <= 0:", "worth <= 0",
+     "worth < 0"): _WORTHLESS,
 }

@@ -24,6 +24,8 @@ from store_client.domain.points import (
 def test_default_earning_is_one_point_per_yuan_floored():
     assert [points_earned(x) for x in (0, 99, 100, 199, 12345, -500)] == [0, 0, 1, 1, 123, 0]
     assert points_earned(1000, PointsConfig(earn_fen_per_point=50)) == 20
+    per_fen = PointsConfig(earn_fen_per_point=1)  # nothing paid earns nothing, even here
+    assert [points_earned(x, per_fen) for x in (-5, 0, 1)] == [0, 0, 1]
     with pytest.raises(TypeError):
         points_earned(10.0)  # type: ignore[arg-type]
 
@@ -54,6 +56,8 @@ def test_redeem_caps():
     assert redeem(100, due_fen=5000, config=minimum, **kw).reason is RedemptionRefusal.BELOW_MINIMUM
     odd = PointsConfig(redeem_points=150, redeem_value_fen=100)
     assert redeem(1, due_fen=5000, config=odd, **kw).reason is RedemptionRefusal.WORTHLESS
+    assert redeem(2, due_fen=5000, config=odd, **kw) == Redemption(2, 1)  # worth 0.01: enough
+    assert redeem(1, due_fen=1, **kw) == Redemption(1, 1)
 
 
 def test_max_redemption():

@@ -1,0 +1,118 @@
+"""Pricing rules at their boundaries (docs/pricing.md, "Stacking, exclusivity and priority").
+
+Each expected figure is worked out by hand in a comment; each case pins a rule that a
+one-token change to the engine once got past the other pricing tests.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from store_client.domain.cart import Cart, LineProduct
+from store_client.domain.catalog import Unit
+from store_client.domain.pricing import PROMOTION, price_cart
+from store_client.domain.promotions import MemberPrice, PercentOff, Scope, Threshold
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+
+
+def product(sku: str, price: int, cat: str) -> LineProduct:
+    return LineProduct(sku, sku, sku, Unit.EACH, price, 1300, cat)
+
+
+A, A2 = product("A", 10000, "food"), product("A2", 9000, "food")
+B, C = product("B", 5000, "care"), product("C", 800, "care")
+
+
+def skus(*names: str) -> Scope:
+    return Scope(skus=frozenset(names))
+
+
+def by_source(priced) -> dict:  # type: ignore[no-untyped-def]
+    return {(d.source.kind, d.source.id): d.amount_fen for d in priced.discounts}
+
+
+def exclusive_threshold(promo_id: str, amount: int, *names: str, priority: int = 100):
+    return Threshold(id=promo_id, threshold_fen=1, amount_fen=amount, exclusive=True,
+                     scope=skus(*names), priority=priority)
+
+
+# -- per-line stages --------------------------------------------------------------------------
+
+def test_an_exclusive_line_promotion_worth_nothing_gives_nothing():
+    # 0.01 % of 8.00 is 0.0008 -> 0: neither the whole line free nor a fen off
+    tiny = PercentOff(id="tiny", percent_bp=1, exclusive=True, scope=skus("C"))
+    priced = price_cart(Cart().add(C), [tiny], now=NOW)
+    assert (priced.total_fen, priced.discounts) == (800, ())
+    # a member price above the price works out negative: no discount, not a fen
+    dearer = MemberPrice(id="mp", prices={"C": 900}, exclusive=True)
+    priced = price_cart(Cart().add(C).attach_member("M1"), [dearer], now=NOW)
+    assert (priced.total_fen, priced.discounts) == (800, ())
+
+
+def test_an_exclusive_line_promotion_never_takes_more_than_the_line():
+    whole = PercentOff(id="all", percent_bp=10_000, exclusive=True)
+    member = MemberPrice(id="mp", prices={"C": 1}, exclusive=True, priority=1)
+    priced = price_cart(Cart().add(C, 2).attach_member("M1"), [member, whole], now=NOW)
+    # stage PRICE: 2 x 8.00 -> 2 x 0.01 (1598 off); stage ITEM: 100 % of the 2 left
+    assert by_source(priced) == {(PROMOTION, "mp"): 1598, (PROMOTION, "all"): 2}
+    assert priced.total_fen == 0
+
+
+@pytest.mark.parametrize("first", ["e1", "e2"])
+def test_equal_exclusive_line_promotions_go_to_the_higher_priority(first):
+    e1 = PercentOff(id="e1", percent_bp=1000, exclusive=True, priority=1 if first == "e1" else 2)
+    e2 = PercentOff(id="e2", percent_bp=1000, exclusive=True, priority=1 if first == "e2" else 2)
+    assert by_source(price_cart(Cart().add(A), [e1, e2], now=NOW)) == {(PROMOTION, first): 1000}
+
+
+# -- group stages: how exclusive groups compete --------------------------------------------
+
+def test_overlapping_exclusive_groups_go_by_advantage_largest_first():
+    x = exclusive_threshold("x", 1000, "A", "B", priority=1)
+    y = exclusive_threshold("y", 2000, "B", "C", priority=2)
+    # x gains 1000 on A+B, y 2000 on B+C; they share B, so only y (the larger) applies
+    priced = price_cart(Cart().add(A).add(B).add(C), [x, y], now=NOW)
+    assert by_source(priced) == {(PROMOTION, "y"): 2000}
+
+
+@pytest.mark.parametrize("x_priority, winner", [(1, "x"), (3, "y")])
+def test_overlapping_exclusive_groups_with_equal_advantage_go_by_priority(x_priority, winner):
+    x = exclusive_threshold("x", 1500, "A", "B", priority=x_priority)
+    y = exclusive_threshold("y", 1500, "B", "C", priority=2)
+    priced = price_cart(Cart().add(A).add(B).add(C), [x, y], now=NOW)
+    assert by_source(priced) == {(PROMOTION, winner): 1500}
+
+
+def test_exclusive_groups_on_different_lines_both_apply():
+    x = exclusive_threshold("x", 1000, "A")
+    y = exclusive_threshold("y", 300, "C")
+    priced = price_cart(Cart().add(A).add(B).add(C), [x, y], now=NOW)
+    assert by_source(priced) == {(PROMOTION, "x"): 1000, (PROMOTION, "y"): 300}
+
+
+@pytest.mark.parametrize("amount, expected", [
+    (500, {"all": 1500}),  # 500 only equals what the stack gave B: not a candidate
+    (501, {"care": 501, "all": 1000}),  # beats it by 1; the stack on A alone: 2 x 500
+])
+def test_an_exclusive_group_must_beat_what_the_stack_gave_its_lines(amount, expected):
+    # stackable 满50减5, repeated: A + B = 150.00 -> 3 x 500, allocated A 1000, B 500
+    stack = Threshold(id="all", threshold_fen=5000, amount_fen=500, repeat=True)
+    care = exclusive_threshold("care", amount, "B")
+    priced = price_cart(Cart().add(A).add(B), [stack, care], now=NOW)
+    assert by_source(priced) == {(PROMOTION, k): v for k, v in expected.items()}
+
+
+@pytest.mark.parametrize("amount, expected", [
+    (1000, {"all": 1000}),  # a tie between the two plans: "all stackable" stands
+    (1001, {"care": 1001}),
+])
+def test_the_plan_with_exclusives_must_beat_all_stackable(amount, expected):
+    # stackable 满100减10 on A2 + B = 140.00 -> 1000 (B's share 357); the exclusive on B
+    # gains 643 there, but without B the stack on A2 (90.00) reaches nothing
+    stack = Threshold(id="all", threshold_fen=10000, amount_fen=1000)
+    care = exclusive_threshold("care", amount, "B")
+    priced = price_cart(Cart().add(A2).add(B), [stack, care], now=NOW)
+    assert by_source(priced) == {(PROMOTION, k): v for k, v in expected.items()}
