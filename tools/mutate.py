@@ -256,17 +256,20 @@ def run_tests(module_path: str, tests: tuple[str, ...], tree: ast.Module | None,
             os.write(log.fileno(), traceback.format_exc().encode())
             os._exit(99)
     status = ""
-    while not status:
-        done, wait_status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            code = os.waitstatus_to_exitcode(wait_status)
-            status = {0: "survived", 1: "killed", 2: "killed"}.get(code, f"error {code}")
-        elif time.monotonic() - started > timeout:
+    try:
+        while not status:
+            done, wait_status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                code = os.waitstatus_to_exitcode(wait_status)
+                status = {0: "survived", 1: "killed", 2: "killed"}.get(code, f"error {code}")
+            elif time.monotonic() - started > timeout:
+                status = "timeout"
+            else:
+                time.sleep(0.02)
+    finally:  # a timeout, or the run itself stopped (Ctrl-C, SIGTERM): the child goes too
+        if status in ("", "timeout"):
             os.killpg(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
-            status = "timeout"
-        else:
-            time.sleep(0.02)
     log.seek(0)
     output = log.read().decode(errors="replace")
     if status.startswith("error"):
@@ -347,10 +350,12 @@ def run_module(module: str, *, verbose: bool, lines: set[int], explicit_only: bo
 
 DOC = ROOT / "docs" / "TESTING.md"
 _TABLE = re.compile(r"(<!-- mutation-results -->\n)(.*?)(<!-- /mutation-results -->)", re.S)
+_LIST = re.compile(r"(<!-- mutation-equivalent -->\n)(.*?)(<!-- /mutation-equivalent -->)", re.S)
 
 
 def write_docs(results: list[Result]) -> None:
-    """Update the module's rows of the results table in docs/TESTING.md."""
+    """Update the modules' rows of the results table, and the equivalent mutants, in
+    docs/TESTING.md."""
     text = DOC.read_text(encoding="utf-8")
     match = _TABLE.search(text)
     if match is None:
@@ -366,7 +371,13 @@ def write_docs(results: list[Result]) -> None:
     table = ("| module | mutants | killed | equivalent | survived | score | run |\n"
              "|---|---|---|---|---|---|---|\n"
              + "".join(rows[m] + "\n" for m in TARGETS if m in rows))
-    DOC.write_text(text[:match.start(2)] + table + text[match.end(2):], encoding="utf-8")
+    text = text[:match.start(2)] + table + text[match.end(2):]
+    listed = "".join(f"- `{module}`, `{line}`: `{before}` -> `{after}`: {reason}.\n"
+                     for (module, line, before, after), reason in EQUIVALENT.items())
+    match = _LIST.search(text)
+    if match is None:
+        sys.exit("docs/TESTING.md has no <!-- mutation-equivalent --> list")
+    DOC.write_text(text[:match.start(2)] + listed + text[match.end(2):], encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -390,6 +401,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     modules = list(TARGETS) if "all" in args.module else args.module
     os.chdir(ROOT)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
     if args.list:
         for module in modules:
             path, _ = TARGETS[module]

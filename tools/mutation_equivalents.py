@@ -13,6 +13,7 @@ _ZERO_TOTAL = "a total of 0 gives parts of 0 whatever their sign"
 _ZERO_QTY = "a quantity of 0 was dropped from the selection above"
 _NOTHING_LEFT = "with nothing left to refund every later take is 0 and is skipped"
 _NO_POINTS = "0 points earned reverse 0 points either way"
+_SHORTCUT = "an early exit; the general path below gives the same result"
 _WORTHLESS = ("a redemption worth 0 has 0 points (a point adds at most 1 fen when a point is "
               "worth less than one), which the minimum of at least 1 point already refuses")
 
@@ -35,6 +36,29 @@ EQUIVALENT: dict[tuple[str, str, str, str], str] = {
 
     ("coupons", "min_spend_fen: int = 0", "min_spend_fen: int = 0", "min_spend_fen: int = 1"):
         "the minimum is checked only against at least 1 fen of eligible items",
+    ("coupons", "if eligible_fen <= 0 or eligible_fen < self.min_spend_fen:", "eligible_fen <= 0",
+     "eligible_fen < 0"): "nothing eligible gives 0 off on every path below (0 // every_fen, "
+                          "0 % of 0, min(amount, 0))",
+
+    ("pricing", "if net <= 0:", "if net <= 0", "if False"):
+        "a net of 0 clamps every rule's amount to 0 below",
+    ("pricing", "if net <= 0:", "net <= 0", "net < 0"): "a net is never below 0",
+    ("pricing", "if not live:", "if not live", "if False"):
+        "with no line left a threshold's subtotal is 0 and nothing is free; " + _SHORTCUT,
+    ("pricing", "if type(promo) is Threshold:", "if type(promo) is Threshold", "if False #2"):
+        "the threshold total without allocating equals the allocated total "
+        "(test_threshold_total_shortcut_matches_its_allocation); " + _SHORTCUT,
+    ("pricing", "if not promos:", "if not promos", "if False"): _SHORTCUT,
+    ("pricing", "if amount <= 0 or not live:", "if amount <= 0 or not live", "if False"):
+        "callers spread 0 when no line has a net left, and 0 spread books nothing",
+    ("pricing", "if not stackable and not exclusive:", "if not stackable and (not exclusive)",
+     "if False"): _SHORTCUT,
+    ("pricing", "if not plan:", "if not plan", "if False"):
+        "an empty plan books nothing and leaves the net as it was",
+    ("pricing", "if not free:", "if not free", "if False"):
+        "with no unit free every take is 0, and a 0 discount is never booked",
+    ("pricing", "_KEEP = 8", "_KEEP = 8", "_KEEP = 9"):
+        "how many compiled promotion sets are cached; no price depends on it",
 
     ("points", "if points < config.min_redeem_points or worth <= 0:", "worth <= 0",
      "worth < 0"): _WORTHLESS,

@@ -13,7 +13,14 @@ import pytest
 from store_client.domain.cart import Cart, LineProduct
 from store_client.domain.catalog import Unit
 from store_client.domain.pricing import PROMOTION, price_cart
-from store_client.domain.promotions import MemberPrice, PercentOff, Scope, Threshold
+from store_client.domain.promotions import (
+    AmountOff,
+    BuyXGetY,
+    MemberPrice,
+    PercentOff,
+    Scope,
+    Threshold,
+)
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -24,6 +31,7 @@ def product(sku: str, price: int, cat: str) -> LineProduct:
 
 A, A2 = product("A", 10000, "food"), product("A2", 9000, "food")
 B, C = product("B", 5000, "care"), product("C", 800, "care")
+KG = LineProduct("PLU00001", "PLU00001", "PLU00001", Unit.KG, 2000, 900, "fruit")  # 20.00/kg
 
 
 def skus(*names: str) -> Scope:
@@ -59,6 +67,25 @@ def test_an_exclusive_line_promotion_never_takes_more_than_the_line():
     # stage PRICE: 2 x 8.00 -> 2 x 0.01 (1598 off); stage ITEM: 100 % of the 2 left
     assert by_source(priced) == {(PROMOTION, "mp"): 1598, (PROMOTION, "all"): 2}
     assert priced.total_fen == 0
+
+
+def test_a_price_label_has_no_weight_for_per_kg_promotions():
+    # a scale label priced 18.34: no per-kg amount off, no member price per kg (15.00 is
+    # not a price for the label), but 10 % off is 1.834 -> 1.83
+    cart = Cart().add(KG, 1, embedded_price_fen=1834).attach_member("M1")
+    promos = [AmountOff(id="kg", amount_fen=300), MemberPrice(id="mp", prices={"PLU00001": 1500}),
+              PercentOff(id="p", percent_bp=1000)]
+    assert by_source(price_cart(cart, promos, now=NOW)) == {(PROMOTION, "p"): 183}
+    weighed = Cart().add(KG, 500).attach_member("M1")  # 0.5 kg: 1000
+    # member price 15.00/kg: 750 (250 off); 3.00/kg off 0.5 kg: 150; 10 % of 600: 60
+    assert by_source(price_cart(weighed, promos, now=NOW)) == {
+        (PROMOTION, "mp"): 250, (PROMOTION, "kg"): 150, (PROMOTION, "p"): 60}
+
+
+def test_a_member_price_applies_only_to_the_skus_it_lists():
+    member = MemberPrice(id="mp", prices={"A": 9000})
+    priced = price_cart(Cart().add(A).add(B).attach_member("M1"), [member], now=NOW)
+    assert [line.net_fen for line in priced.lines] == [9000, 5000]
 
 
 @pytest.mark.parametrize("first", ["e1", "e2"])
@@ -116,3 +143,29 @@ def test_the_plan_with_exclusives_must_beat_all_stackable(amount, expected):
     care = exclusive_threshold("care", amount, "B")
     priced = price_cart(Cart().add(A2).add(B), [stack, care], now=NOW)
     assert by_source(priced) == {(PROMOTION, k): v for k, v in expected.items()}
+
+
+@pytest.mark.parametrize("units, expected", [
+    (3, {"b2g1": 800}),  # buy 3 get 1 frees nothing of 3 units; buy 2 get 1 frees one
+    (4, {"b3g1": 800}),  # both free one unit: the exclusive does not beat the stack
+])
+def test_an_exclusive_buy_x_get_y_competes_with_the_stackable_one(units, expected):
+    stack = BuyXGetY(id="b3g1", buy=3, get=1, scope=skus("C"))
+    exclusive = BuyXGetY(id="b2g1", buy=2, get=1, exclusive=True, scope=skus("C"))
+    priced = price_cart(Cart().add(C, units), [stack, exclusive], now=NOW)
+    assert by_source(priced) == {(PROMOTION, k): v for k, v in expected.items()}
+
+
+def test_a_priced_cart_finds_its_lines_by_id():
+    priced = price_cart(Cart().add(A).add(B).void_line(1, "x").add(C), now=NOW)
+    assert priced.line(3).net_fen == 800 and priced.line(2).net_fen == 5000
+    with pytest.raises(KeyError):
+        priced.line(1)  # voided: not priced
+
+
+def test_a_discount_is_named_for_its_promotion_or_else_its_id():
+    named = PercentOff(id="p1", name="春季九折", percent_bp=1000, scope=skus("A"))
+    unnamed = PercentOff(id="p2", percent_bp=1000, scope=skus("B"))
+    priced = price_cart(Cart().add(A).add(B), [named, unnamed], now=NOW)
+    assert [(d.source.id, d.source.name) for d in priced.discounts] == [
+        ("p1", "春季九折"), ("p2", "p2")]
