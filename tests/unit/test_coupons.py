@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from store_client.domain.coupons import (
@@ -80,6 +80,9 @@ def test_a_validity_window_may_be_as_short_as_a_microsecond_but_not_empty():
 
 
 @given(st.integers(-10, 10**8), st.integers(1, 10**6), st.integers(1, 10**6))
+@example(0, 100, 1)
+@example(1, 100, 1)  # 1 fen spent, 1 fen off every fen: capped at the 1 fen
+@example(30000, 2000, 10000)
 def test_coupon_discount_is_bounded(eligible, amount, every):
     coupon = Coupon(code="X", amount_off_fen=amount, every_fen=every)
     discount = coupon.discount_on(eligible)

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from store_client.domain.money import (
@@ -40,6 +40,10 @@ def test_round_half_up_of_zero_and_below_half():
 
 
 @given(st.integers(-10**15, 10**15), st.integers(1, 10**6))
+@example(0, 7)
+@example(-1, 3)  # -0.33: 0, never -1
+@example(-5, 2)  # -2.5: -3, away from zero
+@example(149, 100)
 def test_round_half_up_matches_decimal_round_half_up(numerator, denominator):
     from decimal import ROUND_HALF_UP, localcontext
 
@@ -50,15 +54,25 @@ def test_round_half_up_matches_decimal_round_half_up(numerator, denominator):
 
 
 @given(amounts, st.lists(st.integers(0, 10**9), min_size=1, max_size=50).filter(any))
-def test_allocate_sums_exactly_and_stays_close_to_proportional(total, weights):
+@example(2, [1, 2])  # the leftover fen goes to the larger remainder (0.67), not part (1.33)
+@example(-100, [1, 1, 1])
+@example(5, [0, 3, 0])
+def test_allocate_sums_exactly_and_follows_the_largest_remainders(total, weights):
     parts = allocate(total, weights)
     assert sum(parts) == total
-    weight_sum = sum(weights)
-    for part, weight in zip(parts, weights):
-        exact = Decimal(total) * weight / weight_sum
-        assert abs(Decimal(part) - exact) < 1
+    weight_sum, magnitude = sum(weights), abs(total)
+    up, down = [], []  # (remainder, index) of the parts rounded up / down
+    for i, (part, weight) in enumerate(zip(parts, weights)):
+        floor, remainder = divmod(magnitude * weight, weight_sum)
+        assert abs(part) in (floor, floor + 1) and (part <= 0 if total < 0 else part >= 0)
+        (up if abs(part) == floor + 1 else down).append((remainder, i))
         if weight == 0:
             assert part == 0
+    # every part rounded up had a larger remainder than every part rounded down (ties: the
+    # earlier weight first)
+    for r_up, i_up in up:
+        for r_down, i_down in down:
+            assert r_up > r_down or (r_up == r_down and i_up < i_down)
 
 
 def test_allocate_is_deterministic_and_gives_ties_to_the_earlier_line():

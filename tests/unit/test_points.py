@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from store_client.domain.points import (
@@ -74,6 +74,10 @@ def test_max_redemption():
 
 @given(st.integers(0, 10**7), st.integers(-100, 10**7), st.integers(0, 10**7),
        st.integers(1, 1000), st.integers(1, 1000))
+@example(100, 0, 13, 1, 5)  # 1 point = 5 fen: 3 points would overshoot 13 fen
+@example(1000, 0, 1, 150, 100)  # 150 points = 1 yuan: 2 points buy the last fen
+@example(1, 0, 5000, 150, 100)  # a single point worth nothing
+@example(1000, -100, 250, 100, 100)  # a bogus negative pending adds nothing
 def test_max_redemption_is_always_redeemable(balance, pending, due, rp, rv):
     config = PointsConfig(redeem_points=rp, redeem_value_fen=rv)
     best = max_redemption(last_known_balance=balance, pending_redemptions=pending, due_fen=due,

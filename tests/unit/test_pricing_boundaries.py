@@ -67,6 +67,8 @@ def test_an_exclusive_line_promotion_never_takes_more_than_the_line():
     # stage PRICE: 2 x 8.00 -> 2 x 0.01 (1598 off); stage ITEM: 100 % of the 2 left
     assert by_source(priced) == {(PROMOTION, "mp"): 1598, (PROMOTION, "all"): 2}
     assert priced.total_fen == 0
+    priced = price_cart(Cart().add(C).attach_member("M1"), [member, whole], now=NOW)
+    assert by_source(priced) == {(PROMOTION, "mp"): 799, (PROMOTION, "all"): 1}  # the last fen
 
 
 def test_a_price_label_has_no_weight_for_per_kg_promotions():

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from store_client.domain import refunds as rf
@@ -20,6 +21,9 @@ def test_cumulative_rounding_of_a_three_unit_line():
     line = replace(line, returned_quantity=2)
     assert rf.line_refund(line, 1) == 333  # 1000 - 667
     assert rf.cumulative_refund(1000, 3, 3) == 1000
+    half = rf.SoldLine(1, quantity=2, net_fen=1)  # 0.5 fen: the first unit refunds it
+    assert rf.line_refund(half, 1) == 1
+    assert rf.line_refund(replace(half, returned_quantity=1), 1) == 0
 
 
 def test_change_comes_off_the_last_cash_tender():
@@ -158,8 +162,17 @@ def _apply(lines, tenders, plan, reversed_so_far):  # type: ignore[no-untyped-de
     return lines, tenders, reversed_so_far + plan.points_reversed
 
 
+# Cumulative rounding of a three-unit line, a weighed line, and all four kinds of tender.
+_MIXED_SALE = ([rf.SoldLine(1, 3, 1000), rf.SoldLine(2, 750, 960, weighed=True)],
+               [rf.PaidTender(1, "cash", 760), rf.PaidTender(2, "card", 400),
+                rf.PaidTender(3, "points", 500, points=500), rf.PaidTender(4, "mobile", 300)],
+               19)
+
+
 @settings(max_examples=150, deadline=None)
 @given(sales())
+@example((*_MIXED_SALE, random.Random(1)))
+@example((*_MIXED_SALE, random.Random(7)))
 def test_returning_everything_in_random_parts_refunds_exactly_what_was_paid(sale):
     lines, tenders, earned, rnd = sale
     original_lines, original_tenders = lines, tenders
