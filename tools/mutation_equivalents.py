@@ -43,6 +43,8 @@ EQUIVALENT: dict[tuple[str, str, str, str], str] = {
     ("pricing", "if net <= 0:", "if net <= 0", "if False"):
         "a net of 0 clamps every rule's amount to 0 below",
     ("pricing", "if net <= 0:", "net <= 0", "net < 0"): "a net is never below 0",
+    ("pricing", "return amount if 0 <= amount <= net else (0 if amount < 0 else net)",
+     "0 <= amount <= net", "0 <= amount < net"): "an amount equal to the net is clamped to the net",
     ("pricing", "if not live:", "if not live", "if False"):
         "with no line left a threshold's subtotal is 0 and nothing is free; " + _SHORTCUT,
     ("pricing", "if type(promo) is Threshold:", "if type(promo) is Threshold", "if False #2"):

@@ -171,3 +171,36 @@ def test_a_discount_is_named_for_its_promotion_or_else_its_id():
     priced = price_cart(Cart().add(A).add(B), [named, unnamed], now=NOW)
     assert [(d.source.id, d.source.name) for d in priced.discounts] == [
         ("p1", "春季九折"), ("p2", "p2")]
+
+
+def test_a_sku_excluded_from_a_category_promotion_gets_none_of_it():
+    # Y and Z share the category; the promotion's look-up for Y must not be reused for Z
+    y, z = product("Y", 1000, "care"), product("Z", 1000, "care")
+    promo = PercentOff(id="care10", percent_bp=1000, scope=Scope(
+        categories=frozenset({"care"}), exclude_skus=frozenset({"Z"})))
+    priced = price_cart(Cart().add(y).add(z).add(y, merge=False), [promo], now=NOW)
+    assert [line.net_fen for line in priced.lines] == [900, 1000, 900]
+
+
+def test_a_line_made_free_by_a_member_price_takes_no_later_discount():
+    # 0.4 kg at a member price of 0.01/kg is 0.004 -> 0.00: the line is free after stage 1,
+    # and an exclusive 10 % in stage 2 finds nothing to take (never a fen below zero)
+    member = MemberPrice(id="mp", prices={"PLU00001": 1})
+    tenth = PercentOff(id="p", percent_bp=1000, exclusive=True)
+    priced = price_cart(Cart().add(KG, 400).attach_member("M1"), [member, tenth], now=NOW)
+    assert by_source(priced) == {(PROMOTION, "mp"): 800}
+    assert priced.total_fen == 0
+
+
+def test_a_line_without_promotions_does_not_stop_the_lines_after_it():
+    promo = PercentOff(id="b", percent_bp=1000, scope=skus("B"))
+    priced = price_cart(Cart().add(A).add(B), [promo], now=NOW)
+    assert [line.net_fen for line in priced.lines] == [10000, 4500]
+
+
+def test_once_a_line_is_free_later_stackable_promotions_book_nothing():
+    free = PercentOff(id="free", percent_bp=10_000, priority=1)
+    more = AmountOff(id="more", amount_fen=100, priority=2)
+    priced = price_cart(Cart().add(A), [free, more], now=NOW)
+    assert by_source(priced) == {(PROMOTION, "free"): 10000}  # no 0.00 entry for "more"
+    assert [(d.source.id, d.amount_fen) for d in priced.lines[0].discounts] == [("free", 10000)]
