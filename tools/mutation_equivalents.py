@@ -14,6 +14,9 @@ _ZERO_QTY = "a quantity of 0 was dropped from the selection above"
 _NOTHING_LEFT = "with nothing left to refund every later take is 0 and is skipped"
 _NO_POINTS = "0 points earned reverse 0 points either way"
 _SHORTCUT = "an early exit; the general path below gives the same result"
+_CACHE = "the size of a look-up cache; no price depends on it"
+_CONSISTENCY = ("the engine's own consistency check: no correct stage books a discount outside "
+                "0..net, so it never fires")
 _WORTHLESS = ("a redemption worth 0 has 0 points (a point adds at most 1 fen when a point is "
               "worth less than one), which the minimum of at least 1 point already refuses")
 
@@ -59,8 +62,23 @@ EQUIVALENT: dict[tuple[str, str, str, str], str] = {
         "an empty plan books nothing and leaves the net as it was",
     ("pricing", "if not free:", "if not free", "if False"):
         "with no unit free every take is 0, and a 0 discount is never booked",
-    ("pricing", "_KEEP = 8", "_KEEP = 8", "_KEEP = 9"):
-        "how many compiled promotion sets are cached; no price depends on it",
+    ("pricing", "_KEEP = 8", "_KEEP = 8", "_KEEP = 9"): _CACHE,
+    ("pricing", "if len(self._compiled) >= self._KEEP:", "if len(self._compiled) >= self._KEEP",
+     "if False"): _CACHE,
+    ("pricing", "if len(self._compiled) >= self._KEEP:", "len(self._compiled) >= self._KEEP",
+     "len(self._compiled) > self._KEEP"): _CACHE,
+    ("pricing", "if len(self._cache) >= 100_000:", "if len(self._cache) >= 100000", "if False"):
+        _CACHE,
+    ("pricing", "if len(self._cache) >= 100_000:", "len(self._cache) >= 100000",
+     "len(self._cache) > 100000"): _CACHE,
+    ("pricing", "if len(self._cache) >= 100_000:", "len(self._cache) >= 100000",
+     "len(self._cache) >= 100001"): _CACHE,
+    ("pricing", "if not free:", "if not free", "if False #2"):
+        "once nothing is free every further take is 0, and a 0 discount is never booked",
+    ("pricing", "if not 0 < amount <= net[i]:", "if not 0 < amount <= net[i]", "if False"):
+        _CONSISTENCY,
+    ("pricing", "if not 0 < amount <= net[i]:", "0 < amount <= net[i]", "0 <= amount <= net[i]"):
+        "the amount is not 0 here (if amount: just above)",
 
     ("points", "if points < config.min_redeem_points or worth <= 0:", "worth <= 0",
      "worth < 0"): _WORTHLESS,

@@ -12,6 +12,7 @@ import pytest
 
 from store_client.domain.cart import Cart, LineProduct
 from store_client.domain.catalog import Unit
+from store_client.domain.coupons import Coupon
 from store_client.domain.pricing import PROMOTION, price_cart
 from store_client.domain.promotions import (
     AmountOff,
@@ -204,3 +205,59 @@ def test_once_a_line_is_free_later_stackable_promotions_book_nothing():
     priced = price_cart(Cart().add(A), [free, more], now=NOW)
     assert by_source(priced) == {(PROMOTION, "free"): 10000}  # no 0.00 entry for "more"
     assert [(d.source.id, d.amount_fen) for d in priced.lines[0].discounts] == [("free", 10000)]
+
+
+def test_a_line_whose_promotions_round_to_nothing_does_not_stop_the_lines_after_it():
+    # 0.01 % of 1.00 is 0.0001 -> 0 (nothing to book); of 50.00 it is 0.5 -> 0.01
+    cheap = product("A0", 100, "food")
+    priced = price_cart(Cart().add(cheap).add(B), [PercentOff(id="p", percent_bp=1)], now=NOW)
+    assert [line.net_fen for line in priced.lines] == [100, 4999]
+
+
+def test_buy_one_get_two_frees_two_of_every_three():
+    promo = BuyXGetY(id="b1g2", buy=1, get=2, scope=skus("C"))
+    assert by_source(price_cart(Cart().add(C, 3), [promo], now=NOW)) == {(PROMOTION, "b1g2"): 1600}
+    assert by_source(price_cart(Cart().add(C, 5), [promo], now=NOW)) == {(PROMOTION, "b1g2"): 1600}
+
+
+def test_exclusive_groups_rank_by_advantage_over_the_stack_not_by_amount():
+    # the stack gives A 1800; x (2000 on A+B) gains only 200 over it, y (1500 on B+C) gains
+    # 1500: y goes first, x (sharing B) is out, and the stack keeps A
+    stack = Threshold(id="s", threshold_fen=1, amount_fen=1800, scope=skus("A"))
+    x = exclusive_threshold("x", 2000, "A", "B")
+    y = exclusive_threshold("y", 1500, "B", "C")
+    priced = price_cart(Cart().add(A).add(B).add(C), [stack, x, y], now=NOW)
+    assert by_source(priced) == {(PROMOTION, "y"): 1500, (PROMOTION, "s"): 1800}
+
+
+def test_an_exclusive_group_equal_to_the_stack_on_its_lines_is_no_candidate():
+    # The documented rule (docs/pricing.md), a greedy one: 满1减10 on A + B gives B 333; an
+    # exclusive 3.33 on B does not beat that, so it is not tried, although with it the
+    # stack on A alone would still give 1000 (1333 in all).
+    stack = Threshold(id="all", threshold_fen=1, amount_fen=1000)
+    care = exclusive_threshold("care", 333, "B")
+    priced = price_cart(Cart().add(A).add(B), [stack, care], now=NOW)
+    assert by_source(priced) == {(PROMOTION, "all"): 1000}
+
+
+def test_only_exclusive_promotions_compete_as_exclusives():
+    # 满100减50 (stackable) finds 90.00 after 满100减10 and gives nothing; it must not take
+    # A from the exclusive 满0.01减15
+    first = Threshold(id="t1", threshold_fen=10000, amount_fen=1000, priority=1)
+    second = Threshold(id="t2", threshold_fen=10000, amount_fen=5000, priority=2)
+    excl = exclusive_threshold("e", 1500, "A", priority=3)
+    priced = price_cart(Cart().add(A), [first, second, excl], now=NOW)
+    assert by_source(priced) == {(PROMOTION, "e"): 1500}
+
+
+def test_a_weighed_line_and_a_price_label_of_one_product_price_in_any_order():
+    one = price_cart(Cart().add(KG, 1).add(KG, 1, embedded_price_fen=1834), now=NOW)
+    two = price_cart(Cart().add(KG, 1, embedded_price_fen=1834).add(KG, 1), now=NOW)
+    assert one.total_fen == two.total_fen == 2 + 1834  # 1 g at 20.00/kg is 0.02
+
+
+def test_an_unknown_coupon_does_not_stop_the_coupons_after_it():
+    coupons = {"OK": Coupon(code="OK", amount_off_fen=500)}
+    priced = price_cart(Cart().add(A).add_coupon("NOPE").add_coupon("OK"), now=NOW,
+                        coupons=coupons)
+    assert priced.coupons_applied == ("OK",) and priced.total_fen == 9500
