@@ -56,6 +56,13 @@ EQUIVALENT: dict[tuple[str, str, str, str], str] = {
     ("pricing", "if not promos:", "if not promos", "if False"): _SHORTCUT,
     ("pricing", "if amount <= 0 or not live:", "if amount <= 0 or not live", "if False"):
         "callers spread 0 when no line has a net left, and 0 spread books nothing",
+    ("pricing", "if amount <= 0 or not live:", "amount <= 0", "amount < 0"):
+        "0 spread over the lines is 0 on each, and a 0 discount is never booked",
+    ("pricing", "if amount <= 0 or not live:", "amount <= 0 or not live",
+     "amount <= 0 and (not live)"): "0 spread books nothing, and callers spread 0 when no "
+                                    "line has a net left",
+    ("pricing", "return amount if 0 <= amount <= net else (0 if amount < 0 else net)",
+     "amount < 0", "amount <= 0"): "an amount of 0 took the first branch",
     ("pricing", "if not stackable and not exclusive:", "if not stackable and (not exclusive)",
      "if False"): _SHORTCUT,
     ("pricing", "if not plan:", "if not plan", "if False"):

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from store_client.domain.cart import Cart, LineProduct
+from store_client.domain.cart import Cart, LineProduct, ManualDiscount
 from store_client.domain.catalog import Unit
 from store_client.domain.coupons import Coupon
 from store_client.domain.pricing import PROMOTION, price_cart
@@ -175,12 +175,18 @@ def test_a_discount_is_named_for_its_promotion_or_else_its_id():
 
 
 def test_a_sku_excluded_from_a_category_promotion_gets_none_of_it():
-    # Y and Z share the category; the promotion's look-up for Y must not be reused for Z
-    y, z = product("Y", 1000, "care"), product("Z", 1000, "care")
-    promo = PercentOff(id="care10", percent_bp=1000, scope=Scope(
-        categories=frozenset({"care"}), exclude_skus=frozenset({"Z"})))
-    priced = price_cart(Cart().add(y).add(z).add(y, merge=False), [promo], now=NOW)
-    assert [line.net_fen for line in priced.lines] == [900, 1000, 900]
+    # Y, Z1 and Z2 share the category; the promotions found for one line must not be reused
+    # for another that a promotion excludes or that has promotions of its own
+    y, z1, z2, w = (product(sku, 1000, "care") for sku in ("Y", "Z1", "Z2", "W"))
+    care = frozenset({"care"})
+    promos = [AmountOff(id="p1", amount_fen=100, scope=Scope(categories=care,
+                                                            exclude_skus=frozenset({"Z1"}))),
+              AmountOff(id="p2", amount_fen=200, scope=Scope(categories=care,
+                                                            exclude_skus=frozenset({"Z2"}))),
+              AmountOff(id="w", amount_fen=400, scope=skus("W"))]
+    cart = Cart().add(y).add(z1).add(z2).add(y, merge=False).add(w)
+    priced = price_cart(cart, promos, now=NOW)
+    assert [line.net_fen for line in priced.lines] == [700, 800, 900, 700, 300]
 
 
 def test_a_line_made_free_by_a_member_price_takes_no_later_discount():
@@ -261,3 +267,63 @@ def test_an_unknown_coupon_does_not_stop_the_coupons_after_it():
     priced = price_cart(Cart().add(A).add_coupon("NOPE").add_coupon("OK"), now=NOW,
                         coupons=coupons)
     assert priced.coupons_applied == ("OK",) and priced.total_fen == 9500
+
+
+def test_an_exclusive_over_lines_already_free_is_no_candidate_and_blocks_none():
+    # C is free after stage 2; x covers only C (nothing to gain), y covers B and C and gains
+    # 0.01: x must not take C and shut y out
+    free_c = PercentOff(id="freeC", percent_bp=10_000, scope=skus("C"))
+    x = exclusive_threshold("x", 100, "C", priority=1)
+    y = exclusive_threshold("y", 1, "B", "C", priority=2)
+    priced = price_cart(Cart().add(B).add(C), [free_c, x, y], now=NOW)
+    assert by_source(priced) == {(PROMOTION, "freeC"): 800, (PROMOTION, "y"): 1}
+
+
+def test_units_already_free_do_not_count_for_buy_x_get_y():
+    # C x 2 are free after stage 2; of B x 2 one is free: not two (C's units do not count)
+    free_c = PercentOff(id="freeC", percent_bp=10_000, scope=skus("C"))
+    b1g1 = BuyXGetY(id="b1g1", buy=1, get=1)
+    priced = price_cart(Cart().add(B, 2).add(C, 2), [free_c, b1g1], now=NOW)
+    assert by_source(priced) == {(PROMOTION, "freeC"): 1600, (PROMOTION, "b1g1"): 5000}
+
+
+def test_stackable_thresholds_apply_one_after_the_other_on_what_is_left():
+    # 满100减10 leaves 90.00, which no longer reaches the second 满100减10
+    first = Threshold(id="t1", threshold_fen=10000, amount_fen=1000, priority=1)
+    second = Threshold(id="t2", threshold_fen=10000, amount_fen=1000, priority=2)
+    assert by_source(price_cart(Cart().add(A), [first, second], now=NOW)) == {
+        (PROMOTION, "t1"): 1000}
+
+
+def test_vat_of_a_zero_rate_line_and_of_a_free_line_is_zero():
+    untaxed = LineProduct("U", "U", "U", Unit.EACH, 1000, 0, "books")
+    free_c = PercentOff(id="freeC", percent_bp=10_000, scope=skus("C"))
+    priced = price_cart(Cart().add(untaxed).add(C).add(A), [free_c], now=NOW)
+    # A: 10000 x 1300 / 11300 = 1150.44 -> 1150
+    assert [line.vat_fen for line in priced.lines] == [0, 0, 1150]
+
+
+def test_scan_order_does_not_decide_which_line_gets_a_tied_fen():
+    # Two lines of 0.01 each, one weighed (1 g at 10.00/kg) or at its catalog price, the
+    # other from a 0.01 price label or overridden to 0.01; a cart discount of 0.01 is a tie
+    # between them, which the lines' content decides, never the order of scanning.
+    fen_kg = LineProduct("W", "W", "W", Unit.KG, 1000, 900, "fruit")
+    fen = product("F", 1, "food")
+    one_fen_off = ManualDiscount("r", amount_fen=1)
+
+    def label_first(first: bool) -> dict:
+        cart = Cart()
+        for labelled in ((True, False) if first else (False, True)):
+            cart = cart.add(fen_kg, 1, embedded_price_fen=1 if labelled else None, merge=False)
+        priced = price_cart(cart.discount_cart(one_fen_off), now=NOW)
+        return {cart.line(ln.line_id).embedded_price_fen: ln.discount_fen for ln in priced.lines}
+
+    def override_first(first: bool) -> dict:
+        cart = Cart().add(fen).add(fen, merge=False)
+        cart = cart.override_price(1 if first else 2, 1, "r")
+        priced = price_cart(cart.discount_cart(one_fen_off), now=NOW)
+        return {cart.line(ln.line_id).price_override is not None: ln.discount_fen
+                for ln in priced.lines}
+
+    assert label_first(True) == label_first(False) == {None: 1, 1: 0}
+    assert override_first(True) == override_first(False) == {False: 1, True: 0}
