@@ -63,6 +63,12 @@ EQUIVALENT: dict[tuple[str, str, str, str], str] = {
                                     "line has a net left",
     ("pricing", "return amount if 0 <= amount <= net else (0 if amount < 0 else net)",
      "amount < 0", "amount <= 0"): "an amount of 0 took the first branch",
+    ("pricing", "live = [i for i in idxs if self.net[i] > 0]", "self.net[i] > 0",
+     "self.net[i] >= 0"): "a line with nothing left weighs 0 in the allocation and gets 0",
+    ("pricing", "return amount if 0 <= amount <= net else (0 if amount < 0 else net)",
+     "amount < 0", "amount < 1"): "here the amount is below 0 or above a net of at least 1",
+    ("pricing", "break", "break", "continue #2"):
+        "once nothing is free every further take is 0, and a 0 discount is never booked",
     ("pricing", "if not stackable and not exclusive:", "if not stackable and (not exclusive)",
      "if False"): _SHORTCUT,
     ("pricing", "if not plan:", "if not plan", "if False"):

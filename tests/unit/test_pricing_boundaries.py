@@ -327,3 +327,15 @@ def test_scan_order_does_not_decide_which_line_gets_a_tied_fen():
 
     assert label_first(True) == label_first(False) == {None: 1, 1: 0}
     assert override_first(True) == override_first(False) == {False: 1, True: 0}
+
+
+def test_the_last_fen_of_a_line_is_still_discountable():
+    # stackable: 99.99 off, then 100 % of the 0.01 left
+    priced = price_cart(Cart().add(A), [AmountOff(id="a", amount_fen=9999, priority=1),
+                                        PercentOff(id="p", percent_bp=10_000, priority=2)],
+                        now=NOW)
+    assert by_source(priced) == {(PROMOTION, "a"): 9999, (PROMOTION, "p"): 1}
+    # a threshold over a single 0.01 line
+    fen = product("F", 1, "food")
+    priced = price_cart(Cart().add(fen), [exclusive_threshold("t", 1, "F")], now=NOW)
+    assert by_source(priced) == {(PROMOTION, "t"): 1}
