@@ -69,6 +69,12 @@ EQUIVALENT: dict[tuple[str, str, str, str], str] = {
      "amount < 0", "amount < 1"): "here the amount is below 0 or above a net of at least 1",
     ("pricing", "break", "break", "continue #2"):
         "once nothing is free every further take is 0, and a 0 discount is never booked",
+    ("pricing", "subtotal = sum(n for n in (net[i] for i in idxs) if n > 0)", "n > 0", "n >= 0"):
+        "adding nets of 0 changes no sum",
+    ("pricing", "(d.amount_fen or 0, d.percent_bp or 0) if d else (0, 0), line.line_id)", "(0, 0)",
+     "(1, 0)"): "a line without a manual discount then sorts level with the same line taking "
+                "0.01 off, whose net is 0.01 less; nets 0.01 apart never tie for a leftover fen "
+                "(equal remainders would need a total that divides evenly)",
     ("pricing", "if not stackable and not exclusive:", "if not stackable and (not exclusive)",
      "if False"): _SHORTCUT,
     ("pricing", "if not plan:", "if not plan", "if False"):

@@ -13,7 +13,7 @@ import pytest
 from store_client.domain.cart import Cart, LineProduct, ManualDiscount
 from store_client.domain.catalog import Unit
 from store_client.domain.coupons import Coupon
-from store_client.domain.pricing import PROMOTION, price_cart
+from store_client.domain.pricing import CART_MANUAL, PROMOTION, price_cart
 from store_client.domain.promotions import (
     AmountOff,
     BuyXGetY,
@@ -339,3 +339,33 @@ def test_the_last_fen_of_a_line_is_still_discountable():
     fen = product("F", 1, "food")
     priced = price_cart(Cart().add(fen), [exclusive_threshold("t", 1, "F")], now=NOW)
     assert by_source(priced) == {(PROMOTION, "t"): 1}
+
+
+def test_lines_differing_only_in_their_manual_discount_are_ordered_by_it():
+    # 0.10 less 0.01, less 10 % or less 14 %: all 0.09, a tie for a 0.01 cart discount;
+    # 0.10 with none or less 0.01 % (nothing): both 0.10, a tie again
+    dime = product("D", 10, "food")
+    cents, tenth = ManualDiscount("r", amount_fen=1), ManualDiscount("r", percent_bp=1000)
+    fourteen, tiny = ManualDiscount("r", percent_bp=1400), ManualDiscount("r", percent_bp=1)
+
+    def cart_fen(first, second) -> dict:  # type: ignore[no-untyped-def]
+        cart = Cart().add(dime).add(dime, merge=False)
+        cart = cart.discount_line(1, first) if first else cart
+        cart = cart.discount_line(2, second) if second else cart
+        priced = price_cart(cart.discount_cart(ManualDiscount("r", amount_fen=1)), now=NOW)
+        return {cart.line(ln.line_id).discount: sum(
+            d.amount_fen for d in ln.discounts if d.source.kind == CART_MANUAL)
+            for ln in priced.lines}
+
+    assert cart_fen(cents, tenth) == cart_fen(tenth, cents) == {tenth: 1, cents: 0}
+    assert cart_fen(tenth, fourteen) == cart_fen(fourteen, tenth) == {tenth: 1, fourteen: 0}
+    assert cart_fen(None, tiny) == cart_fen(tiny, None) == {None: 1, tiny: 0}
+
+
+def test_a_coupon_discount_is_named_for_the_coupon_or_else_its_code():
+    coupons = {"K1": Coupon(code="K1", amount_off_fen=100, name="新客立减"),
+               "K2": Coupon(code="K2", amount_off_fen=100)}
+    priced = price_cart(Cart().add(A).add_coupon("K1").add_coupon("K2"), now=NOW,
+                        coupons=coupons)
+    assert [(d.source.id, d.source.name) for d in priced.discounts] == [
+        ("K1", "新客立减"), ("K2", "K2")]
