@@ -75,6 +75,10 @@ EQUIVALENT: dict[tuple[str, str, str, str], str] = {
      "(1, 0)"): "a line without a manual discount then sorts level with the same line taking "
                 "0.01 off, whose net is 0.01 less; nets 0.01 apart never tie for a leftover fen "
                 "(equal remainders would need a total that divides evenly)",
+    ("pricing", "(d.amount_fen or 0, d.percent_bp or 0) if d else (0, 0), line.line_id)",
+     "d.percent_bp or 0", "d.percent_bp or 1"): "every line with an amount off gets the same "
+                                                 "second element, and differs from a line "
+                                                 "with a percentage off in the first",
     ("pricing", "if not stackable and not exclusive:", "if not stackable and (not exclusive)",
      "if False"): _SHORTCUT,
     ("pricing", "if not plan:", "if not plan", "if False"):

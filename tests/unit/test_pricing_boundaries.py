@@ -369,3 +369,11 @@ def test_a_coupon_discount_is_named_for_the_coupon_or_else_its_code():
                         coupons=coupons)
     assert [(d.source.id, d.source.name) for d in priced.discounts] == [
         ("K1", "新客立减"), ("K2", "K2")]
+
+
+def test_buy_x_get_y_frees_the_cheapest_units_not_the_cheapest_lines():
+    # one unit at 10.00 and four at 3.00 (12.00 the line): buy one get one frees two 3.00s
+    dear, cheap = product("X", 1000, "food"), product("Y", 300, "food")
+    promo = BuyXGetY(id="b1g1", buy=1, get=1)
+    priced = price_cart(Cart().add(dear).add(cheap, 4), [promo], now=NOW)
+    assert by_source(priced) == {(PROMOTION, "b1g1"): 600}
