@@ -377,3 +377,10 @@ def test_buy_x_get_y_frees_the_cheapest_units_not_the_cheapest_lines():
     promo = BuyXGetY(id="b1g1", buy=1, get=1)
     priced = price_cart(Cart().add(dear).add(cheap, 4), [promo], now=NOW)
     assert by_source(priced) == {(PROMOTION, "b1g1"): 600}
+
+
+def test_a_coupon_applies_to_a_line_with_a_single_fen_left():
+    fen = product("F", 1, "food")
+    coupons = {"K": Coupon(code="K", amount_off_fen=100)}
+    priced = price_cart(Cart().add(fen).add_coupon("K"), now=NOW, coupons=coupons)
+    assert priced.coupons_applied == ("K",) and priced.total_fen == 0
