@@ -136,10 +136,18 @@ def test_money_refuses_unknown_currency():
 
 
 @given(amounts, amounts)
+@example(500, 300)
+@example(-1, 1)
 def test_money_arithmetic_is_integer_exact(a, b):
     assert (Money(a) + Money(b)).minor == a + b
     assert (Money(a) - Money(b)).minor == a - b
     assert (-Money(a)).minor == -a
+
+
+def test_money_adds_subtracts_and_negates_in_minor_units():
+    assert Money(500) + Money(-300) == Money(200)
+    assert Money(500) - Money(300) == Money(200) and Money(300) - Money(500) == Money(-200)
+    assert -Money(5) == Money(-5) and -Money(0) == Money(0)
 
 
 def test_percent_rounds_half_up_to_the_fen():
