@@ -30,6 +30,10 @@ EQUIVALENT: dict[tuple[str, str, str, str], str] = {
     ("money", "sign = -1 if total < 0 else 1", "total < 0", "total <= 0"): _ZERO_TOTAL,
     ("money", "sign = -1 if total < 0 else 1", "total < 0", "total < 1"): _ZERO_TOTAL,
 
+    ("tenders", "not _is_int(tender.points) or tender.points <= 0", "tender.points <= 0",
+     "tender.points < 0"): "0 points are worth 0, never the positive amount of a tender, so "
+                           "the value check refuses them as well",
+
     ("refunds", "if not _is_int(qty) or qty < 0:", "qty < 0", "qty <= 0"): _ZERO_QTY,
     ("refunds", "if not _is_int(qty) or qty < 0:", "qty < 0", "qty < 1"): _ZERO_QTY,
     ("refunds", "if not left:", "if not left", "if False"): _NOTHING_LEFT,
