@@ -38,7 +38,9 @@ def _error(status: int, code: str, message: str) -> Response:
     return _json({"error": code, "message": message}, status)
 
 
-def create_app(service: HQService) -> Starlette:
+def create_app(service: HQService, *, show_codes: bool = False) -> Starlette:
+    """The HQ API and the enrollment page; ``show_codes`` (demo only) shows on the page the
+    one-time code HQ would have sent by SMS."""
     def who(request: Request) -> TerminalIdentity:
         header = request.headers.get("authorization", "")
         token = header[7:] if header.lower().startswith("bearer ") else None
@@ -97,7 +99,34 @@ def create_app(service: HQService) -> Starlette:
         return _json({"store_id": terminal.store_id, "terminal_id": terminal.terminal_id,
                       "last_seq": terminal.last_seq})
 
+    from sync.hq.member_enrollment import MemberEnrollmentService
+    from sync.hq.member_enrollment_page import member_enrollment_routes
+    from sync.hq.members import MembersService
+
+    from sync.hq.member_codes import MemberCodes
+    from sync.hq.members import MemberError
+
+    def publish(dataset: str, key: str, row: dict) -> int:
+        return service.publish(dataset, key, row)
+
+    members = MembersService(service.engine)
+    enroll = MemberEnrollmentService(service.engine, members, publish=publish)
+    codes = MemberCodes(service.engine, members, publish=publish)
+
+    def find_member(request: Request) -> Response:
+        """A member for the counter, by dynamic code, phone, card or id (masked data only)."""
+        try:
+            terminal = who(request)
+        except AuthError as exc:
+            return _error(401, "unauthorized", str(exc))
+        try:
+            return _json(codes.find(request.query_params.get("q", ""), terminal.store_id))
+        except MemberError as exc:
+            status = {"member.unknown": 404, "member.code_replayed": 409}.get(exc.code, 400)
+            return _error(status, exc.code, str(exc))
     return Starlette(routes=[
+        *member_enrollment_routes(enroll, who, show_codes=show_codes),
+        Route("/v1/members/find", find_member, methods=["GET"]),
         Route("/v1/events", post_events, methods=["POST"]),
         Route("/v1/datasets/{name}/changes", get_changes, methods=["GET"]),
         Route("/v1/time", get_time, methods=["GET"]),
