@@ -384,3 +384,8 @@ def test_a_coupon_applies_to_a_line_with_a_single_fen_left():
     coupons = {"K": Coupon(code="K", amount_off_fen=100)}
     priced = price_cart(Cart().add(fen).add_coupon("K"), now=NOW, coupons=coupons)
     assert priced.coupons_applied == ("K",) and priced.total_fen == 0
+
+
+def test_an_amount_off_is_per_unit():
+    priced = price_cart(Cart().add(B, 3), [AmountOff(id="a", amount_fen=150)], now=NOW)
+    assert by_source(priced) == {(PROMOTION, "a"): 450}  # 3 x 1.50
