@@ -71,6 +71,8 @@ EQUIVALENT: dict[tuple[str, str, str, str], str] = {
      "self.net[i] >= 0"): "a line with nothing left weighs 0 in the allocation and gets 0",
     ("pricing", "return amount if 0 <= amount <= net else (0 if amount < 0 else net)",
      "amount < 0", "amount < 1"): "here the amount is below 0 or above a net of at least 1",
+    ("pricing", "break", "break", "continue"):
+        "once a line's net is 0 every later promotion meets the same check and is skipped",
     ("pricing", "break", "break", "continue #2"):
         "once nothing is free every further take is 0, and a 0 discount is never booked",
     ("pricing", "subtotal = sum(n for n in (net[i] for i in idxs) if n > 0)", "n > 0", "n >= 0"):

@@ -177,16 +177,17 @@ def test_a_discount_is_named_for_its_promotion_or_else_its_id():
 def test_a_sku_excluded_from_a_category_promotion_gets_none_of_it():
     # Y, Z1 and Z2 share the category; the promotions found for one line must not be reused
     # for another that a promotion excludes or that has promotions of its own
-    y, z1, z2, w = (product(sku, 1000, "care") for sku in ("Y", "Z1", "Z2", "W"))
+    y, z1, z2, v, w = (product(sku, 1000, "care") for sku in ("Y", "Z1", "Z2", "V", "W"))
     care = frozenset({"care"})
     promos = [AmountOff(id="p1", amount_fen=100, scope=Scope(categories=care,
                                                             exclude_skus=frozenset({"Z1"}))),
               AmountOff(id="p2", amount_fen=200, scope=Scope(categories=care,
                                                             exclude_skus=frozenset({"Z2"}))),
+              AmountOff(id="v", amount_fen=300, scope=skus("V")),
               AmountOff(id="w", amount_fen=400, scope=skus("W"))]
-    cart = Cart().add(y).add(z1).add(z2).add(y, merge=False).add(w)
+    cart = Cart().add(y).add(z1).add(z2).add(y, merge=False).add(v).add(w)
     priced = price_cart(cart, promos, now=NOW)
-    assert [line.net_fen for line in priced.lines] == [700, 800, 900, 700, 300]
+    assert [line.net_fen for line in priced.lines] == [700, 800, 900, 700, 400, 300]
 
 
 def test_a_line_made_free_by_a_member_price_takes_no_later_discount():
