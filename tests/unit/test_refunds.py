@@ -124,6 +124,14 @@ def test_earned_points_are_reversed_with_the_money_not_with_the_points():
     assert (first.points_refunded, first.points_reversed) == (1000, 0)
 
 
+def test_a_sale_paid_all_in_points_reverses_no_earned_points():
+    # nothing was paid with money, so no money refund takes earned points back
+    lines, tenders = [rf.SoldLine(1, 1, 1000)], [rf.PaidTender(1, "points", 1000, points=1000)]
+    plan = rf.plan_refund(lines, tenders, [(1, 1)], points_earned=5)
+    assert (plan.points_refunded, plan.points_reversed) == (1000, 0)
+    assert rf.reversed_points(5, 0, 0, 0) == 0
+
+
 def test_no_earned_points_means_none_reversed():
     lines, tenders = [rf.SoldLine(1, 2, 2000)], [rf.PaidTender(1, "cash", 2000)]
     assert rf.plan_refund(lines, tenders, [(1, 2)]).points_reversed == 0
