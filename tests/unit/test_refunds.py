@@ -132,6 +132,25 @@ def test_a_sale_paid_all_in_points_reverses_no_earned_points():
     assert rf.reversed_points(5, 0, 0, 0) == 0
 
 
+def test_small_amounts_at_the_edges_of_the_refund_rules():
+    # a tender with a single fen left still takes that fen
+    tenders = [rf.PaidTender(1, "card", 1000, refunded_fen=999), rf.PaidTender(2, "cash", 100)]
+    assert [(t.kind, t.amount_fen) for t in rf.spread_over_tenders(2, tenders)] == [
+        ("card", 1), ("cash", 1)]
+    # one earned point, or a single fen paid in money, is still reversed in full
+    assert rf.reversed_points(1, 1000, 0, 1000) == 1
+    assert rf.reversed_points(10, 1, 0, 1) == 10
+
+
+def test_a_second_partial_refund_of_a_points_tender_gives_back_the_rest_of_its_points():
+    # 1500 points paid 10.00; 5.00 of it was refunded (750 points) before
+    points = rf.PaidTender(1, "points", 1000, refunded_fen=500, points=1500, points_refunded=750)
+    (back,) = rf.spread_over_tenders(500, [points])
+    assert (back.amount_fen, back.points) == (500, 750)
+    (part,) = rf.spread_over_tenders(100, [points])
+    assert part.points == 150  # 1500 x 600/1000 - 750
+
+
 def test_no_earned_points_means_none_reversed():
     lines, tenders = [rf.SoldLine(1, 2, 2000)], [rf.PaidTender(1, "cash", 2000)]
     assert rf.plan_refund(lines, tenders, [(1, 2)]).points_reversed == 0
