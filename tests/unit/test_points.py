@@ -67,6 +67,12 @@ def test_max_redemption():
         Redemption(100, 100)
     assert max_redemption(last_known_balance=0, pending_redemptions=0, due_fen=250) == \
         Redemption(0, 0)
+    # nothing due: nothing to redeem; 0.01 due: one point
+    for due in (0, -100):
+        assert max_redemption(last_known_balance=1000, pending_redemptions=0, due_fen=due) == \
+            Redemption(0, 0)
+    assert max_redemption(last_known_balance=1000, pending_redemptions=0, due_fen=1) == \
+        Redemption(1, 1)
     coarse = PointsConfig(redeem_points=1, redeem_value_fen=5)  # 1 point = 5 fen
     assert max_redemption(last_known_balance=100, pending_redemptions=0, due_fen=13,
                           config=coarse) == Redemption(2, 10)  # 3 points would be 15 > 13
