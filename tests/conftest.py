@@ -11,10 +11,23 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("STORE_CLIENT_LOG_DIR", __import__("tempfile").mkdtemp(prefix="sc-logs-"))
 
 import pytest  # noqa: E402
+from hypothesis import HealthCheck, Phase, settings  # noqa: E402
 
 from store_client import config as cfg  # noqa: E402
 from store_client.bootstrap import Terminal, open_terminal  # noqa: E402
 from store_client.clock import FakeClock  # noqa: E402
+
+# Hypothesis: the same examples on every run, so a random seed never decides whether a
+# money rule is guarded (a bug once found stays an explicit @example in its test). No
+# deadline and no too-slow health check: timing on a shared machine is not a defect.
+# HYPOTHESIS_PROFILE=explore searches afresh with more examples, to hunt for new cases;
+# "explicit" runs only the @example cases (python -m tools.mutate --explicit-only).
+settings.register_profile("ci", derandomize=True, database=None, deadline=None,
+                          print_blob=True, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("explore", max_examples=1000, deadline=None, database=None,
+                          print_blob=True, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("explicit", settings.get_profile("ci"), phases=[Phase.explicit])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def make_config(data_dir: Path, **sections: dict) -> cfg.Config:

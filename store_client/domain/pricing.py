@@ -159,13 +159,6 @@ class _Ledger:
         if total:
             self.totals[source] = self.totals.get(source, 0) + total
 
-    def book_one(self, source: DiscountSource, i: int, amount: int) -> None:
-        if not 0 < amount <= self.net[i]:
-            raise AssertionError(f"discount {amount} outside 0..{self.net[i]}")
-        self.net[i] -= amount
-        self.booked[i].append(LineDiscount(source, amount))
-        self.totals[source] = self.totals.get(source, 0) + amount
-
     def spread(self, source: DiscountSource, amount: int, idxs: Sequence[int]) -> None:
         """Allocate ``amount`` (at most the nets' sum) over ``idxs`` by their nets."""
         live = [i for i in idxs if self.net[i] > 0]

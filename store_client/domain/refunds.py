@@ -186,7 +186,7 @@ def spread_over_tenders(amount_fen: int, tenders: Sequence[PaidTender]) -> tuple
             continue
         left -= take
         points = 0
-        if t.kind == "points" and t.paid_fen > 0:
+        if t.kind == "points":  # take > 0, so it paid something
             points = (round_half_up(t.points * (t.refunded_fen + take), t.paid_fen)
                       - round_half_up(t.points * t.refunded_fen, t.paid_fen))
         out.append(TenderRefund(t.seq, t.kind, take, points, t.reference))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from store_client.domain.coupons import (
@@ -63,7 +63,26 @@ def test_discount_amounts():
     assert pct.discount_on(0) == 0
 
 
+def test_discount_at_the_minimum_spend_and_at_one_fen():
+    coupon = Coupon(code="M", amount_off_fen=1000, min_spend_fen=10000)
+    assert [coupon.discount_on(x) for x in (9999, 10000, 10001)] == [0, 1000, 1000]
+    assert Coupon(code="A", amount_off_fen=100).discount_on(1) == 1  # capped at what is left
+    assert Coupon(code="A", amount_off_fen=100).discount_on(-5) == 0
+    assert Coupon(code="P", percent_off_bp=10_000).discount_on(1) == 1  # 100 % off is allowed
+
+
+def test_a_validity_window_may_be_as_short_as_a_microsecond_but_not_empty():
+    tick = timedelta(microseconds=1)
+    coupon = Coupon(code="W", amount_off_fen=1, valid_from=NOW, valid_until=NOW + tick)
+    assert check(coupon) is None and check(coupon, now=NOW + tick) is RefusalReason.EXPIRED
+    with pytest.raises(CouponError, match="before valid_from"):
+        Coupon(code="W", amount_off_fen=1, valid_from=NOW, valid_until=NOW)
+
+
 @given(st.integers(-10, 10**8), st.integers(1, 10**6), st.integers(1, 10**6))
+@example(0, 100, 1)
+@example(1, 100, 1)  # 1 fen spent, 1 fen off every fen: capped at the 1 fen
+@example(30000, 2000, 10000)
 def test_coupon_discount_is_bounded(eligible, amount, every):
     coupon = Coupon(code="X", amount_off_fen=amount, every_fen=every)
     discount = coupon.discount_on(eligible)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from store_client.domain.points import (
@@ -24,6 +24,8 @@ from store_client.domain.points import (
 def test_default_earning_is_one_point_per_yuan_floored():
     assert [points_earned(x) for x in (0, 99, 100, 199, 12345, -500)] == [0, 0, 1, 1, 123, 0]
     assert points_earned(1000, PointsConfig(earn_fen_per_point=50)) == 20
+    per_fen = PointsConfig(earn_fen_per_point=1)  # nothing paid earns nothing, even here
+    assert [points_earned(x, per_fen) for x in (-5, 0, 1)] == [0, 0, 1]
     with pytest.raises(TypeError):
         points_earned(10.0)  # type: ignore[arg-type]
 
@@ -54,6 +56,8 @@ def test_redeem_caps():
     assert redeem(100, due_fen=5000, config=minimum, **kw).reason is RedemptionRefusal.BELOW_MINIMUM
     odd = PointsConfig(redeem_points=150, redeem_value_fen=100)
     assert redeem(1, due_fen=5000, config=odd, **kw).reason is RedemptionRefusal.WORTHLESS
+    assert redeem(2, due_fen=5000, config=odd, **kw) == Redemption(2, 1)  # worth 0.01: enough
+    assert redeem(1, due_fen=1, **kw) == Redemption(1, 1)
 
 
 def test_max_redemption():
@@ -63,6 +67,12 @@ def test_max_redemption():
         Redemption(100, 100)
     assert max_redemption(last_known_balance=0, pending_redemptions=0, due_fen=250) == \
         Redemption(0, 0)
+    # nothing due: nothing to redeem; 0.01 due: one point
+    for due in (0, -100):
+        assert max_redemption(last_known_balance=1000, pending_redemptions=0, due_fen=due) == \
+            Redemption(0, 0)
+    assert max_redemption(last_known_balance=1000, pending_redemptions=0, due_fen=1) == \
+        Redemption(1, 1)
     coarse = PointsConfig(redeem_points=1, redeem_value_fen=5)  # 1 point = 5 fen
     assert max_redemption(last_known_balance=100, pending_redemptions=0, due_fen=13,
                           config=coarse) == Redemption(2, 10)  # 3 points would be 15 > 13
@@ -70,6 +80,10 @@ def test_max_redemption():
 
 @given(st.integers(0, 10**7), st.integers(-100, 10**7), st.integers(0, 10**7),
        st.integers(1, 1000), st.integers(1, 1000))
+@example(100, 0, 13, 1, 5)  # 1 point = 5 fen: 3 points would overshoot 13 fen
+@example(1000, 0, 1, 150, 100)  # 150 points = 1 yuan: 2 points buy the last fen
+@example(1, 0, 5000, 150, 100)  # a single point worth nothing
+@example(1000, -100, 250, 100, 100)  # a bogus negative pending adds nothing
 def test_max_redemption_is_always_redeemable(balance, pending, due, rp, rv):
     config = PointsConfig(redeem_points=rp, redeem_value_fen=rv)
     best = max_redemption(last_known_balance=balance, pending_redemptions=pending, due_fen=due,
@@ -89,3 +103,18 @@ def test_max_redemption_is_always_redeemable(balance, pending, due, rp, rv):
 def test_bad_config(kwargs):
     with pytest.raises(PointsConfigError):
         PointsConfig(**kwargs)
+
+
+def test_minimum_redemption_at_its_boundary():
+    minimum = PointsConfig(min_redeem_points=500)
+    kw = dict(pending_redemptions=0, due_fen=5000, config=minimum)
+    assert redeem(499, last_known_balance=1000, **kw).reason is RedemptionRefusal.BELOW_MINIMUM
+    assert redeem(500, last_known_balance=1000, **kw) == Redemption(500, 500)
+    assert "500 points" in redeem(1, last_known_balance=1000, **kw).message
+    # the largest redemption allowed is none at all when it would fall below the minimum
+    assert max_redemption(last_known_balance=499, **kw) == Redemption(0, 0)
+    assert max_redemption(last_known_balance=500, **kw) == Redemption(500, 500)
+    assert max_redemption(last_known_balance=1000, pending_redemptions=0, due_fen=499,
+                          config=minimum) == Redemption(0, 0)
+    assert max_redemption(last_known_balance=1000, pending_redemptions=0, due_fen=500,
+                          config=minimum) == Redemption(500, 500)

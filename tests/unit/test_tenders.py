@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from store_client.domain.points import PointsConfig
@@ -32,7 +32,8 @@ def mobile(x, ref="TX1"):
 
 
 def test_exact_cash_and_change():
-    assert settle(8650, [cash(8650)]).complete
+    s = settle(8650, [cash(8650)])
+    assert (s.remaining_fen, s.change_fen, s.complete) == (0, 0, True)
     s = settle(8650, [cash(10000)])
     assert (s.remaining_fen, s.change_fen, s.complete) == (0, 1350, True)
 
@@ -81,6 +82,17 @@ def test_bad_tenders(tender, code):
     assert s.errors[0].code is code and not s.complete
 
 
+def test_a_missing_reference_is_named_for_the_kind_of_payment():
+    assert "authorisation reference" in settle(1000, [card(100, ref=None)]).errors[0].message
+    assert "transaction id" in settle(1000, [mobile(100, ref=None)]).errors[0].message
+
+
+def test_one_point_is_a_valid_points_tender():
+    assert settle(100, [Tender(POINTS, 1, points=1)]).errors == ()
+    assert settle(100, [Tender(POINTS, 0, points=0)]).errors[0].code is \
+        TenderErrorCode.NOT_POSITIVE
+
+
 def test_points_tender_uses_configured_rate():
     config = TenderConfig(points=PointsConfig(redeem_points=150, redeem_value_fen=100))
     assert settle(100, [Tender(POINTS, 100, points=150)], config).complete
@@ -89,7 +101,9 @@ def test_points_tender_uses_configured_rate():
 
 def test_nothing_due():
     assert settle(0, []).complete
-    assert settle(0, [cash(100)]).errors[0].code is TenderErrorCode.NOTHING_DUE
+    assert {(e.index, e.code) for e in settle(0, [cash(100), card(5)]).errors} == {
+        (0, TenderErrorCode.NOTHING_DUE), (1, TenderErrorCode.OVER_TENDER)}
+    assert check_new_tender(0, [], cash(100)).code is TenderErrorCode.NOTHING_DUE
     with pytest.raises(ValueError):
         settle(-1, [])
 
@@ -111,6 +125,8 @@ tenders = st.lists(st.builds(
 
 
 @given(st.integers(1, 300_000), tenders)
+@example(10000, [cash(5000), card(10000)])  # change when non-cash pays exactly what is due
+@example(10000, [cash(5000), card(10001)])  # over-tender: refused, however much cash
 def test_settlement_arithmetic(due, ts):
     s = settle(due, ts)
     non_cash = sum(t.amount_fen for t in ts if t.kind is not CASH)
@@ -122,3 +138,41 @@ def test_settlement_arithmetic(due, ts):
         assert any(e.code is TenderErrorCode.OVER_TENDER for e in s.errors) and not s.complete
     if s.complete:
         assert s.tendered_fen - s.change_fen == due
+
+
+def test_cash_then_a_card_for_the_full_amount_gives_all_the_cash_back():
+    # The card alone pays 100.00 (allowed: not more than due); the 50.00 cash is change.
+    s = settle(10000, [cash(5000), card(10000)])
+    assert (s.errors, s.tendered_fen, s.remaining_fen, s.change_fen, s.complete) == \
+        ((), 15000, 0, 5000, True)
+    assert settle(10000, [cash(5000), card(9999)]).change_fen == 4999
+
+
+def test_no_change_at_all_once_non_cash_exceeds_the_amount_due():
+    s = settle(10000, [cash(5000), card(10001)])
+    assert [(e.index, e.code) for e in s.errors] == [(1, TenderErrorCode.OVER_TENDER)]
+    assert (s.change_fen, s.remaining_fen, s.complete) == (0, 0, False)
+
+
+@pytest.mark.parametrize("bad", [cash(-500), cash(0), card(-500),
+                                 Tender(CASH, 1.5)])  # type: ignore[arg-type]
+def test_a_refused_tender_pays_nothing_and_the_next_ones_still_count(bad):
+    s = settle(10000, [bad, cash(4000), card(6000)])
+    assert [(e.index, e.code) for e in s.errors] == [(0, TenderErrorCode.NOT_POSITIVE)]
+    assert (s.tendered_fen, s.remaining_fen, s.change_fen) == (10000, 0, 0)
+    assert isinstance(s.tendered_fen, int) and not s.complete
+
+
+def test_default_cash_maximum_is_50000_yuan_per_sale():
+    assert settle(6_000_000, [cash(5_000_000), card(1_000_000)]).complete
+    s = settle(6_000_000, [cash(4_000_000), cash(1_000_001), card(999_999)])
+    assert [(e.index, e.code) for e in s.errors] == [(1, TenderErrorCode.CASH_ABOVE_MAXIMUM)]
+    config = TenderConfig(cash_max_fen=1)
+    assert settle(1, [cash(1)], config).complete
+    assert settle(2, [cash(2)], config).errors[0].code is TenderErrorCode.CASH_ABOVE_MAXIMUM
+
+
+@pytest.mark.parametrize("cash_max", [0, -1, True, 1.5, None])
+def test_bad_tender_config(cash_max):
+    with pytest.raises(ValueError, match="cash_max_fen"):
+        TenderConfig(cash_max_fen=cash_max)  # type: ignore[arg-type]
