@@ -193,16 +193,18 @@ def _register_orders(sub: argparse._SubParsersAction) -> None:
     house.set_defaults(handler=_orders_housekeeping)
 
 
+@contextmanager
 def _orders_of(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The online orders of HQ for one command (its connections closed when it ends)."""
     from datetime import timedelta
 
     from sync.hq.orders import OnlineOrders
 
     if getattr(args, "hold_hours", 1) <= 0 or getattr(args, "promise_minutes", 1) < 1:
         raise UserError("--hold-hours must be above 0 and --promise-minutes at least 1")
-    return OnlineOrders(_service(args),
-                        promise=timedelta(minutes=getattr(args, "promise_minutes", 60)),
-                        hold=timedelta(hours=getattr(args, "hold_hours", 48.0)))
+    with _service(args) as service:
+        yield OnlineOrders(service, promise=timedelta(minutes=getattr(args, "promise_minutes", 60)),
+                           hold=timedelta(hours=getattr(args, "hold_hours", 48.0)))
 
 
 def _orders_items(spec: str) -> list[dict]:
@@ -220,20 +222,20 @@ def _orders_place(args: argparse.Namespace) -> int:
     from sync.hq.order_events import OrderError
     from sync.hq.shop_simulator import random_order
 
-    orders = _orders_of(args)
-    try:
-        if args.random:
-            products = orders.catalog_products()
-            rng = random.Random(args.seed)
-            placed = [random_order(orders, args.store, products, rng) for _ in range(args.random)]
-        else:
-            discounts = {s: getattr(args, s) for s in ("promotion", "coupon", "points")}
-            placed = [orders.place(args.store, _orders_items(args.items), member_id=args.member,
-                                   member_name=args.name, phone=args.phone,
-                                   provider=args.provider, discounts=discounts,
-                                   allow_substitution=args.allow_substitution)]
-    except (OrderError, ValueError) as exc:
-        raise UserError(str(exc)) from None
+    with _orders_of(args) as orders:
+        try:
+            if args.random:
+                products = orders.catalog_products()
+                rng = random.Random(args.seed)
+                placed = [random_order(orders, args.store, products, rng) for _ in range(args.random)]
+            else:
+                discounts = {s: getattr(args, s) for s in ("promotion", "coupon", "points")}
+                placed = [orders.place(args.store, _orders_items(args.items), member_id=args.member,
+                                       member_name=args.name, phone=args.phone,
+                                       provider=args.provider, discounts=discounts,
+                                       allow_substitution=args.allow_substitution)]
+        except (OrderError, ValueError) as exc:
+            raise UserError(str(exc)) from None
     for p in placed:
         print(json.dumps({"order_id": p.order_id, "order_no": p.order_no, "code": p.code,
                           "paid_minor": p.paid_minor, "qr": p.qr}, ensure_ascii=False))
@@ -251,13 +253,13 @@ def _orders_cancel(args: argparse.Namespace) -> int:
     from store_client.domain.money import Money
     from sync.hq.order_events import OrderError
 
-    orders = _orders_of(args)
-    order_id = _orders_find(orders, args.order)
-    try:
-        refund = orders.cancel(order_id, args.reason)
-    except OrderError as exc:
-        raise UserError(str(exc)) from None
-    orders.housekeeping()
+    with _orders_of(args) as orders:
+        order_id = _orders_find(orders, args.order)
+        try:
+            refund = orders.cancel(order_id, args.reason)
+        except OrderError as exc:
+            raise UserError(str(exc)) from None
+        orders.housekeeping()
     print(f"order {args.order} cancelled; {Money(refund)} refunded to the online payment")
     return 0
 
@@ -265,7 +267,8 @@ def _orders_cancel(args: argparse.Namespace) -> int:
 def _orders_list(args: argparse.Namespace) -> int:
     from store_client.domain.money import Money
 
-    rows = _orders_of(args).listing(args.store, args.state)
+    with _orders_of(args) as orders:
+        rows = orders.listing(args.store, args.state)
     for row in rows:
         if args.json:
             print(json.dumps({k: v for k, v in row.items() if k not in ("data", "code")},
@@ -280,7 +283,11 @@ def _orders_list(args: argparse.Namespace) -> int:
 
 
 def _orders_housekeeping(args: argparse.Namespace) -> int:
-    print(json.dumps(_orders_of(args).housekeeping()))
+    with _orders_of(args) as orders:
+        print(json.dumps(orders.housekeeping()))
+    return 0
+
+
 # -- terminals: one-time enrollment codes ------------------------------------------------
 def _register_terminals(sub: argparse._SubParsersAction) -> None:
     terminals = sub.add_parser("terminals", help="enroll terminals (one-time provisioning codes)")

@@ -105,7 +105,7 @@ class CheckoutScreen(QWidget):
                                   self.tr("Do what the message offers"))
         self.action_offer.hide()
         self.action_offer.clicked.connect(lambda: self._offered())
-        self._offered: Any = lambda: None
+        self._offered: Callable[[], object] = lambda: None
         self._last_code = ""
         self.done_banner = QLabel("", self)
         self.done_banner.setObjectName("checkout.saleComplete")
