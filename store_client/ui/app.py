@@ -81,21 +81,21 @@ def run_shell(terminal: Any, *, exit_when_ready: bool = False, started_at: float
     queue_future = tasks.run(lambda: _build_print_queue(terminal))
     sync = start_sync(terminal)  # a background thread; None when HQ is not configured
     payments = None
-    if terminal.config.demo and sync.terminal.runner is not None:
+    if terminal.config.demo and sync.runner is not None:
         from store_client.services.payments import SimulatorAdapter
 
-        runner = sync.terminal.runner  # the simulated provider is unreachable whenever HQ is
+        runner = sync.runner  # the simulated provider is unreachable whenever HQ is
         payments = SimulatorAdapter(online=lambda: runner.phase != "offline")
     services = build_services(terminal, print_queue=lambda: _print_queue(queue_future),
                               payments=payments)
-    services.sync_runner = sync.terminal.runner
+    services.sync_runner = sync.runner
     if sync.problem:
         print(f"store-client: working offline: {sync.problem}", file=sys.stderr)
     window = MainWindow(terminal=terminal, services=services, tasks=tasks,
                         demo_operators=demo_operators)
     queue_future.add_done_callback(
         lambda _f: QTimer.singleShot(0, window, lambda: _attach_print_banner(window, tasks, queue_future)))
-    indicator = SyncIndicator(window.status, tasks, terminal, sync.terminal.runner, sync.problem)
+    indicator = SyncIndicator(window.status, tasks, terminal, sync.runner, sync.problem)
     # Start-up objects live for the whole session: move them out of the cyclic
     # collector's way so a full collection never stalls a scan (measured 60+ ms).
     gc.collect()
@@ -121,8 +121,8 @@ def run_shell(terminal: Any, *, exit_when_ready: bool = False, started_at: float
         return runtime.app.exec()
     finally:
         indicator.stop()
-        if sync.terminal.runner is not None:
-            sync.terminal.runner.stop()
+        if sync.runner is not None:
+            sync.runner.stop()
         window.shutdown()
         from printers.setup import shutdown_print_queue
 

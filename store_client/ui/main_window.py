@@ -1,7 +1,8 @@
 """The main window: sign-in page, then a navigation rail with the operator's screens.
 
-Function keys: F1 help, F2..F11 screens (from the registry), F12 lock,
-Ctrl+Q sign out. The idle watcher locks the terminal after ``ui.idle_lock_seconds``.
+Global keys (:mod:`store_client.ui.keymap`): F1 help for the screen shown, Ctrl+1 …
+Ctrl+0 the screens in rail order, F12 lock, Ctrl+Q sign out; F2 … F11 belong to
+the screen. The idle watcher locks the terminal after ``ui.idle_lock_seconds``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from store_client.ui import keymap
 from store_client.ui.automation import named
 from store_client.ui.help_overlay import HelpOverlay
 from store_client.ui.i18n import role_label
@@ -54,6 +56,7 @@ class MainWindow(QMainWindow):
         self.actor: Any = None
         self.screens: dict[str, QWidget] = {}
         self.nav_buttons: dict[str, QPushButton] = {}
+        self.nav_actions: list[keymap.KeyAction] = []
         self._screen_shortcuts: list[QShortcut] = []
         store_name = config["store.name"]
         self.setWindowTitle(self.tr("Store client — store %1, terminal %2")
@@ -87,9 +90,9 @@ class MainWindow(QMainWindow):
         self.idle.idle.connect(self.lock)
 
         self._fixed_shortcuts = [
-            self._shortcut(QKeySequence(Qt.Key.Key_F1), self.show_help),
-            self._shortcut(QKeySequence(Qt.Key.Key_F12), self.lock),
-            self._shortcut(QKeySequence("Ctrl+Q"), self.sign_out),
+            self._shortcut(QKeySequence(keymap.HELP_KEY), self.show_help),
+            self._shortcut(QKeySequence(keymap.LOCK_KEY), self.lock),
+            self._shortcut(QKeySequence(keymap.SIGN_OUT_KEY), self.sign_out),
         ]
         self.pages.setCurrentWidget(self.login)
         self.login.setFocus()
@@ -114,13 +117,16 @@ class MainWindow(QMainWindow):
         self.rail_screens.setSpacing(6)
         self.rail_layout.addLayout(self.rail_screens)
         self.rail_layout.addStretch(1)
-        self.help_button = self._rail_button("nav.help", self.tr("F1  Help"), self.tr("Help"), rail)
+        self.help_button = self._rail_button(
+            "nav.help", keymap.key_caption(keymap.HELP_KEY, self.tr("Help")), self.tr("Help"), rail)
         self.help_button.clicked.connect(self.show_help)
-        self.lock_button = self._rail_button("nav.lock", self.tr("F12  Lock"),
-                                             self.tr("Lock the terminal"), rail)
+        self.lock_button = self._rail_button(
+            "nav.lock", keymap.key_caption(keymap.LOCK_KEY, self.tr("Lock")),
+            self.tr("Lock the terminal"), rail)
         self.lock_button.clicked.connect(self.lock)
-        self.logout_button = self._rail_button("nav.logout", self.tr("Sign out"),
-                                               self.tr("Sign out (Ctrl+Q)"), rail)
+        self.logout_button = self._rail_button(
+            "nav.logout", keymap.key_caption(keymap.SIGN_OUT_KEY, self.tr("Sign out")),
+            self.tr("Sign out (Ctrl+Q)"), rail)
         self.logout_button.clicked.connect(self.sign_out)
         for button in (self.help_button, self.lock_button, self.logout_button):
             self.rail_layout.addWidget(button)
@@ -153,16 +159,11 @@ class MainWindow(QMainWindow):
         self.actor = actor
         ctx = ScreenContext(terminal=self.terminal, services=self.services, tasks=self.tasks,
                             actor=actor, locale=self.locale)
-        shortcuts_help = [("F1", self.tr("Help: this list"))]
-        for spec, fkey in screens_for(actor.role):
-            self._add_screen(spec, fkey, ctx)
-            if fkey is not None:
-                shortcuts_help.append((f"F{fkey}", spec.label()))
-        shortcuts_help += [("F12", self.tr("Lock the terminal")),
-                           ("Ctrl+Q", self.tr("Sign out")),
-                           ("Enter", self.tr("Search / confirm")),
-                           ("Esc", self.tr("Close this help"))]
-        self.help.set_shortcuts(shortcuts_help)
+        self.nav_actions = []
+        for spec, key in screens_for(actor.role):
+            self._add_screen(spec, key, ctx)
+            if key is not None:
+                self.nav_actions.append(keymap.KeyAction((key,), spec.label()))
         self.rail_title.setText(f"{actor.name}\n{role_label(actor.role)}")
         self.status.set_operator(actor)
         self.pages.setCurrentWidget(self.workspace)
@@ -170,11 +171,12 @@ class MainWindow(QMainWindow):
             self.open_screen(next(iter(self.screens)))
         self.idle.start()
 
-    def _add_screen(self, spec: ScreenSpec, fkey: int | None, ctx: ScreenContext) -> None:
+    def _add_screen(self, spec: ScreenSpec, key: str | None, ctx: ScreenContext) -> None:
         screen = spec.factory(ctx)
+        keymap.buttons_take_enter(screen)
         self.screens[spec.key] = screen
         self.stack.addWidget(screen)
-        text = f"F{fkey}  {spec.label()}" if fkey is not None else spec.label()
+        text = keymap.key_caption(key, spec.label()) if key is not None else spec.label()
         button = self._rail_button(f"nav.{spec.key}", text, spec.label(), self.workspace)
         button.setCheckable(True)
         icon_path = ICONS_DIR / spec.icon if spec.icon else None
@@ -185,10 +187,9 @@ class MainWindow(QMainWindow):
         self.nav_group.addButton(button)
         self.rail_screens.addWidget(button)
         self.nav_buttons[spec.key] = button
-        if fkey is not None:
+        if key is not None:
             self._screen_shortcuts.append(
-                self._shortcut(QKeySequence(getattr(Qt.Key, f"Key_F{fkey}")),
-                               lambda key=spec.key: self.open_screen(key)))
+                self._shortcut(QKeySequence(key), lambda name=spec.key: self.open_screen(name)))
 
     def _clear_screens(self) -> None:
         for shortcut in self._screen_shortcuts:
@@ -260,13 +261,27 @@ class MainWindow(QMainWindow):
         for shortcut in self._screen_shortcuts + self._fixed_shortcuts[:2]:
             shortcut.setEnabled(enabled)
 
+    def current_key_actions(self) -> list[keymap.KeyAction]:
+        """The keys of the screen shown (its own first), then the navigation and global keys."""
+        return keymap.actions_of(self.stack.currentWidget()) + self.nav_actions + keymap.global_actions()
+
     def show_help(self) -> None:
         if self.actor is None or self.locked:
             return
         if self.help.isVisible():
             self.help.hide()
-        else:
-            self.help.open()
+            return
+        screen = self.stack.currentWidget()
+        name = next((label for key, label in self._screen_labels() if self.screens.get(key) is screen), "")
+        self.help.set_sections([
+            (self.tr("On this screen: %1").replace("%1", name), keymap.actions_of(screen)),
+            (self.tr("Screens"), self.nav_actions),
+            (self.tr("Everywhere"), keymap.global_actions()),
+        ])
+        self.help.open()
+
+    def _screen_labels(self) -> list[tuple[str, str]]:
+        return [(key, button.accessibleName()) for key, button in self.nav_buttons.items()]
 
     def shutdown(self) -> None:
         """Sign out (audited) and stop timers; the caller then shuts the task manager down."""

@@ -3,6 +3,7 @@
 A screen module registers a :class:`ScreenSpec`; the main window shows, in
 ``order``, the screens whose permission the operator's role is not
 denied (the services check the permission again when the screen acts).
+The n-th screen on the rail opens with Ctrl+n (:mod:`store_client.ui.keymap`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
     from store_client.bootstrap import Services, Terminal
     from store_client.ui.tasks import TaskManager
 
-FIRST_SCREEN_KEY, LAST_SCREEN_KEY = 2, 11  # F2..F11; F1 help, F12 lock
 
 
 @dataclass
@@ -39,7 +39,6 @@ class ScreenSpec:
     factory: Callable[[ScreenContext], QWidget]
     permission: str  # a roles.Permission value
     icon: str = ""  # file in resources/icons
-    function_key: int | None = None  # F-number; None takes the next free one
     order: int = 100  # position on the rail (then registration order): import order is not it
 
     def label(self) -> str:
@@ -79,13 +78,9 @@ def allowed(role: Any, permission: str) -> bool:
     return decide(str(getattr(role, "value", role)), permission) is not Decision.DENY
 
 
-def screens_for(role: Any) -> list[tuple[ScreenSpec, int | None]]:
-    """The visible screens for ``role`` with their function keys (None once F11 is used)."""
+def screens_for(role: Any) -> list[tuple[ScreenSpec, str | None]]:
+    """The visible screens for ``role`` with their navigation keys (None after the tenth)."""
+    from store_client.ui.keymap import nav_key
+
     visible = [s for s in registered() if allowed(role, s.permission)]
-    taken = {s.function_key for s in visible if s.function_key is not None}
-    free = (n for n in range(FIRST_SCREEN_KEY, LAST_SCREEN_KEY + 1) if n not in taken)
-    result = []
-    for spec in visible:
-        key = spec.function_key if spec.function_key is not None else next(free, None)
-        result.append((spec, key))
-    return result
+    return [(spec, nav_key(index)) for index, spec in enumerate(visible)]

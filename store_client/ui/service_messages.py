@@ -49,6 +49,10 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "points.worthless": (QT_TRANSLATE_NOOP("ServiceMessages", "That many points are worth less than one fen."), None),
     "mobile.offline": (QT_TRANSLATE_NOOP("ServiceMessages", "Mobile payment is unavailable (offline): take cash or card."), None),
     "mobile.payment_code": (QT_TRANSLATE_NOOP("ServiceMessages", "Scan the customer's payment code (WeChat or Alipay)."), None),
+    # receipts at the counter (services/counter_receipts.py)
+    "receipt.no_printer": (QT_TRANSLATE_NOOP("ServiceMessages", "No printer is set up on this till."), None),
+    "receipt.none": (QT_TRANSLATE_NOOP("ServiceMessages", "There is no receipt to print again."), None),
+    "receipt.waiting": (QT_TRANSLATE_NOOP("ServiceMessages", "The receipt is still waiting for the printer: it will print by itself."), None),
 }
 
 

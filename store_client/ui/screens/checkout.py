@@ -1,5 +1,9 @@
 """收银 Checkout: the screen a cashier lives in. Scanner-first; every action is a function key.
 
+F2 … F11 are the checkout's own keys (docs/keyboard.md); Space and + pay when the
+entry box is empty; Up / Down walk the cart. Ctrl+digit (other screens), F1, F12
+and Ctrl+Q are global and never used here.
+
 Scans reach :meth:`CheckoutScreen.handle_scan` from the app-wide wedge filter
 (see :mod:`store_client.ui.checkout.scan_router`) wherever the focus is, or
 from the item entry box (typed code + Enter). Every service call runs on the
@@ -13,6 +17,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QItemSelectionModel, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -26,12 +31,20 @@ from PySide6.QtWidgets import (
 )
 
 from store_client.hardware.wedge import WedgeDetector
+from store_client.services import counter_receipts
 from store_client.services.errors import ServiceError
+from store_client.ui import keymap
 from store_client.ui.automation import named
 from store_client.ui.checkout import service_calls
 from store_client.ui.checkout.cart_model import CartTableModel
 from store_client.ui.checkout.cart_table import CartDelegate, CartTableView
-from store_client.ui.checkout.dialogs import OverrideDialog, ParkedDialog, PromptDialog
+from store_client.ui.checkout.dialogs import (
+    ConfirmDialog,
+    OverrideDialog,
+    ParkedDialog,
+    PromptDialog,
+)
+from store_client.ui.checkout.receipt_status import ReceiptStatus
 from store_client.ui.checkout.formatting import (
     money_text,
     parse_amount,
@@ -47,7 +60,6 @@ from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
 
 log = logging.getLogger(__name__)
-K = Qt.Key
 STYLE = """
 QLabel[kind="bigAmount"] { font-size: 26pt; font-weight: bold; color: #0b2e59; }
 QLabel[kind="changeAmount"] { font-size: 22pt; font-weight: bold; color: #1b7f3b; }
@@ -55,6 +67,8 @@ QLabel[kind="totalsCaption"] { font-size: 13pt; color: #5b6472; }
 QLabel[kind="totalsValue"] { font-size: 14pt; font-weight: bold; }
 QLabel[kind="saleDone"] { font-size: 17pt; font-weight: bold; color: #ffffff; background: #1b7f3b;
                           border-radius: 8px; padding: 10px 16px; }
+QLabel[kind="restored"] { font-size: 13pt; font-weight: bold; color: #ffffff; background: #8a4b00;
+                          border-radius: 8px; padding: 8px 14px; }
 QTableView#checkout\\.cart { font-size: 13pt; }
 QPushButton[kind="chip"] { min-height: 44px; border-radius: 22px; background: #fff4e5;
                            border-color: #e0a040; text-align: left; }
@@ -98,6 +112,13 @@ class CheckoutScreen(QWidget):
         self.done_banner.setObjectName("checkout.saleComplete")
         self.done_banner.setProperty("kind", "saleDone")
         self.done_banner.hide()
+        self.restored_banner = QLabel("", self)
+        self.restored_banner.setObjectName("checkout.restored")
+        self.restored_banner.setProperty("kind", "restored")
+        self.restored_banner.setWordWrap(True)
+        self.restored_banner.hide()
+        self.receipt_status = ReceiptStatus(lambda: self.service, self._call, self)
+        self._first_load = True  # the first cart shown after sign-in may be one left open
 
         self.side = SidePanel(self.currency, self._locale, self)
         self.side.remove_member.connect(self.detach_member)
@@ -106,7 +127,9 @@ class CheckoutScreen(QWidget):
         left = QVBoxLayout()
         left.setSpacing(8)
         left.addWidget(self.entry)
+        left.addWidget(self.restored_banner)
         left.addWidget(self.done_banner)
+        left.addWidget(self.receipt_status)
         left.addWidget(self.table, 1)
         message_row = QHBoxLayout()
         message_row.addWidget(self.message, 1)
@@ -122,14 +145,13 @@ class CheckoutScreen(QWidget):
         layout.addLayout(keys)
         self.setFocusProxy(self.entry)
 
-        actions = {K.Key_F3: self.open_search, K.Key_F4: self.change_quantity, K.Key_F5: self.open_member,
-                   K.Key_F6: self.open_coupon, K.Key_F7: self.suspend_or_resume,
-                   K.Key_F8: self.void_line, K.Key_F9: self.void_sale, K.Key_F10: self.open_override,
-                   K.Key_F11: self.open_tender, K.Key_Up: lambda: self.move_selection(-1),
-                   K.Key_Down: lambda: self.move_selection(1)}
+        keys: dict[int, Any] = {}
+        for action in self._actions:
+            for key in action.keys:
+                if key not in PAY_KEYS and action.slot is not None:
+                    keys[_qt_key(key)] = action.slot
         detector = WedgeDetector.from_config(ctx.terminal.config)
-        self.router = ScanRouter(self, detector, {int(k): v for k, v in actions.items()},
-                                 (int(K.Key_Space), int(K.Key_Plus)))
+        self.router = ScanRouter(self, detector, keys, tuple(_qt_key(k) for k in PAY_KEYS))
         if self.service is None:
             self._say(self.tr("Selling is not available: the checkout service is not set up."), error=True)
         # the cart (restored after a crash) is loaded when the screen is opened: activated()
@@ -159,24 +181,43 @@ class CheckoutScreen(QWidget):
         bar = QHBoxLayout()
         bar.setSpacing(6)
         self.key_buttons: dict[str, QPushButton] = {}
-        for key, name, text, slot in (
-                ("F3", "search", self.tr("Search"), self.open_search),
-                ("F4", "quantity", self.tr("Qty"), self.change_quantity),
-                ("F5", "member", self.tr("Member"), self.open_member),
-                ("F6", "coupon", self.tr("Coupon"), self.open_coupon),
-                ("F7", "suspend", self.tr("Suspend"), self.suspend_or_resume),
-                ("F8", "voidLine", self.tr("Void line"), self.void_line),
-                ("F9", "voidSale", self.tr("Void sale"), self.void_sale),
-                ("F10", "override", self.tr("Override"), self.open_override),
-                ("F11", "pay", self.tr("Pay"), self.open_tender)):
-            button = named(QPushButton(f"{key}\n{text}", self), f"checkout.key.{name}", f"{text} ({key})")
+        self._actions: list[keymap.KeyAction] = []
+        for keys, name, text, help_text, slot in (
+                (("F2",), "reprint", self.tr("Reprint"), self.tr("Reprint the last receipt (marked as a copy)"),
+                 self.reprint_last),
+                (("F3",), "search", self.tr("Search"), self.tr("Search the catalog"), self.open_search),
+                (("F4",), "quantity", self.tr("Qty"), self.tr("Change the quantity of the selected line"),
+                 self.change_quantity),
+                (("F5",), "member", self.tr("Member"), self.tr("Attach a member"), self.open_member),
+                (("F6",), "coupon", self.tr("Coupon"), self.tr("Redeem a coupon"), self.open_coupon),
+                (("F7",), "suspend", self.tr("Suspend"), self.tr("Suspend this sale, or resume one"),
+                 self.suspend_or_resume),
+                (("F8",), "voidLine", self.tr("Void line"), self.tr("Void the selected line (asks first)"),
+                 self.void_line),
+                (("F9",), "voidSale", self.tr("Void sale"), self.tr("Void the whole sale (asks a reason)"),
+                 self.void_sale),
+                (("F10",), "override", self.tr("Override"), self.tr("Price override or discount"),
+                 self.open_override),
+                (("F11", *PAY_KEYS), "pay", self.tr("Pay"),
+                 self.tr("Pay (Space and + too, when the item box is empty)"), self.open_tender)):
+            button = named(QPushButton(f"{keys[0]}\n{text}", self), f"checkout.key.{name}",
+                           f"{text} ({keys[0]})")
             button.setProperty("kind", "fkey")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setMinimumHeight(58)
             button.clicked.connect(lambda _c=False, s=slot: s())
             self.key_buttons[name] = button
             bar.addWidget(button, 1)
+            self._actions.append(keymap.KeyAction(keys, help_text, slot, button))
+        self._actions += [
+            keymap.KeyAction(("Shift+F5",), self.tr("Remove the member from this sale"), self.detach_member),
+            keymap.KeyAction(("Shift+F6",), self.tr("Remove the last coupon"), self.remove_last_coupon),
+            keymap.KeyAction(("Up",), self.tr("Select the line above"), lambda: self.move_selection(-1)),
+            keymap.KeyAction(("Down",), self.tr("Select the line below"), lambda: self.move_selection(1)),
+            keymap.KeyAction(("Return",), self.tr("Add the code typed in the item box")),
+        ]
         self.key_buttons["pay"].setProperty("primary", True)
+        keymap.register(self, self._actions, bind_keys=False)  # the scan router runs them
         return bar
 
     # -- state ------------------------------------------------------------------
@@ -191,7 +232,18 @@ class CheckoutScreen(QWidget):
 
     def refresh(self) -> None:
         service, actor = self.service, self._ctx.actor
-        self._call(lambda _g: service.current_cart(actor), self.show_cart)
+        self._call(lambda _g: service.current_cart(actor), self._loaded)
+
+    def _loaded(self, cart: Any) -> None:
+        """Show the cart; the first one after sign-in with lines was left open: say so."""
+        first, self._first_load = self._first_load, False
+        self.show_cart(cart)
+        if first and cart is not None and cart.lines:
+            self.restored_banner.setText(
+                self.tr("This sale was still open when the till stopped and has been restored "
+                        "(%1 lines, %2). Check it with the customer, or void it with F9.")
+                .replace("%1", str(len(cart.lines))).replace("%2", self.money(cart.total_fen)))
+            self.restored_banner.show()
 
     def show_cart(self, cart: Any) -> None:
         """Show a CartView from the backend (older versions of the same cart are ignored)."""
@@ -336,6 +388,7 @@ class CheckoutScreen(QWidget):
         if not code or self._busy_with_dialog():
             return
         self.done_banner.hide()
+        self.restored_banner.hide()
         self._last_code = code
         service, actor = self.service, self._ctx.actor
 
@@ -441,6 +494,12 @@ class CheckoutScreen(QWidget):
         self._open(dialog, lambda code: self._call(lambda _g: service.apply_coupon(actor, code),
                                                    self.show_cart))
 
+    def remove_last_coupon(self) -> None:
+        coupons = list(getattr(self.cart, "coupons", None) or ()) if self.cart is not None else []
+        if coupons and not self._busy_with_dialog():
+            last = coupons[-1]
+            self.remove_coupon(str(getattr(last, "code", last)))
+
     def remove_coupon(self, code: str) -> None:
         service, actor = self.service, self._ctx.actor
         self._call(lambda _g: service.remove_coupon(actor, code), self.show_cart)
@@ -472,12 +531,26 @@ class CheckoutScreen(QWidget):
         return "  ·  ".join(parts) or str(entry)
 
     def void_line(self) -> None:
+        """Ask first (Enter voids, Esc keeps): the line is named, so a stray F8 costs one Esc."""
         line = self.selected_line()
         if line is None or self._busy_with_dialog():
             return
+        row = self.model.rowCount() - 1
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            row = rows[0].row()
+        quantity = self.model.data(self.model.index(row, 2)) or ""
+        name = line.name_en if self._ctx.locale.startswith("en") and line.name_en else line.name_zh
+        dialog = ConfirmDialog("checkout.voidLine", self.tr("Void a line"),
+                               self.tr("Remove %1 × %2 (%3) from the sale?")
+                               .replace("%1", name).replace("%2", str(quantity))
+                               .replace("%3", self.money(line.net_fen)),
+                               confirm_text=self.tr("Void line (Enter)"),
+                               keep_text=self.tr("Keep it (Esc)"), parent=self)
         service, actor, line_id = self.service, self._ctx.actor, line.line_id
-        self._call(lambda grant: service.void_line(actor, line_id, grant=grant), self.show_cart,
-                   self.tr("remove a line from the sale"))
+        self._open(dialog, lambda _yes: self._call(
+            lambda grant: service.void_line(actor, line_id, grant=grant), self.show_cart,
+            self.tr("remove a line from the sale")))
 
     def void_sale(self) -> None:
         if self._busy_with_dialog() or self.cart is None or not self.cart.lines:
@@ -553,8 +626,22 @@ class CheckoutScreen(QWidget):
         dialog.completed.connect(self.sale_completed)
         self._open(dialog, None)
 
+    def reprint_last(self) -> None:
+        """F2: the last receipt again (a copy if it came out; the original if it never did)."""
+        if self._busy_with_dialog() or self.service is None:
+            return
+        status = self.receipt_status
+        if not status.receipt_no:
+            self._say(self.tr("No sale has been completed here yet: nothing to print again."), error=True)
+            return
+        service, actor, job_id = self.service, self._ctx.actor, status.job_id
+        copy = status.state != "failed"  # one that never came out prints as the original
+        self._call(lambda _g: counter_receipts.reprint(service, actor, job_id),
+                   lambda new_id: status.track(new_id, status.receipt_no, copy=copy))
+
     def sale_completed(self, sale: Any) -> None:
         self.last_sale = sale
+        self.receipt_status.track(getattr(sale, "print_job_id", None), str(sale.receipt_no), copy=False)
         text = self.tr("Change due: %2\nSale complete · receipt %1").replace("%1", str(sale.receipt_no)) \
             .replace("%2", self.money(sale.change_fen))
         self.done_banner.setText(text)
@@ -563,6 +650,14 @@ class CheckoutScreen(QWidget):
         if self._customer_display is not None:
             self._customer_display.show_change(sale.change_fen)
         self.refresh()
+
+
+PAY_KEYS = ("Space", "+")
+
+
+def _qt_key(key: str) -> int:
+    """The Qt key code of a one-key sequence such as "F3" or "Space" (modifiers included)."""
+    return QKeySequence(key)[0].toCombined()
 
 
 def _non_empty(message: str) -> Any:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from store_client.ui import keymap
 from store_client.ui.automation import named
 from store_client.ui.print_events import QueueSignal, alive
 from store_client.ui.screen_registry import ScreenSpec, register
@@ -133,6 +134,9 @@ class PrintJobsScreen(QWidget):
                                   self.print_test_page)
         self.refresh_button = button("refresh", self.tr("Refresh"), self.tr("Refresh"), self.refresh)
 
+        keymap.keyed_buttons(self, [(f"F{n}", b) for n, b in enumerate(
+            (self.retry_button, self.cancel_button, self.reprint_button, self.test_button,
+             self.refresh_button), start=2)])
         buttons = QHBoxLayout()
         for b in (self.retry_button, self.cancel_button, self.reprint_button):
             buttons.addWidget(b)

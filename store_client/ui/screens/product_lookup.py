@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from store_client.ui import keymap
 from store_client.ui.automation import named
 from store_client.ui.i18n import money_locale
 from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
@@ -183,6 +184,8 @@ class ProductLookupScreen(QWidget):
         layout.addWidget(self.results, 1)
         layout.addWidget(self.status)
         self.setFocusProxy(self.query)
+        keymap.keyed_buttons(self, [("F2", self.search_button)], extra=(
+            keymap.KeyAction(("F3",), self.tr("Go to the products found"), self.results.setFocus),))
 
     def activated(self) -> None:
         self.query.setFocus()
