@@ -362,6 +362,9 @@ class CheckoutScreen(QWidget):
     def _set_dialog(self, dialog: QDialog | None) -> None:
         self.dialog = dialog
         if dialog is None:
+            if self.isVisible():
+                # the keyboard comes back to the till (some window systems leave it nowhere)
+                self.window().activateWindow()
             self.entry.setFocus()
 
     def _open(self, dialog: QDialog, on_value: Any) -> None:

@@ -294,6 +294,8 @@ class ReturnsScreen(QWidget):
     def _set_dialog(self, dialog: QDialog | None) -> None:
         self.dialog = dialog
         if dialog is None:
+            if self.isVisible():
+                self.window().activateWindow()  # the keyboard comes back to the till
             self.receipt.setFocus()
 
     def activated(self) -> None:
