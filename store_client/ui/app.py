@@ -8,7 +8,8 @@ import os
 import sys
 import time
 from dataclasses import dataclass
-from typing import Any
+from concurrent.futures import Future
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
@@ -16,6 +17,12 @@ from PySide6.QtWidgets import QApplication
 from store_client.ui.fonts import apply_app_font, load_bundled_fonts
 from store_client.ui.i18n import Translations
 from store_client.ui.theme import apply_theme
+
+if TYPE_CHECKING:
+    from printers.queue import PrintQueue
+    from store_client.bootstrap import Terminal
+    from store_client.demo.operators import DemoOperator
+    from store_client.ui.main_window import MainWindow
 
 APP_NAME = "store-client"
 
@@ -63,11 +70,12 @@ def teardown(runtime: UiRuntime) -> None:
     runtime.translations.remove(runtime.app)
 
 
-def run_shell(terminal: Any, *, exit_when_ready: bool = False, started_at: float | None = None,
-              demo_operators: list[Any] | None = None) -> int:
+def run_shell(terminal: Terminal, *, exit_when_ready: bool = False, started_at: float | None = None,
+              demo_operators: list[DemoOperator] | None = None) -> int:
     """Show the sign-in window and run the event loop until the window closes."""
     from store_client.bootstrap import build_services
     from store_client.ui.main_window import MainWindow
+    from store_client.ui.operations.sync import SyncOps
     from store_client.ui.sync_indicator import SyncIndicator
     from store_client.ui.tasks import TaskManager
     from sync.terminal.session import start_sync
@@ -94,8 +102,8 @@ def run_shell(terminal: Any, *, exit_when_ready: bool = False, started_at: float
     window = MainWindow(terminal=terminal, services=services, tasks=tasks,
                         demo_operators=demo_operators)
     queue_future.add_done_callback(
-        lambda _f: QTimer.singleShot(0, window, lambda: _attach_print_banner(window, tasks, queue_future)))
-    indicator = SyncIndicator(window.status, tasks, terminal, sync.runner, sync.problem)
+        lambda _f: QTimer.singleShot(0, window, lambda: _attach_print_banner(window, queue_future)))
+    indicator = SyncIndicator(window.status, SyncOps(window.backend, None), window.hub, sync.problem)
     # Start-up objects live for the whole session: move them out of the cyclic
     # collector's way so a full collection never stalls a scan (measured 60+ ms).
     gc.collect()
@@ -132,13 +140,13 @@ def run_shell(terminal: Any, *, exit_when_ready: bool = False, started_at: float
         teardown(runtime)
 
 
-def _build_print_queue(terminal: Any) -> Any:
+def _build_print_queue(terminal: Terminal) -> PrintQueue | None:
     from printers.setup import build_print_queue
 
     return build_print_queue(terminal)
 
 
-def _print_queue(future: Any) -> Any:
+def _print_queue(future: Future[PrintQueue | None]) -> PrintQueue | None:
     """The started queue, or None when there is no printer or its settings are wrong."""
     try:
         return future.result()
@@ -146,11 +154,12 @@ def _print_queue(future: Any) -> Any:
         return None
 
 
-def _attach_print_banner(window: Any, tasks: Any, future: Any) -> None:
+def _attach_print_banner(window: MainWindow, future: Future[PrintQueue | None]) -> None:
     """On the UI thread once the queue is built: the banner, or the reason there is none."""
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QMessageBox
 
+    from store_client.ui.operations.printing import PrintingOps
     from store_client.ui.print_banner import PrintBanner
 
     try:
@@ -165,4 +174,5 @@ def _attach_print_banner(window: Any, tasks: Any, future: Any) -> None:
         box.setAccessibleName(QCoreApplication.translate("PrintSetup", "Printer settings error"))
         box.show()  # not modal: the till still works, store IT fixes the setting
         return
-    window.setMenuWidget(PrintBanner(queue, tasks, window))  # hidden unless printing needs help
+    banner = PrintBanner(PrintingOps(window.backend, None, queue), window.hub, window)
+    window.setMenuWidget(banner)  # hidden unless printing needs help

@@ -1,17 +1,23 @@
-"""Manager approval at the till: manager id + PIN + reason -> ApprovalService.approve.
+"""Manager approval at the till: manager id + PIN + reason.
 
-:func:`run_guarded` is how a screen performs an action behind a permission: it
-asks the Authorizer first (off the UI thread); if the matrix says the action
-needs approval, this dialog collects it and the action is retried with the grant.
+The dialog is a view: it checks that the fields are filled, emits
+``submitted(manager_id, pin, reason)`` once per attempt, and shows the answer the op
+runner gives it (:meth:`granted` accepts the dialog with the grant, :meth:`refused`
+says why not and asks again). The runner (:mod:`store_client.ui.operations.runner`)
+opens it when a service asks for an approval and retries the action with the grant.
+
+Enter moves from the ID to the PIN to the reason, and on the reason (or on the
+Approve button) submits; it submits once: while an attempt is out the fields are
+read-only and another Enter does nothing. The fields are not disabled meanwhile,
+because a disabled focused field hands the focus (and Enter) to the next button.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRegularExpression, Qt
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -26,32 +32,32 @@ from PySide6.QtWidgets import (
 from store_client.domain.pins import MAX_PIN
 from store_client.ui.automation import named
 from store_client.ui.login_messages import refusal_text
-from store_client.ui.tasks import TaskManager
+
+if TYPE_CHECKING:
+    from store_client.services.approvals import ApprovalGrant
 
 MIN_REASON = 3
+_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 class ApprovalDialog(QDialog):
-    """Modal; after ``exec()`` returns Accepted, ``grant`` holds the ApprovalGrant."""
+    """Window-modal; Accepted means :attr:`grant` holds the manager's ApprovalGrant."""
 
-    def __init__(self, *, approve: Callable[..., Any], tasks: TaskManager, requester: Any,
-                 permission: str, action_text: str, context: dict[str, Any] | None = None,
+    submitted = Signal(str, str, str)  # manager id, PIN, reason
+
+    def __init__(self, *, requester_name: str, action_text: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("approval.dialog")
         self.setWindowTitle(self.tr("Manager approval"))
         self.setModal(True)
-        self._approve = approve
-        self._tasks = tasks
-        self._requester = requester
-        self._permission = permission
-        self._context = dict(context or {})
-        self.grant: Any = None
+        self.grant: ApprovalGrant | None = None
+        self.busy = False
 
         title = QLabel(self.tr("Manager approval needed"), self)
         title.setObjectName("approval.title")
         title.setProperty("kind", "title")
-        what = QLabel(self.tr("%1 asks to: %2").replace("%1", getattr(requester, "name", "?"))
+        what = QLabel(self.tr("%1 asks to: %2").replace("%1", requester_name or "?")
                       .replace("%2", action_text), self)
         what.setObjectName("approval.action")
         what.setWordWrap(True)
@@ -71,9 +77,10 @@ class ApprovalDialog(QDialog):
         self.approve_button = named(QPushButton(self.tr("Approve"), self), "approval.approve",
                                     self.tr("Approve"))
         self.approve_button.setProperty("primary", True)
-        self.approve_button.setDefault(True)
         self.cancel_button = named(QPushButton(self.tr("Cancel"), self), "approval.cancel",
                                    self.tr("Cancel"))
+        for button in (self.approve_button, self.cancel_button):
+            button.setAutoDefault(False)  # Enter in a field is handled below, nowhere else
 
         form = QFormLayout()
         form.addRow(self.tr("Manager ID"), self.manager_id)
@@ -100,13 +107,27 @@ class ApprovalDialog(QDialog):
         self.reason.returnPressed.connect(self.attempt)
         self.manager_id.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter reaches the dialog after a field handled it (``returnPressed``): stop it
+        there, so no button takes it as its default click. On a focused button it clicks
+        that button."""
+        if event.key() in _ENTER:
+            event.accept()
+            focus = self.focusWidget()
+            if isinstance(focus, QPushButton) and focus.isEnabled():
+                focus.click()
+            return
+        super().keyPressEvent(event)
+
     def attempt(self) -> None:
-        if not self.approve_button.isEnabled():
+        """Check the fields and submit them (once: nothing while an attempt is out)."""
+        if self.busy or not self.isVisible():
             return
         manager_id, pin = self.manager_id.text().strip(), self.pin.text()
         reason = self.reason.text().strip()
         if not manager_id or not pin:
             self.message.setText(self.tr("Enter the manager's ID and PIN."))
+            (self.pin if manager_id else self.manager_id).setFocus()
             return
         if len(reason) < MIN_REASON:
             self.message.setText(self.tr("Give a reason (at least %1 characters).")
@@ -115,54 +136,27 @@ class ApprovalDialog(QDialog):
             return
         self._set_busy(True)
         self.message.setText("")
-        self._tasks.run_db(
-            lambda: self._approve(self._requester, manager_id, pin, self._permission, reason,
-                                  self._context),
-            self._approved, self._refused)
+        self.submitted.emit(manager_id, pin, reason)
 
     def _set_busy(self, busy: bool) -> None:
-        for widget in (self.manager_id, self.pin, self.reason, self.approve_button):
-            widget.setEnabled(not busy)
+        self.busy = busy
+        for field in (self.manager_id, self.pin, self.reason):
+            field.setReadOnly(busy)
+        self.approve_button.setEnabled(not busy)
 
-    def _approved(self, grant: Any) -> None:
+    def granted(self, grant: ApprovalGrant) -> None:
+        """The manager approved: close with the grant (ignored if already closed)."""
         self._set_busy(False)
-        self.grant = grant
-        self.accept()
+        if self.isVisible() and self.grant is None:
+            self.grant = grant
+            self.accept()
 
-    def _refused(self, error: BaseException) -> None:
+    def refused(self, error: BaseException) -> None:
+        """The approval was refused: say why, clear the PIN, ask again."""
         self._set_busy(False)
         self.pin.clear()
-        reason = getattr(error, "reason", None)
-        if reason is not None:
+        if getattr(error, "reason", None) is not None:
             self.message.setText(refusal_text(error))
         else:
             self.message.setText(str(error) or self.tr("Approval refused."))
         self.pin.setFocus()
-
-
-def run_guarded(ctx: Any, parent: QWidget, permission: str, action_text: str,
-                work: Callable[[], Any], on_done: Callable[[Any], Any],
-                on_error: Callable[[BaseException], Any]) -> None:
-    """Authorize ``permission`` for the operator, asking a manager if needed, then run ``work``."""
-    from store_client.services.errors import ApprovalRequired
-
-    authorizer = ctx.services.authorizer
-
-    def attempt(grant: Any) -> None:
-        def job() -> Any:
-            authorizer.require(ctx.actor, permission, grant=grant)
-            return work()
-
-        ctx.tasks.run_db(job, on_done, failed)
-
-    def failed(error: BaseException) -> None:
-        if isinstance(error, ApprovalRequired):
-            dialog = ApprovalDialog(approve=ctx.services.approvals.approve, tasks=ctx.tasks,
-                                    requester=ctx.actor, permission=permission,
-                                    action_text=action_text, parent=parent)
-            if dialog.exec() == QDialog.DialogCode.Accepted and dialog.grant is not None:
-                attempt(dialog.grant)
-                return
-        on_error(error)
-
-    attempt(None)

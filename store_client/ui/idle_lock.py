@@ -7,8 +7,7 @@ write the audit entries.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QRegularExpression, QTimer, Signal
 from PySide6.QtGui import QRegularExpressionValidator
@@ -19,7 +18,10 @@ from store_client.ui.automation import named
 from store_client.ui.keypad import Keypad
 from store_client.ui.login_messages import refusal_text
 from store_client.ui.overlay import Overlay
-from store_client.ui.tasks import TaskManager
+
+if TYPE_CHECKING:
+    from store_client.services.auth import Actor
+    from store_client.ui.operations import SessionOps
 
 INPUT_EVENTS = frozenset({
     QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
@@ -67,13 +69,11 @@ class IdleLockOverlay(Overlay):
     unlocked = Signal()
     switch_requested = Signal()
 
-    def __init__(self, parent: QWidget, *, unlock: Callable[[Any, str], Any],
-                 tasks: TaskManager) -> None:
+    def __init__(self, parent: QWidget, *, session: SessionOps) -> None:
         # Opaque: what was on screen (a customer's details, takings) stays hidden while locked.
         super().__init__(parent, "idleLock.overlay", card_width=440, opaque=True)
-        self._unlock = unlock
-        self._tasks = tasks
-        self._actor: Any = None
+        self._session = session
+        self._actor: Actor | None = None
         self.title = QLabel(self.tr("Terminal locked"), self.card)
         self.title.setObjectName("idleLock.title")
         self.title.setProperty("kind", "title")
@@ -101,7 +101,7 @@ class IdleLockOverlay(Overlay):
         self.unlock_button.clicked.connect(self.attempt)
         self.switch_button.clicked.connect(self.switch_requested)
 
-    def lock(self, actor: Any) -> None:
+    def lock(self, actor: Actor) -> None:
         self._actor = actor
         self.who.setText(self.tr("Signed in: %1 (%2). Enter the PIN to continue.")
                          .replace("%1", actor.name).replace("%2", actor.operator_id))
@@ -121,8 +121,11 @@ class IdleLockOverlay(Overlay):
         if not pin or not self.unlock_button.isEnabled():
             return
         actor = self._actor
+        if actor is None:
+            return
         self._set_busy(True)
-        self._tasks.run_db(lambda: self._unlock(actor, pin), self._done, self._refused)
+        self._session.unlock(actor=actor, pin=pin).run(self, success=self._done,
+                                                       failure=self._refused)
 
     def _done(self, _result: object) -> None:
         self._set_busy(False)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
@@ -27,7 +27,10 @@ from store_client.ui.automation import named
 from store_client.ui.i18n import role_label
 from store_client.ui.keypad import Keypad
 from store_client.ui.login_messages import refusal_text
-from store_client.ui.tasks import TaskManager
+
+if TYPE_CHECKING:
+    from store_client.services.auth import Actor
+    from store_client.ui.operations import SessionOps
 
 
 def demo_rows(operators: Sequence[Any]) -> list[tuple[str, str, str, str]]:
@@ -47,13 +50,11 @@ class LoginScreen(QWidget):
 
     logged_in = Signal(object)
 
-    def __init__(self, *, login: Callable[[str, str], Any], tasks: TaskManager,
-                 store_line: str, demo_operators: Sequence[Any] | None = None,
+    def __init__(self, *, session: SessionOps, store_line: str, demo_operators: Sequence[Any] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("login.screen")
-        self._login = login
-        self._tasks = tasks
+        self._session = session
         self._busy = False
 
         title = QLabel(self.tr("Sign in"), self)
@@ -202,9 +203,10 @@ class LoginScreen(QWidget):
             return
         self._set_busy(True)
         self._show(self.tr("Checking…"), "subtle")
-        self._tasks.run_db(lambda: self._login(operator_id, pin), self._succeeded, self._refused)
+        self._session.login(operator_id=operator_id, pin=pin).run(
+            self, success=self._succeeded, failure=self._refused)
 
-    def _succeeded(self, actor: Any) -> None:
+    def _succeeded(self, actor: Actor) -> None:
         self._set_busy(False)
         self.pin.clear()
         self._show("")

@@ -8,6 +8,7 @@ the screen. The idle watcher locks the terminal after ``ui.idle_lock_seconds``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -30,6 +31,7 @@ from store_client.ui.help_overlay import HelpOverlay
 from store_client.ui.i18n import role_label
 from store_client.ui.idle_lock import IdleLockOverlay, IdleWatcher
 from store_client.ui.login_screen import LoginScreen
+from store_client.ui.operations import Backend, ChangeHub, Operations, SessionOps
 from store_client.ui.resources_path import ICONS_DIR
 from store_client.ui.screen_registry import ScreenContext, ScreenSpec, screens_for
 from store_client.ui.status_bar import StatusBar
@@ -37,6 +39,7 @@ from store_client.ui.tasks import TaskManager
 
 if TYPE_CHECKING:
     from store_client.bootstrap import Services, Terminal
+    from store_client.services.auth import Actor
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +54,13 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("main.window")
         self.terminal, self.services, self.tasks = terminal, services, tasks
+        self.hub = ChangeHub(self)
+        self.backend = Backend.create(terminal=terminal, services=services, tasks=tasks, hub=self.hub)
+        self.session = SessionOps(self.backend)
+        self.ops: Operations | None = None  # the signed-in operator's
         config = terminal.config
         self.locale = config.locale
-        self.actor: Any = None
+        self.actor: Actor | None = None
         self.screens: dict[str, QWidget] = {}
         self.nav_buttons: dict[str, QPushButton] = {}
         self.nav_actions: list[keymap.KeyAction] = []
@@ -68,7 +75,7 @@ class MainWindow(QMainWindow):
         self.pages.setObjectName("main.pages")
         store_line = self.tr("Store %1 · Terminal %2").replace(
             "%1", f"{config.store_id} {store_name}".strip()).replace("%2", config.terminal_id)
-        self.login = LoginScreen(login=services.auth.login, tasks=tasks, store_line=store_line,
+        self.login = LoginScreen(session=self.session, store_line=store_line,
                                  demo_operators=demo_operators if config.demo else None)
         self.login.logged_in.connect(self.sign_in)
         self.pages.addWidget(self.login)
@@ -81,8 +88,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
 
         self.help = HelpOverlay(self.pages)
-        self.lock_overlay = IdleLockOverlay(self.pages, unlock=services.auth.unlock_terminal,
-                                            tasks=tasks)
+        self.lock_overlay = IdleLockOverlay(self.pages, session=self.session)
         self.lock_overlay.unlocked.connect(self._unlocked)
         self.lock_overlay.switch_requested.connect(self.sign_out)
         self.idle = IdleWatcher(idle_ms if idle_ms is not None else config["ui.idle_lock_seconds"] * 1000,
@@ -147,18 +153,19 @@ class MainWindow(QMainWindow):
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         return button
 
-    def _shortcut(self, sequence: QKeySequence, slot: Any) -> QShortcut:
+    def _shortcut(self, sequence: QKeySequence, slot: Callable[[], object]) -> QShortcut:
         shortcut = QShortcut(sequence, self)
         shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         shortcut.activated.connect(slot)
         return shortcut
 
     # -- sign in / out ------------------------------------------------------
-    def sign_in(self, actor: Any) -> None:
+    def sign_in(self, actor: Actor) -> None:
         self._clear_screens()
         self.actor = actor
-        ctx = ScreenContext(terminal=self.terminal, services=self.services, tasks=self.tasks,
-                            actor=actor, locale=self.locale)
+        self.ops = Operations(self.backend, actor)
+        ctx = ScreenContext(ops=self.ops, actor=actor, locale=self.locale,
+                            config=self.terminal.config)
         self.nav_actions = []
         for spec, key in screens_for(actor.role):
             self._add_screen(spec, key, ctx)
@@ -218,7 +225,7 @@ class MainWindow(QMainWindow):
         self.screen_changed.emit(key)
 
     def sign_out(self) -> None:
-        actor, self.actor = self.actor, None
+        actor, self.actor, self.ops = self.actor, None, None
         if actor is None and not self.lock_overlay.isVisible():
             return
         self.idle.stop()
@@ -232,8 +239,8 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.login)
         self.login.reset()
         if actor is not None:
-            self.tasks.run_db(lambda: self.services.auth.logout(actor), None,
-                              lambda e: log.error("logout failed: %s", e))
+            self.session.logout(actor=actor).run(
+                self, failure=lambda e: log.error("logout failed: %s", e))
 
     # -- lock, help ---------------------------------------------------------
     def lock(self) -> None:

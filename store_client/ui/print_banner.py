@@ -5,11 +5,11 @@ or not reachable (the job is *held*, nothing printed), or a job may or may not
 be on paper (*uncertain*). It names the oldest such job and offers Retry /
 Cancel for it and a way to the Printer screen. Hidden when all is well.
 
-Queue events arrive on the worker thread and are re-emitted through a queued
-signal (:class:`~store_client.ui.print_events.QueueSignal`); the job list is
-read through the TaskManager's database worker, never on the UI thread.
+The queue's worker announces each change through the change hub
+(``Changes.print_queue``, on the GUI thread); the job list is read by the printing
+operations, never on the UI thread.
 
-Placement (one line, no layout changes): ``window.setMenuWidget(PrintBanner(queue, tasks, window))``.
+Placement (one line, no layout changes): ``window.setMenuWidget(PrintBanner(printing, hub, window))``.
 With a main window as parent, "Open printer screen" calls ``parent.open_screen("printJobs")``
 and is shown only when the signed-in operator has that screen; the actions are
 enabled only while someone is signed in and the terminal is not locked.
@@ -17,16 +17,21 @@ enabled only while someone is signed in and the terminal is not locked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from store_client.ui.automation import named
-from store_client.ui.print_events import QueueSignal, alive
+from store_client.ui.operations import Changes, Op
+from store_client.ui.operations.printing import UNCERTAIN, BannerState
 
-HELD, UNCERTAIN = "held", "uncertain"
+if TYPE_CHECKING:
+    from store_client.ui.operations import ChangeHub
+    from store_client.ui.operations.printing import PrintingOps
+
 PRINT_JOBS_KEY = "printJobs"
 ACTIONS_CHECK_MS = 500
 RETRY_READ_MS = 2000
@@ -37,47 +42,17 @@ QLabel#printBanner\\.message { font-weight: bold; }
 """
 
 
-@dataclass(frozen=True)
-class BannerState:
-    """What the banner shows, read off the UI thread."""
-
-    job_id: int | None  # the oldest job needing attention
-    job_state: str | None
-    job_title: str
-    job_error: str
-    printer_status: str
-    needs_attention: int
-    waiting: int
-
-    @property
-    def visible(self) -> bool:
-        return self.needs_attention > 0 or (
-            self.waiting > 0 and self.printer_status in ("offline", "paper_out"))
-
-
-def read_banner_state(queue: Any) -> BannerState:
-    """Database work: the queue summary and the oldest job that needs attention."""
-    summary = queue.summary()
-    attention = queue.jobs(states=(HELD, UNCERTAIN))
-    first = min(attention, key=lambda j: j.id) if attention else None
-    return BannerState(
-        job_id=first.id if first else None, job_state=first.state if first else None,
-        job_title=first.title if first else "", job_error=(first.last_error or "") if first else "",
-        printer_status=(first.printer_status if first and first.state == HELD else summary.printer_status),
-        needs_attention=summary.needs_attention, waiting=summary.waiting)
-
-
 class PrintBanner(QFrame):
-    """``PrintBanner(queue, tasks, parent)``; ``queue`` None (no printer) keeps it hidden."""
+    """``PrintBanner(printing, hub, parent)``; no print queue (no printer) keeps it hidden."""
 
     open_requested = Signal()
     shown_state = Signal(object)  # BannerState after each refresh (tests, status displays)
 
-    def __init__(self, queue: Any | None, tasks: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ops: PrintingOps, hub: ChangeHub, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("printBanner")
         self.setStyleSheet(STYLE)
-        self.queue, self.tasks = queue, tasks
+        self.ops, self.queue = ops, ops.queue
         self.state: BannerState | None = None
         self._busy = self._dirty = self._acting = False
 
@@ -110,12 +85,15 @@ class PrintBanner(QFrame):
         self._actions_timer.timeout.connect(self._update_actions)
         self.hide()
 
-        self.events = QueueSignal(queue, self)
-        self.events.changed.connect(lambda _event: self.refresh())
-        if queue is not None:
+        hub.changed.connect(self._changed)
+        if self.queue is not None:
             self.refresh()
 
     # -- data ---------------------------------------------------------------------
+    def _changed(self, changes: Changes, _initiator: object) -> None:
+        if changes.print_queue:
+            self.refresh()
+
     def refresh(self) -> None:
         """Re-read the queue (coalesced: one read in flight, one more if events came meanwhile)."""
         if self.queue is None:
@@ -124,12 +102,10 @@ class PrintBanner(QFrame):
             self._dirty = True
             return
         self._busy, self._dirty = True, False
-        queue = self.queue
         try:
-            self.tasks.run_db(lambda: read_banner_state(queue), self._show, self._failed)
+            self.ops.banner_state().run(self, success=self._show, failure=self._failed)
         except RuntimeError:  # the task manager is shut down: the app is closing
             self._busy = False
-            self.events.detach()
 
     def _done(self) -> None:
         self._busy = False
@@ -137,15 +113,11 @@ class PrintBanner(QFrame):
             self.refresh()
 
     def _failed(self, error: BaseException) -> None:
-        if not alive(self):
-            return
         self.detail.setText(f"{type(error).__name__}: {error}")
         self._done()
         QTimer.singleShot(RETRY_READ_MS, self, self.refresh)  # e.g. the database was busy
 
     def _show(self, state: BannerState) -> None:
-        if not alive(self):
-            return
         self.state = state
         if state.visible:
             self.message.setText(self.headline(state))
@@ -183,7 +155,7 @@ class PrintBanner(QFrame):
         return " · ".join(parts)
 
     # -- actions ------------------------------------------------------------------
-    def _window(self) -> Any:
+    def _window(self) -> QWidget | None:
         return self.parentWidget()
 
     def _update_actions(self) -> None:
@@ -195,38 +167,34 @@ class PrintBanner(QFrame):
         screens = getattr(window, "screens", None)
         self.open_button.setVisible(screens is None or PRINT_JOBS_KEY in screens)
 
-    def showEvent(self, event: Any) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         self._update_actions()
         self._actions_timer.start()
         super().showEvent(event)
 
-    def hideEvent(self, event: Any) -> None:
+    def hideEvent(self, event: QHideEvent) -> None:
         self._actions_timer.stop()
         super().hideEvent(event)
 
     def retry(self) -> None:
-        self._act(lambda queue, job_id: queue.retry(job_id))
+        self._act(lambda job_id: self.ops.retry(job_id=job_id))
 
     def cancel(self) -> None:
-        self._act(lambda queue, job_id: queue.cancel(job_id))
+        self._act(lambda job_id: self.ops.cancel(job_id=job_id))
 
-    def _act(self, action: Any) -> None:
+    def _act(self, action: Callable[[int], Op[None]]) -> None:
         if self.queue is None or self.state is None or self.state.job_id is None:
             return
-        queue, job_id = self.queue, self.state.job_id
+        op = action(self.state.job_id)
         self._acting = True
         self._update_actions()
-        self.tasks.run_db(lambda: action(queue, job_id), self._action_done, self._action_failed)
+        op.run(self, success=self._action_done, failure=self._action_failed)
 
-    def _action_done(self, _result: Any = None) -> None:
-        if not alive(self):
-            return
+    def _action_done(self, _result: object = None) -> None:
         self._acting = False
         self.refresh()
 
     def _action_failed(self, error: BaseException) -> None:
-        if not alive(self):
-            return
         self._action_done()
         self.detail.setText(str(error))  # e.g. the job changed state meanwhile
 

@@ -16,20 +16,21 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
-    from store_client.bootstrap import Services, Terminal
-    from store_client.ui.tasks import TaskManager
+    from store_client.config import Config
+    from store_client.services.auth import Actor
+    from store_client.ui.operations import Operations
 
 
 
 @dataclass
 class ScreenContext:
-    """What a screen may use: the terminal, its services, the task manager, the operator."""
+    """What a screen may use: the operations (never a service, session or terminal), the
+    operator, the UI language and the settings."""
 
-    terminal: Terminal
-    services: Services
-    tasks: TaskManager
-    actor: Any
+    ops: Operations
+    actor: Actor
     locale: str
+    config: Config
 
 
 @dataclass(frozen=True)

@@ -1,27 +1,35 @@
 """The status bar's sync indicator: state, events waiting, age of the oldest, skew.
 
-Reads the status off the UI thread (TaskManager's database worker) every few
-seconds; the runner's phase is a plain attribute set by its own thread.
+Reads the status through the sync operations (off the UI thread) when an operation
+announces ``sync`` (a sale, a retry) and every few seconds besides: the runner's
+connection state is a plain attribute of its own thread that nobody announces.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
-from store_client.services.sync_status import SyncStatus, format_age, read_status
+from store_client.services.sync_status import SyncStatus, format_age
+from store_client.ui.operations import Changes
+
+if TYPE_CHECKING:
+    from store_client.ui.operations import ChangeHub
+    from store_client.ui.operations.sync import SyncOps
+    from store_client.ui.status_bar import StatusBar
 
 POLL_MS = 3000
 
 
 class SyncIndicator(QObject):
-    def __init__(self, status_bar: Any, tasks: Any, terminal: Any, runner: Any | None,
+    def __init__(self, status_bar: StatusBar, ops: SyncOps, hub: ChangeHub,
                  problem: str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent or status_bar)
         self.setObjectName("syncIndicator")
-        self._bar, self._tasks, self._terminal, self._runner = status_bar, tasks, terminal, runner
+        self._bar, self._ops = status_bar, ops
         self._problem = problem
+        hub.changed.connect(self._changed)
         self._busy = False
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
@@ -32,16 +40,19 @@ class SyncIndicator(QObject):
     def stop(self) -> None:
         self._timer.stop()
 
+    def _changed(self, changes: Changes, _initiator: object) -> None:
+        if changes.sync:
+            self.refresh()
+
     def refresh(self) -> None:
-        if self._tasks.closed:
-            self._timer.stop()
-            return
         if self._busy:
             return
         self._busy = True
-        phase = self._runner.phase if self._runner is not None else None
-        db, clock = self._terminal.db, self._terminal.clock
-        self._tasks.run_db(lambda: read_status(db, clock, phase=phase), self._show, self._failed)
+        try:
+            self._ops.status().run(self, success=self._show, failure=self._failed)
+        except RuntimeError:  # the task manager is shut down: the app is closing
+            self._busy = False
+            self._timer.stop()
 
     def _failed(self, _error: BaseException) -> None:
         self._busy = False

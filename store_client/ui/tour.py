@@ -12,13 +12,18 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
 from store_client.ui.demo_operators import demo_operators
 from store_client.ui.screen_registry import registered, screens_for
+
+if TYPE_CHECKING:
+    from store_client.ui.approval_dialog import ApprovalDialog
+    from store_client.ui.main_window import MainWindow
+    from store_client.ui.tasks import TaskManager
 
 WINDOW_SIZE = (1280, 800)
 TASK_TIMEOUT_S = 30.0
@@ -64,15 +69,14 @@ def best_operator(operators: list[tuple[str, str, str, str]]) -> tuple[str, str,
     return max(operators, key=lambda op: len(screens_for(op[2])))
 
 
-def sample_query(terminal: Any) -> str:
+def sample_query(window: MainWindow, tasks: TaskManager) -> str:
     """The brand of the first product, in the UI language, so the lookup shot shows results."""
-    from sqlalchemy import select
-
-    from store_client.persistence.models import Product
-
-    column = Product.name_en if terminal.config.locale.startswith("en") else Product.name_zh
-    with terminal.db.read() as session:
-        name = session.scalar(select(column).order_by(Product.id).limit(1)) or ""
+    assert window.ops is not None
+    found: list[list[tuple[str, str, str]]] = []
+    window.ops.catalog.samples(limit=1).run(window, success=found.append)
+    wait_for(lambda: tasks.pending == 0)
+    rows = found[0] if found else []
+    name = (rows[0][2] if window.locale.startswith("en") else rows[0][1]) if rows else ""
     return name.split()[0] if name.split() else ""
 
 
@@ -118,11 +122,10 @@ def sign_in(window: Any, tasks: Any, operator_id: str, pin: str) -> None:
     wait_for(lambda: tasks.pending == 0)
 
 
-def approval_dialog(window: Any) -> Any:
+def approval_dialog(window: MainWindow) -> ApprovalDialog:
     from store_client.ui.approval_dialog import ApprovalDialog
 
-    dialog = ApprovalDialog(approve=window.services.approvals.approve, tasks=window.tasks,
-                            requester=window.actor, permission="operator.unlock",
+    dialog = ApprovalDialog(requester_name=window.actor.name if window.actor else "",
                             action_text=dialog_action_text(), parent=window)
     dialog.reason.setText(dialog_reason_text())
     return dialog
@@ -160,7 +163,7 @@ def render_tour(out_dir: Path, *, locale: str = "zh_CN", skus: int = 2000,
             window.open_screen(spec.key)
             if spec.key == "productLookup":
                 screen = window.screens[spec.key]
-                screen.query.setText(sample_query(window.terminal))
+                screen.query.setText(sample_query(window, tasks))
                 screen.search_now()
             wait_for(lambda: tasks.pending == 0)
             _save(window, out_dir / f"{number:02d}-screen-{spec.key}.png", saved)

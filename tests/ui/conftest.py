@@ -110,3 +110,21 @@ def type_text(widget, text: str) -> None:  # type: ignore[no-untyped-def]
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown,
                                                      Qt.KeyboardModifier.NoModifier, char))
+
+
+def backend_for(terminal: Terminal, tasks: TaskManager, services=None):  # type: ignore[no-untyped-def]
+    """The operations layer's backend on ``terminal`` (the services built if not given)."""
+    from store_client.ui.operations import Backend
+
+    return Backend.create(terminal=terminal, services=services or build_services(terminal),
+                          tasks=tasks)
+
+
+def screen_context(terminal: Terminal, tasks: TaskManager, actor, locale: str = "en",  # type: ignore[no-untyped-def]
+                   services=None):
+    """What the main window gives a screen at sign-in, for a screen built on its own."""
+    from store_client.ui.operations import Operations
+    from store_client.ui.screen_registry import ScreenContext
+
+    ops = Operations(backend_for(terminal, tasks, services), actor)
+    return ScreenContext(ops=ops, actor=actor, locale=locale, config=terminal.config)

@@ -90,7 +90,7 @@ def test_the_tender_dialog_keys_are_distinct(make_shell, qtbot) -> None:
     assert keymap.duplicates(actions) == {}
     cart = type("Cart", (), {"due_fen": 1234, "total_fen": 1234, "paid_fen": 0, "change_fen": 0,
                              "tenders": (), "member": None, "lines": (1,), "cart_id": "c"})()
-    dialog = TenderDialog(screen._ctx, screen.service, cart, mobile_available=False, parent=screen)
+    dialog = TenderDialog(screen.ops, cart, locale="en", mobile_available=False, parent=screen)
     try:
         assert keymap.duplicates(dialog.actions) == {}
         assert dialog.actions[0].keys == ("F2",) and dialog.actions[0].button is dialog.quick_buttons[0]

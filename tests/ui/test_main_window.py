@@ -81,8 +81,8 @@ def test_cashier_reaching_the_audit_screen_is_refused_by_the_service(make_shell,
     cashier = demo_operator("cashier")
     shell.sign_in(cashier.id, cashier.pin)
     window = shell.window
-    ctx = ScreenContext(terminal=shell.terminal, services=window.services, tasks=shell.tasks,
-                        actor=window.actor, locale="en")
+    ctx = ScreenContext(ops=window.ops, actor=window.actor, locale="en",
+                        config=shell.terminal.config)
     screen = AuditScreen(ctx)
     qtbot.addWidget(screen)
     screen.refresh()

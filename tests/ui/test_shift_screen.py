@@ -7,7 +7,9 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel
 from sqlalchemy import select
 
 from store_client.bootstrap import build_services
@@ -15,7 +17,7 @@ from store_client.domain.roles import Role
 from store_client.persistence.models import OutboxEvent, Shift, ShiftCashMovement
 from store_client.services.auth import Actor
 from store_client.ui.automation import unnamed_interactive
-from store_client.ui.screen_registry import ScreenContext
+from tests.ui.conftest import screen_context
 from store_client.ui.screens.shift_screen import COUNT_PAGE, REPORT_PAGE, ShiftScreen
 from store_client.ui.tasks import TaskManager
 
@@ -38,7 +40,7 @@ def make_screen(qtbot, terminal, add_operator, tasks):  # type: ignore[no-untype
     def make(actor: Actor, locale: str = "zh_CN", *, wired: bool = True) -> ShiftScreen:
         if not wired:
             services.shifts_factory = None
-        screen = ShiftScreen(ScreenContext(terminal, services, tasks, actor, locale))
+        screen = ShiftScreen(screen_context(terminal, tasks, actor, locale, services=services))
         qtbot.addWidget(screen)
         screen.resize(1100, 760)
         screen.show()
@@ -125,7 +127,7 @@ def test_open_pay_in_and_blind_close_with_the_waiting_events_warning(
 
 
 def test_a_short_drawer_asks_for_a_reason_then_a_managers_approval(
-        qtbot, make_screen, terminal, tasks, monkeypatch) -> None:
+        qtbot, make_screen, terminal, tasks) -> None:
     screen = make_screen(CASHIER, locale="en")
     screen.open_button.click()
     count(screen, {10000: 1})
@@ -134,13 +136,17 @@ def test_a_short_drawer_asks_for_a_reason_then_a_managers_approval(
     asked: list[str] = []
     shown: list[str] = []
 
-    def approve(permission: str, text: str):  # type: ignore[no-untyped-def]
-        asked.append(permission)
-        shown.append(text)
-        return screen._ctx.services.approvals.approve(CASHIER, "m1", MANAGER_PIN, permission,
-                                                      "counted twice")
+    def approve_when_asked() -> None:  # the manager at the till, by keyboard
+        dialog = screen.dialog
+        if dialog is None or not dialog.isVisible():
+            return
+        asked.append("asked")
+        shown.append(dialog.findChild(QLabel, "approval.action").text())
+        qtbot.keyClicks(dialog.manager_id, "m1")
+        qtbot.keyClicks(dialog.pin, MANAGER_PIN)
+        qtbot.keyClicks(dialog.reason, "counted twice")
+        qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
 
-    monkeypatch.setattr(screen, "ask_approval", approve)
     screen.close_button.click()
     settle(qtbot, tasks)
     screen.confirm_unsynced.setChecked(True)
@@ -152,8 +158,12 @@ def test_a_short_drawer_asks_for_a_reason_then_a_managers_approval(
     assert shifts(terminal)[0].status == "open" and asked == []
     qtbot.keyClicks(screen.variance_reason, "gave wrong change")
     screen.count_confirm.click()
+    qtbot.waitUntil(lambda: screen.dialog is not None, timeout=10_000)
+    approve_when_asked()
     settle(qtbot, tasks)
-    assert asked == ["shift.accept_variance"]
+    qtbot.waitUntil(lambda: screen.dialog is None, timeout=10_000)
+    settle(qtbot, tasks)
+    assert asked == ["asked"]
     assert "short by CN¥10.00" in shown[0] and "CN¥90.00" in shown[0]  # the manager sees it
     (row,) = shifts(terminal)
     assert (row.status, row.variance_fen, row.variance_reason, row.variance_approved_by) == (

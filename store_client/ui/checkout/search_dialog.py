@@ -7,9 +7,10 @@ dropped) into a model/view table; Enter or a double click picks the product
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -24,8 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from store_client.ui.automation import named
-from store_client.ui.checkout.service_calls import alive
-from store_client.ui.screens.product_lookup import ProductTableModel, lookup
+from store_client.ui.product_search import LatestSearch, ProductTableModel
+
+if TYPE_CHECKING:
+    from store_client.ui.operations.catalog import CatalogOps, Found
 
 DEBOUNCE_MS = 120
 RESULT_LIMIT = 100
@@ -34,18 +37,17 @@ RESULT_LIMIT = 100
 class SearchDialog(QDialog):
     picked = Signal(object)
 
-    def __init__(self, ctx: Any, initial: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, catalog: CatalogOps, locale: str, initial: str = "",
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("checkout.search.dialog")
         self.setWindowTitle(self.tr("Find a product"))
         self.setModal(True)
-        self._ctx = ctx
-        self._generation = 0
         self._pick_when_ready = False
         self.query = named(QLineEdit(self), "checkout.search.query", self.tr("Name, pinyin, SKU or barcode"))
         self.query.setPlaceholderText(self.tr("Type a name, pinyin initials (e.g. xfs), SKU or barcode"))
         self.query.setClearButtonEnabled(True)
-        self.model = ProductTableModel(ctx.locale, self)
+        self.model = ProductTableModel(locale, self)
         self.results = named(QTableView(self), "checkout.search.results", self.tr("Products found"))
         self.results.setModel(self.model)
         self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -77,11 +79,10 @@ class SearchDialog(QDialog):
         layout.addLayout(buttons)
         self.setMinimumSize(860, 560)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.search_now)
-        self.query.textChanged.connect(lambda _t: self._debounce.start())
+        self._search = LatestSearch(catalog, self, debounce_ms=DEBOUNCE_MS, limit=RESULT_LIMIT,
+                                    on_found=self._found, on_failed=self._failed)
+        self._search.timer.timeout.connect(self.search_now)
+        self.query.textChanged.connect(lambda _t: self._search.schedule())
         self.query.returnPressed.connect(self.pick)
         self.results.doubleClicked.connect(lambda _i: self.pick())
         self.add_button.clicked.connect(self.pick)
@@ -89,7 +90,7 @@ class SearchDialog(QDialog):
         self.query.setText(initial)
         self.query.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def keyPressEvent(self, event: Any) -> None:
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.model.rowCount():
             rows = self.results.selectionModel().selectedRows()
@@ -100,36 +101,27 @@ class SearchDialog(QDialog):
         super().keyPressEvent(event)
 
     def search_now(self) -> None:
-        self._debounce.stop()
-        text = self.query.text().strip()
-        self._generation += 1
-        generation = self._generation
-        if not text:
+        if not self._search.search(self.query.text().strip()):
             self.model.set_products([])
             self.status.setText(self.tr("Type to search."))
-            return
-        catalog = self._ctx.services.catalog
 
-        def done(rows: list[Any]) -> None:
-            if alive(self) and generation == self._generation:
-                self.model.set_products(rows)
-                self.status.setText(self.tr("Products found: %1").replace("%1", str(len(rows)))
-                                    if rows else self.tr("Nothing found for “%1”.").replace("%1", text))
-                if rows:
-                    self.results.selectRow(0)
-                if self._pick_when_ready:
-                    self._pick_when_ready = False
-                    if rows:
-                        self.pick()
+    def _found(self, text: str, found: Found) -> None:
+        rows = found.products
+        self.model.set_products(rows)
+        self.status.setText(self.tr("Products found: %1").replace("%1", str(len(rows)))
+                            if rows else self.tr("Nothing found for “%1”.").replace("%1", text))
+        if rows:
+            self.results.selectRow(0)
+        if self._pick_when_ready:
+            self._pick_when_ready = False
+            if rows:
+                self.pick()
 
-        def failed(error: BaseException) -> None:
-            if alive(self) and generation == self._generation:
-                self.status.setText(self.tr("Search failed: %1").replace("%1", str(error)))
-
-        self._ctx.tasks.run_db(lambda: lookup(catalog, text, RESULT_LIMIT), done, failed)
+    def _failed(self, error: BaseException) -> None:
+        self.status.setText(self.tr("Search failed: %1").replace("%1", str(error)))
 
     def pick(self) -> None:
-        if self._debounce.isActive():  # Enter right after typing: search, then pick the first
+        if self._search.waiting:  # Enter right after typing: search, then pick the first
             self._pick_when_ready = True
             self.search_now()
             return

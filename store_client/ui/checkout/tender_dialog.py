@@ -12,7 +12,8 @@ Esc back to the cart; Enter takes the amount typed.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -32,11 +33,16 @@ from PySide6.QtWidgets import (
 
 from store_client.ui import keymap
 from store_client.ui.automation import named
-from store_client.ui.checkout import service_calls
 from store_client.ui.checkout.formatting import money_text, parse_amount, quick_cash_amounts
 from store_client.ui.i18n import money_locale
 from store_client.ui.service_messages import service_error_text
 
+if TYPE_CHECKING:
+    from store_client.services.checkout_views import CartView, CompletedSale
+    from store_client.ui.operations import Op
+    from store_client.ui.operations.checkout import CheckoutOps
+
+T = TypeVar("T")
 KINDS = ("cash", "card", "mobile", "points")
 QUICK_KEYS = ("F2", "F3", "F4", "F5")
 TAB_KEYS = ("F6", "F7", "F8", "F9")
@@ -48,14 +54,14 @@ class TenderDialog(QDialog):
     completed = Signal(object)
     cart_changed = Signal(object)
 
-    def __init__(self, ctx: Any, service: Any, cart: Any, *, mobile_available: bool,
+    def __init__(self, ops: CheckoutOps, cart: CartView, *, locale: str, mobile_available: bool,
                  currency: str = "CNY", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("checkout.tender.dialog")
         self.setWindowTitle(self.tr("Payment"))
         self.setModal(True)
-        self._ctx, self._service, self._currency = ctx, service, currency
-        self._locale = money_locale(ctx.locale)
+        self._ops, self._currency = ops, currency
+        self._locale = money_locale(locale)
         self.cart = cart
         self.busy = False
         self.mobile_available = mobile_available
@@ -227,7 +233,7 @@ class TenderDialog(QDialog):
     def money(self, fen: int) -> str:
         return money_text(fen, self._currency, self._locale)
 
-    def show_cart(self, cart: Any) -> None:
+    def show_cart(self, cart: CartView) -> None:
         self.cart = cart
         due = cart.due_fen
         self.due_label.setText(self.tr("To pay: %1").replace("%1", self.money(due)))
@@ -329,11 +335,11 @@ class TenderDialog(QDialog):
              payment_code: str | None = None) -> None:
         if self.busy:
             return
-        service, actor = self._service, self._ctx.actor
-        self._run(lambda _g: service.add_tender(actor, kind, amount, reference=reference,
-                                                payment_code=payment_code), self._tendered)
+        self._run(self._ops.add_tender(kind=kind, amount_fen=amount, reference=reference,
+                                       payment_code=payment_code,
+                                       action_text=self.tr("take a payment")), self._tendered)
 
-    def _tendered(self, cart: Any) -> None:
+    def _tendered(self, cart: CartView) -> None:
         self.mobile_code.clear()
         self.card_reference.clear()
         self.cash_amount.clear()
@@ -347,27 +353,30 @@ class TenderDialog(QDialog):
         if item is None or self.busy:
             return
         tender_id = item.data(Qt.ItemDataRole.UserRole)
-        service, actor = self._service, self._ctx.actor
-        self._run(lambda _g: service.remove_tender(actor, tender_id),
-                  lambda cart: (self.cart_changed.emit(cart), self.show_cart(cart)))
+        self._run(self._ops.remove_tender(tender_id=tender_id, action_text=self.tr("take a payment")),
+                  self._tender_removed)
+
+    def _tender_removed(self, cart: CartView) -> None:
+        self.cart_changed.emit(cart)
+        self.show_cart(cart)
 
     def complete(self) -> None:
         if self.busy:
             return
-        service, actor, cart_id = self._service, self._ctx.actor, self.cart.cart_id
         # the cart id makes a retried completion return the first sale instead of a second one
-        self._run(lambda _g: service.complete(actor, cart_id=cart_id), self._completed)
+        self._run(self._ops.complete(cart_id=self.cart.cart_id, action_text=self.tr("take a payment")),
+                  self._completed)
 
-    def _completed(self, sale: Any) -> None:
+    def _completed(self, sale: CompletedSale) -> None:
         self.completed.emit(sale)
         self.accept()
 
-    def _run(self, work: Any, on_done: Any) -> None:
+    def _run(self, op: Op[T], on_done: Callable[[T], object]) -> None:
         self.busy = True
         self.message.setText("")
         self.setEnabled(False)
 
-        def done(result: Any) -> None:
+        def done(result: T) -> None:
             self.busy = False
             self.setEnabled(True)
             on_done(result)
@@ -377,7 +386,7 @@ class TenderDialog(QDialog):
             self.setEnabled(True)
             self.message.setText(service_error_text(error, self.money))
 
-        service_calls.call(self, self._ctx, work, done, failed, action_text=self.tr("take a payment"))
+        op.run(self, success=done, failure=failed)
 
 
 def _plain(fen: int) -> str:

@@ -8,35 +8,44 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+if TYPE_CHECKING:
+    from store_client.ui.main_window import MainWindow
+    from store_client.ui.operations.catalog import Found
+    from store_client.ui.tasks import TaskManager
 
 SHOT_ITEMS = 5
 CHECKOUT_SHOTS = 4  # cart, tender dialog, completed sale, its receipt scanned for a return
 COUPON = "ONLINE-100-20"  # the demo store's 满100减20
 
 
-def _codes(terminal: Any, catalog: Any) -> tuple[list[str], str | None]:
+def _codes(window: MainWindow, tasks: TaskManager,
+           wait_for: Callable[..., None]) -> tuple[list[str], str | None]:
     """Barcodes of a few items sold by the piece, and a weight label for the first weighed item."""
     from store_client.domain.barcodes import gs1_check_digit
     from store_client.domain.catalog import plu_from_sku
-    from store_client.persistence.models import Product
 
-    with terminal.db.read() as s:
-        each = s.scalars(select(Product.sku).where(Product.unit == "each", Product.active.is_(True))
-                         .order_by(Product.id).limit(SHOT_ITEMS * 3)).all()
-        weighed = s.scalars(select(Product.sku).where(Product.unit == "kg", Product.active.is_(True))
-                            .order_by(Product.id).limit(1)).first()
-    codes = []
-    for sku in each:
-        product = catalog.by_code(sku)
-        if product is not None and product.barcodes:
-            codes.append(product.barcodes[0])
+    assert window.ops is not None
+    catalog = window.ops.catalog
+    each: list[list[tuple[str, str, str]]] = []
+    weighed: list[list[tuple[str, str, str]]] = []
+    catalog.samples(unit="each", limit=SHOT_ITEMS * 3).run(window, success=each.append)
+    catalog.samples(unit="kg", limit=1).run(window, success=weighed.append)
+    wait_for(lambda: tasks.pending == 0)
+    codes: list[str] = []
+    for sku, _zh, _en in each[0]:
+        found: list[Found] = []
+        catalog.lookup(text=sku, limit=1).run(window, success=found.append)
+        wait_for(lambda: tasks.pending == 0)
+        products = found[0].products if found else []
+        if products and products[0].sku == sku and products[0].barcodes:
+            codes.append(products[0].barcodes[0])
         if len(codes) == SHOT_ITEMS:
             break
     label = None
-    plu = plu_from_sku(weighed) if weighed else None
+    first_weighed = weighed[0][0][0] if weighed and weighed[0] else None
+    plu = plu_from_sku(first_weighed) if first_weighed else None
     if plu is not None:
         body = f"21{plu:05d}{836:05d}"  # 0.836 kg
         label = body + str(gs1_check_digit(body))
@@ -49,11 +58,11 @@ def render_checkout(window: Any, tasks: Any, wait_for: Callable[..., None],
     from store_client.demo.checkout_data import DEMO_MEMBER
 
     screen = window.screens.get("checkout")
-    if screen is None or screen.service is None:
+    if screen is None or not screen.available:
         return number
     window.open_screen("checkout")
     settle = lambda: wait_for(lambda: tasks.pending == 0)
-    codes, label = _codes(window.terminal, window.services.catalog)
+    codes, label = _codes(window, tasks, wait_for)
     for code in codes[:3] + ([label] if label else []) + codes[3:]:
         screen.handle_scan(code)
         settle()
@@ -61,8 +70,7 @@ def render_checkout(window: Any, tasks: Any, wait_for: Callable[..., None],
     settle()
     if screen.cart is not None and screen.cart.total_fen < 12_000 and screen.cart.lines:
         first = screen.cart.lines[0]
-        service, actor = screen.service, window.actor
-        screen._call(lambda _g: service.set_quantity(actor, first.line_id, 3), screen.show_cart)
+        screen._call(screen.ops.set_quantity(line_id=first.line_id, quantity=3), screen.show_cart)
         settle()
     screen.handle_scan(COUPON)
     settle()

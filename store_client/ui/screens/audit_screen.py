@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
 )
@@ -23,13 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from store_client.clock import parse_iso
-from store_client.ui.approval_dialog import run_guarded
 from store_client.ui.automation import named
 from store_client.ui.page import page_layout, page_title
 from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
 
-RECENT_LIMIT = 500
+if TYPE_CHECKING:
+    from store_client.domain.audit_chain import ChainReport
+    from store_client.services.audit import AuditRow
 
 # What each audit action is called on screen (the code stays in the tooltip and the CLI).
 # tests/ui/test_audit_action_labels.py finds every action the services write and fails
@@ -92,13 +94,13 @@ def local_time(moment: datetime | str) -> str:
 class AuditTableModel(QAbstractTableModel):
     FIELDS = ("seq", "at", "operator_id", "action", "target", "details")
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[Any] = []
+        self._rows: list[AuditRow] = []
         self._headers = [self.tr("No."), self.tr("Time"), self.tr("Operator"), self.tr("Action"),
                          self.tr("Target"), self.tr("Details")]
 
-    def set_rows(self, rows: list[Any]) -> None:
+    def set_rows(self, rows: list[AuditRow]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
@@ -110,12 +112,12 @@ class AuditTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.FIELDS)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+                   role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self._headers[section]
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
                                                Qt.ItemDataRole.ToolTipRole):
             return None
@@ -138,6 +140,7 @@ class AuditScreen(QWidget):
         super().__init__(parent)
         self.setObjectName("screen.auditLog")
         self._ctx = ctx
+        self.ops = ctx.ops.audit
         title = page_title(self, self.tr("Audit log"), "audit.title")
         self.refresh_button = named(QPushButton(self.tr("Refresh"), self), "audit.refresh",
                                     self.tr("Refresh the audit log"))
@@ -171,24 +174,21 @@ class AuditScreen(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        services, db = self._ctx.services, self._ctx.terminal.db
         self.refresh_button.setEnabled(False)
-        run_guarded(self._ctx, self, "audit.view", self.tr("view the audit log"),
-                    lambda: list(services.audit.recent(db, RECENT_LIMIT, None)),
-                    self._loaded, self._failed)
+        self.ops.recent(action_text=self.tr("view the audit log")).run(
+            self, success=self._loaded, failure=self._failed)
 
-    def _loaded(self, rows: list[Any]) -> None:
+    def _loaded(self, rows: list[AuditRow]) -> None:
         self.refresh_button.setEnabled(True)
         self.model.set_rows(rows)
 
     def verify(self) -> None:
-        services, db = self._ctx.services, self._ctx.terminal.db
         self.verify_button.setEnabled(False)
         self._set_result(self.tr("Verifying…"), "subtle")
-        run_guarded(self._ctx, self, "audit.verify", self.tr("verify the audit log"),
-                    lambda: services.audit.verify(db), self._verified, self._failed)
+        self.ops.verify(action_text=self.tr("verify the audit log")).run(
+            self, success=self._verified, failure=self._failed)
 
-    def _verified(self, report: Any) -> None:
+    def _verified(self, report: ChainReport) -> None:
         self.verify_button.setEnabled(True)
         if report.ok:
             self._set_result(self.tr("Chain intact: %1 entries checked.")

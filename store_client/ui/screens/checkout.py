@@ -13,10 +13,10 @@ backend returns (the backend persists the cart, so a restart shows it again).
 
 from __future__ import annotations
 
-import logging
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QItemSelectionModel, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QItemSelectionModel, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,11 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from store_client.hardware.wedge import WedgeDetector
-from store_client.services import counter_receipts
 from store_client.services.errors import ServiceError
 from store_client.ui import keymap
 from store_client.ui.automation import named
-from store_client.ui.checkout import service_calls
 from store_client.ui.checkout.cart_model import CartTableModel
 from store_client.ui.checkout.cart_table import CartDelegate, CartTableView
 from store_client.ui.checkout.dialogs import (
@@ -56,10 +54,17 @@ from store_client.ui.checkout.search_dialog import SearchDialog
 from store_client.ui.checkout.side_panel import SidePanel
 from store_client.ui.checkout.tender_dialog import TenderDialog
 from store_client.ui.i18n import money_locale
+from store_client.ui.operations import Changes, Op
 from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from store_client.hardware.customer_display import CustomerDisplay
+    from store_client.services.catalog import ProductInfo
+    from store_client.services.checkout_views import CartView, CompletedSale, LineView, ParkedCart
+    from store_client.ui.operations.checkout import Scanned
+
+T = TypeVar("T")
 STYLE = """
 QLabel[kind="bigAmount"] { font-size: 26pt; font-weight: bold; color: #0b2e59; }
 QLabel[kind="changeAmount"] { font-size: 22pt; font-weight: bold; color: #1b7f3b; }
@@ -82,13 +87,14 @@ class CheckoutScreen(QWidget):
         self.setObjectName("screen.checkout")
         self.setStyleSheet(STYLE)
         self._ctx = ctx
-        self.service = getattr(ctx.services, "checkout", None)
-        self.currency = ctx.terminal.config.currency
+        self.ops = ctx.ops.checkout
+        self.available = self.ops.available
+        self.currency = ctx.config.currency
         self._locale = money_locale(ctx.locale)
-        self.cart: Any = None
-        self.last_sale: Any = None
+        self.cart: CartView | None = None
+        self.last_sale: CompletedSale | None = None
         self.dialog: QDialog | None = None  # the checkout dialog (or approval) in front, if any
-        self._customer_display: Any = None
+        self._customer_display: CustomerDisplay | None = None
         self._display_checked = False
 
         self.entry = named(QLineEdit(self), "checkout.entry", self.tr("Item code"))
@@ -117,7 +123,7 @@ class CheckoutScreen(QWidget):
         self.restored_banner.setProperty("kind", "restored")
         self.restored_banner.setWordWrap(True)
         self.restored_banner.hide()
-        self.receipt_status = ReceiptStatus(lambda: self.service, self._call, self)
+        self.receipt_status = ReceiptStatus(self.ops, ctx.ops.hub, self._call, self)
         self._first_load = True  # the first cart shown after sign-in may be one left open
 
         self.side = SidePanel(self.currency, self._locale, self)
@@ -145,15 +151,16 @@ class CheckoutScreen(QWidget):
         layout.addLayout(keys)
         self.setFocusProxy(self.entry)
 
-        keys: dict[int, Any] = {}
+        keys: dict[int, Callable[[], object]] = {}
         for action in self._actions:
             for key in action.keys:
                 if key not in PAY_KEYS and action.slot is not None:
                     keys[_qt_key(key)] = action.slot
         detector = WedgeDetector.from_config(ctx.terminal.config)
         self.router = ScanRouter(self, detector, keys, tuple(_qt_key(k) for k in PAY_KEYS))
-        if self.service is None:
+        if not self.available:
             self._say(self.tr("Selling is not available: the checkout service is not set up."), error=True)
+        ctx.ops.hub.changed.connect(self._changed)
         # the cart (restored after a crash) is loaded when the screen is opened: activated()
 
     # -- layout --------------------------------------------------------------
@@ -224,17 +231,23 @@ class CheckoutScreen(QWidget):
     def activated(self) -> None:
         self.router.attached()
         self.entry.setFocus()
-        if self.service is not None:
+        if self.available:
+            self.refresh()
+
+    def _changed(self, changes: Changes, initiator: object) -> None:
+        """The cart changed by someone else's operation (not this screen or its dialogs)."""
+        if (changes.cart and self.available and self.isVisible()
+                and not (isinstance(initiator, QWidget) and self.isAncestorOf(initiator))
+                and initiator is not self):
             self.refresh()
 
     def money(self, fen: int) -> str:
         return money_text(fen, self.currency, self._locale)
 
     def refresh(self) -> None:
-        service, actor = self.service, self._ctx.actor
-        self._call(lambda _g: service.current_cart(actor), self._loaded)
+        self._call(self.ops.current_cart(), self._loaded)
 
-    def _loaded(self, cart: Any) -> None:
+    def _loaded(self, cart: CartView | None) -> None:
         """Show the cart; the first one after sign-in with lines was left open: say so."""
         first, self._first_load = self._first_load, False
         self.show_cart(cart)
@@ -245,7 +258,7 @@ class CheckoutScreen(QWidget):
                 .replace("%1", str(len(cart.lines))).replace("%2", self.money(cart.total_fen)))
             self.restored_banner.show()
 
-    def show_cart(self, cart: Any) -> None:
+    def show_cart(self, cart: CartView | None) -> None:
         """Show a CartView from the backend (older versions of the same cart are ignored)."""
         if cart is None:
             return
@@ -276,22 +289,20 @@ class CheckoutScreen(QWidget):
             current = rows[0].row() if rows else count - 1
             self.select_row(max(0, min(count - 1, current + step)))
 
-    def changeEvent(self, event: Any) -> None:
+    def changeEvent(self, event: QEvent) -> None:
         """Locking the till disables the workspace: a dialog left open must not stay usable."""
-        from PySide6.QtCore import QEvent
-
         if (event.type() == QEvent.Type.EnabledChange and not self.isEnabled()
                 and self.dialog is not None):
             self.dialog.reject()
         super().changeEvent(event)
 
-    def selected_line(self) -> Any:
+    def selected_line(self) -> LineView | None:
         rows = self.table.selectionModel().selectedRows()
         if rows:
             return self.model.line(rows[0].row())
         return self.model.line(self.model.rowCount() - 1) if self.model.rowCount() else None
 
-    def _update_customer_display(self, cart: Any) -> None:
+    def _update_customer_display(self, cart: CartView) -> None:
         if not self._display_checked:
             self._display_checked = True
             from store_client.hardware.customer_display import create_customer_display
@@ -319,8 +330,7 @@ class CheckoutScreen(QWidget):
             self.search_offer.hide()
 
     def show_error(self, error: BaseException) -> None:
-        if not isinstance(error, ServiceError):
-            log.error("checkout action failed", exc_info=error)
+        """An op's failure (the runner has logged one that is not a ServiceError)."""
         text = self._scan_refusal(error) or service_error_text(error, self.money)
         if not isinstance(error, ServiceError):
             text = self.tr("Something went wrong: %1").replace("%1", text)
@@ -347,17 +357,16 @@ class CheckoutScreen(QWidget):
         return text.replace("%1", code) if text else ""
 
     # -- calls ----------------------------------------------------------------------
-    def _call(self, work: Any, on_done: Any, action_text: str = "", *, message: str = "") -> None:
-        if self.service is None:
+    def _call(self, op: Op[T], on_done: Callable[[T], object], *, message: str = "") -> None:
+        if not self.available:
             self._say(self.tr("Selling is not available: the checkout service is not set up."), error=True)
             return
 
-        def done(result: Any) -> None:
+        def done(result: T) -> None:
             self._say(message)  # a success replaces the last error
             on_done(result)
 
-        service_calls.call(self, self._ctx, work, done, self.show_error, action_text=action_text,
-                           on_dialog=self._set_dialog)
+        op.run(self, success=done, failure=self.show_error, on_dialog=self._set_dialog)
 
     def _set_dialog(self, dialog: QDialog | None) -> None:
         self.dialog = dialog
@@ -367,7 +376,7 @@ class CheckoutScreen(QWidget):
                 self.window().activateWindow()
             self.entry.setFocus()
 
-    def _open(self, dialog: QDialog, on_value: Any) -> None:
+    def _open(self, dialog: QDialog, on_value: Callable[..., object] | None) -> None:
         """Open a checkout dialog window-modally; scans go nowhere near the cart meanwhile."""
         self.dialog = dialog
         if hasattr(dialog, "accepted_value"):
@@ -393,16 +402,9 @@ class CheckoutScreen(QWidget):
         self.done_banner.hide()
         self.restored_banner.hide()
         self._last_code = code
-        service, actor = self.service, self._ctx.actor
+        self._call(self.ops.scan(code=code), self._scanned)
 
-        def work(_grant: Any) -> Any:
-            outcome = service.scan(actor, code)
-            cart = getattr(outcome, "cart", None)
-            return outcome, (cart if cart is not None else service.current_cart(actor))
-
-        self._call(work, self._scanned)
-
-    def _scanned(self, result: tuple[Any, Any]) -> None:
+    def _scanned(self, result: Scanned) -> None:
         outcome, cart = result
         self.show_cart(cart)
         kind, value = getattr(outcome, "kind", ""), getattr(outcome, "value", "")
@@ -412,7 +414,7 @@ class CheckoutScreen(QWidget):
             # Online-order hand-over is not built yet: say so rather than point to a screen.
             self._say(self.tr("Pick-up code %1: online orders cannot be handed over at this till yet; "
                               "ask the store's pick-up desk.").replace("%1", str(value)), error=True)
-        elif kind == "member" and cart.member is not None:
+        elif kind == "member" and cart is not None and cart.member is not None:
             self._say(self.tr("Member %1 attached.").replace("%1", cart.member.name))
         elif kind == "coupon":
             self._say(self.tr("Coupon applied."))
@@ -440,18 +442,17 @@ class CheckoutScreen(QWidget):
     def open_search(self, initial: str = "") -> None:
         if self._busy_with_dialog():
             return
-        dialog = SearchDialog(self._ctx, initial or "", self)
+        dialog = SearchDialog(self._ctx.ops.catalog, self._ctx.locale, initial or "", self)
         dialog.picked.connect(self.add_product)
         self._open(dialog, None)
 
-    def add_product(self, product: Any) -> None:
+    def add_product(self, product: ProductInfo) -> None:
         if getattr(product, "weighed", False):
             self._say(self.tr("%1 is sold by weight: weigh it and scan the scale's label.")
                       .replace("%1", product.name(self._ctx.locale)), error=True)
             return
-        service, actor, sku = self.service, self._ctx.actor, product.sku
         self.search_offer.hide()
-        self._call(lambda _g: service.add_product(actor, sku, 1), self.show_cart)
+        self._call(self.ops.add_product(sku=product.sku), self.show_cart)
 
     def change_quantity(self) -> None:
         line = self.selected_line()
@@ -463,9 +464,9 @@ class CheckoutScreen(QWidget):
             return
         dialog = PromptDialog("checkout.quantity", self.tr("Change quantity"), self.tr("Quantity"),
                               parse=self._quantity, initial=str(line.quantity), parent=self)
-        service, actor, line_id = self.service, self._ctx.actor, line.line_id
-        self._open(dialog, lambda qty: self._call(lambda _g: service.set_quantity(actor, line_id, qty),
-                                                  self.show_cart))
+        line_id = line.line_id
+        self._open(dialog, lambda qty: self._call(
+            self.ops.set_quantity(line_id=line_id, quantity=qty), self.show_cart))
 
     def _quantity(self, text: str) -> int:
         try:
@@ -479,13 +480,10 @@ class CheckoutScreen(QWidget):
         dialog = PromptDialog("checkout.memberEntry", self.tr("Attach a member"),
                               self.tr("Member code, card or phone"), parse=_non_empty(self.tr("Scan or type a member code or phone number.")),
                               placeholder=self.tr("Scan the member code or type the phone number"), parent=self)
-        service, actor = self.service, self._ctx.actor
-        self._open(dialog, lambda code: self._call(lambda _g: service.attach_member(actor, code),
-                                                   self.show_cart))
+        self._open(dialog, lambda code: self._call(self.ops.attach_member(code=code), self.show_cart))
 
     def detach_member(self) -> None:
-        service, actor = self.service, self._ctx.actor
-        self._call(lambda _g: service.detach_member(actor), self.show_cart)
+        self._call(self.ops.detach_member(), self.show_cart)
 
     def open_coupon(self) -> None:
         if self._busy_with_dialog():
@@ -493,9 +491,7 @@ class CheckoutScreen(QWidget):
         dialog = PromptDialog("checkout.couponEntry", self.tr("Redeem a coupon"), self.tr("Coupon code"),
                               parse=_non_empty(self.tr("Scan or type the coupon code.")),
                               placeholder=self.tr("Scan the coupon on the customer's phone"), parent=self)
-        service, actor = self.service, self._ctx.actor
-        self._open(dialog, lambda code: self._call(lambda _g: service.apply_coupon(actor, code),
-                                                   self.show_cart))
+        self._open(dialog, lambda code: self._call(self.ops.apply_coupon(code=code), self.show_cart))
 
     def remove_last_coupon(self) -> None:
         coupons = list(getattr(self.cart, "coupons", None) or ()) if self.cart is not None else []
@@ -504,26 +500,23 @@ class CheckoutScreen(QWidget):
             self.remove_coupon(str(getattr(last, "code", last)))
 
     def remove_coupon(self, code: str) -> None:
-        service, actor = self.service, self._ctx.actor
-        self._call(lambda _g: service.remove_coupon(actor, code), self.show_cart)
+        self._call(self.ops.remove_coupon(code=code), self.show_cart)
 
     def suspend_or_resume(self) -> None:
-        if self._busy_with_dialog() or self.service is None:
+        if self._busy_with_dialog() or not self.available:
             return
-        service, actor = self.service, self._ctx.actor
         if self.cart is not None and self.cart.lines:
-            self._call(lambda _g: service.suspend(actor, ""), self.show_cart,
+            self._call(self.ops.suspend(), self.show_cart,
                        message=self.tr("Sale suspended. Press F7 on an empty sale to resume it."))
             return
-        self._call(lambda _g: service.parked_carts(), self._choose_parked)
+        self._call(self.ops.parked_carts(), self._choose_parked)
 
-    def _choose_parked(self, parked: list[Any]) -> None:
+    def _choose_parked(self, parked: list[ParkedCart]) -> None:
         dialog = ParkedDialog(list(parked), self._describe_parked, self)
-        service, actor = self.service, self._ctx.actor
-        self._open(dialog, lambda parked_id: self._call(lambda _g: service.resume(actor, parked_id),
+        self._open(dialog, lambda parked_id: self._call(self.ops.resume(parked_id=parked_id),
                                                         self.show_cart))
 
-    def _describe_parked(self, entry: Any) -> str:
+    def _describe_parked(self, entry: ParkedCart) -> str:
         parts = [str(getattr(entry, name)) for name in ("parked_at", "note") if getattr(entry, name, None)]
         lines = getattr(entry, "lines", None)
         total = getattr(entry, "total_fen", None)
@@ -538,10 +531,8 @@ class CheckoutScreen(QWidget):
         line = self.selected_line()
         if line is None or self._busy_with_dialog():
             return
-        row = self.model.rowCount() - 1
         rows = self.table.selectionModel().selectedRows()
-        if rows:
-            row = rows[0].row()
+        row = rows[0].row() if rows else self.model.rowCount() - 1
         quantity = self.model.data(self.model.index(row, 2)) or ""
         name = line.name_en if self._ctx.locale.startswith("en") and line.name_en else line.name_zh
         dialog = ConfirmDialog("checkout.voidLine", self.tr("Void a line"),
@@ -550,10 +541,10 @@ class CheckoutScreen(QWidget):
                                .replace("%3", self.money(line.net_fen)),
                                confirm_text=self.tr("Void line (Enter)"),
                                keep_text=self.tr("Keep it (Esc)"), parent=self)
-        service, actor, line_id = self.service, self._ctx.actor, line.line_id
+        line_id = line.line_id
         self._open(dialog, lambda _yes: self._call(
-            lambda grant: service.void_line(actor, line_id, grant=grant), self.show_cart,
-            self.tr("remove a line from the sale")))
+            self.ops.void_line(line_id=line_id, action_text=self.tr("remove a line from the sale")),
+            self.show_cart))
 
     def void_sale(self) -> None:
         if self._busy_with_dialog() or self.cart is None or not self.cart.lines:
@@ -561,10 +552,9 @@ class CheckoutScreen(QWidget):
         dialog = PromptDialog("checkout.voidSale", self.tr("Void the whole sale"), self.tr("Reason"),
                               parse=_reason(self.tr("Give a reason (at least 3 characters).")),
                               ok_text=self.tr("Void sale"), parent=self)
-        service, actor = self.service, self._ctx.actor
         self._open(dialog, lambda reason: self._call(
-            lambda grant: service.void_cart(actor, reason, grant=grant), self.show_cart,
-            self.tr("void the whole sale"), message=self.tr("Sale voided.")))
+            self.ops.void_cart(reason=reason, action_text=self.tr("void the whole sale")),
+            self.show_cart, message=self.tr("Sale voided.")))
 
     def open_override(self) -> None:
         if self._busy_with_dialog() or self.cart is None or not self.cart.lines:
@@ -586,65 +576,53 @@ class CheckoutScreen(QWidget):
         except ValueError:
             raise ValueError(self.tr("Type a percentage above 0 and at most 100, such as 10.")) from None
 
-    def _override(self, line: Any, mode: str, value: int, reason: str) -> None:
-        service, actor = self.service, self._ctx.actor
+    def _override(self, line: LineView | None, mode: str, value: int, reason: str) -> None:
         line_id = line.line_id if line is not None else ""
         amount = value if mode.endswith("amount") else None
         percent = value if mode.endswith("percent") else None
         if mode == "price":
-            work = lambda grant: service.override_price(actor, line_id, value, reason, grant=grant)
-            text = self.tr("override a price")
+            op = self.ops.override_price(line_id=line_id, price_fen=value, reason=reason,
+                                         action_text=self.tr("override a price"))
         elif mode.startswith("line"):
-            work = lambda grant: service.discount_line(actor, line_id, amount, percent, reason,
-                                                       grant=grant)
-            text = self.tr("give a discount on a line")
+            op = self.ops.discount_line(line_id=line_id, amount_fen=amount, percent_bp=percent,
+                                        reason=reason, action_text=self.tr("give a discount on a line"))
         else:
-            work = lambda grant: service.discount_cart(actor, amount, percent, reason, grant=grant)
-            text = self.tr("give a discount on the whole sale")
-        self._call(work, self.show_cart, text)
+            op = self.ops.discount_cart(amount_fen=amount, percent_bp=percent, reason=reason,
+                                        action_text=self.tr("give a discount on the whole sale"))
+        self._call(op, self.show_cart)
 
     def open_tender(self) -> None:
-        if self._busy_with_dialog() or self.service is None:
+        if self._busy_with_dialog() or not self.available:
             return
         if self.cart is None or not self.cart.lines:
             self._say(self.tr("Nothing to pay yet: scan an item first."), error=True)
             return
-        service = self.service
-
-        def probe(_grant: Any) -> bool:
-            check = getattr(service, "mobile_available", None)
-            if callable(check):
-                return bool(check())
-            payments = getattr(service, "payments", None)
-            return bool(payments is not None and payments.available())
-
-        self._call(probe, self._show_tender)
+        self._call(self.ops.mobile_available(), self._show_tender)
 
     def _show_tender(self, mobile_available: bool) -> None:
         if self._busy_with_dialog() or self.cart is None:
             return
-        dialog = TenderDialog(self._ctx, self.service, self.cart, mobile_available=mobile_available,
-                              currency=self.currency, parent=self)
+        dialog = TenderDialog(self.ops, self.cart, locale=self._ctx.locale,
+                              mobile_available=mobile_available, currency=self.currency, parent=self)
         dialog.cart_changed.connect(self.show_cart)
         dialog.completed.connect(self.sale_completed)
         self._open(dialog, None)
 
     def reprint_last(self) -> None:
         """F2: the last receipt again (a copy if it came out; the original if it never did)."""
-        if self._busy_with_dialog() or self.service is None:
+        if self._busy_with_dialog() or not self.available:
             return
         status = self.receipt_status
         if not status.receipt_no:
             self._say(self.tr("No sale has been completed here yet: nothing to print again."), error=True)
             return
-        service, actor, job_id = self.service, self._ctx.actor, status.job_id
         copy = status.state != "failed"  # one that never came out prints as the original
-        self._call(lambda _g: counter_receipts.reprint(service, actor, job_id),
+        self._call(self.ops.reprint_receipt(job_id=status.job_id),
                    lambda new_id: status.track(new_id, status.receipt_no, copy=copy))
 
-    def sale_completed(self, sale: Any) -> None:
+    def sale_completed(self, sale: CompletedSale) -> None:
         self.last_sale = sale
-        self.receipt_status.track(getattr(sale, "print_job_id", None), str(sale.receipt_no), copy=False)
+        self.receipt_status.track(sale.print_job_id, str(sale.receipt_no), copy=False)
         text = self.tr("Change due: %2\nSale complete · receipt %1").replace("%1", str(sale.receipt_no)) \
             .replace("%2", self.money(sale.change_fen))
         self.done_banner.setText(text)
@@ -663,7 +641,7 @@ def _qt_key(key: str) -> int:
     return QKeySequence(key)[0].toCombined()
 
 
-def _non_empty(message: str) -> Any:
+def _non_empty(message: str) -> Callable[[str], str]:
     def parse(text: str) -> str:
         if not text.strip():
             raise ValueError(message)
@@ -672,7 +650,7 @@ def _non_empty(message: str) -> Any:
     return parse
 
 
-def _reason(message: str) -> Any:
+def _reason(message: str) -> Callable[[str], str]:
     def parse(text: str) -> str:
         if len(text.strip()) < 3:
             raise ValueError(message)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import platform
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, qVersion
 from PySide6.QtWidgets import (
@@ -17,11 +17,13 @@ from PySide6.QtWidgets import (
 )
 
 from store_client import __version__
-from store_client.ui.approval_dialog import run_guarded
 from store_client.ui.automation import named
 from store_client.ui.page import page_layout, page_title
 from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
+
+if TYPE_CHECKING:
+    from store_client.services.diagnostics import StoreFacts
 
 #: (key, label source text); the order of the rows on screen.
 FIELDS = (
@@ -38,28 +40,19 @@ FIELDS = (
 )
 
 
-def gather(ctx: ScreenContext) -> dict[str, str]:
-    """Collect the facts (database work: runs on the task manager's db thread)."""
+def facts(store: StoreFacts) -> dict[str, str]:
+    """The rows of the screen: the store's facts (read by the op) and this program's."""
     import PySide6
 
-    from store_client.persistence import migrate
-    from sync.terminal.outbox import pending_count
-
-    terminal = ctx.terminal
-    config = terminal.config
-    with terminal.db.read() as session:
-        outbox = pending_count(session)
-    head = migrate.head_revision()
-    current = migrate.current_revision(terminal.db.engine) or "-"
     return {
         "version": __version__,
-        "config": str(config.path or "-"),
-        "data_dir": str(config.data_dir),
-        "database": str(config.database_path),
-        "schema": current if current == head else f"{current} (head {head})",
-        "catalog": f"{ctx.services.catalog.count():,}",
-        "outbox": str(outbox),
-        "hq": config["hq.url"] or QCoreApplication.translate("Diagnostics", "none (offline)"),
+        "config": store.config_path,
+        "data_dir": store.data_dir,
+        "database": store.database_path,
+        "schema": store.schema,
+        "catalog": f"{store.catalog_size:,}",
+        "outbox": str(store.outbox_pending),
+        "hq": store.hq_url or QCoreApplication.translate("Diagnostics", "none (offline)"),
         "qt": f"{qVersion()} / {PySide6.__version__}",
         "python": f"{platform.python_version()} ({sys.platform})",
     }
@@ -104,14 +97,13 @@ class DiagnosticsScreen(QWidget):
 
     def refresh(self) -> None:
         self.refresh_button.setEnabled(False)
-        ctx = self._ctx
-        run_guarded(ctx, self, "diagnostics.view", self.tr("view diagnostics"),
-                    lambda: gather(ctx), self._show, self._failed)
+        self._ctx.ops.diagnostics.store_facts(action_text=self.tr("view diagnostics")).run(
+            self, success=self._show, failure=self._failed)
 
-    def _show(self, facts: dict[str, Any]) -> None:
+    def _show(self, store: StoreFacts) -> None:
         self.refresh_button.setEnabled(True)
-        self.facts = dict(facts)
-        for key, value in facts.items():
+        self.facts = facts(store)
+        for key, value in self.facts.items():
             self.values[key].setText(str(value))
         self.status.setText("")
 

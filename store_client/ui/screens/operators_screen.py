@@ -6,12 +6,13 @@ The listing and the unlock both go through OperatorService, which checks
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
 )
@@ -27,27 +28,31 @@ from PySide6.QtWidgets import (
 from store_client.ui.automation import named
 from store_client.ui.i18n import role_label
 from store_client.ui.login_messages import local_hhmm
+from store_client.ui.operations import Changes
 from store_client.ui.page import page_layout, page_title
 from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
+
+if TYPE_CHECKING:
+    from store_client.services.operators import OperatorInfo
 
 _Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()
 
 
 class OperatorTableModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[Any] = []
+        self._rows: list[OperatorInfo] = []
         self._headers = [self.tr("ID"), self.tr("Name"), self.tr("Role"), self.tr("Status"),
                          self.tr("Wrong PINs")]
 
-    def set_rows(self, rows: list[Any]) -> None:
+    def set_rows(self, rows: list[OperatorInfo]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
 
-    def operator(self, row: int) -> Any:
+    def operator(self, row: int) -> OperatorInfo:
         return self._rows[row]
 
     def rowCount(self, parent: _Index = _NO_PARENT) -> int:
@@ -57,19 +62,19 @@ class OperatorTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._headers)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+                   role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self._headers[section]
         return None
 
-    def status(self, op: Any) -> str:
+    def status(self, op: OperatorInfo) -> str:
         if not op.active:
             return self.tr("Deactivated")
         if op.locked_until is not None:
             return self.tr("Locked until %1").replace("%1", local_hhmm(op.locked_until))
         return self.tr("Active")
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
         op = self._rows[index.row()]
@@ -82,6 +87,7 @@ class OperatorsScreen(QWidget):
         super().__init__(parent)
         self.setObjectName("screen.operators")
         self._ctx = ctx
+        self.ops = ctx.ops.operators
         title = page_title(self, self.tr("Operators"), "operators.title")
         self.refresh_button = named(QPushButton(self.tr("Refresh"), self), "operators.refresh",
                                     self.tr("Refresh the operator list"))
@@ -111,11 +117,16 @@ class OperatorsScreen(QWidget):
                     (self.status, (self.table, 1)))
         self.refresh_button.clicked.connect(self.refresh)
         self.unlock_button.clicked.connect(self.unlock_selected)
+        ctx.ops.hub.changed.connect(self._changed)
 
     def activated(self) -> None:
         self.refresh()
 
-    def selected(self) -> Any | None:
+    def _changed(self, changes: Changes, initiator: object) -> None:
+        if changes.operators and initiator is not self and self.isVisible():
+            self.refresh()
+
+    def selected(self) -> OperatorInfo | None:
         rows = self.table.selectionModel().selectedRows()
         return self.model.operator(rows[0].row()) if rows else None
 
@@ -125,11 +136,10 @@ class OperatorsScreen(QWidget):
             op is not None and op.active and (op.locked_until is not None or op.failed_attempts > 0))
 
     def refresh(self) -> None:
-        operators, actor = self._ctx.services.operators, self._ctx.actor
         self.refresh_button.setEnabled(False)
-        self._ctx.tasks.run_db(lambda: operators.list_operators(actor), self._loaded, self._failed)
+        self.ops.list().run(self, success=self._loaded, failure=self._failed)
 
-    def _loaded(self, rows: list[Any]) -> None:
+    def _loaded(self, rows: list[OperatorInfo]) -> None:
         self.refresh_button.setEnabled(True)
         self.model.set_rows(rows)
         self._selection_changed()
@@ -138,12 +148,11 @@ class OperatorsScreen(QWidget):
         op = self.selected()
         if op is None:
             return
-        operators, actor = self._ctx.services.operators, self._ctx.actor
         self.unlock_button.setEnabled(False)
-        self._ctx.tasks.run_db(lambda: operators.unlock_operator(actor, op.operator_id),
-                               lambda _r: self._unlocked(op), self._failed)
+        self.ops.unlock(operator_id=op.operator_id).run(
+            self, success=lambda _r: self._unlocked(op), failure=self._failed)
 
-    def _unlocked(self, op: Any) -> None:
+    def _unlocked(self, op: OperatorInfo) -> None:
         self.status.setText(self.tr("%1 (%2) can sign in again.")
                             .replace("%1", op.name).replace("%2", op.operator_id))
         self.refresh()

@@ -1,7 +1,9 @@
 """打印机 Printer: the print queue's jobs with retry / cancel / reprint, a test page, the printer in use.
 
-All queue and database work runs through the TaskManager (``run_db``); the
-reprint preview PNG is painted on the general pool with QImage (no widgets).
+All queue and database work runs through the printing operations
+(:mod:`store_client.ui.operations.printing`); the reprint preview PNG is painted on the
+general pool with QImage (no widgets). The queue's worker announces every change of a
+job (``Changes.print_queue``), timed auto-retries included, so the screen does not poll.
 A reprint is shown first and needs a confirmation; the queue marks it
 "重印 / REPRINT", never opens the drawer, and the reprint is audited.
 Permission: ``printer.manage``.
@@ -9,9 +11,9 @@ Permission: ``printer.manage``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,10 +31,19 @@ from PySide6.QtWidgets import (
 
 from store_client.ui import keymap
 from store_client.ui.automation import named
-from store_client.ui.print_events import QueueSignal, alive
-from store_client.ui.screen_registry import ScreenSpec, register
+from store_client.ui.operations import Changes, Op
+from store_client.ui.operations.printing import QueueContents, reprint_document
+from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
 
-REFRESH_MS = 3000
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from printers.queue import JobInfo
+    from store_client.ui.operations import ChangeHub
+    from store_client.ui.operations.printing import PrintingOps
+
 COLUMNS = ("id", "kind", "title", "state", "attempts", "printer_status", "last_error",
            "created_at", "printed_at")
 
@@ -73,27 +84,13 @@ class ReprintPreview(QDialog):
         self.resize(min(pixmap.width() + 60, 760), 640)
 
 
-def reprint_document(job: Any) -> Any:
-    """What the reprint will show: the REPRINT banner and the stored receipt text."""
-    from printers.document import DocumentBuilder
-    from printers.templates import REPRINT
-
-    builder = DocumentBuilder().text(REPRINT, bold=True, align="center", double=True)
-    for line in (job.preview_text or job.title).splitlines():
-        builder.text(line)
-    return builder.build()
-
-
 class PrintJobsScreen(QWidget):
-    def __init__(self, queue: Any | None, tasks: Any, *, printer_text: str, audit: Any = None,
-                 db: Any = None, actor: Any = None, make_test_page: Any = None,
+    def __init__(self, ops: PrintingOps, hub: ChangeHub, *, printer_text: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("printJobs.screen")
-        self.queue, self.tasks = queue, tasks
-        self.audit, self.db, self.actor = audit, db, actor
-        self.make_test_page = make_test_page  # () -> Document, or None
-        self.jobs: list[Any] = []
+        self.ops, self.queue = ops, ops.queue
+        self.jobs: list[JobInfo] = []
         self.preview: ReprintPreview | None = None
         self._busy = self._dirty = False
 
@@ -120,7 +117,7 @@ class PrintJobsScreen(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.itemSelectionChanged.connect(self._update_buttons)
 
-        def button(name: str, text: str, spoken: str, slot: Any) -> QPushButton:
+        def button(name: str, text: str, spoken: str, slot: Callable[[], object]) -> QPushButton:
             b = named(QPushButton(text, self), f"printJobs.{name}", spoken)
             b.clicked.connect(slot)
             return b
@@ -151,17 +148,12 @@ class PrintJobsScreen(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
 
-        self.events = QueueSignal(queue, self)
-        self.events.changed.connect(lambda _event: self.refresh())
-        self.timer = QTimer(self)  # also catches the worker's timed auto-retries
-        self.timer.setInterval(REFRESH_MS)
-        self.timer.timeout.connect(self.refresh)
-        self.test_button.setEnabled(make_test_page is not None)
-        if queue is None:
+        hub.changed.connect(self._changed)
+        self.test_button.setEnabled(ops.can_print_test_page)
+        if self.queue is None:
             self.summary_label.setText(self.tr("No print queue is running: nothing is printed."))
             self.refresh_button.setEnabled(False)
         else:
-            self.timer.start()
             self.refresh()
         self._update_buttons()
 
@@ -170,20 +162,21 @@ class PrintJobsScreen(QWidget):
         """Called by the main window when the screen is opened."""
         self.refresh()
 
+    def _changed(self, changes: Changes, _initiator: object) -> None:
+        if changes.print_queue:
+            self.refresh()
+
     def refresh(self) -> None:
         if self.queue is None or not self.isVisible() and self.jobs:
-            return  # hidden screens do not poll (the first read still happens)
+            return  # a hidden screen reads again when opened (the first read still happens)
         if self._busy:
             self._dirty = True
             return
         self._busy, self._dirty = True, False
-        queue = self.queue
         try:
-            self.tasks.run_db(lambda: (queue.summary(), queue.jobs()), self._show, self._failed)
+            self.ops.contents().run(self, success=self._show, failure=self._failed)
         except RuntimeError:  # the task manager is shut down: the app is closing
             self._busy = False
-            self.events.detach()
-            self.timer.stop()
 
     def _after_read(self) -> None:
         self._busy = False
@@ -191,14 +184,10 @@ class PrintJobsScreen(QWidget):
             self.refresh()
 
     def _failed(self, error: BaseException) -> None:
-        if not alive(self):
-            return
         self.message.setText(f"{type(error).__name__}: {error}")
         self._after_read()
 
-    def _show(self, result: tuple[Any, list[Any]]) -> None:
-        if not alive(self):
-            return
+    def _show(self, result: QueueContents) -> None:
         summary, jobs = result
         selected = self.selected_job()
         self.jobs = jobs
@@ -238,7 +227,7 @@ class PrintJobsScreen(QWidget):
         return {"ok": self.tr("ready"), "offline": self.tr("offline"), "paper_out": self.tr("out of paper"),
                 "unknown": self.tr("unknown")}.get(status, status)
 
-    def selected_job(self) -> Any | None:
+    def selected_job(self) -> JobInfo | None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return None
@@ -261,35 +250,30 @@ class PrintJobsScreen(QWidget):
         self.reprint_button.setEnabled(state in ("printed", "uncertain", "cancelled"))
 
     # -- actions ------------------------------------------------------------------
-    def _run(self, work: Any, done_text: Any) -> None:
-        def done(result: Any) -> None:
-            if not alive(self):
-                return
+    def _run(self, op: Op[T], done_text: Callable[[T], str]) -> None:
+        """The queue announces the change: the table refreshes from the hub."""
+
+        def done(result: T) -> None:
             self.message.setText(done_text(result))
-            self.refresh()
 
         def failed(error: BaseException) -> None:
-            if not alive(self):
-                return
             self.message.setText(str(error))
             self.refresh()
 
-        self.tasks.run_db(work, done, failed)
+        op.run(self, success=done, failure=failed)
 
     def retry(self) -> None:
         job = self.selected_job()
         if job is None or self.queue is None:
             return
-        queue = self.queue
-        self._run(lambda: queue.retry(job.id),
+        self._run(self.ops.retry(job_id=job.id),
                   lambda _r: self.tr("Job %1 is queued again.").replace("%1", str(job.id)))
 
     def cancel(self) -> None:
         job = self.selected_job()
         if job is None or self.queue is None:
             return
-        queue = self.queue
-        self._run(lambda: queue.cancel(job.id),
+        self._run(self.ops.cancel(job_id=job.id),
                   lambda _r: self.tr("Job %1 cancelled.").replace("%1", str(job.id)))
 
     def ask_reprint(self) -> None:
@@ -297,25 +281,16 @@ class PrintJobsScreen(QWidget):
         job = self.selected_job()
         if job is None or self.queue is None:
             return
-        from printers.preview import render_png
-        from printers.profile import PrinterProfile
-
-        profile = self.queue.profile or PrinterProfile("TM-T88V")
         self.reprint_button.setEnabled(False)
         self.message.setText(self.tr("Preparing the preview…"))
-        self.tasks.run(lambda: render_png(reprint_document(job), profile),
-                       lambda png: self._show_preview(job, png),
-                       self._preview_failed)
+        self.ops.render_png(document=reprint_document(job)).run(
+            self, success=lambda png: self._show_preview(job, png), failure=self._preview_failed)
 
     def _preview_failed(self, error: BaseException) -> None:
-        if not alive(self):
-            return
         self.message.setText(str(error))
         self._update_buttons()
 
-    def _show_preview(self, job: Any, png: bytes) -> None:
-        if not alive(self):
-            return
+    def _show_preview(self, job: JobInfo, png: bytes) -> None:
         self.message.setText("")
         self._update_buttons()
         preview = self.preview = ReprintPreview(png, job.title, self)
@@ -329,28 +304,14 @@ class PrintJobsScreen(QWidget):
         preview.deleteLater()
 
     def reprint(self, job_id: int) -> None:
-        queue, audit, db, actor = self.queue, self.audit, self.db, self.actor
-
-        def work() -> int:
-            new_id = queue.reprint(job_id)
-            if audit is not None and db is not None:
-                with db.transaction() as session:
-                    audit.append(session, operator_id=getattr(actor, "operator_id", None),
-                                 action="print.reprint", target=str(job_id),
-                                 details={"new_job": new_id})
-            return new_id
-
-        self._run(work, lambda new_id: self.tr("Reprint queued as job %1.").replace("%1", str(new_id)))
+        self._run(self.ops.reprint(job_id=job_id),
+                  lambda new_id: self.tr("Reprint queued as job %1.").replace("%1", str(new_id)))
 
     def print_test_page(self) -> None:
-        if self.queue is None or self.make_test_page is None:
+        if not self.ops.can_print_test_page:
             return
-        queue, make = self.queue, self.make_test_page
-
-        def work() -> int:
-            return queue.submit("test", make(), title="test page")
-
-        self._run(work, lambda job_id: self.tr("Test page queued as job %1.").replace("%1", str(job_id)))
+        self._run(self.ops.test_page(),
+                  lambda job_id: self.tr("Test page queued as job %1.").replace("%1", str(job_id)))
 
 
 def _short_time(value: str | None) -> str:
@@ -365,35 +326,10 @@ def _short_time(value: str | None) -> str:
         return value
 
 
-def print_queue_of(services: Any) -> Any | None:
-    """The running app's queue: ``services.print_queue`` or the checkout service's."""
-    queue = getattr(services, "print_queue", None)
-    if queue is None:
-        queue = getattr(getattr(services, "checkout", None), "print_queue", None)
-    return queue
-
-
-def create_print_jobs_screen(ctx: Any) -> PrintJobsScreen:
+def create_print_jobs_screen(ctx: ScreenContext) -> PrintJobsScreen:
     """Factory for the main window's screen registry (``ScreenContext``)."""
-    from printers.setup import describe_printer
-
-    config, terminal = ctx.terminal.config, ctx.terminal
-    queue = print_queue_of(ctx.services)
-
-    def test_page() -> Any:
-        from printers import templates
-        from printers.receipt_data import Header, TestPage
-
-        profile = queue.profile
-        head = Header(config["store.name"], config.store_id, config.terminal_id,
-                      getattr(ctx.actor, "name", ""), terminal.clock.now())
-        return templates.test_page(TestPage(header=head, printer_kind=config["printer.kind"],
-                                            profile=profile.escpos_profile, paper_mm=profile.paper_mm,
-                                            encoding=profile.encoding))
-
-    return PrintJobsScreen(queue, ctx.tasks, printer_text=describe_printer(config),
-                           audit=ctx.services.audit, db=terminal.db, actor=ctx.actor,
-                           make_test_page=test_page if queue is not None and queue.profile is not None else None)
+    printing = ctx.ops.printing
+    return PrintJobsScreen(printing, ctx.ops.hub, printer_text=printing.printer_text())
 
 
 register(ScreenSpec("printJobs", QT_TRANSLATE_NOOP("Screens", "Printer"), create_print_jobs_screen,

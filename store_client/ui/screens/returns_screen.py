@@ -5,7 +5,7 @@ or typed + Enter loads the sale on the database thread. The refund of the curren
 selection is computed at once on the GUI thread by the Qt-free refund rules (no
 database call); the Refund button sends the return request, whose id was made when
 the sale was loaded, so a double click or a retry never refunds twice. A cashier's
-refund asks for a manager's approval (:mod:`store_client.ui.checkout.service_calls`).
+refund asks for a manager's approval (the op runner, :mod:`store_client.ui.operations`).
 
 Keys (docs/keyboard.md): F2 look up, F3 return everything, F4 clear, F5 reprint,
 F6 the items, F7 the reason, F11 refund. The items table is one tab stop: Up / Down
@@ -14,8 +14,7 @@ choose a line, + / − or digits set its quantity, Space returns all of it or no
 
 from __future__ import annotations
 
-import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QIntValidator
@@ -38,17 +37,18 @@ from PySide6.QtWidgets import (
 
 from store_client.domain.refunds import RefundError, RefundPlan
 from store_client.services.errors import ServiceError
-from store_client.services.return_views import REASONS, ReturnRequest, SaleForReturn
+from store_client.services.return_views import REASONS, ReturnableLine, ReturnRequest, SaleForReturn
 from store_client.ui import keymap
 from store_client.ui.automation import named
-from store_client.ui.checkout import service_calls
 from store_client.ui.checkout.formatting import money_text, quantity_text
 from store_client.ui.i18n import money_locale
 from store_client.ui.page import page_layout, page_title
 from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from store_client.services.return_views import CompletedReturn
+
 STYLE = """
 QLabel[kind="refundTotal"] { color: #0b2e59; }
 QLabel[kind="saleDone"] { font-size: 15pt; font-weight: bold; color: #ffffff; background: #1b7f3b;
@@ -142,11 +142,12 @@ class ReturnsScreen(QWidget):
         self.setObjectName("screen.returns")
         self.setStyleSheet(STYLE)
         self._ctx = ctx
-        self.currency = ctx.terminal.config.currency
+        self.ops = ctx.ops.returns
+        self.currency = ctx.config.currency
         self._locale = money_locale(ctx.locale)
         self.sale: SaleForReturn | None = None
         self.plan: RefundPlan | None = None
-        self.last_return: Any = None
+        self.last_return: CompletedReturn | None = None
         self.dialog: QDialog | None = None  # the approval dialog while it is open
         self._busy = False
         self._editors: dict[int, QuantityEdit | QCheckBox] = {}
@@ -285,8 +286,7 @@ class ReturnsScreen(QWidget):
     def _error(self, error: BaseException) -> None:
         self._busy = False
         self._update_summary()
-        if not isinstance(error, ServiceError):
-            log.error("returns action failed", exc_info=error)
+        if not isinstance(error, ServiceError):  # the op runner logged it
             self._say(self.tr("Something went wrong: %1").replace("%1", str(error)), error=True)
             return
         self._say(service_error_text(error), error=True)
@@ -318,7 +318,6 @@ class ReturnsScreen(QWidget):
 
     def load_receipt(self, code: str) -> None:
         """Look ``code`` up (also called by the checkout when a receipt is scanned there)."""
-        actor, services = self._ctx.actor, self._ctx.services
         self.receipt.setText(code)
         self.done_banner.hide()
         self._busy = True
@@ -334,8 +333,8 @@ class ReturnsScreen(QWidget):
             self._show_sale(None)
             self._error(error)
 
-        service_calls.call(self, self._ctx, lambda _g: _service(services).find_sale(actor, code), loaded,
-                           failed, on_dialog=self._set_dialog)
+        self.ops.find_sale(receipt_no=code).run(self, success=loaded, failure=failed,
+                                                on_dialog=self._set_dialog)
 
     def clear(self) -> None:
         self.receipt.clear()
@@ -374,7 +373,7 @@ class ReturnsScreen(QWidget):
             self.table.setCellWidget(row, QTY_COLUMN, self._editor(line))
         self._update_summary()
 
-    def _editor(self, line: Any) -> QWidget:
+    def _editor(self, line: ReturnableLine) -> QWidget:
         """The quantity to return: − / + buttons around a number (big enough to touch); a
         weighed line has a "whole line" check box instead."""
         sold, name = line.sold, line.name_zh or line.name_en
@@ -513,30 +512,27 @@ class ReturnsScreen(QWidget):
         if code == "other" and not self.reason_text.text().strip():
             self._say(self.tr("Describe the reason for the return."), error=True)
             return
-        actor, services, sale = self._ctx.actor, self._ctx.services, self.sale
+        sale = self.sale
         request = ReturnRequest(sale.request_id, sale.sale_id, self.selection(), code,
                                 self.reason_text.text().strip(),
                                 self.card_reference.text().strip() or None)
         self._busy = True
         self.refund_button.setEnabled(False)
-        service_calls.call(self, self._ctx, lambda grant: _service(services).refund(actor, request, grant),
-                           self._refunded, self._error,
-                           action_text=self.tr("Refund %1 on receipt %2")
-                           .replace("%1", self.money(self.plan.total_fen))
-                           .replace("%2", sale.receipt_no), on_dialog=self._set_dialog)
+        action = (self.tr("Refund %1 on receipt %2").replace("%1", self.money(self.plan.total_fen))
+                  .replace("%2", sale.receipt_no))
+        self.ops.refund(request=request, action_text=action).run(
+            self, success=self._refunded, failure=self._error, on_dialog=self._set_dialog)
 
     def reprint(self) -> None:
         done = self.last_return
         if done is None:
             return
-        actor, services = self._ctx.actor, self._ctx.services
-        service_calls.call(self, self._ctx,
-                           lambda _g: _service(services).reprint(actor, done.return_id),
-                           lambda _job: self._say(self.tr("Return receipt %1 sent to the printer.")
-                                                  .replace("%1", done.return_no)),
-                           self._error, on_dialog=self._set_dialog)
+        self.ops.reprint(return_id=done.return_id).run(
+            self, success=lambda _job: self._say(self.tr("Return receipt %1 sent to the printer.")
+                                                 .replace("%1", done.return_no)),
+            failure=self._error, on_dialog=self._set_dialog)
 
-    def _refunded(self, done: Any) -> None:
+    def _refunded(self, done: CompletedReturn) -> None:
         self._busy = False
         self.last_return = done
         self.reprint_button.setEnabled(True)
@@ -558,14 +554,6 @@ class ReturnsScreen(QWidget):
         self.load_receipt(receipt)  # what is left to return, under a new request id
         self.done_banner.setText(banner)
         self.done_banner.show()
-
-
-def _service(services: Any) -> Any:
-    """The returns service; called on the database thread (it is built on first use)."""
-    service = getattr(services, "returns", None)
-    if service is None:
-        raise ServiceError("Returns are not available: the returns service is not set up.")
-    return service
 
 
 register(ScreenSpec("returns", QT_TRANSLATE_NOOP("Screens", "Returns"), ReturnsScreen,

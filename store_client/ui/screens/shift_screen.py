@@ -1,6 +1,6 @@
 """交班 Shift and cash: open with a counted float, pay in / pay out, X report, blind close.
 
-Every service call runs on the task manager's database thread. The close is blind: the
+Every service call is a shift operation (:mod:`store_client.ui.operations.shifts`). The close is blind: the
 count page never shows the expected cash; over/short appears only after the count was
 submitted. While events wait for HQ (or were rejected), closing needs the "close anyway"
 box ticked (issue 5). Actions that need a manager (above the cash limit, an over/short
@@ -14,7 +14,7 @@ Esc cancels.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
 from PySide6.QtGui import QIntValidator, QPixmap
@@ -38,10 +38,17 @@ from store_client.domain.shifts import DENOMINATIONS_FEN, MAX_PIECES, MAX_REASON
 from store_client.ui import keymap
 from store_client.ui.automation import named
 from store_client.ui.login_messages import local_hhmm
+from store_client.ui.operations import Changes, Op
 from store_client.ui.page import page_layout, page_title
 from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
 
+if TYPE_CHECKING:
+    from store_client.services.errors import ApprovalRequired
+    from store_client.services.shifts import MovementDone, ShiftReportResult, ShiftView, UnsyncedEvents
+    from store_client.ui.operations.shifts import ShiftState
+
+T = TypeVar("T")
 REPORT_PAGE, COUNT_PAGE, CASH_PAGE = 0, 1, 2
 
 
@@ -50,9 +57,11 @@ class ShiftScreen(QWidget):
         super().__init__(parent)
         self.setObjectName("shift.screen")
         self._ctx = ctx
-        self.current: Any = None  # the open ShiftView, or None
+        self.ops = ctx.ops.shifts
+        self.current: ShiftView | None = None
         self._mode = ""  # "open" | "close" on the count page, "pay_in" | "pay_out" on the cash page
-        self._warning: Any = None
+        self._warning: UnsyncedEvents | None = None
+        self.dialog: QDialog | None = None  # the approval dialog while it is open
 
         self.open_button = self._button("shift.open", self.tr("Open shift"),
                                         self.tr("Open a shift with a counted float"))
@@ -109,6 +118,7 @@ class ShiftScreen(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         self._set_buttons()
         self.open_button.setEnabled(False)  # until the state is known
+        ctx.ops.hub.changed.connect(self._changed)
         self.refresh()
 
     # -- building -----------------------------------------------------------------------------
@@ -249,23 +259,22 @@ class ShiftScreen(QWidget):
         return self.tr("%1 jiao").replace("%1", str(fen // 10))
 
     def _money(self, fen: int) -> str:
-        return Money(fen, self._ctx.terminal.config.currency).format(self._ctx.locale)
+        return Money(fen, self._ctx.config.currency).format(self._ctx.locale)
 
     # -- state ----------------------------------------------------------------------------------
-    @property
-    def service(self) -> Any:
-        return self._ctx.services.shifts
-
     def activated(self) -> None:
         self.refresh()
 
-    def refresh(self) -> None:
-        # The service is first built here, on the database thread (it waits for the printer).
-        self._run(lambda: (self.service is not None,
-                           self.service.current() if self.service is not None else None),
-                  self._refreshed)
+    def _changed(self, changes: Changes, initiator: object) -> None:
+        """A sale or a return moved cash, or another screen opened or closed the shift."""
+        if (changes.shift and initiator is not self and self.isVisible()
+                and self.stack.currentIndex() == REPORT_PAGE):
+            self.refresh()
 
-    def _refreshed(self, result: tuple[bool, Any]) -> None:
+    def refresh(self) -> None:
+        self._run(self.ops.state(), self._refreshed)
+
+    def _refreshed(self, result: ShiftState) -> None:
         available, view = result
         if not available:
             self.state.setText(self.tr("Shifts are not available on this terminal."))
@@ -273,7 +282,7 @@ class ShiftScreen(QWidget):
             return
         self._show_state(view)
 
-    def _show_state(self, view: Any) -> None:
+    def _show_state(self, view: ShiftView | None) -> None:
         self.current = view
         if view is None:
             self.state.setText(self.tr("No shift is open on this terminal."))
@@ -322,37 +331,13 @@ class ShiftScreen(QWidget):
                 return
 
     # -- running service calls --------------------------------------------------------------------
-    def _run(self, work: Callable[[], Any], on_done: Callable[[Any], Any],
-             on_error: Callable[[BaseException], Any] | None = None) -> None:
-        self._ctx.tasks.run_db(work, on_done, on_error or self._failed)
+    def _run(self, op: Op[T], on_done: Callable[[T], object],
+             on_error: Callable[[BaseException], object] | None = None) -> None:
+        """Run a shift op; one that needs a manager asks for the approval and runs again."""
+        op.run(self, success=on_done, failure=on_error or self._failed, on_dialog=self._set_dialog)
 
-    def _guarded(self, work: Callable[[Any], Any], on_done: Callable[[Any], Any],
-                 action_text: str | Callable[[BaseException], str],
-                 on_error: Callable[[BaseException], Any] | None = None) -> None:
-        """Run ``work(grant)``; if a manager's approval is needed, ask for it and run it again.
-        ``action_text`` may be made from the refusal (e.g. the figures the manager accepts)."""
-        from store_client.services.errors import ApprovalRequired
-
-        def failed(error: BaseException) -> None:
-            if isinstance(error, ApprovalRequired):
-                text = action_text(error) if callable(action_text) else action_text
-                grant = self.ask_approval(error.permission, text)
-                if grant is not None:
-                    self._run(lambda: work(grant), on_done, on_error or self._failed)
-                    return
-            (on_error or self._failed)(error)
-
-        self._run(lambda: work(None), on_done, failed)
-
-    def ask_approval(self, permission: str, action_text: str) -> Any:
-        """The manager's grant for ``permission``, or None if nobody approved."""
-        from store_client.ui.approval_dialog import ApprovalDialog
-
-        dialog = ApprovalDialog(approve=self._ctx.services.approvals.approve,
-                                tasks=self._ctx.tasks, requester=self._ctx.actor,
-                                permission=permission, action_text=action_text, parent=self)
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
-        return dialog.grant if accepted else None
+    def _set_dialog(self, dialog: QDialog | None) -> None:
+        self.dialog = dialog
 
     def _failed(self, error: BaseException) -> None:
         self._say(service_error_text(error), error=True)
@@ -360,7 +345,7 @@ class ShiftScreen(QWidget):
         self.cash_confirm.setEnabled(True)
 
     # -- counting (open and blind close) ------------------------------------------------------------
-    def _show_count(self, mode: str, warning: Any = None) -> None:
+    def _show_count(self, mode: str, warning: UnsyncedEvents | None = None) -> None:
         self._mode, self._warning = mode, warning
         for spin in self.pieces.values():
             spin.clear()
@@ -378,7 +363,7 @@ class ShiftScreen(QWidget):
         self.stack.setCurrentIndex(COUNT_PAGE)
         self.pieces[DENOMINATIONS_FEN[0]].setFocus()
 
-    def _warning_text(self, warning: Any) -> str:
+    def _warning_text(self, warning: UnsyncedEvents) -> str:
         return (self.tr("Not everything has reached HQ: %1 event(s) waiting, %2 rejected. "
                         "Sales of this shift may be missing at HQ.")
                 .replace("%1", str(warning.pending)).replace("%2", str(warning.rejected)))
@@ -397,14 +382,13 @@ class ShiftScreen(QWidget):
 
     def start_close(self) -> None:
         """Check sync first (issue 5), then show the blind count."""
-        service = self.service
-        self._run(service.close_warning, lambda warning: self._show_count("close", warning))
+        self._run(self.ops.close_warning(), lambda warning: self._show_count("close", warning))
 
     def confirm_count(self) -> None:
-        service, actor, pieces = self.service, self._ctx.actor, self.counted_pieces()
+        pieces = self.counted_pieces()
         if self._mode == "open":
             self.count_confirm.setEnabled(False)
-            self._run(lambda: service.open_shift(actor, pieces, total_fen=0 if not pieces else None),
+            self._run(self.ops.open_shift(pieces=pieces, total_fen=0 if not pieces else None),
                       self._opened)
             return
         if self.warning_box.isVisible() and not self.confirm_unsynced.isChecked():
@@ -414,11 +398,12 @@ class ShiftScreen(QWidget):
         reason = self.variance_reason.text().strip() or None
         confirm = self.confirm_unsynced.isChecked()
         self.count_confirm.setEnabled(False)
-        self._guarded(lambda grant: service.close_shift(
-            actor, pieces, total_fen=0 if not pieces else None, reason=reason, grant=grant,
-            confirm_unsynced=confirm), self._closed, self._variance_action, self._close_failed)
+        self._run(self.ops.close_shift(pieces=pieces, total_fen=0 if not pieces else None,
+                                       reason=reason, confirm_unsynced=confirm,
+                                       action_text=self._variance_action),
+                  self._closed, self._close_failed)
 
-    def _variance_action(self, error: Any) -> str:
+    def _variance_action(self, error: ApprovalRequired) -> str:
         """What the approving manager accepts: the figures (the manager is at the till now)."""
         off = getattr(error, "params", {}).get("variance_fen")
         counted = getattr(error, "params", {}).get("counted_fen")
@@ -432,7 +417,7 @@ class ShiftScreen(QWidget):
             text = self.tr("accept a drawer short by %2 (counted %1)")
         return text.replace("%1", self._money(counted)).replace("%2", self._money(abs(off)))
 
-    def _opened(self, view: Any) -> None:
+    def _opened(self, view: ShiftView) -> None:
         self.count_confirm.setEnabled(True)
         self._back()
         self._say(self.tr("Shift %1 opened with a float of %2.")
@@ -462,28 +447,23 @@ class ShiftScreen(QWidget):
             return
         self._failed(error)
 
-    def _show_report(self, result: Any) -> None:
+    def _show_report(self, result: ShiftReportResult) -> None:
         """The report as it prints: its text at once, its picture painted off the UI thread."""
         self.report_text = result.text
         self.report_image.setAccessibleDescription(result.text)
         if result.document is None:
             self.report_image.setText(result.text)
             return
-        from printers.preview import render_png
-        from printers.profile import PrinterProfile
-
-        queue = getattr(self.service, "print_queue", None)
-        profile = getattr(queue, "profile", None) or PrinterProfile("TM-T88V")
-        document = result.document
-        self._ctx.tasks.run(lambda: render_png(document, profile), self._show_picture,
-                            lambda _error: self.report_image.setText(result.text))
+        self.ops.render_report(document=result.document).run(
+            self, success=self._show_picture,
+            failure=lambda _error: self.report_image.setText(result.text))
 
     def _show_picture(self, png: bytes) -> None:
         pixmap = QPixmap()
         pixmap.loadFromData(png, "PNG")
         self.report_image.setPixmap(pixmap)
 
-    def _closed(self, result: Any) -> None:
+    def _closed(self, result: ShiftReportResult) -> None:
         self.count_confirm.setEnabled(True)
         self._back()
         self._show_report(result)
@@ -508,7 +488,7 @@ class ShiftScreen(QWidget):
         self.cash_amount.setFocus()
 
     def confirm_cash(self) -> None:
-        currency = self._ctx.terminal.config.currency
+        currency = self._ctx.config.currency
         try:
             amount = Money.parse(self.cash_amount.text(), currency).minor
         except ValueError:
@@ -520,15 +500,14 @@ class ShiftScreen(QWidget):
             self._say(self.tr("Enter the reason."), error=True)
             self.cash_reason.setFocus()
             return
-        service, actor = self.service, self._ctx.actor
-        move = service.pay_in if self._mode == "pay_in" else service.pay_out
         self.cash_confirm.setEnabled(False)
         action = (self.tr("pay %1 into the drawer") if self._mode == "pay_in"
                   else self.tr("pay %1 out of the drawer"))
-        self._guarded(lambda grant: move(actor, amount, reason, grant), self._moved,
-                      action.replace("%1", self._money(amount)))
+        self._run(self.ops.move_cash(pay_in=self._mode == "pay_in", amount_fen=amount, reason=reason,
+                                     action_text=action.replace("%1", self._money(amount))),
+                  self._moved)
 
-    def _moved(self, done: Any) -> None:
+    def _moved(self, done: MovementDone) -> None:
         self.cash_confirm.setEnabled(True)
         self._back()
         text = (self.tr("Paid in %1.") if done.kind == "pay_in" else self.tr("Paid out %1."))
@@ -537,11 +516,10 @@ class ShiftScreen(QWidget):
 
     # -- X report ------------------------------------------------------------------------------------
     def x_report(self) -> None:
-        service, actor = self.service, self._ctx.actor
-        self._guarded(lambda grant: service.x_report(actor, grant), self._x_done,
-                      self.tr("see the X report (expected cash)"))
+        self._run(self.ops.x_report(action_text=self.tr("see the X report (expected cash)")),
+                  self._x_done)
 
-    def _x_done(self, result: Any) -> None:
+    def _x_done(self, result: ShiftReportResult) -> None:
         self._back()
         self._show_report(result)
         self._say(self.tr("X report printed.") if result.print_job_id is not None

@@ -1,13 +1,15 @@
 """同步 Sync: HQ connection state, events waiting, events that need attention (with retry).
 
-Everything that touches the database or the network runs through the
-TaskManager or the background :class:`sync.terminal.runner.SyncRunner`; the UI thread
-only paints. Permission: ``sync.view`` (retry: ``sync.retry``, checked by the caller).
+Everything that touches the database or the network runs through the sync operations
+(:mod:`store_client.ui.operations.sync`) or the background sync runner; the UI thread
+only paints. The runner's connection state is nobody's operation, so a timer reads it
+while the screen is shown; operations that add or retry events announce ``sync``.
+Permission: ``sync.view`` (retry: ``sync.retry``, checked by the caller).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer
 from PySide6.QtWidgets import (
@@ -21,28 +23,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from store_client.clock import Clock
-from store_client.persistence.db import Database
-from store_client.services.sync_status import (
-    EventRow,
-    SyncStatus,
-    format_age,
-    list_events,
-    read_status,
-)
+from store_client.services.sync_status import EventRow, SyncStatus, format_age
 from store_client.ui.automation import named
+from store_client.ui.operations import Changes
 from store_client.ui.page import page_layout, page_title
-from store_client.ui.screen_registry import ScreenSpec, register
+from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
+
+if TYPE_CHECKING:
+    from store_client.ui.operations import ChangeHub
+    from store_client.ui.operations.sync import SyncOps, SyncOverview
 
 REFRESH_MS = 2000
 
 
 class SyncScreen(QWidget):
-    def __init__(self, db: Database, clock: Clock, tasks: Any, runner: Any | None = None, *,
-                 can_retry: bool = True, parent: QWidget | None = None) -> None:
+    def __init__(self, ops: SyncOps, hub: ChangeHub, *, can_retry: bool = True,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sync.screen")
-        self.db, self.clock, self.tasks, self.runner = db, clock, tasks, runner
+        self.ops = ops
         self.status: SyncStatus | None = None
         self._busy = False
 
@@ -56,7 +55,7 @@ class SyncScreen(QWidget):
 
         self.sync_now = named(QPushButton(self.tr("Sync now"), self), "sync.syncNow",
                               self.tr("Sync now"))
-        self.sync_now.setEnabled(runner is not None)
+        self.sync_now.setEnabled(ops.has_runner)
         self.sync_now.clicked.connect(self._sync_now)
         self.retry = named(QPushButton(self.tr("Retry selected"), self), "sync.retry",
                            self.tr("Retry selected events that need attention"))
@@ -89,6 +88,7 @@ class SyncScreen(QWidget):
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
+        hub.changed.connect(self._changed)
         self.refresh()
 
     def _table(self, name: str, accessible: str) -> QTableWidget:
@@ -105,23 +105,25 @@ class SyncScreen(QWidget):
         return table
 
     # -- data -------------------------------------------------------------------
+    def _changed(self, changes: Changes, _initiator: object) -> None:
+        if changes.sync:
+            self.refresh()
+
     def refresh(self) -> None:
-        if self.tasks.closed:  # the window is closing; this screen's timer outlived the tasks
-            self.timer.stop()
-            return
         if self._busy:
             return
         self._busy = True
-        phase = self.runner.phase if self.runner is not None else None
-        self.tasks.run_db(lambda: (read_status(self.db, self.clock, phase=phase),
-                                   list_events(self.db, "pending"), list_events(self.db, "rejected")),
-                          self._show, self._failed)
+        try:
+            self.ops.overview().run(self, success=self._show, failure=self._failed)
+        except RuntimeError:  # the task manager is shut down: the window is closing
+            self._busy = False
+            self.timer.stop()
 
     def _failed(self, error: BaseException) -> None:
         self._busy = False
         self.error_label.setText(f"{type(error).__name__}: {error}")
 
-    def _show(self, result: tuple[SyncStatus, list[EventRow], list[EventRow]]) -> None:
+    def _show(self, result: SyncOverview) -> None:
         self._busy = False
         status, waiting, attention = result
         self.status = status
@@ -156,25 +158,16 @@ class SyncScreen(QWidget):
 
     def _retry(self) -> None:
         seqs = self._selected_attention() or None  # nothing selected: retry all
-        from sync.terminal.uploader import retry_rejected  # httpx and the uploader only when used
-
-        self.tasks.run_db(lambda: retry_rejected(self.db, seqs), lambda _n: self._after_retry())
-
-    def _after_retry(self) -> None:
-        if self.runner is not None:
-            self.runner.wake()
-        self.refresh()
+        self.ops.retry_rejected(seqs=seqs).run(self)  # announces ``sync``: the screen refreshes
 
     def _sync_now(self) -> None:
-        if self.runner is not None:
-            self.runner.wake()
+        if self.ops.sync_now():
             self.state_label.setText(self.tr("Syncing"))
 
 
-def create_sync_screen(ctx: Any) -> SyncScreen:
+def create_sync_screen(ctx: ScreenContext) -> SyncScreen:
     """Factory for the main window's screen registry (``ScreenContext``)."""
-    runner = getattr(ctx.services, "sync_runner", None)
-    return SyncScreen(ctx.terminal.db, ctx.terminal.clock, ctx.tasks, runner)
+    return SyncScreen(ctx.ops.sync, ctx.ops.hub)
 
 
 register(ScreenSpec("sync", QT_TRANSLATE_NOOP("Screens", "Sync"), create_sync_screen, "sync.view",

@@ -139,6 +139,6 @@ def test_a_restarted_till_shows_the_cart_in_progress(make_shell, qtbot) -> None:
     names, cart_id = column(screen, "name"), screen.cart.cart_id
     # a second till process on the same database (as after a crash): a fresh service and screen
     _again, restored = open_checkout(make_shell, qtbot, service=real_checkout([]))
-    assert restored is not screen and restored.service is not screen.service
+    assert restored is not screen and _again.window.services.checkout is not shell.window.services.checkout
     assert restored.cart.cart_id == cart_id and column(restored, "name") == names
     assert restored.side.total.text() == screen.side.total.text()

@@ -1,0 +1,37 @@
+"""Returns operations: a sale looked up by its receipt, the refund, the return slip again."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from store_client.ui.operations.base import Area, need
+from store_client.ui.operations.changes import NOTHING, Changes
+from store_client.ui.operations.runner import Op
+
+if TYPE_CHECKING:
+    from store_client.services.return_views import CompletedReturn, ReturnRequest, SaleForReturn
+    from store_client.services.returns import ReturnsService
+
+REFUNDED = Changes(returns=True, shift=True, sync=True, print_queue=True, audit=True)
+
+
+class ReturnsOps(Area):
+    def _service(self) -> ReturnsService:
+        return need(self._services.returns,
+                    "Returns are not available: the returns service is not set up.")  # built on first use, off the UI thread
+
+    def find_sale(self, *, receipt_no: str) -> Op[SaleForReturn]:
+        actor = self._actor
+        return self._runner.op(lambda _g: self._service().find_sale(actor, receipt_no),
+                               changes=NOTHING, requester=actor)
+
+    def refund(self, *, request: ReturnRequest, action_text: str) -> Op[CompletedReturn]:
+        """A cashier's refund asks a manager; the request id makes a retry refund once."""
+        actor = self._actor
+        return self._runner.op(lambda grant: self._service().refund(actor, request, grant),
+                               changes=REFUNDED, requester=actor, action_text=action_text)
+
+    def reprint(self, *, return_id: str) -> Op[int | None]:
+        actor = self._actor
+        return self._runner.op(lambda _g: self._service().reprint(actor, return_id),
+                               changes=Changes(print_queue=True, audit=True), requester=actor)
