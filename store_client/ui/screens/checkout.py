@@ -156,7 +156,7 @@ class CheckoutScreen(QWidget):
             for key in action.keys:
                 if key not in PAY_KEYS and action.slot is not None:
                     keys[_qt_key(key)] = action.slot
-        detector = WedgeDetector.from_config(ctx.terminal.config)
+        detector = WedgeDetector.from_config(ctx.config)
         self.router = ScanRouter(self, detector, keys, tuple(_qt_key(k) for k in PAY_KEYS))
         if not self.available:
             self._say(self.tr("Selling is not available: the checkout service is not set up."), error=True)
