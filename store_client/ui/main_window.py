@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Store client — store %1, terminal %2")
                             .replace("%1", f"{config.store_id} {store_name}".strip())
                             .replace("%2", config.terminal_id))
-        self.setMinimumSize(1024, 700)
+        self.setMinimumSize(960, 600)  # fits a 1024×768 panel, windowed (fit_check.py)
 
         self.pages = QStackedWidget(self)
         self.pages.setObjectName("main.pages")
@@ -183,7 +183,8 @@ class MainWindow(QMainWindow):
         keymap.buttons_take_enter(screen)
         self.screens[spec.key] = screen
         self.stack.addWidget(screen)
-        text = keymap.key_caption(key, spec.label()) if key is not None else spec.label()
+        # the key on a line of its own: a long name still fits the rail at 1024 px
+        text = f"{spec.label()}\n{keymap.key_text(key)}" if key is not None else spec.label()
         button = self._rail_button(f"nav.{spec.key}", text, spec.label(), self.workspace)
         button.setCheckable(True)
         icon_path = ICONS_DIR / spec.icon if spec.icon else None

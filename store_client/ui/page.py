@@ -33,6 +33,7 @@ def page_layout(page: QWidget, title: QLabel, buttons: Sequence[QWidget],
                                     if isinstance(button, QAbstractButton)])
     bar = QHBoxLayout()
     for button in buttons:
+        button.setProperty("kind", button.property("kind") or "bar")  # narrower padding: fits 1024 px
         bar.addWidget(button)
     bar.addStretch(1)
     layout = QVBoxLayout(page)

@@ -17,10 +17,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QItemSelectionModel, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -129,6 +130,7 @@ class CheckoutScreen(QWidget):
         self.side = SidePanel(self.currency, self._locale, self)
         self.side.remove_member.connect(self.detach_member)
         self.side.remove_coupon.connect(self.remove_coupon)
+        self._key_columns = 10
         keys = self._build_key_bar()
         left = QVBoxLayout()
         left.setSpacing(8)
@@ -184,8 +186,8 @@ class CheckoutScreen(QWidget):
             table.setColumnWidth(column, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
 
-    def _build_key_bar(self) -> QHBoxLayout:
-        bar = QHBoxLayout()
+    def _build_key_bar(self) -> QGridLayout:
+        bar = self._key_grid = QGridLayout()
         bar.setSpacing(6)
         self.key_buttons: dict[str, QPushButton] = {}
         self._actions: list[keymap.KeyAction] = []
@@ -214,7 +216,7 @@ class CheckoutScreen(QWidget):
             button.setMinimumHeight(58)
             button.clicked.connect(lambda _c=False, s=slot: s())
             self.key_buttons[name] = button
-            bar.addWidget(button, 1)
+            bar.addWidget(button, 0, len(self.key_buttons) - 1)
             self._actions.append(keymap.KeyAction(keys, help_text, slot, button))
         self._actions += [
             keymap.KeyAction(("Shift+F5",), self.tr("Remove the member from this sale"), self.detach_member),
@@ -226,6 +228,17 @@ class CheckoutScreen(QWidget):
         self.key_buttons["pay"].setProperty("primary", True)
         keymap.register(self, self._actions, bind_keys=False)  # the scan router runs them
         return bar
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """The key bar: one row when it has room, two rows of five on a narrow screen."""
+        super().resizeEvent(event)
+        columns = 10 if event.size().width() >= KEY_BAR_ONE_ROW_PX else 5
+        if columns != self._key_columns:
+            self._key_columns = columns
+            for index, button in enumerate(self.key_buttons.values()):
+                self._key_grid.addWidget(button, index // columns, index % columns)
+            for column in range(10):
+                self._key_grid.setColumnStretch(column, 1 if column < columns else 0)
 
     # -- state ------------------------------------------------------------------
     def activated(self) -> None:
@@ -634,6 +647,7 @@ class CheckoutScreen(QWidget):
 
 
 PAY_KEYS = ("Space", "+")
+KEY_BAR_ONE_ROW_PX = 1000  # narrower: the ten keys in two rows, so no caption is cut
 
 
 def _qt_key(key: str) -> int:
