@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QAbstractButton, QLabel, QMainWindow, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QMainWindow, QToolButton, QWidget
 
 #: The sizes a till must work at: the common counter panels and a desktop.
 SCREEN_SIZES = ((1024, 768), (1280, 800), (1366, 768), (1920, 1080))
@@ -17,6 +17,7 @@ SCREEN_SIZES = ((1024, 768), (1280, 800), (1366, 768), (1920, 1080))
 WINDOW_CHROME_PX = 72
 #: The theme's horizontal padding of a push button, each side, by its "kind" (light.qss).
 BUTTON_PADDING_PX = {"rail": 12, "fkey": 8, "bar": 10, None: 16}
+TOOL_BUTTON_PADDING_PX = 3  # tool buttons (− / +) are not padded by the theme
 
 
 def window_sizes() -> list[tuple[str, int, int]]:
@@ -54,7 +55,8 @@ def problems(window: QWidget) -> list[str]:
         elif isinstance(widget, QAbstractButton) and widget.text():
             icon = widget.iconSize().width() + 6 if not widget.icon().isNull() else 0
             need = _text_width(QFontMetrics(widget.font()), widget.text().replace("&", "")) + icon
-            padding = BUTTON_PADDING_PX.get(widget.property("kind"), BUTTON_PADDING_PX[None])
+            padding = (TOOL_BUTTON_PADDING_PX if isinstance(widget, QToolButton)
+                       else BUTTON_PADDING_PX.get(widget.property("kind"), BUTTON_PADDING_PX[None]))
             room = widget.width() - 2 * padding - 2  # the border
             if need > room:
                 found.append(f"{name}: button caption {widget.text()!r} needs {need}px, has {room}px")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QIcon, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from store_client.services.auth import Actor
 
 log = logging.getLogger(__name__)
+RAIL_WIDTH, RAIL_NARROW, RAIL_FULL_PX = 220, 184, 1200
 
 
 class MainWindow(QMainWindow):
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         rail.setObjectName("nav.railFrame")
         rail.setProperty("kind", "rail")
         rail.setFixedWidth(220)
+        self.rail = rail
         self.rail_layout = QVBoxLayout(rail)
         self.rail_layout.setContentsMargins(8, 12, 8, 12)
         self.rail_layout.setSpacing(6)
@@ -158,6 +160,11 @@ class MainWindow(QMainWindow):
         shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         shortcut.activated.connect(slot)
         return shortcut
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A narrower rail on a narrow screen (1024 px): the screens get the room."""
+        super().resizeEvent(event)
+        self.rail.setFixedWidth(RAIL_WIDTH if event.size().width() >= RAIL_FULL_PX else RAIL_NARROW)
 
     # -- sign in / out ------------------------------------------------------
     def sign_in(self, actor: Actor) -> None:

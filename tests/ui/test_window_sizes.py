@@ -55,3 +55,23 @@ def test_the_check_finds_a_cut_caption_and_a_clipped_label(qtbot) -> None:
     host.resize(800, 300)
     QApplication.processEvents()
     assert problems(host) == []
+
+
+@pytest.mark.parametrize("fullscreen", [True, False])
+def test_the_window_is_shown_full_screen_or_fitted_to_the_screen(make_shell, fullscreen: bool) -> None:
+    from PySide6.QtCore import Qt
+
+    from store_client.ui.app import PREFERRED_SIZE, show_window
+
+    window = make_shell().window
+    window.showNormal()
+    show_window(window, fullscreen=fullscreen)
+    QApplication.processEvents()
+    area = window.screen().availableGeometry()
+    if fullscreen:
+        assert window.isFullScreen()
+    elif area.width() < PREFERRED_SIZE[0] + 40 or area.height() < PREFERRED_SIZE[1] + 60:
+        assert window.windowState() & Qt.WindowState.WindowMaximized  # a small panel: all of it
+    else:
+        assert (window.width(), window.height()) == PREFERRED_SIZE
+    assert window.statusBar().isVisible()

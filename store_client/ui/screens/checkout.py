@@ -56,6 +56,7 @@ from store_client.ui.checkout.side_panel import SidePanel
 from store_client.ui.checkout.tender_dialog import TenderDialog
 from store_client.ui.i18n import money_locale
 from store_client.ui.operations import Changes, Op
+from store_client.ui.table_fit import ColumnFitter
 from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
 
@@ -182,9 +183,9 @@ class CheckoutScreen(QWidget):
         vertical.setDefaultSectionSize(44)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        for column, width in enumerate((40, 240, 100, 120, 120, 130)):
-            table.setColumnWidth(column, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # the number columns shrink together on a narrow screen; the name keeps 130 px
+        self._columns = ColumnFitter(table, {0: 40, 2: 120, 3: 110, 4: 100, 5: 120}, stretch_min=130)
 
     def _build_key_bar(self) -> QGridLayout:
         bar = self._key_grid = QGridLayout()
@@ -232,6 +233,7 @@ class CheckoutScreen(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         """The key bar: one row when it has room, two rows of five on a narrow screen."""
         super().resizeEvent(event)
+        self.side.setFixedWidth(300 if event.size().width() >= SIDE_PANEL_FULL_PX else 250)
         columns = 10 if event.size().width() >= KEY_BAR_ONE_ROW_PX else 5
         if columns != self._key_columns:
             self._key_columns = columns
@@ -647,6 +649,7 @@ class CheckoutScreen(QWidget):
 
 
 PAY_KEYS = ("Space", "+")
+SIDE_PANEL_FULL_PX = 900  # narrower: the totals panel gives the cart 50 px
 KEY_BAR_ONE_ROW_PX = 1000  # narrower: the ten keys in two rows, so no caption is cut
 
 

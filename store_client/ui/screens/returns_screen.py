@@ -43,6 +43,7 @@ from store_client.ui.automation import named
 from store_client.ui.checkout.formatting import money_text, quantity_text
 from store_client.ui.i18n import money_locale
 from store_client.ui.page import page_layout, page_title
+from store_client.ui.table_fit import ColumnFitter
 from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
 
@@ -187,10 +188,11 @@ class ReturnsScreen(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(52)
         header = self.table.horizontalHeader()
-        for column, width in enumerate((220, 80, 104, 104, 110, 170, 110)):
-            # At least as wide as its header: "Returnable" is longer than "可退".
-            self.table.setColumnWidth(column, max(width, header.sectionSizeHint(column) + 16))
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # at least as wide as its header ("Returnable" is longer than "可退"); shrunk together
+        # on a narrow screen so the item name keeps room
+        self._columns = ColumnFitter(self.table, {1: 80, 2: 104, 3: 104, 4: 110, 5: 170, 6: 110},
+                                     stretch_min=180)
 
         self.reason = named(QComboBox(self), "returns.reason", self.tr("Reason for the return"))
         self.reason.addItem(self.tr("Choose a reason…"), "")
