@@ -383,10 +383,6 @@
         <translation>结账</translation>
     </message>
     <message>
-        <source>Pay (Space and + too, when the item box is empty)</source>
-        <translation>结账（商品输入框为空时，空格键和 + 键也可结账）</translation>
-    </message>
-    <message>
         <source>Remove the member from this sale</source>
         <translation>从本单移除会员</translation>
     </message>
@@ -501,6 +497,10 @@
     <message>
         <source>Redeem a coupon</source>
         <translation>使用优惠券</translation>
+    </message>
+    <message>
+        <source>Pay (Space, + with the item box empty)</source>
+        <translation>结账（输入框为空时也可按空格或 +）</translation>
     </message>
     <message>
         <source>Coupon code</source>
@@ -1620,8 +1620,8 @@ Sale complete · receipt %1</source>
         <translation>退货</translation>
     </message>
     <message>
-        <source>Go to the items: Up / Down choose, + / − or digits set the quantity, Space all or none</source>
-        <translation>转到商品列表：上 / 下键选择，+ / − 或数字设置数量，空格键全退或不退</translation>
+        <source>Go to the items: arrows, + / −, digits, Space</source>
+        <translation>转到商品列表：方向键、+ / −、数字、空格键</translation>
     </message>
     <message>
         <source>Go to the reason for the return</source>

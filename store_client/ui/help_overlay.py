@@ -49,7 +49,6 @@ class HelpOverlay(Overlay):
         for title, actions in sections:
             heading = QLabel(title, host)
             heading.setProperty("kind", "heading")
-            heading.setWordWrap(True)
             column.addWidget(heading)
             grid = QGridLayout()
             grid.setHorizontalSpacing(16)
@@ -59,7 +58,6 @@ class HelpOverlay(Overlay):
                 keys.setProperty("kind", "keyCap")
                 keys.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 text = QLabel(action.label, host)
-                text.setWordWrap(True)
                 grid.addWidget(keys, row, 0)
                 grid.addWidget(text, row, 1)
             grid.setColumnStretch(1, 1)

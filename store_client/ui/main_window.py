@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from store_client.services.auth import Actor
 
 log = logging.getLogger(__name__)
-RAIL_WIDTH, RAIL_NARROW, RAIL_FULL_PX = 220, 184, 1200
+RAIL_WIDTH, RAIL_NARROW, RAIL_FULL_PX = 220, 196, 1200
 
 
 class MainWindow(QMainWindow):

@@ -3,7 +3,8 @@
 A table's number columns have widths that suit a wide window; on a 1024 px panel they
 would push the item name out of sight. :class:`ColumnFitter` watches the table's size
 (not every repaint) and scales those columns down together, never below their
-header's own width, so the stretching column (the item name) keeps ``stretch_min``.
+header's own width or their floor (what their figures need), so the stretching
+column (the item name) keeps ``stretch_min`` where it can.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from PySide6.QtWidgets import QTableView
 
 
 class ColumnFitter(QObject):
-    def __init__(self, table: QTableView, widths: Mapping[int, int], *, stretch_min: int) -> None:
+    def __init__(self, table: QTableView, widths: Mapping[int, int], *, stretch_min: int,
+                 floors: Mapping[int, int] | None = None) -> None:
+        """``floors``: the narrowest a column may get (e.g. what "0.836 千克" needs)."""
         super().__init__(table)
         self._table, self._widths, self._stretch_min = table, dict(widths), stretch_min
+        self._floors = dict(floors or {})
         table.installEventFilter(self)
         self.fit()
 
@@ -28,11 +32,14 @@ class ColumnFitter(QObject):
 
     def fit(self) -> None:
         table, header = self._table, self._table.horizontalHeader()
-        total = sum(self._widths.values())
-        room = table.viewport().width() - self._stretch_min
-        factor = min(1.0, room / total) if total and room > 0 else 1.0
-        for column, width in self._widths.items():
-            floor = header.sectionSizeHint(column)
-            wanted = max(floor, int(width * factor))
+        floors = {c: max(header.sectionSizeHint(c), self._floors.get(c, 0)) for c in self._widths}
+        spare = {c: w - floors[c] for c, w in self._widths.items() if w > floors[c]}
+        room = table.viewport().width() - self._stretch_min - sum(floors.values())
+        total = sum(spare.values())
+        factor = max(0.0, min(1.0, room / total)) if total else 1.0  # of the width above the floor
+        for column in self._widths:
+            floor = floors[column]
+            width = floor + spare.get(column, 0)
+            wanted = floor + int((width - floor) * factor)
             if table.columnWidth(column) != wanted:
                 table.setColumnWidth(column, wanted)

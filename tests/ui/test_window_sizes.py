@@ -29,6 +29,10 @@ def test_every_screen_fits(make_shell, mode: str, width: int, height: int, local
         QApplication.processEvents()
         assert (window.width(), window.height()) == (width, height), key
         issues = problems(window)
+        window.show_help()  # F1 over this screen fits too
+        QApplication.processEvents()
+        issues += [f"help: {p}" for p in problems(window)]
+        window.show_help()
         if issues:
             found[key] = issues
     assert found == {}

@@ -185,7 +185,8 @@ class CheckoutScreen(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         # the number columns shrink together on a narrow screen; the name keeps 130 px
-        self._columns = ColumnFitter(table, {0: 40, 2: 120, 3: 110, 4: 100, 5: 120}, stretch_min=130)
+        self._columns = ColumnFitter(table, {0: 40, 2: 120, 3: 120, 4: 110, 5: 130}, stretch_min=130,
+                                     floors={0: 36, 2: 108, 3: 92, 4: 88, 5: 96})
 
     def _build_key_bar(self) -> QGridLayout:
         bar = self._key_grid = QGridLayout()
@@ -209,7 +210,7 @@ class CheckoutScreen(QWidget):
                 (("F10",), "override", self.tr("Override"), self.tr("Price override or discount"),
                  self.open_override),
                 (("F11", *PAY_KEYS), "pay", self.tr("Pay"),
-                 self.tr("Pay (Space and + too, when the item box is empty)"), self.open_tender)):
+                 self.tr("Pay (Space, + with the item box empty)"), self.open_tender)):
             button = named(QPushButton(f"{keys[0]}\n{text}", self), f"checkout.key.{name}",
                            f"{text} ({keys[0]})")
             button.setProperty("kind", "fkey")

@@ -267,8 +267,7 @@ class ReturnsScreen(QWidget):
         keymap.keyed_buttons(self, (("F2", self.lookup_button), ("F3", self.all_button),
                                     ("F4", self.clear_button), ("F5", self.reprint_button),
                                     ("F11", self.refund_button)), extra=(
-            keymap.KeyAction(("F6",), self.tr("Go to the items: Up / Down choose, + / − or digits "
-                                              "set the quantity, Space all or none"),
+            keymap.KeyAction(("F6",), self.tr("Go to the items: arrows, + / −, digits, Space"),
                              self.table.setFocus),
             keymap.KeyAction(("F7",), self.tr("Go to the reason for the return"), self.reason.setFocus),
         ))
