@@ -72,6 +72,9 @@ class HelpOverlay(Overlay):
 
     def open(self) -> None:
         self.show_over()
+        for layout in (self._columns, self.card_layout, self.layout()):
+            layout.invalidate()  # the new rows count now, not after the next event-loop turn
+            layout.activate()
         self.close_button.setFocus()
 
     def keyPressEvent(self, event) -> None:

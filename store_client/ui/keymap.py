@@ -70,6 +70,16 @@ def key_caption(key: str, text: str) -> str:
     return f"{key_text(key)}  {text}" if key else text
 
 
+def in_key_order(actions: Iterable[KeyAction]) -> list[KeyAction]:
+    """F2 … F11 first, in number order, then the other keys as listed (for F1's list)."""
+    def order(action: KeyAction) -> tuple[int, int]:
+        key = action.keys[0]
+        number = key[1:] if key.startswith("F") else ""
+        return (0, int(number)) if number.isdigit() else (1, 0)
+
+    return sorted(actions, key=order)
+
+
 def duplicates(actions: Iterable[KeyAction]) -> dict[str, list[str]]:
     """Keys bound to more than one action: {key: [labels]} (empty when the map is sound)."""
     seen: dict[str, list[str]] = {}

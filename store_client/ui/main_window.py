@@ -289,7 +289,8 @@ class MainWindow(QMainWindow):
         screen = self.stack.currentWidget()
         name = next((label for key, label in self._screen_labels() if self.screens.get(key) is screen), "")
         self.help.set_sections([
-            (self.tr("On this screen: %1").replace("%1", name), keymap.actions_of(screen)),
+            (self.tr("On this screen: %1").replace("%1", name),
+             keymap.in_key_order(keymap.actions_of(screen))),
             (self.tr("Screens"), self.nav_actions),
             (self.tr("Everywhere"), keymap.global_actions()),
         ])
