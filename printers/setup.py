@@ -18,7 +18,7 @@ from printers.queue import PrintQueue
 from store_client.config import Config, ConfigError
 
 if TYPE_CHECKING:
-    from store_client.bootstrap import Terminal
+    from store_client.terminal_parts import TerminalParts
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def printer_profile(config: Config) -> PrinterProfile:
         raise ConfigError(config.path, None, f"printer settings: {exc}") from None
 
 
-def build_print_queue(terminal: Terminal, *, retry_interval: float = RETRY_INTERVAL,
+def build_print_queue(terminal: TerminalParts, *, retry_interval: float = RETRY_INTERVAL,
                       timeout: float = CONNECT_TIMEOUT, start: bool = True) -> PrintQueue | None:
     """A started :class:`PrintQueue` for the configured printer, or None for ``kind = "none"``.
 

@@ -16,7 +16,9 @@ SYSTEM_PACKAGES=(libegl1 libgl1 libopengl0 libglib2.0-0 libfontconfig1 libfreety
   libxkbcommon-x11-0 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxrender1 libxi6
   fontconfig)
-[ "$mode" = test ] && SYSTEM_PACKAGES+=(postgresql)
+# PostgreSQL for the HQ tests; Chromium (Debian's, driven by Playwright) and a CJK font for
+# the web page tests.
+[ "$mode" = test ] && SYSTEM_PACKAGES+=(postgresql chromium fonts-noto-cjk)
 
 python_bin() {
   for candidate in python3.11 python3.12 python3.13 python3; do

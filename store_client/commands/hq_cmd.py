@@ -24,6 +24,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve = sub.add_parser("serve", help="serve the sync API")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8700)
+    serve.add_argument("--show-codes", action="store_true",
+                       help="demo only: print on the enrollment page the SMS code HQ would send")
     serve.set_defaults(handler=_serve)
     seed = sub.add_parser("seed-demo", help="publish the demo catalog, prices and settings")
     seed.add_argument("--store", default="S001")
@@ -68,7 +70,10 @@ def _serve(args: argparse.Namespace) -> int:
 
     service = _service(args)
     try:
-        server = HQServer(service, host=args.host, port=args.port)
+        from sync.hq.app import create_app
+
+        server = HQServer(service, host=args.host, port=args.port,
+                          app=create_app(service, show_codes=args.show_codes))
     except OSError as exc:
         raise UserError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
     server.start()

@@ -59,6 +59,7 @@ class Permission(StrEnum):
     SHIFT_ACCEPT_VARIANCE = "shift.accept_variance"
     STOCK_LOOKUP = "stock.lookup"
     STOCK_COUNT = "stock.count"
+    STOCK_ADJUST = "stock.adjust"
     MEMBER_LOOKUP = "member.lookup"
     MEMBER_VIEW_PROFILE = "member.view_profile"
     MEMBER_ENROLL = "member.enroll"
@@ -103,6 +104,7 @@ _PERMISSION_LABELS: dict[Permission, tuple[str, str]] = {
     Permission.SHIFT_ACCEPT_VARIANCE: ("确认长短款", "Accept a cash over/short at close"),
     Permission.STOCK_LOOKUP: ("查库存", "Look up stock"),
     Permission.STOCK_COUNT: ("盘点", "Count stock"),
+    Permission.STOCK_ADJUST: ("确认盘点调整", "Approve a stock count adjustment"),
     Permission.MEMBER_LOOKUP: ("查会员", "Look up a member"),
     Permission.MEMBER_VIEW_PROFILE: ("查看会员档案", "View a member's profile"),
     Permission.MEMBER_ENROLL: ("会员注册", "Enrol a member"),
@@ -157,6 +159,8 @@ _TABLE: dict[Permission, tuple[Decision, ...]] = {
     Permission.SHIFT_ACCEPT_VARIANCE: _row(P, D, A, D),
     Permission.STOCK_LOOKUP: _row(A, A, A, A),
     Permission.STOCK_COUNT: _row(D, A, A, D),
+    # A count's result moves stock: a manager approves it (a second manager above the limit).
+    Permission.STOCK_ADJUST: _row(D, P, A, D),
     Permission.MEMBER_LOOKUP: _row(A, A, A, D),
     Permission.MEMBER_VIEW_PROFILE: _row(A, A, A, D),
     Permission.MEMBER_ENROLL: _row(A, A, A, D),

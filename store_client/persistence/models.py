@@ -453,3 +453,75 @@ class ReturnTender(Base):
     amount_fen: Mapped[int] = mapped_column(Integer)
     points: Mapped[int] = mapped_column(Integer)
     reference: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class StockPosition(Base):
+    """This store's stock of one SKU: on hand, reserved for pick-up orders, as of when."""
+
+    __tablename__ = "stock_positions"
+
+    sku: Mapped[str] = mapped_column(String(32), primary_key=True)
+    on_hand: Mapped[int] = mapped_column(Integer)
+    reserved: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    as_of: Mapped[str] = mapped_column(String(40))
+
+
+class StockMovement(Base):
+    """One signed change of stock with the event that caused it (``ref``); a movement is
+    recorded once per (ref, sku, reason), so a retried write never moves stock twice."""
+
+    __tablename__ = "stock_movements"
+    __table_args__ = (
+        Index("uq_stock_movements_ref", "ref", "sku", "reason", unique=True),
+        Index("ix_stock_movements_sku_at", "sku", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sku: Mapped[str] = mapped_column(String(32))
+    delta: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(24))
+    ref: Mapped[str] = mapped_column(String(80))
+    at: Mapped[str] = mapped_column(String(40))
+
+
+class CountPlanRow(Base):
+    """A stock count: what is counted, against which snapshot, and where it stands."""
+
+    __tablename__ = "count_plans"
+
+    plan_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str] = mapped_column(String(80))
+    state: Mapped[str] = mapped_column(String(16))
+    blind: Mapped[bool] = mapped_column(Boolean)
+    snapshot_at: Mapped[str] = mapped_column(String(40))
+    created_by: Mapped[str] = mapped_column(String(16))
+    recount: Mapped[str] = mapped_column(Text, server_default=text("'[]'"))  # JSON: the SKUs of each recount
+    submitted_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    approved_by: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    second_approver: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    posted_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+
+class CountPlanLine(Base):
+    __tablename__ = "count_plan_lines"
+
+    plan_id: Mapped[str] = mapped_column(String(36), ForeignKey("count_plans.plan_id"), primary_key=True)
+    sku: Mapped[str] = mapped_column(String(32), primary_key=True)
+    snapshot_qty: Mapped[int] = mapped_column(Integer)
+
+
+class CountScanRow(Base):
+    """One count scan, its own event: the id makes a retry or a second delivery count once."""
+
+    __tablename__ = "count_scans"
+    __table_args__ = (Index("ix_count_scans_plan_sku", "plan_id", "sku", "round"),)
+
+    scan_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    plan_id: Mapped[str] = mapped_column(String(36), ForeignKey("count_plans.plan_id"))
+    sku: Mapped[str] = mapped_column(String(32))
+    qty: Mapped[int] = mapped_column(Integer)
+    counter_id: Mapped[str] = mapped_column(String(16))
+    terminal_id: Mapped[str] = mapped_column(String(32))
+    at: Mapped[str] = mapped_column(String(40))
+    round: Mapped[int] = mapped_column(Integer, server_default=text("0"))  # 0: first count; n: recount n

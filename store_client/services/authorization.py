@@ -92,6 +92,25 @@ class Authorizer:
                                   "ask a manager to approve again.", role,
                                   approval_id=grant.approval_id)
 
+    def require_second_person(self, actor: Actor, permission: Permission | str,
+                              grant: ApprovalGrant | None) -> None:
+        """Like :meth:`require`, and then a second person too: ``grant`` must come from
+        someone other than ``actor`` even when ``actor`` may do it alone (the four-eyes rule
+        for large stock adjustments). The grant is used up."""
+        permission = Permission(permission)
+        self.require(actor, permission, grant)
+        role = self.current_role(actor) or Role(actor.role)
+        if decide(role, permission) is not Decision.ALLOW:
+            return  # require() already consumed a second person's grant
+        if grant is None or grant.approved_by == actor.operator_id:
+            self._refuse_approval(actor, permission, "second_person_required",
+                                  f"{permission.label_en} of this size needs a second person's approval.", role)
+        problem = self._consume(actor, permission, grant)
+        if problem:
+            self._refuse_approval(actor, permission, problem,
+                                  f"The approval cannot be used ({problem.replace('_', ' ')}); "
+                                  "ask a manager to approve again.", role, approval_id=grant.approval_id)
+
     def _consume(self, actor: Actor, permission: Permission, grant: ApprovalGrant) -> str:
         """Mark the approval used and audit it; returns a problem name instead if invalid."""
         with self.db.transaction() as session:

@@ -87,23 +87,23 @@ def run_shell(terminal: Terminal, *, exit_when_ready: bool = False, started_at: 
     # The print queue (escpos, imaging) is built off the UI thread; its worker then resumes
     # any job left waiting before the last stop. The checkout asks for it on first use.
     queue_future = tasks.run(lambda: _build_print_queue(terminal))
-    sync = start_sync(terminal)  # a background thread; None when HQ is not configured
+    started = start_sync(terminal)  # a background thread; None when HQ is not configured
     payments = None
-    if terminal.config.demo and sync.runner is not None:
+    if terminal.config.demo and started.runner is not None:
         from store_client.services.payments import SimulatorAdapter
 
-        runner = sync.runner  # the simulated provider is unreachable whenever HQ is
+        runner = started.runner  # the simulated provider is unreachable whenever HQ is
         payments = SimulatorAdapter(online=lambda: runner.phase != "offline")
     services = build_services(terminal, print_queue=lambda: _print_queue(queue_future),
                               payments=payments)
-    services.sync_runner = sync.runner
-    if sync.problem:
-        print(f"store-client: working offline: {sync.problem}", file=sys.stderr)
+    services.sync_runner = started.runner
+    if started.problem:
+        print(f"store-client: working offline: {started.problem}", file=sys.stderr)
     window = MainWindow(terminal=terminal, services=services, tasks=tasks,
                         demo_operators=demo_operators)
     queue_future.add_done_callback(
         lambda _f: QTimer.singleShot(0, window, lambda: _attach_print_banner(window, queue_future)))
-    indicator = SyncIndicator(window.status, SyncOps(window.backend, None), window.hub, sync.problem)
+    indicator = SyncIndicator(window.status, SyncOps(window.backend, None), window.hub, started.problem)
     # Start-up objects live for the whole session: move them out of the cyclic
     # collector's way so a full collection never stalls a scan (measured 60+ ms).
     gc.collect()
@@ -125,8 +125,8 @@ def run_shell(terminal: Terminal, *, exit_when_ready: bool = False, started_at: 
         return runtime.app.exec()
     finally:
         indicator.stop()
-        if sync.runner is not None:
-            sync.runner.stop()
+        if started.runner is not None:
+            started.runner.stop()
         window.shutdown()
         from printers.setup import shutdown_print_queue
 

@@ -7,10 +7,15 @@ same text and fails when the two differ, so the list never drifts from the UI.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from store_client.ui.automation import collect, markdown_table
 from store_client.ui.screen_registry import registered
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from store_client.ui.main_window import MainWindow
 
 DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "ui-automation.md"
 DOC_SKUS = 100
@@ -32,13 +37,13 @@ and when an interactive widget lacks an `objectName` or an accessible name.
 ## Translations
 
 Source strings are English (`self.tr` / `QCoreApplication.translate`).
-`python -m store_client.ui.translation_tools` runs `pyside6-lupdate` into
+`python -m tools.translation_tools` runs `pyside6-lupdate` into
 `resources/translations/store_client_zh_CN.ts` and `pyside6-lrelease` into the
 committed `.qm`; translate new entries (e.g. with `pyside6-linguist`) and run it again.
 """
 
 
-def sections(window: Any, dialog: Any) -> list[tuple[str, list]]:
+def sections(window: MainWindow, dialog: QWidget) -> list[tuple[str, list]]:
     """(title, widgets) for each part of the UI; ``window`` must be signed in."""
     parts: list[tuple[str, list]] = [("Sign-in screen", collect(window.login))]
     rail = window.workspace.findChild(type(window.workspace), "nav.railFrame") or window.workspace
@@ -56,7 +61,7 @@ def sections(window: Any, dialog: Any) -> list[tuple[str, list]]:
     return parts
 
 
-def render(window: Any, dialog: Any) -> str:
+def render(window: MainWindow, dialog: QWidget) -> str:
     body = [HEADER]
     for title, rows in sections(window, dialog):
         body.append(f"## {title}\n\n{markdown_table(rows)}\n")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
@@ -29,11 +29,12 @@ from store_client.ui.keypad import Keypad
 from store_client.ui.login_messages import refusal_text
 
 if TYPE_CHECKING:
+    from store_client.demo.operators import DemoOperator
     from store_client.services.auth import Actor
     from store_client.ui.operations import SessionOps
 
 
-def demo_rows(operators: Sequence[Any]) -> list[tuple[str, str, str, str]]:
+def demo_rows(operators: Sequence[DemoOperator | tuple[str, str, str, str]]) -> list[tuple[str, str, str, str]]:
     """(id, name, role, pin) from DEMO_OPERATORS entries (objects or tuples)."""
     rows = []
     for op in operators:
@@ -50,7 +51,7 @@ class LoginScreen(QWidget):
 
     logged_in = Signal(object)
 
-    def __init__(self, *, session: SessionOps, store_line: str, demo_operators: Sequence[Any] | None = None,
+    def __init__(self, *, session: SessionOps, store_line: str, demo_operators: Sequence[DemoOperator | tuple[str, str, str, str]] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("login.screen")

@@ -8,8 +8,8 @@ the screen. The idle watcher locks the terminal after ``ui.idle_lock_seconds``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QKeySequence, QResizeEvent, QShortcut
@@ -31,7 +31,7 @@ from store_client.ui.help_overlay import HelpOverlay
 from store_client.ui.i18n import role_label
 from store_client.ui.idle_lock import IdleLockOverlay, IdleWatcher
 from store_client.ui.login_screen import LoginScreen
-from store_client.ui.operations import Backend, ChangeHub, Operations, SessionOps
+from store_client.ui.operations import Backend, ChangeHub, SessionOps
 from store_client.ui.resources_path import ICONS_DIR
 from store_client.ui.screen_registry import ScreenContext, ScreenSpec, screens_for
 from store_client.ui.status_bar import StatusBar
@@ -39,19 +39,23 @@ from store_client.ui.tasks import TaskManager
 
 if TYPE_CHECKING:
     from store_client.bootstrap import Services, Terminal
+    from store_client.demo.operators import DemoOperator
     from store_client.services.auth import Actor
+    from store_client.ui.operations import Operations
 
 log = logging.getLogger(__name__)
 RAIL_WIDTH, RAIL_NARROW, RAIL_FULL_PX = 220, 196, 1200
 
 
 class MainWindow(QMainWindow):
-    """Emits ``screen_changed(key)`` whenever a screen is opened."""
+    """Emits ``screen_changed(key)`` whenever a screen is opened, and ``session_changed()``
+    when someone signs in or out and when the till is locked or unlocked."""
 
     screen_changed = Signal(str)
+    session_changed = Signal()
 
     def __init__(self, *, terminal: Terminal, services: Services, tasks: TaskManager,
-                 demo_operators: list[Any] | None = None, idle_ms: int | None = None) -> None:
+                 demo_operators: Sequence[DemoOperator | tuple[str, str, str, str]] | None = None, idle_ms: int | None = None) -> None:
         super().__init__()
         self.setObjectName("main.window")
         self.terminal, self.services, self.tasks = terminal, services, tasks
@@ -170,6 +174,8 @@ class MainWindow(QMainWindow):
     def sign_in(self, actor: Actor) -> None:
         self._clear_screens()
         self.actor = actor
+        from store_client.ui.operations.bundle import Operations  # the screens' areas: at sign-in
+
         self.ops = Operations(self.backend, actor)
         ctx = ScreenContext(ops=self.ops, actor=actor, locale=self.locale,
                             config=self.terminal.config)
@@ -184,6 +190,7 @@ class MainWindow(QMainWindow):
         if self.screens:
             self.open_screen(next(iter(self.screens)))
         self.idle.start()
+        self.session_changed.emit()
 
     def _add_screen(self, spec: ScreenSpec, key: str | None, ctx: ScreenContext) -> None:
         screen = spec.factory(ctx)
@@ -246,6 +253,7 @@ class MainWindow(QMainWindow):
             shortcut.setEnabled(True)
         self.pages.setCurrentWidget(self.login)
         self.login.reset()
+        self.session_changed.emit()
         if actor is not None:
             self.session.logout(actor=actor).run(
                 self, failure=lambda e: log.error("logout failed: %s", e))
@@ -259,6 +267,7 @@ class MainWindow(QMainWindow):
         self.workspace.setEnabled(False)
         self._set_shortcuts_enabled(False)
         self.lock_overlay.lock(self.actor)
+        self.session_changed.emit()
 
     @property
     def locked(self) -> bool:
@@ -268,6 +277,7 @@ class MainWindow(QMainWindow):
         self.workspace.setEnabled(True)
         self._set_shortcuts_enabled(True)
         self.idle.start()
+        self.session_changed.emit()
         current = self.stack.currentWidget()
         if current is not None:
             current.setFocus()

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from store_client.ui.automation import named
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from store_client.ui.operations.printing import PrintingOps
 
 PRINT_JOBS_KEY = "printJobs"
-ACTIONS_CHECK_MS = 500
 RETRY_READ_MS = 2000
 STYLE = """
 QFrame#printBanner { background: #fff3cd; border-bottom: 2px solid #d39e00; }
@@ -79,10 +78,10 @@ class PrintBanner(QFrame):
         layout.addLayout(text, 1)
         for button in (self.retry_button, self.cancel_button, self.open_button):
             layout.addWidget(button)
-        # Sign-in and sign-out do not pass through the queue: re-check while shown (no database).
-        self._actions_timer = QTimer(self)
-        self._actions_timer.setInterval(ACTIONS_CHECK_MS)
-        self._actions_timer.timeout.connect(self._update_actions)
+        # Sign-in, sign-out, lock and unlock do not pass through the queue: the window says so.
+        session_changed = getattr(parent, "session_changed", None)
+        if session_changed is not None:
+            session_changed.connect(self._update_actions)
         self.hide()
 
         hub.changed.connect(self._changed)
@@ -169,12 +168,7 @@ class PrintBanner(QFrame):
 
     def showEvent(self, event: QShowEvent) -> None:
         self._update_actions()
-        self._actions_timer.start()
         super().showEvent(event)
-
-    def hideEvent(self, event: QHideEvent) -> None:
-        self._actions_timer.stop()
-        super().hideEvent(event)
 
     def retry(self) -> None:
         self._act(lambda job_id: self.ops.retry(job_id=job_id))

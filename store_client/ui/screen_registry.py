@@ -1,6 +1,7 @@
 """The screens of the main window and who may open them.
 
-A screen module registers a :class:`ScreenSpec`; the main window shows, in
+A screen module registers a :class:`ScreenSpec` (:mod:`store_client.ui.screen_spec`,
+which is all a screen imports of this machinery); the main window shows, in
 ``order``, the screens whose permission the operator's role is not
 denied (the services check the permission again when the screen acts).
 The n-th screen on the rail opens with Ctrl+n (:mod:`store_client.ui.keymap`).
@@ -8,52 +9,15 @@ The n-th screen on the rail opens with Ctrl+n (:mod:`store_client.ui.keymap`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QWidget
+from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register, registered_specs
+
+__all__ = ["ScreenContext", "ScreenSpec", "allowed",
+           "load_builtin_screens", "register", "registered", "screens_for"]
 
 if TYPE_CHECKING:
-    from store_client.config import Config
-    from store_client.services.auth import Actor
-    from store_client.ui.operations import Operations
-
-
-
-@dataclass
-class ScreenContext:
-    """What a screen may use: the operations (never a service, session or terminal), the
-    operator, the UI language and the settings."""
-
-    ops: Operations
-    actor: Actor
-    locale: str
-    config: Config
-
-
-@dataclass(frozen=True)
-class ScreenSpec:
-    key: str  # stable, camelCase: the nav button is "nav.<key>"
-    title: str  # English source text, translated in the "Screens" context
-    factory: Callable[[ScreenContext], QWidget]
-    permission: str  # a roles.Permission value
-    icon: str = ""  # file in resources/icons
-    order: int = 100  # position on the rail (then registration order): import order is not it
-
-    def label(self) -> str:
-        return QCoreApplication.translate("Screens", self.title)
-
-
-_REGISTRY: list[ScreenSpec] = []
-
-
-def register(spec: ScreenSpec) -> ScreenSpec:
-    if any(s.key == spec.key for s in _REGISTRY):
-        raise ValueError(f"screen {spec.key!r} registered twice")
-    _REGISTRY.append(spec)
-    return spec
+    from store_client.domain.roles import Role
 
 
 def load_builtin_screens() -> None:
@@ -69,17 +33,17 @@ def load_builtin_screens() -> None:
 def registered() -> list[ScreenSpec]:
     """Every screen, in rail order."""
     load_builtin_screens()
-    return sorted(_REGISTRY, key=lambda s: s.order)  # stable: ties keep registration order
+    return sorted(registered_specs(), key=lambda s: s.order)  # stable: ties keep registration order
 
 
-def allowed(role: Any, permission: str) -> bool:
+def allowed(role: Role | str, permission: str) -> bool:
     """True unless the permission matrix denies the role (APPROVAL still shows the screen)."""
     from store_client.domain.roles import Decision, decide
 
     return decide(str(getattr(role, "value", role)), permission) is not Decision.DENY
 
 
-def screens_for(role: Any) -> list[tuple[ScreenSpec, str | None]]:
+def screens_for(role: Role | str) -> list[tuple[ScreenSpec, str | None]]:
     """The visible screens for ``role`` with their navigation keys (None after the tenth)."""
     from store_client.ui.keymap import nav_key
 

@@ -8,7 +8,7 @@ without a known code shows its message.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
@@ -56,7 +56,7 @@ TEXTS: dict[str, tuple[str, str | None]] = {
 }
 
 
-def service_error_text(error: BaseException, money: Any = None) -> str:
+def service_error_text(error: BaseException, money: Callable[[int], str] | None = None) -> str:
     """Words for ``error`` in the UI language. ``money(fen) -> str`` formats amounts (the
     screen's own formatter); without it amounts show as yuan with two decimals."""
     kind = type(error).__name__

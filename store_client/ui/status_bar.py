@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
@@ -10,6 +10,9 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 from store_client.clock import Clock
 from store_client.ui.i18n import role_label
 from store_client.ui.theme import TONES
+
+if TYPE_CHECKING:
+    from store_client.services.auth import Actor
 
 
 class StatusBar(QStatusBar):
@@ -45,7 +48,7 @@ class StatusBar(QStatusBar):
         label.setAccessibleName(accessible)
         return label
 
-    def set_operator(self, actor: Any | None) -> None:
+    def set_operator(self, actor: Actor | None) -> None:
         if actor is None:
             self.operator.setText(self.tr("Not signed in"))
         else:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -47,19 +47,19 @@ class TaskManager(QObject):
         """Tasks submitted whose callbacks have not run yet (tests wait on this)."""
         return self._pending
 
-    def run_db(self, fn: Callable[[], T], on_done: Callable[[T], Any] | None = None,
-               on_error: Callable[[BaseException], Any] | None = None) -> Future[T]:
+    def run_db(self, fn: Callable[[], T], on_done: Callable[[T], object] | None = None,
+               on_error: Callable[[BaseException], object] | None = None) -> Future[T]:
         """Run ``fn`` on the database thread (in submission order)."""
         return self._submit(self._db, fn, on_done, on_error)
 
-    def run(self, fn: Callable[[], T], on_done: Callable[[T], Any] | None = None,
-            on_error: Callable[[BaseException], Any] | None = None) -> Future[T]:
+    def run(self, fn: Callable[[], T], on_done: Callable[[T], object] | None = None,
+            on_error: Callable[[BaseException], object] | None = None) -> Future[T]:
         """Run ``fn`` on the general pool."""
         return self._submit(self._pool, fn, on_done, on_error)
 
     def _submit(self, executor: ThreadPoolExecutor, fn: Callable[[], T],
-                on_done: Callable[[T], Any] | None,
-                on_error: Callable[[BaseException], Any] | None) -> Future[T]:
+                on_done: Callable[[T], object] | None,
+                on_error: Callable[[BaseException], object] | None) -> Future[T]:
         if self._closed:
             raise RuntimeError("TaskManager is shut down")
         self._pending += 1

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
@@ -76,12 +76,13 @@ def sample_query(window: MainWindow, tasks: TaskManager) -> str:
     window.ops.catalog.samples(limit=1).run(window, success=found.append)
     wait_for(lambda: tasks.pending == 0)
     rows = found[0] if found else []
-    name = (rows[0][2] if window.locale.startswith("en") else rows[0][1]) if rows else ""
+    english = window.terminal.config.locale.startswith("en")
+    name = (rows[0][2] if english else rows[0][1]) if rows else ""
     return name.split()[0] if name.split() else ""
 
 
 @contextmanager
-def demo_shell(locale: str, skus: int) -> Iterator[tuple[Any, Any, list[tuple[str, str, str, str]]]]:
+def demo_shell(locale: str, skus: int) -> Iterator[tuple[MainWindow, TaskManager, list[tuple[str, str, str, str]]]]:
     """A temporary demo store with the main window on it: yields (window, tasks, operators)."""
     from store_client import config as cfg
     from store_client.bootstrap import build_services, open_terminal
@@ -114,7 +115,7 @@ def demo_shell(locale: str, skus: int) -> Iterator[tuple[Any, Any, list[tuple[st
             terminal.close()
 
 
-def sign_in(window: Any, tasks: Any, operator_id: str, pin: str) -> None:
+def sign_in(window: MainWindow, tasks: TaskManager, operator_id: str, pin: str) -> None:
     """Through the real login form, as a person would."""
     window.login.operator_id.setText(operator_id)
     window.login.pin.setText(pin)
@@ -131,7 +132,7 @@ def approval_dialog(window: MainWindow) -> ApprovalDialog:
     return dialog
 
 
-def lock_out_a_cashier(window: Any, tasks: Any, operators: list[tuple[str, str, str, str]]) -> None:
+def lock_out_a_cashier(window: MainWindow, tasks: TaskManager, operators: list[tuple[str, str, str, str]]) -> None:
     from store_client.services.auth import MAX_FAILED_PINS
 
     cashier = next((op for op in operators if op[2] == "cashier"), None)
@@ -170,8 +171,10 @@ def render_sizes(window: Any, tasks: Any, out_dir: Path, saved: list[Path]) -> N
 
 
 def render_tour(out_dir: Path, *, locale: str = "zh_CN", skus: int = 2000,
-                printer: Callable[[str], Any] = print, sizes: bool = False) -> list[Path]:
+                printer: Callable[[str], object] = print, sizes: bool = False) -> list[Path]:
     """Render every screen to ``out_dir``; returns the PNG paths (raises TourFailed)."""
+    from store_client.ui.screens.product_lookup import ProductLookupScreen
+
     out_dir.mkdir(parents=True, exist_ok=True)
     saved: list[Path] = []
     with demo_shell(locale, skus) as (window, tasks, operators):
@@ -188,8 +191,8 @@ def render_tour(out_dir: Path, *, locale: str = "zh_CN", skus: int = 2000,
             if spec.key not in window.screens:
                 continue
             window.open_screen(spec.key)
-            if spec.key == "productLookup":
-                screen = window.screens[spec.key]
+            screen = window.screens[spec.key]
+            if isinstance(screen, ProductLookupScreen):
                 screen.query.setText(sample_query(window, tasks))
                 screen.search_now()
             wait_for(lambda: tasks.pending == 0)

@@ -38,7 +38,9 @@ def _error(status: int, code: str, message: str) -> Response:
     return _json({"error": code, "message": message}, status)
 
 
-def create_app(service: HQService) -> Starlette:
+def create_app(service: HQService, *, show_codes: bool = False) -> Starlette:
+    """The HQ API and the enrollment page; ``show_codes`` (demo only) shows on the page the
+    one-time code HQ would have sent by SMS."""
     def who(request: Request) -> TerminalIdentity:
         header = request.headers.get("authorization", "")
         token = header[7:] if header.lower().startswith("bearer ") else None
@@ -97,7 +99,14 @@ def create_app(service: HQService) -> Starlette:
         return _json({"store_id": terminal.store_id, "terminal_id": terminal.terminal_id,
                       "last_seq": terminal.last_seq})
 
+    from sync.hq.member_enrollment import MemberEnrollmentService
+    from sync.hq.member_enrollment_page import member_enrollment_routes
+    from sync.hq.members import MembersService
+
+    enroll = MemberEnrollmentService(service.engine, MembersService(service.engine),
+                               publish=lambda dataset, key, row: service.publish(dataset, key, row))
     return Starlette(routes=[
+        *member_enrollment_routes(enroll, who, show_codes=show_codes),
         Route("/v1/events", post_events, methods=["POST"]),
         Route("/v1/datasets/{name}/changes", get_changes, methods=["GET"]),
         Route("/v1/time", get_time, methods=["GET"]),

@@ -79,5 +79,6 @@ def start_embedded_hq(data_dir: Path, store_id: str = "S001", terminal_id: str =
     if seed:
         seed_demo(service, store_id)
     token = service.issue_token(store_id, terminal_id)
-    server = HQServer(service).start()
+    # the demo HQ has no SMS gateway: the enrollment page shows the code it would send
+    server = HQServer(service, app=create_app(service, show_codes=True)).start()
     return EmbeddedHQ(url=server.url, token=token, server=server)

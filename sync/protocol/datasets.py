@@ -25,6 +25,7 @@ DATASETS: dict[str, bool] = {
     "online_orders": True,
     "stock_levels": True,
     "store_settings": True,
+    "terminal_keys": False,  # every till's public signing key: any store checks any receipt
 }
 MAX_KEY = 64
 
@@ -92,16 +93,19 @@ def _prices(data: dict) -> dict:
     return {"sku": _str(data, "sku", max_len=32), "price_minor": _int(data, "price_minor", lo=0)}
 
 
+#: The staff roles HQ may provision (the terminal's ``domain.roles.Role`` values; a test keeps
+#: the two equal, since the protocol imports nothing of the terminal).
+ROLES = ("cashier", "associate", "manager", "it_admin")
+
+
 def _operator(data: dict) -> dict:
     """HQ provisions staff: id, name, role and a PIN *hash* (never a PIN) in the scrypt format."""
-    from store_client.domain.roles import Role
-
     operator_id = _str(data, "id", max_len=16)
     if not operator_id.isascii() or not operator_id.isalnum():
         raise PayloadError(f"field 'id' must be letters and digits (got {operator_id!r})")
     role = _str(data, "role", max_len=16)
-    if role not in {r.value for r in Role}:
-        raise PayloadError(f"field 'role' must be one of {', '.join(r.value for r in Role)}")
+    if role not in ROLES:
+        raise PayloadError(f"field 'role' must be one of {', '.join(ROLES)}")
     pin_hash = _str(data, "pin_hash", max_len=256)
     parts = pin_hash.split("$")
     if len(parts) != 6 or parts[0] != "scrypt" or not all(parts[1:]):
@@ -117,8 +121,20 @@ def _any_object(data: dict) -> dict:
     return data
 
 
+def _terminal_key(data: dict) -> dict:
+    """A till's public Ed25519 key (base64url, 43 characters) and whose it is."""
+    row = {"kid": _str(data, "kid", max_len=64), "store_id": _str(data, "store_id", max_len=32),
+           "terminal_id": _str(data, "terminal_id", max_len=32), "public_key": _str(data, "public_key", max_len=64)}
+    if not row["kid"].startswith(f"{row['store_id']}-{row['terminal_id']}-"):
+        raise PayloadError("field 'kid' must start with its store and terminal")
+    key = row["public_key"]
+    if len(key) != 43 or not key.isascii() or not all(c.isalnum() or c in "-_" for c in key):
+        raise PayloadError("field 'public_key' must be 32 bytes in base64url")
+    return row
+
+
 ROW_VALIDATORS: dict[str, Callable[[dict], dict]] = {name: _any_object for name in DATASETS}
-ROW_VALIDATORS.update(catalog=_catalog, prices=_prices, operators=_operator)
+ROW_VALIDATORS.update(catalog=_catalog, prices=_prices, operators=_operator, terminal_keys=_terminal_key)
 
 
 def validate_row(dataset: str, key: Any, data: Any) -> dict:
@@ -132,4 +148,6 @@ def validate_row(dataset: str, key: Any, data: Any) -> dict:
         raise PayloadError(f"row key {key!r} does not match sku {row['sku']!r}")
     if dataset == "operators" and row["id"] != key:
         raise PayloadError(f"row key {key!r} does not match operator id {row['id']!r}")
+    if dataset == "terminal_keys" and row["kid"] != key:
+        raise PayloadError(f"row key {key!r} does not match key id {row['kid']!r}")
     return row

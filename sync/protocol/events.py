@@ -395,6 +395,57 @@ def _shift_closed_v1(payload: dict) -> dict:
     return out
 
 
+STOCK_REASONS = ("sale", "return", "pickup", "receipt", "transfer_out", "transfer_in", "count_adjustment",
+                 "damage")
+MAX_STOCK_QTY = 1_000_000
+
+
+def _stock_ids(payload: dict) -> dict:
+    return {"store_id": _str(payload, "store_id", max_len=32), "terminal_id": _str(payload, "terminal_id", max_len=32)}
+
+
+def _stock_moved_v1(payload: dict) -> dict:
+    """Stock movements of one cause at one store, each a signed quantity with its reason."""
+    moves = []
+    for i, raw in enumerate(_list(payload, "movements", max_len=MAX_LINES)):
+        m = _obj(raw, f"movement {i}")
+        reason = _str(m, "reason", max_len=24)
+        if reason not in STOCK_REASONS:
+            raise PayloadError(f"movement {i}: unknown reason {reason!r}")
+        delta = _int(m, "delta", lo=-MAX_STOCK_QTY, hi=MAX_STOCK_QTY)
+        if delta == 0:
+            raise PayloadError(f"movement {i}: delta must not be zero")
+        moves.append({"sku": _str(m, "sku", max_len=32), "delta": delta, "reason": reason,
+                      "ref": _str(m, "ref", max_len=80), "at": _str(m, "at", max_len=40)})
+    if not moves:
+        raise PayloadError("a stock event needs at least one movement")
+    return {**_stock_ids(payload), "movements": moves}
+
+
+def _count_scanned_v1(payload: dict) -> dict:
+    qty = _int(payload, "qty", lo=-100_000, hi=100_000)
+    if qty == 0:
+        raise PayloadError("field 'qty' must not be zero")
+    return {**_stock_ids(payload), "scan_id": _str(payload, "scan_id", max_len=64),
+            "plan_id": _str(payload, "plan_id", max_len=36), "sku": _str(payload, "sku", max_len=32), "qty": qty,
+            "round": _int(payload, "round", lo=0, hi=1000), "counter_id": _str(payload, "counter_id", max_len=16),
+            "at": _str(payload, "at", max_len=40)}
+
+
+def _count_posted_v1(payload: dict) -> dict:
+    adjustments = []
+    for i, raw in enumerate(_list(payload, "adjustments", max_len=50_000)):
+        a = _obj(raw, f"adjustment {i}")
+        delta = _int(a, "delta", lo=-MAX_STOCK_QTY, hi=MAX_STOCK_QTY)
+        if delta == 0:
+            raise PayloadError(f"adjustment {i}: delta must not be zero")
+        adjustments.append({"sku": _str(a, "sku", max_len=32), "delta": delta})
+    return {**_stock_ids(payload), "plan_id": _str(payload, "plan_id", max_len=36),
+            "approved_by": _str(payload, "approved_by", max_len=16),
+            "second_approver": _str(payload, "second_approver", max_len=16, optional=True),
+            "at": _str(payload, "at", max_len=40), "adjustments": adjustments}
+
+
 VALIDATORS: dict[tuple[str, int], Callable[[dict], dict]] = {
     ("sale.completed", 1): _sale_v1,
     ("sale.completed", 2): _sale_v2,
@@ -405,10 +456,13 @@ VALIDATORS: dict[tuple[str, int], Callable[[dict], dict]] = {
     ("shift.closed", 1): _shift_closed_v1,
     ("return.completed", 1): _return_v1,
     ("drawer.no_sale", 1): _no_sale_v1,
+    ("stock.moved", 1): _stock_moved_v1,
+    ("stock.count_scanned", 1): _count_scanned_v1,
+    ("stock.count_posted", 1): _count_posted_v1,
 }
 CURRENT_VERSION = {"sale.completed": 3, "audit.entry": 1, "return.completed": 1,
                    "shift.opened": 1, "shift.cash_moved": 1, "shift.closed": 1,
-                   "drawer.no_sale": 1}
+                   "drawer.no_sale": 1, "stock.moved": 1, "stock.count_scanned": 1, "stock.count_posted": 1}
 
 
 def validate(kind: str, schema_version: int, payload: Any) -> dict:

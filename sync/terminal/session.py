@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from store_client.bootstrap import Terminal
+    from store_client.terminal_parts import TerminalParts
     from sync.terminal.runner import SyncRunner
 
 
@@ -21,7 +21,7 @@ class SyncStart:
     problem: str | None  # why there is no runner, for the status bar and the log
 
 
-def start_sync(terminal: Terminal, *, interval: float = 15.0) -> SyncStart:
+def start_sync(terminal: TerminalParts, *, interval: float = 15.0) -> SyncStart:
     config = terminal.config
     url = config["hq.url"]
     if not url:

@@ -134,3 +134,11 @@ class HQClient:
 
     def get_time(self) -> Any:
         return self._request("GET", "/v1/time")
+
+    def put_signing_key(self, kid: str, public_key: str) -> Any:
+        """Register this terminal's public key, so HQ and other stores can check what it signs."""
+        return self._request("PUT", "/v1/terminal/signing-key", json={"kid": kid, "public_key": public_key})
+
+    def enrollment_status(self, nonce: str) -> Any:
+        """Whether a customer completed the enrollment link with this nonce (masked data only)."""
+        return self._request("GET", f"/v1/enrollments/{nonce}")

@@ -128,3 +128,11 @@ def screen_context(terminal: Terminal, tasks: TaskManager, actor, locale: str = 
 
     ops = Operations(backend_for(terminal, tasks, services), actor)
     return ScreenContext(ops=ops, actor=actor, locale=locale, config=terminal.config)
+
+
+def printing_for(terminal: Terminal, tasks: TaskManager, queue, actor=None):  # type: ignore[no-untyped-def]
+    """(PrintingOps on ``queue``, the hub its changes go to): what the banner and screen take."""
+    from store_client.ui.operations.printing import PrintingOps
+
+    backend = backend_for(terminal, tasks)
+    return PrintingOps(backend, actor, queue), backend.runner.hub

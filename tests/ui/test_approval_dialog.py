@@ -1,109 +1,146 @@
-"""The manager-approval dialog on its own, and the approve-then-retry flow of run_guarded."""
+"""Manager approval through the op runner: Enter, click, cancel, a wrong PIN and a cashier's PIN.
+
+A cashier's action that needs a manager opens the dialog; the approval is recorded once
+and the action then runs once with the grant (the Enter key used to cancel the dialog
+while the approval was being recorded, so the action was refused as "not approved").
+"""
 
 from __future__ import annotations
 
-from tests.ui.conftest import demo_operator, wrong_pin_for
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog
+import pytest
+from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from store_client.demo.operators import DEMO_OPERATORS
 from store_client.domain.roles import Decision, Permission, Role, decide
 from store_client.persistence.models import Approval
-from store_client.ui.approval_dialog import ApprovalDialog, run_guarded
-from store_client.ui.screen_registry import ScreenContext
+from store_client.services.errors import ApprovalRequired
+from store_client.ui.approval_dialog import ApprovalDialog
+from store_client.ui.operations.base import guarded
+from tests.ui.conftest import demo_operator, wrong_pin_for
 
 #: A permission a cashier may use only with a manager's approval (read from the matrix).
 NEEDS_APPROVAL = next(p for p in Permission if decide(Role.CASHIER, p) is Decision.APPROVAL
                       and decide(Role.MANAGER, p) is Decision.ALLOW)
 
 
-def signed_in_cashier(make_shell):  # type: ignore[no-untyped-def]
+class Guarded:
+    """A cashier's action behind NEEDS_APPROVAL, run through the real runner and services."""
+
+    def __init__(self, shell, qtbot) -> None:  # type: ignore[no-untyped-def]
+        self.shell, self.qtbot = shell, qtbot
+        self.ran: list[str] = []
+        self.done: list[object] = []
+        self.errors: list[BaseException] = []
+        self.dialogs: list[ApprovalDialog | None] = []
+        window = shell.window
+        work = guarded(window.backend, window.actor, NEEDS_APPROVAL.value,
+                       lambda: self.ran.append("work") or "result")
+        window.backend.runner.op(work, requester=window.actor, action_text="test action").run(
+            window.workspace, success=self.done.append, failure=self.errors.append,
+            on_dialog=self.dialogs.append)
+        qtbot.waitUntil(lambda: bool(self.dialogs), timeout=10_000)
+        self.dialog = self.dialogs[0]
+        assert isinstance(self.dialog, ApprovalDialog) and self.dialog.isVisible()
+
+    def type(self, manager_id: str, pin: str, reason: str) -> None:
+        """By keyboard: the ID, Enter, the PIN, Enter, the reason (the focus follows Enter)."""
+        dialog, qtbot = self.dialog, self.qtbot
+        for field, text in ((dialog.manager_id, manager_id), (dialog.pin, pin),
+                            (dialog.reason, reason)):
+            field.clear()
+            qtbot.keyClicks(field, text)
+            if field is not dialog.reason:
+                qtbot.keyClick(field, Qt.Key.Key_Return)
+                assert dialog.isVisible(), "Enter in a field must not close the dialog"
+
+    def finished(self) -> None:
+        self.shell.settle()
+        self.qtbot.waitUntil(lambda: bool(self.done or self.errors), timeout=10_000)
+        self.shell.settle()
+
+    def approvals(self) -> list[tuple[str, object]]:
+        with self.shell.terminal.db.read() as session:
+            return [tuple(row) for row in session.execute(select(Approval.approved_by, Approval.used_at))]
+
+
+@pytest.fixture
+def cashier_shell(make_shell):  # type: ignore[no-untyped-def]
     shell = make_shell()
     cashier = demo_operator("cashier")
     shell.sign_in(cashier.id, cashier.pin)
     return shell
 
 
-def dialog_for(shell, qtbot) -> ApprovalDialog:  # type: ignore[no-untyped-def]
-    dialog = ApprovalDialog(approve=shell.window.services.approvals.approve, tasks=shell.tasks,
-                            requester=shell.window.actor, permission=NEEDS_APPROVAL.value,
-                            action_text="test", context={"line": 1})
-    qtbot.addWidget(dialog)
-    dialog.show()
-    return dialog
-
-
-def fill(qtbot, dialog: ApprovalDialog, manager_id: str, pin: str, reason: str) -> None:  # type: ignore[no-untyped-def]
-    for edit, text in ((dialog.manager_id, manager_id), (dialog.pin, pin), (dialog.reason, reason)):
-        edit.clear()
-        qtbot.keyClicks(edit, text)
-
-
-def test_manager_pin_and_reason_give_a_recorded_grant(make_shell, qtbot) -> None:
-    shell = signed_in_cashier(make_shell)
+def test_enter_approves_and_the_action_runs_exactly_once(cashier_shell, qtbot) -> None:
+    flow = Guarded(cashier_shell, qtbot)
     manager = demo_operator("manager")
-    dialog = dialog_for(shell, qtbot)
-    fill(qtbot, dialog, manager.id, manager.pin, "customer complaint")
-    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
-    shell.settle()
-    assert dialog.result() == QDialog.DialogCode.Accepted
-    grant = dialog.grant
-    assert (grant.approved_by, grant.requested_by, grant.permission) == (
-        manager.id, shell.window.actor.operator_id, NEEDS_APPROVAL.value)
-    with shell.terminal.db.read() as session:
-        rows = session.execute(select(Approval.id, Approval.approved_by, Approval.reason)).all()
-    assert [tuple(r) for r in rows] == [(grant.approval_id, manager.id, "customer complaint")]
-    assert shell.audit_actions()[-1] == "approval.granted"
+    flow.type(manager.id, manager.pin, "training a new cashier")
+    qtbot.keyClick(flow.dialog.reason, Qt.Key.Key_Return)
+    qtbot.keyClick(flow.dialog.reason, Qt.Key.Key_Return)  # a second Enter while it is recorded
+    flow.finished()
+    assert (flow.ran, flow.done, flow.errors) == (["work"], ["result"], [])
+    (approved_by, used_at), = flow.approvals()
+    assert approved_by == manager.id and used_at is not None  # recorded once, consumed
+    actions = cashier_shell.audit_actions()
+    assert actions.count("approval.granted") == 1 and actions.count("approval.used") == 1
 
 
-def test_wrong_pin_missing_reason_and_cashier_approver_are_refused(make_shell, qtbot) -> None:
-    shell = signed_in_cashier(make_shell)
+def test_clicking_approve_works_the_same(cashier_shell, qtbot) -> None:
+    flow = Guarded(cashier_shell, qtbot)
     manager = demo_operator("manager")
-    other_cashier = [op for op in DEMO_OPERATORS if op.role == "cashier"][1]
-    dialog = dialog_for(shell, qtbot)
-    fill(qtbot, dialog, manager.id, manager.pin, "")
-    qtbot.mouseClick(dialog.approve_button, Qt.MouseButton.LeftButton)
-    assert "reason" in dialog.message.text() and shell.tasks.pending == 0
-    fill(qtbot, dialog, manager.id, wrong_pin_for(manager.pin), "price tag wrong")
-    qtbot.mouseClick(dialog.approve_button, Qt.MouseButton.LeftButton)
-    shell.settle()
-    assert "attempt(s) left" in dialog.message.text() and dialog.isVisible()
-    assert dialog.pin.text() == ""
-    fill(qtbot, dialog, other_cashier.id, other_cashier.pin, "price tag wrong")
-    qtbot.mouseClick(dialog.approve_button, Qt.MouseButton.LeftButton)
-    shell.settle()
-    assert dialog.isVisible() and dialog.grant is None
-    assert "cannot approve" in dialog.message.text()
-    with shell.terminal.db.read() as session:
-        assert session.scalars(select(Approval.id)).all() == []
-    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
-    assert dialog.result() == QDialog.DialogCode.Rejected
+    flow.type(manager.id, manager.pin, "price tag wrong")
+    qtbot.mouseClick(flow.dialog.approve_button, Qt.MouseButton.LeftButton)
+    flow.finished()
+    assert (flow.ran, flow.done, flow.errors) == (["work"], ["result"], [])
+    assert len(flow.approvals()) == 1
 
 
-def test_run_guarded_asks_for_approval_then_runs_the_work_once(make_shell, qtbot) -> None:
-    shell = signed_in_cashier(make_shell)
+def test_cancel_refuses_the_action_and_records_nothing(cashier_shell, qtbot) -> None:
+    flow = Guarded(cashier_shell, qtbot)
     manager = demo_operator("manager")
-    ctx = ScreenContext(terminal=shell.terminal, services=shell.window.services, tasks=shell.tasks,
-                        actor=shell.window.actor, locale="en")
-    ran: list[str] = []
-    done: list[object] = []
-    errors: list[BaseException] = []
+    flow.type(manager.id, manager.pin, "")
+    qtbot.keyClick(flow.dialog.cancel_button, Qt.Key.Key_Escape)
+    flow.finished()
+    assert flow.ran == [] and flow.done == []
+    assert len(flow.errors) == 1 and isinstance(flow.errors[0], ApprovalRequired)
+    assert flow.approvals() == [] and flow.dialogs[-1] is None
 
-    def approve_when_asked() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, ApprovalDialog):
-            QTimer.singleShot(20, approve_when_asked)
-            return
-        fill(qtbot, dialog, manager.id, manager.pin, "training a new cashier")
-        dialog.attempt()
 
-    QTimer.singleShot(20, approve_when_asked)
-    run_guarded(ctx, shell.window, NEEDS_APPROVAL.value, "test action",
-                lambda: ran.append("work") or "result", done.append, errors.append)
-    qtbot.waitUntil(lambda: bool(done or errors), timeout=10_000)
-    shell.settle()
-    assert (ran, done, errors) == (["work"], ["result"], [])
-    with shell.terminal.db.read() as session:
-        assert session.scalars(select(Approval.used_at)).one() is not None  # consumed
-    assert "approval.used" in shell.audit_actions()
+def test_a_wrong_pin_asks_again_then_the_right_one_approves(cashier_shell, qtbot) -> None:
+    flow = Guarded(cashier_shell, qtbot)
+    manager = demo_operator("manager")
+    flow.type(manager.id, wrong_pin_for(manager.pin), "price tag wrong")
+    qtbot.keyClick(flow.dialog.reason, Qt.Key.Key_Return)
+    cashier_shell.settle()
+    assert flow.dialog.isVisible() and "attempt(s) left" in flow.dialog.message.text()
+    assert flow.dialog.pin.text() == "" and flow.ran == [] and flow.approvals() == []
+    flow.type(manager.id, manager.pin, "price tag wrong")
+    qtbot.keyClick(flow.dialog.reason, Qt.Key.Key_Return)
+    flow.finished()
+    assert (flow.ran, flow.done) == (["work"], ["result"]) and len(flow.approvals()) == 1
+
+
+def test_a_cashiers_pin_does_not_approve(cashier_shell, qtbot) -> None:
+    flow = Guarded(cashier_shell, qtbot)
+    other = [op for op in DEMO_OPERATORS if op.role == "cashier"][1]
+    flow.type(other.id, other.pin, "price tag wrong")
+    qtbot.keyClick(flow.dialog.reason, Qt.Key.Key_Return)
+    cashier_shell.settle()
+    assert flow.dialog.isVisible() and flow.dialog.grant is None
+    assert "cannot approve" in flow.dialog.message.text()
+    assert flow.approvals() == [] and flow.ran == []
+    qtbot.mouseClick(flow.dialog.cancel_button, Qt.MouseButton.LeftButton)
+    flow.finished()
+    assert flow.ran == [] and isinstance(flow.errors[0], ApprovalRequired)
+
+
+def test_missing_fields_are_asked_for_before_anything_is_sent(cashier_shell, qtbot) -> None:
+    flow = Guarded(cashier_shell, qtbot)
+    manager = demo_operator("manager")
+    flow.type(manager.id, manager.pin, "")
+    qtbot.keyClick(flow.dialog.reason, Qt.Key.Key_Return)
+    assert "reason" in flow.dialog.message.text() and cashier_shell.tasks.pending == 0
+    assert flow.dialog.focusWidget() is flow.dialog.reason
+    flow.dialog.reject()
+    flow.finished()

@@ -32,8 +32,7 @@ def test_no_interactive_widget_lacks_names_in_any_state(make_shell, qtbot) -> No
         assert unnamed_interactive(window) == []
         window.sign_out()
         shell.settle()
-    dialog = ApprovalDialog(approve=window.services.approvals.approve, tasks=shell.tasks,
-                            requester=None, permission="operator.unlock", action_text="x")
+    dialog = ApprovalDialog(requester_name="", action_text="x")
     qtbot.addWidget(dialog)
     assert unnamed_interactive(dialog) == []
     names = [w.object_name for w in collect(window) + collect(dialog) if w.object_name]

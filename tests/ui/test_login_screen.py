@@ -28,13 +28,14 @@ def test_sign_in_with_keyboard_and_enter(make_shell) -> None:
 def test_login_runs_off_the_ui_thread(make_shell) -> None:
     shell = make_shell()
     seen: list[threading.Thread] = []
-    real_login = shell.window.login._login
+    auth = shell.window.services.auth
+    real_login = auth.login
 
     def spy(operator_id: str, pin: str):  # type: ignore[no-untyped-def]
         seen.append(threading.current_thread())
         return real_login(operator_id, pin)
 
-    shell.window.login._login = spy
+    auth.login = spy  # type: ignore[method-assign]
     manager = demo_operator("manager")
     shell.sign_in(manager.id, manager.pin)
     assert shell.window.actor is not None

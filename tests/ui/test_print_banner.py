@@ -16,7 +16,9 @@ from printers.profile import PrinterProfile
 from printers.queue import PrintQueue
 from store_client.ui.automation import unnamed_interactive
 from store_client.ui.print_banner import PrintBanner
+from store_client.ui.operations.printing import PrintingOps
 from store_client.ui.tasks import TaskManager
+from tests.ui.conftest import printing_for
 
 PROFILE = PrinterProfile("TM-T88V", 80, "gb18030")
 
@@ -62,7 +64,7 @@ def rig(terminal, fake, qtbot):
     queue = PrintQueue(terminal.db, target, terminal.clock, profile=PROFILE, retry_interval=30)
     queue.target = target
     tasks = TaskManager()
-    banner = PrintBanner(queue, tasks)
+    banner = PrintBanner(*printing_for(terminal, tasks, queue))
     qtbot.addWidget(banner)
     banner.show()
     queue.start()
@@ -135,7 +137,8 @@ def test_printer_going_silent_mid_job_is_uncertain_and_offers_print_again(rig, f
 def test_updates_arrive_on_the_ui_thread(rig, fake, qtbot) -> None:
     queue, _tasks, banner = rig
     threads: list[threading.Thread] = []
-    banner.events.changed.connect(lambda _e: threads.append(threading.current_thread()))
+    banner.ops._backend.runner.hub.changed.connect(
+        lambda changes, _who: threads.append(threading.current_thread()) if changes.print_queue else None)
     fake.mode = "paper_out"
     queue.submit("sale", receipt("THREADS"))
     wait_shown(qtbot, banner, True)
@@ -164,7 +167,7 @@ def test_actions_follow_the_window_sign_in_and_screens(terminal, qtbot) -> None:
     tasks = TaskManager()
     window = Window()
     qtbot.addWidget(window)
-    banner = PrintBanner(queue, tasks, window)
+    banner = PrintBanner(*printing_for(terminal, tasks, queue), window)
     window.setMenuWidget(banner)
     window.show()
     try:
@@ -183,9 +186,9 @@ def test_actions_follow_the_window_sign_in_and_screens(terminal, qtbot) -> None:
         tasks.shutdown(wait=True)
 
 
-def test_no_printer_means_no_banner(qtbot) -> None:
+def test_no_printer_means_no_banner(terminal, qtbot) -> None:
     tasks = TaskManager()
-    banner = PrintBanner(None, tasks)
+    banner = PrintBanner(*printing_for(terminal, tasks, None))
     qtbot.addWidget(banner)
     banner.show()
     banner.hide()
@@ -214,7 +217,7 @@ def test_in_the_real_main_window_in_chinese(make_shell, qtbot) -> None:
     window = shell.window
     job_id = insert_held_job(shell.terminal.db)
     queue = PrintQueue(shell.terminal.db, lambda: None, shell.terminal.clock, profile=PROFILE)  # not started
-    banner = PrintBanner(queue, shell.tasks, window)
+    banner = PrintBanner(PrintingOps(window.backend, None, queue), window.hub, window)
     window.setMenuWidget(banner)  # the one line the integrator adds
     wait_shown(qtbot, banner, True)
     assert banner.message.text() == "打印机缺纸"
@@ -242,7 +245,7 @@ def test_an_action_on_a_job_changed_meanwhile_is_refused_and_the_banner_catches_
     job_id = insert_held_job(terminal.db)
     queue = PrintQueue(terminal.db, lambda: None, terminal.clock, profile=PROFILE)  # not started
     tasks = TaskManager()
-    banner = PrintBanner(queue, tasks)
+    banner = PrintBanner(*printing_for(terminal, tasks, queue))
     qtbot.addWidget(banner)
     banner.show()
     try:
@@ -260,11 +263,11 @@ def test_a_closed_banner_stops_listening_and_the_worker_does_not_stumble(termina
     from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QApplication
 
-    from store_client.ui.print_events import alive
+    from store_client.ui.operations import alive
 
     queue = PrintQueue(terminal.db, Target(fake.port), terminal.clock, profile=PROFILE)
     tasks = TaskManager()
-    banner = PrintBanner(queue, tasks)
+    banner = PrintBanner(*printing_for(terminal, tasks, queue))
     qtbot.waitUntil(lambda: tasks.pending == 0)
     banner.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)  # deleted now

@@ -19,6 +19,7 @@ from store_client.ui.screen_registry import ScreenContext, registered
 from store_client.ui.screens.print_jobs import PrintJobsScreen, create_print_jobs_screen
 from store_client.ui.tasks import TaskManager
 from tests.conftest import make_config
+from tests.ui.conftest import printing_for, screen_context
 from tests.ui.test_print_banner import PROFILE, Target, free_port
 
 
@@ -45,9 +46,8 @@ def rig(terminal, fake, qtbot):
     target = Target(fake.port)
     queue = PrintQueue(terminal.db, target, terminal.clock, profile=PROFILE, retry_interval=30)
     tasks = TaskManager()
-    screen = PrintJobsScreen(queue, tasks, printer_text="network 127.0.0.1 profile TM-T88V",
-                             audit=AuditLog(terminal.clock), db=terminal.db, actor=Actor(),
-                             make_test_page=None)
+    screen = PrintJobsScreen(*printing_for(terminal, tasks, queue, Actor()),
+                             printer_text="network 127.0.0.1 profile TM-T88V")
     qtbot.addWidget(screen)
     screen.show()
     queue.start()
@@ -168,7 +168,7 @@ def test_screen_from_the_registry_prints_the_test_page(tmp_path, qtbot) -> None:
     tasks = TaskManager()
     try:
         services = build_services(terminal, print_queue=queue)
-        screen = create_print_jobs_screen(ScreenContext(terminal, services, tasks, Actor(), "en"))
+        screen = create_print_jobs_screen(screen_context(terminal, tasks, Actor(), services=services))
         qtbot.addWidget(screen)
         screen.show()
         assert "dummy" in screen.printer_label.text() and screen.test_button.isEnabled()
@@ -183,7 +183,7 @@ def test_screen_from_the_registry_prints_the_test_page(tmp_path, qtbot) -> None:
 
 def test_without_a_printer_the_screen_says_so(terminal, qtbot) -> None:
     tasks = TaskManager()
-    screen = PrintJobsScreen(None, tasks, printer_text="none")
+    screen = PrintJobsScreen(*printing_for(terminal, tasks, None), printer_text="none")
     qtbot.addWidget(screen)
     screen.show()
     assert "No print queue is running" in screen.summary_label.text()

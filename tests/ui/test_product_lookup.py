@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.ui.conftest import demo_operator, type_text
 from PySide6.QtCore import Qt
 
+from store_client.ui.operations import catalog as catalog_ops
 from store_client.ui.screens import product_lookup
 
 
@@ -54,13 +55,13 @@ def test_typing_a_name_searches_after_a_pause(make_shell, qtbot) -> None:
 def test_typing_quickly_searches_once_for_the_final_text(make_shell, qtbot, monkeypatch) -> None:
     shell, screen = open_lookup(make_shell)
     queries: list[str] = []
-    real = product_lookup.lookup
+    real = catalog_ops.lookup
 
     def spy(catalog, text, limit=product_lookup.RESULT_LIMIT):  # type: ignore[no-untyped-def]
         queries.append(text)
         return real(catalog, text, limit)
 
-    monkeypatch.setattr(product_lookup, "lookup", spy)
+    monkeypatch.setattr(catalog_ops, "lookup", spy)
     qtbot.keyClicks(screen.query, "BEA000")
     qtbot.waitUntil(lambda: queries == ["BEA000"], timeout=5000)
     shell.settle()
@@ -96,7 +97,7 @@ def test_a_failing_search_is_shown_not_raised(make_shell, qtbot, monkeypatch) ->
     def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("database is locked")
 
-    monkeypatch.setattr(product_lookup, "lookup", broken)
+    monkeypatch.setattr(catalog_ops, "lookup", broken)
     qtbot.keyClicks(screen.query, "BEA")
     qtbot.keyClick(screen.query, Qt.Key.Key_Return)
     shell.settle()

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtWidgets import QWidget
 
 from store_client.domain.roles import Decision, Role, decide
-from store_client.ui import screen_registry
+from store_client.ui import screen_registry, screen_spec
 from store_client.ui.screen_registry import ScreenSpec, registered, screens_for
 
 
@@ -34,14 +34,14 @@ def test_visible_screens_follow_the_matrix_and_keys_are_distinct(role: Role) -> 
 
 
 def test_a_key_is_registered_once(monkeypatch) -> None:
-    monkeypatch.setattr(screen_registry, "_REGISTRY", [])
+    monkeypatch.setattr(screen_spec, "_REGISTRY", [])
     screen_registry.register(ScreenSpec("a", "A", QWidget, "stock.lookup"))
     with pytest.raises(ValueError):
         screen_registry.register(ScreenSpec("a", "A again", QWidget, "stock.lookup"))
 
 
 def test_screens_beyond_the_tenth_are_shown_without_a_key(monkeypatch) -> None:
-    monkeypatch.setattr(screen_registry, "_REGISTRY", [])
+    monkeypatch.setattr(screen_spec, "_REGISTRY", [])
     for n in range(15):
         screen_registry.register(ScreenSpec(f"s{n}", f"S{n}", QWidget, "stock.lookup"))
     keys = [k for _, k in screens_for(Role.CASHIER)]
@@ -49,7 +49,7 @@ def test_screens_beyond_the_tenth_are_shown_without_a_key(monkeypatch) -> None:
 
 
 def test_rail_order_comes_from_order_not_registration(monkeypatch) -> None:
-    monkeypatch.setattr(screen_registry, "_REGISTRY", [])
+    monkeypatch.setattr(screen_spec, "_REGISTRY", [])
     screen_registry.register(ScreenSpec("late", "Late", QWidget, "stock.lookup", order=50))
     screen_registry.register(ScreenSpec("first", "First", QWidget, "stock.lookup", order=10))
     screen_registry.register(ScreenSpec("tie", "Tie", QWidget, "stock.lookup", order=50))

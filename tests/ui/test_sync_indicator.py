@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from store_client.services.sync_status import SyncStatus
+from store_client.ui.operations.sync import SyncOps
 from store_client.ui.sync_indicator import SyncIndicator
 from sync.terminal import outbox
 
@@ -26,7 +27,8 @@ def test_indicator_shows_waiting_events_from_the_database(make_shell, qtbot):
         for _ in range(3):
             outbox.enqueue(session, "test.event", {"n": 1}, clock=shell.terminal.clock)
     shell.terminal.clock.advance(minutes=5)
-    indicator = SyncIndicator(shell.window.status, shell.tasks, shell.terminal, FakeRunner())
+    shell.window.services.sync_runner = FakeRunner()
+    indicator = SyncIndicator(shell.window.status, SyncOps(shell.window.backend, None), shell.window.hub)
     try:
         qtbot.waitUntil(lambda: "waiting" in shell.window.status.sync.text(), timeout=10_000)
         text = shell.window.status.sync.text()
@@ -38,7 +40,7 @@ def test_indicator_shows_waiting_events_from_the_database(make_shell, qtbot):
 
 def test_descriptions_for_each_state(make_shell):
     shell = make_shell()
-    indicator = SyncIndicator(shell.window.status, shell.tasks, shell.terminal, None)
+    indicator = SyncIndicator(shell.window.status, SyncOps(shell.window.backend, None), shell.window.hub)
     try:
         assert indicator.describe(status("not configured")) == ("Offline (no HQ)", "neutral")
         assert indicator.describe(status("online")) == ("Online", "ok")
@@ -56,7 +58,7 @@ def test_descriptions_for_each_state(make_shell):
 
 def test_missing_token_is_a_warning(make_shell):
     shell = make_shell()
-    indicator = SyncIndicator(shell.window.status, shell.tasks, shell.terminal, None,
+    indicator = SyncIndicator(shell.window.status, SyncOps(shell.window.backend, None), shell.window.hub,
                               problem="no HQ token")
     try:
         assert indicator.describe(status("not configured")) == ("Offline: no HQ token", "warn")

@@ -14,7 +14,9 @@ import pytest
 from sqlalchemy import text
 
 from store_client.ui.screens.sync_screen import SyncScreen
+from store_client.ui.operations.sync import SyncOps
 from store_client.ui.tasks import TaskManager
+from tests.ui.conftest import backend_for
 from sync.terminal.runner import SyncRunner
 from sync.terminal.sale_events import record_sale_event
 from tools.soak import make_sale
@@ -61,7 +63,8 @@ def test_screen_lists_waiting_and_rejected_and_retries(qtbot, terminal, tasks) -
     sell(terminal, 1, store_id="S002")
     with terminal.db.transaction() as s:
         s.execute(text("UPDATE outbox SET status = 'rejected', last_error = 'wrong store' WHERE seq = 4"))
-    screen = SyncScreen(terminal.db, terminal.clock, tasks, None)
+    backend = backend_for(terminal, tasks)
+    screen = SyncScreen(SyncOps(backend, None), backend.runner.hub)
     qtbot.addWidget(screen)
     qtbot.waitUntil(lambda: screen.status is not None, timeout=5000)
     assert screen.pending_label.text() == "3"
@@ -80,10 +83,11 @@ def test_event_loop_never_stalls_while_ten_thousand_events_upload(qtbot, termina
                                                                   hq_process) -> None:
     url, token = hq_process
     sell(terminal, 10_000)
-    screen = SyncScreen(terminal.db, terminal.clock, tasks, None)
+    backend = backend_for(terminal, tasks)
+    screen = SyncScreen(SyncOps(backend, None), backend.runner.hub)
     qtbot.addWidget(screen)
     runner = SyncRunner(terminal.db, lambda: HQClient(url, token, timeout=30), interval=0.2, pull=False)
-    screen.runner = runner
+    backend.services.sync_runner = runner
     gaps: list[float] = []
     last: list[float] = []
 

@@ -6,7 +6,7 @@ from tests.ui.conftest import demo_operator
 from PySide6.QtGui import QFontDatabase, QFontInfo, QRawFont
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit
 
-from store_client.ui import translation_tools as tt
+from tools import translation_tools as tt
 from store_client.ui.fonts import load_bundled_fonts
 from store_client.ui.i18n import ts_path
 

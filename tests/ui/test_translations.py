@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication
 
-from store_client.ui import translation_tools as tt
+from tools import translation_tools as tt
 from store_client.ui.i18n import Translations, qm_path, ts_path
 
 PLACEHOLDER = re.compile(r"%\d")
@@ -28,7 +28,7 @@ def test_every_source_string_has_a_finished_translation(fresh_ts: Path) -> None:
     messages = tt.read_ts(fresh_ts)
     assert len(messages) > 50  # lupdate really found the UI strings
     missing = [f"[{m.context}] {m.source}" for m in messages if not m.finished]
-    assert missing == [], "run python -m store_client.ui.translation_tools and translate these"
+    assert missing == [], "run python -m tools.translation_tools and translate these"
 
 
 def test_committed_ts_is_in_step_with_the_code(fresh_ts: Path) -> None:

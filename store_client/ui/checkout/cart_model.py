@@ -7,7 +7,7 @@ cart repaints one new row instead of the whole table.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -21,6 +21,11 @@ from PySide6.QtGui import QColor
 from store_client.ui.checkout.formatting import money_text, quantity_text
 from store_client.ui.i18n import money_locale
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import QObject
+
+    from store_client.services.checkout_views import LineView
+
 _Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -32,20 +37,20 @@ _FOREGROUND, _TOOLTIP = Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipR
 class CartTableModel(QAbstractTableModel):
     COLUMNS = ("number", "name", "quantity", "unit_price", "discount", "amount")
 
-    def __init__(self, locale: str, currency: str = "CNY", parent: Any = None) -> None:
+    def __init__(self, locale: str, currency: str = "CNY", parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._locale = locale
         self._money_locale = money_locale(locale)
         self._currency = currency
         self._english = locale.startswith("en")
-        self._lines: tuple[Any, ...] = ()
-        self._cache: dict[Any, tuple[str, ...]] = {}
+        self._lines: tuple[LineView, ...] = ()
+        self._cache: dict[LineView, tuple[str, ...]] = {}
         self._kg = QCoreApplication.translate("Units", "kg")
         self._headers = [self.tr("#"), self.tr("Item"), self.tr("Qty"), self.tr("Unit price"),
                          self.tr("Discount"), self.tr("Amount")]
 
     # -- updates ----------------------------------------------------------
-    def set_lines(self, lines: tuple[Any, ...] | list[Any]) -> int | None:
+    def set_lines(self, lines: tuple[LineView, ...] | list[LineView]) -> int | None:
         """Show ``lines``; returns the row that changed or was added last (None: no line)."""
         new = tuple(lines)
         old = self._lines
@@ -69,7 +74,7 @@ class CartTableModel(QAbstractTableModel):
         self.endResetModel()
         return len(new) - 1 if new else None
 
-    def line(self, row: int) -> Any:
+    def line(self, row: int) -> LineView:
         return self._lines[row]
 
     def row_of(self, line_id: str) -> int | None:
@@ -86,7 +91,7 @@ class CartTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+                   role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole:
                 return self._headers[section]
@@ -102,7 +107,7 @@ class CartTableModel(QAbstractTableModel):
         alert = _DISCOUNT_COLOUR if column == 4 and line.discount_fen else None
         return self._texts(line)[column - 1], column >= 2, alert
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         # Screen readers, automation and tooltips read cells through here; painting goes
         # through cell() (see cart_table).
         if role == _DISPLAY:
@@ -120,10 +125,10 @@ class CartTableModel(QAbstractTableModel):
     def _money(self, fen: int) -> str:
         return money_text(fen, self._currency, self._money_locale)
 
-    def _name(self, line: Any) -> str:
+    def _name(self, line: LineView) -> str:
         return (line.name_en or line.name_zh) if self._english else (line.name_zh or line.name_en)
 
-    def _texts(self, line: Any) -> tuple[str, ...]:
+    def _texts(self, line: LineView) -> tuple[str, ...]:
         """Name, quantity, unit price, discount, amount: made once per line version, then reused
         by every repaint (a paint asks for each visible cell several times)."""
         texts = self._cache.get(line)

@@ -18,7 +18,7 @@ each text laid out once (``QStaticText``, elided to its column) and then reused.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QStaticText
@@ -30,6 +30,13 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import QAbstractItemModel, QObject
+    from PySide6.QtGui import QPaintEvent
+    from PySide6.QtWidgets import QWidget
+
+    from store_client.ui.checkout.cart_model import CartTableModel
+
 PADDING = 8  # px left and right: ``QTableView::item { padding: 0 8px }`` in the theme
 _CACHE_LIMIT = 4096
 _SELECTED = QStyle.StateFlag.State_Selected
@@ -39,7 +46,7 @@ _ELIDE = Qt.TextElideMode.ElideRight
 class CartDelegate(QStyledItemDelegate):
     """For :class:`~store_client.ui.checkout.cart_model.CartTableModel` (its ``cell()``)."""
 
-    def __init__(self, model: Any, parent: Any = None) -> None:
+    def __init__(self, model: CartTableModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._model = model
         self._palette_key: int | None = None
@@ -101,7 +108,7 @@ class CartDelegate(QStyledItemDelegate):
 
 
 class CartTableView(QTableView):
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._appended_from: int | None = None  # rows appended since the last layout, and only that
         self._full_layout = False  # anything else happened since: lay out and repaint everything
@@ -114,13 +121,13 @@ class CartTableView(QTableView):
         # append moves every row without a scroll, and the fast path below would be wrong.)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
 
-    def paintEvent(self, event: Any) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self.viewport())  # clipped to the region being repainted
         painter.fillRect(event.rect(), self.viewport().palette().color(QPalette.ColorRole.Base))
         painter.end()
         super().paintEvent(event)
 
-    def setModel(self, model: Any) -> None:
+    def setModel(self, model: QAbstractItemModel) -> None:
         super().setModel(model)
         self._full_layout = True
         model.rowsAboutToBeInserted.connect(self._rows_coming)
@@ -141,13 +148,13 @@ class CartTableView(QTableView):
                 bottom = self.rowViewportPosition(first) + self.rowHeight(first)
                 viewport.update(0, 0, viewport.width(), max(bottom, 0))
 
-    def _rows_coming(self, parent: Any, first: int, _last: int) -> None:
+    def _rows_coming(self, parent: QModelIndex | QPersistentModelIndex, first: int, _last: int) -> None:
         if parent.isValid() or first != self.model().rowCount():
             self._full_layout = True  # inserted above existing rows: they move
         elif self._appended_from is None:
             self._appended_from = first
 
-    def _structure_changed(self, *_args: Any) -> None:
+    def _structure_changed(self, *_args: object) -> None:
         self._full_layout = True
 
     def doItemsLayout(self) -> None:

@@ -8,7 +8,7 @@ is open.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,6 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from store_client.ui.automation import named
+
+if TYPE_CHECKING:
+    from store_client.services.checkout_views import ParkedCart
 
 
 def _buttons(dialog: QDialog, prefix: str, ok_text: str,
@@ -48,7 +51,7 @@ class PromptDialog(QDialog):
 
     accepted_value = Signal(object)
 
-    def __init__(self, prefix: str, title: str, label: str, *, parse: Callable[[str], Any] = str,
+    def __init__(self, prefix: str, title: str, label: str, *, parse: Callable[[str], object] = str,
                  initial: str = "", placeholder: str = "", ok_text: str = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -177,7 +180,7 @@ class ParkedDialog(QDialog):
 
     accepted_value = Signal(object)
 
-    def __init__(self, parked: list[Any], describe: Callable[[Any], str],
+    def __init__(self, parked: list[ParkedCart], describe: Callable[[ParkedCart], str],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("checkout.parked.dialog")
@@ -212,7 +215,7 @@ class ParkedDialog(QDialog):
         self.list.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @staticmethod
-    def _id(entry: Any) -> str:
+    def _id(entry: ParkedCart) -> str:
         for name in ("parked_id", "cart_id", "id"):
             value = getattr(entry, name, None)
             if value is not None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from store_client.ui.automation import named
 from store_client.ui.checkout.formatting import money_text
+
+if TYPE_CHECKING:
+    from store_client.services.checkout_views import CartView, CouponView, MemberView
 
 
 class SidePanel(QFrame):
@@ -91,7 +94,7 @@ class SidePanel(QFrame):
     def money(self, fen: int) -> str:
         return money_text(fen, self._currency, self._locale)
 
-    def show_cart(self, cart: Any) -> None:
+    def show_cart(self, cart: CartView) -> None:
         self.subtotal.setText(self.money(cart.subtotal_fen))
         self.discounts.setText("-" + self.money(cart.discount_fen) if cart.discount_fen else self.money(0))
         self.total.setText(self.money(cart.total_fen))
@@ -104,7 +107,7 @@ class SidePanel(QFrame):
         self.promotions_label.setText(self.tr("Promotions: %1").replace("%1", "、".join(promotions))
                                       if promotions else "")
 
-    def _show_member(self, member: Any) -> None:
+    def _show_member(self, member: MemberView | None) -> None:
         if member is None:
             self.member_label.setText(self.tr("No member (F5)"))
             self.member_remove.hide()
@@ -115,7 +118,7 @@ class SidePanel(QFrame):
                                   .replace("%3", str(member.tier)).replace("%4", str(available)))
         self.member_remove.show()
 
-    def _show_coupons(self, coupons: Any) -> None:
+    def _show_coupons(self, coupons: tuple[CouponView, ...]) -> None:
         if [c.code for c in coupons] == [chip.toolTip() for chip in self.coupon_chips] and all(
                 chip.property("shown") == (c.title, c.discount_fen, getattr(c, "problem", ""))
                 for chip, c in zip(self.coupon_chips, coupons)):

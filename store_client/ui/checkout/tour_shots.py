@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
     from store_client.ui.main_window import MainWindow
+    from store_client.ui.screens.checkout import CheckoutScreen
     from store_client.ui.operations.catalog import Found
     from store_client.ui.tasks import TaskManager
 
@@ -52,13 +55,15 @@ def _codes(window: MainWindow, tasks: TaskManager,
     return codes, label
 
 
-def render_checkout(window: Any, tasks: Any, wait_for: Callable[..., None],
-                    save: Callable[[Any, str], None], number: int) -> int:
+def render_checkout(window: MainWindow, tasks: TaskManager, wait_for: Callable[..., None],
+                    save: Callable[[QWidget, str], None], number: int) -> int:
     """Three shots; ``save(widget, stem)`` writes one PNG; returns the next picture number."""
     from store_client.demo.checkout_data import DEMO_MEMBER
 
+    from store_client.ui.screens.checkout import CheckoutScreen
+
     screen = window.screens.get("checkout")
-    if screen is None or not screen.available:
+    if not isinstance(screen, CheckoutScreen) or not screen.available:
         return number
     window.open_screen("checkout")
     settle = lambda: wait_for(lambda: tasks.pending == 0)
@@ -93,18 +98,21 @@ def render_checkout(window: Any, tasks: Any, wait_for: Callable[..., None],
     return number + CHECKOUT_SHOTS
 
 
-def _render_return(window: Any, screen: Any, settle: Callable[[], None],
-                   wait_for: Callable[..., None], save: Callable[[Any, str], None]) -> None:
+def _render_return(window: MainWindow, screen: CheckoutScreen, settle: Callable[[], None],
+                   wait_for: Callable[..., None], save: Callable[[QWidget, str], None]) -> None:
     """The sale's receipt scanned at the till: Returns opens with it; one unit chosen."""
     from PySide6.QtWidgets import QToolButton
 
+    from store_client.ui.screens.returns_screen import ReturnsScreen
+
     sale = screen.last_sale
     returns = window.screens.get("returns")
-    if sale is None or returns is None:
+    if sale is None or not isinstance(returns, ReturnsScreen):
         raise RuntimeError("the tour's sale or the Returns screen is missing")
     screen.handle_scan(sale.receipt_no)
     settle()
     wait_for(lambda: returns.sale is not None)
+    assert returns.sale is not None
     first = returns.sale.lines[0]
     more = returns.findChild(QToolButton, f"returns.more.{first.line_no}")
     if more is not None:
@@ -118,7 +126,7 @@ def save_to(out_dir: Path, number: int, saved: list[Path], save_png: Callable[..
     """A ``save(widget, stem)`` that numbers the files after the tour's own."""
     counter = [number]
 
-    def save(widget: Any, stem: str) -> None:
+    def save(widget: QWidget, stem: str) -> None:
         save_png(widget, out_dir / f"{counter[0]:02d}-{stem}.png", saved)
         counter[0] += 1
 

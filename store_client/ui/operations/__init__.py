@@ -35,11 +35,25 @@ keyword-only arguments and return ``Op[...]`` of the service's own result types,
 one attribute in :class:`Operations`.
 """
 
+from typing import TYPE_CHECKING
+
 from store_client.ui.operations.base import Area, Backend
-from store_client.ui.operations.bundle import Operations
 from store_client.ui.operations.changes import NOTHING, ChangeHub, Changes
 from store_client.ui.operations.runner import Op, OpRunner, alive
 from store_client.ui.operations.session import SessionOps
 
+if TYPE_CHECKING:
+    from store_client.ui.operations.bundle import Operations
+
 __all__ = ["NOTHING", "Area", "Backend", "ChangeHub", "Changes", "Op", "OpRunner", "Operations",
            "SessionOps", "alive"]
+
+
+def __getattr__(name: str) -> object:
+    """``Operations`` (every area) is imported at sign-in, not at start-up: the sign-in
+    window needs only the runner and :class:`SessionOps`."""
+    if name == "Operations":
+        from store_client.ui.operations.bundle import Operations
+
+        return Operations
+    raise AttributeError(name)

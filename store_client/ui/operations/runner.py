@@ -32,7 +32,6 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QWidget
 
 from store_client.services.errors import ApprovalRequired, ServiceError
-from store_client.ui.approval_dialog import ApprovalDialog
 from store_client.ui.operations.changes import NOTHING, ChangeHub, Changes
 from store_client.ui.tasks import TaskManager
 
@@ -126,9 +125,11 @@ class _Call(Generic[T]):
             op.runner.hub.announce(changes)
             return
         self._release()
-        if self.success is not None:
-            self.success(result)
-        op.runner.hub.announce(changes, self.parent)
+        try:
+            if self.success is not None:
+                self.success(result)
+        finally:  # the change happened even if the caller's callback failed
+            op.runner.hub.announce(changes, self.parent)
 
     def failed(self, error: BaseException, grant: ApprovalGrant | None) -> None:
         if not isinstance(error, ServiceError):
@@ -149,6 +150,8 @@ class _Call(Generic[T]):
 
     def _ask(self, error: ApprovalRequired) -> None:
         """Ask a manager (window-modal, non-blocking); approved: run the work again, once."""
+        from store_client.ui.approval_dialog import ApprovalDialog
+
         op, parent = self.op, self.parent
         assert isinstance(parent, QWidget) and op.requester is not None
         text = op.action_text(error) if callable(op.action_text) else op.action_text

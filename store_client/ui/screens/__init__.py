@@ -1,7 +1,8 @@
 """The screens of the main window; importing this package registers the built-in ones.
 
-A new screen: a module here that calls ``screen_registry.register(ScreenSpec(...))``
-(its ``order`` places it on the navigation rail) and one import line below.
+A new screen: a module here that calls ``screen_spec.register(ScreenSpec(...))`` (its
+``order`` places it on the navigation rail) and one import line below. A screen imports
+:mod:`store_client.ui.screen_spec`, never ``screen_registry``, which imports this package.
 """
 
 from store_client.ui.screens import (  # noqa: F401

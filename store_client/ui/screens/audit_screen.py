@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from store_client.clock import parse_iso
 from store_client.ui.automation import named
 from store_client.ui.page import page_layout, page_title
-from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
+from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
 
 if TYPE_CHECKING:
@@ -174,22 +174,18 @@ class AuditScreen(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.refresh_button.setEnabled(False)
         self.ops.recent(action_text=self.tr("view the audit log")).run(
-            self, success=self._loaded, failure=self._failed)
+            self, success=self._loaded, failure=self._failed, busy=(self.refresh_button,))
 
     def _loaded(self, rows: list[AuditRow]) -> None:
-        self.refresh_button.setEnabled(True)
         self.model.set_rows(rows)
 
     def verify(self) -> None:
-        self.verify_button.setEnabled(False)
         self._set_result(self.tr("Verifying…"), "subtle")
         self.ops.verify(action_text=self.tr("verify the audit log")).run(
-            self, success=self._verified, failure=self._failed)
+            self, success=self._verified, failure=self._failed, busy=(self.verify_button,))
 
     def _verified(self, report: ChainReport) -> None:
-        self.verify_button.setEnabled(True)
         if report.ok:
             self._set_result(self.tr("Chain intact: %1 entries checked.")
                              .replace("%1", str(report.entries_checked)), "ok")
@@ -201,8 +197,6 @@ class AuditScreen(QWidget):
         self.refresh()
 
     def _failed(self, error: BaseException) -> None:
-        self.refresh_button.setEnabled(True)
-        self.verify_button.setEnabled(True)
         self._set_result(service_error_text(error), "error")
 
     def _set_result(self, text: str, kind: str) -> None:

@@ -57,7 +57,7 @@ from store_client.ui.checkout.tender_dialog import TenderDialog
 from store_client.ui.i18n import money_locale
 from store_client.ui.operations import Changes, Op
 from store_client.ui.table_fit import ColumnFitter
-from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
+from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
 
 if TYPE_CHECKING:

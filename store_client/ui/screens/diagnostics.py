@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from store_client import __version__
 from store_client.ui.automation import named
 from store_client.ui.page import page_layout, page_title
-from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
+from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
 
 if TYPE_CHECKING:
@@ -96,19 +96,16 @@ class DiagnosticsScreen(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.refresh_button.setEnabled(False)
         self._ctx.ops.diagnostics.store_facts(action_text=self.tr("view diagnostics")).run(
-            self, success=self._show, failure=self._failed)
+            self, success=self._show, failure=self._failed, busy=(self.refresh_button,))
 
     def _show(self, store: StoreFacts) -> None:
-        self.refresh_button.setEnabled(True)
         self.facts = facts(store)
         for key, value in self.facts.items():
             self.values[key].setText(str(value))
         self.status.setText("")
 
     def _failed(self, error: BaseException) -> None:
-        self.refresh_button.setEnabled(True)
         self.status.setText(service_error_text(error))
 
     def copy(self) -> None:

@@ -30,7 +30,7 @@ from store_client.ui.i18n import role_label
 from store_client.ui.login_messages import local_hhmm
 from store_client.ui.operations import Changes
 from store_client.ui.page import page_layout, page_title
-from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
+from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
 
 if TYPE_CHECKING:
@@ -136,11 +136,10 @@ class OperatorsScreen(QWidget):
             op is not None and op.active and (op.locked_until is not None or op.failed_attempts > 0))
 
     def refresh(self) -> None:
-        self.refresh_button.setEnabled(False)
-        self.ops.list().run(self, success=self._loaded, failure=self._failed)
+        self.ops.list().run(self, success=self._loaded, failure=self._failed,
+                            busy=(self.refresh_button,))
 
     def _loaded(self, rows: list[OperatorInfo]) -> None:
-        self.refresh_button.setEnabled(True)
         self.model.set_rows(rows)
         self._selection_changed()
 
@@ -158,7 +157,6 @@ class OperatorsScreen(QWidget):
         self.refresh()
 
     def _failed(self, error: BaseException) -> None:
-        self.refresh_button.setEnabled(True)
         self._selection_changed()
         self.status.setText(service_error_text(error))
 

@@ -33,7 +33,7 @@ from store_client.ui import keymap
 from store_client.ui.automation import named
 from store_client.ui.operations import Changes, Op
 from store_client.ui.operations.printing import QueueContents, reprint_document
-from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
+from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 
 T = TypeVar("T")
 

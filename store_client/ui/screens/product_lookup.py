@@ -26,7 +26,7 @@ from store_client.ui import keymap
 from store_client.ui.automation import named
 from store_client.ui.operations.catalog import RESULT_LIMIT
 from store_client.ui.product_search import LatestSearch, ProductTableModel
-from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
+from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 
 if TYPE_CHECKING:
     from store_client.ui.operations.catalog import Found

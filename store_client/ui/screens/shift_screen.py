@@ -40,7 +40,7 @@ from store_client.ui.automation import named
 from store_client.ui.login_messages import local_hhmm
 from store_client.ui.operations import Changes, Op
 from store_client.ui.page import page_layout, page_title
-from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
+from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
 
 if TYPE_CHECKING:

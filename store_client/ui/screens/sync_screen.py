@@ -27,7 +27,7 @@ from store_client.services.sync_status import EventRow, SyncStatus, format_age
 from store_client.ui.automation import named
 from store_client.ui.operations import Changes
 from store_client.ui.page import page_layout, page_title
-from store_client.ui.screen_registry import ScreenContext, ScreenSpec, register
+from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 
 if TYPE_CHECKING:
     from store_client.ui.operations import ChangeHub
@@ -86,7 +86,7 @@ class SyncScreen(QWidget):
 
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
-        self.timer.timeout.connect(self.refresh)
+        self.timer.timeout.connect(self._tick)
         self.timer.start()
         hub.changed.connect(self._changed)
         self.refresh()
@@ -105,6 +105,15 @@ class SyncScreen(QWidget):
         return table
 
     # -- data -------------------------------------------------------------------
+    def activated(self) -> None:
+        self.refresh()
+
+    def _tick(self) -> None:
+        """The runner's state is nobody's announcement: read it while the screen is shown
+        (a hidden screen keeps the database thread free for the checkout)."""
+        if self.isVisible():
+            self.refresh()
+
     def _changed(self, changes: Changes, _initiator: object) -> None:
         if changes.sync:
             self.refresh()

@@ -30,7 +30,7 @@ def test_a_scan_burst_adds_a_line_selects_it_and_updates_totals(make_shell, qtbo
     shell.settle()
     burst(second.barcodes[0])
     shell.settle()
-    assert screen.service.calls == [f"scan {first.barcodes[0]}", f"scan {second.barcodes[0]}"]
+    assert shell.window.services.checkout.calls == [f"scan {first.barcodes[0]}", f"scan {second.barcodes[0]}"]
     assert column(screen, "name") == [first.name_en, second.name_en]
     assert selected_row(screen) == 1
     assert screen.entry.text() == ""  # the burst never landed in the box as text
@@ -60,7 +60,7 @@ def test_a_burst_while_a_dialog_is_open_never_reaches_the_cart(make_shell, qtbot
     burst(product.barcodes[0])
     shell.settle()
     assert screen.router.ignored == [product.barcodes[0]]
-    assert screen.service.calls == [] and screen.model.rowCount() == 0
+    assert shell.window.services.checkout.calls == [] and screen.model.rowCount() == 0
     dialog.reject()
     qtbot.waitUntil(lambda: screen.dialog is None, timeout=3000)
     refocus(shell, screen, qtbot)
@@ -126,7 +126,7 @@ def test_function_keys_belong_to_the_checkout_not_the_rail(make_shell, qtbot) ->
     qtbot.keyClick(confirm.ok, Qt.Key.Key_Return)  # Enter: the default, "Void line"
     shell.settle()
     assert column(screen, "name") == [second.name_en]
-    assert screen.service.calls[-2:] == ["qty 1 3", "void 1"]
+    assert shell.window.services.checkout.calls[-2:] == ["qty 1 3", "void 1"]
     qtbot.keyClick(screen.entry, Qt.Key.Key_Plus)  # empty entry: + means pay
     shell.settle()
     assert screen.dialog is not None and screen.dialog.objectName() == "checkout.tender.dialog"
@@ -154,7 +154,7 @@ def test_voiding_the_sale_asks_a_manager_then_retries_with_the_grant(make_shell,
     shell.settle()
     shell.settle()
     assert screen.model.rowCount() == 0 < burst_target
-    assert screen.service.calls[-1] == "void cart customer left"
+    assert shell.window.services.checkout.calls[-1] == "void cart customer left"
     assert screen.dialog is None
     assert "approval.granted" in shell.audit_actions()
 

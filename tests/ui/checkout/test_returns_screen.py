@@ -142,3 +142,33 @@ def test_unknown_receipt_says_where_returns_are_possible(make_shell, qtbot) -> N
     qtbot.waitUntil(lambda: "other terminals" in returns.message.text(), timeout=5000)
     assert returns.sale is None and returns.table.rowCount() == 0
     assert returns_written(shell) == (0, 0)
+
+
+def test_a_cashiers_refund_approved_with_enter_refunds_once(make_shell, qtbot) -> None:
+    """The reported bug: Enter recorded the approval, then the refund was refused."""
+    from PySide6.QtCore import Qt
+
+    shell, checkout = open_checkout(make_shell, qtbot, role="cashier")
+    sale = make_sale(shell, quantities=(1, 1))
+    returns = scan_at_checkout(shell, qtbot, checkout, sale.receipt_no)
+    returns.select_all()
+    returns.reason.setCurrentIndex(returns.reason.findData("damaged"))
+    returns.refund_button.click()
+    shell.settle()
+    qtbot.waitUntil(lambda: isinstance(returns.dialog, ApprovalDialog), timeout=5000)
+    approval = returns.dialog
+    manager = demo_operator("manager")
+    qtbot.keyClicks(approval.manager_id, manager.id)
+    qtbot.keyClick(approval.manager_id, Qt.Key.Key_Return)
+    qtbot.keyClicks(approval.pin, manager.pin)
+    qtbot.keyClick(approval.pin, Qt.Key.Key_Return)
+    qtbot.keyClicks(approval.reason, "box crushed in transport")
+    qtbot.keyClick(approval.reason, Qt.Key.Key_Return)
+    shell.settle()
+    qtbot.waitUntil(lambda: returns.last_return is not None, timeout=5000)
+    assert returns.last_return.refund_fen == sale.total_fen and not returns.last_return.repeated
+    assert returns_written(shell) == (1, 1)
+    actions = shell.audit_actions()
+    assert actions.count("approval.granted") == 1 and actions.count("approval.used") == 1
+    assert actions.count("return.completed") == 1
+    assert "approval" not in returns.message.text().lower()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from printers.drawer import CashDrawer
+from store_client.services.drawer import CashDrawer
 from printers.profile import PrinterProfile
 from printers.queue import PrintQueue
 from store_client.domain.roles import Permission, Role

@@ -1,4 +1,4 @@
-"""Maintaining the translations: ``python -m store_client.ui.translation_tools``.
+"""Maintaining the translations: ``python -m tools.translation_tools``.
 
 Runs ``pyside6-lupdate`` over the UI sources into each .ts file (keeping the
 translations already made, dropping obsolete ones) and ``pyside6-lrelease`` to

@@ -1,0 +1,63 @@
+"""This store's stock: movements written in the caller's transaction, positions kept beside.
+
+:func:`record` runs inside the transaction of the change that moves stock (a sale, a
+return, a pick-up hand-over, a count adjustment, goods received), with the outbox event
+HQ needs, so stock and its cause commit together or not at all. A movement is recorded
+once per (cause, SKU, reason): a retried write never moves stock twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from store_client.clock import Clock, iso, parse_iso
+from store_client.domain.stock import Movement, Position
+from store_client.persistence.db import Database
+from store_client.persistence.models import StockPosition
+from sync.terminal import outbox
+
+EVENT = "stock.moved"
+EVENT_CHUNK = 500  # movements per event: the protocol's bound on lines per payload
+
+
+def record(session: Session, movements: Sequence[Movement], *, store_id: str, terminal_id: str,
+           clock: Clock | None = None) -> int:
+    """Write ``movements`` (already checked by the domain) and their event; returns how many
+    were new. Must run inside the caller's transaction."""
+    if not session.in_transaction():
+        raise RuntimeError("stock.record must run inside the caller's transaction")
+    new: list[Movement] = []
+    for movement in movements:
+        inserted = session.execute(text(
+            "INSERT OR IGNORE INTO stock_movements (sku, delta, reason, ref, at) "
+            "VALUES (:sku, :delta, :reason, :ref, :at)"),
+            {"sku": movement.sku, "delta": movement.delta, "reason": str(movement.reason), "ref": movement.ref,
+             "at": iso(movement.at)}).rowcount
+        if inserted:
+            new.append(movement)
+            session.execute(text(
+                "INSERT INTO stock_positions (sku, on_hand, reserved, as_of) VALUES (:sku, :delta, 0, :at) "
+                "ON CONFLICT (sku) DO UPDATE SET on_hand = on_hand + :delta, as_of = max(as_of, :at)"),
+                {"sku": movement.sku, "delta": movement.delta, "at": iso(movement.at)})
+    for start in range(0, len(new), EVENT_CHUNK):  # a 5,000-line count adjustment is ten events
+        outbox.enqueue(session, EVENT, {
+            "store_id": store_id, "terminal_id": terminal_id,
+            "movements": [{"sku": m.sku, "delta": m.delta, "reason": str(m.reason), "ref": m.ref, "at": iso(m.at)}
+                          for m in new[start:start + EVENT_CHUNK]]}, clock=clock)
+    return len(new)
+
+
+def positions(session: Session, skus: Sequence[str], *, default_as_of: datetime) -> dict[str, Position]:
+    """The positions of ``skus``; a SKU never moved here is zero as of ``default_as_of``."""
+    found = {row.sku: Position(row.sku, row.on_hand, row.reserved, parse_iso(row.as_of))
+             for row in session.scalars(select(StockPosition).where(StockPosition.sku.in_(list(skus))))}
+    return {sku: found.get(sku, Position(sku, 0, 0, default_as_of)) for sku in skus}
+
+
+def position(db: Database, sku: str, *, clock: Clock) -> Position:
+    with db.read() as s:
+        return positions(s, [sku], default_as_of=clock.now())[sku]

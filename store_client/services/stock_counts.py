@@ -1,0 +1,300 @@
+"""Stock counts while the store trades: plan, blind scans, review, recount, approve, post.
+
+The rules live in :mod:`store_client.domain.stock_count`; this service keeps them true on
+disk. A scan is one insert keyed by its own id (a retry counts once) and its own outbox
+event, so HQ can total a plan counted on several tills. Posting writes the adjustment as
+stock movements keyed by the plan, with one ``stock.count_posted`` event: exactly once,
+however often it is retried. The expected figures are never returned to a counter; the
+review (:meth:`StockCountService.submit`) is for the manager.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from sqlalchemy import func, select
+
+from store_client.clock import Clock, iso, parse_iso
+from store_client.domain.money import round_half_up
+from store_client.domain.roles import Permission
+from store_client.domain.stock import Movement, MovementReason, StockError
+from store_client.domain.stock_count import (Approval, CountPlan, CountScan, PlanScope, PlanState, RecountRule,
+                                             Tally, VarianceLine, approval_needed, check_transition, variances)
+from store_client.persistence.db import Database
+from store_client.persistence.models import (CountPlanLine, CountPlanRow, CountScanRow, Product, StockMovement)
+from store_client.services import stock
+from store_client.services.approvals import ApprovalGrant
+from store_client.services.audit import AuditLog
+from store_client.services.auth import Actor
+from store_client.services.authorization import Authorizer
+from store_client.services.errors import ServiceError
+from sync.terminal import outbox
+
+SCAN_EVENT = "stock.count_scanned"
+POSTED_EVENT = "stock.count_posted"
+#: Adjustments whose absolute value at cost passes this need a second manager.
+DEFAULT_VALUE_LIMIT_FEN = 100_000
+
+
+class CountRefused(ServiceError):
+    """A count rule refused the request: ``code`` for the translated message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message, code=code)
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    sku: str
+    counted: int  # the counter's running tally of this SKU (never the expected figure)
+    duplicate: bool  # this very scan was counted before (a retry)
+
+
+@dataclass(frozen=True)
+class Review:
+    plan_id: str
+    lines: tuple[VarianceLine, ...]
+    recount: tuple[str, ...]  # SKUs the rule sends back
+    approval: Approval
+
+
+def _rounds(row: CountPlanRow) -> list[list[str]]:
+    """The SKUs sent to each recount, in order (round n is the n-th recount)."""
+    return [list(skus) for skus in json.loads(row.recount or "[]")]
+
+
+class StockCountService:
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog, authorizer: Authorizer, *, store_id: str,
+                 terminal_id: str, rule: RecountRule | None = None,
+                 value_limit_fen: int = DEFAULT_VALUE_LIMIT_FEN) -> None:
+        self.db, self.clock, self.audit, self.authorizer = db, clock, audit, authorizer
+        self.store_id, self.terminal_id = store_id, terminal_id
+        self.rule = rule or RecountRule()
+        self.value_limit_fen = value_limit_fen
+
+    # -- plans -----------------------------------------------------------------------------------
+    def create_plan(self, actor: Actor, *, scope: PlanScope, label: str, skus: Sequence[str] = (),
+                    category: str | None = None, blind: bool = True) -> str:
+        """A plan over ``skus`` (a cycle list or a zone) or every active product of ``category``;
+        the snapshot is this store's on-hand now."""
+        self.authorizer.require(actor, Permission.STOCK_COUNT)
+        now = self.clock.now()
+        plan_id = str(uuid.uuid4())
+        with self.db.transaction() as s:
+            chosen = list(dict.fromkeys(skus))
+            if category is not None:
+                chosen += [sku for sku in s.scalars(select(Product.sku).where(
+                    Product.category_code == category, Product.active.is_(True))) if sku not in chosen]
+            known = set(s.scalars(select(Product.sku).where(Product.sku.in_(chosen)))) if chosen else set()
+            unknown = [sku for sku in chosen if sku not in known]
+            if unknown:
+                raise CountRefused("count.unknown_sku", f"not in the catalog: {', '.join(unknown[:5])}")
+            snapshot = {sku: p.on_hand for sku, p in stock.positions(s, chosen, default_as_of=now).items()}
+            try:
+                CountPlan(plan_id, PlanScope(scope), frozenset(chosen), snapshot, now, blind)
+            except StockError as exc:
+                raise CountRefused(exc.code, str(exc)) from None
+            s.add(CountPlanRow(plan_id=plan_id, scope=str(scope), label=label[:80], state=PlanState.COUNTING.value,
+                               blind=blind, snapshot_at=iso(now), created_by=actor.operator_id, recount="[]"))
+            s.flush()
+            s.execute(CountPlanLine.__table__.insert(), [
+                {"plan_id": plan_id, "sku": sku, "snapshot_qty": qty} for sku, qty in snapshot.items()])
+            self.audit.append(s, operator_id=actor.operator_id, action="stock.count_planned", target=plan_id,
+                              details={"scope": str(scope), "skus": len(chosen), "blind": blind})
+        return plan_id
+
+    def _plan(self, s, plan_id: str) -> CountPlan:  # type: ignore[no-untyped-def]
+        row = s.get(CountPlanRow, plan_id)
+        if row is None:
+            raise CountRefused("count.unknown_plan", f"no count plan {plan_id}")
+        snapshot = {line.sku: line.snapshot_qty for line in s.scalars(
+            select(CountPlanLine).where(CountPlanLine.plan_id == plan_id))}
+        rounds = _rounds(row)
+        current = frozenset(rounds[-1]) if rounds and row.state == PlanState.RECOUNT.value else frozenset()
+        return CountPlan(row.plan_id, PlanScope(row.scope), frozenset(snapshot), snapshot,
+                         parse_iso(row.snapshot_at), row.blind, PlanState(row.state), current)
+
+    # -- scans -----------------------------------------------------------------------------------
+    def scan(self, actor: Actor, plan_id: str, sku: str, quantity: int, *, scan_id: str | None = None) -> ScanResult:
+        """Count ``quantity`` more of ``sku`` (negative: correct a slip). One insert and one
+        event; the plan's other scans are not read, so a scan costs the same at 5 or 5,000."""
+        self.authorizer.require(actor, Permission.STOCK_COUNT)
+        scan_id = scan_id or str(uuid.uuid4())
+        now = self.clock.now()
+        try:
+            CountScan(scan_id, plan_id, sku, quantity, actor.operator_id, self.terminal_id, now)
+        except StockError as exc:
+            raise CountRefused(exc.code, str(exc)) from None
+        with self.db.transaction() as s:
+            row = s.get(CountPlanRow, plan_id)
+            if row is None:
+                raise CountRefused("count.unknown_plan", f"no count plan {plan_id}")
+            seen = s.get(CountScanRow, scan_id)
+            if seen is not None:
+                if (seen.plan_id, seen.sku, seen.qty) != (plan_id, sku, quantity):
+                    raise CountRefused("count.scan_id_reused", f"scan id {scan_id} was used for other content")
+                return ScanResult(sku, self._counted(s, plan_id, sku, seen.round), True)
+            rounds = _rounds(row)
+            state = PlanState(row.state)
+            recount = set(rounds[-1]) if rounds and state is PlanState.RECOUNT else set()
+            in_plan = s.get(CountPlanLine, (plan_id, sku)) is not None
+            if not in_plan:
+                raise CountRefused("count.sku_not_in_plan", f"{sku} is not in this count")
+            if not (state is PlanState.COUNTING or (state is PlanState.RECOUNT and sku in recount)):
+                raise CountRefused("count.plan_not_counting", f"the count is {state}, not taking scans of {sku}")
+            round_no = len(rounds) if state is PlanState.RECOUNT else 0
+            total = self._counted(s, plan_id, sku, round_no) + quantity
+            if total < 0:
+                raise CountRefused("count.below_zero", f"the correction takes {sku} below zero")
+            s.add(CountScanRow(scan_id=scan_id, plan_id=plan_id, sku=sku, qty=quantity, counter_id=actor.operator_id,
+                               terminal_id=self.terminal_id, at=iso(now), round=round_no))
+            outbox.enqueue(s, SCAN_EVENT, {"scan_id": scan_id, "plan_id": plan_id, "sku": sku, "qty": quantity,
+                                           "round": round_no, "counter_id": actor.operator_id,
+                                           "store_id": self.store_id, "terminal_id": self.terminal_id,
+                                           "at": iso(now)}, clock=self.clock)
+        return ScanResult(sku, total, False)
+
+    @staticmethod
+    def _counted(s, plan_id: str, sku: str, round_no: int) -> int:  # type: ignore[no-untyped-def]
+        return int(s.scalar(select(func.coalesce(func.sum(CountScanRow.qty), 0)).where(
+            CountScanRow.plan_id == plan_id, CountScanRow.sku == sku, CountScanRow.round == round_no)) or 0)
+
+    def counter_view(self, actor: Actor, plan_id: str) -> dict[str, int]:
+        """What was counted so far, per SKU: all a counter sees of a blind count."""
+        self.authorizer.require(actor, Permission.STOCK_COUNT)
+        with self.db.read() as s:
+            plan = self._plan(s, plan_id)
+            return self._tally(s, plan).counter_view()
+
+    def _tally(self, s, plan: CountPlan) -> Tally:  # type: ignore[no-untyped-def]
+        """The plan's tally from its scans: a SKU sent to recount counts from its latest
+        recount only (the recount replaces the count, it does not add to it)."""
+        tally = Tally(replace(plan, state=PlanState.COUNTING, recount=frozenset()))
+        row = s.get(CountPlanRow, plan.plan_id)
+        effective: dict[str, int] = {}
+        for number, skus in enumerate(_rounds(row), start=1):
+            for sku in skus:
+                effective[sku] = number
+        scans = s.execute(select(CountScanRow).where(CountScanRow.plan_id == plan.plan_id)
+                          .order_by(CountScanRow.at, CountScanRow.scan_id)).scalars()
+        for row in scans:
+            if row.round == effective.get(row.sku, 0):
+                tally.add(CountScan(row.scan_id, row.plan_id, row.sku, row.qty, row.counter_id, row.terminal_id,
+                                    parse_iso(row.at)))
+        return tally
+
+    # -- review ----------------------------------------------------------------------------------
+    def submit(self, actor: Actor, plan_id: str) -> Review:
+        """Close counting and compare: counted − (snapshot + movements up to each SKU's count)."""
+        self.authorizer.require(actor, Permission.STOCK_COUNT)
+        now = self.clock.now()
+        with self.db.transaction() as s:
+            plan = self._plan(s, plan_id)
+            try:
+                check_transition(plan.state, PlanState.REVIEW)
+            except StockError as exc:
+                raise CountRefused("count.closed_meanwhile", str(exc)) from None
+            review = self._review(s, plan, now)
+            row = s.get(CountPlanRow, plan_id)
+            assert row is not None
+            row.state, row.submitted_at = PlanState.REVIEW.value, iso(now)
+            self.audit.append(s, operator_id=actor.operator_id, action="stock.count_submitted", target=plan_id,
+                              details={"lines": len(review.lines), "recount": len(review.recount),
+                                       "approval": str(review.approval)})
+        return review
+
+    def _review(self, s, plan: CountPlan, now) -> Review:  # type: ignore[no-untyped-def]
+        tally = self._tally(s, plan)
+        moves = [Movement(m.sku, m.delta, MovementReason(m.reason), m.ref, parse_iso(m.at))
+                 for m in s.scalars(select(StockMovement).where(StockMovement.at > iso(plan.snapshot_at)))
+                 if m.sku in plan.skus]
+        prices = {sku: (price, unit) for sku, price, unit in s.execute(
+            select(Product.sku, Product.price_minor, Product.unit).where(Product.sku.in_(list(plan.skus))))}
+
+        def value_of(sku: str, qty: int) -> int:
+            """At retail price (the catalog has no cost): pieces, or grams of a per-kg price."""
+            price, unit = prices.get(sku, (0, "each"))
+            return round_half_up(qty * price, 1000) if unit == "kg" else qty * price
+
+        lines = variances(plan, tally, moves, submitted_at=now, value_of=value_of)
+        return Review(plan.plan_id, tuple(lines), tuple(line.sku for line in lines if self.rule.needs_recount(line)),
+                      approval_needed(lines, self.value_limit_fen))
+
+    def send_to_recount(self, actor: Actor, plan_id: str, skus: Sequence[str]) -> None:
+        self.authorizer.require(actor, Permission.STOCK_ADJUST)
+        with self.db.transaction() as s:
+            plan = self._plan(s, plan_id)
+            try:
+                check_transition(plan.state, PlanState.RECOUNT)
+            except StockError as exc:
+                raise CountRefused("count.closed_meanwhile", str(exc)) from None
+            outside = set(skus) - plan.skus
+            if not skus or outside:
+                raise CountRefused("count.sku_not_in_plan", f"recount names SKUs outside the plan: {sorted(outside)[:5]}")
+            row = s.get(CountPlanRow, plan_id)
+            assert row is not None
+            row.state, row.recount = PlanState.RECOUNT.value, json.dumps([*_rounds(row), sorted(set(skus))])
+            self.audit.append(s, operator_id=actor.operator_id, action="stock.count_recount", target=plan_id,
+                              details={"skus": len(set(skus))})
+
+    def approve_and_post(self, actor: Actor, plan_id: str, grant: ApprovalGrant | None = None) -> list[tuple[str, int]]:
+        """Approve the reviewed count and post its adjustment, exactly once.
+
+        A manager approves alone up to the value limit; above it a second manager's approval
+        (``grant``) is needed too. Posting again returns the same adjustment and moves nothing.
+        """
+        now = self.clock.now()
+        with self.db.read() as s:
+            plan = self._plan(s, plan_id)
+            if plan.state is PlanState.POSTED:
+                posted = s.execute(select(StockMovement.sku, StockMovement.delta).where(
+                    StockMovement.ref == f"count:{plan_id}").order_by(StockMovement.sku))
+                return [(sku, delta) for sku, delta in posted]
+            if plan.state is not PlanState.REVIEW:
+                raise CountRefused("count.not_reviewed", f"the count is {plan.state}: submit it first")
+            review = self._review(s, plan, parse_iso(s.get(CountPlanRow, plan_id).submitted_at))  # type: ignore[union-attr]
+        if review.approval is Approval.TWO_PEOPLE:
+            self.authorizer.require_second_person(actor, Permission.STOCK_ADJUST, grant)
+        else:
+            self.authorizer.require(actor, Permission.STOCK_ADJUST, grant)
+        adjustments = [(line.sku, line.variance) for line in review.lines if line.variance]
+        with self.db.transaction() as s:
+            row = s.get(CountPlanRow, plan_id)
+            assert row is not None
+            if row.state != PlanState.REVIEW.value:
+                raise CountRefused("count.closed_meanwhile", f"the count became {row.state} meanwhile")
+            stock.record(s, [Movement(sku, delta, MovementReason.COUNT_ADJUSTMENT, f"count:{plan_id}", now)
+                             for sku, delta in adjustments],
+                         store_id=self.store_id, terminal_id=self.terminal_id, clock=self.clock)
+            row.state, row.posted_at, row.approved_by = PlanState.POSTED.value, iso(now), actor.operator_id
+            row.second_approver = grant.approved_by if grant is not None else None
+            outbox.enqueue(s, POSTED_EVENT, {
+                "plan_id": plan_id, "store_id": self.store_id, "terminal_id": self.terminal_id,
+                "approved_by": actor.operator_id, "second_approver": row.second_approver, "at": iso(now),
+                "adjustments": [{"sku": sku, "delta": delta} for sku, delta in adjustments]}, clock=self.clock)
+            self.audit.append(s, operator_id=actor.operator_id, action="stock.count_posted", target=plan_id,
+                              details={"adjusted": len(adjustments), "approval": str(review.approval),
+                                       "value_fen": sum(abs(line.value_fen) for line in review.lines)})
+        return sorted(adjustments)
+
+    def export_csv(self, actor: Actor, plan_id: str) -> str:
+        """The review as CSV for the back office (managers only: it shows expected figures)."""
+        self.authorizer.require(actor, Permission.STOCK_ADJUST)
+        with self.db.read() as s:
+            plan = self._plan(s, plan_id)
+            if plan.state not in (PlanState.REVIEW, PlanState.POSTED, PlanState.APPROVED):
+                raise CountRefused("count.not_reviewed", "submit the count first")
+            submitted = s.get(CountPlanRow, plan_id).submitted_at  # type: ignore[union-attr]
+            review = self._review(s, replace(plan, state=PlanState.REVIEW), parse_iso(submitted))
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["sku", "expected", "counted", "variance", "value_fen", "not_counted"])
+        for line in review.lines:
+            writer.writerow([line.sku, line.expected, line.counted, line.variance, line.value_fen,
+                             "yes" if line.uncounted else ""])
+        return out.getvalue()

@@ -1,0 +1,294 @@
+"""HQ as the authority on what is still returnable, across every store and the online shop.
+
+A return first *reserves* what it takes back, by its own id: the quantities per line, the
+money per line and the money per tender. The reservation is checked against the original
+(a store sale or an online order) and against every other reservation of that original,
+under a lock on the original, so two stores returning the same line at the same moment
+cannot both succeed. Then the return is *confirmed* (the refund went through) or
+*released* (it did not). Reserving again with the same id and the same content gives the
+same answer (a retry after a lost response); the same id with other content is refused.
+
+Limits, each a refusal with its code: a line's returned quantity never exceeds what was
+sold, a line's refunds never exceed its net paid, a tender's refunds never exceed what it
+paid. A return that arrives already refunded (made offline with a receipt QR) and no
+longer fits is recorded as a conflict for the manager instead of being lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, Connection, Engine, Index, Integer, String, Table, Text, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from sync.hq.schema import metadata
+
+heads = Table(
+    "hq_returnable_heads", metadata,
+    Column("original_ref", String(80), primary_key=True),
+    Column("version", BigInteger, nullable=False),  # bumped by every reservation: the lock
+)
+
+reservations = Table(
+    "hq_return_reservations", metadata,
+    Column("return_id", String(64), primary_key=True),
+    Column("original_ref", String(80), nullable=False),
+    Column("store_id", String(32), nullable=False),
+    Column("terminal_id", String(32), nullable=False),
+    Column("state", String(16), nullable=False),  # reserved / confirmed / released
+    Column("content", String(64), nullable=False),  # hash of what was asked: a retry must match
+    Column("lines", Text, nullable=False),  # {line_no: [qty, refund_fen]}
+    Column("tenders", Text, nullable=False),  # {method: fen}
+    Column("created_at", String(40), nullable=False),
+    Index("ix_hq_return_reservations_original", "original_ref", "state"),
+)
+
+conflict_rows = Table(
+    "hq_return_conflicts", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("return_id", String(64), nullable=False, unique=True),
+    Column("original_ref", String(80), nullable=False),
+    Column("store_id", String(32), nullable=False),
+    Column("code", String(48), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
+
+RESERVED, CONFIRMED, RELEASED = "reserved", "confirmed", "released"
+
+
+class ReturnRefused(ValueError):
+    """``code`` for the till's translated message; ``line_no`` / ``method`` name the culprit."""
+
+    def __init__(self, code: str, message: str, *, line_no: int | None = None, method: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.line_no, self.method = code, line_no, method
+
+
+@dataclass(frozen=True)
+class OriginalLine:
+    line_no: int
+    sku: str
+    qty: int
+    net_fen: int
+
+
+@dataclass(frozen=True)
+class Original:
+    """A sale or an online order as HQ holds it: ``ref`` is ``sale:<id>`` or ``order:<id>``."""
+
+    ref: str
+    store_id: str | None  # None: an online order, returnable in any store
+    lines: Mapping[int, OriginalLine]
+    tenders: Mapping[str, int]  # method -> net paid (cash net of change)
+
+
+@dataclass(frozen=True)
+class ReturnAsk:
+    return_id: str
+    original_ref: str
+    store_id: str
+    terminal_id: str
+    lines: Mapping[int, tuple[int, int]]  # line_no -> (qty, refund_fen)
+    tenders: Mapping[str, int] = field(default_factory=dict)  # method -> refund fen
+
+    def content(self) -> str:
+        data = {"o": self.original_ref, "l": sorted((k, *v) for k, v in self.lines.items()),
+                "t": sorted(self.tenders.items())}
+        return hashlib.sha256(json.dumps(data, separators=(",", ":")).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class LineStatus:
+    line_no: int
+    sku: str
+    sold: int
+    returned: int  # reserved or confirmed
+    refunded_fen: int
+    net_fen: int
+
+    @property
+    def returnable(self) -> int:
+        return self.sold - self.returned
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class ReturnablesService:
+    """``load_original(conn, ref)`` finds the original (a store sale, an online order)."""
+
+    def __init__(self, engine: Engine, load_original: Callable[[Connection, str], Original | None]) -> None:
+        self.engine = engine
+        self._load = load_original
+        metadata.create_all(engine, tables=[heads, reservations, conflict_rows])
+
+    def status(self, ref: str) -> tuple[Original, dict[int, LineStatus], dict[str, int]]:
+        """The original, each line's sold / returned / refunded, and each tender's refunded."""
+        with self.engine.connect() as conn:
+            original = self._load(conn, ref)
+            if original is None:
+                raise ReturnRefused("return.unknown_original", f"no sale or order {ref}")
+            taken, refunded_lines, refunded_tenders = self._taken(conn, ref)
+        lines = {n: LineStatus(n, line.sku, line.qty, taken.get(n, 0), refunded_lines.get(n, 0), line.net_fen)
+                 for n, line in original.lines.items()}
+        return original, lines, refunded_tenders
+
+    @staticmethod
+    def _taken(conn: Connection, ref: str) -> tuple[dict[int, int], dict[int, int], dict[str, int]]:
+        qty: dict[int, int] = {}
+        money: dict[int, int] = {}
+        tenders: dict[str, int] = {}
+        for row in conn.execute(select(reservations.c.lines, reservations.c.tenders).where(
+                reservations.c.original_ref == ref, reservations.c.state != RELEASED)):
+            for line_no, (q, fen) in json.loads(row.lines).items():
+                qty[int(line_no)] = qty.get(int(line_no), 0) + q
+                money[int(line_no)] = money.get(int(line_no), 0) + fen
+            for method, fen in json.loads(row.tenders).items():
+                tenders[method] = tenders.get(method, 0) + fen
+        return qty, money, tenders
+
+    def reserve(self, ask: ReturnAsk) -> str:
+        """Reserve ``ask`` or refuse it whole; returns the reservation's state (a retry of a
+        confirmed return says ``confirmed``)."""
+        self._check_shape(ask)
+        content = ask.content()
+        for _attempt in range(3):
+            try:
+                with self.engine.begin() as conn:
+                    seen = conn.execute(select(reservations).where(reservations.c.return_id == ask.return_id)).first()
+                    if seen is not None:
+                        if seen.content != content:
+                            raise ReturnRefused("return.id_reused", f"return {ask.return_id} was asked with other content")
+                        return str(seen.state)
+                    self._lock(conn, ask.original_ref)
+                    original = self._load(conn, ask.original_ref)
+                    if original is None:
+                        raise ReturnRefused("return.unknown_original", f"no sale or order {ask.original_ref}")
+                    self._check_fits(conn, original, ask)
+                    conn.execute(insert(reservations).values(
+                        return_id=ask.return_id, original_ref=ask.original_ref, store_id=ask.store_id,
+                        terminal_id=ask.terminal_id, state=RESERVED, content=content,
+                        lines=json.dumps({str(k): list(v) for k, v in sorted(ask.lines.items())}),
+                        tenders=json.dumps(dict(sorted(ask.tenders.items()))), created_at=_now()))
+                    return RESERVED
+            except IntegrityError:
+                continue  # the same return id (or the head row) raced in: read it again
+        raise ReturnRefused("return.busy", "could not reserve; try again")
+
+    @staticmethod
+    def _check_shape(ask: ReturnAsk) -> None:
+        if not ask.return_id or len(ask.return_id) > 64 or not ask.lines:
+            raise ReturnRefused("return.nothing_selected", "a return needs an id and at least one line")
+        for line_no, (qty, fen) in ask.lines.items():
+            if not (_is_count(line_no) and _is_count(qty) and _is_count(fen)) or qty <= 0 or fen < 0:
+                raise ReturnRefused("return.bad_quantity", f"line {line_no}: quantity and refund", line_no=line_no)
+        for method, fen in ask.tenders.items():
+            if not _is_count(fen) or fen <= 0:
+                raise ReturnRefused("return.bad_amount", f"tender {method}: amount", method=method)
+        if sum(ask.tenders.values()) != sum(fen for _qty, fen in ask.lines.values()):
+            raise ReturnRefused("return.tenders_mismatch", "the tenders do not add up to the line refunds")
+
+    @staticmethod
+    def _lock(conn: Connection, ref: str) -> None:
+        """Bump the original's head row: PostgreSQL holds its row lock to the end of the
+        transaction, so a second reservation of this original waits for the first."""
+        bumped = conn.execute(update(heads).where(heads.c.original_ref == ref).values(version=heads.c.version + 1))
+        if not bumped.rowcount:
+            conn.execute(insert(heads).values(original_ref=ref, version=1))
+
+    def _check_fits(self, conn: Connection, original: Original, ask: ReturnAsk) -> None:
+        taken, refunded, by_tender = self._taken(conn, ask.original_ref)
+        for line_no, (qty, fen) in sorted(ask.lines.items()):
+            line = original.lines.get(line_no)
+            if line is None:
+                raise ReturnRefused("return.unknown_line", f"line {line_no} is not on {original.ref}", line_no=line_no)
+            if taken.get(line_no, 0) + qty > line.qty:
+                code = "return.already_returned" if taken.get(line_no, 0) >= line.qty else "return.above_returnable"
+                raise ReturnRefused(code, f"line {line_no}: {qty} asked, {line.qty - taken.get(line_no, 0)} returnable",
+                                    line_no=line_no)
+            if refunded.get(line_no, 0) + fen > line.net_fen:
+                raise ReturnRefused("return.refund_above_paid",
+                                    f"line {line_no}: refunds would pass the {line.net_fen} fen paid", line_no=line_no)
+        for method, fen in sorted(ask.tenders.items()):
+            paid = original.tenders.get(method, 0)
+            if by_tender.get(method, 0) + fen > paid:
+                raise ReturnRefused("return.tender_above_paid",
+                                    f"{method}: refunds would pass the {paid} fen it paid", method=method)
+
+    def _move(self, return_id: str, target: str) -> str:
+        with self.engine.begin() as conn:
+            row = conn.execute(select(reservations.c.state).where(reservations.c.return_id == return_id)).first()
+            if row is None:
+                raise ReturnRefused("return.unknown", f"no reservation {return_id}")
+            if row.state == target:
+                return target
+            if row.state != RESERVED:
+                raise ReturnRefused("return.bad_state", f"return {return_id} is {row.state}, not {RESERVED}")
+            conn.execute(update(reservations).where(reservations.c.return_id == return_id).values(state=target))
+        return target
+
+    def confirm(self, return_id: str) -> str:
+        """The refund went through: the reservation stands for good (idempotent)."""
+        return self._move(return_id, CONFIRMED)
+
+    def release(self, return_id: str) -> str:
+        """The refund did not happen: give the quantities and money back (idempotent)."""
+        return self._move(return_id, RELEASED)
+
+    def take_refunded(self, ask: ReturnAsk) -> str:
+        """A return that was refunded already (offline, from a receipt QR): reserve and confirm
+        it; if it no longer fits, keep it as a conflict for the manager (never dropped)."""
+        try:
+            self.reserve(ask)
+        except ReturnRefused as exc:
+            if exc.code == "return.id_reused":
+                raise
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(insert(conflict_rows).values(
+                        return_id=ask.return_id, original_ref=ask.original_ref, store_id=ask.store_id,
+                        code=exc.code, detail=str(exc), created_at=_now()))
+            except IntegrityError:
+                pass  # recorded already (a retry)
+            return "conflict"
+        return self.confirm(ask.return_id)
+
+    def conflicts(self, store_id: str | None = None) -> list[dict[str, Any]]:
+        query = select(conflict_rows).order_by(conflict_rows.c.id)
+        if store_id is not None:
+            query = query.where(conflict_rows.c.store_id == store_id)
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def load_store_sale(conn: Connection, ref: str) -> Original | None:
+    """``sale:<id>``: a store sale as HQ received it (payload v3), cash net of the change."""
+    from sync.hq import schema as t
+
+    kind, _, sale_id = ref.partition(":")
+    if kind != "sale" or not sale_id:
+        return None
+    row = conn.execute(select(t.sales.c.store_id, t.sales.c.payload).where(t.sales.c.sale_id == sale_id)).first()
+    if row is None:
+        return None
+    sale = json.loads(row.payload)
+    lines = {int(line["line_no"]): OriginalLine(int(line["line_no"]), str(line["sku"]), int(line["qty"]),
+                                                int(line.get("net_minor", line.get("line_total_minor", 0))))
+             for line in sale.get("lines", []) if "line_no" in line}
+    tenders: dict[str, int] = {}
+    for pay in sale.get("payments", []):
+        tenders[pay["method"]] = tenders.get(pay["method"], 0) + int(pay["amount_minor"])
+    if sale.get("change_minor"):
+        tenders["cash"] = tenders.get("cash", 0) - int(sale["change_minor"])
+    return Original(ref, str(row.store_id), lines, {m: fen for m, fen in tenders.items() if fen > 0})

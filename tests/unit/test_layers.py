@@ -1,0 +1,37 @@
+"""The layer rules (pyproject.toml, [tool.importlinter]) hold for the whole code base.
+
+Imports inside functions count; imports under ``if TYPE_CHECKING:`` do not (they never run).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from importlinter.cli import lint_imports
+
+from store_client.domain.roles import Role
+from sync.protocol.datasets import ROLES
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_layer_rule_is_kept(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(ROOT)
+    code = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True)
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "BROKEN" not in out
+
+
+def test_the_rules_cover_every_layer() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    sources = {m for c in config["contracts"] for m in c.get("source_modules", c.get("protected_modules", []))}
+    for layer in ("store_client.domain", "store_client.services", "printers", "sync.protocol",
+                  "sync.hq", "sync.terminal", "store_client.bootstrap"):
+        assert layer in sources, f"no layer rule for {layer}"
+
+
+def test_protocol_roles_are_the_terminals_roles() -> None:
+    assert set(ROLES) == {role.value for role in Role}
