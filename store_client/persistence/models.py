@@ -262,6 +262,7 @@ class Sale(Base):
 
     __table_args__ = (
         Index("ix_sales_member_completed", "member_id", "completed_at"),
+        Index("ix_sales_completed", "completed_at"),  # the manager's board reads a day
         Index("ix_sales_terminal_seq", "terminal_id", "receipt_seq", unique=True),
     )
 

@@ -40,6 +40,7 @@ from store_client.domain import points as pts
 from store_client.domain import refunds as rf
 from store_client.domain.money import Money
 from store_client.domain.roles import Decision, Permission, decide
+from store_client.domain.stock import Movement, MovementReason
 from store_client.persistence.db import Database
 from store_client.persistence.models import (
     Return,
@@ -49,7 +50,7 @@ from store_client.persistence.models import (
     SaleLine,
     SaleTender,
 )
-from store_client.services import members
+from store_client.services import members, stock
 from store_client.services.auth import Actor
 from store_client.services.checkout import RECEIPT_NO
 from store_client.services.errors import Conflict, InvalidInput, NotFound, ServiceError
@@ -321,10 +322,19 @@ class ReturnsService:
         validate(EVENT_KIND, version, event_payload)  # fail at the till, not at HQ
         event = outbox.enqueue(s, EVENT_KIND, event_payload, schema_version=version,
                                clock=self.clock)
+        request = facts.request
         row.status, row.completed_at, row.outbox_event_id = COMPLETED, when, event.event_id
+        if request.reason_code != "damaged":  # a damaged item does not go back on the shelf
+            skus = dict(s.execute(select(SaleLine.line_no, SaleLine.sku).where(SaleLine.sale_id == row.sale_id)).all())
+            back: dict[str, int] = {}
+            for line in facts.plan.lines:
+                back[skus[line.line_no]] = back.get(skus[line.line_no], 0) + line.quantity
+            stock.record(s, [Movement(sku, qty, MovementReason.RETURN, f"return:{row.id}", facts.completed_at)
+                             for sku, qty in back.items() if qty > 0],
+                         store_id=facts.store_id, terminal_id=facts.terminal_id, clock=self.clock, event=False)
         for tender in s.scalars(select(ReturnTender).where(ReturnTender.return_id == row.id)):
             tender.reference = facts.tender_refs.get(tender.seq, tender.reference)
-        plan, request = facts.plan, facts.request
+        plan = facts.plan
         self.audit.append(s, operator_id=row.operator_id, action="return.completed",
                           target=row.id, details={
                               "return_no": row.return_no, "sale_id": row.sale_id,

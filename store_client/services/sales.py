@@ -35,6 +35,8 @@ from store_client.persistence.models import (
 from store_client.services.cart_store import TenderEntry
 from store_client.services.checkout_views import CompletedSale
 from store_client.services.members import Member
+from store_client.domain.stock import Movement, MovementReason
+from store_client.services import stock
 from sync.terminal.sale_events import record_sale_event
 
 TENDER_LABELS = {"cash": "现金 Cash", "card": "银行卡 Card", "mobile": "移动支付 Mobile",
@@ -179,6 +181,12 @@ def write_sale(session: Session, f: SaleFacts) -> str:
             single_use=code in f.single_use_codes, discount_fen=coupon_totals.get(code, 0),
             used_at=iso(f.completed_at)))
     session.add_all(children)
+    sold: dict[str, int] = {}
+    for p in f.priced.lines:  # pieces, or grams of a weighed line
+        sold[p.sku] = sold.get(p.sku, 0) + p.quantity
+    stock.record(session, [Movement(sku, -qty, MovementReason.SALE, f"sale:{f.sale_id}", f.completed_at)
+                           for sku, qty in sold.items() if qty > 0],
+                 store_id=f.store_id, terminal_id=f.terminal_id, event=False)
     return event.event_id
 
 

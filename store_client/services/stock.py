@@ -25,9 +25,12 @@ EVENT_CHUNK = 500  # movements per event: the protocol's bound on lines per payl
 
 
 def record(session: Session, movements: Sequence[Movement], *, store_id: str, terminal_id: str,
-           clock: Clock | None = None) -> int:
+           clock: Clock | None = None, event: bool = True) -> int:
     """Write ``movements`` (already checked by the domain) and their event; returns how many
-    were new. Must run inside the caller's transaction."""
+    were new. Must run inside the caller's transaction.
+
+    ``event=False`` for sales and returns: their own events carry the lines, and HQ moves
+    its stock from those, so a sale stays one event in the outbox."""
     if not session.in_transaction():
         raise RuntimeError("stock.record must run inside the caller's transaction")
     new: list[Movement] = []
@@ -43,7 +46,7 @@ def record(session: Session, movements: Sequence[Movement], *, store_id: str, te
                 "INSERT INTO stock_positions (sku, on_hand, reserved, as_of) VALUES (:sku, :delta, 0, :at) "
                 "ON CONFLICT (sku) DO UPDATE SET on_hand = on_hand + :delta, as_of = max(as_of, :at)"),
                 {"sku": movement.sku, "delta": movement.delta, "at": iso(movement.at)})
-    for start in range(0, len(new), EVENT_CHUNK):  # a 5,000-line count adjustment is ten events
+    for start in range(0, len(new) if event else 0, EVENT_CHUNK):  # a 5,000-line count adjustment is ten events
         outbox.enqueue(session, EVENT, {
             "store_id": store_id, "terminal_id": terminal_id,
             "movements": [{"sku": m.sku, "delta": m.delta, "reason": str(m.reason), "ref": m.ref, "at": iso(m.at)}

@@ -103,10 +103,30 @@ def create_app(service: HQService, *, show_codes: bool = False) -> Starlette:
     from sync.hq.member_enrollment_page import member_enrollment_routes
     from sync.hq.members import MembersService
 
-    enroll = MemberEnrollmentService(service.engine, MembersService(service.engine),
-                               publish=lambda dataset, key, row: service.publish(dataset, key, row))
+    from sync.hq.member_codes import MemberCodes
+    from sync.hq.members import MemberError
+
+    def publish(dataset: str, key: str, row: dict) -> int:
+        return service.publish(dataset, key, row)
+
+    members = MembersService(service.engine)
+    enroll = MemberEnrollmentService(service.engine, members, publish=publish)
+    codes = MemberCodes(service.engine, members, publish=publish)
+
+    def find_member(request: Request) -> Response:
+        """A member for the counter, by dynamic code, phone, card or id (masked data only)."""
+        try:
+            terminal = who(request)
+        except AuthError as exc:
+            return _error(401, "unauthorized", str(exc))
+        try:
+            return _json(codes.find(request.query_params.get("q", ""), terminal.store_id))
+        except MemberError as exc:
+            status = {"member.unknown": 404, "member.code_replayed": 409}.get(exc.code, 400)
+            return _error(status, exc.code, str(exc))
     return Starlette(routes=[
         *member_enrollment_routes(enroll, who, show_codes=show_codes),
+        Route("/v1/members/find", find_member, methods=["GET"]),
         Route("/v1/events", post_events, methods=["POST"]),
         Route("/v1/datasets/{name}/changes", get_changes, methods=["GET"]),
         Route("/v1/time", get_time, methods=["GET"]),

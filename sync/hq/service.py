@@ -35,6 +35,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sync.protocol.datasets import DATASETS, validate_row
 from sync.hq import schema as t
+from sync.hq import stock as hq_stock
 from sync.protocol.events import PayloadError, validate
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,7 @@ class HQService:
         with engine.begin() as conn:
             if conn.scalar(select(t.counters.c.value).where(t.counters.c.name == "change_seq")) is None:
                 conn.execute(insert(t.counters).values(name="change_seq", value=0))
+        self._publish_stock()  # positions a crash left unpublished
 
     # -- tokens and terminals ---------------------------------------------
     def issue_token(self, store_id: str, terminal_id: str) -> str:
@@ -153,13 +155,23 @@ class HQService:
         for attempt in range(3):
             try:
                 with self.engine.begin() as conn:
-                    return self._ingest(conn, who, items)
+                    result = self._ingest(conn, who, items)
+                self._publish_stock()
+                return result
             except IntegrityError:
                 # A concurrent request applied one of these events first; the retry sees it.
                 if attempt == 2:
                     raise
                 log.info("ingest race on %s/%s, retrying", who.store_id, who.terminal_id)
         raise AssertionError("unreachable")
+
+    def _publish_stock(self) -> None:
+        """Publish what moved, after the commit. A failure here must not fail the ingest (the
+        terminal would resend events HQ already holds): the rows stay marked and go next time."""
+        try:
+            hq_stock.publish_dirty(self)
+        except Exception:  # noqa: BLE001 - logged; retried on the next ingest and at start-up
+            log.exception("publishing stock levels failed; they stay marked for the next try")
 
     def _ingest(self, conn: Connection, who: TerminalIdentity, items: list) -> dict[str, Any]:
         term = conn.execute(select(t.terminals.c.last_seq).where(
@@ -209,6 +221,11 @@ class HQService:
                 elif kind == "drawer.no_sale" and data["terminal_id"] != who.terminal_id:
                     raise PayloadError(f"no-sale of terminal {data['terminal_id']}, not of "
                                        f"this terminal {who.terminal_id}")
+                elif kind in hq_stock.KINDS:  # applied now, in this transaction: once per event
+                    problem = hq_stock.check_origin(who.store_id, data)
+                    if problem:
+                        raise PayloadError(problem)
+                    hq_stock.apply_event(conn, who.store_id, kind, data)
             except PayloadError as exc:
                 reason = str(exc)
                 results.append({"event_id": eid, "seq": seq, "status": "rejected", "reason": reason})
@@ -221,6 +238,7 @@ class HQService:
                                    "seq": seq, "kind": kind, "schema_version": version, "received_at": received,
                                    "ack": existing[eid]})
             if kind == "sale.completed":
+                hq_stock.apply_sale(conn, who.store_id, data)
                 known_sales.add(data["sale_id"])
                 new_sales.append({"sale_id": data["sale_id"], "event_id": eid, "store_id": who.store_id,
                                       "terminal_id": who.terminal_id, "seq": seq, "total_minor": data["total_minor"],
@@ -228,6 +246,7 @@ class HQService:
                                       "completed_at": data["completed_at"],
                                       "payload": json.dumps(data, ensure_ascii=False)})
             elif kind == "return.completed":
+                hq_stock.apply_return(conn, who.store_id, data)
                 refunded[data["sale_id"]] += data["refund_minor"]
                 new_returns.append({"return_id": data["return_id"], "event_id": eid,
                                     "sale_id": data["sale_id"], "store_id": who.store_id,

@@ -121,6 +121,12 @@ def _any_object(data: dict) -> dict:
     return data
 
 
+def _stock_level(data: dict) -> dict:
+    """One SKU's on-hand at the row's store (pieces, or grams of a weighed item), as of when."""
+    return {"sku": _str(data, "sku", max_len=32), "on_hand": _int(data, "on_hand", lo=-MAX_AMOUNT),
+            "as_of": _str(data, "as_of", max_len=40)}
+
+
 def _terminal_key(data: dict) -> dict:
     """A till's public Ed25519 key (base64url, 43 characters) and whose it is."""
     row = {"kid": _str(data, "kid", max_len=64), "store_id": _str(data, "store_id", max_len=32),
@@ -134,7 +140,8 @@ def _terminal_key(data: dict) -> dict:
 
 
 ROW_VALIDATORS: dict[str, Callable[[dict], dict]] = {name: _any_object for name in DATASETS}
-ROW_VALIDATORS.update(catalog=_catalog, prices=_prices, operators=_operator, terminal_keys=_terminal_key)
+ROW_VALIDATORS.update(catalog=_catalog, prices=_prices, operators=_operator, terminal_keys=_terminal_key,
+                      stock_levels=_stock_level)
 
 
 def validate_row(dataset: str, key: Any, data: Any) -> dict:
@@ -144,7 +151,7 @@ def validate_row(dataset: str, key: Any, data: Any) -> dict:
     if not isinstance(key, str) or not key or len(key) > MAX_KEY:
         raise PayloadError(f"row key must be a string of 1-{MAX_KEY} characters (got {key!r})")
     row = ROW_VALIDATORS[dataset](_obj(data, "row data"))
-    if dataset in ("catalog", "prices") and row["sku"] != key:
+    if dataset in ("catalog", "prices", "stock_levels") and row["sku"] != key:
         raise PayloadError(f"row key {key!r} does not match sku {row['sku']!r}")
     if dataset == "operators" and row["id"] != key:
         raise PayloadError(f"row key {key!r} does not match operator id {row['id']!r}")

@@ -142,3 +142,7 @@ class HQClient:
     def enrollment_status(self, nonce: str) -> Any:
         """Whether a customer completed the enrollment link with this nonce (masked data only)."""
         return self._request("GET", f"/v1/enrollments/{nonce}")
+
+    def find_member(self, query: str) -> Any:
+        """A member by dynamic code, phone, card or id, as the counter may know them."""
+        return self._request("GET", "/v1/members/find", params={"q": query})

@@ -224,3 +224,20 @@ def test_a_receipt_that_cannot_be_laid_out_still_reports_the_committed_sale(shop
     with shop.terminal.db.read() as s:
         assert s.scalar(select(func.count()).select_from(Sale)) == 1
     assert co.current_cart(shop.cashier).lines == ()  # the till moved on to a new sale
+
+
+def test_a_sale_takes_its_lines_off_this_stores_stock_once(shop):
+    from store_client.persistence.models import StockMovement, StockPosition
+
+    co, c = shop.checkout, shop.cashier
+    view = ring_up(shop).cart
+    view = co.add_tender(c, "cash", view.due_fen)
+    done = co.complete(c, cart_id=view.cart_id)
+    co.complete(c, cart_id=view.cart_id)  # completing again moves nothing more
+    with shop.terminal.db.read() as s:
+        moved = {m.sku: m.delta for m in s.scalars(select(StockMovement))}
+        assert moved == {"100001": -2, "100002": -1, "PLU01234": -750}  # the apples in grams
+        assert all(m.ref == f"sale:{done.sale_id}" and m.reason == "sale" for m in s.scalars(select(StockMovement)))
+        assert s.get(StockPosition, "100001").on_hand == -2  # sold before any delivery was booked
+        kinds = [e.kind for e in s.scalars(select(OutboxEvent))]
+        assert kinds == ["sale.completed"]  # HQ moves its stock from the sale event itself

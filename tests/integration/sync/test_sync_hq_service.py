@@ -191,7 +191,8 @@ def test_concurrent_writers_never_make_a_reader_skip_a_change(hq_service, who) -
     def write(w: int) -> None:
         try:
             for i in range(per_writer):
-                hq_service.publish("stock_levels", f"w{w}-{i}", {"qty": i}, scope="S001")
+                hq_service.publish("stock_levels", f"w{w}-{i}", {"sku": f"w{w}-{i}", "on_hand": i,
+                                                                  "as_of": "2026-12-01T02:00:00+00:00"}, scope="S001")
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 

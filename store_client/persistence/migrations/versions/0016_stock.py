@@ -1,4 +1,5 @@
-"""Stock: positions and movements with their cause, and stock counts (plans, lines, scans).
+"""Stock: positions and movements with their cause, and stock counts (plans, lines, scans);
+sales indexed by completion time for the manager's board.
 
 Revision ID: 0016
 Revises: 0010
@@ -65,8 +66,10 @@ def upgrade() -> None:
         sa.Column("round", sa.Integer, nullable=False, server_default=sa.text("0")),
     )
     op.create_index("ix_count_scans_plan_sku", "count_scans", ["plan_id", "sku", "round"])
+    op.create_index("ix_sales_completed", "sales", ["completed_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_sales_completed", table_name="sales")
     for name in ("count_scans", "count_plan_lines", "count_plans", "stock_movements", "stock_positions"):
         op.drop_table(name)

@@ -1,0 +1,133 @@
+"""Stock at HQ: on hand per store from the stores' movements, and counts totalled across tills.
+
+Applied inside the ingest transaction of the event that carries them, so an event counts
+exactly once (HQ's event dedupe) and a crash leaves both or neither. A position that moved
+is marked *dirty*; :func:`publish_dirty` then puts it into the store's ``stock_levels``
+dataset (after the commit, and again at start-up for anything a crash left dirty), so a
+sale in one store reaches the other channels within one sync round.
+
+Count scans from several tills land here one by one, keyed by the scan's own id: a plan's
+totals are exact however and however often the tills deliver them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, Column, Connection, Index, Integer, String, Table, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from sync.hq.schema import metadata
+
+stock = Table(
+    "hq_stock", metadata,
+    Column("store_id", String(32), primary_key=True),
+    Column("sku", String(32), primary_key=True),
+    Column("on_hand", BigInteger, nullable=False),
+    Column("as_of", String(40), nullable=False),
+    Column("dirty", Boolean, nullable=False),
+    Index("ix_hq_stock_dirty", "dirty", "store_id"),
+)
+
+count_scans = Table(
+    "hq_count_scans", metadata,
+    Column("scan_id", String(64), primary_key=True),
+    Column("plan_id", String(36), nullable=False),
+    Column("store_id", String(32), nullable=False),
+    Column("terminal_id", String(32), nullable=False),
+    Column("sku", String(32), nullable=False),
+    Column("qty", Integer, nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("at", String(40), nullable=False),
+    Index("ix_hq_count_scans_plan", "plan_id", "sku", "round"),
+)
+
+KINDS = frozenset({"stock.moved", "stock.count_scanned", "stock.count_posted"})
+
+
+def _insert(conn: Connection, table: Table) -> Any:
+    return (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(table)
+
+
+def check_origin(store_id: str, data: dict) -> str | None:
+    """Why a stock event may not come from this terminal's store (None: it may)."""
+    if data["store_id"] != store_id:
+        return f"stock of store {data['store_id']} sent by a terminal of {store_id}"
+    return None
+
+
+def apply_event(conn: Connection, store_id: str, kind: str, data: dict) -> None:
+    """Apply a validated stock event of ``store_id`` inside the caller's transaction."""
+    if kind == "stock.moved":
+        _move(conn, store_id, [(m["sku"], m["delta"], m["at"]) for m in data["movements"]])
+    elif kind == "stock.count_posted":
+        _move(conn, store_id, [(a["sku"], a["delta"], data["at"]) for a in data["adjustments"]])
+    elif kind == "stock.count_scanned":
+        conn.execute(_insert(conn, count_scans).values(
+            scan_id=data["scan_id"], plan_id=data["plan_id"], store_id=store_id, terminal_id=data["terminal_id"],
+            sku=data["sku"], qty=data["qty"], round=data["round"], at=data["at"]).on_conflict_do_nothing())
+
+
+def apply_sale(conn: Connection, store_id: str, sale: dict) -> None:
+    """A store sale takes its lines off that store's stock (the sale event carries them)."""
+    _move(conn, store_id, [(line["sku"], -line["qty"], sale["completed_at"]) for line in sale["lines"]])
+
+
+def apply_return(conn: Connection, store_id: str, ret: dict) -> None:
+    """A return puts its lines back in the returning store's stock, unless damaged."""
+    if ret.get("reason", {}).get("code") == "damaged":
+        return
+    _move(conn, store_id, [(line["sku"], line["qty"], ret["completed_at"]) for line in ret["lines"]])
+
+
+def _move(conn: Connection, store_id: str, moves: list[tuple[str, int, str]]) -> None:
+    for sku, delta, at in moves:
+        stmt = _insert(conn, stock).values(store_id=store_id, sku=sku, on_hand=delta, as_of=at, dirty=True)
+        conn.execute(stmt.on_conflict_do_update(
+            index_elements=[stock.c.store_id, stock.c.sku],
+            set_={"on_hand": stock.c.on_hand + delta, "dirty": True,
+                  "as_of": func.max(stock.c.as_of, at) if conn.dialect.name == "sqlite"
+                  else func.greatest(stock.c.as_of, at)}))
+
+
+def on_hand(conn: Connection, store_id: str, sku: str) -> int | None:
+    return conn.scalar(select(stock.c.on_hand).where(stock.c.store_id == store_id, stock.c.sku == sku))
+
+
+def plan_totals(conn: Connection, plan_id: str) -> dict[str, int]:
+    """Per SKU, what every till counted for ``plan_id`` in that SKU's latest round."""
+    latest = {sku: rnd for sku, rnd in conn.execute(select(count_scans.c.sku, func.max(count_scans.c.round)).where(
+        count_scans.c.plan_id == plan_id).group_by(count_scans.c.sku))}
+    totals: dict[str, int] = {}
+    for sku, rnd, qty in conn.execute(select(count_scans.c.sku, count_scans.c.round, func.sum(count_scans.c.qty))
+                                      .where(count_scans.c.plan_id == plan_id)
+                                      .group_by(count_scans.c.sku, count_scans.c.round)):
+        if rnd == latest[sku]:
+            totals[sku] = int(qty)
+    return totals
+
+
+def publish_dirty(service: Any, *, batch: int = 5_000) -> int:
+    """Put every position that moved into its store's ``stock_levels`` dataset; returns how
+    many. Safe to run any time and twice: a position is cleared only if it did not move again
+    meanwhile."""
+    published = 0
+    while True:
+        with service.engine.connect() as conn:
+            rows = conn.execute(select(stock.c.store_id, stock.c.sku, stock.c.on_hand, stock.c.as_of).where(
+                stock.c.dirty.is_(True)).order_by(stock.c.store_id).limit(batch)).all()
+        if not rows:
+            return published
+        by_store: dict[str, list[tuple[str, dict | None]]] = {}
+        for row in rows:
+            by_store.setdefault(row.store_id, []).append(
+                (row.sku, {"sku": row.sku, "on_hand": int(row.on_hand), "as_of": row.as_of}))
+        for store_id, items in by_store.items():
+            service.publish_many("stock_levels", items, scope=store_id)
+        with service.engine.begin() as conn:
+            for row in rows:  # cleared only where nothing moved since it was read
+                conn.execute(update(stock).where(stock.c.store_id == row.store_id, stock.c.sku == row.sku,
+                                                 stock.c.on_hand == row.on_hand, stock.c.as_of == row.as_of)
+                             .values(dirty=False))
+        published += len(rows)
