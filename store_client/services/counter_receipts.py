@@ -44,6 +44,9 @@ def reprint(checkout: Any, actor: Actor, job_id: int | None) -> int:
         raise NotFound("There is no receipt to print again.", code="receipt.none")
     try:
         state = queue.job(job_id).state
+    except JobStateError as exc:  # the queue no longer has it
+        raise NotFound("There is no receipt to print again.", code="receipt.none") from exc
+    try:
         if state in (QUEUED, SENDING):
             raise Conflict("The receipt is still waiting for the printer.", code="receipt.waiting")
         if state == HELD:  # it never came out: the original, not a copy

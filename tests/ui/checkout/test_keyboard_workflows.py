@@ -292,3 +292,37 @@ def test_lock_and_unlock_by_keys(make_shell, qtbot) -> None:
     assert window.stack.currentWidget() is window.screens["returns"]
     keys.press(nav(shell, "checkout"), Qt.KeyboardModifier.ControlModifier)  # and back, from returns
     assert window.stack.currentWidget() is window.screens["checkout"]
+
+
+def test_a_receipt_the_printer_held_shows_as_not_printed_and_f2_prints_the_original(till, qtbot) -> None:
+    from store_client.ui.operations import Changes
+
+    shell, keys = till
+    keys.sign_in(shell, "cashier")
+    screen = shell.window.screens["checkout"]
+    wait_focus_in(qtbot, screen.entry)
+    codes, *_ = shop_items(shell)
+    keys.scan(codes[0])
+    shell.settle()
+    keys.press(K.Key_Space)
+    shell.settle()
+    wait_focus_in(qtbot, screen.dialog)
+    keys.press(K.Key_F2)
+    shell.settle()
+    shell.settle()
+    sale = screen.last_sale
+    assert sale is not None and screen.receipt_status.state == "waiting"
+    with shell.terminal.db.transaction() as s:  # the printer ran out of paper: the job is held
+        s.get(PrintJob, sale.print_job_id).state = "held"
+    shell.window.hub.announce(Changes(print_queue=True))  # as the queue's worker announces it
+    shell.settle()
+    assert screen.receipt_status.state == "failed" and "did not print" in screen.receipt_status.text()
+    assert screen.receipt_status.property("kind") == "error"
+    wait_focus_in(qtbot, screen.entry)
+    keys.press(K.Key_F2)  # it never came out: the original goes again, not a copy
+    shell.settle()
+    with shell.terminal.db.read() as s:
+        assert s.get(PrintJob, sale.print_job_id).state == "queued"
+        assert s.scalars(select(PrintJob).where(PrintJob.reprint_of.is_not(None))).all() == []
+    assert screen.receipt_status.job_id == sale.print_job_id and not screen.receipt_status.copy
+    assert screen.receipt_status.state == "waiting"
