@@ -199,7 +199,13 @@ def test_return_by_receipt_by_keys(till, qtbot) -> None:
     keys.press(K.Key_Down)  # the second line
     keys.press(K.Key_Plus)  # one of it
     qtbot.waitUntil(lambda: returns.selection() != (), timeout=2000)
-    assert returns.selection() == ((returns.sale.lines[1].line_no, 1),)
+    second = returns.sale.lines[1]
+    assert returns.selection() == ((second.line_no, 1),)
+    for key, expected in ((K.Key_Minus, ()), (K.Key_Space, ((second.line_no, second.sold.returnable),)),
+                          (K.Key_Space, ()), (K.Key_1, ((second.line_no, 1),)),
+                          (K.Key_Delete, ()), (K.Key_Plus, ((second.line_no, 1),))):
+        keys.press(key)  # − one less, Space all / none, a digit the quantity, Delete none
+        qtbot.waitUntil(lambda expected=expected: returns.selection() == expected, timeout=2000)
     keys.press(K.Key_F7)  # the reason
     keys.press(K.Key_Down)  # the first reason in the list
     assert returns.reason.currentData()
