@@ -14,4 +14,4 @@ def sample_products(db: Database, *, unit: str | None = None, limit: int = 10) -
     if unit is not None:
         query = query.where(Product.unit == unit)
     with db.read() as session:
-        return [tuple(row) for row in session.execute(query.order_by(Product.id).limit(limit))]
+        return [(sku, zh, en) for sku, zh, en in session.execute(query.order_by(Product.id).limit(limit))]

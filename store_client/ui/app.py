@@ -86,7 +86,10 @@ def run_shell(terminal: Terminal, *, exit_when_ready: bool = False, started_at: 
     tasks = TaskManager()
     # The print queue (escpos, imaging) is built off the UI thread; its worker then resumes
     # any job left waiting before the last stop. The checkout asks for it on first use.
-    queue_future = tasks.run(lambda: _build_print_queue(terminal))
+    # The screens (checkout, pricing, sync, printing UI) are not needed to sign in: the same
+    # task imports them next, while the cashier types their id and PIN. One task, not two:
+    # two threads importing Qt-using modules at once crashed PySide's import hook.
+    queue_future = tasks.run(lambda: _build_queue_then_load_screens(terminal))
     started = start_sync(terminal)  # a background thread; None when HQ is not configured
     payments = None
     if terminal.config.demo and started.runner is not None:
@@ -109,11 +112,6 @@ def run_shell(terminal: Terminal, *, exit_when_ready: bool = False, started_at: 
     gc.collect()
     gc.freeze()
     show_window(window, fullscreen=terminal.config["ui.fullscreen"])
-    # The screens (checkout, pricing, sync, printing UI) are not needed to sign in:
-    # import them off the UI thread while the cashier types their id and PIN.
-    from store_client.ui.screen_registry import load_builtin_screens
-
-    tasks.run(load_builtin_screens)
     if exit_when_ready:
         def ready() -> None:
             elapsed = time.perf_counter() - (started_at or 0.0)
@@ -156,6 +154,17 @@ def show_window(window: QWidget, *, fullscreen: bool) -> None:
     if area is not None:
         window.move(area.center() - window.rect().center())
     window.show()
+
+
+def _build_queue_then_load_screens(terminal: Terminal) -> PrintQueue | None:
+    """The print queue (or its error), then the built-in screens imported (whoever asks for
+    the registry first waits for that import: Python's per-module import lock)."""
+    from store_client.ui.screen_registry import load_builtin_screens
+
+    try:
+        return _build_print_queue(terminal)
+    finally:
+        load_builtin_screens()
 
 
 def _build_print_queue(terminal: Terminal) -> PrintQueue | None:

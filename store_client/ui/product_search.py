@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QWidget
 from store_client.ui.i18n import money_locale
 
 if TYPE_CHECKING:
-    from store_client.services.catalog import ProductInfo
+    from store_client.domain.catalog import ProductInfo
     from store_client.ui.operations.catalog import CatalogOps, Found
 
 _Index = QModelIndex | QPersistentModelIndex

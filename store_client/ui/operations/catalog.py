@@ -9,7 +9,8 @@ from store_client.ui.operations.changes import NOTHING
 from store_client.ui.operations.runner import Op
 
 if TYPE_CHECKING:
-    from store_client.services.catalog import CatalogService, ProductInfo
+    from store_client.domain.catalog import ProductInfo
+    from store_client.services.catalog import CatalogService
 
 RESULT_LIMIT = 200
 MIN_CODE_LENGTH = 4  # shorter digit strings are searched as text, not looked up as codes

@@ -62,7 +62,7 @@ from store_client.ui.service_messages import service_error_text
 
 if TYPE_CHECKING:
     from store_client.hardware.customer_display import CustomerDisplay
-    from store_client.services.catalog import ProductInfo
+    from store_client.domain.catalog import ProductInfo
     from store_client.services.checkout_views import CartView, CompletedSale, LineView, ParkedCart
     from store_client.ui.operations.checkout import Scanned
 
