@@ -129,3 +129,22 @@ def test_duplicates_names_a_key_bound_twice_in_any_spelling(qapp) -> None:
                keymap.KeyAction(("Ctrl+Q",), "Sign out")]
     assert keymap.duplicates(actions) == {"Ctrl+Q": ["Quit", "Sign out"]}
     assert keymap.duplicates(actions[:1]) == {}
+
+
+def test_on_the_checkout_space_presses_a_focused_button_rather_than_pay(make_shell, qtbot) -> None:
+    shell = signed_in(make_shell, "cashier")
+    screen = shell.window.screens["checkout"]
+    shell.window.activateWindow()
+    screen.entry.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.entry, timeout=3000)
+    qtbot.keyClicks(screen.entry, "6999999999990")  # typed by hand, then Enter: not in the catalog
+    qtbot.keyClick(screen.entry, Qt.Key.Key_Return)
+    shell.settle()
+    assert screen.search_offer.isVisible()
+    qtbot.keyClick(screen.entry, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.search_offer, timeout=3000)
+    qtbot.keyClick(screen.search_offer, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: screen.dialog is not None, timeout=3000)
+    assert screen.dialog.objectName() == "checkout.search.dialog"
+    screen.dialog.reject()
+    shell.settle()

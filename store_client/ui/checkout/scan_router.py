@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QStackedWidget, QWidget
 
 from store_client.hardware.scanner_filter import TEXT_INPUTS, ScannerEventFilter
 from store_client.hardware.wedge import WedgeDetector
@@ -139,7 +139,10 @@ class ScanRouter(QObject):
 
     @staticmethod
     def _may_pay_key(focus: QWidget | None) -> bool:
-        """Space and + mean "pay" unless the cashier is typing something in a field."""
+        """Space and + mean "pay" unless the cashier is typing something in a field or a
+        button has the focus (Space presses the focused button, on every screen)."""
+        if isinstance(focus, QAbstractButton):
+            return False
         if focus is None or not isinstance(focus, TEXT_INPUTS):
             return True
         text = getattr(focus, "text", None)
