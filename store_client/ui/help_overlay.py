@@ -33,7 +33,8 @@ class HelpOverlay(Overlay):
     def set_sections(self, sections: Sequence[tuple[str, Sequence[KeyAction]]]) -> None:
         """The first section (the screen's own keys) on the left, the others on the right."""
         while self._columns.count():
-            widget = self._columns.takeAt(0).widget()
+            item = self._columns.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.setParent(None)
                 widget.deleteLater()
@@ -73,8 +74,9 @@ class HelpOverlay(Overlay):
     def open(self) -> None:
         self.show_over()
         for layout in (self._columns, self.card_layout, self.layout()):
-            layout.invalidate()  # the new rows count now, not after the next event-loop turn
-            layout.activate()
+            if layout is not None:
+                layout.invalidate()  # the new rows count now, not after the next event-loop turn
+                layout.activate()
         self.close_button.setFocus()
 
     def keyPressEvent(self, event) -> None:

@@ -92,8 +92,8 @@ def test_the_tender_dialog_keys_are_distinct(make_shell, qtbot) -> None:
                              "tenders": (), "member": None, "lines": (1,), "cart_id": "c"})()
     dialog = TenderDialog(screen.ops, cart, locale="en", mobile_available=False, parent=screen)
     try:
-        assert keymap.duplicates(dialog.actions) == {}
-        assert dialog.actions[0].keys == ("F2",) and dialog.actions[0].button is dialog.quick_buttons[0]
+        assert keymap.duplicates(dialog.key_actions) == {}
+        assert dialog.key_actions[0].keys == ("F2",) and dialog.key_actions[0].button is dialog.quick_buttons[0]
         assert dialog.quick_buttons[0].text().startswith("F2")
         bound = [keymap.normalized(s.key().toString()) for s in dialog.findChildren(QShortcut)]
         assert len(bound) == len(set(bound))

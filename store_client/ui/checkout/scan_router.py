@@ -40,7 +40,7 @@ class _ScreenScannerFilter(ScannerEventFilter):
 
 class ScanRouter(QObject):
     def __init__(self, screen: QWidget, detector: WedgeDetector,
-                 keys: dict[int, Callable[[], None]], pay_keys: tuple[int, ...]) -> None:
+                 keys: dict[int, Callable[[], object]], pay_keys: tuple[int, ...]) -> None:
         super().__init__(screen)
         self.setObjectName("checkout.scanRouter")
         self._screen = screen

@@ -13,6 +13,7 @@ Esc back to the cart; Enter takes the amount typed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt, Signal
@@ -117,17 +118,17 @@ class TenderDialog(QDialog):
         self.close_button.setText(keymap.key_caption("Esc", self.close_button.text()))
         for index, key in enumerate(TAB_KEYS):
             self.tabs.setTabText(index, keymap.key_caption(key, self.tabs.tabText(index)))
-        self.actions = [
+        self.key_actions = [
             keymap.KeyAction((QUICK_KEYS[0],), self.tr("Exact cash: the amount due"), None,
                              self.quick_buttons[0]),
             *(keymap.KeyAction((key,), self.tr("Cash: quick amount %1").replace("%1", str(n)), None,
                                self.quick_buttons[n]) for n, key in enumerate(QUICK_KEYS) if n),
-            *(keymap.KeyAction((key,), self.tabs.tabText(n), lambda n=n: self.tabs.setCurrentIndex(n))
+            *(keymap.KeyAction((key,), self.tabs.tabText(n), partial(self.tabs.setCurrentIndex, n))
               for n, key in enumerate(TAB_KEYS)),
             keymap.KeyAction(("F10",), self.tr("Remove the selected payment"), None, self.remove_button),
             keymap.KeyAction(("F11",), self.tr("Complete sale"), None, self.complete_button),
         ]
-        keymap.bind(self, self.actions)
+        keymap.bind(self, self.key_actions)
         self.show_cart(cart)
         self.cash_amount.setFocus(Qt.FocusReason.OtherFocusReason)
 

@@ -132,7 +132,7 @@ class CheckoutScreen(QWidget):
         self.side.remove_member.connect(self.detach_member)
         self.side.remove_coupon.connect(self.remove_coupon)
         self._key_columns = 10
-        keys = self._build_key_bar()
+        key_bar = self._build_key_bar()
         left = QVBoxLayout()
         left.setSpacing(8)
         left.addWidget(self.entry)
@@ -151,16 +151,16 @@ class CheckoutScreen(QWidget):
         layout.setContentsMargins(16, 12, 16, 10)
         layout.setSpacing(8)
         layout.addLayout(body, 1)
-        layout.addLayout(keys)
+        layout.addLayout(key_bar)
         self.setFocusProxy(self.entry)
 
-        keys: dict[int, Callable[[], object]] = {}
+        router_keys: dict[int, Callable[[], object]] = {}
         for action in self._actions:
             for key in action.keys:
                 if key not in PAY_KEYS and action.slot is not None:
-                    keys[_qt_key(key)] = action.slot
+                    router_keys[_qt_key(key)] = action.slot
         detector = WedgeDetector.from_config(ctx.config)
-        self.router = ScanRouter(self, detector, keys, tuple(_qt_key(k) for k in PAY_KEYS))
+        self.router = ScanRouter(self, detector, router_keys, tuple(_qt_key(k) for k in PAY_KEYS))
         if not self.available:
             self._say(self.tr("Selling is not available: the checkout service is not set up."), error=True)
         ctx.ops.hub.changed.connect(self._changed)
@@ -656,7 +656,7 @@ KEY_BAR_ONE_ROW_PX = 1000  # narrower: the ten keys in two rows, so no caption i
 
 def _qt_key(key: str) -> int:
     """The Qt key code of a one-key sequence such as "F3" or "Space" (modifiers included)."""
-    return QKeySequence(key)[0].toCombined()
+    return int(QKeySequence(key)[0].toCombined())  # type: ignore[index]
 
 
 def _non_empty(message: str) -> Callable[[str], str]:

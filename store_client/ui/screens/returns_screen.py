@@ -14,10 +14,11 @@ choose a line, + / − or digits set its quantity, Space returns all of it or no
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
-from PySide6.QtGui import QIntValidator
+from PySide6.QtGui import QFocusEvent, QIntValidator, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -100,20 +101,19 @@ class ReturnLinesTable(QTableWidget):
 
     def __init__(self, rows: int, columns: int, parent: QWidget | None = None) -> None:
         super().__init__(rows, columns, parent)
-        self.step: Any = None  # step(row, delta)
-        self.put: Any = None  # put(row, quantity | None): None toggles all / nothing
-        self.digits: Any = None  # digits(row, text)
+        self.step: Callable[[int, int], None] | None = None  # step(row, delta)
+        self.put: Callable[[int, int | None], None] | None = None  # None: all, or none again
         self._typed = ""
         self.currentCellChanged.connect(lambda *_a: setattr(self, "_typed", ""))
 
-    def focusInEvent(self, event: Any) -> None:
+    def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
         if self.rowCount() and self.currentRow() < 0:
             self.setCurrentCell(0, 0)
 
-    def keyPressEvent(self, event: Any) -> None:
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         row, key, text = self.currentRow(), event.key(), event.text()
-        if row < 0 or self.step is None:
+        if row < 0 or self.step is None or self.put is None:
             super().keyPressEvent(event)
             return
         if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal) or text == "+":
@@ -411,7 +411,7 @@ class ReturnsScreen(QWidget):
         self._editors[line.line_no] = edit
         return cell
 
-    def _line_at(self, row: int) -> Any:
+    def _line_at(self, row: int) -> ReturnableLine | None:
         return self.sale.lines[row] if self.sale is not None and 0 <= row < len(self.sale.lines) else None
 
     def _step_row(self, row: int, delta: int) -> None:
