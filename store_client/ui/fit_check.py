@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QAbstractButton, QLabel, QMainWindow, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QCheckBox,
+    QLabel,
+    QMainWindow,
+    QRadioButton,
+    QStyle,
+    QToolButton,
+    QWidget,
+)
 
 #: The sizes a till must work at: the common counter panels and a desktop.
 SCREEN_SIZES = ((1024, 768), (1280, 800), (1366, 768), (1920, 1080))
@@ -38,6 +47,10 @@ def _text_width(metrics: QFontMetrics, text: str) -> int:
     return max((metrics.horizontalAdvance(line) for line in text.split("\n")), default=0)
 
 
+def _text_height(metrics: QFontMetrics, text: str) -> int:
+    return metrics.height() * (text.count("\n") + 1)
+
+
 def problems(window: QWidget) -> list[str]:
     """What does not fit: "<object name or class>: <why>" for each offending widget."""
     found = []
@@ -52,14 +65,27 @@ def problems(window: QWidget) -> list[str]:
             need = _text_width(QFontMetrics(widget.font()), widget.text())
             if need > room + 1:
                 found.append(f"{name}: label text {widget.text()!r} needs {need}px, has {room}px")
+            tall = _text_height(QFontMetrics(widget.font()), widget.text())
+            if tall > widget.contentsRect().height() + 2:
+                found.append(f"{name}: label text {widget.text()!r} needs {tall}px of height, "
+                             f"has {widget.contentsRect().height()}px")
         elif isinstance(widget, QAbstractButton) and widget.text():
             icon = widget.iconSize().width() + 6 if not widget.icon().isNull() else 0
             need = _text_width(QFontMetrics(widget.font()), widget.text().replace("&", "")) + icon
-            padding = (TOOL_BUTTON_PADDING_PX if isinstance(widget, QToolButton)
-                       else BUTTON_PADDING_PX.get(widget.property("kind"), BUTTON_PADDING_PX[None]))
-            room = widget.width() - 2 * padding - 2  # the border
+            if isinstance(widget, (QCheckBox, QRadioButton)):  # the box, then the caption
+                style = widget.style()
+                room = widget.width() - style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth) \
+                    - style.pixelMetric(QStyle.PixelMetric.PM_CheckBoxLabelSpacing)
+            else:
+                padding = (TOOL_BUTTON_PADDING_PX if isinstance(widget, QToolButton)
+                           else BUTTON_PADDING_PX.get(widget.property("kind"), BUTTON_PADDING_PX[None]))
+                room = widget.width() - 2 * padding - 2  # the border
             if need > room:
                 found.append(f"{name}: button caption {widget.text()!r} needs {need}px, has {room}px")
+            tall = _text_height(QFontMetrics(widget.font()), widget.text())
+            if tall > widget.height():
+                found.append(f"{name}: button caption {widget.text()!r} needs {tall}px of height, "
+                             f"has {widget.height()}px")
         top_left = widget.mapTo(window, widget.rect().topLeft())
         rect = QRect(top_left, widget.size())
         if widget.parentWidget() is not None and isinstance(widget, (QLabel, QAbstractButton)) \

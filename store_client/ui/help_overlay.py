@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from store_client.ui.automation import named
 from store_client.ui.keymap import KeyAction, key_text
@@ -18,7 +27,15 @@ class HelpOverlay(Overlay):
         title = QLabel(self.tr("Keyboard shortcuts"), self.card)
         title.setObjectName("help.title")
         title.setProperty("kind", "title")
-        self._columns_host = QWidget(self.card)
+        # the rows scroll when the window is short (a 1024×768 window): never squeezed
+        self._scroll = QScrollArea(self.card)
+        self._scroll.setObjectName("help.scroll")
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._columns_host = QWidget(self._scroll)
+        self._scroll.setWidget(self._columns_host)
         self._columns = QHBoxLayout(self._columns_host)
         self._columns.setContentsMargins(0, 0, 0, 0)
         self._columns.setSpacing(32)
@@ -27,7 +44,7 @@ class HelpOverlay(Overlay):
         self.close_button.setProperty("primary", True)
         self.close_button.clicked.connect(self.hide)
         self.card_layout.addWidget(title)
-        self.card_layout.addWidget(self._columns_host)
+        self.card_layout.addWidget(self._scroll, 1)
         self.card_layout.addWidget(self.close_button)
 
     def set_sections(self, sections: Sequence[tuple[str, Sequence[KeyAction]]]) -> None:
@@ -53,7 +70,7 @@ class HelpOverlay(Overlay):
             column.addWidget(heading)
             grid = QGridLayout()
             grid.setHorizontalSpacing(16)
-            grid.setVerticalSpacing(4)
+            grid.setVerticalSpacing(2)
             for row, action in enumerate(actions):
                 keys = QLabel(" / ".join(key_text(k) for k in action.keys), host)
                 keys.setProperty("kind", "keyCap")
@@ -73,6 +90,8 @@ class HelpOverlay(Overlay):
 
     def open(self) -> None:
         self.show_over()
+        height = self._columns_host.sizeHint().height()  # all of it when the window has room
+        self._scroll.setMinimumHeight(min(height, max(120, self.height() - 260)))
         for layout in (self._columns, self.card_layout, self.layout()):
             if layout is not None:
                 layout.invalidate()  # the new rows count now, not after the next event-loop turn

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from store_client.ui.operations import Operations
 
 log = logging.getLogger(__name__)
-RAIL_WIDTH, RAIL_NARROW, RAIL_FULL_PX = 220, 196, 1200
+RAIL_WIDTH, RAIL_NARROW, RAIL_FULL_PX = 220, 206, 1200
 
 
 class MainWindow(QMainWindow):
@@ -119,16 +120,30 @@ class MainWindow(QMainWindow):
         self.rail = rail
         self.rail_layout = QVBoxLayout(rail)
         self.rail_layout.setContentsMargins(8, 12, 8, 12)
-        self.rail_layout.setSpacing(6)
+        self.rail_layout.setSpacing(4)
         self.rail_title = QLabel("", rail)
         self.rail_title.setObjectName("nav.operator")
         self.rail_title.setProperty("kind", "railTitle")
         self.rail_title.setWordWrap(True)
         self.rail_layout.addWidget(self.rail_title)
-        self.rail_screens = QVBoxLayout()
-        self.rail_screens.setSpacing(6)
-        self.rail_layout.addLayout(self.rail_screens)
-        self.rail_layout.addStretch(1)
+        # the screens' buttons scroll when the rail is short (a 1024×768 window), never squeeze
+        self.rail_scroll = QScrollArea(rail)
+        self.rail_scroll.setObjectName("nav.screens")
+        self.rail_scroll.setWidgetResizable(True)
+        self.rail_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.rail_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.rail_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.rail_scroll.viewport().setAutoFillBackground(False)
+        screens_host = QWidget(self.rail_scroll)
+        screens_host.setObjectName("nav.screensHost")
+        screens_host.setAutoFillBackground(False)
+        screens_host.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
+        self.rail_screens = QVBoxLayout(screens_host)
+        self.rail_screens.setContentsMargins(0, 0, 0, 0)
+        self.rail_screens.setSpacing(4)
+        self.rail_screens.addStretch(1)
+        self.rail_scroll.setWidget(screens_host)
+        self.rail_layout.addWidget(self.rail_scroll, 1)
         self.help_button = self._rail_button(
             "nav.help", keymap.key_caption(keymap.HELP_KEY, self.tr("Help")), self.tr("Help"), rail)
         self.help_button.clicked.connect(self.show_help)
@@ -207,7 +222,7 @@ class MainWindow(QMainWindow):
             button.setIconSize(QSize(22, 22))
         button.clicked.connect(lambda _c=False, key=spec.key: self.open_screen(key))
         self.nav_group.addButton(button)
-        self.rail_screens.addWidget(button)
+        self.rail_screens.insertWidget(self.rail_screens.count() - 1, button)  # above the stretch
         self.nav_buttons[spec.key] = button
         if key is not None:
             self._screen_shortcuts.append(
@@ -234,6 +249,7 @@ class MainWindow(QMainWindow):
         screen = self.screens[key]
         self.stack.setCurrentWidget(screen)
         self.nav_buttons[key].setChecked(True)
+        self.rail_scroll.ensureWidgetVisible(self.nav_buttons[key], 0, 0)
         activated = getattr(screen, "activated", None)
         if activated is not None:
             activated()

@@ -184,9 +184,11 @@ class CheckoutScreen(QWidget):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        # the number columns shrink together on a narrow screen; the name keeps 130 px
-        self._columns = ColumnFitter(table, {0: 40, 2: 120, 3: 120, 4: 110, 5: 130}, stretch_min=130,
-                                     floors={0: 36, 2: 108, 3: 92, 4: 88, 5: 96})
+        # the number columns shrink together on a narrow screen; the name keeps 150 px
+        # where it can (the line number goes first)
+        self._columns = ColumnFitter(
+            table, {0: 40, 2: 120, 3: 120, 4: 110, 5: 130}, stretch_min=150,
+            floors={0: 36, 2: 104, 3: 104, 4: 100, 5: 106}, optional=0)
 
     def _build_key_bar(self) -> QGridLayout:
         bar = self._key_grid = QGridLayout()

@@ -192,7 +192,7 @@ class ReturnsScreen(QWidget):
         # at least as wide as its header ("Returnable" is longer than "可退"); shrunk together
         # on a narrow screen so the item name keeps room
         self._columns = ColumnFitter(self.table, {1: 80, 2: 104, 3: 104, 4: 110, 5: 170, 6: 110},
-                                     stretch_min=180)
+                                     stretch_min=160, floors={4: 100, 5: 140, 6: 100})
 
         self.reason = named(QComboBox(self), "returns.reason", self.tr("Reason for the return"))
         self.reason.addItem(self.tr("Choose a reason…"), "")
