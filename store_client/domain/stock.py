@@ -125,10 +125,14 @@ def apply_movements(position: Position, movements: Iterable[Movement]) -> Positi
     return Position(position.sku, on_hand, position.reserved, as_of)
 
 
+def _positive(quantity: object) -> None:
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
+        raise StockError("stock.bad_quantity", f"a reservation moves a positive int, got {quantity!r}")
+
+
 def reserve(position: Position, quantity: int) -> Position:
     """Hold ``quantity`` for a pick-up order; refused beyond what is available."""
-    if not _is_int(quantity) or quantity <= 0:
-        raise StockError("stock.bad_quantity", f"reserve a positive int, got {quantity!r}")
+    _positive(quantity)
     if quantity > position.available:
         raise StockError("stock.not_available",
                          f"{quantity} of {position.sku} asked, {position.available} available")
@@ -137,8 +141,7 @@ def reserve(position: Position, quantity: int) -> Position:
 
 def release(position: Position, quantity: int) -> Position:
     """Give back ``quantity`` of a reservation (order collected, cancelled or short-picked)."""
-    if not _is_int(quantity) or quantity <= 0:
-        raise StockError("stock.bad_quantity", f"release a positive int, got {quantity!r}")
+    _positive(quantity)
     if quantity > position.reserved:
         raise StockError("stock.over_release",
                          f"{quantity} of {position.sku} released, only {position.reserved} reserved")

@@ -9,7 +9,6 @@ member and earn points — never the full phone number.
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from urllib.parse import urlencode
 
 from store_client.clock import Clock, iso
 from store_client.persistence.db import Database
-from store_client.persistence.models import SyncRow
+from store_client.services import members
 from store_client.services.auth import Actor
 from store_client.services.errors import ServiceError
 from sync.protocol.signing import SigningKey
@@ -114,14 +113,6 @@ class MemberEnrollmentService:
         if not joined.member_id.isalnum() or len(joined.member_id) > 32:
             return None
         with self.db.transaction() as s:
-            row = s.get(SyncRow, ("members", joined.member_id))
-            data = json.loads(row.data) if row is not None and row.data else {}
-            data.update({"member_id": joined.member_id, "phone": joined.masked_phone, "tier": joined.tier,
-                         "points_balance": max(joined.points, 0), "balance_as_of": iso(self.clock.now())})
-            data.setdefault("name", "")
-            encoded = json.dumps(data, ensure_ascii=False)
-            if row is None:
-                s.add(SyncRow(dataset="members", key=joined.member_id, data=encoded))
-            else:
-                row.data = encoded
+            members.remember(s, member_id=joined.member_id, masked_phone=joined.masked_phone, tier=joined.tier,
+                             points=joined.points, as_of=iso(self.clock.now()))
         return joined

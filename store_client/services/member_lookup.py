@@ -9,13 +9,11 @@ Offline, a phone or card number is looked up in that cache; a dynamic code canno
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from store_client.clock import Clock, iso
 from store_client.persistence.db import Database
-from store_client.persistence.models import SyncRow
 from store_client.services import members as local_members
 from store_client.services.errors import ServiceError
 from sync.terminal.transport import BatchRejected, HQClient, TransientError
@@ -74,13 +72,6 @@ class MemberLookup:
         except (KeyError, TypeError, ValueError):
             raise MemberNotFound("member.unknown", "HQ's answer is not a member") from None
         with self.db.transaction() as s:
-            row = s.get(SyncRow, ("members", found.member_id))
-            data = json.loads(row.data) if row is not None else {"name": ""}
-            data.update(member_id=found.member_id, phone=found.masked_phone, tier=found.tier,
-                        points_balance=max(found.points, 0), balance_as_of=iso(self.clock.now()))
-            text = json.dumps(data, ensure_ascii=False)
-            if row is None:
-                s.add(SyncRow(dataset="members", key=found.member_id, data=text))
-            else:
-                row.data = text
+            local_members.remember(s, member_id=found.member_id, masked_phone=found.masked_phone, tier=found.tier,
+                                   points=found.points, as_of=iso(self.clock.now()))
         return found

@@ -117,3 +117,17 @@ def pending_redemptions(session: Session, member: Member) -> int:
         query = query.where(Sale.completed_at > as_of)
         back = back.where(Return.completed_at > as_of)
     return int(session.scalar(query) or 0) + int(session.scalar(back) or 0)
+
+
+def remember(session: Session, *, member_id: str, masked_phone: str, tier: str, points: int, as_of: str) -> None:
+    """Keep what HQ told this till about a member (masked phone only) in the member cache,
+    so the sale can be attached by member id and the member found again offline."""
+    row = session.get(SyncRow, (DATASET, member_id))
+    data = json.loads(row.data) if row is not None and row.data else {"name": ""}
+    data.update(member_id=member_id, phone=masked_phone, tier=tier, points_balance=max(points, 0),
+                balance_as_of=as_of)
+    encoded = json.dumps(data, ensure_ascii=False)
+    if row is None:
+        session.add(SyncRow(dataset=DATASET, key=member_id, data=encoded))
+    else:
+        row.data = encoded

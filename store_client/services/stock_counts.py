@@ -63,6 +63,14 @@ class Review:
     approval: Approval
 
 
+def _may_move(plan: CountPlan, target: PlanState) -> None:
+    """Refuse a step the plan cannot take now (another till moved it on meanwhile)."""
+    try:
+        check_transition(plan.state, target)
+    except StockError as exc:
+        raise CountRefused("count.closed_meanwhile", str(exc)) from None
+
+
 def _rounds(row: CountPlanRow) -> list[list[str]]:
     """The SKUs sent to each recount, in order (round n is the n-th recount)."""
     return [list(skus) for skus in json.loads(row.recount or "[]")]
@@ -195,10 +203,7 @@ class StockCountService:
         now = self.clock.now()
         with self.db.transaction() as s:
             plan = self._plan(s, plan_id)
-            try:
-                check_transition(plan.state, PlanState.REVIEW)
-            except StockError as exc:
-                raise CountRefused("count.closed_meanwhile", str(exc)) from None
+            _may_move(plan, PlanState.REVIEW)
             review = self._review(s, plan, now)
             row = s.get(CountPlanRow, plan_id)
             assert row is not None
@@ -229,10 +234,7 @@ class StockCountService:
         self.authorizer.require(actor, Permission.STOCK_ADJUST)
         with self.db.transaction() as s:
             plan = self._plan(s, plan_id)
-            try:
-                check_transition(plan.state, PlanState.RECOUNT)
-            except StockError as exc:
-                raise CountRefused("count.closed_meanwhile", str(exc)) from None
+            _may_move(plan, PlanState.RECOUNT)
             outside = set(skus) - plan.skus
             if not skus or outside:
                 raise CountRefused("count.sku_not_in_plan", f"recount names SKUs outside the plan: {sorted(outside)[:5]}")

@@ -86,32 +86,34 @@ def run_shell(terminal: Terminal, *, exit_when_ready: bool = False, started_at: 
     tasks = TaskManager()
     # The print queue (escpos, imaging) is built off the UI thread; its worker then resumes
     # any job left waiting before the last stop. The checkout asks for it on first use.
-    # The screens (checkout, pricing, sync, printing UI) are not needed to sign in: the same
-    # task imports them next, while the cashier types their id and PIN. One task, not two:
-    # two threads importing Qt-using modules at once crashed PySide's import hook.
-    queue_future = tasks.run(lambda: _build_queue_then_load_screens(terminal))
-    started = start_sync(terminal)  # a background thread; None when HQ is not configured
+    queue_future = tasks.run(lambda: _build_print_queue(terminal))
+    sync = start_sync(terminal)  # a background thread; None when HQ is not configured
     payments = None
-    if terminal.config.demo and started.runner is not None:
+    if terminal.config.demo and sync.runner is not None:
         from store_client.services.payments import SimulatorAdapter
 
-        runner = started.runner  # the simulated provider is unreachable whenever HQ is
+        runner = sync.runner  # the simulated provider is unreachable whenever HQ is
         payments = SimulatorAdapter(online=lambda: runner.phase != "offline")
     services = build_services(terminal, print_queue=lambda: _print_queue(queue_future),
                               payments=payments)
-    services.sync_runner = started.runner
-    if started.problem:
-        print(f"store-client: working offline: {started.problem}", file=sys.stderr)
+    services.sync_runner = sync.runner
+    if sync.problem:
+        print(f"store-client: working offline: {sync.problem}", file=sys.stderr)
     window = MainWindow(terminal=terminal, services=services, tasks=tasks,
                         demo_operators=demo_operators)
     queue_future.add_done_callback(
         lambda _f: QTimer.singleShot(0, window, lambda: _attach_print_banner(window, queue_future)))
-    indicator = SyncIndicator(window.status, SyncOps(window.backend, None), window.hub, started.problem)
+    indicator = SyncIndicator(window.status, SyncOps(window.backend, None), window.hub, sync.problem)
     # Start-up objects live for the whole session: move them out of the cyclic
     # collector's way so a full collection never stalls a scan (measured 60+ ms).
     gc.collect()
     gc.freeze()
     show_window(window, fullscreen=terminal.config["ui.fullscreen"])
+    # The screens (checkout, pricing, sync, printing UI) are not needed to sign in:
+    # import them off the UI thread while the cashier types their id and PIN.
+    from store_client.ui.screen_registry import load_builtin_screens
+
+    tasks.run(load_builtin_screens)
     if exit_when_ready:
         def ready() -> None:
             elapsed = time.perf_counter() - (started_at or 0.0)
@@ -123,8 +125,8 @@ def run_shell(terminal: Terminal, *, exit_when_ready: bool = False, started_at: 
         return runtime.app.exec()
     finally:
         indicator.stop()
-        if started.runner is not None:
-            started.runner.stop()
+        if sync.runner is not None:
+            sync.runner.stop()
         window.shutdown()
         from printers.setup import shutdown_print_queue
 
@@ -154,17 +156,6 @@ def show_window(window: QWidget, *, fullscreen: bool) -> None:
     if area is not None:
         window.move(area.center() - window.rect().center())
     window.show()
-
-
-def _build_queue_then_load_screens(terminal: Terminal) -> PrintQueue | None:
-    """The print queue (or its error), then the built-in screens imported (whoever asks for
-    the registry first waits for that import: Python's per-module import lock)."""
-    from store_client.ui.screen_registry import load_builtin_screens
-
-    try:
-        return _build_print_queue(terminal)
-    finally:
-        load_builtin_screens()
 
 
 def _build_print_queue(terminal: Terminal) -> PrintQueue | None:

@@ -113,6 +113,54 @@ def create_app(service: HQService, *, show_codes: bool = False) -> Starlette:
     enroll = MemberEnrollmentService(service.engine, members, publish=publish)
     codes = MemberCodes(service.engine, members, publish=publish)
 
+    from sync.hq.originals import Originals
+    from sync.hq.returnables import ReturnablesService, ReturnAsk, ReturnRefused, load_store_sale
+
+    returnables = ReturnablesService(service.engine, load_store_sale)
+    originals = Originals(service.engine, returnables)
+
+    def find_originals(request: Request) -> Response:
+        """Originals of a return from any store: ?kind=receipt|member|payment|sale&value=..."""
+        try:
+            who(request)
+        except AuthError as exc:
+            return _error(401, "unauthorized", str(exc))
+        found = originals.find(request.query_params.get("kind", ""), request.query_params.get("value", ""))
+        return _json({"originals": found})
+
+    async def reserve_return(request: Request) -> Response:
+        """Reserve what a return takes back (by its own id), across every store."""
+        try:
+            terminal = who(request)
+        except AuthError as exc:
+            return _error(401, "unauthorized", str(exc))
+        try:
+            data = json.loads(await request.body())
+            ask = ReturnAsk(str(data["return_id"]), str(data["original_ref"]), terminal.store_id, terminal.terminal_id,
+                            {int(k): (int(v[0]), int(v[1])) for k, v in dict(data["lines"]).items()},
+                            {str(k): int(v) for k, v in dict(data.get("tenders", {})).items()})
+        except (ValueError, KeyError, TypeError, IndexError, RecursionError):
+            return _error(400, "bad_request", "return_id, original_ref, lines {line_no: [qty, refund]}, tenders")
+        try:
+            state = await run_in_threadpool(returnables.reserve, ask)
+        except ReturnRefused as exc:
+            return _json({"error": exc.code, "message": str(exc), "line_no": exc.line_no, "method": exc.method}, 409)
+        return _json({"return_id": ask.return_id, "state": state})
+
+    def settle_return(request: Request) -> Response:
+        try:
+            who(request)
+        except AuthError as exc:
+            return _error(401, "unauthorized", str(exc))
+        action = request.path_params["action"]
+        if action not in ("confirm", "release"):
+            return _error(404, "not_found", "confirm or release")
+        try:
+            state = (returnables.confirm if action == "confirm" else returnables.release)(request.path_params["rid"])
+        except ReturnRefused as exc:
+            return _error(409, exc.code, str(exc))
+        return _json({"return_id": request.path_params["rid"], "state": state})
+
     def find_member(request: Request) -> Response:
         """A member for the counter, by dynamic code, phone, card or id (masked data only)."""
         try:
@@ -127,6 +175,9 @@ def create_app(service: HQService, *, show_codes: bool = False) -> Starlette:
     return Starlette(routes=[
         *member_enrollment_routes(enroll, who, show_codes=show_codes),
         Route("/v1/members/find", find_member, methods=["GET"]),
+        Route("/v1/originals", find_originals, methods=["GET"]),
+        Route("/v1/returns/reserve", reserve_return, methods=["POST"]),
+        Route("/v1/returns/{rid}/{action:str}", settle_return, methods=["POST"]),
         Route("/v1/events", post_events, methods=["POST"]),
         Route("/v1/datasets/{name}/changes", get_changes, methods=["GET"]),
         Route("/v1/time", get_time, methods=["GET"]),

@@ -36,6 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from sync.protocol.datasets import DATASETS, validate_row
 from sync.hq import schema as t
 from sync.hq import stock as hq_stock
+from sync.hq.originals import index_sale
 from sync.protocol.events import PayloadError, validate
 
 log = logging.getLogger(__name__)
@@ -239,6 +240,7 @@ class HQService:
                                    "ack": existing[eid]})
             if kind == "sale.completed":
                 hq_stock.apply_sale(conn, who.store_id, data)
+                index_sale(conn, data)
                 known_sales.add(data["sale_id"])
                 new_sales.append({"sale_id": data["sale_id"], "event_id": eid, "store_id": who.store_id,
                                       "terminal_id": who.terminal_id, "seq": seq, "total_minor": data["total_minor"],

@@ -15,7 +15,7 @@ from store_client.bootstrap import build_services, open_terminal
 from store_client.clock import FakeClock
 from store_client.services.audit import AuditLog
 from store_client.ui.automation import unnamed_interactive
-from store_client.ui.screen_registry import ScreenContext, registered
+from store_client.ui.screen_registry import registered
 from store_client.ui.screens.print_jobs import PrintJobsScreen, create_print_jobs_screen
 from store_client.ui.tasks import TaskManager
 from tests.conftest import make_config

@@ -1,0 +1,69 @@
+"""A store finds another store's sale at HQ (by receipt, member or payment reference) and
+reserves what it takes back, over real HTTP on 127.0.0.1 (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import random
+import uuid
+
+import httpx
+
+from sync.hq.app import create_app
+from sync.hq.embedded import HQServer
+from sync.hq.service import HQService
+from tools.soak import make_sale
+
+
+def sell(hq: HQService, store: str, sale: dict) -> None:
+    who = hq.authenticate(hq.issue_token(store, "T01"))
+    result = hq.ingest(who, {"events": [{"event_id": str(uuid.uuid4()), "seq": who.last_seq + 1,
+                                         "kind": "sale.completed", "schema_version": 3,
+                                         "created_at": sale["completed_at"], "payload": sale}]})
+    assert result["results"][0]["status"] == "accepted", result
+
+
+def test_a_sale_of_store_a_is_found_and_returned_in_store_b(hq_service: HQService):
+    sale = make_sale(random.Random(8), store_id="S001", terminal_id="T01")
+    sale["member_id"] = "M1000000001"
+    sale["payments"][0]["reference"] = "wx-4200001234"
+    sale["payments"][0]["method"] = "wechat"
+    if sale.get("change_minor"):  # a wallet pays exactly
+        sale["payments"][0]["amount_minor"] -= sale["change_minor"]
+        sale["change_minor"] = 0
+    sell(hq_service, "S001", sale)
+    server = HQServer(hq_service, app=create_app(hq_service)).start()
+    try:
+        token_b = hq_service.issue_token("S002", "T01")
+        token_c = hq_service.issue_token("S003", "T01")
+        with httpx.Client(base_url=server.url, timeout=10) as http:
+            auth_b = {"Authorization": f"Bearer {token_b}"}
+            for kind, value in (("receipt", sale["receipt_no"]), ("member", "M1000000001"),
+                                ("payment", "wx-4200001234"), ("sale", sale["sale_id"])):
+                found = http.get("/v1/originals", params={"kind": kind, "value": value}, headers=auth_b).json()
+                assert [o["original_ref"] for o in found["originals"]] == [f"sale:{sale['sale_id']}"], kind
+            original = found["originals"][0]
+            assert original["store_id"] == "S001"
+            assert sum(line["net_minor"] for line in original["lines"]) == sale["total_minor"]
+            assert original["tenders"] == [{"method": "wechat", "paid_minor": sale["total_minor"], "refunded_minor": 0}]
+            assert http.get("/v1/originals", params={"kind": "receipt", "value": "nope"},
+                            headers=auth_b).json() == {"originals": []}
+
+            line = original["lines"][0]
+            body = {"return_id": "ret-b-1", "original_ref": original["original_ref"],
+                    "lines": {str(line["line_no"]): [line["qty"], line["net_minor"]]},
+                    "tenders": {"wechat": line["net_minor"]}}
+            assert http.post("/v1/returns/reserve", json=body, headers=auth_b).json()["state"] == "reserved"
+            assert http.post("/v1/returns/reserve", json=body, headers=auth_b).json()["state"] == "reserved"  # retry
+            again = http.post("/v1/returns/reserve", json=body | {"return_id": "ret-c-1"},
+                              headers={"Authorization": f"Bearer {token_c}"})
+            assert again.status_code == 409 and again.json()["error"] == "return.already_returned"
+            assert http.post("/v1/returns/ret-b-1/confirm", headers=auth_b).json()["state"] == "confirmed"
+            assert http.post("/v1/returns/ret-b-1/explode", headers=auth_b).status_code == 404
+            after = http.get("/v1/originals", params={"kind": "sale", "value": sale["sale_id"]}, headers=auth_b).json()
+            first = after["originals"][0]["lines"][0]
+            assert first["returnable"] == 0 and first["refunded_minor"] == line["net_minor"]
+            assert http.get("/v1/originals", params={"kind": "sale", "value": "x"}).status_code == 401
+            assert http.post("/v1/returns/reserve", content=b"[[[[", headers=auth_b).status_code == 400
+            assert http.post("/v1/returns/reserve", json={"return_id": "x"}, headers=auth_b).status_code == 400
+    finally:
+        server.stop()
