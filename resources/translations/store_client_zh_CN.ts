@@ -683,6 +683,10 @@ Sale complete · receipt %1</source>
         <translation>快捷键</translation>
     </message>
     <message>
+        <source>Scroll the keys</source>
+        <translation>滚动按键列表</translation>
+    </message>
+    <message>
         <source>Close (Esc)</source>
         <translation>关闭（Esc）</translation>
     </message>
@@ -852,6 +856,10 @@ Sale complete · receipt %1</source>
     <message>
         <source>Store %1 · Terminal %2</source>
         <translation>门店 %1 · 终端 %2</translation>
+    </message>
+    <message>
+        <source>Scroll the list of screens</source>
+        <translation>滚动界面列表</translation>
     </message>
     <message>
         <source>Help</source>

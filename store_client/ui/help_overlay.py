@@ -34,6 +34,9 @@ class HelpOverlay(Overlay):
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
         self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        for bar, suffix in ((self._scroll.verticalScrollBar(), "V"),
+                            (self._scroll.horizontalScrollBar(), "H")):
+            named(bar, f"help.scroll{suffix}", self.tr("Scroll the keys"))
         self._columns_host = QWidget(self._scroll)
         self._scroll.setWidget(self._columns_host)
         self._columns = QHBoxLayout(self._columns_host)

@@ -134,6 +134,9 @@ class MainWindow(QMainWindow):
         self.rail_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.rail_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.rail_scroll.viewport().setAutoFillBackground(False)
+        for bar, suffix in ((self.rail_scroll.verticalScrollBar(), "V"),
+                            (self.rail_scroll.horizontalScrollBar(), "H")):
+            named(bar, f"nav.screensScroll{suffix}", self.tr("Scroll the list of screens"))
         screens_host = QWidget(self.rail_scroll)
         screens_host.setObjectName("nav.screensHost")
         screens_host.setAutoFillBackground(False)
