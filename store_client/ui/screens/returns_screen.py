@@ -555,6 +555,8 @@ class ReturnsScreen(QWidget):
         self.load_receipt(receipt)  # what is left to return, under a new request id
         self.done_banner.setText(banner)
         self.done_banner.show()
+        if self.isVisible():
+            self.receipt.setFocus()  # the keys go on working: the next receipt, or F6 again
 
 
 register(ScreenSpec("returns", QT_TRANSLATE_NOOP("Screens", "Returns"), ReturnsScreen,

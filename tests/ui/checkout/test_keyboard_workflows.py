@@ -213,6 +213,7 @@ def test_return_by_receipt_by_keys(till, qtbot) -> None:
     shell.settle()
     shell.settle()
     assert returns.done_banner.isVisible(), returns.message.text()
+    wait_focus_in(qtbot, returns.receipt)  # the keyboard still works after the refund
     with shell.terminal.db.read() as s:
         done = s.scalars(select(Return)).one()
         assert done.sale_id == sale.sale_id and done.refund_fen == prices[1]
