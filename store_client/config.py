@@ -92,7 +92,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Where the HQ token is kept: the OS keyring, or a file only the till's account reads"),
     Setting("ui.locale", str, "zh_CN", _one_of(LOCALES), "Display language"),
     Setting("ui.idle_lock_seconds", int, 300, _between(15, 86_400), "Lock after inactivity"),
-    Setting("ui.fullscreen", bool, False),
+    Setting("ui.fullscreen", bool, False, doc="Kiosk: full screen at the counter; off: a window "
+            "fitted to the screen"),
     Setting("money.currency", str, "CNY", _one_of(("CNY", "HKD", "USD", "EUR"))),
     Setting("printer.kind", str, "none", _one_of(PRINTER_KINDS)),
     Setting("printer.profile", str, "TM-T88V", doc="python-escpos capability profile"),

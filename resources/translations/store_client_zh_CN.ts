@@ -371,12 +371,68 @@
         <translation>执行提示中的操作</translation>
     </message>
     <message>
+        <source>Reprint</source>
+        <translation>重打小票</translation>
+    </message>
+    <message>
+        <source>Reprint the last receipt (marked as a copy)</source>
+        <translation>重打上一张小票（标为补打）</translation>
+    </message>
+    <message>
+        <source>Change the quantity of the selected line</source>
+        <translation>修改所选行的数量</translation>
+    </message>
+    <message>
+        <source>Suspend this sale, or resume one</source>
+        <translation>挂起本单，或取回挂单</translation>
+    </message>
+    <message>
+        <source>Void the selected line (asks first)</source>
+        <translation>删除所选行（先确认）</translation>
+    </message>
+    <message>
+        <source>Void the whole sale (asks a reason)</source>
+        <translation>整单作废（需填写原因）</translation>
+    </message>
+    <message>
         <source>Override</source>
         <translation>改价 / 折扣</translation>
     </message>
     <message>
+        <source>Price override or discount</source>
+        <translation>改价或折扣</translation>
+    </message>
+    <message>
         <source>Pay</source>
         <translation>结账</translation>
+    </message>
+    <message>
+        <source>Pay (Space, + with the item box empty)</source>
+        <translation>结账（输入框为空时也可按空格或 +）</translation>
+    </message>
+    <message>
+        <source>Remove the member from this sale</source>
+        <translation>从本单移除会员</translation>
+    </message>
+    <message>
+        <source>Remove the last coupon</source>
+        <translation>移除最后一张优惠券</translation>
+    </message>
+    <message>
+        <source>Select the line above</source>
+        <translation>选择上一行</translation>
+    </message>
+    <message>
+        <source>Select the line below</source>
+        <translation>选择下一行</translation>
+    </message>
+    <message>
+        <source>Add the code typed in the item box</source>
+        <translation>添加输入框中的条码</translation>
+    </message>
+    <message>
+        <source>This sale was still open when the till stopped and has been restored (%1 lines, %2). Check it with the customer, or void it with F9.</source>
+        <translation>收银机停止时本单尚未完成，已恢复（%1 行，%2）。请与顾客核对，或按 F9 整单作废。</translation>
     </message>
     <message>
         <source>The sale operator %1 left open was parked for them: find it with F7 on an empty sale.</source>
@@ -511,6 +567,22 @@
         <translation>%1 行商品</translation>
     </message>
     <message>
+        <source>Void a line</source>
+        <translation>删除行</translation>
+    </message>
+    <message>
+        <source>Remove %1 × %2 (%3) from the sale?</source>
+        <translation>从本单删除 %1 × %2（%3）？</translation>
+    </message>
+    <message>
+        <source>Void line (Enter)</source>
+        <translation>删除行（回车）</translation>
+    </message>
+    <message>
+        <source>Keep it (Esc)</source>
+        <translation>保留（Esc）</translation>
+    </message>
+    <message>
         <source>remove a line from the sale</source>
         <translation>删除一行商品</translation>
     </message>
@@ -557,6 +629,10 @@
     <message>
         <source>Nothing to pay yet: scan an item first.</source>
         <translation>尚无可结账商品：请先扫码。</translation>
+    </message>
+    <message>
+        <source>No sale has been completed here yet: nothing to print again.</source>
+        <translation>本机尚未完成任何销售，没有可重打的小票。</translation>
     </message>
     <message>
         <source>Change due: %2
@@ -818,6 +894,10 @@ Sale complete · receipt %1</source>
         <translation>快捷键</translation>
     </message>
     <message>
+        <source>Scroll the keys</source>
+        <translation>滚动按键列表</translation>
+    </message>
+    <message>
         <source>Close (Esc)</source>
         <translation>关闭（Esc）</translation>
     </message>
@@ -870,6 +950,22 @@ Sale complete · receipt %1</source>
     <message>
         <source>Digit %1</source>
         <translation>数字 %1</translation>
+    </message>
+</context>
+<context>
+    <name>Keys</name>
+    <message>
+        <source>Help: the keys of this screen</source>
+        <extracomment>Ctrl+&lt;digit&gt; opens the n-th screen of the rail: 1 … 9, then 0 for the tenth. F-keys a screen or dialog may give its own actions.</extracomment>
+        <translation>帮助：本界面的按键</translation>
+    </message>
+    <message>
+        <source>Lock the terminal</source>
+        <translation>锁定收银机</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>退出登录</translation>
     </message>
 </context>
 <context>
@@ -973,16 +1069,16 @@ Sale complete · receipt %1</source>
         <translation>门店 %1 · 终端 %2</translation>
     </message>
     <message>
-        <source>F1  Help</source>
-        <translation>F1  帮助</translation>
-    </message>
-    <message>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
     <message>
-        <source>F12  Lock</source>
-        <translation>F12  锁屏</translation>
+        <source>Scroll the list of screens</source>
+        <translation>滚动界面列表</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>锁屏</translation>
     </message>
     <message>
         <source>Lock the terminal</source>
@@ -997,16 +1093,16 @@ Sale complete · receipt %1</source>
         <translation>退出登录（Ctrl+Q）</translation>
     </message>
     <message>
-        <source>Help: this list</source>
-        <translation>帮助：本列表</translation>
+        <source>On this screen: %1</source>
+        <translation>本界面：%1</translation>
     </message>
     <message>
-        <source>Search / confirm</source>
-        <translation>查询 / 确认</translation>
+        <source>Screens</source>
+        <translation>切换界面</translation>
     </message>
     <message>
-        <source>Close this help</source>
-        <translation>关闭帮助</translation>
+        <source>Everywhere</source>
+        <translation>任何界面</translation>
     </message>
 </context>
 <context>
@@ -1688,7 +1784,7 @@ Sale complete · receipt %1</source>
     <name>PrintSetup</name>
     <message>
         <source>Printing is off: %1</source>
-        <extracomment>Qt messages that say nothing to a user (the offscreen platform cannot size real windows).</extracomment>
+        <extracomment>Qt messages that say nothing to a user (the offscreen platform cannot size real windows). The window&apos;s size on a screen with room for it; a smaller screen gets its whole work area.</extracomment>
         <translation>打印已停用：%1</translation>
     </message>
     <message>
@@ -1725,6 +1821,10 @@ Sale complete · receipt %1</source>
     <message>
         <source>Scan or type to search the catalog.</source>
         <translation>扫码或输入以查询商品。</translation>
+    </message>
+    <message>
+        <source>Go to the products found</source>
+        <translation>转到查询结果</translation>
     </message>
     <message>
         <source>Searching…</source>
@@ -1787,6 +1887,33 @@ Sale complete · receipt %1</source>
     <message>
         <source>Not a valid entry.</source>
         <translation>输入无效。</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptStatus</name>
+    <message>
+        <source>Receipt %1: printing…</source>
+        <translation>小票 %1：正在打印…</translation>
+    </message>
+    <message>
+        <source>Receipt %1 printed. F2 prints a copy.</source>
+        <translation>小票 %1 已打印。按 F2 补打一张。</translation>
+    </message>
+    <message>
+        <source>Receipt %1 did not print: check the printer, then press F2 to print it again.</source>
+        <translation>小票 %1 未打印：请检查打印机，然后按 F2 重新打印。</translation>
+    </message>
+    <message>
+        <source>Receipt %1: no printer, nothing was printed.</source>
+        <translation>小票 %1：未连接打印机，未打印。</translation>
+    </message>
+    <message>
+        <source>Copy of receipt %1: printing…</source>
+        <translation>小票 %1 补打：正在打印…</translation>
+    </message>
+    <message>
+        <source>Copy of receipt %1 printed.</source>
+        <translation>小票 %1 补打已打印。</translation>
     </message>
 </context>
 <context>
@@ -1961,6 +2088,14 @@ Sale complete · receipt %1</source>
     <message>
         <source>Returns</source>
         <translation>退货</translation>
+    </message>
+    <message>
+        <source>Go to the items: arrows, + / −, digits, Space</source>
+        <translation>转到商品列表：方向键、+ / −、数字、空格键</translation>
+    </message>
+    <message>
+        <source>Go to the reason for the return</source>
+        <translation>转到退货原因</translation>
     </message>
     <message>
         <source>Something went wrong: %1</source>
@@ -2688,6 +2823,18 @@ Sale complete · receipt %1</source>
         <source>Member enrollment is unavailable now (no connection to HQ): try again later.</source>
         <translation>会员注册暂不可用（无法连接总部）：请稍后再试。</translation>
     </message>
+    <message>
+        <source>No printer is set up on this till.</source>
+        <translation>本收银机未设置打印机。</translation>
+    </message>
+    <message>
+        <source>There is no receipt to print again.</source>
+        <translation>没有可重打的小票。</translation>
+    </message>
+    <message>
+        <source>The receipt is still waiting for the printer: it will print by itself.</source>
+        <translation>小票仍在等待打印机，稍后会自动打印。</translation>
+    </message>
 </context>
 <context>
     <name>SetupNotice</name>
@@ -2789,6 +2936,14 @@ Sale complete · receipt %1</source>
     <message>
         <source>Shift and cash</source>
         <translation>班次与现金</translation>
+    </message>
+    <message>
+        <source>Confirm the count or the cash movement</source>
+        <translation>确认点钞或现金存取</translation>
+    </message>
+    <message>
+        <source>Cancel the count or the cash movement</source>
+        <translation>取消点钞或现金存取</translation>
     </message>
     <message>
         <source>Close anyway: I know these have not reached HQ yet</source>
@@ -3298,6 +3453,14 @@ Points: %4</source>
     <message>
         <source>Back to cart</source>
         <translation>返回购物车</translation>
+    </message>
+    <message>
+        <source>Exact cash: the amount due</source>
+        <translation>现金付清：收取应付金额</translation>
+    </message>
+    <message>
+        <source>Cash: quick amount %1</source>
+        <translation>现金：快捷金额 %1</translation>
     </message>
     <message>
         <source>Quick cash amount %1</source>

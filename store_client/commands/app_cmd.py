@@ -34,6 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     tour.add_argument("--out", metavar="DIR", required=True, help="folder for the PNG files")
     tour.add_argument("--locale", choices=cfg.LOCALES, default="zh_CN")
     tour.add_argument("--skus", type=_positive, default=TOUR_SKUS, help=argparse.SUPPRESS)
+    tour.add_argument("--sizes", action="store_true",
+                      help="also every screen at each counter size, windowed and full screen "
+                           "(into DIR/sizes); fails on a clipped label or a cut caption")
     tour.set_defaults(handler=_tour)
 
 
@@ -165,7 +168,7 @@ def _tour(args: argparse.Namespace) -> int:
     from store_client.ui.tour import TourFailed, render_tour
 
     try:
-        paths = render_tour(Path(args.out), locale=args.locale, skus=args.skus)
+        paths = render_tour(Path(args.out), locale=args.locale, skus=args.skus, sizes=args.sizes)
     except TourFailed as exc:
         raise UserError(f"tour failed: {exc}") from None
     if not paths:

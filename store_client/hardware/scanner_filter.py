@@ -8,7 +8,9 @@ Policy (so that typing is never hijacked):
 * elsewhere, or in an opted-in field, keys are held by the Qt-free
   :class:`~store_client.hardware.wedge.WedgeDetector` for at most
   ``max_key_interval_ms``: a burst ending in Enter goes to ``on_scan``; a
-  person's keys are replayed to the focused widget, in order.
+  person's keys are replayed to the focused widget, in order, as the same keys
+  (Space on a focused button must still press it, so the key code is kept, not
+  only its text).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class ScannerEventFilter(QObject):
         self.detector = detector
         self.on_scan = on_scan
         self._replaying = False
+        self._held: list[tuple[int, Qt.KeyboardModifier, str]] = []  # the keys the detector holds
         self._clock = QElapsedTimer()
         self._clock.start()
         self._flush_timer = QTimer(self)
@@ -61,36 +64,43 @@ class ScannerEventFilter(QObject):
         if key_event.key() in MODIFIER_KEYS:
             return False
         if key_event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
-            self._replay(self.detector.timeout(float("inf")))
+            self._on_timeout()
             return False
         enter = key_event.key() in ENTER_KEYS
-        verdict, text = self.detector.key(key_event.text(), self._now_ms(key_event), enter=enter)
+        this_key = (key_event.key(), key_event.modifiers(), key_event.text())
+        verdict, code = self.detector.key(key_event.text(), self._now_ms(key_event), enter=enter)
         if verdict == "scan":
             self._flush_timer.stop()
-            self.on_scan(text)
+            self._held.clear()
+            self.on_scan(code)
             return True
         if verdict == "buffer":
+            self._held.append(this_key)
             self._flush_timer.start(self.detector.max_key_interval_ms + 5)
             return True
         if verdict == "flush":  # a person typed: give the held keys back, in order
-            self._replay(text)
+            self._replay()
             if self.detector.pending:  # this key was held as the start of a new burst
+                self._held.append(this_key)
                 self._flush_timer.start(self.detector.max_key_interval_ms + 5)
                 return True
             return False
         return False
 
     def _on_timeout(self) -> None:
-        self._replay(self.detector.timeout(float("inf")))
+        self.detector.timeout(float("inf"))
+        self._replay()
 
-    def _replay(self, text: str) -> None:
+    def _replay(self) -> None:
+        """Send the held keys, as they were pressed, to the widget that has the focus now."""
+        held, self._held = self._held, []
         focus = QApplication.focusWidget()
-        if not text or focus is None:
+        if not held or focus is None:
             return
         self._replaying = True
         try:
-            for ch in text:
+            for key, modifiers, text in held:
                 for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-                    QApplication.sendEvent(focus, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))
+                    QApplication.sendEvent(focus, QKeyEvent(kind, key, modifiers, text))
         finally:
             self._replaying = False

@@ -14,7 +14,7 @@ from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from store_client.ui.fonts import apply_app_font, load_bundled_fonts
 from store_client.ui.i18n import Translations
@@ -125,11 +125,7 @@ def run_shell(terminal: Terminal, *, exit_when_ready: bool = False, started_at: 
     # collector's way so a full collection never stalls a scan (measured 60+ ms).
     gc.collect()
     gc.freeze()
-    if terminal.config["ui.fullscreen"]:
-        window.showFullScreen()
-    else:
-        window.resize(1280, 800)
-        window.show()
+    show_window(window, fullscreen=terminal.config["ui.fullscreen"])
     # The screens (checkout, pricing, sync, printing UI) are not needed to sign in:
     # import them off the UI thread while the cashier types their id and PIN.
     from store_client.ui.screen_registry import load_builtin_screens
@@ -164,6 +160,28 @@ def run_shell(terminal: Terminal, *, exit_when_ready: bool = False, started_at: 
         tasks.shutdown(wait=True)
         window.deleteLater()
         teardown(runtime)
+
+
+#: The window's size on a screen with room for it; a smaller screen gets its whole work area.
+PREFERRED_SIZE = (1280, 800)
+
+
+def show_window(window: QWidget, *, fullscreen: bool) -> None:
+    """Full screen at the counter (``ui.fullscreen``, the kiosk setting); otherwise a window
+    that fits the screen's work area (never below the task bar), maximized when it is small."""
+    if fullscreen:
+        window.showFullScreen()
+        return
+    screen = window.screen() or QApplication.primaryScreen()
+    area = screen.availableGeometry() if screen is not None else None
+    width, height = PREFERRED_SIZE
+    if area is not None and (area.width() < width + 40 or area.height() < height + 60):
+        window.showMaximized()  # a 1366×768 or 1024×768 panel: all of it (the status bar stays)
+        return
+    window.resize(width, height)
+    if area is not None:
+        window.move(area.center() - window.rect().center())
+    window.show()
 
 
 def _build_print_queue(terminal: Terminal) -> PrintQueue | None:

@@ -1,7 +1,8 @@
 """The main window: sign-in page, then a navigation rail with the operator's screens.
 
-Function keys: F1 help, F2..F11 screens (from the registry), F12 lock,
-Ctrl+Q sign out. The idle watcher locks the terminal after ``ui.idle_lock_seconds``.
+Global keys (:mod:`store_client.ui.keymap`): F1 help for the screen shown, Ctrl+1 …
+Ctrl+0 the screens in rail order, F12 lock, Ctrl+Q sign out; F2 … F11 belong to
+the screen. The idle watcher locks the terminal after ``ui.idle_lock_seconds``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QIcon, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -19,11 +20,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from store_client.ui import keymap
 from store_client.ui.automation import named
 from store_client.ui.help_overlay import HelpOverlay
 from store_client.ui.i18n import role_label
@@ -42,6 +45,7 @@ if TYPE_CHECKING:
     from store_client.ui.operations import Operations
 
 log = logging.getLogger(__name__)
+RAIL_WIDTH, RAIL_NARROW, RAIL_FULL_PX = 220, 206, 1200
 
 
 class MainWindow(QMainWindow):
@@ -65,12 +69,13 @@ class MainWindow(QMainWindow):
         self.actor: Actor | None = None
         self.screens: dict[str, QWidget] = {}
         self.nav_buttons: dict[str, QPushButton] = {}
+        self.nav_actions: list[keymap.KeyAction] = []
         self._screen_shortcuts: list[QShortcut] = []
         store_name = config["store.name"]
         self.setWindowTitle(self.tr("Store client — store %1, terminal %2")
                             .replace("%1", f"{config.store_id} {store_name}".strip())
                             .replace("%2", config.terminal_id))
-        self.setMinimumSize(1024, 700)
+        self.setMinimumSize(960, 600)  # fits a 1024×768 panel, windowed (fit_check.py)
 
         self.pages = QStackedWidget(self)
         self.pages.setObjectName("main.pages")
@@ -97,9 +102,9 @@ class MainWindow(QMainWindow):
         self.idle.idle.connect(self.lock)
 
         self._fixed_shortcuts = [
-            self._shortcut(QKeySequence(Qt.Key.Key_F1), self.show_help),
-            self._shortcut(QKeySequence(Qt.Key.Key_F12), self.lock),
-            self._shortcut(QKeySequence("Ctrl+Q"), self.sign_out),
+            self._shortcut(QKeySequence(keymap.HELP_KEY), self.show_help),
+            self._shortcut(QKeySequence(keymap.LOCK_KEY), self.lock),
+            self._shortcut(QKeySequence(keymap.SIGN_OUT_KEY), self.sign_out),
         ]
         self.pages.setCurrentWidget(self.login)
         self.login.setFocus()
@@ -112,25 +117,46 @@ class MainWindow(QMainWindow):
         rail.setObjectName("nav.railFrame")
         rail.setProperty("kind", "rail")
         rail.setFixedWidth(220)
+        self.rail = rail
         self.rail_layout = QVBoxLayout(rail)
         self.rail_layout.setContentsMargins(8, 12, 8, 12)
-        self.rail_layout.setSpacing(6)
+        self.rail_layout.setSpacing(4)
         self.rail_title = QLabel("", rail)
         self.rail_title.setObjectName("nav.operator")
         self.rail_title.setProperty("kind", "railTitle")
         self.rail_title.setWordWrap(True)
         self.rail_layout.addWidget(self.rail_title)
-        self.rail_screens = QVBoxLayout()
-        self.rail_screens.setSpacing(6)
-        self.rail_layout.addLayout(self.rail_screens)
-        self.rail_layout.addStretch(1)
-        self.help_button = self._rail_button("nav.help", self.tr("F1  Help"), self.tr("Help"), rail)
+        # the screens' buttons scroll when the rail is short (a 1024×768 window), never squeeze
+        self.rail_scroll = QScrollArea(rail)
+        self.rail_scroll.setObjectName("nav.screens")
+        self.rail_scroll.setWidgetResizable(True)
+        self.rail_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.rail_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.rail_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.rail_scroll.viewport().setAutoFillBackground(False)
+        for bar, suffix in ((self.rail_scroll.verticalScrollBar(), "V"),
+                            (self.rail_scroll.horizontalScrollBar(), "H")):
+            named(bar, f"nav.screensScroll{suffix}", self.tr("Scroll the list of screens"))
+        screens_host = QWidget(self.rail_scroll)
+        screens_host.setObjectName("nav.screensHost")
+        screens_host.setAutoFillBackground(False)
+        screens_host.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
+        self.rail_screens = QVBoxLayout(screens_host)
+        self.rail_screens.setContentsMargins(0, 0, 0, 0)
+        self.rail_screens.setSpacing(4)
+        self.rail_screens.addStretch(1)
+        self.rail_scroll.setWidget(screens_host)
+        self.rail_layout.addWidget(self.rail_scroll, 1)
+        self.help_button = self._rail_button(
+            "nav.help", keymap.key_caption(keymap.HELP_KEY, self.tr("Help")), self.tr("Help"), rail)
         self.help_button.clicked.connect(self.show_help)
-        self.lock_button = self._rail_button("nav.lock", self.tr("F12  Lock"),
-                                             self.tr("Lock the terminal"), rail)
+        self.lock_button = self._rail_button(
+            "nav.lock", keymap.key_caption(keymap.LOCK_KEY, self.tr("Lock")),
+            self.tr("Lock the terminal"), rail)
         self.lock_button.clicked.connect(self.lock)
-        self.logout_button = self._rail_button("nav.logout", self.tr("Sign out"),
-                                               self.tr("Sign out (Ctrl+Q)"), rail)
+        self.logout_button = self._rail_button(
+            "nav.logout", keymap.key_caption(keymap.SIGN_OUT_KEY, self.tr("Sign out")),
+            self.tr("Sign out (Ctrl+Q)"), rail)
         self.logout_button.clicked.connect(self.sign_out)
         for button in (self.help_button, self.lock_button, self.logout_button):
             self.rail_layout.addWidget(button)
@@ -157,6 +183,11 @@ class MainWindow(QMainWindow):
         shortcut.activated.connect(slot)
         return shortcut
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A narrower rail on a narrow screen (1024 px): the screens get the room."""
+        super().resizeEvent(event)
+        self.rail.setFixedWidth(RAIL_WIDTH if event.size().width() >= RAIL_FULL_PX else RAIL_NARROW)
+
     # -- sign in / out ------------------------------------------------------
     def sign_in(self, actor: Actor) -> None:
         self._clear_screens()
@@ -166,16 +197,11 @@ class MainWindow(QMainWindow):
         self.ops = Operations(self.backend, actor)
         ctx = ScreenContext(ops=self.ops, actor=actor, locale=self.locale,
                             config=self.terminal.config)
-        shortcuts_help = [("F1", self.tr("Help: this list"))]
-        for spec, fkey in screens_for(actor.role):
-            self._add_screen(spec, fkey, ctx)
-            if fkey is not None:
-                shortcuts_help.append((f"F{fkey}", spec.label()))
-        shortcuts_help += [("F12", self.tr("Lock the terminal")),
-                           ("Ctrl+Q", self.tr("Sign out")),
-                           ("Enter", self.tr("Search / confirm")),
-                           ("Esc", self.tr("Close this help"))]
-        self.help.set_shortcuts(shortcuts_help)
+        self.nav_actions = []
+        for spec, key in screens_for(actor.role):
+            self._add_screen(spec, key, ctx)
+            if key is not None:
+                self.nav_actions.append(keymap.KeyAction((key,), spec.label()))
         self.rail_title.setText(f"{actor.name}\n{role_label(actor.role)}")
         self.status.set_operator(actor)
         self.pages.setCurrentWidget(self.workspace)
@@ -184,11 +210,13 @@ class MainWindow(QMainWindow):
         self.idle.start()
         self.session_changed.emit()
 
-    def _add_screen(self, spec: ScreenSpec, fkey: int | None, ctx: ScreenContext) -> None:
+    def _add_screen(self, spec: ScreenSpec, key: str | None, ctx: ScreenContext) -> None:
         screen = spec.factory(ctx)
+        keymap.buttons_take_enter(screen)
         self.screens[spec.key] = screen
         self.stack.addWidget(screen)
-        text = f"F{fkey}  {spec.label()}" if fkey is not None else spec.label()
+        # the key on a line of its own: a long name still fits the rail at 1024 px
+        text = f"{spec.label()}\n{keymap.key_text(key)}" if key is not None else spec.label()
         button = self._rail_button(f"nav.{spec.key}", text, spec.label(), self.workspace)
         button.setCheckable(True)
         icon_path = ICONS_DIR / spec.icon if spec.icon else None
@@ -197,12 +225,11 @@ class MainWindow(QMainWindow):
             button.setIconSize(QSize(22, 22))
         button.clicked.connect(lambda _c=False, key=spec.key: self.open_screen(key))
         self.nav_group.addButton(button)
-        self.rail_screens.addWidget(button)
+        self.rail_screens.insertWidget(self.rail_screens.count() - 1, button)  # above the stretch
         self.nav_buttons[spec.key] = button
-        if fkey is not None:
+        if key is not None:
             self._screen_shortcuts.append(
-                self._shortcut(QKeySequence(getattr(Qt.Key, f"Key_F{fkey}")),
-                               lambda key=spec.key: self.open_screen(key)))
+                self._shortcut(QKeySequence(key), lambda name=spec.key: self.open_screen(name)))
 
     def _clear_screens(self) -> None:
         for shortcut in self._screen_shortcuts:
@@ -225,6 +252,7 @@ class MainWindow(QMainWindow):
         screen = self.screens[key]
         self.stack.setCurrentWidget(screen)
         self.nav_buttons[key].setChecked(True)
+        self.rail_scroll.ensureWidgetVisible(self.nav_buttons[key], 0, 0)
         activated = getattr(screen, "activated", None)
         if activated is not None:
             activated()
@@ -277,13 +305,28 @@ class MainWindow(QMainWindow):
         for shortcut in self._screen_shortcuts + self._fixed_shortcuts[:2]:
             shortcut.setEnabled(enabled)
 
+    def current_key_actions(self) -> list[keymap.KeyAction]:
+        """The keys of the screen shown (its own first), then the navigation and global keys."""
+        return keymap.actions_of(self.stack.currentWidget()) + self.nav_actions + keymap.global_actions()
+
     def show_help(self) -> None:
         if self.actor is None or self.locked:
             return
         if self.help.isVisible():
             self.help.hide()
-        else:
-            self.help.open()
+            return
+        screen = self.stack.currentWidget()
+        name = next((label for key, label in self._screen_labels() if self.screens.get(key) is screen), "")
+        self.help.set_sections([
+            (self.tr("On this screen: %1").replace("%1", name),
+             keymap.in_key_order(keymap.actions_of(screen))),
+            (self.tr("Screens"), self.nav_actions),
+            (self.tr("Everywhere"), keymap.global_actions()),
+        ])
+        self.help.open()
+
+    def _screen_labels(self) -> list[tuple[str, str]]:
+        return [(key, button.accessibleName()) for key, button in self.nav_buttons.items()]
 
     def shutdown(self) -> None:
         """Sign out (audited) and stop timers; the caller then shuts the task manager down."""

@@ -4,6 +4,7 @@ A screen module registers a :class:`ScreenSpec` (:mod:`store_client.ui.screen_sp
 which is all a screen imports of this machinery); the main window shows, in
 ``order``, the screens whose permission the operator's role is not
 denied (the services check the permission again when the screen acts).
+The n-th screen on the rail opens with Ctrl+n (:mod:`store_client.ui.keymap`).
 """
 
 from __future__ import annotations
@@ -12,13 +13,11 @@ from typing import TYPE_CHECKING
 
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register, registered_specs
 
-__all__ = ["FIRST_SCREEN_KEY", "LAST_SCREEN_KEY", "ScreenContext", "ScreenSpec", "allowed",
+__all__ = ["ScreenContext", "ScreenSpec", "allowed",
            "load_builtin_screens", "register", "registered", "screens_for"]
 
 if TYPE_CHECKING:
     from store_client.domain.roles import Role
-
-FIRST_SCREEN_KEY, LAST_SCREEN_KEY = 2, 11  # F2..F11; F1 help, F12 lock
 
 
 def load_builtin_screens() -> None:
@@ -44,13 +43,9 @@ def allowed(role: Role | str, permission: str) -> bool:
     return decide(str(getattr(role, "value", role)), permission) is not Decision.DENY
 
 
-def screens_for(role: Role | str) -> list[tuple[ScreenSpec, int | None]]:
-    """The visible screens for ``role`` with their function keys (None once F11 is used)."""
+def screens_for(role: Role | str) -> list[tuple[ScreenSpec, str | None]]:
+    """The visible screens for ``role`` with their navigation keys (None after the tenth)."""
+    from store_client.ui.keymap import nav_key
+
     visible = [s for s in registered() if allowed(role, s.permission)]
-    taken = {s.function_key for s in visible if s.function_key is not None}
-    free = (n for n in range(FIRST_SCREEN_KEY, LAST_SCREEN_KEY + 1) if n not in taken)
-    result = []
-    for spec in visible:
-        key = spec.function_key if spec.function_key is not None else next(free, None)
-        result.append((spec, key))
-    return result
+    return [(spec, nav_key(index)) for index, spec in enumerate(visible)]

@@ -37,7 +37,6 @@ class ScreenSpec:
     factory: Callable[[ScreenContext], QWidget]
     permission: str  # a roles.Permission value
     icon: str = ""  # file in resources/icons
-    function_key: int | None = None  # F-number; None takes the next free one
     order: int = 100  # position on the rail (then registration order): import order is not it
 
     def label(self) -> str:

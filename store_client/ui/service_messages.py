@@ -155,6 +155,10 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "approval.not_approvable": (QT_TRANSLATE_NOOP("ServiceMessages", "Your role may not do this, even with an approval."), None),
     "approval.approver_role": (QT_TRANSLATE_NOOP("ServiceMessages", "That operator may not approve this: ask a manager."), None),
     "enroll.unavailable": (QT_TRANSLATE_NOOP("ServiceMessages", "Member enrollment is unavailable now (no connection to HQ): try again later."), None),
+    # receipts at the counter (services/counter_receipts.py)
+    "receipt.no_printer": (QT_TRANSLATE_NOOP("ServiceMessages", "No printer is set up on this till."), None),
+    "receipt.none": (QT_TRANSLATE_NOOP("ServiceMessages", "There is no receipt to print again."), None),
+    "receipt.waiting": (QT_TRANSLATE_NOOP("ServiceMessages", "The receipt is still waiting for the printer: it will print by itself."), None),
 }
 
 

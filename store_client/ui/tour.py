@@ -143,8 +143,35 @@ def lock_out_a_cashier(window: MainWindow, tasks: TaskManager, operators: list[t
         sign_in(window, tasks, cashier[0], wrong)
 
 
+def render_sizes(window: Any, tasks: Any, out_dir: Path, saved: list[Path]) -> None:
+    """Every screen at each counter size, windowed and full screen: ``<screen>-<w>x<h>.png``
+    (full screen) and ``<screen>-<w>x<h>-windowed.png``; raises TourFailed on anything cut."""
+    from store_client.ui.checkout.tour_shots import fill_cart
+    from store_client.ui.fit_check import WINDOW_CHROME_PX, problems, window_sizes
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fill_cart(window, tasks, wait_for)  # the checkout as a cashier sees it, with a few lines
+    found: list[str] = []
+    for mode, width, height in window_sizes():
+        window.resize(width, height)
+        for key in list(window.screens):
+            window.open_screen(key)
+            wait_for(lambda: tasks.pending == 0)
+            QApplication.instance().processEvents()
+            if (window.width(), window.height()) != (width, height):
+                found.append(f"{key} at {width}x{height}: the window grew to "
+                             f"{window.width()}x{window.height()}")
+            found += [f"{key} at {width}x{height} ({mode}): {p}" for p in problems(window)]
+            name = (f"{key}-{width}x{height}" if mode == "fullscreen"  # named by the screen's size
+                    else f"{key}-{width}x{height + WINDOW_CHROME_PX}-windowed")
+            _save(window, out_dir / f"{name}.png", saved)
+    window.resize(*WINDOW_SIZE)
+    if found:
+        raise TourFailed("does not fit:\n" + "\n".join(found))
+
+
 def render_tour(out_dir: Path, *, locale: str = "zh_CN", skus: int = 2000,
-                printer: Callable[[str], object] = print) -> list[Path]:
+                printer: Callable[[str], object] = print, sizes: bool = False) -> list[Path]:
     """Render every screen to ``out_dir``; returns the PNG paths (raises TourFailed)."""
     from store_client.ui.screens.product_lookup import ProductLookupScreen
 
@@ -174,6 +201,8 @@ def render_tour(out_dir: Path, *, locale: str = "zh_CN", skus: int = 2000,
         from store_client.ui.checkout.tour_shots import render_checkout, save_to
 
         number = render_checkout(window, tasks, wait_for, save_to(out_dir, number, saved, _save), number)
+        if sizes:
+            render_sizes(window, tasks, out_dir / "sizes", saved)
         window.show_help()
         _save(window, out_dir / f"{number:02d}-help.png", saved)
         window.show_help()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tests.ui.conftest import demo_operator
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from store_client.domain.roles import Decision, Role, decide
 from store_client.ui.screen_registry import ScreenContext, registered, screens_for
@@ -29,18 +29,20 @@ def test_each_role_sees_exactly_the_screens_it_may_use(make_shell, role: str) ->
         assert "auditLog" not in expected and "diagnostics" not in expected
 
 
-def test_function_keys_open_screens_in_rail_order(make_shell, qtbot) -> None:
+def test_ctrl_digits_open_screens_in_rail_order_from_any_screen(make_shell, qtbot) -> None:
     shell = make_shell()
     it = demo_operator("it_admin")
     shell.sign_in(it.id, it.pin)
     window = shell.window
     opened: list[str] = []
     window.screen_changed.connect(opened.append)
-    for spec, fkey in screens_for(Role.IT_ADMIN):
-        qtbot.keyClick(window, getattr(Qt.Key, f"Key_F{fkey}"))
+    for spec, key in screens_for(Role.IT_ADMIN):
+        digit = key.removeprefix("Ctrl+")
+        focus = QApplication.focusWidget() or window
+        qtbot.keyClick(focus, getattr(Qt.Key, f"Key_{digit}"), Qt.KeyboardModifier.ControlModifier)
         assert window.stack.currentWidget() is window.screens[spec.key]
         assert window.nav_buttons[spec.key].isChecked()
-        assert window.nav_buttons[spec.key].text().startswith(f"F{fkey}")
+        assert window.nav_buttons[spec.key].text().endswith("\n" + key)
     assert opened[-len(screens_for(Role.IT_ADMIN)):] == [s.key for s, _ in screens_for(Role.IT_ADMIN)]
     shell.settle()
 
@@ -52,9 +54,9 @@ def test_f1_help_lists_every_visible_screen_key(make_shell, qtbot) -> None:
     window = shell.window
     qtbot.keyClick(window, Qt.Key.Key_F1)
     assert window.help.isVisible()
-    texts = [w.text() for w in window.help.findChildren(type(window.rail_title))]
-    for spec, fkey in screens_for(Role.MANAGER):
-        assert f"F{fkey}" in texts and spec.label() in texts
+    texts = window.help.texts()
+    for spec, key in screens_for(Role.MANAGER):
+        assert key in texts and spec.label() in texts
     qtbot.keyClick(window.help, Qt.Key.Key_Escape)
     assert not window.help.isVisible()
     shell.settle()

@@ -1,4 +1,4 @@
-"""The screen registry: permissions from the matrix, function keys F2..F11."""
+"""The screen registry: permissions from the matrix, navigation keys Ctrl+1..Ctrl+0."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def test_builtin_screens_are_registered_with_real_permissions() -> None:
 
     keys = [s.key for s in registered()]
     assert {"checkout", "productLookup", "operators", "auditLog", "diagnostics"} <= set(keys)
-    assert keys[:2] == ["checkout", "productLookup"]  # F2: selling, for every role that sells
+    assert keys[0] == "checkout"  # Ctrl+1: selling, for every role that sells
     for role in Role:
         first = screens_for(role)[0][0].key
         assert first == ("checkout" if decide(role, "sale.ring") is not Decision.DENY
@@ -30,27 +30,22 @@ def test_visible_screens_follow_the_matrix_and_keys_are_distinct(role: Role) -> 
     assert [s.key for s, _ in visible] == [
         s.key for s in registered() if decide(role, s.permission) is not Decision.DENY]
     keys = [k for _, k in visible]
-    assert None not in keys and len(set(keys)) == len(keys)
-    assert all(screen_registry.FIRST_SCREEN_KEY <= k <= screen_registry.LAST_SCREEN_KEY for k in keys)
-    assert keys == sorted(keys)
+    assert keys == [f"Ctrl+{d}" for d in "1234567890"][:len(keys)]  # rail order, no gaps
 
 
-def test_explicit_function_key_is_kept_and_skipped_by_others(monkeypatch) -> None:
+def test_a_key_is_registered_once(monkeypatch) -> None:
     monkeypatch.setattr(screen_spec, "_REGISTRY", [])
     screen_registry.register(ScreenSpec("a", "A", QWidget, "stock.lookup"))
-    screen_registry.register(ScreenSpec("b", "B", QWidget, "stock.lookup", function_key=2))
-    screen_registry.register(ScreenSpec("c", "C", QWidget, "stock.lookup"))
-    assert [(s.key, k) for s, k in screens_for(Role.CASHIER)] == [("a", 3), ("b", 2), ("c", 4)]
     with pytest.raises(ValueError):
         screen_registry.register(ScreenSpec("a", "A again", QWidget, "stock.lookup"))
 
 
-def test_screens_beyond_f11_are_shown_without_a_key(monkeypatch) -> None:
+def test_screens_beyond_the_tenth_are_shown_without_a_key(monkeypatch) -> None:
     monkeypatch.setattr(screen_spec, "_REGISTRY", [])
     for n in range(15):
         screen_registry.register(ScreenSpec(f"s{n}", f"S{n}", QWidget, "stock.lookup"))
     keys = [k for _, k in screens_for(Role.CASHIER)]
-    assert keys == [*range(2, 12), None, None, None, None, None]  # the rest: from the rail only
+    assert keys == [*(f"Ctrl+{d}" for d in "1234567890"), None, None, None, None, None]
 
 
 def test_rail_order_comes_from_order_not_registration(monkeypatch) -> None:
@@ -58,4 +53,5 @@ def test_rail_order_comes_from_order_not_registration(monkeypatch) -> None:
     screen_registry.register(ScreenSpec("late", "Late", QWidget, "stock.lookup", order=50))
     screen_registry.register(ScreenSpec("first", "First", QWidget, "stock.lookup", order=10))
     screen_registry.register(ScreenSpec("tie", "Tie", QWidget, "stock.lookup", order=50))
-    assert [(s.key, k) for s, k in screens_for(Role.CASHIER)] == [("first", 2), ("late", 3), ("tie", 4)]
+    assert [(s.key, k) for s, k in screens_for(Role.CASHIER)] == [
+        ("first", "Ctrl+1"), ("late", "Ctrl+2"), ("tie", "Ctrl+3")]

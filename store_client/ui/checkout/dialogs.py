@@ -228,3 +228,40 @@ class ParkedDialog(QDialog):
             return
         self.accepted_value.emit(item.data(Qt.ItemDataRole.UserRole))
         self.accept()
+
+
+class ConfirmDialog(QDialog):
+    """A yes / no question before a destructive action: Enter confirms, Esc keeps.
+
+    The question names what goes (the line, the amount), so an accidental key costs
+    one Esc, and the confirm button says what it does (never a bare "OK").
+    """
+
+    accepted_value = Signal(object)
+
+    def __init__(self, prefix: str, title: str, question: str, *, confirm_text: str,
+                 keep_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"{prefix}.dialog")
+        self.setWindowTitle(title)
+        self.setModal(True)
+        heading = QLabel(title, self)
+        heading.setObjectName(f"{prefix}.title")
+        heading.setProperty("kind", "title")
+        self.question = QLabel(question, self)
+        self.question.setObjectName(f"{prefix}.question")
+        self.question.setWordWrap(True)
+        self.ok, self.cancel, buttons = _buttons(self, prefix, confirm_text, keep_text)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(16)
+        layout.addWidget(heading)
+        layout.addWidget(self.question)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(440)
+        self.ok.clicked.connect(self.attempt)
+        self.ok.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def attempt(self) -> None:
+        self.accepted_value.emit(True)
+        self.accept()

@@ -6,10 +6,11 @@ sends each burst to the *current* screen's ``handle_scan(code)``, but only
 when no modal dialog is open and the workspace is usable (not locked): a
 burst while a dialog is open never reaches the cart.
 
-It also owns the checkout's function keys while the checkout is the current
-screen: the main window maps F2..F11 to screens, so on the checkout those keys
-are claimed through ``ShortcutOverride`` (the standard Qt way for a widget to
-take a key before window shortcuts) and dispatched to the screen.
+It also runs the checkout's own keys (F2..F11, Shift+F5/F6, Up/Down, and Space /
++ to pay) while the checkout is the current screen, claimed through
+``ShortcutOverride`` (the standard Qt way for a widget to take a key before
+window shortcuts) and dispatched to the screen. Keys are Qt key codes combined
+with Shift where the action needs it; Ctrl and Alt are the window's (navigation).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QStackedWidget, QWidget
 
 from store_client.hardware.scanner_filter import TEXT_INPUTS, ScannerEventFilter
 from store_client.hardware.wedge import WedgeDetector
@@ -39,7 +40,7 @@ class _ScreenScannerFilter(ScannerEventFilter):
 
 class ScanRouter(QObject):
     def __init__(self, screen: QWidget, detector: WedgeDetector,
-                 keys: dict[int, Callable[[], None]], pay_keys: tuple[int, ...]) -> None:
+                 keys: dict[int, Callable[[], object]], pay_keys: tuple[int, ...]) -> None:
         super().__init__(screen)
         self.setObjectName("checkout.scanRouter")
         self._screen = screen
@@ -122,7 +123,9 @@ class ScanRouter(QObject):
         key_event: QKeyEvent = event  # type: ignore[assignment]
         if key_event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
             return False
-        action = self._keys.get(key_event.key())
+        shifted = bool(key_event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        code = int(key_event.key()) | (Qt.KeyboardModifier.ShiftModifier.value if shifted else 0)
+        action = self._keys.get(code)
         if action is None and key_event.key() in self._pay_keys and self._may_pay_key(focus):
             action = self._keys.get(Qt.Key.Key_F11)
         if action is None:
@@ -136,7 +139,10 @@ class ScanRouter(QObject):
 
     @staticmethod
     def _may_pay_key(focus: QWidget | None) -> bool:
-        """Space and + mean "pay" unless the cashier is typing something in a field."""
+        """Space and + mean "pay" unless the cashier is typing something in a field or a
+        button has the focus (Space presses the focused button, on every screen)."""
+        if isinstance(focus, QAbstractButton):
+            return False
         if focus is None or not isinstance(focus, TEXT_INPUTS):
             return True
         text = getattr(focus, "text", None)

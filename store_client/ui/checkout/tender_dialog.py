@@ -4,11 +4,16 @@ Each tender is sent to the backend at once (``add_tender``) and the dialog
 shows the cart view it returns; when nothing is left to pay the sale is
 completed (``complete``) and the dialog closes with the CompletedSale.
 Mobile payment is offered only when the payment adapter says it is available.
+
+Keys (docs/keyboard.md): F2 exact cash, F3–F5 the other quick amounts, F6–F9 the
+cash / card / mobile / points page, F10 remove the selected payment, F11 complete,
+Esc back to the cart; Enter takes the amount typed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt, Signal
@@ -27,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from store_client.ui import keymap
 from store_client.ui.automation import named
 from store_client.ui.checkout.formatting import money_text, parse_amount, quick_cash_amounts
 from store_client.ui.i18n import money_locale
@@ -39,6 +45,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 KINDS = ("cash", "card", "mobile", "points")
+QUICK_KEYS = ("F2", "F3", "F4", "F5")
+TAB_KEYS = ("F6", "F7", "F8", "F9")
 
 
 class TenderDialog(QDialog):
@@ -105,6 +113,22 @@ class TenderDialog(QDialog):
         self.complete_button.clicked.connect(self.complete)
         self.close_button.clicked.connect(self.reject)
         self.tabs.currentChanged.connect(self._tab_changed)
+        self.complete_button.setText(keymap.key_caption("F11", self.complete_button.text()))
+        self.remove_button.setText(keymap.key_caption("F10", self.remove_button.text()))
+        self.close_button.setText(keymap.key_caption("Esc", self.close_button.text()))
+        for index, key in enumerate(TAB_KEYS):
+            self.tabs.setTabText(index, keymap.key_caption(key, self.tabs.tabText(index)))
+        self.key_actions = [
+            keymap.KeyAction((QUICK_KEYS[0],), self.tr("Exact cash: the amount due"), None,
+                             self.quick_buttons[0]),
+            *(keymap.KeyAction((key,), self.tr("Cash: quick amount %1").replace("%1", str(n)), None,
+                               self.quick_buttons[n]) for n, key in enumerate(QUICK_KEYS) if n),
+            *(keymap.KeyAction((key,), self.tabs.tabText(n), partial(self.tabs.setCurrentIndex, n))
+              for n, key in enumerate(TAB_KEYS)),
+            keymap.KeyAction(("F10",), self.tr("Remove the selected payment"), None, self.remove_button),
+            keymap.KeyAction(("F11",), self.tr("Complete sale"), None, self.complete_button),
+        ]
+        keymap.bind(self, self.key_actions)
         self.show_cart(cart)
         self.cash_amount.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -229,8 +253,10 @@ class TenderDialog(QDialog):
         amounts = quick_cash_amounts(due)
         for index, button in enumerate(self.quick_buttons):
             if index < len(amounts):
+                key = keymap.key_text(QUICK_KEYS[index])
                 label = self.tr("Exact") if index == 0 else self.money(amounts[index])
-                button.setText(f"{label}\n{self.money(amounts[index])}" if index == 0 else label)
+                button.setText(f"{key}  {label}\n{self.money(amounts[index])}" if index == 0
+                               else f"{key}  {label}")
                 button.setProperty("amount", amounts[index])
                 button.setVisible(True)
             else:

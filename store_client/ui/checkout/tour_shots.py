@@ -131,3 +131,15 @@ def save_to(out_dir: Path, number: int, saved: list[Path], save_png: Callable[..
         counter[0] += 1
 
     return save
+
+
+def fill_cart(window: Any, tasks: Any, wait_for: Callable[..., None]) -> None:
+    """A few items in the cart (the size pictures show a sale in progress)."""
+    screen = window.screens.get("checkout")
+    if screen is None or not screen.available:
+        return
+    window.open_screen("checkout")
+    codes, label = _codes(window, tasks, wait_for)
+    for code in codes[:3] + ([label] if label else []):
+        screen.handle_scan(code)
+        wait_for(lambda: tasks.pending == 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
+from store_client.services import counter_receipts
 from store_client.ui.operations.base import Area, need
 from store_client.ui.operations.changes import NOTHING, Changes
 from store_client.ui.operations.runner import Op
@@ -162,3 +163,15 @@ class CheckoutOps(Area):
         actor = self._actor
         return self._cart(lambda _g: self._service().complete(actor, cart_id=cart_id),
                           changes=SALE, action_text=action_text)
+
+    # -- the last receipt at the counter (services/counter_receipts.py) ----------------------
+    def receipt_state(self, *, job_id: int | None) -> Op[str]:
+        """"none", "waiting", "printed" or "failed" for the receipt's print job."""
+        return self._cart(lambda _g: counter_receipts.receipt_state(
+            getattr(self._service(), "print_queue", None), job_id), changes=NOTHING)
+
+    def reprint_receipt(self, *, job_id: int | None) -> Op[int]:
+        """The receipt again: a copy if it came out, the original if a fault held it."""
+        actor = self._actor
+        return self._cart(lambda _g: counter_receipts.reprint(self._service(), actor, job_id),
+                          changes=Changes(print_queue=True, audit=True))

@@ -1,5 +1,9 @@
 """收银 Checkout: the screen a cashier lives in. Scanner-first; every action is a function key.
 
+F2 … F11 are the checkout's own keys (docs/keyboard.md); Space and + pay when the
+entry box is empty; Up / Down walk the cart. Ctrl+digit (other screens), F1, F12
+and Ctrl+Q are global and never used here.
+
 Scans reach :meth:`CheckoutScreen.handle_scan` from the app-wide wedge filter
 (see :mod:`store_client.ui.checkout.scan_router`) wherever the focus is, or
 from the item entry box (typed code + Enter). Every service call runs on the
@@ -13,9 +17,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QItemSelectionModel, Qt
+from PySide6.QtGui import QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,10 +33,17 @@ from PySide6.QtWidgets import (
 
 from store_client.hardware.wedge import WedgeDetector
 from store_client.services.errors import ServiceError
+from store_client.ui import keymap
 from store_client.ui.automation import named
 from store_client.ui.checkout.cart_model import CartTableModel
 from store_client.ui.checkout.cart_table import CartDelegate, CartTableView
-from store_client.ui.checkout.dialogs import OverrideDialog, ParkedDialog, PromptDialog
+from store_client.ui.checkout.dialogs import (
+    ConfirmDialog,
+    OverrideDialog,
+    ParkedDialog,
+    PromptDialog,
+)
+from store_client.ui.checkout.receipt_status import ReceiptStatus
 from store_client.ui.checkout.formatting import (
     money_text,
     parse_amount,
@@ -43,6 +56,7 @@ from store_client.ui.checkout.side_panel import SidePanel
 from store_client.ui.checkout.tender_dialog import TenderDialog
 from store_client.ui.i18n import money_locale
 from store_client.ui.operations import Changes, Op
+from store_client.ui.table_fit import ColumnFitter
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
 
@@ -53,7 +67,6 @@ if TYPE_CHECKING:
     from store_client.ui.operations.checkout import Scanned
 
 T = TypeVar("T")
-K = Qt.Key
 STYLE = """
 QLabel[kind="bigAmount"] { font-size: 26pt; font-weight: bold; color: #0b2e59; }
 QLabel[kind="changeAmount"] { font-size: 22pt; font-weight: bold; color: #1b7f3b; }
@@ -61,6 +74,8 @@ QLabel[kind="totalsCaption"] { font-size: 13pt; color: #5b6472; }
 QLabel[kind="totalsValue"] { font-size: 14pt; font-weight: bold; }
 QLabel[kind="saleDone"] { font-size: 17pt; font-weight: bold; color: #ffffff; background: #1b7f3b;
                           border-radius: 8px; padding: 10px 16px; }
+QLabel[kind="restored"] { font-size: 13pt; font-weight: bold; color: #ffffff; background: #8a4b00;
+                          border-radius: 8px; padding: 8px 14px; }
 QTableView#checkout\\.cart { font-size: 13pt; }
 QPushButton[kind="chip"] { min-height: 44px; border-radius: 22px; background: #fff4e5;
                            border-color: #e0a040; text-align: left; }
@@ -111,15 +126,25 @@ class CheckoutScreen(QWidget):
         self.done_banner.setObjectName("checkout.saleComplete")
         self.done_banner.setProperty("kind", "saleDone")
         self.done_banner.hide()
+        self.restored_banner = QLabel("", self)
+        self.restored_banner.setObjectName("checkout.restored")
+        self.restored_banner.setProperty("kind", "restored")
+        self.restored_banner.setWordWrap(True)
+        self.restored_banner.hide()
+        self.receipt_status = ReceiptStatus(self.ops, ctx.ops.hub, self._call, self)
+        self._first_load = True  # the first cart shown after sign-in may be one left open
 
         self.side = SidePanel(self.currency, self._locale, self)
         self.side.remove_member.connect(self.detach_member)
         self.side.remove_coupon.connect(self.remove_coupon)
-        keys = self._build_key_bar()
+        self._key_columns = 10
+        key_bar = self._build_key_bar()
         left = QVBoxLayout()
         left.setSpacing(8)
         left.addWidget(self.entry)
+        left.addWidget(self.restored_banner)
         left.addWidget(self.done_banner)
+        left.addWidget(self.receipt_status)
         left.addWidget(self.table, 1)
         message_row = QHBoxLayout()
         message_row.addWidget(self.message, 1)
@@ -133,17 +158,16 @@ class CheckoutScreen(QWidget):
         layout.setContentsMargins(16, 12, 16, 10)
         layout.setSpacing(8)
         layout.addLayout(body, 1)
-        layout.addLayout(keys)
+        layout.addLayout(key_bar)
         self.setFocusProxy(self.entry)
 
-        actions = {K.Key_F3: self.open_search, K.Key_F4: self.change_quantity, K.Key_F5: self.open_member,
-                   K.Key_F6: self.open_coupon, K.Key_F7: self.suspend_or_resume,
-                   K.Key_F8: self.void_line, K.Key_F9: self.void_sale, K.Key_F10: self.open_override,
-                   K.Key_F11: self.open_tender, K.Key_Up: lambda: self.move_selection(-1),
-                   K.Key_Down: lambda: self.move_selection(1)}
+        router_keys: dict[int, Callable[[], object]] = {}
+        for action in self._actions:
+            for key in action.keys:
+                if key not in PAY_KEYS and action.slot is not None:
+                    router_keys[_qt_key(key)] = action.slot
         detector = WedgeDetector.from_config(ctx.config)
-        self.router = ScanRouter(self, detector, {int(k): v for k, v in actions.items()},
-                                 (int(K.Key_Space), int(K.Key_Plus)))
+        self.router = ScanRouter(self, detector, router_keys, tuple(_qt_key(k) for k in PAY_KEYS))
         if not self.available:
             self._say(self.tr("Selling is not available: the checkout service is not set up."), error=True)
         ctx.ops.hub.changed.connect(self._changed)
@@ -166,33 +190,67 @@ class CheckoutScreen(QWidget):
         vertical.setDefaultSectionSize(44)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        for column, width in enumerate((40, 240, 100, 120, 120, 130)):
-            table.setColumnWidth(column, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # the number columns shrink together on a narrow screen; the name keeps 150 px
+        # where it can (the line number goes first)
+        self._columns = ColumnFitter(
+            table, {0: 40, 2: 120, 3: 120, 4: 110, 5: 130}, stretch_min=150,
+            floors={0: 36, 2: 104, 3: 104, 4: 100, 5: 106}, optional=0)
 
-    def _build_key_bar(self) -> QHBoxLayout:
-        bar = QHBoxLayout()
+    def _build_key_bar(self) -> QGridLayout:
+        bar = self._key_grid = QGridLayout()
         bar.setSpacing(6)
         self.key_buttons: dict[str, QPushButton] = {}
-        for key, name, text, slot in (
-                ("F3", "search", self.tr("Search"), self.open_search),
-                ("F4", "quantity", self.tr("Qty"), self.change_quantity),
-                ("F5", "member", self.tr("Member"), self.open_member),
-                ("F6", "coupon", self.tr("Coupon"), self.open_coupon),
-                ("F7", "suspend", self.tr("Suspend"), self.suspend_or_resume),
-                ("F8", "voidLine", self.tr("Void line"), self.void_line),
-                ("F9", "voidSale", self.tr("Void sale"), self.void_sale),
-                ("F10", "override", self.tr("Override"), self.open_override),
-                ("F11", "pay", self.tr("Pay"), self.open_tender)):
-            button = named(QPushButton(f"{key}\n{text}", self), f"checkout.key.{name}", f"{text} ({key})")
+        self._actions: list[keymap.KeyAction] = []
+        for keys, name, text, help_text, slot in (
+                (("F2",), "reprint", self.tr("Reprint"), self.tr("Reprint the last receipt (marked as a copy)"),
+                 self.reprint_last),
+                (("F3",), "search", self.tr("Search"), self.tr("Search the catalog"), self.open_search),
+                (("F4",), "quantity", self.tr("Qty"), self.tr("Change the quantity of the selected line"),
+                 self.change_quantity),
+                (("F5",), "member", self.tr("Member"), self.tr("Attach a member"), self.open_member),
+                (("F6",), "coupon", self.tr("Coupon"), self.tr("Redeem a coupon"), self.open_coupon),
+                (("F7",), "suspend", self.tr("Suspend"), self.tr("Suspend this sale, or resume one"),
+                 self.suspend_or_resume),
+                (("F8",), "voidLine", self.tr("Void line"), self.tr("Void the selected line (asks first)"),
+                 self.void_line),
+                (("F9",), "voidSale", self.tr("Void sale"), self.tr("Void the whole sale (asks a reason)"),
+                 self.void_sale),
+                (("F10",), "override", self.tr("Override"), self.tr("Price override or discount"),
+                 self.open_override),
+                (("F11", *PAY_KEYS), "pay", self.tr("Pay"),
+                 self.tr("Pay (Space, + with the item box empty)"), self.open_tender)):
+            button = named(QPushButton(f"{keys[0]}\n{text}", self), f"checkout.key.{name}",
+                           f"{text} ({keys[0]})")
             button.setProperty("kind", "fkey")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setMinimumHeight(58)
             button.clicked.connect(lambda _c=False, s=slot: s())
             self.key_buttons[name] = button
-            bar.addWidget(button, 1)
+            bar.addWidget(button, 0, len(self.key_buttons) - 1)
+            self._actions.append(keymap.KeyAction(keys, help_text, slot, button))
+        self._actions += [
+            keymap.KeyAction(("Shift+F5",), self.tr("Remove the member from this sale"), self.detach_member),
+            keymap.KeyAction(("Shift+F6",), self.tr("Remove the last coupon"), self.remove_last_coupon),
+            keymap.KeyAction(("Up",), self.tr("Select the line above"), lambda: self.move_selection(-1)),
+            keymap.KeyAction(("Down",), self.tr("Select the line below"), lambda: self.move_selection(1)),
+            keymap.KeyAction(("Return",), self.tr("Add the code typed in the item box")),
+        ]
         self.key_buttons["pay"].setProperty("primary", True)
+        keymap.register(self, self._actions, bind_keys=False)  # the scan router runs them
         return bar
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """The key bar: one row when it has room, two rows of five on a narrow screen."""
+        super().resizeEvent(event)
+        self.side.setFixedWidth(300 if event.size().width() >= SIDE_PANEL_FULL_PX else 250)
+        columns = 10 if event.size().width() >= KEY_BAR_ONE_ROW_PX else 5
+        if columns != self._key_columns:
+            self._key_columns = columns
+            for index, button in enumerate(self.key_buttons.values()):
+                self._key_grid.addWidget(button, index // columns, index % columns)
+            for column in range(10):
+                self._key_grid.setColumnStretch(column, 1 if column < columns else 0)
 
     # -- state ------------------------------------------------------------------
     def activated(self) -> None:
@@ -212,7 +270,18 @@ class CheckoutScreen(QWidget):
         return money_text(fen, self.currency, self._locale)
 
     def refresh(self) -> None:
-        self._call(self.ops.current_cart(), self.show_cart)
+        self._call(self.ops.current_cart(), self._loaded)
+
+    def _loaded(self, cart: CartView | None) -> None:
+        """Show the cart; the first one after sign-in with lines was left open: say so."""
+        first, self._first_load = self._first_load, False
+        self.show_cart(cart)
+        if first and cart is not None and cart.lines:
+            self.restored_banner.setText(
+                self.tr("This sale was still open when the till stopped and has been restored "
+                        "(%1 lines, %2). Check it with the customer, or void it with F9.")
+                .replace("%1", str(len(cart.lines))).replace("%2", self.money(cart.total_fen)))
+            self.restored_banner.show()
 
     def show_cart(self, cart: CartView | None) -> None:
         """Show a CartView from the backend (older versions of the same cart are ignored)."""
@@ -351,6 +420,9 @@ class CheckoutScreen(QWidget):
     def _set_dialog(self, dialog: QDialog | None) -> None:
         self.dialog = dialog
         if dialog is None:
+            if self.isVisible():
+                # the keyboard comes back to the till (some window systems leave it nowhere)
+                self.window().activateWindow()
             self.entry.setFocus()
 
     def _open(self, dialog: QDialog, on_value: Callable[..., object] | None) -> None:
@@ -377,6 +449,7 @@ class CheckoutScreen(QWidget):
         if not code or self._busy_with_dialog():
             return
         self.done_banner.hide()
+        self.restored_banner.hide()
         self._last_code = code
         self._call(self.ops.scan(code=code), self._scanned)
 
@@ -469,6 +542,12 @@ class CheckoutScreen(QWidget):
                               placeholder=self.tr("Scan the coupon on the customer's phone"), parent=self)
         self._open(dialog, lambda code: self._call(self.ops.apply_coupon(code=code), self.show_cart))
 
+    def remove_last_coupon(self) -> None:
+        coupons = list(getattr(self.cart, "coupons", None) or ()) if self.cart is not None else []
+        if coupons and not self._busy_with_dialog():
+            last = coupons[-1]
+            self.remove_coupon(str(getattr(last, "code", last)))
+
     def remove_coupon(self, code: str) -> None:
         self._call(self.ops.remove_coupon(code=code), self.show_cart)
 
@@ -497,12 +576,24 @@ class CheckoutScreen(QWidget):
         return "  ·  ".join(parts) or str(entry)
 
     def void_line(self) -> None:
+        """Ask first (Enter voids, Esc keeps): the line is named, so a stray F8 costs one Esc."""
         line = self.selected_line()
         if line is None or self._busy_with_dialog():
             return
-        self._call(self.ops.void_line(line_id=line.line_id,
-                                      action_text=self.tr("remove a line from the sale")),
-                   self.show_cart)
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0].row() if rows else self.model.rowCount() - 1
+        quantity = self.model.data(self.model.index(row, 2)) or ""
+        name = line.name_en if self._ctx.locale.startswith("en") and line.name_en else line.name_zh
+        dialog = ConfirmDialog("checkout.voidLine", self.tr("Void a line"),
+                               self.tr("Remove %1 × %2 (%3) from the sale?")
+                               .replace("%1", name).replace("%2", str(quantity))
+                               .replace("%3", self.money(line.net_fen)),
+                               confirm_text=self.tr("Void line (Enter)"),
+                               keep_text=self.tr("Keep it (Esc)"), parent=self)
+        line_id = line.line_id
+        self._open(dialog, lambda _yes: self._call(
+            self.ops.void_line(line_id=line_id, action_text=self.tr("remove a line from the sale")),
+            self.show_cart))
 
     def void_sale(self) -> None:
         if self._busy_with_dialog() or self.cart is None or not self.cart.lines:
@@ -566,8 +657,21 @@ class CheckoutScreen(QWidget):
         dialog.completed.connect(self.sale_completed)
         self._open(dialog, None)
 
+    def reprint_last(self) -> None:
+        """F2: the last receipt again (a copy if it came out; the original if it never did)."""
+        if self._busy_with_dialog() or not self.available:
+            return
+        status = self.receipt_status
+        if not status.receipt_no:
+            self._say(self.tr("No sale has been completed here yet: nothing to print again."), error=True)
+            return
+        copy = status.state != "failed"  # one that never came out prints as the original
+        self._call(self.ops.reprint_receipt(job_id=status.job_id),
+                   lambda new_id: status.track(new_id, status.receipt_no, copy=copy))
+
     def sale_completed(self, sale: CompletedSale) -> None:
         self.last_sale = sale
+        self.receipt_status.track(sale.print_job_id, str(sale.receipt_no), copy=False)
         text = self.tr("Change due: %2\nSale complete · receipt %1").replace("%1", str(sale.receipt_no)) \
             .replace("%2", self.money(sale.change_fen))
         self.done_banner.setText(text)
@@ -576,6 +680,16 @@ class CheckoutScreen(QWidget):
         if self._customer_display is not None:
             self._customer_display.show_change(sale.change_fen)
         self.refresh()
+
+
+PAY_KEYS = ("Space", "+")
+SIDE_PANEL_FULL_PX = 900  # narrower: the totals panel gives the cart 50 px
+KEY_BAR_ONE_ROW_PX = 1000  # narrower: the ten keys in two rows, so no caption is cut
+
+
+def _qt_key(key: str) -> int:
+    """The Qt key code of a one-key sequence such as "F3" or "Space" (modifiers included)."""
+    return int(QKeySequence(key)[0].toCombined())  # type: ignore[index]
 
 
 def _non_empty(message: str) -> Callable[[str], str]:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from store_client import store_time
+from store_client.ui import keymap
 from store_client.ui.automation import named
 from store_client.ui.operations import Changes, Op
 from store_client.ui.operations.printing import QueueContents, reprint_document
@@ -131,6 +132,9 @@ class PrintJobsScreen(QWidget):
                                   self.print_test_page)
         self.refresh_button = button("refresh", self.tr("Refresh"), self.tr("Refresh"), self.refresh)
 
+        keymap.keyed_buttons(self, [(f"F{n}", b) for n, b in enumerate(
+            (self.retry_button, self.cancel_button, self.reprint_button, self.test_button,
+             self.refresh_button), start=2)])
         buttons = QHBoxLayout()
         for b in (self.retry_button, self.cancel_button, self.reprint_button):
             buttons.addWidget(b)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from store_client.ui import keymap
 from store_client.ui.automation import named
 from store_client.ui.operations.catalog import RESULT_LIMIT
 from store_client.ui.product_search import LatestSearch, MoreResults, ProductTableModel, page_status
@@ -93,6 +94,8 @@ class ProductLookupScreen(QWidget):
         footer.addWidget(self.more.button)
         layout.addLayout(footer)
         self.setFocusProxy(self.query)
+        keymap.keyed_buttons(self, [("F2", self.search_button)], extra=(
+            keymap.KeyAction(("F3",), self.tr("Go to the products found"), self.results.setFocus),))
 
     def activated(self) -> None:
         self.query.setFocus()

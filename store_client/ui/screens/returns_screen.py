@@ -6,14 +6,19 @@ selection is computed at once on the GUI thread by the Qt-free refund rules (no
 database call); the Refund button sends the return request, whose id was made when
 the sale was loaded, so a double click or a retry never refunds twice. A cashier's
 refund asks for a manager's approval (the op runner, :mod:`store_client.ui.operations`).
+
+Keys (docs/keyboard.md): F2 look up, F3 return everything, F4 clear, F5 reprint,
+F6 the items, F7 the reason, F11 refund. The items table is one tab stop: Up / Down
+choose a line, + / − or digits set its quantity, Space returns all of it or none.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
-from PySide6.QtGui import QIntValidator
+from PySide6.QtGui import QFocusEvent, QIntValidator, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,10 +40,12 @@ from store_client import store_time
 from store_client.domain.refunds import RefundError, RefundPlan
 from store_client.services.errors import ServiceError
 from store_client.services.return_views import REASONS, ReturnableLine, ReturnRequest, SaleForReturn
+from store_client.ui import keymap
 from store_client.ui.automation import named
 from store_client.ui.checkout.formatting import money_text, quantity_text
 from store_client.ui.i18n import money_locale
 from store_client.ui.page import page_layout, page_title
+from store_client.ui.table_fit import ColumnFitter
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
 
@@ -68,6 +75,7 @@ class QuantityEdit(QLineEdit):
         self._maximum = maximum
         self.setValidator(QIntValidator(0, maximum, self))
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # the table is the tab stop, not each cell
         self.setProperty("routesScans", True)
         self.setStyleSheet("QLineEdit { min-height: 36px; padding: 0 2px; }")
         self.setMinimumWidth(48)
@@ -82,6 +90,52 @@ class QuantityEdit(QLineEdit):
 
     def setValue(self, value: int) -> None:
         self.setText(str(max(0, min(self._maximum, value))))
+
+
+class ReturnLinesTable(QTableWidget):
+    """The receipt's lines as one tab stop: the keys set the current line's quantity.
+
+    Up / Down (and Home / End) move between lines as in any table; + and − add or take
+    one; digits type the quantity; Space returns the whole line, or none of it again;
+    Delete sets it back to 0. The screen supplies ``step`` and ``put`` per row.
+    """
+
+    def __init__(self, rows: int, columns: int, parent: QWidget | None = None) -> None:
+        super().__init__(rows, columns, parent)
+        self.step: Callable[[int, int], None] | None = None  # step(row, delta)
+        self.put: Callable[[int, int | None], None] | None = None  # None: all, or none again
+        self._typed = ""
+        self.currentCellChanged.connect(lambda *_a: setattr(self, "_typed", ""))
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        if self.rowCount() and self.currentRow() < 0:
+            self.setCurrentCell(0, 0)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        row, key, text = self.currentRow(), event.key(), event.text()
+        if row < 0 or self.step is None or self.put is None:
+            super().keyPressEvent(event)
+            return
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal) or text == "+":
+            self._typed = ""
+            self.step(row, 1)
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore) or text in ("-", "−"):
+            self._typed = ""
+            self.step(row, -1)
+        elif key == Qt.Key.Key_Space:
+            self._typed = ""
+            self.put(row, None)
+        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self._typed = ""
+            self.put(row, 0)
+        elif len(text) == 1 and text.isdigit():
+            self._typed = (self._typed + text)[-6:]
+            self.put(row, int(self._typed))
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            event.accept()  # a row, not a cell, is what the cashier walks
+        else:
+            super().keyPressEvent(event)
 
 
 class ReturnsScreen(QWidget):
@@ -122,19 +176,24 @@ class ReturnsScreen(QWidget):
         self.sale_info.setObjectName("returns.saleInfo")
         self.sale_info.setWordWrap(True)
 
-        self.table = named(QTableWidget(0, 7, self), "returns.lines", self.tr("Items on the receipt"))
+        self.table = named(ReturnLinesTable(0, 7, self), "returns.lines", self.tr("Items on the receipt"))
         self.table.setHorizontalHeaderLabels([
             self.tr("Item"), self.tr("Sold"), self.tr("Returned"), self.tr("Returnable"),
             self.tr("Paid"), self.tr("Return"), self.tr("Refund")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table: it is one tab stop
+        self.table.step = self._step_row
+        self.table.put = self._put_row
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(52)
         header = self.table.horizontalHeader()
-        for column, width in enumerate((220, 80, 104, 104, 110, 170, 110)):
-            # At least as wide as its header: "Returnable" is longer than "可退".
-            self.table.setColumnWidth(column, max(width, header.sectionSizeHint(column) + 16))
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # at least as wide as its header ("Returnable" is longer than "可退"); shrunk together
+        # on a narrow screen so the item name keeps room
+        self._columns = ColumnFitter(self.table, {1: 80, 2: 104, 3: 104, 4: 110, 5: 170, 6: 110},
+                                     stretch_min=160, floors={4: 100, 5: 140, 6: 100})
 
         self.reason = named(QComboBox(self), "returns.reason", self.tr("Reason for the return"))
         self.reason.addItem(self.tr("Choose a reason…"), "")
@@ -199,8 +258,25 @@ class ReturnsScreen(QWidget):
         page_layout(self, page_title(self, self.tr("Returns"), "returns.title"),
                     (self.all_button, self.clear_button, self.reprint_button),
                     (entry_row, self.sale_info, self.done_banner, (self.table, 1), reason_row,
-                     self.summary, bottom))
+                     self.summary, bottom), keyed=False)
         self.setFocusProxy(self.receipt)
+        for widget in (self.receipt, self.lookup_button, self.table, self.reason, self.reason_text,
+                       self.card_reference, self.refund_button, self.all_button, self.clear_button,
+                       self.reprint_button):
+            widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        QWidget.setTabOrder(self.receipt, self.lookup_button)
+        QWidget.setTabOrder(self.lookup_button, self.table)
+        QWidget.setTabOrder(self.table, self.reason)
+        QWidget.setTabOrder(self.reason, self.reason_text)
+        QWidget.setTabOrder(self.reason_text, self.card_reference)
+        QWidget.setTabOrder(self.card_reference, self.refund_button)
+        keymap.keyed_buttons(self, (("F2", self.lookup_button), ("F3", self.all_button),
+                                    ("F4", self.clear_button), ("F5", self.reprint_button),
+                                    ("F11", self.refund_button)), extra=(
+            keymap.KeyAction(("F6",), self.tr("Go to the items: arrows, + / −, digits, Space"),
+                             self.table.setFocus),
+            keymap.KeyAction(("F7",), self.tr("Go to the reason for the return"), self.reason.setFocus),
+        ))
         self._show_sale(None)
 
     # -- helpers ------------------------------------------------------------------------
@@ -231,6 +307,8 @@ class ReturnsScreen(QWidget):
     def _set_dialog(self, dialog: QDialog | None) -> None:
         self.dialog = dialog
         if dialog is None:
+            if self.isVisible():
+                self.window().activateWindow()  # the keyboard comes back to the till
             self.receipt.setFocus()
 
     def activated(self) -> None:
@@ -316,6 +394,7 @@ class ReturnsScreen(QWidget):
             box = named(QCheckBox(self.tr("Whole line"), self.table), f"returns.qty.{line.line_no}",
                         self.tr("Return all of %1").replace("%1", name))
             box.toggled.connect(self._update_summary)
+            box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # the table is the tab stop
             box.setEnabled(sold.returnable > 0)
             self._editors[line.line_no] = box
             return box
@@ -343,6 +422,27 @@ class ReturnsScreen(QWidget):
             widget.setEnabled(sold.returnable > 0)
         self._editors[line.line_no] = edit
         return cell
+
+    def _line_at(self, row: int) -> ReturnableLine | None:
+        return self.sale.lines[row] if self.sale is not None and 0 <= row < len(self.sale.lines) else None
+
+    def _step_row(self, row: int, delta: int) -> None:
+        line = self._line_at(row)
+        editor = self._editors.get(line.line_no) if line is not None else None
+        if isinstance(editor, QCheckBox):
+            editor.setChecked(delta > 0 and editor.isEnabled())
+        elif editor is not None and editor.isEnabled():
+            editor.setValue(editor.value() + delta)
+
+    def _put_row(self, row: int, quantity: int | None) -> None:
+        """Set a row's quantity (capped at what is returnable); None: all of it, or none again."""
+        line = self._line_at(row)
+        if line is None or line.sold.returnable <= 0:
+            return
+        if quantity is None:
+            chosen = dict(self.selection()).get(line.line_no, 0)
+            quantity = 0 if chosen else line.sold.returnable
+        self.set_quantity(line.line_no, min(quantity, line.sold.returnable))
 
     def set_quantity(self, line_no: int, quantity: int) -> None:
         """Set a line's quantity to return (a weighed line: its whole weight or 0)."""
@@ -467,6 +567,8 @@ class ReturnsScreen(QWidget):
         self.load_receipt(receipt)  # what is left to return, under a new request id
         self.done_banner.setText(banner)
         self.done_banner.show()
+        if self.isVisible():
+            self.receipt.setFocus()  # the keys go on working: the next receipt, or F6 again
 
 
 register(ScreenSpec("returns", QT_TRANSLATE_NOOP("Screens", "Returns"), ReturnsScreen,

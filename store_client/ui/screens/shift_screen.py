@@ -5,6 +5,10 @@ count page never shows the expected cash; over/short appears only after the coun
 submitted. While events wait for HQ (or were rejected), closing needs the "close anyway"
 box ticked (issue 5). Actions that need a manager (above the cash limit, an over/short
 beyond the tolerance, a cashier's X report) ask for the approval and are sent again.
+
+Keys (docs/keyboard.md): F2 open, F3 pay in, F4 pay out, F5 X report, F6 close, F7
+refresh; on the count and cash pages Enter goes to the next field, F11 confirms and
+Esc cancels.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
 from PySide6.QtGui import QIntValidator, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from store_client.domain.money import Money
 from store_client.domain.shifts import DENOMINATIONS_FEN, MAX_PIECES, MAX_REASON
+from store_client.ui import keymap
 from store_client.ui.automation import named
 from store_client.ui.login_messages import local_hhmm
 from store_client.ui.operations import Changes, Op
@@ -97,7 +102,14 @@ class ShiftScreen(QWidget):
         page_layout(self, page_title(self, self.tr("Shift and cash"), "shift.title"),
                     (self.open_button, self.pay_in_button, self.pay_out_button, self.x_button,
                      self.close_button, self.refresh_button),
-                    (self.state, self.message, (self.stack, 1)))
+                    (self.state, self.message, (self.stack, 1)), keyed=False)
+        keymap.keyed_buttons(self, [(f"F{n}", button) for n, button in enumerate(
+            (self.open_button, self.pay_in_button, self.pay_out_button, self.x_button,
+             self.close_button, self.refresh_button), start=2)], extra=(
+            keymap.KeyAction(("F11",), self.tr("Confirm the count or the cash movement"),
+                             self._confirm_page),
+            keymap.KeyAction(("Esc",), self.tr("Cancel the count or the cash movement"),
+                             self._cancel_page)))
         self.open_button.clicked.connect(lambda: self._show_count("open"))
         self.close_button.clicked.connect(self.start_close)
         self.pay_in_button.clicked.connect(lambda: self._show_cash("pay_in"))
@@ -147,6 +159,7 @@ class ShiftScreen(QWidget):
             spin.setAlignment(Qt.AlignmentFlag.AlignRight)
             spin.setMinimumWidth(110)
             spin.textChanged.connect(self._update_total)
+            spin.returnPressed.connect(lambda w=spin: self._next_field(w))
             subtotal = QLabel("", page)
             subtotal.setObjectName(f"shift.subtotal.{fen}")
             subtotal.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -174,6 +187,7 @@ class ShiftScreen(QWidget):
         self.count_cancel = named(QPushButton(self.tr("Cancel"), page), "shift.countCancel",
                                   self.tr("Cancel the count"))
         self.count_confirm.clicked.connect(self.confirm_count)
+        self.variance_reason.returnPressed.connect(lambda: self.count_confirm.setFocus())
         self.count_cancel.clicked.connect(self._back)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -208,6 +222,7 @@ class ShiftScreen(QWidget):
         self.cash_confirm.clicked.connect(self.confirm_cash)
         self.cash_cancel.clicked.connect(self._back)
         self.cash_reason.returnPressed.connect(self.confirm_cash)
+        self.cash_amount.returnPressed.connect(lambda: self.cash_reason.setFocus())
         form = QGridLayout()
         form.addWidget(QLabel(self.tr("Amount (yuan)"), page), 0, 0)
         form.addWidget(self.cash_amount, 0, 1)
@@ -225,6 +240,18 @@ class ShiftScreen(QWidget):
         layout.addStretch(1)
         layout.addLayout(buttons)
         return page
+
+    def _next_field(self, field: QLineEdit) -> None:
+        """Enter in a count field: on to the next denomination, then the confirm button."""
+        fields = list(self.pieces.values())
+        index = fields.index(field)
+        if index + 1 < len(fields):
+            fields[index + 1].setFocus()
+            fields[index + 1].selectAll()
+        elif self.variance_reason.isVisible():
+            self.variance_reason.setFocus()
+        else:
+            self.count_confirm.setFocus()
 
     def _denomination(self, fen: int) -> str:
         if fen >= 100:
@@ -278,9 +305,30 @@ class ShiftScreen(QWidget):
         self.message.style().polish(self.message)
         self.message.setText(text)
 
+    def _confirm_page(self) -> None:
+        page = self.stack.currentIndex()
+        button = {COUNT_PAGE: self.count_confirm, CASH_PAGE: self.cash_confirm}.get(page)
+        if button is not None and button.isEnabled():
+            button.click()
+
+    def _cancel_page(self) -> None:
+        if self.stack.currentIndex() in (COUNT_PAGE, CASH_PAGE):
+            self._back()
+            self._say("")
+
     def _back(self) -> None:
         self.stack.setCurrentIndex(REPORT_PAGE)
         self._mode = ""
+        QTimer.singleShot(0, self, self._focus_actions)  # after the caller updated the buttons
+
+    def _focus_actions(self) -> None:
+        """Back from a page: the focus on the first action that can be used now."""
+        if self.stack.currentIndex() != REPORT_PAGE or not self.isVisible():
+            return
+        for button in (self.open_button, self.pay_in_button, self.x_button, self.refresh_button):
+            if button.isEnabled():
+                button.setFocus()
+                return
 
     # -- running service calls --------------------------------------------------------------------
     def _run(self, op: Op[T], on_done: Callable[[T], object],

@@ -142,3 +142,8 @@ def test_a_restarted_till_shows_the_cart_in_progress(make_shell, qtbot) -> None:
     assert restored is not screen and _again.window.services.checkout is not shell.window.services.checkout
     assert restored.cart.cart_id == cart_id and column(restored, "name") == names
     assert restored.side.total.text() == screen.side.total.text()
+    assert restored.restored_banner.isVisible() and "restored" in restored.restored_banner.text()
+    assert not screen.restored_banner.isVisible()  # the till that was never stopped says nothing
+    burst(codes[0])  # the next scan: the cashier has seen it
+    _again.settle()
+    assert not restored.restored_banner.isVisible()

@@ -111,7 +111,19 @@ def test_function_keys_belong_to_the_checkout_not_the_rail(make_shell, qtbot) ->
     shell.settle()
     assert column(screen, "quantity") == ["3", "1"]
     assert selected_row(screen) == 0
-    qtbot.keyClick(screen.entry, Qt.Key.Key_F8)  # void the selected (first) line
+    qtbot.keyClick(screen.entry, Qt.Key.Key_F8)  # void the selected (first) line: it asks first
+    confirm = screen.dialog
+    assert confirm is not None and confirm.objectName() == "checkout.voidLine.dialog"
+    assert first.name_en in confirm.question.text() and screen.model.rowCount() == 2
+    qtbot.keyClick(confirm, Qt.Key.Key_Escape)  # Esc keeps the line
+    qtbot.waitUntil(lambda: screen.dialog is None, timeout=3000)
+    shell.settle()
+    assert column(screen, "name") == [first.name_en, second.name_en]
+    refocus(shell, screen, qtbot)
+    qtbot.keyClick(screen.entry, Qt.Key.Key_F8)
+    confirm = screen.dialog
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is confirm.ok, timeout=3000)
+    qtbot.keyClick(confirm.ok, Qt.Key.Key_Return)  # Enter: the default, "Void line"
     shell.settle()
     assert column(screen, "name") == [second.name_en]
     assert shell.window.services.checkout.calls[-2:] == ["qty 1 3", "void 1"]
