@@ -273,7 +273,7 @@ class Sale(Base):
     points_redeemed: Mapped[int] = mapped_column(Integer)
     outbox_event_id: Mapped[str] = mapped_column(String(36))
     print_job_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    shift_id: Mapped[str | None] = mapped_column(String(36), nullable=True)  # 0011
+    shift_id: Mapped[str | None] = mapped_column(String(36), nullable=True)  # migration 0013
 
     __table_args__ = (
         Index("ix_sales_shift", "shift_id"),
@@ -350,7 +350,7 @@ class SaleCoupon(Base):
 
 
 class Shift(Base):
-    """A till shift. Sales and returns belong to it by ``shift_id`` (0011), written in the
+    """A till shift. Sales and returns belong to it by ``shift_id`` (migration 0013), written in the
     same transaction as the sale or return; the receipt and audit ranges stay as the record
     of what the shift covered. Triggers refuse any change to a closed shift and allow only
     one open shift per terminal (partial unique index)."""
@@ -439,7 +439,7 @@ class Return(Base):
     # | cancelled (the provider declined: nothing was paid)
     status: Mapped[str] = mapped_column(String(16), default="completed",
                                         server_default="completed")
-    shift_id: Mapped[str | None] = mapped_column(String(36), nullable=True)  # 0011
+    shift_id: Mapped[str | None] = mapped_column(String(36), nullable=True)  # migration 0013
 
     __table_args__ = (
         Index("ix_returns_shift", "shift_id"),

@@ -1,4 +1,4 @@
-"""Migration 0011: sales and returns get their shift's id from the ranges the shifts kept."""
+"""Migration 0013: sales and returns get their shift's id from the ranges the shifts kept."""
 
 from __future__ import annotations
 

@@ -72,6 +72,7 @@ def test_main_flows_log_events_and_no_secret(tmp_path, hq, monkeypatch, capsys, 
         with pytest.raises(ServiceError):
             services.auth.login("1001", "000000")
         actor = services.auth.login("1001", PIN)
+        services.shifts.open_shift(actor, total_fen=0)  # selling needs an open shift
         checkout = services.checkout
         checkout.scan(actor, WATER)
         view = checkout.attach_member(actor, PHONE)

@@ -64,7 +64,8 @@ def test_a_customer_joins_from_a_phone(hq, browser, sqlite_hq):
     server, key = hq
     context, page, outside = phone(browser)
     page.goto(f"{server.url}/enroll?t={make_link(key, 'nonce-browser-1')}")
-    paint = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1")
+    page.wait_for_function("performance.getEntriesByName('first-contentful-paint').length > 0", timeout=10_000)
+    paint = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
     assert 0 <= paint <= 1000, f"first contentful paint {paint} ms"
     assert page.locator("h1").inner_text() == "加入会员"
     assert page.locator("#privacy").is_visible()

@@ -8,8 +8,8 @@ JSON is unreadable is left as it is (the checkout sets it aside as damaged when 
 ``product_grams`` (see persistence/search_grams.py): one- and two-character Chinese
 text is searched through an index instead of a scan; built here for the existing catalog.
 
-Revision ID: 0012
-Revises: 0010
+Revision ID: 0014
+Revises: 0013
 """
 
 import sqlalchemy as sa
@@ -17,8 +17,8 @@ from alembic import op
 
 from store_client.persistence import search_grams
 
-revision = "0012"
-down_revision = "0011"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

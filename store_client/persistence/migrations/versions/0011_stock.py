@@ -1,14 +1,14 @@
 """Stock: positions and movements with their cause, and stock counts (plans, lines, scans);
 sales indexed by completion time for the manager's board.
 
-Revision ID: 0016
+Revision ID: 0011
 Revises: 0010
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None

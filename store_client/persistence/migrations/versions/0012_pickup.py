@@ -1,15 +1,15 @@
 """Online orders picked up in store: this till's picking progress and the manager's list
 of pick-up steps HQ refused afterwards (docs/pickup.md).
 
-Revision ID: 0015
-Revises: 0016 (given 0010; chained after main's 0016 so this branch has one head)
+Revision ID: 0012
+Revises: 0011 (given 0010; chained after main's 0016 so this branch has one head)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
-down_revision = "0016"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

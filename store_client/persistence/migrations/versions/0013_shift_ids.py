@@ -5,15 +5,15 @@ the shift whose audit-sequence range held its ``return.completed`` entry. Those 
 kept on the shift (the record of what was closed); the upgrade fills ``shift_id`` from them
 for every row they place. A row outside every shift (sold with no shift open) keeps NULL.
 
-Revision ID: 0011
-Revises: 0016
+Revision ID: 0013
+Revises: 0012
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0015"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
