@@ -187,6 +187,18 @@
         <translation>查看 X 报表</translation>
     </message>
     <message>
+        <source>Pick-up step refused by HQ (on the manager&apos;s list)</source>
+        <translation>自提步骤被总部拒绝（已列入店长待办）</translation>
+    </message>
+    <message>
+        <source>Pick-up conflict resolved</source>
+        <translation>自提冲突已处理</translation>
+    </message>
+    <message>
+        <source>Pick-up step refused at the till</source>
+        <translation>自提步骤在收银台被拒绝</translation>
+    </message>
+    <message>
         <source>Stock count planned</source>
         <translation>创建盘点计划</translation>
     </message>

@@ -257,6 +257,9 @@ def write_config(tmp_path: Path) -> Path:
 
 def run_cli(monkeypatch: pytest.MonkeyPatch, config: Path, *args: str, stdin: str = "") -> int:
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    if not cfg.load(config).database_path.exists():
+        # a fresh install is migrated first (commands that need the database do not make one)
+        assert cli.main(["--config", str(config), "db", "migrate"]) == 0
     return cli.main(["--config", str(config), "operator", *args])
 
 

@@ -136,3 +136,15 @@ def printing_for(terminal: Terminal, tasks: TaskManager, queue, actor=None):  # 
 
     backend = backend_for(terminal, tasks)
     return PrintingOps(backend, actor, queue), backend.runner.hub
+
+
+def close_demo_shift(shell) -> None:  # type: ignore[no-untyped-def]
+    """The demo store opens with a shift; a test that opens one by keys closes it first
+    (set-up: the drawer holds exactly its float, so the close balances)."""
+    services = shell.window.services
+    current = services.shifts.current()
+    if current is None:
+        return
+    op = demo_operator("manager")
+    actor = services.auth.login(op.id, op.pin)
+    services.shifts.close_shift(actor, total_fen=current.opening_float_fen, confirm_unsynced=True)

@@ -4,7 +4,7 @@ the truth, every button can be reached, and Space / Enter press the focused butt
 from __future__ import annotations
 
 import pytest
-from tests.ui.conftest import demo_operator
+from tests.ui.conftest import close_demo_shift, demo_operator
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import QApplication, QPushButton
@@ -106,10 +106,13 @@ def test_the_tender_dialog_keys_are_distinct(make_shell, qtbot) -> None:
 def test_space_and_enter_press_the_focused_button(make_shell, qtbot, key) -> None:  # type: ignore[no-untyped-def]
     """The scanner's key filter holds printable keys for a moment: Space must still press."""
     shell = signed_in(make_shell, "manager")
+    close_demo_shift(shell)  # the open button shows only while no shift is open
     window = shell.window
     window.open_screen("shift")
     shell.settle()
     screen = window.screens["shift"]
+    screen.refresh()  # closed behind its back, by the service
+    shell.settle()
     screen.open_button.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.open_button, timeout=3000)
     qtbot.keyClick(screen.open_button, key)

@@ -57,9 +57,9 @@ def test_typing_quickly_searches_once_for_the_final_text(make_shell, qtbot, monk
     queries: list[str] = []
     real = catalog_ops.lookup
 
-    def spy(catalog, text, limit=product_lookup.RESULT_LIMIT):  # type: ignore[no-untyped-def]
+    def spy(catalog, text, limit=product_lookup.RESULT_LIMIT, after=None):  # type: ignore[no-untyped-def]
         queries.append(text)
-        return real(catalog, text, limit)
+        return real(catalog, text, limit, after)
 
     monkeypatch.setattr(catalog_ops, "lookup", spy)
     qtbot.keyClicks(screen.query, "BEA000")

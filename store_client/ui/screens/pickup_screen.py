@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from store_client.domain.pickup_codes import looks_like_qr
+from store_client.ui import keymap
 from store_client.ui.automation import named
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
@@ -90,12 +91,14 @@ class PickupScreen(QWidget):
         self.scan_input.setPlaceholderText(self.tr("Scan an item or the customer's QR code"))
         self.scan_input.returnPressed.connect(self._scan_entered)
 
+        keyed: list[tuple[str, QPushButton]] = []
+
         def button(name: str, text: str, spoken: str, slot: Callable[[], object],
                    key: str) -> QPushButton:
-            b = named(QPushButton(f"{text} ({key})", self), f"pickup.{name}", spoken)
+            """A button with its screen key (docs/keyboard.md): the key presses the button."""
+            b = named(QPushButton(text, self), f"pickup.{name}", spoken)
             b.clicked.connect(slot)
-            QShortcut(QKeySequence(key), self, slot,
-                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            keyed.append((key, b))
             return b
 
         self.start_button = button("start", self.tr("Start picking"),
@@ -113,6 +116,7 @@ class PickupScreen(QWidget):
                                    self.print_pick_list, "F7")
         self.code_button = button("codeEntry", self.tr("Code"),
                                   self.tr("Hand over by the pick-up code"), self.enter_code, "F6")
+        keymap.keyed_buttons(self, sorted(keyed, key=lambda pair: int(pair[0][1:])))
 
         self.code_input = named(QLineEdit(self), "pickup.code", self.tr("Pick-up code (6 digits)"))
         self.code_input.setMaxLength(6)
