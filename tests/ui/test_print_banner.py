@@ -82,6 +82,7 @@ def wait_shown(qtbot, banner, visible: bool, timeout: int = 8000) -> None:
                              f"detail {banner.detail.text()!r}") from exc
 
 
+@pytest.mark.serial  # waits on real retry timers
 def test_unreachable_printer_shows_offline_and_retry_prints_once(rig, fake, qtbot) -> None:
     queue, _tasks, banner = rig
     wait_shown(qtbot, banner, False)

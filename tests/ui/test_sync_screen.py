@@ -79,6 +79,7 @@ def test_screen_lists_waiting_and_rejected_and_retries(qtbot, terminal, tasks) -
                     timeout=5000)
 
 
+@pytest.mark.serial  # a stall budget in ms: measured with nothing else running
 def test_event_loop_never_stalls_while_ten_thousand_events_upload(qtbot, terminal, tasks,
                                                                   hq_process) -> None:
     url, token = hq_process

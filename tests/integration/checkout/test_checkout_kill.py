@@ -4,6 +4,8 @@ receipt numbers have no gap and every sale has exactly one outbox event."""
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import os
 import random
@@ -86,6 +88,7 @@ def check(db: Path, reports: list[list[str]]) -> int:
         conn.close()
 
 
+@pytest.mark.serial  # kills within a time budget: nothing else may compete
 def test_kill_the_till_again_and_again(terminal, add_operator, tmp_path):
     add_operator("c1", "cashier", "1357")
     with terminal.db.transaction() as s:

@@ -14,7 +14,8 @@ import pytest
 
 from tools.soak import run_soak
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs fork and SIGKILL")
+pytestmark = [pytest.mark.skipif(sys.platform == "win32", reason="needs fork and SIGKILL"),
+              pytest.mark.serial]  # its timing is about this process alone
 
 
 def test_two_hundred_kills_lose_and_duplicate_nothing(tmp_path: Path) -> None:
