@@ -245,6 +245,7 @@ def test_concurrent_wrong_pins_lock_exactly_once(auth: AuthService, terminal: Te
     assert AuditLog(FakeClock()).verify(terminal.db).ok
 
 
+@pytest.mark.serial  # compares two timings: nothing else may compete
 def test_unknown_id_takes_as_long_as_a_wrong_pin_at_the_real_cost(terminal: Terminal,
                                                                    clock: FakeClock) -> None:
     """Timing must not reveal which ids exist (min of a few runs: robust to a busy machine)."""
