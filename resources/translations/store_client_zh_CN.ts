@@ -2102,8 +2102,8 @@ Sale complete · receipt %1</source>
         <translation>退货</translation>
     </message>
     <message>
-        <source>Go to the items: arrows, + / −, digits, Space</source>
-        <translation>转到商品列表：方向键、+ / −、数字、空格键</translation>
+        <source>Go to the items: arrows, + / -, digits, Space</source>
+        <translation>转到商品列表：方向键、+ / -、数字、空格键</translation>
     </message>
     <message>
         <source>Go to the reason for the return</source>

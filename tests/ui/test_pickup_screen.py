@@ -65,6 +65,7 @@ def type_enter(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def
     QTest.keyClick(widget, Qt.Key.Key_Return)
 
 
+@pytest.mark.serial  # waits on live timers (countdown, banner, sync): nothing else may compete
 def test_the_whole_flow_by_keyboard(qtbot, terminal, add_operator, tasks, hq) -> None:
     add_operator("c1", "cashier", "1357", name="王芳")
     token = hq.service.issue_token("S001", "T01")

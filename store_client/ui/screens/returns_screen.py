@@ -273,7 +273,7 @@ class ReturnsScreen(QWidget):
         keymap.keyed_buttons(self, (("F2", self.lookup_button), ("F3", self.all_button),
                                     ("F4", self.clear_button), ("F5", self.reprint_button),
                                     ("F11", self.refund_button)), extra=(
-            keymap.KeyAction(("F6",), self.tr("Go to the items: arrows, + / −, digits, Space"),
+            keymap.KeyAction(("F6",), self.tr("Go to the items: arrows, + / -, digits, Space"),
                              self.table.setFocus),
             keymap.KeyAction(("F7",), self.tr("Go to the reason for the return"), self.reason.setFocus),
         ))
@@ -407,7 +407,7 @@ class ReturnsScreen(QWidget):
         edit.valueChanged.connect(self._update_summary)
         buttons = []
         for text, key, accessible, step in (
-                ("−", "less", self.tr("One less %1").replace("%1", name), -1),
+                ("-", "less", self.tr("One less %1").replace("%1", name), -1),
                 ("+", "more", self.tr("One more %1").replace("%1", name), 1)):
             button = named(QToolButton(cell), f"returns.{key}.{line.line_no}", accessible)
             button.setText(text)
