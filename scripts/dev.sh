@@ -69,7 +69,7 @@ if [ "$mode" = demo ]; then
 fi
 
 export QT_QPA_PLATFORM=offscreen
-# Two runs: everything but the timing-sensitive tests on several workers (most tests wait on
+# Two runs: everything but the timing-sensitive tests (marked serial; all of tests/ui) on several workers (most tests wait on
 # sockets, subprocesses and timers, so workers beyond the cores pay), then those alone.
 # pytest's exit code 5 (nothing collected) counts as a failure unless the other run ran tests.
 WORKERS="${PYTEST_WORKERS:-4}"

@@ -148,3 +148,12 @@ def close_demo_shift(shell) -> None:  # type: ignore[no-untyped-def]
     op = demo_operator("manager")
     actor = services.auth.login(op.id, op.pin)
     services.shifts.close_shift(actor, total_fen=current.opening_float_fen, confirm_unsynced=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """UI tests wait on paints and timers with short budgets: they run with the serial tests,
+    never beside parallel workers competing for the CPU (scripts/dev.sh test)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.serial)
