@@ -66,8 +66,6 @@ def type_enter(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def
 
 
 @pytest.mark.serial  # waits on live timers (countdown, banner, sync): nothing else may compete
-@pytest.mark.skip(reason="times out in the full serial UI run since the keyboard-model merge; "
-                         "passes alone. Open in issue 12's note: find the wait that hangs.")
 def test_the_whole_flow_by_keyboard(qtbot, terminal, add_operator, tasks, hq) -> None:
     add_operator("c1", "cashier", "1357", name="王芳")
     token = hq.service.issue_token("S001", "T01")

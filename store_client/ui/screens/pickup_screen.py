@@ -80,11 +80,11 @@ class PickupScreen(QWidget):
 
         self.queue_table = self._table("pickup.queue", self.tr("Pick-up queue"), [
             self.tr("Order"), self.tr("Customer"), self.tr("State"), self.tr("Lines done"),
-            self.tr("Time left")])
+            self.tr("Time left")], stretch=1)
         self.queue_table.itemSelectionChanged.connect(self._selected)
         self.order_label = named(QLabel(self), "pickup.order", self.tr("Order"))
         self.lines_table = self._table("pickup.lines", self.tr("Order lines"), [
-            self.tr("Item"), self.tr("Ordered"), self.tr("Picked"), self.tr("Short")])
+            self.tr("Item"), self.tr("Ordered"), self.tr("Picked"), self.tr("Short")], stretch=0)
 
         self.scan_input = named(QLineEdit(self), "pickup.scanInput",
                                 self.tr("Scan or type an item or a pick-up QR code"))
@@ -151,7 +151,7 @@ class PickupScreen(QWidget):
         detail.addWidget(self.order_label)
         detail.addWidget(self.lines_table, 1)
         body = QHBoxLayout()
-        body.addWidget(self.queue_table, 3)
+        body.addWidget(self.queue_table, 4)  # five columns: it needs the most room
         body.addLayout(detail, 3)
         body.addLayout(hand, 2)
         layout = QVBoxLayout(self)
@@ -170,14 +170,18 @@ class PickupScreen(QWidget):
         self._update_buttons()
         self.refresh()
 
-    def _table(self, name: str, spoken: str, headers: list[str]) -> QTableWidget:
+    def _table(self, name: str, spoken: str, headers: list[str], stretch: int) -> QTableWidget:
+        """A read-only row table; column ``stretch`` takes the spare width, the others are as
+        wide as their header and contents (so no header is cut on a 1024 px screen)."""
         table = named(QTableWidget(0, len(headers), self), name, spoken)
         table.setHorizontalHeaderLabels(headers)
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         return table
 
     # -- the queue -------------------------------------------------------------------------------
