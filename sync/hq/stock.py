@@ -58,11 +58,13 @@ def check_origin(store_id: str, data: dict) -> str | None:
 
 
 def apply_event(conn: Connection, store_id: str, kind: str, data: dict) -> None:
-    """Apply a validated stock event of ``store_id`` inside the caller's transaction."""
+    """Apply a validated stock event of ``store_id`` inside the caller's transaction.
+
+    A posted count moves stock through the ``stock.moved`` event the till sends with it (its
+    adjustment movements); ``stock.count_posted`` is the record of who approved what, kept
+    with the events, so applying its adjustments too would count them twice."""
     if kind == "stock.moved":
         _move(conn, store_id, [(m["sku"], m["delta"], m["at"]) for m in data["movements"]])
-    elif kind == "stock.count_posted":
-        _move(conn, store_id, [(a["sku"], a["delta"], data["at"]) for a in data["adjustments"]])
     elif kind == "stock.count_scanned":
         conn.execute(_insert(conn, count_scans).values(
             scan_id=data["scan_id"], plan_id=data["plan_id"], store_id=store_id, terminal_id=data["terminal_id"],

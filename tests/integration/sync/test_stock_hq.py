@@ -129,3 +129,38 @@ def test_sales_and_returns_move_hq_stock_from_their_own_events(hq_service: HQSer
     sold[first["sku"]] += 1  # back on the shelf once; the damaged one is not
     assert levels(hq_service, "S001") == sold
     assert levels(hq_service, "S002") == {} and b.store_id == "S002"
+
+
+def test_a_posted_count_moves_hq_stock_once(hq_service: HQService, terminal, add_operator, clock):
+    """What a till's outbox holds after a count is posted, ingested at HQ: moved once, not twice."""
+    from sqlalchemy import select as sql_select
+
+    from store_client.domain.roles import Role
+    from store_client.domain.stock_count import PlanScope
+    from store_client.persistence.models import Category, OutboxEvent, Product
+    from store_client.services.audit import AuditLog
+    from store_client.services.auth import Actor
+    from store_client.services.authorization import Authorizer
+    from store_client.services.stock_counts import StockCountService
+
+    add_operator("m1", "manager", "2468")
+    with terminal.db.transaction() as s:
+        s.add(Category(code="c", name_zh="c", name_en="c"))
+        s.flush()
+        s.add(Product(id=1, sku="A", name_zh="A", name_en="A", category_code="c", unit="each", price_minor=100,
+                      tax_rate_bp=1300, active=True))
+    audit = AuditLog(clock)
+    counts = StockCountService(terminal.db, clock, audit, Authorizer(terminal.db, audit, clock), store_id="S001",
+                               terminal_id="T01")
+    manager = Actor("m1", "m1", Role.MANAGER)
+    plan = counts.create_plan(manager, scope=PlanScope.CYCLE, label="c", skus=["A"])
+    counts.scan(manager, plan, "A", 3)
+    counts.submit(manager, plan)
+    counts.approve_and_post(manager, plan)
+    with terminal.db.read() as s:
+        outbox = [(e.kind, json.loads(e.payload)) for e in s.scalars(sql_select(OutboxEvent).order_by(OutboxEvent.seq))]
+    who = hq_service.authenticate(hq_service.issue_token("S001", "T01"))
+    results = hq_service.ingest(who, {"events": [envelope(i + 1, kind, payload) for i, (kind, payload) in
+                                                 enumerate(outbox)]})["results"]
+    assert {r["status"] for r in results} == {"accepted"}
+    assert levels(hq_service, "S001") == {"A": 3}  # counted 3 against nothing on hand: +3, once
