@@ -32,11 +32,18 @@ class _QuietOps:
         return lambda **_k: _NoOp()
 
 
-def _ui_work(items) -> tuple[float, list[float]]:  # type: ignore[no-untyped-def]
-    """UI-thread time of showing the queue: the first fill, then refreshes where only the
-    countdown moved (what happens every second)."""
+def _painted(app, *views) -> None:  # type: ignore[no-untyped-def]
+    """Let the screen handle what it was told, then paint the views now (what the next frame
+    shows)."""
+    app.processEvents()
+    for view in views:
+        view.viewport().repaint()
+
+
+def _screen():  # type: ignore[no-untyped-def]
     from store_client.ui.app import ensure_platform
 
+    os.environ.setdefault("QT_QPA_UPDATE_IDLE_TIME", "0")  # offscreen paints on a 5 ms timer
     ensure_platform(offscreen=True)
     from PySide6.QtWidgets import QApplication
 
@@ -48,21 +55,52 @@ def _ui_work(items) -> tuple[float, list[float]]:  # type: ignore[no-untyped-def
     screen.resize(1280, 800)
     screen.show()
     app.processEvents()
-    started = time.perf_counter()
-    screen._show_queue(items)
-    app.processEvents()
-    first = (time.perf_counter() - started) * 1000
+    return app, screen
+
+
+def _ui_work(items, sizes=(50, 200, 500), runs=15):  # type: ignore[no-untyped-def]
+    """UI-thread ms of showing the queue, painted: a new read that changed the rows (an
+    order came, moved or left) at each queue size, and a one-second refresh where only the
+    countdown moved (what happens every second)."""
+    from dataclasses import replace
+
+    app, screen = _screen()
+    fills: dict[int, list[float]] = {}
+    for size in sizes:
+        some = items[:size]
+        moved = [replace(some[0], state="picking", picked_lines=1)] + some[1:]
+        samples = []
+        for run in range(runs):
+            shown = moved if run % 2 else some
+            started = time.perf_counter()
+            screen._show_queue(shown)
+            _painted(app, screen.queue_table)
+            samples.append((time.perf_counter() - started) * 1000)
+        fills[size] = samples
     ticks = []
     for _ in range(20):
         started = time.perf_counter()
-        screen._show_queue(items)
-        app.processEvents()
+        screen._show_queue(screen.items)
+        _painted(app, screen.queue_table)
         ticks.append((time.perf_counter() - started) * 1000)
     screen.close()
-    return first, ticks
+    return fills, ticks
 
 
-def _scan_times(pickup, orders, runner) -> list[float]:  # type: ignore[no-untyped-def]
+def _tick_paint(results) -> list[float]:  # type: ignore[no-untyped-def]
+    """UI-thread ms from a scan's answer to the order's lines painted with the new count."""
+    app, screen = _screen()
+    samples = []
+    for result in results:
+        started = time.perf_counter()
+        screen._picked(result)
+        _painted(app, screen.lines_table)
+        samples.append((time.perf_counter() - started) * 1000)
+    screen.close()
+    return samples
+
+
+def _scan_times(pickup, orders, runner):  # type: ignore[no-untyped-def]
     from store_client.domain.roles import Role
     from store_client.persistence.models import Operator
     from store_client.services.auth import Actor
@@ -70,17 +108,18 @@ def _scan_times(pickup, orders, runner) -> list[float]:  # type: ignore[no-untyp
     with pickup.db.transaction() as s:
         s.add(Operator(id="c1", name="c1", role="cashier", active=True, failed_attempts=0,
                        pin_hash="scrypt$14$8$1$AAAA$BBBB"))
-    placed = orders.place("S001", [{"sku": "100001", "qty": 20}], phone="13800001234")
+    placed = orders.place("S001", [{"sku": "100001", "qty": 40}, {"sku": "200001", "qty": 2}],
+                          phone="13800001234")
     while placed.order_id not in {q.order_id for q in pickup.queue()}:
         time.sleep(0.1)
     actor = Actor("c1", "c1", Role.CASHIER)
     pickup.start_picking(actor, placed.order_id)
-    times = []
-    for _ in range(20):
+    times, results = [], []
+    for _ in range(30):
         started = time.perf_counter()
-        pickup.scan_pick(actor, placed.order_id, "6901234567892")
+        results.append(pickup.scan_pick(actor, placed.order_id, "6901234567892"))
         times.append((time.perf_counter() - started) * 1000)
-    return times
+    return times, results
 
 
 def run(args) -> None:  # type: ignore[no-untyped-def]
@@ -139,14 +178,20 @@ def run(args) -> None:  # type: ignore[no-untyped-def]
                 items = pickup.queue()
                 reads.append((time.perf_counter() - started) * 1000)
             size = len(items)
-            first_paint, ticks = _ui_work(items)
-            scans = _scan_times(pickup, orders, runner)
+            fills, ticks = _ui_work(items)
+            scans, results = _scan_times(pickup, orders, runner)
+            tick_ui = _tick_paint(results)
         finally:
             runner.stop()
             term.close()
             server.stop()
             service.engine.dispose()
     load_after = os.getloadavg()
+    both = [a + b for a, b in zip(scans, tick_ui)]
+
+    def verdict(samples: list[float], limit: float) -> str:
+        return "**meets**" if report.percentile(samples, 95) <= limit else "**misses**"
+
     body = (
         f"Machine: {report.machine()}; load average {load_before[0]:.1f} before, "
         f"{load_after[0]:.1f} after (shared, 2 cores). {datetime.now(UTC):%Y-%m-%d}.\n\n"
@@ -157,17 +202,32 @@ def run(args) -> None:  # type: ignore[no-untyped-def]
         f"| `PickupService.queue()` with {size} open orders (worker thread) | {len(reads)} | "
         f"{report.median(reads):.1f} ms | {report.percentile(reads, 95):.1f} ms | "
         f"{max(reads):.1f} ms |\n"
-        f"| UI thread: the queue table filled with {size} orders | 1 | {first_paint:.1f} ms | | |\n"
-        f"| UI thread: a one-second refresh, only the countdown moved | {len(ticks)} | "
+        + "".join(
+            f"| UI thread: the queue changed, {n} orders, table painted | {len(v)} | "
+            f"{report.median(v):.1f} ms | {report.percentile(v, 95):.1f} ms | {max(v):.1f} ms |\n"
+            for n, v in fills.items())
+        + f"| UI thread: a one-second refresh, only the countdown moved, painted | {len(ticks)} | "
         f"{report.median(ticks):.1f} ms | {report.percentile(ticks, 95):.1f} ms | "
         f"{max(ticks):.1f} ms |\n"
         f"| `PickupService.scan_pick` (worker thread, one scan) | {len(scans)} | "
         f"{report.median(scans):.1f} ms | {report.percentile(scans, 95):.1f} ms | "
-        f"{max(scans):.1f} ms |\n\n"
+        f"{max(scans):.1f} ms |\n"
+        f"| UI thread: the scan's answer -> the line's new count painted | {len(tick_ui)} | "
+        f"{report.median(tick_ui):.1f} ms | {report.percentile(tick_ui, 95):.1f} ms | "
+        f"{max(tick_ui):.1f} ms |\n"
+        f"| **scan -> painted tick** (service + UI, per scan) | {len(both)} | "
+        f"{report.median(both):.1f} ms | {report.percentile(both, 95):.1f} ms | "
+        f"{max(both):.1f} ms |\n\n"
+        f"Targets: queue of 500 read <= 50 ms off the UI thread: {verdict(reads, 50)}; "
+        f"<= 16 ms of UI work (p95, 500 orders): {verdict(fills[500], 16)}; "
+        f"scan -> painted tick <= 16 ms (p95): {verdict(both, 16)}.\n\n"
         "How: between its 15 s passes the sync runner sends the outbox and pulls only "
         "`online_orders` every 2 s (sync/terminal/runner.py, `FAST_DATASETS`), so a new order "
         "waits at most one short poll plus one pull; the Pick-up screen re-reads the queue "
-        "every second off the UI thread. When only the countdown moved, the refresh rewrites "
-        "one column; the table is filled again only when an order arrives, moves or leaves.\n")
+        "every second off the UI thread. The queue is a table model (ui/screens/pickup_queue.py): "
+        "a change resets it and only the visible rows are measured and painted; when only the "
+        "countdown moved, one column is redrawn. UI rows: the screen's own handler, then an "
+        "immediate paint of the table (`QT_QPA_UPDATE_IDLE_TIME=0`, offscreen). The scan row "
+        "adds, per scan, the service's time and the UI's time to paint its answer.\n")
     print(body)
     report.write_section("pickup", "Pick-up (online orders)", body)

@@ -16,8 +16,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -37,6 +37,7 @@ from store_client.domain.pickup_codes import looks_like_qr
 from store_client.ui import keymap
 from store_client.ui.automation import named
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
+from store_client.ui.screens.pickup_queue import PickupQueueModel
 from store_client.ui.service_messages import service_error_text
 
 if TYPE_CHECKING:
@@ -44,9 +45,6 @@ if TYPE_CHECKING:
 
     from store_client.services.pickup_views import ConflictView, OrderView, PickResult, QueueItem
     from store_client.ui.operations.pickup import PickupOps
-
-DUE_SOON = QColor("#fff0c2")
-OVERDUE = QColor("#ffd6d6")
 
 
 class PickupScreen(QWidget):
@@ -78,13 +76,19 @@ class PickupScreen(QWidget):
         self.conflicts.setStyleSheet("background: #ffd6d6; padding: 6px;")
         self.conflicts.hide()
 
-        self.queue_table = self._table("pickup.queue", self.tr("Pick-up queue"), [
+        self.queue_model = PickupQueueModel([
             self.tr("Order"), self.tr("Customer"), self.tr("State"), self.tr("Lines done"),
-            self.tr("Time left")], stretch=1)
-        self.queue_table.itemSelectionChanged.connect(self._selected)
+            self.tr("Time left")], self.state_text, self.time_left_text, self)
+        self.queue_table = self._table("pickup.queue", self.tr("Pick-up queue"),
+                                       self.queue_model.columnCount(), stretch=1,
+                                       view=QTableView(self))
+        self.queue_table.setModel(self.queue_model)
+        self.queue_table.selectionModel().selectionChanged.connect(lambda *_: self._selected())
         self.order_label = named(QLabel(self), "pickup.order", self.tr("Order"))
-        self.lines_table = self._table("pickup.lines", self.tr("Order lines"), [
-            self.tr("Item"), self.tr("Ordered"), self.tr("Picked"), self.tr("Short")], stretch=0)
+        self.lines_table = QTableWidget(0, 4, self)
+        self.lines_table.setHorizontalHeaderLabels([
+            self.tr("Item"), self.tr("Ordered"), self.tr("Picked"), self.tr("Short")])
+        self._table("pickup.lines", self.tr("Order lines"), 4, stretch=0, view=self.lines_table)
 
         self.scan_input = named(QLineEdit(self), "pickup.scanInput",
                                 self.tr("Scan or type an item or a pick-up QR code"))
@@ -170,18 +174,21 @@ class PickupScreen(QWidget):
         self._update_buttons()
         self.refresh()
 
-    def _table(self, name: str, spoken: str, headers: list[str], stretch: int) -> QTableWidget:
+    def _table(self, name: str, spoken: str, columns: int, stretch: int,
+               view: QTableView) -> QTableView:
         """A read-only row table; column ``stretch`` takes the spare width, the others are as
-        wide as their header and contents (so no header is cut on a 1024 px screen)."""
-        table = named(QTableWidget(0, len(headers), self), name, spoken)
-        table.setHorizontalHeaderLabels(headers)
+        wide as their header and the visible rows (so no header is cut on a 1024 px screen,
+        and 500 rows are not all measured on each refresh)."""
+        table = named(view, name, spoken)
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        header.setResizeContentsPrecision(0)  # the visible rows only
+        for column in range(columns):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == stretch
+                                        else QHeaderView.ResizeMode.ResizeToContents)
         return table
 
     # -- the queue -------------------------------------------------------------------------------
@@ -241,30 +248,22 @@ class PickupScreen(QWidget):
             self.banner.show()
             QApplication.beep()
         if [_shape(i) for i in items] == [_shape(i) for i in self.items]:
-            for row, item in enumerate(items):  # only the countdown moved: one column
-                cell = self.queue_table.item(row, 4)
-                if cell is not None:
-                    cell.setText(self.time_left_text(item))
-            self.items = items
+            self.items = items  # only the countdown moved: one column is redrawn
+            self.queue_model.tick(items)
             return
         selected = self.selected_order_id()
+        rows = self.queue_table.selectionModel().selectedRows()
+        selected_row = rows[0].row() if rows else None
         self.items = items
-        self.queue_table.blockSignals(True)
-        self.queue_table.setRowCount(len(items))
-        for row, item in enumerate(items):
-            values = (item.order_no, item.member_name, self.state_text(item.state),
-                      f"{item.picked_lines}/{item.lines}", self.time_left_text(item))
-            for col, value in enumerate(values):
-                cell = QTableWidgetItem(value)
-                cell.setData(Qt.ItemDataRole.UserRole, item.order_id)
-                if item.overdue:
-                    cell.setBackground(QBrush(OVERDUE))
-                elif item.due_soon:
-                    cell.setBackground(QBrush(DUE_SOON))
-                self.queue_table.setItem(row, col, cell)
-            if item.order_id == selected:
-                self.queue_table.selectRow(row)
-        self.queue_table.blockSignals(False)
+        selection = self.queue_table.selectionModel()
+        selection.blockSignals(True)
+        self.queue_model.set_items(items)
+        row = self.queue_model.row_of(selected) if selected is not None else None
+        if row is None and selected_row is not None and items:
+            row = min(selected_row, len(items) - 1)  # that order left: the one now in its place
+        if row is not None:
+            self.queue_table.selectRow(row)
+        selection.blockSignals(False)
         if self.selected_order_id() is None and items and self.current is None:
             self.queue_table.selectRow(0)
         else:
@@ -286,10 +285,7 @@ class PickupScreen(QWidget):
 
     def selected_order_id(self) -> str | None:
         rows = self.queue_table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        cell = self.queue_table.item(rows[0].row(), 0)
-        return cell.data(Qt.ItemDataRole.UserRole) if cell is not None else None
+        return self.queue_model.order_id(rows[0].row()) if rows else None
 
     def _selected(self) -> None:
         order_id = self.selected_order_id()

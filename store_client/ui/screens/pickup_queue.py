@@ -1,0 +1,84 @@
+"""The Pick-up queue as a table model: 500 open orders cost no item objects, a refresh that
+only moved the countdown repaints one column, and only the visible rows are ever drawn."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+if TYPE_CHECKING:
+    from store_client.services.pickup_views import QueueItem
+
+_Index = QModelIndex | QPersistentModelIndex
+_NO_PARENT = QModelIndex()
+DUE_SOON = QBrush(QColor("#fff0c2"))
+OVERDUE = QBrush(QColor("#ffd6d6"))
+COUNTDOWN = 4  # the column that moves every second
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.BackgroundRole,
+                    Qt.ItemDataRole.UserRole})
+
+
+class PickupQueueModel(QAbstractTableModel):
+    """Rows are the screen's :class:`QueueItem` list; texts come from the screen, which owns
+    their translations."""
+
+    def __init__(self, headers: list[str], state_text: Callable[[str], str],
+                 time_left_text: Callable[[QueueItem], str], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._headers, self._state_text, self._time_left = headers, state_text, time_left_text
+        self.items: list[QueueItem] = []
+
+    def set_items(self, items: list[QueueItem]) -> None:
+        self.beginResetModel()
+        self.items = list(items)
+        self.endResetModel()
+
+    def tick(self, items: list[QueueItem]) -> None:
+        """Same orders in the same states: only the countdown column is redrawn."""
+        self.items = list(items)
+        if items:
+            self.dataChanged.emit(self.index(0, COUNTDOWN), self.index(len(items) - 1, COUNTDOWN),
+                                  [Qt.ItemDataRole.DisplayRole])
+
+    def order_id(self, row: int) -> str | None:
+        return self.items[row].order_id if 0 <= row < len(self.items) else None
+
+    def row_of(self, order_id: str) -> int | None:
+        return next((row for row, item in enumerate(self.items) if item.order_id == order_id), None)
+
+    def rowCount(self, parent: _Index = _NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: _Index = _NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._headers[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        # A paint asks each visible cell for a dozen roles: answer the unused ones first.
+        if role not in _ROLES or not index.isValid():
+            return None
+        item = self.items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            column = index.column()
+            if column == 0:
+                return item.order_no
+            if column == 1:
+                return item.member_name
+            if column == 2:
+                return self._state_text(item.state)
+            if column == 3:
+                return f"{item.picked_lines}/{item.lines}"
+            return self._time_left(item)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return OVERDUE if item.overdue else DUE_SOON if item.due_soon else None
+        if role == Qt.ItemDataRole.UserRole:
+            return item.order_id
+        return None
