@@ -42,6 +42,9 @@ from store_client.ui.main_window import MainWindow
 from store_client.ui.screen_registry import load_builtin_screens
 from store_client.ui.tasks import TaskManager
 
+from store_client import heap
+
+heap.limit_arenas()  # as run_shell does, before any thread
 config_path, codes = Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text())
 ensure_platform(offscreen=True)
 terminal = open_terminal(cfg.load(config_path))
@@ -52,6 +55,7 @@ queue = _build_print_queue(terminal)  # run_shell builds it on a worker at start
 services = build_services(terminal, print_queue=lambda: queue)
 window = MainWindow(terminal=terminal, services=services, tasks=tasks)
 load_builtin_screens()
+heap.release_free_heap()  # run_shell does once the screens are imported
 gc.collect(); gc.freeze()
 window.resize(1280, 800); window.show()
 app = runtime.app

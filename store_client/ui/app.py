@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
+from store_client import heap
 from store_client.ui.fonts import apply_app_font, load_bundled_fonts
 from store_client.ui.i18n import Translations
 from store_client.ui.theme import apply_theme
@@ -93,6 +94,7 @@ def run_shell(terminal: Terminal, *, exit_when_ready: bool = False, started_at: 
     from sync.terminal.session import start_sync
 
     faulthandler.enable()  # a native crash (Qt, a driver) leaves a Python traceback on stderr
+    heap.limit_arenas()  # before any worker thread allocates (store_client/heap.py)
     ensure_platform(offscreen=False)
     runtime = setup_application(terminal.config.locale)
     tasks = TaskManager()
@@ -133,6 +135,7 @@ def run_shell(terminal: Terminal, *, exit_when_ready: bool = False, started_at: 
     def load_screens() -> None:
         try:
             load_builtin_screens()
+            heap.release_free_heap()  # what the start-up burst freed
         finally:
             screens_loaded.set()
 

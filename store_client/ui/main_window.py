@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from store_client import heap
 from store_client.ui import keymap
 from store_client.ui.automation import named
 from store_client.ui.help_overlay import HelpOverlay
@@ -209,6 +210,7 @@ class MainWindow(QMainWindow):
             self.open_screen(next(iter(self.screens)))
         self.idle.start()
         self.session_changed.emit()
+        self.tasks.run(heap.release_free_heap)  # the last operator's screens are gone
 
     def _add_screen(self, spec: ScreenSpec, key: str | None, ctx: ScreenContext) -> None:
         screen = spec.factory(ctx)
