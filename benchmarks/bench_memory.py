@@ -32,7 +32,8 @@ from pathlib import Path
 
 def rss():
     fields = dict(l.split(":", 1) for l in Path("/proc/self/status").read_text().splitlines())
-    return {k: round(int(fields[k].split()[0]) / 1024, 1) for k in ("VmRSS", "VmHWM")}
+    return {k: round(int(fields[k].split()[0]) / 1024, 1)
+            for k in ("VmRSS", "VmHWM", "RssAnon", "RssFile")}
 
 from store_client import config as cfg
 from store_client.bootstrap import build_services, open_terminal
@@ -132,12 +133,14 @@ def run(args) -> None:  # type: ignore[no-untyped-def]
     modules = steps.pop("modules")
     cart_rss = steps[f"{LINES}-line cart on screen"]["VmRSS"]
     peak = max(s["VmHWM"] for s in steps.values())
-    rows = [[step, f"{s['VmRSS']:.0f}", f"{s['VmHWM']:.0f}"] for step, s in steps.items()]
+    rows = [[step, f"{s['VmRSS']:.0f}", f"{s['VmHWM']:.0f}", f"{s['RssAnon']:.0f}",
+             f"{s['RssFile']:.0f}"] for step, s in steps.items()]
     body = "\n\n".join([
         (f"One fresh process: the app assembled as `run_shell` does (offscreen), demo store of "
          f"{skus:,} SKUs, the collector frozen as in the app; load average "
          f"{before} → {common.load_average()}. MB from /proc/self/status."),
-        report.table(["step", "VmRSS MB", "VmHWM (peak) MB"], rows),
+        report.table(["step", "VmRSS MB", "VmHWM (peak) MB", "of which anonymous MB",
+                      "of which files MB (libraries, fonts)"], rows),
         ("Loaded in the process: " + ", ".join(f"{m} {'yes' if v else 'no'}"
                                                  for m, v in modules.items())
          + ". What importing alone costs, each in a bare interpreter (RSS MB): "

@@ -21,9 +21,8 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization as ser
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+# cryptography (Rust bindings, ~11 MB resident) is imported where a QR is signed or checked,
+# not by the Pick-up screen that only asks ``looks_like_qr`` at start-up.
 
 LOG2_N, R, P = 13, 8, 1
 MIN_LOG2_N, MAX_LOG2_N = 10, 16  # a tampered row cannot make a check burn memory or minutes
@@ -95,6 +94,9 @@ def check_matches(order_id: str, check: dict, code: str, phone4: str) -> bool:
 # -- the signed QR -------------------------------------------------------------------------
 def new_signing_key() -> tuple[bytes, str]:
     """(private key raw bytes, public key as base64url) for HQ."""
+    from cryptography.hazmat.primitives import serialization as ser
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     key = Ed25519PrivateKey.generate()
     private = key.private_bytes(ser.Encoding.Raw, ser.PrivateFormat.Raw, ser.NoEncryption())
     public = key.public_key().public_bytes(ser.Encoding.Raw, ser.PublicFormat.Raw)
@@ -106,6 +108,8 @@ def _signed_part(order_id: str, store_id: str, expires: int, key_id: str) -> str
 
 
 def sign_qr(private_key: bytes, key_id: str, order_id: str, store_id: str, expires: int) -> str:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     body = _signed_part(order_id, store_id, expires, key_id)
     return f"{body}.{_b64(Ed25519PrivateKey.from_private_bytes(private_key).sign(body.encode()))}"
 
@@ -139,6 +143,9 @@ def verify_qr(text: str, public_keys: dict[str, str], now_unix: int) -> QrClaim:
     public = public_keys.get(key_id)
     if not public:
         raise QrRefused("unknown_key")
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         Ed25519PublicKey.from_public_bytes(_unb64(public)).verify(
             _unb64(sig), _signed_part(order_id, store_id, expires, key_id).encode())
