@@ -1312,8 +1312,8 @@ Sale complete · receipt %1</source>
         <translation>状态</translation>
     </message>
     <message>
-        <source>Lines done</source>
-        <translation>已完成行</translation>
+        <source>Done</source>
+        <translation>已拣行</translation>
     </message>
     <message>
         <source>Time left</source>
@@ -1394,6 +1394,30 @@ Sale complete · receipt %1</source>
     <message>
         <source>Hand over by the pick-up code</source>
         <translation>凭取货码交付</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Pick a typed quantity of the selected line</source>
+        <translation>按输入的数量拣选所选商品行</translation>
+    </message>
+    <message>
+        <source>Substitute</source>
+        <translation>替换</translation>
+    </message>
+    <message>
+        <source>Pick a substitute for the selected line</source>
+        <translation>为所选商品行拣选替代商品</translation>
+    </message>
+    <message>
+        <source>Given back</source>
+        <translation>顾客退回</translation>
+    </message>
+    <message>
+        <source>The customer gives the selected line back</source>
+        <translation>顾客在柜台退回所选商品行</translation>
     </message>
     <message>
         <source>Pick-up code (6 digits)</source>
@@ -1504,8 +1528,60 @@ Sale complete · receipt %1</source>
         <translation>损坏</translation>
     </message>
     <message>
+        <source>substitute %1</source>
+        <translation>替代 %1</translation>
+    </message>
+    <message>
+        <source>given back %1: %2</source>
+        <translation>退回 %1：%2</translation>
+    </message>
+    <message>
         <source>Picking %1: scan each item.</source>
         <translation>正在拣货 %1：请逐件扫描。</translation>
+    </message>
+    <message>
+        <source>Pick %1</source>
+        <translation>拣选 %1</translation>
+    </message>
+    <message>
+        <source>Grams</source>
+        <translation>克数</translation>
+    </message>
+    <message>
+        <source>Units</source>
+        <translation>件数</translation>
+    </message>
+    <message>
+        <source>Type a whole number above 0.</source>
+        <translation>请输入大于 0 的整数。</translation>
+    </message>
+    <message>
+        <source>The customer did not allow substitutes on this order.</source>
+        <translation>顾客不接受本订单的替代商品。</translation>
+    </message>
+    <message>
+        <source>Substitute for %1</source>
+        <translation>%1 的替代商品</translation>
+    </message>
+    <message>
+        <source>Scan the substitute</source>
+        <translation>扫描替代商品</translation>
+    </message>
+    <message>
+        <source>Scan or type the substitute&apos;s code.</source>
+        <translation>请扫描或输入替代商品的条码。</translation>
+    </message>
+    <message>
+        <source>Substitute picked for %1.</source>
+        <translation>%1 已拣选替代商品。</translation>
+    </message>
+    <message>
+        <source>Nothing of that line was picked.</source>
+        <translation>该商品行尚未拣选。</translation>
+    </message>
+    <message>
+        <source>Given back: %1. Enter hands over the rest.</source>
+        <translation>已退回：%1。按回车交付其余商品。</translation>
     </message>
     <message>
         <source>Pick list for %1 sent to the printer.</source>
@@ -1926,6 +2002,61 @@ Sale complete · receipt %1</source>
     <message>
         <source>Copy of receipt %1 printed.</source>
         <translation>小票 %1 补打已打印。</translation>
+    </message>
+</context>
+<context>
+    <name>RefuseDialog</name>
+    <message>
+        <source>Damaged</source>
+        <translation>商品损坏</translation>
+    </message>
+    <message>
+        <source>No longer wanted</source>
+        <translation>不再需要</translation>
+    </message>
+    <message>
+        <source>Wrong item</source>
+        <translation>商品不符</translation>
+    </message>
+    <message>
+        <source>The customer gives a line back</source>
+        <translation>顾客退回商品</translation>
+    </message>
+    <message>
+        <source>%1: the customer does not take it</source>
+        <translation>%1：顾客不要了</translation>
+    </message>
+    <message>
+        <source>How many the customer gives back</source>
+        <translation>顾客退回的数量</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Give back</source>
+        <translation>退回</translation>
+    </message>
+    <message>
+        <source>Give the line back</source>
+        <translation>退回该商品行</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Keep the line</source>
+        <translation>保留该商品行</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
     </message>
 </context>
 <context>

@@ -1,4 +1,5 @@
-"""Does a window fit its screen? Clipped labels, cut button captions, a hidden status bar.
+"""Does a window fit its screen? Clipped labels, cut button captions and column headers, a
+hidden status bar.
 
 Used by the tour (``store-client tour --sizes``) and the size tests: every visible
 widget is walked, and a text is measured with the widget's own font
@@ -7,11 +8,12 @@ widget is walked, and a text is measured with the widget's own font
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
+    QHeaderView,
     QLabel,
     QMainWindow,
     QRadioButton,
@@ -86,6 +88,8 @@ def problems(window: QWidget) -> list[str]:
             if tall > widget.height():
                 found.append(f"{name}: button caption {widget.text()!r} needs {tall}px of height, "
                              f"has {widget.height()}px")
+        elif isinstance(widget, QHeaderView) and widget.orientation() == Qt.Orientation.Horizontal:
+            found += _cut_headers(name, widget)
         top_left = widget.mapTo(window, widget.rect().topLeft())
         rect = QRect(top_left, widget.size())
         if widget.parentWidget() is not None and isinstance(widget, (QLabel, QAbstractButton)) \
@@ -96,6 +100,28 @@ def problems(window: QWidget) -> list[str]:
         bottom = bar.mapTo(window, bar.rect().bottomLeft()).y()
         if not bar.isVisible() or bottom > window.height():
             found.append("status bar: not on screen")
+    return found
+
+
+HEADER_PADDING_PX = 4  # the least a header section leaves around its caption, each side
+
+
+def _cut_headers(name: str, header: QHeaderView) -> list[str]:
+    """A column whose caption does not fit its section (an elided or clipped header)."""
+    model, found = header.model(), []
+    if model is None:
+        return found
+    metrics = QFontMetrics(header.font())
+    for section in range(header.count()):
+        if header.isSectionHidden(section):
+            continue
+        text = model.headerData(section, Qt.Orientation.Horizontal)
+        if not isinstance(text, str) or not text:
+            continue
+        need = _text_width(metrics, text) + 2 * HEADER_PADDING_PX
+        room = header.sectionSize(section)
+        if need > room:
+            found.append(f"{name}: column header {text!r} needs {need}px, has {room}px")
     return found
 
 

@@ -66,11 +66,11 @@ def type_enter(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def
     QTest.keyClick(widget, Qt.Key.Key_Return)
 
 
-@pytest.mark.serial  # waits on live timers (countdown, banner, sync): nothing else may compete
 def cell(screen, row: int, column: int, role=Qt.ItemDataRole.DisplayRole):
     return screen.queue_model.index(row, column).data(role)
 
 
+@pytest.mark.serial  # waits on live timers (countdown, banner, sync): nothing else may compete
 def test_the_whole_flow_by_keyboard(qtbot, terminal, add_operator, tasks, hq) -> None:
     add_operator("c1", "cashier", "1357", name="王芳")
     token = hq.service.issue_token("S001", "T01")
@@ -183,3 +183,80 @@ def test_the_whole_flow_by_keyboard(qtbot, terminal, add_operator, tasks, hq) ->
     qtbot.waitUntil(lambda: screen.conflicts.isVisible(), timeout=10_000)
     assert third.order_no in screen.conflicts.text()
     assert "cancelled online" in screen.conflicts.text()
+
+
+@pytest.mark.serial  # live timers, like the flow above
+def test_a_typed_quantity_a_substitute_and_a_line_given_back_by_keyboard(
+        qtbot, terminal, add_operator, tasks, hq) -> None:
+    add_operator("c1", "cashier", "1357", name="王芳")
+    token = hq.service.issue_token("S001", "T01")
+
+    def sync() -> None:
+        with HQClient(hq.url, token, timeout=10) as client:
+            Uploader(terminal.db, client).upload_pending()
+            Puller(terminal.db, client,
+                   datasets=["catalog", "prices", "online_orders", "store_settings"]).pull_all()
+
+    orders = OnlineOrders(hq.service, code_log2_n=10)
+    placed = orders.place("S001", [{"sku": "100001", "qty": 12}, {"sku": "200001", "qty": 1}],
+                          phone=PHONE, member_name="王芳", allow_substitution=True)
+    sync()
+    screen = PickupScreen(screen_context(terminal, tasks, CASHIER, "en",
+                                         services=build_services(terminal)).ops.pickup,
+                          locale="en", now=terminal.clock.now)
+    qtbot.addWidget(screen)
+    screen.resize(1200, 760)
+    screen.show()
+    qtbot.waitUntil(lambda: screen.current is not None, timeout=10_000)
+    assert not screen.substitute_button.isEnabled()  # not picking yet
+    QTest.keyClick(screen.queue_table, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: screen.current.state == "picking", timeout=5_000)
+    assert screen.substitute_button.isEnabled()  # this customer allowed substitutes
+
+    # twelve bottles without twelve scans: F8, 12, Enter
+    QTest.keyClick(screen.scan_input, Qt.Key.Key_F8)
+    qtbot.waitUntil(lambda: screen.dialog is not None and screen.dialog.isVisible(), timeout=5_000)
+    QTest.keyClicks(screen.dialog.input, "13")  # one more than ordered: refused, nothing counted
+    QTest.keyClick(screen.dialog.input, Qt.Key.Key_Return)
+    settle(qtbot, tasks)
+    assert screen.current.lines[0].picked == 0 and screen.message.text()
+    QTest.keyClick(screen.scan_input, Qt.Key.Key_F8)
+    qtbot.waitUntil(lambda: screen.dialog is not None and screen.dialog.isVisible(), timeout=5_000)
+    QTest.keyClicks(screen.dialog.input, "12")
+    QTest.keyClick(screen.dialog.input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.current.lines[0].picked == 12, timeout=5_000)
+
+    # the crisps are out: the chocolate instead (F9, scanned into the dialog)
+    screen.lines_table.setFocus()
+    QTest.keyClick(screen.lines_table, Qt.Key.Key_Down)
+    QTest.keyClick(screen.lines_table, Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: screen.dialog is not None and screen.dialog.isVisible(), timeout=5_000)
+    screen.handle_scan("6901234567939")  # what the wedge filter does with a scanner burst
+    qtbot.waitUntil(lambda: screen.current.lines[1].substitute_sku is not None, timeout=5_000)
+    assert "substitute" in screen.lines_table.item(1, 3).text()
+    QTest.keyClick(screen.scan_input, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: screen.current.state == "ready", timeout=5_000)
+
+    # at the counter the customer gives 2 bottles back: QR, F10 (2, not wanted), Enter, Enter
+    assert not screen.refuse_button.isEnabled()
+    type_enter(qtbot, screen.scan_input, placed.qr)
+    qtbot.waitUntil(lambda: screen.proof is not None, timeout=5_000)
+    screen.lines_table.setFocus()
+    QTest.keyClick(screen.lines_table, Qt.Key.Key_Up)
+    QTest.keyClick(screen.lines_table, Qt.Key.Key_F10)
+    qtbot.waitUntil(lambda: screen.dialog is not None and screen.dialog.isVisible(), timeout=5_000)
+    dialog = screen.dialog
+    assert dialog.quantity.value() == 12  # at most what was picked
+    QTest.keyClick(dialog.quantity, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(dialog.quantity, "2")
+    QTest.keyClick(dialog.quantity, Qt.Key.Key_Tab)
+    QTest.keyClick(dialog.reason, Qt.Key.Key_Down)  # damaged -> no longer wanted
+    QTest.keyClick(dialog.reason, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.refused == {1: (2, "not_wanted")}, timeout=5_000)
+    assert "given back 2" in screen.lines_table.item(0, 3).text()
+    QTest.keyClick(screen.scan_input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: f"{placed.order_no} handed over" in screen.message.text(), timeout=5_000)
+    sync()
+    order = orders.get(placed.order_id)
+    assert order["state"] == "partially_collected"
+    assert order["refunded_minor"] > 0 and orders.refunds(placed.order_id)

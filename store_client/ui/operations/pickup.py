@@ -35,6 +35,18 @@ class PickupOps(Area):
         return self._runner.op(lambda _g: self._service().scan_pick(actor, order_id, code),
                                changes=Changes(audit=True))
 
+    def pick_quantity(self, *, order_id: str, line_no: int, qty: int) -> Op[PickResult]:
+        actor = self._actor
+        return self._runner.op(
+            lambda _g: self._service().pick_quantity(actor, order_id, line_no, qty),
+            changes=Changes(audit=True))
+
+    def substitute(self, *, order_id: str, line_no: int, code: str) -> Op[OrderView]:
+        actor = self._actor
+        return self._runner.op(
+            lambda _g: self._service().substitute(actor, order_id, line_no, code),
+            changes=Changes(audit=True))
+
     def short(self, *, order_id: str, line_no: int, reason: str) -> Op[OrderView]:
         actor = self._actor
         return self._runner.op(lambda _g: self._service().short(actor, order_id, line_no, reason),
@@ -57,11 +69,14 @@ class PickupOps(Area):
 
     def hand_over(self, *, order_id: str, qr: str | None = None, code: str | None = None,
                   phone4: str | None = None, proxy_name: str | None = None,
-                  proxy_id_tail: str | None = None) -> Op[OrderView]:
+                  proxy_id_tail: str | None = None,
+                  refused: dict[int, tuple[int, str]] | None = None) -> Op[OrderView]:
+        """``refused``: line -> (quantity, reason) the customer gives back at the counter."""
         actor = self._actor
+        given_back = dict(refused or {})
         return self._runner.op(lambda _g: self._service().hand_over(
             actor, order_id, qr=qr, code=code, phone4=phone4, proxy_name=proxy_name,
-            proxy_id_tail=proxy_id_tail), changes=STEP)
+            proxy_id_tail=proxy_id_tail, refused=given_back or None), changes=STEP)
 
     def print_pick_list(self, *, order_id: str) -> Op[int | None]:
         actor = self._actor

@@ -7,7 +7,8 @@ scan field and Enter) pick the selected order's items; a pick-up QR finds its or
 Enter hands it over. The 6-digit code with the phone's last 4 digits works the same way.
 
 Keys: F2 start picking · F3 short (out of stock) · F4 damaged · F5 ready · F6 code entry ·
-F7 pick list and bag label ·
+F7 pick list and bag label · F8 pick a typed quantity (units, or grams) · F9 substitute
+(when the order allows it) · F10 the customer gives the selected line back at the counter ·
 Enter in the empty scan field hands over the order found.
 """
 
@@ -36,14 +37,24 @@ from PySide6.QtWidgets import (
 from store_client.domain.pickup_codes import looks_like_qr
 from store_client.ui import keymap
 from store_client.ui.automation import named
+from store_client.ui.checkout.dialogs import PromptDialog
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
+from store_client.ui.screens.pickup_dialogs import RefuseDialog, reason_text
 from store_client.ui.screens.pickup_queue import PickupQueueModel
 from store_client.ui.service_messages import service_error_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from store_client.services.pickup_views import ConflictView, OrderView, PickResult, QueueItem
+    from PySide6.QtWidgets import QDialog
+
+    from store_client.services.pickup_views import (
+        ConflictView,
+        OrderView,
+        PickLine,
+        PickResult,
+        QueueItem,
+    )
     from store_client.ui.operations.pickup import PickupOps
 
 
@@ -60,6 +71,8 @@ class PickupScreen(QWidget):
         self._ticks = 0
         self.current: OrderView | None = None
         self.proof: dict[str, str] | None = None  # the hand-over proof checked for current
+        self.refused: dict[int, tuple[int, str]] = {}  # given back at the counter: line -> (qty, why)
+        self.dialog: QDialog | None = None
         self._busy = False
 
         title = QLabel(self.tr("Pick-up"), self)
@@ -77,12 +90,12 @@ class PickupScreen(QWidget):
         self.conflicts.hide()
 
         self.queue_model = PickupQueueModel([
-            self.tr("Order"), self.tr("Customer"), self.tr("State"), self.tr("Lines done"),
+            self.tr("Order"), self.tr("Customer"), self.tr("State"), self.tr("Done"),
             self.tr("Time left")], self.state_text, self.time_left_text, self)
+        queue_view = QTableView(self)
+        queue_view.setModel(self.queue_model)  # first: the header's sections come from it
         self.queue_table = self._table("pickup.queue", self.tr("Pick-up queue"),
-                                       self.queue_model.columnCount(), stretch=1,
-                                       view=QTableView(self))
-        self.queue_table.setModel(self.queue_model)
+                                       self.queue_model.columnCount(), stretch=1, view=queue_view)
         self.queue_table.selectionModel().selectionChanged.connect(lambda *_: self._selected())
         self.order_label = named(QLabel(self), "pickup.order", self.tr("Order"))
         self.lines_table = QTableWidget(0, 4, self)
@@ -120,6 +133,15 @@ class PickupScreen(QWidget):
                                    self.print_pick_list, "F7")
         self.code_button = button("codeEntry", self.tr("Code"),
                                   self.tr("Hand over by the pick-up code"), self.enter_code, "F6")
+        self.quantity_button = button("quantity", self.tr("Quantity"),
+                                      self.tr("Pick a typed quantity of the selected line"),
+                                      self.pick_quantity, "F8")
+        self.substitute_button = button("substitute", self.tr("Substitute"),
+                                        self.tr("Pick a substitute for the selected line"),
+                                        self.substitute, "F9")
+        self.refuse_button = button("refuse", self.tr("Given back"),
+                                    self.tr("The customer gives the selected line back"),
+                                    self.refuse, "F10")
         keymap.keyed_buttons(self, sorted(keyed, key=lambda pair: int(pair[0][1:])))
 
         self.code_input = named(QLineEdit(self), "pickup.code", self.tr("Pick-up code (6 digits)"))
@@ -137,10 +159,14 @@ class PickupScreen(QWidget):
         self.hand_button.clicked.connect(self.hand_over)
 
         buttons = QHBoxLayout()
-        for b in (self.start_button, self.short_button, self.damaged_button, self.ready_button,
-                  self.print_button):
+        for b in (self.start_button, self.ready_button, self.print_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        line_actions = QHBoxLayout()  # what acts on the selected line: a row of its own
+        for b in (self.quantity_button, self.substitute_button, self.short_button,
+                  self.damaged_button):
+            line_actions.addWidget(b)
+        line_actions.addStretch(1)
         form = QFormLayout()
         form.addRow(self.tr("Code"), self.code_input)
         form.addRow(self.tr("Phone (last 4)"), self.phone_input)
@@ -149,13 +175,14 @@ class PickupScreen(QWidget):
         hand = QVBoxLayout()
         hand.addWidget(self.code_button)
         hand.addLayout(form)
+        hand.addWidget(self.refuse_button)
         hand.addWidget(self.hand_button)
         hand.addStretch(1)
         detail = QVBoxLayout()
         detail.addWidget(self.order_label)
         detail.addWidget(self.lines_table, 1)
         body = QHBoxLayout()
-        body.addWidget(self.queue_table, 4)  # five columns: it needs the most room
+        body.addWidget(self.queue_table, 5)  # five columns: it needs the most room
         body.addLayout(detail, 3)
         body.addLayout(hand, 2)
         layout = QVBoxLayout(self)
@@ -164,6 +191,7 @@ class PickupScreen(QWidget):
         layout.addWidget(self.conflicts)
         layout.addWidget(self.scan_input)
         layout.addLayout(buttons)
+        layout.addLayout(line_actions)
         layout.addWidget(self.message)
         layout.addLayout(body, 1)
 
@@ -310,6 +338,12 @@ class PickupScreen(QWidget):
             unit = "g" if line.unit == "kg" else ""
             short = {"out_of_stock": self.tr("out of stock"), "damaged": self.tr("damaged")}.get(
                 line.short_reason or "", "")
+            if line.substitute_sku:
+                short = self.tr("substitute %1").replace("%1", line.substitute_sku)
+            if line.line_no in self.refused and self.proof is not None:
+                qty, why = self.refused[line.line_no]
+                short = self.tr("given back %1: %2").replace("%1", f"{qty}{unit}").replace(
+                    "%2", reason_text(why))
             for col, value in enumerate((name, f"{line.qty}{unit}", f"{line.picked}{unit}", short)):
                 self.lines_table.setItem(row, col, QTableWidgetItem(value))
         if order.lines and not self.lines_table.selectionModel().selectedRows():
@@ -323,6 +357,10 @@ class PickupScreen(QWidget):
         for b in (self.short_button, self.damaged_button, self.ready_button):
             b.setEnabled(state == "picking")
         self.hand_button.setEnabled(self.proof is not None)
+        self.refuse_button.setEnabled(self.proof is not None)
+        self.quantity_button.setEnabled(state == "picking")
+        self.substitute_button.setEnabled(state == "picking" and self.current is not None
+                                          and self.current.allow_substitution)
         self.print_button.setEnabled(state in ("accepted", "picking"))
 
     def _error(self, error: BaseException) -> None:
@@ -343,13 +381,103 @@ class PickupScreen(QWidget):
         self._say(self.tr("Picking %1: scan each item.").replace("%1", order.order_no))
         self.scan_input.setFocus()
 
-    def short(self, reason: str) -> None:
+    def _selected_line(self) -> PickLine | None:
         rows = self.lines_table.selectionModel().selectedRows()
-        if self.current is None or not rows or self.current.state != "picking":
+        if self.current is None or not rows or rows[0].row() >= len(self.current.lines):
+            return None
+        return self.current.lines[rows[0].row()]
+
+    def _line_name(self, line: PickLine) -> str:
+        return line.name_zh if self.lang.startswith("zh") else line.name_en
+
+    def _open(self, dialog: QDialog, on_value: Callable[[object], object]) -> None:
+        """Window-modal; scans wait until it is closed."""
+        self.dialog = dialog
+        dialog.accepted_value.connect(on_value)  # type: ignore[attr-defined]
+
+        def finished(_code: int) -> None:
+            if self.dialog is dialog:
+                self.dialog = None
+            dialog.deleteLater()
+            if self.isVisible():
+                # the keyboard comes back to the screen (some window systems leave it nowhere)
+                self.window().activateWindow()
+            self.scan_input.setFocus()
+
+        dialog.finished.connect(finished)
+        dialog.open()
+
+    def short(self, reason: str) -> None:
+        line = self._selected_line()
+        if self.current is None or line is None or self.current.state != "picking":
             return
-        line_no = self.current.lines[rows[0].row()].line_no
-        self.ops.short(order_id=self.current.order_id, line_no=line_no, reason=reason).run(
+        self.ops.short(order_id=self.current.order_id, line_no=line.line_no, reason=reason).run(
             self, success=self._show_order, failure=self._error)
+
+    def pick_quantity(self) -> None:
+        """Count a typed quantity (12 bottles without 12 scans; grams for a weighed line)."""
+        line = self._selected_line()
+        if self.current is None or line is None or self.current.state != "picking":
+            return
+        grams = line.unit == "kg"
+        order_id, line_no = self.current.order_id, line.line_no
+        dialog = PromptDialog("pickup.quantityEntry", self.tr("Pick %1").replace("%1", self._line_name(line)),
+                              self.tr("Grams") if grams else self.tr("Units"),
+                              parse=self._positive, parent=self)
+        self._open(dialog, lambda qty: self.ops.pick_quantity(
+            order_id=order_id, line_no=line_no, qty=int(qty)).run(  # type: ignore[call-overload]
+                self, success=self._picked, failure=self._error))
+
+    def _positive(self, text: str) -> int:
+        if not text.strip().isdigit() or not 0 < int(text) <= 999_999:
+            raise ValueError(self.tr("Type a whole number above 0."))
+        return int(text)
+
+    def substitute(self) -> None:
+        line = self._selected_line()
+        if self.current is None or line is None or self.current.state != "picking":
+            return
+        if not self.current.allow_substitution:
+            self._say(self.tr("The customer did not allow substitutes on this order."))
+            return
+        order_id, line_no = self.current.order_id, line.line_no
+        dialog = PromptDialog("pickup.substituteEntry",
+                              self.tr("Substitute for %1").replace("%1", self._line_name(line)),
+                              self.tr("Scan the substitute"), parse=self._code, parent=self)
+        self._open(dialog, lambda code: self.ops.substitute(
+            order_id=order_id, line_no=line_no, code=str(code)).run(
+                self, success=self._substituted, failure=self._error))
+
+    def _code(self, text: str) -> str:
+        if not text.strip():
+            raise ValueError(self.tr("Scan or type the substitute's code."))
+        return text.strip()
+
+    def _substituted(self, order: OrderView) -> None:
+        self._show_order(order)
+        self._say(self.tr("Substitute picked for %1.").replace("%1", order.order_no))
+
+    def refuse(self) -> None:
+        """The customer gives a line back at the counter: HQ refunds it at the hand-over."""
+        line = self._selected_line()
+        if self.proof is None or self.current is None or line is None:
+            return
+        most = min(line.picked, line.qty)
+        if most <= 0:
+            self._say(self.tr("Nothing of that line was picked."))
+            return
+        dialog = RefuseDialog(self._line_name(line), most, "g" if line.unit == "kg" else "", self)
+        line_no = line.line_no
+
+        def take(value: object) -> None:
+            qty, why = value  # type: ignore[misc]
+            self.refused[line_no] = (int(qty), str(why))
+            if self.current is not None:
+                self._show_order(self.current)
+            self._say(self.tr("Given back: %1. Enter hands over the rest.").replace(
+                "%1", self._line_name(line)))
+
+        self._open(dialog, take)
 
     def print_pick_list(self) -> None:
         if self.current is not None:
@@ -380,6 +508,11 @@ class PickupScreen(QWidget):
 
     def handle_scan(self, code: str) -> None:
         """A scanner burst (from the app's wedge filter) or a code typed into the scan field."""
+        if self.dialog is not None and self.dialog.isVisible():
+            if isinstance(self.dialog, PromptDialog):  # the substitute's code, scanned
+                self.dialog.input.setText(code)
+                self.dialog.attempt()
+            return
         if looks_like_qr(code):
             self.proof = None
             self.ops.find_by_qr(qr=code).run(
@@ -411,6 +544,7 @@ class PickupScreen(QWidget):
             failure=self._error)
 
     def _found(self, order: OrderView, proof: dict[str, str]) -> None:
+        self.refused = {}
         self.proof = {"order_id": order.order_id, **proof}
         self._show_order(order)
         self._say(self.tr("%1 for %2: press Enter to hand it over.").replace("%1", order.order_no)
@@ -422,11 +556,12 @@ class PickupScreen(QWidget):
         if proof is None:
             return
         self.proof = None
+        refused, self.refused = self.refused, {}
         self._update_buttons()
         name, tail = self.proxy_name.text().strip(), self.proxy_id.text().strip()
         self.ops.hand_over(order_id=proof["order_id"], qr=proof.get("qr"), code=proof.get("code"),
                            phone4=proof.get("phone4"), proxy_name=name or None,
-                           proxy_id_tail=tail or None).run(
+                           proxy_id_tail=tail or None, refused=refused or None).run(
             self, success=self._handed_over, failure=self._error)
 
     def _handed_over(self, order: OrderView) -> None:
