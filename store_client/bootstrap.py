@@ -195,6 +195,19 @@ def build_services(terminal: Terminal, *, print_queue: Any = None,
     authorizer = Authorizer(db, audit, clock)
     catalog = CatalogService(db, currency=terminal.config.currency)
 
+    key_lock = threading.Lock()
+    key: list[Any] = []
+
+    def receipt_key() -> Any:
+        """The till's own signing key (made once in the data folder), for receipt proofs."""
+        from sync.terminal.signing_key import load_or_create
+
+        with key_lock:
+            if not key:
+                config = terminal.config
+                key.append(load_or_create(config.data_dir, config.store_id, config.terminal_id))
+            return key[0]
+
     def checkout() -> CheckoutService:
         from store_client.services.checkout import CheckoutService
         from store_client.services.payments import SimulatorAdapter
@@ -204,7 +217,7 @@ def build_services(terminal: Terminal, *, print_queue: Any = None,
             adapter = SimulatorAdapter(online=True)
         queue = print_queue() if callable(print_queue) else print_queue
         return CheckoutService(db, clock, audit, authorizer, catalog, config=terminal.config,
-                               print_queue=queue, payments=adapter)
+                               print_queue=queue, payments=adapter, receipt_key=receipt_key)
 
     def returns() -> ReturnsService:
         from store_client.services.returns import ReturnsService
