@@ -34,7 +34,10 @@ class CrossLine:
     quantity: int
     net_fen: int
     returnable: int  # across every store as HQ knows it, less what this till took offline
+    unit: str = "each"  # as the returns screen shows a line (the same fields as ReturnableLine)
+    weighed: bool = False
 
+    @property
     def sold(self) -> rf.SoldLine:
         return rf.SoldLine(self.line_no, self.quantity, self.net_fen,
                            returned_quantity=self.quantity - self.returnable)
@@ -60,10 +63,22 @@ class OriginalForReturn:
 
     def plan(self, lines: tuple[tuple[int, int], ...]) -> rf.RefundPlan:
         """The refund of ``lines`` ((line_no, qty) pairs); :class:`rf.RefundError` if invalid."""
-        return rf.plan_refund([line.sold() for line in self.lines], self.paid_tenders(), lines)
+        return rf.plan_refund([line.sold for line in self.lines], self.paid_tenders(), lines)
 
     def method(self, seq: int) -> str:
         return self.tenders[seq - 1][0]
+
+    @property
+    def total_fen(self) -> int:
+        return sum(line.net_fen for line in self.lines)
+
+    @property
+    def refunded_fen(self) -> int:
+        return sum(line.sold.refunded_fen for line in self.lines)
+
+    @property
+    def fully_returned(self) -> bool:
+        return all(line.returnable == 0 for line in self.lines)
 
 
 @dataclass(frozen=True)
