@@ -2150,8 +2150,8 @@ Sale complete · receipt %1</source>
         <translation>门店 %1</translation>
     </message>
     <message>
-        <source>Scan a receipt to start a return.</source>
-        <translation>扫描小票开始退货。</translation>
+        <source>Scan a receipt or its QR, or type an order number or the member&apos;s phone, to start a return.</source>
+        <translation>扫描小票或小票二维码，或输入订单号或会员手机号，开始退货。</translation>
     </message>
     <message>
         <source>%1 · paid %2 · refunded so far %3</source>

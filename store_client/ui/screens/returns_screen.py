@@ -321,11 +321,11 @@ class ReturnsScreen(QWidget):
 
         self.ops.find_original(query=query).run(self, success=found, failure=failed, on_dialog=self._set_dialog)
 
-    def _original_text(self, original: OriginalForReturn) -> str:
+    def _original_text(self, original: OriginalForReturn, *, total: bool = True) -> str:
         where = self.tr("Online order") if original.channel == "online" else \
             self.tr("Store %1").replace("%1", original.store_id or "")
         return " · ".join(part for part in (original.receipt_no, where, when(original),
-                                            self.money(original.total_fen)) if part)
+                                            self.money(original.total_fen) if total else "") if part)
 
     def choose(self, original: OriginalForReturn, note: str = "") -> None:
         """Show ``original`` for a return (a sale of this till: through its receipt number)."""
@@ -359,12 +359,13 @@ class ReturnsScreen(QWidget):
         self._editors.clear()
         self.table.setRowCount(0)
         if sale is None:
-            self.sale_info.setText(self.tr("Scan a receipt to start a return."))
+            self.sale_info.setText(self.tr("Scan a receipt or its QR, or type an order number or the member's "
+                                           "phone, to start a return."))
             self._update_summary()
             return
         if isinstance(sale, OriginalForReturn):
             self.sale_info.setText(
-                self.tr("%1 · paid %2 · refunded so far %3").replace("%1", self._original_text(sale))
+                self.tr("%1 · paid %2 · refunded so far %3").replace("%1", self._original_text(sale, total=False))
                 .replace("%2", self.money(sale.total_fen)).replace("%3", self.money(sale.refunded_fen)))
         else:
             self.sale_info.setText(
