@@ -2086,6 +2086,14 @@ Sale complete · receipt %1</source>
         <translation>刷卡机的退款参考号</translation>
     </message>
     <message>
+        <source>Cash instead</source>
+        <translation>改退现金</translation>
+    </message>
+    <message>
+        <source>Refund the online order in cash instead (a second person approves)</source>
+        <translation>线上订单改为退现金（需另一人审批）</translation>
+    </message>
+    <message>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -2112,6 +2120,10 @@ Sale complete · receipt %1</source>
     <message>
         <source>Go to the reason for the return</source>
         <translation>转到退货原因</translation>
+    </message>
+    <message>
+        <source>An online order: refund in cash instead, or not</source>
+        <translation>线上订单：改为退现金，或取消</translation>
     </message>
     <message>
         <source>Something went wrong: %1</source>
@@ -2770,6 +2782,10 @@ Sale complete · receipt %1</source>
     <message>
         <source>Part of this sale was paid by mobile or points in another store: that part cannot be refunded at this till.</source>
         <translation>这笔销售有一部分在其他门店用移动支付或积分支付：这部分不能在本收银台退款。</translation>
+    </message>
+    <message>
+        <source>Cash instead of the original payment is only for an online order, where the store&apos;s policy allows it.</source>
+        <translation>只有线上订单、且门店政策允许时，才能改为退现金。</translation>
     </message>
     <message>
         <source>This receipt QR is not genuine or was altered: it cannot be used for a return.</source>

@@ -94,6 +94,7 @@ class CrossReturnRequest:
     reason_code: str
     reason_text: str = ""
     card_reference: str | None = None
+    cash_instead: bool = False  # an online order's refund paid in cash (policy + approval)
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,16 @@ class CrossReturnDone:
 def event_payload(*, return_id: str, request: CrossReturnRequest, return_no: str, original: OriginalForReturn,
                   store_id: str, terminal_id: str, operator_id: str, approved_by: str | None, completed_at: str,
                   plan: rf.RefundPlan, refs: dict[int, str | None], reserved: bool) -> dict:
-    """The ``return.taken`` event (sync/protocol/events.py)."""
+    """The ``return.taken`` event (sync/protocol/events.py). An online part paid in cash
+    instead is a ``cash`` tender ``instead_of`` ``online``."""
     skus = {line.line_no: line.sku for line in original.lines}
+
+    def tender(t: rf.TenderRefund) -> dict:
+        method = original.method(t.seq)
+        if request.cash_instead and method == "online":
+            return {"method": "cash", "amount_minor": t.amount_fen, "reference": None, "instead_of": "online"}
+        return {"method": method, "amount_minor": t.amount_fen, "reference": refs.get(t.seq)}
+
     return {"return_id": return_id, "request_id": request.request_id, "return_no": return_no,
             "original_ref": original.original_ref, "source": "hq" if reserved else "receipt_qr",
             "receipt_no": original.receipt_no or None, "store_id": store_id, "terminal_id": terminal_id,
@@ -120,13 +129,12 @@ def event_payload(*, return_id: str, request: CrossReturnRequest, return_no: str
             "refund_minor": plan.total_fen, "reason": {"code": request.reason_code, "text": request.reason_text},
             "lines": [{"line_no": r.line_no, "sku": skus[r.line_no], "qty": r.quantity, "refund_minor": r.refund_fen}
                       for r in plan.lines],
-            "tenders": [{"method": original.method(t.seq), "amount_minor": t.amount_fen,
-                         "reference": refs.get(t.seq)} for t in plan.tenders]}
+            "tenders": [tender(t) for t in plan.tenders]}
 
 
 def slip(*, original: OriginalForReturn, plan: rf.RefundPlan, return_no: str, store_name: str, store_id: str,
          terminal_id: str, operator: str, when: datetime, reason_code: str, reason_text: str,
-         approved_by: str | None, currency: str) -> Document:
+         approved_by: str | None, currency: str, cash_instead: bool = False) -> Document:
     """The return slip: lines, refund by tender, reason; the drawer kicks for cash."""
     names = {line.line_no: line.name_zh or line.name_en or line.sku for line in original.lines}
     reason = REASON_LABELS.get(reason_code, reason_code) + (f": {reason_text}" if reason_text else "")
@@ -136,8 +144,9 @@ def slip(*, original: OriginalForReturn, plan: rf.RefundPlan, return_no: str, st
         return_no=return_no, original_receipt_no=original.receipt_no,
         lines=tuple(rd.ReturnLine(names[r.line_no], r.quantity, r.refund_fen) for r in plan.lines),
         refund_total_fen=plan.total_fen,
-        refund_tenders=tuple(rd.Tender(kind=original.method(t.seq),
-                                       label=TENDER_LABELS.get(original.method(t.seq), original.method(t.seq)),
-                                       amount_fen=t.amount_fen) for t in plan.tenders),
+        refund_tenders=tuple(rd.Tender(kind=paid_as, label=TENDER_LABELS.get(paid_as, paid_as), amount_fen=t.amount_fen)
+                             for t in plan.tenders
+                             for paid_as in ["cash" if cash_instead and original.method(t.seq) == "online"
+                                             else original.method(t.seq)]),
         reason=reason[:120], approved_by=approved_by or "", currency=currency)
     return templates.return_receipt(receipt)

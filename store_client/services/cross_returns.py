@@ -179,6 +179,11 @@ class CrossReturnsService:
         except rf.RefundError as exc:
             raise self._refuse(actor, InvalidInput("lines", exc.message, code=f"refund.{exc.code.value}"),
                                target) from None
+        if request.cash_instead and (original.channel != "online"
+                                     or self.config.values.get("returns.online_cash", "approval") != "approval"):
+            raise self._refuse(actor, ServiceError(
+                "Cash instead of the original payment is only for an online order, where the policy allows it.",
+                code="return.cash_not_allowed"), target)
         elsewhere = sorted({original.method(t.seq) for t in plan.tenders} - set(TAKEN_HERE))
         if elsewhere:
             raise self._refuse(actor, ServiceError(
@@ -199,13 +204,16 @@ class CrossReturnsService:
         original, plan = self._checked(actor, request)
         with self.db.read() as s:
             shift_reports.require_open_shift(s, self.config)
-        self.authorizer.require(actor, Permission.RETURN_PROCESS, grant)
+        if request.cash_instead:  # cash for an online order: a second person approves, even a manager's
+            self.authorizer.require_second_person(actor, Permission.RETURN_PROCESS, grant)
+        else:
+            self.authorizer.require(actor, Permission.RETURN_PROCESS, grant)
         with self._lock:  # one return of this till at a time: the request id is checked once
             done = self.completed(request.request_id)
             if done is not None:
                 return done
             return_id = str(uuid.uuid4())
-            reserved = self._reserve(actor, return_id, original, plan)
+            reserved = self._reserve(actor, return_id, original, plan, cash_instead=request.cash_instead)
             try:
                 done = self._write(actor, grant, request, original, plan, return_id, reserved)
             except BaseException:
@@ -216,7 +224,8 @@ class CrossReturnsService:
             self._settle(return_id, "confirm")
         return done
 
-    def _reserve(self, actor: Actor, return_id: str, original: OriginalForReturn, plan: rf.RefundPlan) -> bool:
+    def _reserve(self, actor: Actor, return_id: str, original: OriginalForReturn, plan: rf.RefundPlan, *,
+                 cash_instead: bool = False) -> bool:
         """True once HQ reserved it; False: offline with a receipt QR (HQ settles it later)."""
         tenders: dict[str, int] = {}
         for t in plan.tenders:
@@ -226,7 +235,7 @@ class CrossReturnsService:
             if self._client is None:
                 raise TransientError("no HQ configured")
             with self._client() as client:
-                client.reserve_return(return_id, original.original_ref, lines, tenders)
+                client.reserve_return(return_id, original.original_ref, lines, tenders, cash_instead=cash_instead)
             return True
         except TransientError:
             if original.source == "receipt_qr":
@@ -271,7 +280,7 @@ class CrossReturnsService:
             version = CURRENT_VERSION[EVENT_KIND]
             validate(EVENT_KIND, version, payload)  # fail at the till, not at HQ
             event = outbox.enqueue(s, EVENT_KIND, payload, schema_version=version, clock=self.clock)
-            cash = sum(t.amount_fen for t in plan.tenders if original.method(t.seq) == "cash")
+            cash = sum(x["amount_minor"] for x in payload["tenders"] if x["method"] == "cash")
             s.add(CrossReturn(
                 id=return_id, request_id=request.request_id, return_no=return_no, return_seq=seq,
                 original_ref=original.original_ref, source=original.source, channel=original.channel,
@@ -310,7 +319,8 @@ class CrossReturnsService:
                             store_name=self.config.values.get("store.name", ""), store_id=self.config.store_id,
                             terminal_id=self.config.terminal_id, operator=actor.name, when=now,
                             reason_code=request.reason_code, reason_text=request.reason_text,
-                            approved_by=approved_by, currency=self.config.currency)
+                            approved_by=approved_by, currency=self.config.currency,
+                            cash_instead=request.cash_instead)
             text_render.render(document, 48)
             job_id = self.print_queue.submit("return", document, title=f"return {return_no}")
             with self.db.transaction() as s:

@@ -191,6 +191,12 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
                             {str(k): int(v) for k, v in dict(data.get("tenders", {})).items()})
         except (ValueError, KeyError, TypeError, IndexError, RecursionError):
             return _error(400, "bad_request", "return_id, original_ref, lines {line_no: [qty, refund]}, tenders")
+        if data.get("cash_instead") is True:  # marked first: a confirmed reservation never owes twice
+            def mark() -> None:
+                with service.engine.begin() as conn:
+                    cross_returns.mark_cash_instead(conn, ask.return_id)
+
+            await run_in_threadpool(mark)
         try:
             state = await run_in_threadpool(returnables.reserve, ask)
         except ReturnRefused as exc:

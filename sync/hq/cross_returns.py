@@ -53,6 +53,21 @@ taken = Table(
 )
 
 
+cash_instead = Table(  # returns of an online order paid in cash at the till: the provider owes nothing
+    "hq_return_cash_instead", metadata,
+    Column("return_id", String(64), primary_key=True),
+    Column("at", String(40), nullable=False),
+)
+
+
+def mark_cash_instead(conn: Connection, return_id: str) -> None:
+    """Before the reservation (or in the ingest transaction): this return's online part was
+    paid in cash, so confirming it owes the provider nothing. A mark without a reservation
+    (the reservation was refused) is harmless: return ids are never reused."""
+    if conn.scalar(select(cash_instead.c.return_id).where(cash_instead.c.return_id == return_id)) is None:
+        conn.execute(insert(cash_instead).values(return_id=return_id, at=_now()))
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -110,6 +125,8 @@ def owe_online_refund(engine: Engine, return_id: str) -> int:
             return 0
         amount = int(json.loads(row.tenders).get(ONLINE, 0))
         order_id = row.original_ref.partition(":")[2]
+        if conn.scalar(select(cash_instead.c.return_id).where(cash_instead.c.return_id == return_id)):
+            amount = 0  # refunded in cash at the till (policy and a second person's approval)
         if amount <= 0 or conn.scalar(select(ot.refunds.c.request_id).where(ot.refunds.c.request_id == return_id)):
             return 0
         order_refunds.owe(conn, order_id, return_id, amount, "returned", {"return_id": return_id}, _now())
@@ -132,6 +149,8 @@ def record(conn: Connection, store_id: str, terminal_id: str, event_id: str, dat
         return_id=data["return_id"], event_id=event_id, store_id=store_id, terminal_id=terminal_id,
         original_ref=data["original_ref"], state="pending", payload=json.dumps(data, ensure_ascii=False),
         received_at=_now()))
+    if any(tender.get("instead_of") for tender in data["tenders"]):
+        mark_cash_instead(conn, data["return_id"])
 
 
 def known(conn: Connection, return_id: str) -> bool:
@@ -140,8 +159,9 @@ def known(conn: Connection, return_id: str) -> bool:
 
 def ask_of(data: dict, store_id: str, terminal_id: str) -> ReturnAsk:
     tenders: dict[str, int] = {}
-    for tender in data["tenders"]:
-        tenders[tender["method"]] = tenders.get(tender["method"], 0) + tender["amount_minor"]
+    for tender in data["tenders"]:  # cash paid instead of an online payment counts against the online one
+        method = tender.get("instead_of") or tender["method"]
+        tenders[method] = tenders.get(method, 0) + tender["amount_minor"]
     return ReturnAsk(data["return_id"], data["original_ref"], store_id, terminal_id,
                      {x["line_no"]: (x["qty"], x["refund_minor"]) for x in data["lines"]}, tenders)
 

@@ -379,8 +379,12 @@ def _return_taken_v1(payload: dict) -> dict:
         method = _str(tender, "method", max_len=16)
         if method not in TAKEN_METHODS:
             raise PayloadError(f"tender {i}: unknown method {method!r}")
+        instead = _str(tender, "instead_of", max_len=16, optional=True)
+        if instead is not None and (instead != "online" or method != "cash" or not original.startswith("order:")):
+            raise PayloadError(f"tender {i}: only cash may stand in for an online order's payment")
         tenders.append({"method": method, "amount_minor": _int(tender, "amount_minor", lo=1),
-                        "reference": _str(tender, "reference", max_len=64, optional=True)})
+                        "reference": _str(tender, "reference", max_len=64, optional=True),
+                        "instead_of": instead})
     if sum(x["refund_minor"] for x in lines) != out["refund_minor"] or sum(
             x["amount_minor"] for x in tenders) != out["refund_minor"]:
         raise PayloadError("the lines and the tenders must each add up to refund_minor")

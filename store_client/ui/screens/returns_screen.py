@@ -145,11 +145,16 @@ class ReturnsScreen(QWidget):
         self.card_reference.setPlaceholderText(self.tr("Card terminal's refund reference"))
         self.card_reference.setMaxLength(40)
         self.card_reference.hide()
+        self.cash_instead = named(QCheckBox(self.tr("Cash instead"), self), "returns.cashInstead",
+                                  self.tr("Refund the online order in cash instead (a second person approves)"))
+        self.cash_instead.toggled.connect(self._update_summary)
+        self.cash_instead.hide()  # an online order, where the policy allows it
         reason_row = QHBoxLayout()
         reason_row.addWidget(QLabel(self.tr("Reason"), self))
         reason_row.addWidget(self.reason)
         reason_row.addWidget(self.reason_text, 1)
         reason_row.addWidget(self.card_reference)
+        reason_row.addWidget(self.cash_instead)
 
         self.summary = QLabel("", self)
         self.summary.setObjectName("returns.summary")
@@ -196,7 +201,7 @@ class ReturnsScreen(QWidget):
                      self.summary, bottom), keyed=False)
         self.setFocusProxy(self.receipt)
         for widget in (self.receipt, self.lookup_button, self.originals, self.table, self.reason, self.reason_text,
-                       self.card_reference, self.refund_button, self.all_button, self.clear_button,
+                       self.card_reference, self.cash_instead, self.refund_button, self.all_button, self.clear_button,
                        self.reprint_button):
             widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         QWidget.setTabOrder(self.receipt, self.lookup_button)
@@ -205,13 +210,16 @@ class ReturnsScreen(QWidget):
         QWidget.setTabOrder(self.table, self.reason)
         QWidget.setTabOrder(self.reason, self.reason_text)
         QWidget.setTabOrder(self.reason_text, self.card_reference)
-        QWidget.setTabOrder(self.card_reference, self.refund_button)
+        QWidget.setTabOrder(self.card_reference, self.cash_instead)
+        QWidget.setTabOrder(self.cash_instead, self.refund_button)
         keymap.keyed_buttons(self, (("F2", self.lookup_button), ("F3", self.all_button),
                                     ("F4", self.clear_button), ("F5", self.reprint_button),
                                     ("F11", self.refund_button)), extra=(
             keymap.KeyAction(("F6",), self.tr("Go to the items: arrows, + / -, digits, Space"),
                              self.table.setFocus),
             keymap.KeyAction(("F7",), self.tr("Go to the reason for the return"), self.reason.setFocus),
+            keymap.KeyAction(("F8",), self.tr("An online order: refund in cash instead, or not"),
+                             lambda: self.cash_instead.isVisible() and self.cash_instead.toggle()),
         ))
         self._show_sale(None)
 
@@ -348,6 +356,7 @@ class ReturnsScreen(QWidget):
         self.reason.setCurrentIndex(0)
         self.reason_text.clear()
         self.card_reference.clear()
+        self.cash_instead.setChecked(False)
         self.done_banner.hide()
         self._show_sale(None)
         self._say("")
@@ -356,6 +365,10 @@ class ReturnsScreen(QWidget):
     def _show_sale(self, sale: SaleForReturn | OriginalForReturn | None) -> None:
         self.sale = sale
         self.original = sale if isinstance(sale, OriginalForReturn) else None
+        online_cash = self._ctx.config.values.get("returns.online_cash", "approval") == "approval"
+        self.cash_instead.setVisible(bool(self.original and self.original.channel == "online" and online_cash))
+        if not self.cash_instead.isVisible():
+            self.cash_instead.setChecked(False)
         self._editors.clear()
         self.table.setRowCount(0)
         if sale is None:
@@ -502,7 +515,8 @@ class ReturnsScreen(QWidget):
         else:
             parts = []
             for t in plan.tenders:
-                part = f"{self._tender_label(t.kind)} {self.money(t.amount_fen)}"
+                kind = "cash" if t.kind == "online" and self.cash_instead.isChecked() else t.kind
+                part = f"{self._tender_label(kind)} {self.money(t.amount_fen)}"
                 if t.kind == "points":
                     part += " " + self.tr("(%1 points back)").replace("%1", str(t.points))
                 parts.append(part)
@@ -533,7 +547,8 @@ class ReturnsScreen(QWidget):
             action = (self.tr("Refund %1 on %2").replace("%1", self.money(self.plan.total_fen))
                       .replace("%2", sale.receipt_no))
             cross = CrossReturnRequest(sale.request_id, self.selection(), code, self.reason_text.text().strip(),
-                                       self.card_reference.text().strip() or None)
+                                       self.card_reference.text().strip() or None,
+                                       cash_instead=self.cash_instead.isVisible() and self.cash_instead.isChecked())
             self.ops.refund_original(request=cross, action_text=action).run(
                 self, success=self._refunded_original, failure=self._error, on_dialog=self._set_dialog)
             return
@@ -595,6 +610,7 @@ class ReturnsScreen(QWidget):
         self.reason.setCurrentIndex(0)
         self.reason_text.clear()
         self.card_reference.clear()
+        self.cash_instead.setChecked(False)
         self._say("")
         self.done_banner.setText(text)
         self.done_banner.show()

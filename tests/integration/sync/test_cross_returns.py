@@ -188,3 +188,68 @@ def test_forged_altered_window_passed_and_unknown_each_have_their_code(world, cl
     assert counts(terminal) == (0, 0)
     for code in ("receipt.forged", "return.original_unknown", "return.window_passed"):
         assert refused(terminal, code) == 1, code
+
+
+def test_cash_instead_of_the_online_payment_needs_a_second_person_and_the_provider_pays_nothing(
+        world, add_operator):
+    from store_client.services.approvals import ApprovalService
+    from store_client.services.audit import AuditLog
+    from store_client.services.errors import ApprovalRequired
+    from store_client.services.shifts import ShiftService
+    from store_client.services.authorization import Authorizer
+
+    terminal, hq, server, token = world
+    add_operator("m2", "manager", "1357", name="李经理")
+    placed = collected_order(hq, member(hq))
+    svc = returns_service(terminal, server.url, token)
+    [order] = svc.find(MANAGER, placed.order_no).originals
+    line = order.lines[1]
+    request = CrossReturnRequest(order.request_id, ((line.line_no, 1),), "changed_mind", cash_instead=True)
+    with pytest.raises(ApprovalRequired):  # even a manager: a second person approves cash
+        svc.refund(MANAGER, request)
+    assert counts(terminal) == (0, 0)
+    grant = ApprovalService(terminal.db, terminal.clock, AuditLog(terminal.clock)).approve(
+        MANAGER, "m2", "1357", "return.process", "customer has no wallet")
+    done = svc.refund(MANAGER, request, grant)
+    assert done.tenders == (("cash", done.refund_fen),) and done.reserved_at_hq
+    upload(terminal, server.url, token)
+    orders = OnlineOrders(hq)
+    assert orders.provider.refunded_total(orders.get(placed.order_id)["payment_ref"]) == 0  # cash, not both
+    with hq.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(ot.refunds).where(
+            ot.refunds.c.order_id == placed.order_id)) == 0
+        assert conn.scalar(select(hq_cross.taken.c.state).where(hq_cross.taken.c.return_id == done.return_id)) \
+            == "settled"
+    audit = AuditLog(terminal.clock)
+    shift = ShiftService(terminal.db, terminal.clock, audit, Authorizer(terminal.db, audit, terminal.clock),
+                         config=terminal.config)
+    report = shift.x_report(MANAGER, print_it=False).figures
+    assert report.cash_refund_fen == done.refund_fen and report.returns_count == 1
+
+    [store_sale] = svc.find(MANAGER, store_b_sale(hq, seed=44)[0]["receipt_no"]).originals
+    with pytest.raises(ServiceError) as not_online:  # cash instead is for online orders only
+        svc.refund(MANAGER, CrossReturnRequest(store_sale.request_id, ((1, 1),), "changed_mind", cash_instead=True),
+                   grant)
+    assert not_online.value.code == "return.cash_not_allowed"
+
+
+def test_hq_validates_return_taken_events():
+    from sync.protocol.events import PayloadError, validate
+
+    good = {"return_id": "0b8e4c1e-5d1c-4c55-9d5e-2f7f7c1c0001", "request_id": "0b8e4c1e-5d1c-4c55-9d5e-2f7f7c1c0002",
+            "return_no": "S001-T01-X000001", "original_ref": "order:abc", "source": "hq", "receipt_no": "W000001",
+            "store_id": "S001", "terminal_id": "T01", "operator_id": "m1", "approved_by": None,
+            "completed_at": "2026-01-01T09:00:00+00:00", "refund_minor": 500,
+            "reason": {"code": "changed_mind", "text": ""},
+            "lines": [{"line_no": 1, "sku": "100001", "qty": 1, "refund_minor": 500}],
+            "tenders": [{"method": "cash", "amount_minor": 500, "reference": None, "instead_of": "online"}]}
+    assert validate("return.taken", 1, good)["tenders"][0]["instead_of"] == "online"
+    bad = [{**good, "original_ref": "sale:x", "tenders": good["tenders"]},  # cash instead: online orders only
+           {**good, "tenders": [{"method": "wechat", "amount_minor": 500}]},  # not refundable at another till
+           {**good, "refund_minor": 499},  # the parts must add up
+           {**good, "original_ref": "cart:1"},
+           {**good, "source": "guess"},
+           {**good, "lines": []}]
+    for payload in bad:
+        with pytest.raises(PayloadError):
+            validate("return.taken", 1, payload)
