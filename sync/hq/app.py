@@ -194,7 +194,7 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
         if data.get("cash_instead") is True:  # marked first: a confirmed reservation never owes twice
             def mark() -> None:
                 with service.engine.begin() as conn:
-                    cross_returns.mark_cash_instead(conn, ask.return_id)
+                    cross_returns.mark_cash_instead(conn, ask.return_id, terminal.store_id, terminal.terminal_id)
 
             await run_in_threadpool(mark)
         try:

@@ -60,12 +60,18 @@ cash_instead = Table(  # returns of an online order paid in cash at the till: th
 )
 
 
-def mark_cash_instead(conn: Connection, return_id: str) -> None:
+def mark_cash_instead(conn: Connection, return_id: str, store_id: str, terminal_id: str) -> bool:
     """Before the reservation (or in the ingest transaction): this return's online part was
     paid in cash, so confirming it owes the provider nothing. A mark without a reservation
-    (the reservation was refused) is harmless: return ids are never reused."""
+    (the reservation was refused) is harmless: return ids are never reused. Only the till
+    that reserves (or reserved) the return may mark it."""
+    owner = conn.execute(select(reservations.c.store_id, reservations.c.terminal_id)
+                         .where(reservations.c.return_id == return_id)).first()
+    if owner is not None and (owner.store_id, owner.terminal_id) != (store_id, terminal_id):
+        return False
     if conn.scalar(select(cash_instead.c.return_id).where(cash_instead.c.return_id == return_id)) is None:
         conn.execute(insert(cash_instead).values(return_id=return_id, at=_now()))
+    return True
 
 
 def _now() -> str:
@@ -150,7 +156,7 @@ def record(conn: Connection, store_id: str, terminal_id: str, event_id: str, dat
         original_ref=data["original_ref"], state="pending", payload=json.dumps(data, ensure_ascii=False),
         received_at=_now()))
     if any(tender.get("instead_of") for tender in data["tenders"]):
-        mark_cash_instead(conn, data["return_id"])
+        mark_cash_instead(conn, data["return_id"], store_id, terminal_id)
 
 
 def known(conn: Connection, return_id: str) -> bool:
