@@ -97,3 +97,45 @@ def test_an_online_order_found_by_phone_is_returned_by_keys_only(qtbot, terminal
     orders = OnlineOrders(hq.service)
     paid_back = orders.provider.refunded_total(orders.get(older.order_id)["payment_ref"])
     assert paid_back == refund > 0
+
+
+def press(qtbot, key: Qt.Key) -> None:  # type: ignore[no-untyped-def]
+    """A key at the focused widget, at a person's pace."""
+    qtbot.wait(60)
+    QTest.keyClick(QApplication.focusWidget(), key)
+
+
+def type_text(qtbot, text: str) -> None:  # type: ignore[no-untyped-def]
+    for char in text:
+        qtbot.wait(40)  # slower than a scanner: typed, not a scan
+        QTest.keyClicks(QApplication.focusWidget(), char)
+
+
+@pytest.mark.serial
+def test_cash_instead_of_the_online_payment_by_keys_with_a_second_person(qtbot, terminal, add_operator, tasks,
+                                                                          hq) -> None:
+    add_operator("m1", "manager", "2468", name="张经理")
+    add_operator("m2", "manager", "1357", name="李经理")
+    open_shift(terminal, MANAGER)
+    placed = collected_order(hq.service, member(hq.service))
+    screen = returns_screen(qtbot, terminal, tasks, hq)
+    screen.receipt.setFocus()
+    type_text(qtbot, placed.order_no)
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.original is not None, timeout=10_000)
+    assert screen.cash_instead.isVisible() and QApplication.focusWidget() is screen.table
+    press(qtbot, Qt.Key.Key_Plus)  # one water
+    press(qtbot, Qt.Key.Key_F8)  # in cash instead
+    assert screen.cash_instead.isChecked() and "Cash" in screen.summary.text()
+    press(qtbot, Qt.Key.Key_F7)
+    press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_F11)  # a second person must approve, even for a manager
+    qtbot.waitUntil(lambda: screen.dialog is not None and screen.dialog.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.dialog.manager_id, timeout=5_000)
+    for text in ("m2", "1357", "no wallet"):
+        type_text(qtbot, text)
+        press(qtbot, Qt.Key.Key_Return)  # the next field; from the reason: approve
+    qtbot.waitUntil(lambda: screen.done_banner.isVisible(), timeout=10_000)
+    assert "Cash" in screen.done_banner.text()
+    orders = OnlineOrders(hq.service)
+    assert orders.provider.refunded_total(orders.get(placed.order_id)["payment_ref"]) == 0
