@@ -53,7 +53,7 @@ from store_client.services.checkout_views import (
 from store_client.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from store_client.services.payments import PaymentAdapter
 from store_client.services.promotions_local import LocalPromotions
-from sync.protocol.receipt_proof import sign_receipt
+from sync.protocol.receipt_proof import looks_like_receipt, sign_receipt
 from sync.protocol.signing import SigningKey
 
 log = logging.getLogger(__name__)
@@ -280,6 +280,8 @@ class CheckoutService:
 
     # -- scanning and lines ---------------------------------------------------------------------
     def scan(self, actor: Actor, code: str) -> ScanOutcome:
+        if looks_like_receipt(code):  # a receipt's return-proof QR: the Returns screen checks it
+            return ScanOutcome("receipt", code.strip())
         result = bc.classify(code, self.barcode_config)
         if isinstance(result, bc.BarcodeRejected):
             return self._unclassified(actor, result)

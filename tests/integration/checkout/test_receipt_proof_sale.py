@@ -77,3 +77,18 @@ def test_the_sync_pass_registers_the_tills_key_once(terminal):
     assert calls == [(key.kid, key.public)]
     with terminal.db.read() as s:
         assert state.get_all(s)[KEY_REGISTERED] == key.kid
+
+
+def test_the_receipt_qr_scanned_at_the_checkout_opens_the_return(shop):
+    key = SigningKey.generate("S001-T01-c0ffee02")
+    shop.checkout.receipt_key = lambda: key
+    done = sell(shop, [TOOTHPASTE])
+    with shop.terminal.db.read() as s:
+        payload = s.scalar(select(PrintJob.payload).where(PrintJob.id == done.print_job_id))
+    token = decode(payload).qr_payloads[0]
+    outcome = shop.checkout.scan(shop.cashier, token)
+    assert (outcome.kind, outcome.value) == ("receipt", token)
+    from sync.protocol.receipt_proof import looks_like_receipt
+
+    assert not looks_like_receipt("v1.k.eyJ0eXAiOiJtYnIifQ.sig")  # a signed token of another kind
+    assert not looks_like_receipt("S001-T01-000001") and not looks_like_receipt("v1.k.@@@.sig")
