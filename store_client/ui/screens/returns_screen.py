@@ -571,27 +571,27 @@ class ReturnsScreen(QWidget):
                                                  .replace("%1", done.return_no)),
             failure=self._error, on_dialog=self._set_dialog)
 
+    def _done_text(self, refund_fen: int, return_no: str, tenders: list[tuple[str, int]], repeated: bool) -> str:
+        parts = " · ".join(f"{self._tender_label(kind)} {self.money(fen)}" for kind, fen in tenders)
+        text = (self.tr("Refunded %1 · return %2\n%3").replace("%1", self.money(refund_fen))
+                .replace("%2", return_no).replace("%3", parts))
+        if repeated:  # a retry: say so, or cash may be handed over twice
+            text = self.tr("Already refunded before: nothing more was paid now.") + "\n" + text
+        self.reason.setCurrentIndex(0)
+        self.reason_text.clear()
+        self.card_reference.clear()
+        self.cash_instead.setChecked(False)
+        self._say("")
+        return text
+
     def _refunded(self, done: CompletedReturn) -> None:
         self._busy = False
         self.last_return = done
         self.reprint_button.setEnabled(True)
-        parts = " · ".join(f"{self._tender_label(t.kind)} {self.money(t.amount_fen)}"
-                           for t in done.tenders)
-        text = (self.tr("Refunded %1 · return %2\n%3")
-                .replace("%1", self.money(done.refund_fen))
-                .replace("%2", done.return_no).replace("%3", parts))
-        if getattr(done, "repeated", False):  # a retry: say so, or cash may be handed over twice
-            text = self.tr("Already refunded before: nothing more was paid now.") + "\n" + text
+        text = self._done_text(done.refund_fen, done.return_no, [(t.kind, t.amount_fen) for t in done.tenders],
+                               getattr(done, "repeated", False))
+        self.load_receipt(done.receipt_no)  # what is left to return, under a new request id
         self.done_banner.setText(text)
-        self.done_banner.show()
-        self.reason.setCurrentIndex(0)
-        self.reason_text.clear()
-        self.card_reference.clear()
-        receipt = done.receipt_no
-        self._say("")
-        banner = self.done_banner.text()
-        self.load_receipt(receipt)  # what is left to return, under a new request id
-        self.done_banner.setText(banner)
         self.done_banner.show()
         if self.isVisible():
             self.receipt.setFocus()  # the keys go on working: the next receipt, or F6 again
@@ -599,21 +599,9 @@ class ReturnsScreen(QWidget):
     def _refunded_original(self, done: CrossReturnDone) -> None:
         self._busy = False
         original = self.original
-        parts = " · ".join(f"{self._tender_label('online' if m == 'online' else m)} {self.money(fen)}"
-                           for m, fen in done.tenders)
-        text = (self.tr("Refunded %1 · return %2\n%3").replace("%1", self.money(done.refund_fen))
-                .replace("%2", done.return_no).replace("%3", parts))
-        if done.repeated:
-            text = self.tr("Already refunded before: nothing more was paid now.") + "\n" + text
+        text = self._done_text(done.refund_fen, done.return_no, list(done.tenders), done.repeated)
         if not done.reserved_at_hq:
             text += "\n" + self.tr("Taken offline from the receipt QR: HQ checks it when the till is online.")
-        self.reason.setCurrentIndex(0)
-        self.reason_text.clear()
-        self.card_reference.clear()
-        self.cash_instead.setChecked(False)
-        self._say("")
-        self.done_banner.setText(text)
-        self.done_banner.show()
         if original is not None and self._query:
             self.find_original(self._query, keep=original.original_ref)  # what is left, under a new request
         self.done_banner.setText(text)
