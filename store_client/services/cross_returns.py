@@ -240,6 +240,9 @@ class CrossReturnsService:
         except TransientError:
             if original.source == "receipt_qr":
                 return False
+            # HQ may have reserved it and the answer was lost: give it back, or it would hold
+            # the goods (a retry is a new return id; a release of nothing is refused harmlessly)
+            self._settle(return_id, "release")
             raise self._refuse(actor, ServiceError(
                 "HQ cannot be reached: without the receipt QR this return cannot be taken now. "
                 "Try again when online.", code="return.hq_unreachable"), original.receipt_no) from None
@@ -251,8 +254,8 @@ class CrossReturnsService:
                 original.receipt_no) from None
 
     def _settle(self, return_id: str, action: str) -> None:
-        """Confirm or release at HQ; if HQ does not answer, the outbox event (confirm) or the
-        reservation's owner at HQ (release) settles it later."""
+        """Confirm or release at HQ. A confirm HQ does not answer is made by the outbox event
+        when it arrives; a release it does not answer leaves the goods held at HQ (logged)."""
         if self._client is None:
             return
         try:

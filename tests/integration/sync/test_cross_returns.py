@@ -26,7 +26,7 @@ from sync.hq import cross_returns as hq_cross
 from sync.hq import order_tables as ot
 from sync.hq.embedded import HQServer
 from sync.hq.orders import OnlineOrders
-from sync.terminal.transport import HQClient
+from sync.terminal.transport import HQClient, TransientError
 from sync.terminal.uploader import Uploader
 
 MANAGER = Actor("m1", "张经理", Role.MANAGER)
@@ -253,3 +253,57 @@ def test_hq_validates_return_taken_events():
     for payload in bad:
         with pytest.raises(PayloadError):
             validate("return.taken", 1, payload)
+
+
+class _Faulty(HQClient):
+    """HQ answers, then the answer is lost: after a reservation, or on a confirm."""
+
+    lose: set[str] = set()
+
+    def reserve_return(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        answer = super().reserve_return(*args, **kwargs)
+        if "reserve" in self.lose:
+            raise TransientError("the answer was lost (simulated)")
+        return answer
+
+    def settle_return(self, return_id: str, action: str):  # type: ignore[no-untyped-def]
+        if action in self.lose:
+            raise TransientError("HQ did not answer (simulated)")
+        return super().settle_return(return_id, action)
+
+
+def test_an_answer_lost_after_hq_reserved_gives_the_goods_back_and_a_lost_confirm_is_made_by_the_event(world):
+    from store_client.services.audit import AuditLog
+    from store_client.services.authorization import Authorizer
+    from store_client.services.cross_returns import CrossReturnsService
+    from sync.hq.returnables import reservations
+
+    terminal, hq, server, token = world
+    placed = collected_order(hq, member(hq))
+    audit = AuditLog(terminal.clock)
+    svc = CrossReturnsService(terminal.db, terminal.clock, audit, Authorizer(terminal.db, audit, terminal.clock),
+                              config=terminal.config, client=lambda: _Faulty(server.url, token, timeout=5))
+    [order] = svc.find(MANAGER, placed.order_no).originals
+    line = order.lines[0]
+    _Faulty.lose = {"reserve"}
+    try:
+        with pytest.raises(ServiceError) as lost:
+            svc.refund(MANAGER, CrossReturnRequest(order.request_id, ((line.line_no, line.quantity),), "damaged"))
+        assert lost.value.code == "return.hq_unreachable" and counts(terminal) == (0, 0)
+        with hq.engine.connect() as conn:
+            assert [r.state for r in conn.execute(select(reservations.c.state))] == ["released"]
+        _Faulty.lose = {"confirm"}  # now the refund goes through but HQ never hears the confirm
+        [order] = svc.find(MANAGER, placed.order_no).originals
+        assert order.lines[0].returnable == line.quantity  # the goods were given back
+        done = svc.refund(MANAGER, CrossReturnRequest(order.request_id, ((line.line_no, line.quantity),), "damaged"))
+    finally:
+        _Faulty.lose = set()
+    with hq.engine.connect() as conn:
+        assert conn.scalar(select(reservations.c.state).where(reservations.c.return_id == done.return_id)) \
+            == "reserved"
+    upload(terminal, server.url, token)  # the return.taken event confirms it, and owes the payment once
+    with hq.engine.connect() as conn:
+        assert conn.scalar(select(reservations.c.state).where(reservations.c.return_id == done.return_id)) \
+            == "confirmed"
+        assert conn.scalar(select(ot.refunds.c.amount_minor).where(ot.refunds.c.request_id == done.return_id)) \
+            == done.refund_fen
