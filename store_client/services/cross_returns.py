@@ -37,6 +37,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from printers import text_render
+from printers.queue import JobStateError
 from store_client.clock import Clock, iso, parse_iso
 from store_client.domain import refunds as rf
 from store_client.domain.roles import Decision, Permission, decide
@@ -55,7 +56,7 @@ from store_client.services.cross_return_views import (
     event_payload,
     slip,
 )
-from store_client.services.errors import InvalidInput, ServiceError
+from store_client.services.errors import InvalidInput, NotFound, ServiceError
 from store_client.services.return_lookup import OriginalNotFound, OriginalView, ReturnLookup
 from store_client.services.return_views import REASONS
 from sync.protocol.events import CURRENT_VERSION, validate
@@ -334,6 +335,26 @@ class CrossReturnsService:
         except Exception:
             log.exception("return slip %s could not be printed", return_no)
             return None
+
+    def reprint(self, actor: Actor, return_id: str) -> int | None:
+        """The return slip again, marked REPRINT (no drawer kick); audited. None: no printer."""
+        self._may_return(actor)
+        with self.db.read() as s:
+            row = s.get(CrossReturn, return_id) if isinstance(return_id, str) else None
+            if row is None:
+                raise NotFound("That return does not exist on this terminal.", code="return.unknown")
+            job_id, return_no = row.print_job_id, row.return_no
+        new_id = None
+        if self.print_queue is not None and job_id is not None:
+            try:
+                new_id = int(self.print_queue.reprint(job_id))
+            except JobStateError:
+                raise ServiceError("The return slip is still waiting for the printer: it prints by itself.",
+                                   code="receipt.waiting") from None
+        with self.db.transaction() as s:
+            self.audit.append(s, operator_id=actor.operator_id, action="return.reprinted", target=return_id,
+                              details={"return_no": return_no, "print_job": new_id})
+        return new_id
 
     def completed(self, request_id: str) -> CrossReturnDone | None:
         """The return a request became (``repeated``), or None."""

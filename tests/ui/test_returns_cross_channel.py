@@ -136,6 +136,8 @@ def test_cash_instead_of_the_online_payment_by_keys_with_a_second_person(qtbot, 
         type_text(qtbot, text)
         press(qtbot, Qt.Key.Key_Return)  # the next field; from the reason: approve
     qtbot.waitUntil(lambda: screen.done_banner.isVisible(), timeout=10_000)
-    assert "Cash" in screen.done_banner.text()
+    assert "Cash" in screen.done_banner.text() and screen.reprint_button.isEnabled()
+    press(qtbot, Qt.Key.Key_F5)  # the slip again (this till has no printer: audited, nothing queued)
+    qtbot.waitUntil(lambda: "sent to the printer" in screen.message.text(), timeout=5_000)
     orders = OnlineOrders(hq.service)
     assert orders.provider.refunded_total(orders.get(placed.order_id)["payment_ref"]) == 0

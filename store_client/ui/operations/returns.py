@@ -50,6 +50,12 @@ class ReturnsOps(Area):
         return self._runner.op(lambda grant: self._cross().refund(actor, request, grant),
                                changes=REFUNDED, requester=actor, action_text=action_text, pool=True)
 
+    def reprint_original(self, *, return_id: str) -> Op[int | None]:
+        """The slip of a return of another store's sale or an online order, again."""
+        actor = self._actor
+        return self._runner.op(lambda _g: self._cross().reprint(actor, return_id),
+                               changes=Changes(print_queue=True, audit=True), requester=actor)
+
     def reprint(self, *, return_id: str) -> Op[int | None]:
         actor = self._actor
         return self._runner.op(lambda _g: self._service().reprint(actor, return_id),

@@ -36,7 +36,13 @@ from PySide6.QtWidgets import (
 
 from store_client import store_time
 from store_client.domain.refunds import RefundError, RefundPlan
-from store_client.services.cross_return_views import CrossLine, CrossReturnRequest, FoundOriginals, OriginalForReturn
+from store_client.services.cross_return_views import (
+    CrossLine,
+    CrossReturnDone,
+    CrossReturnRequest,
+    FoundOriginals,
+    OriginalForReturn,
+)
 from store_client.services.errors import ServiceError
 from store_client.services.return_views import REASONS, ReturnableLine, ReturnRequest, SaleForReturn
 from store_client.ui import keymap
@@ -51,7 +57,6 @@ from store_client.ui.screens.returns_widgets import QuantityEdit, ReturnLinesTab
 from store_client.ui.service_messages import service_error_text
 
 if TYPE_CHECKING:
-    from store_client.services.cross_return_views import CrossReturnDone
     from store_client.services.return_views import CompletedReturn
 
 # This till's own receipt numbers (services/checkout.py RECEIPT_NO): looked up locally first.
@@ -79,7 +84,7 @@ class ReturnsScreen(QWidget):
         self.original: OriginalForReturn | None = None  # another store's sale or an online order
         self._query = ""  # what found the original (to show what is left after a refund)
         self.plan: RefundPlan | None = None
-        self.last_return: CompletedReturn | None = None
+        self.last_return: CompletedReturn | CrossReturnDone | None = None
         self.dialog: QDialog | None = None  # the approval dialog while it is open
         self._busy = False
         self._editors: dict[int, QuantityEdit | QCheckBox] = {}
@@ -566,7 +571,8 @@ class ReturnsScreen(QWidget):
         done = self.last_return
         if done is None:
             return
-        self.ops.reprint(return_id=done.return_id).run(
+        op = (self.ops.reprint_original if isinstance(done, CrossReturnDone) else self.ops.reprint)
+        op(return_id=done.return_id).run(
             self, success=lambda _job: self._say(self.tr("Return receipt %1 sent to the printer.")
                                                  .replace("%1", done.return_no)),
             failure=self._error, on_dialog=self._set_dialog)
@@ -598,6 +604,8 @@ class ReturnsScreen(QWidget):
 
     def _refunded_original(self, done: CrossReturnDone) -> None:
         self._busy = False
+        self.last_return = done
+        self.reprint_button.setEnabled(True)
         original = self.original
         text = self._done_text(done.refund_fen, done.return_no, list(done.tenders), done.repeated)
         if not done.reserved_at_hq:

@@ -307,3 +307,25 @@ def test_an_answer_lost_after_hq_reserved_gives_the_goods_back_and_a_lost_confir
             == "confirmed"
         assert conn.scalar(select(ot.refunds.c.amount_minor).where(ot.refunds.c.request_id == done.return_id)) \
             == done.refund_fen
+
+
+def test_the_return_slip_prints_after_the_commit_and_again_marked_reprint(world):
+    from printers.profile import PrinterProfile
+    from printers.queue import PrintQueue
+
+    terminal, hq, server, token = world
+    placed = collected_order(hq, member(hq))
+    svc = returns_service(terminal, server.url, token)
+    svc.print_queue = queue = PrintQueue(terminal.db, lambda: None, terminal.clock,  # worker never started
+                                         profile=PrinterProfile("TM-T88V"))
+    [order] = svc.find(MANAGER, placed.order_no).originals
+    done = svc.refund(MANAGER, CrossReturnRequest(order.request_id, ((1, 1),), "wrong_item"))
+    assert done.print_job_id is not None and placed.order_no in queue.job(done.print_job_id).preview_text
+    with pytest.raises(ServiceError) as waiting:  # still queued: it prints by itself, never twice
+        svc.reprint(MANAGER, done.return_id)
+    assert waiting.value.code == "receipt.waiting"
+    queue.cancel(done.print_job_id)
+    again = svc.reprint(MANAGER, done.return_id)
+    assert again is not None and again != done.print_job_id
+    with terminal.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "return.reprinted")) == 1
