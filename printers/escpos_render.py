@@ -113,11 +113,12 @@ class EscposRenderer:
         payload = block.data
         if self.profile.native_qr:
             out.style(align="center")
-            out.printer.qr(payload, size=block.size, native=True)
+            out.printer.qr(payload, size=qr_box(payload, block.size, self.profile.dots), native=True)
             out.raw(LF)
         else:
             out.style(align="left")
-            out.printer.image(fit_image(qr_image(payload, block.size), self.profile.dots, "center"),
+            out.printer.image(fit_image(qr_image(payload, qr_box(payload, block.size, self.profile.dots)),
+                                        self.profile.dots, "center"),
                               impl="bitImageRaster")
         out.style(align="left")
 
@@ -187,6 +188,13 @@ def qr_image(payload: str, box_size: int = 6) -> PILImage.Image:
     return _modules_image([list(row) for row in _qr_matrix(payload)], box_size, box_size)
 
 
+def qr_box(payload: str, size: int, dots: int) -> int:
+    """The module size in dots: ``size``, or less so the whole code fits the paper at a whole
+    number of dots per module (a code scaled down by a fraction blurs its modules and no
+    longer scans). A long payload, such as a signed receipt proof, gets smaller modules."""
+    return max(1, min(size, dots // len(_qr_matrix(payload))))
+
+
 @lru_cache(maxsize=32)
 def _qr_matrix(payload: str) -> tuple[tuple[bool, ...], ...]:
     """qrcode's matrix with its best mask (most of the cost: ~10 ms in pure Python); cached, so the
@@ -225,4 +233,4 @@ def drawer_kick_bytes(profile: PrinterProfile) -> bytes:
     return printer.output
 
 
-__all__ = ["EscposRenderer", "char_width", "fit_image", "qr_image", "render"]
+__all__ = ["EscposRenderer", "char_width", "fit_image", "qr_box", "qr_image", "render"]

@@ -16,7 +16,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QImage, QPainter, QPen
 
 from printers import document as d
-from printers.escpos_render import _barcode_image, _wrap_runs, fit_image, qr_image
+from printers.escpos_render import _barcode_image, _wrap_runs, fit_image, qr_box, qr_image
 from printers.profile import PrinterProfile
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "resources" / "fonts"
@@ -115,7 +115,7 @@ class PreviewPainter:
             if isinstance(block, d.Barcode):
                 pil = _barcode_image(block.data)
             elif isinstance(block, d.QRCode):
-                pil = qr_image(block.data, block.size)
+                pil = qr_image(block.data, qr_box(block.data, block.size, self.width))
             else:
                 pil = PILImage.open(io.BytesIO(block.png))
             img = _to_qimage(fit_image(pil, self.width, getattr(block, "align", "center")))

@@ -73,6 +73,7 @@ class SaleReceipt:
     e_receipt_url: str = ""
     footer: str = ""
     currency: str = "CNY"
+    return_proof: str = ""  # the signed receipt proof (sync/protocol/receipt_proof.py) as a QR
 
     @property
     def opens_drawer(self) -> bool:

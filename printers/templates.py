@@ -90,6 +90,9 @@ def sale_receipt(s: r.SaleReceipt, logo_png: bytes | None = None) -> Document:
         _member(b, s.member)
     b.separator()
     b.barcode(s.receipt_no)
+    if s.return_proof:  # any store checks it offline and takes the return without more proof
+        b.text("退换货凭证 Return proof", align="center")
+        b.qr(s.return_proof, size=4)
     if s.e_receipt_url:
         b.text("扫码查看电子小票 Scan for e-receipt", align="center")
         b.qr(s.e_receipt_url)

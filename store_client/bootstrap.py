@@ -108,6 +108,7 @@ if TYPE_CHECKING:  # services are imported lazily by build_services (start-up ti
     from store_client.services.authorization import Authorizer
     from store_client.services.catalog import CatalogService
     from store_client.services.checkout import CheckoutService
+    from store_client.services.cross_returns import CrossReturnsService
     from store_client.services.operators import OperatorService
     from store_client.services.pickup import PickupService
     from store_client.services.returns import ReturnsService
@@ -135,6 +136,25 @@ class Services:
     _shifts: ShiftService | None = field(default=None, init=False, repr=False)
     _checkout: CheckoutService | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    cross_returns_factory: Callable[[], CrossReturnsService] | None = field(default=None, repr=False)
+    _cross_returns: CrossReturnsService | None = field(default=None, init=False, repr=False)
+
+    @property
+    def cross_returns(self) -> CrossReturnsService | None:
+        """Returns of other stores' sales and online orders: built on first use."""
+        with self._returns_lock:
+            if self._cross_returns is None and self.cross_returns_factory is not None:
+                self._cross_returns = self.cross_returns_factory()
+            return self._cross_returns
+
+    def hq_client(self) -> Any:
+        """A client for HQ (the sync runner's), or TransientError: this till is offline."""
+        from sync.terminal.transport import TransientError
+
+        runner = self.sync_runner
+        if runner is None:
+            raise TransientError("HQ is not configured on this till")
+        return runner.client_factory()
 
     @property
     def checkout(self) -> CheckoutService | None:
@@ -195,6 +215,19 @@ def build_services(terminal: Terminal, *, print_queue: Any = None,
     authorizer = Authorizer(db, audit, clock)
     catalog = CatalogService(db, currency=terminal.config.currency)
 
+    key_lock = threading.Lock()
+    key: list[Any] = []
+
+    def receipt_key() -> Any:
+        """The till's own signing key (made once in the data folder), for receipt proofs."""
+        from sync.terminal.signing_key import load_or_create
+
+        with key_lock:
+            if not key:
+                config = terminal.config
+                key.append(load_or_create(config.data_dir, config.store_id, config.terminal_id))
+            return key[0]
+
     def checkout() -> CheckoutService:
         from store_client.services.checkout import CheckoutService
         from store_client.services.payments import SimulatorAdapter
@@ -204,7 +237,7 @@ def build_services(terminal: Terminal, *, print_queue: Any = None,
             adapter = SimulatorAdapter(online=True)
         queue = print_queue() if callable(print_queue) else print_queue
         return CheckoutService(db, clock, audit, authorizer, catalog, config=terminal.config,
-                               print_queue=queue, payments=adapter)
+                               print_queue=queue, payments=adapter, receipt_key=receipt_key)
 
     def returns() -> ReturnsService:
         from store_client.services.returns import ReturnsService
@@ -215,6 +248,14 @@ def build_services(terminal: Terminal, *, print_queue: Any = None,
         return ReturnsService(db, clock, audit, authorizer, config=terminal.config,
                               print_queue=getattr(sale_side, "print_queue", None),
                               payments=getattr(sale_side, "payments", None))
+
+    def cross_returns() -> CrossReturnsService:
+        from store_client.services.cross_returns import CrossReturnsService
+
+        sale_side = services.checkout
+        return CrossReturnsService(db, clock, audit, authorizer, config=terminal.config,
+                                   client=services.hq_client, own_key=receipt_key,
+                                   print_queue=getattr(sale_side, "print_queue", None))
 
     def shifts() -> ShiftService:
         from store_client.services.shifts import ShiftService
@@ -232,6 +273,7 @@ def build_services(terminal: Terminal, *, print_queue: Any = None,
         operators=OperatorService(db, clock, audit, authorizer),
         checkout_factory=checkout,
         returns_factory=returns,
+        cross_returns_factory=cross_returns,
         shifts_factory=shifts,
         pickup=PickupService(db, clock, audit, authorizer, config=terminal.config,
                              print_queue=print_queue),

@@ -120,6 +120,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Manual discount (basis points of the net) given without a manager; 0: always ask"),
     Setting("checkout.cash_max_fen", int, 5_000_000, _between(100, 1_000_000_000),
             "Most cash accepted in one sale, in fen"),
+    Setting("returns.window_days", int, 30, _between(1, 3650),
+            "Days after a sale or an online order's collection that it may be returned"),
+    Setting("returns.online_cash", str, "approval", _one_of(("never", "approval")),
+            "An online order's refund in cash instead of back to its payment: never, or with a "
+            "second person's approval"),
     Setting("points.earn_fen_per_point", int, 100, _between(1, 1_000_000),
             "Fen paid (with money) per point earned: 100 = 1 point per 1 CNY"),
     Setting("points.redeem_points", int, 100, _between(1, 1_000_000), "Points redeemed ..."),

@@ -2101,12 +2101,12 @@ Sale complete · receipt %1</source>
 <context>
     <name>ReturnsScreen</name>
     <message>
-        <source>Receipt number</source>
-        <translation>小票号</translation>
+        <source>Receipt, order or phone</source>
+        <translation>小票、订单号或手机号</translation>
     </message>
     <message>
-        <source>Scan the receipt, or type its number and press Enter</source>
-        <translation>扫描小票，或输入小票号后按回车</translation>
+        <source>Scan the receipt QR, or type a receipt or order number or the member&apos;s phone, and press Enter</source>
+        <translation>扫描小票二维码，或输入小票号、订单号或会员手机号后按回车</translation>
     </message>
     <message>
         <source>Look up</source>
@@ -2139,6 +2139,10 @@ Sale complete · receipt %1</source>
     <message>
         <source>Reprint the last return receipt</source>
         <translation>重新打印上一张退货单</translation>
+    </message>
+    <message>
+        <source>Orders found: choose one with the arrows and Enter</source>
+        <translation>找到的订单：用方向键选择，按回车确认</translation>
     </message>
     <message>
         <source>Items on the receipt</source>
@@ -2213,6 +2217,14 @@ Sale complete · receipt %1</source>
         <translation>刷卡机的退款参考号</translation>
     </message>
     <message>
+        <source>Cash instead</source>
+        <translation>改退现金</translation>
+    </message>
+    <message>
+        <source>Refund the online order in cash instead (a second person approves)</source>
+        <translation>线上订单改为退现金（需另一人审批）</translation>
+    </message>
+    <message>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -2241,6 +2253,10 @@ Sale complete · receipt %1</source>
         <translation>转到退货原因</translation>
     </message>
     <message>
+        <source>An online order: refund in cash instead, or not</source>
+        <translation>线上订单：改为退现金，或取消</translation>
+    </message>
+    <message>
         <source>Something went wrong: %1</source>
         <translation>出错了：%1</translation>
     </message>
@@ -2253,12 +2269,36 @@ Sale complete · receipt %1</source>
         <translation>正在查询 %1…</translation>
     </message>
     <message>
+        <source>the receipt QR</source>
+        <translation>小票二维码</translation>
+    </message>
+    <message>
         <source>Everything on this receipt has already been returned.</source>
         <translation>这张小票上的商品已全部退货。</translation>
     </message>
     <message>
-        <source>Scan a receipt to start a return.</source>
-        <translation>扫描小票开始退货。</translation>
+        <source>HQ cannot be reached: only this store&apos;s own sales are shown.</source>
+        <translation>无法连接总部：只显示本店自己的销售。</translation>
+    </message>
+    <message>
+        <source>%1 orders found, newest first: choose one with Up / Down and Enter.</source>
+        <translation>找到 %1 笔订单（最新的在前）：用上 / 下键选择，按回车确认。</translation>
+    </message>
+    <message>
+        <source>Online order</source>
+        <translation>线上订单</translation>
+    </message>
+    <message>
+        <source>Store %1</source>
+        <translation>门店 %1</translation>
+    </message>
+    <message>
+        <source>Scan a receipt or its QR, or type an order number or the member&apos;s phone, to start a return.</source>
+        <translation>扫描小票或小票二维码，或输入订单号或会员手机号，开始退货。</translation>
+    </message>
+    <message>
+        <source>%1 · paid %2 · refunded so far %3</source>
+        <translation>%1 · 实付 %2 · 已退 %3</translation>
     </message>
     <message>
         <source>Receipt %1 · sold %2 · paid %3 · refunded so far %4</source>
@@ -2305,6 +2345,10 @@ Sale complete · receipt %1</source>
         <translation>积分</translation>
     </message>
     <message>
+        <source>Online payment</source>
+        <translation>原路退回线上支付</translation>
+    </message>
+    <message>
         <source>Choose the items and quantities to return.</source>
         <translation>请选择要退的商品和数量。</translation>
     </message>
@@ -2329,6 +2373,10 @@ Sale complete · receipt %1</source>
         <translation>请说明退货原因。</translation>
     </message>
     <message>
+        <source>Refund %1 on %2</source>
+        <translation>为 %2 退款 %1</translation>
+    </message>
+    <message>
         <source>Refund %1 on receipt %2</source>
         <translation>小票 %2 退款 %1</translation>
     </message>
@@ -2345,6 +2393,10 @@ Sale complete · receipt %1</source>
     <message>
         <source>Already refunded before: nothing more was paid now.</source>
         <translation>此前已退款：本次未再付款。</translation>
+    </message>
+    <message>
+        <source>Taken offline from the receipt QR: HQ checks it when the till is online.</source>
+        <translation>已凭小票二维码离线受理：联网后由总部核对。</translation>
     </message>
 </context>
 <context>
@@ -2795,8 +2847,8 @@ Sale complete · receipt %1</source>
         <translation>%1 不是小票号（格式如 S001-T01-000123）。</translation>
     </message>
     <message>
-        <source>Receipt %1 was not sold on this till. Returns of sales from other tills or online orders are not possible here yet.</source>
-        <translation>小票 %1 不是在本收银机售出的。其他收银机或线上订单的退货暂时无法在此办理。</translation>
+        <source>Receipt %1 was not sold on this till.</source>
+        <translation>小票 %1 不是本收银台售出的。</translation>
     </message>
     <message>
         <source>Start the return again.</source>
@@ -2825,6 +2877,66 @@ Sale complete · receipt %1</source>
     <message>
         <source>That return does not exist on this till.</source>
         <translation>本收银机上没有该退货记录。</translation>
+    </message>
+    <message>
+        <source>Scan the receipt QR, or type a receipt or order number or the member&apos;s phone.</source>
+        <translation>请扫描小票二维码，或输入小票号、订单号或会员手机号。</translation>
+    </message>
+    <message>
+        <source>Nothing was found for that: check the receipt, the order number or the phone number.</source>
+        <translation>没有找到：请核对小票、订单号或手机号。</translation>
+    </message>
+    <message>
+        <source>HQ cannot be reached: an online order or another store&apos;s sale without its receipt QR cannot be returned now. Scan the receipt QR, or try again when online.</source>
+        <translation>无法连接总部：没有小票二维码的线上订单或其他门店的销售现在无法退货。请扫描小票二维码，或联网后再试。</translation>
+    </message>
+    <message>
+        <source>This is a sale of this till: look its receipt number up.</source>
+        <translation>这是本收银台的销售：请查询它的小票号。</translation>
+    </message>
+    <message>
+        <source>The return window of %1 days has passed: this can no longer be returned.</source>
+        <translation>已超过 %1 天的退货期限：不能再退货。</translation>
+    </message>
+    <message>
+        <source>Line %1 was already returned, here or in another store.</source>
+        <translation>第 %1 行已经退过货（本店或其他门店）。</translation>
+    </message>
+    <message>
+        <source>Another store returned these items meanwhile: nothing was refunded. Look the order up again.</source>
+        <translation>其他门店刚刚退了这些商品：本次未退款。请重新查询订单。</translation>
+    </message>
+    <message>
+        <source>HQ refused this return: nothing was refunded. Look the order up again.</source>
+        <translation>总部拒绝了这次退货：未退款。请重新查询订单。</translation>
+    </message>
+    <message>
+        <source>Part of this sale was paid by mobile or points in another store: that part cannot be refunded at this till.</source>
+        <translation>这笔销售有一部分在其他门店用移动支付或积分支付：这部分不能在本收银台退款。</translation>
+    </message>
+    <message>
+        <source>Cash instead of the original payment is only for an online order, where the store&apos;s policy allows it.</source>
+        <translation>只有线上订单、且门店政策允许时，才能改为退现金。</translation>
+    </message>
+    <message>
+        <source>This receipt QR is not genuine or was altered: it cannot be used for a return.</source>
+        <translation>这个小票二维码不是真的或已被改动：不能用于退货。</translation>
+    </message>
+    <message>
+        <source>This receipt QR comes from a till this one does not know yet: type the receipt number, or try again after the next sync.</source>
+        <translation>这个小票二维码来自本机尚不认识的收银台：请输入小票号，或下次同步后再试。</translation>
+    </message>
+    <message>
+        <source>This QR code is not a receipt this till can read.</source>
+        <translation>这个二维码不是本机能读取的小票。</translation>
+    </message>
+    <message>
+        <source>No member was found for that phone number or code.</source>
+        <translation>没有找到这个手机号或会员码对应的会员。</translation>
+    </message>
+    <message>
+        <source>A member code needs HQ: type the member&apos;s phone number instead.</source>
+        <translation>会员码需要连接总部：请改为输入会员手机号。</translation>
     </message>
     <message>
         <source>This return was cancelled: the mobile refund was declined and nothing was refunded. Look the receipt up again.</source>

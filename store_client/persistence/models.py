@@ -587,3 +587,41 @@ class PickupConflict(Base):
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     __table_args__ = (Index("ix_pickup_conflicts_open", "resolved_at"),)
+
+
+# -- returns of originals this till did not sell (migration 0015) ---------------------------
+
+
+class CrossReturn(Base):
+    """A return of another store's sale or an online order (services/cross_returns.py).
+
+    ``lines``: JSON ``[[line_no, sku, qty, refund_fen], ...]``; ``tenders``: JSON
+    ``[[method, fen, reference], ...]``; ``cash_fen``: paid out of the drawer.
+    ``reserved_at_hq``: HQ reserved it before the refund (False: taken offline from a
+    receipt QR, HQ settles it when the ``return.taken`` event arrives)."""
+
+    __tablename__ = "cross_returns"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    request_id: Mapped[str] = mapped_column(String(36), unique=True)
+    return_no: Mapped[str] = mapped_column(String(80), unique=True)
+    return_seq: Mapped[int] = mapped_column(Integer)
+    original_ref: Mapped[str] = mapped_column(String(80), index=True)
+    source: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(16))
+    receipt_no: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    store_id: Mapped[str] = mapped_column(String(32))
+    terminal_id: Mapped[str] = mapped_column(String(32))
+    operator_id: Mapped[str] = mapped_column(String(16))
+    approved_by: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    reason_code: Mapped[str] = mapped_column(String(16))
+    reason_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    completed_at: Mapped[str] = mapped_column(String(40))
+    refund_fen: Mapped[int] = mapped_column(Integer)
+    cash_fen: Mapped[int] = mapped_column(Integer)
+    lines: Mapped[str] = mapped_column(Text)
+    tenders: Mapped[str] = mapped_column(Text)
+    reserved_at_hq: Mapped[bool] = mapped_column(Boolean)
+    outbox_event_id: Mapped[str] = mapped_column(String(36))
+    shift_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    print_job_id: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -53,6 +53,8 @@ from store_client.services.checkout_views import (
 from store_client.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from store_client.services.payments import PaymentAdapter
 from store_client.services.promotions_local import LocalPromotions
+from sync.protocol.receipt_proof import looks_like_receipt, sign_receipt
+from sync.protocol.signing import SigningKey
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +81,10 @@ class CheckoutService:
     def __init__(self, db: Database, clock: Clock, audit, authorizer, catalog, *,  # type: ignore[no-untyped-def]
                  config, print_queue=None, payments: PaymentAdapter | None = None,
                  promotions: LocalPromotions | None = None,
-                 barcode_config: bc.BarcodeConfig | None = None) -> None:
+                 barcode_config: bc.BarcodeConfig | None = None,
+                 receipt_key: Callable[[], SigningKey | None] | None = None) -> None:
         self.db, self.clock, self.audit = db, clock, audit
+        self.receipt_key = receipt_key  # signs each receipt's return proof (None: no proof QR)
         self.authorizer, self.catalog, self.config = authorizer, catalog, config
         self.print_queue, self.payments = print_queue, payments
         self.promotions = promotions or LocalPromotions(config.locale)
@@ -276,6 +280,8 @@ class CheckoutService:
 
     # -- scanning and lines ---------------------------------------------------------------------
     def scan(self, actor: Actor, code: str) -> ScanOutcome:
+        if looks_like_receipt(code):  # a receipt's return-proof QR: the Returns screen checks it
+            return ScanOutcome("receipt", code.strip())
         result = bc.classify(code, self.barcode_config)
         if isinstance(result, bc.BarcodeRejected):
             return self._unclassified(actor, result)
@@ -682,6 +688,16 @@ class CheckoutService:
         self._completed = {state.cart_id: done}
         return done
 
+    def _return_proof(self, facts: sales.SaleFacts) -> str:
+        """The receipt's signed proof: what any store needs to take a return offline. A till
+        without a usable key still sells (the receipt then has no proof QR; logged)."""
+        try:
+            key = self.receipt_key() if self.receipt_key is not None else None
+            return sign_receipt(key, sales.payload(facts)) if key is not None else ""
+        except Exception:
+            log.exception("receipt %s is printed without its return proof", facts.receipt_no)
+            return ""
+
     def _write(self, actor: Actor, s, state: CartState) -> tuple[sales.SaleFacts, CartState]:  # type: ignore[no-untyped-def]
         row = s.get(CartRow, state.cart_id, populate_existing=True)
         if row is None or row.version != state.version:
@@ -734,6 +750,7 @@ class CheckoutService:
             e_receipt_url=(f"{hq.rstrip('/')}/e-receipt/{sale_id}" if hq
                            else f"urn:uuid:{sale_id}"),
             currency=self.config.currency, shift_id=shift_id)
+        facts = replace(facts, return_proof=self._return_proof(facts))
         sales.write_sale(s, facts)
         fresh = self._replace_cart(actor, s, state, park_note=None)
         return facts, fresh

@@ -9,6 +9,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,11 +24,13 @@ from store_client.persistence.models import Return, ReturnLine, Sale, SaleLine, 
 from store_client.services.errors import ServiceError
 from store_client.services.member_lookup import MemberLookup, MemberNotFound
 from store_client.services.receipt_proofs import ReceiptRefused, check_receipt
+from sync.protocol.receipt_proof import KIND
 from sync.protocol.signing import SigningKey
 from sync.terminal.transport import BatchRejected, HQClient, TransientError
 
 _PHONE = re.compile(r"1[3-9]\d{9}")
 _RECEIPT = re.compile(r"[A-Za-z0-9]{1,32}-[A-Za-z0-9]{1,32}-\d{6}")
+ORDER_NO = re.compile(r"W\d{6,10}")  # an online order's number (sync/hq/orders.py)
 
 
 class OriginalNotFound(ServiceError):
@@ -51,32 +56,41 @@ class OriginalView:
     lines: tuple[OriginalLine, ...]
     tenders: tuple[tuple[str, int], ...]  # method, what it can still take back
     source: str  # "hq", "receipt_qr" or "local"
+    channel: str = "store"  # "store" or "online"
+    member_id: str | None = None
 
 
 class ReturnLookup:
     def __init__(self, db: Database, clock: Clock, *, client: Callable[[], HQClient] | None,
                  own_key: Callable[[], SigningKey | None] = lambda: None) -> None:
         self.db, self.clock, self._client, self._own_key = db, clock, client, own_key
+        self.offline = False  # set when HQ was needed and not reached: only local answers
 
     def find(self, query: str) -> list[OriginalView]:
+        """Newest first. ``offline`` tells afterwards whether HQ could not be asked."""
+        self.offline = False
         query = (query or "").strip()
         if not query:
             raise OriginalNotFound("return.nothing_to_find", "scan or type what the customer has")
         if query.startswith("v1.") and query.count(".") == 3:
             try:
                 proof = check_receipt(self.db, self.clock, query, own=self._own_key())
-            except ReceiptRefused:
+            except ReceiptRefused as exc:
+                if _claims_kind(query) == KIND:  # a receipt QR that does not check: said as such
+                    raise OriginalNotFound(exc.code or "receipt.forged", str(exc)) from None
                 proof = None
             if proof is not None:
                 return [OriginalView(f"sale:{proof.sale_id}", proof.store_id, proof.receipt_no,
                                      proof.completed_at.isoformat(),
                                      tuple(OriginalLine(x.line_no, x.sku, x.qty, x.net_fen, x.qty) for x in proof.lines),
-                                     proof.tenders, "receipt_qr")]
+                                     proof.tenders, "receipt_qr", "store", proof.member_id)]
             return self._by_member(query)  # not a receipt: a member's dynamic code
         if _PHONE.fullmatch(query):
             return self._by_member(query)
         if _RECEIPT.fullmatch(query):
             return self._ask("receipt", query) or self._local(query)
+        if ORDER_NO.fullmatch(query):
+            return self._ask("order", query)
         return self._ask("payment", query) or self._ask("member", query)
 
     def _by_member(self, query: str) -> list[OriginalView]:
@@ -84,15 +98,20 @@ class ReturnLookup:
             member = MemberLookup(self.db, self.clock, self._client).find(query)
         except MemberNotFound as exc:
             raise OriginalNotFound(exc.code or "member.unknown", str(exc)) from None
-        return self._ask("member", member.member_id)
+        found = self._ask("member", member.member_id)
+        return found if not self.offline else self._local_member(member.member_id)
 
     def _ask(self, kind: str, value: str) -> list[OriginalView]:
         if self._client is None:
+            self.offline = True
             return []
         try:
             with self._client() as client:
                 answer = client.find_originals(kind, value)
-        except (TransientError, BatchRejected):
+        except TransientError:
+            self.offline = True
+            return []
+        except BatchRejected:
             return []
         out = []
         for o in answer.get("originals", []) if isinstance(answer, dict) else []:
@@ -102,10 +121,18 @@ class ReturnLookup:
                     tuple(OriginalLine(int(x["line_no"]), str(x["sku"]), int(x["qty"]), int(x["net_minor"]),
                                        int(x["returnable"])) for x in o["lines"]),
                     tuple((str(t["method"]), int(t["paid_minor"]) - int(t["refunded_minor"])) for t in o["tenders"]),
-                    "hq"))
+                    "hq", "online" if o.get("channel") == "online" else "store", o.get("member_id")))
             except (KeyError, TypeError, ValueError):
                 continue  # one malformed original does not hide the others
         return out
+
+    def _local_member(self, member_id: str) -> list[OriginalView]:
+        """Offline: the member's sales made on this till, newest first (other stores' and
+        online orders need HQ)."""
+        with self.db.read() as s:
+            numbers = list(s.scalars(select(Sale.receipt_no).where(Sale.member_id == member_id)
+                                     .order_by(Sale.completed_at.desc()).limit(50)))
+        return [view for no in numbers for view in self._local(no)]
 
     def _local(self, receipt_no: str) -> list[OriginalView]:
         """Offline: this till's own sale by receipt number (what was returned here is known)."""
@@ -124,7 +151,17 @@ class ReturnLookup:
                 f"sale:{sale.id}", sale.store_id, sale.receipt_no, sale.completed_at,
                 tuple(OriginalLine(x.line_no, x.sku, x.quantity, x.net_fen, x.quantity - returned.get(x.line_no, 0))
                       for x in lines),
-                _net_of_change([(t.kind, t.amount_fen) for t in tenders], sale.change_fen), "local")]
+                _net_of_change([(t.kind, t.amount_fen) for t in tenders], sale.change_fen), "local",
+                "store", sale.member_id)]
+
+
+def _claims_kind(token: str) -> object:
+    """The ``typ`` a token claims, read without checking it (only to word a refusal)."""
+    try:
+        part = token.split(".")[2]
+        return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))).get("typ")
+    except (ValueError, IndexError, AttributeError, binascii.Error):
+        return None
 
 
 def _net_of_change(tenders: list[tuple[str, int]], change_fen: int) -> tuple[tuple[str, int], ...]:

@@ -124,9 +124,9 @@ class ReturnsService:
             sale = s.scalars(select(Sale).where(Sale.receipt_no == code)).one_or_none()
             if sale is None:
                 raise NotFound(
-                    f"Receipt {code} was not sold on this terminal ({self.config.terminal_id}). "
-                    "Returns of sales from other terminals or online orders are not possible "
-                    "here yet.", code="return.receipt_unknown", params={"receipt": code})
+                    f"Receipt {code} was not sold on this terminal ({self.config.terminal_id}): "
+                    "another till's sale or an online order is returned through HQ "
+                    "(services/cross_returns.py).", code="return.receipt_unknown", params={"receipt": code})
             return self._load(s, sale, str(uuid.uuid4()))
 
     def _load(self, s: Session, sale: Sale, request_id: str) -> SaleForReturn:

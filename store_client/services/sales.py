@@ -71,6 +71,7 @@ class SaleFacts:
     e_receipt_url: str
     currency: str = "CNY"
     shift_id: str | None = None  # the open shift the sale belongs to
+    return_proof: str = ""  # the signed receipt proof printed as a QR (sync/protocol/receipt_proof.py)
 
 
 def receipt_number(store_id: str, terminal_id: str, seq: int) -> str:
@@ -222,7 +223,7 @@ def receipt_document(f: SaleFacts) -> Document:
         order_discounts=tuple(rd.Discount(d.source.name or d.source.id, d.amount_fen)
                               for d in f.priced.discounts if d.amount_fen),
         tax_fen=sum(v.vat_fen for v in f.priced.vat), member=member,
-        e_receipt_url=f.e_receipt_url, currency=f.currency)
+        e_receipt_url=f.e_receipt_url, currency=f.currency, return_proof=f.return_proof)
     return templates.sale_receipt(receipt)
 
 

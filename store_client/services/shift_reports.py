@@ -25,6 +25,7 @@ from store_client.domain import shifts as dom
 from store_client.services.errors import Conflict
 from store_client.persistence.models import (
     AuditEntry,
+    CrossReturn,
     ReceiptCounter,
     Return,
     ReturnTender,
@@ -135,6 +136,11 @@ def compute(s: Session, shift: Shift, *, kind: str, audit_to: int) -> ShiftFigur
         Return.id.in_(returns))).one()
     cash_refunded = s.scalar(select(func.coalesce(func.sum(ReturnTender.amount_fen), 0)).where(
         ReturnTender.return_id.in_(returns), ReturnTender.kind == "cash")) or 0
+    taken_count, taken_total, taken_cash = s.execute(select(  # returns of other stores' sales, online orders
+        func.count(), func.coalesce(func.sum(CrossReturn.refund_fen), 0),
+        func.coalesce(func.sum(CrossReturn.cash_fen), 0)).where(CrossReturn.shift_id == shift.id)).one()
+    returns_count, returns_total = returns_count + taken_count, returns_total + taken_total
+    cash_refunded += taken_cash
     cash = tendered.get("cash", 0)
     pay_in_n, pay_in = moves.get(dom.MovementKind.PAY_IN.value, (0, 0))
     pay_out_n, pay_out = moves.get(dom.MovementKind.PAY_OUT.value, (0, 0))

@@ -98,6 +98,13 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
         except Exception:  # a bug or a database outage: an answer the terminal can show, and the log
             log.exception("ingest failed for %s/%s", terminal.store_id, terminal.terminal_id)
             return _error(500, "internal", "HQ failed on this request; see HQ's log")
+        events = batch.get("events") if isinstance(batch, dict) else None
+        if isinstance(events, list) and any(isinstance(e, dict) and e.get("kind") == cross_returns.EVENT_KIND
+                                            for e in events):
+            try:  # returns taken at a till: reserve / confirm at the ledger, after the commit
+                await run_in_threadpool(cross_returns.settle_pending, service.engine, returnables, provider)
+            except Exception:  # kept pending: the next batch settles it
+                log.exception("returns taken by %s/%s not settled yet", terminal.store_id, terminal.terminal_id)
         return _json(result)
 
     def get_changes(request: Request) -> Response:
@@ -153,11 +160,14 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
     enroll = MemberEnrollmentService(service.engine, members, publish=publish)
     codes = MemberCodes(service.engine, members, publish=publish)
 
+    from sync.hq import cross_returns
+    from sync.hq.order_refunds import SimulatedProvider
     from sync.hq.originals import Originals
-    from sync.hq.returnables import ReturnablesService, ReturnAsk, ReturnRefused, load_store_sale
+    from sync.hq.returnables import ReturnablesService, ReturnAsk, ReturnRefused
 
-    returnables = ReturnablesService(service.engine, load_store_sale)
+    returnables = ReturnablesService(service.engine, cross_returns.load_original)
     originals = Originals(service.engine, returnables)
+    provider = SimulatedProvider(service.engine)
 
     def find_originals(request: Request) -> Response:
         """Originals of a return from any store: ?kind=receipt|member|payment|sale&value=..."""
@@ -181,6 +191,12 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
                             {str(k): int(v) for k, v in dict(data.get("tenders", {})).items()})
         except (ValueError, KeyError, TypeError, IndexError, RecursionError):
             return _error(400, "bad_request", "return_id, original_ref, lines {line_no: [qty, refund]}, tenders")
+        if data.get("cash_instead") is True:  # marked first: a confirmed reservation never owes twice
+            def mark() -> None:
+                with service.engine.begin() as conn:
+                    cross_returns.mark_cash_instead(conn, ask.return_id, terminal.store_id, terminal.terminal_id)
+
+            await run_in_threadpool(mark)
         try:
             state = await run_in_threadpool(returnables.reserve, ask)
         except ReturnRefused as exc:
@@ -199,6 +215,8 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
             state = (returnables.confirm if action == "confirm" else returnables.release)(request.path_params["rid"])
         except ReturnRefused as exc:
             return _error(409, exc.code, str(exc))
+        if state == "confirmed" and cross_returns.owe_online_refund(service.engine, request.path_params["rid"]):
+            cross_returns.pay_owed(service.engine, provider)  # an online order: back to its payment
         return _json({"return_id": request.path_params["rid"], "state": state})
 
     def find_member(request: Request) -> Response:

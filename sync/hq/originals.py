@@ -16,6 +16,7 @@ from sqlalchemy import Column, Connection, Engine, Index, String, Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from sync.hq import cross_returns
 from sync.hq import schema as t
 from sync.hq.returnables import ReturnablesService, ReturnRefused
 from sync.hq.schema import metadata
@@ -53,14 +54,17 @@ class Originals:
 
     def find(self, kind: str, value: str) -> list[dict[str, Any]]:
         """The originals matching, newest first, each as a return sees it."""
-        if kind not in ("receipt", "member", "payment", "sale") or not value or len(value) > 80:
+        if kind not in ("receipt", "member", "payment", "sale", "order") or not value or len(value) > 80:
             return []
         with self.engine.connect() as conn:
             if kind == "sale":
                 found = [f"sale:{value}"]
-            else:
-                found = list(conn.scalars(select(refs.c.original_ref).where(refs.c.kind == kind, refs.c.value == value)
-                                          .order_by(refs.c.completed_at.desc()).limit(MAX_RESULTS)))
+            else:  # store sales and collected online orders, newest first
+                dated = [(r.original_ref, r.completed_at) for r in conn.execute(
+                    select(refs.c.original_ref, refs.c.completed_at).where(refs.c.kind == kind, refs.c.value == value)
+                    .order_by(refs.c.completed_at.desc()).limit(MAX_RESULTS))]
+                dated += cross_returns.find_orders(conn, kind, value)
+                found = [ref for ref, _at in sorted(dated, key=lambda x: x[1], reverse=True)[:MAX_RESULTS]]
         out = []
         for ref in found:
             try:
@@ -74,6 +78,7 @@ class Originals:
         with self.engine.connect() as conn:
             sale = self._sale(conn, ref)
         return {"original_ref": ref, "store_id": original.store_id, "receipt_no": sale.get("receipt_no"),
+                "channel": "online" if ref.startswith("order:") else "store",
                 "completed_at": sale.get("completed_at"), "member_id": sale.get("member_id"),
                 "lines": [{"line_no": s.line_no, "sku": s.sku, "qty": s.sold, "net_minor": s.net_fen,
                            "returnable": s.returnable, "refunded_minor": s.refunded_fen}
@@ -84,6 +89,8 @@ class Originals:
     @staticmethod
     def _sale(conn: Connection, ref: str) -> dict[str, Any]:
         kind, _, sale_id = ref.partition(":")
+        if kind == "order":
+            return cross_returns.describe_order(conn, ref)
         if kind != "sale":
             return {}
         payload = conn.scalar(select(t.sales.c.payload).where(t.sales.c.sale_id == sale_id))

@@ -36,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from sync.protocol.datasets import DATASETS, validate_row
-from sync.hq import order_events
+from sync.hq import cross_returns, order_events
 from sync.hq import order_tables  # noqa: F401  (registers the online-order tables)
 from sync.hq import schema as t
 from sync.hq import stock as hq_stock
@@ -216,6 +216,7 @@ class HQService:
         new_shift_events: list[dict] = []
         new_returns: list[dict] = []
         refunded: dict[str, int] = {}  # original sale id -> refunded so far (this batch included)
+        taken_ids: set[str] = set()  # return.taken return ids of this batch
         for item in items:
             envelope = _envelope(item)
             if isinstance(envelope, str):
@@ -246,6 +247,10 @@ class HQService:
                     self._check_origin(who, data)
                     self._check_return(conn, data, refunded, new_sales,
                                        {r["return_id"] for r in new_returns})
+                elif kind == cross_returns.EVENT_KIND:  # settled after the commit (cross_returns.settle_pending)
+                    self._check_origin(who, data)
+                    if data["return_id"] in taken_ids or cross_returns.known(conn, data["return_id"]):
+                        raise PayloadError(f"return {data['return_id']} was already received in another event")
                 elif kind == "drawer.no_sale" and data["terminal_id"] != who.terminal_id:
                     raise PayloadError(f"no-sale of terminal {data['terminal_id']}, not of "
                                        f"this terminal {who.terminal_id}")
@@ -285,6 +290,9 @@ class HQService:
                                     "refund_minor": data["refund_minor"],
                                     "completed_at": data["completed_at"],
                                     "payload": json.dumps(data, ensure_ascii=False)})
+            elif kind == cross_returns.EVENT_KIND:
+                cross_returns.record(conn, who.store_id, who.terminal_id, eid, data)
+                taken_ids.add(data["return_id"])
             elif kind in SHIFT_KINDS:
                 new_shift_events.append({"event_id": eid, "store_id": who.store_id,
                                          "terminal_id": who.terminal_id, "shift_id": data["shift_id"],

@@ -336,6 +336,62 @@ def _return_v1(payload: dict) -> dict:
     return out
 
 
+TAKEN_METHODS = ("cash", "card", "online")  # a return of another store's sale or an online order
+TAKEN_SOURCES = ("hq", "receipt_qr")  # reserved at HQ first, or taken offline from a receipt QR
+
+
+def _return_taken_v1(payload: dict) -> dict:
+    """A return taken at this till of an original it did not sell (``sale:<id>`` of another
+    till or store, ``order:<id>`` of the online shop): HQ reserves (or confirms) it at the
+    returnable ledger by ``return_id`` and keeps a conflict if it no longer fits."""
+    original = _str(payload, "original_ref", max_len=80)
+    kind, _, ident = original.partition(":")
+    if kind not in ("sale", "order") or not ident:
+        raise PayloadError("original_ref must be sale:<id> or order:<id>")
+    source = _str(payload, "source", max_len=16)
+    if source not in TAKEN_SOURCES:
+        raise PayloadError(f"unknown source {source!r}")
+    reason = _obj(payload.get("reason"), "reason")
+    code = _str(reason, "code", max_len=16)
+    text = reason.get("text") or ""
+    if code not in RETURN_REASONS or not isinstance(text, str) or len(text) > 200 or (
+            code == "other" and not text.strip()):
+        raise PayloadError("reason: a known code; 'other' needs a text of at most 200 characters")
+    out: dict[str, Any] = {
+        "return_id": _uuid(payload, "return_id"), "request_id": _uuid(payload, "request_id"),
+        "return_no": _str(payload, "return_no", max_len=80), "original_ref": original, "source": source,
+        "receipt_no": _str(payload, "receipt_no", max_len=80, optional=True),
+        "store_id": _str(payload, "store_id", max_len=32), "terminal_id": _str(payload, "terminal_id", max_len=32),
+        "operator_id": _str(payload, "operator_id", max_len=16),
+        "approved_by": _str(payload, "approved_by", max_len=16, optional=True),
+        "completed_at": _str(payload, "completed_at", max_len=40),
+        "refund_minor": _int(payload, "refund_minor", lo=1), "reason": {"code": code, "text": text}}
+    lines: list[dict[str, Any]] = []
+    for i, raw in enumerate(_list(payload, "lines", max_len=MAX_LINES)):
+        line = _obj(raw, f"line {i}")
+        lines.append({"line_no": _int(line, "line_no", lo=1, hi=1_000_000), "sku": _str(line, "sku", max_len=32),
+                      "qty": _int(line, "qty", lo=1, hi=1_000_000), "refund_minor": _int(line, "refund_minor", lo=0)})
+    if not lines or len({x["line_no"] for x in lines}) != len(lines):
+        raise PayloadError("a return needs at least one line, each once")
+    tenders: list[dict[str, Any]] = []
+    for i, raw in enumerate(_list(payload, "tenders", max_len=20)):
+        tender = _obj(raw, f"tender {i}")
+        method = _str(tender, "method", max_len=16)
+        if method not in TAKEN_METHODS:
+            raise PayloadError(f"tender {i}: unknown method {method!r}")
+        instead = _str(tender, "instead_of", max_len=16, optional=True)
+        if instead is not None and (instead != "online" or method != "cash" or not original.startswith("order:")):
+            raise PayloadError(f"tender {i}: only cash may stand in for an online order's payment")
+        tenders.append({"method": method, "amount_minor": _int(tender, "amount_minor", lo=1),
+                        "reference": _str(tender, "reference", max_len=64, optional=True),
+                        "instead_of": instead})
+    if sum(x["refund_minor"] for x in lines) != out["refund_minor"] or sum(
+            x["amount_minor"] for x in tenders) != out["refund_minor"]:
+        raise PayloadError("the lines and the tenders must each add up to refund_minor")
+    out.update(lines=lines, tenders=tenders)
+    return out
+
+
 SHIFT_DENOMINATIONS = ("10000", "5000", "2000", "1000", "500", "100", "50", "10")
 CASH_MOVEMENT_KINDS = ("pay_in", "pay_out")
 
@@ -477,12 +533,13 @@ VALIDATORS: dict[tuple[str, int], Callable[[dict], dict]] = {
     ("shift.cash_moved", 1): _shift_cash_moved_v1,
     ("shift.closed", 1): _shift_closed_v1,
     ("return.completed", 1): _return_v1,
+    ("return.taken", 1): _return_taken_v1,
     ("drawer.no_sale", 1): _no_sale_v1,
     ("stock.moved", 1): _stock_moved_v1,
     ("stock.count_scanned", 1): _count_scanned_v1,
     ("stock.count_posted", 1): _count_posted_v1,
 }
-CURRENT_VERSION = {"sale.completed": 3, "audit.entry": 1, "return.completed": 1,
+CURRENT_VERSION = {"sale.completed": 3, "audit.entry": 1, "return.completed": 1, "return.taken": 1,
                    "shift.opened": 1, "shift.cash_moved": 1, "shift.closed": 1,
                    "drawer.no_sale": 1, "stock.moved": 1, "stock.count_scanned": 1, "stock.count_posted": 1}
 

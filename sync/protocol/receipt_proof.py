@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sync.protocol.signing import SignatureError, SigningKey, verify
+from sync.protocol.signing import MAX_TOKEN, SignatureError, SigningKey, verify
 
 MAX_PROOF_LINES = 30
 KIND = "rcpt"
@@ -64,6 +64,22 @@ def claims_for_sale(sale: Mapping[str, Any]) -> dict[str, Any]:
 
 def sign_receipt(key: SigningKey, sale: Mapping[str, Any]) -> str:
     return key.sign(claims_for_sale(sale))
+
+
+def looks_like_receipt(token: str) -> bool:
+    """Whether ``token`` claims to be a receipt proof (unchecked: only to route a scan; the
+    Returns screen checks the signature)."""
+    import base64
+    import json
+
+    parts = token.split(".") if isinstance(token, str) and len(token) <= MAX_TOKEN else []
+    if len(parts) != 4 or parts[0] != "v1":
+        return False
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(parts[2] + "=" * (-len(parts[2]) % 4)))
+    except ValueError:
+        return False
+    return isinstance(claims, dict) and claims.get("typ") == KIND
 
 
 def _text(claims: dict, key: str, *, optional: bool = False, max_len: int = 64) -> str | None:

@@ -21,23 +21,28 @@ import time
 from collections.abc import Callable
 
 from store_client.persistence.db import Database
+from sync.protocol.signing import SigningKey
+from sync.terminal import state
 from sync.terminal.backoff import Backoff
 from sync.terminal.outbox import pending_count
 from sync.terminal.puller import Puller
-from sync.terminal.transport import HQClient, TransientError
+from sync.terminal.transport import BatchRejected, HQClient, TransientError
 from sync.terminal.uploader import Uploader, UploaderBusy
 
 log = logging.getLogger(__name__)
 FAST_DATASETS = ("online_orders",)
 FAST_INTERVAL = 2.0
+KEY_REGISTERED = "signing_key_registered"  # the same mark as the enrollment service's
 
 
 class SyncRunner:
     def __init__(self, db: Database, client_factory: Callable[[], HQClient], *,
                  interval: float = 15.0, batch_size: int = 500, pull: bool = True,
                  backoff: Backoff | None = None, fast: tuple[str, ...] = FAST_DATASETS,
-                 fast_interval: float = FAST_INTERVAL) -> None:
+                 fast_interval: float = FAST_INTERVAL,
+                 signing_key: Callable[[], SigningKey | None] | None = None) -> None:
         self.db = db
+        self.signing_key = signing_key  # registered with HQ once, so every store can check receipts
         self.client_factory = client_factory
         self.interval = interval
         self.batch_size = batch_size
@@ -68,6 +73,7 @@ class SyncRunner:
         self.phase = "syncing"
         try:
             with self.client_factory() as client:
+                self._register_key(client)
                 uploader = Uploader(self.db, client, batch_size=self.batch_size)
                 sent = uploader.upload_pending()
                 pulled = (Puller(self.db, client, between_pages=lambda: _upload_queued(self.db, uploader)).pull_all()
@@ -96,6 +102,27 @@ class SyncRunner:
         self.last_error = None
         self.phase = "online"
         return True
+
+    def _register_key(self, client: HQClient) -> None:
+        """Give HQ this till's public key once (HQ publishes it as ``terminal_keys``), so any
+        store can check this till's receipt proofs offline."""
+        try:
+            key = self.signing_key() if self.signing_key is not None else None
+        except Exception:  # a damaged key file: sync goes on, receipts carry no proof (logged there too)
+            log.exception("the till's signing key cannot be read")
+            return
+        if key is None:
+            return
+        with self.db.read() as s:
+            if state.get_all(s).get(KEY_REGISTERED) == key.kid:
+                return
+        try:
+            client.put_signing_key(key.kid, key.public)
+        except BatchRejected as exc:
+            log.warning("HQ refused this till's public key %s: %s", key.kid, exc)
+            return
+        with self.db.transaction() as s:
+            state.put(s, KEY_REGISTERED, key.kid)
 
     def _loop(self) -> None:
         while not self._stop.is_set():

@@ -41,7 +41,12 @@ def start_sync(terminal: TerminalParts, *, interval: float = 15.0) -> SyncStart:
     def client() -> HQClient:
         return HQClient(url, token, timeout=timeout, clock=terminal.clock)
 
-    return SyncStart(SyncRunner(terminal.db, client, interval=interval).start(), None)
+    def signing_key():  # type: ignore[no-untyped-def]
+        from sync.terminal.signing_key import load_or_create
+
+        return load_or_create(config.data_dir, config.store_id, config.terminal_id)
+
+    return SyncStart(SyncRunner(terminal.db, client, interval=interval, signing_key=signing_key).start(), None)
 
 
 def use_memory_keyring_if_none() -> bool:

@@ -54,9 +54,10 @@ class BadResponse(TransientError):
 
 
 class BatchRejected(Exception):
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, code: str | None = None) -> None:
         super().__init__(f"HQ refused the request ({status}): {message}")
         self.status = status
+        self.code = code  # HQ's refusal code, when it gave one (e.g. return.already_returned)
 
 
 class ResponseTooLarge(Exception):
@@ -132,7 +133,8 @@ class HQClient:
             raise BadResponse(f"HQ answered {status} with a body that is not JSON") from None
         if status >= 400:
             message = data.get("message", "") if isinstance(data, dict) else str(data)[:200]
-            raise BatchRejected(status, message)
+            code = data.get("error") if isinstance(data, dict) and isinstance(data.get("error"), str) else None
+            raise BatchRejected(status, message, code)
         return data
 
     def _measure_skew(self, response: httpx.Response, sent: datetime) -> None:
@@ -182,6 +184,19 @@ class HQClient:
     def find_originals(self, kind: str, value: str) -> Any:
         """Sales (and orders) from any store by receipt, member, payment reference or id."""
         return self._request("GET", "/v1/originals", params={"kind": kind, "value": value})
+
+    def reserve_return(self, return_id: str, original_ref: str, lines: dict[int, tuple[int, int]],
+                       tenders: dict[str, int], *, cash_instead: bool = False) -> Any:
+        """Reserve what a return takes back, by its own id (a retry gets the same answer).
+        ``cash_instead``: an online order's part is paid in cash here, not by the provider."""
+        return self._request("POST", "/v1/returns/reserve", json={
+            "return_id": return_id, "original_ref": original_ref,
+            "lines": {str(k): list(v) for k, v in lines.items()}, "tenders": tenders,
+            "cash_instead": cash_instead})
+
+    def settle_return(self, return_id: str, action: str) -> Any:
+        """``confirm`` (the refund went through) or ``release`` (it did not); idempotent."""
+        return self._request("POST", f"/v1/returns/{return_id}/{action}")
 
 def _mismatch(body: bytes) -> ProtocolMismatch:
     try:

@@ -9,6 +9,8 @@ from store_client.ui.operations.changes import NOTHING, Changes
 from store_client.ui.operations.runner import Op
 
 if TYPE_CHECKING:
+    from store_client.services.cross_return_views import CrossReturnDone, CrossReturnRequest, FoundOriginals
+    from store_client.services.cross_returns import CrossReturnsService
     from store_client.services.return_views import CompletedReturn, ReturnRequest, SaleForReturn
     from store_client.services.returns import ReturnsService
 
@@ -30,6 +32,29 @@ class ReturnsOps(Area):
         actor = self._actor
         return self._runner.op(lambda grant: self._service().refund(actor, request, grant),
                                changes=REFUNDED, requester=actor, action_text=action_text)
+
+    def _cross(self) -> CrossReturnsService:
+        return need(self._services.cross_returns,
+                    "Returns of other stores' sales are not available: the service is not set up.")
+
+    def find_original(self, *, query: str) -> Op[FoundOriginals]:
+        """Another store's sale or an online order: by receipt QR, order number, receipt,
+        payment or the member's phone (asks HQ: on the pool, never the UI thread)."""
+        actor = self._actor
+        return self._runner.op(lambda _g: self._cross().find(actor, query), changes=Changes(audit=True),
+                               requester=actor, pool=True)
+
+    def refund_original(self, *, request: CrossReturnRequest, action_text: str) -> Op[CrossReturnDone]:
+        """Reserve at HQ, refund, confirm (a cashier's refund asks a manager); refunded once."""
+        actor = self._actor
+        return self._runner.op(lambda grant: self._cross().refund(actor, request, grant),
+                               changes=REFUNDED, requester=actor, action_text=action_text, pool=True)
+
+    def reprint_original(self, *, return_id: str) -> Op[int | None]:
+        """The slip of a return of another store's sale or an online order, again."""
+        actor = self._actor
+        return self._runner.op(lambda _g: self._cross().reprint(actor, return_id),
+                               changes=Changes(print_queue=True, audit=True), requester=actor)
 
     def reprint(self, *, return_id: str) -> Op[int | None]:
         actor = self._actor

@@ -14,11 +14,10 @@ choose a line, + / − or digits set its quantity, Space returns all of it or no
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QIntValidator, QKeyEvent
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -30,7 +29,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSizePolicy,
-    QTableWidget,
     QTableWidgetItem,
     QToolButton,
     QWidget,
@@ -38,6 +36,13 @@ from PySide6.QtWidgets import (
 
 from store_client import store_time
 from store_client.domain.refunds import RefundError, RefundPlan
+from store_client.services.cross_return_views import (
+    CrossLine,
+    CrossReturnDone,
+    CrossReturnRequest,
+    FoundOriginals,
+    OriginalForReturn,
+)
 from store_client.services.errors import ServiceError
 from store_client.services.return_views import REASONS, ReturnableLine, ReturnRequest, SaleForReturn
 from store_client.ui import keymap
@@ -47,10 +52,15 @@ from store_client.ui.i18n import money_locale
 from store_client.ui.page import page_layout, page_title
 from store_client.ui.table_fit import ColumnFitter
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
+from store_client.ui.screens.returns_originals import OriginalsList, when
+from store_client.ui.screens.returns_widgets import QuantityEdit, ReturnLinesTable
 from store_client.ui.service_messages import service_error_text
 
 if TYPE_CHECKING:
     from store_client.services.return_views import CompletedReturn
+
+# This till's own receipt numbers (services/checkout.py RECEIPT_NO): looked up locally first.
+OWN_RECEIPT = re.compile(r"[A-Za-z0-9_]{1,32}-[A-Za-z0-9_]{1,32}-\d{6,12}")
 
 STYLE = """
 QLabel[kind="refundTotal"] { color: #0b2e59; }
@@ -59,83 +69,6 @@ QLabel[kind="saleDone"] { font-size: 15pt; font-weight: bold; color: #ffffff; ba
 QTableWidget#returns\\.lines { font-size: 12pt; }
 """
 QTY_COLUMN = 5
-
-
-class QuantityEdit(QLineEdit):
-    """A whole number from 0 to ``maximum``, typed or stepped by the − / + buttons.
-
-    (A styled QSpinBox squeezes its own editor to nothing under the theme.) A scanner
-    burst typed here is a scan (``routesScans``), never digits in the quantity.
-    """
-
-    valueChanged = Signal(int)
-
-    def __init__(self, maximum: int, parent: QWidget | None = None) -> None:
-        super().__init__("0", parent)
-        self._maximum = maximum
-        self.setValidator(QIntValidator(0, maximum, self))
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # the table is the tab stop, not each cell
-        self.setProperty("routesScans", True)
-        self.setStyleSheet("QLineEdit { min-height: 36px; padding: 0 2px; }")
-        self.setMinimumWidth(48)
-        self.textChanged.connect(lambda _t: self.valueChanged.emit(self.value()))
-
-    def maximum(self) -> int:
-        return self._maximum
-
-    def value(self) -> int:
-        text = self.text().strip()
-        return int(text) if text.isdigit() else 0
-
-    def setValue(self, value: int) -> None:
-        self.setText(str(max(0, min(self._maximum, value))))
-
-
-class ReturnLinesTable(QTableWidget):
-    """The receipt's lines as one tab stop: the keys set the current line's quantity.
-
-    Up / Down (and Home / End) move between lines as in any table; + and − add or take
-    one; digits type the quantity; Space returns the whole line, or none of it again;
-    Delete sets it back to 0. The screen supplies ``step`` and ``put`` per row.
-    """
-
-    def __init__(self, rows: int, columns: int, parent: QWidget | None = None) -> None:
-        super().__init__(rows, columns, parent)
-        self.step: Callable[[int, int], None] | None = None  # step(row, delta)
-        self.put: Callable[[int, int | None], None] | None = None  # None: all, or none again
-        self._typed = ""
-        self.currentCellChanged.connect(lambda *_a: setattr(self, "_typed", ""))
-
-    def focusInEvent(self, event: QFocusEvent) -> None:
-        super().focusInEvent(event)
-        if self.rowCount() and self.currentRow() < 0:
-            self.setCurrentCell(0, 0)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        row, key, text = self.currentRow(), event.key(), event.text()
-        if row < 0 or self.step is None or self.put is None:
-            super().keyPressEvent(event)
-            return
-        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal) or text == "+":
-            self._typed = ""
-            self.step(row, 1)
-        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore) or text in ("-", "−"):
-            self._typed = ""
-            self.step(row, -1)
-        elif key == Qt.Key.Key_Space:
-            self._typed = ""
-            self.put(row, None)
-        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            self._typed = ""
-            self.put(row, 0)
-        elif len(text) == 1 and text.isdigit():
-            self._typed = (self._typed + text)[-6:]
-            self.put(row, int(self._typed))
-        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
-            event.accept()  # a row, not a cell, is what the cashier walks
-        else:
-            super().keyPressEvent(event)
 
 
 class ReturnsScreen(QWidget):
@@ -147,17 +80,20 @@ class ReturnsScreen(QWidget):
         self.ops = ctx.ops.returns
         self.currency = ctx.config.currency
         self._locale = money_locale(ctx.locale)
-        self.sale: SaleForReturn | None = None
+        self.sale: SaleForReturn | OriginalForReturn | None = None
+        self.original: OriginalForReturn | None = None  # another store's sale or an online order
+        self._query = ""  # what found the original (to show what is left after a refund)
         self.plan: RefundPlan | None = None
-        self.last_return: CompletedReturn | None = None
+        self.last_return: CompletedReturn | CrossReturnDone | None = None
         self.dialog: QDialog | None = None  # the approval dialog while it is open
         self._busy = False
         self._editors: dict[int, QuantityEdit | QCheckBox] = {}
 
-        self.receipt = named(QLineEdit(self), "returns.receipt", self.tr("Receipt number"))
-        self.receipt.setPlaceholderText(self.tr("Scan the receipt, or type its number and press Enter"))
+        self.receipt = named(QLineEdit(self), "returns.receipt", self.tr("Receipt, order or phone"))
+        self.receipt.setPlaceholderText(self.tr("Scan the receipt QR, or type a receipt or order number or "
+                                                "the member's phone, and press Enter"))
         self.receipt.setProperty("routesScans", True)  # a scan typed here is a scan
-        self.receipt.setMaxLength(80)
+        self.receipt.setMaxLength(2048)  # a receipt QR carries the signed sale
         self.receipt.returnPressed.connect(self._receipt_entered)
         self.lookup_button = named(QPushButton(self.tr("Look up"), self), "returns.lookup",
                                    self.tr("Look up the receipt"))
@@ -175,6 +111,10 @@ class ReturnsScreen(QWidget):
         self.sale_info = QLabel("", self)
         self.sale_info.setObjectName("returns.saleInfo")
         self.sale_info.setWordWrap(True)
+        self.originals = named(OriginalsList(self), "returns.originals",
+                               self.tr("Orders found: choose one with the arrows and Enter"))
+        self.originals.chosen.connect(self.choose)
+        self.originals.hide()
 
         self.table = named(ReturnLinesTable(0, 7, self), "returns.lines", self.tr("Items on the receipt"))
         self.table.setHorizontalHeaderLabels([
@@ -210,11 +150,16 @@ class ReturnsScreen(QWidget):
         self.card_reference.setPlaceholderText(self.tr("Card terminal's refund reference"))
         self.card_reference.setMaxLength(40)
         self.card_reference.hide()
+        self.cash_instead = named(QCheckBox(self.tr("Cash instead"), self), "returns.cashInstead",
+                                  self.tr("Refund the online order in cash instead (a second person approves)"))
+        self.cash_instead.toggled.connect(self._update_summary)
+        self.cash_instead.hide()  # an online order, where the policy allows it
         reason_row = QHBoxLayout()
         reason_row.addWidget(QLabel(self.tr("Reason"), self))
         reason_row.addWidget(self.reason)
         reason_row.addWidget(self.reason_text, 1)
         reason_row.addWidget(self.card_reference)
+        reason_row.addWidget(self.cash_instead)
 
         self.summary = QLabel("", self)
         self.summary.setObjectName("returns.summary")
@@ -257,25 +202,29 @@ class ReturnsScreen(QWidget):
         entry_row.addWidget(self.lookup_button)
         page_layout(self, page_title(self, self.tr("Returns"), "returns.title"),
                     (self.all_button, self.clear_button, self.reprint_button),
-                    (entry_row, self.sale_info, self.done_banner, (self.table, 1), reason_row,
+                    (entry_row, self.sale_info, self.originals, self.done_banner, (self.table, 1), reason_row,
                      self.summary, bottom), keyed=False)
         self.setFocusProxy(self.receipt)
-        for widget in (self.receipt, self.lookup_button, self.table, self.reason, self.reason_text,
-                       self.card_reference, self.refund_button, self.all_button, self.clear_button,
+        for widget in (self.receipt, self.lookup_button, self.originals, self.table, self.reason, self.reason_text,
+                       self.card_reference, self.cash_instead, self.refund_button, self.all_button, self.clear_button,
                        self.reprint_button):
             widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         QWidget.setTabOrder(self.receipt, self.lookup_button)
-        QWidget.setTabOrder(self.lookup_button, self.table)
+        QWidget.setTabOrder(self.lookup_button, self.originals)
+        QWidget.setTabOrder(self.originals, self.table)
         QWidget.setTabOrder(self.table, self.reason)
         QWidget.setTabOrder(self.reason, self.reason_text)
         QWidget.setTabOrder(self.reason_text, self.card_reference)
-        QWidget.setTabOrder(self.card_reference, self.refund_button)
+        QWidget.setTabOrder(self.card_reference, self.cash_instead)
+        QWidget.setTabOrder(self.cash_instead, self.refund_button)
         keymap.keyed_buttons(self, (("F2", self.lookup_button), ("F3", self.all_button),
                                     ("F4", self.clear_button), ("F5", self.reprint_button),
                                     ("F11", self.refund_button)), extra=(
             keymap.KeyAction(("F6",), self.tr("Go to the items: arrows, + / -, digits, Space"),
                              self.table.setFocus),
             keymap.KeyAction(("F7",), self.tr("Go to the reason for the return"), self.reason.setFocus),
+            keymap.KeyAction(("F8",), self.tr("An online order: refund in cash instead, or not"),
+                             lambda: self.cash_instead.isVisible() and self.cash_instead.toggle()),
         ))
         self._show_sale(None)
 
@@ -330,11 +279,17 @@ class ReturnsScreen(QWidget):
             self._say(self.tr("Scan or type the receipt number."), error=True)
 
     def load_receipt(self, code: str) -> None:
-        """Look ``code`` up (also called by the checkout when a receipt is scanned there)."""
-        self.receipt.setText(code)
+        """Look ``code`` up (also called by the checkout when a receipt is scanned there): this
+        till's receipt number here; anything else (a receipt QR, an order number, a phone, a
+        receipt of another till) through HQ's originals."""
+        self.receipt.setText(code if len(code) <= 80 else "")  # a receipt QR is not shown whole
         self.done_banner.hide()
+        self.originals.hide()
         self._busy = True
-        self._say(self.tr("Looking up %1…").replace("%1", code))
+        self._say(self.tr("Looking up %1…").replace("%1", code if len(code) <= 40 else self.tr("the receipt QR")))
+        if not OWN_RECEIPT.fullmatch(code):
+            self.find_original(code)
+            return
 
         def loaded(sale: SaleForReturn) -> None:
             self._busy = False
@@ -343,34 +298,98 @@ class ReturnsScreen(QWidget):
                       if sale.fully_returned else "", error=sale.fully_returned)
 
         def failed(error: BaseException) -> None:
+            if getattr(error, "code", None) == "return.receipt_unknown":
+                self.find_original(code)  # another till's or store's receipt: HQ knows it
+                return
             self._show_sale(None)
             self._error(error)
 
         self.ops.find_sale(receipt_no=code).run(self, success=loaded, failure=failed,
                                                 on_dialog=self._set_dialog)
 
+    def find_original(self, query: str, keep: str | None = None) -> None:
+        """Ask HQ (off the UI thread) for the originals ``query`` leads to; ``keep``: show the
+        original with that reference again (after a refund, what is left of it)."""
+        self._query, self._busy = query, True
+
+        def found(result: FoundOriginals) -> None:
+            self._busy = False
+            self._show_sale(None)
+            note = (self.tr("HQ cannot be reached: only this store's own sales are shown.")
+                    if result.offline else "")
+            again = [o for o in result.originals if o.original_ref == keep]
+            if again or len(result.originals) == 1:
+                self.choose((again or list(result.originals))[0], note=note)
+                return
+            self.originals.show_originals(result.originals, self._original_text)
+            self.originals.show()
+            self.originals.setFocus()
+            self._say((note + "\n" if note else "") + self.tr("%1 orders found, newest first: choose one with "
+                                                             "Up / Down and Enter.")
+                      .replace("%1", str(len(result.originals))))
+
+        def failed(error: BaseException) -> None:
+            self._show_sale(None)
+            self._error(error)
+
+        self.ops.find_original(query=query).run(self, success=found, failure=failed, on_dialog=self._set_dialog)
+
+    def _original_text(self, original: OriginalForReturn, *, total: bool = True) -> str:
+        where = self.tr("Online order") if original.channel == "online" else \
+            self.tr("Store %1").replace("%1", original.store_id or "")
+        return " · ".join(part for part in (original.receipt_no, where, when(original),
+                                            self.money(original.total_fen) if total else "") if part)
+
+    def choose(self, original: OriginalForReturn, note: str = "") -> None:
+        """Show ``original`` for a return (a sale of this till: through its receipt number)."""
+        self.originals.hide()
+        if original.own_till:
+            self.receipt.setText(original.receipt_no)
+            self.load_receipt(original.receipt_no)
+            return
+        self._show_sale(original)
+        self.table.setFocus()
+        if self.table.rowCount() and self.table.currentRow() < 0:  # focus came while it was empty
+            self.table.setCurrentCell(0, 0)
+        self._say(note or (self.tr("Everything on this receipt has already been returned.")
+                           if original.fully_returned else ""), error=original.fully_returned)
+
     def clear(self) -> None:
         self.receipt.clear()
+        self.originals.hide()
+        self._query = ""
         self.reason.setCurrentIndex(0)
         self.reason_text.clear()
         self.card_reference.clear()
+        self.cash_instead.setChecked(False)
         self.done_banner.hide()
         self._show_sale(None)
         self._say("")
         self.receipt.setFocus()
 
-    def _show_sale(self, sale: SaleForReturn | None) -> None:
+    def _show_sale(self, sale: SaleForReturn | OriginalForReturn | None) -> None:
         self.sale = sale
+        self.original = sale if isinstance(sale, OriginalForReturn) else None
+        online_cash = self._ctx.config.values.get("returns.online_cash", "approval") == "approval"
+        self.cash_instead.setVisible(bool(self.original and self.original.channel == "online" and online_cash))
+        if not self.cash_instead.isVisible():
+            self.cash_instead.setChecked(False)
         self._editors.clear()
         self.table.setRowCount(0)
         if sale is None:
-            self.sale_info.setText(self.tr("Scan a receipt to start a return."))
+            self.sale_info.setText(self.tr("Scan a receipt or its QR, or type an order number or the member's "
+                                           "phone, to start a return."))
             self._update_summary()
             return
-        self.sale_info.setText(
-            self.tr("Receipt %1 · sold %2 · paid %3 · refunded so far %4")
-            .replace("%1", sale.receipt_no).replace("%2", store_time.minutes(sale.completed_at))
-            .replace("%3", self.money(sale.total_fen)).replace("%4", self.money(sale.refunded_fen)))
+        if isinstance(sale, OriginalForReturn):
+            self.sale_info.setText(
+                self.tr("%1 · paid %2 · refunded so far %3").replace("%1", self._original_text(sale, total=False))
+                .replace("%2", self.money(sale.total_fen)).replace("%3", self.money(sale.refunded_fen)))
+        else:
+            self.sale_info.setText(
+                self.tr("Receipt %1 · sold %2 · paid %3 · refunded so far %4")
+                .replace("%1", sale.receipt_no).replace("%2", store_time.minutes(sale.completed_at))
+                .replace("%3", self.money(sale.total_fen)).replace("%4", self.money(sale.refunded_fen)))
         kg = self.tr("kg")
         self.table.setRowCount(len(sale.lines))
         for row, line in enumerate(sale.lines):
@@ -386,7 +405,7 @@ class ReturnsScreen(QWidget):
             self.table.setCellWidget(row, QTY_COLUMN, self._editor(line))
         self._update_summary()
 
-    def _editor(self, line: ReturnableLine) -> QWidget:
+    def _editor(self, line: ReturnableLine | CrossLine) -> QWidget:
         """The quantity to return: − / + buttons around a number (big enough to touch); a
         weighed line has a "whole line" check box instead."""
         sold, name = line.sold, line.name_zh or line.name_en
@@ -423,7 +442,7 @@ class ReturnsScreen(QWidget):
         self._editors[line.line_no] = edit
         return cell
 
-    def _line_at(self, row: int) -> ReturnableLine | None:
+    def _line_at(self, row: int) -> ReturnableLine | CrossLine | None:
         return self.sale.lines[row] if self.sale is not None and 0 <= row < len(self.sale.lines) else None
 
     def _step_row(self, row: int, delta: int) -> None:
@@ -475,7 +494,7 @@ class ReturnsScreen(QWidget):
     # -- the refund ---------------------------------------------------------------------
     def _tender_label(self, kind: str) -> str:
         return {"cash": self.tr("Cash"), "card": self.tr("Card"), "mobile": self.tr("Mobile"),
-                "points": self.tr("Points")}.get(kind, kind)
+                "points": self.tr("Points"), "online": self.tr("Online payment")}.get(kind, kind)
 
     def _update_summary(self) -> None:
         self.plan, problem = None, ""
@@ -501,7 +520,8 @@ class ReturnsScreen(QWidget):
         else:
             parts = []
             for t in plan.tenders:
-                part = f"{self._tender_label(t.kind)} {self.money(t.amount_fen)}"
+                kind = "cash" if t.kind == "online" and self.cash_instead.isChecked() else t.kind
+                part = f"{self._tender_label(kind)} {self.money(t.amount_fen)}"
                 if t.kind == "points":
                     part += " " + self.tr("(%1 points back)").replace("%1", str(t.points))
                 parts.append(part)
@@ -526,6 +546,17 @@ class ReturnsScreen(QWidget):
             self._say(self.tr("Describe the reason for the return."), error=True)
             return
         sale = self.sale
+        if isinstance(sale, OriginalForReturn):
+            self._busy = True
+            self.refund_button.setEnabled(False)
+            action = (self.tr("Refund %1 on %2").replace("%1", self.money(self.plan.total_fen))
+                      .replace("%2", sale.receipt_no))
+            cross = CrossReturnRequest(sale.request_id, self.selection(), code, self.reason_text.text().strip(),
+                                       self.card_reference.text().strip() or None,
+                                       cash_instead=self.cash_instead.isVisible() and self.cash_instead.isChecked())
+            self.ops.refund_original(request=cross, action_text=action).run(
+                self, success=self._refunded_original, failure=self._error, on_dialog=self._set_dialog)
+            return
         request = ReturnRequest(sale.request_id, sale.sale_id, self.selection(), code,
                                 self.reason_text.text().strip(),
                                 self.card_reference.text().strip() or None)
@@ -540,35 +571,49 @@ class ReturnsScreen(QWidget):
         done = self.last_return
         if done is None:
             return
-        self.ops.reprint(return_id=done.return_id).run(
+        op = (self.ops.reprint_original if isinstance(done, CrossReturnDone) else self.ops.reprint)
+        op(return_id=done.return_id).run(
             self, success=lambda _job: self._say(self.tr("Return receipt %1 sent to the printer.")
                                                  .replace("%1", done.return_no)),
             failure=self._error, on_dialog=self._set_dialog)
+
+    def _done_text(self, refund_fen: int, return_no: str, tenders: list[tuple[str, int]], repeated: bool) -> str:
+        parts = " · ".join(f"{self._tender_label(kind)} {self.money(fen)}" for kind, fen in tenders)
+        text = (self.tr("Refunded %1 · return %2\n%3").replace("%1", self.money(refund_fen))
+                .replace("%2", return_no).replace("%3", parts))
+        if repeated:  # a retry: say so, or cash may be handed over twice
+            text = self.tr("Already refunded before: nothing more was paid now.") + "\n" + text
+        self.reason.setCurrentIndex(0)
+        self.reason_text.clear()
+        self.card_reference.clear()
+        self.cash_instead.setChecked(False)
+        self._say("")
+        return text
 
     def _refunded(self, done: CompletedReturn) -> None:
         self._busy = False
         self.last_return = done
         self.reprint_button.setEnabled(True)
-        parts = " · ".join(f"{self._tender_label(t.kind)} {self.money(t.amount_fen)}"
-                           for t in done.tenders)
-        text = (self.tr("Refunded %1 · return %2\n%3")
-                .replace("%1", self.money(done.refund_fen))
-                .replace("%2", done.return_no).replace("%3", parts))
-        if getattr(done, "repeated", False):  # a retry: say so, or cash may be handed over twice
-            text = self.tr("Already refunded before: nothing more was paid now.") + "\n" + text
+        text = self._done_text(done.refund_fen, done.return_no, [(t.kind, t.amount_fen) for t in done.tenders],
+                               getattr(done, "repeated", False))
+        self.load_receipt(done.receipt_no)  # what is left to return, under a new request id
         self.done_banner.setText(text)
-        self.done_banner.show()
-        self.reason.setCurrentIndex(0)
-        self.reason_text.clear()
-        self.card_reference.clear()
-        receipt = done.receipt_no
-        self._say("")
-        banner = self.done_banner.text()
-        self.load_receipt(receipt)  # what is left to return, under a new request id
-        self.done_banner.setText(banner)
         self.done_banner.show()
         if self.isVisible():
             self.receipt.setFocus()  # the keys go on working: the next receipt, or F6 again
+
+    def _refunded_original(self, done: CrossReturnDone) -> None:
+        self._busy = False
+        self.last_return = done
+        self.reprint_button.setEnabled(True)
+        original = self.original
+        text = self._done_text(done.refund_fen, done.return_no, list(done.tenders), done.repeated)
+        if not done.reserved_at_hq:
+            text += "\n" + self.tr("Taken offline from the receipt QR: HQ checks it when the till is online.")
+        if original is not None and self._query:
+            self.find_original(self._query, keep=original.original_ref)  # what is left, under a new request
+        self.done_banner.setText(text)
+        self.done_banner.show()
 
 
 register(ScreenSpec("returns", QT_TRANSLATE_NOOP("Screens", "Returns"), ReturnsScreen,

@@ -19,6 +19,7 @@ class Decoded:
     qr_payloads: list[str] = field(default_factory=list)
     barcodes: list[tuple[int, bytes]] = field(default_factory=list)
     images: list[tuple[int, int]] = field(default_factory=list)  # (width dots, height)
+    rasters: list[bytes] = field(default_factory=list)  # each image's bits, row by row (1 = black)
     cuts: list[str] = field(default_factory=list)
     drawer_kicks: list[tuple[int, int, int]] = field(default_factory=list)  # (pin 2/5, t1, t2)
     chinese_mode_entered: int = 0
@@ -119,7 +120,7 @@ def decode(data: bytes) -> Decoded:
                 if head[2:3] != b"0":
                     raise DecodeError("GS v must be GS v 0")
                 width_bytes, height = head[4] + 256 * head[5], head[6] + 256 * head[7]
-                need(8 + width_bytes * height)
+                out.rasters.append(need(8 + width_bytes * height)[8:])
                 out.images.append((width_bytes * 8, height))
                 i += 8 + width_bytes * height
             elif cmd == b"V":

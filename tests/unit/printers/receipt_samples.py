@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from printers import receipt_data as r
+from sync.protocol.signing import SigningKey
+
+#: A fixed key (Ed25519 signs deterministically): the golden bytes carry the same proof every run.
+PROOF_KEY = SigningKey.from_raw("S001-T01-5a3f0c21", "B" * 43)
 
 WHEN = datetime(2026, 3, 14, 2, 30, 5, tzinfo=UTC)  # 10:30:05 in Shanghai
 
@@ -37,7 +41,22 @@ def sale(lines: int = 4, cash: bool = True, **header_overrides) -> r.SaleReceipt
         lines=tuple(sale_lines), subtotal_fen=subtotal, discount_fen=100, total_fen=total, tenders=tenders,
         change_fen=change, order_discounts=(r.Discount("满减 Promo", 100),), tax_fen=1003,
         member=r.Member("138****5678", points_earned=total // 100, points_balance=2048),
-        e_receipt_url="https://r.example.cn/e/7d1c6f1e", footer="谢谢惠顾 Thank you!")
+        e_receipt_url="https://r.example.cn/e/7d1c6f1e", footer="谢谢惠顾 Thank you!",
+        return_proof=proof(total, tenders[0].kind, len(sale_lines)))
+
+
+def proof(total: int, method: str, lines: int) -> str:
+    """A signed receipt proof as the checkout makes it (sync/protocol/receipt_proof.py)."""
+    from sync.protocol.receipt_proof import sign_receipt
+
+    nets = [total // lines] * lines
+    nets[0] += total - sum(nets)
+    return sign_receipt(PROOF_KEY, {
+        "sale_id": "7d1c6f1e-0000-4000-8000-000000000001", "store_id": "S001", "terminal_id": "T01",
+        "receipt_no": "S001-T01-000123", "completed_at": WHEN.isoformat(), "member_id": "M0000001",
+        "points_earned": total // 100,
+        "lines": [{"line_no": n + 1, "sku": f"69{n:011d}", "qty": 1, "net_minor": fen} for n, fen in enumerate(nets)],
+        "payments": [{"method": "cash" if method == "cash" else "wechat", "amount_minor": total}], "change_minor": 0})
 
 
 def return_receipt(**header_overrides) -> r.ReturnReceipt:

@@ -74,11 +74,11 @@ def test_sale_receipt_content_reads_back(paper):
     for line in sale.lines:
         assert any(templates.money(line.amount_fen) in t for t in out.lines)
     if PROFILES[paper].native_qr:
-        assert out.qr_payloads == [sale.e_receipt_url]
+        assert out.qr_payloads == [sale.return_proof, sale.e_receipt_url]
         assert out.barcodes == [(73, b"{BS001-T01-000123")]
     else:  # no GS ( k on this printer: QR and barcode are raster images
         assert out.qr_payloads == [] and out.barcodes == []
-        assert len(out.images) == 2
+        assert len(out.images) == 3
     assert out.drawer_kicks == [(2, 50, 50)]
     assert out.events.index(("drawer", 0)) > max(i for i, e in enumerate(out.events) if e[0] == "text")
 

@@ -1,0 +1,369 @@
+"""Returns of what this till did not sell: another store's sale, an online order (docs/returns.md).
+
+:meth:`CrossReturnsService.find` finds the original from whatever the customer has: a signed
+receipt QR (checked here, offline, with the tills' published keys), an online order number,
+a receipt number, a payment reference or the member (phone or member code: their orders from
+every channel, newest first). Online it asks HQ, which knows what every store returned;
+offline it finds this till's own sales only, and says so.
+
+:meth:`CrossReturnsService.refund` takes the return:
+
+1. the selection is priced by the refund rules (:mod:`store_client.domain.refunds`): each
+   line its net after every allocated discount, cumulative rounding for part of a line, to
+   the original's tenders in order, each capped at what it can still refund;
+2. HQ reserves the quantities and money by the return's own id (two stores returning the
+   same line at once: exactly one gets it; a retry gets the same answer). Offline, only an
+   original proven by its receipt QR is taken: HQ reserves it when the event arrives and
+   keeps a conflict for the manager if another store returned the line meanwhile;
+3. ONE transaction writes the return, its ``return.taken`` outbox event, the stock coming
+   back and the audit entry; then HQ is told to confirm (the event confirms it too, if that
+   answer is lost). If the write fails, the reservation is released.
+
+The online order's part goes back to its payment through HQ (the provider is asked by HQ,
+keyed by the return's id); cash comes from the drawer; a card refund needs the card
+terminal's reference. A refusal is audited in its own transaction and writes nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from printers import text_render
+from printers.queue import JobStateError
+from store_client.clock import Clock, iso, parse_iso
+from store_client.domain import refunds as rf
+from store_client.domain.roles import Decision, Permission, decide
+from store_client.domain.stock import Movement, MovementReason
+from store_client.persistence.db import Database
+from store_client.persistence.models import CrossReturn, Product, Sale
+from store_client.services import shift_reports, stock
+from store_client.services.auth import Actor
+from store_client.services.cross_return_views import (
+    TAKEN_HERE,
+    CrossLine,
+    CrossReturnDone,
+    CrossReturnRequest,
+    FoundOriginals,
+    OriginalForReturn,
+    event_payload,
+    slip,
+)
+from store_client.services.errors import InvalidInput, NotFound, ServiceError
+from store_client.services.return_lookup import OriginalNotFound, OriginalView, ReturnLookup
+from store_client.services.return_views import REASONS
+from sync.protocol.events import CURRENT_VERSION, validate
+from sync.protocol.signing import SigningKey
+from sync.terminal import outbox
+from sync.terminal.transport import BatchRejected, HQClient, TransientError
+
+log = logging.getLogger(__name__)
+EVENT_KIND = "return.taken"
+MAX_FOUND = 64  # originals kept for the requests on screen
+#: HQ's refusals of a reservation that mean "another store took it meanwhile".
+TAKEN_MEANWHILE = ("return.already_returned", "return.above_returnable", "return.refund_above_paid",
+                   "return.tender_above_paid")
+
+
+class CrossReturnsService:
+    def __init__(self, db: Database, clock: Clock, audit, authorizer, *, config,  # type: ignore[no-untyped-def]
+                 client: Callable[[], HQClient] | None, own_key: Callable[[], SigningKey | None] = lambda: None,
+                 print_queue=None) -> None:
+        self.db, self.clock, self.audit, self.authorizer = db, clock, audit, authorizer
+        self.config, self.print_queue = config, print_queue
+        self._client, self._own_key = client, own_key
+        self._found: OrderedDict[str, OriginalForReturn] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # -- refusals: audited, nothing else written ----------------------------------------------
+    def _refuse(self, actor: Actor, error: ServiceError, target: str = "") -> ServiceError:
+        with self.db.transaction() as s:
+            self.audit.append(s, operator_id=actor.operator_id, action="return.refused", target=target[:80],
+                              details={"code": error.code, "message": error.message[:200]})
+        return error
+
+    def _may_return(self, actor: Actor) -> None:
+        role = self.authorizer.current_role(actor)
+        if role is None or decide(role, Permission.RETURN_PROCESS) is Decision.DENY:
+            self.authorizer.require(actor, Permission.RETURN_PROCESS)  # audits and raises
+
+    # -- finding ----------------------------------------------------------------------------
+    def find(self, actor: Actor, query: str) -> FoundOriginals:
+        """The originals the customer's QR, order number, receipt, payment or phone leads to."""
+        self._may_return(actor)
+        lookup = ReturnLookup(self.db, self.clock, client=self._client, own_key=self._own_key)
+        text = query.strip() if isinstance(query, str) else ""
+        try:
+            views = lookup.find(text)
+        except OriginalNotFound as exc:
+            raise self._refuse(actor, ServiceError(str(exc), code=exc.code), text[:40]) from None
+        if not views:
+            if lookup.offline:
+                raise self._refuse(actor, ServiceError(
+                    "HQ cannot be reached: an online order or another store's sale without its receipt QR "
+                    "cannot be found now. Scan the receipt QR, or try again when online.",
+                    code="return.hq_unreachable"), text[:40])
+            raise self._refuse(actor, ServiceError("Nothing was found for that: check the receipt, the order "
+                                                   "number or the phone number.", code="return.original_unknown"),
+                               text[:40])
+        originals = tuple(self._prepare(view) for view in views)
+        with self._lock:
+            for original in originals:
+                self._found[original.request_id] = original
+            while len(self._found) > MAX_FOUND:
+                self._found.popitem(last=False)
+        return FoundOriginals(originals, lookup.offline)
+
+    def _prepare(self, view: OriginalView) -> OriginalForReturn:
+        """Names from the catalog; what this till took back of it already (offline returns HQ
+        may not have yet) is no longer returnable here."""
+        with self.db.read() as s:
+            names = {sku: (zh, en) for sku, zh, en in s.execute(
+                select(Product.sku, Product.name_zh, Product.name_en).where(
+                    Product.sku.in_([line.sku for line in view.lines])))}
+            own = view.original_ref.startswith("sale:") and s.get(Sale, view.original_ref[5:]) is not None
+            here = self._taken_here(s, view.original_ref)
+        lines = tuple(CrossLine(x.line_no, x.sku, *names.get(x.sku, ("", "")), x.qty, x.net_fen,
+                                max(0, min(x.returnable, x.qty - here.get(x.line_no, 0)))
+                                if view.source == "receipt_qr" else x.returnable)
+                      for x in view.lines)
+        return OriginalForReturn(str(uuid.uuid4()), view.original_ref, view.channel, view.source,
+                                 view.store_id, view.receipt_no or "", view.completed_at, view.member_id,
+                                 own or view.source == "local", lines, view.tenders)
+
+    @staticmethod
+    def _taken_here(s, original_ref: str) -> dict[int, int]:  # type: ignore[no-untyped-def]
+        taken: dict[int, int] = {}
+        for data in s.scalars(select(CrossReturn.lines).where(CrossReturn.original_ref == original_ref)):
+            for line_no, _sku, qty, _fen in json.loads(data):
+                taken[line_no] = taken.get(line_no, 0) + qty
+        return taken
+
+    # -- the return -------------------------------------------------------------------------
+    def _checked(self, actor: Actor, request: CrossReturnRequest) -> tuple[OriginalForReturn, rf.RefundPlan]:
+        """The original and the refund of the selection, or an audited refusal."""
+        if not isinstance(request, CrossReturnRequest) or request.reason_code not in REASONS:
+            raise InvalidInput("reason", "Choose the reason for the return.", code="return.reason_required")
+        if request.reason_code == "other" and not (request.reason_text or "").strip():
+            raise InvalidInput("reason", "Describe the reason for the return.", code="return.reason_text_required")
+        with self._lock:
+            original = self._found.get(request.request_id)
+        if original is None:
+            raise InvalidInput("request_id", "Start the return again (no valid request).", code="return.restart")
+        target = original.receipt_no
+        if original.own_till:
+            raise self._refuse(actor, ServiceError("This is a sale of this till: look its receipt number up.",
+                                                   code="return.own_till"), target)
+        window = timedelta(days=int(self.config.values.get("returns.window_days", 30)))
+        sold_at = parse_iso(original.completed_at) if original.completed_at else None
+        if sold_at is not None and sold_at.tzinfo is None:
+            sold_at = sold_at.replace(tzinfo=UTC)
+        if sold_at is not None and sold_at + window < self.clock.now():
+            raise self._refuse(actor, ServiceError(f"The return window of {window.days} days has passed.",
+                                                   code="return.window_passed", params={"days": window.days}), target)
+        lines = {line.line_no: line for line in original.lines}
+        for line_no, qty in request.lines:
+            line = lines.get(line_no)
+            if line is not None and qty and line.returnable == 0:
+                raise self._refuse(actor, InvalidInput(
+                    "lines", f"Line {line_no} was already returned (here or in another store).",
+                    code="return.already_returned", params={"line": line_no}), target)
+        try:
+            plan = original.plan(tuple(request.lines))
+        except rf.RefundError as exc:
+            raise self._refuse(actor, InvalidInput("lines", exc.message, code=f"refund.{exc.code.value}"),
+                               target) from None
+        if request.cash_instead and (original.channel != "online"
+                                     or self.config.values.get("returns.online_cash", "approval") != "approval"):
+            raise self._refuse(actor, ServiceError(
+                "Cash instead of the original payment is only for an online order, where the policy allows it.",
+                code="return.cash_not_allowed"), target)
+        elsewhere = sorted({original.method(t.seq) for t in plan.tenders} - set(TAKEN_HERE))
+        if elsewhere:
+            raise self._refuse(actor, ServiceError(
+                f"The {', '.join(elsewhere)} part cannot be refunded at this till: return it where it was paid.",
+                code="return.tender_elsewhere"), target)
+        if any(original.method(t.seq) == "card" for t in plan.tenders) and not (request.card_reference or "").strip():
+            amount = sum(t.amount_fen for t in plan.tenders if original.method(t.seq) == "card")
+            raise InvalidInput("card_reference", "Refund it on the card terminal and enter its reference.",
+                               code="return.card_reference_required", params={"amount_fen": amount})
+        return original, plan
+
+    def refund(self, actor: Actor, request: CrossReturnRequest, grant=None) -> CrossReturnDone:  # type: ignore[no-untyped-def]
+        """Take the return. The same request again returns the first (``repeated``), refunded once."""
+        self._may_return(actor)
+        done = self.completed(getattr(request, "request_id", ""))
+        if done is not None:
+            return done
+        original, plan = self._checked(actor, request)
+        with self.db.read() as s:
+            shift_reports.require_open_shift(s, self.config)
+        if request.cash_instead:  # cash for an online order: a second person approves, even a manager's
+            self.authorizer.require_second_person(actor, Permission.RETURN_PROCESS, grant)
+        else:
+            self.authorizer.require(actor, Permission.RETURN_PROCESS, grant)
+        with self._lock:  # one return of this till at a time: the request id is checked once
+            done = self.completed(request.request_id)
+            if done is not None:
+                return done
+            return_id = str(uuid.uuid4())
+            reserved = self._reserve(actor, return_id, original, plan, cash_instead=request.cash_instead)
+            try:
+                done = self._write(actor, grant, request, original, plan, return_id, reserved)
+            except BaseException:
+                if reserved:
+                    self._settle(return_id, "release")
+                raise
+        if reserved:
+            self._settle(return_id, "confirm")
+        return done
+
+    def _reserve(self, actor: Actor, return_id: str, original: OriginalForReturn, plan: rf.RefundPlan, *,
+                 cash_instead: bool = False) -> bool:
+        """True once HQ reserved it; False: offline with a receipt QR (HQ settles it later)."""
+        tenders: dict[str, int] = {}
+        for t in plan.tenders:
+            tenders[original.method(t.seq)] = tenders.get(original.method(t.seq), 0) + t.amount_fen
+        lines = {r.line_no: (r.quantity, r.refund_fen) for r in plan.lines}
+        try:
+            if self._client is None:
+                raise TransientError("no HQ configured")
+            with self._client() as client:
+                client.reserve_return(return_id, original.original_ref, lines, tenders, cash_instead=cash_instead)
+            return True
+        except TransientError:
+            if original.source == "receipt_qr":
+                return False
+            # HQ may have reserved it and the answer was lost: give it back, or it would hold
+            # the goods (a retry is a new return id; a release of nothing is refused harmlessly)
+            self._settle(return_id, "release")
+            raise self._refuse(actor, ServiceError(
+                "HQ cannot be reached: without the receipt QR this return cannot be taken now. "
+                "Try again when online.", code="return.hq_unreachable"), original.receipt_no) from None
+        except BatchRejected as exc:
+            code = "return.taken_meanwhile" if exc.code in TAKEN_MEANWHILE else "return.refused_by_hq"
+            raise self._refuse(actor, ServiceError(
+                "Another store returned these items meanwhile: find the order again." if code ==
+                "return.taken_meanwhile" else f"HQ refused the return: {exc}", code=code),
+                original.receipt_no) from None
+
+    def _settle(self, return_id: str, action: str) -> None:
+        """Confirm or release at HQ. A confirm HQ does not answer is made by the outbox event
+        when it arrives; a release it does not answer leaves the goods held at HQ (logged)."""
+        if self._client is None:
+            return
+        try:
+            with self._client() as client:
+                client.settle_return(return_id, action)
+        except (TransientError, BatchRejected) as exc:
+            log.warning("return %s: HQ did not %s it now (%s)", return_id, action, exc)
+
+    def _write(self, actor: Actor, grant, request: CrossReturnRequest, original: OriginalForReturn,  # type: ignore[no-untyped-def]
+               plan: rf.RefundPlan, return_id: str, reserved: bool) -> CrossReturnDone:
+        config = self.config
+        now = self.clock.now()
+        refs = {t.seq: (request.card_reference or "").strip()[:40] or None for t in plan.tenders
+                if original.method(t.seq) == "card"}
+        approved_by = grant.approved_by if grant else None
+        with self.db.transaction() as s:
+            shift_id = shift_reports.require_open_shift(s, config)
+            seq = int(s.scalar(select(func.coalesce(func.max(CrossReturn.return_seq), 0))
+                               .where(CrossReturn.terminal_id == config.terminal_id)) or 0) + 1
+            return_no = f"{config.store_id}-{config.terminal_id}-X{seq:06d}"
+            payload = event_payload(return_id=return_id, request=request, return_no=return_no, original=original,
+                                    store_id=config.store_id, terminal_id=config.terminal_id,
+                                    operator_id=actor.operator_id, approved_by=approved_by, completed_at=iso(now),
+                                    plan=plan, refs=refs, reserved=reserved)
+            version = CURRENT_VERSION[EVENT_KIND]
+            validate(EVENT_KIND, version, payload)  # fail at the till, not at HQ
+            event = outbox.enqueue(s, EVENT_KIND, payload, schema_version=version, clock=self.clock)
+            cash = sum(x["amount_minor"] for x in payload["tenders"] if x["method"] == "cash")
+            s.add(CrossReturn(
+                id=return_id, request_id=request.request_id, return_no=return_no, return_seq=seq,
+                original_ref=original.original_ref, source=original.source, channel=original.channel,
+                receipt_no=original.receipt_no, store_id=config.store_id, terminal_id=config.terminal_id,
+                operator_id=actor.operator_id, approved_by=approved_by, reason_code=request.reason_code,
+                reason_text=request.reason_text.strip()[:200], completed_at=iso(now), refund_fen=plan.total_fen,
+                cash_fen=cash, lines=json.dumps([[x["line_no"], x["sku"], x["qty"], x["refund_minor"]]
+                                                 for x in payload["lines"]]),
+                tenders=json.dumps([[x["method"], x["amount_minor"], x["reference"]] for x in payload["tenders"]]),
+                reserved_at_hq=reserved, outbox_event_id=event.event_id, shift_id=shift_id))
+            if request.reason_code != "damaged":  # a damaged item does not go back on the shelf
+                back: dict[str, int] = {}
+                for x in payload["lines"]:
+                    back[x["sku"]] = back.get(x["sku"], 0) + x["qty"]
+                stock.record(s, [Movement(sku, qty, MovementReason.RETURN, f"return:{return_id}", now)
+                                 for sku, qty in back.items()],
+                             store_id=config.store_id, terminal_id=config.terminal_id, clock=self.clock)
+            self.audit.append(s, operator_id=actor.operator_id, action="return.completed", target=return_id,
+                              details={"return_no": return_no, "original": original.original_ref,
+                                       "receipt_no": original.receipt_no, "refund_fen": plan.total_fen,
+                                       "lines": [[r.line_no, r.quantity, r.refund_fen] for r in plan.lines],
+                                       "tenders": [[x["method"], x["amount_minor"]] for x in payload["tenders"]],
+                                       "reason": request.reason_code, "approved_by": approved_by,
+                                       "reserved_at_hq": reserved, "request_id": request.request_id})
+        job_id = self._print(original, plan, return_no, actor, now, request, approved_by, return_id)
+        return CrossReturnDone(return_id, return_no, original.receipt_no, plan.total_fen,
+                               tuple((x["method"], x["amount_minor"]) for x in payload["tenders"]), reserved, job_id)
+
+    def _print(self, original: OriginalForReturn, plan: rf.RefundPlan, return_no: str, actor: Actor,  # type: ignore[no-untyped-def]
+               now: datetime, request: CrossReturnRequest, approved_by: str | None, return_id: str) -> int | None:
+        """Queue the slip after the commit; a printer problem never undoes the return."""
+        if self.print_queue is None:
+            return None
+        try:
+            document = slip(original=original, plan=plan, return_no=return_no,
+                            store_name=self.config.values.get("store.name", ""), store_id=self.config.store_id,
+                            terminal_id=self.config.terminal_id, operator=actor.name, when=now,
+                            reason_code=request.reason_code, reason_text=request.reason_text,
+                            approved_by=approved_by, currency=self.config.currency,
+                            cash_instead=request.cash_instead)
+            text_render.render(document, 48)
+            job_id = self.print_queue.submit("return", document, title=f"return {return_no}")
+            with self.db.transaction() as s:
+                row = s.get(CrossReturn, return_id)
+                if row is not None:
+                    row.print_job_id = job_id
+            return int(job_id)
+        except Exception:
+            log.exception("return slip %s could not be printed", return_no)
+            return None
+
+    def reprint(self, actor: Actor, return_id: str) -> int | None:
+        """The return slip again, marked REPRINT (no drawer kick); audited. None: no printer."""
+        self._may_return(actor)
+        with self.db.read() as s:
+            row = s.get(CrossReturn, return_id) if isinstance(return_id, str) else None
+            if row is None:
+                raise NotFound("That return does not exist on this terminal.", code="return.unknown")
+            job_id, return_no = row.print_job_id, row.return_no
+        new_id = None
+        if self.print_queue is not None and job_id is not None:
+            try:
+                new_id = int(self.print_queue.reprint(job_id))
+            except JobStateError:
+                raise ServiceError("The return slip is still waiting for the printer: it prints by itself.",
+                                   code="receipt.waiting") from None
+        with self.db.transaction() as s:
+            self.audit.append(s, operator_id=actor.operator_id, action="return.reprinted", target=return_id,
+                              details={"return_no": return_no, "print_job": new_id})
+        return new_id
+
+    def completed(self, request_id: str) -> CrossReturnDone | None:
+        """The return a request became (``repeated``), or None."""
+        if not isinstance(request_id, str):
+            return None
+        with self.db.read() as s:
+            row = s.scalar(select(CrossReturn).where(CrossReturn.request_id == request_id))
+            if row is None:
+                return None
+            return CrossReturnDone(row.id, row.return_no, row.receipt_no or "", row.refund_fen,
+                                   tuple((m, fen) for m, fen, _ref in json.loads(row.tenders)),
+                                   row.reserved_at_hq, row.print_job_id, repeated=True)
