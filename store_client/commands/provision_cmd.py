@@ -48,6 +48,7 @@ class BarProgress:
 
         self.total = sum(totals.values())
         self.started = time.monotonic()
+        self.last_line = self.started  # the first line after 2 s: an estimate from one page is noise
         if self.console.is_terminal:
             self.bar = Progress(TextColumn("{task.description:<16}"), BarColumn(),
                                 MofNCompleteColumn(), TextColumn("ETA"), TimeRemainingColumn(),
