@@ -152,6 +152,9 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
     members = MembersService(service.engine)
     enroll = MemberEnrollmentService(service.engine, members, publish=publish)
     codes = MemberCodes(service.engine, members, publish=publish)
+    from sync.hq.member_browsing import MemberBrowsing
+
+    browsing = MemberBrowsing(service.engine)
 
     from sync.hq.originals import Originals
     from sync.hq.returnables import ReturnablesService, ReturnAsk, ReturnRefused, load_store_sale
@@ -210,11 +213,23 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
         try:
             return _json(codes.find(request.query_params.get("q", ""), terminal.store_id))
         except MemberError as exc:
-            status = {"member.unknown": 404, "member.code_replayed": 409}.get(exc.code, 400)
+            status = {"member.unknown": 404, "member.code_replayed": 409, "member.code_expired": 410}.get(exc.code, 400)
             return _error(status, exc.code, str(exc))
+
+    def member_browsing(request: Request) -> Response:
+        """What the member browsed online, for this visit only; empty without their consent."""
+        try:
+            who(request)
+        except AuthError as exc:
+            return _error(401, "unauthorized", str(exc))
+        try:
+            return _json(browsing.recent(request.path_params["member_id"]))
+        except MemberError as exc:
+            return _error(404, exc.code, str(exc))
     return ProtocolGate(Starlette(routes=[
         *member_enrollment_routes(enroll, who, show_codes=show_codes),
         Route("/v1/members/find", find_member, methods=["GET"]),
+        Route("/v1/members/{member_id}/browsing", member_browsing, methods=["GET"]),
         Route("/v1/originals", find_originals, methods=["GET"]),
         Route("/v1/returns/reserve", reserve_return, methods=["POST"]),
         Route("/v1/returns/{rid}/{action:str}", settle_return, methods=["POST"]),

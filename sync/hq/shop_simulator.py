@@ -2,6 +2,7 @@
 
 An order has 1-5 items from the given products (whole units, or 300-1,500 g of a product
 sold by the kg), sometimes a promotion, a coupon or points, and a member with a phone.
+A signed-in member also browses: product views and wish-list entries (``random_browsing``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import random
 import threading
 from collections.abc import Callable, Sequence
 
+from sync.hq.member_browsing import MemberBrowsing
 from sync.hq.orders import OnlineOrders, PlacedOrder
 
 log = logging.getLogger(__name__)
@@ -78,3 +80,17 @@ class ShopSimulator:
                     log.info("online shop: order %s placed (code %s)", placed.order_no, placed.code)
             except Exception:  # the demo goes on; the next round tries again
                 log.exception("online shop simulator round failed")
+
+
+def random_browsing(browsing: MemberBrowsing, member_id: str, products: Sequence[dict], rng: random.Random,
+                    *, views: int = 5, wishes: int = 1) -> list[tuple[str, str]]:
+    """A signed-in member looks around the online shop: ``views`` product pages and
+    ``wishes`` added to the wish list. Returns the (sku, kind) recorded, oldest first."""
+    if not products:
+        raise ValueError("no products to browse")
+    done = []
+    for kind, count in (("view", views), ("wish", wishes)):
+        for product in rng.sample(list(products), k=min(len(products), count)):
+            browsing.record(member_id, str(product["sku"]), kind)
+            done.append((str(product["sku"]), kind))
+    return done

@@ -1,0 +1,78 @@
+"""What a member looked at online: recently viewed products and the wish list.
+
+The online shop (simulated by :mod:`sync.hq.shop_simulator`) records each product a signed-in
+member views or adds to their wish list. A till asks for a member's recent list while the
+member stands at the counter (``GET /v1/members/{member_id}/browsing``); HQ answers only for a
+member who consented to personalization — otherwise with ``consent: false`` and no items, so
+a withdrawn consent takes the browsing off the very next profile opened. Nothing of it is
+replicated to the terminals: it leaves HQ for one visit only.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sqlalchemy import Column, Engine, Index, Integer, String, Table, delete, insert, select
+
+from sync.hq.members import MemberError, members
+from sync.hq.schema import metadata
+
+KINDS = ("view", "wish")
+RECENT = 20  # items a till receives at most
+KEEP_DAYS = 90  # older views are purged (``purge``)
+
+browsing = Table(
+    "hq_member_browsing", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("member_id", String(16), nullable=False),
+    Column("sku", String(32), nullable=False),
+    Column("kind", String(8), nullable=False),  # view / wish
+    Column("at", Integer, nullable=False),  # epoch seconds, UTC
+    Index("ix_hq_member_browsing_member", "member_id", "at"),
+)
+
+
+class MemberBrowsing:
+    def __init__(self, engine: Engine, *, clock: Any = None) -> None:
+        self.engine = engine
+        self._clock = clock or time.time
+        metadata.create_all(engine, tables=[browsing])
+
+    def record(self, member_id: str, sku: str, kind: str = "view") -> None:
+        """The online shop saw ``member_id`` view (or wish for) ``sku``."""
+        if kind not in KINDS:
+            raise MemberError("member.bad_kind", f"kind is one of {KINDS}")
+        if not sku or len(sku) > 32:
+            raise MemberError("member.bad_sku", "a SKU of 1-32 characters")
+        with self.engine.begin() as conn:
+            if conn.execute(select(members.c.member_id).where(members.c.member_id == member_id)).first() is None:
+                raise MemberError("member.unknown", f"no member {member_id}")
+            conn.execute(insert(browsing).values(member_id=member_id, sku=sku, kind=kind, at=int(self._clock())))
+
+    def recent(self, member_id: str, *, limit: int = RECENT) -> dict[str, Any]:
+        """The member's latest distinct products (the wish list first), or none without consent."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(members.c.personalization).where(members.c.member_id == member_id)).first()
+            if row is None:
+                raise MemberError("member.unknown", f"no member {member_id}")
+            if not row.personalization:
+                return {"member_id": member_id, "consent": False, "items": []}
+            rows = conn.execute(select(browsing.c.sku, browsing.c.kind, browsing.c.at)
+                                .where(browsing.c.member_id == member_id)
+                                .order_by(browsing.c.at.desc(), browsing.c.id.desc()).limit(500)).all()
+        items: dict[str, dict[str, Any]] = {}
+        for sku, kind, at in rows:  # newest first; a wish outranks a view of the same product
+            seen = items.get(sku)
+            if seen is None:
+                items[sku] = {"sku": sku, "kind": kind, "at": int(at)}
+            elif kind == "wish":
+                seen["kind"] = "wish"
+        ordered = sorted(items.values(), key=lambda i: (i["kind"] != "wish", -i["at"]))
+        return {"member_id": member_id, "consent": True, "items": ordered[:max(1, min(limit, 50))]}
+
+    def purge(self) -> int:
+        """Drop views older than the retention limit."""
+        cutoff = int(self._clock()) - KEEP_DAYS * 86400
+        with self.engine.begin() as conn:
+            return int(conn.execute(delete(browsing).where(browsing.c.at < cutoff)).rowcount or 0)

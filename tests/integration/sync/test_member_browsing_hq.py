@@ -1,0 +1,83 @@
+"""HQ keeps what a member browsed online and hands it to a till only with their consent."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from sync.hq.demo_data import PRODUCTS
+from sync.hq.embedded import HQServer
+from sync.hq.member_browsing import KEEP_DAYS, MemberBrowsing
+from sync.hq.members import MemberError, MembersService
+from sync.hq.service import HQService
+from sync.hq.shop_simulator import random_browsing
+from sync.terminal.transport import BatchRejected, HQClient, TransientError
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def enrol(members: MembersService, phone: str, personalization: bool) -> str:
+    return members.enroll(phone, name=None, store_id="S001", terminal_id="T01", associate_id=None, channel="online",
+                          terms=True, marketing=False, personalization=personalization).member_id
+
+
+def test_recent_views_with_the_wish_list_first_and_nothing_without_consent(hq_service: HQService) -> None:
+    members, clock = MembersService(hq_service.engine), Clock()
+    browsing = MemberBrowsing(hq_service.engine, clock=clock)
+    yes, no = enrol(members, "13812345678", True), enrol(members, "13912345678", False)
+    for sku, kind in (("100001", "view"), ("200002", "view"), ("100001", "view"), ("300001", "wish")):
+        clock.now += 60
+        browsing.record(yes, sku, kind)
+        browsing.record(no, sku, kind)
+    recent = browsing.recent(yes)
+    assert recent["consent"] is True
+    assert [(i["sku"], i["kind"]) for i in recent["items"]] == [("300001", "wish"), ("100001", "view"),
+                                                                 ("200002", "view")]
+    assert browsing.recent(no) == {"member_id": no, "consent": False, "items": []}
+
+    members.set_personalization(yes, False)  # consent withdrawn: gone on the next ask
+    assert browsing.recent(yes)["items"] == []
+    with pytest.raises(MemberError) as unknown:
+        browsing.recent("M000")
+    assert unknown.value.code == "member.unknown"
+    with pytest.raises(MemberError):
+        browsing.record(yes, "100001", "bought")
+
+    clock.now += KEEP_DAYS * 86400 + 1
+    assert browsing.purge() == 8
+
+
+def test_the_simulated_shop_records_views_and_wishes(hq_service: HQService) -> None:
+    members = MembersService(hq_service.engine)
+    browsing = MemberBrowsing(hq_service.engine)
+    member = enrol(members, "13812345678", True)
+    products = [{"sku": p[0]} for p in PRODUCTS]
+    done = random_browsing(browsing, member, products, random.Random(7), views=3, wishes=1)
+    assert [kind for _sku, kind in done] == ["view", "view", "view", "wish"]
+    items = browsing.recent(member)["items"]
+    assert items[0]["kind"] == "wish" and {i["sku"] for i in items} == {sku for sku, _k in done}
+
+
+def test_the_api_needs_a_terminal_token_and_answers_by_consent(sqlite_hq: HQService) -> None:
+    members = MembersService(sqlite_hq.engine)
+    member = enrol(members, "13812345678", True)
+    MemberBrowsing(sqlite_hq.engine).record(member, "100001", "view")
+    token = sqlite_hq.issue_token("S001", "T01")
+    server = HQServer(sqlite_hq).start()
+    try:
+        with HQClient(server.url, token, timeout=10) as client:
+            assert [i["sku"] for i in client.member_browsing(member)["items"]] == ["100001"]
+            with pytest.raises(BatchRejected) as unknown:
+                client.member_browsing("M404")
+            assert unknown.value.status == 404
+        with HQClient(server.url, "not-a-token", timeout=10) as stranger, pytest.raises(TransientError):
+            stranger.member_browsing(member)  # 401: no member data without a terminal's token
+    finally:
+        server.stop()
