@@ -46,15 +46,16 @@ class MemberLookup:
         query = (query or "").strip()
         if not query:
             raise MemberNotFound("member.unknown", "nothing to look up")
+        offline = False
         if self._client is not None:
             try:
                 with self._client() as client:
                     answer = client.find_member(query)
             except BatchRejected as exc:
-                code = {404: "member.unknown", 409: "member.code_replayed"}.get(exc.status, "member.code_forged")
+                code = {404: "member.unknown", 409: "member.code_replayed", 410: "member.code_expired"}.get(exc.status, "member.code_forged")
                 raise MemberNotFound(code, str(exc)) from None
             except TransientError:
-                answer = None  # offline: the cache below
+                answer, offline = None, True  # offline: the cache below
             if isinstance(answer, dict):
                 return self._keep(answer)
         if _is_code(query):
@@ -62,6 +63,8 @@ class MemberLookup:
         with self.db.read() as s:
             member = local_members.find(s, query)
         if member is None:
+            if offline:
+                raise MemberNotFound("member.offline_unknown", "HQ cannot be reached and this till does not know the member")
             raise MemberNotFound("member.unknown", "no such member on this till")
         return FoundMember(member.member_id, member.phone_masked, member.tier, member.points_balance, False, False)
 

@@ -155,6 +155,15 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "approval.not_approvable": (QT_TRANSLATE_NOOP("ServiceMessages", "Your role may not do this, even with an approval."), None),
     "approval.approver_role": (QT_TRANSLATE_NOOP("ServiceMessages", "That operator may not approve this: ask a manager."), None),
     "enroll.unavailable": (QT_TRANSLATE_NOOP("ServiceMessages", "Member enrollment is unavailable now (no connection to HQ): try again later."), None),
+    # -- members at the counter (services/member_lookup.py, services/member_desk.py)
+    "member.unknown": (QT_TRANSLATE_NOOP("ServiceMessages", "No member has that card or member number."), None),
+    "member.phone_unknown": (QT_TRANSLATE_NOOP("ServiceMessages", "No member has this phone number: the customer can join with the QR code (F5)."), None),
+    "member.code_forged": (QT_TRANSLATE_NOOP("ServiceMessages", "This is not a valid member code: ask the member to open it again in their app."), None),
+    "member.code_expired": (QT_TRANSLATE_NOOP("ServiceMessages", "This member code has expired: ask the member to refresh it in their app."), None),
+    "member.code_replayed": (QT_TRANSLATE_NOOP("ServiceMessages", "This member code was used already: ask the member for a fresh one."), None),
+    "member.code_offline": (QT_TRANSLATE_NOOP("ServiceMessages", "HQ cannot be reached, and a member code needs HQ: type the member's phone number instead."), None),
+    "member.offline_unknown": (QT_TRANSLATE_NOOP("ServiceMessages", "HQ cannot be reached and this till does not know that member yet: try again when the till is online."), None),
+    "member.not_an_item": (QT_TRANSLATE_NOOP("ServiceMessages", "That is not an item to sell."), None),
     # receipts at the counter (services/counter_receipts.py)
     "receipt.no_printer": (QT_TRANSLATE_NOOP("ServiceMessages", "No printer is set up on this till."), None),
     "receipt.none": (QT_TRANSLATE_NOOP("ServiceMessages", "There is no receipt to print again."), None),

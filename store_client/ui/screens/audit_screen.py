@@ -74,6 +74,7 @@ ACTION_LABELS = {
     "pickup.conflict": QT_TRANSLATE_NOOP("AuditActions", "Pick-up step refused by HQ (on the manager's list)"),
     "pickup.conflict_resolved": QT_TRANSLATE_NOOP("AuditActions", "Pick-up conflict resolved"),
     "pickup.refused": QT_TRANSLATE_NOOP("AuditActions", "Pick-up step refused at the till"),
+    "member.profile_opened": QT_TRANSLATE_NOOP("AuditActions", "Member profile opened"),
     "stock.count_planned": QT_TRANSLATE_NOOP("AuditActions", "Stock count planned"),
     "stock.count_submitted": QT_TRANSLATE_NOOP("AuditActions", "Stock count submitted for review"),
     "stock.count_recount": QT_TRANSLATE_NOOP("AuditActions", "Stock count sent to a recount"),
