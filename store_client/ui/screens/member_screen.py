@@ -220,6 +220,7 @@ class MemberScreen(QWidget):
         self.browsing_note.setText(self._browsing_text(profile))
         items = profile.browsing or ()
         self.browsing.setVisible(bool(items))
+        self.browsing.setUpdatesEnabled(False)  # one layout and paint for the whole list
         self.browsing.setRowCount(len(items))
         for row, item in enumerate(items):
             here = (self.tr("not sold here") if item.available is None
@@ -230,6 +231,7 @@ class MemberScreen(QWidget):
                 cell = QTableWidgetItem(value)
                 cell.setData(Qt.ItemDataRole.UserRole, item.sku)
                 self.browsing.setItem(row, col, cell)
+        self.browsing.setUpdatesEnabled(True)
         if items:
             self.browsing.selectRow(0)
         self._update_buttons()
