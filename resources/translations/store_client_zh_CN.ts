@@ -203,6 +203,14 @@
         <translation>打开会员档案</translation>
     </message>
     <message>
+        <source>Member&apos;s full phone number revealed</source>
+        <translation>查看会员完整手机号</translation>
+    </message>
+    <message>
+        <source>Reveal of a member&apos;s phone number refused</source>
+        <translation>查看会员手机号被拒绝</translation>
+    </message>
+    <message>
         <source>Stock count planned</source>
         <translation>创建盘点计划</translation>
     </message>
@@ -1180,6 +1188,14 @@ Sale complete · receipt %1</source>
         <translation>关闭会员档案</translation>
     </message>
     <message>
+        <source>Full phone</source>
+        <translation>完整手机号</translation>
+    </message>
+    <message>
+        <source>Show the member&apos;s full phone number (with a reason)</source>
+        <translation>查看会员完整手机号（需填写原因）</translation>
+    </message>
+    <message>
         <source>Choose the item above</source>
         <translation>选择上一件商品</translation>
     </message>
@@ -1194,6 +1210,10 @@ Sale complete · receipt %1</source>
     <message>
         <source>Where the data comes from</source>
         <translation>数据来源</translation>
+    </message>
+    <message>
+        <source>The full phone number</source>
+        <translation>完整手机号</translation>
     </message>
     <message>
         <source>Coupons in the wallet</source>
@@ -1310,6 +1330,22 @@ Sale complete · receipt %1</source>
     <message>
         <source>Profile closed.</source>
         <translation>会员档案已关闭。</translation>
+    </message>
+    <message>
+        <source>Show the full phone number</source>
+        <translation>查看完整手机号</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Why it is needed, e.g. arranging a delivery</source>
+        <translation>说明用途，例如安排送货</translation>
+    </message>
+    <message>
+        <source>Full phone number: %1 (recorded in the audit log)</source>
+        <translation>完整手机号：%1（已记入审计日志）</translation>
     </message>
     <message>
         <source>Member %1 is on the sale.</source>
@@ -3089,6 +3125,26 @@ Sale complete · receipt %1</source>
     <message>
         <source>That is not an item to sell.</source>
         <translation>这不是可销售的商品。</translation>
+    </message>
+    <message>
+        <source>HQ cannot be reached: the full phone number cannot be shown now.</source>
+        <translation>无法连接总部：暂时无法显示完整手机号。</translation>
+    </message>
+    <message>
+        <source>Only a manager may see a member&apos;s full phone number.</source>
+        <translation>只有店长可以查看会员的完整手机号。</translation>
+    </message>
+    <message>
+        <source>Say why the full phone number is needed (at least 4 characters).</source>
+        <translation>请说明为何需要完整手机号（至少 4 个字）。</translation>
+    </message>
+    <message>
+        <source>That is not something the till reveals.</source>
+        <translation>收银机不显示该信息。</translation>
+    </message>
+    <message>
+        <source>HQ has no such data for this member.</source>
+        <translation>总部没有该会员的此项资料。</translation>
     </message>
     <message>
         <source>No printer is set up on this till.</source>

@@ -9,6 +9,8 @@ offer the enrollment link, learn who joined.
   member browsed online is asked of HQ only for a role cleared to the behavioural grade and
   a member who consented to personalization. The browsing is never stored on this till: it
   lives in the returned profile, for the visit.
+- **A reveal** of the full phone: a manager, with a reason, checked before HQ is asked;
+  refused or granted, audited (the reason, never the value).
 - Every profile opened is audited (who, which member, how found, whether browsing was
   shown): never a phone number. A refused open is audited by the authorizer.
 - **Enrollment** wraps :class:`~store_client.services.member_enrollment.MemberEnrollmentService`:
@@ -34,6 +36,7 @@ from store_client.services.audit import AuditLog
 from store_client.services.auth import Actor
 from store_client.services.authorization import Authorizer
 from store_client.services.catalog import CatalogService
+from store_client.services.errors import ServiceError
 from store_client.services.member_enrollment import EnrollmentOffer, EnrollmentUnavailable, Joined
 from store_client.services.member_lookup import FoundMember, MemberLookup, MemberNotFound
 from sync.terminal.transport import BatchRejected, HQClient, TransientError
@@ -41,6 +44,8 @@ from sync.terminal.transport import BatchRejected, HQClient, TransientError
 _PHONE = re.compile(r"1\d{10}")
 MAX_BROWSED = 20
 OPENED = "member.profile_opened"
+REVEALED = "member.revealed"
+REVEAL_REFUSED = "member.reveal_refused"
 
 
 @dataclass(frozen=True)
@@ -175,6 +180,39 @@ class MemberDesk:
                 coupons.append(coupon)
             used, _pairs = coupons_local.used(s, tuple(c.code for c in coupons))
         return tuple(WalletCoupon(c.code, c.name, c.valid_until) for c in coupons if c.code not in used)
+
+    # -- reveals -------------------------------------------------------------------------------
+    def reveal(self, actor: Actor, member_id: str, field: str, reason: str) -> str:
+        """The full value of a masked field (the phone), for a role that may, with a reason.
+
+        The role and the reason are checked here before HQ is asked, so a refused reveal
+        never fetches the value; refusals and reveals are both audited (the reason, never
+        the value)."""
+        self.authorizer.require(actor, Permission.MEMBER_VIEW_PROFILE)
+        role = self.authorizer.current_role(actor) or Role(actor.role)
+        try:
+            reason = privacy.check_reveal(field, role, reason)
+        except privacy.PrivacyRefused as exc:
+            with self.db.transaction() as s:
+                self.audit.append(s, operator_id=actor.operator_id, action=REVEAL_REFUSED, target=member_id,
+                                  details={"field": field[:16], "why": exc.code})
+            raise ServiceError(str(exc), code=exc.code) from None
+        if self._client is None:
+            raise ServiceError("a reveal needs HQ", code="member.reveal_offline")
+        try:
+            with self._client() as client:
+                answer = client.reveal_member(member_id, field, reason=reason, operator_id=actor.operator_id)
+        except TransientError:
+            raise ServiceError("HQ cannot be reached for the reveal", code="member.reveal_offline") from None
+        except BatchRejected as exc:
+            raise ServiceError(str(exc), code="privacy.no_value") from None
+        value = answer.get("value") if isinstance(answer, dict) else None
+        if not isinstance(value, str) or not value:
+            raise ServiceError("HQ gave no value", code="privacy.no_value")
+        with self.db.transaction() as s:
+            self.audit.append(s, operator_id=actor.operator_id, action=REVEALED, target=member_id,
+                              details={"field": field, "reason": reason})
+        return value
 
     # -- enrollment ----------------------------------------------------------------------------
     def _enroll(self):  # type: ignore[no-untyped-def]

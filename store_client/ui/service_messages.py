@@ -164,6 +164,11 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "member.code_offline": (QT_TRANSLATE_NOOP("ServiceMessages", "HQ cannot be reached, and a member code needs HQ: type the member's phone number instead."), None),
     "member.offline_unknown": (QT_TRANSLATE_NOOP("ServiceMessages", "HQ cannot be reached and this till does not know that member yet: try again when the till is online."), None),
     "member.not_an_item": (QT_TRANSLATE_NOOP("ServiceMessages", "That is not an item to sell."), None),
+    "member.reveal_offline": (QT_TRANSLATE_NOOP("ServiceMessages", "HQ cannot be reached: the full phone number cannot be shown now."), None),
+    "privacy.role": (QT_TRANSLATE_NOOP("ServiceMessages", "Only a manager may see a member's full phone number."), None),
+    "privacy.reason_required": (QT_TRANSLATE_NOOP("ServiceMessages", "Say why the full phone number is needed (at least 4 characters)."), None),
+    "privacy.not_revealable": (QT_TRANSLATE_NOOP("ServiceMessages", "That is not something the till reveals."), None),
+    "privacy.no_value": (QT_TRANSLATE_NOOP("ServiceMessages", "HQ has no such data for this member."), None),
     # receipts at the counter (services/counter_receipts.py)
     "receipt.no_printer": (QT_TRANSLATE_NOOP("ServiceMessages", "No printer is set up on this till."), None),
     "receipt.none": (QT_TRANSLATE_NOOP("ServiceMessages", "There is no receipt to print again."), None),

@@ -155,6 +155,9 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
     from sync.hq.member_browsing import MemberBrowsing
 
     browsing = MemberBrowsing(service.engine)
+    from sync.hq.member_reveals import MemberReveals
+
+    member_reveals = MemberReveals(service.engine)
 
     from sync.hq.originals import Originals
     from sync.hq.returnables import ReturnablesService, ReturnAsk, ReturnRefused, load_store_sale
@@ -226,10 +229,30 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
             return _json(browsing.recent(request.path_params["member_id"]))
         except MemberError as exc:
             return _error(404, exc.code, str(exc))
+
+    async def reveal_member(request: Request) -> Response:
+        """One masked field (the full phone) for an operator the till cleared, with a reason; traced."""
+        try:
+            terminal = who(request)
+        except AuthError as exc:
+            return _error(401, "unauthorized", str(exc))
+        try:
+            data = json.loads(await request.body())
+            field, reason, operator = str(data["field"]), str(data["reason"]), str(data["operator_id"])
+        except (ValueError, KeyError, TypeError, RecursionError):
+            return _error(400, "bad_request", "field, reason, operator_id")
+        try:
+            answer = await run_in_threadpool(member_reveals.reveal, request.path_params["member_id"], field,
+                                             reason=reason, operator_id=operator, store_id=terminal.store_id,
+                                             terminal_id=terminal.terminal_id)
+        except MemberError as exc:
+            return _error(404 if exc.code == "member.unknown" else 400, exc.code, str(exc))
+        return _json(answer)
     return ProtocolGate(Starlette(routes=[
         *member_enrollment_routes(enroll, who, show_codes=show_codes),
         Route("/v1/members/find", find_member, methods=["GET"]),
         Route("/v1/members/{member_id}/browsing", member_browsing, methods=["GET"]),
+        Route("/v1/members/{member_id}/reveal", reveal_member, methods=["POST"]),
         Route("/v1/originals", find_originals, methods=["GET"]),
         Route("/v1/returns/reserve", reserve_return, methods=["POST"]),
         Route("/v1/returns/{rid}/{action:str}", settle_return, methods=["POST"]),

@@ -184,6 +184,11 @@ class HQClient:
         """What the member viewed or wished for online (empty without their consent)."""
         return self._request("GET", f"/v1/members/{quote(member_id, safe='')}/browsing")
 
+    def reveal_member(self, member_id: str, field: str, *, reason: str, operator_id: str) -> Any:
+        """One masked field in full, for an operator this till cleared, with the reason (HQ traces it)."""
+        return self._request("POST", f"/v1/members/{quote(member_id, safe='')}/reveal",
+                             json={"field": field, "reason": reason, "operator_id": operator_id})
+
     def find_originals(self, kind: str, value: str) -> Any:
         """Sales (and orders) from any store by receipt, member, payment reference or id."""
         return self._request("GET", "/v1/originals", params={"kind": kind, "value": value})

@@ -6,6 +6,7 @@ sees the basic grade only; a Chinese till shows no English."""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -93,7 +94,7 @@ def counter(terminal, add_operator, hq):  # type: ignore[no-untyped-def]
 
 def make_screen(qtbot, terminal, tasks, services, actor, locale="en"):  # type: ignore[no-untyped-def]
     ctx = screen_context(terminal, tasks, actor, locale, services=services)
-    screen = MemberScreen(ctx.ops.members, ctx.ops.hub, locale=locale)
+    screen = MemberScreen(ctx.ops.members, ctx.ops.hub, locale=locale, can_reveal=actor.role is Role.MANAGER)
     qtbot.addWidget(screen)
     screen.resize(1024, 696)
     screen.show()
@@ -124,8 +125,18 @@ def phone_joins(url: str, phone: str) -> None:
         assert 'id="done"' in done.text
 
 
+def logged_text(records) -> str:  # type: ignore[no-untyped-def]
+    """What the till's log file would hold: every record but the quieted libraries' chatter
+    below WARNING (store_client/logs.py QUIET), before any redaction."""
+    from store_client.logs import QUIET
+
+    return "\n".join(r.getMessage() for r in records
+                     if r.levelno >= logging.WARNING or not r.name.startswith(QUIET))
+
+
 @pytest.mark.serial  # live HQ, a polling timer: nothing else may compete
-def test_find_attach_add_what_they_browsed_and_enrol_by_keys(qtbot, terminal, tasks, counter) -> None:
+def test_find_attach_add_what_they_browsed_and_enrol_by_keys(qtbot, terminal, tasks, counter, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
     services, codes, member = counter
     screen = make_screen(qtbot, terminal, tasks, services, ASSOCIATE)
     assert unnamed_interactive(screen) == []
@@ -168,6 +179,35 @@ def test_find_attach_add_what_they_browsed_and_enrol_by_keys(qtbot, terminal, ta
     assert screen.offer is None and "137****1111" in screen.summary.text()
     assert checkout.current_cart(ASSOCIATE).member.member_id == screen.profile.member_id != member
     assert "Welcome, new member" in screen.message.text()
+    logged = logged_text(caplog.records)  # no member PII in the logs of the whole flow
+    assert PHONE not in logged and NEW_PHONE not in logged and "5678" not in logged
+
+
+@pytest.mark.serial
+def test_a_manager_sees_the_full_phone_with_a_reason_by_keys(qtbot, terminal, tasks, counter) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from store_client.ui.screens.member_screen import create_member_screen
+
+    services, _codes, member = counter
+    manager = services.auth.login("m1", "2468")
+    screen = create_member_screen(screen_context(terminal, tasks, manager, "en", services=services))
+    qtbot.addWidget(screen)
+    screen.resize(1024, 696)
+    screen.show()
+    assert screen.reveal_button.isVisible()
+    type_enter(screen.scan_input, PHONE)
+    qtbot.waitUntil(lambda: screen.profile is not None, timeout=10_000)
+    QTest.keyClick(screen.scan_input, Qt.Key.Key_F7)
+    qtbot.waitUntil(lambda: screen.dialog is not None and screen.dialog.isVisible(), timeout=2_000)
+    QTest.keyClicks(screen.dialog.input, "delivery to arrange")  # the dialog's field has the focus
+    QTest.keyClick(screen.dialog.input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.revealed.isVisible(), timeout=5_000)
+    assert PHONE in screen.revealed.text()
+    screen.activateWindow()  # the offscreen platform leaves the closed dialog's window active
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is screen, timeout=2_000)
+    QTest.keyClick(screen.scan_input, Qt.Key.Key_F6)  # closed: the number goes with the profile
+    assert not screen.revealed.isVisible() and screen.revealed.text() == ""
 
 
 @pytest.mark.serial
@@ -181,6 +221,7 @@ def test_a_cashier_sees_the_basic_grade_only(qtbot, terminal, tasks, counter) ->
     assert not screen.browsing.isVisible() and screen.browsing.rowCount() == 0
     assert screen.coupons.text() == "" and screen.browsing_note.text() == ""
     assert not screen.add_button.isEnabled()
+    assert not screen.reveal_button.isVisible()  # F7 does nothing for a cashier
 
 
 @pytest.mark.serial

@@ -59,6 +59,12 @@ class MembersOps(Area):
         actor = self._actor
         return self._runner.op(lambda _g: self._desk().open(actor, query), changes=OPENED, pool=True)
 
+    def reveal_phone(self, *, member_id: str, reason: str) -> Op[str]:
+        """The member's full phone number, for a manager with a reason (asked of HQ, audited)."""
+        actor = self._actor
+        return self._runner.op(lambda _g: self._desk().reveal(actor, member_id, "phone", reason),
+                               changes=OPENED, pool=True)
+
     def attach(self, *, member_id: str) -> Op[CartView]:
         """Put the member on the current sale (they are in this till's member cache now)."""
         actor = self._actor

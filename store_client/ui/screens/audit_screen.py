@@ -75,6 +75,8 @@ ACTION_LABELS = {
     "pickup.conflict_resolved": QT_TRANSLATE_NOOP("AuditActions", "Pick-up conflict resolved"),
     "pickup.refused": QT_TRANSLATE_NOOP("AuditActions", "Pick-up step refused at the till"),
     "member.profile_opened": QT_TRANSLATE_NOOP("AuditActions", "Member profile opened"),
+    "member.revealed": QT_TRANSLATE_NOOP("AuditActions", "Member's full phone number revealed"),
+    "member.reveal_refused": QT_TRANSLATE_NOOP("AuditActions", "Reveal of a member's phone number refused"),
     "stock.count_planned": QT_TRANSLATE_NOOP("AuditActions", "Stock count planned"),
     "stock.count_submitted": QT_TRANSLATE_NOOP("AuditActions", "Stock count submitted for review"),
     "stock.count_recount": QT_TRANSLATE_NOOP("AuditActions", "Stock count sent to a recount"),

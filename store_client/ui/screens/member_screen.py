@@ -12,7 +12,8 @@ F5 shows the enrollment QR: the customer joins on their own phone; the till sees
 seconds, opens the new member's profile and attaches them to the sale.
 
 Keys: F2 find · F3 attach to the sale · F4 add the selected item · F5 enrollment QR ·
-F6 close the profile · Up / Down choose an item of the list.
+F6 close the profile · F7 the full phone number (a manager, with a reason; audited) ·
+Up / Down choose an item of the list.
 """
 
 from __future__ import annotations
@@ -37,8 +38,11 @@ from PySide6.QtWidgets import (
 )
 
 from store_client import store_time
+from store_client.domain.member_privacy import MAY_REVEAL
+from store_client.domain.roles import Role
 from store_client.ui import keymap
 from store_client.ui.automation import named
+from store_client.ui.checkout.dialogs import PromptDialog
 from store_client.ui.checkout.side_panel import tier_label
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
@@ -59,7 +63,7 @@ QR_PIXELS = 232
 
 class MemberScreen(QWidget):
     def __init__(self, ops: MembersOps, hub: ChangeHub, *, locale: str = "zh_CN",
-                 parent: QWidget | None = None) -> None:
+                 can_reveal: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("member.screen")
         self.ops, self.lang = ops, locale
@@ -93,6 +97,11 @@ class MemberScreen(QWidget):
                                     self.tr("Show the QR code to join as a member"), self.enroll, "F5")
         self.close_button = button("close", self.tr("Close"), self.tr("Close the member's profile"),
                                    self.close_profile, "F6")
+        self.reveal_button = button("reveal", self.tr("Full phone"),
+                                    self.tr("Show the member's full phone number (with a reason)"),
+                                    self.ask_reveal, "F7")
+        self.reveal_button.setVisible(can_reveal)  # a manager only (docs/members.md)
+        self.dialog: PromptDialog | None = None
         keymap.keyed_buttons(self, keyed, extra=[
             keymap.KeyAction(("Up",), self.tr("Choose the item above"), lambda: self._move(-1)),
             keymap.KeyAction(("Down",), self.tr("Choose the item below"), lambda: self._move(1)),
@@ -104,6 +113,7 @@ class MemberScreen(QWidget):
         self.summary.setWordWrap(True)
         self.source = named(QLabel(self), "member.source", self.tr("Where the data comes from"))
         self.source.setWordWrap(True)
+        self.revealed = named(QLabel(self), "member.revealed", self.tr("The full phone number"))
         self.coupons = named(QLabel(self), "member.coupons", self.tr("Coupons in the wallet"))
         self.coupons.setWordWrap(True)
         self.browsing_note = named(QLabel(self), "member.browsingNote", self.tr("Online browsing"))
@@ -132,13 +142,15 @@ class MemberScreen(QWidget):
         self.timer.timeout.connect(self._poll)
 
         bar = QHBoxLayout()
-        for b in (self.find_button, self.attach_button, self.add_button, self.enroll_button, self.close_button):
+        for b in (self.find_button, self.attach_button, self.add_button, self.enroll_button, self.close_button,
+                  self.reveal_button):
             b.setProperty("kind", "bar")
             bar.addWidget(b)
         bar.addStretch(1)
         info = QVBoxLayout()
         info.addWidget(self.summary)
         info.addWidget(self.source)
+        info.addWidget(self.revealed)
         info.addWidget(self.coupons)
         info.addWidget(self.browsing_note)
         info.addWidget(self.browsing, 1)
@@ -199,6 +211,8 @@ class MemberScreen(QWidget):
     def _show_profile(self, profile: MemberProfile | None) -> None:
         self.profile = profile
         self.browsing.setRowCount(0)
+        self.revealed.clear()
+        self.revealed.hide()
         if profile is None:
             self.summary.setText(self.tr("No member open."))
             for label in (self.source, self.coupons, self.browsing_note):
@@ -247,6 +261,7 @@ class MemberScreen(QWidget):
         }.get(profile.browsing_state, "")
 
     def _update_buttons(self) -> None:
+        self.reveal_button.setEnabled(self.profile is not None)
         self.attach_button.setEnabled(self.profile is not None)
         self.close_button.setEnabled(self.profile is not None)
         self.add_button.setEnabled(bool(self.profile and self.profile.browsing))
@@ -268,6 +283,29 @@ class MemberScreen(QWidget):
         """The sale ended (completed or voided elsewhere): the visit is over, so is the profile."""
         if changes.sale and self.profile is not None:
             self._show_profile(None)
+
+    # -- the full phone (a manager, with a reason) --------------------------------------------------
+    def ask_reveal(self) -> None:
+        if self.profile is None or (self.dialog is not None and self.dialog.isVisible()):
+            return
+        member_id = self.profile.member_id
+        dialog = PromptDialog("member.reveal", self.tr("Show the full phone number"), self.tr("Reason"),
+                              placeholder=self.tr("Why it is needed, e.g. arranging a delivery"), parent=self)
+        dialog.accepted_value.connect(lambda reason: self._reveal(member_id, str(reason)))
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+
+    def _reveal(self, member_id: str, reason: str) -> None:
+        self.ops.reveal_phone(member_id=member_id, reason=reason).run(
+            self, success=lambda phone: self._revealed(member_id, phone), failure=self._error)
+
+    def _revealed(self, member_id: str, phone: str) -> None:
+        if self.profile is None or self.profile.member_id != member_id:
+            return  # the profile was closed meanwhile: the number is not shown
+        self.revealed.setText(self.tr("Full phone number: %1 (recorded in the audit log)").replace("%1", phone))
+        self.revealed.show()
+        self.scan_input.setFocus()
 
     # -- the sale ----------------------------------------------------------------------------------
     def attach(self) -> None:
@@ -364,7 +402,8 @@ def qr_pixmap(modules: tuple[tuple[bool, ...], ...], size: int) -> QPixmap:
 
 
 def create_member_screen(ctx: ScreenContext) -> MemberScreen:
-    return MemberScreen(ctx.ops.members, ctx.ops.hub, locale=ctx.locale)
+    return MemberScreen(ctx.ops.members, ctx.ops.hub, locale=ctx.locale,
+                        can_reveal=Role(ctx.actor.role) in MAY_REVEAL)
 
 
 register(ScreenSpec("members", QT_TRANSLATE_NOOP("Screens", "Members"), create_member_screen,

@@ -81,3 +81,24 @@ def test_the_api_needs_a_terminal_token_and_answers_by_consent(sqlite_hq: HQServ
             stranger.member_browsing(member)  # 401: no member data without a terminal's token
     finally:
         server.stop()
+
+
+def test_hq_reveals_the_phone_to_a_named_operator_with_a_reason_and_keeps_the_trail(hq_service: HQService) -> None:
+    from sync.hq.member_reveals import MemberReveals
+
+    members = MembersService(hq_service.engine)
+    member = enrol(members, "13812345678", False)
+    reveals = MemberReveals(hq_service.engine)
+    for field, reason, operator, code in (("address", "送货上门", "m1", "privacy.not_revealable"),
+                                          ("phone", "查", "m1", "privacy.reason_required"),
+                                          ("phone", "送货上门", "", "privacy.reason_required")):
+        with pytest.raises(MemberError) as refused:
+            reveals.reveal(member, field, reason=reason, operator_id=operator, store_id="S001", terminal_id="T01")
+        assert refused.value.code == code
+    with pytest.raises(MemberError) as unknown:
+        reveals.reveal("M404", "phone", reason="送货上门", operator_id="m1", store_id="S001", terminal_id="T01")
+    assert unknown.value.code == "member.unknown"
+    assert reveals.trail(member) == []
+    answer = reveals.reveal(member, "phone", reason="送货上门", operator_id="m1", store_id="S001", terminal_id="T01")
+    assert answer == {"member_id": member, "field": "phone", "value": "13812345678"}
+    assert [(r["operator_id"], r["terminal_id"], r["reason"]) for r in reveals.trail(member)] == [("m1", "T01", "送货上门")]

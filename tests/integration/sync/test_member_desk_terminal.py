@@ -29,6 +29,7 @@ PHONE, SHY_PHONE = "13812345678", "13912345678"
 CASHIER = Actor("c1", "王芳", Role.CASHIER)
 ASSOCIATE = Actor("a1", "李娜", Role.ASSOCIATE)
 ADMIN = Actor("it1", "IT", Role.IT_ADMIN)
+MANAGER = Actor("m1", "张伟", Role.MANAGER)
 
 
 class Counting:
@@ -51,7 +52,7 @@ class Counting:
 
 @pytest.fixture
 def shop(terminal, hq_server, sqlite_hq, add_operator):  # type: ignore[no-untyped-def]
-    for actor in (CASHIER, ASSOCIATE, ADMIN):
+    for actor in (CASHIER, ASSOCIATE, ADMIN, MANAGER):
         add_operator(actor.operator_id, actor.role.value, "1357")
     members = MembersService(sqlite_hq.engine)
     fan = members.enroll(PHONE, name="王", store_id="S001", terminal_id="T01", associate_id=None, channel="online",
@@ -149,6 +150,44 @@ def test_each_bad_input_has_its_own_code(shop, sqlite_hq) -> None:  # type: igno
     assert known.from_hq is False and known.points == 321 and known.browsing_state == "offline"
 
 
+def test_only_a_manager_with_a_reason_sees_the_full_phone_and_both_are_audited(shop, sqlite_hq) -> None:  # type: ignore[no-untyped-def]
+    from store_client.services.errors import ServiceError
+    from sync.hq.member_reveals import MemberReveals
+
+    desk, _client, _codes, fan, _shy, terminal = shop
+    for who, reason, code in ((CASHIER, "送货上门需要电话", "privacy.role"),
+                              (ASSOCIATE, "送货上门需要电话", "privacy.role"),
+                              (MANAGER, "查", "privacy.reason_required")):
+        with pytest.raises(ServiceError) as refused:
+            desk.reveal(who, fan, "phone", reason)
+        assert refused.value.code == code
+    with pytest.raises(ServiceError) as not_masked:
+        desk.reveal(MANAGER, fan, "address", "送货上门需要地址")
+    assert not_masked.value.code == "privacy.not_revealable"
+    trail = MemberReveals(sqlite_hq.engine)
+    assert trail.trail(fan) == []  # nothing refused ever reached HQ
+
+    assert desk.reveal(MANAGER, fan, "phone", "送货上门需要电话") == PHONE
+    [row] = trail.trail(fan)
+    assert (row["operator_id"], row["store_id"], row["field"], row["reason"]) == ("m1", "S001", "phone", "送货上门需要电话")
+    with terminal.db.read() as s:
+        entries = [(e.operator_id, e.action, json.loads(e.details)) for e in s.query(AuditEntry).filter(
+            AuditEntry.action.in_(["member.reveal_refused", "member.revealed"])).order_by(AuditEntry.seq)]
+    assert [(who, action, d.get("why")) for who, action, d in entries] == [
+        ("c1", "member.reveal_refused", "privacy.role"), ("a1", "member.reveal_refused", "privacy.role"),
+        ("m1", "member.reveal_refused", "privacy.reason_required"),
+        ("m1", "member.reveal_refused", "privacy.not_revealable"), ("m1", "member.revealed", None)]
+    assert entries[-1][2] == {"field": "phone", "reason": "送货上门需要电话"}
+    assert all(PHONE not in json.dumps(d) for _w, _a, d in entries)
+
+    audit = AuditLog(terminal.clock)
+    offline = MemberDesk(terminal.db, terminal.clock, audit, Authorizer(terminal.db, audit, terminal.clock),
+                         CatalogService(terminal.db), client=lambda: HQClient("http://127.0.0.1:9", "t", timeout=1))
+    with pytest.raises(ServiceError) as unreachable:
+        offline.reveal(MANAGER, fan, "phone", "送货上门需要电话")
+    assert unreachable.value.code == "member.reveal_offline"
+
+
 def test_every_member_code_has_chinese_words(qapp) -> None:  # type: ignore[no-untyped-def]
     import re
 
@@ -159,7 +198,8 @@ def test_every_member_code_has_chinese_words(qapp) -> None:  # type: ignore[no-u
     try:
         for code in ("member.unknown", "member.phone_unknown", "member.code_forged", "member.code_expired",
                      "member.code_replayed", "member.code_offline", "member.offline_unknown",
-                     "member.not_an_item", "enroll.unavailable"):
+                     "member.not_an_item", "enroll.unavailable", "member.reveal_offline", "privacy.role",
+                     "privacy.reason_required", "privacy.not_revealable", "privacy.no_value"):
             text = service_error_text(MemberNotFound(code, "english words for the log"))
             assert re.search(r"[\u4e00-\u9fff]", text) and "english" not in text and "member." not in text, code
     finally:
