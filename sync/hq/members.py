@@ -88,6 +88,25 @@ points_ledger = Table(
 )
 
 
+def post_sale_points(conn: Any, sale: dict[str, Any], at: str) -> int:
+    """Inside HQ's ingest transaction: the points a store sale earned and spent for its member,
+    once per sale (the ledger's cause is the sale). A member this HQ does not hold (a till's
+    demo member) posts nothing. Returns the entries written."""
+    member_id = sale.get("member_id")
+    if not member_id or conn.execute(select(members.c.member_id).where(members.c.member_id == member_id)).first() is None:
+        return 0
+    written = 0
+    for cause, points in ((f"sale:{sale['sale_id']}:earned", int(sale.get("points_earned") or 0)),
+                          (f"sale:{sale['sale_id']}:redeemed", -int(sale.get("points_redeemed") or 0))):
+        if not points or conn.execute(select(points_ledger.c.id).where(
+                points_ledger.c.member_id == member_id, points_ledger.c.cause == cause[:80])).first() is not None:
+            continue
+        conn.execute(insert(points_ledger).values(member_id=member_id, cause=cause[:80], points=points,
+                                                  channel="store", at=at))
+        written += 1
+    return written
+
+
 class MemberError(ValueError):
     """Refused; ``code`` is for the translated page or till message."""
 

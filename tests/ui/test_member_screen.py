@@ -222,6 +222,10 @@ def test_a_cashier_sees_the_basic_grade_only(qtbot, terminal, tasks, counter) ->
     assert screen.coupons.text() == "" and screen.browsing_note.text() == ""
     assert not screen.add_button.isEnabled()
     assert not screen.reveal_button.isVisible()  # F7 does nothing for a cashier
+    from store_client.ui.operations import Changes
+
+    screen._changed(Changes(sale=True), None)  # the hub says the sale ended: the visit is over
+    assert screen.profile is None and screen.summary.text() == "No member open."
 
 
 @pytest.mark.serial
@@ -304,3 +308,5 @@ def test_an_open_profile_and_the_qr_fit_the_counter_screens(make_shell, hq, loca
         if shots and locale == "zh_CN" and mode == "fullscreen" and (width, height) in ((1024, 768), (1366, 768)):
             window.grab().save(str(Path(shots) / f"sizes-members-{width}x{height}.png"), "PNG")
     assert found == {}
+    window.lock()  # F12 or the idle timer: the visit's data leaves the screen
+    assert screen.profile is None and screen.offer is None and screen.browsing.rowCount() == 0

@@ -12,7 +12,7 @@ F5 shows the enrollment QR: the customer joins on their own phone; the till sees
 seconds, opens the new member's profile and attaches them to the sale.
 
 Keys: F2 find · F3 attach to the sale · F4 add the selected item · F5 enrollment QR ·
-F6 close the profile · F7 the full phone number (a manager, with a reason; audited) ·
+F6 close the profile (locking the till or the sale ending closes it too) · F7 the full phone number (a manager, with a reason; audited) ·
 Up / Down choose an item of the list.
 """
 
@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -278,6 +278,16 @@ class MemberScreen(QWidget):
         self._show_profile(None)
         self._say(self.tr("Profile closed."))
         self.scan_input.setFocus()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The till locked (F12 or the idle timer disables the workspace): the visit's data goes —
+        the profile, a revealed number and the QR."""
+        if event.type() == QEvent.Type.EnabledChange and not self.isEnabled():
+            if self.profile is not None:
+                self._show_profile(None)
+                self._say(self.tr("Profile closed."))
+            self._show_offer(None)
+        super().changeEvent(event)
 
     def _changed(self, changes: Changes, initiator: object) -> None:
         """The sale ended (completed or voided elsewhere): the visit is over, so is the profile."""

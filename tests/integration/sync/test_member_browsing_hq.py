@@ -102,3 +102,17 @@ def test_hq_reveals_the_phone_to_a_named_operator_with_a_reason_and_keeps_the_tr
     answer = reveals.reveal(member, "phone", reason="送货上门", operator_id="m1", store_id="S001", terminal_id="T01")
     assert answer == {"member_id": member, "field": "phone", "value": "13812345678"}
     assert [(r["operator_id"], r["terminal_id"], r["reason"]) for r in reveals.trail(member)] == [("m1", "T01", "送货上门")]
+
+
+def test_a_store_sale_posts_its_points_once_and_only_for_a_member_hq_holds(hq_service: HQService) -> None:
+    from sync.hq.members import post_sale_points
+
+    members = MembersService(hq_service.engine)
+    member = enrol(members, "13812345678", False)
+    sale = {"sale_id": "S001-T01-1", "member_id": member, "points_earned": 27, "points_redeemed": 5}
+    with hq_service.engine.begin() as conn:
+        assert post_sale_points(conn, sale, "2026-12-02T10:00:00+00:00") == 2
+        assert post_sale_points(conn, sale, "2026-12-02T10:00:01+00:00") == 0  # once per sale
+        assert post_sale_points(conn, {**sale, "member_id": "M0000000001"}, "2026-12-02T10:00:00+00:00") == 0
+        assert post_sale_points(conn, {**sale, "member_id": None}, "2026-12-02T10:00:00+00:00") == 0
+    assert members.get(member)["points"] == 22

@@ -204,3 +204,32 @@ def test_every_member_code_has_chinese_words(qapp) -> None:  # type: ignore[no-u
             assert re.search(r"[\u4e00-\u9fff]", text) and "english" not in text and "member." not in text, code
     finally:
         teardown(runtime)
+
+
+def test_a_sale_at_the_counter_earns_points_at_hq_once_and_the_next_profile_shows_them(shop, sqlite_hq) -> None:  # type: ignore[no-untyped-def]
+    """Member found -> attached -> sale paid -> synced: HQ's ledger has the points (once, though
+    the batch is sent twice) and the profile opened next shows the balance from HQ."""
+    from store_client.bootstrap import build_services
+    from sync.hq.members import points_ledger
+    from sync.terminal.uploader import Uploader
+
+    desk, _client, codes, fan, _shy, terminal = shop
+    services = build_services(terminal)
+    manager = services.auth.login("m1", "1357")
+    services.shifts.open_shift(manager, total_fen=20000)
+    before = desk.open(ASSOCIATE, codes.issue(fan)).points
+    checkout = services.checkout
+    checkout.attach_member(ASSOCIATE, fan)
+    for code in ("6901234567939", "6901234567939", "6901234567892"):  # 2 x chocolate 12.90, water 2.00
+        checkout.scan(ASSOCIATE, code)
+    cart = checkout.current_cart(ASSOCIATE)
+    checkout.add_tender(ASSOCIATE, "cash", cart.total_fen)
+    sale = checkout.complete(ASSOCIATE, cart_id=cart.cart_id)
+    assert sale.points_earned == 27  # 1 point per yuan paid (27.80)
+    with desk._client() as client:
+        Uploader(terminal.db, client).upload_pending()
+    with sqlite_hq.engine.connect() as conn:
+        rows = conn.execute(points_ledger.select().where(points_ledger.c.member_id == fan,
+                                                         points_ledger.c.channel == "store")).all()
+    assert [(r.points, r.cause.endswith(":earned")) for r in rows] == [(27, True)]
+    assert desk.open(ASSOCIATE, PHONE).points == before + 27
