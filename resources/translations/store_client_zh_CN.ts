@@ -1364,6 +1364,10 @@ Sale complete · receipt %1</source>
         <translation>扫码入会（%1 前有效）</translation>
     </message>
     <message>
+        <source>The QR code has expired: F5 shows a new one.</source>
+        <translation>二维码已过期：按 F5 显示新的二维码。</translation>
+    </message>
+    <message>
         <source>Welcome, new member %1: attached to the sale.</source>
         <translation>欢迎新会员 %1：已关联本单。</translation>
     </message>

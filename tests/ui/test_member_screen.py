@@ -179,6 +179,12 @@ def test_find_attach_add_what_they_browsed_and_enrol_by_keys(qtbot, terminal, ta
     assert screen.offer is None and "137****1111" in screen.summary.text()
     assert checkout.current_cart(ASSOCIATE).member.member_id == screen.profile.member_id != member
     assert "Welcome, new member" in screen.message.text()
+
+    QTest.keyClick(screen.scan_input, Qt.Key.Key_F5)  # a QR nobody uses: gone when the link expires
+    qtbot.waitUntil(lambda: screen.offer is not None, timeout=10_000)
+    screen.now = lambda: screen.offer.offer.expires_at
+    qtbot.waitUntil(lambda: screen.offer is None, timeout=5_000)
+    assert not screen.qr.isVisible() and "expired" in screen.message.text()
     logged = logged_text(caplog.records)  # no member PII in the logs of the whole flow
     assert PHONE not in logged and NEW_PHONE not in logged and "5678" not in logged
 

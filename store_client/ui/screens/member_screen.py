@@ -19,6 +19,7 @@ Up / Down choose an item of the list.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, QTimer
@@ -63,10 +64,12 @@ QR_PIXELS = 232
 
 class MemberScreen(QWidget):
     def __init__(self, ops: MembersOps, hub: ChangeHub, *, locale: str = "zh_CN",
-                 can_reveal: bool = False, parent: QWidget | None = None) -> None:
+                 can_reveal: bool = False, now: Callable[[], datetime] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("member.screen")
         self.ops, self.lang = ops, locale
+        self.now = now or (lambda: datetime.now(UTC))  # the link's expiry is in the till's time
         self.profile: MemberProfile | None = None
         self.offer: QrOffer | None = None
         self._checking = False
@@ -365,6 +368,10 @@ class MemberScreen(QWidget):
 
     def _poll(self) -> None:
         if self.offer is None or self._checking:
+            return
+        if self.now() >= self.offer.offer.expires_at:  # HQ refuses the link from now on
+            self._show_offer(None)
+            self._say(self.tr("The QR code has expired: F5 shows a new one."))
             return
         self._checking = True
         self.ops.enrollment_done(nonce=self.offer.offer.nonce).run(
