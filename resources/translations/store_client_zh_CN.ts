@@ -1220,6 +1220,10 @@ Sale complete · receipt %1</source>
         <translation>券包中的优惠券</translation>
     </message>
     <message>
+        <source>Purchases and points in every channel</source>
+        <translation>全渠道购买与积分</translation>
+    </message>
+    <message>
         <source>Online browsing</source>
         <translation>线上浏览</translation>
     </message>
@@ -1306,6 +1310,38 @@ Sale complete · receipt %1</source>
     <message>
         <source>viewed</source>
         <translation>浏览过</translation>
+    </message>
+    <message>
+        <source>%1 %2, %3 items, %4</source>
+        <translation>%1 %2，%3 件，%4</translation>
+    </message>
+    <message>
+        <source>Last purchases: %1</source>
+        <translation>最近购买：%1</translation>
+    </message>
+    <message>
+        <source>No purchases yet.</source>
+        <translation>暂无购买记录。</translation>
+    </message>
+    <message>
+        <source>in store</source>
+        <translation>门店</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>线上</translation>
+    </message>
+    <message>
+        <source>%1 %2 (%3)</source>
+        <translation>%1 %2（%3）</translation>
+    </message>
+    <message>
+        <source>other channel</source>
+        <translation>其他渠道</translation>
+    </message>
+    <message>
+        <source>Points: %1</source>
+        <translation>积分：%1</translation>
     </message>
     <message>
         <source>Viewed online (F4 or a scan adds an item to the sale):</source>

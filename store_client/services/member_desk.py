@@ -71,6 +71,25 @@ class WalletCoupon:
 
 
 @dataclass(frozen=True)
+class Purchase:
+    """A sale to the member in any store (HQ's record)."""
+
+    store_id: str
+    receipt_no: str
+    at: datetime | None  # UTC
+    items: int
+    total_fen: int
+
+
+@dataclass(frozen=True)
+class PointsEntry:
+    points: int  # earned > 0, spent < 0
+    channel: str  # store / online
+    cause: str  # sale, enroll, order, ...
+    at: datetime | None  # UTC
+
+
+@dataclass(frozen=True)
 class MemberProfile:
     member_id: str
     phone_masked: str
@@ -80,6 +99,18 @@ class MemberProfile:
     coupons: tuple[WalletCoupon, ...] | None  # None: above the operator's grade
     browsing: tuple[BrowsedItem, ...] | None  # None: not shown (see browsing_state)
     browsing_state: str  # shown / no_consent / grade / offline / unavailable
+    purchases: tuple[Purchase, ...] | None = None  # every store, from HQ; None: grade or offline
+    points_ledger: tuple[PointsEntry, ...] | None = None  # HQ's latest entries; None: grade or offline
+
+
+def _moment(text: object) -> datetime | None:
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _via(query: str) -> str:
@@ -117,6 +148,8 @@ class MemberDesk:
                "points": found.points, "coupons": self._wallet(found.member_id)}
         if browsing is not None:
             raw["browsing"] = browsing
+        if grade >= privacy.grade_of("purchases") and found.from_hq:
+            raw.update(self._history(found.member_id))
         seen = privacy.visible_profile(raw, role, personalization=personalization)
         shown = seen.get("browsing")
         if shown is None and state == "shown":
@@ -126,7 +159,34 @@ class MemberDesk:
                               details={"via": _via(query), "from_hq": found.from_hq,
                                        "browsing": state == "shown"})
         return MemberProfile(found.member_id, str(seen.get("phone_masked", "")), str(seen.get("tier", "")),
-                             int(seen.get("points", 0)), found.from_hq, seen.get("coupons"), shown, state)
+                             int(seen.get("points", 0)), found.from_hq, seen.get("coupons"), shown, state,
+                             seen.get("purchases"), seen.get("points_ledger"))
+
+    def _history(self, member_id: str) -> dict[str, tuple]:
+        """Purchases in every store and the points ledger, from HQ (nothing when it cannot answer)."""
+        if self._client is None:
+            return {}
+        try:
+            with self._client() as client:
+                answer = client.member_history(member_id)
+        except (TransientError, BatchRejected):
+            return {}
+        if not isinstance(answer, dict):
+            return {}
+        purchases, entries = [], []
+        for p in answer.get("purchases", [])[:10]:
+            try:
+                purchases.append(Purchase(str(p.get("store_id") or ""), str(p.get("receipt_no") or ""),
+                                          _moment(p.get("completed_at")), int(p["items"]), int(p["total_minor"])))
+            except (KeyError, TypeError, ValueError, AttributeError):
+                continue
+        for e in answer.get("points", [])[:10]:
+            try:
+                entries.append(PointsEntry(int(e["points"]), str(e.get("channel", "")), str(e.get("cause", "")),
+                                           _moment(e.get("at"))))
+            except (KeyError, TypeError, ValueError, AttributeError):
+                continue
+        return {"purchases": tuple(purchases), "points_ledger": tuple(entries)}
 
     def _browsing(self, found: FoundMember, grade: privacy.Grade) -> tuple[tuple[BrowsedItem, ...] | None, str]:
         """What the member viewed online, asked of HQ only when the role may see it and

@@ -230,6 +230,22 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
         except MemberError as exc:
             return _error(404, exc.code, str(exc))
 
+    def member_history(request: Request) -> Response:
+        """The member's recent purchases in every store and points ledger (behavioural data:
+        the till asks only for a role cleared to see it)."""
+        try:
+            who(request)
+        except AuthError as exc:
+            return _error(401, "unauthorized", str(exc))
+        member_id = request.path_params["member_id"]
+        if len(member_id) > 16 or members.get(member_id) is None:
+            return _error(404, "member.unknown", "no such member")
+        purchases = [{"ref": o["original_ref"], "store_id": o["store_id"], "receipt_no": o["receipt_no"],
+                      "completed_at": o["completed_at"], "items": sum(int(x["qty"]) for x in o["lines"]),
+                      "total_minor": sum(int(x["net_minor"]) for x in o["lines"])}
+                     for o in originals.find("member", member_id)[:10]]
+        return _json({"member_id": member_id, "purchases": purchases, "points": members.recent_points(member_id)})
+
     async def reveal_member(request: Request) -> Response:
         """One masked field (the full phone) for an operator the till cleared, with a reason; traced."""
         try:
@@ -253,6 +269,7 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
         Route("/v1/members/find", find_member, methods=["GET"]),
         Route("/v1/members/{member_id}/browsing", member_browsing, methods=["GET"]),
         Route("/v1/members/{member_id}/reveal", reveal_member, methods=["POST"]),
+        Route("/v1/members/{member_id}/history", member_history, methods=["GET"]),
         Route("/v1/originals", find_originals, methods=["GET"]),
         Route("/v1/returns/reserve", reserve_return, methods=["POST"]),
         Route("/v1/returns/{rid}/{action:str}", settle_return, methods=["POST"]),

@@ -256,6 +256,15 @@ class MembersService:
             return False
         return True
 
+    def recent_points(self, member_id: str, limit: int = 10) -> list[dict[str, Any]]:
+        """The member's latest ledger entries, newest first: what caused them (sale, enrollment,
+        online order...), the points, the channel and when."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(points_ledger).where(points_ledger.c.member_id == member_id)
+                                .order_by(points_ledger.c.id.desc()).limit(max(1, min(limit, 50)))).all()
+        return [{"cause": r.cause.split(":", 1)[0], "kind": r.cause.rsplit(":", 1)[-1] if r.cause.count(":") >= 2 else "",
+                 "points": int(r.points), "channel": r.channel, "at": r.at} for r in rows]
+
     def last_notification(self, recipient: str, template: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(notifications).where(

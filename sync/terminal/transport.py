@@ -184,6 +184,10 @@ class HQClient:
         """What the member viewed or wished for online (empty without their consent)."""
         return self._request("GET", f"/v1/members/{quote(member_id, safe='')}/browsing")
 
+    def member_history(self, member_id: str) -> Any:
+        """The member's recent purchases in every store and points ledger."""
+        return self._request("GET", f"/v1/members/{quote(member_id, safe='')}/history")
+
     def reveal_member(self, member_id: str, field: str, *, reason: str, operator_id: str) -> Any:
         """One masked field in full, for an operator this till cleared, with the reason (HQ traces it)."""
         return self._request("POST", f"/v1/members/{quote(member_id, safe='')}/reveal",

@@ -149,6 +149,7 @@ def test_find_attach_add_what_they_browsed_and_enrol_by_keys(qtbot, terminal, ta
     assert [screen.browsing.item(r, 0).text() for r in range(screen.browsing.rowCount())] == [
         "Potato chips original", "Green tea 500ml"]
     assert "wish list" == screen.browsing.item(0, 1).text()
+    assert screen.history.text() == "No purchases yet."
 
     QTest.keyClick(screen.scan_input, Qt.Key.Key_F3)  # attach to the sale
     qtbot.waitUntil(lambda: checkout.current_cart(ASSOCIATE).member is not None, timeout=5_000)
@@ -225,7 +226,7 @@ def test_a_cashier_sees_the_basic_grade_only(qtbot, terminal, tasks, counter) ->
     assert "138****5678" in screen.summary.text()
     assert screen.profile.browsing is None and screen.profile.coupons is None
     assert not screen.browsing.isVisible() and screen.browsing.rowCount() == 0
-    assert screen.coupons.text() == "" and screen.browsing_note.text() == ""
+    assert screen.coupons.text() == "" and screen.browsing_note.text() == "" and screen.history.text() == ""
     assert not screen.add_button.isEnabled()
     assert not screen.reveal_button.isVisible()  # F7 does nothing for a cashier
     from store_client.ui.operations import Changes
@@ -278,6 +279,7 @@ def test_an_open_profile_and_the_qr_fit_the_counter_screens(make_shell, hq, loca
     members = MembersService(hq.service.engine)
     member = members.enroll(PHONE, name="王", store_id="S001", terminal_id="T01", associate_id=None,
                             channel="online", terms=True, marketing=False, personalization=True).member_id
+    members.post_points(member, 120, cause="order:O1:earned", channel="online")  # bought online before
     browsing = MemberBrowsing(hq.service.engine)
     for n, sku in enumerate(skus):
         browsing.record(member, sku, "wish" if n == 0 else "view")

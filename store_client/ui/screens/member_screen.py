@@ -43,7 +43,9 @@ from store_client.domain.member_privacy import MAY_REVEAL
 from store_client.domain.roles import Role
 from store_client.ui import keymap
 from store_client.ui.automation import named
+from store_client.ui.i18n import money_locale
 from store_client.ui.checkout.dialogs import PromptDialog
+from store_client.ui.checkout.formatting import money_text
 from store_client.ui.checkout.side_panel import tier_label
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
@@ -64,11 +66,12 @@ QR_PIXELS = 232
 
 class MemberScreen(QWidget):
     def __init__(self, ops: MembersOps, hub: ChangeHub, *, locale: str = "zh_CN",
-                 can_reveal: bool = False, now: Callable[[], datetime] | None = None,
+                 can_reveal: bool = False, currency: str = "CNY", now: Callable[[], datetime] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("member.screen")
         self.ops, self.lang = ops, locale
+        self.currency, self._money_locale = currency, money_locale(locale)
         self.now = now or (lambda: datetime.now(UTC))  # the link's expiry is in the till's time
         self.profile: MemberProfile | None = None
         self.offer: QrOffer | None = None
@@ -119,6 +122,8 @@ class MemberScreen(QWidget):
         self.revealed = named(QLabel(self), "member.revealed", self.tr("The full phone number"))
         self.coupons = named(QLabel(self), "member.coupons", self.tr("Coupons in the wallet"))
         self.coupons.setWordWrap(True)
+        self.history = named(QLabel(self), "member.history", self.tr("Purchases and points in every channel"))
+        self.history.setWordWrap(True)
         self.browsing_note = named(QLabel(self), "member.browsingNote", self.tr("Online browsing"))
         self.browsing_note.setWordWrap(True)
         self.browsing = named(QTableWidget(0, 4, self), "member.browsing",
@@ -155,6 +160,7 @@ class MemberScreen(QWidget):
         info.addWidget(self.source)
         info.addWidget(self.revealed)
         info.addWidget(self.coupons)
+        info.addWidget(self.history)
         info.addWidget(self.browsing_note)
         info.addWidget(self.browsing, 1)
         join = QVBoxLayout()
@@ -218,7 +224,7 @@ class MemberScreen(QWidget):
         self.revealed.hide()
         if profile is None:
             self.summary.setText(self.tr("No member open."))
-            for label in (self.source, self.coupons, self.browsing_note):
+            for label in (self.source, self.coupons, self.history, self.browsing_note):
                 label.clear()
             self.browsing.hide()
             self._update_buttons()
@@ -234,6 +240,8 @@ class MemberScreen(QWidget):
             self.coupons.setText(self.tr("Coupons: %1").replace("%1", "、".join(c.title for c in profile.coupons)))
         else:
             self.coupons.setText(self.tr("No coupons in the wallet."))
+        self.history.setText(self._history_text(profile))
+        self.history.setVisible(bool(self.history.text()))
         self.browsing_note.setText(self._browsing_text(profile))
         items = profile.browsing or ()
         self.browsing.setVisible(bool(items))
@@ -252,6 +260,24 @@ class MemberScreen(QWidget):
         if items:
             self.browsing.selectRow(0)
         self._update_buttons()
+
+    def _history_text(self, profile: MemberProfile) -> str:
+        """The last purchases (every store) and points entries (every channel), three of each."""
+        lines = []
+        if profile.purchases is not None:
+            bought = [self.tr("%1 %2, %3 items, %4").replace("%1", store_time.minutes(p.at))
+                      .replace("%2", p.store_id).replace("%3", str(p.items))
+                      .replace("%4", money_text(p.total_fen, self.currency, self._money_locale))
+                      for p in profile.purchases[:3]]
+            lines.append(self.tr("Last purchases: %1").replace("%1", "；".join(bought)) if bought
+                         else self.tr("No purchases yet."))
+        if profile.points_ledger:
+            channel = {"store": self.tr("in store"), "online": self.tr("online")}
+            entries = [self.tr("%1 %2 (%3)").replace("%1", f"{e.points:+d}")
+                       .replace("%2", channel.get(e.channel, self.tr("other channel")))
+                       .replace("%3", store_time.minutes(e.at)) for e in profile.points_ledger[:3]]
+            lines.append(self.tr("Points: %1").replace("%1", "；".join(entries)))
+        return "\n".join(lines)
 
     def _browsing_text(self, profile: MemberProfile) -> str:
         return {
@@ -419,7 +445,7 @@ def qr_pixmap(modules: tuple[tuple[bool, ...], ...], size: int) -> QPixmap:
 
 
 def create_member_screen(ctx: ScreenContext) -> MemberScreen:
-    return MemberScreen(ctx.ops.members, ctx.ops.hub, locale=ctx.locale,
+    return MemberScreen(ctx.ops.members, ctx.ops.hub, locale=ctx.locale, currency=ctx.config.currency,
                         can_reveal=Role(ctx.actor.role) in MAY_REVEAL)
 
 

@@ -88,6 +88,8 @@ def test_an_associate_sees_coupons_and_what_the_member_browsed(shop) -> None:  #
     assert [(b.sku, b.kind, b.name_zh) for b in profile.browsing] == [
         ("100001", "wish", "矿泉水 550ml"), ("999999", "view", ""), ("200002", "view", "巧克力 100g")]
     assert profile.browsing[1].available is None  # not sold here
+    assert profile.purchases == ()  # none yet, in any store
+    assert [(e.points, e.channel, e.cause) for e in profile.points_ledger] == [(321, "online", "sale")]
     with sqlite3.connect(terminal.config.database_path) as raw:  # the browsing never rests on the till
         tables = [name for (name,) in raw.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'")]
@@ -104,6 +106,7 @@ def test_a_cashier_gets_the_basic_grade_only_and_hq_is_not_even_asked(shop) -> N
     profile = desk.open(CASHIER, PHONE)
     assert (profile.member_id, profile.phone_masked, profile.points) == (fan, "138****5678", 321)
     assert profile.coupons is None and profile.browsing is None and profile.browsing_state == "grade"
+    assert profile.purchases is None and profile.points_ledger is None  # behavioural: not for a cashier
     assert client.browsing_asked == 0
 
 
@@ -232,4 +235,8 @@ def test_a_sale_at_the_counter_earns_points_at_hq_once_and_the_next_profile_show
         rows = conn.execute(points_ledger.select().where(points_ledger.c.member_id == fan,
                                                          points_ledger.c.channel == "store")).all()
     assert [(r.points, r.cause.endswith(":earned")) for r in rows] == [(27, True)]
-    assert desk.open(ASSOCIATE, PHONE).points == before + 27
+    after = desk.open(ASSOCIATE, PHONE)
+    assert after.points == before + 27
+    assert [(p.store_id, p.receipt_no, p.items, p.total_fen) for p in after.purchases] == [
+        ("S001", sale.receipt_no, 3, 2780)]
+    assert (after.points_ledger[0].points, after.points_ledger[0].channel) == (27, "store")
