@@ -1292,6 +1292,10 @@ Sale complete · receipt %1</source>
         <translation>券包中没有优惠券。</translation>
     </message>
     <message>
+        <source>not here; %1 has %2</source>
+        <translation>本店无货；%1 有 %2</translation>
+    </message>
+    <message>
         <source>not sold here</source>
         <translation>本店不售</translation>
     </message>

@@ -56,6 +56,7 @@ class BrowsedItem:
     kind: str  # "view" or "wish"
     at: datetime  # UTC
     available: int | None  # here, now; None: this store does not sell it
+    nearby: tuple[tuple[str, int], ...] = ()  # (store, on hand) of other stores holding it, most first
 
     def name(self, locale: str) -> str:
         if locale.lower().startswith("en"):
@@ -217,9 +218,11 @@ class MemberDesk:
                 at = datetime.fromtimestamp(int(item.get("at", 0)), UTC)
             except (TypeError, ValueError, OverflowError, OSError):
                 continue
+            nearby = tuple((str(n["store_id"]), int(n["on_hand"])) for n in item.get("nearby", [])[:3]
+                           if isinstance(n, dict) and isinstance(n.get("on_hand"), int))
             items.append(BrowsedItem(sku, info.name_zh if info else "", info.name_en if info else "",
                                      "wish" if item.get("kind") == "wish" else "view", at,
-                                     here[sku].available if info is not None and info.active else None))
+                                     here[sku].available if info is not None and info.active else None, nearby))
         return tuple(items), "shown"
 
     def _wallet(self, member_id: str) -> tuple[WalletCoupon, ...]:

@@ -222,11 +222,11 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
     def member_browsing(request: Request) -> Response:
         """What the member browsed online, for this visit only; empty without their consent."""
         try:
-            who(request)
+            terminal = who(request)
         except AuthError as exc:
             return _error(401, "unauthorized", str(exc))
         try:
-            return _json(browsing.recent(request.path_params["member_id"]))
+            return _json(browsing.recent(request.path_params["member_id"], store_id=terminal.store_id))
         except MemberError as exc:
             return _error(404, exc.code, str(exc))
 

@@ -17,6 +17,7 @@ from sqlalchemy import Column, Engine, Index, Integer, String, Table, delete, in
 
 from sync.hq.members import MemberError, members
 from sync.hq.schema import metadata
+from sync.hq.stock import stock
 
 KINDS = ("view", "wish")
 RECENT = 20  # items a till receives at most
@@ -37,7 +38,7 @@ class MemberBrowsing:
     def __init__(self, engine: Engine, *, clock: Any = None) -> None:
         self.engine = engine
         self._clock = clock or time.time
-        metadata.create_all(engine, tables=[browsing])
+        metadata.create_all(engine, tables=[browsing, stock])
 
     def record(self, member_id: str, sku: str, kind: str = "view") -> None:
         """The online shop saw ``member_id`` view (or wish for) ``sku``."""
@@ -50,8 +51,9 @@ class MemberBrowsing:
                 raise MemberError("member.unknown", f"no member {member_id}")
             conn.execute(insert(browsing).values(member_id=member_id, sku=sku, kind=kind, at=int(self._clock())))
 
-    def recent(self, member_id: str, *, limit: int = RECENT) -> dict[str, Any]:
-        """The member's latest distinct products (the wish list first), or none without consent."""
+    def recent(self, member_id: str, *, limit: int = RECENT, store_id: str | None = None) -> dict[str, Any]:
+        """The member's latest distinct products (the wish list first), or none without consent;
+        with ``store_id``, each names the other stores that hold it (``nearby``, most first)."""
         with self.engine.connect() as conn:
             row = conn.execute(select(members.c.personalization).where(members.c.member_id == member_id)).first()
             if row is None:
@@ -68,8 +70,15 @@ class MemberBrowsing:
                 items[sku] = {"sku": sku, "kind": kind, "at": int(at)}
             elif kind == "wish":
                 seen["kind"] = "wish"
-        ordered = sorted(items.values(), key=lambda i: (i["kind"] != "wish", -i["at"]))
-        return {"member_id": member_id, "consent": True, "items": ordered[:max(1, min(limit, 50))]}
+        ordered = sorted(items.values(), key=lambda i: (i["kind"] != "wish", -i["at"]))[:max(1, min(limit, 50))]
+        if store_id is not None and ordered:
+            with self.engine.connect() as conn:
+                held = conn.execute(select(stock.c.sku, stock.c.store_id, stock.c.on_hand).where(
+                    stock.c.sku.in_([i["sku"] for i in ordered]), stock.c.store_id != store_id,
+                    stock.c.on_hand > 0).order_by(stock.c.on_hand.desc(), stock.c.store_id)).all()
+            for item in ordered:
+                item["nearby"] = [{"store_id": s, "on_hand": int(n)} for sku, s, n in held if sku == item["sku"]][:3]
+        return {"member_id": member_id, "consent": True, "items": ordered}
 
     def purge(self) -> int:
         """Drop views older than the retention limit."""

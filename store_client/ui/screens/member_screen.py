@@ -248,8 +248,10 @@ class MemberScreen(QWidget):
         self.browsing.setUpdatesEnabled(False)  # one layout and paint for the whole list
         self.browsing.setRowCount(len(items))
         for row, item in enumerate(items):
-            here = (self.tr("not sold here") if item.available is None
-                    else self.tr("in stock: %1").replace("%1", str(item.available)) if item.available > 0
+            here = (self.tr("in stock: %1").replace("%1", str(item.available)) if item.available
+                    else self.tr("not here; %1 has %2").replace("%1", item.nearby[0][0])
+                    .replace("%2", str(item.nearby[0][1])) if item.nearby
+                    else self.tr("not sold here") if item.available is None
                     else self.tr("out of stock"))
             kind = self.tr("wish list") if item.kind == "wish" else self.tr("viewed")
             for col, value in enumerate((item.name(self.lang), kind, store_time.short(item.at), here)):

@@ -41,6 +41,16 @@ def test_recent_views_with_the_wish_list_first_and_nothing_without_consent(hq_se
     assert [(i["sku"], i["kind"]) for i in recent["items"]] == [("300001", "wish"), ("100001", "view"),
                                                                  ("200002", "view")]
     assert browsing.recent(no) == {"member_id": no, "consent": False, "items": []}
+    from sync.hq.stock import stock
+
+    with hq_service.engine.begin() as conn:  # other stores' stock, for the associate to send the member on
+        conn.execute(stock.insert(), [
+            {"store_id": s, "sku": sku, "on_hand": n, "as_of": "2026-12-02T00:00:00+00:00", "dirty": False}
+            for s, sku, n in (("S001", "300001", 9), ("S002", "300001", 2), ("S003", "300001", 5),
+                              ("S002", "200002", 0))])
+    nearby = {i["sku"]: i["nearby"] for i in browsing.recent(yes, store_id="S001")["items"]}
+    assert nearby == {"300001": [{"store_id": "S003", "on_hand": 5}, {"store_id": "S002", "on_hand": 2}],
+                      "100001": [], "200002": []}
 
     members.set_personalization(yes, False)  # consent withdrawn: gone on the next ask
     assert browsing.recent(yes)["items"] == []

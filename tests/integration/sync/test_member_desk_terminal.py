@@ -65,6 +65,11 @@ def shop(terminal, hq_server, sqlite_hq, add_operator):  # type: ignore[no-untyp
         browsing.record(member, "200002", "view")
         browsing.record(member, "100001", "wish")
         browsing.record(member, "999999", "view")  # not sold in this store
+    from sync.hq.stock import stock
+
+    with sqlite_hq.engine.begin() as conn:  # another store holds what is not sold here
+        conn.execute(stock.insert().values(store_id="S002", sku="999999", on_hand=4,
+                                           as_of="2026-12-02T00:00:00+00:00", dirty=False))
     token = sqlite_hq.issue_token("S001", "T01")
     with HQClient(hq_server.url, token, timeout=10) as client:
         Puller(terminal.db, client, datasets=["catalog", "prices"]).pull_all()
@@ -88,6 +93,7 @@ def test_an_associate_sees_coupons_and_what_the_member_browsed(shop) -> None:  #
     assert [(b.sku, b.kind, b.name_zh) for b in profile.browsing] == [
         ("100001", "wish", "矿泉水 550ml"), ("999999", "view", ""), ("200002", "view", "巧克力 100g")]
     assert profile.browsing[1].available is None  # not sold here
+    assert profile.browsing[1].nearby == (("S002", 4),) and profile.browsing[0].nearby == ()
     assert profile.purchases == ()  # none yet, in any store
     assert [(e.points, e.channel, e.cause) for e in profile.points_ledger] == [(321, "online", "sale")]
     with sqlite3.connect(terminal.config.database_path) as raw:  # the browsing never rests on the till
