@@ -1293,7 +1293,7 @@ Sale complete · receipt %1</source>
     </message>
     <message>
         <source>not here; %1 has %2</source>
-        <translation>本店无货；%1 有 %2</translation>
+        <translation>无，%1 有 %2</translation>
     </message>
     <message>
         <source>not sold here</source>
@@ -1314,6 +1314,10 @@ Sale complete · receipt %1</source>
     <message>
         <source>viewed</source>
         <translation>浏览过</translation>
+    </message>
+    <message>
+        <source>online cart</source>
+        <translation>线上购物车</translation>
     </message>
     <message>
         <source>%1 %2, %3 items, %4</source>
@@ -1346,6 +1350,10 @@ Sale complete · receipt %1</source>
     <message>
         <source>Points: %1</source>
         <translation>积分：%1</translation>
+    </message>
+    <message>
+        <source>Searched online: %1</source>
+        <translation>线上搜索过：%1</translation>
     </message>
     <message>
         <source>Viewed online (F4 or a scan adds an item to the sale):</source>

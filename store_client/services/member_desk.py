@@ -53,7 +53,7 @@ class BrowsedItem:
     sku: str
     name_zh: str
     name_en: str
-    kind: str  # "view" or "wish"
+    kind: str  # "view", "wish" or "cart" (left in the online cart)
     at: datetime  # UTC
     available: int | None  # here, now; None: this store does not sell it
     nearby: tuple[tuple[str, int], ...] = ()  # (store, on hand) of other stores holding it, most first
@@ -102,6 +102,7 @@ class MemberProfile:
     browsing_state: str  # shown / no_consent / grade / offline / unavailable
     purchases: tuple[Purchase, ...] | None = None  # every store, from HQ; None: grade or offline
     points_ledger: tuple[PointsEntry, ...] | None = None  # HQ's latest entries; None: grade or offline
+    search_keywords: tuple[str, ...] | None = None  # searched online, newest first; with the browsing
 
 
 def _moment(text: object) -> datetime | None:
@@ -144,11 +145,11 @@ class MemberDesk:
             raise
         grade = privacy.ROLE_GRADE[role]
         personalization = found.personalization
-        browsing, state = self._browsing(found, grade)
+        browsing, keywords, state = self._browsing(found, grade)
         raw = {"member_id": found.member_id, "phone_masked": found.masked_phone, "tier": found.tier,
                "points": found.points, "coupons": self._wallet(found.member_id)}
         if browsing is not None:
-            raw["browsing"] = browsing
+            raw["browsing"], raw["search_keywords"] = browsing, keywords
         if grade >= privacy.grade_of("purchases") and found.from_hq:
             raw.update(self._history(found.member_id))
         seen = privacy.visible_profile(raw, role, personalization=personalization)
@@ -161,7 +162,7 @@ class MemberDesk:
                                        "browsing": state == "shown"})
         return MemberProfile(found.member_id, str(seen.get("phone_masked", "")), str(seen.get("tier", "")),
                              int(seen.get("points", 0)), found.from_hq, seen.get("coupons"), shown, state,
-                             seen.get("purchases"), seen.get("points_ledger"))
+                             seen.get("purchases"), seen.get("points_ledger"), seen.get("search_keywords"))
 
     def _history(self, member_id: str) -> dict[str, tuple]:
         """Purchases in every store and the points ledger, from HQ (nothing when it cannot answer)."""
@@ -189,22 +190,23 @@ class MemberDesk:
                 continue
         return {"purchases": tuple(purchases), "points_ledger": tuple(entries)}
 
-    def _browsing(self, found: FoundMember, grade: privacy.Grade) -> tuple[tuple[BrowsedItem, ...] | None, str]:
+    def _browsing(self, found: FoundMember,
+                  grade: privacy.Grade) -> tuple[tuple[BrowsedItem, ...] | None, tuple[str, ...], str]:
         """What the member viewed online, asked of HQ only when the role may see it and
         the member consented; never written to this till's database."""
         if grade < privacy.grade_of("browsing"):
-            return None, "grade"
+            return None, (), "grade"
         if not found.from_hq or self._client is None:
-            return None, "offline"
+            return None, (), "offline"
         if not found.personalization:
-            return None, "no_consent"
+            return None, (), "no_consent"
         try:
             with self._client() as client:
                 answer = client.member_browsing(found.member_id)
         except (TransientError, BatchRejected):
-            return None, "unavailable"
+            return None, (), "unavailable"
         if not isinstance(answer, dict) or not answer.get("consent"):
-            return None, "no_consent"
+            return None, (), "no_consent"
         raw = [i for i in answer.get("items", []) if isinstance(i, dict)][:MAX_BROWSED]
         skus = [str(i.get("sku", ""))[:32] for i in raw]
         with self.db.read() as s:
@@ -221,9 +223,10 @@ class MemberDesk:
             nearby = tuple((str(n["store_id"]), int(n["on_hand"])) for n in item.get("nearby", [])[:3]
                            if isinstance(n, dict) and isinstance(n.get("on_hand"), int))
             items.append(BrowsedItem(sku, info.name_zh if info else "", info.name_en if info else "",
-                                     "wish" if item.get("kind") == "wish" else "view", at,
+                                     item.get("kind") if item.get("kind") in ("wish", "cart") else "view", at,
                                      here[sku].available if info is not None and info.active else None, nearby))
-        return tuple(items), "shown"
+        keywords = tuple(str(k)[:64] for k in answer.get("keywords", [])[:5] if isinstance(k, str) and k)
+        return tuple(items), keywords, "shown"
 
     def _wallet(self, member_id: str) -> tuple[WalletCoupon, ...]:
         """The member's own coupons this till knows and has not used (usable here)."""

@@ -82,14 +82,21 @@ class ShopSimulator:
                 log.exception("online shop simulator round failed")
 
 
+SEARCHES = ("粉底液", "运动鞋", "洗发水", "保湿面霜", "矿泉水")
+
+
 def random_browsing(browsing: MemberBrowsing, member_id: str, products: Sequence[dict], rng: random.Random,
-                    *, views: int = 5, wishes: int = 1) -> list[tuple[str, str]]:
-    """A signed-in member looks around the online shop: ``views`` product pages and
-    ``wishes`` added to the wish list. Returns the (sku, kind) recorded, oldest first."""
+                    *, views: int = 5, wishes: int = 1, carts: int = 0, searches: int = 0) -> list[tuple[str, str]]:
+    """A signed-in member looks around the online shop: ``searches`` keywords, ``views`` product
+    pages, ``wishes`` added to the wish list and ``carts`` left in the cart. Returns the
+    (sku or keyword, kind) recorded, oldest first."""
     if not products:
         raise ValueError("no products to browse")
     done = []
-    for kind, count in (("view", views), ("wish", wishes)):
+    for term in rng.sample(SEARCHES, k=min(searches, len(SEARCHES))):
+        browsing.searched(member_id, term)
+        done.append((term, "search"))
+    for kind, count in (("view", views), ("wish", wishes), ("cart", carts)):
         for product in rng.sample(list(products), k=min(len(products), count)):
             browsing.record(member_id, str(product["sku"]), kind)
             done.append((str(product["sku"]), kind))

@@ -72,6 +72,7 @@ def counter(terminal, add_operator, hq):  # type: ignore[no-untyped-def]
     member = members.enroll(PHONE, name="王", store_id="S001", terminal_id="T01", associate_id=None,
                             channel="online", terms=True, marketing=False, personalization=True).member_id
     browsing = MemberBrowsing(hq.service.engine)
+    browsing.searched(member, "薯片")
     browsing.record(member, "100002", "view")  # green tea
     browsing.record(member, "200001", "wish")  # potato chips
     token = hq.service.issue_token("S001", "T01")
@@ -150,6 +151,7 @@ def test_find_attach_add_what_they_browsed_and_enrol_by_keys(qtbot, terminal, ta
         "Potato chips original", "Green tea 500ml"]
     assert "wish list" == screen.browsing.item(0, 1).text()
     assert screen.history.text() == "No purchases yet."
+    assert screen.browsing_note.text().startswith("Searched online: 薯片\n")
 
     QTest.keyClick(screen.scan_input, Qt.Key.Key_F3)  # attach to the sale
     qtbot.waitUntil(lambda: checkout.current_cart(ASSOCIATE).member is not None, timeout=5_000)
@@ -281,8 +283,10 @@ def test_an_open_profile_and_the_qr_fit_the_counter_screens(make_shell, hq, loca
                             channel="online", terms=True, marketing=False, personalization=True).member_id
     members.post_points(member, 120, cause="order:O1:earned", channel="online")  # bought online before
     browsing = MemberBrowsing(hq.service.engine)
+    browsing.searched(member, "粉底液")
+    browsing.searched(member, "眉笔")
     for n, sku in enumerate(skus):
-        browsing.record(member, sku, "wish" if n == 0 else "view")
+        browsing.record(member, sku, ("wish", "cart")[n] if n < 2 else "view")
     token = hq.service.issue_token("S001", "T01")
 
     def client() -> HQClient:

@@ -253,8 +253,8 @@ class MemberScreen(QWidget):
                     .replace("%2", str(item.nearby[0][1])) if item.nearby
                     else self.tr("not sold here") if item.available is None
                     else self.tr("out of stock"))
-            kind = self.tr("wish list") if item.kind == "wish" else self.tr("viewed")
-            for col, value in enumerate((item.name(self.lang), kind, store_time.short(item.at), here)):
+            kind = {"wish": self.tr("wish list"), "cart": self.tr("online cart")}.get(item.kind, self.tr("viewed"))
+            for col, value in enumerate((item.name(self.lang), kind, store_time.to_store(item.at).strftime("%m-%d %H:%M"), here)):
                 cell = QTableWidgetItem(value)
                 cell.setData(Qt.ItemDataRole.UserRole, item.sku)
                 self.browsing.setItem(row, col, cell)
@@ -282,6 +282,12 @@ class MemberScreen(QWidget):
         return "\n".join(lines)
 
     def _browsing_text(self, profile: MemberProfile) -> str:
+        text = self._browsing_state_text(profile)
+        if profile.search_keywords:
+            text = self.tr("Searched online: %1").replace("%1", "、".join(profile.search_keywords)) + "\n" + text
+        return text
+
+    def _browsing_state_text(self, profile: MemberProfile) -> str:
         return {
             "shown": self.tr("Viewed online (F4 or a scan adds an item to the sale):") if profile.browsing
             else self.tr("Nothing viewed online lately."),

@@ -40,7 +40,7 @@ def test_recent_views_with_the_wish_list_first_and_nothing_without_consent(hq_se
     assert recent["consent"] is True
     assert [(i["sku"], i["kind"]) for i in recent["items"]] == [("300001", "wish"), ("100001", "view"),
                                                                  ("200002", "view")]
-    assert browsing.recent(no) == {"member_id": no, "consent": False, "items": []}
+    assert browsing.recent(no) == {"member_id": no, "consent": False, "items": [], "keywords": []}
     from sync.hq.stock import stock
 
     with hq_service.engine.begin() as conn:  # other stores' stock, for the associate to send the member on
@@ -52,8 +52,22 @@ def test_recent_views_with_the_wish_list_first_and_nothing_without_consent(hq_se
     assert nearby == {"300001": [{"store_id": "S003", "on_hand": 5}, {"store_id": "S002", "on_hand": 2}],
                       "100001": [], "200002": []}
 
+    for term in ("粉底液", "运动鞋", "粉底液"):
+        clock.now += 60
+        browsing.searched(yes, term)
+        browsing.searched(no, term)
+    clock.now += 60
+    browsing.record(yes, "200002", "cart")  # left in the online cart: above the views
+    recent = browsing.recent(yes)
+    assert recent["keywords"] == ["粉底液", "运动鞋"]  # newest first, each once
+    assert [(i["sku"], i["kind"]) for i in recent["items"]] == [("300001", "wish"), ("200002", "cart"),
+                                                                 ("100001", "view")]
+    assert browsing.recent(no)["keywords"] == []
+    with pytest.raises(MemberError):
+        browsing.searched(yes, " ")
+
     members.set_personalization(yes, False)  # consent withdrawn: gone on the next ask
-    assert browsing.recent(yes)["items"] == []
+    assert browsing.recent(yes)["items"] == [] and browsing.recent(yes)["keywords"] == []
     with pytest.raises(MemberError) as unknown:
         browsing.recent("M000")
     assert unknown.value.code == "member.unknown"
@@ -61,7 +75,7 @@ def test_recent_views_with_the_wish_list_first_and_nothing_without_consent(hq_se
         browsing.record(yes, "100001", "bought")
 
     clock.now += KEEP_DAYS * 86400 + 1
-    assert browsing.purge() == 8
+    assert browsing.purge() == 15
 
 
 def test_the_simulated_shop_records_views_and_wishes(hq_service: HQService) -> None:
@@ -69,10 +83,12 @@ def test_the_simulated_shop_records_views_and_wishes(hq_service: HQService) -> N
     browsing = MemberBrowsing(hq_service.engine)
     member = enrol(members, "13812345678", True)
     products = [{"sku": p[0]} for p in PRODUCTS]
-    done = random_browsing(browsing, member, products, random.Random(7), views=3, wishes=1)
-    assert [kind for _sku, kind in done] == ["view", "view", "view", "wish"]
-    items = browsing.recent(member)["items"]
-    assert items[0]["kind"] == "wish" and {i["sku"] for i in items} == {sku for sku, _k in done}
+    done = random_browsing(browsing, member, products, random.Random(7), views=3, wishes=1, carts=1, searches=2)
+    assert [kind for _sku, kind in done] == ["search", "search", "view", "view", "view", "wish", "cart"]
+    recent = browsing.recent(member)
+    assert recent["items"][0]["kind"] == "wish"
+    assert {i["sku"] for i in recent["items"]} == {sku for sku, kind in done if kind != "search"}
+    assert sorted(recent["keywords"]) == sorted(term for term, kind in done if kind == "search")
 
 
 def test_the_api_needs_a_terminal_token_and_answers_by_consent(sqlite_hq: HQService) -> None:

@@ -62,6 +62,7 @@ def shop(terminal, hq_server, sqlite_hq, add_operator):  # type: ignore[no-untyp
     members.post_points(fan, 321, cause="sale:x", channel="online")
     browsing = MemberBrowsing(sqlite_hq.engine)
     for member in (fan, shy):
+        browsing.searched(member, "巧克力")
         browsing.record(member, "200002", "view")
         browsing.record(member, "100001", "wish")
         browsing.record(member, "999999", "view")  # not sold in this store
@@ -89,7 +90,7 @@ def test_an_associate_sees_coupons_and_what_the_member_browsed(shop) -> None:  #
     profile = desk.open(ASSOCIATE, codes.issue(fan))
     assert (profile.member_id, profile.phone_masked, profile.points, profile.from_hq) == (fan, "138****5678", 321, True)
     assert [c.code for c in profile.coupons] == ["BDAY-20"]
-    assert profile.browsing_state == "shown"
+    assert profile.browsing_state == "shown" and profile.search_keywords == ("巧克力",)
     assert [(b.sku, b.kind, b.name_zh) for b in profile.browsing] == [
         ("100001", "wish", "矿泉水 550ml"), ("999999", "view", ""), ("200002", "view", "巧克力 100g")]
     assert profile.browsing[1].available is None  # not sold here
@@ -113,6 +114,7 @@ def test_a_cashier_gets_the_basic_grade_only_and_hq_is_not_even_asked(shop) -> N
     assert (profile.member_id, profile.phone_masked, profile.points) == (fan, "138****5678", 321)
     assert profile.coupons is None and profile.browsing is None and profile.browsing_state == "grade"
     assert profile.purchases is None and profile.points_ledger is None  # behavioural: not for a cashier
+    assert profile.search_keywords is None
     assert client.browsing_asked == 0
 
 
@@ -120,6 +122,7 @@ def test_no_browsing_without_consent(shop) -> None:  # type: ignore[no-untyped-d
     desk, client, _codes, _fan, shy, _terminal = shop
     profile = desk.open(ASSOCIATE, SHY_PHONE)
     assert profile.member_id == shy and profile.browsing is None and profile.browsing_state == "no_consent"
+    assert profile.search_keywords is None
     assert client.browsing_asked == 0
 
 
