@@ -223,7 +223,7 @@ class MemberDesk:
             nearby = tuple((str(n["store_id"]), int(n["on_hand"])) for n in item.get("nearby", [])[:3]
                            if isinstance(n, dict) and isinstance(n.get("on_hand"), int))
             items.append(BrowsedItem(sku, info.name_zh if info else "", info.name_en if info else "",
-                                     item.get("kind") if item.get("kind") in ("wish", "cart") else "view", at,
+                                     str(item["kind"]) if item.get("kind") in ("wish", "cart") else "view", at,
                                      here[sku].available if info is not None and info.active else None, nearby))
         keywords = tuple(str(k)[:64] for k in answer.get("keywords", [])[:5] if isinstance(k, str) and k)
         return tuple(items), keywords, "shown"
