@@ -93,9 +93,10 @@ def counter(terminal, add_operator, hq):  # type: ignore[no-untyped-def]
     return services, MemberCodes(hq.service.engine, members), member
 
 
-def make_screen(qtbot, terminal, tasks, services, actor, locale="en"):  # type: ignore[no-untyped-def]
+def make_screen(qtbot, terminal, tasks, services, actor, locale="en", display=None):  # type: ignore[no-untyped-def]
     ctx = screen_context(terminal, tasks, actor, locale, services=services)
-    screen = MemberScreen(ctx.ops.members, ctx.ops.hub, locale=locale, can_reveal=actor.role is Role.MANAGER)
+    screen = MemberScreen(ctx.ops.members, ctx.ops.hub, locale=locale, can_reveal=actor.role is Role.MANAGER,
+                          display=lambda: display)
     qtbot.addWidget(screen)
     screen.resize(1024, 696)
     screen.show()
@@ -138,8 +139,12 @@ def logged_text(records) -> str:  # type: ignore[no-untyped-def]
 @pytest.mark.serial  # live HQ, a polling timer: nothing else may compete
 def test_find_attach_add_what_they_browsed_and_enrol_by_keys(qtbot, terminal, tasks, counter, caplog) -> None:
     caplog.set_level(logging.DEBUG)
+    from store_client.hardware.customer_display import CustomerDisplay
+
     services, codes, member = counter
-    screen = make_screen(qtbot, terminal, tasks, services, ASSOCIATE)
+    customer_side = CustomerDisplay(None)  # the second screen, facing the customer
+    qtbot.addWidget(customer_side)
+    screen = make_screen(qtbot, terminal, tasks, services, ASSOCIATE, display=customer_side)
     assert unnamed_interactive(screen) == []
     checkout = services.checkout
 
@@ -177,9 +182,11 @@ def test_find_attach_add_what_they_browsed_and_enrol_by_keys(qtbot, terminal, ta
     qtbot.waitUntil(lambda: screen.offer is not None, timeout=10_000)
     assert screen.qr.isVisible() and not screen.qr.pixmap().isNull()
     assert screen.offer.modules == qr_modules(screen.offer.offer.url)
+    assert not customer_side.qr.pixmap().isNull() and "Scan to join" in customer_side.caption.text()
     phone_joins(screen.offer.offer.url, NEW_PHONE)
     qtbot.waitUntil(lambda: screen.profile is not None, timeout=8_000)  # within the 5 s + a poll
     assert screen.offer is None and "137****1111" in screen.summary.text()
+    assert customer_side.qr.pixmap().isNull() and customer_side.caption.text() == ""  # joined: gone
     assert checkout.current_cart(ASSOCIATE).member.member_id == screen.profile.member_id != member
     assert "Welcome, new member" in screen.message.text()
 

@@ -53,6 +53,7 @@ from store_client.ui.service_messages import service_error_text
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from store_client.hardware.customer_display import CustomerDisplay
     from store_client.services.checkout_views import CartView
     from store_client.services.member_desk import MemberProfile
     from store_client.ui.operations import ChangeHub, Changes
@@ -67,11 +68,13 @@ QR_PIXELS = 232
 class MemberScreen(QWidget):
     def __init__(self, ops: MembersOps, hub: ChangeHub, *, locale: str = "zh_CN",
                  can_reveal: bool = False, currency: str = "CNY", now: Callable[[], datetime] | None = None,
+                 display: Callable[[], CustomerDisplay | None] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("member.screen")
         self.ops, self.lang = ops, locale
         self.currency, self._money_locale = currency, money_locale(locale)
+        self._display = display or (lambda: _shared_display(currency))  # the customer's screen, if any
         self.now = now or (lambda: datetime.now(UTC))  # the link's expiry is in the till's time
         self.profile: MemberProfile | None = None
         self.offer: QrOffer | None = None
@@ -388,15 +391,22 @@ class MemberScreen(QWidget):
         self.timer.start()
 
     def _show_offer(self, offer: QrOffer | None) -> None:
+        had = self.offer is not None
         self.offer = offer
         if offer is None:
             self.timer.stop()
             self.qr.clear()
             self.qr.hide()
             self.qr_note.clear()
+            display = self._display() if had else None
+            if display is not None:
+                display.clear_qr()
             return
         self.qr.setPixmap(qr_pixmap(offer.modules, QR_PIXELS))
         self.qr.show()
+        display = self._display()
+        if display is not None:  # the customer scans it on their side of the counter
+            display.show_qr(offer.offer.url, "扫码成为会员 Scan to join as a member")
         self.qr_note.setText(self.tr("Scan to join (valid until %1)").replace(
             "%1", store_time.hhmm(offer.offer.expires_at)))
 
@@ -435,6 +445,12 @@ class MemberScreen(QWidget):
     def _say(self, text: str) -> None:
         self.message.setText(text)
         self.message.setProperty("kind", "")
+
+
+def _shared_display(currency: str) -> CustomerDisplay | None:
+    from store_client.hardware.customer_display import shared_customer_display
+
+    return shared_customer_display(currency)
 
 
 def qr_pixmap(modules: tuple[tuple[bool, ...], ...], size: int) -> QPixmap:
