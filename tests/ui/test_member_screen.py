@@ -329,3 +329,20 @@ def test_an_open_profile_and_the_qr_fit_the_counter_screens(make_shell, hq, loca
     assert found == {}
     window.lock()  # F12 or the idle timer: the visit's data leaves the screen
     assert screen.profile is None and screen.offer is None and screen.browsing.rowCount() == 0
+
+
+@pytest.mark.serial
+def test_offline_the_till_finds_the_members_it_knows_and_says_so(qtbot, terminal, tasks, counter) -> None:
+    services, codes, member = counter
+    services.members.open(ASSOCIATE, PHONE)  # seen online once: in this till's member cache (phone digest)
+    services.members = MemberDesk(terminal.db, terminal.clock, services.audit, services.authorizer,
+                                  services.catalog, client=lambda: HQClient("http://127.0.0.1:9", "t", timeout=1))
+    screen = make_screen(qtbot, terminal, tasks, services, ASSOCIATE)
+    type_enter(screen.scan_input, codes.issue(member))
+    qtbot.waitUntil(lambda: "a member code needs HQ" in screen.message.text(), timeout=10_000)
+    type_enter(screen.scan_input, PHONE)
+    qtbot.waitUntil(lambda: screen.profile is not None, timeout=10_000)
+    assert "HQ unreachable" in screen.source.text() and "points as last known" in screen.source.text()
+    assert screen.browsing_note.text() == "Online browsing needs HQ." and screen.history.text() == ""
+    type_enter(screen.scan_input, "13900009999")
+    qtbot.waitUntil(lambda: "does not know that member" in screen.message.text(), timeout=10_000)

@@ -160,6 +160,14 @@ def test_each_bad_input_has_its_own_code(shop, sqlite_hq) -> None:  # type: igno
     assert refused("13700000000", on=offline) == "member.offline_unknown"
     known = offline.open(ASSOCIATE, fan)  # seen here before: from this till's cache, said so
     assert known.from_hq is False and known.points == 321 and known.browsing_state == "offline"
+    assert refused(PHONE, on=offline) == "member.offline_unknown"  # found by code only: no phone digest
+
+    desk.open(CASHIER, PHONE)  # online by the phone: the cache keeps its keyed digest, not the number
+    assert offline.open(CASHIER, PHONE).member_id == fan
+    with sqlite3.connect(terminal.config.database_path) as raw:
+        cached = raw.execute("SELECT data FROM sync_rows WHERE dataset = 'members' AND key = ?",
+                             (fan,)).fetchone()[0]
+    assert PHONE not in cached and json.loads(cached)["phone"] == "138****5678" and json.loads(cached)["phone_digest"]
 
 
 def test_only_a_manager_with_a_reason_sees_the_full_phone_and_both_are_audited(shop, sqlite_hq) -> None:  # type: ignore[no-untyped-def]
