@@ -109,6 +109,7 @@ if TYPE_CHECKING:  # services are imported lazily by build_services (start-up ti
     from store_client.services.catalog import CatalogService
     from store_client.services.checkout import CheckoutService
     from store_client.services.cross_returns import CrossReturnsService
+    from store_client.services.member_desk import MemberDesk
     from store_client.services.operators import OperatorService
     from store_client.services.pickup import PickupService
     from store_client.services.returns import ReturnsService
@@ -135,6 +136,8 @@ class Services:
     shifts_factory: Callable[[], ShiftService] | None = field(default=None, repr=False)
     _shifts: ShiftService | None = field(default=None, init=False, repr=False)
     _checkout: CheckoutService | None = field(default=None, init=False, repr=False)
+    members_factory: Callable[[], MemberDesk] | None = field(default=None, repr=False)
+    _members: MemberDesk | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     cross_returns_factory: Callable[[], CrossReturnsService] | None = field(default=None, repr=False)
     _cross_returns: CrossReturnsService | None = field(default=None, init=False, repr=False)
@@ -183,6 +186,19 @@ class Services:
     def shifts(self, service: ShiftService | None) -> None:
         with self._lock:
             self._shifts = service
+
+    @property
+    def members(self) -> MemberDesk | None:
+        """Built on first use: it reads HQ's token and the terminal's signing key."""
+        with self._lock:
+            if self._members is None and self.members_factory is not None:
+                self._members = self.members_factory()
+            return self._members
+
+    @members.setter
+    def members(self, desk: MemberDesk | None) -> None:
+        with self._lock:
+            self._members = desk
 
     @property
     def returns(self) -> ReturnsService | None:
@@ -264,6 +280,26 @@ def build_services(terminal: Terminal, *, print_queue: Any = None,
         return ShiftService(db, clock, audit, authorizer, config=terminal.config,
                             print_queue=queue)
 
+    def members() -> MemberDesk:
+        from store_client.services.member_desk import MemberDesk
+        from store_client.services.member_enrollment import MemberEnrollmentService
+        from sync.terminal import signing_key
+        from sync.terminal.session import hq_client_factory
+
+        config = terminal.config
+        client = hq_client_factory(terminal)
+
+        def enrollment() -> MemberEnrollmentService | None:
+            if not config["hq.url"]:
+                return None
+            return MemberEnrollmentService(
+                db, clock, key=lambda: signing_key.load_or_create(config.data_dir, config.store_id,
+                                                                  config.terminal_id),
+                page_url=config["hq.url"], store_id=config.store_id, terminal_id=config.terminal_id,
+                client=client)
+
+        return MemberDesk(db, clock, audit, authorizer, catalog, client=client, enrollment=enrollment)
+
     services = Services(
         audit=audit,
         auth=AuthService(db, clock, audit),
@@ -275,6 +311,7 @@ def build_services(terminal: Terminal, *, print_queue: Any = None,
         returns_factory=returns,
         cross_returns_factory=cross_returns,
         shifts_factory=shifts,
+        members_factory=members,
         pickup=PickupService(db, clock, audit, authorizer, config=terminal.config,
                              print_queue=print_queue),
     )

@@ -199,6 +199,18 @@
         <translation>自提步骤在收银台被拒绝</translation>
     </message>
     <message>
+        <source>Member profile opened</source>
+        <translation>打开会员档案</translation>
+    </message>
+    <message>
+        <source>Member&apos;s full phone number revealed</source>
+        <translation>查看会员完整手机号</translation>
+    </message>
+    <message>
+        <source>Reveal of a member&apos;s phone number refused</source>
+        <translation>查看会员手机号被拒绝</translation>
+    </message>
+    <message>
         <source>Stock count planned</source>
         <translation>创建盘点计划</translation>
     </message>
@@ -1115,6 +1127,301 @@ Sale complete · receipt %1</source>
     <message>
         <source>Everywhere</source>
         <translation>任何界面</translation>
+    </message>
+</context>
+<context>
+    <name>MemberScreen</name>
+    <message>
+        <source>Members</source>
+        <translation>会员</translation>
+    </message>
+    <message>
+        <source>Member code, phone, card, or an item to add</source>
+        <translation>会员码、手机号、卡号，或要加入的商品</translation>
+    </message>
+    <message>
+        <source>Scan the member&apos;s code or type the phone number</source>
+        <translation>扫描会员码或输入手机号</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <source>Find the member typed</source>
+        <translation>查找输入的会员</translation>
+    </message>
+    <message>
+        <source>Attach to sale</source>
+        <translation>关联本单</translation>
+    </message>
+    <message>
+        <source>Attach the member to the current sale</source>
+        <translation>把会员关联到当前交易</translation>
+    </message>
+    <message>
+        <source>Add item</source>
+        <translation>加入商品</translation>
+    </message>
+    <message>
+        <source>Add the selected item to the sale</source>
+        <translation>把选中的商品加入本单</translation>
+    </message>
+    <message>
+        <source>Join QR</source>
+        <translation>入会码</translation>
+    </message>
+    <message>
+        <source>Show the QR code to join as a member</source>
+        <translation>显示入会二维码</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Close the member&apos;s profile</source>
+        <translation>关闭会员档案</translation>
+    </message>
+    <message>
+        <source>Full phone</source>
+        <translation>完整手机号</translation>
+    </message>
+    <message>
+        <source>Show the member&apos;s full phone number (with a reason)</source>
+        <translation>查看会员完整手机号（需填写原因）</translation>
+    </message>
+    <message>
+        <source>Choose the item above</source>
+        <translation>选择上一件商品</translation>
+    </message>
+    <message>
+        <source>Choose the item below</source>
+        <translation>选择下一件商品</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>会员</translation>
+    </message>
+    <message>
+        <source>Where the data comes from</source>
+        <translation>数据来源</translation>
+    </message>
+    <message>
+        <source>The full phone number</source>
+        <translation>完整手机号</translation>
+    </message>
+    <message>
+        <source>Coupons in the wallet</source>
+        <translation>券包中的优惠券</translation>
+    </message>
+    <message>
+        <source>Purchases and points in every channel</source>
+        <translation>全渠道购买与积分</translation>
+    </message>
+    <message>
+        <source>Online browsing</source>
+        <translation>线上浏览</translation>
+    </message>
+    <message>
+        <source>What the member viewed online</source>
+        <translation>会员在线上浏览过的商品</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>线上</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Here</source>
+        <translation>本店</translation>
+    </message>
+    <message>
+        <source>QR code to join as a member</source>
+        <translation>入会二维码</translation>
+    </message>
+    <message>
+        <source>How to join</source>
+        <translation>入会说明</translation>
+    </message>
+    <message>
+        <source>Looking the member up…</source>
+        <translation>正在查找会员…</translation>
+    </message>
+    <message>
+        <source>Scan the member&apos;s code or type the phone number, then Enter.</source>
+        <translation>请扫描会员码或输入手机号，然后按回车。</translation>
+    </message>
+    <message>
+        <source>Member found: F3 attaches them to the sale.</source>
+        <translation>已找到会员：按 F3 关联本单。</translation>
+    </message>
+    <message>
+        <source>No member open.</source>
+        <translation>未打开会员。</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3 points</source>
+        <translation>%1 · %2 · %3 积分</translation>
+    </message>
+    <message>
+        <source>Member %1 · from HQ</source>
+        <translation>会员 %1 · 来自总部</translation>
+    </message>
+    <message>
+        <source>Member %1 · HQ unreachable: as this till last knew them, points as last known</source>
+        <translation>会员 %1 · 无法连接总部：显示本机最近记录，积分为最近已知余额</translation>
+    </message>
+    <message>
+        <source>Coupons: %1</source>
+        <translation>优惠券：%1</translation>
+    </message>
+    <message>
+        <source>No coupons in the wallet.</source>
+        <translation>券包中没有优惠券。</translation>
+    </message>
+    <message>
+        <source>not here; %1 has %2</source>
+        <translation>无，%1 有 %2</translation>
+    </message>
+    <message>
+        <source>not sold here</source>
+        <translation>本店不售</translation>
+    </message>
+    <message>
+        <source>in stock: %1</source>
+        <translation>有货：%1</translation>
+    </message>
+    <message>
+        <source>out of stock</source>
+        <translation>缺货</translation>
+    </message>
+    <message>
+        <source>wish list</source>
+        <translation>心愿单</translation>
+    </message>
+    <message>
+        <source>viewed</source>
+        <translation>浏览过</translation>
+    </message>
+    <message>
+        <source>online cart</source>
+        <translation>线上购物车</translation>
+    </message>
+    <message>
+        <source>%1 %2, %3 items, %4</source>
+        <translation>%1 %2，%3 件，%4</translation>
+    </message>
+    <message>
+        <source>Last purchases: %1</source>
+        <translation>最近购买：%1</translation>
+    </message>
+    <message>
+        <source>No purchases yet.</source>
+        <translation>暂无购买记录。</translation>
+    </message>
+    <message>
+        <source>in store</source>
+        <translation>门店</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>线上</translation>
+    </message>
+    <message>
+        <source>%1 %2 (%3)</source>
+        <translation>%1 %2（%3）</translation>
+    </message>
+    <message>
+        <source>other channel</source>
+        <translation>其他渠道</translation>
+    </message>
+    <message>
+        <source>Points: %1</source>
+        <translation>积分：%1</translation>
+    </message>
+    <message>
+        <source>Searched online: %1</source>
+        <translation>线上搜索过：%1</translation>
+    </message>
+    <message>
+        <source>Viewed online (F4 or a scan adds an item to the sale):</source>
+        <translation>线上浏览（按 F4 或扫码把商品加入本单）：</translation>
+    </message>
+    <message>
+        <source>Nothing viewed online lately.</source>
+        <translation>近期没有线上浏览。</translation>
+    </message>
+    <message>
+        <source>The member has not agreed to personalization: no online browsing.</source>
+        <translation>会员未同意个性化服务：不显示线上浏览。</translation>
+    </message>
+    <message>
+        <source>Online browsing needs HQ.</source>
+        <translation>线上浏览需要连接总部。</translation>
+    </message>
+    <message>
+        <source>Online browsing could not be fetched from HQ now.</source>
+        <translation>暂时无法从总部获取线上浏览。</translation>
+    </message>
+    <message>
+        <source>Profile closed.</source>
+        <translation>会员档案已关闭。</translation>
+    </message>
+    <message>
+        <source>Show the full phone number</source>
+        <translation>查看完整手机号</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Why it is needed, e.g. arranging a delivery</source>
+        <translation>说明用途，例如安排送货</translation>
+    </message>
+    <message>
+        <source>Full phone number: %1 (recorded in the audit log)</source>
+        <translation>完整手机号：%1（已记入审计日志）</translation>
+    </message>
+    <message>
+        <source>Member %1 is on the sale.</source>
+        <translation>会员 %1 已关联本单。</translation>
+    </message>
+    <message>
+        <source>%1 added to the sale (%2 lines).</source>
+        <translation>%1 已加入本单（共 %2 行）。</translation>
+    </message>
+    <message>
+        <source>The customer scans the QR code with their phone and joins there.</source>
+        <translation>请顾客用手机扫描二维码，在手机上完成入会。</translation>
+    </message>
+    <message>
+        <source>Scan to join (valid until %1)</source>
+        <translation>扫码入会（%1 前有效）</translation>
+    </message>
+    <message>
+        <source>The QR code has expired: F5 shows a new one.</source>
+        <translation>二维码已过期：按 F5 显示新的二维码。</translation>
+    </message>
+    <message>
+        <source>Welcome, new member %1: attached to the sale.</source>
+        <translation>欢迎新会员 %1：已关联本单。</translation>
+    </message>
+    <message>
+        <source>Welcome, new member %1.</source>
+        <translation>欢迎新会员 %1。</translation>
     </message>
 </context>
 <context>
@@ -2441,6 +2748,10 @@ Sale complete · receipt %1</source>
         <source>Pick-up</source>
         <translation>自提</translation>
     </message>
+    <message>
+        <source>Members</source>
+        <translation>会员</translation>
+    </message>
 </context>
 <context>
     <name>SearchDialog</name>
@@ -3077,6 +3388,58 @@ Sale complete · receipt %1</source>
     <message>
         <source>Member enrollment is unavailable now (no connection to HQ): try again later.</source>
         <translation>会员注册暂不可用（无法连接总部）：请稍后再试。</translation>
+    </message>
+    <message>
+        <source>No member has that card or member number.</source>
+        <translation>没有该卡号或会员号的会员。</translation>
+    </message>
+    <message>
+        <source>No member has this phone number: the customer can join with the QR code (F5).</source>
+        <translation>该手机号不是会员：顾客可扫入会二维码加入（F5）。</translation>
+    </message>
+    <message>
+        <source>This is not a valid member code: ask the member to open it again in their app.</source>
+        <translation>这不是有效的会员码：请会员在 App 中重新打开。</translation>
+    </message>
+    <message>
+        <source>This member code has expired: ask the member to refresh it in their app.</source>
+        <translation>会员码已过期：请会员在 App 中刷新。</translation>
+    </message>
+    <message>
+        <source>This member code was used already: ask the member for a fresh one.</source>
+        <translation>该会员码已被使用：请会员出示新的会员码。</translation>
+    </message>
+    <message>
+        <source>HQ cannot be reached, and a member code needs HQ: type the member&apos;s phone number instead.</source>
+        <translation>无法连接总部，会员码需要总部校验：请改为输入会员手机号。</translation>
+    </message>
+    <message>
+        <source>HQ cannot be reached and this till does not know that member yet: try again when the till is online.</source>
+        <translation>无法连接总部，本机也没有该会员的记录：请联网后再试。</translation>
+    </message>
+    <message>
+        <source>That is not an item to sell.</source>
+        <translation>这不是可销售的商品。</translation>
+    </message>
+    <message>
+        <source>HQ cannot be reached: the full phone number cannot be shown now.</source>
+        <translation>无法连接总部：暂时无法显示完整手机号。</translation>
+    </message>
+    <message>
+        <source>Only a manager may see a member&apos;s full phone number.</source>
+        <translation>只有店长可以查看会员的完整手机号。</translation>
+    </message>
+    <message>
+        <source>Say why the full phone number is needed (at least 4 characters).</source>
+        <translation>请说明为何需要完整手机号（至少 4 个字）。</translation>
+    </message>
+    <message>
+        <source>That is not something the till reveals.</source>
+        <translation>收银机不显示该信息。</translation>
+    </message>
+    <message>
+        <source>HQ has no such data for this member.</source>
+        <translation>总部没有该会员的此项资料。</translation>
     </message>
     <message>
         <source>No printer is set up on this till.</source>

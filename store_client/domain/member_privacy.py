@@ -109,9 +109,10 @@ class Reveal:
     audit_details: dict[str, Any]
 
 
-def reveal(profile: Mapping[str, Any], field: str, role: Role, reason: str, *, member_id: str) -> Reveal:
-    """Reveal one masked field to ``role`` for ``reason``; refused without a reason, for a
-    role that may not, or for a field that is not a masked one."""
+def check_reveal(field: str, role: Role, reason: str) -> str:
+    """The reason to record (trimmed, at most ``MAX_REASON``) if ``role`` may reveal ``field``
+    for it; refused without a reason, for a role that may not, or for a field that is not a
+    masked one. Checked before the value is fetched: a refused reveal never sees it."""
     if field not in MASKED:
         raise PrivacyRefused("privacy.not_revealable", f"{field!r} is not a field that is revealed")
     if Role(role) not in MAY_REVEAL:
@@ -119,6 +120,12 @@ def reveal(profile: Mapping[str, Any], field: str, role: Role, reason: str, *, m
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON:
         raise PrivacyRefused("privacy.reason_required", "say why the field is needed")
+    return reason[:MAX_REASON]
+
+
+def reveal(profile: Mapping[str, Any], field: str, role: Role, reason: str, *, member_id: str) -> Reveal:
+    """Reveal one masked field to ``role`` for ``reason`` (refusals: :func:`check_reveal`)."""
+    reason = check_reveal(field, role, reason)
     if field not in profile:
         raise PrivacyRefused("privacy.no_value", f"the member has no {field}")
-    return Reveal(field, profile[field], {"member_id": member_id, "field": field, "reason": reason[:MAX_REASON]})
+    return Reveal(field, profile[field], {"member_id": member_id, "field": field, "reason": reason})

@@ -81,6 +81,10 @@ class CustomerDisplay(QWidget):
         self.qr.setPixmap(QPixmap.fromImage(qimage))
         self.caption.setText(caption)
 
+    def clear_qr(self) -> None:
+        self.qr.clear()
+        self.caption.setText("")
+
     def clear(self) -> None:
         self.lines.clear()
         self.total.setText("欢迎光临 Welcome")
@@ -104,3 +108,14 @@ def create_customer_display(currency: str = "CNY", screen: QScreen | None = None
     display = CustomerDisplay(target, currency)
     display.showFullScreen()
     return display
+
+
+_shared: list[CustomerDisplay | None] = []  # made once: [display] or [None] with one screen
+
+
+def shared_customer_display(currency: str = "CNY") -> CustomerDisplay | None:
+    """The till's one customer display (the checkout's cart, the Members screen's enrollment
+    QR), made on first use; None when there is only one screen."""
+    if not _shared:
+        _shared.append(create_customer_display(currency))
+    return _shared[0]

@@ -46,26 +46,29 @@ class MemberLookup:
         query = (query or "").strip()
         if not query:
             raise MemberNotFound("member.unknown", "nothing to look up")
+        offline = False
         if self._client is not None:
             try:
                 with self._client() as client:
                     answer = client.find_member(query)
             except BatchRejected as exc:
-                code = {404: "member.unknown", 409: "member.code_replayed"}.get(exc.status, "member.code_forged")
+                code = {404: "member.unknown", 409: "member.code_replayed", 410: "member.code_expired"}.get(exc.status, "member.code_forged")
                 raise MemberNotFound(code, str(exc)) from None
             except TransientError:
-                answer = None  # offline: the cache below
+                answer, offline = None, True  # offline: the cache below
             if isinstance(answer, dict):
-                return self._keep(answer)
+                return self._keep(answer, query)
         if _is_code(query):
             raise MemberNotFound("member.code_offline", "a member code needs HQ; type the phone number instead")
         with self.db.read() as s:
             member = local_members.find(s, query)
         if member is None:
+            if offline:
+                raise MemberNotFound("member.offline_unknown", "HQ cannot be reached and this till does not know the member")
             raise MemberNotFound("member.unknown", "no such member on this till")
         return FoundMember(member.member_id, member.phone_masked, member.tier, member.points_balance, False, False)
 
-    def _keep(self, answer: dict) -> FoundMember:
+    def _keep(self, answer: dict, query: str) -> FoundMember:
         try:
             found = FoundMember(str(answer["member_id"]), str(answer["masked_phone"]), str(answer.get("tier", "")),
                                 int(answer.get("points", 0)), bool(answer.get("personalization")), True)
@@ -73,5 +76,5 @@ class MemberLookup:
             raise MemberNotFound("member.unknown", "HQ's answer is not a member") from None
         with self.db.transaction() as s:
             local_members.remember(s, member_id=found.member_id, masked_phone=found.masked_phone, tier=found.tier,
-                                   points=found.points, as_of=iso(self.clock.now()))
+                                   points=found.points, as_of=iso(self.clock.now()), phone=query)
         return found

@@ -15,8 +15,11 @@ terminal's redemptions in sales completed after that moment are still *pending*
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import re
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,10 +27,25 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from store_client.clock import iso, parse_iso
-from store_client.persistence.models import Return, Sale, SyncRow
+from store_client.persistence.models import Return, Sale, SyncRow, TerminalSetting
 
 DATASET = "members"
 _PHONE = re.compile(r"1\d{10}")
+#: This till's secret for the phone digests of the members it learned from HQ (never leaves it).
+PHONE_KEY = "members.phone_digest_key"
+
+
+def phone_digest(session: Session, phone: str, *, create: bool = False) -> str | None:
+    """A keyed digest of ``phone`` (HMAC-SHA256 with this till's own secret): what the member
+    cache keeps to find a member by phone offline without holding the number. None when the
+    till has no secret yet (and ``create`` is False: a read-only session)."""
+    row = session.get(TerminalSetting, PHONE_KEY)
+    if row is None:
+        if not create:
+            return None
+        row = TerminalSetting(key=PHONE_KEY, value=secrets.token_hex(32))
+        session.add(row)
+    return hmac.new(bytes.fromhex(row.value), phone.encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -77,6 +95,12 @@ def find(session: Session, code_or_phone: str) -> Member | None:
     found = session.execute(text(
         "SELECT data FROM sync_rows WHERE dataset = :ds AND json_extract(data, :path) = :key "
         "LIMIT 1"), {"ds": DATASET, "path": f"$.{field}", "key": key}).scalar()
+    if found is None and field == "phone":  # a member learned from HQ: only the digest is kept
+        digest = phone_digest(session, key)
+        if digest is not None:
+            found = session.execute(text(
+                "SELECT data FROM sync_rows WHERE dataset = :ds AND json_extract(data, '$.phone_digest') = :d "
+                "LIMIT 1"), {"ds": DATASET, "d": digest}).scalar()
     return _parse(found) if found is not None else None
 
 
@@ -119,13 +143,17 @@ def pending_redemptions(session: Session, member: Member) -> int:
     return int(session.scalar(query) or 0) + int(session.scalar(back) or 0)
 
 
-def remember(session: Session, *, member_id: str, masked_phone: str, tier: str, points: int, as_of: str) -> None:
+def remember(session: Session, *, member_id: str, masked_phone: str, tier: str, points: int, as_of: str,
+             phone: str | None = None) -> None:
     """Keep what HQ told this till about a member (masked phone only) in the member cache,
-    so the sale can be attached by member id and the member found again offline."""
+    so the sale can be attached by member id and the member found again offline — by id, or
+    by the phone that was typed (``phone``: kept as a keyed digest, never as the number)."""
     row = session.get(SyncRow, (DATASET, member_id))
     data = json.loads(row.data) if row is not None and row.data else {"name": ""}
     data.update(member_id=member_id, phone=masked_phone, tier=tier, points_balance=max(points, 0),
                 balance_as_of=as_of)
+    if phone is not None and _PHONE.fullmatch(phone) and mask_phone(phone) == masked_phone:
+        data["phone_digest"] = phone_digest(session, phone, create=True)
     encoded = json.dumps(data, ensure_ascii=False)
     if row is None:
         session.add(SyncRow(dataset=DATASET, key=member_id, data=encoded))

@@ -159,6 +159,12 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
     members = MembersService(service.engine)
     enroll = MemberEnrollmentService(service.engine, members, publish=publish)
     codes = MemberCodes(service.engine, members, publish=publish)
+    from sync.hq.member_browsing import MemberBrowsing
+
+    browsing = MemberBrowsing(service.engine)
+    from sync.hq.member_reveals import MemberReveals
+
+    member_reveals = MemberReveals(service.engine)
 
     from sync.hq import cross_returns
     from sync.hq.order_refunds import SimulatedProvider
@@ -228,11 +234,60 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
         try:
             return _json(codes.find(request.query_params.get("q", ""), terminal.store_id))
         except MemberError as exc:
-            status = {"member.unknown": 404, "member.code_replayed": 409}.get(exc.code, 400)
+            status = {"member.unknown": 404, "member.code_replayed": 409, "member.code_expired": 410}.get(exc.code, 400)
             return _error(status, exc.code, str(exc))
+
+    def member_browsing(request: Request) -> Response:
+        """What the member browsed online, for this visit only; empty without their consent."""
+        try:
+            terminal = who(request)
+        except AuthError as exc:
+            return _error(401, "unauthorized", str(exc))
+        try:
+            return _json(browsing.recent(request.path_params["member_id"], store_id=terminal.store_id))
+        except MemberError as exc:
+            return _error(404, exc.code, str(exc))
+
+    def member_history(request: Request) -> Response:
+        """The member's recent purchases in every store and points ledger (behavioural data:
+        the till asks only for a role cleared to see it)."""
+        try:
+            who(request)
+        except AuthError as exc:
+            return _error(401, "unauthorized", str(exc))
+        member_id = request.path_params["member_id"]
+        if len(member_id) > 16 or members.get(member_id) is None:
+            return _error(404, "member.unknown", "no such member")
+        purchases = [{"ref": o["original_ref"], "store_id": o["store_id"], "receipt_no": o["receipt_no"],
+                      "completed_at": o["completed_at"], "items": sum(int(x["qty"]) for x in o["lines"]),
+                      "total_minor": sum(int(x["net_minor"]) for x in o["lines"])}
+                     for o in originals.find("member", member_id)[:10]]
+        return _json({"member_id": member_id, "purchases": purchases, "points": members.recent_points(member_id)})
+
+    async def reveal_member(request: Request) -> Response:
+        """One masked field (the full phone) for an operator the till cleared, with a reason; traced."""
+        try:
+            terminal = who(request)
+        except AuthError as exc:
+            return _error(401, "unauthorized", str(exc))
+        try:
+            data = json.loads(await request.body())
+            field, reason, operator = str(data["field"]), str(data["reason"]), str(data["operator_id"])
+        except (ValueError, KeyError, TypeError, RecursionError):
+            return _error(400, "bad_request", "field, reason, operator_id")
+        try:
+            answer = await run_in_threadpool(member_reveals.reveal, request.path_params["member_id"], field,
+                                             reason=reason, operator_id=operator, store_id=terminal.store_id,
+                                             terminal_id=terminal.terminal_id)
+        except MemberError as exc:
+            return _error(404 if exc.code == "member.unknown" else 400, exc.code, str(exc))
+        return _json(answer)
     return ProtocolGate(Starlette(routes=[
         *member_enrollment_routes(enroll, who, show_codes=show_codes),
         Route("/v1/members/find", find_member, methods=["GET"]),
+        Route("/v1/members/{member_id}/browsing", member_browsing, methods=["GET"]),
+        Route("/v1/members/{member_id}/reveal", reveal_member, methods=["POST"]),
+        Route("/v1/members/{member_id}/history", member_history, methods=["GET"]),
         Route("/v1/originals", find_originals, methods=["GET"]),
         Route("/v1/returns/reserve", reserve_return, methods=["POST"]),
         Route("/v1/returns/{rid}/{action:str}", settle_return, methods=["POST"]),

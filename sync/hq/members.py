@@ -88,6 +88,25 @@ points_ledger = Table(
 )
 
 
+def post_sale_points(conn: Any, sale: dict[str, Any], at: str) -> int:
+    """Inside HQ's ingest transaction: the points a store sale earned and spent for its member,
+    once per sale (the ledger's cause is the sale). A member this HQ does not hold (a till's
+    demo member) posts nothing. Returns the entries written."""
+    member_id = sale.get("member_id")
+    if not member_id or conn.execute(select(members.c.member_id).where(members.c.member_id == member_id)).first() is None:
+        return 0
+    written = 0
+    for cause, points in ((f"sale:{sale['sale_id']}:earned", int(sale.get("points_earned") or 0)),
+                          (f"sale:{sale['sale_id']}:redeemed", -int(sale.get("points_redeemed") or 0))):
+        if not points or conn.execute(select(points_ledger.c.id).where(
+                points_ledger.c.member_id == member_id, points_ledger.c.cause == cause[:80])).first() is not None:
+            continue
+        conn.execute(insert(points_ledger).values(member_id=member_id, cause=cause[:80], points=points,
+                                                  channel="store", at=at))
+        written += 1
+    return written
+
+
 class MemberError(ValueError):
     """Refused; ``code`` is for the translated page or till message."""
 
@@ -236,6 +255,15 @@ class MembersService:
         except IntegrityError:
             return False
         return True
+
+    def recent_points(self, member_id: str, limit: int = 10) -> list[dict[str, Any]]:
+        """The member's latest ledger entries, newest first: what caused them (sale, enrollment,
+        online order...), the points, the channel and when."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(points_ledger).where(points_ledger.c.member_id == member_id)
+                                .order_by(points_ledger.c.id.desc()).limit(max(1, min(limit, 50)))).all()
+        return [{"cause": r.cause.split(":", 1)[0], "kind": r.cause.rsplit(":", 1)[-1] if r.cause.count(":") >= 2 else "",
+                 "points": int(r.points), "channel": r.channel, "at": r.at} for r in rows]
 
     def last_notification(self, recipient: str, template: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:

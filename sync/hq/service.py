@@ -37,6 +37,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sync.protocol.datasets import DATASETS, validate_row
 from sync.hq import cross_returns, order_events
+from sync.hq import members as hq_members  # (registers the member tables: sales post points)
 from sync.hq import order_tables  # noqa: F401  (registers the online-order tables)
 from sync.hq import schema as t
 from sync.hq import stock as hq_stock
@@ -274,6 +275,7 @@ class HQService:
                                    "ack": existing[eid]})
             if kind == "sale.completed":
                 hq_stock.apply_sale(conn, who.store_id, data)
+                hq_members.post_sale_points(conn, data, received)  # one ledger, every channel
                 index_sale(conn, data)
                 known_sales.add(data["sale_id"])
                 new_sales.append({"sale_id": data["sale_id"], "event_id": eid, "store_id": who.store_id,

@@ -2,6 +2,7 @@
 
 An order has 1-5 items from the given products (whole units, or 300-1,500 g of a product
 sold by the kg), sometimes a promotion, a coupon or points, and a member with a phone.
+A signed-in member also browses: product views and wish-list entries (``random_browsing``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import random
 import threading
 from collections.abc import Callable, Sequence
 
+from sync.hq.member_browsing import MemberBrowsing
 from sync.hq.orders import OnlineOrders, PlacedOrder
 
 log = logging.getLogger(__name__)
@@ -78,3 +80,24 @@ class ShopSimulator:
                     log.info("online shop: order %s placed (code %s)", placed.order_no, placed.code)
             except Exception:  # the demo goes on; the next round tries again
                 log.exception("online shop simulator round failed")
+
+
+SEARCHES = ("粉底液", "运动鞋", "洗发水", "保湿面霜", "矿泉水")
+
+
+def random_browsing(browsing: MemberBrowsing, member_id: str, products: Sequence[dict], rng: random.Random,
+                    *, views: int = 5, wishes: int = 1, carts: int = 0, searches: int = 0) -> list[tuple[str, str]]:
+    """A signed-in member looks around the online shop: ``searches`` keywords, ``views`` product
+    pages, ``wishes`` added to the wish list and ``carts`` left in the cart. Returns the
+    (sku or keyword, kind) recorded, oldest first."""
+    if not products:
+        raise ValueError("no products to browse")
+    done = []
+    for term in rng.sample(SEARCHES, k=min(searches, len(SEARCHES))):
+        browsing.searched(member_id, term)
+        done.append((term, "search"))
+    for kind, count in (("view", views), ("wish", wishes), ("cart", carts)):
+        for product in rng.sample(list(products), k=min(len(products), count)):
+            browsing.record(member_id, str(product["sku"]), kind)
+            done.append((str(product["sku"]), kind))
+    return done

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from store_client.terminal_parts import TerminalParts
+    from sync.terminal.transport import HQClient
     from sync.terminal.runner import SyncRunner
 
 
@@ -47,6 +50,24 @@ def start_sync(terminal: TerminalParts, *, interval: float = 15.0) -> SyncStart:
         return load_or_create(config.data_dir, config.store_id, config.terminal_id)
 
     return SyncStart(SyncRunner(terminal.db, client, interval=interval, signing_key=signing_key).start(), None)
+
+
+def hq_client_factory(terminal: TerminalParts) -> Callable[[], HQClient] | None:
+    """New HQ clients for on-demand questions (a member at the counter), or None when no HQ
+    is configured or its token cannot be read (the till then works from what it has)."""
+    config = terminal.config
+    url = config["hq.url"]
+    if not url:
+        return None
+    from sync.terminal.credentials import CredentialsMissing, token_store
+    from sync.terminal.transport import HQClient
+
+    try:
+        token = token_store(config).load()
+    except CredentialsMissing:
+        return None
+    timeout = float(config["hq.timeout_seconds"])
+    return lambda: HQClient(url, token, timeout=timeout, clock=terminal.clock)
 
 
 def use_memory_keyring_if_none() -> bool:

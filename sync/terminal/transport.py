@@ -18,6 +18,7 @@ import ssl
 import threading
 from datetime import datetime, timedelta
 from typing import Any, Self
+from urllib.parse import quote
 
 import certifi
 import httpx
@@ -180,6 +181,19 @@ class HQClient:
     def find_member(self, query: str) -> Any:
         """A member by dynamic code, phone, card or id, as the counter may know them."""
         return self._request("GET", "/v1/members/find", params={"q": query})
+
+    def member_browsing(self, member_id: str) -> Any:
+        """What the member viewed or wished for online (empty without their consent)."""
+        return self._request("GET", f"/v1/members/{quote(member_id, safe='')}/browsing")
+
+    def member_history(self, member_id: str) -> Any:
+        """The member's recent purchases in every store and points ledger."""
+        return self._request("GET", f"/v1/members/{quote(member_id, safe='')}/history")
+
+    def reveal_member(self, member_id: str, field: str, *, reason: str, operator_id: str) -> Any:
+        """One masked field in full, for an operator this till cleared, with the reason (HQ traces it)."""
+        return self._request("POST", f"/v1/members/{quote(member_id, safe='')}/reveal",
+                             json={"field": field, "reason": reason, "operator_id": operator_id})
 
     def find_originals(self, kind: str, value: str) -> Any:
         """Sales (and orders) from any store by receipt, member, payment reference or id."""

@@ -10,6 +10,7 @@ from store_client.ui.operations.catalog import CatalogOps
 from store_client.ui.operations.changes import ChangeHub
 from store_client.ui.operations.checkout import CheckoutOps
 from store_client.ui.operations.diagnostics import DiagnosticsOps
+from store_client.ui.operations.members import MembersOps
 from store_client.ui.operations.operators import OperatorOps
 from store_client.ui.operations.pickup import PickupOps
 from store_client.ui.operations.printing import PrintingOps, print_queue_of
@@ -36,6 +37,7 @@ class Operations:
         self.audit = AuditOps(backend, actor)
         self.diagnostics = DiagnosticsOps(backend, actor)
         self.pickup = PickupOps(backend, actor)
+        self.members = MembersOps(backend, actor)
         self._printing: PrintingOps | None = None
 
     @property

@@ -9,6 +9,7 @@ from store_client.ui.screens import (  # noqa: F401
     audit_screen,
     checkout,
     diagnostics,
+    member_screen,
     operators_screen,
     pickup_screen,
     print_jobs,

@@ -333,9 +333,9 @@ class CheckoutScreen(QWidget):
     def _update_customer_display(self, cart: CartView) -> None:
         if not self._display_checked:
             self._display_checked = True
-            from store_client.hardware.customer_display import create_customer_display
+            from store_client.hardware.customer_display import shared_customer_display
 
-            self._customer_display = create_customer_display(self.currency)
+            self._customer_display = shared_customer_display(self.currency)  # also shows the join QR
         display = self._customer_display
         if display is None:
             return

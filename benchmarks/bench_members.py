@@ -1,0 +1,194 @@
+"""Members at the counter: a member found (dynamic code, phone) and the profile opened with HQ on
+127.0.0.1; the profile of a member with 500 browsing events; the UI thread's share of showing
+it; a customer's enrollment on their phone -> the new member on the till.
+
+The till is a real terminal database with the HQ demo catalog pulled; HQ is the reference
+server (SQLite) with ``members`` enrolled. ``MemberDesk.open`` is what the Members screen runs
+on the task pool: HQ's answer, the member cache written, the wallet read, the browsing asked
+(associate, consented member) and named from the catalog, the audit entry committed.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+from benchmarks import report
+
+POLL_S = 2.0  # the Members screen asks HQ every 2 s whether the customer has joined
+
+
+def _ui_work(profile) -> tuple[float, list[float], list[float]]:  # type: ignore[no-untyped-def]
+    """UI-thread time of showing an opened profile (labels and the browsing table), painted:
+    the first one (glyphs rasterized, caches cold), then again and again: the screen's own work
+    (labels and table filled) and Qt's layout and paint of the whole screen apart."""
+    from store_client.ui.app import ensure_platform
+
+    ensure_platform(offscreen=True)
+    from PySide6.QtWidgets import QApplication
+
+    from store_client.ui.operations.changes import ChangeHub
+    from store_client.ui.screens.member_screen import MemberScreen
+
+    app = QApplication.instance() or QApplication([])
+    screen = MemberScreen(None, ChangeHub(), locale="zh_CN")  # type: ignore[arg-type]
+    screen.resize(1280, 720)
+    screen.show()
+    app.processEvents()
+    fills, paints = [], []
+    for _ in range(21):
+        screen._show_profile(None)
+        app.processEvents()
+        started = time.perf_counter()
+        screen._show_profile(profile)
+        filled = time.perf_counter()
+        screen.repaint()  # the whole screen, laid out and painted (offscreen: software raster)
+        app.processEvents()
+        fills.append((filled - started) * 1000)
+        paints.append((time.perf_counter() - filled) * 1000)
+    screen.close()
+    return fills[0] + paints[0], fills[1:], paints[1:]
+
+
+def _join(url: str, phone: str) -> None:
+    import httpx
+
+    token = parse_qs(urlparse(url).query)["t"][0]
+    base = url.split("/enroll")[0]
+    with httpx.Client(base_url=base, timeout=10) as http:
+        sent = http.post("/enroll", data={"t": token, "phone": phone, "action": "send"}).text
+        code = sent.split("验证码 ")[1][:6]
+        http.post("/enroll", data={"t": token, "phone": phone, "code": code, "terms": "1", "action": "join"})
+
+
+def run(args) -> None:  # type: ignore[no-untyped-def]
+    from store_client.bootstrap import open_terminal
+    from store_client.clock import SystemClock
+    from store_client.config import from_mapping
+    from store_client.domain.roles import Role
+    from store_client.persistence.models import Operator
+    from store_client.services.audit import AuditLog
+    from store_client.services.auth import Actor
+    from store_client.services.authorization import Authorizer
+    from store_client.services.catalog import CatalogService
+    from store_client.services.member_desk import MemberDesk
+    from store_client.services.member_enrollment import MemberEnrollmentService
+    from sync.hq.app import create_app
+    from sync.hq.demo_data import PRODUCTS, seed_demo
+    from sync.hq.embedded import HQServer
+    from sync.hq.member_browsing import MemberBrowsing
+    from sync.hq.member_codes import MemberCodes
+    from sync.hq.members import MembersService
+    from sync.hq.service import HQService, make_engine
+    from sync.terminal.puller import Puller
+    from sync.terminal.signing_key import load_or_create
+    from sync.terminal.transport import HQClient
+
+    n_members = 300 if args.quick else 2000
+    samples = 30 if args.quick else 100
+    joins = 3 if args.quick else 10
+    rng = random.Random(14)
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        service = HQService(make_engine(f"sqlite:///{base / 'hq.sqlite3'}"))
+        seed_demo(service, "S001")
+        members = MembersService(service.engine)
+        phones = [f"138{n:08d}" for n in range(n_members)]
+        ids = [members.enroll(p, name=None, store_id="S001", terminal_id="T01", associate_id=None, channel="online",
+                              terms=True, marketing=False, personalization=True).member_id for p in phones]
+        browsing = MemberBrowsing(service.engine)
+        heavy = ids[0]
+        skus = [p[0] for p in PRODUCTS] + [f"9{n:05d}" for n in range(30)]  # most not sold in this store
+        for n in range(500):  # the member of the profile figure: 500 browsing events over 37 products
+            browsing.record(heavy, skus[n % len(skus)], "wish" if n % 50 == 0 else "view")
+        codes = MemberCodes(service.engine, members)
+        token = service.issue_token("S001", "T01")
+        server = HQServer(service, app=create_app(service, show_codes=True)).start()
+        config = from_mapping({"store": {"store_id": "S001", "terminal_id": "T01"},
+                               "data": {"dir": str(base / "till")}}, base / "till" / "config.toml")
+        term = open_terminal(config, clock=SystemClock())
+        try:
+            def client() -> HQClient:
+                return HQClient(server.url, token, timeout=10)
+
+            with client() as c:
+                Puller(term.db, c, datasets=["catalog", "prices"]).pull_all()
+            with term.db.transaction() as s:
+                for op_id, role in (("c1", "cashier"), ("a1", "associate")):
+                    s.add(Operator(id=op_id, name=op_id, role=role, active=True, failed_attempts=0,
+                                   pin_hash="scrypt$14$8$1$AAAA$BBBB"))
+            cashier, associate = Actor("c1", "c1", Role.CASHIER), Actor("a1", "a1", Role.ASSOCIATE)
+            audit = AuditLog(term.clock)
+            key = load_or_create(config.data_dir, "S001", "T01")
+            enrollment = MemberEnrollmentService(term.db, term.clock, key=lambda: key, page_url=server.url,
+                                                 store_id="S001", terminal_id="T01", client=client)
+            desk = MemberDesk(term.db, term.clock, audit, Authorizer(term.db, audit, term.clock),
+                              CatalogService(term.db), client=client, enrollment=lambda: enrollment)
+
+            def timed(fn) -> float:  # type: ignore[no-untyped-def]
+                started = time.perf_counter()
+                fn()
+                return (time.perf_counter() - started) * 1000
+
+            by_code, by_phone, heavy_open = [], [], []
+            for _ in range(samples):
+                member = rng.randrange(1, n_members)
+                code = codes.issue(ids[member])
+                by_code.append(timed(lambda code=code: desk.open(cashier, code)))
+                phone = phones[rng.randrange(1, n_members)]
+                by_phone.append(timed(lambda phone=phone: desk.open(cashier, phone)))
+            for _ in range(max(10, samples // 3)):
+                heavy_open.append(timed(lambda: desk.open(associate, phones[0])))
+            profile = desk.open(associate, phones[0])
+            first, fills, paints = _ui_work(profile)
+
+            seen = []  # the customer submits on the phone -> the till's next poll finds the member
+            for n in range(joins):
+                offer = desk.offer_enrollment(associate, None)
+                phase = rng.uniform(0, POLL_S)
+                polled_at = time.monotonic() + phase
+                _join(offer.url, f"139{n:08d}")
+                submitted = time.monotonic()
+                while True:
+                    time.sleep(max(0.0, polled_at - time.monotonic()))
+                    if desk.enrollment_done(offer.nonce) is not None:
+                        break
+                    polled_at += POLL_S
+                seen.append(time.monotonic() - submitted)
+        finally:
+            term.close()
+            server.stop()
+            service.engine.dispose()
+    load_after = os.getloadavg()
+
+    def row(label: str, values: list[float], unit: str = "ms", fmt: str = ".1f") -> str:
+        return (f"| {label} | {len(values)} | {report.median(values):{fmt}} {unit} | "
+                f"{report.percentile(values, 95):{fmt}} {unit} | {max(values):{fmt}} {unit} |\n")
+
+    body = (
+        f"Machine: {report.machine()}; load average {load_before[0]:.1f} before, "
+        f"{load_after[0]:.1f} after (shared, 2 cores). {datetime.now(UTC):%Y-%m-%d}. "
+        f"HQ on SQLite with {n_members} members, on 127.0.0.1.\n\n"
+        "| Measure | Samples | p50 | p95 | max |\n|---|---|---|---|---|\n"
+        + row("Member found by dynamic code, profile open (cashier: basic grade)", by_code)
+        + row("Member found by phone, profile open (cashier)", by_phone)
+        + row("Profile of a member with 500 browsing events (associate: coupons, browsing named, "
+              "stock here)", heavy_open)
+        + f"| UI thread: that profile shown ({len(profile.browsing or ())} items) and painted, the first time | 1 | {first:.1f} ms | | |\n"
+        + row("UI thread, again: the screen's own work (labels, the table filled)", fills)
+        + row("UI thread, again: Qt lays out and paints the whole 1280x720 screen (offscreen)", paints)
+        + row("Customer submits on the phone -> the till's 2 s poll has the member", seen, "s", ".2f")
+        + "\nIssue 14 asks p95 ≤ 200 ms for a member found, ≤ 300 ms for the profile with 500 "
+        "browsing events and ≤ 16 ms of UI work per frame (the screen fills in one frame; the repaint is Qt's own, of the whole screen, in software), and p95 ≤ 5 s from submit to the member "
+        "on the till. Each open includes its audit entry (one committed transaction, `synchronous=FULL`). "
+        "Offline identification at 1,000,000 members is not measured: offline the till finds only the "
+        "members it has seen (by id, card or the keyed digest of a phone typed here), and that lookup "
+        "reads the member cache without an index on the digest.\n")
+    print(body)
+    report.write_section("members", "Members at the counter", body)

@@ -1,0 +1,298 @@
+"""The member at the counter: find them, open their profile as the operator's role may see it,
+offer the enrollment link, learn who joined.
+
+- **Finding** goes through :class:`~store_client.services.member_lookup.MemberLookup`: HQ
+  first (dynamic code, phone, card, member id), this till's cache offline (said on the
+  profile: ``from_hq`` is False and the balance is as last known).
+- **The profile** is filtered by :mod:`store_client.domain.member_privacy` before it leaves
+  this module: a cashier gets the basic grade only (no coupons, no browsing), and what the
+  member browsed online is asked of HQ only for a role cleared to the behavioural grade and
+  a member who consented to personalization. The browsing is never stored on this till: it
+  lives in the returned profile, for the visit.
+- **A reveal** of the full phone: a manager, with a reason, checked before HQ is asked;
+  refused or granted, audited (the reason, never the value).
+- Every profile opened is audited (who, which member, how found, whether browsing was
+  shown): never a phone number. A refused open is audited by the authorizer.
+- **Enrollment** wraps :class:`~store_client.services.member_enrollment.MemberEnrollmentService`:
+  the signed link for the QR, then whether the customer has joined.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import text
+
+from store_client.clock import Clock
+from store_client.domain import member_privacy as privacy
+from store_client.domain.roles import Permission, Role
+from store_client.persistence.db import Database
+from store_client.services import coupons_local, stock
+from store_client.services.audit import AuditLog
+from store_client.services.auth import Actor
+from store_client.services.authorization import Authorizer
+from store_client.services.catalog import CatalogService
+from store_client.services.errors import ServiceError
+from store_client.services.member_enrollment import EnrollmentOffer, EnrollmentUnavailable, Joined
+from store_client.services.member_lookup import FoundMember, MemberLookup, MemberNotFound
+from sync.terminal.transport import BatchRejected, HQClient, TransientError
+
+_PHONE = re.compile(r"1\d{10}")
+MAX_BROWSED = 20
+OPENED = "member.profile_opened"
+REVEALED = "member.revealed"
+REVEAL_REFUSED = "member.reveal_refused"
+
+
+@dataclass(frozen=True)
+class BrowsedItem:
+    sku: str
+    name_zh: str
+    name_en: str
+    kind: str  # "view", "wish" or "cart" (left in the online cart)
+    at: datetime  # UTC
+    available: int | None  # here, now; None: this store does not sell it
+    nearby: tuple[tuple[str, int], ...] = ()  # (store, on hand) of other stores holding it, most first
+
+    def name(self, locale: str) -> str:
+        if locale.lower().startswith("en"):
+            return self.name_en or self.name_zh or self.sku
+        return self.name_zh or self.name_en or self.sku
+
+
+@dataclass(frozen=True)
+class WalletCoupon:
+    code: str
+    title: str
+    valid_until: datetime | None
+
+
+@dataclass(frozen=True)
+class Purchase:
+    """A sale to the member in any store (HQ's record)."""
+
+    store_id: str
+    receipt_no: str
+    at: datetime | None  # UTC
+    items: int
+    total_fen: int
+
+
+@dataclass(frozen=True)
+class PointsEntry:
+    points: int  # earned > 0, spent < 0
+    channel: str  # store / online
+    cause: str  # sale, enroll, order, ...
+    at: datetime | None  # UTC
+
+
+@dataclass(frozen=True)
+class MemberProfile:
+    member_id: str
+    phone_masked: str
+    tier: str
+    points: int
+    from_hq: bool  # False: from this till's cache (HQ unreachable), points as last known
+    coupons: tuple[WalletCoupon, ...] | None  # None: above the operator's grade
+    browsing: tuple[BrowsedItem, ...] | None  # None: not shown (see browsing_state)
+    browsing_state: str  # shown / no_consent / grade / offline / unavailable
+    purchases: tuple[Purchase, ...] | None = None  # every store, from HQ; None: grade or offline
+    points_ledger: tuple[PointsEntry, ...] | None = None  # HQ's latest entries; None: grade or offline
+    search_keywords: tuple[str, ...] | None = None  # searched online, newest first; with the browsing
+
+
+def _moment(text: object) -> datetime | None:
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _via(query: str) -> str:
+    if query.startswith("v1.") and query.count(".") == 3:
+        return "code"
+    return "phone" if _PHONE.fullmatch(query) else "card_or_id"
+
+
+class MemberDesk:
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog, authorizer: Authorizer,
+                 catalog: CatalogService, *, client: Callable[[], HQClient] | None,
+                 enrollment: Callable[[], object] | None = None) -> None:
+        self.db, self.clock, self.audit, self.authorizer = db, clock, audit, authorizer
+        self.catalog, self._client = catalog, client
+        self._enrollment = enrollment
+        self.lookup = MemberLookup(db, clock, client)
+
+    # -- the profile ---------------------------------------------------------------------------
+    def open(self, actor: Actor, query: str) -> MemberProfile:
+        """Find the member by what the customer shows or says and open the profile as
+        ``actor``'s role may see it (audited)."""
+        self.authorizer.require(actor, Permission.MEMBER_VIEW_PROFILE)
+        role = self.authorizer.current_role(actor) or Role(actor.role)
+        query = (query or "").strip()
+        try:
+            found = self.lookup.find(query)
+        except MemberNotFound as exc:
+            if exc.code == "member.unknown" and _PHONE.fullmatch(query):
+                raise MemberNotFound("member.phone_unknown", "no member has this phone number") from None
+            raise
+        grade = privacy.ROLE_GRADE[role]
+        personalization = found.personalization
+        browsing, keywords, state = self._browsing(found, grade)
+        raw = {"member_id": found.member_id, "phone_masked": found.masked_phone, "tier": found.tier,
+               "points": found.points, "coupons": self._wallet(found.member_id)}
+        if browsing is not None:
+            raw["browsing"], raw["search_keywords"] = browsing, keywords
+        if grade >= privacy.grade_of("purchases") and found.from_hq:
+            raw.update(self._history(found.member_id))
+        seen = privacy.visible_profile(raw, role, personalization=personalization)
+        shown = seen.get("browsing")
+        if shown is None and state == "shown":
+            state = "no_consent"
+        with self.db.transaction() as s:
+            self.audit.append(s, operator_id=actor.operator_id, action=OPENED, target=found.member_id,
+                              details={"via": _via(query), "from_hq": found.from_hq,
+                                       "browsing": state == "shown"})
+        return MemberProfile(found.member_id, str(seen.get("phone_masked", "")), str(seen.get("tier", "")),
+                             int(seen.get("points", 0)), found.from_hq, seen.get("coupons"), shown, state,
+                             seen.get("purchases"), seen.get("points_ledger"), seen.get("search_keywords"))
+
+    def _history(self, member_id: str) -> dict[str, tuple]:
+        """Purchases in every store and the points ledger, from HQ (nothing when it cannot answer)."""
+        if self._client is None:
+            return {}
+        try:
+            with self._client() as client:
+                answer = client.member_history(member_id)
+        except (TransientError, BatchRejected):
+            return {}
+        if not isinstance(answer, dict):
+            return {}
+        purchases, entries = [], []
+        for p in answer.get("purchases", [])[:10]:
+            try:
+                purchases.append(Purchase(str(p.get("store_id") or ""), str(p.get("receipt_no") or ""),
+                                          _moment(p.get("completed_at")), int(p["items"]), int(p["total_minor"])))
+            except (KeyError, TypeError, ValueError, AttributeError):
+                continue
+        for e in answer.get("points", [])[:10]:
+            try:
+                entries.append(PointsEntry(int(e["points"]), str(e.get("channel", "")), str(e.get("cause", "")),
+                                           _moment(e.get("at"))))
+            except (KeyError, TypeError, ValueError, AttributeError):
+                continue
+        return {"purchases": tuple(purchases), "points_ledger": tuple(entries)}
+
+    def _browsing(self, found: FoundMember,
+                  grade: privacy.Grade) -> tuple[tuple[BrowsedItem, ...] | None, tuple[str, ...], str]:
+        """What the member viewed online, asked of HQ only when the role may see it and
+        the member consented; never written to this till's database."""
+        if grade < privacy.grade_of("browsing"):
+            return None, (), "grade"
+        if not found.from_hq or self._client is None:
+            return None, (), "offline"
+        if not found.personalization:
+            return None, (), "no_consent"
+        try:
+            with self._client() as client:
+                answer = client.member_browsing(found.member_id)
+        except (TransientError, BatchRejected):
+            return None, (), "unavailable"
+        if not isinstance(answer, dict) or not answer.get("consent"):
+            return None, (), "no_consent"
+        raw = [i for i in answer.get("items", []) if isinstance(i, dict)][:MAX_BROWSED]
+        skus = [str(i.get("sku", ""))[:32] for i in raw]
+        with self.db.read() as s:
+            here = stock.positions(s, [x for x in skus if x], default_as_of=self.clock.now())
+        items = []
+        for item, sku in zip(raw, skus, strict=True):
+            if not sku:
+                continue
+            info = self.catalog.by_code(sku)
+            try:
+                at = datetime.fromtimestamp(int(item.get("at", 0)), UTC)
+            except (TypeError, ValueError, OverflowError, OSError):
+                continue
+            nearby = tuple((str(n["store_id"]), int(n["on_hand"])) for n in item.get("nearby", [])[:3]
+                           if isinstance(n, dict) and isinstance(n.get("on_hand"), int))
+            items.append(BrowsedItem(sku, info.name_zh if info else "", info.name_en if info else "",
+                                     str(item["kind"]) if item.get("kind") in ("wish", "cart") else "view", at,
+                                     here[sku].available if info is not None and info.active else None, nearby))
+        keywords = tuple(str(k)[:64] for k in answer.get("keywords", [])[:5] if isinstance(k, str) and k)
+        return tuple(items), keywords, "shown"
+
+    def _wallet(self, member_id: str) -> tuple[WalletCoupon, ...]:
+        """The member's own coupons this till knows and has not used (usable here)."""
+        now = self.clock.now()
+        with self.db.read() as s:
+            rows = s.execute(text(
+                "SELECT data FROM sync_rows WHERE dataset = :ds AND json_extract(data, '$.member_id') = :m "
+                "LIMIT 50"), {"ds": coupons_local.DATASET, "m": member_id}).scalars().all()
+            coupons = []
+            for raw in rows:
+                try:
+                    coupon = coupons_local.coupon_from(json.loads(raw))
+                except (ValueError, KeyError, TypeError):
+                    continue
+                if coupon.valid_until is not None and coupon.valid_until < now:
+                    continue
+                coupons.append(coupon)
+            used, _pairs = coupons_local.used(s, tuple(c.code for c in coupons))
+        return tuple(WalletCoupon(c.code, c.name, c.valid_until) for c in coupons if c.code not in used)
+
+    # -- reveals -------------------------------------------------------------------------------
+    def reveal(self, actor: Actor, member_id: str, field: str, reason: str) -> str:
+        """The full value of a masked field (the phone), for a role that may, with a reason.
+
+        The role and the reason are checked here before HQ is asked, so a refused reveal
+        never fetches the value; refusals and reveals are both audited (the reason, never
+        the value)."""
+        self.authorizer.require(actor, Permission.MEMBER_VIEW_PROFILE)
+        role = self.authorizer.current_role(actor) or Role(actor.role)
+        try:
+            reason = privacy.check_reveal(field, role, reason)
+        except privacy.PrivacyRefused as exc:
+            with self.db.transaction() as s:
+                self.audit.append(s, operator_id=actor.operator_id, action=REVEAL_REFUSED, target=member_id,
+                                  details={"field": field[:16], "why": exc.code})
+            raise ServiceError(str(exc), code=exc.code) from None
+        if self._client is None:
+            raise ServiceError("a reveal needs HQ", code="member.reveal_offline")
+        try:
+            with self._client() as client:
+                answer = client.reveal_member(member_id, field, reason=reason, operator_id=actor.operator_id)
+        except TransientError:
+            raise ServiceError("HQ cannot be reached for the reveal", code="member.reveal_offline") from None
+        except BatchRejected as exc:
+            raise ServiceError(str(exc), code="privacy.no_value") from None
+        value = answer.get("value") if isinstance(answer, dict) else None
+        if not isinstance(value, str) or not value:
+            raise ServiceError("HQ gave no value", code="privacy.no_value")
+        with self.db.transaction() as s:
+            self.audit.append(s, operator_id=actor.operator_id, action=REVEALED, target=member_id,
+                              details={"field": field, "reason": reason})
+        return value
+
+    # -- enrollment ----------------------------------------------------------------------------
+    def _enroll(self):  # type: ignore[no-untyped-def]
+        service = self._enrollment() if self._enrollment is not None else None
+        if service is None:
+            raise EnrollmentUnavailable("this till has no enrollment (no HQ configured)")
+        return service
+
+    def offer_enrollment(self, actor: Actor, cart_ref: str | None) -> EnrollmentOffer:
+        self.authorizer.require(actor, Permission.MEMBER_ENROLL)
+        offer: EnrollmentOffer = self._enroll().offer(actor, cart_ref)
+        return offer
+
+    def enrollment_done(self, nonce: str) -> Joined | None:
+        joined: Joined | None = self._enroll().check(nonce)
+        return joined
+

@@ -1,0 +1,477 @@
+"""会员 Members: the member at the counter — find, profile, attach to the sale, join by QR.
+
+Scan the member's code from their app (or type the phone number, card or member id) and
+Enter: the profile opens as the signed-in role may see it (docs/members.md): masked phone,
+tier, points, and for an associate or a manager the coupons in the wallet and — only with
+the member's consent to personalization — what they viewed or wished for online, each
+marked in stock here or not. With a profile open, an item scanned (or the selected row of
+that list, F4) goes on the current sale. Offline the till finds the members it knows and
+says that the points are as last known.
+
+F5 shows the enrollment QR: the customer joins on their own phone; the till sees it within
+seconds, opens the new member's profile and attaches them to the sale.
+
+Keys: F2 find · F3 attach to the sale · F4 add the selected item · F5 enrollment QR ·
+F6 close the profile (locking the till or the sale ending closes it too) · F7 the full phone number (a manager, with a reason; audited) ·
+Up / Down choose an item of the list.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, QTimer
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from store_client import store_time
+from store_client.domain.member_privacy import MAY_REVEAL
+from store_client.domain.roles import Role
+from store_client.ui import keymap
+from store_client.ui.automation import named
+from store_client.ui.i18n import money_locale
+from store_client.ui.checkout.dialogs import PromptDialog
+from store_client.ui.checkout.formatting import money_text
+from store_client.ui.checkout.side_panel import tier_label
+from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
+from store_client.ui.service_messages import service_error_text
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from store_client.hardware.customer_display import CustomerDisplay
+    from store_client.services.checkout_views import CartView
+    from store_client.services.member_desk import MemberProfile
+    from store_client.ui.operations import ChangeHub, Changes
+    from store_client.ui.operations.members import Added, Joined, MembersOps, QrOffer
+
+# What is a member (not an item) in the scan field: a dynamic code, a phone, a member id.
+_MEMBER = re.compile(r"v1\.[^.]+\.[^.]+\.[^.]+|1\d{10}|M\d{4,15}")
+POLL_MS = 2000  # how often the till asks HQ whether the customer has joined
+QR_PIXELS = 232
+
+
+class MemberScreen(QWidget):
+    def __init__(self, ops: MembersOps, hub: ChangeHub, *, locale: str = "zh_CN",
+                 can_reveal: bool = False, currency: str = "CNY", now: Callable[[], datetime] | None = None,
+                 display: Callable[[], CustomerDisplay | None] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("member.screen")
+        self.ops, self.lang = ops, locale
+        self.currency, self._money_locale = currency, money_locale(locale)
+        self._display = display or (lambda: _shared_display(currency))  # the customer's screen, if any
+        self.now = now or (lambda: datetime.now(UTC))  # the link's expiry is in the till's time
+        self.profile: MemberProfile | None = None
+        self.offer: QrOffer | None = None
+        self._checking = False
+
+        title = QLabel(self.tr("Members"), self)
+        title.setProperty("kind", "title")
+        self.scan_input = named(QLineEdit(self), "member.scanInput",
+                                self.tr("Member code, phone, card, or an item to add"))
+        self.scan_input.setPlaceholderText(self.tr("Scan the member's code or type the phone number"))
+        self.scan_input.returnPressed.connect(self._entered)
+        self.message = named(QLabel(self), "member.message", self.tr("Message"))
+        self.message.setWordWrap(True)
+
+        keyed: list[tuple[str, QPushButton]] = []
+
+        def button(name: str, text: str, spoken: str, slot: Callable[[], object], key: str) -> QPushButton:
+            b = named(QPushButton(text, self), f"member.{name}", spoken)
+            b.clicked.connect(slot)
+            keyed.append((key, b))
+            return b
+
+        self.find_button = button("find", self.tr("Find"), self.tr("Find the member typed"), self.find, "F2")
+        self.attach_button = button("attach", self.tr("Attach to sale"),
+                                    self.tr("Attach the member to the current sale"), self.attach, "F3")
+        self.add_button = button("addItem", self.tr("Add item"),
+                                 self.tr("Add the selected item to the sale"), self.add_selected, "F4")
+        self.enroll_button = button("enroll", self.tr("Join QR"),
+                                    self.tr("Show the QR code to join as a member"), self.enroll, "F5")
+        self.close_button = button("close", self.tr("Close"), self.tr("Close the member's profile"),
+                                   self.close_profile, "F6")
+        self.reveal_button = button("reveal", self.tr("Full phone"),
+                                    self.tr("Show the member's full phone number (with a reason)"),
+                                    self.ask_reveal, "F7")
+        self.reveal_button.setVisible(can_reveal)  # a manager only (docs/members.md)
+        self.dialog: PromptDialog | None = None
+        keymap.keyed_buttons(self, keyed, extra=[
+            keymap.KeyAction(("Up",), self.tr("Choose the item above"), lambda: self._move(-1)),
+            keymap.KeyAction(("Down",), self.tr("Choose the item below"), lambda: self._move(1)),
+        ])
+
+        # the profile: basic grade for everyone; coupons and browsing by grade and consent
+        self.summary = named(QLabel(self), "member.summary", self.tr("Member"))
+        self.summary.setProperty("kind", "subtitle")
+        self.summary.setWordWrap(True)
+        self.source = named(QLabel(self), "member.source", self.tr("Where the data comes from"))
+        self.source.setWordWrap(True)
+        self.revealed = named(QLabel(self), "member.revealed", self.tr("The full phone number"))
+        self.coupons = named(QLabel(self), "member.coupons", self.tr("Coupons in the wallet"))
+        self.coupons.setWordWrap(True)
+        self.history = named(QLabel(self), "member.history", self.tr("Purchases and points in every channel"))
+        self.history.setWordWrap(True)
+        self.browsing_note = named(QLabel(self), "member.browsingNote", self.tr("Online browsing"))
+        self.browsing_note.setWordWrap(True)
+        self.browsing = named(QTableWidget(0, 4, self), "member.browsing",
+                              self.tr("What the member viewed online"))
+        self.browsing.setHorizontalHeaderLabels([self.tr("Item"), self.tr("Online"), self.tr("When"),
+                                                 self.tr("Here")])
+        self.browsing.verticalHeader().setVisible(False)
+        self.browsing.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.browsing.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.browsing.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.browsing.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+        # the enrollment QR
+        self.qr = named(QLabel(self), "member.enrollQr", self.tr("QR code to join as a member"))
+        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr.setFixedSize(QR_PIXELS + 8, QR_PIXELS + 8)
+        self.qr_note = named(QLabel(self), "member.enrollNote", self.tr("How to join"))
+        self.qr_note.setWordWrap(True)
+        self.qr_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.timer = QTimer(self)
+        self.timer.setInterval(POLL_MS)
+        self.timer.timeout.connect(self._poll)
+
+        bar = QHBoxLayout()
+        for b in (self.find_button, self.attach_button, self.add_button, self.enroll_button, self.close_button,
+                  self.reveal_button):
+            b.setProperty("kind", "bar")
+            bar.addWidget(b)
+        bar.addStretch(1)
+        info = QVBoxLayout()
+        info.addWidget(self.summary)
+        info.addWidget(self.source)
+        info.addWidget(self.revealed)
+        info.addWidget(self.coupons)
+        info.addWidget(self.history)
+        info.addWidget(self.browsing_note)
+        info.addWidget(self.browsing, 1)
+        join = QVBoxLayout()
+        join.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
+        join.addWidget(self.qr_note)
+        join.addStretch(1)
+        body = QGridLayout()
+        body.addLayout(info, 0, 0)
+        body.addLayout(join, 0, 1)
+        body.setColumnStretch(0, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 12)
+        layout.setSpacing(10)
+        layout.addWidget(title)
+        layout.addLayout(bar)
+        layout.addWidget(self.scan_input)
+        layout.addWidget(self.message)
+        layout.addLayout(body, 1)
+        hub.changed.connect(self._changed)
+        self._show_profile(None)
+        self._show_offer(None)
+
+    # -- finding -----------------------------------------------------------------------------------
+    def activated(self) -> None:
+        self.scan_input.setFocus()
+
+    def _entered(self) -> None:
+        text = self.scan_input.text().strip()
+        if text:
+            self.handle_scan(text)
+
+    def handle_scan(self, code: str) -> None:
+        """A scanner burst (the app's wedge filter) or a code typed and Enter: a member's code,
+        phone or id finds the member; with a profile open, anything else is an item for the sale."""
+        self.scan_input.clear()
+        if self.profile is not None and not _MEMBER.fullmatch(code):
+            self.ops.add_item(code=code).run(self, success=self._item_added, failure=self._error)
+            return
+        self._say(self.tr("Looking the member up…"))
+        self.ops.open(query=code).run(self, success=self._opened, failure=self._error,
+                                      busy=(self.find_button,))
+
+    def find(self) -> None:
+        text = self.scan_input.text().strip()
+        if text:
+            self.handle_scan(text)
+        else:
+            self._say(self.tr("Scan the member's code or type the phone number, then Enter."))
+            self.scan_input.setFocus()
+
+    def _opened(self, profile: MemberProfile) -> None:
+        self._show_profile(profile)
+        self._say(self.tr("Member found: F3 attaches them to the sale."))
+        self.scan_input.setFocus()
+
+    # -- the profile -------------------------------------------------------------------------------
+    def _show_profile(self, profile: MemberProfile | None) -> None:
+        self.profile = profile
+        self.browsing.setRowCount(0)
+        self.revealed.clear()
+        self.revealed.hide()
+        if profile is None:
+            self.summary.setText(self.tr("No member open."))
+            for label in (self.source, self.coupons, self.history, self.browsing_note):
+                label.clear()
+            self.browsing.hide()
+            self._update_buttons()
+            return
+        self.summary.setText(self.tr("%1 · %2 · %3 points").replace("%1", profile.phone_masked)
+                             .replace("%2", tier_label(profile.tier)).replace("%3", str(profile.points)))
+        self.source.setText(self.tr("Member %1 · from HQ").replace("%1", profile.member_id) if profile.from_hq
+                            else self.tr("Member %1 · HQ unreachable: as this till last knew them, "
+                                         "points as last known").replace("%1", profile.member_id))
+        if profile.coupons is None:
+            self.coupons.clear()
+        elif profile.coupons:
+            self.coupons.setText(self.tr("Coupons: %1").replace("%1", "、".join(c.title for c in profile.coupons)))
+        else:
+            self.coupons.setText(self.tr("No coupons in the wallet."))
+        self.history.setText(self._history_text(profile))
+        self.history.setVisible(bool(self.history.text()))
+        self.browsing_note.setText(self._browsing_text(profile))
+        items = profile.browsing or ()
+        self.browsing.setVisible(bool(items))
+        self.browsing.setUpdatesEnabled(False)  # one layout and paint for the whole list
+        self.browsing.setRowCount(len(items))
+        for row, item in enumerate(items):
+            here = (self.tr("in stock: %1").replace("%1", str(item.available)) if item.available
+                    else self.tr("not here; %1 has %2").replace("%1", item.nearby[0][0])
+                    .replace("%2", str(item.nearby[0][1])) if item.nearby
+                    else self.tr("not sold here") if item.available is None
+                    else self.tr("out of stock"))
+            kind = {"wish": self.tr("wish list"), "cart": self.tr("online cart")}.get(item.kind, self.tr("viewed"))
+            for col, value in enumerate((item.name(self.lang), kind, store_time.to_store(item.at).strftime("%m-%d %H:%M"), here)):
+                cell = QTableWidgetItem(value)
+                cell.setData(Qt.ItemDataRole.UserRole, item.sku)
+                self.browsing.setItem(row, col, cell)
+        self.browsing.setUpdatesEnabled(True)
+        if items:
+            self.browsing.selectRow(0)
+        self._update_buttons()
+
+    def _history_text(self, profile: MemberProfile) -> str:
+        """The last purchases (every store) and points entries (every channel), three of each."""
+        lines = []
+        if profile.purchases is not None:
+            bought = [self.tr("%1 %2, %3 items, %4").replace("%1", store_time.minutes(p.at))
+                      .replace("%2", p.store_id).replace("%3", str(p.items))
+                      .replace("%4", money_text(p.total_fen, self.currency, self._money_locale))
+                      for p in profile.purchases[:3]]
+            lines.append(self.tr("Last purchases: %1").replace("%1", "；".join(bought)) if bought
+                         else self.tr("No purchases yet."))
+        if profile.points_ledger:
+            channel = {"store": self.tr("in store"), "online": self.tr("online")}
+            entries = [self.tr("%1 %2 (%3)").replace("%1", f"{e.points:+d}")
+                       .replace("%2", channel.get(e.channel, self.tr("other channel")))
+                       .replace("%3", store_time.minutes(e.at)) for e in profile.points_ledger[:3]]
+            lines.append(self.tr("Points: %1").replace("%1", "；".join(entries)))
+        return "\n".join(lines)
+
+    def _browsing_text(self, profile: MemberProfile) -> str:
+        text = self._browsing_state_text(profile)
+        if profile.search_keywords:
+            text = self.tr("Searched online: %1").replace("%1", "、".join(profile.search_keywords)) + "\n" + text
+        return text
+
+    def _browsing_state_text(self, profile: MemberProfile) -> str:
+        return {
+            "shown": self.tr("Viewed online (F4 or a scan adds an item to the sale):") if profile.browsing
+            else self.tr("Nothing viewed online lately."),
+            "no_consent": self.tr("The member has not agreed to personalization: no online browsing."),
+            "grade": "",
+            "offline": self.tr("Online browsing needs HQ."),
+            "unavailable": self.tr("Online browsing could not be fetched from HQ now."),
+        }.get(profile.browsing_state, "")
+
+    def _update_buttons(self) -> None:
+        self.reveal_button.setEnabled(self.profile is not None)
+        self.attach_button.setEnabled(self.profile is not None)
+        self.close_button.setEnabled(self.profile is not None)
+        self.add_button.setEnabled(bool(self.profile and self.profile.browsing))
+
+    def _move(self, step: int) -> None:
+        rows = self.browsing.rowCount()
+        if not rows:
+            return
+        selected = self.browsing.selectionModel().selectedRows()
+        current = selected[0].row() if selected else -1
+        self.browsing.selectRow(max(0, min(rows - 1, current + step)))
+
+    def close_profile(self) -> None:
+        self._show_profile(None)
+        self._say(self.tr("Profile closed."))
+        self.scan_input.setFocus()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The till locked (F12 or the idle timer disables the workspace): the visit's data goes —
+        the profile, a revealed number and the QR."""
+        if event.type() == QEvent.Type.EnabledChange and not self.isEnabled():
+            if self.profile is not None:
+                self._show_profile(None)
+                self._say(self.tr("Profile closed."))
+            self._show_offer(None)
+        super().changeEvent(event)
+
+    def _changed(self, changes: Changes, initiator: object) -> None:
+        """The sale ended (completed or voided elsewhere): the visit is over, so is the profile."""
+        if changes.sale and self.profile is not None:
+            self._show_profile(None)
+
+    # -- the full phone (a manager, with a reason) --------------------------------------------------
+    def ask_reveal(self) -> None:
+        if self.profile is None or (self.dialog is not None and self.dialog.isVisible()):
+            return
+        member_id = self.profile.member_id
+        dialog = PromptDialog("member.reveal", self.tr("Show the full phone number"), self.tr("Reason"),
+                              placeholder=self.tr("Why it is needed, e.g. arranging a delivery"), parent=self)
+        dialog.accepted_value.connect(lambda reason: self._reveal(member_id, str(reason)))
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+
+    def _reveal(self, member_id: str, reason: str) -> None:
+        self.ops.reveal_phone(member_id=member_id, reason=reason).run(
+            self, success=lambda phone: self._revealed(member_id, phone), failure=self._error)
+
+    def _revealed(self, member_id: str, phone: str) -> None:
+        if self.profile is None or self.profile.member_id != member_id:
+            return  # the profile was closed meanwhile: the number is not shown
+        self.revealed.setText(self.tr("Full phone number: %1 (recorded in the audit log)").replace("%1", phone))
+        self.revealed.show()
+        self.scan_input.setFocus()
+
+    # -- the sale ----------------------------------------------------------------------------------
+    def attach(self) -> None:
+        if self.profile is not None:
+            self.ops.attach(member_id=self.profile.member_id).run(self, success=self._attached,
+                                                                  failure=self._error)
+
+    def _attached(self, cart: CartView) -> None:
+        if cart.member is not None:
+            self._say(self.tr("Member %1 is on the sale.").replace("%1", cart.member.phone_masked))
+
+    def add_selected(self) -> None:
+        rows = self.browsing.selectionModel().selectedRows()
+        cell = self.browsing.item(rows[0].row(), 0) if rows else None
+        if cell is not None:
+            self.ops.add_browsed(sku=str(cell.data(Qt.ItemDataRole.UserRole))).run(
+                self, success=self._item_added, failure=self._error)
+
+    def _item_added(self, added: Added) -> None:
+        line = next((x for x in reversed(added.cart.lines) if x.sku == added.sku), None)
+        name = (line.name_en if self.lang.startswith("en") else line.name_zh) if line is not None else ""
+        self._say(self.tr("%1 added to the sale (%2 lines).").replace("%1", name or added.sku)
+                  .replace("%2", str(len(added.cart.lines))))
+
+    # -- enrollment --------------------------------------------------------------------------------
+    def enroll(self) -> None:
+        self.ops.offer_enrollment().run(self, success=self._offered, failure=self._error,
+                                        busy=(self.enroll_button,))
+
+    def _offered(self, offer: QrOffer) -> None:
+        self._show_offer(offer)
+        self._say(self.tr("The customer scans the QR code with their phone and joins there."))
+        self.timer.start()
+
+    def _show_offer(self, offer: QrOffer | None) -> None:
+        had = self.offer is not None
+        self.offer = offer
+        if offer is None:
+            self.timer.stop()
+            self.qr.clear()
+            self.qr.hide()
+            self.qr_note.clear()
+            display = self._display() if had else None
+            if display is not None:
+                display.clear_qr()
+            return
+        self.qr.setPixmap(qr_pixmap(offer.modules, QR_PIXELS))
+        self.qr.show()
+        display = self._display()
+        if display is not None:  # the customer scans it on their side of the counter
+            display.show_qr(offer.offer.url, "扫码成为会员 Scan to join as a member")
+        self.qr_note.setText(self.tr("Scan to join (valid until %1)").replace(
+            "%1", store_time.hhmm(offer.offer.expires_at)))
+
+    def _poll(self) -> None:
+        if self.offer is None or self._checking:
+            return
+        if self.now() >= self.offer.offer.expires_at:  # HQ refuses the link from now on
+            self._show_offer(None)
+            self._say(self.tr("The QR code has expired: F5 shows a new one."))
+            return
+        self._checking = True
+        self.ops.enrollment_done(nonce=self.offer.offer.nonce).run(
+            self, success=self._joined, failure=self._poll_failed)
+
+    def _poll_failed(self, error: BaseException) -> None:
+        self._checking = False
+        self._error(error)  # the QR stays: HQ may answer on the next round
+
+    def _joined(self, joined: Joined | None) -> None:
+        self._checking = False
+        if joined is None:
+            return
+        self._show_offer(None)
+        self._show_profile(joined.profile)
+        if joined.cart is not None and joined.cart.member is not None:
+            self._say(self.tr("Welcome, new member %1: attached to the sale.").replace(
+                "%1", joined.profile.phone_masked))
+        else:
+            self._say(self.tr("Welcome, new member %1.").replace("%1", joined.profile.phone_masked))
+
+    # -- messages ----------------------------------------------------------------------------------
+    def _error(self, error: BaseException) -> None:
+        self.message.setText(service_error_text(error))
+        self.message.setProperty("kind", "error")
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setProperty("kind", "")
+
+
+def _shared_display(currency: str) -> CustomerDisplay | None:
+    from store_client.hardware.customer_display import shared_customer_display
+
+    return shared_customer_display(currency)
+
+
+def qr_pixmap(modules: tuple[tuple[bool, ...], ...], size: int) -> QPixmap:
+    """The QR's modules drawn black on white, whole pixels per module (sharp for a camera)."""
+    count = max(len(modules), 1)
+    scale = max(size // count, 1)
+    image = QImage(count * scale, count * scale, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    for y, row in enumerate(modules):
+        for x, dark in enumerate(row):
+            if dark:
+                painter.fillRect(x * scale, y * scale, scale, scale, QColor("black"))
+    painter.end()
+    return QPixmap.fromImage(image)
+
+
+def create_member_screen(ctx: ScreenContext) -> MemberScreen:
+    return MemberScreen(ctx.ops.members, ctx.ops.hub, locale=ctx.locale, currency=ctx.config.currency,
+                        can_reveal=Role(ctx.actor.role) in MAY_REVEAL)
+
+
+register(ScreenSpec("members", QT_TRANSLATE_NOOP("Screens", "Members"), create_member_screen,
+                    "member.view_profile", icon="operators.svg", order=11))
