@@ -980,7 +980,7 @@ Sale complete · receipt %1</source>
     <name>Keys</name>
     <message>
         <source>Help: the keys of this screen</source>
-        <extracomment>Ctrl+&lt;digit&gt; opens the n-th screen of the rail: 1 … 9, then 0 for the tenth. F-keys a screen or dialog may give its own actions.</extracomment>
+        <extracomment>Ctrl+&lt;digit&gt; opens the n-th screen of the rail: 1 … 9, then 0 for the tenth. The next / previous screen of the rail: every screen, also those past the tenth. F-keys a screen or dialog may give its own actions.</extracomment>
         <translation>帮助：本界面的按键</translation>
     </message>
     <message>
@@ -990,6 +990,14 @@ Sale complete · receipt %1</source>
     <message>
         <source>Sign out</source>
         <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>Next screen</source>
+        <translation>下一个界面</translation>
+    </message>
+    <message>
+        <source>Previous screen</source>
+        <translation>上一个界面</translation>
     </message>
 </context>
 <context>

@@ -29,6 +29,8 @@ from PySide6.QtWidgets import QAbstractButton, QPushButton, QWidget
 #: Ctrl+<digit> opens the n-th screen of the rail: 1 … 9, then 0 for the tenth.
 NAV_DIGITS = "1234567890"
 HELP_KEY, LOCK_KEY, SIGN_OUT_KEY = "F1", "F12", "Ctrl+Q"
+#: The next / previous screen of the rail: every screen, also those past the tenth.
+NEXT_SCREEN_KEY, PREVIOUS_SCREEN_KEY = "Ctrl+PgDown", "Ctrl+PgUp"
 #: F-keys a screen or dialog may give its own actions.
 SCREEN_FKEYS = tuple(f"F{n}" for n in range(2, 12))
 
@@ -57,7 +59,9 @@ def global_actions() -> list[KeyAction]:
     """The fixed global keys (the navigation keys depend on the operator's screens)."""
     return [KeyAction((HELP_KEY,), QCoreApplication.translate("Keys", "Help: the keys of this screen")),
             KeyAction((LOCK_KEY,), QCoreApplication.translate("Keys", "Lock the terminal")),
-            KeyAction((SIGN_OUT_KEY,), QCoreApplication.translate("Keys", "Sign out"))]
+            KeyAction((SIGN_OUT_KEY,), QCoreApplication.translate("Keys", "Sign out")),
+            KeyAction((NEXT_SCREEN_KEY,), QCoreApplication.translate("Keys", "Next screen")),
+            KeyAction((PREVIOUS_SCREEN_KEY,), QCoreApplication.translate("Keys", "Previous screen"))]
 
 
 def key_text(key: str) -> str:

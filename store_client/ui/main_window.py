@@ -106,6 +106,8 @@ class MainWindow(QMainWindow):
             self._shortcut(QKeySequence(keymap.HELP_KEY), self.show_help),
             self._shortcut(QKeySequence(keymap.LOCK_KEY), self.lock),
             self._shortcut(QKeySequence(keymap.SIGN_OUT_KEY), self.sign_out),
+            self._shortcut(QKeySequence(keymap.NEXT_SCREEN_KEY), lambda: self.step_screen(1)),
+            self._shortcut(QKeySequence(keymap.PREVIOUS_SCREEN_KEY), lambda: self.step_screen(-1)),
         ]
         self.pages.setCurrentWidget(self.login)
         self.login.setFocus()
@@ -260,6 +262,16 @@ class MainWindow(QMainWindow):
             activated()
         self.screen_changed.emit(key)
 
+    def step_screen(self, step: int) -> None:
+        """The next (or previous) screen of the rail, round: reaches the screens past the
+        tenth, which have no Ctrl+digit."""
+        keys = list(self.screens)
+        if self.actor is None or not keys:
+            return
+        current = next((k for k, w in self.screens.items() if w is self.stack.currentWidget()), None)
+        index = keys.index(current) if current in keys else -step
+        self.open_screen(keys[(index + step) % len(keys)])
+
     def sign_out(self) -> None:
         actor, self.actor, self.ops = self.actor, None, None
         if actor is None and not self.lock_overlay.isVisible():
@@ -304,7 +316,7 @@ class MainWindow(QMainWindow):
             current.setFocus()
 
     def _set_shortcuts_enabled(self, enabled: bool) -> None:
-        for shortcut in self._screen_shortcuts + self._fixed_shortcuts[:2]:
+        for shortcut in self._screen_shortcuts + self._fixed_shortcuts[:2] + self._fixed_shortcuts[3:]:
             shortcut.setEnabled(enabled)
 
     def current_key_actions(self) -> list[keymap.KeyAction]:

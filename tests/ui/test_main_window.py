@@ -47,6 +47,25 @@ def test_ctrl_digits_open_screens_in_rail_order_from_any_screen(make_shell, qtbo
     shell.settle()
 
 
+def test_ctrl_page_down_and_up_reach_every_screen_also_past_the_tenth(make_shell, qtbot) -> None:
+    shell = make_shell()
+    manager = demo_operator("manager")
+    shell.sign_in(manager.id, manager.pin)
+    window = shell.window
+    order = [spec.key for spec, _key in screens_for(Role.MANAGER)]
+    assert len(order) > 10 and screens_for(Role.MANAGER)[-1][1] is None  # the last has no Ctrl+digit
+    seen = []
+    for _ in order:
+        focus = QApplication.focusWidget() or window
+        qtbot.keyClick(focus, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+        seen.append(next(k for k, w in window.screens.items() if w is window.stack.currentWidget()))
+    assert seen == order[1:] + order[:1]  # round the rail, the keyless eleventh included
+    focus = QApplication.focusWidget() or window
+    qtbot.keyClick(focus, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.screens[order[-1]]
+    shell.settle()
+
+
 def test_f1_help_lists_every_visible_screen_key(make_shell, qtbot) -> None:
     shell = make_shell()
     manager = demo_operator("manager")
