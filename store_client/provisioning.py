@@ -266,7 +266,6 @@ def missing_setup(terminal: Terminal) -> list[str]:
     from sqlalchemy import func, select
 
     from store_client.persistence.models import Operator, Product
-    from sync.terminal.credentials import CredentialsMissing, token_store
 
     missing = []
     with terminal.db.read() as session:
@@ -277,6 +276,8 @@ def missing_setup(terminal: Terminal) -> list[str]:
             missing.append("catalog")
     config = terminal.config
     if config["hq.url"]:
+        from sync.terminal.credentials import CredentialsMissing, token_store
+
         try:
             token_store(config).load()
         except CredentialsMissing:

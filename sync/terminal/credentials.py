@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import keyring
-from keyring.errors import KeyringError
+# keyring is imported where the keyring store is used: finding its backends reads every
+# installed package's entry points (~70 ms), which a till keeping its token in a file, or
+# asking at start-up whether it is set up, should not pay.
 
 if TYPE_CHECKING:
     from store_client.config import Config
@@ -50,6 +51,9 @@ def _check_token(token: str) -> None:
 
 
 def save_token(store_id: str, terminal_id: str, token: str) -> None:
+    import keyring
+    from keyring.errors import KeyringError
+
     _check_token(token)
     try:
         keyring.set_password(SERVICE, _user(store_id, terminal_id), token)
@@ -58,6 +62,9 @@ def save_token(store_id: str, terminal_id: str, token: str) -> None:
 
 
 def load_token(store_id: str, terminal_id: str) -> str:
+    import keyring
+    from keyring.errors import KeyringError
+
     try:
         token = keyring.get_password(SERVICE, _user(store_id, terminal_id))
     except KeyringError as exc:
@@ -70,6 +77,9 @@ def load_token(store_id: str, terminal_id: str) -> str:
 
 
 def delete_token(store_id: str, terminal_id: str) -> None:
+    import keyring
+    from keyring.errors import KeyringError
+
     try:
         keyring.delete_password(SERVICE, _user(store_id, terminal_id))
     except KeyringError:
@@ -78,6 +88,7 @@ def delete_token(store_id: str, terminal_id: str) -> None:
 
 def keyring_backend() -> tuple[str, bool]:
     """(the backend's name, whether it can store anything)."""
+    import keyring
     from keyring.backends import fail
 
     current = keyring.get_keyring()
