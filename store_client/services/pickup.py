@@ -51,7 +51,6 @@ from store_client.services.errors import ServiceError
 from store_client.services.pickup_views import (
     ConflictView,
     OrderView,
-    PickLine,
     PickResult,
     PickupFigures,
     QueueItem,

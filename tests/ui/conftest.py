@@ -101,6 +101,14 @@ def make_shell(qtbot, demo_store: Path, clock: FakeClock) -> Iterator[Callable[.
         shell.terminal.close()
 
 
+@pytest.fixture
+def tasks() -> Iterator[TaskManager]:
+    """A task manager for a screen tested alone (shut down after the test)."""
+    manager = TaskManager()
+    yield manager
+    manager.shutdown()
+
+
 def type_text(widget, text: str) -> None:  # type: ignore[no-untyped-def]
     """Key events carrying ``text`` (QTest.keyClicks only knows ASCII; this is what an IME sends)."""
     from PySide6.QtCore import QEvent

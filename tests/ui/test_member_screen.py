@@ -46,13 +46,6 @@ CASHIER = Actor("c1", "王芳", Role.CASHIER)
 
 
 @pytest.fixture
-def tasks() -> Iterator[TaskManager]:
-    manager = TaskManager()
-    yield manager
-    manager.shutdown()
-
-
-@pytest.fixture
 def hq(tmp_path: Path) -> Iterator[HQServer]:
     service = HQService(make_engine(f"sqlite:///{tmp_path / 'hq.sqlite3'}"))
     seed_demo(service, "S001")

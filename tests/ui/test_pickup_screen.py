@@ -40,13 +40,6 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def tasks() -> Iterator[TaskManager]:
-    manager = TaskManager()
-    yield manager
-    manager.shutdown()
-
-
-@pytest.fixture
 def hq(tmp_path: Path) -> Iterator[HQServer]:
     service = HQService(make_engine(f"sqlite:///{tmp_path / 'hq.sqlite3'}"))
     seed_demo(service, "S001")
@@ -66,13 +59,8 @@ def type_enter(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def
     QTest.keyClick(widget, Qt.Key.Key_Return)
 
 
-def cell(screen, row: int, column: int, role=Qt.ItemDataRole.DisplayRole):
-    return screen.queue_model.index(row, column).data(role)
-
-
-@pytest.mark.serial  # waits on live timers (countdown, banner, sync): nothing else may compete
-def test_the_whole_flow_by_keyboard(qtbot, terminal, add_operator, tasks, hq) -> None:
-    add_operator("c1", "cashier", "1357", name="王芳")
+def syncer(terminal, hq: HQServer):  # type: ignore[no-untyped-def]
+    """One sync pass of this till with HQ: what it sent, then what pick-up needs."""
     token = hq.service.issue_token("S001", "T01")
 
     def sync() -> None:
@@ -80,6 +68,18 @@ def test_the_whole_flow_by_keyboard(qtbot, terminal, add_operator, tasks, hq) ->
             Uploader(terminal.db, client).upload_pending()
             Puller(terminal.db, client,
                    datasets=["catalog", "prices", "online_orders", "store_settings"]).pull_all()
+
+    return sync
+
+
+def cell(screen, row: int, column: int, role=Qt.ItemDataRole.DisplayRole):
+    return screen.queue_model.index(row, column).data(role)
+
+
+@pytest.mark.serial  # waits on live timers (countdown, banner, sync): nothing else may compete
+def test_the_whole_flow_by_keyboard(qtbot, terminal, add_operator, tasks, hq) -> None:
+    add_operator("c1", "cashier", "1357", name="王芳")
+    sync = syncer(terminal, hq)
 
     orders = OnlineOrders(hq.service, code_log2_n=10)
     first = orders.place("S001", [{"sku": "100001", "qty": 2}, {"sku": "200001", "qty": 1}],
@@ -189,13 +189,7 @@ def test_the_whole_flow_by_keyboard(qtbot, terminal, add_operator, tasks, hq) ->
 def test_a_typed_quantity_a_substitute_and_a_line_given_back_by_keyboard(
         qtbot, terminal, add_operator, tasks, hq) -> None:
     add_operator("c1", "cashier", "1357", name="王芳")
-    token = hq.service.issue_token("S001", "T01")
-
-    def sync() -> None:
-        with HQClient(hq.url, token, timeout=10) as client:
-            Uploader(terminal.db, client).upload_pending()
-            Puller(terminal.db, client,
-                   datasets=["catalog", "prices", "online_orders", "store_settings"]).pull_all()
+    sync = syncer(terminal, hq)
 
     orders = OnlineOrders(hq.service, code_log2_n=10)
     placed = orders.place("S001", [{"sku": "100001", "qty": 12}, {"sku": "200001", "qty": 1}],

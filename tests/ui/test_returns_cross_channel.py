@@ -18,7 +18,6 @@ from store_client.domain.roles import Role
 from store_client.services.auth import Actor
 from store_client.ui.automation import unnamed_interactive
 from store_client.ui.screens.returns_screen import ReturnsScreen
-from store_client.ui.tasks import TaskManager
 from sync.hq.embedded import HQServer
 from sync.hq.orders import OnlineOrders
 from sync.hq.service import HQService, make_engine
@@ -28,13 +27,6 @@ from tests.integration.sync.online_returns_world import PHONE, collected_order, 
 from tests.ui.conftest import screen_context
 
 MANAGER = Actor("m1", "张经理", Role.MANAGER)
-
-
-@pytest.fixture
-def tasks() -> Iterator[TaskManager]:
-    manager = TaskManager()
-    yield manager
-    manager.shutdown()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ issue-5 warning that must be confirmed, and an over/short that needs a reason an
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
@@ -22,13 +21,6 @@ from store_client.ui.screens.shift_screen import COUNT_PAGE, REPORT_PAGE, ShiftS
 from store_client.ui.tasks import TaskManager
 
 MANAGER_PIN = "2468"
-
-
-@pytest.fixture
-def tasks() -> Iterator[TaskManager]:
-    manager = TaskManager()
-    yield manager
-    manager.shutdown()
 
 
 @pytest.fixture

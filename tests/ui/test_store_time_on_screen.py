@@ -4,9 +4,7 @@ apart (the shift screen once said "since 06:59" beside a report saying "Opened 1
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from PySide6.QtTest import QTest
 
 from store_client import store_time
@@ -18,17 +16,9 @@ from store_client.ui.screens.audit_screen import local_time
 from store_client.ui.screens.print_jobs import _short_time
 from store_client.ui.screens.shift_screen import ShiftScreen
 from store_client.ui.status_bar import StatusBar
-from store_client.ui.tasks import TaskManager
 from tests.ui.conftest import screen_context
 
 MANAGER = Actor("m1", "张经理", Role.MANAGER)
-
-
-@pytest.fixture
-def tasks() -> Iterator[TaskManager]:
-    manager = TaskManager()
-    yield manager
-    manager.shutdown()
 
 
 def test_the_shift_screen_and_its_x_report_show_the_same_store_time(

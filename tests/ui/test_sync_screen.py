@@ -15,19 +15,11 @@ from sqlalchemy import text
 
 from store_client.ui.screens.sync_screen import SyncScreen
 from store_client.ui.operations.sync import SyncOps
-from store_client.ui.tasks import TaskManager
 from tests.ui.conftest import backend_for
 from sync.terminal.runner import SyncRunner
 from sync.terminal.sale_events import record_sale_event
 from tools.soak import make_sale
 from sync.terminal.transport import HQClient
-
-
-@pytest.fixture
-def tasks() -> Iterator[TaskManager]:
-    manager = TaskManager()
-    yield manager
-    manager.shutdown()
 
 
 def sell(terminal, n: int, **overrides) -> None:  # type: ignore[no-untyped-def]
