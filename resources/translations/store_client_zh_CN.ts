@@ -1596,6 +1596,7 @@ Sale complete · receipt %1</source>
     <name>PickupScreen</name>
     <message>
         <source>Pick-up</source>
+        <extracomment>For the status bar, whatever screen is in front: orders due within 15 minutes or late and not ready (&quot;&quot; when none). The main window shows it.</extracomment>
         <translation>自提</translation>
     </message>
     <message>
@@ -1801,6 +1802,10 @@ Sale complete · receipt %1</source>
     <message>
         <source>Not ready and due within 15 minutes: %1</source>
         <translation>距承诺时间不足 15 分钟仍未备好：%1</translation>
+    </message>
+    <message>
+        <source>Pick-up: %1 due or late</source>
+        <translation>自提：%1 单将到期或已超时</translation>
     </message>
     <message>
         <source>to pick</source>
@@ -3838,6 +3843,10 @@ Points: %4</source>
     <message>
         <source>Terminal %1</source>
         <translation>终端 %1</translation>
+    </message>
+    <message>
+        <source>Needs attention</source>
+        <translation>需要处理</translation>
     </message>
     <message>
         <source>Sync state</source>

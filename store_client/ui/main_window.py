@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal, SignalInstance
 from PySide6.QtGui import QIcon, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from store_client import heap
 from store_client.ui import keymap
 from store_client.ui.automation import named
 from store_client.ui.help_overlay import HelpOverlay
@@ -212,11 +211,13 @@ class MainWindow(QMainWindow):
             self.open_screen(next(iter(self.screens)))
         self.idle.start()
         self.session_changed.emit()
-        self.tasks.run(heap.release_free_heap)  # the last operator's screens are gone
 
     def _add_screen(self, spec: ScreenSpec, key: str | None, ctx: ScreenContext) -> None:
         screen = spec.factory(ctx)
         keymap.buttons_take_enter(screen)
+        attention = getattr(screen, "attention", None)  # a screen that calls for someone
+        if isinstance(attention, SignalInstance):
+            attention.connect(self.status.set_alert)
         self.screens[spec.key] = screen
         self.stack.addWidget(screen)
         # the key on a line of its own: a long name still fits the rail at 1024 px
@@ -248,6 +249,7 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(screen)
             screen.deleteLater()
         self.screens.clear()
+        self.status.set_alert(None)
 
     def open_screen(self, key: str) -> None:
         if self.actor is None or self.lock_overlay.isVisible() or key not in self.screens:

@@ -29,10 +29,13 @@ class StatusBar(QStatusBar):
         self.store.setText(self.tr("Store %1").replace("%1", store_text))
         self.terminal = self._label("status.terminal", self.tr("Terminal"))
         self.terminal.setText(self.tr("Terminal %1").replace("%1", terminal_id))
+        self.alert = self._label("status.alert", self.tr("Needs attention"))
+        self.alert.hide()
         self.sync = self._label("status.sync", self.tr("Sync state"))
         self.clock = self._label("status.clock", self.tr("Clock"))
         for widget in (self.operator, self.store, self.terminal):
             self.addWidget(widget)
+        self.addPermanentWidget(self.alert)
         self.addPermanentWidget(self.sync)
         self.addPermanentWidget(self.clock)
         self.set_operator(None)
@@ -61,6 +64,15 @@ class StatusBar(QStatusBar):
         self.sync.setText(f"● {text}")
         self.sync.setToolTip(text)
         self.sync.setStyleSheet(f"QLabel {{ color: white; background: {color}; border-radius: 4px; }}")
+
+    def set_alert(self, text: str | None) -> None:
+        """What needs someone now on another screen (pick-up orders due); empty hides it."""
+        self.alert.setText(f"▲ {text}" if text else "")
+        self.alert.setToolTip(text or "")
+        self.alert.setAccessibleDescription(text or "")
+        self.alert.setStyleSheet(f"QLabel {{ color: white; background: {TONES['warn']}; "
+                                 "border-radius: 4px; }")
+        self.alert.setVisible(bool(text))
 
     def tick(self) -> None:
         self.clock.setText(store_time.date_time(self._clock.now()))

@@ -199,3 +199,32 @@ def test_status_bar_clock_ticks_and_sync_slot_takes_text_and_tone(make_shell, cl
     assert "Synced 2 min ago" in bar.sync.text() and TONES["ok"] in bar.sync.styleSheet()
     bar.set_sync_state("?", "no-such-tone")
     assert TONES["neutral"] in bar.sync.styleSheet()
+
+
+def test_pickup_orders_due_show_in_the_status_bar_whatever_screen_is_in_front(make_shell, qtbot) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from store_client.services.pickup_views import QueueItem
+
+    shell = make_shell()
+    manager = demo_operator("manager")
+    shell.sign_in(manager.id, manager.pin)
+    window = shell.window
+    assert window.stack.currentWidget() is window.screens["checkout"]
+    pickup = window.screens["pickup"]
+    soon = datetime.now(UTC) + timedelta(minutes=10)
+
+    def item(n: int, state: str, due_soon: bool) -> QueueItem:
+        return QueueItem(order_id=f"o{n}", order_no=f"W{n:06d}", state=state, member_name="李娜",
+                         promised_at=soon, lines=1, picked_lines=0, due_soon=due_soon, overdue=False)
+
+    pickup._show_queue([item(1, "accepted", True), item(2, "picking", True), item(3, "ready", True),
+                        item(4, "accepted", False)])
+    assert window.status.alert.isVisible()
+    assert window.status.alert.text() == "▲ Pick-up: 2 due or late"  # ready ones are not due
+    pickup._show_queue([item(3, "ready", True), item(4, "accepted", False)])
+    assert not window.status.alert.isVisible()
+    pickup._show_queue([item(1, "accepted", True)])
+    qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)  # sign out
+    assert not window.status.alert.isVisible()
+    shell.settle()

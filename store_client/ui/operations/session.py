@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from store_client import heap
 from store_client.ui.operations.base import Backend
 from store_client.ui.operations.changes import NOTHING, Changes
 from store_client.ui.operations.runner import Op
@@ -21,7 +22,13 @@ class SessionOps:
 
     def login(self, *, operator_id: str, pin: str) -> Op[Actor]:
         auth = self._auth
-        return self._runner.op(lambda _g: auth.login(operator_id, pin), changes=SIGNED)
+
+        def work(_grant: object) -> Actor:
+            actor = auth.login(operator_id, pin)
+            heap.release_free_heap()  # the last operator's screens are gone by now
+            return actor
+
+        return self._runner.op(work, changes=SIGNED)
 
     def unlock(self, *, actor: Actor, pin: str) -> Op[None]:
         auth = self._auth

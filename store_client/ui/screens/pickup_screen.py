@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -59,6 +59,10 @@ if TYPE_CHECKING:
 
 
 class PickupScreen(QWidget):
+    #: For the status bar, whatever screen is in front: orders due within 15 minutes or late
+    #: and not ready ("" when none). The main window shows it.
+    attention = Signal(str)
+
     def __init__(self, ops: PickupOps, *, locale: str = "zh_CN",
                  now: Callable[[], datetime] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,6 +78,7 @@ class PickupScreen(QWidget):
         self.refused: dict[int, tuple[int, str]] = {}  # given back at the counter: line -> (qty, why)
         self.dialog: QDialog | None = None
         self._busy = False
+        self._attention = ""
 
         title = QLabel(self.tr("Pick-up"), self)
         title.setProperty("kind", "title")
@@ -259,6 +264,7 @@ class PickupScreen(QWidget):
 
     def _show_queue(self, items: list[QueueItem]) -> None:
         self._busy = False
+        self._announce(items)
         ids = {i.order_id for i in items}
         new = [] if self.known is None else [i for i in items if i.order_id not in self.known
                                              and i.state == "accepted"]
@@ -296,6 +302,13 @@ class PickupScreen(QWidget):
             self.queue_table.selectRow(0)
         else:
             self._selected()  # the selected row may now hold another order
+
+    def _announce(self, items: list[QueueItem]) -> None:
+        due = sum(1 for i in items if (i.due_soon or i.overdue) and i.state in ("accepted", "picking"))
+        text = self.tr("Pick-up: %1 due or late").replace("%1", str(due)) if due else ""
+        if text != self._attention:
+            self._attention = text
+            self.attention.emit(text)
 
     def time_left_text(self, item: QueueItem) -> str:
         if item.state in ("ready", "not_collected"):
