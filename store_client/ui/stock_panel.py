@@ -1,13 +1,16 @@
 """The stock of one product as Product lookup shows it: this till's books (on hand,
 reserved for pick-up orders, available) and HQ's figure for this store, each with its
 "as of" time in store time. A figure older than 10 minutes is greyed and says so in words,
-on screen and to a screen reader. The figures are read by an op, never on the UI thread."""
+on screen and to a screen reader. The figures are read by an op, never on the UI thread,
+and read again every 30 seconds while the panel is on screen, so a figure turns grey (or
+fresh, after a pull) without a new lookup."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from store_client import store_time
@@ -19,6 +22,7 @@ if TYPE_CHECKING:
     from store_client.ui.operations.catalog import CatalogOps
 
 EMPTY = "—"
+REFRESH_MS = 30_000
 
 
 class StockPanel(QFrame):
@@ -33,6 +37,7 @@ class StockPanel(QFrame):
         self.title = QLabel(self)
         self.title.setObjectName("lookup.stock.title")
         self.title.setProperty("kind", "heading")
+        self.title.setWordWrap(True)
         self.status = QLabel(self)
         self.status.setObjectName("lookup.stock.status")
         self.status.setProperty("kind", "subtle")
@@ -67,12 +72,25 @@ class StockPanel(QFrame):
         layout.addLayout(grid)
         layout.addWidget(self.elsewhere)
         layout.addWidget(self.status)
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self.refresh)
         self.clear()
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+
+    def refresh(self) -> None:
+        """Read the shown product's stock again (the timer; nothing when hidden or empty)."""
+        if self._product is not None and self.isVisible():
+            self._catalog.stock(sku=self._product.sku).run(self, success=self._shown, failure=self._failed)
 
     def clear(self) -> None:
         self._product = None
+        self.timer.stop()
         self.title.setText(self.tr("Stock"))
-        self.status.setText(self.tr("Select a product to see its stock."))
+        self._say(self.tr("Select a product to see its stock."))
         for key in self.rows:
             self._blank(key, "")
 
@@ -80,7 +98,8 @@ class StockPanel(QFrame):
         """Read the stock of ``product`` (in the background); an older answer is dropped."""
         self._product = product
         self.title.setText(self.tr("Stock of %1 %2").replace("%1", product.sku).replace("%2", name))
-        self.status.setText(self.tr("Reading stock…"))
+        self._say(self.tr("Reading stock…"))
+        self.timer.start()
         self._catalog.stock(sku=product.sku).run(self, success=self._shown, failure=self._failed)
 
     def _shown(self, seen: StockOverview) -> None:
@@ -89,12 +108,12 @@ class StockPanel(QFrame):
         unit = str(self._product.unit)
         self._fill("here", seen.here, seen.now, unit, self.tr("nothing recorded on this till"))
         self._fill("hq", seen.at_hq, seen.now, unit, self.tr("not received from HQ"))
-        self.status.setText("")
+        self._say("")
 
     def _failed(self, error: BaseException) -> None:
         for key in self.rows:
             self._blank(key, "")
-        self.status.setText(self.tr("Stock could not be read: %1").replace("%1", str(error)))
+        self._say(self.tr("Stock could not be read: %1").replace("%1", str(error)))
 
     def _blank(self, key: str, missing: str) -> None:
         cells = self.rows[key]

@@ -73,12 +73,20 @@ def test_scanning_a_code_shows_its_stock_here_and_at_hq(make_shell, qtbot, clock
     assert screen.stock.status.text() == ""
     assert screen.query.hasFocus()  # the keyboard stays in the search: the next scan goes there
 
-    clock.advance(minutes=9)  # this till's figure turns 11 minutes old: the next lookup greys it
-    screen.query.selectAll()
-    qtbot.keyClicks(screen.query, product.sku)
-    qtbot.keyClick(screen.query, Qt.Key.Key_Return)
+    assert not screen.stock.status.isVisible()  # nothing to say: no empty line either
+
+    clock.advance(minutes=9)  # this till's figure turns 11 minutes old: the panel's refresh greys it
+    assert screen.stock.timer.isActive()
+    screen.stock.timer.timeout.emit()
     shell.settle()
     assert row(screen, "here")[4] == "16:58 (older than 10 min)" and stale(screen, "here")
+    db = shell.terminal.db
+    with db.transaction() as s:  # a pull brings HQ's new figure: the next refresh shows it fresh
+        s.execute(text("UPDATE sync_rows SET data = :d WHERE dataset = 'stock_levels' AND key = :k"),
+                  {"k": product.sku, "d": json.dumps({"sku": product.sku, "on_hand": 8, "as_of": iso(clock.now())})})
+    screen.stock.timer.timeout.emit()
+    shell.settle()
+    assert row(screen, "hq")[1:] == ["8", "—", "8", "17:09"] and not stale(screen, "hq")
 
 
 @pytest.mark.serial
@@ -114,3 +122,26 @@ def test_a_failing_stock_read_is_shown_not_raised(make_shell, qtbot, monkeypatch
     assert screen.model.rowCount() == 1
     assert screen.stock.status.text() == "Stock could not be read: database is locked"
     assert row(screen, "here")[1:] == ["—", "—", "—", ""]
+
+
+@pytest.mark.serial
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+@pytest.mark.parametrize(("width", "height"), [(1024, 768), (1366, 768)])
+def test_a_filled_stale_panel_fits_the_counter_sizes(make_shell, qtbot, clock, locale, width, height) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from store_client.ui.fit_check import problems
+
+    shell, screen = open_lookup(make_shell, locale=locale)
+    product = max(shell.window.services.catalog.search("HOM", limit=50), key=lambda p: len(p.name(locale)))
+    put_stock(shell, clock, product.sku)
+    clock.advance(minutes=11)  # both rows stale: the longest texts
+    shell.window.resize(width, height)
+    qtbot.keyClicks(screen.query, product.sku)
+    qtbot.keyClick(screen.query, Qt.Key.Key_Return)
+    shell.settle()
+    QApplication.processEvents()
+    assert stale(screen, "here") and stale(screen, "hq")
+    assert (shell.window.width(), shell.window.height()) == (width, height)
+    assert problems(shell.window) == []
+    assert screen.results.viewport().height() >= 3 * 40, "the products found keep room for three rows"
