@@ -62,7 +62,7 @@ class ProductLookupScreen(QWidget):
         header = self.results.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for column, width in enumerate((150, 360, 120, 70, 140, 170, 70)):
+        for column, width in enumerate((130, 360, 120, 64, 124, 144, 64)):
             self.results.setColumnWidth(column, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.status = QLabel(self.tr("Scan or type to search the catalog."), self)
