@@ -3866,6 +3866,93 @@ Points: %4</source>
     </message>
 </context>
 <context>
+    <name>StockPanel</name>
+    <message>
+        <source>On hand</source>
+        <translation>现有</translation>
+    </message>
+    <message>
+        <source>Reserved</source>
+        <translation>预留</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation>可售</translation>
+    </message>
+    <message>
+        <source>As of</source>
+        <translation>截至</translation>
+    </message>
+    <message>
+        <source>This till</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>This store at HQ</source>
+        <translation>本店（总部数据）</translation>
+    </message>
+    <message>
+        <source>Other stores and the warehouse: HQ does not send their stock to this till yet.</source>
+        <translation>其他门店和仓库：总部尚未向本机发送其库存。</translation>
+    </message>
+    <message>
+        <source>Stock</source>
+        <translation>库存</translation>
+    </message>
+    <message>
+        <source>Select a product to see its stock.</source>
+        <translation>选择商品以查看库存。</translation>
+    </message>
+    <message>
+        <source>Stock of %1 %2</source>
+        <translation>库存：%1 %2</translation>
+    </message>
+    <message>
+        <source>Reading stock…</source>
+        <translation>正在读取库存…</translation>
+    </message>
+    <message>
+        <source>nothing recorded on this till</source>
+        <translation>本机无记录</translation>
+    </message>
+    <message>
+        <source>not received from HQ</source>
+        <translation>尚未收到总部数据</translation>
+    </message>
+    <message>
+        <source>Stock could not be read: %1</source>
+        <translation>无法读取库存：%1</translation>
+    </message>
+    <message>
+        <source>kg</source>
+        <translation>千克</translation>
+    </message>
+    <message>
+        <source>time unknown, may be out of date</source>
+        <translation>时间未知，可能已过时</translation>
+    </message>
+    <message>
+        <source>%1 (older than 10 min)</source>
+        <translation>%1（超过 10 分钟）</translation>
+    </message>
+    <message>
+        <source>%1: on hand %2, reserved %3, available %4, as of %5</source>
+        <translation>%1：现有 %2，预留 %3，可售 %4，截至 %5</translation>
+    </message>
+    <message>
+        <source>not known</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>an unknown time</source>
+        <translation>未知时间</translation>
+    </message>
+    <message>
+        <source>(older than 10 minutes: may be out of date)</source>
+        <translation>（超过 10 分钟，可能已过时）</translation>
+    </message>
+</context>
+<context>
     <name>SyncIndicator</name>
     <message numerus="yes">
         <source>%n waiting</source>

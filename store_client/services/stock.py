@@ -8,15 +8,17 @@ once per (cause, SKU, reason): a retried write never moves stock twice.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, text
 from sqlalchemy.orm import Session
 
 from store_client.clock import Clock, iso, parse_iso
-from store_client.domain.stock import Movement, Position
+from store_client.domain.stock import FRESH_FOR, Movement, Position
 from store_client.persistence.db import Database
 from store_client.persistence.models import StockPosition
 from sync.terminal import outbox
@@ -65,3 +67,67 @@ def positions(session: Session, skus: Sequence[str], *, default_as_of: datetime)
 def position(db: Database, sku: str, *, clock: Clock) -> Position:
     with db.read() as s:
         return positions(s, [sku], default_as_of=clock.now())[sku]
+
+
+STOCK_LEVELS = "stock_levels"  # HQ's on-hand of this store, one row a SKU (sync_rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One stock figure as a screen shows it. ``reserved`` is None where the source does not
+    say (HQ's rows carry on hand only); ``as_of`` None: the source gave no usable time, which
+    counts as stale."""
+
+    on_hand: int
+    reserved: int | None
+    as_of: datetime | None
+    fresh: bool
+
+    @property
+    def available(self) -> int:
+        return max(self.on_hand - (self.reserved or 0), 0)
+
+
+@dataclass(frozen=True, slots=True)
+class StockOverview:
+    """What Product lookup shows of one SKU: this till's books and HQ's figure for this
+    store, each with its own time and freshness (:data:`FRESH_FOR`), read at ``now``."""
+
+    sku: str
+    here: Figure | None  # None: no movement of this SKU was ever recorded on this till
+    at_hq: Figure | None  # None: HQ has not sent a figure for this SKU (yet)
+    now: datetime
+
+
+def _aware(text_: object) -> datetime | None:
+    if not isinstance(text_, str):
+        return None
+    try:
+        moment = parse_iso(text_)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _figure(on_hand: int, reserved: int | None, as_of: datetime | None, now: datetime) -> Figure:
+    return Figure(on_hand, reserved, as_of, as_of is not None and now - as_of <= FRESH_FOR)
+
+
+def overview(db: Database, sku: str, *, clock: Clock) -> StockOverview:
+    """The stock of ``sku`` here and at HQ, for Product lookup (one read)."""
+    now = clock.now()
+    with db.read() as s:
+        row = s.get(StockPosition, sku)
+        here = None if row is None else _figure(row.on_hand, row.reserved, _aware(row.as_of), now)
+        data = s.execute(text("SELECT data FROM sync_rows WHERE dataset = :ds AND key = :sku"),
+                         {"ds": STOCK_LEVELS, "sku": sku}).scalar()
+    at_hq = None
+    if data is not None:
+        try:
+            hq = json.loads(data)
+        except ValueError:
+            hq = None
+        on_hand = hq.get("on_hand") if isinstance(hq, dict) else None
+        if isinstance(on_hand, int) and not isinstance(on_hand, bool):
+            at_hq = _figure(on_hand, None, _aware(hq.get("as_of")), now)
+    return StockOverview(sku, here, at_hq, now)

@@ -11,6 +11,7 @@ from store_client.ui.operations.runner import Op
 if TYPE_CHECKING:
     from store_client.domain.catalog import ProductInfo
     from store_client.services.catalog import CatalogService, SearchPage
+    from store_client.services.stock import StockOverview
 
 RESULT_LIMIT = 200
 MIN_CODE_LENGTH = 4  # shorter digit strings are searched as text, not looked up as codes
@@ -47,6 +48,17 @@ class CatalogOps(Area):
                      if category_names else {})
             page = lookup(catalog, text, limit, after)
             return Found(list(page.products), names, page)
+
+        return self._runner.op(work, changes=NOTHING)
+
+    def stock(self, *, sku: str) -> Op[StockOverview]:
+        """The stock of ``sku`` on this till and at HQ (for this store), read now."""
+        db, clock = self._backend.terminal.db, self._backend.terminal.clock
+
+        def work(_grant: object) -> StockOverview:
+            from store_client.services.stock import overview
+
+            return overview(db, sku, clock=clock)
 
         return self._runner.op(work, changes=NOTHING)
 

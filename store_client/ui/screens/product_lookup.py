@@ -27,6 +27,7 @@ from store_client.ui.automation import named
 from store_client.ui.operations.catalog import RESULT_LIMIT
 from store_client.ui.product_search import LatestSearch, MoreResults, ProductTableModel, page_status
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
+from store_client.ui.stock_panel import StockPanel
 
 if TYPE_CHECKING:
     from store_client.ui.operations.catalog import Found
@@ -61,7 +62,7 @@ class ProductLookupScreen(QWidget):
         header = self.results.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for column, width in enumerate((150, 360, 120, 70, 140, 170, 70)):
+        for column, width in enumerate((130, 360, 120, 64, 124, 144, 64)):
             self.results.setColumnWidth(column, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.status = QLabel(self.tr("Scan or type to search the catalog."), self)
@@ -86,6 +87,11 @@ class ProductLookupScreen(QWidget):
         layout.addWidget(title)
         layout.addLayout(bar)
         layout.addWidget(self.results, 1)
+        self.stock = StockPanel(ctx.ops.catalog, self)
+        self.results.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self._stock_of(current.row()))
+        self.model.modelReset.connect(self.stock.clear)
+        layout.addWidget(self.stock)
         self.more = MoreResults(self, ctx.ops.catalog, self.model, "lookup.more", RESULT_LIMIT,
                                 lambda text, page: self.status.setText(
                                     page_status(text, page, self.model.rowCount())))
@@ -118,6 +124,13 @@ class ProductLookupScreen(QWidget):
         self.status.setText(page_status(text, found.page, len(rows)))
         if rows:
             self.results.selectRow(0)
+
+    def _stock_of(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            product = self.model.product(row)
+            self.stock.show_product(product, product.name(self._ctx.locale))
+        else:
+            self.stock.clear()
 
     def _failed(self, error: BaseException) -> None:
         self.model.set_products([])

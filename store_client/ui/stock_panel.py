@@ -1,0 +1,168 @@
+"""The stock of one product as Product lookup shows it: this till's books (on hand,
+reserved for pick-up orders, available) and HQ's figure for this store, each with its
+"as of" time in store time. A figure older than 10 minutes is greyed and says so in words,
+on screen and to a screen reader. The figures are read by an op, never on the UI thread,
+and read again every 30 seconds while the panel is on screen, so a figure turns grey (or
+fresh, after a pull) without a new lookup."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from store_client import store_time
+from store_client.ui.checkout.formatting import quantity_text
+
+if TYPE_CHECKING:
+    from store_client.domain.catalog import ProductInfo
+    from store_client.services.stock import Figure, StockOverview
+    from store_client.ui.operations.catalog import CatalogOps
+
+EMPTY = "—"
+REFRESH_MS = 30_000
+
+
+class StockPanel(QFrame):
+    """Read-only: labels only, nothing to focus (the keyboard stays in the search)."""
+
+    def __init__(self, catalog: CatalogOps, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lookup.stock")
+        self.setProperty("kind", "panel")
+        self._catalog = catalog
+        self._product: ProductInfo | None = None
+        self.title = QLabel(self)
+        self.title.setObjectName("lookup.stock.title")
+        self.title.setProperty("kind", "heading")
+        self.title.setWordWrap(True)
+        self.status = QLabel(self)
+        self.status.setObjectName("lookup.stock.status")
+        self.status.setProperty("kind", "subtle")
+        self.status.setWordWrap(True)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(18)
+        grid.setVerticalSpacing(4)
+        headers = ("", self.tr("On hand"), self.tr("Reserved"), self.tr("Available"), self.tr("As of"))
+        for column, text in enumerate(headers):
+            header = QLabel(text, self)
+            header.setObjectName(f"lookup.stock.header{column}")
+            header.setProperty("kind", "subtle")
+            grid.addWidget(header, 0, column)
+        self.rows: dict[str, list[QLabel]] = {}
+        for line, (key, where) in enumerate((("here", self.tr("This till")),
+                                             ("hq", self.tr("This store at HQ"))), start=1):
+            cells = [QLabel(where, self)] + [QLabel(EMPTY, self) for _ in range(4)]
+            for column, cell in enumerate(cells):
+                cell.setObjectName(f"lookup.stock.{key}.{column}")
+                grid.addWidget(cell, line, column)
+            self.rows[key] = cells
+        grid.setColumnStretch(4, 1)
+        self.elsewhere = QLabel(self.tr("Other stores and the warehouse: HQ does not send their stock "
+                                        "to this till yet."), self)
+        self.elsewhere.setObjectName("lookup.stock.elsewhere")
+        self.elsewhere.setProperty("kind", "subtle")
+        self.elsewhere.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 8, 14, 8)
+        layout.setSpacing(4)
+        layout.addWidget(self.title)
+        layout.addLayout(grid)
+        layout.addWidget(self.elsewhere)
+        layout.addWidget(self.status)
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self.refresh)
+        self.clear()
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+
+    def refresh(self) -> None:
+        """Read the shown product's stock again (the timer; nothing when hidden or empty)."""
+        if self._product is not None and self.isVisible():
+            self._catalog.stock(sku=self._product.sku).run(self, success=self._shown, failure=self._failed)
+
+    def clear(self) -> None:
+        self._product = None
+        self.timer.stop()
+        self.title.setText(self.tr("Stock"))
+        self._say(self.tr("Select a product to see its stock."))
+        for key in self.rows:
+            self._blank(key, "")
+
+    def show_product(self, product: ProductInfo, name: str) -> None:
+        """Read the stock of ``product`` (in the background); an older answer is dropped."""
+        self._product = product
+        self.title.setText(self.tr("Stock of %1 %2").replace("%1", product.sku).replace("%2", name))
+        self._say(self.tr("Reading stock…"))
+        self.timer.start()
+        self._catalog.stock(sku=product.sku).run(self, success=self._shown, failure=self._failed)
+
+    def _shown(self, seen: StockOverview) -> None:
+        if self._product is None or seen.sku != self._product.sku:
+            return  # the selection moved on meanwhile
+        unit = str(self._product.unit)
+        self._fill("here", seen.here, seen.now, unit, self.tr("nothing recorded on this till"))
+        self._fill("hq", seen.at_hq, seen.now, unit, self.tr("not received from HQ"))
+        self._say("")
+
+    def _failed(self, error: BaseException) -> None:
+        for key in self.rows:
+            self._blank(key, "")
+        self._say(self.tr("Stock could not be read: %1").replace("%1", str(error)))
+
+    def _blank(self, key: str, missing: str) -> None:
+        cells = self.rows[key]
+        for cell in cells[1:4]:
+            cell.setText(EMPTY)
+        cells[4].setText(missing)
+        self._grey(cells, False)
+        cells[0].setAccessibleName(f"{cells[0].text()}: {missing}" if missing else cells[0].text())
+
+    def _fill(self, key: str, figure: Figure | None, now: datetime, unit: str, missing: str) -> None:
+        if figure is None:
+            self._blank(key, missing)
+            return
+        cells = self.rows[key]
+        kg = self.tr("kg")
+        on_hand = quantity_text(figure.on_hand, unit, kg)
+        reserved = EMPTY if figure.reserved is None else quantity_text(figure.reserved, unit, kg)
+        available = quantity_text(figure.available, unit, kg)
+        when = self._when(figure.as_of, now)
+        if figure.as_of is None:
+            as_of = self.tr("time unknown, may be out of date")
+        elif figure.fresh:
+            as_of = when
+        else:
+            as_of = self.tr("%1 (older than 10 min)").replace("%1", when)
+        for cell, text in zip(cells[1:], (on_hand, reserved, available, as_of), strict=True):
+            cell.setText(text)
+        self._grey(cells, not figure.fresh)
+        said = (self.tr("%1: on hand %2, reserved %3, available %4, as of %5")
+                .replace("%1", cells[0].text()).replace("%2", on_hand)
+                .replace("%3", reserved if figure.reserved is not None else self.tr("not known"))
+                .replace("%4", available).replace("%5", when or self.tr("an unknown time")))
+        if not figure.fresh:
+            said += " " + self.tr("(older than 10 minutes: may be out of date)")
+        for cell in cells:
+            cell.setAccessibleName(said)
+
+    @staticmethod
+    def _when(moment: datetime | None, now: datetime) -> str:
+        """``14:59`` today (store time), ``2026-01-01 14:59`` on another day."""
+        if moment is None:
+            return ""
+        same_day = store_time.to_store(moment).date() == store_time.to_store(now).date()
+        return store_time.hhmm(moment) if same_day else store_time.minutes(moment)
+
+    @staticmethod
+    def _grey(cells: list[QLabel], stale: bool) -> None:
+        for cell in cells:
+            cell.setProperty("stale", stale)
+            cell.setProperty("kind", "subtle" if stale else "")
+            cell.style().unpolish(cell)
+            cell.style().polish(cell)
