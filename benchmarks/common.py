@@ -37,12 +37,20 @@ def demo_store(skus: int, fallback_dir: Path) -> Path:
     target = (Path(base) / f"skus-{skus}") if base else fallback_dir / f"skus-{skus}"
     config = target / "config.toml"
     if config.exists():
+        _migrate(config)  # a store built by an older revision: upgraded now, not during a clock
         return config
     started = time.perf_counter()
     create_demo_store(target, skus=skus, seed=42, locale="zh_CN")
     print(f"  built a {skus:,}-SKU demo store in {time.perf_counter() - started:.0f} s "
           f"({target})", flush=True)
     return config
+
+
+def _migrate(config: Path) -> None:
+    from store_client import config as cfg
+    from store_client.bootstrap import open_terminal
+
+    open_terminal(cfg.load(config)).close()
 
 
 def codes_across_the_catalog(db_path: Path, n: int, rnd: random.Random) -> list[str]:

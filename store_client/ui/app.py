@@ -133,7 +133,9 @@ def run_shell(terminal: Terminal, *, exit_when_ready: bool = False, started_at: 
             load_builtin_screens()
         finally:
             screens_loaded.set()
-            threading.Thread(target=_settle_start_up, name="settle", daemon=True).start()
+
+    def settle_later(_result: object = None) -> None:
+        QTimer.singleShot(SETTLE_DELAY_MS, window, _settle_start_up)
 
     if exit_when_ready:
         from store_client.ui.ready_probe import ReadyProbe
@@ -145,7 +147,7 @@ def run_shell(terminal: Terminal, *, exit_when_ready: bool = False, started_at: 
 
         ReadyProbe(window.login.pin, tasks, load_screens, ready)
     else:
-        tasks.run(load_screens)
+        tasks.run(load_screens, settle_later)
     try:
         return runtime.app.exec()
     finally:
@@ -161,12 +163,16 @@ def run_shell(terminal: Terminal, *, exit_when_ready: bool = False, started_at: 
         teardown(runtime)
 
 
-def _settle_start_up(delay_s: float = 0.2) -> None:
+SETTLE_DELAY_MS = 200
+
+
+def _settle_start_up() -> None:
     """Once the sign-in window is up and the screens are imported: move the start-up objects
     (every module, the window) out of the cyclic collector's way, so a full collection never
     stalls a scan (measured 60+ ms), and hand the start-up burst's free pages back. Done after
-    the window paints, off its path: the one ~50 ms collection lands while a PIN is typed."""
-    time.sleep(delay_s)
+    the window paints, off its path: the one ~50 ms collection lands while a PIN is typed.
+    On the GUI thread: a collection may free Qt objects, whose destructors must run there (a
+    collection on a worker thread crashed the process at exit)."""
     gc.collect()
     gc.freeze()
     heap.release_free_heap()
