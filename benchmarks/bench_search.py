@@ -113,6 +113,12 @@ def _measure(config_path: Path) -> tuple[dict[str, list[float]], dict[str, list[
     return ours, floor, shape, f"{before} → {common.load_average()}"
 
 
+def catalog_budget() -> int:
+    from store_client.services import catalog
+
+    return catalog.CANDIDATE_BUDGET
+
+
 def run(args) -> None:  # type: ignore[no-untyped-def]
     sizes = SIZES[:1] if getattr(args, "quick", False) else SIZES
     results = {}
@@ -152,8 +158,9 @@ def run(args) -> None:  # type: ignore[no-untyped-def]
         report.table(["kind", "query", *[f"{s:,} SKUs" for s in sizes]], growth),
         ("Text with Chinese reads the Chinese-character index (`product_grams`), other text "
          "of three characters or more the trigram index, one or two letters alone the "
-         "products in id order; every page checks at most a fixed number of candidates "
-         "(services/catalog.py). Run: `BENCH_STORE_DIR=/some/dir python -m benchmarks "
+         "products in id order; every page checks at most `CANDIDATE_BUDGET` candidates "
+         f"({catalog_budget():,}, services/catalog.py), and a page cut short says so and gives "
+         "a cursor for the rest. Run: `BENCH_STORE_DIR=/some/dir python -m benchmarks "
          "search` (stores are built there once and reused)."),
     ])
     report.write_section("search", "Search: every query kind at the checkout's page size", body)
