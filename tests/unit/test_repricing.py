@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 
 from store_client.domain.cart import Cart, CartError, LineProduct, ManualDiscount
 from store_client.domain.catalog import Unit
+from store_client.domain.coupons import Coupon
 from store_client.domain.pricing import PromotionBook, price_cart
 from store_client.domain import repricing
-from store_client.domain.promotions import BuyXGetY, PercentOff, Scope, Threshold
+from store_client.domain.promotions import BuyXGetY, MemberPrice, PercentOff, Scope, Threshold
 from store_client.domain.repricing import Repricer
 from tests.unit.test_pricing_properties import (
     NOW,
@@ -196,3 +197,29 @@ def test_a_scan_at_another_rate_does_not_redo_this_rates_vat_split(monkeypatch):
     assert second == price_cart(cart, book, now=NOW)
     assert [args[1] for args in split] == [1300, 900]
     assert second.lines[0] is first.lines[0]  # the untouched line's result is kept as it was
+
+
+def test_every_kind_of_discount_and_a_voided_line_price_as_the_reference():
+    """One example of each thing the property test mixes at random: a member price, a line's
+    manual discount, a coupon, a line voided before the live ones and one voided after a
+    pricing, and a line without VAT."""
+    no_vat = LineProduct("F", "f", "f", Unit.EACH, 700, 0, "c")
+    book = PromotionBook([MemberPrice(id="M", prices={"A": 800})])
+    coupons = {"K1": Coupon(code="K1", amount_off_fen=300)}
+    repricer = Repricer()
+
+    def both(cart: Cart):
+        expected = price_cart(cart, book, now=NOW, coupons=coupons)
+        assert repricer.price(cart, book, now=NOW, coupons=coupons) == expected
+        return expected
+
+    cart = Cart().add(Z, 1).add(A, 2).add(no_vat, 1).attach_member("M1").add_coupon("K1")
+    cart = cart.void_line(cart.lines[0].line_id, "r")  # voided before the live lines
+    cart = cart.discount_line(cart.lines[2].line_id, ManualDiscount("r", amount_fen=100))
+    priced = both(cart)
+    assert [line.sku for line in priced.lines] == ["A", "F"]
+    assert priced.gross_fen == 2_700 and priced.total_fen == 2_700 - 400 - 100 - 300
+    assert priced.lines[1].vat_fen == 0 and priced.coupons_applied == ("K1",)
+    assert priced.discounts[0].amount_fen == 400  # the member price, booked first
+    cart = cart.void_line(cart.lines[1].line_id, "r")  # voided after a pricing
+    assert [line.sku for line in both(cart).lines] == ["F"]
