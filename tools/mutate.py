@@ -53,6 +53,10 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "receipt_proof": ("sync/protocol/receipt_proof.py", ("tests/unit/sync/test_receipt_proof.py",)),
     # HQ's returnable ledger (issue 13): its money rules, not its SQL (see SCOPES).
     "returnables": ("sync/hq/returnables.py", ("tests/unit/sync/test_returnable_rules.py",)),
+    # HQ's points ledger (issue 14): posting an entry once per cause, the balance its sum.
+    "points_ledger": ("sync/hq/members.py",
+                      ("tests/integration/sync/test_member_enrollment_hq.py::test_points_post_once_per_cause",
+                       "tests/integration/sync/test_member_enrollment_hq.py::test_points_are_whole_and_a_balance_starts_at_0")),
 }
 
 #: module -> the top-level functions and classes mutated, when not the whole file: the money
@@ -60,6 +64,7 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
 SCOPES: dict[str, tuple[str, ...]] = {
     "returnables": ("ReturnAsk", "LineStatus", "check_shape", "check_fits", "taken_sums",
                     "original_from_sale"),
+    "points_ledger": ("MembersService.post_points", "MembersService.get"),
 }
 
 _CMP = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
@@ -112,11 +117,14 @@ def _skipped(tree: ast.AST) -> set[int]:
 
 def mutants(tree: ast.Module, source: str, scope: tuple[str, ...] = ()) -> Iterator[Mutant]:
     """The mutants of ``source``; with ``scope``, only those inside these top-level
-    functions and classes."""
-    spans = [(node.lineno, node.end_lineno or node.lineno) for node in tree.body
-             if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in scope]
-    if set(scope) - {node.name for node in tree.body if hasattr(node, "name")}:
-        raise ValueError(f"no top-level {sorted(scope)} in the module")
+    functions and classes (``Class.method`` for one method of a class)."""
+    defs = {node.name: node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    defs.update({f"{cls.name}.{node.name}": node for cls in list(defs.values())
+                 if isinstance(cls, ast.ClassDef) for node in cls.body
+                 if isinstance(node, ast.FunctionDef)})
+    if set(scope) - set(defs):
+        raise ValueError(f"no top-level {sorted(set(scope) - set(defs))} in the module")
+    spans = [(defs[name].lineno, defs[name].end_lineno or defs[name].lineno) for name in scope]
     seen: dict[tuple[str, str, str], int] = {}
     for mutant in _mutants(tree, source):
         if scope and not any(a <= mutant.line <= b for a, b in spans):
