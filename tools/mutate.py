@@ -1,4 +1,4 @@
-"""Mutation testing of the domain's money modules: ``python -m tools.mutate MODULE ...``.
+"""Mutation testing of the money rules: ``python -m tools.mutate MODULE ...``.
 
 A small AST mutator of our own rather than mutmut or cosmic-ray: it mutates only what a
 money rule is made of (comparisons, arithmetic, and/or, not, min/max, any/all, integer and
@@ -45,6 +45,26 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "pricing": ("store_client/domain/pricing.py", ("tests/unit/test_pricing_boundaries.py",
                                                     "tests/unit/test_pricing.py",
                                                     "tests/unit/test_pricing_properties.py")),
+    # The money rules the other issues added: incremental re-pricing (issue 11), pick-up
+    # refunds of short and refused lines (issue 12), the receipt proof's money fields
+    # (issue 13). Any module of the code base can be a target, not only the domain's.
+    "repricing": ("store_client/domain/repricing.py", ("tests/unit/test_repricing.py",)),
+    "pickup": ("store_client/domain/pickup.py", ("tests/unit/test_pickup_domain.py",)),
+    "receipt_proof": ("sync/protocol/receipt_proof.py", ("tests/unit/sync/test_receipt_proof.py",)),
+    # HQ's returnable ledger (issue 13): its money rules, not its SQL (see SCOPES).
+    "returnables": ("sync/hq/returnables.py", ("tests/unit/sync/test_returnable_rules.py",)),
+    # HQ's points ledger (issue 14): posting an entry once per cause, the balance its sum.
+    "points_ledger": ("sync/hq/members.py",
+                      ("tests/integration/sync/test_member_enrollment_hq.py::test_points_post_once_per_cause",
+                       "tests/integration/sync/test_member_enrollment_hq.py::test_points_are_whole_and_a_balance_starts_at_0")),
+}
+
+#: module -> the top-level functions and classes mutated, when not the whole file: the money
+#: rules of a module that also holds storage code (which the integration tests cover).
+SCOPES: dict[str, tuple[str, ...]] = {
+    "returnables": ("ReturnAsk", "LineStatus", "check_shape", "check_fits", "taken_sums",
+                    "original_from_sale"),
+    "points_ledger": ("MembersService.post_points", "MembersService.get"),
 }
 
 _CMP = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
@@ -95,9 +115,20 @@ def _skipped(tree: ast.AST) -> set[int]:
     return skip
 
 
-def mutants(tree: ast.Module, source: str) -> Iterator[Mutant]:
+def mutants(tree: ast.Module, source: str, scope: tuple[str, ...] = ()) -> Iterator[Mutant]:
+    """The mutants of ``source``; with ``scope``, only those inside these top-level
+    functions and classes (``Class.method`` for one method of a class)."""
+    defs = {node.name: node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    defs.update({f"{cls.name}.{node.name}": node for cls in list(defs.values())
+                 if isinstance(cls, ast.ClassDef) for node in cls.body
+                 if isinstance(node, ast.FunctionDef)})
+    if set(scope) - set(defs):
+        raise ValueError(f"no top-level {sorted(set(scope) - set(defs))} in the module")
+    spans = [(defs[name].lineno, defs[name].end_lineno or defs[name].lineno) for name in scope]
     seen: dict[tuple[str, str, str], int] = {}
     for mutant in _mutants(tree, source):
+        if scope and not any(a <= mutant.line <= b for a, b in spans):
+            continue
         key = (mutant.source_line, mutant.before, mutant.after)
         seen[key] = seen.get(key, 0) + 1
         yield dataclasses.replace(mutant, nth=seen[key])
@@ -310,7 +341,8 @@ def run_module(module: str, *, verbose: bool, lines: set[int], explicit_only: bo
     path, tests = TARGETS[module]
     source = (ROOT / path).read_text(encoding="utf-8")
     tree = ast.parse(source, filename=path)
-    found = [m for m in mutants(tree, source) if not lines or m.line in lines]
+    found = [m for m in mutants(tree, source, SCOPES.get(module, ()))
+             if not lines or m.line in lines]
     equivalent = {key: reason for key, reason in EQUIVALENT.items() if key[0] == module}
     stale = set(equivalent) - {m.key(module) for m in found}
     status, failing, baseline = run_tests(path, tests, None, timeout=600)
@@ -411,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
         for module in modules:
             path, _ = TARGETS[module]
             source = (ROOT / path).read_text(encoding="utf-8")
-            for m in mutants(ast.parse(source), source):
+            for m in mutants(ast.parse(source), source, SCOPES.get(module, ())):
                 if not args.line or m.line in args.line:
                     tag = " (equivalent)" if m.key(module) in EQUIVALENT else ""
                     print(f"{Path(path).name}:{m.line} {m.before} -> {m.after}{tag}")

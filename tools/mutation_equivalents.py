@@ -20,6 +20,9 @@ _CONSISTENCY = ("the engine's own consistency check: no correct stage books a di
 _WORTHLESS = ("a redemption worth 0 has 0 points (a point adds at most 1 fen when a point is "
               "worth less than one), which the minimum of at least 1 point already refuses")
 
+_CHANGE_FROM_CASH = ("only cash gives change, and never more than the cash (domain/tenders.py): a "
+                     "sale with change has a cash tender, so the default is never read")
+
 EQUIVALENT: dict[tuple[str, str, str, str], str] = {
     ("money", "if denominator < 0:", "denominator < 0", "denominator <= 0"): _ZERO_DENOMINATOR,
     ("money", "if denominator < 0:", "denominator < 0", "denominator < 1"): _ZERO_DENOMINATOR,
@@ -111,4 +114,12 @@ EQUIVALENT: dict[tuple[str, str, str, str], str] = {
 
     ("points", "if points < config.min_redeem_points or worth <= 0:", "worth <= 0",
      "worth < 0"): _WORTHLESS,
+
+    ("receipt_proof", "tenders[\"cash\"] = tenders.get(\"cash\", 0) - int(sale[\"change_minor\"])",
+     "tenders.get('cash', 0)", "tenders.get('cash', 1)"): _CHANGE_FROM_CASH,
+    ("returnables", "tenders[\"cash\"] = tenders.get(\"cash\", 0) - int(sale[\"change_minor\"])",
+     "tenders.get('cash', 0)", "tenders.get('cash', 1)"): _CHANGE_FROM_CASH,
+    ("repricing", "live += 1", "live += 1", "live -= 1"):
+        "the live lines are counted only to skip the pass that drops the lines no longer in the "
+        "cart; a wrong count runs that pass, which then drops nothing",
 }

@@ -7,17 +7,19 @@ change before it writes one). An order moves::
        any open state -> cancelled (HQ);   ready -> not_collected (hold period over, HQ)
 
 Quantities are whole units, or grams for products sold by the kg. A line's ``net_fen``
-is what the customer paid for it after online promotions, coupons and points; a part of
-the line is worth ``round_half_up(net * part, qty)``, so refunds in several steps add up
-to exactly what a single refund of the same part would be.
+is what the customer paid for it after online promotions, coupons and points (HQ spreads
+each discount over the lines by gross); a part of the line is worth
+``round_half_up(net * part, qty)``, so refunds in several steps (:func:`short_refund` when
+the order is made ready, :func:`refused_refund` at the hand-over) add up to exactly what a
+single refund of the same part would be.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from store_client.domain.money import allocate, round_half_up
+from store_client.domain.money import round_half_up
 
 PLACED, ACCEPTED, PICKING, READY = "placed", "accepted", "picking", "ready"
 COLLECTED, PARTIALLY_COLLECTED = "collected", "partially_collected"
@@ -62,8 +64,6 @@ def check_transition(current: str, target: str, actor: str) -> None:
     """Raise :class:`PickupRuleError` unless ``actor`` ("hq" or "store") may move the order."""
     if target not in STATES:
         raise PickupRuleError("pickup.unknown_state", f"unknown state {target!r}")
-    if current == target and target in (COLLECTED, PARTIALLY_COLLECTED):
-        raise PickupRuleError("pickup.already_collected", "the order was already handed over")
     if current in (COLLECTED, PARTIALLY_COLLECTED):
         raise PickupRuleError("pickup.already_collected", "the order was already handed over")
     if current == CANCELLED:
@@ -95,23 +95,27 @@ class PriceLine:
             else self.unit_price_fen * self.qty
 
 
-def line_nets(lines: Iterable[PriceLine], discount_fen: int) -> list[int]:
-    """Each line's net after ``discount_fen`` (promotions, coupons, points) spread by gross
-    with the largest remainder, so the nets sum to exactly gross minus the discount."""
-    gross = [line.gross_fen for line in lines]
-    if not 0 <= discount_fen <= sum(gross):
-        raise ValueError("the discount must be between zero and the order's gross")
-    if not gross:
-        return []
-    shares = allocate(discount_fen, gross) if discount_fen else [0] * len(gross)
-    return [g - d for g, d in zip(gross, shares, strict=True)]
-
-
 def part_value(net_fen: int, qty: int, part: int) -> int:
     """What ``part`` of a line of ``qty`` paid ``net_fen`` is worth (``part`` capped at qty)."""
     if qty <= 0:
         return 0
     return round_half_up(net_fen * min(max(part, 0), qty), qty)
+
+
+def short_refund(lines: Mapping[int, tuple[int, int]], picked: Mapping[int, int]) -> int:
+    """What an order made ready refunds for its short lines: per line ``(qty, net_fen)``,
+    the net of the part not picked (a line missing from ``picked`` was not picked at all;
+    weight picked above the ordered weight costs nothing and refunds nothing)."""
+    return sum(net - part_value(net, qty, picked.get(n, 0)) for n, (qty, net) in lines.items())
+
+
+def refused_refund(lines: Mapping[int, tuple[int, int]], picked: Mapping[int, int],
+                   handed: Mapping[int, int]) -> int:
+    """What the hand-over refunds for what the customer refused at the counter: per line,
+    the value of what was picked (at most the ordered quantity; the short part was refunded
+    when the order was made ready) less the value of what was handed over."""
+    return sum(part_value(net, qty, picked.get(n, 0)) - part_value(net, qty, handed.get(n, 0))
+               for n, (qty, net) in lines.items())
 
 
 def max_pick(qty: int, unit: str) -> int:

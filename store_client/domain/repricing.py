@@ -190,8 +190,10 @@ class Repricer:
         lines = tuple(items[i].line for i in idxs)
         nets = tuple(net[i] for i in idxs)
         key = (promo.id, tuple(map(id, lines)), nets)
+        # The key holds the lines' ids, and a memo entry holds its lines, so while it is kept
+        # no other line can take one of their ids: a hit is these very lines.
         kept = self._group_memo.get(key) or self._group_memo_next.get(key)
-        if kept is None or any(a is not b for a, b in zip(kept[0], lines)):
+        if kept is None:
             amounts = _group_discount(promo, idxs, items, net)
             where = {i: n for n, i in enumerate(idxs)}
             kept = (lines, [(where[i], amount) for i, amount in amounts.items()])

@@ -66,9 +66,8 @@ def apply_terminal_event(conn: Connection, who: TerminalIdentity, event_id: str,
     elif kind == "pickup.ready":
         check(row.state, pk.READY, "store")
         picks = _checked_picks(lines, data["picks"], body["allow_substitution"])
-        short = sum(line["net_minor"] - pk.part_value(line["net_minor"], line["qty"],
-                                                      picks[n].picked)
-                    for n, line in lines.items())
+        short = pk.short_refund({n: (line["qty"], line["net_minor"]) for n, line in lines.items()},
+                                {n: p.picked for n, p in picks.items()})
         body["picks"] = [_pick_json(p) for p in picks.values()]
         _move(conn, row, pk.READY, at, event_id, source, {"operator_id": data["operator_id"],
                                                           "short_minor": short}, body=body,
@@ -90,8 +89,8 @@ def apply_terminal_event(conn: Connection, who: TerminalIdentity, event_id: str,
             raise PayloadError(str(exc)) from None
         target = pk.final_state({n: l["qty"] for n, l in lines.items()}, handed)
         check(row.state, target, "store")
-        refund = sum(pk.part_value(l["net_minor"], l["qty"], min(picked.get(n, 0), l["qty"]))
-                     - pk.part_value(l["net_minor"], l["qty"], handed[n]) for n, l in lines.items())
+        refund = pk.refused_refund({n: (l["qty"], l["net_minor"]) for n, l in lines.items()},
+                                   picked, handed)
         body["handover"] = {"terminal_id": who.terminal_id, "operator_id": data["operator_id"],
                             "method": data["method"], "offline": data["offline"],
                             "collector": data["collector"], "refused": data["refused"],

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -146,22 +146,14 @@ class ReturnablesService:
 
     @staticmethod
     def _taken(conn: Connection, ref: str) -> tuple[dict[int, int], dict[int, int], dict[str, int]]:
-        qty: dict[int, int] = {}
-        money: dict[int, int] = {}
-        tenders: dict[str, int] = {}
-        for row in conn.execute(select(reservations.c.lines, reservations.c.tenders).where(
-                reservations.c.original_ref == ref, reservations.c.state != RELEASED)):
-            for line_no, (q, fen) in json.loads(row.lines).items():
-                qty[int(line_no)] = qty.get(int(line_no), 0) + q
-                money[int(line_no)] = money.get(int(line_no), 0) + fen
-            for method, fen in json.loads(row.tenders).items():
-                tenders[method] = tenders.get(method, 0) + fen
-        return qty, money, tenders
+        return taken_sums((json.loads(row.lines), json.loads(row.tenders)) for row in conn.execute(
+            select(reservations.c.lines, reservations.c.tenders).where(
+                reservations.c.original_ref == ref, reservations.c.state != RELEASED)))
 
     def reserve(self, ask: ReturnAsk) -> str:
         """Reserve ``ask`` or refuse it whole; returns the reservation's state (a retry of a
         confirmed return says ``confirmed``)."""
-        self._check_shape(ask)
+        check_shape(ask)
         content = ask.content()
         for _attempt in range(3):
             try:
@@ -175,7 +167,7 @@ class ReturnablesService:
                     original = self._load(conn, ask.original_ref)
                     if original is None:
                         raise ReturnRefused("return.unknown_original", f"no sale or order {ask.original_ref}")
-                    self._check_fits(conn, original, ask)
+                    check_fits(original, ask, *self._taken(conn, ask.original_ref))
                     conn.execute(insert(reservations).values(
                         return_id=ask.return_id, original_ref=ask.original_ref, store_id=ask.store_id,
                         terminal_id=ask.terminal_id, state=RESERVED, content=content,
@@ -187,44 +179,12 @@ class ReturnablesService:
         raise ReturnRefused("return.busy", "could not reserve; try again")
 
     @staticmethod
-    def _check_shape(ask: ReturnAsk) -> None:
-        if not ask.return_id or len(ask.return_id) > 64 or not ask.lines:
-            raise ReturnRefused("return.nothing_selected", "a return needs an id and at least one line")
-        for line_no, (qty, fen) in ask.lines.items():
-            if not (_is_count(line_no) and _is_count(qty) and _is_count(fen)) or qty <= 0 or fen < 0:
-                raise ReturnRefused("return.bad_quantity", f"line {line_no}: quantity and refund", line_no=line_no)
-        for method, fen in ask.tenders.items():
-            if not _is_count(fen) or fen <= 0:
-                raise ReturnRefused("return.bad_amount", f"tender {method}: amount", method=method)
-        if sum(ask.tenders.values()) != sum(fen for _qty, fen in ask.lines.values()):
-            raise ReturnRefused("return.tenders_mismatch", "the tenders do not add up to the line refunds")
-
-    @staticmethod
     def _lock(conn: Connection, ref: str) -> None:
         """Bump the original's head row: PostgreSQL holds its row lock to the end of the
         transaction, so a second reservation of this original waits for the first."""
         bumped = conn.execute(update(heads).where(heads.c.original_ref == ref).values(version=heads.c.version + 1))
         if not bumped.rowcount:
             conn.execute(insert(heads).values(original_ref=ref, version=1))
-
-    def _check_fits(self, conn: Connection, original: Original, ask: ReturnAsk) -> None:
-        taken, refunded, by_tender = self._taken(conn, ask.original_ref)
-        for line_no, (qty, fen) in sorted(ask.lines.items()):
-            line = original.lines.get(line_no)
-            if line is None:
-                raise ReturnRefused("return.unknown_line", f"line {line_no} is not on {original.ref}", line_no=line_no)
-            if taken.get(line_no, 0) + qty > line.qty:
-                code = "return.already_returned" if taken.get(line_no, 0) >= line.qty else "return.above_returnable"
-                raise ReturnRefused(code, f"line {line_no}: {qty} asked, {line.qty - taken.get(line_no, 0)} returnable",
-                                    line_no=line_no)
-            if refunded.get(line_no, 0) + fen > line.net_fen:
-                raise ReturnRefused("return.refund_above_paid",
-                                    f"line {line_no}: refunds would pass the {line.net_fen} fen paid", line_no=line_no)
-        for method, fen in sorted(ask.tenders.items()):
-            paid = original.tenders.get(method, 0)
-            if by_tender.get(method, 0) + fen > paid:
-                raise ReturnRefused("return.tender_above_paid",
-                                    f"{method}: refunds would pass the {paid} fen it paid", method=method)
 
     def _move(self, return_id: str, target: str) -> str:
         with self.engine.begin() as conn:
@@ -282,7 +242,68 @@ def load_store_sale(conn: Connection, ref: str) -> Original | None:
     row = conn.execute(select(t.sales.c.store_id, t.sales.c.payload).where(t.sales.c.sale_id == sale_id)).first()
     if row is None:
         return None
-    sale = json.loads(row.payload)
+    return original_from_sale(ref, str(row.store_id), json.loads(row.payload))
+
+
+# -- the money rules (pure: tests/unit/sync/test_returnable_rules.py) ---------------------------
+def check_shape(ask: ReturnAsk) -> None:
+    """Refuse a return that is not well formed: an id, at least one line, whole quantities
+    above 0 and refunds of at least 0 per line, tenders above 0 that add up to the lines."""
+    if not ask.return_id or len(ask.return_id) > 64 or not ask.lines:
+        raise ReturnRefused("return.nothing_selected", "a return needs an id and at least one line")
+    for line_no, (qty, fen) in ask.lines.items():
+        if not (_is_count(line_no) and _is_count(qty) and _is_count(fen)) or qty <= 0 or fen < 0:
+            raise ReturnRefused("return.bad_quantity", f"line {line_no}: quantity and refund", line_no=line_no)
+    for method, fen in ask.tenders.items():
+        if not _is_count(fen) or fen <= 0:
+            raise ReturnRefused("return.bad_amount", f"tender {method}: amount", method=method)
+    if sum(ask.tenders.values()) != sum(fen for _qty, fen in ask.lines.values()):
+        raise ReturnRefused("return.tenders_mismatch", "the tenders do not add up to the line refunds")
+
+
+def check_fits(original: Original, ask: ReturnAsk, taken: Mapping[int, int], refunded: Mapping[int, int],
+               by_tender: Mapping[str, int]) -> None:
+    """Refuse ``ask`` unless it fits what the other reservations of ``original`` left: per
+    line the quantity sold (``taken``) and the net paid (``refunded``), per tender what it
+    paid (``by_tender``)."""
+    for line_no, (qty, fen) in sorted(ask.lines.items()):
+        line = original.lines.get(line_no)
+        if line is None:
+            raise ReturnRefused("return.unknown_line", f"line {line_no} is not on {original.ref}", line_no=line_no)
+        if taken.get(line_no, 0) + qty > line.qty:
+            code = "return.already_returned" if taken.get(line_no, 0) >= line.qty else "return.above_returnable"
+            raise ReturnRefused(code, f"line {line_no}: {qty} asked, {line.qty - taken.get(line_no, 0)} returnable",
+                                line_no=line_no)
+        if refunded.get(line_no, 0) + fen > line.net_fen:
+            raise ReturnRefused("return.refund_above_paid",
+                                f"line {line_no}: refunds would pass the {line.net_fen} fen paid", line_no=line_no)
+    for method, fen in sorted(ask.tenders.items()):
+        paid = original.tenders.get(method, 0)
+        if by_tender.get(method, 0) + fen > paid:
+            raise ReturnRefused("return.tender_above_paid",
+                                f"{method}: refunds would pass the {paid} fen it paid", method=method)
+
+
+def taken_sums(reserved: Iterable[tuple[Mapping[str, Sequence[int]], Mapping[str, int]]]
+               ) -> tuple[dict[int, int], dict[int, int], dict[str, int]]:
+    """What the reservations of one original took, from each one's lines ``{line_no: [qty,
+    refund_fen]}`` (line numbers as JSON keys) and tenders ``{method: fen}``: per line the
+    quantity and the money, per tender the money."""
+    qty: dict[int, int] = {}
+    money: dict[int, int] = {}
+    tenders: dict[str, int] = {}
+    for lines, paid in reserved:
+        for line_no, (q, fen) in lines.items():
+            qty[int(line_no)] = qty.get(int(line_no), 0) + q
+            money[int(line_no)] = money.get(int(line_no), 0) + fen
+        for method, fen in paid.items():
+            tenders[method] = tenders.get(method, 0) + fen
+    return qty, money, tenders
+
+
+def original_from_sale(ref: str, store_id: str, sale: Mapping[str, Any]) -> Original:
+    """A store sale (payload v3) as a return sees it: each line's net paid, each tender's
+    net payment (cash net of the change; a tender that netted to nothing is left out)."""
     lines = {int(line["line_no"]): OriginalLine(int(line["line_no"]), str(line["sku"]), int(line["qty"]),
                                                 int(line.get("net_minor", line.get("line_total_minor", 0))))
              for line in sale.get("lines", []) if "line_no" in line}
@@ -291,4 +312,4 @@ def load_store_sale(conn: Connection, ref: str) -> Original | None:
         tenders[pay["method"]] = tenders.get(pay["method"], 0) + int(pay["amount_minor"])
     if sale.get("change_minor"):
         tenders["cash"] = tenders.get("cash", 0) - int(sale["change_minor"])
-    return Original(ref, str(row.store_id), lines, {m: fen for m, fen in tenders.items() if fen > 0})
+    return Original(ref, store_id, lines, {m: fen for m, fen in tenders.items() if fen > 0})

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import textwrap
 
+import pytest
+
 from tools.mutate import mutants, mutated_tree
 
 SOURCE = textwrap.dedent('''
@@ -67,3 +69,32 @@ def test_the_same_change_on_the_same_line_text_is_numbered():
     source = "def f(a, b):\n    x = a < b\n    x = a < b\n    return x\n"
     keys = [m.key("m") for m in mutants(ast.parse(source), source) if m.after == "a <= b"]
     assert keys == [("m", "x = a < b", "a < b", "a <= b"), ("m", "x = a < b", "a < b", "a <= b #2")]
+
+
+def test_a_scope_mutates_only_the_named_top_level_functions_and_classes():
+    source = textwrap.dedent('''
+        LIMIT = 64
+        def rule(a, b):
+            return a < b
+        class Kept:
+            def total(self):
+                return 1 + 2
+        def storage(a):
+            return a > LIMIT
+    ''')
+    tree = ast.parse(source)
+    assert {m.before for m in mutants(tree, source)} >= {"LIMIT = 64", "a < b", "1 + 2", "a > LIMIT"}
+    assert {m.before for m in mutants(tree, source, ("rule", "Kept"))} == {"a < b", "1 + 2"}
+    assert {m.before for m in mutants(tree, source, ("Kept.total",))} == {"1 + 2"}
+    with pytest.raises(ValueError, match="no top-level"):
+        list(mutants(tree, source, ("rules",)))
+
+
+def test_every_target_and_scope_names_what_is_there():
+    from tools.mutate import ROOT, SCOPES, TARGETS
+
+    for module, (path, tests) in TARGETS.items():
+        assert (ROOT / path).is_file() and all((ROOT / t.split("::")[0]).is_file() for t in tests), module
+    for module, scope in SCOPES.items():
+        source = (ROOT / TARGETS[module][0]).read_text(encoding="utf-8")
+        assert list(mutants(ast.parse(source), source, scope)), module

@@ -37,6 +37,7 @@ def test_every_pair_of_states_is_allowed_only_along_the_machine_and_by_its_owner
     ("cancelled", "picking", "pickup.cancelled"),
     ("not_collected", "collected", "pickup.not_collected"),
     ("accepted", "collected", "pickup.illegal_transition"),
+    ("ready", "lost", "pickup.unknown_state"),
 ])
 def test_refusals_name_their_reason(current, target, code) -> None:
     with pytest.raises(pk.PickupRuleError) as exc:
@@ -44,14 +45,64 @@ def test_refusals_name_their_reason(current, target, code) -> None:
     assert exc.value.code == code
 
 
-@given(st.lists(st.tuples(st.integers(1, 50), st.integers(1, 99_999)), min_size=1, max_size=12),
-       st.integers(0, 10**6))
-def test_line_nets_sum_to_gross_minus_discount(raw, discount) -> None:
-    lines = [pk.PriceLine(f"S{i}", q, "each", p) for i, (q, p) in enumerate(raw)]
-    gross = sum(line.gross_fen for line in lines)
-    discount = min(discount, gross)
-    nets = pk.line_nets(lines, discount)
-    assert sum(nets) == gross - discount and all(n >= 0 for n in nets)
+def test_a_refused_transition_says_why() -> None:
+    with pytest.raises(pk.PickupRuleError) as nowhere:
+        pk.check_transition("accepted", "collected", "store")
+    assert nowhere.value.message == "an order that is accepted cannot become collected"
+    with pytest.raises(pk.PickupRuleError) as not_yours:
+        pk.check_transition("placed", "accepted", "store")
+    assert not_yours.value.message == "only HQ moves an order from placed to accepted"
+
+
+def test_the_rank_of_a_state_grows_along_the_machine_and_every_end_ranks_the_same() -> None:
+    """The till keeps the further-along of its own and HQ's state (services/pickup_rows)."""
+    assert set(pk.RANK) == set(pk.STATES)
+    for current, target in pk.TRANSITIONS:
+        assert pk.RANK[current] < pk.RANK[target], (current, target)
+    assert {pk.RANK[s] for s in pk.FINAL} == {pk.RANK[pk.READY] + 1}
+
+
+def test_the_default_promise_hold_and_warning_are_the_documented_ones() -> None:
+    # docs/pickup.md: promised 60 min from acceptance, held 48 h, due soon 15 min before
+    assert (pk.DEFAULT_PROMISE_MINUTES, pk.DEFAULT_HOLD_HOURS, pk.DUE_SOON_MINUTES) == (60, 48, 15)
+
+
+def test_the_gross_of_a_line_each_or_by_weight() -> None:
+    assert pk.PriceLine("S", 3, "each", 1999).gross_fen == 5_997
+    assert pk.PriceLine("S", 1_234, "kg", 2_590).gross_fen == 3_196  # 1.234 kg at 25.90: 31.9606
+    assert pk.PriceLine("S", 500, "kg", 1_001).gross_fen == 501  # 5.005 rounds half up
+    assert pk.PriceLine("S", 1_000, "kg", 2_590).gross_fen == 2_590
+
+
+def test_a_part_of_a_line_is_worth_its_share_of_the_net_paid() -> None:
+    assert pk.part_value(1_000, 3, 1) == 333 and pk.part_value(1_000, 3, 2) == 667  # 666.67
+    assert pk.part_value(1_000, 3, 3) == 1_000 and pk.part_value(1_000, 3, 0) == 0
+    assert pk.part_value(1_000, 1, 1) == 1_000
+    assert pk.part_value(1_000, 3, 5) == 1_000  # over-weight within tolerance: never above the net
+    assert pk.part_value(1_000, 3, -1) == 0
+    assert pk.part_value(1_000, 0, 1) == 0  # no quantity, nothing to share (never a division by 0)
+
+
+LINES = {1: (3, 1_000), 2: (500, 2_001), 3: (1, 50)}  # line -> (qty, net): 3 each, 500 g, 1 each
+
+
+def test_a_short_pick_refunds_the_net_of_what_was_not_picked() -> None:
+    assert pk.short_refund(LINES, {1: 3, 2: 500, 3: 1}) == 0
+    assert pk.short_refund(LINES, {1: 2, 2: 500, 3: 1}) == 333  # one of three: 1000 - 667
+    assert pk.short_refund(LINES, {1: 3, 2: 550, 3: 1}) == 0  # 10 % over the weight: no refund
+    assert pk.short_refund(LINES, {1: 3, 2: 250}) == 1_000 + 50  # half the weight (1000.5 -> 1001 kept)
+    assert pk.short_refund(LINES, {}) == 1_000 + 2_001 + 50
+
+
+def test_what_is_refused_at_the_counter_is_refunded_on_top_of_the_short_part() -> None:
+    picked = {1: 2, 2: 550, 3: 1}
+    assert pk.refused_refund(LINES, picked, {1: 2, 2: 500, 3: 1}) == 0  # over-weight handed: not charged
+    assert pk.refused_refund(LINES, picked, {1: 1, 2: 500, 3: 0}) == 334 + 50  # 667 - 333, and line 3
+    assert pk.refused_refund(LINES, picked, {1: 0, 2: 0, 3: 0}) == 667 + 2_001 + 50
+    assert pk.refused_refund(LINES, {1: 2}, {1: 2}) == 0  # lines neither picked nor handed
+    # short then refused adds up to the net of what the customer did not take home
+    assert pk.short_refund(LINES, picked) + pk.refused_refund(LINES, picked, {1: 1, 2: 500}) == \
+        1_000 + 2_001 + 50 - pk.part_value(1_000, 3, 1) - 2_001
 
 
 @given(st.integers(0, 10**7), st.integers(1, 200), st.data())
@@ -69,6 +120,7 @@ def test_picking_counts_and_refuses_more_than_ordered() -> None:
     with pytest.raises(pk.PickupRuleError, match="quantity_above_ordered"):
         pk.check_pick(3, "each", 3, 1)
     assert pk.check_pick(1000, "kg", 0, 1100) == 1100  # 10 % over the weight
+    assert pk.max_pick(10_000, "kg") == 11_000 and pk.max_pick(3, "each") == 3
     with pytest.raises(pk.PickupRuleError):
         pk.check_pick(1000, "kg", 0, 1101)
     with pytest.raises(pk.PickupRuleError, match="bad_quantity"):
@@ -82,10 +134,15 @@ def test_ready_needs_every_line_picked_or_short_with_a_reason() -> None:
     with pytest.raises(pk.PickupRuleError, match="nothing_picked"):
         pk.check_ready(lines, {1: pk.LinePick(1, 0, "damaged"), 2: pk.LinePick(2, 0, "damaged")})
     pk.check_ready(lines, {1: pk.LinePick(1, 2), 2: pk.LinePick(2, 0, "out_of_stock")})
+    pk.check_ready({1: 5}, {1: pk.LinePick(1, 1, "damaged")})  # one unit is enough to be ready
     handed = pk.handed_quantities(lines, {1: 2, 2: 0}, {1: 1})
     assert handed == {1: 1, 2: 0} and pk.final_state(lines, handed) == pk.PARTIALLY_COLLECTED
     with pytest.raises(pk.PickupRuleError):
         pk.handed_quantities(lines, {1: 2}, {1: 3})
+    assert pk.handed_quantities(lines, {1: 2}, {}) == {1: 2, 2: 0}  # a line never picked: none handed
+    assert pk.final_state(lines, {1: 2, 2: 1}) == pk.COLLECTED
+    assert pk.final_state(lines, {1: 2}) == pk.PARTIALLY_COLLECTED
+    assert pk.final_state(lines, {1: 1, 2: 1}) == pk.PARTIALLY_COLLECTED
 
 
 def test_the_code_check_matches_only_its_code_and_phone() -> None:

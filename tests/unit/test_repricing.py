@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 
 from store_client.domain.cart import Cart, CartError, LineProduct, ManualDiscount
 from store_client.domain.catalog import Unit
+from store_client.domain.coupons import Coupon
 from store_client.domain.pricing import PromotionBook, price_cart
-from store_client.domain.promotions import BuyXGetY, PercentOff, Threshold
+from store_client.domain import repricing
+from store_client.domain.promotions import BuyXGetY, MemberPrice, PercentOff, Scope, Threshold
 from store_client.domain.repricing import Repricer
 from tests.unit.test_pricing_properties import (
     NOW,
@@ -128,3 +130,96 @@ def test_a_new_promotion_book_with_the_same_ids_is_not_served_from_memory():
     assert repricer.price(cart, old, now=NOW) == price_cart(cart, old, now=NOW)
     assert repricer.price(cart, new, now=NOW) == price_cart(cart, new, now=NOW)
     assert repricer.price(cart, new, now=NOW) != price_cart(cart, old, now=NOW)
+
+
+# -- what a change recomputes (the point of the re-pricer; the results are the reference's) ----
+A, Z = (LineProduct("A", "a", "a", Unit.EACH, 1_000, 1300, "c"),
+        LineProduct("Z", "z", "z", Unit.EACH, 500, 900, "d"))
+
+
+def _counting(monkeypatch, name: str) -> list:
+    calls: list = []
+    real = getattr(repricing, name)
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(repricing, name, counted)
+    return calls
+
+
+def test_a_change_rebuilds_only_the_line_it_touches(monkeypatch):
+    built = _counting(monkeypatch, "_Line")
+    book = PromotionBook([PercentOff(id="P", percent_bp=1000)])
+    repricer, cart = Repricer(), Cart()
+    for _ in range(4):
+        cart = cart.add(A, 1, merge=False)
+    assert repricer.price(cart, book, now=NOW) == price_cart(cart, book, now=NOW)
+    assert len(built) == 4
+    built.clear()
+    cart = cart.add(Z, 2)  # a scan
+    assert repricer.price(cart, book, now=NOW) == price_cart(cart, book, now=NOW)
+    assert [args[0].product.sku for args in built] == ["Z"]
+    built.clear()
+    second = cart.active_lines[1].line_id
+    cart = cart.set_quantity(second, 3)
+    assert repricer.price(cart, book, now=NOW) == price_cart(cart, book, now=NOW)
+    assert [args[0].line_id for args in built] == [second]
+    built.clear()
+    cart = cart.void_line(second, "r")
+    assert repricer.price(cart, book, now=NOW) == price_cart(cart, book, now=NOW)
+    assert built == []
+
+
+def test_a_scan_does_not_redo_a_multi_buy_that_does_not_cover_it(monkeypatch):
+    redone = _counting(monkeypatch, "_group_discount")
+    book = PromotionBook([BuyXGetY(id="B", buy=2, get=1, scope=Scope(skus=frozenset({"A"})))])
+    repricer, cart = Repricer(), Cart().add(A, 3)
+    assert repricer.price(cart, book, now=NOW) == price_cart(cart, book, now=NOW)
+    assert len(redone) == 1
+    for n in range(1, 3):  # the memory lasts from one pricing to the next, and the next
+        cart = cart.add(Z, n)
+        assert repricer.price(cart, book, now=NOW) == price_cart(cart, book, now=NOW)
+        assert len(redone) == 1
+    cart = cart.add(A, 1)  # covered: the multi-buy is worked out again
+    assert repricer.price(cart, book, now=NOW) == price_cart(cart, book, now=NOW)
+    assert len(redone) == 2
+
+
+def test_a_scan_at_another_rate_does_not_redo_this_rates_vat_split(monkeypatch):
+    split = _counting(monkeypatch, "vat_included")
+    book = PromotionBook(())
+    repricer, cart = Repricer(), Cart().add(A, 3)
+    first = repricer.price(cart, book, now=NOW)
+    assert len(split) == 1
+    cart = cart.add(Z, 1)  # 9 %: only its own rate is split
+    second = repricer.price(cart, book, now=NOW)
+    assert second == price_cart(cart, book, now=NOW)
+    assert [args[1] for args in split] == [1300, 900]
+    assert second.lines[0] is first.lines[0]  # the untouched line's result is kept as it was
+
+
+def test_every_kind_of_discount_and_a_voided_line_price_as_the_reference():
+    """One example of each thing the property test mixes at random: a member price, a line's
+    manual discount, a coupon, a line voided before the live ones and one voided after a
+    pricing, and a line without VAT."""
+    no_vat = LineProduct("F", "f", "f", Unit.EACH, 700, 0, "c")
+    book = PromotionBook([MemberPrice(id="M", prices={"A": 800})])
+    coupons = {"K1": Coupon(code="K1", amount_off_fen=300)}
+    repricer = Repricer()
+
+    def both(cart: Cart):
+        expected = price_cart(cart, book, now=NOW, coupons=coupons)
+        assert repricer.price(cart, book, now=NOW, coupons=coupons) == expected
+        return expected
+
+    cart = Cart().add(Z, 1).add(A, 2).add(no_vat, 1).attach_member("M1").add_coupon("K1")
+    cart = cart.void_line(cart.lines[0].line_id, "r")  # voided before the live lines
+    cart = cart.discount_line(cart.lines[2].line_id, ManualDiscount("r", amount_fen=100))
+    priced = both(cart)
+    assert [line.sku for line in priced.lines] == ["A", "F"]
+    assert priced.gross_fen == 2_700 and priced.total_fen == 2_700 - 400 - 100 - 300
+    assert priced.lines[1].vat_fen == 0 and priced.coupons_applied == ("K1",)
+    assert priced.discounts[0].amount_fen == 400  # the member price, booked first
+    cart = cart.void_line(cart.lines[1].line_id, "r")  # voided after a pricing
+    assert [line.sku for line in both(cart).lines] == ["F"]

@@ -184,6 +184,20 @@ def test_points_post_once_per_cause(members, enroll, till_key, clock):
         members.post_points("M0", 1, cause="x", channel="store")
 
 
+def test_points_are_whole_and_a_balance_starts_at_0(members, enroll, till_key, clock):
+    done = join(enroll, link(till_key, clock))
+    assert members.get(done.member_id)["points"] == 0  # no entry yet
+    for bad in (True, 1.5, "10"):
+        with pytest.raises(MemberError) as refused:
+            members.post_points(done.member_id, bad, cause=f"sale:{bad}", channel="store")  # type: ignore[arg-type]
+        assert refused.value.code == "member.bad_points"
+    cause = "sale:" + "9" * 80
+    assert members.post_points(done.member_id, 5, cause=cause, channel="store") is True
+    assert members.post_points(done.member_id, 5, cause=cause[:80], channel="store") is False  # kept to 80 characters
+    assert members.get(done.member_id)["points"] == 5
+    assert members.get("M0") is None
+
+
 def test_key_ids_are_pinned_to_their_terminal(enroll, till_key):
     enroll.register_key("S001", "T01", till_key.kid, till_key.public)  # the same again is fine
     with pytest.raises(MemberError) as other_till:

@@ -91,3 +91,78 @@ def test_an_altered_receipt_is_refused(till):
     forged = ".".join([v, kid, body[:-2] + ("A" if body[-2] != "A" else "B") + body[-1], sig])
     with pytest.raises(SignatureError):
         read_receipt(forged, keys(till), now=NOW)
+
+
+# -- the money fields at their boundaries (mutation testing, docs/TESTING.md) ----------------
+def sale_of(lines: list[tuple[int, int]], payments: list[tuple[str, int]], change: int = 0, **extra) -> dict:
+    """A sale of (qty, net) lines paid by (method, amount) tenders, ``change`` given back."""
+    sale = make_sale(random.Random(7))
+    template = sale["lines"][0]
+    sale["lines"] = [{**template, "line_no": n, "sku": f"{100000 + n}", "qty": qty, "net_minor": net}
+                     for n, (qty, net) in enumerate(lines, 1)]
+    sale["payments"] = [{"method": m, "amount_minor": fen, "reference": None, "points": None}
+                        for m, fen in payments]
+    sale["change_minor"] = change
+    return {**sale, **extra}
+
+
+def signed(till: SigningKey, change) -> object:
+    claims = claims_for_sale(sale_of([(1, 100)], [("cash", 100)]))
+    change(claims)
+    return read_receipt(till.sign(claims), keys(till), now=NOW)
+
+
+def test_thirty_lines_travel_on_the_receipt_and_thirty_one_do_not(till):
+    assert MAX_PROOF_LINES == 30
+    thirty = read_receipt(sign_receipt(till, big_sale(30)), keys(till), now=NOW)
+    assert thirty.full and len(thirty.lines) == 30
+    assert claims_for_sale(big_sale(31))["l"] is None
+
+
+def test_the_tenders_are_net_of_the_change_and_a_tender_netting_to_nothing_is_left_out(till):
+    # card 9.99 and cash 0.20 with 0.19 back: the cash paid 0.01 net
+    one_fen = sale_of([(1, 1_000)], [("card", 999), ("cash", 20)], change=19)
+    assert claims_for_sale(one_fen)["p"] == [["card", 999], ["cash", 1]]
+    assert read_receipt(sign_receipt(till, one_fen), keys(till), now=NOW).tenders == (("card", 999), ("cash", 1))
+    # cash 0.20 with all 0.20 back: the cash paid nothing and is not a tender to refund to
+    nothing = sale_of([(1, 999)], [("card", 999), ("cash", 20)], change=20)
+    assert claims_for_sale(nothing)["p"] == [["card", 999]]
+    assert read_receipt(sign_receipt(till, nothing), keys(till), now=NOW).tenders == (("card", 999),)
+
+
+def test_identity_member_and_points_read_back(till):
+    member = sale_of([(1, 500)], [("cash", 500)], member_id="M" + "1" * 31, points_earned=5)
+    proof = read_receipt(sign_receipt(till, member), keys(till), now=NOW)
+    assert (proof.store_id, proof.terminal_id, proof.receipt_no) == ("S001", "T01", member["receipt_no"])
+    assert (proof.member_id, proof.points_earned) == ("M" + "1" * 31, 5)
+    assert [(x.qty, x.net_fen) for x in proof.lines] == [(1, 500)]
+    plain = sale_of([(1, 500)], [("cash", 500)])
+    del plain["points_earned"]
+    assert claims_for_sale(plain)["pe"] == 0
+    proof = read_receipt(sign_receipt(till, plain), keys(till), now=NOW)
+    assert (proof.member_id, proof.points_earned) == (None, 0)
+    assert signed(till, lambda c: c.pop("pe")).points_earned == 0  # a receipt without points earned none
+
+
+def test_the_largest_amount_and_the_longest_texts_are_accepted(till):
+    big = signed(till, lambda c: c.update(l=[[1, "x", 1, 10**12]], p=[["cash", 10**12]], id="s" * 64,
+                                          m="M" + "9" * 31))
+    assert big.lines[0].net_fen == 10**12 and big.sale_id == "s" * 64 and big.member_id == "M" + "9" * 31
+
+
+@pytest.mark.parametrize("change", [
+    lambda c: c.update(l=[[1, "x", 1, 10**12 + 1]], p=[["cash", 10**12 + 1]]),  # beyond any till's amount
+    lambda c: c.update(id="s" * 65),
+    lambda c: c.update(m="M" + "9" * 32),
+    lambda c: c.pop("id"),  # a required claim missing
+    lambda c: c.update(l=[[n, "x", 1, 1] for n in range(1, 32)], p=[["cash", 31]]),  # 31 lines
+    lambda c: c.update(l=5),
+    lambda c: c.update(l=[5]),
+    lambda c: c.update(l=[[1, "x", 1]]),
+    lambda c: c.update(l=[[1, 2, 1, 100]]),  # the SKU not a text
+    lambda c: c.update(p=[["cash", 50], ["card"]]),
+])
+def test_out_of_range_and_malformed_money_claims_are_refused(till, change):
+    with pytest.raises(SignatureError) as refused:
+        signed(till, change)
+    assert refused.value.code == "sig.malformed"
