@@ -1804,6 +1804,10 @@ Sale complete · receipt %1</source>
         <translation>距承诺时间不足 15 分钟仍未备好：%1</translation>
     </message>
     <message>
+        <source> and %1 more</source>
+        <translation>，另有 %1 单</translation>
+    </message>
+    <message>
         <source>Pick-up: %1 due or late</source>
         <translation>自提：%1 单将到期或已超时</translation>
     </message>

@@ -16,10 +16,10 @@ single refund of the same part would be.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from store_client.domain.money import round_half_up
+from store_client.domain.money import allocate, round_half_up
 
 PLACED, ACCEPTED, PICKING, READY = "placed", "accepted", "picking", "ready"
 COLLECTED, PARTIALLY_COLLECTED = "collected", "partially_collected"
@@ -93,6 +93,30 @@ class PriceLine:
     def gross_fen(self) -> int:
         return round_half_up(self.unit_price_fen * self.qty, 1000) if self.unit == "kg" \
             else self.unit_price_fen * self.qty
+
+
+def spread_discounts(discounts: Mapping[str, int], gross: Sequence[int]) -> list[tuple[dict[str, int], int]]:
+    """An online order's discounts (fen per source: promotion, coupon, points) over its lines:
+    each source in turn spread by what the lines still cost after the sources before it, with
+    the largest remainder, to the fen; per line its discounts by source (the zero ones left
+    out) and its net paid. The nets sum to the gross less every discount and none is below 0.
+    (Spreading every source by the gross instead let two sources round their odd fen onto the
+    same 1-fen line: a net of -1.) A negative discount, or more discount than the order, is a
+    ValueError."""
+    if any(amount < 0 for amount in discounts.values()):
+        raise ValueError("a discount is a non-negative amount")
+    if sum(discounts.values()) > sum(gross):
+        raise ValueError("the discounts are more than the order")
+    nets = list(gross)
+    parts: list[dict[str, int]] = [{} for _ in nets]
+    for source, amount in discounts.items():
+        if not amount:
+            continue
+        for index, share in enumerate(allocate(amount, nets)):
+            if share:
+                parts[index][source] = share
+                nets[index] -= share
+    return list(zip(parts, nets, strict=True))
 
 
 def part_value(net_fen: int, qty: int, part: int) -> int:

@@ -21,7 +21,6 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from store_client.domain import pickup as pk
 from store_client.domain import pickup_codes as codes
-from store_client.domain.money import allocate
 from sync.hq import order_refunds
 from sync.hq import order_tables as ot
 from sync.hq import schema as t
@@ -99,12 +98,12 @@ class OnlineOrders:
             lines = [self._priced_line(conn, i + 1, item) for i, item in enumerate(items)]
         gross = [pk.PriceLine(l["sku"], l["qty"], l["unit"], l["unit_price_minor"]).gross_fen
                  for l in lines]
-        if sum(discounts.values()) > sum(gross):
-            raise OrderError("the discounts are more than the order")
-        by_source = {src: allocate(amount, gross) for src, amount in discounts.items()}
-        for i, line in enumerate(lines):
-            line["discounts"] = {src: parts[i] for src, parts in by_source.items() if parts[i]}
-            line["net_minor"] = gross[i] - sum(line["discounts"].values())
+        try:
+            spread = pk.spread_discounts(discounts, gross)
+        except ValueError as exc:
+            raise OrderError(str(exc)) from None
+        for line, (parts, net) in zip(lines, spread, strict=True):
+            line["discounts"], line["net_minor"] = parts, net
         paid = sum(line["net_minor"] for line in lines)
         order_id = str(uuid.uuid4())
         code = codes.new_code()

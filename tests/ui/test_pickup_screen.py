@@ -254,3 +254,31 @@ def test_a_typed_quantity_a_substitute_and_a_line_given_back_by_keyboard(
     order = orders.get(placed.order_id)
     assert order["state"] == "partially_collected"
     assert order["refunded_minor"] > 0 and orders.refunds(placed.order_id)
+
+
+class _Idle:
+    """Operations that never answer: the test feeds the screen's reads itself."""
+
+    def __getattr__(self, _name: str):  # type: ignore[no-untyped-def]
+        return lambda **_k: type("Op", (), {"run": lambda *_a, **_k: None})()
+
+
+def test_a_banner_names_three_orders_then_how_many_more(qtbot) -> None:
+    from datetime import timedelta
+
+    from store_client.services.pickup_views import QueueItem
+
+    screen = PickupScreen(_Idle(), locale="en")  # type: ignore[arg-type]
+    qtbot.addWidget(screen)
+    screen.timer.stop()
+    later = datetime.now(UTC) + timedelta(hours=1)
+    orders = [QueueItem(order_id=f"o{n}", order_no=f"W{n:06d}", state="accepted", member_name="李娜",
+                        promised_at=later, lines=1, picked_lines=0, due_soon=False, overdue=False)
+              for n in range(5)]
+    screen._show_queue([])  # the first read: nothing is new yet
+    screen._show_queue(orders)
+    assert screen.banner.text() == "New online order: W000000, W000001, W000002 and 2 more"
+    screen._show_queue(orders + [QueueItem(order_id="o9", order_no="W000009", state="accepted",
+                                           member_name="", promised_at=later, lines=1,
+                                           picked_lines=0, due_soon=False, overdue=False)])
+    assert screen.banner.text() == "New online order: W000009"

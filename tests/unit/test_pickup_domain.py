@@ -6,7 +6,7 @@ import itertools
 import uuid
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from store_client.domain import pickup as pk
@@ -174,3 +174,57 @@ def test_the_qr_is_refused_when_forged_expired_malformed_or_of_an_unknown_key() 
         with pytest.raises(codes.QrRefused) as exc:
             codes.verify_qr(text, keys, now)
         assert exc.value.reason == reason
+
+
+def test_an_online_orders_discounts_are_spread_by_gross_to_the_fen() -> None:
+    # 1000 + 2000 + 0 gross; 100 promotion and 1 coupon fen: largest remainder, zero shares left out
+    spread = pk.spread_discounts({"promotion": 100, "coupon": 1}, [1000, 2000, 0])
+    assert spread == [({"promotion": 33}, 967), ({"promotion": 67, "coupon": 1}, 1932), ({}, 0)]
+    assert sum(net for _parts, net in spread) == 3000 - 101
+    # a source of 0 is no source; no discount is the gross
+    assert pk.spread_discounts({"points": 0}, [500]) == [({}, 500)]
+    assert pk.spread_discounts({}, [500, 1]) == [({}, 500), ({}, 1)]
+    # the whole order discounted: every net is 0, never negative
+    assert pk.spread_discounts({"coupon": 3000}, [1000, 2000]) == [
+        ({"coupon": 1000}, 0), ({"coupon": 2000}, 0)]
+    # an odd fen goes to the line with the largest remainder, once
+    assert pk.spread_discounts({"coupon": 1}, [1, 1, 2]) == [({}, 1), ({}, 1), ({"coupon": 1}, 1)]
+
+
+@pytest.mark.parametrize("discounts, gross", [
+    ({"coupon": -1}, [100]),  # negative
+    ({"coupon": 101}, [100]),  # more than the order
+    ({"coupon": 60, "points": 41}, [50, 50]),  # together more than the order
+])
+def test_a_discount_that_is_negative_or_more_than_the_order_is_refused(discounts, gross) -> None:
+    with pytest.raises(ValueError):
+        pk.spread_discounts(discounts, gross)
+
+
+def test_a_discount_of_exactly_the_order_is_taken() -> None:
+    assert pk.spread_discounts({"coupon": 60, "points": 40}, [50, 50]) == [
+        ({"coupon": 30, "points": 20}, 0), ({"coupon": 30, "points": 20}, 0)]
+
+
+def test_two_sources_never_round_onto_one_line_below_zero() -> None:
+    # spread by the gross, both odd fen went to the first 1-fen line: a net of -1
+    assert pk.spread_discounts({"coupon": 1, "points": 1}, [1, 1]) == [
+        ({"coupon": 1}, 0), ({"points": 1}, 0)]
+    spread = pk.spread_discounts({"coupon": 2, "points": 1}, [1, 1, 1])
+    assert [net for _parts, net in spread] == [0, 0, 0]
+
+
+@given(st.lists(st.integers(0, 10**7), min_size=1, max_size=20),
+       st.dictionaries(st.sampled_from(["promotion", "coupon", "points"]), st.integers(0, 10**7)))
+@example([1, 1], {"coupon": 1, "points": 1})  # found a net of -1 once
+@example([1, 1, 1], {"coupon": 1, "points": 1, "promotion": 1})
+def test_spread_parts_sum_to_the_whole_per_source_and_per_line(gross, discounts) -> None:
+    if sum(discounts.values()) > sum(gross):
+        with pytest.raises(ValueError):
+            pk.spread_discounts(discounts, gross)
+        return
+    spread = pk.spread_discounts(discounts, gross)
+    for source, amount in discounts.items():
+        assert sum(parts.get(source, 0) for parts, _net in spread) == amount
+    for (parts, net), line_gross in zip(spread, gross, strict=True):
+        assert net == line_gross - sum(parts.values()) and net >= 0

@@ -272,13 +272,12 @@ class PickupScreen(QWidget):
         late = [i for i in items if (i.due_soon or i.overdue) and i.order_id not in self.alerted]
         self.alerted |= {i.order_id for i in late}
         if new:
-            self.banner.setText(self.tr("New online order: %1").replace(
-                "%1", ", ".join(i.order_no for i in new)))
+            self.banner.setText(self.tr("New online order: %1").replace("%1", self._order_list(new)))
             self.banner.show()
             QApplication.beep()
         elif late:  # 15 minutes from the promise and not ready
             self.banner.setText(self.tr("Not ready and due within 15 minutes: %1").replace(
-                "%1", ", ".join(i.order_no for i in late)))
+                "%1", self._order_list(late)))
             self.banner.show()
             QApplication.beep()
         if [_shape(i) for i in items] == [_shape(i) for i in self.items]:
@@ -302,6 +301,14 @@ class PickupScreen(QWidget):
             self.queue_table.selectRow(0)
         else:
             self._selected()  # the selected row may now hold another order
+
+    def _order_list(self, items: list[QueueItem], shown: int = 3) -> str:
+        """A few order numbers, then how many more (a banner naming 300 orders helps nobody
+        and took 50 ms to lay out)."""
+        text = ", ".join(i.order_no for i in items[:shown])
+        if len(items) > shown:
+            text += self.tr(" and %1 more").replace("%1", str(len(items) - shown))
+        return text
 
     def _announce(self, items: list[QueueItem]) -> None:
         due = sum(1 for i in items if (i.due_soon or i.overdue) and i.state in ("accepted", "picking"))
