@@ -82,3 +82,12 @@ class PickupQueueModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return item.order_id
         return None
+
+
+def same_rows(new: list[QueueItem], old: list[QueueItem]) -> bool:
+    """The same orders, in the same order, showing the same things but their countdown."""
+    def shape(item: QueueItem) -> tuple:
+        return (item.order_id, item.state, item.member_name, item.picked_lines, item.lines,
+                item.due_soon, item.overdue)
+
+    return len(new) == len(old) and all(shape(a) == shape(b) for a, b in zip(new, old))

@@ -40,7 +40,7 @@ from store_client.ui.automation import named
 from store_client.ui.checkout.dialogs import PromptDialog
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 from store_client.ui.screens.pickup_dialogs import RefuseDialog, reason_text
-from store_client.ui.screens.pickup_queue import PickupQueueModel
+from store_client.ui.screens.pickup_queue import PickupQueueModel, same_rows
 from store_client.ui.service_messages import service_error_text
 
 if TYPE_CHECKING:
@@ -280,7 +280,7 @@ class PickupScreen(QWidget):
                 "%1", self._order_list(late)))
             self.banner.show()
             QApplication.beep()
-        if [_shape(i) for i in items] == [_shape(i) for i in self.items]:
+        if same_rows(items, self.items):
             self.items = items  # only the countdown moved: one column is redrawn
             self.queue_model.tick(items)
             return
@@ -590,12 +590,6 @@ class PickupScreen(QWidget):
         self._show_order(order)
         self._say(self.tr("%1 handed over.").replace("%1", order.order_no))
         self.refresh()
-
-
-def _shape(item: QueueItem) -> tuple:
-    """What a queue row shows apart from its countdown."""
-    return (item.order_id, item.state, item.member_name, item.picked_lines, item.lines,
-            item.due_soon, item.overdue)
 
 
 def create_pickup_screen(ctx: ScreenContext) -> PickupScreen:
