@@ -122,4 +122,6 @@ EQUIVALENT: dict[tuple[str, str, str, str], str] = {
     ("repricing", "live += 1", "live += 1", "live -= 1"):
         "the live lines are counted only to skip the pass that drops the lines no longer in the "
         "cart; a wrong count runs that pass, which then drops nothing",
+    ("pickup", "return list(zip(parts, nets, strict=True))", "True", "False"):
+        "both lists are built one per line of the same gross: their lengths never differ",
 }

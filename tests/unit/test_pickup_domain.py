@@ -181,8 +181,11 @@ def test_an_online_orders_discounts_are_spread_by_gross_to_the_fen() -> None:
     spread = pk.spread_discounts({"promotion": 100, "coupon": 1}, [1000, 2000, 0])
     assert spread == [({"promotion": 33}, 967), ({"promotion": 67, "coupon": 1}, 1932), ({}, 0)]
     assert sum(net for _parts, net in spread) == 3000 - 101
-    # a source of 0 is no source; no discount is the gross
+    # a source of 0 is no source, also on a free order (nothing to spread it by) and before
+    # another source; no discount is the gross
     assert pk.spread_discounts({"points": 0}, [500]) == [({}, 500)]
+    assert pk.spread_discounts({"points": 0}, [0, 0]) == [({}, 0), ({}, 0)]
+    assert pk.spread_discounts({"points": 0, "coupon": 10}, [10]) == [({"coupon": 10}, 0)]
     assert pk.spread_discounts({}, [500, 1]) == [({}, 500), ({}, 1)]
     # the whole order discounted: every net is 0, never negative
     assert pk.spread_discounts({"coupon": 3000}, [1000, 2000]) == [
