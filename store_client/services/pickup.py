@@ -404,8 +404,8 @@ class PickupService:
         waits: list[float] = []
         with self.db.read() as s:
             ready_at = dict(s.execute(select(PickupProgress.order_id, PickupProgress.ready_at)).all())
-            handovers = dict(s.execute(select(PickupProgress.order_id, PickupProgress.handover)
-                                       .where(PickupProgress.handover.is_not(None))).all())
+            handovers = {order_id: text for order_id, text in s.execute(
+                select(PickupProgress.order_id, PickupProgress.handover)) if text}
         for view in self._all_views():
             if view.accepted_at is None or view.accepted_at < since:
                 continue
