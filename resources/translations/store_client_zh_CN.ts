@@ -131,6 +131,10 @@
         <translation>退货已取消（移动支付退款被拒）</translation>
     </message>
     <message>
+        <source>Return refused</source>
+        <translation>退货被拒绝</translation>
+    </message>
+    <message>
         <source>Discount on the sale</source>
         <translation>整单折扣</translation>
     </message>
@@ -3957,6 +3961,69 @@ Points: %4</source>
     </message>
 </context>
 <context>
+    <name>SyncEvents</name>
+    <message>
+        <source>Audit record</source>
+        <translation>审计记录</translation>
+    </message>
+    <message>
+        <source>Drawer opened without a sale</source>
+        <translation>无销售开钱箱</translation>
+    </message>
+    <message>
+        <source>Pick-up handed over</source>
+        <translation>自提已交付</translation>
+    </message>
+    <message>
+        <source>Pick-up picking started</source>
+        <translation>自提开始拣货</translation>
+    </message>
+    <message>
+        <source>Pick-up ready</source>
+        <translation>自提已备好</translation>
+    </message>
+    <message>
+        <source>Return</source>
+        <translation>退货</translation>
+    </message>
+    <message>
+        <source>Return of another store&apos;s or online order</source>
+        <translation>他店或线上订单退货</translation>
+    </message>
+    <message>
+        <source>Sale</source>
+        <translation>销售</translation>
+    </message>
+    <message>
+        <source>Cash paid in or out</source>
+        <translation>现金存入或支出</translation>
+    </message>
+    <message>
+        <source>Shift closed</source>
+        <translation>交班结束</translation>
+    </message>
+    <message>
+        <source>Shift opened</source>
+        <translation>开班</translation>
+    </message>
+    <message>
+        <source>Stock count posted</source>
+        <translation>盘点结果已过账</translation>
+    </message>
+    <message>
+        <source>Stock count scan</source>
+        <translation>盘点扫描</translation>
+    </message>
+    <message>
+        <source>Stock movement</source>
+        <translation>库存变动</translation>
+    </message>
+    <message>
+        <source>Other event</source>
+        <translation>其他事件</translation>
+    </message>
+</context>
+<context>
     <name>SyncIndicator</name>
     <message numerus="yes">
         <source>%n waiting</source>
@@ -4132,6 +4199,18 @@ Points: %4</source>
     <message>
         <source>(check the clock)</source>
         <translation>（请检查时钟）</translation>
+    </message>
+    <message>
+        <source>The last pass did not finish: HQ could not be reached or refused it (details: store-client sync status).</source>
+        <translation>上一次同步未完成：无法连接总部或被总部拒绝（详情：store-client sync status）。</translation>
+    </message>
+    <message>
+        <source>Not delivered yet: HQ was not reachable</source>
+        <translation>尚未送达：无法连接总部</translation>
+    </message>
+    <message>
+        <source>Refused by HQ (its reason: store-client sync status)</source>
+        <translation>被总部拒绝（原因：store-client sync status）</translation>
     </message>
 </context>
 <context>

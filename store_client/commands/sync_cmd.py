@@ -26,12 +26,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _status(args: argparse.Namespace) -> int:
     from store_client.bootstrap import open_existing
-    from store_client.services.sync_status import format_age, read_status
+    from store_client.services.sync_status import format_age, list_events, read_status
 
     config = cfg.load(args.config)
     terminal = open_existing(config, exclusive=False)
     try:
         status = read_status(terminal.db, terminal.clock, phase=None if not config["hq.url"] else "unknown")
+        refused = list_events(terminal.db, "rejected")
     finally:
         terminal.close()
     print(f"HQ: {config['hq.url'] or '(not configured: offline)'}")
@@ -44,6 +45,8 @@ def _status(args: argparse.Namespace) -> int:
         print(f"last error: {status.last_error}")
     for dataset, error in status.dataset_errors.items():
         print(f"dataset {dataset}: {error}")
+    for row in refused:  # what the Sync screen names without HQ's words
+        print(f"needs attention: #{row.seq} {row.kind} ({row.attempts} tries): {row.last_error or '?'}")
     return 0
 
 

@@ -97,6 +97,9 @@ class PickupService:
         self.db, self.clock, self.audit, self.authorizer = db, clock, audit, authorizer
         self.config, self._print_queue = config, print_queue
         self.store_id, self.terminal_id = config.store_id, config.terminal_id
+        # when each order's proof was first shown at the counter (QR or code), for the
+        # counter wait; kept in memory: after a restart the wait counts from the hand-over
+        self._found_at: dict[str, datetime] = {}
 
     # -- reading ------------------------------------------------------------------------------
     def queue(self) -> list[QueueItem]:
@@ -246,12 +249,16 @@ class PickupService:
     @_audited
     def find_by_qr(self, actor: Actor, qr: str) -> OrderView:
         self.authorizer.require(actor, Permission.PICKUP_HANDOVER)
-        return self._proven(actor, qr=qr)[0]
+        return self._found(self._proven(actor, qr=qr)[0])
 
     @_audited
     def find_by_code(self, actor: Actor, code: str, phone4: str) -> OrderView:
         self.authorizer.require(actor, Permission.PICKUP_HANDOVER)
-        return self._proven(actor, code=code, phone4=phone4)[0]
+        return self._found(self._proven(actor, code=code, phone4=phone4)[0])
+
+    def _found(self, view: OrderView) -> OrderView:
+        self._found_at.setdefault(view.order_id, self.clock.now())
+        return view
 
     @_audited
     def hand_over(self, actor: Actor, order_id: str, *, qr: str | None = None,
@@ -301,7 +308,10 @@ class PickupService:
                                           updated_at=now)
                 s.add(progress)
             progress.state, progress.handed_over_at, progress.updated_at = final, now, now
-            progress.handover = json.dumps(details, ensure_ascii=False)
+            found = self._found_at.pop(order_id, None)
+            wait = (self.clock.now() - found).total_seconds() if found else 0.0
+            progress.handover = json.dumps({**details, "counter_wait_s": round(wait, 1)},
+                                           ensure_ascii=False)
             self._step(s, actor, "pickup.handed_over", row, details)
             done = rows.view(row, progress)
         self._print_slip(actor, done, handed, phone4 if method == "code" else None)
@@ -391,8 +401,11 @@ class PickupService:
     def figures(self, since: datetime) -> PickupFigures:
         orders = ready = within = collected = not_collected = 0
         durations: list[timedelta] = []
+        waits: list[float] = []
         with self.db.read() as s:
             ready_at = dict(s.execute(select(PickupProgress.order_id, PickupProgress.ready_at)).all())
+            handovers = {order_id: text for order_id, text in s.execute(
+                select(PickupProgress.order_id, PickupProgress.handover)) if text}
         for view in self._all_views():
             if view.accepted_at is None or view.accepted_at < since:
                 continue
@@ -404,10 +417,16 @@ class PickupService:
                 within += parse_iso(done) <= view.promised_at
             collected += view.state in (pk.COLLECTED, pk.PARTIALLY_COLLECTED)
             not_collected += view.state == pk.NOT_COLLECTED
+            wait = json.loads(handovers[view.order_id]).get("counter_wait_s") \
+                if view.order_id in handovers else None
+            if isinstance(wait, (int, float)):
+                waits.append(float(wait))
         durations.sort()
+        waits.sort()
         return PickupFigures(orders, ready, within,
                              durations[len(durations) // 2] if durations else None,
-                             collected, not_collected)
+                             collected, not_collected,
+                             timedelta(seconds=waits[len(waits) // 2]) if waits else None)
 
     # -- helpers -------------------------------------------------------------------------------
     def _open(self, s: Session, actor: Actor, order_id: str,

@@ -87,6 +87,7 @@ class PickupFigures:
     median_order_to_ready: timedelta | None
     collected: int
     not_collected: int
+    median_counter_wait: timedelta | None = None  # the proof shown at the counter -> handed over
 
     @property
     def share_ready_within_promise(self) -> float | None:

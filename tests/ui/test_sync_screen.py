@@ -61,7 +61,8 @@ def test_screen_lists_waiting_and_rejected_and_retries(qtbot, terminal, tasks) -
     qtbot.waitUntil(lambda: screen.status is not None, timeout=5000)
     assert screen.pending_label.text() == "3"
     assert screen.waiting.rowCount() == 3 and screen.attention.rowCount() == 1
-    assert screen.attention.item(0, 4).text() == "wrong store"
+    assert screen.attention.item(0, 1).text() == "Sale"  # the kind's name, not its code
+    assert screen.attention.item(0, 4).text().startswith("Refused by HQ")  # HQ's words stay off screen
     assert not screen.sync_now.isEnabled()  # no HQ configured
     for widget in (screen.sync_now, screen.retry, screen.refresh_button, screen.waiting, screen.attention):
         assert widget.objectName() and widget.accessibleName()
@@ -112,3 +113,11 @@ def test_event_loop_never_stalls_while_ten_thousand_events_upload(qtbot, termina
         gc.unfreeze()
     assert len(gaps) > 20
     assert max(gaps) < 0.050 + 0.005, f"event loop stalled {max(gaps) * 1000:.0f} ms"
+
+
+def test_every_event_kind_has_a_name_on_screen() -> None:
+    from sync.protocol.events import CURRENT_VERSION
+
+    from store_client.ui.screens.sync_screen import EVENT_LABELS
+
+    assert sorted(CURRENT_VERSION) == sorted(EVENT_LABELS)

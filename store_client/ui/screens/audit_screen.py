@@ -57,6 +57,7 @@ ACTION_LABELS = {
     "return.completed": QT_TRANSLATE_NOOP("AuditActions", "Return refunded"),
     "return.reprinted": QT_TRANSLATE_NOOP("AuditActions", "Return slip reprinted"),
     "return.cancelled": QT_TRANSLATE_NOOP("AuditActions", "Return cancelled (mobile refund declined)"),
+    "return.refused": QT_TRANSLATE_NOOP("AuditActions", "Return refused"),
     "sale.discount_cart": QT_TRANSLATE_NOOP("AuditActions", "Discount on the sale"),
     "sale.discount_line": QT_TRANSLATE_NOOP("AuditActions", "Discount on a line"),
     "sale.price_override": QT_TRANSLATE_NOOP("AuditActions", "Price overridden"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -29,12 +29,39 @@ from store_client.ui.automation import named
 from store_client.ui.operations import Changes
 from store_client.ui.page import page_layout, page_title
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
+from store_client.ui.service_messages import service_error_text
 
 if TYPE_CHECKING:
     from store_client.ui.operations import ChangeHub
     from store_client.ui.operations.sync import SyncOps, SyncOverview
 
 REFRESH_MS = 2000
+
+# What each outbox event kind is called on screen (the code stays in the CLI and the logs);
+# tests/ui/test_sync_screen.py fails when a kind of sync/protocol/events.py has no label here.
+EVENT_LABELS = {
+    "audit.entry": QT_TRANSLATE_NOOP("SyncEvents", "Audit record"),
+    "drawer.no_sale": QT_TRANSLATE_NOOP("SyncEvents", "Drawer opened without a sale"),
+    "pickup.handed_over": QT_TRANSLATE_NOOP("SyncEvents", "Pick-up handed over"),
+    "pickup.picking_started": QT_TRANSLATE_NOOP("SyncEvents", "Pick-up picking started"),
+    "pickup.ready": QT_TRANSLATE_NOOP("SyncEvents", "Pick-up ready"),
+    "return.completed": QT_TRANSLATE_NOOP("SyncEvents", "Return"),
+    "return.taken": QT_TRANSLATE_NOOP("SyncEvents", "Return of another store's or online order"),
+    "sale.completed": QT_TRANSLATE_NOOP("SyncEvents", "Sale"),
+    "shift.cash_moved": QT_TRANSLATE_NOOP("SyncEvents", "Cash paid in or out"),
+    "shift.closed": QT_TRANSLATE_NOOP("SyncEvents", "Shift closed"),
+    "shift.opened": QT_TRANSLATE_NOOP("SyncEvents", "Shift opened"),
+    "stock.count_posted": QT_TRANSLATE_NOOP("SyncEvents", "Stock count posted"),
+    "stock.count_scanned": QT_TRANSLATE_NOOP("SyncEvents", "Stock count scan"),
+    "stock.moved": QT_TRANSLATE_NOOP("SyncEvents", "Stock movement"),
+}
+OTHER_EVENT = QT_TRANSLATE_NOOP("SyncEvents", "Other event")
+
+
+def event_label(kind: str) -> str:
+    """The event kind in the UI language; a kind this build does not know is "Other"."""
+    label = EVENT_LABELS.get(kind)
+    return QCoreApplication.translate("SyncEvents", label or OTHER_EVENT)
 
 
 class SyncScreen(QWidget):
@@ -131,7 +158,7 @@ class SyncScreen(QWidget):
 
     def _failed(self, error: BaseException) -> None:
         self._busy = False
-        self.error_label.setText(f"{type(error).__name__}: {error}")
+        self.error_label.setText(service_error_text(error))
 
     def _show(self, result: SyncOverview) -> None:
         self._busy = False
@@ -149,16 +176,20 @@ class SyncScreen(QWidget):
         else:
             text = f"{status.skew.total_seconds():+.0f} s"
             self.skew_label.setText(text + ("  " + self.tr("(check the clock)") if status.skew_is_large else ""))
-        self.error_label.setText(status.last_error or "")
-        self._fill(self.waiting, waiting)
-        self._fill(self.attention, attention)
+        # HQ's and the network's own words stay in the log and `store-client sync status`
+        self.error_label.setText(self.tr("The last pass did not finish: HQ could not be reached "
+                                         "or refused it (details: store-client sync status).")
+                                 if status.last_error else "")
+        self._fill(self.waiting, waiting, self.tr("Not delivered yet: HQ was not reachable"))
+        self._fill(self.attention, attention, self.tr("Refused by HQ (its reason: store-client "
+                                                      "sync status)"))
 
     @staticmethod
-    def _fill(table: QTableWidget, rows: list[EventRow]) -> None:
+    def _fill(table: QTableWidget, rows: list[EventRow], why: str) -> None:
         table.setRowCount(len(rows))
         for i, row in enumerate(rows):
-            for col, value in enumerate((str(row.seq), row.kind, row.summary, str(row.attempts),
-                                         row.last_error or "")):
+            for col, value in enumerate((str(row.seq), event_label(row.kind), row.summary,
+                                         str(row.attempts), why if row.last_error else "")):
                 table.setItem(i, col, QTableWidgetItem(value))
 
     # -- actions ----------------------------------------------------------------

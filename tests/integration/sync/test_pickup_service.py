@@ -330,7 +330,11 @@ def test_the_stores_pick_up_figures(till, orders, now_clock) -> None:
     till.pickup.mark_ready(till.cashier, late.order_id)
     pick_all(till, expired.order_id)
     till.pickup.mark_ready(till.cashier, expired.order_id)
-    till.pickup.hand_over(till.cashier, on_time.order_id, qr=on_time.qr)
+    till.pickup.find_by_qr(till.cashier, on_time.qr)  # the customer shows the QR ...
+    now_clock.advance(seconds=90)
+    till.pickup.find_by_qr(till.cashier, on_time.qr)  # (scanned again: the first showing counts)
+    now_clock.advance(seconds=30)
+    till.pickup.hand_over(till.cashier, on_time.order_id, qr=on_time.qr)  # ... 2 minutes later
     till.sync()
     orders.now = lambda: datetime.now(UTC) + timedelta(hours=49)
     orders.housekeeping()  # 'late' and 'expired' were never collected
@@ -341,6 +345,7 @@ def test_the_stores_pick_up_figures(till, orders, now_clock) -> None:
     assert (figures.collected, figures.not_collected) == (1, 2)
     assert figures.collection_rate == pytest.approx(1 / 3)
     assert timedelta(minutes=19) < figures.median_order_to_ready < timedelta(minutes=95)
+    assert figures.median_counter_wait == timedelta(minutes=2)
     assert till.pickup.figures(now_clock.now() + timedelta(days=1)).orders == 0
     assert untouched.order_id  # accepted, never picked: counted as an order, not as ready
 
