@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QObject,
@@ -23,6 +22,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from store_client.ui.i18n import money_locale
+from store_client.ui.table_model import RowsTableModel
 
 if TYPE_CHECKING:
     from store_client.domain.catalog import ProductInfo
@@ -42,21 +42,18 @@ def unit_label(unit: object) -> str:
     return value
 
 
-class ProductTableModel(QAbstractTableModel):
+class ProductTableModel(RowsTableModel):
     COLUMNS = ("sku", "name", "category", "unit", "price", "barcodes", "active")
 
     def __init__(self, locale: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._locale = locale
-        self._rows: list[ProductInfo] = []
         self.category_names: dict[str, str] = {}
         self._headers = [self.tr("SKU"), self.tr("Name"), self.tr("Category"), self.tr("Unit"),
                          self.tr("Price"), self.tr("Barcodes"), self.tr("Active")]
 
     def set_products(self, products: list[ProductInfo]) -> None:
-        self.beginResetModel()
-        self._rows = list(products)
-        self.endResetModel()
+        self.set_rows(products)
 
     def add_products(self, products: list[ProductInfo]) -> None:
         """Append the next page of a list cut short (the rows already shown stay)."""
@@ -69,18 +66,6 @@ class ProductTableModel(QAbstractTableModel):
 
     def product(self, row: int) -> ProductInfo:
         return self._rows[row]
-
-    def rowCount(self, parent: _Index = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self._headers[section]
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():

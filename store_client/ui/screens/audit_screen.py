@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QObject,
@@ -28,6 +27,7 @@ from store_client.ui.automation import named
 from store_client.ui.page import page_layout, page_title
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
+from store_client.ui.table_model import RowsTableModel
 
 if TYPE_CHECKING:
     from store_client.domain.audit_chain import ChainReport
@@ -91,7 +91,6 @@ def action_label(action: str) -> str:
     return QCoreApplication.translate("AuditActions", label) if label else action
 
 _Index = QModelIndex | QPersistentModelIndex
-_NO_PARENT = QModelIndex()
 
 
 def local_time(moment: datetime | str) -> str:
@@ -102,31 +101,13 @@ def local_time(moment: datetime | str) -> str:
         return str(moment)
 
 
-class AuditTableModel(QAbstractTableModel):
+class AuditTableModel(RowsTableModel):
     FIELDS = ("seq", "at", "operator_id", "action", "target", "details")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[AuditRow] = []
         self._headers = [self.tr("No."), self.tr("Time"), self.tr("Operator"), self.tr("Action"),
                          self.tr("Target"), self.tr("Details")]
-
-    def set_rows(self, rows: list[AuditRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self.FIELDS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self._headers[section]
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -32,40 +31,22 @@ from store_client.ui.operations import Changes
 from store_client.ui.page import page_layout, page_title
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
+from store_client.ui.table_model import RowsTableModel
 
 if TYPE_CHECKING:
     from store_client.services.operators import OperatorInfo
 
 _Index = QModelIndex | QPersistentModelIndex
-_NO_PARENT = QModelIndex()
 
 
-class OperatorTableModel(QAbstractTableModel):
+class OperatorTableModel(RowsTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[OperatorInfo] = []
         self._headers = [self.tr("ID"), self.tr("Name"), self.tr("Role"), self.tr("Status"),
                          self.tr("Wrong PINs")]
 
-    def set_rows(self, rows: list[OperatorInfo]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
     def operator(self, row: int) -> OperatorInfo:
         return self._rows[row]
-
-    def rowCount(self, parent: _Index = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self._headers[section]
-        return None
 
     def status(self, op: OperatorInfo) -> str:
         if not op.active:

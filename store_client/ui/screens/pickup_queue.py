@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
+
+from store_client.ui.table_model import RowsTableModel
 
 if TYPE_CHECKING:
     from store_client.services.pickup_views import QueueItem
 
 _Index = QModelIndex | QPersistentModelIndex
-_NO_PARENT = QModelIndex()
 DUE_SOON = QBrush(QColor("#fff0c2"))
 OVERDUE = QBrush(QColor("#ffd6d6"))
 COUNTDOWN = 4  # the column that moves every second
@@ -21,7 +22,7 @@ _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.BackgroundRole,
                     Qt.ItemDataRole.UserRole})
 
 
-class PickupQueueModel(QAbstractTableModel):
+class PickupQueueModel(RowsTableModel):
     """Rows are the screen's :class:`QueueItem` list; texts come from the screen, which owns
     their translations."""
 
@@ -29,16 +30,17 @@ class PickupQueueModel(QAbstractTableModel):
                  time_left_text: Callable[[QueueItem], str], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._headers, self._state_text, self._time_left = headers, state_text, time_left_text
-        self.items: list[QueueItem] = []
+
+    @property
+    def items(self) -> list[QueueItem]:
+        return self._rows
 
     def set_items(self, items: list[QueueItem]) -> None:
-        self.beginResetModel()
-        self.items = list(items)
-        self.endResetModel()
+        self.set_rows(items)
 
     def tick(self, items: list[QueueItem]) -> None:
         """Same orders in the same states: only the countdown column is redrawn."""
-        self.items = list(items)
+        self._rows = list(items)
         if items:
             self.dataChanged.emit(self.index(0, COUNTDOWN), self.index(len(items) - 1, COUNTDOWN),
                                   [Qt.ItemDataRole.DisplayRole])
@@ -48,18 +50,6 @@ class PickupQueueModel(QAbstractTableModel):
 
     def row_of(self, order_id: str) -> int | None:
         return next((row for row, item in enumerate(self.items) if item.order_id == order_id), None)
-
-    def rowCount(self, parent: _Index = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: _Index = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self._headers[section]
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         # A paint asks each visible cell for a dozen roles: answer the unused ones first.
