@@ -24,6 +24,14 @@ def test_builtin_screens_are_registered_with_real_permissions() -> None:
         decide(Role.MANAGER, spec.permission)  # raises for an unknown permission name
 
 
+def test_every_screen_has_an_icon_of_its_own() -> None:
+    from store_client.ui.resources_path import ICONS_DIR
+
+    icons = [spec.icon for spec in registered()]
+    assert all(icon and (ICONS_DIR / icon).is_file() for icon in icons), icons
+    assert len(set(icons)) == len(icons), icons  # two screens with one picture: which is which?
+
+
 @pytest.mark.parametrize("role", list(Role))
 def test_visible_screens_follow_the_matrix_and_keys_are_distinct(role: Role) -> None:
     visible = screens_for(role)

@@ -474,4 +474,4 @@ def create_member_screen(ctx: ScreenContext) -> MemberScreen:
 
 
 register(ScreenSpec("members", QT_TRANSLATE_NOOP("Screens", "Members"), create_member_screen,
-                    "member.view_profile", icon="operators.svg", order=11))
+                    "member.view_profile", icon="members.svg", order=11))
