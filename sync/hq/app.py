@@ -32,6 +32,7 @@ from sync.hq.service import (
 
 log = logging.getLogger(__name__)
 MAX_BODY = 16 * 1024 * 1024
+SMALL_BODY = 64 * 1024  # a return reservation or a reveal request: one small JSON object
 
 
 def _json(data: Any, status: int = 200) -> Response:
@@ -191,7 +192,10 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
         except AuthError as exc:
             return _error(401, "unauthorized", str(exc))
         try:
-            data = json.loads(await request.body())
+            body = await _read_capped(request, SMALL_BODY)
+            if body is None:
+                return _error(413, "too_large", f"at most {SMALL_BODY} bytes per request")
+            data = json.loads(body)
             ask = ReturnAsk(str(data["return_id"]), str(data["original_ref"]), terminal.store_id, terminal.terminal_id,
                             {int(k): (int(v[0]), int(v[1])) for k, v in dict(data["lines"]).items()},
                             {str(k): int(v) for k, v in dict(data.get("tenders", {})).items()})
@@ -271,7 +275,10 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
         except AuthError as exc:
             return _error(401, "unauthorized", str(exc))
         try:
-            data = json.loads(await request.body())
+            body = await _read_capped(request, SMALL_BODY)
+            if body is None:
+                return _error(413, "too_large", f"at most {SMALL_BODY} bytes per request")
+            data = json.loads(body)
             field, reason, operator = str(data["field"]), str(data["reason"]), str(data["operator_id"])
         except (ValueError, KeyError, TypeError, RecursionError):
             return _error(400, "bad_request", "field, reason, operator_id")

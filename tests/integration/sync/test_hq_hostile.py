@@ -149,3 +149,12 @@ def test_an_event_id_of_another_terminal_is_never_acknowledged(hq_service: HQSer
     again = hq_service.ingest(t1, {"events": [_event(1, event_id=shared)]})
     assert again["results"][0] == {**first["results"][0], "duplicate": True}
     assert [(s["terminal_id"]) for s in hq_service.list_sales()] == ["T01"]
+
+
+@pytest.mark.parametrize("path", ["/v1/returns/reserve", "/v1/members/M1/reveal"])
+def test_the_small_json_endpoints_read_at_most_a_small_body(http, path) -> None:
+    """A return reservation or a reveal is one small object: a body past the cap is a 413,
+    never read whole into memory (they used to read any body)."""
+    padding = "x" * (hq_app.SMALL_BODY + 1)
+    answer = http.post(path, content=json.dumps({"return_id": "r1", "pad": padding}))
+    assert answer.status_code == 413 and answer.json()["error"] == "too_large"
