@@ -35,7 +35,7 @@ def _launch(cmd: list[str], env: dict[str, str], cwd: Path) -> float:
     line = proc.stdout.readline()
     elapsed = time.perf_counter() - started
     _out, err = proc.communicate(timeout=120)
-    if proc.returncode != 0 or not line.startswith("ready "):
+    if proc.returncode != 0 or not line.startswith("painted "):
         raise RuntimeError(f"{cmd[:3]} failed ({proc.returncode}): {line!r} {err[-800:]}")
     return elapsed
 

@@ -6,8 +6,10 @@ app as ``ui.app.run_shell`` does (offscreen: there is no display on the bench ma
 with the screens imported and the collector frozen as the app freezes it, signed in as
 a cashier (``BENCH_MEMORY_ROLE``: a manager gets every screen), and reports
 VmRSS (and the peak, VmHWM) from /proc/self/status at each step: at the sign-in window,
-signed in on the checkout, after 500 scans of codes from the whole catalog with the cart
-on screen, and after 100 searches. The catalog is ``BENCH_MEMORY_SKUS`` (default
+signed in on the checkout (a screen is built when first opened: the checkout and the
+screens that watch for the status bar are built at sign-in), after 500 scans of codes from
+the whole catalog with the cart on screen, after 100 searches, and then with every screen
+of the role opened once. The catalog is ``BENCH_MEMORY_SKUS`` (default
 1,000,000; ``--quick`` 5,000), reused from ``BENCH_STORE_DIR`` when set.
 """
 
@@ -86,6 +88,14 @@ result[f"{len(codes)}-line cart on screen"] = rss()
 for query in ["洗发水", "面霜", "a", "xfs", "shampoo", "6901", "悦诗 面霜", "面霜 薰衣草香", "qz", "霜"] * 10:
     services.catalog.search_page(query, 100)
 result["after 100 searches"] = rss()
+for key in list(window.screens):  # each screen is built when first opened
+    window.open_screen(key)
+    for _ in range(10):
+        app.processEvents()
+window.open_screen("checkout")
+for _ in range(20):
+    app.processEvents()
+result["then every screen of the role opened once"] = rss()
 co.void_cart(manager, "memory benchmark end")
 from printers.setup import shutdown_print_queue
 window.shutdown(); shutdown_print_queue(queue); tasks.shutdown(wait=True); terminal.close()

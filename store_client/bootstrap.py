@@ -54,17 +54,20 @@ class Terminal:
             self.lock.release()
 
 
-def open_terminal(config: Config, *, exclusive: bool = True, clock: Clock | None = None) -> Terminal:
+def open_terminal(config: Config, *, exclusive: bool = True, clock: Clock | None = None,
+                  lock: InstanceLock | None = None) -> Terminal:
     """Open (and migrate) the terminal database named by ``config``.
 
-    ``exclusive`` takes the one-instance lock; read-only tools (``audit verify``,
-    ``db check``) pass False so they work next to a running till.
+    ``exclusive`` takes the one-instance lock (or uses ``lock``, already taken: the till
+    takes it before its window shows); read-only tools (``audit verify``, ``db check``)
+    pass False so they work next to a running till.
     """
     store_time.configure(config.time_zone)
-    lock = None
     if exclusive:
-        lock = InstanceLock(config.data_dir)
+        lock = lock or InstanceLock(config.data_dir)
         lock.acquire()
+    else:
+        lock = None
     try:
         db = Database(config.database_path)
         try:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from store_client import __version__, commands
 from store_client.config import ConfigError
-from store_client.persistence.db import DatabaseError
+from store_client.persistence.errors import DatabaseError
 from store_client.persistence.lock import AlreadyRunning
 
 EXIT_CONFIG, EXIT_DATABASE, EXIT_RUNNING = 2, 3, 4

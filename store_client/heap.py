@@ -6,12 +6,18 @@ freed in them; a Qt app with a task pool, a sync thread and a print worker keeps
 it no longer uses. Two arenas are plenty for a till, and ``malloc_trim`` after the
 start-up burst and a sign-in returns the free pages. Elsewhere (Windows, musl) both calls
 do nothing.
+
+Before that, the source lines Python keeps for tracebacks go: PySide6's import hook reads
+the whole source of every module imported after it (``inspect.getsource``, to look for
+"PySide6"; PYSIDE-2029), so ``linecache`` ends up holding every module of the app, SQLAlchemy
+and the standard library: ~10 MB for the till. A traceback reads the lines it needs again.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import linecache
 import sys
 
 M_ARENA_MAX = -8  # from glibc's malloc.h
@@ -37,6 +43,8 @@ def limit_arenas(arenas: int = 2) -> bool:
 
 
 def release_free_heap() -> bool:
-    """Hand the free pages of every arena back to the OS; True if any were."""
+    """Drop the cached source lines, then hand the free pages of every arena back to the
+    OS; True if any were."""
+    linecache.clearcache()
     libc = _glibc()
     return bool(libc and libc.malloc_trim(0))

@@ -3127,6 +3127,10 @@ Sale complete · receipt %1</source>
         <translation>交易已在别处变更并已重新载入：请检查后再次结账。</translation>
     </message>
     <message>
+        <source>The till&apos;s database could not be opened: call store IT.</source>
+        <translation>本机数据库无法打开：请联系门店 IT。</translation>
+    </message>
+    <message>
         <source>No product has the SKU or barcode %1.</source>
         <translation>没有货号或条码为 %1 的商品。</translation>
     </message>

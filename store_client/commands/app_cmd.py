@@ -51,21 +51,27 @@ def _positive(text: str) -> int:
 
 
 def _start(config: cfg.Config, exit_when_ready: bool) -> int:
-    from store_client import STARTED_AT
-    from store_client.bootstrap import open_terminal
+    """The till: the one-instance lock and a look at the database file first (a second till,
+    or a file that is not SQLite, stops here, before any window), then the window."""
+    from store_client import STARTED_AT, store_time
+    from store_client.persistence.errors import check_file
+    from store_client.persistence.lock import InstanceLock
     from store_client.ui.app import run_shell
 
-    terminal = open_terminal(config)
+    store_time.configure(config.time_zone)
+    lock = InstanceLock(config.data_dir)
+    lock.acquire()
     try:
+        check_file(config.database_path)
         operators = None
         if config.demo:
             from store_client.ui.demo_operators import demo_operators
 
             operators = demo_operators()
-        return run_shell(terminal, exit_when_ready=exit_when_ready, started_at=STARTED_AT,
+        return run_shell(config, lock, exit_when_ready=exit_when_ready, started_at=STARTED_AT,
                          demo_operators=operators)
     finally:
-        terminal.close()
+        lock.release()
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 
 from store_client import config as cfg
-from store_client.persistence import migrate
-from store_client.persistence.db import Database, DatabaseCorrupt
+
+# The database layer is imported by the actions, not here: every command's parser is built
+# on the way to the till's sign-in window, which does not wait for SQLAlchemy.
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,6 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _migrate(args: argparse.Namespace) -> int:
     from store_client.bootstrap import open_terminal
+    from store_client.persistence import migrate
 
     terminal = open_terminal(cfg.load(args.config))
     try:
@@ -34,6 +36,9 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from store_client.persistence import migrate
+    from store_client.persistence.db import Database, DatabaseCorrupt
+
     config = _existing(args)
     db = Database(config.database_path)
     try:
@@ -64,6 +69,9 @@ def _existing(args: argparse.Namespace) -> cfg.Config:
 
 
 def _backup(args: argparse.Namespace) -> int:
+    from store_client.persistence import migrate
+    from store_client.persistence.db import Database
+
     config = _existing(args)
     db = Database(config.database_path)
     try:

@@ -7,13 +7,20 @@ import gc
 import logging
 import os
 import sys
-import threading
-import time
-from dataclasses import dataclass
+from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import (
+    QEvent,
+    QMessageLogContext,
+    QObject,
+    QTimer,
+    QtMsgType,
+    Signal,
+    qInstallMessageHandler,
+)
 from PySide6.QtWidgets import QApplication, QWidget
 
 from store_client import heap
@@ -23,12 +30,12 @@ from store_client.ui.theme import apply_theme
 
 if TYPE_CHECKING:
     from printers.queue import PrintQueue
-    from store_client.bootstrap import Terminal
+    from store_client.bootstrap import InstanceLock, Terminal
+    from store_client.config import Config
     from store_client.demo.operators import DemoOperator
     from store_client.ui.main_window import MainWindow
 
 APP_NAME = "store-client"
-SCREENS_WAIT_S = 10.0  # the print queue is built after the screens' import, or after this
 log = logging.getLogger(__name__)
 
 
@@ -83,84 +90,198 @@ def _check_setup(window: Any) -> None:
         failure=lambda exc: log.warning("setup check failed: %s", exc))
 
 
-def run_shell(terminal: Terminal, *, exit_when_ready: bool = False, started_at: float | None = None,
+def run_shell(config: Config, lock: InstanceLock, *, exit_when_ready: bool = False,
+              started_at: float | None = None,
               demo_operators: list[DemoOperator] | None = None) -> int:
-    """Show the sign-in window and run the event loop until the window closes."""
-    from store_client.bootstrap import build_services
+    """Show the sign-in window, open the terminal behind it, run until the window closes.
+
+    The window comes first: Qt, the theme and the sign-in page paint in well under the
+    time SQLAlchemy, the models, the migration check and the services take to load. Those
+    load on the database thread once the window has painted (the cashier is typing their
+    id and PIN meanwhile) while the screens are imported on the pool, then the print queue
+    is built; a PIN typed before the terminal is open is checked as soon as it is. The
+    caller holds the one-instance ``lock`` (a second till stops before any window).
+    """
+    from store_client.clock import SystemClock
     from store_client.ui.main_window import MainWindow
-    from store_client.ui.operations.sync import SyncOps
-    from store_client.ui.sync_indicator import SyncIndicator
     from store_client.ui.tasks import TaskManager
-    from sync.terminal.session import start_sync
 
     faulthandler.enable()  # a native crash (Qt, a driver) leaves a Python traceback on stderr
     heap.limit_arenas()  # before any worker thread allocates (store_client/heap.py)
     ensure_platform(offscreen=False)
-    runtime = setup_application(terminal.config.locale)
+    runtime = setup_application(config.locale)
     tasks = TaskManager()
-    # The print queue (escpos, imaging) is built off the UI thread; its worker then resumes
-    # any job left waiting before the last stop. The checkout asks for it on first use.
-    # It waits for the screens' import (below): both compete with the sign-in window for
-    # the interpreter, and the screens are what signing in needs first.
-    screens_loaded = threading.Event()
-    queue_future = tasks.run(
-        lambda: (screens_loaded.wait(SCREENS_WAIT_S), _build_print_queue(terminal))[1])
-    sync = start_sync(terminal)  # a background thread; None when HQ is not configured
-    payments = None
-    if terminal.config.demo and sync.runner is not None:
-        from store_client.services.payments import SimulatorAdapter
-
-        runner = sync.runner  # the simulated provider is unreachable whenever HQ is
-        payments = SimulatorAdapter(online=lambda: runner.phase != "offline")
-    services = build_services(terminal, print_queue=lambda: _print_queue(queue_future),
-                              payments=payments)
-    services.sync_runner = sync.runner
-    if sync.problem:
-        print(f"store-client: working offline: {sync.problem}", file=sys.stderr)
-    window = MainWindow(terminal=terminal, services=services, tasks=tasks,
+    window = MainWindow(config=config, clock=SystemClock(), tasks=tasks,
                         demo_operators=demo_operators)
-    queue_future.add_done_callback(
-        lambda _f: QTimer.singleShot(0, window, lambda: _attach_print_banner(window, queue_future)))
-    indicator = SyncIndicator(window.status, SyncOps(window.backend, None), window.hub, sync.problem)
-    _check_setup(window)
-    show_window(window, fullscreen=terminal.config["ui.fullscreen"])
-    # The screens (checkout, pricing, sync, printing UI) are not needed to sign in:
-    # import them off the UI thread while the cashier types their id and PIN.
-    from store_client.ui.screen_registry import load_builtin_screens
-
-    def load_screens() -> None:
-        try:
-            load_builtin_screens()
-        finally:
-            screens_loaded.set()
-
-    def settle_later(_result: object = None) -> None:
-        QTimer.singleShot(SETTLE_DELAY_MS, window, _settle_start_up)
-
+    start_up = StartUp(window, lock, runtime.app)
     if exit_when_ready:
         from store_client.ui.ready_probe import ReadyProbe
 
-        def ready() -> None:
-            elapsed = time.perf_counter() - (started_at or 0.0)
-            print(f"ready {elapsed:.3f}", flush=True)
-            runtime.app.quit()
-
-        ReadyProbe(window.login.pin, tasks, load_screens, ready)
-    else:
-        tasks.run(load_screens, settle_later)
+        probe = ReadyProbe(window.login.pin, started_at or 0.0, runtime.app)
+        start_up.finished.connect(probe.loaded)
+    on_first_paint(window.login.pin, start_up.begin)
+    show_window(window, fullscreen=config["ui.fullscreen"])
     try:
-        return runtime.app.exec()
+        code = runtime.app.exec()
     finally:
-        indicator.stop()
-        if sync.runner is not None:
-            sync.runner.stop()
+        start_up.stop()
         window.shutdown()
-        from printers.setup import shutdown_print_queue
-
-        shutdown_print_queue(_print_queue(queue_future))
         tasks.shutdown(wait=True)
+        start_up.close()
         window.deleteLater()
         teardown(runtime)
+    if start_up.error is not None:
+        raise start_up.error  # the command line words it (a damaged database: exit 3)
+    return code
+
+
+class StartUp(QObject):
+    """What the till opens behind its sign-in window, as ops of the window's runner: the
+    terminal (database, migration, services, sync) on the database thread, so it runs
+    before any work the window asks for; the screens' import on the pool meanwhile; then
+    the print queue. ``finished`` once both are done (signing in needs nothing more);
+    ``error`` holds what stopped the start-up."""
+
+    finished = Signal()
+
+    def __init__(self, window: MainWindow, lock: InstanceLock, app: QApplication) -> None:
+        super().__init__(window)
+        self._window, self._lock, self._app = window, lock, app
+        self._runner = window.backend.runner
+        self.error: BaseException | None = None
+        self._terminal: Terminal | None = None
+        self._sync: Any = None
+        self._indicator: Any = None
+        self._queue: Future[PrintQueue | None] = Future()
+        self._begun = False
+        self._done: set[str] = set()
+
+    def begin(self) -> None:
+        if self._begun:
+            return
+        self._begun = True
+        self._runner.op(self._open).run(self, success=self._opened, failure=self._failed)
+        # The screens do not need the database: their import overlaps the terminal's opening
+        # (which waits on the disk at times).
+        self._runner.op(lambda _g: _load_screens(), pool=True).run(
+            self, success=lambda _r: self._step("screens"), failure=self._failed)
+
+    def _open(self, _grant: object) -> None:
+        from store_client.bootstrap import build_services, open_terminal
+        from sync.terminal.session import start_sync
+
+        backend = self._window.backend
+        try:
+            terminal = self._terminal = open_terminal(backend.config, lock=self._lock,
+                                                      clock=backend.clock)
+            sync = self._sync = start_sync(terminal)  # a thread; None when HQ is not set up
+            payments = None
+            if terminal.config.demo and sync.runner is not None:
+                from store_client.services.payments import SimulatorAdapter
+
+                runner = sync.runner  # the simulated provider is unreachable whenever HQ is
+                payments = SimulatorAdapter(online=lambda: runner.phase != "offline")
+            services = build_services(terminal, print_queue=lambda: _print_queue(self._queue),
+                                      payments=payments)
+            services.sync_runner = sync.runner
+        except BaseException as exc:
+            backend.fail(exc)
+            raise
+        backend.attach(terminal, services)
+
+    def _opened(self, _result: object) -> None:
+        from store_client.ui.operations.sync import SyncOps
+        from store_client.ui.sync_indicator import SyncIndicator
+
+        window, sync = self._window, self._sync
+        if sync.problem:
+            print(f"store-client: working offline: {sync.problem}", file=sys.stderr)
+        self._indicator = SyncIndicator(window.status, SyncOps(window.backend, None), window.hub,
+                                        sync.problem)
+        _check_setup(window)
+        self._step("terminal")
+
+    def _failed(self, error: BaseException) -> None:
+        log.error("the till could not start: %s", error)
+        if self.error is None:
+            self.error = error
+        self._queue.cancel()
+        self._app.quit()
+
+    def _step(self, done: str) -> None:
+        self._done.add(done)
+        if self._done == {"terminal", "screens"}:
+            self._loaded()
+
+    def _loaded(self) -> None:
+        self.finished.emit()
+        QTimer.singleShot(SETTLE_DELAY_MS, self, _settle_start_up)
+        # The print queue (escpos, imaging) is built off the UI thread; its worker then
+        # resumes any job left waiting before the last stop. The checkout asks for it on
+        # first use (and waits for it then).
+        terminal, window, queue = self._terminal, self._window, self._queue
+
+        def build(_grant: object) -> tuple[PrintQueue | None, BaseException | None]:
+            try:
+                return _build_print_queue(terminal), None
+            except Exception as exc:  # noqa: BLE001 - e.g. a printer setting is wrong: said below
+                return None, exc
+
+        def built(result: tuple[PrintQueue | None, BaseException | None]) -> None:
+            made, problem = result
+            if queue.done():  # cancelled: the till is closing
+                return
+            if problem is None:
+                queue.set_result(made)
+            else:
+                queue.set_exception(problem)
+            _attach_print_banner(window, queue)
+
+        self._runner.op(build, pool=True).run(self, success=built,
+                                              failure=queue.set_exception)
+
+    def stop(self) -> None:
+        """Before the window shuts down: the sync thread and the status bar's poller."""
+        if self._indicator is not None:
+            self._indicator.stop()
+        if self._sync is not None and self._sync.runner is not None:
+            self._sync.runner.stop()
+
+    def close(self) -> None:
+        """After the task manager has stopped: the print queue, then the database."""
+        if self._queue.done() and not self._queue.cancelled():
+            from printers.setup import shutdown_print_queue
+
+            shutdown_print_queue(_print_queue(self._queue))
+        elif not self._queue.done():
+            self._queue.cancel()  # the checkout waiting for it gets no printer
+        if self._terminal is not None:
+            self._terminal.db.close()
+
+
+def _load_screens() -> None:
+    from store_client.ui.screen_registry import load_builtin_screens
+
+    load_builtin_screens()
+
+
+def on_first_paint(widget: QWidget, then: Callable[[], object]) -> None:
+    """``then()`` once ``widget`` has finished its first paint (a timer posted from the
+    paint event runs after it and the window's paint)."""
+    watcher = _FirstPaint(widget, then)
+    widget.installEventFilter(watcher)
+
+
+class _FirstPaint(QObject):
+    def __init__(self, widget: QWidget, then: Callable[[], object]) -> None:
+        super().__init__(widget)
+        self._widget, self._then = widget, then
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._widget and event.type() == QEvent.Type.Paint:
+            self._widget.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._then)
+        return False
 
 
 SETTLE_DELAY_MS = 200

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWid
 from store_client.domain.pins import MAX_PIN
 from store_client.ui.automation import named
 from store_client.ui.keypad import Keypad
-from store_client.ui.login_messages import refusal_text
+from store_client.ui.service_messages import service_error_text
 from store_client.ui.overlay import Overlay
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ class IdleLockOverlay(Overlay):
     def _refused(self, error: BaseException) -> None:
         self._set_busy(False)
         self.pin.clear()
-        self.message.setText(refusal_text(error))
+        self.message.setText(service_error_text(error))
         self.message.show()
         if getattr(error, "reason", None) == "locked":
             self.pin.setEnabled(False)

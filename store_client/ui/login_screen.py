@@ -26,7 +26,7 @@ from store_client.domain.pins import MAX_PIN
 from store_client.ui.automation import named
 from store_client.ui.i18n import role_label
 from store_client.ui.keypad import Keypad
-from store_client.ui.login_messages import refusal_text
+from store_client.ui.service_messages import service_error_text
 
 if TYPE_CHECKING:
     from store_client.demo.operators import DemoOperator
@@ -232,5 +232,5 @@ class LoginScreen(QWidget):
     def _refused(self, error: BaseException) -> None:
         self._set_busy(False)
         self.pin.clear()
-        self._show(refusal_text(error))
+        self._show(service_error_text(error))
         self.pin.setFocus()

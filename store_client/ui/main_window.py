@@ -8,7 +8,7 @@ the screen. The idle watcher locks the terminal after ``ui.idle_lock_seconds``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal, SignalInstance
@@ -33,6 +33,7 @@ from store_client.ui.i18n import role_label
 from store_client.ui.idle_lock import IdleLockOverlay, IdleWatcher
 from store_client.ui.login_screen import LoginScreen
 from store_client.ui.operations import Backend, ChangeHub, SessionOps
+from store_client.ui.operations.runner import OpRunner
 from store_client.ui.resources_path import ICONS_DIR
 from store_client.ui.screen_registry import ScreenContext, ScreenSpec, screens_for
 from store_client.ui.status_bar import StatusBar
@@ -40,6 +41,8 @@ from store_client.ui.tasks import TaskManager
 
 if TYPE_CHECKING:
     from store_client.bootstrap import Services, Terminal
+    from store_client.clock import Clock
+    from store_client.config import Config
     from store_client.demo.operators import DemoOperator
     from store_client.services.auth import Actor
     from store_client.ui.operations import Operations
@@ -55,19 +58,30 @@ class MainWindow(QMainWindow):
     screen_changed = Signal(str)
     session_changed = Signal()
 
-    def __init__(self, *, terminal: Terminal, services: Services, tasks: TaskManager,
+    def __init__(self, *, tasks: TaskManager, terminal: Terminal | None = None,
+                 services: Services | None = None, config: Config | None = None,
+                 clock: Clock | None = None,
                  demo_operators: Sequence[DemoOperator | tuple[str, str, str, str]] | None = None, idle_ms: int | None = None) -> None:
+        """With ``terminal`` and ``services``, or with only ``config`` and ``clock``: then the
+        window shows (and takes a PIN) while the terminal opens, and the start-up hands it
+        over with ``backend.attach``."""
         super().__init__()
         self.setObjectName("main.window")
-        self.terminal, self.services, self.tasks = terminal, services, tasks
+        self.tasks = tasks
         self.hub = ChangeHub(self)
-        self.backend = Backend.create(terminal=terminal, services=services, tasks=tasks, hub=self.hub)
+        if terminal is not None:
+            assert services is not None
+            self.backend = Backend.create(terminal=terminal, services=services, tasks=tasks,
+                                          hub=self.hub)
+        else:
+            assert config is not None and clock is not None
+            self.backend = Backend(OpRunner(tasks, self.hub), config, clock)
         self.session = SessionOps(self.backend)
         self.ops: Operations | None = None  # the signed-in operator's
-        config = terminal.config
+        config = self.backend.config
         self.locale = config.locale
         self.actor: Actor | None = None
-        self.screens: dict[str, QWidget] = {}
+        self.screens = LazyScreens(self._screen_built)
         self.nav_buttons: dict[str, QPushButton] = {}
         self.nav_actions: list[keymap.KeyAction] = []
         self._screen_shortcuts: list[QShortcut] = []
@@ -89,7 +103,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.workspace)
         self.setCentralWidget(self.pages)
 
-        self.status = StatusBar(clock=terminal.clock, store_id=config.store_id, store_name=store_name,
+        self.status = StatusBar(clock=self.backend.clock, store_id=config.store_id, store_name=store_name,
                                 terminal_id=config.terminal_id, parent=self)
         self.setStatusBar(self.status)
 
@@ -110,6 +124,14 @@ class MainWindow(QMainWindow):
         ]
         self.pages.setCurrentWidget(self.login)
         self.login.setFocus()
+
+    @property
+    def terminal(self) -> Terminal:
+        return self.backend.terminal
+
+    @property
+    def services(self) -> Services:
+        return self.backend.services
 
     # -- layout -------------------------------------------------------------
     def _build_workspace(self) -> QWidget:
@@ -197,11 +219,11 @@ class MainWindow(QMainWindow):
         from store_client.ui.operations.bundle import Operations  # the screens' areas: at sign-in
 
         self.ops = Operations(self.backend, actor)
-        ctx = ScreenContext(ops=self.ops, actor=actor, locale=self.locale,
-                            config=self.terminal.config)
+        self.screens.open_for(ScreenContext(ops=self.ops, actor=actor, locale=self.locale,
+                                            config=self.backend.config))
         self.nav_actions = []
         for spec, key in screens_for(actor.role):
-            self._add_screen(spec, key, ctx)
+            self._add_screen(spec, key)
             if key is not None:
                 self.nav_actions.append(keymap.KeyAction((key,), spec.label()))
         self.rail_title.setText(f"{actor.name}\n{role_label(actor.role)}")
@@ -209,17 +231,12 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.workspace)
         if self.screens:
             self.open_screen(next(iter(self.screens)))
+        self.screens.build_watchers()
         self.idle.start()
         self.session_changed.emit()
 
-    def _add_screen(self, spec: ScreenSpec, key: str | None, ctx: ScreenContext) -> None:
-        screen = spec.factory(ctx)
-        keymap.buttons_take_enter(screen)
-        attention = getattr(screen, "attention", None)  # a screen that calls for someone
-        if isinstance(attention, SignalInstance):
-            attention.connect(self.status.set_alert)
-        self.screens[spec.key] = screen
-        self.stack.addWidget(screen)
+    def _add_screen(self, spec: ScreenSpec, key: str | None) -> None:
+        self.screens.offer(spec)
         # the key on a line of its own: a long name still fits the rail at 1024 px
         text = f"{spec.label()}\n{keymap.key_text(key)}" if key is not None else spec.label()
         button = self._rail_button(f"nav.{spec.key}", text, spec.label(), self.workspace)
@@ -236,6 +253,14 @@ class MainWindow(QMainWindow):
             self._screen_shortcuts.append(
                 self._shortcut(QKeySequence(key), lambda name=spec.key: self.open_screen(name)))
 
+    def _screen_built(self, screen: QWidget) -> None:
+        """A screen just built (at sign-in or when first opened): the window's part."""
+        keymap.buttons_take_enter(screen)
+        attention = getattr(screen, "attention", None)  # a screen that calls for someone
+        if isinstance(attention, SignalInstance):
+            attention.connect(self.status.set_alert)
+        self.stack.addWidget(screen)
+
     def _clear_screens(self) -> None:
         for shortcut in self._screen_shortcuts:
             shortcut.setEnabled(False)
@@ -245,10 +270,9 @@ class MainWindow(QMainWindow):
             self.nav_group.removeButton(button)
             button.deleteLater()
         self.nav_buttons.clear()
-        for screen in self.screens.values():
+        for screen in self.screens.clear():
             self.stack.removeWidget(screen)
             screen.deleteLater()
-        self.screens.clear()
         self.status.set_alert(None)
 
     def open_screen(self, key: str) -> None:
@@ -270,7 +294,7 @@ class MainWindow(QMainWindow):
         keys = list(self.screens)
         if self.actor is None or not keys:
             return
-        current = next((k for k, w in self.screens.items() if w is self.stack.currentWidget()), None)
+        current = self.screens.key_of(self.stack.currentWidget())
         index = keys.index(current) if current in keys else -step
         self.open_screen(keys[(index + step) % len(keys)])
 
@@ -332,7 +356,8 @@ class MainWindow(QMainWindow):
             self.help.hide()
             return
         screen = self.stack.currentWidget()
-        name = next((label for key, label in self._screen_labels() if self.screens.get(key) is screen), "")
+        key = self.screens.key_of(screen)
+        name = self.nav_buttons[key].accessibleName() if key in self.nav_buttons else ""
         self.help.set_sections([
             (self.tr("On this screen: %1").replace("%1", name),
              keymap.in_key_order(keymap.actions_of(screen))),
@@ -341,11 +366,66 @@ class MainWindow(QMainWindow):
         ])
         self.help.open()
 
-    def _screen_labels(self) -> list[tuple[str, str]]:
-        return [(key, button.accessibleName()) for key, button in self.nav_buttons.items()]
-
     def shutdown(self) -> None:
         """Sign out (audited) and stop timers; the caller then shuts the task manager down."""
         self.sign_out()
         self.idle.close()
         self.status.stop()
+
+
+class LazyScreens(Mapping[str, QWidget]):
+    """The signed-in operator's screens by key, in rail order, each built the first time it
+    is asked for (opened, or read by a test or the tour): a cashier who never opens Returns
+    does not pay for it at sign-in, in time or memory. Screens that watch something for the
+    status bar (``ScreenSpec.watches``) are built at sign-in."""
+
+    def __init__(self, on_built: Callable[[QWidget], object]) -> None:
+        self._on_built = on_built
+        self._specs: dict[str, ScreenSpec] = {}
+        self._built: dict[str, QWidget] = {}
+        self._ctx: ScreenContext | None = None
+
+    def open_for(self, ctx: ScreenContext) -> None:
+        self._ctx = ctx
+
+    def offer(self, spec: ScreenSpec) -> None:
+        self._specs[spec.key] = spec
+
+    def build_watchers(self) -> None:
+        for key, spec in self._specs.items():
+            if spec.watches:
+                self[key]
+
+    def __getitem__(self, key: str) -> QWidget:
+        screen = self._built.get(key)
+        if screen is None:
+            spec = self._specs[key]  # KeyError: not one of this operator's screens
+            assert self._ctx is not None
+            screen = self._built[key] = spec.factory(self._ctx)
+            self._on_built(screen)
+        return screen
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._specs)
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._specs
+
+    @property
+    def built(self) -> dict[str, QWidget]:
+        """The screens built so far (reading them builds none)."""
+        return dict(self._built)
+
+    def key_of(self, screen: QWidget | None) -> str | None:
+        return next((k for k, w in self._built.items() if w is screen), None)
+
+    def clear(self) -> list[QWidget]:
+        """Forget every screen (sign-out); the built ones are returned for deletion."""
+        built = list(self._built.values())
+        self._specs.clear()
+        self._built.clear()
+        self._ctx = None
+        return built

@@ -38,6 +38,9 @@ class ScreenSpec:
     permission: str  # a roles.Permission value
     icon: str = ""  # file in resources/icons
     order: int = 100  # position on the rail (then registration order): import order is not it
+    #: built at sign-in although not shown: it watches something the status bar announces
+    #: (the others are built when first opened)
+    watches: bool = False
 
     def label(self) -> str:
         return QCoreApplication.translate("Screens", self.title)

@@ -99,6 +99,7 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "cart.parked_unreadable": (QT_TRANSLATE_NOOP("ServiceMessages", "That parked sale cannot be read; it was kept for store IT."), None),
     "cart.not_on_screen": (QT_TRANSLATE_NOOP("ServiceMessages", "That sale is no longer the one on screen: look at it again."), None),
     "cart.changed_elsewhere": (QT_TRANSLATE_NOOP("ServiceMessages", "The sale changed elsewhere and was reloaded: check it and complete again."), None),
+    "terminal.not_open": (QT_TRANSLATE_NOOP("ServiceMessages", "The till's database could not be opened: call store IT."), None),
     "product.not_found": (QT_TRANSLATE_NOOP("ServiceMessages", "No product has the SKU or barcode %1."), "code"),
     "product.needs_weight": (QT_TRANSLATE_NOOP("ServiceMessages", "This product is sold by weight: weigh it and scan the scale's label."), None),
     "product.not_weighed": (QT_TRANSLATE_NOOP("ServiceMessages", "This product is not sold by weight."), None),

@@ -60,5 +60,5 @@ def test_starts_offscreen_to_the_sign_in_window(tmp_path) -> None:
     path.write_text(cfg.template("S001", "T01", **{"data.dir": str(tmp_path / "data")}))
     done = _run(tmp_path, "--config", str(path), "run", "--exit-when-ready")
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.startswith("ready "), done.stdout
+    assert done.stdout.startswith("painted ") and "\nready " in done.stdout, done.stdout
     assert "Traceback" not in done.stderr

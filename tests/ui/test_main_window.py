@@ -228,3 +228,30 @@ def test_pickup_orders_due_show_in_the_status_bar_whatever_screen_is_in_front(ma
     qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)  # sign out
     assert not window.status.alert.isVisible()
     shell.settle()
+
+
+def test_screens_are_built_when_first_opened_and_the_watchers_at_sign_in(make_shell, qtbot) -> None:
+    shell = make_shell()
+    cashier = demo_operator("cashier")
+    shell.sign_in(cashier.id, cashier.pin)
+    window = shell.window
+    keys = list(window.screens)
+    assert keys[0] == "checkout" and "returns" in keys and "pickup" in keys
+    # the landing screen, and Pick-up: it watches for due orders on any screen
+    assert set(window.screens.built) == {"checkout", "pickup"}
+    assert window.stack.count() == 2
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_PageDown,
+                   Qt.KeyboardModifier.ControlModifier)
+    second = keys[1]
+    assert second in window.screens.built
+    built = window.screens.built[second]
+    assert window.stack.currentWidget() is built
+    window.open_screen("checkout")
+    window.open_screen(second)
+    assert window.screens.built[second] is built  # built once
+    assert window.stack.count() == 3
+    shell.settle()
+    window.sign_out()
+    assert window.screens.built == {} and len(window.screens) == 0
+    QApplication.processEvents()
+    assert window.stack.count() == 0

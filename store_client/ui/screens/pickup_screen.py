@@ -597,4 +597,4 @@ def create_pickup_screen(ctx: ScreenContext) -> PickupScreen:
 
 
 register(ScreenSpec("pickup", QT_TRANSLATE_NOOP("Screens", "Pick-up"), create_pickup_screen,
-                    "pickup.handover", icon="pickup.svg", order=13))
+                    "pickup.handover", icon="pickup.svg", order=13, watches=True))
