@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QEvent,
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from store_client.config import Config
     from store_client.demo.operators import DemoOperator
     from store_client.ui.main_window import MainWindow
+    from store_client.ui.sync_indicator import SyncIndicator
+    from sync.terminal.session import SyncStart
 
 APP_NAME = "store-client"
 log = logging.getLogger(__name__)
@@ -82,7 +84,7 @@ def teardown(runtime: UiRuntime) -> None:
     runtime.translations.remove(runtime.app)
 
 
-def _check_setup(window: Any) -> None:
+def _check_setup(window: MainWindow) -> None:
     """An unprovisioned till says on its sign-in window what is missing (checked off the UI
     thread: it reads the database and the token store)."""
     window.session.missing_setup().run(
@@ -150,8 +152,8 @@ class StartUp(QObject):
         self._runner = window.backend.runner
         self.error: BaseException | None = None
         self._terminal: Terminal | None = None
-        self._sync: Any = None
-        self._indicator: Any = None
+        self._sync: SyncStart | None = None
+        self._indicator: SyncIndicator | None = None
         self._queue: Future[PrintQueue | None] = Future()
         self._begun = False
         self._done: set[str] = set()
@@ -194,6 +196,7 @@ class StartUp(QObject):
         from store_client.ui.sync_indicator import SyncIndicator
 
         window, sync = self._window, self._sync
+        assert sync is not None
         if sync.problem:
             print(f"store-client: working offline: {sync.problem}", file=sys.stderr)
         self._indicator = SyncIndicator(window.status, SyncOps(window.backend, None), window.hub,

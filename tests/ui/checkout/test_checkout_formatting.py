@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from store_client.services.checkout_views import LineView
 from store_client.ui.checkout.formatting import (
+    money_text,
     parse_amount,
     parse_percent,
     parse_quantity,
@@ -97,3 +98,22 @@ def test_cart_model_appends_changes_or_resets_as_little_as_it_can(qapp) -> None:
     assert model.rowCount() == 200 and model.index(0, 0).data() == "1"
     assert model.index(0, 1).data() == "Item 2"
     assert model.set_lines([]) is None and model.rowCount() == 0
+
+
+@settings(max_examples=400, deadline=None)
+@given(fen=st.integers(min_value=-10**13, max_value=10**13),
+       locale=st.sampled_from(["zh_CN", "en", "en_US", "de_DE", "fr_FR", "ja_JP", "en_IN"]))
+@example(fen=0, locale="zh_CN")
+@example(fen=-1, locale="en")
+@example(fen=-123456789, locale="de_DE")
+def test_the_fast_money_text_writes_exactly_what_babel_writes(fen: int, locale: str) -> None:
+    from store_client.domain.money import Money
+
+    assert money_text(fen, "CNY", locale) == Money(fen, "CNY").format(locale)
+
+
+def test_a_locale_grouping_otherwise_is_left_to_babel() -> None:
+    from store_client.ui.checkout.formatting import _money_shape
+
+    assert _money_shape("CNY", "zh_CN") == ("¥", "-¥", "", ",", ".", 2)
+    assert _money_shape("CNY", "en_IN") is None  # 12,34,567.89: lakh grouping
