@@ -31,7 +31,7 @@ import logging
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -113,7 +113,7 @@ class CrossReturnsService:
             raise self._refuse(actor, ServiceError("Nothing was found for that: check the receipt, the order "
                                                    "number or the phone number.", code="return.original_unknown"),
                                text[:40])
-        originals = tuple(self._prepare(view) for view in views)
+        originals = self._prepare(views)
         with self._lock:
             for original in originals:
                 self._found[original.request_id] = original
@@ -121,15 +121,34 @@ class CrossReturnsService:
                 self._found.popitem(last=False)
         return FoundOriginals(originals, lookup.offline)
 
-    def _prepare(self, view: OriginalView) -> OriginalForReturn:
-        """Names from the catalog; what this till took back of it already (offline returns HQ
-        may not have yet) is no longer returnable here."""
+    def _prepare(self, views: Sequence[OriginalView]) -> tuple[OriginalForReturn, ...]:
+        """Names from the catalog; what this till took back of each already (offline returns
+        HQ may not have yet) is no longer returnable here. Three reads for all of them (a
+        member's 200 orders were 600)."""
+        skus = sorted({line.sku for view in views for line in view.lines})
+        refs = [view.original_ref for view in views]
+        sale_ids = [ref[5:] for ref in refs if ref.startswith("sale:")]
+        names: dict[str, tuple[str, str]] = {}
+        taken: dict[str, dict[int, int]] = {}
         with self.db.read() as s:
-            names = {sku: (zh, en) for sku, zh, en in s.execute(
-                select(Product.sku, Product.name_zh, Product.name_en).where(
-                    Product.sku.in_([line.sku for line in view.lines])))}
-            own = view.original_ref.startswith("sale:") and s.get(Sale, view.original_ref[5:]) is not None
-            here = self._taken_here(s, view.original_ref)
+            for chunk in _chunks(skus):
+                names.update((sku, (zh, en)) for sku, zh, en in s.execute(
+                    select(Product.sku, Product.name_zh, Product.name_en).where(Product.sku.in_(chunk))))
+            own = {sale_id for chunk in _chunks(sale_ids)
+                   for sale_id in s.scalars(select(Sale.id).where(Sale.id.in_(chunk)))}
+            for chunk in _chunks(refs):
+                for ref, data in s.execute(select(CrossReturn.original_ref, CrossReturn.lines)
+                                           .where(CrossReturn.original_ref.in_(chunk))):
+                    here = taken.setdefault(ref, {})
+                    for line_no, _sku, qty, _fen in json.loads(data):
+                        here[line_no] = here.get(line_no, 0) + qty
+        return tuple(self._prepared(view, names, view.original_ref[5:] in own if
+                                    view.original_ref.startswith("sale:") else False,
+                                    taken.get(view.original_ref, {})) for view in views)
+
+    @staticmethod
+    def _prepared(view: OriginalView, names: dict[str, tuple[str, str]], own: bool,
+                  here: dict[int, int]) -> OriginalForReturn:
         lines = tuple(CrossLine(x.line_no, x.sku, *names.get(x.sku, ("", "")), x.qty, x.net_fen,
                                 max(0, min(x.returnable, x.qty - here.get(x.line_no, 0)))
                                 if view.source == "receipt_qr" else x.returnable)
@@ -137,14 +156,6 @@ class CrossReturnsService:
         return OriginalForReturn(str(uuid.uuid4()), view.original_ref, view.channel, view.source,
                                  view.store_id, view.receipt_no or "", view.completed_at, view.member_id,
                                  own or view.source == "local", lines, view.tenders)
-
-    @staticmethod
-    def _taken_here(s, original_ref: str) -> dict[int, int]:  # type: ignore[no-untyped-def]
-        taken: dict[int, int] = {}
-        for data in s.scalars(select(CrossReturn.lines).where(CrossReturn.original_ref == original_ref)):
-            for line_no, _sku, qty, _fen in json.loads(data):
-                taken[line_no] = taken.get(line_no, 0) + qty
-        return taken
 
     # -- the return -------------------------------------------------------------------------
     def _checked(self, actor: Actor, request: CrossReturnRequest) -> tuple[OriginalForReturn, rf.RefundPlan]:
@@ -367,3 +378,8 @@ class CrossReturnsService:
             return CrossReturnDone(row.id, row.return_no, row.receipt_no or "", row.refund_fen,
                                    tuple((m, fen) for m, fen, _ref in json.loads(row.tenders)),
                                    row.reserved_at_hq, row.print_job_id, repeated=True)
+
+
+def _chunks(values: Sequence[str], size: int = 500) -> list[Sequence[str]]:
+    """``values`` in pieces an ``IN (...)`` takes on any SQLite build."""
+    return [values[i:i + size] for i in range(0, len(values), size)]

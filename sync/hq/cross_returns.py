@@ -85,9 +85,14 @@ def load_online_order(conn: Connection, ref: str) -> Original | None:
     if kind != "order" or not order_id:
         return None
     row = conn.execute(select(ot.orders.c.state, ot.orders.c.data).where(ot.orders.c.order_id == order_id)).first()
-    if row is None or row.state not in RETURNABLE_STATES:
+    return None if row is None else online_order_from_row(ref, row.state, row.data)
+
+
+def online_order_from_row(ref: str, state: str, data: str) -> Original | None:
+    """The original of a collected online order from its row (None if not returnable)."""
+    if state not in RETURNABLE_STATES:
         return None
-    body = json.loads(row.data)
+    body = json.loads(data)
     ordered = {int(x["line_no"]): x for x in body["lines"]}
     picked = {int(p["line_no"]): int(p["picked"]) for p in body.get("picks") or []}
     refused = {int(r["line_no"]): int(r["qty"]) for r in (body.get("handover") or {}).get("refused", [])}
@@ -111,14 +116,6 @@ def find_orders(conn: Connection, kind: str, value: str) -> list[tuple[str, str]
     rows = conn.execute(select(ot.orders.c.order_id, ot.orders.c.closed_at, ot.orders.c.ordered_at).where(
         column == value, ot.orders.c.state.in_(RETURNABLE_STATES)))
     return [(f"order:{r.order_id}", r.closed_at or r.ordered_at) for r in rows]
-
-
-def describe_order(conn: Connection, ref: str) -> dict[str, Any]:
-    row = conn.execute(select(ot.orders.c.order_no, ot.orders.c.closed_at, ot.orders.c.ordered_at,
-                              ot.orders.c.member_id).where(ot.orders.c.order_id == ref.partition(":")[2])).first()
-    if row is None:
-        return {}
-    return {"receipt_no": row.order_no, "completed_at": row.closed_at or row.ordered_at, "member_id": row.member_id}
 
 
 def owe_online_refund(engine: Engine, return_id: str) -> int:

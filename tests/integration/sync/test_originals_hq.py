@@ -67,3 +67,52 @@ def test_a_sale_of_store_a_is_found_and_returned_in_store_b(hq_service: HQServic
             assert http.post("/v1/returns/reserve", json={"return_id": "x"}, headers=auth_b).status_code == 400
     finally:
         server.stop()
+
+
+def test_a_members_many_originals_cost_the_same_few_queries_and_match_one_by_one(hq_service: HQService):
+    """A member with many sales: the lookup reads them together (the same statements for 3 or
+    30), each as describing it alone gives, with what was reserved of it meanwhile."""
+    from sqlalchemy import event
+
+    from sync.hq import cross_returns
+    from sync.hq.originals import Originals
+    from sync.hq.returnables import ReturnablesService, ReturnAsk
+
+    rnd = random.Random(30)
+    sales = []
+    for n in range(30):
+        sale = make_sale(rnd, store_id="S001", terminal_id="T01")
+        sale["member_id"] = "M1000000030"
+        sale["completed_at"] = f"2026-11-{1 + n % 28:02d}T0{n % 10}:00:00+00:00"
+        sell(hq_service, "S001", sale)
+        sales.append(sale)
+    returnables = ReturnablesService(hq_service.engine, cross_returns.load_original)
+    originals = Originals(hq_service.engine, returnables)
+    first = originals.find("member", "M1000000030")[0]
+    line = first["lines"][0]
+    returnables.reserve(ReturnAsk(
+        "ret-many-1", first["original_ref"], "S002", "T01",
+        {line["line_no"]: (1, line["net_minor"] // line["qty"])},
+        {first["tenders"][0]["method"]: line["net_minor"] // line["qty"]}))
+    statements: list[str] = []
+
+    def count(*_args: object) -> None:
+        statements.append("x")
+
+    event.listen(hq_service.engine, "before_cursor_execute", count)
+    try:
+        many = originals.find("member", "M1000000030")
+        used_for_many = len(statements)
+        statements.clear()
+        sale_kind_of_three = [originals.find("sale", s["sale_id"]) for s in sales[:3]]
+        used_for_one = len(statements) // 3
+    finally:
+        event.remove(hq_service.engine, "before_cursor_execute", count)
+    assert len(many) == 30
+    assert used_for_many <= used_for_one + 2  # not one more per original
+    by_ref = {o["original_ref"]: o for o in many}
+    for found in sale_kind_of_three:
+        assert by_ref[found[0]["original_ref"]] == found[0]
+    reserved = by_ref[first["original_ref"]]["lines"][0]
+    assert reserved["returnable"] == line["qty"] - 1
+    assert [o["completed_at"] for o in many] == sorted((o["completed_at"] for o in many), reverse=True)
