@@ -284,6 +284,43 @@ def check_fits(original: Original, ask: ReturnAsk, taken: Mapping[int, int], ref
                                 f"{method}: refunds would pass the {paid} fen it paid", method=method)
 
 
+def own_return_problem(original: Original, earlier: Iterable[Mapping[str, Any]],
+                       ret: Mapping[str, Any]) -> str | None:
+    """Why a till's return of its own sale (``return.completed``) cannot be right, or None:
+    a line the sale does not have (or of another SKU), more of a line than is left of it,
+    more money on a line than it paid, more on a tender than it paid. ``earlier``: the
+    sale's returns HQ already has. The till computes the same; HQ does not take its word."""
+    qty: dict[int, int] = {}
+    money: dict[int, int] = {}
+    paid_back: dict[str, int] = {}
+    for done in earlier:
+        for line in done["lines"]:
+            qty[line["line_no"]] = qty.get(line["line_no"], 0) + line["qty"]
+            money[line["line_no"]] = money.get(line["line_no"], 0) + line["refund_minor"]
+        for tender in done["tenders"]:
+            paid_back[tender["method"]] = paid_back.get(tender["method"], 0) + tender["amount_minor"]
+    for line in ret["lines"]:
+        n = line["line_no"]
+        sold = original.lines.get(n)
+        if sold is None or sold.sku != line["sku"]:
+            return f"line {n} ({line['sku']}) is not a line of sale {original.ref}"
+        if qty.get(n, 0) + line["qty"] > sold.qty:
+            return (f"line {n}: returns {line['qty']} where {sold.qty - qty.get(n, 0)} "
+                    f"of {sold.qty} are left")
+        if money.get(n, 0) + line["refund_minor"] > sold.net_fen:
+            return (f"line {n}: refunds {line['refund_minor']} where {sold.net_fen - money.get(n, 0)} "
+                    f"of its {sold.net_fen} paid are left")
+    now: dict[str, int] = {}
+    for tender in ret["tenders"]:
+        now[tender["method"]] = now.get(tender["method"], 0) + tender["amount_minor"]
+    for method, amount in sorted(now.items()):
+        paid = original.tenders.get(method, 0)
+        if paid_back.get(method, 0) + amount > paid:
+            return (f"tender {method}: refunds {amount} where {paid - paid_back.get(method, 0)} "
+                    f"of {paid} paid are left")
+    return None
+
+
 def taken_sums(reserved: Iterable[tuple[Mapping[str, Sequence[int]], Mapping[str, int]]]
                ) -> tuple[dict[int, int], dict[int, int], dict[str, int]]:
     """What the reservations of one original took, from each one's lines ``{line_no: [qty,

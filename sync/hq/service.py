@@ -43,6 +43,7 @@ from sync.hq import schema as t
 from sync.hq import stock as hq_stock
 from sync.hq.audit import chain_row
 from sync.hq.originals import index_sale
+from sync.hq.returnables import original_from_sale, own_return_problem
 from sync.protocol.events import PICKUP_KINDS, PayloadError, validate
 
 log = logging.getLogger(__name__)
@@ -246,8 +247,7 @@ class HQService:
                     self._check_origin(who, data)
                 elif kind == "return.completed":
                     self._check_origin(who, data)
-                    self._check_return(conn, data, refunded, new_sales,
-                                       {r["return_id"] for r in new_returns})
+                    self._check_return(conn, data, refunded, new_sales, new_returns)
                 elif kind == cross_returns.EVENT_KIND:  # settled after the commit (cross_returns.settle_pending)
                     self._check_origin(who, data)
                     if data["return_id"] in taken_ids or cross_returns.known(conn, data["return_id"]):
@@ -326,11 +326,13 @@ class HQService:
 
     @staticmethod
     def _check_return(conn: Connection, ret: dict, refunded: dict[str, int],
-                      batch_sales: list[dict], batch_returns: set[str]) -> None:
+                      batch_sales: list[dict], batch_returns: list[dict]) -> None:
         """A return refers to a sale of the same terminal that HQ already has (events arrive
-        in the terminal's order, so the sale came first), refunds at most what was left of
-        it, and is not a return HQ already has under another event."""
-        sale: Any = conn.execute(select(t.sales.c.store_id, t.sales.c.terminal_id, t.sales.c.total_minor)
+        in the terminal's order, so the sale came first), is not a return HQ already has
+        under another event, and refunds at most what is left of the sale, of each of its
+        lines (quantity and money) and of each of its tenders."""
+        sale: Any = conn.execute(select(t.sales.c.store_id, t.sales.c.terminal_id, t.sales.c.total_minor,
+                                        t.sales.c.payload)
                                  .where(t.sales.c.sale_id == ret["sale_id"])).first()
         if sale is None:  # accepted earlier in this same batch?
             sale = next((SimpleNamespace(**row) for row in batch_sales
@@ -339,8 +341,8 @@ class HQService:
             raise PayloadError(f"return of sale {ret['sale_id']} that HQ has not received")
         if (sale.store_id, sale.terminal_id) != (ret["store_id"], ret["terminal_id"]):
             raise PayloadError(f"sale {ret['sale_id']} was not made on this terminal")
-        if ret["return_id"] in batch_returns or conn.scalar(select(t.returns.c.return_id).where(
-                t.returns.c.return_id == ret["return_id"])) is not None:
+        if any(r["return_id"] == ret["return_id"] for r in batch_returns) or conn.scalar(
+                select(t.returns.c.return_id).where(t.returns.c.return_id == ret["return_id"])) is not None:
             raise PayloadError(f"return {ret['return_id']} was already received in another event")
         if ret["sale_id"] not in refunded:
             refunded[ret["sale_id"]] = int(conn.scalar(
@@ -349,6 +351,13 @@ class HQService:
         if refunded[ret["sale_id"]] + ret["refund_minor"] > sale.total_minor:
             raise PayloadError(f"return refunds more than is left of sale {ret['sale_id']} "
                                f"({sale.total_minor - refunded[ret['sale_id']]} of {sale.total_minor})")
+        earlier = [json.loads(p) for p in conn.scalars(
+            select(t.returns.c.payload).where(t.returns.c.sale_id == ret["sale_id"]))]
+        earlier += [json.loads(r["payload"]) for r in batch_returns if r["sale_id"] == ret["sale_id"]]
+        original = original_from_sale(f"sale:{ret['sale_id']}", sale.store_id, json.loads(sale.payload))
+        problem = own_return_problem(original, earlier, ret)
+        if problem is not None:
+            raise PayloadError(problem)
 
     # -- change feeds -------------------------------------------------------
     def publish(self, dataset: str, key: str, data: dict | None, *, scope: str = "*") -> int:

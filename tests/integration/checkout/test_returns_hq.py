@@ -118,3 +118,48 @@ def test_the_same_return_twice_in_one_batch_is_rejected_not_a_crash(shop, hq):
     assert statuses(result) == ["accepted"] * len(events) + ["rejected"]
     assert "already received" in result["results"][-1]["reason"]
     assert len(hq.list_returns()) == 1
+
+
+def test_hq_checks_each_line_and_tender_of_a_return_not_only_its_total(shop, hq):
+    """Within the sale's total, a return that takes more of a line, more money on a line or
+    money to a tender the sale was not paid with is refused with the line or tender named."""
+    done = sell(shop, [SHAMPOO, TOOTHPASTE])  # paid in cash
+    svc = returns_for(shop)
+    sale = svc.find_sale(shop.manager, done.receipt_no)
+    cheap = min(sale.lines, key=lambda line: line.sold.net_fen)
+    svc.refund(shop.manager, request(sale, [(cheap.line_no, 1)]))
+    sale_event, return_event = [e for e in outbox(shop)
+                                if e["kind"] in ("sale.completed", "return.completed")]
+    who = hq.authenticate(hq.issue_token("S001", "T01"))
+    assert statuses(hq.ingest(who, {"events": [sale_event]})) == ["accepted"]
+    net = return_event["payload"]["lines"][0]["refund_minor"]
+    assert 0 < net < done.total_fen
+
+    def altered(change) -> dict:  # type: ignore[no-untyped-def]
+        event = copy.deepcopy(return_event)
+        event["event_id"], event["payload"]["return_id"] = str(uuid.uuid4()), str(uuid.uuid4())
+        change(event["payload"])
+        return event
+
+    def more_money(p: dict) -> None:  # one fen more on the cheap line: the total still fits
+        p["lines"][0]["refund_minor"] += 1
+        p["refund_minor"] += 1
+        p["tenders"][0]["amount_minor"] += 1
+
+    def more_units(p: dict) -> None:
+        p["lines"][0]["qty"] += 1
+
+    def other_sku(p: dict) -> None:
+        p["lines"][0]["sku"] = "999999"
+
+    def to_card(p: dict) -> None:
+        p["tenders"][0]["method"] = "card"
+
+    for change, words in ((more_money, f"refunds {net + 1} where {net}"),
+                          (more_units, "returns 2 where 1"), (other_sku, "is not a line"),
+                          (to_card, "tender card")):
+        result = hq.ingest(who, {"events": [altered(change)]})
+        assert statuses(result) == ["rejected"], change.__name__
+        assert words in result["results"][0]["reason"], (change.__name__, result)
+    assert statuses(hq.ingest(who, {"events": [return_event]})) == ["accepted"]
+    assert len(hq.list_returns()) == 1

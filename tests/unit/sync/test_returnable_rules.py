@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from sync.hq.returnables import (LineStatus, Original, OriginalLine, ReturnAsk, ReturnRefused, check_fits,
-                                 check_shape, original_from_sale, taken_sums)
+                                 check_shape, original_from_sale, own_return_problem, taken_sums)
 
 ORDER = Original("order:W1", None, {
     1: OriginalLine(1, "100001", 2, 11_980),
@@ -138,3 +138,44 @@ def test_the_net_of_a_line_and_lines_without_a_number():
     original = original_from_sale("sale:1", "S001", sale([("cash", 1_600)], lines=lines))
     assert original.lines == {1: OriginalLine(1, "100001", 1, 900), 2: OriginalLine(2, "2", 1, 700),
                               3: OriginalLine(3, "3", 1, 0)}
+
+
+# -- a till's return of its own sale, as HQ checks it ------------------------------------------
+SALE = Original("sale:S1", "S001", {
+    1: OriginalLine(1, "100001", 3, 2_999),
+    2: OriginalLine(2, "100002", 1, 1_000),
+}, {"card": 2_000, "cash": 1_999})
+
+
+def own(lines: list[tuple[int, str, int, int]], tenders: list[tuple[str, int]]) -> dict:
+    return {"lines": [{"line_no": n, "sku": sku, "qty": q, "refund_minor": fen} for n, sku, q, fen in lines],
+            "tenders": [{"method": m, "amount_minor": fen} for m, fen in tenders]}
+
+
+def test_returns_of_the_whole_sale_in_parts_pass_to_the_last_fen():
+    first = own([(1, "100001", 1, 1_000)], [("card", 1_000)])
+    second = own([(1, "100001", 2, 1_999), (2, "100002", 1, 1_000)], [("card", 1_000), ("cash", 1_999)])
+    assert own_return_problem(SALE, [], first) is None
+    assert own_return_problem(SALE, [first], second) is None
+
+
+@pytest.mark.parametrize("earlier,ret,words", [
+    ([], own([(3, "100003", 1, 1)], [("cash", 1)]), "not a line"),
+    ([], own([(1, "999999", 1, 1)], [("cash", 1)]), "not a line"),  # the sale's line, another SKU
+    ([], own([(1, "100001", 4, 2_999)], [("card", 2_000), ("cash", 999)]), "returns 4 where 3"),
+    ([own([(1, "100001", 2, 1_999)], [("card", 1_999)])],
+     own([(1, "100001", 2, 1_000)], [("cash", 1_000)]), "returns 2 where 1"),
+    ([], own([(2, "100002", 1, 1_001)], [("cash", 1_001)]), "refunds 1001 where 1000"),
+    ([own([(1, "100001", 1, 1_000)], [("card", 1_000)])],
+     own([(1, "100001", 2, 2_000)], [("card", 2_000)]), "refunds 2000 where 1999"),
+    ([], own([(2, "100002", 1, 1_000)], [("wechat", 1_000)]), "tender wechat"),  # not paid so
+    ([own([(1, "100001", 2, 1_999)], [("card", 1_999)])],
+     own([(2, "100002", 1, 1_000)], [("card", 1_000)]), "tender card: refunds 1000 where 1"),
+    ([], own([(2, "100002", 1, 1_000)], [("cash", 600), ("cash", 600)]), ""),  # fine: 1,200 ≤ 1,999
+])
+def test_hq_refuses_a_return_beyond_a_line_or_a_tender(earlier, ret, words):
+    problem = own_return_problem(SALE, earlier, ret)
+    if words:
+        assert problem is not None and words in problem
+    else:
+        assert problem is None
