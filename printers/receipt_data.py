@@ -74,6 +74,7 @@ class SaleReceipt:
     footer: str = ""
     currency: str = "CNY"
     return_proof: str = ""  # the signed receipt proof (sync/protocol/receipt_proof.py) as a QR
+    join_url: str = ""  # no member on the sale: the signed link to join, printed as a QR
 
     @property
     def opens_drawer(self) -> bool:

@@ -96,6 +96,10 @@ def sale_receipt(s: r.SaleReceipt, logo_png: bytes | None = None) -> Document:
     if s.e_receipt_url:
         b.text("扫码查看电子小票 Scan for e-receipt", align="center")
         b.qr(s.e_receipt_url)
+    if s.join_url:  # the customer joins on their phone; this sale's points go to them
+        b.text("扫码加入会员 本单积分归您", align="center")
+        b.text("Scan to join: this sale's points", align="center")
+        b.qr(s.join_url, size=4)
     if s.footer:
         b.text(s.footer, align="center")
     _tail(b, s.header)

@@ -129,6 +129,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Fen paid (with money) per point earned: 100 = 1 point per 1 CNY"),
     Setting("points.redeem_points", int, 100, _between(1, 1_000_000), "Points redeemed ..."),
     Setting("points.redeem_value_fen", int, 100, _between(1, 1_000_000), "... for this many fen"),
+    Setting("members.receipt_link_days", int, 30, _between(0, 365),
+            "A receipt of a sale without a member carries a QR to join for this many days (the "
+            "sale's points go to the new member once); 0: no QR"),
     Setting("shift.cash_movement_limit_fen", int, 50_000, _between(0, 100_000_000),
             "A shift's pay-ins (or pay-outs) adding up to more than this (fen) need a "
             "manager's approval; 0: always"),

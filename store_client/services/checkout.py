@@ -698,6 +698,27 @@ class CheckoutService:
             log.exception("receipt %s is printed without its return proof", facts.receipt_no)
             return ""
 
+    def _join_url(self, facts: sales.SaleFacts) -> str:
+        """A sale without a member: the receipt's signed link to join and earn its points
+        (``members.receipt_link_days``; needs HQ's page and this till's key). Never fails
+        the sale: without it the receipt simply has no join QR (logged)."""
+        days = int(self.config.values.get("members.receipt_link_days", 30))
+        page = self.config.values.get("hq.url", "")
+        if facts.member is not None or days <= 0 or not page or self.receipt_key is None:
+            return ""
+        try:
+            from store_client.services.member_enrollment import receipt_link
+
+            key = self.receipt_key()
+            if key is None:
+                return ""
+            return receipt_link(key, page, store_id=facts.store_id,
+                                terminal_id=facts.terminal_id, operator_id=facts.operator_id,
+                                sale_id=facts.sale_id, completed_at=facts.completed_at, days=days)
+        except Exception:
+            log.exception("receipt %s is printed without its join link", facts.receipt_no)
+            return ""
+
     def _write(self, actor: Actor, s, state: CartState) -> tuple[sales.SaleFacts, CartState]:  # type: ignore[no-untyped-def]
         row = s.get(CartRow, state.cart_id, populate_existing=True)
         if row is None or row.version != state.version:
@@ -750,7 +771,7 @@ class CheckoutService:
             e_receipt_url=(f"{hq.rstrip('/')}/e-receipt/{sale_id}" if hq
                            else f"urn:uuid:{sale_id}"),
             currency=self.config.currency, shift_id=shift_id)
-        facts = replace(facts, return_proof=self._return_proof(facts))
+        facts = replace(facts, return_proof=self._return_proof(facts), join_url=self._join_url(facts))
         sales.write_sale(s, facts)
         fresh = self._replace_cart(actor, s, state, park_note=None)
         return facts, fresh

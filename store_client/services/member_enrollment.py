@@ -52,6 +52,20 @@ class Joined:
     linked_existing: bool
 
 
+def receipt_link(key: SigningKey, page_url: str, *, store_id: str, terminal_id: str,
+                 operator_id: str, sale_id: str, completed_at: datetime, days: int) -> str:
+    """The join link printed on the receipt of a sale without a member: signed like the
+    on-screen one (HQ checks it against this till's registered key), naming the sale
+    (``sale:<id>``, in the link's cart field) so that the sale's points go to whoever joins
+    with it, once, whether the sale reaches HQ before or after; the cashier is credited.
+    Made inside the sale's transaction: no network."""
+    expires = completed_at + timedelta(days=days)
+    token = key.sign({"typ": "enroll", "s": store_id, "t": terminal_id, "a": operator_id,
+                      "c": f"sale:{sale_id}", "n": secrets.token_urlsafe(12),
+                      "exp": int(expires.timestamp())})
+    return f"{page_url.rstrip('/')}/enroll?{urlencode({'t': token})}"
+
+
 class MemberEnrollmentService:
     def __init__(self, db: Database, clock: Clock, *, key: Callable[[], SigningKey], page_url: str,
                  store_id: str, terminal_id: str, client: Callable[[], HQClient] | None) -> None:

@@ -72,6 +72,7 @@ class SaleFacts:
     currency: str = "CNY"
     shift_id: str | None = None  # the open shift the sale belongs to
     return_proof: str = ""  # the signed receipt proof printed as a QR (sync/protocol/receipt_proof.py)
+    join_url: str = ""  # a sale without a member: the signed link to join (its points go along)
 
 
 def receipt_number(store_id: str, terminal_id: str, seq: int) -> str:
@@ -223,7 +224,8 @@ def receipt_document(f: SaleFacts) -> Document:
         order_discounts=tuple(rd.Discount(d.source.name or d.source.id, d.amount_fen)
                               for d in f.priced.discounts if d.amount_fen),
         tax_fen=sum(v.vat_fen for v in f.priced.vat), member=member,
-        e_receipt_url=f.e_receipt_url, currency=f.currency, return_proof=f.return_proof)
+        e_receipt_url=f.e_receipt_url, currency=f.currency, return_proof=f.return_proof,
+        join_url=f.join_url)
     return templates.sale_receipt(receipt)
 
 

@@ -10,16 +10,18 @@ form twice gives the same answer, never a second member or a second credit.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Engine, Index, String, Table, insert, select
+from sqlalchemy import Boolean, Column, Connection, Engine, Index, String, Table, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from sync.hq.members import PHONE, Enrolled, MemberError, MembersService, mask_phone
+from sync.hq import schema as t
 from sync.hq.schema import metadata
 from sync.protocol.signing import SignatureError, key_id, public_key, verify
 
@@ -50,6 +52,7 @@ enrollments = Table(
     Column("phone_check", String(64), nullable=False),  # same phone again = a double submit
     Column("created_at", String(40), nullable=False),
     Index("ix_hq_enrollments_store", "store_id", "created_at"),
+    Index("ix_hq_enrollments_cart", "cart_ref"),  # a sale's ingest asks whether its receipt's link was used
 )
 
 
@@ -79,6 +82,8 @@ class MemberEnrollmentService:
         self._publish = publish
         self._clock = clock or time.time
         metadata.create_all(engine, tables=[terminal_keys, enrollments])
+        for index in enrollments.indexes:  # a database made before an index was added
+            index.create(engine, checkfirst=True)
 
     # -- terminal keys -------------------------------------------------------
     def register_key(self, store_id: str, terminal_id: str, kid: str, public: str) -> None:
@@ -175,6 +180,17 @@ class MemberEnrollmentService:
         with self.engine.begin() as conn:
             conn.execute(enrollments.update().where(enrollments.c.nonce == link.nonce).values(
                 member_id=enrolled.member_id, linked_existing=enrolled.linked_existing))
+        if link.cart_ref and link.cart_ref.startswith("sale:"):  # a receipt's link
+            with self.engine.begin() as conn:
+                # A write first: the sale's ingest, if it is under way, commits before this
+                # reads (and if it saw the enrollment without a member, this sees the sale).
+                conn.execute(enrollments.update().where(enrollments.c.nonce == link.nonce).values(
+                    member_id=enrolled.member_id))
+                sale = conn.scalar(select(t.sales.c.payload).where(
+                    t.sales.c.sale_id == link.cart_ref.removeprefix("sale:")))
+                if sale is not None:
+                    credit_sale(conn, json.loads(sale), enrolled.member_id,
+                                datetime.now(UTC).isoformat(timespec="seconds"))
         return enrolled
 
     def _first_answer(self, nonce: str, check: str, wait_s: float = 5.0) -> Enrolled:
@@ -201,6 +217,50 @@ class MemberEnrollmentService:
         return {"status": "done", "member_id": done["member_id"], "masked_phone": done["phone_masked"],
                 "linked_existing": bool(done["linked_existing"]), "tier": member.get("tier", "regular"),
                 "points": int(member.get("points", 0)), "cart_ref": done["cart_ref"]}
+
+
+def credit_enrolled_sale(conn: Connection, sale: dict[str, Any], at: str) -> int:
+    """Inside HQ's ingest of a sale without a member: if someone already joined with its
+    receipt's link, the sale's points go to them now (the enrollment row is locked, so an
+    enrollment finishing meanwhile either is seen here or sees this sale)."""
+    if sale.get("member_id"):
+        return 0
+    row = conn.execute(select(enrollments.c.member_id).where(
+        enrollments.c.cart_ref == f"sale:{sale['sale_id']}").with_for_update()).first()
+    if row is None or row.member_id is None:
+        return 0
+    return credit_sale(conn, sale, row.member_id, at)
+
+
+def credit_sale(conn: Connection, sale: dict[str, Any], member_id: str, at: str) -> int:
+    """The points of a sale made without a member, to the member who joined with its receipt:
+    1 point per 1 CNY paid with money, once per sale whoever asks (the ledger's cause is the
+    sale, as for a member's own sale), and the sale among the member's purchases (so a return
+    finds it by the member too). A sale that had a member keeps its points. Returns the
+    entries written."""
+    from store_client.domain.points import points_earned
+    from sync.hq.members import points_ledger
+    from sync.hq.originals import refs
+
+    if sale.get("member_id"):
+        return 0
+    cause = f"sale:{sale['sale_id']}:earned"[:80]
+    if conn.execute(select(points_ledger.c.id).where(points_ledger.c.cause == cause)).first() is not None:
+        return 0
+    by_points = sum(int(p.get("amount_minor", 0)) for p in sale.get("payments", [])
+                    if p.get("method") == "points")
+    points = points_earned(max(0, int(sale.get("total_minor", 0)) - by_points))
+    if conn.execute(select(refs.c.original_ref).where(
+            refs.c.kind == "member", refs.c.value == member_id,
+            refs.c.original_ref == f"sale:{sale['sale_id']}")).first() is None:
+        conn.execute(insert(refs).values(kind="member", value=member_id,
+                                         original_ref=f"sale:{sale['sale_id']}",
+                                         completed_at=sale.get("completed_at") or at))
+    if not points:
+        return 0
+    conn.execute(insert(points_ledger).values(member_id=member_id, cause=cause, points=points,
+                                              channel="store", at=at))
+    return 1
 
 
 def _opt(value: Any) -> str | None:

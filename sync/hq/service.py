@@ -42,6 +42,7 @@ from sync.hq import order_tables  # noqa: F401  (registers the online-order tabl
 from sync.hq import schema as t
 from sync.hq import stock as hq_stock
 from sync.hq.audit import chain_row
+from sync.hq.member_enrollment import credit_enrolled_sale
 from sync.hq.originals import index_sale
 from sync.hq.returnables import original_from_sale, own_return_problem
 from sync.protocol.events import PICKUP_KINDS, PayloadError, validate
@@ -276,6 +277,7 @@ class HQService:
             if kind == "sale.completed":
                 hq_stock.apply_sale(conn, who.store_id, data)
                 hq_members.post_sale_points(conn, data, received)  # one ledger, every channel
+                credit_enrolled_sale(conn, data, received)  # joined with its receipt's link
                 index_sale(conn, data)
                 known_sales.add(data["sale_id"])
                 new_sales.append({"sale_id": data["sale_id"], "event_id": eid, "store_id": who.store_id,

@@ -241,3 +241,71 @@ def test_the_page_and_terminal_api_over_http(hq_service, clock):
         escaped = http.post("/enroll", data={"t": good, "phone": "<script>alert(1)</script>", "action": "send"})
         assert "<script>alert" not in escaped.text and "&lt;script&gt;" in escaped.text
     server.stop()
+
+
+# -- joining with a receipt's link: the sale's points go to the new member, once ---------------
+def _sale(hq_service: HQService, *, member_id: str | None = None, send: bool = True) -> tuple[dict, dict]:
+    import random
+    import uuid
+
+    from tools.soak import make_sale
+
+    sale = make_sale(random.Random(41), store_id="S001", terminal_id="T01")
+    sale["member_id"] = member_id
+    event = {"event_id": str(uuid.uuid4()), "seq": 1, "kind": "sale.completed", "schema_version": 3,
+             "created_at": sale["completed_at"], "payload": sale}
+    if send:
+        _send(hq_service, event)
+    return sale, event
+
+
+def _send(hq_service: HQService, event: dict) -> None:
+    who = hq_service.authenticate(hq_service.issue_token("S001", "T01"))
+    result = hq_service.ingest(who, {"events": [event]})
+    assert result["results"][0]["status"] == "accepted", result
+
+
+def _receipt_link(key: SigningKey, clock: Clock, sale_id: str, nonce: str) -> str:
+    return key.sign({"typ": "enroll", "s": "S001", "t": "T01", "a": "1001", "c": f"sale:{sale_id}",
+                     "n": nonce, "exp": int(clock.now.timestamp()) + 30 * 86_400})
+
+
+def test_joining_with_a_receipt_gives_that_sale_its_points_once(hq_service, members, enroll, till_key, clock):
+    from sync.hq.originals import Originals
+    from sync.hq import cross_returns
+    from sync.hq.returnables import ReturnablesService
+
+    sale, event = _sale(hq_service)
+    expected = sale["total_minor"] // 100
+    assert expected > 0
+    token = _receipt_link(till_key, clock, sale["sale_id"], "receipt-0001")
+    done = join(enroll, token)
+    assert members.get(done.member_id)["points"] == expected
+    assert join(enroll, token).member_id == done.member_id  # the same form again
+    assert members.get(done.member_id)["points"] == expected
+    # another link naming the same sale (a photo of the receipt, a second print): no more points
+    other = join(enroll, _receipt_link(till_key, clock, sale["sale_id"], "receipt-0002"), phone="13912345678")
+    assert members.get(other.member_id)["points"] == 0
+    _send(hq_service, event)  # the till sends the sale again: still once
+    assert members.get(done.member_id)["points"] == expected
+    found = Originals(hq_service.engine, ReturnablesService(hq_service.engine, cross_returns.load_original))
+    assert [o["original_ref"] for o in found.find("member", done.member_id)] == [f"sale:{sale['sale_id']}"]
+
+
+def test_a_receipt_link_used_before_the_sale_reaches_hq_credits_it_when_it_arrives(
+        hq_service, members, enroll, till_key, clock):
+    sale, event = _sale(hq_service, send=False)  # the till is offline
+    done = join(enroll, _receipt_link(till_key, clock, sale["sale_id"], "receipt-0003"))
+    assert members.get(done.member_id)["points"] == 0
+    _send(hq_service, event)
+    assert members.get(done.member_id)["points"] == sale["total_minor"] // 100
+    _send(hq_service, event)
+    assert members.get(done.member_id)["points"] == sale["total_minor"] // 100
+
+
+def test_a_sale_that_had_a_member_keeps_its_points(hq_service, members, enroll, till_key, clock):
+    first = join(enroll, link(till_key, clock, nonce="nonce-0100"), phone="13712345678")
+    sale, _event = _sale(hq_service, member_id=first.member_id)
+    done = join(enroll, _receipt_link(till_key, clock, sale["sale_id"], "receipt-0004"))
+    assert done.member_id != first.member_id
+    assert members.get(done.member_id)["points"] == 0
