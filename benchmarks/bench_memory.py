@@ -59,7 +59,7 @@ services = build_services(terminal, print_queue=lambda: queue)
 window = MainWindow(terminal=terminal, services=services, tasks=tasks)
 load_builtin_screens()
 heap.release_free_heap()  # run_shell does once the screens are imported
-gc.collect(); gc.freeze()
+heap.settle_collector()  # as the app does once start-up is done
 window.resize(1280, 800); window.show()
 app = runtime.app
 for _ in range(20):

@@ -3,7 +3,6 @@ the load average beside every figure, and sampling codes from the whole catalog.
 
 from __future__ import annotations
 
-import gc
 import os
 import random
 import sqlite3
@@ -21,10 +20,11 @@ def load_average() -> str:
 
 
 def collector_as_in_the_app() -> None:
-    """What ``ui.app.run_shell`` does once start-up is done: collect, then freeze every
-    object alive so far out of the cyclic collector's way."""
-    gc.collect()
-    gc.freeze()
+    """What ``ui.app.run_shell`` does once start-up is done (``heap.settle_collector``):
+    collect, freeze every object alive so far out of the collector's way, its thresholds."""
+    from store_client import heap
+
+    heap.settle_collector()
 
 
 def demo_store(skus: int, fallback_dir: Path) -> Path:

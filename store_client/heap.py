@@ -17,10 +17,18 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import linecache
 import sys
 
 M_ARENA_MAX = -8  # from glibc's malloc.h
+#: The cyclic collector after start-up: a young generation of 10,000 allocations, not 700.
+#: A scan on a long cart allocates a few thousand short-lived objects (views, priced
+#: lines); at 700 every scan ran several young collections, promoted the cart's objects and
+#: every few scans set off a full collection of all of them: the 500-line scan's slow tail
+#: (p99 19.8 -> 14.0 ms whole path, docs/BENCHMARKS.md). The till makes few cycles, so
+#: collecting them less often costs little memory (docs/BENCHMARKS.md, "Memory").
+COLLECTOR_THRESHOLDS = (10_000, 10, 10)
 _libc: ctypes.CDLL | None = None
 
 
@@ -48,3 +56,12 @@ def release_free_heap() -> bool:
     linecache.clearcache()
     libc = _glibc()
     return bool(libc and libc.malloc_trim(0))
+
+
+def settle_collector() -> None:
+    """Once start-up is done: collect, move every object alive so far (modules, the window)
+    out of the collector's way for good (``gc.freeze``: a full collection never walks them
+    again), and the thresholds above. The app and the benchmarks both call this."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import faulthandler
-import gc
 import logging
 import os
 import sys
@@ -291,14 +290,14 @@ SETTLE_DELAY_MS = 200
 
 
 def _settle_start_up() -> None:
-    """Once the sign-in window is up and the screens are imported: move the start-up objects
-    (every module, the window) out of the cyclic collector's way, so a full collection never
-    stalls a scan (measured 60+ ms), and hand the start-up burst's free pages back. Done after
-    the window paints, off its path: the one ~50 ms collection lands while a PIN is typed.
-    On the GUI thread: a collection may free Qt objects, whose destructors must run there (a
-    collection on a worker thread crashed the process at exit)."""
-    gc.collect()
-    gc.freeze()
+    """Once the sign-in window is up and the screens are imported: the collector settled
+    (``heap.settle_collector``: every start-up object frozen out of its way, so a full
+    collection never stalls a scan, measured 60+ ms; and its thresholds), and the start-up
+    burst's free pages handed back. Done after the window paints, off its path: the one
+    ~50 ms collection lands while a PIN is typed. On the GUI thread: a collection may free
+    Qt objects, whose destructors must run there (a collection on a worker thread crashed
+    the process at exit)."""
+    heap.settle_collector()
     heap.release_free_heap()
 
 

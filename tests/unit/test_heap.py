@@ -65,3 +65,18 @@ def test_the_source_lines_pyside_reads_at_every_import_are_dropped() -> None:
     assert left == 0
     # the reason for the drop; if PySide6 stops reading sources, this line says so
     assert cached == 1
+
+
+def test_the_collector_is_settled_as_the_benchmarks_assume() -> None:
+    """Start-up's objects frozen out of the collector's way and its thresholds raised (in a
+    fresh process: the test process keeps its own collector)."""
+    probe = textwrap.dedent("""
+        import gc
+        from store_client import heap
+        heap.settle_collector()
+        print(gc.get_freeze_count() > 1000, gc.get_threshold() == heap.COLLECTOR_THRESHOLDS)
+    """)
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"]
