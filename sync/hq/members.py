@@ -107,6 +107,49 @@ def post_sale_points(conn: Any, sale: dict[str, Any], at: str) -> int:
     return written
 
 
+def post_return_points(conn: Any, ret: dict[str, Any], sale: dict[str, Any],
+                       earlier: list[dict[str, Any]], at: str) -> int:
+    """Inside HQ's ingest of a till's own return (``return.completed``): the points paid with
+    back to the member, and the points the sale earned taken back in proportion to the money
+    refunded (the domain's cumulative rule), both once per return. The till caps what it
+    takes back at the member's balance as it knows it; HQ holds the ledger and takes the
+    whole share, so a balance spent meanwhile goes below zero and later earnings make it
+    up (the cap no longer lets a member keep points for goods given back). Only what HQ's
+    ledger holds of the sale is given or taken back. Returns the entries written."""
+    from store_client.domain.refunds import reversed_points
+
+    member_id = ret.get("member_id") or sale.get("member_id")
+    if not member_id:
+        return 0
+    sale_id = sale["sale_id"]
+
+    def posted(cause: str) -> bool:
+        return conn.execute(select(points_ledger.c.id).where(
+            points_ledger.c.member_id == member_id, points_ledger.c.cause == cause[:80])).first() is not None
+
+    def money(tenders: list[dict[str, Any]]) -> int:
+        return sum(int(t["amount_minor"]) for t in tenders if t.get("method") != "points")
+
+    paid = sum(int(p["amount_minor"]) for p in sale.get("payments", []) if p.get("method") != "points")
+    paid -= int(sale.get("change_minor") or 0)
+    entries = []
+    if posted(f"sale:{sale_id}:redeemed"):
+        entries.append((f"return:{ret['return_id']}:points_back", int(ret.get("points_refunded") or 0)))
+    if posted(f"sale:{sale_id}:earned"):
+        taken = reversed_points(int(sale.get("points_earned") or 0), paid,
+                                sum(money(r.get("tenders", [])) for r in earlier),
+                                money(ret.get("tenders", [])))
+        entries.append((f"return:{ret['return_id']}:earned_back", -taken))
+    written = 0
+    for cause, points in entries:
+        if not points or posted(cause):
+            continue
+        conn.execute(insert(points_ledger).values(member_id=member_id, cause=cause[:80], points=points,
+                                                  channel="store", at=at))
+        written += 1
+    return written
+
+
 class MemberError(ValueError):
     """Refused; ``code`` is for the translated page or till message."""
 

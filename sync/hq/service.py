@@ -248,7 +248,7 @@ class HQService:
                     self._check_origin(who, data)
                 elif kind == "return.completed":
                     self._check_origin(who, data)
-                    self._check_return(conn, data, refunded, new_sales, new_returns)
+                    return_context = self._check_return(conn, data, refunded, new_sales, new_returns)
                 elif kind == cross_returns.EVENT_KIND:  # settled after the commit (cross_returns.settle_pending)
                     self._check_origin(who, data)
                     if data["return_id"] in taken_ids or cross_returns.known(conn, data["return_id"]):
@@ -287,6 +287,7 @@ class HQService:
                                       "payload": json.dumps(data, ensure_ascii=False)})
             elif kind == "return.completed":
                 hq_stock.apply_return(conn, who.store_id, data)
+                hq_members.post_return_points(conn, data, *return_context, received)
                 refunded[data["sale_id"]] += data["refund_minor"]
                 new_returns.append({"return_id": data["return_id"], "event_id": eid,
                                     "sale_id": data["sale_id"], "store_id": who.store_id,
@@ -328,7 +329,7 @@ class HQService:
 
     @staticmethod
     def _check_return(conn: Connection, ret: dict, refunded: dict[str, int],
-                      batch_sales: list[dict], batch_returns: list[dict]) -> None:
+                      batch_sales: list[dict], batch_returns: list[dict]) -> tuple[dict, list[dict]]:
         """A return refers to a sale of the same terminal that HQ already has (events arrive
         in the terminal's order, so the sale came first), is not a return HQ already has
         under another event, and refunds at most what is left of the sale, of each of its
@@ -356,10 +357,12 @@ class HQService:
         earlier = [json.loads(p) for p in conn.scalars(
             select(t.returns.c.payload).where(t.returns.c.sale_id == ret["sale_id"]))]
         earlier += [json.loads(r["payload"]) for r in batch_returns if r["sale_id"] == ret["sale_id"]]
-        original = original_from_sale(f"sale:{ret['sale_id']}", sale.store_id, json.loads(sale.payload))
+        payload = json.loads(sale.payload)
+        original = original_from_sale(f"sale:{ret['sale_id']}", sale.store_id, payload)
         problem = own_return_problem(original, earlier, ret)
         if problem is not None:
             raise PayloadError(problem)
+        return payload, earlier  # the sale and its earlier returns, for the points
 
     # -- change feeds -------------------------------------------------------
     def publish(self, dataset: str, key: str, data: dict | None, *, scope: str = "*") -> int:

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 from checkout_seed import SHAMPOO, TOOTHPASTE
-from sqlalchemy import select
+from sqlalchemy import select, text
 from test_returns import request, returns_for, sell
 
 from store_client.persistence.models import OutboxEvent
@@ -163,3 +163,47 @@ def test_hq_checks_each_line_and_tender_of_a_return_not_only_its_total(shop, hq)
         assert words in result["results"][0]["reason"], (change.__name__, result)
     assert statuses(hq.ingest(who, {"events": [return_event]})) == ["accepted"]
     assert len(hq.list_returns()) == 1
+
+
+def test_hq_gives_back_the_points_paid_with_and_takes_back_all_the_earned_share(shop, hq):
+    """A member's sale paid partly with points, returned in two parts: HQ's ledger gets the
+    points back and loses the earned points in proportion to the money refunded, once per
+    return, also what the till's cap (the member's balance as it knew it) left."""
+    from checkout_seed import MEMBER, MEMBER_PHONE
+    from sqlalchemy import insert as sql_insert
+
+    from sync.hq.members import MembersService, members as hq_members
+
+    with hq.engine.begin() as conn:  # the same member at HQ, with nothing on the ledger yet
+        conn.execute(sql_insert(hq_members).values(
+            member_id=MEMBER, phone=MEMBER_PHONE, tier="regular", channel="store",
+            created_at="2026-01-01T00:00:00+00:00"))
+    ledger = MembersService(hq.engine)
+    done = sell(shop, [SHAMPOO, SHAMPOO], tenders=(("points", 1000), ("cash", None)), member=MEMBER)
+    who = hq.authenticate(hq.issue_token("S001", "T01"))
+    sent = outbox(shop)
+    assert statuses(hq.ingest(who, {"events": sent})) == ["accepted"] * len(sent)
+    sale_event = next(e for e in sent if e["kind"] == "sale.completed")["payload"]
+    earned, redeemed = sale_event["points_earned"], sale_event["points_redeemed"]
+    assert earned > 0 and redeemed > 0
+    assert ledger.get(MEMBER)["points"] == earned - redeemed
+
+    svc = returns_for(shop)
+    sale = svc.find_sale(shop.manager, done.receipt_no)
+    line = sale.lines[0]
+    svc.refund(shop.manager, request(sale, [(line.line_no, 1)]))
+    sale = svc.find_sale(shop.manager, done.receipt_no)
+    svc.refund(shop.manager, request(sale, [(line.line_no, 1)]))
+    later = [e for e in outbox(shop) if e["seq"] > sent[-1]["seq"]]
+    for event in later:  # as a till sends it that capped the reversal at a spent balance
+        if event["kind"] == "return.completed":
+            event["payload"]["points_reversed"] = 0
+    assert statuses(hq.ingest(who, {"events": later})) == ["accepted"] * len(later)
+    assert statuses(hq.ingest(who, {"events": later})) == ["accepted"] * len(later)  # resent: once
+    # everything given back: the points paid with are the member's again, the earned all gone
+    assert ledger.get(MEMBER)["points"] == 0
+    with hq.engine.connect() as conn:
+        causes = sorted(row.cause.split(":")[-1] for row in conn.execute(
+            text("SELECT cause FROM hq_points_ledger WHERE member_id = :m"),
+            {"m": MEMBER}))
+    assert causes == ["earned", "earned_back", "earned_back", "points_back", "redeemed"]
