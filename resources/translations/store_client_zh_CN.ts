@@ -1364,6 +1364,30 @@ Sale complete · receipt %1</source>
         <translation>积分：%1</translation>
     </message>
     <message>
+        <source>being prepared</source>
+        <translation>备货中</translation>
+    </message>
+    <message>
+        <source>ready for pick-up</source>
+        <translation>待取货</translation>
+    </message>
+    <message>
+        <source>collected</source>
+        <translation>已取货</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>not collected</source>
+        <translation>未取货</translation>
+    </message>
+    <message>
+        <source>%1 online order %2 (pick-up at %3, %4), %5 items, %6</source>
+        <translation>%1 线上订单 %2（%3 门店自提，%4），%5 件，%6</translation>
+    </message>
+    <message>
         <source>Searched online: %1</source>
         <translation>线上搜索过：%1</translation>
     </message>

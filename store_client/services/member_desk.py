@@ -73,13 +73,15 @@ class WalletCoupon:
 
 @dataclass(frozen=True)
 class Purchase:
-    """A sale to the member in any store (HQ's record)."""
+    """A sale to the member in any store, or an online order (HQ's record)."""
 
-    store_id: str
-    receipt_no: str
-    at: datetime | None  # UTC
+    store_id: str  # the store that sold it, or where an online order is picked up
+    receipt_no: str  # an online order's number
+    at: datetime | None  # UTC: a sale's time; an order's collection, else when it was placed
     items: int
-    total_fen: int
+    total_fen: int  # paid and not refunded
+    channel: str = "store"  # store / online
+    state: str = ""  # an online order's: placed, accepted, picking, ready, collected, ...
 
 
 @dataclass(frozen=True)
@@ -178,8 +180,10 @@ class MemberDesk:
         purchases, entries = [], []
         for p in answer.get("purchases", [])[:10]:
             try:
+                channel = "online" if p.get("channel") == "online" else "store"
                 purchases.append(Purchase(str(p.get("store_id") or ""), str(p.get("receipt_no") or ""),
-                                          _moment(p.get("completed_at")), int(p["items"]), int(p["total_minor"])))
+                                          _moment(p.get("completed_at")), int(p["items"]), int(p["total_minor"]),
+                                          channel, str(p.get("state") or "")[:24] if channel == "online" else ""))
             except (KeyError, TypeError, ValueError, AttributeError):
                 continue
         for e in answer.get("points", [])[:10]:

@@ -168,6 +168,7 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
     member_reveals = MemberReveals(service.engine)
 
     from sync.hq import cross_returns
+    from sync.hq import member_history as history
     from sync.hq.order_refunds import SimulatedProvider
     from sync.hq.originals import Originals
     from sync.hq.returnables import ReturnablesService, ReturnAsk, ReturnRefused
@@ -253,7 +254,7 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
             return _error(404, exc.code, str(exc))
 
     def member_history(request: Request) -> Response:
-        """The member's recent purchases in every store and points ledger (behavioural data:
+        """The member's recent purchases in every channel and points ledger (behavioural data:
         the till asks only for a role cleared to see it)."""
         try:
             who(request)
@@ -262,11 +263,9 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
         member_id = request.path_params["member_id"]
         if len(member_id) > 16 or members.get(member_id) is None:
             return _error(404, "member.unknown", "no such member")
-        purchases = [{"ref": o["original_ref"], "store_id": o["store_id"], "receipt_no": o["receipt_no"],
-                      "completed_at": o["completed_at"], "items": sum(int(x["qty"]) for x in o["lines"]),
-                      "total_minor": sum(int(x["net_minor"]) for x in o["lines"])}
-                     for o in originals.find("member", member_id)[:10]]
-        return _json({"member_id": member_id, "purchases": purchases, "points": members.recent_points(member_id)})
+        return _json({"member_id": member_id,
+                      "purchases": history.purchases(service.engine, originals, member_id),
+                      "points": members.recent_points(member_id)})
 
     async def reveal_member(request: Request) -> Response:
         """One masked field (the full phone) for an operator the till cleared, with a reason; traced."""

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 
     from store_client.hardware.customer_display import CustomerDisplay
     from store_client.services.checkout_views import CartView
-    from store_client.services.member_desk import MemberProfile
+    from store_client.services.member_desk import MemberProfile, Purchase
     from store_client.ui.operations import ChangeHub, Changes
     from store_client.ui.operations.members import Added, Joined, MembersOps, QrOffer
 
@@ -270,10 +270,7 @@ class MemberScreen(QWidget):
         """The last purchases (every store) and points entries (every channel), three of each."""
         lines = []
         if profile.purchases is not None:
-            bought = [self.tr("%1 %2, %3 items, %4").replace("%1", store_time.minutes(p.at))
-                      .replace("%2", p.store_id).replace("%3", str(p.items))
-                      .replace("%4", money_text(p.total_fen, self.currency, self._money_locale))
-                      for p in profile.purchases[:3]]
+            bought = [self._purchase_text(p) for p in profile.purchases[:3]]
             lines.append(self.tr("Last purchases: %1").replace("%1", "；".join(bought)) if bought
                          else self.tr("No purchases yet."))
         if profile.points_ledger:
@@ -283,6 +280,20 @@ class MemberScreen(QWidget):
                        .replace("%3", store_time.minutes(e.at)) for e in profile.points_ledger[:3]]
             lines.append(self.tr("Points: %1").replace("%1", "；".join(entries)))
         return "\n".join(lines)
+
+    def _purchase_text(self, p: Purchase) -> str:
+        amount = money_text(p.total_fen, self.currency, self._money_locale)
+        if p.channel != "online":
+            return (self.tr("%1 %2, %3 items, %4").replace("%1", store_time.minutes(p.at))
+                    .replace("%2", p.store_id).replace("%3", str(p.items)).replace("%4", amount))
+        states = {"placed": self.tr("being prepared"), "accepted": self.tr("being prepared"),
+                  "picking": self.tr("being prepared"), "ready": self.tr("ready for pick-up"),
+                  "collected": self.tr("collected"), "partially_collected": self.tr("collected"),
+                  "cancelled": self.tr("cancelled"), "not_collected": self.tr("not collected")}
+        return (self.tr("%1 online order %2 (pick-up at %3, %4), %5 items, %6")
+                .replace("%1", store_time.minutes(p.at)).replace("%2", p.receipt_no)
+                .replace("%3", p.store_id).replace("%4", states.get(p.state, self.tr("being prepared")))
+                .replace("%5", str(p.items)).replace("%6", amount))
 
     def _browsing_text(self, profile: MemberProfile) -> str:
         text = self._browsing_state_text(profile)

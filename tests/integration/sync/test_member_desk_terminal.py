@@ -257,3 +257,25 @@ def test_a_sale_at_the_counter_earns_points_at_hq_once_and_the_next_profile_show
     assert [(p.store_id, p.receipt_no, p.items, p.total_fen) for p in after.purchases] == [
         ("S001", sale.receipt_no, 3, 2780)]
     assert (after.points_ledger[0].points, after.points_ledger[0].channel) == (27, "store")
+
+
+def test_the_profile_lists_online_orders_beside_store_sales_with_their_state(shop, sqlite_hq) -> None:  # type: ignore[no-untyped-def]
+    """Purchases from every channel: an online order still being prepared and one collected,
+    newest first, each with its order number, pick-up store and state."""
+    from tests.integration.sync.online_returns_world import collected_order
+    from sync.hq.demo_data import seed_demo
+    from sync.hq.orders import OnlineOrders
+
+    desk, _client, codes, fan, shy, _terminal = shop
+    collected = collected_order(sqlite_hq, fan, [{"sku": "100001", "qty": 2}], discounts={}, store="S001")
+    seed_demo(sqlite_hq, "S002")
+    time.sleep(1.1)  # placed a second later: the newer
+    waiting = OnlineOrders(sqlite_hq).place("S002", [{"sku": "100001", "qty": 1}], member_id=fan,
+                                             phone=PHONE, discounts={})
+    OnlineOrders(sqlite_hq).place("S002", [{"sku": "100001", "qty": 1}], member_id=shy,
+                                  phone=SHY_PHONE, discounts={})  # another member's: not listed
+    profile = desk.open(ASSOCIATE, codes.issue(fan))
+    assert profile.purchases is not None
+    online = [(p.receipt_no, p.store_id, p.state, p.items) for p in profile.purchases if p.channel == "online"]
+    assert online == [(waiting.order_no, "S002", "accepted", 1), (collected.order_no, "S001", "collected", 2)]
+    assert all(p.total_fen > 0 for p in profile.purchases)
