@@ -10,6 +10,7 @@ store (from :mod:`sync.hq.returnables`), and each tender's net payment.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Column, Connection, Engine, Index, String, Table, select
@@ -20,10 +21,11 @@ from sync.hq import cross_returns
 from sync.hq import order_tables as ot
 from sync.hq import schema as t
 from sync.hq.returnables import (
-    RELEASED,
+    STALE_AFTER,
     Original,
     ReturnablesService,
     ReturnRefused,
+    holding,
     original_from_sale,
     reservations,
     taken_sums,
@@ -101,8 +103,9 @@ def describe_many(conn: Connection, found: list[str]) -> list[dict[str, Any]]:
     held: dict[str, list[tuple[Any, Any]]] = {}
     if found:
         r = reservations.c
+        stale_before = (datetime.now(UTC) - STALE_AFTER).isoformat(timespec="seconds")
         for row in conn.execute(select(r.original_ref, r.lines, r.tenders).where(
-                r.original_ref.in_(found), r.state != RELEASED)):
+                r.original_ref.in_(found), holding(stale_before))):
             held.setdefault(row.original_ref, []).append((json.loads(row.lines), json.loads(row.tenders)))
     out = []
     for ref in found:

@@ -20,10 +20,11 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Connection, Engine, Index, Integer, String, Table, Text, insert, select, update
+from sqlalchemy import (BigInteger, Column, Connection, Engine, Index, Integer, String, Table, Text, and_, insert,
+                        or_, select, update)
 from sqlalchemy.exc import IntegrityError
 
 from sync.hq.schema import metadata
@@ -60,6 +61,10 @@ conflict_rows = Table(
 )
 
 RESERVED, CONFIRMED, RELEASED = "reserved", "confirmed", "released"
+#: A reservation neither confirmed nor released within this long holds nothing any more: the
+#: till that made it died before its own transaction, or could not reach HQ to release it
+#: (a return it did take confirms through its ``return.taken`` event, which reserves again).
+STALE_AFTER = timedelta(minutes=30)
 
 
 class ReturnRefused(ValueError):
@@ -128,9 +133,11 @@ def _is_count(value: object) -> bool:
 class ReturnablesService:
     """``load_original(conn, ref)`` finds the original (a store sale, an online order)."""
 
-    def __init__(self, engine: Engine, load_original: Callable[[Connection, str], Original | None]) -> None:
+    def __init__(self, engine: Engine, load_original: Callable[[Connection, str], Original | None], *,
+                 now: Callable[[], str] | None = None) -> None:
         self.engine = engine
         self._load = load_original
+        self._now = now or _now
         metadata.create_all(engine, tables=[heads, reservations, conflict_rows])
 
     def status(self, ref: str) -> tuple[Original, dict[int, LineStatus], dict[str, int]]:
@@ -144,11 +151,17 @@ class ReturnablesService:
                  for n, line in original.lines.items()}
         return original, lines, refunded_tenders
 
-    @staticmethod
-    def _taken(conn: Connection, ref: str) -> tuple[dict[int, int], dict[int, int], dict[str, int]]:
-        return taken_sums((json.loads(row.lines), json.loads(row.tenders)) for row in conn.execute(
-            select(reservations.c.lines, reservations.c.tenders).where(
-                reservations.c.original_ref == ref, reservations.c.state != RELEASED)))
+    def _stale_before(self) -> str:
+        return (datetime.fromisoformat(self._now()) - STALE_AFTER).isoformat(timespec="seconds")
+
+    def _taken(self, conn: Connection, ref: str, *, but: str | None = None
+               ) -> tuple[dict[int, int], dict[int, int], dict[str, int]]:
+        """What the confirmed and the live reservations of ``ref`` hold (not ``but``'s)."""
+        r = reservations.c
+        query = select(r.lines, r.tenders).where(r.original_ref == ref, holding(self._stale_before()))
+        if but is not None:
+            query = query.where(r.return_id != but)
+        return taken_sums((json.loads(row.lines), json.loads(row.tenders)) for row in conn.execute(query))
 
     def reserve(self, ask: ReturnAsk) -> str:
         """Reserve ``ask`` or refuse it whole; returns the reservation's state (a retry of a
@@ -162,17 +175,24 @@ class ReturnablesService:
                     if seen is not None:
                         if seen.content != content:
                             raise ReturnRefused("return.id_reused", f"return {ask.return_id} was asked with other content")
-                        return str(seen.state)
+                        if seen.state == CONFIRMED or (seen.state == RESERVED
+                                                       and seen.created_at >= self._stale_before()):
+                            return str(seen.state)
+                    # new, or released / gone stale (it held nothing): reserve now, if it fits
                     self._lock(conn, ask.original_ref)
                     original = self._load(conn, ask.original_ref)
                     if original is None:
                         raise ReturnRefused("return.unknown_original", f"no sale or order {ask.original_ref}")
-                    check_fits(original, ask, *self._taken(conn, ask.original_ref))
+                    check_fits(original, ask, *self._taken(conn, ask.original_ref, but=ask.return_id))
+                    if seen is not None:
+                        conn.execute(update(reservations).where(reservations.c.return_id == ask.return_id)
+                                     .values(state=RESERVED, created_at=self._now()))
+                        return RESERVED
                     conn.execute(insert(reservations).values(
                         return_id=ask.return_id, original_ref=ask.original_ref, store_id=ask.store_id,
                         terminal_id=ask.terminal_id, state=RESERVED, content=content,
                         lines=json.dumps({str(k): list(v) for k, v in sorted(ask.lines.items())}),
-                        tenders=json.dumps(dict(sorted(ask.tenders.items()))), created_at=_now()))
+                        tenders=json.dumps(dict(sorted(ask.tenders.items()))), created_at=self._now()))
                     return RESERVED
             except IntegrityError:
                 continue  # the same return id (or the head row) raced in: read it again
@@ -188,13 +208,17 @@ class ReturnablesService:
 
     def _move(self, return_id: str, target: str) -> str:
         with self.engine.begin() as conn:
-            row = conn.execute(select(reservations.c.state).where(reservations.c.return_id == return_id)).first()
+            row = conn.execute(select(reservations.c.state, reservations.c.created_at)
+                               .where(reservations.c.return_id == return_id)).first()
             if row is None:
                 raise ReturnRefused("return.unknown", f"no reservation {return_id}")
             if row.state == target:
                 return target
             if row.state != RESERVED:
                 raise ReturnRefused("return.bad_state", f"return {return_id} is {row.state}, not {RESERVED}")
+            if target == CONFIRMED and row.created_at < self._stale_before():
+                # it held nothing for a while: another store may have taken the goods since
+                raise ReturnRefused("return.expired", f"reservation {return_id} expired; reserve it again")
             conn.execute(update(reservations).where(reservations.c.return_id == return_id).values(state=target))
         return target
 
@@ -319,6 +343,13 @@ def own_return_problem(original: Original, earlier: Iterable[Mapping[str, Any]],
             return (f"tender {method}: refunds {amount} where {paid - paid_back.get(method, 0)} "
                     f"of {paid} paid are left")
     return None
+
+
+def holding(stale_before: str) -> Any:
+    """The reservations that hold their goods: confirmed ones, and reserved ones made since
+    ``stale_before`` (one left reserved longer holds nothing: ``STALE_AFTER``)."""
+    r = reservations.c
+    return or_(r.state == CONFIRMED, and_(r.state == RESERVED, r.created_at >= stale_before))
 
 
 def taken_sums(reserved: Iterable[tuple[Mapping[str, Sequence[int]], Mapping[str, int]]]

@@ -190,3 +190,57 @@ def test_whatever_is_asked_refunds_never_pass_what_was_paid(hq_service, asks):
         from sync.hq.returnables import heads, reservations
         conn.execute(reservations.delete())
         conn.execute(heads.delete())
+
+
+class Clock:
+    def __init__(self) -> None:
+        from datetime import UTC, datetime
+
+        self.at = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
+
+    def __call__(self) -> str:
+        return self.at.isoformat(timespec="seconds")
+
+    def wait(self, minutes: int) -> None:
+        from datetime import timedelta
+
+        self.at += timedelta(minutes=minutes)
+
+
+def test_a_reservation_left_open_stops_holding_the_goods_after_half_an_hour(hq_service):
+    """A till that reserved and then died (or could not release) does not block the line
+    for ever: after STALE_AFTER another store may take it, and the stale one cannot be
+    confirmed without reserving again."""
+    clock = Clock()
+    ledger = ReturnablesService(hq_service.engine, loader({ORDER.ref: ORDER}), now=clock)
+    whole = ({1: (2, 11_980)}, {"wechat": 10_000, "points": 1_980})
+    assert ledger.reserve(ask("r1", *whole)) == RESERVED
+    clock.wait(29)
+    with pytest.raises(ReturnRefused) as held:
+        ledger.reserve(ask("r2", *whole, store="S002"))
+    assert held.value.code == "return.already_returned"
+    clock.wait(2)  # 31 minutes: it holds nothing now
+    assert ledger.status(ORDER.ref)[1][1].returned == 0
+    with pytest.raises(ReturnRefused) as late:
+        ledger.confirm("r1")
+    assert late.value.code == "return.expired"
+    assert ledger.reserve(ask("r2", *whole, store="S002")) == RESERVED
+    assert ledger.confirm("r2") == CONFIRMED
+    # the first till's event arrives after all (it had refunded offline): a conflict, kept
+    assert ledger.take_refunded(ask("r1", *whole)) == "conflict"
+    assert [c["return_id"] for c in ledger.conflicts()] == ["r1"]
+    assert ledger.status(ORDER.ref)[1][1].returned == 2  # once, not twice
+
+
+def test_a_stale_or_released_reservation_asked_again_is_reserved_again_when_it_still_fits(hq_service):
+    clock = Clock()
+    ledger = ReturnablesService(hq_service.engine, loader({ORDER.ref: ORDER}), now=clock)
+    part = ({2: (1, 3_333)}, {"points": 3_333})
+    assert ledger.reserve(ask("r1", *part)) == RESERVED
+    clock.wait(45)
+    assert ledger.take_refunded(ask("r1", *part)) == CONFIRMED  # the late event of a return taken
+    assert ledger.status(ORDER.ref)[1][2].returned == 1
+    assert ledger.reserve(ask("r3", {1: (1, 5_990)}, {"wechat": 5_990})) == RESERVED
+    assert ledger.release("r3") == RELEASED
+    assert ledger.reserve(ask("r3", {1: (1, 5_990)}, {"wechat": 5_990})) == RESERVED  # asked again
+    assert ledger.status(ORDER.ref)[1][1].returned == 1
