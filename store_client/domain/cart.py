@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from enum import Enum
 from typing import Any
 
@@ -156,8 +157,10 @@ class Cart:
     limits: CartLimits = field(default=CartLimits(), compare=False)
 
     # -- queries ------------------------------------------------------------------
-    @property
+    @cached_property
     def active_lines(self) -> tuple[CartLine, ...]:
+        """Read several times per scan (pricing, the view): worked out once per cart (a cart
+        is immutable; a change makes a new one)."""
         return tuple(line for line in self.lines if not line.voided)
 
     @property

@@ -118,19 +118,21 @@ class CompletedSale:
     receipt_text: str
 
 
-LineViewCache = dict[tuple[Any, int], tuple[Any, LineView]]
+LineViewCache = dict[int, tuple[Any, PricedLine, LineView]]
 _LINE_VIEW_CACHE_LIMIT = 2048
 
 
 def _line_view(p: PricedLine, line: CartLine, cache: LineViewCache | None) -> LineView:
     """The view of one line; with ``cache``, the same object as last time when neither the
     line nor its pricing changed (a scan on a long cart then builds one new view, and the
-    screen tells unchanged rows by identity)."""
-    key = (p[:7], id(line))  # PricedLine up to net_fen: its VAT share may move, the view has none
+    screen tells unchanged rows by identity). Kept by the line object's id, and compared
+    rather than hashed: the priced line is usually the same object or equal up to its VAT
+    share (which the view does not show), and hashing its discounts cost more than the
+    view it saved."""
     if cache is not None:
-        hit = cache.get(key)
-        if hit is not None and hit[0] is line:
-            return hit[1]
+        hit = cache.get(id(line))
+        if hit is not None and hit[0] is line and (hit[1] is p or hit[1][:7] == p[:7]):
+            return hit[2]
     view = LineView(
         str(p.line_id), p.sku, line.product.name_zh, line.product.name_en,
         line.product.unit.value, p.quantity, p.unit_price_fen, p.gross_fen, p.discount_fen,
@@ -139,7 +141,7 @@ def _line_view(p: PricedLine, line: CartLine, cache: LineViewCache | None) -> Li
     if cache is not None:
         if len(cache) >= _LINE_VIEW_CACHE_LIMIT:
             cache.clear()
-        cache[key] = (line, view)
+        cache[id(line)] = (line, p, view)
     return view
 
 
