@@ -76,6 +76,9 @@ WORKERS="${PYTEST_WORKERS:-4}"
 set +e
 "$VENV/bin/python" -m pytest -m "not serial" -n "$WORKERS" --dist loadfile "$@"
 parallel=$?
+# The parallel run leaves the disk writing back what it wrote; the serial tests time fsync'd
+# commits (a kill test counts the sales made between kills), so let that finish first.
+sync
 "$VENV/bin/python" -m pytest -m serial "$@"
 serial=$?
 set -e
