@@ -195,8 +195,13 @@ def check_exactly_once(db: Database, hq_sales: list[dict]) -> list[str]:
 
 
 def run_soak(work_dir: Path, kills: int, *, seed: int = 1, max_delay: float = 0.12,
-             deadline_s: float = 600.0, progress=None) -> tuple[SoakResult, list[str]]:  # type: ignore[no-untyped-def]
-    """Kill a selling+syncing terminal ``kills`` times, then drain and check exactly-once."""
+             deadline_s: float = 600.0, min_sales: int = 0,
+             progress=None) -> tuple[SoakResult, list[str]]:  # type: ignore[no-untyped-def]
+    """Kill a selling+syncing terminal ``kills`` times, then drain and check exactly-once.
+
+    ``min_sales``: go on killing (within the deadline) until the workers have committed at
+    least this many sales between kills: on a disk slow to fsync (another job writing) a
+    worker may be killed before its first commit many times in a row."""
     from store_client.bootstrap import open_terminal
     from store_client.config import from_mapping
     from sync.hq.embedded import start_embedded_hq
@@ -212,13 +217,17 @@ def run_soak(work_dir: Path, kills: int, *, seed: int = 1, max_delay: float = 0.
     zygote = Zygote(hq.token)
     done = 0
     try:
-        for i in range(kills):
-            if time.monotonic() - started > deadline_s:
-                break
-            zygote.round(config.database_path, hq.url, rng.getrandbits(32), rng.uniform(0.0, max_delay))
-            done += 1
-            if progress and i % 100 == 0:
-                progress(i)
+        counted = Database(config.database_path)
+        try:
+            while time.monotonic() - started <= deadline_s:
+                if done >= kills and (not min_sales or len(local_sales(counted)) >= min_sales):
+                    break
+                zygote.round(config.database_path, hq.url, rng.getrandbits(32), rng.uniform(0.0, max_delay))
+                done += 1
+                if progress and done % 100 == 1:
+                    progress(done - 1)
+        finally:
+            counted.close()
         db = Database(config.database_path)
         try:
             with HQClient(hq.url, hq.token) as client:
