@@ -6,6 +6,7 @@ import faulthandler
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -120,7 +121,8 @@ def run_shell(config: Config, lock: InstanceLock, *, exit_when_ready: bool = Fal
 
         probe = ReadyProbe(window.login.pin, started_at or 0.0, runtime.app)
         start_up.finished.connect(probe.loaded)
-    on_first_paint(window.login.pin, start_up.begin)
+    start_up.begin()  # first on the database thread: any op the window asks for runs after it
+    on_first_paint(window.login.pin, start_up.painted)
     show_window(window, fullscreen=config["ui.fullscreen"])
     try:
         code = runtime.app.exec()
@@ -138,10 +140,12 @@ def run_shell(config: Config, lock: InstanceLock, *, exit_when_ready: bool = Fal
 
 class StartUp(QObject):
     """What the till opens behind its sign-in window, as ops of the window's runner: the
-    terminal (database, migration, services, sync) on the database thread, so it runs
-    before any work the window asks for; the screens' import on the pool meanwhile; then
-    the print queue. ``finished`` once both are done (signing in needs nothing more);
-    ``error`` holds what stopped the start-up."""
+    terminal (database, migration, services, sync) on the database thread, submitted before
+    the window shows so that it runs before any work the window asks for (a sign-in typed
+    early waits behind it, never in front of it); the screens' import on the pool meanwhile;
+    then the print queue. Both wait for the window's first paint (``painted``), so they do
+    not compete with it for the interpreter. ``finished`` once both are done (signing in
+    needs nothing more); ``error`` holds what stopped the start-up."""
 
     finished = Signal()
 
@@ -156,6 +160,7 @@ class StartUp(QObject):
         self._queue: Future[PrintQueue | None] = Future()
         self._begun = False
         self._done: set[str] = set()
+        self._painted = threading.Event()
 
     def begin(self) -> None:
         if self._begun:
@@ -164,13 +169,24 @@ class StartUp(QObject):
         self._runner.op(self._open).run(self, success=self._opened, failure=self._failed)
         # The screens do not need the database: their import overlaps the terminal's opening
         # (which waits on the disk at times).
-        self._runner.op(lambda _g: _load_screens(), pool=True).run(
+        self._runner.op(self._load_screens, pool=True).run(
             self, success=lambda _r: self._step("screens"), failure=self._failed)
+
+    def painted(self) -> None:
+        """The sign-in window has painted: the loading may start."""
+        self._painted.set()
+
+    def _load_screens(self, _grant: object) -> None:
+        from store_client.ui.screen_registry import load_builtin_screens
+
+        self._painted.wait(PAINT_WAIT_S)
+        load_builtin_screens()
 
     def _open(self, _grant: object) -> None:
         from store_client.bootstrap import build_services, open_terminal
         from sync.terminal.session import start_sync
 
+        self._painted.wait(PAINT_WAIT_S)  # a window that never paints (minimised) still opens
         backend = self._window.backend
         try:
             terminal = self._terminal = open_terminal(backend.config, lock=self._lock,
@@ -261,12 +277,6 @@ class StartUp(QObject):
             self._terminal.db.close()
 
 
-def _load_screens() -> None:
-    from store_client.ui.screen_registry import load_builtin_screens
-
-    load_builtin_screens()
-
-
 def on_first_paint(widget: QWidget, then: Callable[[], object]) -> None:
     """``then()`` once ``widget`` has finished its first paint (a timer posted from the
     paint event runs after it and the window's paint)."""
@@ -287,6 +297,7 @@ class _FirstPaint(QObject):
 
 
 SETTLE_DELAY_MS = 200
+PAINT_WAIT_S = 5.0  # the start-up's loading waits this long at most for the window's first paint
 
 
 def _settle_start_up() -> None:

@@ -165,7 +165,9 @@ class MemberEnrollmentService:
                     cart_ref=link.cart_ref, phone_check=check,
                     created_at=datetime.now(UTC).isoformat(timespec="seconds")))
         except IntegrityError:
-            return self._first_answer(link.nonce, check)
+            enrolled = self._first_answer(link.nonce, check)
+            self._credit_receipt_sale(link, enrolled.member_id)  # if the first submit could not
+            return enrolled
         try:
             self.members.check_code(phone, code)
             enrolled = self.members.enroll(
@@ -180,18 +182,24 @@ class MemberEnrollmentService:
         with self.engine.begin() as conn:
             conn.execute(enrollments.update().where(enrollments.c.nonce == link.nonce).values(
                 member_id=enrolled.member_id, linked_existing=enrolled.linked_existing))
-        if link.cart_ref and link.cart_ref.startswith("sale:"):  # a receipt's link
-            with self.engine.begin() as conn:
-                # A write first: the sale's ingest, if it is under way, commits before this
-                # reads (and if it saw the enrollment without a member, this sees the sale).
-                conn.execute(enrollments.update().where(enrollments.c.nonce == link.nonce).values(
-                    member_id=enrolled.member_id))
-                sale = conn.scalar(select(t.sales.c.payload).where(
-                    t.sales.c.sale_id == link.cart_ref.removeprefix("sale:")))
-                if sale is not None:
-                    credit_sale(conn, json.loads(sale), enrolled.member_id,
-                                datetime.now(UTC).isoformat(timespec="seconds"))
+        self._credit_receipt_sale(link, enrolled.member_id)
         return enrolled
+
+    def _credit_receipt_sale(self, link: Link, member_id: str) -> None:
+        """A receipt's link: the sale's points to the member now, if HQ has the sale (else its
+        ingest does it). Idempotent, so a double submit may ask again."""
+        if not (link.cart_ref and link.cart_ref.startswith("sale:")):
+            return
+        with self.engine.begin() as conn:
+            # A write first: the sale's ingest, if it is under way, commits before this
+            # reads (and if it saw the enrollment without a member, this sees the sale).
+            conn.execute(enrollments.update().where(enrollments.c.nonce == link.nonce).values(
+                member_id=member_id))
+            sale = conn.scalar(select(t.sales.c.payload).where(
+                t.sales.c.sale_id == link.cart_ref.removeprefix("sale:")))
+            if sale is not None:
+                credit_sale(conn, json.loads(sale), member_id,
+                            datetime.now(UTC).isoformat(timespec="seconds"))
 
     def _first_answer(self, nonce: str, check: str, wait_s: float = 5.0) -> Enrolled:
         """A second submit of a link: the first one's result once it is there."""

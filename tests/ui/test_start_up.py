@@ -171,3 +171,40 @@ def test_nothing_on_the_way_to_the_sign_in_window_imports_the_database_layer() -
                           timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_sign_in_asked_before_the_first_paint_waits_behind_the_opening_never_in_front(
+        qtbot, demo_store, tasks) -> None:  # type: ignore[no-untyped-def]
+    """The opening is the database thread's first op from before the window shows; a
+    sign-in op submitted even before the first paint queues behind it (had it gone first,
+    it would have waited for a terminal that could only open after it)."""
+    from PySide6.QtWidgets import QApplication
+
+    from store_client.clock import SystemClock
+    from store_client.persistence.lock import InstanceLock
+    from store_client.ui.app import StartUp
+
+    config = cfg.load(demo_store)
+    runtime = setup_application("en")
+    window = MainWindow(config=config, clock=SystemClock(), tasks=tasks)
+    qtbot.addWidget(window)
+    lock = InstanceLock(config.data_dir)
+    lock.acquire()
+    start_up = StartUp(window, lock, QApplication.instance())  # type: ignore[arg-type]
+    signed: list[object] = []
+    try:
+        start_up.begin()
+        cashier = demo_operator("cashier")
+        window.session.login(operator_id=cashier.id, pin=cashier.pin).run(
+            window, success=signed.append, failure=signed.append)
+        start_up.painted()  # the first paint comes after
+        qtbot.waitUntil(lambda: bool(signed), timeout=15_000)
+        assert getattr(signed[0], "operator_id", None) == cashier.id, signed
+        qtbot.waitUntil(lambda: tasks.pending == 0, timeout=15_000)
+    finally:
+        start_up.stop()
+        window.shutdown()
+        tasks.shutdown(wait=True)
+        start_up.close()
+        lock.release()
+        teardown(runtime)
