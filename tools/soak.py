@@ -29,6 +29,8 @@ from store_client.domain.money import Money, allocate, vat_included
 from store_client.persistence.db import Database
 
 STORE, TERMINAL = "S001", "T01"
+STRETCH_EVERY = 20  # rounds between checks that the workers still sell between kills
+MAX_DELAY_CAP_S = 2.0
 SKUS = [("100001", 200), ("100002", 350), ("100003", 300), ("200001", 650), ("200002", 1290)]
 
 
@@ -158,6 +160,12 @@ def local_sales(db: Database) -> dict[str, tuple[int, int]]:
     return out
 
 
+def _sales_count(db: Database) -> int:
+    with db.read() as session:
+        return session.execute(text(
+            "SELECT count(*) FROM outbox WHERE kind = 'sale.completed'")).scalar_one()
+
+
 def check_exactly_once(db: Database, hq_sales: list[dict]) -> list[str]:
     """Problems found comparing HQ with the terminal (empty list: exactly once, to the fen)."""
     problems = []
@@ -201,7 +209,9 @@ def run_soak(work_dir: Path, kills: int, *, seed: int = 1, max_delay: float = 0.
 
     ``min_sales``: go on killing (within the deadline) until the workers have committed at
     least this many sales between kills: on a disk slow to fsync (another job writing) a
-    worker may be killed before its first commit many times in a row."""
+    worker may be killed before its first commit many times in a row, so whenever
+    ``STRETCH_EVERY`` rounds commit nothing the kills spread over a longer window (half as long
+    again, at most ``MAX_DELAY_CAP_S``); the earliest kills stay as early as ever."""
     from store_client.bootstrap import open_terminal
     from store_client.config import from_mapping
     from sync.hq.embedded import start_embedded_hq
@@ -219,11 +229,17 @@ def run_soak(work_dir: Path, kills: int, *, seed: int = 1, max_delay: float = 0.
     try:
         counted = Database(config.database_path)
         try:
+            sold_before = 0
             while time.monotonic() - started <= deadline_s:
-                if done >= kills and (not min_sales or len(local_sales(counted)) >= min_sales):
+                if done >= kills and (not min_sales or _sales_count(counted) >= min_sales):
                     break
                 zygote.round(config.database_path, hq.url, rng.getrandbits(32), rng.uniform(0.0, max_delay))
                 done += 1
+                if min_sales and done % STRETCH_EVERY == 0:
+                    sold = _sales_count(counted)
+                    if sold == sold_before:  # this disk: most workers die before their first commit
+                        max_delay = min(max_delay * 1.5, MAX_DELAY_CAP_S)
+                    sold_before = sold
                 if progress and done % 100 == 1:
                     progress(done - 1)
         finally:
