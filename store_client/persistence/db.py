@@ -72,6 +72,13 @@ def probe(engine: Engine, path: Path) -> None:
         raise
 
 
+def driver(session: Session) -> sqlite3.Connection:
+    """The sqlite3 connection under ``session``'s transaction (begun if it was not): a hot
+    path (a scan) runs its few fixed statements on it, without the ORM's per-statement
+    compile and result machinery, inside the same transaction as the rest of the change."""
+    return session.connection().connection.driver_connection  # type: ignore[return-value]
+
+
 class Database:
     """The terminal database: sessions are units of work (commit or roll back)."""
 

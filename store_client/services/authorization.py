@@ -19,12 +19,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import NoReturn
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from store_client.clock import Clock, iso, parse_iso
 from store_client.domain.roles import Decision, Permission, Role, decide
-from store_client.persistence.db import Database
+from store_client.persistence.db import Database, driver
 from store_client.persistence.models import Approval, Operator
 from store_client.services.approvals import ApprovalGrant
 from store_client.services.audit import AuditLog
@@ -32,7 +31,7 @@ from store_client.services.auth import Actor
 from store_client.services.errors import ApprovalRequired, PermissionDenied
 
 APPROVAL_TTL = timedelta(minutes=2)
-_ROLE_OF = text("SELECT role, active FROM operators WHERE id = :id")
+_ROLE_OF = "SELECT role, active FROM operators WHERE id = ?"
 LOCAL_ACTOR_PREFIX = "cli:"
 LOCAL_ACTOR_ROLE = Role.IT_ADMIN
 
@@ -58,7 +57,7 @@ class Authorizer:
         """
         role: Role | str = LOCAL_ACTOR_ROLE
         if not actor.operator_id.startswith(LOCAL_ACTOR_PREFIX):
-            row = session.execute(_ROLE_OF, {"id": actor.operator_id}).first()
+            row = driver(session).execute(_ROLE_OF, (actor.operator_id,)).fetchone()
             if row is None or not row[1]:
                 return False
             role = row[0]

@@ -16,9 +16,9 @@ import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, select, text, update
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, object_session
 
 from store_client.domain.cart import (
@@ -29,6 +29,7 @@ from store_client.domain.cart import (
     CartLine,
     line_dict,
 )
+from store_client.persistence.db import driver
 from store_client.persistence.models import CartRow
 from store_client.services.errors import Conflict
 
@@ -147,8 +148,11 @@ def load_active(session: Session, limits: CartLimits) -> CartState | None:
     return None
 
 
-_UPSERT_LINE = text("INSERT INTO cart_lines (cart_id, line_id, data) VALUES (:c, :n, :d) "
-                    "ON CONFLICT (cart_id, line_id) DO UPDATE SET data = excluded.data")
+_UPSERT_LINE = ("INSERT INTO cart_lines (cart_id, line_id, data) VALUES (?, ?, ?) "
+                "ON CONFLICT (cart_id, line_id) DO UPDATE SET data = excluded.data")
+_UPDATE_HEADER = ("UPDATE carts SET data = ?, version = ?, status = ?, note = ?, operator_id = ?, "
+                  "updated_at = ? WHERE id = ? AND version = ?")
+_DELETE_LINES = "DELETE FROM cart_lines WHERE cart_id = ?"
 
 
 def save(session: Session, state: CartState, *, operator_id: str | None, now: str,
@@ -166,22 +170,19 @@ def save(session: Session, state: CartState, *, operator_id: str | None, now: st
                             created_at=state.created_at or now, updated_at=now))
         session.flush()
     else:
-        result = session.execute(
-            update(CartRow).where(CartRow.id == state.cart_id, CartRow.version == state.version)
-            .values(data=dumps(new), version=new.version, status=status, note=state.note,
-                    operator_id=operator_id, updated_at=now)
-            .execution_options(synchronize_session=False))
-        if cast("CursorResult[Any]", result).rowcount != 1:
+        conn = driver(session)  # a scan's path: fixed statements, no ORM work per statement
+        updated = conn.execute(_UPDATE_HEADER, (dumps(new), new.version, status, state.note,
+                                                operator_id, now, state.cart_id, state.version))
+        if updated.rowcount != 1:
             raise Conflict("The cart was changed elsewhere; it has been reloaded. Try again.")
         changed = changed_lines(previous.lines, lines) if previous is not None else None
         if changed is None:
-            session.execute(text("DELETE FROM cart_lines WHERE cart_id = :c"),
-                            {"c": state.cart_id})
+            conn.execute(_DELETE_LINES, (state.cart_id,))
         else:
             lines = tuple(changed)
     if lines:
-        session.execute(_UPSERT_LINE, [{"c": state.cart_id, "n": line.line_id,
-                                        "d": line_text(line)} for line in lines])
+        driver(session).executemany(_UPSERT_LINE, [(state.cart_id, line.line_id, line_text(line))
+                                                   for line in lines])
     return new
 
 

@@ -28,6 +28,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from store_client.domain.pricing import PromotionBook
+from store_client.persistence.db import driver
 from store_client.domain.promotions import (
     AmountOff,
     BuyXGetY,
@@ -77,6 +78,12 @@ def promotion_from(data: dict[str, Any], locale: str = "zh_CN") -> Promotion:
     raise PromotionError(f"unknown promotion kind {kind!r}")
 
 
+# Read on every scan: on the driver connection (no ORM work), and cheap for a book of hundreds.
+_FINGERPRINT = ("SELECT count(*), coalesce(sum(length(data)), 0), "
+                "(SELECT coalesce(cursor, '') || '|' || coalesce(updated_at, '') FROM sync_cursors "
+                " WHERE dataset = ?) FROM sync_rows WHERE dataset = ?")
+
+
 class LocalPromotions:
     """The promotion book from ``sync_rows``, cached until the dataset changes."""
 
@@ -86,10 +93,7 @@ class LocalPromotions:
         self._book = PromotionBook(())
 
     def book(self, session: Session) -> PromotionBook:
-        fingerprint = tuple(session.execute(text(
-            "SELECT count(*), coalesce(sum(length(data)), 0), "
-            "(SELECT coalesce(cursor, '') || '|' || coalesce(updated_at, '') FROM sync_cursors "
-            " WHERE dataset = :ds) FROM sync_rows WHERE dataset = :ds"), {"ds": DATASET}).one())
+        fingerprint = tuple(driver(session).execute(_FINGERPRINT, (DATASET, DATASET)).fetchone())
         if fingerprint != self._fingerprint:
             promotions = []
             for key, raw in session.execute(text(

@@ -10,10 +10,11 @@ from dataclasses import replace
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from store_client.domain.cart import Cart, CartLimits, LineProduct, ManualDiscount
 from store_client.domain.catalog import Unit
+from store_client.persistence.db import driver
 from store_client.persistence.models import CartRow
 from store_client.services import cart_store
 from store_client.services.cart_store import CartState, TenderEntry
@@ -79,20 +80,16 @@ def test_a_scan_on_a_long_cart_writes_one_line_row(terminal):
         state = cart_store.save(s, CartState.fresh(CartLimits(), NOW), operator_id=None, now=NOW)
         state = cart_store.save(s, replace(state, cart=cart), operator_id=None, now=NOW,
                                 previous=state.cart)
-    statements: list[tuple[str, int]] = []
-
-    def note(_conn, _cursor, statement, params, _context, many):  # type: ignore[no-untyped-def]
-        if "cart_lines" in statement:
-            statements.append((statement, len(params) if many else 1))
-
-    event.listen(terminal.db.engine, "before_cursor_execute", note)
-    try:
-        with terminal.db.transaction() as s:
+    statements: list[str] = []
+    with terminal.db.transaction() as s:
+        conn = driver(s)  # what SQLite itself runs, whichever layer sends it
+        conn.set_trace_callback(statements.append)
+        try:
             cart_store.save(s, replace(state, cart=cart.add(PRODUCTS[1], 1)), operator_id=None,
                             now=NOW, previous=cart)
-    finally:
-        event.remove(terminal.db.engine, "before_cursor_execute", note)
-    assert [n for _sql, n in statements] == [1]
+        finally:
+            conn.set_trace_callback(None)
+    assert len([sql for sql in statements if "cart_lines" in sql]) == 1
     assert len(_load(terminal, state.cart_id).cart.lines) == 301
 
 
