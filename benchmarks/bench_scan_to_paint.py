@@ -49,51 +49,73 @@ def _stats(samples: list[float]) -> list[str]:
 
 
 def _bare_ui(app: Any, rows: int, n: int) -> list[float]:
-    """A plain QTableView + QLabel under no style sheet: append a row, set the total, paint."""
-    from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-    from PySide6.QtWidgets import QHBoxLayout, QLabel, QTableView, QWidget
+    """The floor for "a new row and a new total painted" in plain Qt, no style sheet: a widget
+    that draws the rows it is asked to paint with QPainter (no model, no view), and a fixed-size
+    label. An appended row scrolls the rows up by one row height (Qt moves the pixels and
+    paints the strip it exposed, the new row), then the label's new text paints."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-    class Model(QAbstractTableModel):
-        def __init__(self) -> None:
-            super().__init__()
+    row_h, columns = 32, 6
+
+    class Rows(QWidget):
+        def __init__(self, parent: QWidget) -> None:
+            super().__init__(parent)
             self.rows = [f"item {i}" for i in range(rows)]
+            # Opaque: it paints its own background, so Qt may scroll by moving pixels.
+            self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
 
-        def rowCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
-            return len(self.rows)
+        def first_shown(self) -> int:
+            return max(0, len(self.rows) - self.height() // row_h)
 
-        def columnCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
-            return 6
+        def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+            painter = QPainter(self)
+            first, clip = self.first_shown(), event.rect()
+            painter.fillRect(clip, self.palette().base())
+            width = self.width() // columns
+            top_row = first + clip.top() // row_h
+            bottom_row = min(len(self.rows), first + clip.bottom() // row_h + 1)
+            for r in range(top_row, bottom_row):
+                y = (r - first) * row_h
+                for c in range(columns):
+                    painter.drawText(QRect(c * width, y, width, row_h),
+                                     Qt.AlignmentFlag.AlignVCenter, self.rows[r])
+            painter.end()
 
-        def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-            return self.rows[index.row()] if role == Qt.ItemDataRole.DisplayRole else None
+        def append(self, text: str) -> None:
+            self.rows.append(text)
+            if len(self.rows) * row_h > self.height():
+                self.scroll(0, -row_h)  # the rest moves up; Qt repaints the strip it exposed
+            else:
+                y = (len(self.rows) - 1) * row_h
+                self.update(0, y, self.width(), row_h)
+
+        def drop_last(self) -> None:
+            self.rows.pop()
+            self.update()
 
     sheet = app.styleSheet()
     app.setStyleSheet("")
     window = QWidget()
-    model, view, total = Model(), QTableView(window), QLabel("¥-", window)
-    view.setModel(model)
+    table, total = Rows(window), QLabel("¥-", window)
+    total.setFixedSize(200, 40)
     layout = QHBoxLayout(window)
-    layout.addWidget(view, 1)
+    layout.addWidget(table, 1)
     layout.addWidget(total)
     window.resize(1280, 800)
     window.show()
-    probe = _Probe(app, {"table": (view.viewport(), model.rowCount),
+    probe = _Probe(app, {"table": (table, lambda: len(table.rows)),
                          "total": (total, total.text)})
     samples = []
     try:
         probe.wait({"table": rows}, time.perf_counter() - 10)
         for i in range(n):
             t = time.perf_counter()
-            model.beginInsertRows(QModelIndex(), len(model.rows), len(model.rows))
-            model.rows.append(f"new {i}")
-            model.endInsertRows()
-            view.scrollToBottom()
-            view.selectRow(len(model.rows) - 1)
+            table.append(f"new {i}")
             total.setText(f"¥{i}.00")
             samples.append(probe.wait({"table": rows + 1, "total": f"¥{i}.00"}, t))
-            model.beginRemoveRows(QModelIndex(), len(model.rows) - 1, len(model.rows) - 1)
-            model.rows.pop()
-            model.endRemoveRows()
+            table.drop_last()
             probe.wait({"table": rows}, time.perf_counter())
     finally:
         probe.close()
@@ -323,7 +345,7 @@ def run(args) -> None:  # type: ignore[no-untyped-def]
         load = f"{loads[size][0]} → {loads[size][1]}"
         base_ui = report.median(r["bare_ui"])
         rows += [
-            [f"bare Qt (no style sheet): row appended + label set, painted", str(size),
+            ["bare Qt (no style sheet, QPainter): row drawn + label set, painted", str(size),
              *_stats(r["bare_ui"]), "1x", load],
             ["UI: CartView with the new line -> row and totals painted", str(size),
              *_stats(r["ui"]), f"{report.median(r['ui']) / base_ui:.1f}x vs bare Qt", load],
