@@ -6,6 +6,7 @@ from :func:`open_terminal`, so tests can open a real one on a temporary folder.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from store_client.persistence import migrate
 from store_client.persistence.db import Database, DatabaseError, classify
 from store_client.persistence.lock import InstanceLock
 from store_client.persistence.migrations import HEAD
+
+log = logging.getLogger(__name__)
 
 
 class DatabaseMissing(DatabaseError):
@@ -78,12 +81,26 @@ def open_terminal(config: Config, *, exclusive: bool = True, clock: Clock | None
             if problem is not None:
                 raise problem from None
             raise
+        clock = clock or SystemClock()
+        if exclusive:
+            _forget_old_members(db, config, clock)
     except Exception:
         if lock is not None:
             lock.release()
         raise
-    return Terminal(config=config, db=db, clock=clock or SystemClock(), lock=lock,
-                    migration_backup=backup)
+    return Terminal(config=config, db=db, clock=clock, lock=lock, migration_backup=backup)
+
+
+def _forget_old_members(db: Database, config: Config, clock: Clock) -> None:
+    """The member cache's retention limits, applied each time the till opens its database."""
+    from store_client.services import members
+
+    with db.transaction() as s:
+        gone = members.purge(s, now=clock.now(),
+                             days=int(config.values.get("members.cache_days", members.CACHE_DAYS)),
+                             keep=int(config.values.get("members.cache_max", members.CACHE_MAX)))
+    if gone:
+        log.info("member cache: %d member(s) not served here within the retention limits removed", gone)
 
 def open_existing(config: Config, *, exclusive: bool = True,
                   clock: Clock | None = None) -> Terminal:

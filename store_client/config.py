@@ -132,6 +132,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("members.receipt_link_days", int, 30, _between(0, 365),
             "A receipt of a sale without a member carries a QR to join for this many days (the "
             "sale's points go to the new member once); 0: no QR"),
+    Setting("members.cache_days", int, 180, _between(1, 3650),
+            "A member not served at this till for this many days leaves its member cache"),
+    Setting("members.cache_max", int, 1_000_000, _between(100, 10_000_000),
+            "Most members the till's cache holds for offline service (the longest unserved go first)"),
     Setting("shift.cash_movement_limit_fen", int, 50_000, _between(0, 100_000_000),
             "A shift's pay-ins (or pay-outs) adding up to more than this (fen) need a "
             "manager's approval; 0: always"),

@@ -137,6 +137,7 @@ def _start_demo_hq(folder: Path, config: cfg.Config):  # type: ignore[no-untyped
 
     hq = start_embedded_hq(folder / "hq", config.store_id, config.terminal_id, seed=False)
     try:
+        _import_demo_members(hq, config)
         if use_memory_keyring_if_none():
             print("no OS keyring service here: the demo keeps its HQ token in memory", flush=True)
         save_token(config.store_id, config.terminal_id, hq.token)
@@ -145,6 +146,21 @@ def _start_demo_hq(folder: Path, config: cfg.Config):  # type: ignore[no-untyped
         raise
     print(f"demo HQ listening on {hq.url}", flush=True)
     return hq
+
+
+def _import_demo_members(hq, config: cfg.Config) -> None:  # type: ignore[no-untyped-def]
+    """HQ holds the demo's members (the till keeps only its member cache): the same members
+    the demo store was made with, from its seed; already imported ones are left alone."""
+    import sqlite3
+
+    from store_client.clock import SystemClock
+    from store_client.demo import checkout_data
+    from sync.hq.members import MembersService
+
+    with sqlite3.connect(f"file:{config.database_path}?mode=ro", uri=True) as conn:
+        row = conn.execute("SELECT value FROM terminal_settings WHERE key = 'demo.seed'").fetchone()
+    seed = int(row[0]) if row and str(row[0]).isdigit() else 42
+    MembersService(hq.service.engine).import_members(checkout_data.hq_rows(seed, SystemClock().now()))
 
 
 def _start_online_shop(hq, config: cfg.Config):  # type: ignore[no-untyped-def]

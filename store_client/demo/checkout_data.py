@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, text
 
 from store_client.persistence.db import Database
-from store_client.persistence.models import SyncRow
+from store_client.persistence.models import MemberCache, SyncRow
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英", "小明", "子涵", "欣怡", "梓轩", "浩然", "雨桐", "思远", "嘉怡", "宇航", "晨曦", "一诺", "佳琪", "俊杰", "婉清", "文博", "诗涵", "天宇", "若曦"]
@@ -137,8 +137,8 @@ def load(db: Database, *, seed: int, now: datetime, member_count: int = 500,
             "ORDER BY id LIMIT 2000"))]
         products = picks.sample(products, min(200, len(products)))
         member_rows = members(member_count, seed, now)
+        remember_served(s, member_rows, seed, now)
         datasets = {
-            "members": [(m["member_id"], m) for m in member_rows],
             "coupons": [(c["code"], c) for c in coupons(now, [m["member_id"] for m in member_rows])],
             "promotions": [(p["id"], p) for p in promotions(
                 promotion_count, seed, now, cats, products,
@@ -149,4 +149,24 @@ def load(db: Database, *, seed: int, now: datetime, member_count: int = 500,
             s.execute(delete(SyncRow).where(SyncRow.dataset == dataset))
             s.add_all(SyncRow(dataset=dataset, key=key, data=json.dumps(
                 data, ensure_ascii=False, separators=(",", ":"))) for key, data in rows)
-    return {name: len(rows) for name, rows in datasets.items()}
+    return {"member_cache": len(member_rows), **{name: len(rows) for name, rows in datasets.items()}}
+
+
+def remember_served(session, rows: list[dict], seed: int, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    """The demo till has served its members before: each is in its member cache as HQ last
+    told it (masked phone, the phone's digest, tier, points), served within the last 90 days.
+    HQ holds the members themselves (:func:`hq_rows`, imported when the demo HQ starts)."""
+    from store_client.services import members as local_members
+
+    rnd = random.Random(f"served-{seed}")
+    session.execute(delete(MemberCache))
+    for m in rows:
+        local_members.remember(session, member_id=m["member_id"], masked_phone=local_members.mask_phone(m["phone"]),
+                               tier=m["tier"], points=m["points_balance"], as_of=m["balance_as_of"],
+                               phone=m["phone"], card_no=m["card_no"],
+                               seen_at=(now - timedelta(days=rnd.randrange(0, 90))).isoformat())
+
+
+def hq_rows(seed: int, now: datetime, count: int = 500) -> list[dict]:
+    """The demo's members as HQ's import takes them (the same ids, phones and names)."""
+    return members(count, seed, now)

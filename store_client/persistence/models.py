@@ -151,6 +151,22 @@ class SyncRow(Base):
     data: Mapped[str] = mapped_column(Text)
 
 
+class MemberCache(Base):
+    """What this till keeps of a member it served, to serve them again offline (never the
+    phone number or the name; see services/members.py for what and how long)."""
+
+    __tablename__ = "member_cache"
+
+    member_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    card_no: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    masked_phone: Mapped[str] = mapped_column(String(24), default="", server_default="")
+    phone_digest: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    tier: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    points_balance: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    balance_as_of: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    last_seen_at: Mapped[str] = mapped_column(String(40), index=True)
+
+
 class SyncResetSeen(Base):
     """Keys received during a snapshot refetch; what is not seen is removed at its end."""
 

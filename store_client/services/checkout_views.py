@@ -161,7 +161,7 @@ def build_view(state: CartState, priced: PricedCart, member: Member | None, pend
     paid = sum(t.amount_fen for t in state.tenders)
     member_view = None
     if member is not None:
-        member_view = MemberView(member.member_id, member.name, member.phone_masked, member.tier,
+        member_view = MemberView(member.member_id, member.name or member.member_id, member.phone_masked, member.tier,
                                  member.points_balance, pending)
     return CartView(
         cart_id=state.cart_id, lines=tuple(lines), member=member_view, coupons=coupon_views,

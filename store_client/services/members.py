@@ -1,12 +1,14 @@
-"""Members as this terminal knows them offline: HQ's ``members`` dataset (``sync_rows``).
+"""Members as this terminal knows them offline: the member cache (``member_cache``).
 
-Row shape (key = ``member_id``, which is also the member code printed on the card,
-e.g. ``M0012345678``)::
-
-    {"member_id": "M0012345678", "name": "王小明", "phone": "13812345678",
-     "card_no": "8800123456", "tier": "gold", "points_balance": 1234,
-     "balance_as_of": "2026-01-01T08:00:00+00:00",
-     "consent": {"marketing": true, "e_receipt": true}}
+HQ holds the members; a till asks HQ when it serves one (``member_lookup``) and keeps only
+what it needs to serve that member again while HQ cannot be reached: member id (also the
+code printed on the card, e.g. ``M0012345678``), card number, the masked phone, a keyed
+digest of the phone (HMAC-SHA256 under this till's own secret, so the number is found
+again without being stored), tier, the points balance as HQ last gave it and when
+(``balance_as_of``), and when the member was last served here. No name, no phone number,
+no browsing. A member not served here for ``members.cache_days`` days (default 180) is
+dropped, and the cache never holds more than ``members.cache_max`` members (default
+1,000,000: the oldest served go first); :func:`purge` runs at start-up and daily.
 
 ``points_balance`` is the last balance HQ sent, as of ``balance_as_of``; this
 terminal's redemptions in sales completed after that moment are still *pending*
@@ -17,19 +19,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import func, select, text
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session
 
 from store_client.clock import iso, parse_iso
-from store_client.persistence.models import Return, Sale, SyncRow, TerminalSetting
+from store_client.persistence.models import MemberCache, Return, Sale, TerminalSetting
 
-DATASET = "members"
+CACHE_DAYS = 180  # the setting members.cache_days
+CACHE_MAX = 1_000_000  # the setting members.cache_max
 _PHONE = re.compile(r"1\d{10}")
 #: This till's secret for the phone digests of the members it learned from HQ (never leaves it).
 PHONE_KEY = "members.phone_digest_key"
@@ -70,51 +73,32 @@ def mask_phone(phone: str) -> str:
     return "*" * len(phone)
 
 
-def _member(data: dict[str, Any]) -> Member | None:
-    try:
-        balance = data.get("points_balance", 0)
-        if isinstance(balance, bool) or not isinstance(balance, int):
-            return None
-        return Member(str(data["member_id"]), str(data.get("name", "")),
-                      str(data.get("phone", "")), str(data.get("tier", "")), max(0, balance),
-                      data.get("balance_as_of") if isinstance(data.get("balance_as_of"), str)
-                      else None, str(data.get("card_no", "")))
-    except KeyError:
+def _from_row(row: MemberCache | None) -> Member | None:
+    if row is None:
         return None
+    return Member(row.member_id, "", row.masked_phone, row.tier, max(0, row.points_balance),
+                  row.balance_as_of, row.card_no or "")
 
 
 def find(session: Session, code_or_phone: str) -> Member | None:
-    """A member by member code (id), 11-digit mobile number or card number."""
+    """A member of the cache by member code (id), 11-digit mobile number or card number: each
+    an indexed read, whatever the cache holds."""
     key = code_or_phone.strip() if isinstance(code_or_phone, str) else ""
     if not key or len(key) > 64:
         return None
-    row = session.get(SyncRow, (DATASET, key))
-    if row is not None:
-        return _parse(row.data)
-    field = "phone" if _PHONE.fullmatch(key) else "card_no"
-    found = session.execute(text(
-        "SELECT data FROM sync_rows WHERE dataset = :ds AND json_extract(data, :path) = :key "
-        "LIMIT 1"), {"ds": DATASET, "path": f"$.{field}", "key": key}).scalar()
-    if found is None and field == "phone":  # a member learned from HQ: only the digest is kept
+    found = session.get(MemberCache, key)
+    if found is None and _PHONE.fullmatch(key):
         digest = phone_digest(session, key)
         if digest is not None:
-            found = session.execute(text(
-                "SELECT data FROM sync_rows WHERE dataset = :ds AND json_extract(data, '$.phone_digest') = :d "
-                "LIMIT 1"), {"ds": DATASET, "d": digest}).scalar()
-    return _parse(found) if found is not None else None
+            found = session.scalars(select(MemberCache).where(MemberCache.phone_digest == digest)
+                                    .limit(1)).first()
+    if found is None:
+        found = session.scalars(select(MemberCache).where(MemberCache.card_no == key).limit(1)).first()
+    return _from_row(found)
 
 
 def get(session: Session, member_id: str) -> Member | None:
-    row = session.get(SyncRow, (DATASET, member_id))
-    return _parse(row.data) if row is not None else None
-
-
-def _parse(raw: str) -> Member | None:
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        return None
-    return _member(data) if isinstance(data, dict) else None
+    return _from_row(session.get(MemberCache, member_id))
 
 
 def utc_text(moment: str | None) -> str | None:
@@ -143,19 +127,41 @@ def pending_redemptions(session: Session, member: Member) -> int:
     return int(session.scalar(query) or 0) + int(session.scalar(back) or 0)
 
 
-def remember(session: Session, *, member_id: str, masked_phone: str, tier: str, points: int, as_of: str,
-             phone: str | None = None) -> None:
-    """Keep what HQ told this till about a member (masked phone only) in the member cache,
-    so the sale can be attached by member id and the member found again offline — by id, or
-    by the phone that was typed (``phone``: kept as a keyed digest, never as the number)."""
-    row = session.get(SyncRow, (DATASET, member_id))
-    data = json.loads(row.data) if row is not None and row.data else {"name": ""}
-    data.update(member_id=member_id, phone=masked_phone, tier=tier, points_balance=max(points, 0),
-                balance_as_of=as_of)
-    if phone is not None and _PHONE.fullmatch(phone) and mask_phone(phone) == masked_phone:
-        data["phone_digest"] = phone_digest(session, phone, create=True)
-    encoded = json.dumps(data, ensure_ascii=False)
+def remember(session: Session, *, member_id: str, masked_phone: str, tier: str, points: int,
+             as_of: str | None, phone: str | None = None, card_no: str | None = None,
+             seen_at: str | None = None) -> None:
+    """Keep what HQ told this till about a member in the member cache (masked phone only), so
+    the sale can be attached by member id and the member found again offline — by id, card
+    number, or the phone that was typed (``phone``: kept as a keyed digest, never the number).
+    ``as_of``: when HQ gave the balance (None: unknown, every later local redemption counts);
+    ``seen_at`` (default ``as_of``): when the member was served here, the retention clock."""
+    seen = seen_at or as_of
+    if seen is None:
+        raise ValueError("remember() needs as_of or seen_at")
+    row = session.get(MemberCache, member_id)
     if row is None:
-        session.add(SyncRow(dataset=DATASET, key=member_id, data=encoded))
-    else:
-        row.data = encoded
+        row = MemberCache(member_id=member_id)
+        session.add(row)
+    row.masked_phone, row.tier = masked_phone[:24], tier[:16]
+    row.points_balance, row.balance_as_of, row.last_seen_at = max(points, 0), as_of, seen
+    if card_no:
+        row.card_no = card_no[:32]
+    if phone is not None and _PHONE.fullmatch(phone) and mask_phone(phone) == masked_phone:
+        row.phone_digest = phone_digest(session, phone, create=True)
+
+
+def purge(session: Session, *, now: datetime, days: int = CACHE_DAYS, keep: int = CACHE_MAX) -> int:
+    """Drop the members not served here for ``days`` days, then the oldest served beyond
+    ``keep``; returns how many went."""
+    cutoff = iso(now - timedelta(days=days))
+    gone = _deleted(session.execute(delete(MemberCache).where(MemberCache.last_seen_at < cutoff)))
+    count = session.scalar(select(func.count()).select_from(MemberCache)) or 0
+    if count > keep:
+        oldest = select(MemberCache.member_id).order_by(MemberCache.last_seen_at).limit(count - keep)
+        gone += _deleted(session.execute(delete(MemberCache).where(
+            MemberCache.member_id.in_(oldest.scalar_subquery()))))
+    return gone
+
+
+def _deleted(result: Any) -> int:
+    return int(cast("CursorResult[Any]", result).rowcount or 0)

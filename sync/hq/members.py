@@ -260,6 +260,37 @@ class MembersService:
                 continue  # another enrollment of this phone (or id) won the race: link to it
         raise MemberError("member.busy", "enrollment could not be completed; try again")
 
+    def import_members(self, rows: list[dict[str, Any]]) -> int:
+        """Members brought over from the retailer's CRM (the demo's members): each row's
+        ``member_id``, ``phone``, ``name``, ``tier`` and opening ``points_balance`` (a ledger
+        entry ``import:opening``). A row whose id or phone HQ already has is left as it is,
+        so an import runs twice safely; a malformed row raises before anything is written.
+        Returns how many members were added."""
+        tiers = {"regular", "silver", "gold", "platinum"}
+        checked = []
+        for row in rows:
+            member_id, phone = str(row.get("member_id", "")), str(row.get("phone", ""))
+            points, tier = row.get("points_balance", 0), str(row.get("tier") or "regular")
+            if not (0 < len(member_id) <= 16 and PHONE.fullmatch(phone) and tier in tiers
+                    and type(points) is int and points >= 0):
+                raise MemberError("member.bad_import", f"member row {member_id!r} is not importable")
+            checked.append((member_id, phone, (str(row.get("name") or "").strip()[:MAX_NAME] or None), tier,
+                            points))
+        now, added = _iso(self._now()), 0
+        with self.engine.begin() as conn:
+            for member_id, phone, name, tier, points in checked:
+                if conn.execute(select(members.c.member_id).where(
+                        (members.c.member_id == member_id) | (members.c.phone == phone))).first() is not None:
+                    continue
+                conn.execute(insert(members).values(member_id=member_id, phone=phone, name=name, tier=tier,
+                                                    created_at=now, channel="import", marketing=False,
+                                                    personalization=False))
+                if points:
+                    conn.execute(insert(points_ledger).values(member_id=member_id, cause="import:opening",
+                                                              points=points, channel="import", at=now))
+                added += 1
+        return added
+
     @staticmethod
     def _next_member_id(conn: Any) -> str:
         """A random card number: nothing to guess from it, and no counter for two HQ

@@ -19,8 +19,6 @@ DATASETS: dict[str, bool] = {
     "prices": False,
     "promotions": False,
     "coupons": False,
-    "members": False,
-    "member_activity": False,
     "operators": True,
     "online_orders": True,
     "stock_levels": True,

@@ -123,3 +123,45 @@ def test_a_failed_migration_leaves_the_old_revision_and_a_backup(tmp_path, monke
                  "SELECT count(*) FROM sqlite_master WHERE name = 'half_done'") == [(0,)]
     assert len(list_backups(config.database_path)) == 1
     open_terminal(config).close()  # and the next start completes it
+
+
+def test_0016_moves_members_to_the_cache_masked_and_drops_the_chain_wide_datasets(tmp_path):
+    """A till that received every member (full phone, name) keeps, after the upgrade, only the
+    member cache: masked phone, a digest that still finds the member by phone, no name."""
+    import json
+
+    from store_client.services import members
+
+    config = make_config(tmp_path)
+    shutil.copy(SAVED / "rev0015.db", config.database_path)
+    conn = sqlite3.connect(config.database_path)
+    rows = [("members", "M0000000001", json.dumps({
+                "member_id": "M0000000001", "name": "王小明", "phone": "13812345678", "card_no": "8800000001",
+                "tier": "gold", "points_balance": 1234, "balance_as_of": "2026-01-01T08:00:00+00:00"})),
+            ("members", "M0000000002", json.dumps({  # already a cache entry: masked, with its digest
+                "member_id": "M0000000002", "name": "", "phone": "139****0002", "phone_digest": "ab" * 32,
+                "tier": "silver", "points_balance": 5, "balance_as_of": "2026-01-02T08:00:00+00:00"})),
+            ("members", "M0000000003", "not json"),
+            ("member_activity", "M0000000001", json.dumps({"viewed": ["100001"]}))]
+    conn.executemany("INSERT INTO sync_rows (dataset, key, data) VALUES (?, ?, ?)", rows)
+    conn.execute("INSERT INTO sync_cursors (dataset, cursor, resetting) VALUES ('members', 'c', 0)")
+    conn.commit()
+    conn.close()
+
+    term = open_terminal(config)
+    try:
+        with term.db.read() as s:
+            by_phone = members.find(s, "13812345678")
+            by_card = members.find(s, "8800000001")
+            second = members.get(s, "M0000000002")
+    finally:
+        term.close()
+    db = config.database_path
+    assert _rows(db, "SELECT count(*) FROM sync_rows WHERE dataset IN ('members', 'member_activity')") == [(0,)]
+    assert _rows(db, "SELECT count(*) FROM sync_cursors WHERE dataset = 'members'") == [(0,)]
+    cache = _rows(db, "SELECT * FROM member_cache ORDER BY member_id")
+    assert len(cache) == 2  # the unreadable row is dropped
+    assert "13812345678" not in repr(cache) and "王小明" not in repr(cache)
+    assert by_phone is not None and by_phone.member_id == "M0000000001" and by_phone.phone_masked == "138****5678"
+    assert by_card == by_phone and by_phone.points_balance == 1234 and by_phone.tier == "gold"
+    assert second is not None and second.phone_masked == "139****0002"

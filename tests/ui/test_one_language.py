@@ -84,7 +84,7 @@ class Data:
             # internal codes: never on screen (categories, promotions and tiers by name)
             self.codes = {c.code for c in s.scalars(select(Category))}
             for row in s.scalars(select(SyncRow).where(
-                    SyncRow.dataset.in_(("members", "coupons", "promotions")))):
+                    SyncRow.dataset.in_(("coupons", "promotions")))):
                 data = json.loads(row.data)
                 if row.dataset == "promotions":
                     self.codes.add(row.key)

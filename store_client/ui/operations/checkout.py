@@ -71,8 +71,17 @@ class CheckoutOps(Area):
         return self._cart(lambda _g: self._service().set_quantity(actor, line_id, quantity))
 
     def attach_member(self, *, code: str) -> Op[CartView]:
+        """The member whose code, card or phone was typed: asked of HQ first (points as HQ has
+        them now; a dynamic code is taken once), this till's member cache when HQ cannot be
+        reached, then put on the sale. On the pool, as it may wait on the network."""
         actor = self._actor
-        return self._cart(lambda _g: self._service().attach_member(actor, code))
+
+        def work(_grant: ApprovalGrant | None) -> CartView:
+            desk = self._services.members
+            member_id = desk.lookup.find(code).member_id if desk is not None else code
+            return self._service().attach_member(actor, member_id)
+
+        return self._runner.op(work, changes=CART, requester=actor, pool=True)
 
     def detach_member(self) -> Op[CartView]:
         actor = self._actor

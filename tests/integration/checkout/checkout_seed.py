@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from store_client.domain.barcodes import gs1_check_digit
 from store_client.persistence.models import Barcode, Category, Product, SyncRow
+from store_client.services import members as local_members
 
 
 def fingerprint(lines: Iterable[tuple[object, str, int]]) -> str:
@@ -104,8 +105,10 @@ def seed(session) -> None:  # type: ignore[no-untyped-def]
          "card_no": "8800000002", "tier": "silver", "points_balance": 30,
          "balance_as_of": _iso(2025, 12, 31), "consent": {"marketing": False}},
     ]
-    for m in members:
-        session.add(SyncRow(dataset="members", key=m["member_id"], data=json.dumps(m)))
+    for m in members:  # members this till served before: in its member cache
+        local_members.remember(session, member_id=m["member_id"], masked_phone=local_members.mask_phone(m["phone"]),
+                               tier=m["tier"], points=m["points_balance"], as_of=m["balance_as_of"],
+                               phone=m["phone"], card_no=m["card_no"])
     for code, c in COUPONS.items():
         session.add(SyncRow(dataset="coupons", key=code, data=json.dumps(c)))
     for pid, p in PROMOTIONS.items():

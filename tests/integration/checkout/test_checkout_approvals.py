@@ -117,7 +117,7 @@ def test_pending_redemptions_cap_the_next_sale(shop):
     ("not a time", 4000),  # unreadable: the cautious side
 ])
 def test_pending_redemptions_follow_hq_balance_time(shop, as_of, pending):
-    from store_client.persistence.models import SyncRow
+    from store_client.persistence.models import MemberCache
     co, c = shop.checkout, shop.cashier
     co.scan(c, COOKER)
     co.attach_member(c, MEMBER)
@@ -125,9 +125,7 @@ def test_pending_redemptions_follow_hq_balance_time(shop, as_of, pending):
     co.add_tender(c, "cash", view.due_fen)
     co.complete(c)
     with shop.terminal.db.transaction() as s:
-        row = s.get(SyncRow, ("members", MEMBER))
-        data = json.loads(row.data)
-        row.data = json.dumps({**data, "balance_as_of": as_of})
+        s.get(MemberCache, MEMBER).balance_as_of = as_of
     co.scan(c, WATER)
     assert co.attach_member(c, MEMBER).member.pending_redemption_points == pending
 

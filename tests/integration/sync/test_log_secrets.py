@@ -24,6 +24,7 @@ from store_client.services.errors import ServiceError
 from sync.hq.demo_data import seed_demo
 from sync.hq.embedded import HQServer
 from sync.hq.enrollment import Enrollment
+from sync.hq.members import MembersService
 from sync.terminal.runner import SyncRunner
 from sync.terminal.transport import HQClient
 
@@ -46,9 +47,8 @@ def hq(sqlite_hq):  # type: ignore[no-untyped-def]
     sqlite_hq.publish("operators", "1001", {"id": "1001", "name": "王芳", "role": "cashier",
                                             "pin_hash": pins.hash_pin(PIN, log2_n=10),
                                             "active": True}, scope="S001")
-    sqlite_hq.publish("members", "M0000000777", {"member_id": "M0000000777", "name": MEMBER_NAME,
-                                                 "phone": PHONE, "card_no": "8800000777",
-                                                 "tier": "gold", "points": 120})
+    MembersService(sqlite_hq.engine).import_members([{"member_id": "M0000000777", "name": MEMBER_NAME,
+                                                      "phone": PHONE, "tier": "gold", "points_balance": 120}])
     server = HQServer(sqlite_hq).start()
     yield server
     server.stop()
@@ -75,7 +75,8 @@ def test_main_flows_log_events_and_no_secret(tmp_path, hq, monkeypatch, capsys, 
         services.shifts.open_shift(actor, total_fen=0)  # selling needs an open shift
         checkout = services.checkout
         checkout.scan(actor, WATER)
-        view = checkout.attach_member(actor, PHONE)
+        found = services.members.lookup.find(PHONE)  # what the checkout's F5 does: HQ first
+        view = checkout.attach_member(actor, found.member_id)
         assert view.member is not None
         view = checkout.add_tender(actor, "cash", view.due_fen)
         checkout.complete(actor, cart_id=view.cart_id)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from store_client.persistence.models import SyncRow
+from store_client.persistence.models import MemberCache
 from store_client.services.member_lookup import MemberLookup, MemberNotFound
 from sync.hq.member_codes import MemberCodes
 from sync.hq.members import MembersService
@@ -26,8 +26,10 @@ def test_found_through_hq_then_offline_from_the_cache(terminal, hq_server, sqlit
         online.find(code)
     assert replayed.value.code == "member.code_replayed"
     with terminal.db.read() as s:
-        cached = json.loads(s.get(SyncRow, ("members", member.member_id)).data)
-    assert cached["phone"] == "138****5678" and "13812345678" not in json.dumps(cached)
+        cached = s.get(MemberCache, member.member_id)
+        kept = {c.key: getattr(cached, c.key) for c in MemberCache.__table__.columns}
+    assert kept["masked_phone"] == "138****5678" and "13812345678" not in json.dumps(kept)
+    assert kept["phone_digest"] is None  # found by code: no phone was typed, so none is kept
 
     offline = MemberLookup(terminal.db, terminal.clock, lambda: HQClient("http://127.0.0.1:9", token, timeout=1))
     assert offline.find(member.member_id).from_hq is False

@@ -352,5 +352,5 @@ def test_catalog_and_prices_are_pulled_in_large_pages_by_default(terminal, hq, h
         outcomes = Puller(terminal.db, client).pull_all()
     assert outcomes["catalog"].pages == 2 and outcomes["catalog"].applied == 6000
     assert client.limits["catalog"] == client.limits["prices"] == {5000}
-    assert client.limits["members"] == client.limits["store_settings"] == {500}
+    assert client.limits["promotions"] == client.limits["store_settings"] == {500}
     assert_index_sound(terminal)

@@ -119,16 +119,16 @@ def test_a_reset_starts_the_sequence_again(terminal, scripted, hq_token) -> None
 
 def test_a_cursor_that_never_advances_is_stopped_at_once(terminal, scripted, hq_token) -> None:
     hq, server = scripted
-    stuck = {"dataset": "members", "reset": False, "cursor": "0.0:5:0", "has_more": True, "changes": []}
-    hq.script("members", lambda _r, _n: stuck)
+    stuck = {"dataset": "promotions", "reset": False, "cursor": "0.0:5:0", "has_more": True, "changes": []}
+    hq.script("promotions", lambda _r, _n: stuck)
     hq.script("coupons", lambda _r, n: {**stuck, "dataset": "coupons", "cursor": f"0.0:{n + 6}:0"})
     with HQClient(server.url, hq_token) as client:
         started = time.monotonic()
         outcomes = Puller(terminal.db, client).pull_all()
     assert time.monotonic() - started < 10
-    assert "does not advance" in (outcomes["members"].error or "") or \
-        "no progress" in (outcomes["members"].error or "")
-    assert len(hq.calls["members"]) <= 3
+    assert "does not advance" in (outcomes["promotions"].error or "") or \
+        "no progress" in (outcomes["promotions"].error or "")
+    assert len(hq.calls["promotions"]) <= 3
     assert "no progress" in (outcomes["coupons"].error or "")  # moving cursor, nothing in the pages
     assert len(hq.calls["coupons"]) <= 3
     assert outcomes["catalog"].error is None and outcomes["store_settings"].error is None
@@ -143,20 +143,20 @@ def test_a_pass_is_bounded_in_time(terminal, scripted, hq_token) -> None:
 
     hq.script("prices", endless)
     with HQClient(server.url, hq_token) as client:
-        puller = Puller(terminal.db, client, datasets=["prices", "members"], pass_seconds=1.0)
+        puller = Puller(terminal.db, client, datasets=["prices", "promotions"], pass_seconds=1.0)
         started = time.monotonic()
         outcomes = puller.pull_all()
     assert time.monotonic() - started < 5
     assert outcomes["prices"].deferred and outcomes["prices"].error is None
     assert outcomes["prices"].pages >= 3
-    assert outcomes["members"].deferred  # its turn comes next pass, from its cursor
+    assert outcomes["promotions"].deferred  # its turn comes next pass, from its cursor
     applied = q(terminal, "SELECT json_extract(data, '$.price_minor') FROM sync_rows "
                           "WHERE dataset = 'prices' AND key = '100001'")[0][0]
     assert applied == 500 + outcomes["prices"].pages - 1
     with HQClient(server.url, hq_token) as client:  # next pass: the one kept waiting goes first
-        again = Puller(terminal.db, client, datasets=["prices", "members"], pass_seconds=1.0).pull_all()
-    assert list(again) == ["members", "prices"]
-    assert again["members"].error is None and not again["members"].deferred
+        again = Puller(terminal.db, client, datasets=["prices", "promotions"], pass_seconds=1.0).pull_all()
+    assert list(again) == ["promotions", "prices"]
+    assert again["promotions"].error is None and not again["promotions"].deferred
 
 
 def test_one_dataset_answering_500_fails_alone(terminal, scripted, hq_token) -> None:

@@ -62,8 +62,8 @@ def test_served_body_equals_the_decoded_page_for_snapshots_deltas_and_resets(hq_
 def test_publish_many_refuses_values_json_cannot_carry_and_stores_nothing(hq_service, who) -> None:
     for bad in (float("nan"), float("inf")):
         with pytest.raises(ValueError):
-            hq_service.publish_many("members", [("m1", {"points": 1}), ("m2", {"ratio": bad})])
-    assert walk(hq_service, who, "members", None, 10)[0][0]["changes"] == []
+            hq_service.publish_many("promotions", [("m1", {"points": 1}), ("m2", {"ratio": bad})])
+    assert walk(hq_service, who, "promotions", None, 10)[0][0]["changes"] == []
 
 
 def test_publish_many_updates_in_one_batch_keep_change_order(hq_service, who) -> None:

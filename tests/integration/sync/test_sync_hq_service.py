@@ -170,18 +170,18 @@ def test_store_scoped_datasets_are_private(hq_service) -> None:
 
 
 def test_reset_dataset_and_reset_terminal_answer_reset(hq_service, who) -> None:
-    hq_service.publish("members", "m1", {"points": 5})
-    _, cursor = _drain(hq_service, who, "members")
-    hq_service.reset_dataset("members")
-    assert hq_service.changes(who, "members", cursor, 10)["reset"] is True
+    hq_service.publish("promotions", "m1", {"points": 5})
+    _, cursor = _drain(hq_service, who, "promotions")
+    hq_service.reset_dataset("promotions")
+    assert hq_service.changes(who, "promotions", cursor, 10)["reset"] is True
     fresh = hq_service.authenticate(hq_service.issue_token("S001", "T01"))
-    _, cursor = _drain(hq_service, fresh, "members")
+    _, cursor = _drain(hq_service, fresh, "promotions")
     hq_service.reset_terminal("S001", "T01")
     after = hq_service.authenticate(hq_service.issue_token("S001", "T01"))
     assert after.last_seq == 0
-    assert hq_service.changes(after, "members", cursor, 10)["reset"] is True
+    assert hq_service.changes(after, "promotions", cursor, 10)["reset"] is True
     with pytest.raises(RequestError):
-        hq_service.changes(after, "members", "garbage", 10)
+        hq_service.changes(after, "promotions", "garbage", 10)
     with pytest.raises(KeyError):
         hq_service.changes(after, "no_such_dataset", None, 10)
 

@@ -140,7 +140,7 @@ BAD_PAGES = {
     "no cursor": {"dataset": "prices", "reset": False, "has_more": False, "changes": []},
     "oversized": {"dataset": "prices", "reset": False, "has_more": False, "cursor": "0.0:99:0",
                   "changes": [{"seq": i + 1, "key": f"k{i}", "op": "delete"} for i in range(51)]},
-    "other dataset": {"dataset": "members", "reset": False, "has_more": False, "cursor": "0.0:9:0",
+    "other dataset": {"dataset": "promotions", "reset": False, "has_more": False, "cursor": "0.0:9:0",
                       "changes": []},
     "seq not increasing": {"dataset": "prices", "reset": False, "has_more": False, "cursor": "0.0:99:0",
                            "changes": [{"seq": 5, "key": "a", "op": "delete"},
@@ -182,17 +182,17 @@ def test_unknown_dataset_is_refused(terminal, bad_hq, hq_token) -> None:
 
 def test_local_failure_mid_page_leaves_nothing_half_applied(terminal, hq_server, hq_token) -> None:
     service = hq_server.service
-    service.publish_many("members", [(f"m{i}", {"points": i}) for i in range(10)])
+    service.publish_many("promotions", [(f"m{i}", {"points": i}) for i in range(10)])
     with terminal.db.transaction() as s:
         s.execute(text("CREATE TRIGGER boom BEFORE INSERT ON sync_rows WHEN new.key = 'm7' "
                        "BEGIN SELECT RAISE(ABORT, 'disk says no'); END"))
     with HQClient(hq_server.url, hq_token) as client:
-        puller = Puller(terminal.db, client, datasets=["members", "catalog"])
+        puller = Puller(terminal.db, client, datasets=["promotions", "catalog"])
         outcome = puller.pull_all()
-        assert "disk says no" in (outcome["members"].error or "")
+        assert "disk says no" in (outcome["promotions"].error or "")
         assert outcome["catalog"].error is None
-        assert q(terminal, "SELECT count(*) FROM sync_rows WHERE dataset = 'members'") == [(0,)]
-        assert cursors(terminal).get("members") is None
+        assert q(terminal, "SELECT count(*) FROM sync_rows WHERE dataset = 'promotions'") == [(0,)]
+        assert cursors(terminal).get("promotions") is None
         with terminal.db.transaction() as s:
             s.execute(text("DROP TRIGGER boom"))
-        assert puller.pull("members").applied == 10
+        assert puller.pull("promotions").applied == 10

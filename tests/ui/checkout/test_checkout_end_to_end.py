@@ -28,6 +28,7 @@ from store_client.persistence.models import (
     SaleTender,
     SyncRow,
 )
+from store_client.services import members
 from store_client.services.checkout import CheckoutService
 from store_client.services.payments import SimulatorAdapter
 
@@ -37,11 +38,11 @@ PAYCODE = "134567890123456789"  # the simulator pays codes starting 13
 
 
 def seed_member_and_coupon(db) -> None:  # type: ignore[no-untyped-def]
-    member = {"member_id": MEMBER, "name": "王小明", "phone": "13800000001", "card_no": "8800000001",
-              "tier": "gold", "points_balance": 500, "balance_as_of": None}
     coupon = {"code": COUPON, "title": "立减5元", "amount_off_fen": 500, "single_use": True}
     with db.transaction() as s:
-        s.merge(SyncRow(dataset="members", key=MEMBER, data=json.dumps(member)))
+        members.remember(s, member_id=MEMBER, masked_phone=members.mask_phone("13800000001"), tier="gold",
+                         points=500, as_of=None, phone="13800000001", card_no="8800000001",
+                         seen_at="2026-01-01T00:00:00+00:00")
         s.merge(SyncRow(dataset="coupons", key=COUPON, data=json.dumps(coupon)))
 
 
@@ -92,7 +93,8 @@ def test_scan_weigh_member_coupon_split_tender_complete(make_shell, qtbot) -> No
 
     burst(MEMBER)
     shell.settle()
-    assert "王小明" in screen.side.member_label.text() and screen.side.member_remove.isVisible()
+    shown = screen.side.member_label.text()  # the till keeps no names: the member's number and masked phone
+    assert MEMBER in shown and "138****0001" in shown and screen.side.member_remove.isVisible()
     burst(COUPON)
     shell.settle()
     assert len(screen.side.coupon_chips) == 1 and "立减5元" in screen.side.coupon_chips[0].text()

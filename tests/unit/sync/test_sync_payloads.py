@@ -103,33 +103,33 @@ def test_catalog_rows_are_checked_and_key_must_match() -> None:
     with pytest.raises(PayloadError, match="unknown dataset"):
         validate_row("weather", "1", {})
     with pytest.raises(PayloadError, match="row key"):
-        validate_row("members", "", {})
+        validate_row("promotions", "", {})
 
 
 def test_parse_page_accepts_a_good_page_and_a_reset() -> None:
-    page = parse_page("members", {"dataset": "members", "reset": False, "has_more": True, "cursor": "c",
+    page = parse_page("promotions", {"dataset": "promotions", "reset": False, "has_more": True, "cursor": "c",
                                   "changes": [{"seq": 1, "key": "m", "op": "upsert", "data": {"p": 1}},
                                               {"seq": 4, "key": "n", "op": "delete"}]}, 10)
     assert page.changes == [("m", "upsert", {"p": 1}), ("n", "delete", None)] and page.has_more
-    assert parse_page("members", {"dataset": "members", "reset": True}, 10).reset
+    assert parse_page("promotions", {"dataset": "promotions", "reset": True}, 10).reset
 
 
 @pytest.mark.parametrize("raw", [
-    None, [], {"dataset": "members"}, {"dataset": "members", "reset": "yes"},
-    {"dataset": "members", "changes": [], "cursor": "", "has_more": False},
-    {"dataset": "members", "changes": [], "cursor": "c", "has_more": 1},
-    {"dataset": "members", "changes": [{"seq": 1, "key": "k", "op": "merge", "data": {}}], "cursor": "c",
+    None, [], {"dataset": "promotions"}, {"dataset": "promotions", "reset": "yes"},
+    {"dataset": "promotions", "changes": [], "cursor": "", "has_more": False},
+    {"dataset": "promotions", "changes": [], "cursor": "c", "has_more": 1},
+    {"dataset": "promotions", "changes": [{"seq": 1, "key": "k", "op": "merge", "data": {}}], "cursor": "c",
      "has_more": False},
-    {"dataset": "members", "changes": [{"seq": True, "key": "k", "op": "delete"}], "cursor": "c",
+    {"dataset": "promotions", "changes": [{"seq": True, "key": "k", "op": "delete"}], "cursor": "c",
      "has_more": False},
-    {"dataset": "members", "changes": [{"seq": 1, "key": 5, "op": "delete"}], "cursor": "c",
+    {"dataset": "promotions", "changes": [{"seq": 1, "key": 5, "op": "delete"}], "cursor": "c",
      "has_more": False},
-    {"dataset": "members", "changes": [{"seq": i, "key": "k", "op": "delete"} for i in range(1, 12)],
+    {"dataset": "promotions", "changes": [{"seq": i, "key": "k", "op": "delete"} for i in range(1, 12)],
      "cursor": "c", "has_more": False},
 ])
 def test_parse_page_refuses_bad_pages(raw) -> None:
     with pytest.raises(BadPage):
-        parse_page("members", raw, 10)
+        parse_page("promotions", raw, 10)
 
 
 def test_backoff_grows_is_capped_jittered_and_resets() -> None:
