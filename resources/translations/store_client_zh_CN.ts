@@ -4833,6 +4833,10 @@ Points: %4</source>
 <context>
     <name>Tour</name>
     <message>
+        <source>Aisle %1</source>
+        <translation>%1 号通道</translation>
+    </message>
+    <message>
         <source>unlock a cashier locked after too many wrong PINs</source>
         <translation>解锁因密码错误过多而被锁定的收银员</translation>
     </message>
