@@ -116,6 +116,7 @@ class StockCountScreen(QWidget):
         self.review_model = ReviewModel(self.name_of, self.money, self)
         self.review_table = self._table(QTableView(self), self.review_model, "stockCount.review",
                                         self.tr("Review: expected, counted and variance per item"), stretch=1)
+        self.review_table.selectionModel().selectionChanged.connect(lambda *_: self._review_buttons())
         self.review_summary = named(QLabel(self), "stockCount.reviewSummary", self.tr("Review summary"))
         self.review_summary.setWordWrap(True)
         review_page = QWidget(self)
