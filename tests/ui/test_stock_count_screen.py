@@ -320,3 +320,30 @@ def test_a_chinese_till_shows_no_english_on_the_count_screen(qtbot, zh, make_scr
     qtbot.waitUntil(lambda: screen.review_sheet is not None, timeout=5_000)
     assert english_on(screen, data) == []
     assert review_cells(screen, "D001")[1] == "矿泉水"
+
+
+def test_scanner_bursts_reach_the_count_wherever_the_focus_is(make_shell, qtbot) -> None:
+    """In the main window: the keyboard-wedge filter sends each burst to the screen in front,
+    here with the focus on the list of counts, not in the scan field."""
+    from store_client.ui.screen_registry import screens_for
+    from tests.ui.checkout.checkout_helpers import burst
+    from tests.ui.conftest import demo_operator
+
+    shell = make_shell(locale="en")
+    manager = demo_operator("manager")
+    shell.sign_in(manager.id, manager.pin)
+    services = shell.window.services
+    actor = shell.window.actor
+    product = next(p for p in services.catalog.search("HOM", limit=20) if p.unit == "each" and p.barcodes)
+    services.stock_counts.create_plan(actor, scope="cycle", label="Shelf 7", skus=[product.sku])
+    (nav,) = [key for spec, key in screens_for(actor.role) if spec.key == "stockCount"]
+    shell.window.activateWindow()
+    qtbot.keyClick(QApplication.focusWidget() or shell.window, nav[-1], Qt.KeyboardModifier.ControlModifier)
+    screen = shell.window.screens["stockCount"]
+    qtbot.waitUntil(lambda: shell.window.stack.currentWidget() is screen and screen.plan is not None, timeout=5_000)
+    screen.plans_table.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.plans_table, timeout=3_000)
+    for _ in range(3):
+        burst(product.barcodes[0])
+    shell.settle()
+    assert counted(screen, product.sku) == 3 and screen.answered == 3
