@@ -296,8 +296,8 @@ class StockCountScreen(QWidget):
                 text += " · " + self.tr("submitted: a manager reviews it")
             self.plan_label.setText(text)
         self.pages.setCurrentIndex(1 if reviewing and self.manager else 0)
-        if not reviewing:
-            self.review_sheet = None
+        if not reviewing or (self.review_sheet is not None and self.review_sheet.plan.plan_id != plan.plan_id):
+            self.review_sheet = None  # never act on another plan's review
             self.review_model.set_rows([])
         for b in (self.count_button, self.quantity_button, self.submit_button):
             b.setEnabled(counting)
@@ -319,7 +319,7 @@ class StockCountScreen(QWidget):
         if plan is None or plan.state not in ("counting", "recount"):
             self.tally_label.setText("")
             return
-        lines = self.tally_model.rowCount()
+        lines = self.tally_model.lines_counted()
         text = self.tr("Counted so far: %1 items of %2 · %3 scans counted here").replace(
             "%1", str(lines)).replace("%2", str(plan.skus)).replace("%3", str(self.answered))
         if self.pending:

@@ -107,6 +107,10 @@ class TallyModel(RowsTableModel):
     def counted(self, sku: str) -> int | None:
         return self._counted.get(sku)
 
+    def lines_counted(self) -> int:
+        """Items with something counted (a recount's items show from zero until scanned)."""
+        return sum(1 for quantity in self._counted.values() if quantity)
+
     def update(self, line: TallyLine | ScanResult) -> int:
         """The answered scan's line: its row changes, or is appended; returns the row."""
         previous, self.last = self.last, line.sku
