@@ -134,6 +134,7 @@ if TYPE_CHECKING:  # services are imported lazily by build_services (start-up ti
     from store_client.services.pickup import PickupService
     from store_client.services.returns import ReturnsService
     from store_client.services.shifts import ShiftService
+    from store_client.services.stock_counts import StockCountService
     from sync.terminal.runner import SyncRunner
 
 
@@ -161,6 +162,16 @@ class Services:
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     cross_returns_factory: Callable[[], CrossReturnsService] | None = field(default=None, repr=False)
     _cross_returns: CrossReturnsService | None = field(default=None, init=False, repr=False)
+    stock_counts_factory: Callable[[], StockCountService] | None = field(default=None, repr=False)
+    _stock_counts: StockCountService | None = field(default=None, init=False, repr=False)
+
+    @property
+    def stock_counts(self) -> StockCountService | None:
+        """Stock counts (docs/stock.md): built on first use, like the checkout."""
+        with self._lock:
+            if self._stock_counts is None and self.stock_counts_factory is not None:
+                self._stock_counts = self.stock_counts_factory()
+            return self._stock_counts
 
     @property
     def cross_returns(self) -> CrossReturnsService | None:
@@ -320,6 +331,14 @@ def build_services(terminal: Terminal, *, print_queue: Any = None,
 
         return MemberDesk(db, clock, audit, authorizer, catalog, client=client, enrollment=enrollment)
 
+    def stock_counts() -> StockCountService:
+        from store_client.services.stock_counts import StockCountService
+
+        config = terminal.config
+        return StockCountService(db, clock, audit, authorizer, store_id=config.store_id,
+                                 terminal_id=config.terminal_id, catalog=catalog, print_queue=print_queue,
+                                 store_name=str(config.values.get("store.name", "") or ""))
+
     services = Services(
         audit=audit,
         auth=AuthService(db, clock, audit),
@@ -332,6 +351,7 @@ def build_services(terminal: Terminal, *, print_queue: Any = None,
         cross_returns_factory=cross_returns,
         shifts_factory=shifts,
         members_factory=members,
+        stock_counts_factory=stock_counts,
         pickup=PickupService(db, clock, audit, authorizer, config=terminal.config,
                              print_queue=print_queue),
     )

@@ -2797,6 +2797,10 @@ Sale complete · receipt %1</source>
         <source>Members</source>
         <translation>会员</translation>
     </message>
+    <message>
+        <source>Stock counts</source>
+        <translation>盘点</translation>
+    </message>
 </context>
 <context>
     <name>SearchDialog</name>
@@ -3009,6 +3013,62 @@ Sale complete · receipt %1</source>
     <message>
         <source>Scan the customer&apos;s payment code (WeChat or Alipay).</source>
         <translation>请扫描顾客的付款码（微信或支付宝）。</translation>
+    </message>
+    <message>
+        <source>%1 is not a product of this store&apos;s catalog: nothing was counted.</source>
+        <translation>%1 不是本店目录中的商品：未计数。</translation>
+    </message>
+    <message>
+        <source>%1 is not part of this count: put it aside, nothing was counted.</source>
+        <translation>%1 不属于本次盘点：请放在一旁，未计数。</translation>
+    </message>
+    <message>
+        <source>Not in the catalog: %1. The count was not created.</source>
+        <translation>目录中没有：%1。盘点未创建。</translation>
+    </message>
+    <message>
+        <source>This count no longer takes scans (it was submitted or closed, perhaps at another till): nothing was counted.</source>
+        <translation>本次盘点已不再接受扫描（已提交或已关闭，可能在另一台收银机上）：未计数。</translation>
+    </message>
+    <message>
+        <source>This count was moved on at another till meanwhile: look at it again.</source>
+        <translation>本次盘点已在另一台收银机上推进：请重新查看。</translation>
+    </message>
+    <message>
+        <source>That correction would take the count below zero: nothing was changed.</source>
+        <translation>此更正会使数量低于零：未作任何更改。</translation>
+    </message>
+    <message>
+        <source>That quantity is too large for one scan (at most 100,000): nothing was counted.</source>
+        <translation>单次扫描数量过大（最多 100,000）：未计数。</translation>
+    </message>
+    <message>
+        <source>The quantity must be a whole number other than 0.</source>
+        <translation>数量必须是非零整数。</translation>
+    </message>
+    <message>
+        <source>A count needs at least one product: choose a category or list the codes.</source>
+        <translation>盘点至少需要一个商品：请选择品类或列出条码。</translation>
+    </message>
+    <message>
+        <source>That count is too large: split it (at most 50,000 products).</source>
+        <translation>盘点范围过大：请拆分（最多 50,000 个商品）。</translation>
+    </message>
+    <message>
+        <source>Submit the count for review first.</source>
+        <translation>请先提交盘点以供复核。</translation>
+    </message>
+    <message>
+        <source>That count is not on this till.</source>
+        <translation>本收银机上没有该盘点。</translation>
+    </message>
+    <message>
+        <source>This scan clashes with another one already counted: scan again.</source>
+        <translation>此次扫描与已计数的扫描冲突：请重新扫描。</translation>
+    </message>
+    <message>
+        <source>No receipt printer is set up on this till: the summary cannot be printed.</source>
+        <translation>本收银机未设置小票打印机：无法打印汇总。</translation>
     </message>
     <message>
         <source>This order is not in this store&apos;s pick-up list (yet): sync, then try again.</source>
@@ -3902,6 +3962,341 @@ Points: %4</source>
     </message>
 </context>
 <context>
+    <name>StockCountScreen</name>
+    <message>
+        <source>Stock counts</source>
+        <translation>盘点</translation>
+    </message>
+    <message>
+        <source>Open stock counts</source>
+        <translation>进行中的盘点</translation>
+    </message>
+    <message>
+        <source>What the new count covers</source>
+        <translation>新盘点的范围</translation>
+    </message>
+    <message>
+        <source>Category to count</source>
+        <translation>要盘点的品类</translation>
+    </message>
+    <message>
+        <source>Name of the new count</source>
+        <translation>新盘点的名称</translation>
+    </message>
+    <message>
+        <source>e.g. Aisle 3, shelf A</source>
+        <translation>例如：3 号通道 A 货架</translation>
+    </message>
+    <message>
+        <source>Items of the zone or cycle list: codes separated by spaces</source>
+        <translation>区域或循环清单的商品：条码以空格分隔</translation>
+    </message>
+    <message>
+        <source>Scan or type codes, separated by spaces</source>
+        <translation>扫描或输入条码，以空格分隔</translation>
+    </message>
+    <message>
+        <source>Scan or type an item code</source>
+        <translation>扫描或输入商品条码</translation>
+    </message>
+    <message>
+        <source>Scan an item, or type its code and press Enter</source>
+        <translation>扫描商品，或输入条码后按回车</translation>
+    </message>
+    <message>
+        <source>Quantity for the next scan (pieces, or grams of a weighed item)</source>
+        <translation>下一次扫描的数量（件数，称重商品为克）</translation>
+    </message>
+    <message>
+        <source>The count picked</source>
+        <translation>所选盘点</translation>
+    </message>
+    <message>
+        <source>What was counted so far</source>
+        <translation>目前已盘点</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Counted so far, per item</source>
+        <translation>各商品目前已盘数量</translation>
+    </message>
+    <message>
+        <source>Review: expected, counted and variance per item</source>
+        <translation>复核：各商品账面数、实盘数及差异</translation>
+    </message>
+    <message>
+        <source>Review summary</source>
+        <translation>复核汇总</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>创建</translation>
+    </message>
+    <message>
+        <source>Create the count described</source>
+        <translation>按所填内容创建盘点</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>盘点</translation>
+    </message>
+    <message>
+        <source>Count the selected plan: scan items</source>
+        <translation>盘点所选计划：扫描商品</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Type a quantity for the next scan</source>
+        <translation>输入下一次扫描的数量</translation>
+    </message>
+    <message>
+        <source>Submit</source>
+        <translation>提交</translation>
+    </message>
+    <message>
+        <source>Submit the count for review</source>
+        <translation>提交盘点以供复核</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>复核</translation>
+    </message>
+    <message>
+        <source>Review the submitted count</source>
+        <translation>复核已提交的盘点</translation>
+    </message>
+    <message>
+        <source>Recount</source>
+        <translation>复盘</translation>
+    </message>
+    <message>
+        <source>Send the flagged lines back to be counted again</source>
+        <translation>将标记的行退回重新盘点</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>批准</translation>
+    </message>
+    <message>
+        <source>Approve and post the stock adjustment</source>
+        <translation>批准并过账库存调整</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>导出 CSV</translation>
+    </message>
+    <message>
+        <source>Export the review as a CSV file</source>
+        <translation>将复核导出为 CSV 文件</translation>
+    </message>
+    <message>
+        <source>Print</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <source>Print the count summary</source>
+        <translation>打印盘点汇总</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Read the open counts again</source>
+        <translation>重新读取进行中的盘点</translation>
+    </message>
+    <message>
+        <source>Covers</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>品类</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>No count is open: describe one on the right and press F2.</source>
+        <translation>没有进行中的盘点：请在右侧填写后按 F2。</translation>
+    </message>
+    <message>
+        <source>Pick a count in the list (Up / Down), or create one.</source>
+        <translation>请在列表中选择盘点（上/下键），或新建一个。</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3</source>
+        <translation>%1 · %2 · %3</translation>
+    </message>
+    <message>
+        <source>count again from zero: %1</source>
+        <translation>从零重新盘点：%1</translation>
+    </message>
+    <message>
+        <source>submitted: a manager reviews it</source>
+        <translation>已提交：由店长复核</translation>
+    </message>
+    <message>
+        <source>Counted so far: %1 items of %2 · %3 scans counted here</source>
+        <translation>目前已盘：%2 个商品中的 %1 个 · 本机已计 %3 次扫描</translation>
+    </message>
+    <message>
+        <source>%1 waiting</source>
+        <translation>%1 次等待中</translation>
+    </message>
+    <message>
+        <source>Choose the category to count.</source>
+        <translation>请选择要盘点的品类。</translation>
+    </message>
+    <message>
+        <source>Scan or type the codes of the items to count, separated by spaces.</source>
+        <translation>请扫描或输入要盘点商品的条码，以空格分隔。</translation>
+    </message>
+    <message>
+        <source>Count created: scan the items (blind: the expected figures stay hidden).</source>
+        <translation>盘点已创建：请扫描商品（盲盘：账面数不显示）。</translation>
+    </message>
+    <message>
+        <source>Pick a count that is being counted before scanning.</source>
+        <translation>扫描前请先选择正在进行的盘点。</translation>
+    </message>
+    <message>
+        <source>Type a whole number from 1 to 100,000 (a minus sign corrects a slip).</source>
+        <translation>请输入 1 到 100,000 的整数（负号用于更正误扫）。</translation>
+    </message>
+    <message>
+        <source>%1: %2 counted</source>
+        <translation>%1：已盘 %2</translation>
+    </message>
+    <message>
+        <source>Wait until every scan is counted, then submit.</source>
+        <translation>请等所有扫描计数完成后再提交。</translation>
+    </message>
+    <message>
+        <source>Submitted for review.</source>
+        <translation>已提交复核。</translation>
+    </message>
+    <message>
+        <source>Submitted: a manager reviews the count and posts it.</source>
+        <translation>已提交：由店长复核并过账。</translation>
+    </message>
+    <message>
+        <source>%1 items · %2 with a variance · %3 flagged for recount · value %4</source>
+        <translation>%1 个商品 · %2 个有差异 · %3 个需复盘 · 金额 %4</translation>
+    </message>
+    <message>
+        <source>above %1: a second manager approves too</source>
+        <translation>超过 %1：还需第二位店长批准</translation>
+    </message>
+    <message>
+        <source>nothing to adjust</source>
+        <translation>无需调整</translation>
+    </message>
+    <message>
+        <source>send %1 lines of the count back to be counted again</source>
+        <translation>将盘点中的 %1 行退回重新盘点</translation>
+    </message>
+    <message>
+        <source>Sent back to be counted again: %1.</source>
+        <translation>已退回重新盘点：%1。</translation>
+    </message>
+    <message>
+        <source>post the stock count %1: adjustments worth %2</source>
+        <translation>过账盘点 %1：调整金额 %2</translation>
+    </message>
+    <message>
+        <source>Posted: %1 items adjusted.</source>
+        <translation>已过账：调整了 %1 个商品。</translation>
+    </message>
+    <message>
+        <source>Review saved as %1</source>
+        <translation>复核已保存为 %1</translation>
+    </message>
+    <message>
+        <source>Count summary sent to the printer.</source>
+        <translation>盘点汇总已发送到打印机。</translation>
+    </message>
+    <message>
+        <source>counting</source>
+        <translation>盘点中</translation>
+    </message>
+    <message>
+        <source>to review</source>
+        <translation>待复核</translation>
+    </message>
+    <message>
+        <source>recount</source>
+        <translation>复盘中</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <source>posted</source>
+        <translation>已过账</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Zone</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>Cycle list</source>
+        <translation>循环清单</translation>
+    </message>
+    <message>
+        <source>Scope</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Counted</source>
+        <translation>实盘</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>商品编号</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>账面</translation>
+    </message>
+    <message>
+        <source>Variance</source>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>%1 (not counted)</source>
+        <translation>%1（未盘）</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+</context>
+<context>
     <name>StockPanel</name>
     <message>
         <source>On hand</source>
@@ -4437,6 +4832,10 @@ Points: %4</source>
 </context>
 <context>
     <name>Tour</name>
+    <message>
+        <source>Aisle %1</source>
+        <translation>%1 号通道</translation>
+    </message>
     <message>
         <source>unlock a cashier locked after too many wrong PINs</source>
         <translation>解锁因密码错误过多而被锁定的收银员</translation>

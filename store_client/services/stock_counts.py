@@ -17,6 +17,7 @@ import uuid
 from datetime import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select
 
@@ -34,19 +35,25 @@ from store_client.services.audit import AuditLog
 from store_client.services.auth import Actor
 from store_client.services.authorization import Authorizer
 from store_client.services.errors import ServiceError
+from store_client.services.stock_count_views import CounterSheet, PlanSummary, ReviewLine, ReviewSheet, TallyLine
 from sync.terminal import outbox
+
+if TYPE_CHECKING:
+    from store_client.services.catalog import CatalogService
 
 SCAN_EVENT = "stock.count_scanned"
 POSTED_EVENT = "stock.count_posted"
 #: Adjustments whose absolute value at cost passes this need a second manager.
 DEFAULT_VALUE_LIMIT_FEN = 100_000
+#: The counts the screen lists: not yet posted or cancelled.
+OPEN_STATES = (PlanState.COUNTING.value, PlanState.REVIEW.value, PlanState.RECOUNT.value)
 
 
 class CountRefused(ServiceError):
-    """A count rule refused the request: ``code`` for the translated message."""
+    """A count rule refused the request: ``code`` (with ``params``) for the translated message."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message, code=code)
+    def __init__(self, code: str, message: str, params: dict[str, object] | None = None) -> None:
+        super().__init__(message, code=code, params=params)
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,9 @@ class ScanResult:
     sku: str
     counted: int  # the counter's running tally of this SKU (never the expected figure)
     duplicate: bool  # this very scan was counted before (a retry)
+    name_zh: str = ""  # filled by scan_code, which looked the product up
+    name_en: str = ""
+    unit: str = "each"
 
 
 @dataclass(frozen=True)
@@ -80,11 +90,15 @@ def _rounds(row: CountPlanRow) -> list[list[str]]:
 class StockCountService:
     def __init__(self, db: Database, clock: Clock, audit: AuditLog, authorizer: Authorizer, *, store_id: str,
                  terminal_id: str, rule: RecountRule | None = None,
-                 value_limit_fen: int = DEFAULT_VALUE_LIMIT_FEN) -> None:
+                 value_limit_fen: int = DEFAULT_VALUE_LIMIT_FEN, catalog: CatalogService | None = None,
+                 print_queue: Any = None, store_name: str = "") -> None:
+        """``catalog`` turns a scanned barcode into its SKU (:meth:`scan_code`); ``print_queue``
+        is a queue, None, or a callable returning one (:meth:`print_summary`)."""
         self.db, self.clock, self.audit, self.authorizer = db, clock, audit, authorizer
         self.store_id, self.terminal_id = store_id, terminal_id
         self.rule = rule or RecountRule()
         self.value_limit_fen = value_limit_fen
+        self.catalog, self._print_queue, self.store_name = catalog, print_queue, store_name
 
     # -- plans -----------------------------------------------------------------------------------
     def create_plan(self, actor: Actor, *, scope: PlanScope, label: str, skus: Sequence[str] = (),
@@ -102,7 +116,8 @@ class StockCountService:
             known = set(s.scalars(select(Product.sku).where(Product.sku.in_(chosen)))) if chosen else set()
             unknown = [sku for sku in chosen if sku not in known]
             if unknown:
-                raise CountRefused("count.unknown_sku", f"not in the catalog: {', '.join(unknown[:5])}")
+                raise CountRefused("count.unknown_sku", f"not in the catalog: {', '.join(unknown[:5])}",
+                                   {"item": ", ".join(unknown[:5])})
             snapshot = {sku: p.on_hand for sku, p in stock.positions(s, chosen, default_as_of=now).items()}
             try:
                 CountPlan(plan_id, PlanScope(scope), frozenset(chosen), snapshot, now, blind)
@@ -153,7 +168,7 @@ class StockCountService:
             recount = set(rounds[-1]) if rounds and state is PlanState.RECOUNT else set()
             in_plan = s.get(CountPlanLine, (plan_id, sku)) is not None
             if not in_plan:
-                raise CountRefused("count.sku_not_in_plan", f"{sku} is not in this count")
+                raise CountRefused("count.sku_not_in_plan", f"{sku} is not in this count", {"item": sku})
             if not (state is PlanState.COUNTING or (state is PlanState.RECOUNT and sku in recount)):
                 raise CountRefused("count.plan_not_counting", f"the count is {state}, not taking scans of {sku}")
             round_no = len(rounds) if state is PlanState.RECOUNT else 0
@@ -238,8 +253,10 @@ class StockCountService:
             raise CountRefused("count.not_reviewed", "submit the count first")
         return parse_iso(row.submitted_at)
 
-    def send_to_recount(self, actor: Actor, plan_id: str, skus: Sequence[str]) -> None:
-        self.authorizer.require(actor, Permission.STOCK_ADJUST)
+    def send_to_recount(self, actor: Actor, plan_id: str, skus: Sequence[str],
+                        grant: ApprovalGrant | None = None) -> None:
+        """Send ``skus`` back to be counted again from zero (a manager, or with one's ``grant``)."""
+        self.authorizer.require(actor, Permission.STOCK_ADJUST, grant)
         with self.db.transaction() as s:
             plan = self._plan(s, plan_id)
             _may_move(plan, PlanState.RECOUNT)
@@ -307,3 +324,101 @@ class StockCountService:
             writer.writerow([line.sku, line.expected, line.counted, line.variance, line.value_fen,
                              "yes" if line.uncounted else ""])
         return out.getvalue()
+
+    # -- what the count screen shows -------------------------------------------------------------
+    def open_plans(self, actor: Actor) -> list[PlanSummary]:
+        """The counts not yet posted or cancelled, newest first (no expected figures)."""
+        self.authorizer.require(actor, Permission.STOCK_COUNT)
+        with self.db.read() as s:
+            rows = list(s.scalars(select(CountPlanRow).where(CountPlanRow.state.in_(OPEN_STATES))
+                                  .order_by(CountPlanRow.snapshot_at.desc(), CountPlanRow.plan_id)))
+            return [self._summary(s, row) for row in rows]
+
+    @staticmethod
+    def _summary(s, row: CountPlanRow) -> PlanSummary:  # type: ignore[no-untyped-def]
+        lines = s.scalar(select(func.count()).select_from(CountPlanLine)
+                         .where(CountPlanLine.plan_id == row.plan_id)) or 0
+        counted, scans = s.execute(select(func.count(func.distinct(CountScanRow.sku)), func.count())
+                                   .where(CountScanRow.plan_id == row.plan_id)).one()
+        rounds = _rounds(row)
+        recount = tuple(rounds[-1]) if rounds and row.state == PlanState.RECOUNT.value else ()
+        return PlanSummary(row.plan_id, row.label, row.scope, row.state, int(lines), int(counted or 0),
+                           int(scans or 0), parse_iso(row.snapshot_at), recount)
+
+    def scan_code(self, actor: Actor, plan_id: str, code: str, quantity: int, *,
+                  scan_id: str | None = None) -> ScanResult:
+        """:meth:`scan` for a scanned or typed barcode (or SKU), with the product's names."""
+        product = self.catalog.by_code(code) if self.catalog is not None else None
+        if product is None:
+            self.authorizer.require(actor, Permission.STOCK_COUNT)  # a refused role learns nothing
+            raise CountRefused("count.unknown_code", f"no product with code {code!r}", {"code": code[:40]})
+        try:
+            result = self.scan(actor, plan_id, product.sku, quantity, scan_id=scan_id)
+        except CountRefused as exc:
+            if exc.code != "count.sku_not_in_plan":
+                raise
+            raise CountRefused(exc.code, str(exc), {"item": code[:40]}) from None
+        return replace(result, name_zh=product.name_zh, name_en=product.name_en, unit=str(product.unit))
+
+    def counter_sheet(self, actor: Actor, plan_id: str) -> CounterSheet:
+        """The plan and what was counted so far per SKU; in a recount, the SKUs to count again
+        (from zero). Never the expected figures."""
+        self.authorizer.require(actor, Permission.STOCK_COUNT)
+        with self.db.read() as s:
+            plan = self._plan(s, plan_id)
+            counted = self._tally(s, plan).counter_view()
+            row = s.get(CountPlanRow, plan_id)
+            assert row is not None
+            summary = self._summary(s, row)
+            skus = set(counted) | set(summary.recount)
+            names = self._names(s, skus)
+        lines = tuple(TallyLine(sku, *names.get(sku, ("", "", "each")), counted.get(sku, 0)) for sku in sorted(skus))
+        return CounterSheet(summary, lines)
+
+    @staticmethod
+    def _names(s, skus: set[str] | frozenset[str]) -> dict[str, tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+        if not skus:
+            return {}
+        return {sku: (zh, en, unit) for sku, zh, en, unit in s.execute(
+            select(Product.sku, Product.name_zh, Product.name_en, Product.unit).where(Product.sku.in_(list(skus))))}
+
+    def review_sheet(self, actor: Actor, plan_id: str) -> ReviewSheet:
+        """The manager's review of a submitted count: expected, counted, variance, value, and
+        the lines the recount rule flags (managers only: it shows expected figures)."""
+        self.authorizer.require(actor, Permission.STOCK_ADJUST)
+        with self.db.read() as s:
+            return self._review_sheet(s, plan_id)
+
+    def _review_sheet(self, s, plan_id: str) -> ReviewSheet:  # type: ignore[no-untyped-def]
+        plan = self._plan(s, plan_id)
+        if plan.state not in (PlanState.REVIEW, PlanState.POSTED, PlanState.APPROVED):
+            raise CountRefused("count.not_reviewed", "submit the count first")
+        review = self._review(s, replace(plan, state=PlanState.REVIEW), self._submitted_at(s, plan_id))
+        row = s.get(CountPlanRow, plan_id)
+        names = self._names(s, plan.skus)
+        flagged = set(review.recount)
+        lines = tuple(ReviewLine(line.sku, *names.get(line.sku, ("", "", "each")), line.expected, line.counted,
+                                 line.variance, line.value_fen, line.uncounted, line.sku in flagged)
+                      for line in review.lines)
+        exposure = sum(abs(line.value_fen) for line in review.lines if line.variance)
+        return ReviewSheet(self._summary(s, row), lines, str(review.approval), exposure, self.value_limit_fen)
+
+    def print_summary(self, actor: Actor, plan_id: str) -> int:
+        """Queue the count's summary (expected / counted per line) on the receipt printer;
+        the job's id. Managers only, like the review it prints."""
+        from printers import receipt_data as rd
+        from printers.templates import stock_count_summary
+
+        self.authorizer.require(actor, Permission.STOCK_ADJUST)
+        queue = self._print_queue() if callable(self._print_queue) else self._print_queue
+        if queue is None or getattr(queue, "profile", None) is None:
+            raise CountRefused("count.no_printer", "no receipt printer is set up on this till")
+        with self.db.read() as s:
+            sheet = self._review_sheet(s, plan_id)
+        header = rd.Header(store_name=self.store_name, store_id=self.store_id, terminal_id=self.terminal_id,
+                           operator=f"{actor.name} ({actor.operator_id})", when=self.clock.now())
+        document = stock_count_summary(rd.StockCountSummary(
+            header=header, count_no=plan_id[:8].upper(), area=sheet.plan.label,
+            lines=tuple(rd.CountLine(line.sku, line.name_zh or line.name_en, line.expected, line.counted)
+                        for line in sheet.lines)))
+        return int(queue.submit("stock.count_summary", document, title=f"count {plan_id[:8]}"))

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -143,6 +144,36 @@ def lock_out_a_cashier(window: MainWindow, tasks: TaskManager, operators: list[t
         sign_in(window, tasks, cashier[0], wrong)
 
 
+def count_in_progress(window: MainWindow, tasks: TaskManager) -> None:
+    """Two stock counts for the Stock counts shots: one submitted for review, and one being
+    counted (the newest, shown first) with a few items scanned, one of them by a quantity."""
+    if window.ops is None or "stockCount" not in window.screens:
+        return
+    ops = window.ops
+    found: list[list[tuple[str, str, str]]] = []
+    ops.catalog.samples(unit="each", limit=8).run(window, success=found.append)
+    wait_for(lambda: tasks.pending == 0)
+    skus = [sku for sku, _zh, _en in (found[0] if found else [])]
+    if len(skus) < 8:
+        return
+    plans: list[str] = []
+    aisle = QCoreApplication.translate("Tour", "Aisle %1")
+    ops.stock_counts.create_plan(scope="zone", label=aisle.replace("%1", "2"), codes=skus[4:]).run(
+        window, success=plans.append)
+    wait_for(lambda: tasks.pending == 0)
+    for sku in skus[4:7]:
+        ops.stock_counts.scan(plan_id=plans[0], code=sku).run(window)
+    ops.stock_counts.submit(plan_id=plans[0]).run(window)
+    wait_for(lambda: tasks.pending == 0)
+    time.sleep(0.01)  # the newer plan's snapshot time sorts it first
+    ops.stock_counts.create_plan(scope="cycle", label=aisle.replace("%1", "1"), codes=skus[:4]).run(
+        window, success=plans.append)
+    wait_for(lambda: tasks.pending == 0)
+    for sku, quantity in ((skus[0], 1), (skus[0], 1), (skus[1], 12), (skus[2], 1)):
+        ops.stock_counts.scan(plan_id=plans[-1], code=sku, quantity=quantity).run(window)
+    wait_for(lambda: tasks.pending == 0)
+
+
 def render_sizes(window: Any, tasks: Any, out_dir: Path, saved: list[Path]) -> None:
     """Every screen at each counter size, windowed and full screen: ``<screen>-<w>x<h>.png``
     (full screen) and ``<screen>-<w>x<h>-windowed.png``; raises TourFailed on anything cut."""
@@ -186,6 +217,7 @@ def render_tour(out_dir: Path, *, locale: str = "zh_CN", skus: int = 2000,
         sign_in(window, tasks, op_id, pin)
         if window.actor is None:
             raise TourFailed(f"demo operator {op_id} could not sign in: {window.login.message.text()}")
+        count_in_progress(window, tasks)
         number = 3
         for spec in registered():
             if spec.key not in window.screens:

@@ -31,6 +31,7 @@ def raised_codes() -> set[str]:
     for path in (ROOT / "store_client" / "services").glob("*.py"):
         source = path.read_text("utf-8")
         codes.update(re.findall(r'\bcode="([\w.]+)"', source))
+        codes.update(re.findall(r'CountRefused\("([\w.]+)"', source))  # stock counts: code first
         for prefix in re.findall(r'\bcode=f"(\w+)\.\{', source):
             codes.update(f"{prefix}.{value}" for value in DYNAMIC[prefix])
     return codes
@@ -39,7 +40,7 @@ def raised_codes() -> set[str]:
 def test_every_code_a_service_raises_has_words() -> None:
     codes = raised_codes()
     assert {"shift.required", "coupon.already_on_sale", "return.changed_meanwhile",
-            "cart.other_operator", "refund.fully_returned"} <= codes  # the scan finds them
+            "cart.other_operator", "refund.fully_returned", "count.sku_not_in_plan"} <= codes  # found
     assert sorted(codes - set(TEXTS)) == []
 
 

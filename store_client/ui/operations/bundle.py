@@ -16,6 +16,7 @@ from store_client.ui.operations.pickup import PickupOps
 from store_client.ui.operations.printing import PrintingOps, print_queue_of
 from store_client.ui.operations.returns import ReturnsOps
 from store_client.ui.operations.shifts import ShiftOps
+from store_client.ui.operations.stock_counts import StockCountOps
 from store_client.ui.operations.sync import SyncOps
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ class Operations:
         self.diagnostics = DiagnosticsOps(backend, actor)
         self.pickup = PickupOps(backend, actor)
         self.members = MembersOps(backend, actor)
+        self.stock_counts = StockCountOps(backend, actor)
         self._printing: PrintingOps | None = None
 
     @property

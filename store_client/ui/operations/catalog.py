@@ -72,3 +72,8 @@ class CatalogOps(Area):
             return sample_products(db, unit=unit, limit=limit)
 
         return self._runner.op(work, changes=NOTHING)
+
+    def categories(self) -> Op[list[tuple[str, str, str]]]:
+        """(code, name_zh, name_en) of every category, by code."""
+        catalog = self._services.catalog
+        return self._runner.op(lambda _g: catalog.categories(), changes=NOTHING)

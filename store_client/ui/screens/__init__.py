@@ -16,5 +16,6 @@ from store_client.ui.screens import (  # noqa: F401
     product_lookup,
     returns_screen,
     shift_screen,
+    stock_count_screen,
     sync_screen,
 )
