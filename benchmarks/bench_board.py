@@ -83,7 +83,8 @@ def _operations(conn: sqlite3.Connection, rng: random.Random) -> None:
         if n % 6 in (2, 3):
             ready = _iso(accepted + timedelta(minutes=rng.randrange(90)))
             conn.execute("INSERT INTO pickup_progress (order_id, state, picks, operator_id, started_at, ready_at, "
-                         "updated_at) VALUES (?, 'ready', '{}', 'c1', ?, ?, ?)", (order_id, _iso(accepted), ready, ready))
+                         "updated_at) VALUES (?, 'ready', '{}', 'c1', ?, ?, ?)",
+                         (order_id, _iso(accepted), ready, ready))
     for n in range(POSITIONS):
         age = timedelta(minutes=rng.randrange(60))
         conn.execute("INSERT INTO stock_positions (sku, on_hand, reserved, as_of) VALUES (?, ?, 0, ?)",

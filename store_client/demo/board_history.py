@@ -95,8 +95,8 @@ def sell_history(services: Any, clock: HistoryClock, *, tz: ZoneInfo, today: dat
     return made
 
 
-def _heard_from_hq(services: Any, clock: HistoryClock, now: datetime, *, tz: ZoneInfo, today: date, operators: list[Actor],
-                   skus: list[str], rng: random.Random) -> None:
+def _heard_from_hq(services: Any, clock: HistoryClock, now: datetime, *, tz: ZoneInfo, today: date,
+                   operators: list[Actor], skus: list[str], rng: random.Random) -> None:
     from store_client.persistence.models import SyncRow
 
     db = services.checkout.db

@@ -109,7 +109,8 @@ def test_the_board_shows_the_sums_of_the_rows_and_drills_down_and_exports_by_key
                                          "AND completed_at >= :start AND completed_at < :end", **window)
     assert returns == 2 and screen.tiles["returns"].value.text() == money(refunded)
     assert screen.tiles["returns"].detail.text().startswith(f"{returns} returns")
-    tenders = dict(direct(shell, "SELECT t.kind, sum(t.amount_fen) FROM sale_tenders t JOIN sales s ON s.id = t.sale_id "
+    tenders = dict(direct(shell, "SELECT t.kind, sum(t.amount_fen) FROM sale_tenders t "
+                                 "JOIN sales s ON s.id = t.sale_id "
                                  "WHERE s.completed_at >= :start AND s.completed_at < :end GROUP BY t.kind", **window))
     tenders["cash"] -= change
     assert dict(screen.payments.shown) == tenders and sum(tenders.values()) == total
@@ -198,8 +199,9 @@ def test_the_zh_cn_board_speaks_one_language(make_shell, qtbot, clock, locale) -
     screen = open_board(shell, qtbot)
     data = Data(shell)
     bad = leaks(locale, data, "board")
-    chart_words = [screen.hourly.chart().title(), screen.payments.chart().title(),
-                   *(m.label() for s in screen.hourly.chart().series() for m in screen.hourly.chart().legend().markers(s)),
+    hourly = screen.hourly.chart()
+    chart_words = [hourly.title(), screen.payments.chart().title(),
+                   *(m.label() for s in hourly.series() for m in hourly.legend().markers(s)),
                    *(m.label() for m in screen.payments.chart().legend().markers())]
     bad += [w for w in chart_words if not any("\u4e00" <= c <= "\u9fff" for c in w)]
     for opener in (screen.open_sales, screen.open_returns, screen.open_pickup, screen.open_members,
