@@ -193,7 +193,11 @@ class BoardScreen(QWidget):
             self.timer.stop()
 
     def _failed(self, error: BaseException) -> None:
-        self._busy, self._error = False, True
+        self._busy = False
+        self._say(error)
+
+    def _say(self, error: BaseException) -> None:
+        self._error = True  # cleared by the next board shown
         self.message.setText(service_error_text(error))
 
     def money(self, fen: int) -> str:
@@ -349,13 +353,13 @@ class BoardScreen(QWidget):
         self.ops.board.day_csv(day=self.day, headers=headers,
                                kinds={"sale": self.tr("sale"), "return": self.tr("return")}).run(
             self, success=lambda content: self.ops.board.save_text(path=path, content=content).run(
-                self, success=self._saved, failure=self._failed),
-            failure=self._failed, busy=(self.csv_button,))
+                self, success=self._saved, failure=self._say),
+            failure=self._say, busy=(self.csv_button,))
 
     def export_png(self) -> None:
         image = self.grab().toImage()  # widgets are painted here; the encoding and the disk are not
         path = self.ops.board.export_folder() / f"{self._stem()}.png"
-        self.ops.board.save_image(path=path, image=image).run(self, success=self._saved, failure=self._failed,
+        self.ops.board.save_image(path=path, image=image).run(self, success=self._saved, failure=self._say,
                                                               busy=(self.png_button,))
 
     def _saved(self, path: Path) -> None:
