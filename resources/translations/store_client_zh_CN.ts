@@ -207,6 +207,10 @@
         <translation>打开会员档案</translation>
     </message>
     <message>
+        <source>New member enrolled by the associate&apos;s QR</source>
+        <translation>导购二维码新注册会员</translation>
+    </message>
+    <message>
         <source>Member&apos;s full phone number revealed</source>
         <translation>查看会员完整手机号</translation>
     </message>
@@ -311,6 +315,427 @@
     <message>
         <source>Details</source>
         <translation>详情</translation>
+    </message>
+</context>
+<context>
+    <name>BoardListDialog</name>
+    <message>
+        <source>Loading…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
+        <source>List status</source>
+        <translation>列表状态</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>关闭 (Esc)</translation>
+    </message>
+    <message>
+        <source>Close the list</source>
+        <translation>关闭列表</translation>
+    </message>
+    <message>
+        <source>Nothing to list.</source>
+        <translation>没有记录。</translation>
+    </message>
+    <message>
+        <source>%1 rows (the first ones; the CSV export has them all)</source>
+        <translation>前 %1 行（导出的 CSV 含全部记录）</translation>
+    </message>
+    <message>
+        <source>%1 rows</source>
+        <translation>%1 行</translation>
+    </message>
+</context>
+<context>
+    <name>BoardScreen</name>
+    <message>
+        <source>Day shown</source>
+        <translation>显示的日期</translation>
+    </message>
+    <message>
+        <source>Board status</source>
+        <translation>看板状态</translation>
+    </message>
+    <message>
+        <source>Export day (CSV)</source>
+        <translation>导出当日 (CSV)</translation>
+    </message>
+    <message>
+        <source>Export the day&apos;s sales and returns as CSV</source>
+        <translation>将当日销售和退货导出为 CSV</translation>
+    </message>
+    <message>
+        <source>Save board (PNG)</source>
+        <translation>保存看板 (PNG)</translation>
+    </message>
+    <message>
+        <source>Save the board as a picture</source>
+        <translation>将看板保存为图片</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Refresh the figures</source>
+        <translation>刷新数据</translation>
+    </message>
+    <message>
+        <source>Sales today</source>
+        <translation>今日销售</translation>
+    </message>
+    <message>
+        <source>Sales today: Enter lists the day&apos;s sales</source>
+        <translation>今日销售：按回车列出当日销售</translation>
+    </message>
+    <message>
+        <source>Basket</source>
+        <translation>客单价</translation>
+    </message>
+    <message>
+        <source>Average basket: Enter lists the day&apos;s sales</source>
+        <translation>平均客单价：按回车列出当日销售</translation>
+    </message>
+    <message>
+        <source>Returns</source>
+        <translation>退货</translation>
+    </message>
+    <message>
+        <source>Returns today: Enter lists them</source>
+        <translation>今日退货：按回车列出</translation>
+    </message>
+    <message>
+        <source>Pick-up</source>
+        <translation>自提</translation>
+    </message>
+    <message>
+        <source>Pick-up orders: Enter lists those waiting</source>
+        <translation>自提订单：按回车列出待处理订单</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <source>Member points: Enter lists the day&apos;s sales</source>
+        <translation>会员积分：按回车列出当日销售</translation>
+    </message>
+    <message>
+        <source>New members</source>
+        <translation>新会员</translation>
+    </message>
+    <message>
+        <source>Enrollments by associate: Enter lists them</source>
+        <translation>各导购注册会员数：按回车列出</translation>
+    </message>
+    <message>
+        <source>Stock freshness</source>
+        <translation>库存新鲜度</translation>
+    </message>
+    <message>
+        <source>Stock freshness: Enter lists the stale positions</source>
+        <translation>库存新鲜度：按回车列出过时的库存</translation>
+    </message>
+    <message>
+        <source>Sync with HQ</source>
+        <translation>与总部同步</translation>
+    </message>
+    <message>
+        <source>This till&apos;s sync: Enter lists the events waiting</source>
+        <translation>本机同步：按回车列出待上传事件</translation>
+    </message>
+    <message>
+        <source>Sales by hour (%1)</source>
+        <translation>分时销售额（%1）</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Same day last week</source>
+        <translation>上周同日</translation>
+    </message>
+    <message>
+        <source>Sales by hour, today beside the same weekday last week</source>
+        <translation>分时销售额：今天与上周同日对比</translation>
+    </message>
+    <message>
+        <source>Payment mix</source>
+        <translation>支付方式构成</translation>
+    </message>
+    <message>
+        <source>Payment mix of the day&apos;s sales</source>
+        <translation>当日销售的支付方式构成</translation>
+    </message>
+    <message>
+        <source>Store board</source>
+        <translation>门店看板</translation>
+    </message>
+    <message>
+        <source>%1 · updated %2</source>
+        <translation>%1 · 更新于 %2</translation>
+    </message>
+    <message>
+        <source>no sales yet</source>
+        <translation>暂无销售</translation>
+    </message>
+    <message>
+        <source>%1 sales · same day last week %2</source>
+        <translation>%1 笔 · 上周同日 %2</translation>
+    </message>
+    <message>
+        <source>%1 items per sale</source>
+        <translation>每单 %1 件</translation>
+    </message>
+    <message>
+        <source>%1 returns · %2 of those attempted completed</source>
+        <translation>%1 笔 · 退货成功率 %2</translation>
+    </message>
+    <message>
+        <source>No return attempted</source>
+        <translation>暂无退货</translation>
+    </message>
+    <message>
+        <source>%1 waiting</source>
+        <translation>%1 单待处理</translation>
+    </message>
+    <message>
+        <source>%1 overdue · ready in time %2</source>
+        <translation>超时 %1 单 · 按时备货 %2</translation>
+    </message>
+    <message>
+        <source>issued / redeemed, net of returns</source>
+        <translation>发放 / 抵扣（已扣除退货）</translation>
+    </message>
+    <message>
+        <source>nobody enrolled yet</source>
+        <translation>暂无新注册</translation>
+    </message>
+    <message>
+        <source>at HQ, oldest %1 · till %2</source>
+        <translation>总部，最旧 %1 · 本机 %2</translation>
+    </message>
+    <message>
+        <source>oldest %1 · HQ last contact %2</source>
+        <translation>最早 %1 · 上次联系总部 %2</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <source>Sales of the day</source>
+        <translation>当日销售</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>小票号</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>件数</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Payment</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <source>Returns of the day</source>
+        <translation>当日退货</translation>
+    </message>
+    <message>
+        <source>Return</source>
+        <translation>退货单号</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Pick-up orders waiting</source>
+        <translation>待处理的自提订单</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>顾客</translation>
+    </message>
+    <message>
+        <source>Promised</source>
+        <translation>承诺时间</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>已超时</translation>
+    </message>
+    <message>
+        <source>New members by associate</source>
+        <translation>各导购注册的新会员</translation>
+    </message>
+    <message>
+        <source>Associate</source>
+        <translation>导购</translation>
+    </message>
+    <message>
+        <source>Stock positions older than 10 minutes</source>
+        <translation>超过 10 分钟未更新的库存</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation>货号</translation>
+    </message>
+    <message>
+        <source>As of</source>
+        <translation>更新时间</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Events waiting for HQ</source>
+        <translation>等待上传总部的事件</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>单号</translation>
+    </message>
+    <message>
+        <source>Payment or reason</source>
+        <translation>支付方式或原因</translation>
+    </message>
+    <message>
+        <source>Writing the CSV…</source>
+        <translation>正在写入 CSV…</translation>
+    </message>
+    <message>
+        <source>sale</source>
+        <translation>销售</translation>
+    </message>
+    <message>
+        <source>return</source>
+        <translation>退货</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>已保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>BoardWords</name>
+    <message>
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>银行卡</translation>
+    </message>
+    <message>
+        <source>Mobile</source>
+        <translation>移动支付</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <source>Online payment</source>
+        <translation>线上支付</translation>
+    </message>
+    <message>
+        <source>Other payment</source>
+        <translation>其他支付</translation>
+    </message>
+    <message>
+        <source>Damaged or faulty</source>
+        <translation>商品损坏或有质量问题</translation>
+    </message>
+    <message>
+        <source>Wrong item</source>
+        <translation>商品不符</translation>
+    </message>
+    <message>
+        <source>Changed mind</source>
+        <translation>不想要了</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>to pick</source>
+        <translation>待拣货</translation>
+    </message>
+    <message>
+        <source>picking</source>
+        <translation>拣货中</translation>
+    </message>
+    <message>
+        <source>ready for pick-up</source>
+        <translation>待取货</translation>
+    </message>
+    <message>
+        <source>refunded</source>
+        <translation>已退款</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>This till</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>HQ</source>
+        <translation>总部</translation>
     </message>
 </context>
 <context>
@@ -2800,6 +3225,10 @@ Sale complete · receipt %1</source>
     <message>
         <source>Stock counts</source>
         <translation>盘点</translation>
+    </message>
+    <message>
+        <source>Board</source>
+        <translation>看板</translation>
     </message>
 </context>
 <context>

@@ -2,13 +2,15 @@
 
 Plain SQL aggregates over indexed columns, run off the UI thread; the screen only draws the
 result. Days and hours are the store's (``tz``), the stored times UTC: a day's sales are
-those between the store's midnights, an hour is the store's hour. Amounts are fen.
+those between the store's midnights, an hour is the store's hour. Amounts are fen. The
+pick-up, enrollment and stock figures come from :mod:`store_client.services.board_figures`
+in the same read.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
@@ -16,6 +18,8 @@ from sqlalchemy import text
 from store_client.clock import iso
 from store_client.domain.money import BASIS_POINTS, round_half_up
 from store_client.persistence.db import Database
+from store_client.services import board_figures as more
+from store_client.services.board_figures import Enrolled, Freshness, PickupBoard
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,11 @@ class Board:
     oldest_waiting_at: str | None
     last_contact_at: str | None
     last_week_fen: int = field(default=0)
+    now: datetime = field(default=datetime.min.replace(tzinfo=UTC))  # when it was read
+    pickup: PickupBoard = field(default=PickupBoard(0, 0, 0, 0, 0, 0))
+    enrollments: tuple[Enrolled, ...] = ()
+    stock_here: Freshness = field(default=Freshness(0, 0, None))  # this till's positions
+    stock_at_hq: Freshness = field(default=Freshness(0, 0, None))  # HQ's, as pulled
 
 
 def day_bounds(day: date, tz: ZoneInfo) -> tuple[str, str]:
@@ -67,11 +76,19 @@ def _hours(conn, day: date, tz: ZoneInfo) -> dict[int, tuple[int, int]]:  # type
     return {int(h): (int(n), int(fen)) for h, n, fen in rows}
 
 
-def compute(db: Database, *, day: date, tz: ZoneInfo) -> Board:
+def compute(db: Database, *, day: date, tz: ZoneInfo, now: datetime | None = None,
+            store_id: str | None = None) -> Board:
+    """``now``: for what is overdue and how fresh (default: the system clock);
+    ``store_id``: whose pick-up orders (None: every order the till holds)."""
+    now = now if now is not None else datetime.now(UTC)
     start, end = day_bounds(day, tz)
     window = {"start": start, "end": end}
     with db.read() as s:
         conn = s.connection()
+        pickup = more.pickup(conn, store_id=store_id, start=datetime.fromisoformat(start),
+                             end=datetime.fromisoformat(end), now=now)
+        enrolled = more.enrollments(conn, start=start, end=end)
+        stock_here, stock_at_hq = more.stock(conn, now=now)
         today = _hours(conn, day, tz)
         last_week = _hours(conn, day - timedelta(days=7), tz)
         sales, sales_fen, earned, redeemed = conn.execute(text(
@@ -111,4 +128,5 @@ def compute(db: Database, *, day: date, tz: ZoneInfo) -> Board:
         return_success_bp=round_half_up(int(done) * BASIS_POINTS, attempted) if attempted else None,
         points_issued=int(earned) - int(reversed_points), points_redeemed=int(redeemed) - int(refunded_points),
         outbox_waiting=int(waiting), oldest_waiting_at=oldest, last_contact_at=contact,
-        last_week_fen=sum(fen for _n, fen in last_week.values()))
+        last_week_fen=sum(fen for _n, fen in last_week.values()), now=now, pickup=pickup,
+        enrollments=enrolled, stock_here=stock_here, stock_at_hq=stock_at_hq)

@@ -45,6 +45,7 @@ _PHONE = re.compile(r"1\d{10}")
 MAX_BROWSED = 20
 OPENED = "member.profile_opened"
 REVEALED = "member.revealed"
+ENROLLED = "member.enrolled"  # read by services/board_figures.py
 REVEAL_REFUSED = "member.reveal_refused"
 
 
@@ -296,7 +297,15 @@ class MemberDesk:
         offer: EnrollmentOffer = self._enroll().offer(actor, cart_ref)
         return offer
 
-    def enrollment_done(self, nonce: str) -> Joined | None:
+    def enrollment_done(self, nonce: str, actor: Actor | None = None) -> Joined | None:
+        """Who joined through the link with ``nonce`` (None while pending). A new member is
+        written to the audit log as ``member.enrolled`` by ``actor``, the associate whose QR
+        it was: the till's own record of enrollments by associate (the manager's board)."""
         joined: Joined | None = self._enroll().check(nonce)
+        if joined is not None and actor is not None:
+            with self.db.transaction() as s:
+                self.audit.append(s, operator_id=actor.operator_id, action=ENROLLED,
+                                  target=joined.member_id,
+                                  details={"linked_existing": joined.linked_existing})
         return joined
 

@@ -83,8 +83,10 @@ def sample_query(window: MainWindow, tasks: TaskManager) -> str:
 
 
 @contextmanager
-def demo_shell(locale: str, skus: int) -> Iterator[tuple[MainWindow, TaskManager, list[tuple[str, str, str, str]]]]:
-    """A temporary demo store with the main window on it: yields (window, tasks, operators)."""
+def demo_shell(locale: str, skus: int, prepare: Callable[[Path], object] | None = None,
+               ) -> Iterator[tuple[MainWindow, TaskManager, list[tuple[str, str, str, str]]]]:
+    """A temporary demo store with the main window on it: yields (window, tasks, operators).
+    ``prepare(config_path)`` runs on the new store before the window opens it."""
     from store_client import config as cfg
     from store_client.bootstrap import build_services, open_terminal
     from store_client.demo.store import create_demo_store
@@ -95,6 +97,8 @@ def demo_shell(locale: str, skus: int) -> Iterator[tuple[MainWindow, TaskManager
     ensure_platform(offscreen=True)
     with tempfile.TemporaryDirectory(prefix="store-client-tour-") as tmp:
         config_path = create_demo_store(Path(tmp) / "demo", skus=skus, locale=locale)
+        if prepare is not None:
+            prepare(config_path)
         terminal = open_terminal(cfg.load(config_path))
         runtime = setup_application(locale)
         tasks = TaskManager()
@@ -208,7 +212,7 @@ def render_tour(out_dir: Path, *, locale: str = "zh_CN", skus: int = 2000,
 
     out_dir.mkdir(parents=True, exist_ok=True)
     saved: list[Path] = []
-    with demo_shell(locale, skus) as (window, tasks, operators):
+    with demo_shell(locale, skus, prepare=trading_history) as (window, tasks, operators):
         _save(window, out_dir / "01-login.png", saved)
         op_id, _name, _role, pin = best_operator(operators)
         sign_in(window, tasks, op_id, "0000" if pin != "0000" else "1111")
@@ -248,6 +252,25 @@ def render_tour(out_dir: Path, *, locale: str = "zh_CN", skus: int = 2000,
     for path in saved:
         printer(str(path))
     return saved
+
+
+def trading_history(config_path: Path) -> None:
+    """Today and the same weekday last week sold on the demo store, so the board shows real
+    charts (store_client/demo/board_history.py)."""
+    from datetime import datetime
+
+    from store_client import config as cfg
+    from store_client import store_time
+    from store_client.bootstrap import build_services, open_terminal
+    from store_client.demo.board_history import HistoryClock, sell_history
+
+    clock = HistoryClock(datetime.now().astimezone())
+    terminal = open_terminal(cfg.load(config_path), clock=clock)  # type: ignore[arg-type]
+    try:
+        tz = store_time.zone(store_time.configured())
+        sell_history(build_services(terminal), clock, tz=tz, today=store_time.to_store(datetime.now().astimezone()).date())
+    finally:
+        terminal.close()
 
 
 def dialog_action_text() -> str:

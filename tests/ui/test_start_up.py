@@ -162,7 +162,7 @@ def test_nothing_on_the_way_to_the_sign_in_window_imports_the_database_layer() -
         import store_client.ui.ready_probe, store_client.ui.demo_operators
         heavy = sorted(m for m in sys.modules
                        if m.split(".")[0] in {"sqlalchemy", "sync", "printers", "escpos"}
-                       or m.startswith(("store_client.persistence.db",
+                       or m.startswith(("store_client.persistence.db", "PySide6.QtCharts",
                                         "store_client.persistence.models",
                                         "store_client.bootstrap", "store_client.ui.screens.")))
         print(heavy)

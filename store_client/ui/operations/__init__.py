@@ -28,7 +28,7 @@ Public API (kept stable; other screens build on it):
   the main window and this package hold it.
 * :class:`Operations`: per operator, areas ``checkout``, ``returns``, ``shifts``,
   ``sync``, ``catalog``, ``operators``, ``audit``, ``diagnostics``, ``pickup``, ``members``,
-  ``stock_counts``, ``printing``, and
+  ``stock_counts``, ``board``, ``printing``, and
   ``hub``. :class:`SessionOps`: sign in, unlock, sign out (nobody signed in yet).
 
 A new area: a module here with a class deriving :class:`~.base.Area` whose methods take

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from store_client.ui.operations.audit import AuditOps
 from store_client.ui.operations.base import Backend
+from store_client.ui.operations.board import BoardOps
 from store_client.ui.operations.catalog import CatalogOps
 from store_client.ui.operations.changes import ChangeHub
 from store_client.ui.operations.checkout import CheckoutOps
@@ -40,6 +41,7 @@ class Operations:
         self.pickup = PickupOps(backend, actor)
         self.members = MembersOps(backend, actor)
         self.stock_counts = StockCountOps(backend, actor)
+        self.board = BoardOps(backend, actor)
         self._printing: PrintingOps | None = None
 
     @property

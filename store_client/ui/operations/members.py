@@ -119,7 +119,7 @@ class MembersOps(Area):
 
         def work(_grant: object) -> Joined | None:
             desk = self._desk()
-            joined = desk.enrollment_done(nonce)
+            joined = desk.enrollment_done(nonce, actor)
             if joined is None:
                 return None
             checkout = self._services.checkout

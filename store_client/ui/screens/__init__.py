@@ -7,6 +7,7 @@ A new screen: a module here that calls ``screen_spec.register(ScreenSpec(...))``
 
 from store_client.ui.screens import (  # noqa: F401
     audit_screen,
+    board_screen,
     checkout,
     diagnostics,
     member_screen,

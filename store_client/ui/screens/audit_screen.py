@@ -76,6 +76,7 @@ ACTION_LABELS = {
     "pickup.conflict_resolved": QT_TRANSLATE_NOOP("AuditActions", "Pick-up conflict resolved"),
     "pickup.refused": QT_TRANSLATE_NOOP("AuditActions", "Pick-up step refused at the till"),
     "member.profile_opened": QT_TRANSLATE_NOOP("AuditActions", "Member profile opened"),
+    "member.enrolled": QT_TRANSLATE_NOOP("AuditActions", "New member enrolled by the associate's QR"),
     "member.revealed": QT_TRANSLATE_NOOP("AuditActions", "Member's full phone number revealed"),
     "member.reveal_refused": QT_TRANSLATE_NOOP("AuditActions", "Reveal of a member's phone number refused"),
     "stock.count_planned": QT_TRANSLATE_NOOP("AuditActions", "Stock count planned"),
