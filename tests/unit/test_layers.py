@@ -5,6 +5,7 @@ Imports inside functions count; imports under ``if TYPE_CHECKING:`` do not (they
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from pathlib import Path
 
@@ -19,7 +20,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_every_layer_rule_is_kept(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(ROOT)
-    code = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True)
+    # import-linter configures logging with disable_existing_loggers: every logger that exists
+    # then (the app's) would stay silent for the tests after this one in the same process.
+    loggers = [lg for lg in logging.Logger.manager.loggerDict.values() if isinstance(lg, logging.Logger)]
+    disabled = [lg.disabled for lg in loggers]
+    try:
+        code = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True)
+    finally:
+        for lg, was in zip(loggers, disabled):
+            lg.disabled = was
     out = capsys.readouterr().out
     assert code == 0, out
     assert "BROKEN" not in out
