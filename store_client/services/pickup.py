@@ -37,6 +37,7 @@ from store_client.domain import barcodes as bc
 from store_client.domain import pickup as pk
 from store_client.domain import pickup_codes as codes
 from store_client.domain.roles import Permission
+from store_client.domain.stock import Movement, MovementReason
 from store_client.persistence.db import Database
 from store_client.persistence.models import (
     OutboxEvent,
@@ -46,6 +47,7 @@ from store_client.persistence.models import (
     SyncRow,
 )
 from store_client.services import pickup_rows as rows
+from store_client.services import stock
 from store_client.services.auth import Actor
 from store_client.services.errors import ServiceError
 from store_client.services.pickup_views import (
@@ -313,9 +315,28 @@ class PickupService:
             progress.handover = json.dumps({**details, "counter_wait_s": round(wait, 1)},
                                            ensure_ascii=False)
             self._step(s, actor, "pickup.handed_over", row, details)
+            self._move_stock(s, order_id, row, rows.picks(progress, row), handed)
             done = rows.view(row, progress)
         self._print_slip(actor, done, handed, phone4 if method == "code" else None)
         return done
+
+    def _move_stock(self, s, order_id: str, row: dict, picks: dict,  # type: ignore[no-untyped-def]
+                    handed: dict[int, int]) -> None:
+        """What the customer took leaves this store's stock, in the hand-over's transaction,
+        with a ``stock.moved`` event for HQ (HQ does not move stock from the hand-over itself):
+        the substitute's SKU where one was picked, once per order and SKU however often the
+        hand-over is retried."""
+        out: dict[str, int] = {}
+        for line in row["lines"]:
+            qty = handed.get(line["line_no"], 0)
+            if qty > 0:
+                sku = picks.get(line["line_no"], {}).get("substitute_sku") or line["sku"]
+                out[sku] = out.get(sku, 0) + qty
+        at = self.clock.now()
+        movements = [Movement(sku, -qty, MovementReason.PICKUP, f"pickup:{order_id}", at)
+                     for sku, qty in sorted(out.items())]
+        if movements:
+            stock.record(s, movements, store_id=self.store_id, terminal_id=self.terminal_id, clock=self.clock)
 
     def print_pick_list(self, actor: Actor, order_id: str) -> int | None:
         """Queue the pick list with the bag label; the print job's id (None: no printer)."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from pickup_world import APPLE, CHIPS_EAN, PHONE, WATER_EAN, Till, seed_hq, terminal_at, weight_label
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from store_client.clock import FakeClock
 from store_client.persistence.models import AuditEntry, OutboxEvent, PickupProgress
@@ -397,3 +397,27 @@ def test_the_hand_over_says_whether_the_till_was_offline(till, orders, now_clock
             select(OutboxEvent).where(OutboxEvent.kind == "pickup.handed_over")
             .order_by(OutboxEvent.seq))]
     assert flags == [False, True]
+
+
+def test_a_hand_over_takes_what_the_customer_took_off_the_stock_here_and_at_hq_once(till, orders) -> None:
+    from sync.hq import stock as hq_stock
+
+    placed = place(orders, items=[{"sku": "100001", "qty": 3}, {"sku": "200001", "qty": 2}])
+    till.sync()
+    pick_all(till, placed.order_id)
+    till.pickup.mark_ready(till.cashier, placed.order_id)
+    # the customer gives one bag of chips back at the counter: it stays in the store's stock
+    till.pickup.hand_over(till.cashier, placed.order_id, qr=placed.qr, refused={2: (1, "damaged")})
+    with pytest.raises(PickupRefused):  # a second hand-over of the same order moves nothing
+        till.pickup.hand_over(till.cashier, placed.order_id, qr=placed.qr)
+    with till.terminal.db.read() as s:
+        moved = s.execute(select(func.count()).select_from(OutboxEvent).where(
+            OutboxEvent.kind == "stock.moved")).scalar()
+        positions = dict(s.execute(text("SELECT sku, on_hand FROM stock_positions")).all())
+        refs = s.execute(text("SELECT DISTINCT ref, reason FROM stock_movements")).all()
+    assert positions == {"100001": -3, "200001": -1} and moved == 1
+    assert refs == [(f"pickup:{placed.order_id}", "pickup")]
+    till.sync()
+    with orders.service.engine.connect() as conn:  # type: ignore[attr-defined]
+        assert hq_stock.on_hand(conn, "S001", "100001") == -3
+        assert hq_stock.on_hand(conn, "S001", "200001") == -1
