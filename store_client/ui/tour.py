@@ -93,7 +93,7 @@ def demo_shell(locale: str, skus: int) -> Iterator[tuple[MainWindow, TaskManager
 
     ensure_platform(offscreen=True)
     with tempfile.TemporaryDirectory(prefix="store-client-tour-") as tmp:
-        config_path = create_demo_store(Path(tmp) / "demo", skus=skus, locale=locale)
+        config_path = create_demo_store(Path(tmp) / "demo", skus=skus, locale=locale, stock_figures=True)
         terminal = open_terminal(cfg.load(config_path))
         runtime = setup_application(locale)
         tasks = TaskManager()

@@ -44,8 +44,8 @@ def seed_demo(service: HQService, store_id: str = "S001") -> None:
 # Demo sites in Shanghai (WGS-84, micro-degrees): five stores within 20 km of each other, one
 # out in Songjiang beyond it, and the warehouse in Jiading that every store sees.
 SITES = [
-    ("S001", "store", "人民广场店", 31_230_400, 121_473_700),
-    ("S002", "store", "静安寺店", 31_223_500, 121_445_300),
+    ("S001", "store", "静安店", 31_223_500, 121_445_300),  # the demo till's store (store_client/demo)
+    ("S002", "store", "人民广场店", 31_230_400, 121_473_700),
     ("S003", "store", "陆家嘴店", 31_239_700, 121_499_800),
     ("S004", "store", "徐家汇店", 31_195_000, 121_436_500),
     ("S005", "store", "虹桥店", 31_197_900, 121_336_300),

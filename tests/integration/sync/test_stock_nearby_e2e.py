@@ -72,7 +72,7 @@ def test_a_sale_in_store_a_shows_in_store_bs_lookup_after_bs_pull(world) -> None
     pull(server, b)
     first = seen_at_b(b, "100001")
     assert [(e.site_id, e.name, e.figure.on_hand, e.figure.fresh) for e in first.nearby] == [
-        ("S001", "人民广场店", 20, True)]
+        ("S001", "静安店", 20, True)]
     assert 2_700 <= (first.nearby[0].distance_m or 0) <= 2_900
     assert [(e.site_id, e.figure.on_hand) for e in first.warehouses] == [("W01", 2400)]
 
