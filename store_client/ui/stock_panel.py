@@ -3,7 +3,7 @@ reserved for pick-up orders, available), HQ's figure for this store, and HQ's fi
 the nearby stores (nearest first, with their distance) and of the warehouse, each with its
 "as of" time in store time. A figure older than 10 minutes is greyed and says so in words,
 on screen and to a screen reader. The figures are read by an op, never on the UI thread,
-and read again every 30 seconds while the panel is on screen, so a figure turns grey (or
+and read again every 5 seconds while the panel is on screen, so a figure turns grey (or
 fresh, after a pull) without a new lookup."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from store_client.ui.operations.catalog import CatalogOps
 
 EMPTY = "—"
-REFRESH_MS = 30_000
+REFRESH_MS = 5_000  # stock arrives within seconds (fast pulls); a re-read is a few indexed reads
 NEAR_ROWS = 6  # HQ sends the 5 nearest stores by default (sync/hq/sites.py); one spare
 WAREHOUSE_ROWS = 2
 
