@@ -85,7 +85,7 @@ def _remove_site(args: argparse.Namespace) -> int:
             _publish(service)
     except sites.SiteError as exc:
         raise UserError(str(exc)) from None
-    print(f"site {args.site} removed; {drop} store(s) no longer see it")
+    print(f"site {args.site} removed; {drop} neighbour pair(s) dropped")
     return 0
 
 

@@ -59,16 +59,16 @@ def check_lines(conn: Connection, site_id: str, lines: list[tuple[str, str]], *,
     good: list[tuple[str, int]] = []
     seen: set[str] = set()
     low = 1 if receiving else 0
-    for number, (sku, qty_text) in enumerate(lines, start=1):
+    for number, (sku, qty_text) in enumerate(lines, start=1):  # numbered as given, a header not counted
         if sku not in known:
-            problems.append(f"line {number}: SKU {sku!r} is not in the catalog")
+            problems.append(f"entry {number}: SKU {sku!r} is not in the catalog")
             continue
         if sku in seen:
-            problems.append(f"line {number}: SKU {sku} is given twice")
+            problems.append(f"entry {number}: SKU {sku} is given twice")
             continue
         seen.add(sku)
         if not (qty_text.isascii() and qty_text.isdigit()) or not low <= int(qty_text) <= MAX_ON_HAND:
-            problems.append(f"line {number}: quantity {qty_text!r} must be a whole number from {low} to {MAX_ON_HAND}")
+            problems.append(f"entry {number}: quantity {qty_text!r} must be a whole number from {low} to {MAX_ON_HAND}")
             continue
         good.append((sku, int(qty_text)))
     if problems:
