@@ -2,7 +2,7 @@
 open orders read by the service; a hand-over by code.
 
 The till runs the real sync runner with its default settings (a full pass every 15 s, and
-between passes ``online_orders`` pulled every 2 s) against the reference HQ on
+between passes ``online_orders`` and stock pulled every 2 s) against the reference HQ on
 127.0.0.1. Orders are placed at random moments; the latency is from HQ's commit of the
 acceptance to the order showing in ``PickupService.queue()`` (polled every 50 ms, which
 the screen's 1 s refresh adds to at most).
@@ -228,7 +228,7 @@ def run(args) -> None:  # type: ignore[no-untyped-def]
         f"<= 16 ms of UI work (p95, 500 orders): {verdict(fills[500], 16)}; "
         f"scan -> painted tick <= 16 ms (p95): {verdict(both, 16)}.\n\n"
         "How: between its 15 s passes the sync runner sends the outbox and pulls only "
-        "`online_orders` every 2 s (sync/terminal/runner.py, `FAST_DATASETS`), so a new order "
+        "`online_orders` and the stock datasets every 2 s (sync/terminal/runner.py, `FAST_DATASETS`), so a new order "
         "waits at most one short poll plus one pull; the Pick-up screen re-reads the queue "
         "every second off the UI thread. The queue is a table model (ui/screens/pickup_queue.py): "
         "a change resets it and only the visible rows are measured and painted; when only the "

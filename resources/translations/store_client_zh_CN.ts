@@ -4752,10 +4752,6 @@ Points: %4</source>
         <translation>本店（总部数据）</translation>
     </message>
     <message>
-        <source>Other stores and the warehouse: HQ does not send their stock to this till yet.</source>
-        <translation>其他门店和仓库：总部尚未向本机发送其库存。</translation>
-    </message>
-    <message>
         <source>Stock</source>
         <translation>库存</translation>
     </message>
@@ -4778,6 +4774,22 @@ Points: %4</source>
     <message>
         <source>not received from HQ</source>
         <translation>尚未收到总部数据</translation>
+    </message>
+    <message>
+        <source>Other stores and the warehouse: HQ has sent no figures for this product.</source>
+        <translation>其他门店和仓库：总部尚未发送此商品的库存。</translation>
+    </message>
+    <message>
+        <source>Sites further away not shown: %1</source>
+        <translation>更远的 %1 个地点未显示</translation>
+    </message>
+    <message>
+        <source>%1 (warehouse)</source>
+        <translation>%1（仓库）</translation>
+    </message>
+    <message>
+        <source>%1 · %2 km</source>
+        <translation>%1 · %2 公里</translation>
     </message>
     <message>
         <source>Stock could not be read: %1</source>

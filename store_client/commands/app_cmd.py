@@ -107,7 +107,7 @@ def _demo(args: argparse.Namespace) -> int:
         raise UserError(f"{folder} exists and is not a demo store; choose another --data-dir")
     if not config_file.exists():
         print(f"creating a demo store with {args.skus:,} products in {folder} …", flush=True)
-        config_file = Path(create_demo_store(folder, skus=args.skus, locale=args.locale))
+        config_file = Path(create_demo_store(folder, skus=args.skus, locale=args.locale, stock_figures=True))
     elif not is_demo_folder(folder):
         raise UserError(f"{config_file} is not a demo configuration")
     config = cfg.load(config_file)

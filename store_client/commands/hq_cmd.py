@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--show-codes", action="store_true",
                        help="demo only: print on the enrollment page the SMS code HQ would send")
     serve.set_defaults(handler=_serve)
-    seed = sub.add_parser("seed-demo", help="publish the demo catalog, prices and settings")
+    seed = sub.add_parser("seed-demo", help="publish the demo catalog, prices, settings, sites and warehouse stock")
     seed.add_argument("--store", default="S001")
     seed.set_defaults(handler=_seed)
     token = sub.add_parser("issue-token", help="issue (or rotate) a terminal's token; printed once")
@@ -51,6 +51,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     reset_ds.add_argument("dataset")
     reset_ds.set_defaults(handler=_reset_dataset)
     _register_terminals(sub)
+    from store_client.commands import hq_stock_cmd
+
+    hq_stock_cmd.register(sub)
 
 
 @contextmanager
@@ -97,11 +100,12 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _seed(args: argparse.Namespace) -> int:
-    from sync.hq.demo_data import seed_demo
+    from sync.hq.demo_data import seed_demo, seed_demo_sites
 
     with _service(args) as service:
         seed_demo(service, args.store)
-    print(f"demo data published for store {args.store}")
+        seed_demo_sites(service)  # the stores' places and the warehouse's stock (nearby stock)
+    print(f"demo data published for store {args.store}, with the demo's sites and warehouse stock")
     return 0
 
 

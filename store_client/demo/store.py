@@ -28,12 +28,15 @@ def create_demo_store(
     hq_url: str = "",
     locale: str = "zh_CN",
     timings: dict[str, float] | None = None,
+    stock_figures: bool = False,
 ) -> Path:
     """Create the demo store in ``target_dir`` and return its config file's path.
 
     Refuses a directory that already holds a terminal database or a config file
     (FileExistsError). On failure, the files it created are removed again.
-    ``timings``, if given, receives the seconds spent per phase.
+    ``timings``, if given, receives the seconds spent per phase. ``stock_figures``: HQ's stock
+    of this store, its neighbours and the warehouse for the first products (the demo and the
+    tour show them; tests start without).
     """
     started = time.perf_counter()
     generator.check_size(skus)
@@ -82,6 +85,9 @@ def create_demo_store(
             phase = time.perf_counter()
             from store_client.demo import checkout_data
             checkout_data.load(terminal.db, seed=seed, now=SystemClock().now())
+            if stock_figures:  # HQ's figures of this and nearby stores, as a pull would leave them
+                from store_client.demo import stock_data
+                stock_data.load(terminal.db, seed=seed, now=SystemClock().now(), store_id=store_id)
             _open_shift(terminal)
             _note(timings, "checkout_data", phase)
             if timings is not None:

@@ -9,6 +9,7 @@ once per (cause, SKU, reason): a retried write never moves stock twice.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,7 +22,11 @@ from store_client.clock import Clock, iso, parse_iso
 from store_client.domain.stock import FRESH_FOR, Movement, Position
 from store_client.persistence.db import Database
 from store_client.persistence.models import StockPosition
+from sync.protocol.datasets import validate_row
+from sync.protocol.events import PayloadError
 from sync.terminal import outbox
+
+log = logging.getLogger(__name__)
 
 EVENT = "stock.moved"
 EVENT_CHUNK = 500  # movements per event: the protocol's bound on lines per payload
@@ -70,6 +75,7 @@ def position(db: Database, sku: str, *, clock: Clock) -> Position:
 
 
 STOCK_LEVELS = "stock_levels"  # HQ's on-hand of this store, one row a SKU (sync_rows)
+STOCK_NEARBY = "stock_nearby"  # HQ's on-hand of nearby stores and warehouses, key "{sku}|{site}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,14 +95,29 @@ class Figure:
 
 
 @dataclass(frozen=True, slots=True)
+class Elsewhere:
+    """Another site's figure as HQ sent it: a nearby store or a warehouse, ``distance_m``
+    from this store (None: HQ does not know where one of the two is)."""
+
+    site_id: str
+    name: str
+    kind: str  # store | warehouse
+    distance_m: int | None
+    figure: Figure
+
+
+@dataclass(frozen=True, slots=True)
 class StockOverview:
-    """What Product lookup shows of one SKU: this till's books and HQ's figure for this
-    store, each with its own time and freshness (:data:`FRESH_FOR`), read at ``now``."""
+    """What Product lookup shows of one SKU: this till's books, HQ's figure for this store,
+    and HQ's figures of the nearby stores (nearest first) and of the warehouses, each with
+    its own time and freshness (:data:`FRESH_FOR`), read at ``now``."""
 
     sku: str
     here: Figure | None  # None: no movement of this SKU was ever recorded on this till
     at_hq: Figure | None  # None: HQ has not sent a figure for this SKU (yet)
     now: datetime
+    nearby: tuple[Elsewhere, ...] = ()  # other stores, nearest first
+    warehouses: tuple[Elsewhere, ...] = ()
 
 
 def _aware(text_: object) -> datetime | None:
@@ -113,14 +134,17 @@ def _figure(on_hand: int, reserved: int | None, as_of: datetime | None, now: dat
     return Figure(on_hand, reserved, as_of, as_of is not None and now - as_of <= FRESH_FOR)
 
 
-def overview(db: Database, sku: str, *, clock: Clock) -> StockOverview:
-    """The stock of ``sku`` here and at HQ, for Product lookup (one read)."""
+def overview(db: Database, sku: str, *, clock: Clock, store_id: str | None = None) -> StockOverview:
+    """The stock of ``sku`` here, at HQ for this store (``store_id``), and elsewhere, for
+    Product lookup (one read; the other sites' rows of one SKU are one range of keys)."""
     now = clock.now()
     with db.read() as s:
         row = s.get(StockPosition, sku)
         here = None if row is None else _figure(row.on_hand, row.reserved, _aware(row.as_of), now)
         data = s.execute(text("SELECT data FROM sync_rows WHERE dataset = :ds AND key = :sku"),
                          {"ds": STOCK_LEVELS, "sku": sku}).scalar()
+        others = s.execute(text("SELECT key, data FROM sync_rows WHERE dataset = :ds AND key >= :lo AND key < :hi"),
+                           {"ds": STOCK_NEARBY, "lo": f"{sku}|", "hi": f"{sku}}}"}).all()
     at_hq = None
     if data is not None:
         try:
@@ -130,4 +154,27 @@ def overview(db: Database, sku: str, *, clock: Clock) -> StockOverview:
         on_hand = hq.get("on_hand") if isinstance(hq, dict) else None
         if isinstance(on_hand, int) and not isinstance(on_hand, bool):
             at_hq = _figure(on_hand, None, _aware(hq.get("as_of")), now)
-    return StockOverview(sku, here, at_hq, now)
+    sites = _elsewhere(sku, others, store_id, now)
+    return StockOverview(sku, here, at_hq, now, nearby=tuple(e for e in sites if e.kind == "store"),
+                         warehouses=tuple(e for e in sites if e.kind == "warehouse"))
+
+
+def _elsewhere(sku: str, rows: Sequence[Any], store_id: str | None, now: datetime) -> list[Elsewhere]:
+    """The other sites' figures of ``sku``, nearest first; a row that does not pass the
+    protocol's check, or that names this store, is left out and logged (never raised)."""
+    found: list[Elsewhere] = []
+    for key, data in rows:
+        try:
+            row = validate_row(STOCK_NEARBY, key, json.loads(data))
+        except (ValueError, PayloadError) as exc:
+            log.warning("stock_nearby row %r left out: %s", key, exc)
+            continue
+        if row["sku"] != sku:
+            continue  # a longer SKU that shares the prefix
+        if row["site_id"] == store_id:
+            log.warning("stock_nearby row %r names this store %s as its own neighbour: left out", key, store_id)
+            continue
+        found.append(Elsewhere(row["site_id"], row["name"], row["kind"], row["distance_m"],
+                               _figure(row["on_hand"], None, _aware(row["as_of"]), now)))
+    found.sort(key=lambda e: (e.distance_m is None, e.distance_m or 0, e.name, e.site_id))
+    return found

@@ -1,8 +1,9 @@
 """The stock of one product as Product lookup shows it: this till's books (on hand,
-reserved for pick-up orders, available) and HQ's figure for this store, each with its
+reserved for pick-up orders, available), HQ's figure for this store, and HQ's figures of
+the nearby stores (nearest first, with their distance) and of the warehouse, each with its
 "as of" time in store time. A figure older than 10 minutes is greyed and says so in words,
 on screen and to a screen reader. The figures are read by an op, never on the UI thread,
-and read again every 30 seconds while the panel is on screen, so a figure turns grey (or
+and read again every 5 seconds while the panel is on screen, so a figure turns grey (or
 fresh, after a pull) without a new lookup."""
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from store_client.ui.checkout.formatting import quantity_text
 
 if TYPE_CHECKING:
     from store_client.domain.catalog import ProductInfo
-    from store_client.services.stock import Figure, StockOverview
+    from store_client.services.stock import Elsewhere, Figure, StockOverview
     from store_client.ui.operations.catalog import CatalogOps
 
 EMPTY = "—"
-REFRESH_MS = 30_000
+REFRESH_MS = 5_000  # stock arrives within seconds (fast pulls); a re-read is a few indexed reads
+NEAR_ROWS = 6  # HQ sends the 5 nearest stores by default (sync/hq/sites.py); one spare
+WAREHOUSE_ROWS = 2
 
 
 class StockPanel(QFrame):
@@ -52,16 +55,17 @@ class StockPanel(QFrame):
             header.setProperty("kind", "subtle")
             grid.addWidget(header, 0, column)
         self.rows: dict[str, list[QLabel]] = {}
-        for line, (key, where) in enumerate((("here", self.tr("This till")),
-                                             ("hq", self.tr("This store at HQ"))), start=1):
+        lines = [("here", self.tr("This till")), ("hq", self.tr("This store at HQ"))]
+        lines += [(f"near{i}", "") for i in range(NEAR_ROWS)] + [(f"warehouse{i}", "") for i in range(WAREHOUSE_ROWS)]
+        for line, (key, where) in enumerate(lines, start=1):
             cells = [QLabel(where, self)] + [QLabel(EMPTY, self) for _ in range(4)]
             for column, cell in enumerate(cells):
                 cell.setObjectName(f"lookup.stock.{key}.{column}")
                 grid.addWidget(cell, line, column)
             self.rows[key] = cells
+        self.other_keys = [key for key, _ in lines[2:]]
         grid.setColumnStretch(4, 1)
-        self.elsewhere = QLabel(self.tr("Other stores and the warehouse: HQ does not send their stock "
-                                        "to this till yet."), self)
+        self.elsewhere = QLabel(self)
         self.elsewhere.setObjectName("lookup.stock.elsewhere")
         self.elsewhere.setProperty("kind", "subtle")
         self.elsewhere.setWordWrap(True)
@@ -91,8 +95,9 @@ class StockPanel(QFrame):
         self.timer.stop()
         self.title.setText(self.tr("Stock"))
         self._say(self.tr("Select a product to see its stock."))
-        for key in self.rows:
+        for key in ("here", "hq"):
             self._blank(key, "")
+        self._show_others((), (), "", None)
 
     def show_product(self, product: ProductInfo, name: str) -> None:
         """Read the stock of ``product`` (in the background); an older answer is dropped."""
@@ -108,11 +113,52 @@ class StockPanel(QFrame):
         unit = str(self._product.unit)
         self._fill("here", seen.here, seen.now, unit, self.tr("nothing recorded on this till"))
         self._fill("hq", seen.at_hq, seen.now, unit, self.tr("not received from HQ"))
+        self._show_others(seen.nearby, seen.warehouses, unit, seen.now)
         self._say("")
 
+    def _show_others(self, nearby: tuple[Elsewhere, ...], warehouses: tuple[Elsewhere, ...], unit: str,
+                     now: datetime | None) -> None:
+        """Nearby stores nearest first, then the warehouses; rows not needed are hidden.
+        ``now`` None: no product (nothing shown, nothing said)."""
+        shown = [(f"near{i}", site) for i, site in enumerate(nearby[:NEAR_ROWS])]
+        shown += [(f"warehouse{i}", site) for i, site in enumerate(warehouses[:WAREHOUSE_ROWS])]
+        used = {key for key, _ in shown}
+        for key in self.other_keys:
+            if key not in used:
+                self._blank(key, "")
+                for cell in self.rows[key]:
+                    cell.setVisible(False)
+        if now is None:
+            self.elsewhere.setVisible(False)
+            return
+        for key, site in shown:
+            cells = self.rows[key]
+            cells[0].setText(self._site_text(site))
+            for cell in cells:
+                cell.setVisible(True)
+            self._fill(key, site.figure, now, unit, "")
+        left = max(len(nearby) - NEAR_ROWS, 0) + max(len(warehouses) - WAREHOUSE_ROWS, 0)
+        if not shown:
+            text = self.tr("Other stores and the warehouse: HQ has sent no figures for this product.")
+        elif left > 0:
+            text = self.tr("Sites further away not shown: %1").replace("%1", str(left))
+        else:
+            text = ""
+        self.elsewhere.setText(text)
+        self.elsewhere.setVisible(bool(text))
+
+    def _site_text(self, site: Elsewhere) -> str:
+        """``静安寺店 · 2.8 km``; a warehouse says so; no distance when HQ does not know it."""
+        name = site.name if site.kind == "store" else self.tr("%1 (warehouse)").replace("%1", site.name)
+        if site.distance_m is None:
+            return name
+        km = f"{site.distance_m / 1000:.1f}"
+        return self.tr("%1 · %2 km").replace("%1", name).replace("%2", km)
+
     def _failed(self, error: BaseException) -> None:
-        for key in self.rows:
+        for key in ("here", "hq"):
             self._blank(key, "")
+        self._show_others((), (), "", None)
         self._say(self.tr("Stock could not be read: %1").replace("%1", str(error)))
 
     def _blank(self, key: str, missing: str) -> None:

@@ -96,7 +96,7 @@ def demo_shell(locale: str, skus: int, prepare: Callable[[Path], object] | None 
 
     ensure_platform(offscreen=True)
     with tempfile.TemporaryDirectory(prefix="store-client-tour-") as tmp:
-        config_path = create_demo_store(Path(tmp) / "demo", skus=skus, locale=locale)
+        config_path = create_demo_store(Path(tmp) / "demo", skus=skus, locale=locale, stock_figures=True)
         if prepare is not None:
             prepare(config_path)
         terminal = open_terminal(cfg.load(config_path))

@@ -40,7 +40,9 @@ from sync.hq import cross_returns, order_events
 from sync.hq import members as hq_members  # (registers the member tables: sales post points)
 from sync.hq import order_tables  # noqa: F401  (registers the online-order tables)
 from sync.hq import schema as t
+from sync.hq import sites as hq_sites
 from sync.hq import stock as hq_stock
+from sync.hq import stock_publish
 from sync.hq.audit import chain_row
 from sync.hq.member_enrollment import credit_enrolled_sale
 from sync.hq.originals import index_sale
@@ -96,6 +98,7 @@ def issue_token_on(conn: Connection, store_id: str, terminal_id: str) -> str:
     token = secrets.token_urlsafe(32)
     if conn.scalar(select(t.stores.c.store_id).where(t.stores.c.store_id == store_id)) is None:
         conn.execute(insert(t.stores).values(store_id=store_id, name=store_id))
+        hq_sites.recompute(conn)  # a new store sees the warehouses at once (and its place, once registered)
     found = conn.execute(update(t.terminals).where(
         t.terminals.c.store_id == store_id, t.terminals.c.terminal_id == terminal_id
     ).values(token_hash=hash_token(token))).rowcount
@@ -133,7 +136,8 @@ class HQService:
         with engine.begin() as conn:
             if conn.scalar(select(t.counters.c.value).where(t.counters.c.name == "change_seq")) is None:
                 conn.execute(insert(t.counters).values(name="change_seq", value=0))
-        self._publish_stock()  # positions a crash left unpublished
+            hq_sites.recompute(conn)  # an HQ from before sites: its stores gain their neighbours
+        self._publish_stock(backfill_batches=None)  # what a crash left unpublished or half backfilled
 
     # -- tokens and terminals ---------------------------------------------
     def issue_token(self, store_id: str, terminal_id: str) -> str:
@@ -181,10 +185,12 @@ class HQService:
                 log.info("ingest race on %s/%s, retrying", who.store_id, who.terminal_id)
         raise AssertionError("unreachable")
 
-    def _publish_stock(self) -> None:
-        """Publish what moved, after the commit. A failure here must not fail the ingest (the
-        terminal would resend events HQ already holds): the rows stay marked and go next time."""
+    def _publish_stock(self, *, backfill_batches: int | None = 1) -> None:
+        """Publish what moved, after the commit, and a bounded step of any backfill (a new
+        neighbour's positions). A failure here must not fail the ingest (the terminal would
+        resend events HQ already holds): the rows stay marked and go next time."""
         try:
+            stock_publish.backfill(self, max_batches=backfill_batches)
             hq_stock.publish_dirty(self)
         except Exception:  # noqa: BLE001 - logged; retried on the next ingest and at start-up
             log.exception("publishing stock levels failed; they stay marked for the next try")

@@ -3,8 +3,9 @@
 Applied inside the ingest transaction of the event that carries them, so an event counts
 exactly once (HQ's event dedupe) and a crash leaves both or neither. A position that moved
 is marked *dirty*; :func:`publish_dirty` then puts it into the store's ``stock_levels``
-dataset (after the commit, and again at start-up for anything a crash left dirty), so a
-sale in one store reaches the other channels within one sync round.
+dataset and the ``stock_nearby`` of the stores that have it as a neighbour (after the
+commit, and again at start-up for anything a crash left dirty), so a sale in one store
+reaches the other channels within one sync round.
 
 Count scans from several tills land here one by one, keyed by the scan's own id: a plan's
 totals are exact however and however often the tills deliver them.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Column, Connection, Index, Integer, String, Table, func, select, update
+from sqlalchemy import BigInteger, Boolean, Column, Connection, Index, Integer, String, Table, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -111,25 +112,8 @@ def plan_totals(conn: Connection, plan_id: str) -> dict[str, int]:
 
 
 def publish_dirty(service: Any, *, batch: int = 5_000) -> int:
-    """Put every position that moved into its store's ``stock_levels`` dataset; returns how
-    many. Safe to run any time and twice: a position is cleared only if it did not move again
-    meanwhile."""
-    published = 0
-    while True:
-        with service.engine.connect() as conn:
-            rows = conn.execute(select(stock.c.store_id, stock.c.sku, stock.c.on_hand, stock.c.as_of).where(
-                stock.c.dirty.is_(True)).order_by(stock.c.store_id).limit(batch)).all()
-        if not rows:
-            return published
-        by_store: dict[str, list[tuple[str, dict | None]]] = {}
-        for row in rows:
-            by_store.setdefault(row.store_id, []).append(
-                (row.sku, {"sku": row.sku, "on_hand": int(row.on_hand), "as_of": row.as_of}))
-        for store_id, items in by_store.items():
-            service.publish_many("stock_levels", items, scope=store_id)
-        with service.engine.begin() as conn:
-            for row in rows:  # cleared only where nothing moved since it was read
-                conn.execute(update(stock).where(stock.c.store_id == row.store_id, stock.c.sku == row.sku,
-                                                 stock.c.on_hand == row.on_hand, stock.c.as_of == row.as_of)
-                             .values(dirty=False))
-        published += len(rows)
+    """Publish every position that moved (its store's ``stock_levels``, its neighbours'
+    ``stock_nearby``); see :mod:`sync.hq.stock_publish`."""
+    from sync.hq.stock_publish import publish_dirty as publish
+
+    return publish(service, batch=batch)

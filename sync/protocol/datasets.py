@@ -22,6 +22,7 @@ DATASETS: dict[str, bool] = {
     "operators": True,
     "online_orders": True,
     "stock_levels": True,
+    "stock_nearby": True,  # other sites' on hand, for the stores that have them as neighbours
     "store_settings": True,
     "terminal_keys": False,  # every till's public signing key: any store checks any receipt
 }
@@ -125,6 +126,41 @@ def _stock_level(data: dict) -> dict:
             "as_of": _str(data, "as_of", max_len=40)}
 
 
+SITE_KINDS = ("store", "warehouse")
+MAX_SITE_ID = 24  # a stock_nearby key is "{sku}|{site_id}": 32 + 1 + 24 fits MAX_KEY
+MAX_DISTANCE_M = 20_037_509  # half the Earth's circumference
+
+
+def _site_id(data: dict, name: str) -> str:
+    value = _str(data, name, max_len=MAX_SITE_ID)
+    if not value.isascii() or not all(c.isalnum() or c in "-_" for c in value):
+        raise PayloadError(f"field '{name}' must be letters, digits, '-' or '_'")
+    return value
+
+
+def _stock_nearby(data: dict) -> dict:
+    """One SKU's on hand at another site (a nearby store or a warehouse), with what a till
+    shows of that site: its name, kind and distance in metres from the receiving store (None:
+    one of the two has no coordinates), and when the figure was true."""
+    sku = _str(data, "sku", max_len=32)
+    if "|" in sku:
+        raise PayloadError("field 'sku' must not contain '|'")
+    kind = _str(data, "kind", max_len=16)
+    if kind not in SITE_KINDS:
+        raise PayloadError(f"field 'kind' must be one of {', '.join(SITE_KINDS)}")
+    distance = data.get("distance_m")
+    if distance is not None:
+        distance = _int(data, "distance_m", lo=0, hi=MAX_DISTANCE_M)
+    return {"sku": sku, "site_id": _site_id(data, "site_id"), "name": _str(data, "name", max_len=200),
+            "kind": kind, "distance_m": distance, "on_hand": _int(data, "on_hand", lo=-MAX_AMOUNT),
+            "as_of": _str(data, "as_of", max_len=40)}
+
+
+def nearby_key(sku: str, site_id: str) -> str:
+    """The row key of ``stock_nearby``: all sites of one SKU sort together (a range read)."""
+    return f"{sku}|{site_id}"
+
+
 def _terminal_key(data: dict) -> dict:
     """A till's public Ed25519 key (base64url, 43 characters) and whose it is."""
     row = {"kid": _str(data, "kid", max_len=64), "store_id": _str(data, "store_id", max_len=32),
@@ -139,7 +175,7 @@ def _terminal_key(data: dict) -> dict:
 
 ROW_VALIDATORS: dict[str, Callable[[dict], dict]] = {name: _any_object for name in DATASETS}
 ROW_VALIDATORS.update(catalog=_catalog, prices=_prices, operators=_operator, terminal_keys=_terminal_key,
-                      stock_levels=_stock_level)
+                      stock_levels=_stock_level, stock_nearby=_stock_nearby)
 
 
 def _online_order(data: dict) -> dict:
@@ -160,6 +196,8 @@ def validate_row(dataset: str, key: Any, data: Any) -> dict:
     row = ROW_VALIDATORS[dataset](_obj(data, "row data"))
     if dataset in ("catalog", "prices", "stock_levels") and row["sku"] != key:
         raise PayloadError(f"row key {key!r} does not match sku {row['sku']!r}")
+    if dataset == "stock_nearby" and nearby_key(row["sku"], row["site_id"]) != key:
+        raise PayloadError(f"row key {key!r} does not match sku|site {nearby_key(row['sku'], row['site_id'])!r}")
     if dataset == "operators" and row["id"] != key:
         raise PayloadError(f"row key {key!r} does not match operator id {row['id']!r}")
     if dataset == "terminal_keys" and row["kid"] != key:

@@ -42,6 +42,7 @@ from store_client.clock import Clock, SystemClock, iso
 from store_client.persistence.db import Database
 from store_client.persistence.models import SyncCursor, SyncResetSeen, SyncRow, SyncState
 from sync.terminal import state
+from sync.terminal import stock_rows
 from sync.terminal.catalog_apply import apply_catalog
 from sync.protocol.datasets import DATASETS, validate_row
 from sync.protocol.events import PayloadError
@@ -92,6 +93,7 @@ class Page:
     reset: bool = False
     extra: dict = field(default_factory=dict)
     seqs: tuple[int, int] = (0, 0)  # first and last change sequence (0, 0 when empty)
+    skipped: int = 0  # bad rows left out (stock datasets only: sync/terminal/stock_rows.py)
 
 
 class Puller:
@@ -171,7 +173,7 @@ class Puller:
                 if page.has_more and page.cursor in seen_cursors:
                     raise BadPage("HQ's cursor does not advance (a cursor of this pull came back)")
                 seen_cursors.add(page.cursor)
-                empty_pages = empty_pages + 1 if page.has_more and not page.changes else 0
+                empty_pages = empty_pages + 1 if page.has_more and not page.changes and not page.skipped else 0
                 if empty_pages >= 2:
                     raise BadPage("HQ's feed makes no progress (empty pages that say there is more)")
                 if page.has_more:
@@ -265,6 +267,7 @@ def parse_page(dataset: str, raw: object, limit: int) -> Page:
     last_seq = 0
     first_seq = 0
     seen: set[str] = set()
+    skipped = 0
     for i, change in enumerate(changes):
         if not isinstance(change, dict):
             raise BadPage(f"change {i} is not an object")
@@ -283,6 +286,10 @@ def parse_page(dataset: str, raw: object, limit: int) -> Page:
             else:
                 raise PayloadError(f"unknown op {op!r}")
         except PayloadError as exc:
+            if dataset in stock_rows.DATASETS and op == "upsert":
+                stock_rows.skipped(dataset, i, key, str(exc))
+                skipped += 1
+                continue
             raise BadPage(f"change {i} (key {key!r}): {exc}") from None
         key = str(key)
         if key in seen:  # HQ sends a key's current state once; applying twice would be order-dependent
@@ -290,7 +297,7 @@ def parse_page(dataset: str, raw: object, limit: int) -> Page:
         seen.add(key)
     if dataset == "catalog":
         _check_barcodes(parsed)
-    return Page(changes=parsed, cursor=cursor, has_more=has_more, seqs=(first_seq, last_seq))
+    return Page(changes=parsed, cursor=cursor, has_more=has_more, seqs=(first_seq, last_seq), skipped=skipped)
 
 
 def _check_barcodes(changes: list[tuple[str, str, dict | None]]) -> None:
@@ -327,6 +334,9 @@ def apply_page(session: Session, dataset: str, page: Page, now: str) -> None:
         _apply_prices(session, page.changes)
     elif dataset == "operators":
         _apply_operators(session, page.changes)
+    elif dataset in stock_rows.DATASETS:
+        stock_rows.note_unknown_skus(session, dataset, page.changes)
+        _apply_rows(session, dataset, page.changes)
     else:
         _apply_rows(session, dataset, page.changes)
     if resetting:

@@ -8,9 +8,9 @@ bar shows: ``syncing`` during an exchange, ``online`` after a successful one,
 ``offline`` after a failed one. ``wake()`` starts a pass now ("Sync now").
 
 Between passes, while HQ answers, the datasets in ``fast`` are pulled every few seconds
-(with the outbox sent first): a new pick-up order reaches the till within seconds of HQ
-accepting it, and a pick-up step reaches HQ (and the customer) as quickly, without
-pulling every dataset that often.
+(with the outbox sent first): a new pick-up order or a stock figure reaches the till within
+seconds of HQ having it, and a pick-up step or a sale reaches HQ (and the customer, and the
+other stores) as quickly, without pulling every dataset that often.
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ from sync.terminal.transport import BatchRejected, HQClient, TransientError
 from sync.terminal.uploader import Uploader, UploaderBusy
 
 log = logging.getLogger(__name__)
-FAST_DATASETS = ("online_orders",)
+# Pick-up orders, and stock (this store's at HQ, nearby stores' and the warehouse's): a sale
+# in one store reaches the other stores' lookup within seconds (docs/stock.md).
+FAST_DATASETS = ("online_orders", "stock_levels", "stock_nearby")
 FAST_INTERVAL = 2.0
 KEY_REGISTERED = "signing_key_registered"  # the same mark as the enrollment service's
 

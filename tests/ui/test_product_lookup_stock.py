@@ -135,7 +135,8 @@ def test_a_filled_stale_panel_fits_the_counter_sizes(make_shell, qtbot, clock, l
     shell, screen = open_lookup(make_shell, locale=locale)
     product = max(shell.window.services.catalog.search("HOM", limit=50), key=lambda p: len(p.name(locale)))
     put_stock(shell, clock, product.sku)
-    clock.advance(minutes=11)  # both rows stale: the longest texts
+    put_nearby(shell, clock, product.sku)  # five nearby stores and the warehouse: the tallest panel
+    clock.advance(minutes=11)  # every row stale: the longest texts
     shell.window.resize(width, height)
     qtbot.keyClicks(screen.query, product.sku)
     qtbot.keyClick(screen.query, Qt.Key.Key_Return)
@@ -145,3 +146,66 @@ def test_a_filled_stale_panel_fits_the_counter_sizes(make_shell, qtbot, clock, l
     assert (shell.window.width(), shell.window.height()) == (width, height)
     assert problems(shell.window) == []
     assert screen.results.viewport().height() >= 3 * 40, "the products found keep room for three rows"
+
+
+NEARBY = [("S003", "陆家嘴店", 2_700), ("S002", "静安寺店", 2_800), ("S004", "徐家汇店", 5_300),
+          ("S005", "虹桥店", 13_600), ("S007", "五角场店", 15_900)]
+
+
+def put_nearby(shell, clock, sku: str, *, stale_site: str = "S003") -> None:  # type: ignore[no-untyped-def]
+    """HQ's figures of the five nearest stores (``stale_site`` 15 minutes old, the others 3),
+    the warehouse's, and a row that wrongly names this store S001 (never shown)."""
+    now = clock.now()
+    rows = [(site, name, "store", distance, 5 + i, now - timedelta(minutes=15 if site == stale_site else 3))
+            for i, (site, name, distance) in enumerate(NEARBY)]
+    rows += [("W01", "嘉定仓", "warehouse", 25_500, 2_400, now - timedelta(minutes=1)),
+             ("S001", "人民广场店", "store", 0, 99, now)]
+    with shell.terminal.db.transaction() as s:
+        for site, name, kind, distance, on_hand, as_of in rows:
+            s.execute(text("INSERT OR REPLACE INTO sync_rows (dataset, key, data) VALUES ('stock_nearby', :k, :d)"),
+                      {"k": f"{sku}|{site}", "d": json.dumps({
+                          "sku": sku, "site_id": site, "name": name, "kind": kind, "distance_m": distance,
+                          "on_hand": on_hand, "as_of": iso(as_of)})})
+
+
+@pytest.mark.serial
+def test_nearby_stores_and_the_warehouse_by_keys_only_in_chinese(make_shell, qtbot, clock) -> None:
+    shell, screen = open_lookup(make_shell, locale="zh_CN")
+    first, second = shell.window.services.catalog.search("HOM", limit=2)
+    put_nearby(shell, clock, first.sku)
+    qtbot.keyClicks(screen.query, "HOM")
+    qtbot.keyClick(screen.query, Qt.Key.Key_Return)
+    shell.settle()
+    panel = screen.stock
+    assert panel.title.text() == f"库存：{first.sku} {first.name_zh}"  # the first product found is selected
+    # nearest first, with the distance in km; 09:00 UTC is 17:00 in the store
+    assert row(screen, "near0") == ["陆家嘴店 · 2.7 公里", "5", "—", "5", "16:45（超过 10 分钟）"]
+    assert stale(screen, "near0")
+    assert row(screen, "near1") == ["静安寺店 · 2.8 公里", "6", "—", "6", "16:57"]
+    assert not stale(screen, "near1")
+    assert [row(screen, f"near{i}")[0] for i in range(5)] == [
+        "陆家嘴店 · 2.7 公里", "静安寺店 · 2.8 公里", "徐家汇店 · 5.3 公里", "虹桥店 · 13.6 公里", "五角场店 · 15.9 公里"]
+    assert not any(cell.isVisible() for cell in panel.rows["near5"])  # this store's own row is never shown
+    assert row(screen, "warehouse0") == ["嘉定仓（仓库） · 25.5 公里", "2400", "—", "2400", "16:59"]
+    assert not stale(screen, "warehouse0")
+    assert not any(cell.isVisible() for cell in panel.rows["warehouse1"])
+    assert not panel.elsewhere.isVisible()
+    assert panel.rows["near0"][2].accessibleName() == (
+        "陆家嘴店 · 2.7 公里：现有 5，预留 未知，可售 5，截至 16:45 （超过 10 分钟，可能已过时）")
+    assert screen.query.hasFocus()
+
+    qtbot.keyClick(screen.query, Qt.Key.Key_F3)  # to the products found, then the next one
+    assert screen.results.hasFocus()
+    qtbot.keyClick(screen.results, Qt.Key.Key_Down)
+    shell.settle()
+    assert panel.title.text() == f"库存：{second.sku} {second.name_zh}"
+    assert panel.elsewhere.isVisible()
+    assert panel.elsewhere.text() == "其他门店和仓库：总部尚未发送此商品的库存。"
+    assert not any(cell.isVisible() for key in panel.other_keys for cell in panel.rows[key])
+
+    clock.advance(minutes=8)  # Jing'an's figure turns 11 minutes old: greyed, in words
+    qtbot.keyClick(screen.results, Qt.Key.Key_Up)
+    shell.settle()
+    assert panel.title.text() == f"库存：{first.sku} {first.name_zh}"
+    assert row(screen, "near1")[4] == "16:57（超过 10 分钟）" and stale(screen, "near1")
+    assert row(screen, "warehouse0")[4] == "16:59" and not stale(screen, "warehouse0")

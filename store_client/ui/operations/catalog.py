@@ -52,13 +52,15 @@ class CatalogOps(Area):
         return self._runner.op(work, changes=NOTHING)
 
     def stock(self, *, sku: str) -> Op[StockOverview]:
-        """The stock of ``sku`` on this till and at HQ (for this store), read now."""
-        db, clock = self._backend.terminal.db, self._backend.terminal.clock
+        """The stock of ``sku`` on this till, at HQ for this store, in nearby stores and the
+        warehouses, read now."""
+        terminal = self._backend.terminal
+        db, clock, store_id = terminal.db, terminal.clock, terminal.config.store_id
 
         def work(_grant: object) -> StockOverview:
             from store_client.services.stock import overview
 
-            return overview(db, sku, clock=clock)
+            return overview(db, sku, clock=clock, store_id=store_id)
 
         return self._runner.op(work, changes=NOTHING)
 
