@@ -145,6 +145,7 @@ def overview(db: Database, sku: str, *, clock: Clock, store_id: str | None = Non
                          {"ds": STOCK_LEVELS, "sku": sku}).scalar()
         others = s.execute(text("SELECT key, data FROM sync_rows WHERE dataset = :ds AND key >= :lo AND key < :hi"),
                            {"ds": STOCK_NEARBY, "lo": f"{sku}|", "hi": f"{sku}}}"}).all()
+        held = pickup_reserved(s, sku, store_id) if store_id is not None else None
     at_hq = None
     if data is not None:
         try:
@@ -153,10 +154,45 @@ def overview(db: Database, sku: str, *, clock: Clock, store_id: str | None = Non
             hq = None
         on_hand = hq.get("on_hand") if isinstance(hq, dict) else None
         if isinstance(on_hand, int) and not isinstance(on_hand, bool):
-            at_hq = _figure(on_hand, None, _aware(hq.get("as_of")), now)
+            at_hq = _figure(on_hand, held, _aware(hq.get("as_of")), now)
     sites = _elsewhere(sku, others, store_id, now)
     return StockOverview(sku, here, at_hq, now, nearby=tuple(e for e in sites if e.kind == "store"),
                          warehouses=tuple(e for e in sites if e.kind == "warehouse"))
+
+
+def pickup_reserved(session: Session, sku: str, store_id: str) -> int:
+    """How much of ``sku`` this store's open pick-up orders hold (placed, accepted, being
+    picked or ready, as HQ sent them or further on this till): what a line picked holds of
+    the SKU picked (a substitute's where there is one), and what is still to pick of the
+    ordered SKU unless the line was shorted. Handed over, an order holds nothing: its goods
+    left the stock (services/pickup.py). The orders are the ``online_orders`` rows every till
+    of the store receives, so the figure is the store's, not this till's."""
+    from store_client.domain import pickup as pk
+    from store_client.services import pickup_rows
+
+    local = {order_id: (state, picks) for order_id, state, picks in session.execute(
+        text("SELECT order_id, state, picks FROM pickup_progress"))}
+    held = 0
+    for (data,) in session.execute(text("SELECT data FROM sync_rows WHERE dataset = 'online_orders'")):
+        try:
+            row = json.loads(data)
+            if row.get("store_id") != store_id:
+                continue
+            mine = local.get(row["order_id"])
+            if pickup_rows.further(row["state"], mine[0] if mine else None) not in pk.OPEN:
+                continue
+            picks = {int(k): v for k, v in json.loads(mine[1]).items()} if mine else {
+                p["line_no"]: p for p in row.get("picks") or []}
+            for line in row["lines"]:
+                pick = picks.get(line["line_no"], {})
+                picked = min(int(pick.get("picked", 0)), int(line["qty"]))
+                if (pick.get("substitute_sku") or line["sku"]) == sku:
+                    held += picked
+                if line["sku"] == sku and not pick.get("short_reason"):
+                    held += int(line["qty"]) - picked
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            log.warning("an online order row was left out of the reservations: %s", exc)
+    return held
 
 
 def _elsewhere(sku: str, rows: Sequence[Any], store_id: str | None, now: datetime) -> list[Elsewhere]:

@@ -63,10 +63,10 @@ def test_scanning_a_code_shows_its_stock_here_and_at_hq(make_shell, qtbot, clock
     assert screen.stock.title.text() == f"Stock of {product.sku} {product.name_en}"
     assert row(screen, "here") == ["This till", "10", "3", "7", "16:58"]
     assert not stale(screen, "here")
-    assert row(screen, "hq") == ["This store at HQ", "9", "—", "9", "16:45 (older than 10 min)"]
+    assert row(screen, "hq") == ["This store at HQ", "9", "0", "9", "16:45 (older than 10 min)"]
     assert stale(screen, "hq")
     said = screen.stock.rows["hq"][1].accessibleName()
-    assert said == ("This store at HQ: on hand 9, reserved not known, available 9, as of 16:45 "
+    assert said == ("This store at HQ: on hand 9, reserved 0, available 9, as of 16:45 "
                     "(older than 10 minutes: may be out of date)")
     assert screen.stock.rows["here"][0].accessibleName() == (
         "This till: on hand 10, reserved 3, available 7, as of 16:58")
@@ -86,7 +86,7 @@ def test_scanning_a_code_shows_its_stock_here_and_at_hq(make_shell, qtbot, clock
                   {"k": product.sku, "d": json.dumps({"sku": product.sku, "on_hand": 8, "as_of": iso(clock.now())})})
     screen.stock.timer.timeout.emit()
     shell.settle()
-    assert row(screen, "hq")[1:] == ["8", "—", "8", "17:09"] and not stale(screen, "hq")
+    assert row(screen, "hq")[1:] == ["8", "0", "8", "17:09"] and not stale(screen, "hq")
 
 
 @pytest.mark.serial

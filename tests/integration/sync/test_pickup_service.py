@@ -421,3 +421,33 @@ def test_a_hand_over_takes_what_the_customer_took_off_the_stock_here_and_at_hq_o
     with orders.service.engine.connect() as conn:  # type: ignore[attr-defined]
         assert hq_stock.on_hand(conn, "S001", "100001") == -3
         assert hq_stock.on_hand(conn, "S001", "200001") == -1
+
+
+def test_open_orders_hold_their_goods_until_handed_over(till, orders) -> None:
+    from store_client.services import stock
+
+    def held(sku: str) -> int:
+        with till.terminal.db.read() as s:
+            return stock.pickup_reserved(s, sku, "S001")
+
+    first = place(orders, items=[{"sku": "100001", "qty": 3}, {"sku": "200001", "qty": 2}])
+    second = place(orders, items=[{"sku": "100001", "qty": 1}])
+    elsewhere = orders.place("S002", [{"sku": "100001", "qty": 5}], phone=PHONE, member_id="M00000001",
+                             member_name="王芳")
+    till.sync()
+    assert (held("100001"), held("200001"), held("999999")) == (4, 2, 0)  # S002's order is not ours
+    p, c = till.pickup, till.cashier
+    p.start_picking(c, first.order_id)
+    p.scan_pick(c, first.order_id, WATER_EAN)
+    p.short(c, first.order_id, 1, "out_of_stock")  # 1 of 3 found: the other 2 are not held
+    assert held("100001") == 2
+    p.scan_pick(c, first.order_id, CHIPS_EAN)
+    p.scan_pick(c, first.order_id, CHIPS_EAN)
+    p.mark_ready(c, first.order_id)
+    assert held("200001") == 2  # ready: still held until the customer takes it
+    p.hand_over(c, first.order_id, qr=first.qr)
+    assert (held("100001"), held("200001")) == (1, 0)
+    orders.cancel(second.order_id, "customer")  # cancelled online: its goods are free again
+    till.sync()
+    assert held("100001") == 0
+    assert elsewhere.order_id  # placed for another store: never counted here
