@@ -165,9 +165,9 @@ def test_each_bad_input_has_its_own_code(shop, sqlite_hq) -> None:  # type: igno
     desk.open(CASHIER, PHONE)  # online by the phone: the cache keeps its keyed digest, not the number
     assert offline.open(CASHIER, PHONE).member_id == fan
     with sqlite3.connect(terminal.config.database_path) as raw:
-        cached = raw.execute("SELECT data FROM sync_rows WHERE dataset = 'members' AND key = ?",
-                             (fan,)).fetchone()[0]
-    assert PHONE not in cached and json.loads(cached)["phone"] == "138****5678" and json.loads(cached)["phone_digest"]
+        raw.row_factory = sqlite3.Row
+        cached = dict(raw.execute("SELECT * FROM member_cache WHERE member_id = ?", (fan,)).fetchone())
+    assert PHONE not in json.dumps(cached) and cached["masked_phone"] == "138****5678" and cached["phone_digest"]
 
 
 def test_only_a_manager_with_a_reason_sees_the_full_phone_and_both_are_audited(shop, sqlite_hq) -> None:  # type: ignore[no-untyped-def]
