@@ -1095,6 +1095,13 @@ Sale complete · receipt %1</source>
     </message>
 </context>
 <context>
+    <name>ChoiceDialog</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>Diagnostics</name>
     <message>
         <source>store-client version</source>
@@ -1633,6 +1640,14 @@ Sale complete · receipt %1</source>
         <translation>查看会员完整手机号（需填写原因）</translation>
     </message>
     <message>
+        <source>By name</source>
+        <translation>按姓名</translation>
+    </message>
+    <message>
+        <source>Search members by name (a manager; audited)</source>
+        <translation>按姓名查会员（店长；记入审计日志）</translation>
+    </message>
+    <message>
         <source>Choose the item above</source>
         <translation>选择上一件商品</translation>
     </message>
@@ -1841,6 +1856,38 @@ Sale complete · receipt %1</source>
         <translation>会员档案已关闭。</translation>
     </message>
     <message>
+        <source>Search members by name</source>
+        <translation>按姓名查会员</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>The start of the name, e.g. 王</source>
+        <translation>姓名开头，例如：王</translation>
+    </message>
+    <message>
+        <source>Asking HQ…</source>
+        <translation>正在询问总部…</translation>
+    </message>
+    <message>
+        <source>Members found</source>
+        <translation>找到的会员</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>No member&apos;s name starts with that.</source>
+        <translation>没有以此开头的会员姓名。</translation>
+    </message>
+    <message>
+        <source>%1 found: Up / Down and Enter opens one.</source>
+        <translation>找到 %1 位：用上 / 下键选择，回车打开。</translation>
+    </message>
+    <message>
         <source>Show the full phone number</source>
         <translation>查看完整手机号</translation>
     </message>
@@ -2033,16 +2080,12 @@ Sale complete · receipt %1</source>
         <translation>挂单列表</translation>
     </message>
     <message>
-        <source>No suspended sales.</source>
-        <translation>没有挂单。</translation>
-    </message>
-    <message>
         <source>Resume</source>
         <translation>取单</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
+        <source>No suspended sales.</source>
+        <translation>没有挂单。</translation>
     </message>
 </context>
 <context>
@@ -3930,6 +3973,14 @@ Sale complete · receipt %1</source>
     <message>
         <source>No member has that card or member number.</source>
         <translation>没有该卡号或会员号的会员。</translation>
+    </message>
+    <message>
+        <source>Type the start of a name (1 to 40 characters).</source>
+        <translation>请输入姓名开头（1 至 40 个字）。</translation>
+    </message>
+    <message>
+        <source>A search by name needs HQ, which cannot be reached now: find the member by phone or card.</source>
+        <translation>按姓名查找需要连接总部，现在无法连接：请用手机号或会员卡查找。</translation>
     </message>
     <message>
         <source>No member has this phone number: the customer can join with the QR code (F5).</source>

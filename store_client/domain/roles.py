@@ -63,6 +63,7 @@ class Permission(StrEnum):
     MEMBER_LOOKUP = "member.lookup"
     MEMBER_VIEW_PROFILE = "member.view_profile"
     MEMBER_ENROLL = "member.enroll"
+    MEMBER_SEARCH_NAME = "member.search_name"
     REPORTS_VIEW = "reports.view"
     DASHBOARD_VIEW = "dashboard.view"
     OPERATOR_UNLOCK = "operator.unlock"
@@ -108,6 +109,7 @@ _PERMISSION_LABELS: dict[Permission, tuple[str, str]] = {
     Permission.MEMBER_LOOKUP: ("查会员", "Look up a member"),
     Permission.MEMBER_VIEW_PROFILE: ("查看会员档案", "View a member's profile"),
     Permission.MEMBER_ENROLL: ("会员注册", "Enrol a member"),
+    Permission.MEMBER_SEARCH_NAME: ("按姓名查会员", "Search members by name"),
     Permission.REPORTS_VIEW: ("查看报表", "View reports"),
     Permission.DASHBOARD_VIEW: ("查看经营看板", "View the store dashboard"),
     Permission.OPERATOR_UNLOCK: ("解锁员工账号", "Unlock a locked-out operator"),
@@ -164,6 +166,8 @@ _TABLE: dict[Permission, tuple[Decision, ...]] = {
     Permission.MEMBER_LOOKUP: _row(A, A, A, D),
     Permission.MEMBER_VIEW_PROFILE: _row(A, A, A, D),
     Permission.MEMBER_ENROLL: _row(A, A, A, D),
+    # A name finds many people: a manager only, each search audited (docs/members.md).
+    Permission.MEMBER_SEARCH_NAME: _row(D, D, A, D),
     Permission.REPORTS_VIEW: _row(D, D, A, D),
     Permission.DASHBOARD_VIEW: _row(D, D, A, D),
     Permission.OPERATOR_UNLOCK: _row(D, D, A, A),

@@ -47,6 +47,18 @@ OPENED = "member.profile_opened"
 REVEALED = "member.revealed"
 ENROLLED = "member.enrolled"  # read by services/board_figures.py
 REVEAL_REFUSED = "member.reveal_refused"
+NAME_SEARCHED = "member.name_searched"
+MAX_NAME = 40
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """A member whose name starts with what a manager typed: enough to tell them apart."""
+
+    member_id: str
+    name: str
+    phone_masked: str
+    tier: str
 
 
 @dataclass(frozen=True)
@@ -284,6 +296,36 @@ class MemberDesk:
             self.audit.append(s, operator_id=actor.operator_id, action=REVEALED, target=member_id,
                               details={"field": field, "reason": reason})
         return value
+
+    def search_by_name(self, actor: Actor, name: str) -> tuple[NameMatch, ...]:
+        """Members whose name starts with ``name``, asked of HQ, for a manager (a name finds
+        many people, so other roles are refused by the authorizer, which audits the refusal).
+        Each search is audited with how many it found, never the name typed."""
+        self.authorizer.require(actor, Permission.MEMBER_SEARCH_NAME)
+        name = (name or "").strip()
+        if not name or len(name) > MAX_NAME or not name.isprintable():
+            raise ServiceError("a name of 1-40 characters", code="member.bad_name")
+        if self._client is None:
+            raise ServiceError("a search by name needs HQ", code="member.search_offline")
+        try:
+            with self._client() as client:
+                answer = client.search_members(name)
+        except TransientError:
+            raise ServiceError("HQ cannot be reached for a search by name", code="member.search_offline") from None
+        except BatchRejected as exc:
+            raise ServiceError(str(exc), code="member.bad_name") from None
+        rows = answer.get("members") if isinstance(answer, dict) else None
+        found = []
+        for row in rows if isinstance(rows, list) else []:
+            try:
+                found.append(NameMatch(str(row["member_id"]), str(row.get("name") or ""),
+                                       str(row["masked_phone"]), str(row.get("tier") or "")))
+            except (KeyError, TypeError):
+                continue  # a row HQ should not have sent: left out
+        with self.db.transaction() as s:
+            self.audit.append(s, operator_id=actor.operator_id, action=NAME_SEARCHED, target="",
+                              details={"found": len(found)})
+        return tuple(found)
 
     # -- enrollment ----------------------------------------------------------------------------
     def _enroll(self):  # type: ignore[no-untyped-def]

@@ -188,6 +188,8 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "enroll.unavailable": (QT_TRANSLATE_NOOP("ServiceMessages", "Member enrollment is unavailable now (no connection to HQ): try again later."), None),
     # -- members at the counter (services/member_lookup.py, services/member_desk.py)
     "member.unknown": (QT_TRANSLATE_NOOP("ServiceMessages", "No member has that card or member number."), None),
+    "member.bad_name": (QT_TRANSLATE_NOOP("ServiceMessages", "Type the start of a name (1 to 40 characters)."), None),
+    "member.search_offline": (QT_TRANSLATE_NOOP("ServiceMessages", "A search by name needs HQ, which cannot be reached now: find the member by phone or card."), None),
     "member.phone_unknown": (QT_TRANSLATE_NOOP("ServiceMessages", "No member has this phone number: the customer can join with the QR code (F5)."), None),
     "member.code_forged": (QT_TRANSLATE_NOOP("ServiceMessages", "This is not a valid member code: ask the member to open it again in their app."), None),
     "member.code_expired": (QT_TRANSLATE_NOOP("ServiceMessages", "This member code has expired: ask the member to refresh it in their app."), None),

@@ -242,6 +242,17 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
             status = {"member.unknown": 404, "member.code_replayed": 409, "member.code_expired": 410}.get(exc.code, 400)
             return _error(status, exc.code, str(exc))
 
+    def search_members(request: Request) -> Response:
+        """Members by the start of their name, for a manager the till cleared (masked phones)."""
+        try:
+            who(request)
+        except AuthError as exc:
+            return _error(401, "unauthorized", str(exc))
+        try:
+            return _json({"members": members.search_by_name(request.query_params.get("name", ""))})
+        except MemberError as exc:
+            return _error(400, exc.code, str(exc))
+
     def member_browsing(request: Request) -> Response:
         """What the member browsed online, for this visit only; empty without their consent."""
         try:
@@ -291,6 +302,7 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
     return ProtocolGate(Starlette(routes=[
         *member_enrollment_routes(enroll, who, show_codes=show_codes),
         Route("/v1/members/find", find_member, methods=["GET"]),
+        Route("/v1/members/search", search_members, methods=["GET"]),
         Route("/v1/members/{member_id}/browsing", member_browsing, methods=["GET"]),
         Route("/v1/members/{member_id}/reveal", reveal_member, methods=["POST"]),
         Route("/v1/members/{member_id}/history", member_history, methods=["GET"]),

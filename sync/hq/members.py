@@ -51,6 +51,7 @@ members = Table(
     Column("marketing_at", String(40), nullable=True),
     Column("personalization", Boolean, nullable=False, default=False),
     Column("personalization_at", String(40), nullable=True),
+    Index("ix_hq_members_name", "name", "member_id"),  # a manager's search by name (prefix)
 )
 
 phone_codes = Table(
@@ -183,6 +184,8 @@ class MembersService:
         self.engine = engine
         self._now = now or (lambda: datetime.now(UTC))
         metadata.create_all(engine, tables=[members, phone_codes, notifications, points_ledger])
+        for index in members.indexes:  # a database made before an index was added
+            index.create(engine, checkfirst=True)
 
     # -- one-time phone codes ------------------------------------------------
     def send_code(self, phone: str, *, lang: str = "zh_CN") -> str:
@@ -290,6 +293,23 @@ class MembersService:
                                                               points=points, channel="import", at=now))
                 added += 1
         return added
+
+    def search_by_name(self, name: str, *, limit: int = 20) -> list[dict[str, Any]]:
+        """Members whose name starts with ``name`` (at most ``limit``, by name then id), with
+        what a manager at the counter may see to tell them apart: member id, masked phone,
+        tier, name. The till allows it to managers only and audits each search."""
+        name = (name or "").strip()
+        if not name or len(name) > MAX_NAME or not name.isprintable():
+            raise MemberError("member.bad_name", "a name of 1-40 printable characters")
+        match = members.c.name.startswith(name, autoescape=True)  # % and _ are letters here
+        with self.engine.connect() as conn:
+            if conn.dialect.name == "sqlite":  # binary collation: the range reads the index
+                match = match & (members.c.name >= name) & (members.c.name < name + "\U0010ffff")
+            rows = conn.execute(select(members.c.member_id, members.c.name, members.c.phone, members.c.tier)
+                                .where(match).order_by(members.c.name, members.c.member_id)
+                                .limit(max(1, min(limit, 50)))).all()
+        return [{"member_id": r.member_id, "name": r.name, "masked_phone": mask_phone(r.phone), "tier": r.tier}
+                for r in rows]
 
     @staticmethod
     def _next_member_id(conn: Any) -> str:

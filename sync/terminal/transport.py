@@ -182,6 +182,10 @@ class HQClient:
         """A member by dynamic code, phone, card or id, as the counter may know them."""
         return self._request("GET", "/v1/members/find", params={"q": query})
 
+    def search_members(self, name: str) -> Any:
+        """Members whose name starts with ``name`` (a manager's search; masked phones)."""
+        return self._request("GET", "/v1/members/search", params={"name": name})
+
     def member_browsing(self, member_id: str) -> Any:
         """What the member viewed or wished for online (empty without their consent)."""
         return self._request("GET", f"/v1/members/{quote(member_id, safe='')}/browsing")

@@ -339,3 +339,62 @@ def test_offline_the_till_finds_the_members_it_knows_and_says_so(qtbot, terminal
     assert screen.browsing_note.text() == "Online browsing needs HQ." and screen.history.text() == ""
     type_enter(screen.scan_input, "13900009999")
     qtbot.waitUntil(lambda: "does not know that member" in screen.message.text(), timeout=10_000)
+
+
+@pytest.mark.serial
+def test_a_manager_finds_a_member_by_name_by_keys_and_others_cannot(qtbot, terminal, tasks, counter, hq) -> None:
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+    from sqlalchemy import select
+
+    from store_client.persistence.models import AuditEntry
+    from store_client.services.errors import PermissionDenied
+    from store_client.ui.screens.member_screen import create_member_screen
+
+    services, _codes, member = counter
+    hq_members = MembersService(hq.service.engine)
+    for n, phone in enumerate(("13900000001", "13900000002")):  # two more called 王…, one not
+        hq_members.enroll(phone, name=f"王{'小明' if n else '%_'}", store_id="S001", terminal_id="T01",
+                          associate_id=None, channel="online", terms=True, marketing=False, personalization=False)
+    hq_members.enroll("13900000003", name="李雷", store_id="S001", terminal_id="T01", associate_id=None,
+                      channel="online", terms=True, marketing=False, personalization=False)
+    manager = services.auth.login("m1", "2468")
+    screen = create_member_screen(screen_context(terminal, tasks, manager, "en", services=services))
+    qtbot.addWidget(screen)
+    screen.resize(1024, 696)
+    screen.show()
+    assert screen.name_button.isVisible()
+    screen.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is screen, timeout=2_000)
+    screen.scan_input.setFocus()
+    QTest.keyClick(screen.scan_input, Qt.Key.Key_F8)
+    qtbot.waitUntil(lambda: screen.dialog is not None and screen.dialog.isVisible(), timeout=2_000)
+    typed = QInputMethodEvent()  # Chinese comes from the input method, as on a real till
+    typed.setCommitString("王")
+    QApplication.sendEvent(screen.dialog.input, typed)
+    QTest.keyClick(screen.dialog.input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.dialog is not None and screen.dialog.objectName() == "member.nameResults.dialog"
+                    and screen.dialog.isVisible(), timeout=10_000)
+    results = screen.dialog
+    shown = [results.list.item(i).text() for i in range(results.list.count())]
+    assert len(shown) == 3 and all(row.startswith("王") for row in shown)  # 李雷 is not one of them
+    assert "138****5678" in " ".join(shown) and "13812345678" not in " ".join(shown)
+    assert any(row.startswith("王%_") for row in shown)  # % and _ are letters, not wildcards
+    target = next(i for i, row in enumerate(shown) if "138****5678" in row)
+    for _ in range(target):
+        QTest.keyClick(results.list, Qt.Key.Key_Down)
+    QTest.keyClick(results.list, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.profile is not None, timeout=10_000)
+    assert screen.profile.member_id == member
+    with terminal.db.read() as s:
+        searched = s.scalars(select(AuditEntry).where(AuditEntry.action == "member.name_searched")).all()
+        assert [e.operator_id for e in searched] == ["m1"] and "王" not in searched[0].details
+    screen.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is screen, timeout=2_000)
+
+    cashier_screen = make_screen(qtbot, terminal, tasks, services, CASHIER)
+    assert not cashier_screen.name_button.isVisible()
+    QTest.keyClick(cashier_screen.scan_input, Qt.Key.Key_F8)  # nothing for a cashier
+    assert cashier_screen.dialog is None
+    with pytest.raises(PermissionDenied):
+        services.members.search_by_name(ASSOCIATE, "王")

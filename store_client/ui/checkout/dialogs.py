@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -175,33 +175,33 @@ class OverrideDialog(QDialog):
         self.accept()
 
 
-class ParkedDialog(QDialog):
-    """F7 on an empty cart: pick a suspended cart to resume (``accepted_value`` = parked id)."""
+class ChoiceDialog(QDialog):
+    """Pick one of a list with Up / Down and Enter (Esc: none); ``accepted_value`` = the
+    chosen row's value. Object names start with ``prefix`` (``.dialog``, ``.list``, ...)."""
 
     accepted_value = Signal(object)
 
-    def __init__(self, parked: list[ParkedCart], describe: Callable[[ParkedCart], str],
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, prefix: str, title: str, rows: list[tuple[str, object]], *, ok_text: str,
+                 empty_text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("checkout.parked.dialog")
-        self.setWindowTitle(self.tr("Suspended sales"))
+        self.setObjectName(f"{prefix}.dialog")
+        self.setWindowTitle(title)
         self.setModal(True)
-        heading = QLabel(self.tr("Suspended sales"), self)
-        heading.setObjectName("checkout.parked.title")
+        heading = QLabel(title, self)
+        heading.setObjectName(f"{prefix}.title")
         heading.setProperty("kind", "title")
-        self.list = named(QListWidget(self), "checkout.parked.list", self.tr("Suspended sales"))
+        self.list = named(QListWidget(self), f"{prefix}.list", title)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        for entry in parked:
-            item = QListWidgetItem(describe(entry))
-            item.setData(Qt.ItemDataRole.UserRole, self._id(entry))
+        for label, value in rows:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, value)
             self.list.addItem(item)
-        if parked:
+        if rows:
             self.list.setCurrentRow(0)
-        empty = QLabel(self.tr("No suspended sales.") if not parked else "", self)
-        empty.setObjectName("checkout.parked.empty")
-        self.ok, self.cancel, buttons = _buttons(self, "checkout.parked", self.tr("Resume"),
-                                                 self.tr("Cancel"))
-        self.ok.setEnabled(bool(parked))
+        empty = QLabel(empty_text if not rows else "", self)
+        empty.setObjectName(f"{prefix}.empty")
+        self.ok, self.cancel, buttons = _buttons(self, prefix, ok_text, self.tr("Cancel"))
+        self.ok.setEnabled(bool(rows))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
         layout.setSpacing(12)
@@ -214,6 +214,24 @@ class ParkedDialog(QDialog):
         self.list.itemActivated.connect(lambda _item: self.attempt())
         self.list.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def attempt(self) -> None:
+        item = self.list.currentItem()
+        if item is None:
+            return
+        self.accepted_value.emit(item.data(Qt.ItemDataRole.UserRole))
+        self.accept()
+
+
+class ParkedDialog(ChoiceDialog):
+    """F7 on an empty cart: pick a suspended cart to resume (``accepted_value`` = parked id)."""
+
+    def __init__(self, parked: list[ParkedCart], describe: Callable[[ParkedCart], str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__("checkout.parked", QCoreApplication.translate("ParkedDialog", "Suspended sales"),
+                         [(describe(entry), self._id(entry)) for entry in parked],
+                         ok_text=QCoreApplication.translate("ParkedDialog", "Resume"),
+                         empty_text=QCoreApplication.translate("ParkedDialog", "No suspended sales."), parent=parent)
+
     @staticmethod
     def _id(entry: ParkedCart) -> str:
         for name in ("parked_id", "cart_id", "id"):
@@ -221,13 +239,6 @@ class ParkedDialog(QDialog):
             if value is not None:
                 return str(value)
         return str(entry)
-
-    def attempt(self) -> None:
-        item = self.list.currentItem()
-        if item is None:
-            return
-        self.accepted_value.emit(item.data(Qt.ItemDataRole.UserRole))
-        self.accept()
 
 
 class ConfirmDialog(QDialog):

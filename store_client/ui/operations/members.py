@@ -15,7 +15,7 @@ from store_client.ui.operations.runner import Op
 
 if TYPE_CHECKING:
     from store_client.services.checkout_views import CartView
-    from store_client.services.member_desk import MemberDesk, MemberProfile
+    from store_client.services.member_desk import MemberDesk, MemberProfile, NameMatch
     from store_client.services.member_enrollment import EnrollmentOffer
 
 OPENED = Changes(audit=True)  # opening a profile is audited
@@ -58,6 +58,11 @@ class MembersOps(Area):
         """The member for a scanned code, a phone, a card or a member id, as this role sees them."""
         actor = self._actor
         return self._runner.op(lambda _g: self._desk().open(actor, query), changes=OPENED, pool=True)
+
+    def search_by_name(self, *, name: str) -> Op[tuple[NameMatch, ...]]:
+        """Members whose name starts with ``name`` (a manager; asked of HQ; audited)."""
+        actor = self._actor
+        return self._runner.op(lambda _g: self._desk().search_by_name(actor, name), changes=OPENED, pool=True)
 
     def reveal_phone(self, *, member_id: str, reason: str) -> Op[str]:
         """The member's full phone number, for a manager with a reason (asked of HQ, audited)."""

@@ -13,6 +13,7 @@ seconds, opens the new member's profile and attaches them to the sale.
 
 Keys: F2 find · F3 attach to the sale · F4 add the selected item · F5 enrollment QR ·
 F6 close the profile (locking the till or the sale ending closes it too) · F7 the full phone number (a manager, with a reason; audited) ·
+F8 search by name (a manager; each search audited) ·
 Up / Down choose an item of the list.
 """
 
@@ -26,6 +27,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -40,11 +42,11 @@ from PySide6.QtWidgets import (
 
 from store_client import store_time
 from store_client.domain.member_privacy import MAY_REVEAL
-from store_client.domain.roles import Role
+from store_client.domain.roles import Decision, Permission, Role, decide
 from store_client.ui import keymap
 from store_client.ui.automation import named
 from store_client.ui.i18n import money_locale
-from store_client.ui.checkout.dialogs import PromptDialog
+from store_client.ui.checkout.dialogs import ChoiceDialog, PromptDialog
 from store_client.ui.checkout.formatting import money_text
 from store_client.ui.checkout.side_panel import tier_label
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
@@ -55,7 +57,7 @@ if TYPE_CHECKING:
 
     from store_client.hardware.customer_display import CustomerDisplay
     from store_client.services.checkout_views import CartView
-    from store_client.services.member_desk import MemberProfile, Purchase
+    from store_client.services.member_desk import MemberProfile, NameMatch, Purchase
     from store_client.ui.operations import ChangeHub, Changes
     from store_client.ui.operations.members import Added, Joined, MembersOps, QrOffer
 
@@ -67,7 +69,7 @@ QR_PIXELS = 232
 
 class MemberScreen(QWidget):
     def __init__(self, ops: MembersOps, hub: ChangeHub, *, locale: str = "zh_CN",
-                 can_reveal: bool = False, currency: str = "CNY", now: Callable[[], datetime] | None = None,
+                 can_reveal: bool = False, can_search_name: bool = False, currency: str = "CNY", now: Callable[[], datetime] | None = None,
                  display: Callable[[], CustomerDisplay | None] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,7 +112,10 @@ class MemberScreen(QWidget):
                                     self.tr("Show the member's full phone number (with a reason)"),
                                     self.ask_reveal, "F7")
         self.reveal_button.setVisible(can_reveal)  # a manager only (docs/members.md)
-        self.dialog: PromptDialog | None = None
+        self.name_button = button("searchName", self.tr("By name"),
+                                  self.tr("Search members by name (a manager; audited)"), self.ask_name, "F8")
+        self.name_button.setVisible(can_search_name)
+        self.dialog: QDialog | None = None
         keymap.keyed_buttons(self, keyed, extra=[
             keymap.KeyAction(("Up",), self.tr("Choose the item above"), lambda: self._move(-1)),
             keymap.KeyAction(("Down",), self.tr("Choose the item below"), lambda: self._move(1)),
@@ -179,7 +184,11 @@ class MemberScreen(QWidget):
         layout.setSpacing(10)
         layout.addWidget(title)
         layout.addLayout(bar)
-        layout.addWidget(self.scan_input)
+        entry = QHBoxLayout()  # a manager's search by name sits by the box it replaces
+        entry.addWidget(self.scan_input, 1)
+        self.name_button.setProperty("kind", "bar")
+        entry.addWidget(self.name_button)
+        layout.addLayout(entry)
         layout.addWidget(self.message)
         layout.addLayout(body, 1)
         hub.changed.connect(self._changed)
@@ -345,6 +354,40 @@ class MemberScreen(QWidget):
         if changes.sale and self.profile is not None:
             self._show_profile(None)
 
+    # -- by name (a manager) -------------------------------------------------------------------------
+    def ask_name(self) -> None:
+        if not self.name_button.isVisible() or (self.dialog is not None and self.dialog.isVisible()):
+            return
+        dialog = PromptDialog("member.nameSearch", self.tr("Search members by name"), self.tr("Name"),
+                              placeholder=self.tr("The start of the name, e.g. 王"), parent=self)
+        dialog.accepted_value.connect(lambda name: self._search_name(str(name)))
+        self._show_dialog(dialog)
+
+    def _show_dialog(self, dialog: QDialog) -> None:
+        """Open ``dialog`` as the screen's one dialog; forgotten (and deleted) when it closes."""
+        def closed(_result: int) -> None:
+            if self.dialog is dialog:
+                self.dialog = None
+            dialog.deleteLater()
+
+        dialog.finished.connect(closed)
+        self.dialog = dialog
+        dialog.open()
+
+    def _search_name(self, name: str) -> None:
+        self._say(self.tr("Asking HQ…"))
+        self.ops.search_by_name(name=name).run(self, success=self._name_matches, failure=self._error,
+                                               busy=(self.name_button,))
+
+    def _name_matches(self, matches: tuple[NameMatch, ...]) -> None:
+        rows: list[tuple[str, object]] = [
+            (f"{m.name} · {m.phone_masked} · {tier_label(m.tier)} · {m.member_id}", m.member_id) for m in matches]
+        dialog = ChoiceDialog("member.nameResults", self.tr("Members found"), rows, ok_text=self.tr("Open"),
+                              empty_text=self.tr("No member's name starts with that."), parent=self)
+        dialog.accepted_value.connect(lambda member_id: self.handle_scan(str(member_id)))
+        self._say(self.tr("%1 found: Up / Down and Enter opens one.").replace("%1", str(len(matches))))
+        self._show_dialog(dialog)
+
     # -- the full phone (a manager, with a reason) --------------------------------------------------
     def ask_reveal(self) -> None:
         if self.profile is None or (self.dialog is not None and self.dialog.isVisible()):
@@ -353,9 +396,7 @@ class MemberScreen(QWidget):
         dialog = PromptDialog("member.reveal", self.tr("Show the full phone number"), self.tr("Reason"),
                               placeholder=self.tr("Why it is needed, e.g. arranging a delivery"), parent=self)
         dialog.accepted_value.connect(lambda reason: self._reveal(member_id, str(reason)))
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        dialog.open()
+        self._show_dialog(dialog)
 
     def _reveal(self, member_id: str, reason: str) -> None:
         self.ops.reveal_phone(member_id=member_id, reason=reason).run(
@@ -481,7 +522,8 @@ def qr_pixmap(modules: tuple[tuple[bool, ...], ...], size: int) -> QPixmap:
 
 def create_member_screen(ctx: ScreenContext) -> MemberScreen:
     return MemberScreen(ctx.ops.members, ctx.ops.hub, locale=ctx.locale, currency=ctx.config.currency,
-                        can_reveal=Role(ctx.actor.role) in MAY_REVEAL)
+                        can_reveal=Role(ctx.actor.role) in MAY_REVEAL,
+                        can_search_name=decide(str(ctx.actor.role), Permission.MEMBER_SEARCH_NAME) is Decision.ALLOW)
 
 
 register(ScreenSpec("members", QT_TRANSLATE_NOOP("Screens", "Members"), create_member_screen,
