@@ -215,6 +215,10 @@
         <translation>查看会员完整手机号</translation>
     </message>
     <message>
+        <source>Members searched by name</source>
+        <translation>按姓名查会员</translation>
+    </message>
+    <message>
         <source>Reveal of a member&apos;s phone number refused</source>
         <translation>查看会员手机号被拒绝</translation>
     </message>

@@ -78,6 +78,7 @@ ACTION_LABELS = {
     "member.profile_opened": QT_TRANSLATE_NOOP("AuditActions", "Member profile opened"),
     "member.enrolled": QT_TRANSLATE_NOOP("AuditActions", "New member enrolled by the associate's QR"),
     "member.revealed": QT_TRANSLATE_NOOP("AuditActions", "Member's full phone number revealed"),
+    "member.name_searched": QT_TRANSLATE_NOOP("AuditActions", "Members searched by name"),
     "member.reveal_refused": QT_TRANSLATE_NOOP("AuditActions", "Reveal of a member's phone number refused"),
     "stock.count_planned": QT_TRANSLATE_NOOP("AuditActions", "Stock count planned"),
     "stock.count_submitted": QT_TRANSLATE_NOOP("AuditActions", "Stock count submitted for review"),
