@@ -322,10 +322,11 @@ class PickupService:
 
     def _move_stock(self, s, order_id: str, row: dict, picks: dict,  # type: ignore[no-untyped-def]
                     handed: dict[int, int]) -> None:
-        """What the customer took leaves this store's stock, in the hand-over's transaction,
-        with a ``stock.moved`` event for HQ (HQ does not move stock from the hand-over itself):
-        the substitute's SKU where one was picked, once per order and SKU however often the
-        hand-over is retried."""
+        """What the customer took leaves this till's stock, in the hand-over's transaction: the
+        substitute's SKU where one was picked, once per order and SKU however often the
+        hand-over is retried. No ``stock.moved`` event: HQ moves its stock from the
+        ``pickup.handed_over`` event it accepts (``sync/hq/order_events.py``), so of two tills
+        handing the same order over only the one HQ accepts counts, as with sales."""
         out: dict[str, int] = {}
         for line in row["lines"]:
             qty = handed.get(line["line_no"], 0)
@@ -336,7 +337,8 @@ class PickupService:
         movements = [Movement(sku, -qty, MovementReason.PICKUP, f"pickup:{order_id}", at)
                      for sku, qty in sorted(out.items())]
         if movements:
-            stock.record(s, movements, store_id=self.store_id, terminal_id=self.terminal_id, clock=self.clock)
+            stock.record(s, movements, store_id=self.store_id, terminal_id=self.terminal_id, clock=self.clock,
+                         event=False)
 
     def print_pick_list(self, actor: Actor, order_id: str) -> int | None:
         """Queue the pick list with the bag label; the print job's id (None: no printer)."""

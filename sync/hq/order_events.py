@@ -23,6 +23,7 @@ from store_client.domain import pickup_codes as codes
 from sync.hq import order_refunds
 from sync.hq import order_tables as ot
 from sync.hq import schema as t
+from sync.hq import stock as hq_stock
 from sync.protocol.datasets import validate_row
 from sync.protocol.events import PayloadError
 
@@ -100,6 +101,11 @@ def apply_terminal_event(conn: Connection, who: TerminalIdentity, event_id: str,
               refunded=refund, closed_at=at, handed_over_by=who.terminal_id)
         order_refunds.owe(conn, row.order_id, str(uuid.uuid5(uuid.UUID(event_id), "refund")),
                           refund, "refused", {"refused": data["refused"]}, at)
+        # What the customer took leaves the store's stock here, with the one hand-over HQ
+        # accepts (of two tills handing the same order over, the other is refused above).
+        subs = {p["line_no"]: p.get("substitute_sku") for p in body["picks"]}
+        hq_stock.apply_pickup(conn, row.store_id, [((subs.get(n) or lines[n]["sku"]), qty)
+                                                   for n, qty in sorted(handed.items()) if qty > 0], at)
     else:  # pragma: no cover - ingest only routes the pickup kinds here
         raise PayloadError(f"unknown pick-up event {kind}")
 

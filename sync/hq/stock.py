@@ -84,6 +84,12 @@ def apply_return(conn: Connection, store_id: str, ret: dict) -> None:
     _move(conn, store_id, [(line["sku"], line["qty"], ret["completed_at"]) for line in ret["lines"]])
 
 
+def apply_pickup(conn: Connection, store_id: str, taken: list[tuple[str, int]], at: str) -> None:
+    """An online order handed over in ``store_id``: what the customer took (SKU, quantity)
+    leaves that store's stock, inside the ingest of the hand-over HQ accepted."""
+    _move(conn, store_id, [(sku, -qty, at) for sku, qty in taken])
+
+
 def _move(conn: Connection, store_id: str, moves: list[tuple[str, int, str]]) -> None:
     for sku, delta, at in moves:
         stmt = _insert(conn, stock).values(store_id=store_id, sku=sku, on_hand=delta, as_of=at, dirty=True)
