@@ -106,10 +106,11 @@ def run_shell(config: Config, lock: InstanceLock, *, exit_when_ready: bool = Fal
     """
     from store_client.clock import SystemClock
     from store_client.ui.main_window import MainWindow
-    from store_client.ui.tasks import TaskManager
+    from store_client.ui.tasks import TaskManager, favour_the_ui_thread
 
     faulthandler.enable()  # a native crash (Qt, a driver) leaves a Python traceback on stderr
     heap.limit_arenas()  # before any worker thread allocates (store_client/heap.py)
+    favour_the_ui_thread()
     ensure_platform(offscreen=False)
     runtime = setup_application(config.locale)
     tasks = TaskManager()

@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from store_client.ui.screens.sync_screen import SyncScreen
 from store_client.ui.operations.sync import SyncOps
+from store_client.ui.tasks import favour_the_ui_thread
 from tests.ui.conftest import backend_for
 from sync.terminal.runner import SyncRunner
 from sync.terminal.sale_events import record_sale_event
@@ -35,8 +36,11 @@ def hq_process(tmp_path: Path) -> Iterator[tuple[str, str]]:
     db = str(tmp_path / "hq.sqlite3")
     token = subprocess.run([sys.executable, "-m", "store_client", "hq", "--db", db, "issue-token",
                             "S001", "T01"], capture_output=True, text=True, check=True).stdout.strip()
-    proc = subprocess.Popen([sys.executable, "-m", "store_client", "hq", "--db", db, "serve", "--port", "0"],
-                            stdout=subprocess.PIPE, text=True)
+    # In a store HQ runs on other machines; here it shares this machine's cores with the till,
+    # so it yields them first (a runner with two cores had the HQ, the sync thread and the UI
+    # thread contend for them).
+    proc = subprocess.Popen(["nice", "-n", "10", sys.executable, "-m", "store_client", "hq", "--db", db,
+                             "serve", "--port", "0"], stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()
@@ -100,6 +104,8 @@ def test_event_loop_never_stalls_while_ten_thousand_events_upload(qtbot, termina
     import gc
     gc.collect()
     gc.freeze()
+    switch_interval = sys.getswitchinterval()
+    favour_the_ui_thread()  # as the app does before its threads start
     timer.start()
     runner.start()
     try:
@@ -111,6 +117,7 @@ def test_event_loop_never_stalls_while_ten_thousand_events_upload(qtbot, termina
         timer.stop()
         runner.stop()
         gc.unfreeze()
+        sys.setswitchinterval(switch_interval)
     assert len(gaps) > 20
     assert max(gaps) < 0.050 + 0.005, f"event loop stalled {max(gaps) * 1000:.0f} ms"
 
