@@ -167,7 +167,7 @@ def run(args) -> None:  # type: ignore[no-untyped-def]
                                   folder / "config.toml")
             terminal = open_terminal(config)
             _fill(config.database_path, sales, days=60)
-            common.collector_as_in_the_app()  # as the app does after start-up
+            common.runtime_as_in_the_app()  # as the app does after start-up
             board_ms = []
             for _ in range(15):
                 started = time.perf_counter()

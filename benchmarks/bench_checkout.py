@@ -93,7 +93,7 @@ def run(args) -> None:  # type: ignore[no-untyped-def]
             manager = Actor("8001", "陈静", Role.MANAGER)
             codes = _codes(terminal.config.database_path, 300 + 10, rnd)
 
-            common.collector_as_in_the_app()
+            common.runtime_as_in_the_app()
             load_before = common.load_average()
             # -- baselines ---------------------------------------------------------------
             bare_commit = _bare_commit(terminal.config.database_path, sales_n)

@@ -266,7 +266,7 @@ def run(args) -> None:  # type: ignore[no-untyped-def]
             db_path = terminal.config.database_path
             codes = common.codes_across_the_catalog(db_path, max(SIZES) + n * 2, rnd)
             filler, measured = codes[:max(SIZES)], codes[max(SIZES):]
-            common.collector_as_in_the_app()
+            common.runtime_as_in_the_app()
             probe = _Probe(app, {
                 "table": (screen.table.viewport(), screen.model.rowCount),
                 "total": (screen.side.total, screen.side.total.text)})

@@ -95,7 +95,7 @@ def _measure(config_path: Path) -> tuple[dict[str, list[float]], dict[str, list[
     ours: dict[str, list[float]] = {q: [] for _k, q in QUERIES}
     floor: dict[str, list[float]] = {q: [] for _k, q in QUERIES}
     shape: dict[str, tuple[int, bool]] = {}
-    common.collector_as_in_the_app()
+    common.runtime_as_in_the_app()
     before = common.load_average()
     try:
         for _round in range(ROUNDS):

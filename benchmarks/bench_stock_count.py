@@ -76,7 +76,7 @@ def run(args) -> None:  # type: ignore[no-untyped-def]
         with tempfile.TemporaryDirectory() as tmp:
             terminal, service, manager = _setup(Path(tmp), skus)
             plan = service.create_plan(manager, scope=PlanScope.CATEGORY, label="all", category="food")
-            common.collector_as_in_the_app()  # as the app does after start-up
+            common.runtime_as_in_the_app()  # as the app does after start-up
             scan_ms = []
             for i in range(0, skus, max(1, skus // 400)):
                 started = time.perf_counter()

@@ -75,7 +75,7 @@ def run(args) -> None:  # type: ignore[no-untyped-def]
         screen.resize(1280, 800)
         screen.show()
         _wait(app, lambda: tasks.pending == 0 and screen.plan is not None)
-        common.collector_as_in_the_app()
+        common.runtime_as_in_the_app()
         handled = screen._scanned
         ui: list[float] = []
 

@@ -19,11 +19,14 @@ def load_average() -> str:
     return f"{one}/{five}/{fifteen}"
 
 
-def collector_as_in_the_app() -> None:
-    """What ``ui.app.run_shell`` does once start-up is done (``heap.settle_collector``):
-    collect, freeze every object alive so far out of the collector's way, its thresholds."""
+def runtime_as_in_the_app() -> None:
+    """What ``ui.app.run_shell`` sets up: the GIL switch interval that favours the UI thread
+    (``ui.tasks.favour_the_ui_thread``) and, once start-up is done, the collector
+    (``heap.settle_collector``: collect, freeze every object alive so far, its thresholds)."""
     from store_client import heap
+    from store_client.ui.tasks import favour_the_ui_thread
 
+    favour_the_ui_thread()
     heap.settle_collector()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
 from typing import Iterable, Sequence
 
 _PLAIN_DECIMAL = re.compile(r"-?(\d+(\.\d*)?|\.\d+)")
@@ -49,20 +50,21 @@ def allocate(total: int, weights: Sequence[int]) -> list[int]:
         if total:
             raise ValueError("cannot allocate a non-zero amount over no weights")
         return []
-    if any(w < 0 for w in weights):
+    if min(weights) < 0:
         raise ValueError("weights must not be negative")
     weight_sum = sum(weights)
     if weight_sum == 0:
         raise ValueError("weights must not all be zero")
-    sign = -1 if total < 0 else 1
     magnitude = abs(total)
-    floors = [magnitude * w // weight_sum for w in weights]
-    remainders = [magnitude * w % weight_sum for w in weights]
+    # In C loops (map, divmod, a bound method as the sort key): the VAT split of a 500-line
+    # cart runs on every scan. A stable sort, descending, keeps equal remainders in order.
+    floors, remainders = map(list, zip(*map(divmod, map(magnitude.__mul__, weights),
+                                             repeat(weight_sum))))
     leftover = magnitude - sum(floors)
-    order = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))
-    for i in order[:leftover]:
-        floors[i] += 1
-    return [sign * part for part in floors]
+    if leftover:
+        for i in sorted(range(len(weights)), key=remainders.__getitem__, reverse=True)[:leftover]:
+            floors[i] += 1
+    return floors if total >= 0 else [-part for part in floors]
 
 
 @dataclass(frozen=True, slots=True, order=False)

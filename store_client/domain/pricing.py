@@ -154,7 +154,9 @@ class _Ledger:
                 if not 0 < amount <= net[i]:
                     raise AssertionError(f"discount {amount} outside 0..{net[i]}")
                 net[i] -= amount
-                booked[i].append(LineDiscount(source, amount))
+                # A new list, never an append: the re-pricer's ledgers share the lists of
+                # the lines' per-line stages from one pricing to the next.
+                booked[i] = [*booked[i], LineDiscount(source, amount)]
                 total += amount
         if total:
             self.totals[source] = self.totals.get(source, 0) + total

@@ -8,15 +8,24 @@ books): each line's per-line stages (member prices, percent and amount off), its
 canonical position and its bookkeeping are kept from the previous call while the line
 object is the same (lines are immutable; a change rebuilds only the lines it touches).
 What depends on the whole cart (multi-buys, thresholds, manual and coupon discounts,
-the VAT split) is recomputed from the kept figures, at a few additions per line.
+the VAT split) is recomputed from the kept figures.
+
+A scan on line 500 must cost about what a scan on line 10 does, so what stays linear in
+the cart's size runs in C: the kept figures sit in lists aligned with the canonical
+order (an insertion is a memmove), the lines a promotion covers are picked with
+``itertools.compress`` over a flag list, the changed lines are found with ``map`` over
+the kept figures, and the per-source totals of the per-line stages are kept as running
+sums. Python-level work is per line the change touched.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
+from itertools import compress, count
+from operator import attrgetter, is_not, itemgetter, ne
+from typing import Any
 
 from store_client.domain.cart import Cart, CartLine
 from store_client.domain.coupons import Coupon, CouponRefusal
@@ -43,13 +52,23 @@ from store_client.domain.pricing import (
 )
 
 _GROUP_STAGES = (Stage.MULTI_BUY, Stage.ORDER)
+_last_net, _last_vat, _last_booked = attrgetter("last_net"), attrgetter("last_vat"), attrgetter("last_booked")
+_priced_of = attrgetter("priced")
+_VERSIONS = count(1)
+
+
+def _pick(seq: Sequence, idxs: Sequence[int]) -> tuple:
+    """``tuple(seq[i] for i in idxs)``, in C."""
+    if len(idxs) > 1:
+        return itemgetter(*idxs)(seq)
+    return (seq[idxs[0]],) if idxs else ()
 
 
 class _Line:
     """One line's share of the work that does not depend on the other lines."""
 
-    __slots__ = ("booked", "groups", "item", "key", "line", "net", "price_part", "priced",
-                 "rate", "unit_price")
+    __slots__ = ("booked", "groups", "item", "key", "last_booked", "last_net", "last_vat", "line",
+                 "net", "price_part", "priced", "rate", "unit_price")
 
     def __init__(self, line: CartLine, index: _Index) -> None:
         self.line = line
@@ -60,82 +79,190 @@ class _Line:
         _per_line_stage(alone, index, Stage.ITEM)
         self.item: _Item = alone.items[0]
         self.net: int = alone.net[0]
+        # Never changed once built: a pricing's ledger shares it and copies on write.
         self.booked: list[LineDiscount] = alone.booked[0]
         self.rate = line.product.tax_rate_bp
         self.unit_price = line.unit_price_fen
         self.priced: PricedLine | None = None  # the last result, reused while it holds
+        # What ``priced`` was built from (its net, VAT share and discounts).
+        self.last_net: int | None = None
+        self.last_vat: int | None = None
+        self.last_booked: list[LineDiscount] | None = None
         # The group promotions covering the line, as _Index.covered decides it.
         item = self.item
-        self.groups: tuple[str, ...] = tuple(
+        self.groups: frozenset[str] = frozenset(
             promo.id for stage in _GROUP_STAGES for promo in index.stage_promotions(stage)
-            if promo.scope.covers(item.sku, item.category)) if item.promotable else ()
+            if promo.scope.covers(item.sku, item.category)) if item.promotable else frozenset()
 
 
 class _Covered:
-    """The index as _group_stage reads it, with the lines each promotion covers worked
-    out from the kept lines in one pass (instead of per promotion, per pricing)."""
+    """The index as _group_stage reads it, with the lines each promotion covers found from
+    what the re-pricer keeps: none without a look; a few by their keys' positions; many
+    picked from the promotion's flags in C."""
 
-    def __init__(self, index: _Index, covered: dict[str, list[int]]) -> None:
-        self._index, self._covered = index, covered
+    def __init__(self, index: _Index, repricer: Repricer) -> None:
+        self._index, self._repricer = index, repricer
         self.stage_promotions = index.stage_promotions
         self.source = index.source
 
     def covered(self, promo: Promotion, _ledger: _Ledger) -> list[int]:
-        return self._covered[promo.id]
+        kept = self._repricer
+        states = kept._covering[promo.id]
+        if len(states) * 16 < len(kept._keys):
+            keys = kept._keys
+            return sorted([bisect_left(keys, state.key) for state in states])
+        return list(compress(range(len(kept._keys)), kept._flags[promo.id]))
+
+
+class _SourceTotal:
+    """A per-line-stage source's running total over the kept lines, and where it first
+    appears in canonical order (which orders the totals as price_cart books them)."""
+
+    __slots__ = ("amount", "count", "first", "stage")
+
+    def __init__(self, stage: int) -> None:
+        self.amount = self.count = 0
+        self.first: tuple | None = None  # (line key, position in its list); None: look again
+        self.stage = stage
 
 
 class Repricer:
     """Prices one cart as it changes; not thread-safe (the checkout holds its lock)."""
 
     def __init__(self) -> None:
-        self._index: _Index | None = None
-        self._by_id: dict[int, _Line] = {}
-        self._keys: list[tuple] = []  # canonical keys, sorted
-        self._ordered: list[_Line] = []  # in the order of _keys
-        self._vat_splits: dict[int, tuple[list[int], int, list[int]]] = {}  # rate -> last
-        # (promotion id, its lines' ids, their nets) -> (the lines, [(position, amount)])
-        self._group_memo: dict[tuple, tuple[tuple[CartLine, ...], list[tuple[int, int]]]] = {}
-        self._group_memo_next: dict[tuple, tuple[tuple[CartLine, ...], list[tuple[int, int]]]] = {}
+        self._reset(None)
 
-    def _reset(self, index: _Index) -> None:
+    def _reset(self, index: _Index | None) -> None:
         """Another set of promotions is in force (or another book): nothing kept holds."""
         self._index = index
-        self._by_id.clear()
-        self._keys.clear()
-        self._ordered.clear()
-        self._group_memo.clear()
-        self._group_memo_next.clear()
+        self._by_id: dict[int, _Line] = {}
+        self._cart_lines: tuple[CartLine, ...] = ()  # the last cart's lines, as given
+        self._at: list[_Line | None] = []  # per position in _cart_lines: its kept line
+        # In canonical order, aligned: the keys (sorted) and each kept line's figures.
+        self._keys: list[tuple] = []
+        self._ordered: list[_Line] = []
+        self._lines: list[CartLine] = []
+        self._items: list[_Item] = []
+        self._net0: list[int] = []
+        self._booked0: list[list[LineDiscount]] = []
+        self._rates: list[int] = []
+        self._manual: list[bool] = []
+        # group promotion id -> whether it covers each line; the lines it covers
+        promos = [] if index is None else [
+            promo.id for stage in _GROUP_STAGES for promo in index.stage_promotions(stage)]
+        self._flags: dict[str, list[bool]] = {promo_id: [] for promo_id in promos}
+        self._covering: dict[str, set[_Line]] = {promo_id: set() for promo_id in promos}
+        self._rate_count: dict[int, int] = {}
+        self._gross = 0
+        self._sources: dict[DiscountSource, _SourceTotal] = {}
+        self._vat_splits: dict[int, tuple[tuple[int, ...], int, list[int]]] = {}  # rate -> last
+        # A promotion's lines, numbered anew (never reused) whenever a line joins or leaves them.
+        self._cover_version: dict[str, int] = {}
+        # (promotion id, its lines' number or ids, their nets) -> (the lines, [(position, amount)])
+        self._group_memo: dict[tuple, tuple[tuple[CartLine, ...] | None, list[tuple[int, int]]]] = {}
+        self._group_memo_next: dict[tuple, tuple[tuple[CartLine, ...] | None, list[tuple[int, int]]]] = {}
 
+    # -- the kept lines -------------------------------------------------------------
     def _remove(self, state: _Line) -> None:
         at = bisect_left(self._keys, state.key)
-        del self._keys[at]
-        del self._ordered[at]
+        columns: list[list[Any]] = [self._keys, self._ordered, self._lines, self._items,
+                                    self._net0, self._booked0, self._rates, self._manual,
+                                    *self._flags.values()]
+        for column in columns:
+            del column[at]
+        for promo_id in state.groups:
+            self._covering[promo_id].discard(state)
+            self._cover_version[promo_id] = next(_VERSIONS)
+        self._rate_count[state.rate] -= 1
+        if not self._rate_count[state.rate]:
+            del self._rate_count[state.rate]
+        self._gross -= state.item.gross
+        for j, (source, amount) in enumerate(state.booked):
+            total = self._sources[source]
+            total.amount -= amount
+            total.count -= 1
+            if not total.count:
+                del self._sources[source]
+            elif total.first == (state.key, j):
+                total.first = None
 
     def _insert(self, state: _Line) -> None:
         at = bisect_left(self._keys, state.key)
         self._keys.insert(at, state.key)
         self._ordered.insert(at, state)
+        self._lines.insert(at, state.line)
+        self._items.insert(at, state.item)
+        self._net0.insert(at, state.net)
+        self._booked0.insert(at, state.booked)
+        self._rates.insert(at, state.rate)
+        self._manual.insert(at, state.line.discount is not None)
+        for promo_id, flags in self._flags.items():
+            flags.insert(at, promo_id in state.groups)
+        for promo_id in state.groups:
+            self._covering[promo_id].add(state)
+            self._cover_version[promo_id] = next(_VERSIONS)
+        self._rate_count[state.rate] = self._rate_count.get(state.rate, 0) + 1
+        self._gross += state.item.gross
+        for j, (source, amount) in enumerate(state.booked):
+            total = self._sources.get(source)
+            if total is None:
+                total = self._sources[source] = _SourceTotal(0 if j < state.price_part else 1)
+                total.first = (state.key, j)
+            elif total.first is not None and (state.key, j) < total.first:
+                total.first = (state.key, j)
+            total.amount += amount
+            total.count += 1
 
     def _sync(self, cart: Cart, index: _Index) -> None:
-        """Bring the kept lines in step with ``cart``'s active lines."""
-        by_id = self._by_id
-        live = 0
-        for line in cart.lines:
-            if line.voided:
-                continue
-            live += 1
-            kept = by_id.get(line.line_id)
-            if kept is not None and kept.line is line:
-                continue
-            if kept is not None:
-                self._remove(kept)
-            fresh = by_id[line.line_id] = _Line(line, index)
-            self._insert(fresh)
-        if live != len(by_id):  # lines were voided (or the cart is another one)
-            active = {line.line_id for line in cart.lines if not line.voided}
-            for line_id in [n for n in by_id if n not in active]:
-                self._remove(by_id.pop(line_id))
+        """Bring the kept lines in step with ``cart``'s active lines: only the positions of
+        ``cart.lines`` that hold another object than last time are looked at (a scan adds
+        one at the end; a change replaces one)."""
+        old, new = self._cart_lines, cart.lines
+        if new is old:
+            return
+        m = min(len(old), len(new))
+        changed = list(compress(range(m), map(is_not, new[:m], old[:m])))
+        at, by_id = self._at, self._by_id
+        for p in [*changed, *range(m, len(old))]:  # removals first: a line id may move
+            state = at[p]
+            if state is not None:
+                self._remove(state)
+                del by_id[state.line.line_id]
+        del at[len(new):]
+        for p in [*changed, *range(m, len(new))]:
+            line = new[p]
+            state = None
+            if not line.voided:
+                stale = by_id.get(line.line_id)  # the id sat elsewhere in the old cart
+                if stale is not None:
+                    self._remove(stale)
+                    at[at.index(stale)] = None
+                state = by_id[line.line_id] = _Line(line, index)
+                self._insert(state)
+            if p < len(at):
+                at[p] = state
+            else:
+                at.append(state)
+        self._cart_lines = new
 
+    def _base_totals(self) -> dict[DiscountSource, int]:
+        """The per-line stages' totals, in the order price_cart books them (PRICE, then
+        ITEM; each source where it first appears in canonical order)."""
+        sources = self._sources
+        lost = [source for source, total in sources.items() if total.first is None]
+        if lost:  # the line a source first appeared on was voided or changed: look again
+            wanted = set(lost)
+            for state in self._ordered:
+                for j, (source, _amount) in enumerate(state.booked):
+                    if source in wanted:
+                        sources[source].first = (state.key, j)
+                        wanted.discard(source)
+                if not wanted:
+                    break
+        ranked = sorted(sources.items(), key=lambda kv: (kv[1].stage, kv[1].first))
+        return {source: total.amount for source, total in ranked}
+
+    # -- pricing ----------------------------------------------------------------------
     def price(self, cart: Cart, book: PromotionBook, *, now: datetime,
               coupons: Mapping[str, Coupon] | None = None,
               used_coupon_codes: Collection[str] = frozenset(),
@@ -147,31 +274,19 @@ class Repricer:
         if index is not self._index:
             self._reset(index)
         self._sync(cart, index)
-        ordered = self._ordered
+        n = len(self._ordered)
         ledger = _Ledger(())
-        ledger.lines = [s.line for s in ordered]
-        ledger.items = [s.item for s in ordered]
-        ledger.net = [s.net for s in ordered]
-        ledger.booked = [list(s.booked) for s in ordered]
-        totals = ledger.totals  # in the order price_cart books them: PRICE, then ITEM
-        for s in ordered:
-            for source, amount in s.booked[:s.price_part]:
-                totals[source] = totals.get(source, 0) + amount
-        for s in ordered:
-            for source, amount in s.booked[s.price_part:]:
-                totals[source] = totals.get(source, 0) + amount
-
-        covered: dict[str, list[int]] = {
-            promo.id: [] for stage in _GROUP_STAGES for promo in index.stage_promotions(stage)}
-        for i, s in enumerate(ordered):
-            for promo_id in s.groups:
-                covered[promo_id].append(i)
-        groups = _Covered(index, covered)
+        ledger.lines, ledger.items = self._lines, self._items
+        ledger.net = list(self._net0)
+        ledger.booked = list(self._booked0)  # the ledger copies a line's list on write
+        ledger.totals = self._base_totals()
+        groups = _Covered(index, self)
         _group_stage(ledger, groups, Stage.MULTI_BUY, self._group_discount)  # type: ignore[arg-type]
-        for i, line in enumerate(ledger.lines):
-            if line.discount is not None:
-                source = DiscountSource(LINE_MANUAL, "manual", line.discount.reason)
-                ledger.book(source, {i: line.discount.amount_on(ledger.net[i])})
+        for i in compress(range(n), self._manual):
+            discount = self._lines[i].discount
+            assert discount is not None
+            source = DiscountSource(LINE_MANUAL, "manual", discount.reason)
+            ledger.book(source, {i: discount.amount_on(ledger.net[i])})
         _group_stage(ledger, groups, Stage.ORDER, self._group_discount)  # type: ignore[arg-type]
         self._group_memo, self._group_memo_next = self._group_memo_next, {}
         applied, refusals = _apply_coupons(ledger, cart, now, coupons or {}, used_coupon_codes,
@@ -179,41 +294,43 @@ class Repricer:
         if cart.discount is not None:
             amount = cart.discount.amount_on(sum(ledger.net))
             ledger.spread(DiscountSource(CART_MANUAL, "manual", cart.discount.reason),
-                          amount, range(len(ordered)))
-        return self._result(cart, ledger, applied, refusals)
+                          amount, range(n))
+        return self._result(ledger, applied, refusals)
 
     def _group_discount(self, promo: Promotion, idxs: Sequence[int], items: Sequence[_Item],
                         net: Sequence[int]) -> dict[int, int]:
         """pricing._group_discount, remembered from the last pricing while the promotion's
         lines (the same line objects) and their nets are the same: a scan recomputes only
         the multi-buys and thresholds that cover the line it added."""
-        lines = tuple(items[i].line for i in idxs)
-        nets = tuple(net[i] for i in idxs)
-        key = (promo.id, tuple(map(id, lines)), nets)
-        # The key holds the lines' ids, and a memo entry holds its lines, so while it is kept
-        # no other line can take one of their ids: a hit is these very lines.
+        nets = _pick(net, idxs)
+        lines: tuple[CartLine, ...] | None = None
+        if len(idxs) == len(self._covering[promo.id]):  # all its lines: known by a number
+            key: tuple = (promo.id, self._cover_version.get(promo.id), nets)
+        else:  # some of them (an exclusive promotion claimed the others)
+            lines = _pick(self._lines, idxs)
+            # The key holds the lines' ids, and a memo entry holds its lines, so while it is
+            # kept no other line can take one of their ids: a hit is these very lines.
+            key = (promo.id, tuple(map(id, lines)), nets)
         kept = self._group_memo.get(key) or self._group_memo_next.get(key)
         if kept is None:
             amounts = _group_discount(promo, idxs, items, net)
             where = {i: n for n, i in enumerate(idxs)}
             kept = (lines, [(where[i], amount) for i, amount in amounts.items()])
-        self._group_memo_next[key] = kept  # kept for the next pricing (lines stay alive)
+        self._group_memo_next[key] = kept  # kept for the next pricing
         return {idxs[n]: amount for n, amount in kept[1]}
 
-    def _result(self, cart: Cart, ledger: _Ledger, applied: list[str],
-                refusals: list[CouponRefusal]) -> PricedCart:
-        """What pricing._result gives, reusing each rate's VAT split while the nets it is
-        split over are the same, and each line's PricedLine while its figures are."""
-        ordered, net, booked = self._ordered, ledger.net, ledger.booked
-        by_rate: dict[int, list[int]] = defaultdict(list)
-        for i, s in enumerate(ordered):
-            by_rate[s.rate].append(i)
-        vat_line = [0] * len(ordered)
-        vat_totals = []
-        splits: dict[int, tuple[list[int], int, list[int]]] = {}
-        for rate in sorted(by_rate):
-            idxs = by_rate[rate]
-            nets = [net[i] for i in idxs]
+    def _vat_shares(self, net: list[int]) -> tuple[list[int], list[VatTotal]]:
+        """Each line's VAT share and the per-rate totals, reusing a rate's split while the
+        nets it is split over are the same."""
+        n = len(net)
+        rates = self._rates
+        vat_line = [0] * n
+        totals = []
+        splits: dict[int, tuple[tuple[int, ...], int, list[int]]] = {}
+        for rate in sorted(self._rate_count):
+            idxs: Sequence[int] = (range(n) if len(self._rate_count) == 1
+                                   else list(compress(range(n), map(rate.__eq__, rates))))
+            nets = tuple(net) if len(self._rate_count) == 1 else _pick(net, idxs)
             kept = self._vat_splits.get(rate)
             if kept is not None and kept[0] == nets:
                 vat, parts = kept[1], kept[2]
@@ -221,24 +338,40 @@ class Repricer:
                 vat = vat_included(Money(sum(nets)), rate).minor
                 parts = allocate(vat, nets) if vat else []
             splits[rate] = (nets, vat, parts)
-            for i, part in zip(idxs, parts):
-                vat_line[i] = part
-            vat_totals.append(VatTotal(rate, sum(nets), vat))
+            if len(self._rate_count) == 1:
+                vat_line = parts or vat_line
+            else:
+                for i, part in zip(idxs, parts):
+                    vat_line[i] = part
+            totals.append(VatTotal(rate, sum(nets), vat))
         self._vat_splits = splits
-        priced: dict[int, PricedLine] = {}
-        for i, s in enumerate(ordered):
+        return vat_line, totals
+
+    def _result(self, ledger: _Ledger, applied: list[str],
+                refusals: list[CouponRefusal]) -> PricedCart:
+        """What pricing._result gives, rebuilding only the PricedLines whose figures moved."""
+        ordered, net, booked = self._ordered, ledger.net, ledger.booked
+        vat_line, vat_totals = self._vat_shares(net)
+        n = len(ordered)
+        moved = set(compress(range(n), map(ne, net, map(_last_net, ordered))))
+        moved.update(compress(range(n), map(ne, vat_line, map(_last_vat, ordered))))
+        # By content (compared in C): a line a threshold covers gets a new list of the same
+        # discounts at each pricing.
+        moved.update(compress(range(n), map(ne, booked, map(_last_booked, ordered))))
+        for i in moved:
+            s = ordered[i]
+            s.last_net, s.last_vat, s.last_booked = net[i], vat_line[i], booked[i]
             discounts = tuple(booked[i])
             p = s.priced
             if (p is None or p.net_fen != net[i] or p.vat_fen != vat_line[i]
                     or p.discounts != discounts):
                 item = s.item
-                p = s.priced = PricedLine(s.line.line_id, item.sku, item.quantity, s.unit_price,
-                                          item.gross, discounts, net[i], s.rate, vat_line[i])
-            priced[s.line.line_id] = p
-        gross = sum([s.item.gross for s in ordered])
+                s.priced = PricedLine(s.line.line_id, item.sku, item.quantity, s.unit_price,
+                                      item.gross, discounts, net[i], s.rate, vat_line[i])
         total = sum(net)
         return PricedCart(
-            lines=tuple([priced[line.line_id] for line in cart.lines if not line.voided]),
-            gross_fen=gross, discount_fen=gross - total, total_fen=total, vat=tuple(vat_totals),
+            lines=tuple(map(_priced_of, filter(None, self._at))),
+            gross_fen=self._gross, discount_fen=self._gross - total, total_fen=total,
+            vat=tuple(vat_totals),
             discounts=tuple(LineDiscount(src, a) for src, a in ledger.totals.items()),
             coupons_applied=tuple(applied), coupon_refusals=tuple(refusals))

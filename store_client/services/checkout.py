@@ -44,7 +44,7 @@ from store_client.services.cart_store import CartState, TenderEntry
 from store_client.services.checkout_views import (
     CartView,
     CompletedSale,
-    LineViewCache,
+    LineViews,
     ParkedCart,
     ScanOutcome,
     ScanRejected,
@@ -101,7 +101,7 @@ class CheckoutService:
         self._lock = threading.RLock()
         self._state: CartState | None = None
         self._owner: str | None = None  # the operator who started the non-empty cart
-        self._line_views: LineViewCache = {}  # guarded by self._lock, like _state
+        self._line_views = LineViews()  # guarded by self._lock, like _state
         self._repricer = Repricer()  # likewise
         self._completed: dict[str, CompletedSale] = {}  # cart id -> its sale (double complete)
 

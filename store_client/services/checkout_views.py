@@ -7,7 +7,8 @@ Line ids are strings on this side of the service (the domain numbers lines).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from itertools import compress
+from operator import is_not
 
 from store_client.domain.cart import Cart, CartLine
 from store_client.domain.coupons import Coupon
@@ -118,39 +119,61 @@ class CompletedSale:
     receipt_text: str
 
 
-LineViewCache = dict[int, tuple[Any, PricedLine, LineView]]
 _LINE_VIEW_CACHE_LIMIT = 2048
 
 
-def _line_view(p: PricedLine, line: CartLine, cache: LineViewCache | None) -> LineView:
-    """The view of one line; with ``cache``, the same object as last time when neither the
-    line nor its pricing changed (a scan on a long cart then builds one new view, and the
-    screen tells unchanged rows by identity). Kept by the line object's id, and compared
-    rather than hashed: the priced line is usually the same object or equal up to its VAT
-    share (which the view does not show), and hashing its discounts cost more than the
-    view it saved."""
-    if cache is not None:
-        hit = cache.get(id(line))
+class LineViews:
+    """The views of the cart's lines, kept from one build to the next (the checkout holds
+    one, under its lock). A scan on a long cart then builds one new view, and the screen
+    tells unchanged rows by identity.
+
+    The positions whose priced line is another object than last time are found in C (the
+    re-pricer keeps an unchanged line's PricedLine); only those are looked at, each
+    against the last view of the same line object: kept by the line object's id, and
+    compared rather than hashed, since the priced line is usually equal up to its VAT share
+    (which the view does not show), and hashing its discounts cost more than the view it
+    saved."""
+
+    def __init__(self) -> None:
+        self._by_line: dict[int, tuple[CartLine, PricedLine, LineView]] = {}
+        self._priced: tuple[PricedLine, ...] = ()
+        self._views: tuple[LineView, ...] = ()
+
+    def build(self, priced: tuple[PricedLine, ...], cart: Cart) -> tuple[LineView, ...]:
+        """The views of ``priced`` (a priced cart's lines: ``cart``'s active lines, in order)."""
+        old = self._priced
+        m = min(len(old), len(priced))
+        todo = [*compress(range(m), map(is_not, priced[:m], old[:m])), *range(m, len(priced))]
+        if not todo and len(priced) == len(old):
+            return self._views
+        views = list(self._views[:m])
+        views.extend([None] * (len(priced) - m))  # type: ignore[list-item]
+        active = cart.active_lines
+        for i in todo:
+            views[i] = self._one(priced[i], active[i])
+        self._priced, self._views = priced, tuple(views)
+        return self._views
+
+    def _one(self, p: PricedLine, line: CartLine) -> LineView:
+        hit = self._by_line.get(id(line))
         if hit is not None and hit[0] is line and (hit[1] is p or hit[1][:7] == p[:7]):
             return hit[2]
-    view = LineView(
-        str(p.line_id), p.sku, line.product.name_zh, line.product.name_en,
-        line.product.unit.value, p.quantity, p.unit_price_fen, p.gross_fen, p.discount_fen,
-        p.net_fen, tuple((d.source.kind, d.source.name or d.source.id, d.amount_fen)
-                         for d in p.discounts), line.price_override is not None)
-    if cache is not None:
-        if len(cache) >= _LINE_VIEW_CACHE_LIMIT:
-            cache.clear()
-        cache[id(line)] = (line, p, view)
-    return view
+        view = LineView(
+            str(p.line_id), p.sku, line.product.name_zh, line.product.name_en,
+            line.product.unit.value, p.quantity, p.unit_price_fen, p.gross_fen, p.discount_fen,
+            p.net_fen, tuple((d.source.kind, d.source.name or d.source.id, d.amount_fen)
+                             for d in p.discounts), line.price_override is not None)
+        if len(self._by_line) >= _LINE_VIEW_CACHE_LIMIT:
+            self._by_line.clear()
+        self._by_line[id(line)] = (line, p, view)
+        return view
 
 
 def build_view(state: CartState, priced: PricedCart, member: Member | None, pending: int,
                coupons: dict[str, Coupon], points_to_earn: int, change_fen: int,
-               line_cache: LineViewCache | None = None) -> CartView:
+               line_views: LineViews | None = None) -> CartView:
     cart: Cart = state.cart
-    by_id = {line.line_id: line for line in cart.active_lines}
-    lines = [_line_view(p, by_id[p.line_id], line_cache) for p in priced.lines]
+    lines = (line_views or LineViews()).build(priced.lines, cart)
     coupon_amounts = {d.source.id: d.amount_fen for d in priced.discounts
                       if d.source.kind == COUPON}
     refusals = {r.code: (r.message, f"coupon.{r.reason.value}") for r in priced.coupon_refusals}
@@ -164,7 +187,7 @@ def build_view(state: CartState, priced: PricedCart, member: Member | None, pend
         member_view = MemberView(member.member_id, member.name or member.member_id, member.phone_masked, member.tier,
                                  member.points_balance, pending)
     return CartView(
-        cart_id=state.cart_id, lines=tuple(lines), member=member_view, coupons=coupon_views,
+        cart_id=state.cart_id, lines=lines, member=member_view, coupons=coupon_views,
         tenders=tuple(TenderView(t.tender_id, t.kind, t.amount_fen, t.reference)
                       for t in state.tenders),
         subtotal_fen=priced.gross_fen, discount_fen=priced.discount_fen,

@@ -223,3 +223,23 @@ def test_every_kind_of_discount_and_a_voided_line_price_as_the_reference():
     assert priced.discounts[0].amount_fen == 400  # the member price, booked first
     cart = cart.void_line(cart.lines[1].line_id, "r")  # voided after a pricing
     assert [line.sku for line in both(cart).lines] == ["F"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(steps, steps, promotions(), st.lists(st.booleans(), min_size=1, max_size=40))
+def test_one_repricer_switching_between_two_changing_carts_prices_as_the_reference(
+        script_a, script_b, promos, switches):
+    """A sale parked and another resumed, back and forth: the same positions of the carts'
+    lines hold other lines (and the same line ids other products) from one pricing to the
+    next."""
+    book, repricer, now = PromotionBook(promos), Repricer(), NOW
+    carts = [Cart(), Cart()]
+    scripts = [iter(script_a), iter(script_b)]
+    for which in switches:
+        step = next(scripts[which], None)
+        if step is not None and step[0] != "later":
+            try:
+                carts[which] = _apply(carts[which], step)
+            except CartError:
+                pass
+        assert repricer.price(carts[which], book, now=now) == price_cart(carts[which], book, now=now)
