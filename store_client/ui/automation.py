@@ -74,8 +74,10 @@ def collect(root: QWidget, *, include_labels: bool = True) -> list[WidgetInfo]:
             continue
         if _is_internal(widget):
             continue
-        found.append(WidgetInfo(widget.objectName(), widget.accessibleName(),
-                                type(widget).__name__, interactive))
+        name = widget.accessibleName()
+        if isinstance(widget, QLabel) and name == widget.text():
+            name = ""  # it speaks its text (a FigureLabel's accessible name is its figure)
+        found.append(WidgetInfo(widget.objectName(), name, type(widget).__name__, interactive))
     return found
 
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLay
 
 from store_client.services.errors import ServiceError
 from store_client.ui.automation import named
+from store_client.ui.checkout.figure_label import FigureLabel
 from store_client.ui.checkout.formatting import money_text
 from store_client.ui.service_messages import service_error_text
 
@@ -98,8 +99,8 @@ class SidePanel(QFrame):
         layout.addStretch(1)
         layout.addLayout(grid)
 
-    def _value(self, name: str, kind: str = "totalsValue") -> QLabel:
-        label = QLabel("", self)
+    def _value(self, name: str, kind: str = "totalsValue") -> FigureLabel:
+        label = FigureLabel(self)
         label.setObjectName(name)
         label.setProperty("kind", kind)
         label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
