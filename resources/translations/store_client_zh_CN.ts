@@ -3831,10 +3831,6 @@ Sale complete · receipt %1</source>
         <translation>没有找到这个手机号或会员码对应的会员。</translation>
     </message>
     <message>
-        <source>A member code needs HQ: type the member&apos;s phone number instead.</source>
-        <translation>会员码需要连接总部：请改为输入会员手机号。</translation>
-    </message>
-    <message>
         <source>This return was cancelled: the mobile refund was declined and nothing was refunded. Look the receipt up again.</source>
         <translation>该退货已取消：移动支付退款被拒绝，未退任何款项。请重新查询小票。</translation>
     </message>
@@ -3973,10 +3969,6 @@ Sale complete · receipt %1</source>
     <message>
         <source>Member enrollment is unavailable now (no connection to HQ): try again later.</source>
         <translation>会员注册暂不可用（无法连接总部）：请稍后再试。</translation>
-    </message>
-    <message>
-        <source>No member has that card or member number.</source>
-        <translation>没有该卡号或会员号的会员。</translation>
     </message>
     <message>
         <source>Type the start of a name (1 to 40 characters).</source>

@@ -150,7 +150,6 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "receipt.unknown_till": (QT_TRANSLATE_NOOP("ServiceMessages", "This receipt QR comes from a till this one does not know yet: type the receipt number, or try again after the next sync."), None),
     "receipt.malformed": (QT_TRANSLATE_NOOP("ServiceMessages", "This QR code is not a receipt this till can read."), None),
     "member.unknown": (QT_TRANSLATE_NOOP("ServiceMessages", "No member was found for that phone number or code."), None),
-    "member.code_offline": (QT_TRANSLATE_NOOP("ServiceMessages", "A member code needs HQ: type the member's phone number instead."), None),
     "return.cancelled": (QT_TRANSLATE_NOOP("ServiceMessages", "This return was cancelled: the mobile refund was declined and nothing was refunded. Look the receipt up again."), None),
     "mobile.refund_offline": (QT_TRANSLATE_NOOP("ServiceMessages", "Mobile payment is unavailable (offline): the mobile part of this refund cannot be paid back now. Try again when online."), None),
     "mobile.refund_pending": (QT_TRANSLATE_NOOP("ServiceMessages", "The mobile refund for return %1 did not answer. The return is kept and is finished (or cancelled) before the next return."), "return_no"),
@@ -187,7 +186,6 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "approval.approver_role": (QT_TRANSLATE_NOOP("ServiceMessages", "That operator may not approve this: ask a manager."), None),
     "enroll.unavailable": (QT_TRANSLATE_NOOP("ServiceMessages", "Member enrollment is unavailable now (no connection to HQ): try again later."), None),
     # -- members at the counter (services/member_lookup.py, services/member_desk.py)
-    "member.unknown": (QT_TRANSLATE_NOOP("ServiceMessages", "No member has that card or member number."), None),
     "member.bad_name": (QT_TRANSLATE_NOOP("ServiceMessages", "Type the start of a name (1 to 40 characters)."), None),
     "member.search_offline": (QT_TRANSLATE_NOOP("ServiceMessages", "A search by name needs HQ, which cannot be reached now: find the member by phone or card."), None),
     "member.phone_unknown": (QT_TRANSLATE_NOOP("ServiceMessages", "No member has this phone number: the customer can join with the QR code (F5)."), None),

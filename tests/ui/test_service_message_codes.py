@@ -76,3 +76,13 @@ def test_every_text_is_translated_with_its_figure(zh) -> None:  # type: ignore[n
         assert CJK.search(text), code
         if param:
             assert ("¥12.34" if param.endswith("_fen") else "1234") in text, (code, text)
+
+
+def test_no_code_has_two_entries_in_the_table() -> None:
+    """A dict literal keeps the last of two equal keys: the first entry would be dead text."""
+    import ast
+
+    source = (ROOT / "store_client/ui/service_messages.py").read_text("utf-8")
+    keys = [key.value for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Dict)
+            for key in node.keys if isinstance(key, ast.Constant)]
+    assert sorted({k for k in keys if keys.count(k) > 1}) == []
