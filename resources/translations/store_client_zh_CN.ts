@@ -948,10 +948,6 @@
         <translation>该编码含有条码不会使用的字符。</translation>
     </message>
     <message>
-        <source>Pick-up code %1: online orders cannot be handed over at this till yet; ask the store&apos;s pick-up desk.</source>
-        <translation>取货码 %1：本收银机暂不能交付线上订单，请到门店自提柜台办理。</translation>
-    </message>
-    <message>
         <source>Member %1 attached.</source>
         <translation>已关联会员 %1。</translation>
     </message>
@@ -1002,6 +998,10 @@
     <message>
         <source>Redeem a coupon</source>
         <translation>使用优惠券</translation>
+    </message>
+    <message>
+        <source>Pick-up code %1 scanned: handing over online orders is not available to you here.</source>
+        <translation>已扫描自提码 %1：您在此无权交付网上订单。</translation>
     </message>
     <message>
         <source>Coupon code</source>
@@ -2422,6 +2422,14 @@ Sale complete · receipt %1</source>
     <message>
         <source>%1: %2 of %3</source>
         <translation>%1：%2 / %3</translation>
+    </message>
+    <message>
+        <source>%1 is not a pick-up code of this store: type the code from the customer&apos;s message.</source>
+        <translation>%1 不是本店的自提码：请输入顾客短信中的提货码。</translation>
+    </message>
+    <message>
+        <source>Pick-up code %1: type the last 4 digits of the customer&apos;s phone, then Enter.</source>
+        <translation>自提码 %1：请输入顾客手机号后 4 位，然后按回车。</translation>
     </message>
     <message>
         <source>%1 for %2: press Enter to hand it over.</source>

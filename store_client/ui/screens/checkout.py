@@ -460,9 +460,7 @@ class CheckoutScreen(QWidget):
         if kind == "receipt":
             self._open_return(str(value))
         elif kind == "pickup":
-            # Online-order hand-over is not built yet: say so rather than point to a screen.
-            self._say(self.tr("Pick-up code %1: online orders cannot be handed over at this till yet; "
-                              "ask the store's pick-up desk.").replace("%1", str(value)), error=True)
+            self._open_pickup(str(value))
         elif kind == "member" and cart is not None and cart.member is not None:
             self._say(self.tr("Member %1 attached.").replace("%1", cart.member.name))
         elif kind == "coupon":
@@ -480,6 +478,18 @@ class CheckoutScreen(QWidget):
             return
         window.open_screen("returns")
         returns.load_receipt(receipt_no)
+
+    def _open_pickup(self, code: str) -> None:
+        """A pick-up code scanned at the till: switch to Pick-up with the code entered, so
+        the associate types the customer's phone digits and hands the order over."""
+        window = self.window()
+        pickup = getattr(window, "screens", {}).get("pickup")
+        if pickup is None or not hasattr(window, "open_screen"):
+            self._say(self.tr("Pick-up code %1 scanned: handing over online orders is not "
+                              "available to you here.").replace("%1", code), error=True)
+            return
+        window.open_screen("pickup")
+        pickup.enter_scanned_code(code)
 
     def _entry_submitted(self) -> None:
         text = self.entry.text().strip()
