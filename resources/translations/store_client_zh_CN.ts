@@ -4392,6 +4392,10 @@ Sale complete · receipt %1</source>
         <translation>促销：%1</translation>
     </message>
     <message>
+        <source>Promotions: %1 and %2 more</source>
+        <translation>促销：%1 等另 %2 项</translation>
+    </message>
+    <message>
         <source>%1 · %2 · %3
 Points: %4</source>
         <translation>%1 · %2 · %3

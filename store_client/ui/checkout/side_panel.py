@@ -28,6 +28,8 @@ def tier_label(tier: object) -> str:
 if TYPE_CHECKING:
     from store_client.services.checkout_views import CartView, CouponView, MemberView
 
+PROMOTION_LINES = 3  # the promotions line's most lines on the panel
+
 
 class SidePanel(QFrame):
     """Shows a CartView; the member's and the coupons' remove buttons emit signals."""
@@ -63,6 +65,7 @@ class SidePanel(QFrame):
         self.promotions_label.setObjectName("checkout.promotions")
         self.promotions_label.setWordWrap(True)
         self.promotions_label.setProperty("kind", "subtle")
+        self._promotions_shown: tuple[str, ...] = ()
 
         self.subtotal = self._value("checkout.subtotal")
         self.discounts = self._value("checkout.discounts")
@@ -119,8 +122,43 @@ class SidePanel(QFrame):
         self._show_member(cart.member)
         self._show_coupons(cart.coupons)
         promotions = tuple(getattr(cart, "promotions_applied", ()) or ())
-        self.promotions_label.setText(self.tr("Promotions: %1").replace("%1", "、".join(promotions))
-                                      if promotions else "")
+        if promotions != self._promotions_shown:
+            self._promotions_shown = promotions
+            text, full = self._promotions_text(promotions)
+            self.promotions_label.setText(text)
+            self.promotions_label.setToolTip(full)
+
+    def _promotions_text(self, names: tuple[str, ...]) -> tuple[str, str]:
+        """The promotions line, at most PROMOTION_LINES lines high (a long cart applies dozens:
+        listed in full they pushed the totals out of the panel), and the full list when cut."""
+        if not names:
+            return "", ""
+        full = self.tr("Promotions: %1").replace("%1", "、".join(names))
+        label = self.promotions_label
+        metrics = label.fontMetrics()
+        width = label.contentsRect().width()
+        if width <= 0:  # not laid out yet: the panel's fixed width less its margins
+            width = self.width() - 28
+
+        def fits(text: str) -> bool:
+            height = metrics.boundingRect(0, 0, width, 10**6, Qt.TextFlag.TextWordWrap, text).height()
+            return height <= PROMOTION_LINES * metrics.lineSpacing()
+
+        if fits(full):
+            return full, ""
+
+        def cut(shown: int) -> str:
+            return (self.tr("Promotions: %1 and %2 more").replace("%1", "、".join(names[:shown]))
+                    .replace("%2", str(len(names) - shown)))
+
+        low, high = 0, len(names) - 1  # the most names that fit with "and N more"
+        while low < high:
+            middle = (low + high + 1) // 2
+            if fits(cut(middle)):
+                low = middle
+            else:
+                high = middle - 1
+        return cut(low), full
 
     def _show_member(self, member: MemberView | None) -> None:
         if member is None:

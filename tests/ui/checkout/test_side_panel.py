@@ -1,0 +1,45 @@
+"""The side panel keeps the totals whole however long the cart: dozens of promotions applied
+to a 500-line cart are summed up in three lines (the full list in the tooltip), and the large
+total is never squeezed."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from store_client.services.checkout_views import CartView
+from store_client.ui.checkout.side_panel import PROMOTION_LINES, SidePanel
+
+
+def cart(promotions: tuple[str, ...], total_fen: int = 10_848_069) -> CartView:
+    return CartView(cart_id="c", lines=(), member=None, coupons=(), tenders=(),
+                    subtotal_fen=total_fen + 1_232_781, discount_fen=1_232_781,
+                    total_fen=total_fen, paid_fen=0, due_fen=total_fen, change_fen=0,
+                    points_to_earn=0, promotions_applied=promotions, version=1)
+
+
+@pytest.mark.parametrize("count", [1, 3, 25, 60])
+def test_the_totals_stay_whole_on_a_short_panel(qtbot, count: int) -> None:
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    panel = SidePanel("CNY", "zh_CN", holder)
+    layout.addWidget(panel)
+    qtbot.addWidget(holder)
+    holder.resize(320, 560)  # the panel's height on a 1024x768 till
+    holder.show()
+    names = tuple(f"品类{n} 满100减10" for n in range(count))
+    panel.show_cart(cart(names))
+    qtbot.wait(50)
+    label = panel.promotions_label
+    metrics = label.fontMetrics()
+    assert label.height() <= PROMOTION_LINES * metrics.lineSpacing() + 8
+    if count >= 25:
+        assert "more" in label.text() and label.toolTip().count("满100减10") == count
+        shown = label.text().count("满100减10")
+        assert 1 <= shown < count and f"{count - shown} more" in label.text()
+    else:
+        assert label.text().count("满100减10") == count and label.toolTip() == ""
+    for figure in (panel.subtotal, panel.discounts, panel.total, panel.points):
+        assert figure.height() >= figure.sizeHint().height(), figure.objectName()
+        assert figure.visibleRegion().boundingRect().height() >= figure.sizeHint().height()
+    assert panel.total.text() == "¥108,480.69"
