@@ -31,18 +31,20 @@ WAREHOUSE_ROWS = 2
 class StockPanel(QFrame):
     """Read-only: labels only, nothing to focus (the keyboard stays in the search)."""
 
-    def __init__(self, catalog: CatalogOps, parent: QWidget | None = None) -> None:
+    def __init__(self, catalog: CatalogOps, parent: QWidget | None = None, *,
+                 name: str = "lookup.stock") -> None:
+        """``name``: the panel's objectName, and its labels' prefix (one per window)."""
         super().__init__(parent)
-        self.setObjectName("lookup.stock")
+        self.setObjectName(name)
         self.setProperty("kind", "panel")
         self._catalog = catalog
         self._product: ProductInfo | None = None
         self.title = QLabel(self)
-        self.title.setObjectName("lookup.stock.title")
+        self.title.setObjectName(f"{name}.title")
         self.title.setProperty("kind", "heading")
         self.title.setWordWrap(True)
         self.status = QLabel(self)
-        self.status.setObjectName("lookup.stock.status")
+        self.status.setObjectName(f"{name}.status")
         self.status.setProperty("kind", "subtle")
         self.status.setWordWrap(True)
         grid = QGridLayout()
@@ -51,7 +53,7 @@ class StockPanel(QFrame):
         headers = ("", self.tr("On hand"), self.tr("Reserved"), self.tr("Available"), self.tr("As of"))
         for column, text in enumerate(headers):
             header = QLabel(text, self)
-            header.setObjectName(f"lookup.stock.header{column}")
+            header.setObjectName(f"{name}.header{column}")
             header.setProperty("kind", "subtle")
             grid.addWidget(header, 0, column)
         self.rows: dict[str, list[QLabel]] = {}
@@ -60,13 +62,13 @@ class StockPanel(QFrame):
         for line, (key, where) in enumerate(lines, start=1):
             cells = [QLabel(where, self)] + [QLabel(EMPTY, self) for _ in range(4)]
             for column, cell in enumerate(cells):
-                cell.setObjectName(f"lookup.stock.{key}.{column}")
+                cell.setObjectName(f"{name}.{key}.{column}")
                 grid.addWidget(cell, line, column)
             self.rows[key] = cells
         self.other_keys = [key for key, _ in lines[2:]]
         grid.setColumnStretch(4, 1)
         self.elsewhere = QLabel(self)
-        self.elsewhere.setObjectName("lookup.stock.elsewhere")
+        self.elsewhere.setObjectName(f"{name}.elsewhere")
         self.elsewhere.setProperty("kind", "subtle")
         self.elsewhere.setWordWrap(True)
         layout = QVBoxLayout(self)

@@ -2,7 +2,9 @@
 
 Results come as you type (debounced, on the database thread, older answers
 dropped) into a model/view table; Enter or a double click picks the product
-(``picked`` carries its ProductInfo).
+(``picked`` carries its ProductInfo). The selected product's stock (here, reserved for
+pick-up, nearby stores and the warehouse, each with its time) shows under the list, as
+on Product lookup, so the cashier can tell a customer where else it is.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from store_client.ui.automation import named
 from store_client.ui.product_search import LatestSearch, MoreResults, ProductTableModel, page_status
+from store_client.ui.stock_panel import StockPanel
 
 if TYPE_CHECKING:
     from store_client.ui.operations.catalog import CatalogOps, Found
@@ -80,8 +83,14 @@ class SearchDialog(QDialog):
         layout.setContentsMargins(20, 18, 20, 18)
         layout.addWidget(self.query)
         layout.addWidget(self.results, 1)
+        self.stock = StockPanel(catalog, self, name="checkout.search.stock")
+        self.results.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self._stock_of(current.row()))
+        self.model.modelReset.connect(self.stock.clear)
+        self._locale = locale
+        layout.addWidget(self.stock)
         layout.addLayout(buttons)
-        self.setMinimumSize(860, 560)
+        self.setMinimumSize(860, 660)
 
         self._search = LatestSearch(catalog, self, debounce_ms=DEBOUNCE_MS, limit=RESULT_LIMIT,
                                     on_found=self._found, on_failed=self._failed)
@@ -121,6 +130,13 @@ class SearchDialog(QDialog):
             self._pick_when_ready = False
             if rows:
                 self.pick()
+
+    def _stock_of(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            product = self.model.product(row)
+            self.stock.show_product(product, product.name(self._locale))
+        else:
+            self.stock.clear()
 
     def _failed(self, error: BaseException) -> None:
         self.status.setText(self.tr("Search failed: %1").replace("%1", str(error)))
