@@ -178,6 +178,24 @@ def count_in_progress(window: MainWindow, tasks: TaskManager) -> None:
     wait_for(lambda: tasks.pending == 0)
 
 
+def member_profile(window: MainWindow, tasks: TaskManager, out_dir: Path, number: int,
+                   saved: list[Path]) -> int:
+    """The Members screen with the demo member's profile open (found in this till's cache:
+    the tour has no HQ); returns the next picture number."""
+    from store_client.demo.checkout_data import DEMO_MEMBER
+
+    screen = window.screens.get("members")
+    if screen is None:
+        return number
+    window.open_screen("members")
+    screen.handle_scan(DEMO_MEMBER)
+    wait_for(lambda: tasks.pending == 0 and screen.profile is not None)
+    _save(window, out_dir / f"{number:02d}-member-profile.png", saved)
+    screen.close_profile()
+    wait_for(lambda: tasks.pending == 0)
+    return number + 1
+
+
 def render_sizes(window: Any, tasks: Any, out_dir: Path, saved: list[Path]) -> None:
     """Every screen at each counter size, windowed and full screen: ``<screen>-<w>x<h>.png``
     (full screen) and ``<screen>-<w>x<h>-windowed.png``; raises TourFailed on anything cut."""
@@ -234,6 +252,7 @@ def render_tour(out_dir: Path, *, locale: str = "zh_CN", skus: int = 2000,
             wait_for(lambda: tasks.pending == 0)
             _save(window, out_dir / f"{number:02d}-screen-{spec.key}.png", saved)
             number += 1
+        number = member_profile(window, tasks, out_dir, number, saved)
         from store_client.ui.checkout.tour_shots import render_checkout, save_to
 
         number = render_checkout(window, tasks, wait_for, save_to(out_dir, number, saved, _save), number)

@@ -16,6 +16,7 @@ from store_client.ui.tour import best_operator, is_blank
 
 SKUS = "200"
 FIXED_SHOTS = 5  # login, login error, help, idle lock, approval dialog
+MEMBER_SHOTS = 1  # the Members screen with a profile open
 
 
 def store_client(*args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
@@ -33,7 +34,9 @@ def test_tour_writes_one_non_empty_png_per_screen(tmp_path: Path, qapp) -> None:
     printed = [Path(line) for line in result.stdout.splitlines() if line.endswith(".png")]
     role = best_operator([(o.id, o.name, o.role, o.pin) for o in DEMO_OPERATORS])[2]
     checkout = any(spec.key == "checkout" for spec, _key in screens_for(role))
-    assert len(printed) == FIXED_SHOTS + len(screens_for(role)) + (CHECKOUT_SHOTS if checkout else 0)
+    members = any(spec.key == "members" for spec, _key in screens_for(role))
+    assert len(printed) == (FIXED_SHOTS + len(screens_for(role)) + (CHECKOUT_SHOTS if checkout else 0)
+                            + (MEMBER_SHOTS if members else 0))
     assert sorted(printed) == sorted(out.glob("*.png"))
     for path in printed:
         image = QImage(str(path))
@@ -43,7 +46,7 @@ def test_tour_writes_one_non_empty_png_per_screen(tmp_path: Path, qapp) -> None:
     assert {"01-login.png", "02-login-error.png"} <= names
     assert any("screen-productLookup" in n for n in names)
     assert {"checkout-cart", "checkout-tender", "checkout-complete",
-            "returns-loaded"} <= {n[3:-4] for n in names}
+            "returns-loaded", "member-profile"} <= {n[3:-4] for n in names}
 
 
 def test_demo_creates_once_then_reuses_and_run_reports_readiness(tmp_path: Path) -> None:

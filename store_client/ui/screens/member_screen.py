@@ -171,6 +171,9 @@ class MemberScreen(QWidget):
         info.addWidget(self.history)
         info.addWidget(self.browsing_note)
         info.addWidget(self.browsing, 1)
+        # Takes the room the browsing list leaves when it is hidden (no HQ, no consent), so the
+        # profile's lines stay together at the top instead of spreading down the screen.
+        info.addStretch(0)
         join = QVBoxLayout()
         join.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
         join.addWidget(self.qr_note)
