@@ -238,6 +238,10 @@
         <source>Stock count adjustment posted</source>
         <translation>盘点调整已过账</translation>
     </message>
+    <message>
+        <source>Stock count cancelled</source>
+        <translation>盘点已取消</translation>
+    </message>
 </context>
 <context>
     <name>AuditScreen</name>
@@ -3539,6 +3543,14 @@ Sale complete · receipt %1</source>
         <translation>盘点范围过大：请拆分（最多 50,000 个商品）。</translation>
     </message>
     <message>
+        <source>Give a reason for cancelling the count (3 to 200 characters).</source>
+        <translation>请填写取消盘点的原因（3 到 200 个字）。</translation>
+    </message>
+    <message>
+        <source>This count is approved or posted: it can no longer be cancelled.</source>
+        <translation>该盘点已审批或已过账，不能再取消。</translation>
+    </message>
+    <message>
         <source>Submit the count for review first.</source>
         <translation>请先提交盘点以供复核。</translation>
     </message>
@@ -4600,6 +4612,14 @@ Points: %4</source>
         <translation>重新读取进行中的盘点</translation>
     </message>
     <message>
+        <source>Cancel count</source>
+        <translation>取消盘点</translation>
+    </message>
+    <message>
+        <source>Cancel the selected count without changing stock (asks a reason)</source>
+        <translation>取消所选盘点，不调整库存（需填写原因）</translation>
+    </message>
+    <message>
         <source>Covers</source>
         <translation>范围</translation>
     </message>
@@ -4706,6 +4726,22 @@ Points: %4</source>
     <message>
         <source>Posted: %1 items adjusted.</source>
         <translation>已过账：调整了 %1 个商品。</translation>
+    </message>
+    <message>
+        <source>Cancel the count %1</source>
+        <translation>取消盘点 %1</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Give a reason (at least 3 characters).</source>
+        <translation>请填写原因（至少 3 个字）。</translation>
+    </message>
+    <message>
+        <source>Count %1 cancelled: stock was not changed.</source>
+        <translation>盘点 %1 已取消，库存未调整。</translation>
     </message>
     <message>
         <source>Review saved as %1</source>

@@ -309,6 +309,27 @@ class StockCountService:
                                        "value_fen": sum(abs(line.value_fen) for line in review.lines)})
         return sorted(adjustments)
 
+    def cancel(self, actor: Actor, plan_id: str, reason: str) -> None:
+        """Close a count without touching stock (the wrong area, a count started by mistake):
+        a manager's decision, audited with its reason. Its scans stay as they were. A count
+        already cancelled stays so (two managers at once); one approved or posted cannot be."""
+        self.authorizer.require(actor, Permission.STOCK_ADJUST)
+        reason = " ".join(reason.split())
+        if not 3 <= len(reason) <= 200:
+            raise CountRefused("count.bad_reason", f"a cancel needs a reason of 3 to 200 characters, got {len(reason)}")
+        with self.db.transaction() as s:
+            plan = self._plan(s, plan_id)
+            if plan.state is PlanState.CANCELLED:
+                return
+            if plan.state in (PlanState.APPROVED, PlanState.POSTED):
+                raise CountRefused("count.posted_no_cancel", f"the count is {plan.state}: it stays")
+            _may_move(plan, PlanState.CANCELLED)
+            row = s.get(CountPlanRow, plan_id)
+            assert row is not None
+            row.state = PlanState.CANCELLED.value
+            self.audit.append(s, operator_id=actor.operator_id, action="stock.count_cancelled", target=plan_id,
+                              details={"reason": reason, "was": str(plan.state)})
+
     def export_csv(self, actor: Actor, plan_id: str) -> str:
         """The review as CSV for the back office (managers only: it shows expected figures)."""
         self.authorizer.require(actor, Permission.STOCK_ADJUST)

@@ -72,6 +72,8 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "count.bad_quantity": (QT_TRANSLATE_NOOP("ServiceMessages", "The quantity must be a whole number other than 0."), None),
     "count.empty_plan": (QT_TRANSLATE_NOOP("ServiceMessages", "A count needs at least one product: choose a category or list the codes."), None),
     "count.plan_too_large": (QT_TRANSLATE_NOOP("ServiceMessages", "That count is too large: split it (at most 50,000 products)."), None),
+    "count.bad_reason": (QT_TRANSLATE_NOOP("ServiceMessages", "Give a reason for cancelling the count (3 to 200 characters)."), None),
+    "count.posted_no_cancel": (QT_TRANSLATE_NOOP("ServiceMessages", "This count is approved or posted: it can no longer be cancelled."), None),
     "count.not_reviewed": (QT_TRANSLATE_NOOP("ServiceMessages", "Submit the count for review first."), None),
     "count.unknown_plan": (QT_TRANSLATE_NOOP("ServiceMessages", "That count is not on this till."), None),
     "count.scan_id_reused": (QT_TRANSLATE_NOOP("ServiceMessages", "This scan clashes with another one already counted: scan again."), None),

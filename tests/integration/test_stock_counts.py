@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from store_client.domain.roles import Role
 from store_client.domain.stock import Movement, MovementReason
 from store_client.domain.stock_count import Approval, PlanScope
-from store_client.persistence.models import Category, OutboxEvent, Product, StockMovement
+from store_client.persistence.models import AuditEntry, Category, OutboxEvent, Product, StockMovement
 from store_client.services import stock
 from store_client.services.approvals import ApprovalService
 from store_client.services.audit import AuditLog
@@ -187,3 +187,43 @@ def test_a_five_thousand_line_count_posts_in_bounded_events(counts, catalog, clo
     assert len(adjustments) == 100
     with catalog.db.read() as s:
         assert [e.kind for e in s.scalars(select(OutboxEvent)).all()].count("stock.moved") == 1
+
+
+def test_a_manager_cancels_an_open_count_and_nothing_moves(counts, catalog, clock):
+    receive(catalog, clock, "A", 10, "delivery-1")
+    plan = counts.create_plan(ASSOCIATE, scope=PlanScope.CATEGORY, label="美妆", category="beauty")
+    counts.scan(ASSOCIATE, plan, "A", 3)
+    with catalog.db.read() as s:
+        movements = s.scalar(select(func.count()).select_from(StockMovement))
+        events = s.scalar(select(func.count()).select_from(OutboxEvent))
+    with pytest.raises((PermissionDenied, ApprovalRequired)):
+        counts.cancel(ASSOCIATE, plan, "counted the wrong shelf")  # a manager decides
+    for reason in ("", "  x ", "y" * 201):
+        with pytest.raises(CountRefused) as refused:
+            counts.cancel(MANAGER, plan, reason)
+        assert refused.value.code == "count.bad_reason"
+    counts.cancel(MANAGER, plan, "  counted   the wrong shelf ")
+    counts.cancel(MANAGER2, plan, "the other manager too")  # already cancelled: stays so, once
+    assert plan not in [p.plan_id for p in counts.open_plans(MANAGER)]
+    with pytest.raises(CountRefused) as refused:
+        counts.scan(ASSOCIATE, plan, "A", 1)
+    assert refused.value.code == "count.plan_not_counting"
+    with pytest.raises(CountRefused):
+        counts.submit(ASSOCIATE, plan)
+    with catalog.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(StockMovement)) == movements  # no stock moved
+        assert s.scalar(select(func.count()).select_from(OutboxEvent)) >= events
+    with catalog.db.read() as s:
+        rows = list(s.scalars(select(AuditEntry.details).where(AuditEntry.action == "stock.count_cancelled")))
+    assert len(rows) == 1 and json.loads(rows[0])["reason"] == "counted the wrong shelf"
+
+
+def test_a_posted_count_cannot_be_cancelled(counts, catalog, clock):
+    receive(catalog, clock, "X", 5, "delivery-1")
+    plan = counts.create_plan(MANAGER, scope=PlanScope.CYCLE, label="cycle", skus=["X"])
+    counts.scan(MANAGER, plan, "X", 4)
+    counts.submit(MANAGER, plan)
+    counts.approve_and_post(MANAGER, plan)
+    with pytest.raises(CountRefused) as refused:
+        counts.cancel(MANAGER, plan, "too late to change it")
+    assert refused.value.code == "count.posted_no_cancel"

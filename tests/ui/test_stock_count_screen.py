@@ -347,3 +347,39 @@ def test_scanner_bursts_reach_the_count_wherever_the_focus_is(make_shell, qtbot)
         burst(product.barcodes[0])
     shell.settle()
     assert counted(screen, product.sku) == 3 and screen.answered == 3
+
+
+def test_a_manager_cancels_a_count_by_keys_with_a_reason(qtbot, zh, make_screen, store, tasks) -> None:
+    screen = make_screen(MANAGER, "zh_CN")
+    create_by_keys(qtbot, screen, tasks, scope="category", label="饮料区")
+    plan_id = screen.plan.plan_id
+    scan(screen, WATER)
+    settle(qtbot, tasks)
+    assert screen.cancel_button.isEnabled()
+    QTest.keyClick(screen.scan_input, Qt.Key.Key_F5, Qt.KeyboardModifier.ShiftModifier)
+    dialog = screen.dialog
+    assert dialog is not None and dialog.isVisible() and "饮料区" in dialog.windowTitle()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.input, timeout=3000)
+    scan(screen, WATER)  # a scan while the reason is asked counts nothing
+    QTest.keyClicks(dialog.input, "no")
+    QTest.keyClick(dialog.input, Qt.Key.Key_Return)  # too short: said in the dialog, in Chinese
+    assert dialog.isVisible() and "至少 3 个字" in dialog.message.text()
+    QTest.keyClicks(dialog.input, " wrong aisle")
+    QTest.keyClick(dialog.input, Qt.Key.Key_Return)
+    settle(qtbot, tasks)
+    qtbot.waitUntil(lambda: screen.dialog is None, timeout=3000)
+    assert "已取消" in screen.message.text() and screen.plan is None
+    with store.db.read() as s:
+        row = s.get(CountPlanRow, plan_id)
+        assert row is not None and row.state == "cancelled"
+        assert s.scalar(select(func.count()).select_from(CountScanRow)) == 1
+    assert screen.plans_model.row_of(plan_id) is None
+    assert english_on(screen, {"Tea gift box"}) == []
+
+
+def test_an_associate_cannot_cancel_a_count(qtbot, make_screen, store, tasks) -> None:
+    screen = make_screen(ASSOCIATE)
+    create_by_keys(qtbot, screen, tasks, scope="category", label="Aisle 2")
+    assert not screen.cancel_button.isEnabled()
+    QTest.keyClick(screen.scan_input, Qt.Key.Key_F5, Qt.KeyboardModifier.ShiftModifier)
+    assert screen.dialog is None and screen.plan is not None

@@ -46,6 +46,16 @@ def _buttons(dialog: QDialog, prefix: str, ok_text: str,
     return ok, cancel, row
 
 
+def reason_of(message: str) -> Callable[[str], str]:
+    """A PromptDialog parser for a reason: at least 3 characters, else ``message``."""
+    def parse(text: str) -> str:
+        if len(text.strip()) < 3:
+            raise ValueError(message)
+        return text.strip()
+
+    return parse
+
+
 class PromptDialog(QDialog):
     """One text field; ``parse(text)`` validates it (raise ValueError with a reason)."""
 

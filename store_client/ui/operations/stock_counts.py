@@ -94,6 +94,11 @@ class StockCountOps(Area):
                                changes=STEP, requester=actor, action_text=action_text,
                                approval_context={"plan_id": plan_id})
 
+    def cancel(self, *, plan_id: str, reason: str) -> Op[None]:
+        actor = self._actor
+        return self._runner.op(lambda _grant: self._service().cancel(actor, plan_id, reason),
+                               changes=STEP, requester=actor)
+
     def export_csv(self, *, plan_id: str, folder: Path) -> Op[Path]:
         """The review as CSV, written on the database thread (the file is small; the UI
         thread never touches the disk) to ``folder``; the file's path."""

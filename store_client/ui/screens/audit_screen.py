@@ -84,6 +84,7 @@ ACTION_LABELS = {
     "stock.count_submitted": QT_TRANSLATE_NOOP("AuditActions", "Stock count submitted for review"),
     "stock.count_recount": QT_TRANSLATE_NOOP("AuditActions", "Stock count sent to a recount"),
     "stock.count_posted": QT_TRANSLATE_NOOP("AuditActions", "Stock count adjustment posted"),
+    "stock.count_cancelled": QT_TRANSLATE_NOOP("AuditActions", "Stock count cancelled"),
 }
 
 

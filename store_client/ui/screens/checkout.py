@@ -42,6 +42,7 @@ from store_client.ui.checkout.dialogs import (
     OverrideDialog,
     ParkedDialog,
     PromptDialog,
+    reason_of,
 )
 from store_client.ui.checkout.receipt_status import ReceiptStatus
 from store_client.ui.checkout.formatting import (
@@ -609,7 +610,7 @@ class CheckoutScreen(QWidget):
         if self._busy_with_dialog() or self.cart is None or not self.cart.lines:
             return
         dialog = PromptDialog("checkout.voidSale", self.tr("Void the whole sale"), self.tr("Reason"),
-                              parse=_reason(self.tr("Give a reason (at least 3 characters).")),
+                              parse=reason_of(self.tr("Give a reason (at least 3 characters).")),
                               ok_text=self.tr("Void sale"), parent=self)
         self._open(dialog, lambda reason: self._call(
             self.ops.void_cart(reason=reason, action_text=self.tr("void the whole sale")),
@@ -705,15 +706,6 @@ def _qt_key(key: str) -> int:
 def _non_empty(message: str) -> Callable[[str], str]:
     def parse(text: str) -> str:
         if not text.strip():
-            raise ValueError(message)
-        return text.strip()
-
-    return parse
-
-
-def _reason(message: str) -> Callable[[str], str]:
-    def parse(text: str) -> str:
-        if len(text.strip()) < 3:
             raise ValueError(message)
         return text.strip()
 

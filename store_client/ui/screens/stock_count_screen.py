@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
+    QDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
 from store_client.domain.roles import Decision, Permission, decide
 from store_client.ui import keymap
 from store_client.ui.automation import named
+from store_client.ui.checkout.dialogs import PromptDialog, reason_of
 from store_client.ui.checkout.formatting import money_text
 from store_client.ui.i18n import money_locale
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
@@ -65,6 +67,7 @@ class StockCountScreen(QWidget):
         self.exports = ctx.config.data_dir / "exports"
         self.manager = decide(str(ctx.actor.role), Permission.STOCK_ADJUST) is Decision.ALLOW
         self.plan: PlanSummary | None = None  # the plan picked for counting or review
+        self.dialog: QDialog | None = None  # the cancel's reason, while it is asked (scans wait)
         self.review_sheet: ReviewSheet | None = None
         self.pending = 0  # scans sent and not answered yet
         self.answered = 0  # scans the service counted for this plan since it was picked
@@ -158,6 +161,9 @@ class StockCountScreen(QWidget):
                                    self.print_summary, "F10")
         self.refresh_button = button("refresh", self.tr("Refresh"), self.tr("Read the open counts again"),
                                      self.refresh, "F11")
+        self.cancel_button = button("cancelCount", self.tr("Cancel count"),
+                                    self.tr("Cancel the selected count without changing stock (asks a reason)"),
+                                    self.cancel_count, "Shift+F5")
         keymap.keyed_buttons(self, keyed)
 
         form = QFormLayout()
@@ -173,7 +179,8 @@ class StockCountScreen(QWidget):
         scan_row.addWidget(self.scan_input, 1)
         scan_row.addWidget(self.quantity)
         counting_keys = QHBoxLayout()
-        for b in (self.count_button, self.quantity_button, self.submit_button, self.refresh_button):
+        for b in (self.count_button, self.quantity_button, self.submit_button, self.refresh_button,
+                  self.cancel_button):
             counting_keys.addWidget(b)
         counting_keys.addStretch(1)
         review_keys = QHBoxLayout()
@@ -305,6 +312,7 @@ class StockCountScreen(QWidget):
         self.quantity.setEnabled(counting)
         for b in (self.review_button, self.export_button, self.print_button):
             b.setEnabled(reviewing and self.manager)
+        self.cancel_button.setEnabled(self.manager and (counting or reviewing))
         self._review_buttons()
         self._tally_text()
 
@@ -395,6 +403,8 @@ class StockCountScreen(QWidget):
         """A scanner burst (the app's wedge filter) or a code typed into the scan field and
         Enter: one op with its own scan id. The quantity field applies to this one scan."""
         plan = self.plan
+        if self.dialog is not None:
+            return  # a scan while the cancel's reason is asked counts nothing
         if plan is None or plan.state not in ("counting", "recount"):
             self._refused_sound()
             self._say(self.tr("Pick a count that is being counted before scanning."), error=True)
@@ -530,6 +540,33 @@ class StockCountScreen(QWidget):
 
     def _posted(self, adjustments: list[tuple[str, int]]) -> None:
         self._say(self.tr("Posted: %1 items adjusted.").replace("%1", str(len(adjustments))))
+        self.plan = None
+        self.review_sheet = None
+        self._show_plan(None)
+        self.refresh()
+
+    def cancel_count(self) -> None:
+        """Shift+F5: a manager closes the count without adjusting stock, for a reason."""
+        plan = self.plan
+        if plan is None or self.dialog is not None or not self.cancel_button.isEnabled():
+            return
+        dialog = PromptDialog("stockCount.cancel", self.tr("Cancel the count %1").replace("%1", plan.label),
+                              self.tr("Reason"), parse=reason_of(self.tr("Give a reason (at least 3 characters).")),
+                              ok_text=self.tr("Cancel count"), parent=self)
+        self.dialog = dialog
+        dialog.accepted_value.connect(lambda reason: self.ops.cancel(plan_id=plan.plan_id, reason=str(reason)).run(
+            self, success=lambda _none: self._cancelled(plan), failure=self._error, busy=(self.cancel_button,)))
+
+        def finished(_code: int) -> None:
+            self.dialog = None
+            dialog.deleteLater()
+            self.plans_table.setFocus()
+
+        dialog.finished.connect(finished)
+        dialog.open()
+
+    def _cancelled(self, plan: PlanSummary) -> None:
+        self._say(self.tr("Count %1 cancelled: stock was not changed.").replace("%1", plan.label))
         self.plan = None
         self.review_sheet = None
         self._show_plan(None)
