@@ -13,6 +13,7 @@ totals are exact however and however often the tills deliver them.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, Column, Connection, Index, Integer, String, Table, func, select
@@ -90,8 +91,24 @@ def apply_pickup(conn: Connection, store_id: str, taken: list[tuple[str, int]], 
     _move(conn, store_id, [(sku, -qty, at) for sku, qty in taken])
 
 
+def as_of(at: str, now: datetime) -> str:
+    """The time HQ's figure carries for a movement a till dated ``at``: that time, but never
+    after HQ's own clock (a till whose clock runs ahead would pin the figure as fresh for as
+    long as it runs ahead), and HQ's time for text that is not a time with its offset (the
+    figures' times are compared as text: "zzzz" would sort above every real time, for good)."""
+    try:
+        moment = datetime.fromisoformat(at)
+    except (TypeError, ValueError):
+        moment = None
+    if moment is None or moment.tzinfo is None or moment > now:
+        return now.isoformat(timespec="microseconds")
+    return at
+
+
 def _move(conn: Connection, store_id: str, moves: list[tuple[str, int, str]]) -> None:
-    for sku, delta, at in moves:
+    now = datetime.now(UTC)
+    for sku, delta, raw_at in moves:
+        at = as_of(raw_at, now)
         stmt = _insert(conn, stock).values(store_id=store_id, sku=sku, on_hand=delta, as_of=at, dirty=True)
         conn.execute(stmt.on_conflict_do_update(
             index_elements=[stock.c.store_id, stock.c.sku],

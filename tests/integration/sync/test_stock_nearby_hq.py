@@ -203,3 +203,24 @@ def test_an_hq_database_from_before_sites_gains_them_at_start(hq_service: HQServ
         assert hq_sites.neighbours_of(conn, "S001") == []
         hq_sites.register(conn, hq_sites.Site("W01", "warehouse", "嘉定仓", None, None))
         assert hq_sites.neighbours_of(conn, "S001") == [("W01", None)]
+
+
+def test_a_till_clock_ahead_or_a_time_that_is_not_one_never_pins_the_figure(hq_service: HQService) -> None:
+    """HQ's figure carries the movement's time, never a time after HQ's own clock, and never
+    text that is not a time (compared as text, it would stay "newest" for good)."""
+    from datetime import UTC, datetime, timedelta
+
+    city(hq_service)
+    before = datetime.now(UTC)
+    sell(hq_service, "S001", 1, ("100001", 12, "receipt"))
+    ahead = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    who = hq_service.authenticate(hq_service.issue_token("S001", "T01"))
+    for seq, at in ((2, ahead), (3, "zzzz"), (4, "2026-12-01T10:00:00")):  # ahead, garbage, naive
+        body = moved("S001", "T01", ("100001", -1, "sale"))
+        body["movements"][0]["at"] = at
+        result = hq_service.ingest(who, {"events": [envelope(seq, "stock.moved", body)]})
+        assert result["results"][0]["status"] == "accepted", result
+        shown = datetime.fromisoformat(nearby(hq_service, "S002")["100001|S001"]["as_of"])
+        assert before <= shown <= datetime.now(UTC)
+    assert nearby(hq_service, "S002")["100001|S001"]["on_hand"] == 9
+    assert hq_stock.as_of("2026-12-01T02:00:00+00:00", datetime.now(UTC)) == "2026-12-01T02:00:00+00:00"
