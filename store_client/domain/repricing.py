@@ -106,12 +106,7 @@ class _Covered:
         self.source = index.source
 
     def covered(self, promo: Promotion, _ledger: _Ledger) -> list[int]:
-        kept = self._repricer
-        states = kept._covering[promo.id]
-        if len(states) * 16 < len(kept._keys):
-            keys = kept._keys
-            return sorted([bisect_left(keys, state.key) for state in states])
-        return list(compress(range(len(kept._keys)), kept._flags[promo.id]))
+        return self._repricer.positions_covered(promo.id)
 
 
 class _SourceTotal:
@@ -244,6 +239,13 @@ class Repricer:
             else:
                 at.append(state)
         self._cart_lines = new
+
+    def positions_covered(self, promo_id: str) -> list[int]:
+        """The canonical positions of the lines a group promotion covers, ascending."""
+        states = self._covering[promo_id]
+        if len(states) * 16 < len(self._keys):
+            return sorted([bisect_left(self._keys, state.key) for state in states])
+        return list(compress(range(len(self._keys)), self._flags[promo_id]))
 
     def _base_totals(self) -> dict[DiscountSource, int]:
         """The per-line stages' totals, in the order price_cart books them (PRICE, then

@@ -28,8 +28,8 @@ log = logging.getLogger(__name__)
 #: back several times per event-loop turn; with a worker busy in Python (the sync thread
 #: reading and encoding 500 sales) each take-back waited up to 5 ms, and one turn stalled
 #: 35 to 77 ms though the UI thread used 3 ms of CPU in it. At 1 ms the worst turn of the
-#: same upload is under 20 ms (tests/ui/test_sync_screen.py); the workers lose nothing a
-#: cashier feels.
+#: same upload was 14 to 25 ms over six runs (tests/ui/test_sync_screen.py); the workers
+#: lose nothing a cashier feels.
 GIL_SWITCH_INTERVAL_S = 0.001
 
 

@@ -137,8 +137,9 @@ class SidePanel(QFrame):
         label = self.promotions_label
         metrics = label.fontMetrics()
         width = label.contentsRect().width()
-        if width <= 0:  # not laid out yet: the panel's fixed width less its margins
-            width = self.width() - 28
+        if width <= 0:  # not laid out yet: the panel's fixed width less its layout's margins
+            margins = self.layout().contentsMargins()
+            width = self.width() - margins.left() - margins.right()
 
         def fits(text: str) -> bool:
             height = metrics.boundingRect(0, 0, width, 10**6, Qt.TextFlag.TextWordWrap, text).height()

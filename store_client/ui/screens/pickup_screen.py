@@ -558,14 +558,14 @@ class PickupScreen(QWidget):
 
     def enter_scanned_code(self, code: str) -> None:
         """A pick-up code scanned elsewhere (the checkout): entered here, the phone's digits next."""
-        self.code_input.setText(code)
         self.phone_input.clear()
-        if self.code_input.text() != code:  # longer than this store's codes
+        if len(code) > self.code_input.maxLength():  # longer than this store's codes
             self.code_input.clear()
             self.code_input.setFocus()
             self._say(self.tr("%1 is not a pick-up code of this store: type the code from the "
                               "customer's message.").replace("%1", code))
             return
+        self.code_input.setText(code)
         self.phone_input.setFocus()
         self._say(self.tr("Pick-up code %1: type the last 4 digits of the customer's phone, "
                           "then Enter.").replace("%1", code))
