@@ -451,8 +451,8 @@
         <translation>与总部同步</translation>
     </message>
     <message>
-        <source>This till&apos;s sync: Enter lists the events waiting</source>
-        <translation>本机同步：按回车列出待上传事件</translation>
+        <source>The store&apos;s tills: Enter lists each one&apos;s queue and last contact</source>
+        <translation>本店各收银机：回车列出每台的待传队列和最近联络</translation>
     </message>
     <message>
         <source>Sales by hour (%1)</source>
@@ -535,6 +535,10 @@
         <translation>从未</translation>
     </message>
     <message>
+        <source>oldest %1 · %2 of %3 tills behind</source>
+        <translation>最早 %1 · %3 台中 %2 台滞后</translation>
+    </message>
+    <message>
         <source>Sales of the day</source>
         <translation>当日销售</translation>
     </message>
@@ -615,6 +619,10 @@
         <translation>导购</translation>
     </message>
     <message>
+        <source>no associate named</source>
+        <translation>未注明店员</translation>
+    </message>
+    <message>
         <source>Stock positions older than 10 minutes</source>
         <translation>超过 10 分钟未更新的库存</translation>
     </message>
@@ -635,16 +643,36 @@
         <translation>未知</translation>
     </message>
     <message>
-        <source>Events waiting for HQ</source>
-        <translation>等待上传总部的事件</translation>
+        <source>The store&apos;s tills and HQ</source>
+        <translation>本店各收银机与总部</translation>
     </message>
     <message>
-        <source>No.</source>
-        <translation>序号</translation>
+        <source>Till</source>
+        <translation>收银机</translation>
     </message>
     <message>
-        <source>Type</source>
-        <translation>类型</translation>
+        <source>Waiting</source>
+        <translation>待传</translation>
+    </message>
+    <message>
+        <source>Oldest</source>
+        <translation>最早</translation>
+    </message>
+    <message>
+        <source>Last contact</source>
+        <translation>最近联络</translation>
+    </message>
+    <message>
+        <source>%1 (this till)</source>
+        <translation>%1（本机）</translation>
+    </message>
+    <message>
+        <source>behind</source>
+        <translation>滞后</translation>
+    </message>
+    <message>
+        <source>in touch</source>
+        <translation>正常</translation>
     </message>
     <message>
         <source>Kind</source>

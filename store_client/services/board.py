@@ -19,7 +19,7 @@ from store_client.clock import iso
 from store_client.domain.money import BASIS_POINTS, round_half_up
 from store_client.persistence.db import Database
 from store_client.services import board_figures as more
-from store_client.services.board_figures import Enrolled, Freshness, PickupBoard
+from store_client.services.board_figures import Enrolled, Freshness, PickupBoard, TillSync
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,10 @@ class Board:
     enrollments: tuple[Enrolled, ...] = ()
     stock_here: Freshness = field(default=Freshness(0, 0, None))  # this till's positions
     stock_at_hq: Freshness = field(default=Freshness(0, 0, None))  # HQ's, as pulled
+    tills: tuple[TillSync, ...] = ()  # this till first, then the store's others as HQ last heard them
+
+    def tills_behind(self) -> int:
+        return sum(till.behind(self.now) for till in self.tills)
 
 
 def day_bounds(day: date, tz: ZoneInfo) -> tuple[str, str]:
@@ -77,9 +81,10 @@ def _hours(conn, day: date, tz: ZoneInfo) -> dict[int, tuple[int, int]]:  # type
 
 
 def compute(db: Database, *, day: date, tz: ZoneInfo, now: datetime | None = None,
-            store_id: str | None = None) -> Board:
+            store_id: str | None = None, terminal_id: str | None = None) -> Board:
     """``now``: for what is overdue and how fresh (default: the system clock);
-    ``store_id``: whose pick-up orders (None: every order the till holds)."""
+    ``store_id``: whose pick-up orders (None: every order the till holds);
+    ``terminal_id``: this till, whose row among the store's tills is its own."""
     now = now if now is not None else datetime.now(UTC)
     start, end = day_bounds(day, tz)
     window = {"start": start, "end": end}
@@ -89,6 +94,7 @@ def compute(db: Database, *, day: date, tz: ZoneInfo, now: datetime | None = Non
                              end=datetime.fromisoformat(end), now=now)
         enrolled = more.enrollments(conn, start=start, end=end)
         stock_here, stock_at_hq = more.stock(conn, now=now)
+        tills = more.tills(conn, terminal_id=terminal_id)
         today = _hours(conn, day, tz)
         last_week = _hours(conn, day - timedelta(days=7), tz)
         sales, sales_fen, earned, redeemed = conn.execute(text(
@@ -116,7 +122,7 @@ def compute(db: Database, *, day: date, tz: ZoneInfo, now: datetime | None = Non
             "AND completed_at < :end"), window).scalar_one()
         waiting, oldest = conn.execute(text(
             "SELECT count(*), min(created_at) FROM outbox WHERE status = 'pending'")).one()
-        contact = conn.execute(text("SELECT value FROM sync_state WHERE key = 'last_success_at'")).scalar()
+        contact = more.last_contact(conn)
     hours = tuple(HourBar(h, *today.get(h, (0, 0)), last_week.get(h, (0, 0))[1]) for h in range(24))
     attempted = int(done) + int(cancelled)
     return Board(
@@ -129,4 +135,4 @@ def compute(db: Database, *, day: date, tz: ZoneInfo, now: datetime | None = Non
         points_issued=int(earned) - int(reversed_points), points_redeemed=int(redeemed) - int(refunded_points),
         outbox_waiting=int(waiting), oldest_waiting_at=oldest, last_contact_at=contact,
         last_week_fen=sum(fen for _n, fen in last_week.values()), now=now, pickup=pickup,
-        enrollments=enrolled, stock_here=stock_here, stock_at_hq=stock_at_hq)
+        enrollments=enrolled, stock_here=stock_here, stock_at_hq=stock_at_hq, tills=tills)

@@ -8,8 +8,9 @@ the audit log's ``member.enrolled`` entries, and the stock positions (this till'
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, text
 
@@ -21,6 +22,9 @@ from store_client.services.member_desk import ENROLLED  # the desk writes it whe
 from store_client.services.pickup_rows import DATASET as ORDERS, further
 
 STOCK_LEVELS = "stock_levels"  # as services/stock.py names HQ's dataset
+TILLS = "store_tills"  # HQ: each till of the store as it last heard from it
+ENROLLMENTS = "store_enrollments"  # HQ: members who joined through the store's links
+OUT_OF_TOUCH = timedelta(minutes=15)  # a till not heard from, or an event waiting, this long
 TO_PICK = (pk.ACCEPTED, pk.PICKING)
 
 
@@ -48,6 +52,24 @@ class Enrolled:
     operator_id: str
     name: str
     members: int  # new members who joined through this associate's QR today
+
+
+@dataclass(frozen=True)
+class TillSync:
+    """One till of the store: its queue and when HQ last heard from it. This till's row is
+    its own live figures; the others' are HQ's ``store_tills`` rows as last pulled."""
+
+    terminal_id: str
+    waiting: int | None  # None: the till has not reported its queue
+    oldest_waiting_at: datetime | None
+    last_contact_at: datetime | None
+    this_till: bool
+
+    def behind(self, now: datetime) -> bool:
+        """Out of touch (no contact for :data:`OUT_OF_TOUCH`) or an event waiting that long."""
+        if self.last_contact_at is None or now - self.last_contact_at > OUT_OF_TOUCH:
+            return True
+        return self.oldest_waiting_at is not None and now - self.oldest_waiting_at > OUT_OF_TOUCH
 
 
 @dataclass(frozen=True)
@@ -131,14 +153,49 @@ def open_orders(conn: Connection, *, store_id: str | None, now: datetime) -> lis
 
 
 def enrollments(conn: Connection, *, start: str, end: str) -> tuple[Enrolled, ...]:
-    """New members per associate today, most first (one member counts once, however often
-    the till heard it; a phone already a member, linked at the counter, is no enrollment)."""
-    return tuple(Enrolled(str(op), str(name), int(n)) for op, name, n in conn.execute(text(
-        "SELECT a.operator_id, coalesce(o.name, a.operator_id), count(DISTINCT a.target) "
-        "FROM audit_log a LEFT JOIN operators o ON o.id = a.operator_id "
-        "WHERE a.action = :action AND a.at >= :start AND a.at < :end AND a.operator_id IS NOT NULL "
-        "AND coalesce(json_extract(a.details, '$.linked_existing'), 0) = 0 "
-        "GROUP BY a.operator_id ORDER BY 3 DESC, 1"), {"action": ENROLLED, "start": start, "end": end}))
+    """New members per associate today, most first. Two sources, one member counted once:
+    what this till's desk heard (the audit log, at once) and HQ's ``store_enrollments``
+    rows (every link of the store, the receipts' too, as last pulled). A phone already a
+    member that was linked is no enrollment; one whose link named no associate counts under ""."""
+    who: dict[str, str] = {}
+    for member, operator in conn.execute(text(
+            "SELECT target, operator_id FROM audit_log WHERE action = :action AND at >= :start AND at < :end "
+            "AND operator_id IS NOT NULL AND coalesce(json_extract(details, '$.linked_existing'), 0) = 0"),
+            {"action": ENROLLED, "start": start, "end": end}):
+        who.setdefault(str(member), str(operator))
+    lo, hi = _aware(start), _aware(end)
+    for member, operator, at in conn.execute(text(
+            "SELECT key, json_extract(data, '$.associate_id'), json_extract(data, '$.at') FROM sync_rows "
+            "WHERE dataset = :ds AND NOT coalesce(json_extract(data, '$.linked_existing'), 0)"),
+            {"ds": ENROLLMENTS}):
+        moment = _aware(at)
+        if moment is not None and lo is not None and hi is not None and lo <= moment < hi:
+            who.setdefault(str(member), str(operator or ""))
+    counts = Counter(who.values())
+    names: dict[str, str] = dict(conn.execute(text("SELECT id, name FROM operators")).all()) if counts else {}
+    return tuple(Enrolled(op, str(names.get(op) or op), n)
+                 for op, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def last_contact(conn: Connection) -> str | None:
+    """When HQ last answered this till: an upload it took or a dataset page it served (an
+    idle till uploads nothing for hours, and still pulls every few seconds)."""
+    return conn.execute(text(
+        "SELECT max(t) FROM (SELECT value AS t FROM sync_state WHERE key = 'last_success_at' "
+        "UNION ALL SELECT max(updated_at) FROM sync_cursors WHERE last_error IS NULL)")).scalar()
+
+
+def tills(conn: Connection, *, terminal_id: str | None) -> tuple[TillSync, ...]:
+    """This till (its outbox and last contact) first, then the store's other tills by id."""
+    waiting, oldest = conn.execute(text(
+        "SELECT count(*), min(created_at) FROM outbox WHERE status = 'pending'")).one()
+    mine = TillSync(terminal_id or "", int(waiting), _aware(oldest), _aware(last_contact(conn)), True)
+    others = [TillSync(str(key), None if queued is None else int(queued), _aware(first), _aware(heard), False)
+              for key, queued, first, heard in conn.execute(text(
+                  "SELECT key, json_extract(data, '$.waiting'), json_extract(data, '$.oldest_waiting_at'), "
+                  "json_extract(data, '$.last_contact_at') FROM sync_rows WHERE dataset = :ds ORDER BY key"),
+                  {"ds": TILLS}) if key != terminal_id]
+    return (mine, *others)
 
 
 def _freshness(stamps: list[object], now: datetime) -> Freshness:

@@ -19,7 +19,9 @@ from starlette.routing import Route
 
 from sync.hq.audit import MAX_AUDIT_PAGE, audit_page
 from sync.hq.enrollment_api import enrollment_routes
+from sync.hq import store_board
 from sync.hq.negotiation import ProtocolGate
+from sync.protocol.till_queue import QUEUE_HEADER
 from sync.hq.service import (
     DEFAULT_PAGE,
     MAX_PAGE,
@@ -69,6 +71,8 @@ def _int_param(request: Request, name: str, default: int) -> int | None:
 def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
     """The HQ API and the enrollment page; ``show_codes`` (demo only) shows on the page the
     one-time code HQ would have sent by SMS."""
+    health = store_board.TillHealth(service)
+
     def who(request: Request) -> TerminalIdentity:
         header = request.headers.get("authorization", "")
         token = header[7:] if header.lower().startswith("bearer ") else None
@@ -99,6 +103,7 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
         except Exception:  # a bug or a database outage: an answer the terminal can show, and the log
             log.exception("ingest failed for %s/%s", terminal.store_id, terminal.terminal_id)
             return _error(500, "internal", "HQ failed on this request; see HQ's log")
+        await run_in_threadpool(health.heard, terminal, request.headers.get(QUEUE_HEADER))
         events = batch.get("events") if isinstance(batch, dict) else None
         if isinstance(events, list) and any(isinstance(e, dict) and e.get("kind") == cross_returns.EVENT_KIND
                                             for e in events):
@@ -113,6 +118,7 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
             terminal = who(request)
         except AuthError as exc:
             return _error(401, "unauthorized", str(exc))
+        health.heard(terminal, request.headers.get(QUEUE_HEADER))
         name = request.path_params["name"]
         raw_limit = request.query_params.get("limit", str(DEFAULT_PAGE))
         limit = int(raw_limit) if raw_limit.isascii() and raw_limit.isdigit() and len(raw_limit) < 6 else 0

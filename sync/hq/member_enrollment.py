@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sync.hq.members import PHONE, Enrolled, MemberError, MembersService, mask_phone
 from sync.hq import schema as t
+from sync.hq import store_board
 from sync.hq.schema import metadata
 from sync.protocol.signing import SignatureError, key_id, public_key, verify
 
@@ -182,6 +183,11 @@ class MemberEnrollmentService:
         with self.engine.begin() as conn:
             conn.execute(enrollments.update().where(enrollments.c.nonce == link.nonce).values(
                 member_id=enrolled.member_id, linked_existing=enrolled.linked_existing))
+            store_board.publish_enrollment(
+                conn, store_id=link.store_id, terminal_id=link.terminal_id, associate_id=link.associate_id,
+                member_id=enrolled.member_id, linked_existing=enrolled.linked_existing,
+                via="receipt" if link.cart_ref and link.cart_ref.startswith("sale:") else "counter",
+                at=datetime.now(UTC).isoformat(timespec="seconds"))
         self._credit_receipt_sale(link, enrolled.member_id)
         return enrolled
 

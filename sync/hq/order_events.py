@@ -24,7 +24,7 @@ from sync.hq import order_refunds
 from sync.hq import order_tables as ot
 from sync.hq import schema as t
 from sync.hq import stock as hq_stock
-from sync.protocol.datasets import validate_row
+from sync.hq.feed_rows import publish_row as _publish_row
 from sync.protocol.events import PayloadError
 
 if TYPE_CHECKING:
@@ -261,17 +261,3 @@ def publish_order(conn: Connection, order_id: str) -> None:
         return  # not routed to the store until HQ accepts it
     _publish_row(conn, "online_orders", row.store_id, order_id, terminal_row(row))
 
-
-def _publish_row(conn: Connection, dataset: str, scope: str, key: str, data: dict) -> None:
-    """:meth:`HQService.publish` for one row, inside the caller's transaction (the change and
-    its feed row commit together; the counter row lock orders the sequence numbers)."""
-    validate_row(dataset, key, data)
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    seq = conn.execute(update(t.counters).where(t.counters.c.name == "change_seq").values(
-        value=t.counters.c.value + 1).returning(t.counters.c.value)).scalar_one()
-    found = conn.execute(update(t.dataset_rows).where(
-        t.dataset_rows.c.dataset == dataset, t.dataset_rows.c.scope == scope,
-        t.dataset_rows.c.key == key).values(change_seq=seq, deleted=False, data=text)).rowcount
-    if not found:
-        conn.execute(insert(t.dataset_rows).values(dataset=dataset, scope=scope, key=key,
-                                                   change_seq=seq, deleted=False, data=text))

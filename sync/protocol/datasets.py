@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sync.protocol.events import MAX_AMOUNT, PayloadError, _int, _obj, _str
+from sync.protocol.events import MAX_AMOUNT, PayloadError, _int, _obj, _str, _time
 
 # name -> scoped to the terminal's store (True) or shared by all stores (False)
 DATASETS: dict[str, bool] = {
@@ -25,6 +25,8 @@ DATASETS: dict[str, bool] = {
     "stock_nearby": True,  # other sites' on hand, for the stores that have them as neighbours
     "store_settings": True,
     "terminal_keys": False,  # every till's public signing key: any store checks any receipt
+    "store_tills": True,  # each till of the store as HQ last heard from it: the board's sync health
+    "store_enrollments": True,  # members who joined through the store's links, counter or receipt
 }
 MAX_KEY = 64
 
@@ -173,9 +175,38 @@ def _terminal_key(data: dict) -> dict:
     return row
 
 
+def _store_till(data: dict) -> dict:
+    """A till's queue as it last reported it (``waiting`` None: it did not say) and when HQ
+    last heard from it."""
+    waiting = data.get("waiting")
+    return {"terminal_id": _str(data, "terminal_id", max_len=32),
+            "last_contact_at": _time(data, "last_contact_at"),
+            "waiting": None if waiting is None else _int(data, "waiting", lo=0, hi=10**9),
+            "oldest_waiting_at": _time(data, "oldest_waiting_at", optional=True)}
+
+
+ENROLLED_VIA = ("counter", "receipt")
+
+
+def _store_enrollment(data: dict) -> dict:
+    """A member who joined (or linked a phone already a member) through one of the store's
+    links, credited to the associate the link names. No phone, no name: a count's row."""
+    via = _str(data, "via", max_len=16)
+    if via not in ENROLLED_VIA:
+        raise PayloadError(f"field 'via' must be one of {', '.join(ENROLLED_VIA)}")
+    linked = data.get("linked_existing")
+    if not isinstance(linked, bool):
+        raise PayloadError("field 'linked_existing' must be true or false")
+    return {"member_id": _str(data, "member_id", max_len=16),
+            "terminal_id": _str(data, "terminal_id", max_len=32),
+            "associate_id": _str(data, "associate_id", max_len=32, optional=True),
+            "via": via, "linked_existing": linked, "at": _time(data, "at")}
+
+
 ROW_VALIDATORS: dict[str, Callable[[dict], dict]] = {name: _any_object for name in DATASETS}
 ROW_VALIDATORS.update(catalog=_catalog, prices=_prices, operators=_operator, terminal_keys=_terminal_key,
-                      stock_levels=_stock_level, stock_nearby=_stock_nearby)
+                      stock_levels=_stock_level, stock_nearby=_stock_nearby, store_tills=_store_till,
+                      store_enrollments=_store_enrollment)
 
 
 def _online_order(data: dict) -> dict:
@@ -202,6 +233,10 @@ def validate_row(dataset: str, key: Any, data: Any) -> dict:
         raise PayloadError(f"row key {key!r} does not match operator id {row['id']!r}")
     if dataset == "terminal_keys" and row["kid"] != key:
         raise PayloadError(f"row key {key!r} does not match key id {row['kid']!r}")
+    if dataset == "store_tills" and row["terminal_id"] != key:
+        raise PayloadError(f"row key {key!r} does not match terminal {row['terminal_id']!r}")
+    if dataset == "store_enrollments" and row["member_id"] != key:
+        raise PayloadError(f"row key {key!r} does not match member {row['member_id']!r}")
     if dataset == "online_orders" and row["order_id"] != key:
         raise PayloadError(f"row key {key!r} does not match order id {row['order_id']!r}")
     return row

@@ -15,6 +15,7 @@ a v3 payload is also a valid v2 payload (the extra fields are ignored there).
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from collections.abc import Callable
 from typing import Any, Literal, overload
 
@@ -53,6 +54,21 @@ def _str(obj: dict, key: str, *, max_len: int = 64, optional: bool = False) -> s
     value = obj[key]
     if not isinstance(value, str) or not value or len(value) > max_len:
         raise PayloadError(f"field '{key}' must be a non-empty string of at most {max_len} characters")
+    return value
+
+
+def _time(obj: dict, key: str, *, optional: bool = False) -> str | None:
+    """An ISO 8601 time with its UTC offset (what every till writes), kept as sent. Times
+    are compared as text at HQ, so "zzzz" or a time without an offset must not get in."""
+    value = _str(obj, key, max_len=40, optional=optional)
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise PayloadError(f"field '{key}' must be a time (ISO 8601), got {value[:40]!r}") from None
+    if moment.tzinfo is None:
+        raise PayloadError(f"field '{key}' must carry its UTC offset")
     return value
 
 

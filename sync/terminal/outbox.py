@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from store_client.clock import Clock, SystemClock, iso
 from store_client.persistence.models import OutboxEvent
+from sync.protocol.till_queue import queue_header
 
 
 def enqueue(
@@ -46,3 +48,15 @@ def enqueue(
 
 def pending_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(OutboxEvent).where(OutboxEvent.status == "pending")) or 0
+
+
+def queue_report(session: Session) -> str:
+    """The ``X-Till-Queue`` header's value: events waiting and the oldest one's time (by
+    the index on status and seq: the lowest pending seq is the oldest)."""
+    oldest = session.scalar(select(OutboxEvent.created_at).where(OutboxEvent.status == "pending")
+                            .order_by(OutboxEvent.seq).limit(1))
+    try:
+        moment = datetime.fromisoformat(oldest) if oldest else None
+    except ValueError:  # the terminal's own text; a bad one reports no time rather than fail the sync
+        moment = None
+    return queue_header(pending_count(session), moment if moment is None or moment.tzinfo else None)

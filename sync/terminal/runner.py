@@ -24,7 +24,7 @@ from store_client.persistence.db import Database
 from sync.protocol.signing import SigningKey
 from sync.terminal import state
 from sync.terminal.backoff import Backoff
-from sync.terminal.outbox import pending_count
+from sync.terminal.outbox import pending_count, queue_report
 from sync.terminal.puller import Puller
 from sync.terminal.transport import BatchRejected, HQClient, TransientError
 from sync.terminal.uploader import Uploader, UploaderBusy
@@ -78,6 +78,7 @@ class SyncRunner:
                 self._register_key(client)
                 uploader = Uploader(self.db, client, batch_size=self.batch_size)
                 sent = uploader.upload_pending()
+                self._report_queue(client)
                 pulled = (Puller(self.db, client, between_pages=lambda: _upload_queued(self.db, uploader)).pull_all()
                           if self.pull else {})
                 applied = sum(o.applied for o in pulled.values())
@@ -104,6 +105,12 @@ class SyncRunner:
         self.last_error = None
         self.phase = "online"
         return True
+
+    def _report_queue(self, client: HQClient) -> None:
+        """What is still waiting after the upload rides on the pulls' requests: HQ shows it
+        to the store's other tills (the manager's board)."""
+        with self.db.read() as session:
+            client.queue_report = queue_report(session)
 
     def _register_key(self, client: HQClient) -> None:
         """Give HQ this till's public key once (HQ publishes it as ``terminal_keys``), so any
@@ -155,6 +162,7 @@ class SyncRunner:
         try:
             with self.client_factory() as client:
                 Uploader(self.db, client, batch_size=self.batch_size).upload_pending()
+                self._report_queue(client)
                 Puller(self.db, client, datasets=list(self.fast)).pull_all()
         except UploaderBusy:
             return True

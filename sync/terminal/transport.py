@@ -25,6 +25,7 @@ import httpx
 
 from store_client.clock import Clock, SystemClock
 from sync.protocol import version
+from sync.protocol.till_queue import QUEUE_HEADER
 
 MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 
@@ -88,6 +89,7 @@ class HQClient:
                                  verify=verify, headers={"Authorization": f"Bearer {token}",
                                                          version.HEADER: str(version.TERMINAL_PROTOCOL)})
         self.skew: timedelta | None = None
+        self.queue_report: str | None = None  # X-Till-Queue on every request once set (the runner does)
 
     def close(self) -> None:
         self.http.close()
@@ -101,6 +103,8 @@ class HQClient:
     def _request(self, method: str, path: str, **kwargs: Any) -> Any:
         sent = self.clock.now()
         try:
+            if self.queue_report is not None:
+                kwargs["headers"] = {**kwargs.get("headers", {}), QUEUE_HEADER: self.queue_report}
             request = self.http.build_request(method, path, **kwargs)
             response = self.http.send(request, stream=True)
             try:

@@ -214,3 +214,45 @@ def test_the_zh_cn_board_speaks_one_language(make_shell, qtbot, clock, locale) -
     assert bad == []
     assert "¥" in screen.tiles["sales"].value.text()
     assert timedelta(0) <= clock.now() - screen.board.now <= timedelta(minutes=1)
+
+
+def test_the_sync_tile_lists_every_till_of_the_store_by_keys(make_shell, qtbot, clock) -> None:  # type: ignore[no-untyped-def]
+    """HQ's rows of the store's other tills (as pulled) beside this till's own queue: a till
+    with an event waiting 20 minutes is behind, one heard a minute ago is in touch; a member
+    who joined through another till's receipt counts under its associate."""
+    import json
+
+    from store_client.clock import iso
+    from store_client.persistence.models import SyncRow
+
+    shell = make_shell("en")
+    now = clock.now()
+    with shell.terminal.db.transaction() as s:
+        s.merge(SyncRow(dataset="store_tills", key="T02", data=json.dumps({
+            "terminal_id": "T02", "last_contact_at": iso(now - timedelta(minutes=1)), "waiting": 4,
+            "oldest_waiting_at": iso(now - timedelta(minutes=20))})))
+        s.merge(SyncRow(dataset="store_tills", key="T03", data=json.dumps({
+            "terminal_id": "T03", "last_contact_at": iso(now - timedelta(minutes=1)), "waiting": 0,
+            "oldest_waiting_at": None})))
+        s.merge(SyncRow(dataset="store_enrollments", key="M000042", data=json.dumps({
+            "member_id": "M000042", "terminal_id": "T02", "associate_id": "1001", "via": "receipt",
+            "linked_existing": False, "at": iso(now)})))
+    screen = open_board(shell, qtbot)
+    tile = screen.tiles["sync"]
+    assert tile.detail.text().endswith("2 of 3 tills behind")  # T02, and this till that never reached HQ
+    assert tile.detail.property("kind") == "error"
+    assert screen.tiles["members"].value.text() == "1"
+    for _ in range(len(screen.tiles)):
+        if tile.hasFocus():
+            break
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert tile.hasFocus()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.dialog is not None and screen.dialog.model.rowCount() == 3, timeout=5_000)
+    rows = [[screen.dialog.model.index(r, c).data() for c in range(5)] for r in range(3)]
+    this_till = shell.terminal.config.terminal_id
+    assert rows[0][0] == f"{this_till} (this till)" and rows[0][3] == "never" and rows[0][4] == "behind"
+    assert rows[1][:2] == ["T02", "4"] and rows[1][4] == "behind"
+    assert rows[2][:3] == ["T03", "0", "—"] and rows[2][4] == "in touch"
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: screen.dialog is None and tile.hasFocus(), timeout=2_000)

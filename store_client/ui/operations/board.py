@@ -47,7 +47,7 @@ class BoardOps(Area):
 
         def read() -> Board:
             return compute(self._db, day=day, tz=store_time.zone(store_time.configured()),
-                           now=clock.now(), store_id=config.store_id)
+                           now=clock.now(), store_id=config.store_id, terminal_id=config.terminal_id)
 
         return self._read(read)
 

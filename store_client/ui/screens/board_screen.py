@@ -41,6 +41,7 @@ from store_client.ui.service_messages import service_error_text
 
 if TYPE_CHECKING:
     from store_client.services.board import Board
+    from store_client.services.board_figures import Enrolled
     from store_client.ui.operations import Operations
 
 REFRESH_MS = 10_000
@@ -139,7 +140,7 @@ class BoardScreen(QWidget):
             "points": (self.tr("Points"), self.tr("Member points: Enter lists the day's sales")),
             "members": (self.tr("New members"), self.tr("Enrollments by associate: Enter lists them")),
             "stock": (self.tr("Stock freshness"), self.tr("Stock freshness: Enter lists the stale positions")),
-            "sync": (self.tr("Sync with HQ"), self.tr("This till's sync: Enter lists the events waiting")),
+            "sync": (self.tr("Sync with HQ"), self.tr("The store's tills: Enter lists each one's queue and last contact")),
         }
         grid = QGridLayout()
         grid.setSpacing(8)
@@ -239,7 +240,7 @@ class BoardScreen(QWidget):
     def figures(self, b: Board) -> dict[str, tuple[str, str, bool]]:
         """Each tile's value, the line under it, and whether it warns."""
         p = b.pickup
-        top = ", ".join(f"{e.name} {e.members}" for e in b.enrollments[:3])
+        top = ", ".join(f"{self.associate(e)} {e.members}" for e in b.enrollments[:3])
         hq, here = b.stock_at_hq, b.stock_here
         return {
             "sales": (self.money(b.sales_fen),
@@ -266,8 +267,11 @@ class BoardScreen(QWidget):
             "sync": (self.tr("%1 waiting").replace("%1", str(b.outbox_waiting)),
                      self.tr("oldest %1 · HQ last contact %2")
                      .replace("%1", self.when(b.oldest_waiting_at))
-                     .replace("%2", self.when(b.last_contact_at) if b.last_contact_at else self.tr("never")),
-                     False),
+                     .replace("%2", self.when(b.last_contact_at) if b.last_contact_at else self.tr("never"))
+                     if len(b.tills) < 2 else  # the store's other tills: each one's contact is in the list
+                     self.tr("oldest %1 · %2 of %3 tills behind").replace("%1", self.when(b.oldest_waiting_at))
+                     .replace("%2", str(b.tills_behind())).replace("%3", str(len(b.tills))),
+                     len(b.tills) > 1 and b.tills_behind() > 0),
         }
 
     # -- drill-down ---------------------------------------------------------------------------
@@ -279,6 +283,8 @@ class BoardScreen(QWidget):
         if op is not None:
             op.run(dialog, success=lambda found: dialog.show_rows(rows(found), len(found) >= self.ops.board.LIST_LIMIT),
                    failure=lambda error: dialog.failed(service_error_text(error)))
+        else:  # rows the board already holds: shown once the dialog is up, so its table takes the keys
+            QTimer.singleShot(0, dialog, lambda: dialog.show_rows(rows(None)))
         return dialog
 
     def _closed(self, dialog: BoardListDialog) -> None:
@@ -321,10 +327,13 @@ class BoardScreen(QWidget):
 
     def open_members(self) -> None:
         self._opened("members")
-        dialog = self._list(self.tr("New members by associate"), [self.tr("Associate"), self.tr("New members")],
-                            {1}, None, list)
         enrolled = self.board.enrollments if self.board is not None else ()
-        dialog.show_rows([[f"{e.name} ({e.operator_id})", str(e.members)] for e in enrolled])
+        self._list(self.tr("New members by associate"), [self.tr("Associate"), self.tr("New members")], {1}, None,
+                   lambda _none: [[f"{e.name} ({e.operator_id})" if e.operator_id else self.associate(e),
+                                   str(e.members)] for e in enrolled])
+
+    def associate(self, e: Enrolled) -> str:
+        return e.name if e.operator_id else self.tr("no associate named")
 
     def open_stock(self) -> None:
         self._opened("stock")
@@ -334,12 +343,24 @@ class BoardScreen(QWidget):
                                    store_time.short(s.as_of) if s.as_of else self.tr("unknown")] for s in found])
 
     def open_sync(self) -> None:
-        from store_client.ui.screens.sync_screen import event_label
-
+        """The store's tills: each one's queue and last contact with HQ (this till first;
+        the events waiting here are on the Sync screen)."""
         self._opened("sync")
-        self._list(self.tr("Events waiting for HQ"), [self.tr("No."), self.tr("Type"), self.tr("Amount")],
-                   set(), self.ops.sync.overview(),
-                   lambda found: [[str(e.seq), event_label(e.kind), e.summary] for e in found.waiting])
+        board = self.board
+        now = board.now if board is not None else datetime.now(UTC)
+
+        def when(moment: datetime | None) -> str:
+            return store_time.short(moment) if moment is not None else "—"
+
+        self._list(self.tr("The store's tills and HQ"),
+                   [self.tr("Till"), self.tr("Waiting"), self.tr("Oldest"), self.tr("Last contact"), self.tr("State")],
+                   {1}, None,
+                   lambda _none: [[self.tr("%1 (this till)").replace("%1", t.terminal_id) if t.this_till
+                                   else t.terminal_id, "—" if t.waiting is None else str(t.waiting),
+                                   when(t.oldest_waiting_at),
+                                   when(t.last_contact_at) if t.last_contact_at else self.tr("never"),
+                                   self.tr("behind") if t.behind(now) else self.tr("in touch")]
+                                  for t in (board.tills if board is not None else ())])
 
     # -- exports ------------------------------------------------------------------------------
     def _stem(self) -> str:
