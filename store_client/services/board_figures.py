@@ -34,7 +34,7 @@ class PickupBoard:
     ready_waiting: int  # ready, the customer not here yet
     overdue: int  # to pick and past the promise
     accepted: int  # orders accepted today (the day's promises)
-    ready: int  # of those, made ready on this till
+    ready: int  # of those, made ready (on any till of the store: HQ says when another did)
     ready_within_promise: int
 
     @property
@@ -107,37 +107,37 @@ def _aware(value: object) -> datetime | None:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _orders(conn: Connection, store_id: str | None) -> list[tuple[str, str, str, datetime | None, datetime, str, str]]:
-    """(order id, effective state, HQ state, accepted, promised, order no, member) of this store."""
+def _orders(conn: Connection, store_id: str | None
+            ) -> list[tuple[str, str, str, datetime | None, datetime, str, str, datetime | None]]:
+    """(order id, effective state, HQ state, accepted, promised, order no, member, made ready)
+    of this store; made ready: this till's time if it did, else HQ's (another till did)."""
     local = {order_id: (state, ready_at) for order_id, state, ready_at in conn.execute(text(
         "SELECT order_id, state, ready_at FROM pickup_progress"))}
     found = []
-    for key, store, state, accepted, promised, number, member in conn.execute(text(
+    for key, store, state, accepted, promised, number, member, ready in conn.execute(text(
             "SELECT key, json_extract(data, '$.store_id'), json_extract(data, '$.state'), "
             "json_extract(data, '$.accepted_at'), json_extract(data, '$.promised_at'), "
-            "json_extract(data, '$.order_no'), json_extract(data, '$.member.name') "
-            "FROM sync_rows WHERE dataset = :ds"), {"ds": ORDERS}):
+            "json_extract(data, '$.order_no'), json_extract(data, '$.member.name'), "
+            "json_extract(data, '$.ready_at') FROM sync_rows WHERE dataset = :ds"), {"ds": ORDERS}):
         promised_at = _aware(promised)
         if (store_id is not None and store != store_id) or state not in pk.RANK or promised_at is None:
             continue
         mine = local.get(key)
+        made_ready = (_aware(mine[1]) if mine and mine[1] else None) or _aware(ready)
         found.append((key, further(state, mine[0] if mine else None), state, _aware(accepted),
-                      promised_at, str(number or ""), str(member or "")))
+                      promised_at, str(number or ""), str(member or ""), made_ready))
     return found
 
 
 def pickup(conn: Connection, *, store_id: str | None, start: datetime, end: datetime,
            now: datetime) -> PickupBoard:
-    ready_at = {order_id: _aware(at) for order_id, at in conn.execute(text(
-        "SELECT order_id, ready_at FROM pickup_progress WHERE ready_at IS NOT NULL"))}
     to_pick = ready_waiting = overdue = accepted = ready = within = 0
-    for order_id, state, _hq, accepted_at, promised_at, _no, _member in _orders(conn, store_id):
+    for _id, state, _hq, accepted_at, promised_at, _no, _member, done in _orders(conn, store_id):
         to_pick += state in TO_PICK
         ready_waiting += state == pk.READY
         overdue += state in TO_PICK and promised_at < now
         if accepted_at is not None and start <= accepted_at < end:
             accepted += 1
-            done = ready_at.get(order_id)
             if done is not None:
                 ready += 1
                 within += done <= promised_at
@@ -147,7 +147,7 @@ def pickup(conn: Connection, *, store_id: str | None, start: datetime, end: date
 def open_orders(conn: Connection, *, store_id: str | None, now: datetime) -> list[OrderLine]:
     """The orders waiting (to pick, picking, ready): overdue first, then by promise."""
     lines = [OrderLine(number, member, state, promised_at, state in TO_PICK and promised_at < now)
-             for _id, state, _hq, _acc, promised_at, number, member in _orders(conn, store_id)
+             for _id, state, _hq, _acc, promised_at, number, member, _ready in _orders(conn, store_id)
              if state in (*TO_PICK, pk.READY)]
     return sorted(lines, key=lambda line: (not line.overdue, line.promised_at))
 

@@ -8,7 +8,7 @@ the code itself.
 
 from __future__ import annotations
 
-from sync.protocol.events import MAX_LINES, PayloadError, _int, _list, _obj, _str, _uuid
+from sync.protocol.events import MAX_LINES, PayloadError, _int, _list, _obj, _str, _time, _uuid
 
 PROVIDERS = ("wechat", "alipay", "card")
 # store_client/domain/pickup.py's states (a test keeps them the same)
@@ -76,6 +76,7 @@ def validate_order_row(data: dict) -> dict:
                        "name": _str(member, "name", max_len=64)},
             "ordered_at": _str(data, "ordered_at", max_len=40),
             "accepted_at": _str(data, "accepted_at", max_len=40, optional=True),
+            "ready_at": _time(data, "ready_at", optional=True),  # whichever till made it ready
             "promised_at": _str(data, "promised_at", max_len=40),
             "hold_until": _str(data, "hold_until", max_len=40),
             "allow_substitution": allow,

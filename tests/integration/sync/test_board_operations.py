@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pickup_world import Till, seed_hq, terminal_at
-from sqlalchemy import text
+from sqlalchemy import text, update
 from test_member_enrollment_terminal import phone_joins
 from test_member_enrollment_terminal import service as enrollment_service
 
@@ -31,6 +31,7 @@ from store_client.services.stock import record
 from store_client.domain.stock import Movement, MovementReason
 from sync.hq.app import create_app
 from sync.hq.embedded import HQServer
+from sync.hq import order_tables as ot
 from sync.hq.orders import OnlineOrders
 from sync.hq.service import HQService, make_engine
 from test_pickup_service import pick_all, place
@@ -171,3 +172,33 @@ def test_stock_freshness_counts_the_positions_younger_than_ten_minutes(terminal)
     stale = board_lists.stale_stock(terminal.db, now=now)
     assert stale[0].sku == "BAD" and stale[0].as_of is None  # unreadable first: it may be anything
     assert len(stale) == (5 - 3) + (6 - 2)
+
+
+def test_an_order_made_ready_on_another_till_counts_on_this_till_s_board(tmp_path, till, hq, now_clock) -> None:
+    """HQ publishes when an order was made ready (when HQ heard it from the till that did), so
+    the share ready within the promise is the store's, not only what this till did."""
+    other_term = terminal_at(tmp_path / "t2", now_clock, "T02")
+    try:
+        other = Till(other_term, hq.url, hq.service.issue_token("S001", "T02"))
+        orders = OnlineOrders(hq.service, code_log2_n=10)
+        in_time, late = place(orders), place(orders)
+        other.sync()
+        pick_all(other, in_time.order_id)
+        now_clock.advance(minutes=20)
+        other.pickup.mark_ready(other.cashier, in_time.order_id)
+        pick_all(other, late.order_id)
+        with hq.service.engine.begin() as conn:  # its promise passed before HQ hears it is ready
+            conn.execute(update(ot.orders).where(ot.orders.c.order_id == late.order_id).values(
+                promised_at=iso(datetime.now(UTC) - timedelta(minutes=1))))
+        other.pickup.mark_ready(other.cashier, late.order_id)
+        other.sync()
+        till.sync()  # T01 made nothing ready itself
+        assert scalar(till, "SELECT count(*) FROM pickup_progress WHERE ready_at IS NOT NULL") == 0
+        accepted = datetime.fromisoformat(str(scalar(
+            till, f"SELECT min(json_extract(r.data, '$.accepted_at')) {ORDERS}")))
+        board = compute(till.terminal.db, day=accepted.astimezone(SHANGHAI).date(), tz=SHANGHAI,
+                        now=now_clock.now(), store_id="S001")
+        assert (board.pickup.accepted, board.pickup.ready, board.pickup.ready_within_promise) == (2, 2, 1)
+        assert board.pickup.ready_waiting == 2
+    finally:
+        other_term.close()
