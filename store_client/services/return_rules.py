@@ -54,18 +54,17 @@ def verdicts(config, now: datetime, lines: Iterable[tuple[int, str | None]], *, 
 def dispositions(raw: object, selection: Sequence[tuple[int, int]], reason_code: str) -> dict[int, object]:
     """Each chosen line's disposition as asked; a line not named gets the return's default
     (``damaged`` for a damaged-goods return, as before dispositions existed, else ``restock``).
-    Anything that is not ``(line_no, disposition)`` pairs is kept as given, to be refused."""
+    Anything that is not ``(line_no, disposition)`` pairs stands for every line, to be refused."""
     default = rp.DAMAGED if reason_code == "damaged" else rp.RESTOCK
     asked: dict[int, object] = {}
+    if raw is None:
+        raw = ()
     if isinstance(raw, Mapping):
         raw = tuple(raw.items())
-    if not isinstance(raw, (tuple, list)):
-        return {line_no: raw for line_no, _qty in selection}
-    for item in raw:
-        if isinstance(item, (tuple, list)) and len(item) == 2:
-            asked[item[0]] = item[1]
-        else:
-            return {line_no: item for line_no, _qty in selection}
+    if not isinstance(raw, (tuple, list)) or not all(isinstance(x, (tuple, list)) and len(x) == 2 for x in raw):
+        return {line_no: repr(raw)[:20] for line_no, _qty in selection}  # not a disposition: refused
+    for line_no, disposition in raw:
+        asked[line_no] = disposition
     return {line_no: asked.get(line_no, default) for line_no, _qty in selection}
 
 
