@@ -61,6 +61,11 @@ class PolicyWords(QObject):
             return self.tr("Not returnable: only with a manager's override")
         return ""
 
+    def notes(self, verdicts: dict[int, LineVerdict]) -> str:
+        """One line for the sale: each line the policy holds back, with why."""
+        return " · ".join(self.tr("Line %1: %2").replace("%1", str(n)).replace("%2", note)
+                          for n, v in sorted(verdicts.items()) if (note := self.note(v)))
+
     def override_summary(self, lines: list[int]) -> str:
         return self.tr("Line %1 is not returnable: Refund asks a manager to override it.").replace(
             "%1", ", ".join(str(n) for n in lines))

@@ -396,11 +396,14 @@ class ReturnsScreen(ReturnsPolicyMixin, QWidget):
                 self.tr("Receipt %1 · sold %2 · paid %3 · refunded so far %4")
                 .replace("%1", sale.receipt_no).replace("%2", store_time.minutes(sale.completed_at))
                 .replace("%3", self.money(sale.total_fen)).replace("%4", self.money(sale.refunded_fen)))
+        notes = self._words.notes(sale.verdicts)  # the lines the return policy holds back
+        if notes:
+            self.sale_info.setText(self.sale_info.text() + "\n" + notes)
         kg = self.tr("kg")
         self.table.setRowCount(len(sale.lines))
         for row, line in enumerate(sale.lines):
             sold, note = line.sold, self._words.note(sale.verdicts.get(line.line_no))
-            cells = ((line.name_zh or line.name_en) + (f"\n{note}" if note else ""),
+            cells = (line.name_zh or line.name_en,
                      quantity_text(sold.quantity, line.unit, kg),
                      quantity_text(sold.returned_quantity, line.unit, kg),
                      quantity_text(sold.returnable, line.unit, kg), self.money(sold.net_fen), "", "")
@@ -408,6 +411,8 @@ class ReturnsScreen(ReturnsPolicyMixin, QWidget):
                 item = QTableWidgetItem(text)
                 if column:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                elif note:
+                    item.setToolTip(note)
                 self.table.setItem(row, column, item)
             self.table.setCellWidget(row, QTY_COLUMN, self._editor(line))
             goes = self._goes[line.line_no] = DispositionBox(line.line_no, line.name_zh or line.name_en, self.table)

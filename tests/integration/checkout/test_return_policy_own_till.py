@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 
 import pytest
 from checkout_seed import SHAMPOO, TOOTHPASTE, WATER
-from conftest import MANAGER_PIN
 from sqlalchemy import func, select
 
 from store_client.persistence.models import AuditEntry, OutboxEvent, Return, ReturnLine, StockMovement, StockPosition
@@ -18,6 +17,7 @@ from store_client.services.return_views import ReturnRequest
 from sync.protocol.events import PayloadError, validate
 from test_returns import returns_for, sell
 
+MANAGER_PIN = "2468"  # m1's, as the checkout tests' conftest adds it
 # A sale at 23:59 Shanghai time on 2026-01-01 (15:59 UTC).
 SOLD_AT = datetime(2026, 1, 1, 15, 59, tzinfo=UTC)
 
