@@ -219,3 +219,17 @@ def test_hq_validator_refuses_a_bad_disposition_and_defaults_an_old_event(policy
     assert validate("return.completed", 1, old)["lines"][0]["disposition"] == "restock"
     damaged = {**old, "reason": {"code": "damaged", "text": ""}}
     assert validate("return.completed", 1, damaged)["lines"][0]["disposition"] == "damaged"
+
+
+def test_the_same_request_twice_moves_stock_once_and_does_not_ask_for_the_override_again(policy_shop):
+    shop = policy_shop
+    opened_care(shop)
+    done = sell(shop, [SHAMPOO, WATER])
+    svc = returns_for(shop)
+    sale, no = lines_by_sku(svc, shop, done)
+    asked = request(sale, [(no["100001"], 1), (no["100003"], 1)], override=True,
+                    dispositions=[(no["100001"], "vendor"), (no["100003"], "restock")])
+    first = svc.refund(shop.cashier, asked, grant=shop.grant("return.process", "质量问题"))
+    again = svc.refund(shop.cashier, asked)  # a retry after a lost answer: no grant needed, nothing more
+    assert again.repeated and again.return_id == first.return_id
+    assert written(shop) == (1, 1, 3)  # shampoo in and out to the vendor, water in: once
