@@ -97,7 +97,7 @@ def judge(lines: Iterable[tuple[int, str | None]], *, channel: str, sold_at: dat
         days = policy.window_days(category, channel)
         last = last_day(sold_at, days, zone) if sold_at is not None else None
         out[line_no] = LineVerdict(line_no, category, days, last,
-                                   last is not None and now.astimezone(zone).date() > last,
+                                   sold_at is not None and not within_window(sold_at, now, days, zone),
                                    bool(category) and category in policy.non_returnable)
     return out
 
