@@ -2489,6 +2489,14 @@ Sale complete · receipt %1</source>
         <source>The current item: back to stock, damaged or return to vendor (next)</source>
         <translation>当前商品的去向：退回库存、损坏或退供应商（切换）</translation>
     </message>
+    <message>
+        <source>The current item&apos;s own reason (next; first: the return&apos;s)</source>
+        <translation>当前商品单独的退货原因（切换；首项为整单原因）</translation>
+    </message>
+    <message>
+        <source>Line %1&apos;s reason: %2</source>
+        <translation>第 %1 行原因：%2</translation>
+    </message>
 </context>
 <context>
     <name>PrintBanner</name>

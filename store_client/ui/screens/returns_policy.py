@@ -17,6 +17,8 @@ from PySide6.QtWidgets import QComboBox, QWidget
 from store_client.domain.return_policy import DAMAGED, DISPOSITIONS, RESTOCK, LineVerdict
 from store_client.ui.automation import named
 
+OWN_REASONS = ("damaged", "wrong_item", "changed_mind")  # a line's own (Other needs the return's text)
+
 if TYPE_CHECKING:
     from store_client.services.cross_return_views import CrossLine
     from store_client.services.return_views import ReturnableLine
@@ -33,6 +35,7 @@ class DispositionBox(QComboBox):
             self.addItem(text, code)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # the table is the tab stop
         self.touched = False
+        self.own_reason: str | None = None  # the line's own reason (F10); None: the return's
         self.activated.connect(lambda _i: setattr(self, "touched", True))
 
     def disposition(self) -> str:
@@ -77,6 +80,12 @@ class PolicyWords(QObject):
     def step_key(self) -> str:
         return self.tr("The current item: back to stock, damaged or return to vendor (next)")
 
+    def reason_key(self) -> str:
+        return self.tr("The current item's own reason (next; first: the return's)")
+
+    def own_reason(self, line_no: int, reason: str) -> str:
+        return self.tr("Line %1's reason: %2").replace("%1", str(line_no)).replace("%2", reason)
+
 
 class ReturnsPolicyMixin:
     """The Returns screen's part of the policy: what a line may still return, F9, the request's
@@ -95,8 +104,24 @@ class ReturnsPolicyMixin:
 
     def _reason_changed(self) -> None:
         for box in self._goes.values():
-            box.follow(self.reason.currentData() or "")
+            box.follow(box.own_reason or self.reason.currentData() or "")
         self._update_summary()
+
+    def step_reason(self) -> None:
+        """F10: the table's current line gets its own reason, round the list (then the return's again)."""
+        line = self._line_at(self.table.currentRow())
+        box = self._goes.get(line.line_no) if line is not None else None
+        if box is None or not box.isEnabled():
+            return
+        order = (None, *OWN_REASONS)
+        box.own_reason = order[(order.index(box.own_reason) + 1) % len(order)]
+        box.follow(box.own_reason or self.reason.currentData() or "")
+        self._update_summary()
+
+    def _own_reasons_text(self) -> str:
+        """The chosen lines with a reason of their own, in the reason box's words."""
+        return " · ".join(self._words.own_reason(n, self.reason.itemText(self.reason.findData(box.own_reason)))
+                         for n, _qty in self.selection() if (box := self._goes.get(n)) is not None and box.own_reason)
 
     def step_disposition(self) -> None:
         """F9: the table's current line goes to the next disposition."""
@@ -115,6 +140,8 @@ class ReturnsPolicyMixin:
         chosen = [n for n, _qty in self.selection()]
         fields: dict[str, object] = {
             "dispositions": tuple((n, self._goes[n].disposition()) for n in chosen if n in self._goes),
+            "line_reasons": tuple((n, self._goes[n].own_reason) for n in chosen
+                                  if n in self._goes and self._goes[n].own_reason),
             "override": bool(self._overridden())}
         return fields, (self._words.override_action(self._overridden(), action) if self._overridden() else action)
 

@@ -1,6 +1,6 @@
 """The return policy on the Returns screen of a Chinese till, by keys only: a cashier chooses
 where each line goes with F9, a non-returnable line's refund asks a manager's override in the
-approval dialog (typed and confirmed with Enter), and the screen is drawn at 1024x768 and
+approval dialog (typed and confirmed with Enter), F10 gives a line its own reason, and the screen is drawn at 1024x768 and
 1366x768 with the sale loaded (docs/screenshots/returns-policy-*.png with UPDATE_SCREENSHOTS=1)."""
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ def test_a_cashier_sends_one_line_to_the_vendor_and_a_manager_overrides_the_othe
     press(qtbot, K.Key_Space)  # all of the first line
     press(qtbot, K.Key_F9)  # first line: back to stock -> damaged
     press(qtbot, K.Key_F9)  # -> return to vendor
+    press(qtbot, K.Key_F10)  # its own reason: damaged (the rest follow the return's)
     press(qtbot, K.Key_Down)
     press(qtbot, K.Key_Plus)  # one of the second (non-returnable) line
     press(qtbot, K.Key_F9)  # -> damaged
@@ -81,6 +82,7 @@ def test_a_cashier_sends_one_line_to_the_vendor_and_a_manager_overrides_the_othe
     assert returns.reason.currentData() == "wrong_item"
     assert (goes[first].disposition(), goes[second].disposition()) == ("vendor", "damaged")
     assert "特批" in returns.summary.text()
+    assert f"第 {first} 行原因：商品损坏" in returns.summary.text()
 
     shots: list[Path] = []
     cut: list[str] = []
@@ -109,8 +111,10 @@ def test_a_cashier_sends_one_line_to_the_vendor_and_a_manager_overrides_the_othe
     with shell.terminal.db.read() as s:
         approved_by = s.scalars(select(Return)).one().approved_by
         kept = {r.line_no: r.disposition for r in s.scalars(select(ReturnLine))}
+        reasons = {r.line_no: r.reason_code for r in s.scalars(select(ReturnLine))}
         audit = json.loads(s.scalars(select(AuditEntry.details).where(AuditEntry.action == "return.completed")).one())
     assert kept == {first: "vendor", second: "damaged"} and approved_by == manager.id
+    assert reasons == {first: "damaged", second: "wrong_item"}
     assert audit["override"]["reason"] == "包装已拆但质量问题" and audit["override"]["lines"][0][0] == second
     if os.environ.get("UPDATE_SCREENSHOTS"):
         for path in shots:
