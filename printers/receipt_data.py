@@ -88,6 +88,7 @@ class ReturnLine:
     amount_fen: int  # refunded for this line
     quantity_scale: int = 1
     unit: str = ""
+    condition: str = ""  # where the item goes (back to stock, damaged, vendor), in the till's language
 
 
 @dataclass(frozen=True)

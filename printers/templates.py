@@ -129,6 +129,8 @@ def return_receipt(s: r.ReturnReceipt) -> Document:
     for line in s.lines:
         b.row(line.name, quantity(line.quantity, line.quantity_scale, line.unit),
               money(-line.amount_fen, s.currency), min_widths=(0, 8, 11))
+        if line.condition:
+            b.text(f"  {line.condition}", align="left")
     b.separator()
     b.runs(Run("退款 REFUND "), Run(yen(-s.refund_total_fen, s.currency), bold=True),
            align="right", double=True)

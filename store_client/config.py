@@ -23,6 +23,7 @@ from typing import Any, Callable
 
 import platformdirs
 
+from store_client.domain.return_policy import settings_problem
 from store_client.store_time import zone_problem
 
 APP_NAME = "store-client"
@@ -74,6 +75,12 @@ def _identifier(v: str) -> str | None:
     return None
 
 
+def _codes(v: list) -> str | None:
+    if not all(isinstance(c, str) and 0 < len(c) <= 32 for c in v):
+        return f"must be a list of category codes (got {v!r})"
+    return None
+
+
 def _url(v: str) -> str | None:
     if v and not v.startswith(("http://", "https://")):
         return f"must start with http:// or https:// (got {v!r})"
@@ -122,6 +129,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Most cash accepted in one sale, in fen"),
     Setting("returns.window_days", int, 30, _between(1, 3650),
             "Days after a sale or an online order's collection that it may be returned"),
+    Setting("returns.channel_window_days", dict, {}, lambda v: settings_problem(v, keys="channel"),
+            "Days per channel, overriding returns.window_days: { store = 30, online = 15 }"),
+    Setting("returns.category_window_days", dict, {}, lambda v: settings_problem(v, keys="category"),
+            "Days per category (or CODE:store / CODE:online), overriding the channel's: { FOOD = 7 }"),
+    Setting("returns.non_returnable", list, [], _codes,
+            "Category codes never returned unless a manager overrides it: [\"UNDERWEAR\", \"GIFTCARD\"]"),
     Setting("returns.online_cash", str, "approval", _one_of(("never", "approval")),
             "An online order's refund in cash instead of back to its payment: never, or with a "
             "second person's approval"),
@@ -285,6 +298,10 @@ def _toml_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_toml_value(str(k))} = {_toml_value(v)}" for k, v in value.items()) + " }"
     escaped = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r").replace("\n", "\\n")
     return f'"{escaped}"'
 

@@ -1245,6 +1245,25 @@ Sale complete · receipt %1</source>
     </message>
 </context>
 <context>
+    <name>DispositionBox</name>
+    <message>
+        <source>Where %1 goes</source>
+        <translation>%1 的去向</translation>
+    </message>
+    <message>
+        <source>Back to stock</source>
+        <translation>退回库存</translation>
+    </message>
+    <message>
+        <source>Damaged</source>
+        <translation>损坏</translation>
+    </message>
+    <message>
+        <source>Return to vendor</source>
+        <translation>退供应商</translation>
+    </message>
+</context>
+<context>
     <name>DoctorLabels</name>
     <message>
         <source>Configuration</source>
@@ -2473,6 +2492,41 @@ Sale complete · receipt %1</source>
     </message>
 </context>
 <context>
+    <name>PolicyWords</name>
+    <message>
+        <source>Past its return window (last day %1)</source>
+        <translation>已过退货期（最后一天 %1）</translation>
+    </message>
+    <message>
+        <source>Not returnable: only with a manager&apos;s override</source>
+        <translation>不可退货：须经理特批</translation>
+    </message>
+    <message>
+        <source>Line %1: %2</source>
+        <translation>第 %1 行：%2</translation>
+    </message>
+    <message>
+        <source>Line %1 is not returnable: Refund asks a manager to override it.</source>
+        <translation>第 %1 行不可退货：退款时须经理特批。</translation>
+    </message>
+    <message>
+        <source>Override the return policy for line %1 (not returnable) and %2</source>
+        <translation>特批第 %1 行（不可退货）退货，并%2</translation>
+    </message>
+    <message>
+        <source>The current item: back to stock, damaged or return to vendor (next)</source>
+        <translation>当前商品的去向：退回库存、损坏或退供应商（切换）</translation>
+    </message>
+    <message>
+        <source>The current item&apos;s own reason (next; first: the return&apos;s)</source>
+        <translation>当前商品单独的退货原因（切换；首项为整单原因）</translation>
+    </message>
+    <message>
+        <source>Line %1&apos;s reason: %2</source>
+        <translation>第 %1 行原因：%2</translation>
+    </message>
+</context>
+<context>
     <name>PrintBanner</name>
     <message>
         <source>Printer problem</source>
@@ -3039,6 +3093,10 @@ Sale complete · receipt %1</source>
     <message>
         <source>Refund</source>
         <translation>退款</translation>
+    </message>
+    <message>
+        <source>Goes to</source>
+        <translation>去向</translation>
     </message>
     <message>
         <source>Reason for the return</source>
@@ -3839,8 +3897,16 @@ Sale complete · receipt %1</source>
         <translation>这是本收银台的销售：请查询它的小票号。</translation>
     </message>
     <message>
-        <source>The return window of %1 days has passed: this can no longer be returned.</source>
-        <translation>已超过 %1 天的退货期限：不能再退货。</translation>
+        <source>Line %1 is past its return window of %2 days: it can no longer be returned. Leave it out; the other lines can still be returned.</source>
+        <translation>第 %1 行已过 %2 天的退货期，不能再退。请去掉该行，其余商品仍可退货。</translation>
+    </message>
+    <message>
+        <source>Line %1 is of a category that is not returned. Only a manager&apos;s override lets it back.</source>
+        <translation>第 %1 行属于不可退货的品类，只有经理特批才能退货。</translation>
+    </message>
+    <message>
+        <source>Line %1: choose back to stock, damaged or return to vendor.</source>
+        <translation>第 %1 行：请选择退回库存、损坏或退供应商。</translation>
     </message>
     <message>
         <source>Line %1 was already returned, here or in another store.</source>

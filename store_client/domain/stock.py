@@ -32,13 +32,14 @@ class StockError(ValueError):
 
 class MovementReason(StrEnum):
     SALE = "sale"  # out
-    RETURN = "return"  # in (back to stock) — a damaged return moves nothing
+    RETURN = "return"  # in: whatever a return takes back (see domain/return_policy.movements)
     PICKUP = "pickup"  # out: an online order handed over at the counter
     RECEIPT = "receipt"  # in: goods received from the warehouse or a vendor
     TRANSFER_OUT = "transfer_out"
     TRANSFER_IN = "transfer_in"
     COUNT_ADJUSTMENT = "count_adjustment"  # either sign, after an approved count
-    DAMAGE = "damage"  # out: written off
+    DAMAGE = "damage"  # out: written off (also a returned item that is not sellable)
+    RETURN_TO_VENDOR = "return_to_vendor"  # out: a returned item kept for the vendor, not sellable
 
 
 #: The sign each reason's quantity must have (None: either).
@@ -51,6 +52,7 @@ _SIGN: dict[MovementReason, int | None] = {
     MovementReason.TRANSFER_IN: 1,
     MovementReason.COUNT_ADJUSTMENT: None,
     MovementReason.DAMAGE: -1,
+    MovementReason.RETURN_TO_VENDOR: -1,
 }
 
 

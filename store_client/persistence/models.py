@@ -474,6 +474,9 @@ class ReturnLine(Base):
     line_no: Mapped[int] = mapped_column(Integer, primary_key=True)
     quantity: Mapped[int] = mapped_column(Integer)
     refund_fen: Mapped[int] = mapped_column(Integer)
+    # restock | damaged | vendor (domain/return_policy.py); the line's own reason, None: the return's
+    disposition: Mapped[str] = mapped_column(String(16), default="restock", server_default="restock")
+    reason_code: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class ReturnTender(Base):

@@ -7,14 +7,15 @@ the refund of a selection, the same computation the service repeats before it re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from printers import receipt_data as rd
 from printers import templates
 from printers.document import Document
 from store_client.domain import refunds as rf
-from store_client.services.return_views import REASON_LABELS
+from store_client.domain.return_policy import LineVerdict
+from store_client.services.return_views import REASON_LABELS, condition_text
 
 #: How a tender of the original is refunded here: its refund-rule kind.
 RULE_KIND = {"cash": "cash", "card": "card", "wechat": "mobile", "alipay": "mobile", "mobile": "mobile",
@@ -36,6 +37,7 @@ class CrossLine:
     returnable: int  # across every store as HQ knows it, less what this till took offline
     unit: str = "each"  # as the returns screen shows a line (the same fields as ReturnableLine)
     weighed: bool = False
+    category: str | None = None  # from the till's catalog (None: a SKU it does not know)
 
     @property
     def sold(self) -> rf.SoldLine:
@@ -56,6 +58,7 @@ class OriginalForReturn:
     own_till: bool  # a sale of this till: returned through the own-till returns service
     lines: tuple[CrossLine, ...]
     tenders: tuple[tuple[str, int], ...]  # method, what it can still refund
+    verdicts: dict[int, LineVerdict] = field(default_factory=dict)  # the return policy when found
 
     def paid_tenders(self) -> tuple[rf.PaidTender, ...]:
         return tuple(rf.PaidTender(seq, RULE_KIND.get(method, method), fen)
@@ -95,6 +98,9 @@ class CrossReturnRequest:
     reason_text: str = ""
     card_reference: str | None = None
     cash_instead: bool = False  # an online order's refund paid in cash (policy + approval)
+    dispositions: tuple[tuple[int, str], ...] = ()  # (line_no, restock | damaged | vendor)
+    line_reasons: tuple[tuple[int, str], ...] = ()  # (line_no, reason): a line's own, else the return's
+    override: bool = False  # a non-returnable line is chosen: a second person overrides (approval)
 
 
 @dataclass(frozen=True)
@@ -111,7 +117,8 @@ class CrossReturnDone:
 
 def event_payload(*, return_id: str, request: CrossReturnRequest, return_no: str, original: OriginalForReturn,
                   store_id: str, terminal_id: str, operator_id: str, approved_by: str | None, completed_at: str,
-                  plan: rf.RefundPlan, refs: dict[int, str | None], reserved: bool) -> dict:
+                  plan: rf.RefundPlan, refs: dict[int, str | None], reserved: bool,
+                  dispositions: dict[int, str], reasons: dict[int, str]) -> dict:
     """The ``return.taken`` event (sync/protocol/events.py). An online part paid in cash
     instead is a ``cash`` tender ``instead_of`` ``online``."""
     skus = {line.line_no: line.sku for line in original.lines}
@@ -127,14 +134,15 @@ def event_payload(*, return_id: str, request: CrossReturnRequest, return_no: str
             "receipt_no": original.receipt_no or None, "store_id": store_id, "terminal_id": terminal_id,
             "operator_id": operator_id, "approved_by": approved_by, "completed_at": completed_at,
             "refund_minor": plan.total_fen, "reason": {"code": request.reason_code, "text": request.reason_text},
-            "lines": [{"line_no": r.line_no, "sku": skus[r.line_no], "qty": r.quantity, "refund_minor": r.refund_fen}
-                      for r in plan.lines],
+            "lines": [{"line_no": r.line_no, "sku": skus[r.line_no], "qty": r.quantity, "refund_minor": r.refund_fen,
+                       "disposition": dispositions[r.line_no], "reason": reasons[r.line_no]} for r in plan.lines],
             "tenders": [tender(t) for t in plan.tenders]}
 
 
 def slip(*, original: OriginalForReturn, plan: rf.RefundPlan, return_no: str, store_name: str, store_id: str,
          terminal_id: str, operator: str, when: datetime, reason_code: str, reason_text: str,
-         approved_by: str | None, currency: str, cash_instead: bool = False) -> Document:
+         approved_by: str | None, currency: str, cash_instead: bool = False,
+         dispositions: dict[int, str] | None = None, locale: str = "zh_CN") -> Document:
     """The return slip: lines, refund by tender, reason; the drawer kicks for cash."""
     names = {line.line_no: line.name_zh or line.name_en or line.sku for line in original.lines}
     reason = REASON_LABELS.get(reason_code, reason_code) + (f": {reason_text}" if reason_text else "")
@@ -142,7 +150,9 @@ def slip(*, original: OriginalForReturn, plan: rf.RefundPlan, return_no: str, st
         header=rd.Header(store_name=store_name, store_id=store_id, terminal_id=terminal_id, operator=operator,
                          when=when),
         return_no=return_no, original_receipt_no=original.receipt_no,
-        lines=tuple(rd.ReturnLine(names[r.line_no], r.quantity, r.refund_fen) for r in plan.lines),
+        lines=tuple(rd.ReturnLine(names[r.line_no], r.quantity, r.refund_fen,
+                                  condition=condition_text((dispositions or {}).get(r.line_no, "restock"), locale))
+                    for r in plan.lines),
         refund_total_fen=plan.total_fen,
         refund_tenders=tuple(rd.Tender(kind=paid_as, label=TENDER_LABELS.get(paid_as, paid_as), amount_fen=t.amount_fen)
                              for t in plan.tenders

@@ -32,19 +32,20 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import datetime
 
 from sqlalchemy import func, select
 
 from printers import text_render
 from printers.queue import JobStateError
-from store_client.clock import Clock, iso, parse_iso
+from store_client.clock import Clock, iso
 from store_client.domain import refunds as rf
+from store_client.domain import return_policy as rp
 from store_client.domain.roles import Decision, Permission, decide
-from store_client.domain.stock import Movement, MovementReason
 from store_client.persistence.db import Database
 from store_client.persistence.models import CrossReturn, Product, Sale
-from store_client.services import shift_reports, stock
+from store_client.services import return_rules, shift_reports, stock
 from store_client.services.auth import Actor
 from store_client.services.cross_return_views import (
     TAKEN_HERE,
@@ -128,38 +129,47 @@ class CrossReturnsService:
         skus = sorted({line.sku for view in views for line in view.lines})
         refs = [view.original_ref for view in views]
         sale_ids = [ref[5:] for ref in refs if ref.startswith("sale:")]
-        names: dict[str, tuple[str, str]] = {}
+        names: dict[str, tuple[str, str, str]] = {}
         taken: dict[str, dict[int, int]] = {}
         with self.db.read() as s:
             for chunk in _chunks(skus):
-                names.update((sku, (zh, en)) for sku, zh, en in s.execute(
-                    select(Product.sku, Product.name_zh, Product.name_en).where(Product.sku.in_(chunk))))
+                names.update((sku, (zh, en, category)) for sku, zh, en, category in s.execute(
+                    select(Product.sku, Product.name_zh, Product.name_en, Product.category_code)
+                    .where(Product.sku.in_(chunk))))
             own = {sale_id for chunk in _chunks(sale_ids)
                    for sale_id in s.scalars(select(Sale.id).where(Sale.id.in_(chunk)))}
             for chunk in _chunks(refs):
                 for ref, data in s.execute(select(CrossReturn.original_ref, CrossReturn.lines)
                                            .where(CrossReturn.original_ref.in_(chunk))):
                     here = taken.setdefault(ref, {})
-                    for line_no, _sku, qty, _fen in json.loads(data):
+                    for line_no, _sku, qty, _fen, *_disposition in json.loads(data):
                         here[line_no] = here.get(line_no, 0) + qty
-        return tuple(self._prepared(view, names, view.original_ref[5:] in own if
-                                    view.original_ref.startswith("sale:") else False,
-                                    taken.get(view.original_ref, {})) for view in views)
+        return tuple(self._judged(self._prepared(view, names, view.original_ref[5:] in own if
+                                                 view.original_ref.startswith("sale:") else False,
+                                                 taken.get(view.original_ref, {}))) for view in views)
+
+    def _judged(self, original: OriginalForReturn) -> OriginalForReturn:
+        """``original`` with the return policy's verdict of each line as of now."""
+        return replace(original, verdicts=return_rules.verdicts(
+            self.config, self.clock.now(), ((line.line_no, line.category) for line in original.lines),
+            channel=original.channel, sold_at=original.completed_at))
 
     @staticmethod
-    def _prepared(view: OriginalView, names: dict[str, tuple[str, str]], own: bool,
+    def _prepared(view: OriginalView, names: dict[str, tuple[str, str, str]], own: bool,
                   here: dict[int, int]) -> OriginalForReturn:
-        lines = tuple(CrossLine(x.line_no, x.sku, *names.get(x.sku, ("", "")), x.qty, x.net_fen,
+        lines = tuple(CrossLine(x.line_no, x.sku, *names.get(x.sku, ("", ""))[:2], x.qty, x.net_fen,
                                 max(0, min(x.returnable, x.qty - here.get(x.line_no, 0)))
-                                if view.source == "receipt_qr" else x.returnable)
+                                if view.source == "receipt_qr" else x.returnable,
+                                category=names[x.sku][2] if x.sku in names else None)
                       for x in view.lines)
         return OriginalForReturn(str(uuid.uuid4()), view.original_ref, view.channel, view.source,
                                  view.store_id, view.receipt_no or "", view.completed_at, view.member_id,
                                  own or view.source == "local", lines, view.tenders)
 
     # -- the return -------------------------------------------------------------------------
-    def _checked(self, actor: Actor, request: CrossReturnRequest) -> tuple[OriginalForReturn, rf.RefundPlan]:
-        """The original and the refund of the selection, or an audited refusal."""
+    def _checked(self, actor: Actor, request: CrossReturnRequest) -> tuple[OriginalForReturn, rf.RefundPlan, tuple]:
+        """The original, the refund of the selection and what the return policy says of its
+        lines (dispositions, reasons, the lines a manager overrides), or an audited refusal."""
         if not isinstance(request, CrossReturnRequest) or request.reason_code not in REASONS:
             raise InvalidInput("reason", "Choose the reason for the return.", code="return.reason_required")
         if request.reason_code == "other" and not (request.reason_text or "").strip():
@@ -172,13 +182,7 @@ class CrossReturnsService:
         if original.own_till:
             raise self._refuse(actor, ServiceError("This is a sale of this till: look its receipt number up.",
                                                    code="return.own_till"), target)
-        window = timedelta(days=int(self.config.values.get("returns.window_days", 30)))
-        sold_at = parse_iso(original.completed_at) if original.completed_at else None
-        if sold_at is not None and sold_at.tzinfo is None:
-            sold_at = sold_at.replace(tzinfo=UTC)
-        if sold_at is not None and sold_at + window < self.clock.now():
-            raise self._refuse(actor, ServiceError(f"The return window of {window.days} days has passed.",
-                                                   code="return.window_passed", params={"days": window.days}), target)
+        original = self._judged(original)  # the window as of now: it may have been found yesterday
         lines = {line.line_no: line for line in original.lines}
         for line_no, qty in request.lines:
             line = lines.get(line_no)
@@ -186,8 +190,18 @@ class CrossReturnsService:
                 raise self._refuse(actor, InvalidInput(
                     "lines", f"Line {line_no} was already returned (here or in another store).",
                     code="return.already_returned", params={"line": line_no}), target)
+        selection = tuple(request.lines)
+        chosen = return_rules.dispositions(request.dispositions, selection, request.reason_code)
+        reasons = return_rules.line_reasons(request.line_reasons, selection, request.reason_code, REASONS)
+        if reasons is None:
+            raise self._refuse(actor, InvalidInput("reason", "Choose the reason for the return.",
+                                                   code="return.reason_required"), target)
         try:
-            plan = original.plan(tuple(request.lines))
+            overridden = return_rules.check(original.verdicts, selection, chosen, override=request.override is True)
+        except ServiceError as exc:
+            raise self._refuse(actor, exc, target) from None
+        try:
+            plan = original.plan(selection)
         except rf.RefundError as exc:
             raise self._refuse(actor, InvalidInput("lines", exc.message, code=f"refund.{exc.code.value}"),
                                target) from None
@@ -205,7 +219,7 @@ class CrossReturnsService:
             amount = sum(t.amount_fen for t in plan.tenders if original.method(t.seq) == "card")
             raise InvalidInput("card_reference", "Refund it on the card terminal and enter its reference.",
                                code="return.card_reference_required", params={"amount_fen": amount})
-        return original, plan
+        return original, plan, ({n: str(d) for n, d in chosen.items()}, reasons, overridden)
 
     def refund(self, actor: Actor, request: CrossReturnRequest, grant=None) -> CrossReturnDone:  # type: ignore[no-untyped-def]
         """Take the return. The same request again returns the first (``repeated``), refunded once."""
@@ -213,13 +227,12 @@ class CrossReturnsService:
         done = self.completed(getattr(request, "request_id", ""))
         if done is not None:
             return done
-        original, plan = self._checked(actor, request)
+        original, plan, (chosen, reasons, overridden) = self._checked(actor, request)
         with self.db.read() as s:
             shift_reports.require_open_shift(s, self.config)
-        if request.cash_instead:  # cash for an online order: a second person approves, even a manager's
-            self.authorizer.require_second_person(actor, Permission.RETURN_PROCESS, grant)
-        else:
-            self.authorizer.require(actor, Permission.RETURN_PROCESS, grant)
+        # cash for an online order, or a non-returnable line: a second person approves, even a manager's
+        return_rules.require(self.authorizer, actor, grant, overridden, second_person=request.cash_instead)
+        policy = (chosen, reasons, return_rules.override_details(overridden, original.verdicts, grant))
         with self._lock:  # one return of this till at a time: the request id is checked once
             done = self.completed(request.request_id)
             if done is not None:
@@ -227,7 +240,7 @@ class CrossReturnsService:
             return_id = str(uuid.uuid4())
             reserved = self._reserve(actor, return_id, original, plan, cash_instead=request.cash_instead)
             try:
-                done = self._write(actor, grant, request, original, plan, return_id, reserved)
+                done = self._write(actor, grant, request, original, plan, return_id, reserved, policy)
             except BaseException:
                 if reserved:
                     self._settle(return_id, "release")
@@ -277,8 +290,10 @@ class CrossReturnsService:
             log.warning("return %s: HQ did not %s it now (%s)", return_id, action, exc)
 
     def _write(self, actor: Actor, grant, request: CrossReturnRequest, original: OriginalForReturn,  # type: ignore[no-untyped-def]
-               plan: rf.RefundPlan, return_id: str, reserved: bool) -> CrossReturnDone:
+               plan: rf.RefundPlan, return_id: str, reserved: bool,
+               policy: tuple[dict[int, str], dict[int, str], dict | None]) -> CrossReturnDone:
         config = self.config
+        dispositions, reasons, override = policy
         now = self.clock.now()
         refs = {t.seq: (request.card_reference or "").strip()[:40] or None for t in plan.tenders
                 if original.method(t.seq) == "card"}
@@ -291,7 +306,8 @@ class CrossReturnsService:
             payload = event_payload(return_id=return_id, request=request, return_no=return_no, original=original,
                                     store_id=config.store_id, terminal_id=config.terminal_id,
                                     operator_id=actor.operator_id, approved_by=approved_by, completed_at=iso(now),
-                                    plan=plan, refs=refs, reserved=reserved)
+                                    plan=plan, refs=refs, reserved=reserved, dispositions=dispositions,
+                                    reasons=reasons)
             version = CURRENT_VERSION[EVENT_KIND]
             validate(EVENT_KIND, version, payload)  # fail at the till, not at HQ
             event = outbox.enqueue(s, EVENT_KIND, payload, schema_version=version, clock=self.clock)
@@ -302,30 +318,30 @@ class CrossReturnsService:
                 receipt_no=original.receipt_no, store_id=config.store_id, terminal_id=config.terminal_id,
                 operator_id=actor.operator_id, approved_by=approved_by, reason_code=request.reason_code,
                 reason_text=request.reason_text.strip()[:200], completed_at=iso(now), refund_fen=plan.total_fen,
-                cash_fen=cash, lines=json.dumps([[x["line_no"], x["sku"], x["qty"], x["refund_minor"]]
+                cash_fen=cash, lines=json.dumps([[x["line_no"], x["sku"], x["qty"], x["refund_minor"], x["disposition"]]
                                                  for x in payload["lines"]]),
                 tenders=json.dumps([[x["method"], x["amount_minor"], x["reference"]] for x in payload["tenders"]]),
                 reserved_at_hq=reserved, outbox_event_id=event.event_id, shift_id=shift_id))
-            if request.reason_code != "damaged":  # a damaged item does not go back on the shelf
-                back: dict[str, int] = {}
-                for x in payload["lines"]:
-                    back[x["sku"]] = back.get(x["sku"], 0) + x["qty"]
-                stock.record(s, [Movement(sku, qty, MovementReason.RETURN, f"return:{return_id}", now)
-                                 for sku, qty in back.items()],
-                             store_id=config.store_id, terminal_id=config.terminal_id, clock=self.clock)
+            # only what goes back to stock is sellable again; HQ learns it from the stock.moved event
+            stock.record(s, rp.movements(((x["sku"], x["qty"], x["disposition"]) for x in payload["lines"]),
+                                         f"return:{return_id}", now),
+                         store_id=config.store_id, terminal_id=config.terminal_id, clock=self.clock)
             self.audit.append(s, operator_id=actor.operator_id, action="return.completed", target=return_id,
                               details={"return_no": return_no, "original": original.original_ref,
                                        "receipt_no": original.receipt_no, "refund_fen": plan.total_fen,
                                        "lines": [[r.line_no, r.quantity, r.refund_fen] for r in plan.lines],
                                        "tenders": [[x["method"], x["amount_minor"]] for x in payload["tenders"]],
                                        "reason": request.reason_code, "approved_by": approved_by,
+                                       "dispositions": [[x["line_no"], x["disposition"]] for x in payload["lines"]],
+                                       "override": override,
                                        "reserved_at_hq": reserved, "request_id": request.request_id})
-        job_id = self._print(original, plan, return_no, actor, now, request, approved_by, return_id)
+        job_id = self._print(original, plan, return_no, actor, now, request, approved_by, return_id, dispositions)
         return CrossReturnDone(return_id, return_no, original.receipt_no, plan.total_fen,
                                tuple((x["method"], x["amount_minor"]) for x in payload["tenders"]), reserved, job_id)
 
     def _print(self, original: OriginalForReturn, plan: rf.RefundPlan, return_no: str, actor: Actor,  # type: ignore[no-untyped-def]
-               now: datetime, request: CrossReturnRequest, approved_by: str | None, return_id: str) -> int | None:
+               now: datetime, request: CrossReturnRequest, approved_by: str | None, return_id: str,
+               dispositions: dict[int, str]) -> int | None:
         """Queue the slip after the commit; a printer problem never undoes the return."""
         if self.print_queue is None:
             return None
@@ -335,7 +351,8 @@ class CrossReturnsService:
                             terminal_id=self.config.terminal_id, operator=actor.name, when=now,
                             reason_code=request.reason_code, reason_text=request.reason_text,
                             approved_by=approved_by, currency=self.config.currency,
-                            cash_instead=request.cash_instead)
+                            cash_instead=request.cash_instead, dispositions=dispositions,
+                            locale=self.config.locale)
             text_render.render(document, 48)
             job_id = self.print_queue.submit("return", document, title=f"return {return_no}")
             with self.db.transaction() as s:

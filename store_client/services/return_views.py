@@ -8,17 +8,31 @@ repeats inside the return's transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from printers import receipt_data as rd
 from printers import templates
 from printers.document import Document
 from store_client.domain import refunds as rf
+from store_client.domain.return_policy import DAMAGED, RESTOCK, VENDOR, LineVerdict
 
 REASONS = ("damaged", "wrong_item", "changed_mind", "other")
 REASON_LABELS = {"damaged": "商品损坏 Damaged", "wrong_item": "商品不符 Wrong item",
                  "changed_mind": "不想要了 Changed mind", "other": "其他 Other"}
+#: The disposition and its words on the return slip, in the till's language.
+CONDITION_WORDS = {
+    "zh_CN": {RESTOCK: "去向：退回库存", DAMAGED: "去向：损坏，不再销售", VENDOR: "去向：退回供应商"},
+    "en": {RESTOCK: "Goes: back to stock", DAMAGED: "Goes: damaged, not for sale",
+           VENDOR: "Goes: back to the vendor"},
+}
+
+
+def condition_text(disposition: str, locale: str) -> str:
+    words = CONDITION_WORDS.get(locale, CONDITION_WORDS["en"])
+    return words.get(disposition, disposition)
+
+
 TENDER_LABELS = {"cash": "现金 Cash", "card": "银行卡 Card", "mobile": "移动支付 Mobile",
                  "points": "积分 Points"}
 
@@ -49,6 +63,7 @@ class SaleForReturn:
     points_cap: int  # earned points that may still be taken back (member balance, not below 0)
     lines: tuple[ReturnableLine, ...]
     tenders: tuple[rf.PaidTender, ...]
+    verdicts: dict[int, LineVerdict] = field(default_factory=dict)  # the return policy, per line
 
     @property
     def fully_returned(self) -> bool:
@@ -76,6 +91,9 @@ class ReturnRequest:
     reason_code: str
     reason_text: str = ""
     card_reference: str | None = None  # the card terminal's refund reference, if card is refunded
+    dispositions: tuple[tuple[int, str], ...] = ()  # (line_no, restock | damaged | vendor)
+    line_reasons: tuple[tuple[int, str], ...] = ()  # (line_no, reason): a line's own, else the return's
+    override: bool = False  # a non-returnable line is chosen: a manager overrides (approval)
 
 
 @dataclass(frozen=True)
@@ -121,6 +139,10 @@ class ReturnFacts:
     lines: dict[int, ReturnableLine]
     tender_refs: dict[int, str | None]  # sale tender seq -> the refund's own reference
     currency: str = "CNY"
+    dispositions: dict[int, str] = field(default_factory=dict)  # line_no -> disposition
+    line_reasons: dict[int, str] = field(default_factory=dict)  # line_no -> reason code
+    locale: str = "zh_CN"  # the till's language: the slip's words for the dispositions
+    override: dict | None = None  # a manager's override of non-returnable lines (audited)
 
 
 def method(kind: str, original_reference: str | None) -> str:
@@ -139,7 +161,8 @@ def payload(f: ReturnFacts, completed_at: str) -> dict:
         "approved_by": f.approved_by, "completed_at": completed_at, "member_id": f.member_id,
         "reason": {"code": f.request.reason_code, "text": f.request.reason_text},
         "lines": [{"line_no": r.line_no, "sku": f.lines[r.line_no].sku, "qty": r.quantity,
-                   "refund_minor": r.refund_fen} for r in f.plan.lines],
+                   "refund_minor": r.refund_fen, "disposition": f.dispositions.get(r.line_no, "restock"),
+                   "reason": f.line_reasons.get(r.line_no, f.request.reason_code)} for r in f.plan.lines],
         "refund_minor": f.plan.total_fen,
         "tenders": [{"method": method(t.kind, t.original_reference), "amount_minor": t.amount_fen,
                      "points": t.points if t.kind == "points" else None,
@@ -161,7 +184,8 @@ def receipt_document(f: ReturnFacts, *, reprint: bool = False, training: bool = 
         grams = line.unit == "kg"
         lines.append(rd.ReturnLine(name=line.name_zh or line.name_en, quantity=r.quantity,
                                    amount_fen=r.refund_fen, quantity_scale=1000 if grams else 1,
-                                   unit="kg" if grams else ""))
+                                   unit="kg" if grams else "",
+                                   condition=condition_text(f.dispositions.get(r.line_no, "restock"), f.locale)))
     tenders = tuple(rd.Tender(kind=t.kind, label=TENDER_LABELS.get(t.kind, t.kind)
                               + (f" {t.points}" if t.kind == "points" else ""),
                               amount_fen=t.amount_fen, reference=_masked(f.tender_refs.get(t.seq)))

@@ -38,9 +38,9 @@ from printers import text_render
 from store_client.clock import Clock, iso, parse_iso
 from store_client.domain import points as pts
 from store_client.domain import refunds as rf
+from store_client.domain import return_policy as rp
 from store_client.domain.money import Money
 from store_client.domain.roles import Decision, Permission, decide
-from store_client.domain.stock import Movement, MovementReason
 from store_client.persistence.db import Database
 from store_client.persistence.models import (
     Return,
@@ -50,7 +50,7 @@ from store_client.persistence.models import (
     SaleLine,
     SaleTender,
 )
-from store_client.services import members, shift_reports, stock
+from store_client.services import members, return_rules, shift_reports, stock
 from store_client.services.auth import Actor
 from store_client.services.checkout import RECEIPT_NO
 from store_client.services.errors import Conflict, InvalidInput, NotFound, ServiceError
@@ -156,12 +156,16 @@ class ReturnsService:
         reversed_before = int(s.scalar(select(func.coalesce(func.sum(Return.points_reversed), 0))
                                        .where(Return.sale_id == sale.id,
                                               Return.status != CANCELLED)) or 0)
+        kinds = return_rules.categories(s, (line.sku for line in lines))
+        verdicts = return_rules.verdicts(self.config, self.clock.now(),
+                                         ((line.line_no, kinds.get(line.sku)) for line in lines),
+                                         channel="store", sold_at=sale.completed_at)
         return SaleForReturn(
             request_id=request_id, sale_id=sale.id, receipt_no=sale.receipt_no,
             completed_at=sale.completed_at, total_fen=sale.total_fen, member_id=sale.member_id,
             points_earned=sale.points_earned,
             points_cap=self._points_cap(s, sale, reversed_before),
-            lines=lines, tenders=tenders)
+            lines=lines, tenders=tenders, verdicts=verdicts)
 
     @staticmethod
     def _points_cap(s: Session, sale: Sale, reversed_before: int) -> int:
@@ -206,7 +210,25 @@ class ReturnsService:
                                code="refund.nothing_selected")
         return ReturnRequest(request.request_id, str(request.sale_id),
                              tuple((no, qty) for no, qty in lines), request.reason_code,
-                             text[:MAX_REASON], card or None)
+                             text[:MAX_REASON], card or None, request.dispositions, request.line_reasons,
+                             request.override is True)
+
+    def _policy(self, actor: Actor, sale: SaleForReturn, request: ReturnRequest
+                ) -> tuple[dict[int, str], dict[int, str], tuple[int, ...]]:
+        """Each line's disposition and reason, and the lines a manager overrides; a refusal
+        (window passed, non-returnable, unknown disposition) is audited and writes nothing."""
+        chosen = return_rules.dispositions(request.dispositions, request.lines, request.reason_code)
+        reasons = return_rules.line_reasons(request.line_reasons, request.lines, request.reason_code, REASONS)
+        try:
+            if reasons is None:
+                raise InvalidInput("reason", "Choose the reason for the return.", code="return.reason_required")
+            overridden = return_rules.check(sale.verdicts, request.lines, chosen, override=request.override)
+        except ServiceError as exc:
+            with self.db.transaction() as s:
+                self.audit.append(s, operator_id=actor.operator_id, action="return.refused",
+                                  target=sale.receipt_no, details={"code": exc.code, "message": exc.message[:200]})
+            raise
+        return {n: str(d) for n, d in chosen.items()}, reasons, overridden
 
     def _plan(self, sale: SaleForReturn, request: ReturnRequest) -> rf.RefundPlan:
         try:
@@ -233,6 +255,7 @@ class ReturnsService:
             with self.db.read() as s:
                 sale = self._sale_state(s, request)
             plan = self._plan(sale, request)
+            chosen, reasons, overridden = self._policy(actor, sale, request)
             kinds = {t.kind for t in plan.tenders}
             if "card" in kinds and not request.card_reference:
                 amount = sum(t.amount_fen for t in plan.tenders if t.kind == "card")
@@ -246,12 +269,13 @@ class ReturnsService:
                                    code="mobile.refund_offline")
             with self.db.read() as s:  # before an approval is used up
                 shift_reports.require_open_shift(s, self.config)
-            self.authorizer.require(actor, Permission.RETURN_PROCESS, grant)
+            return_rules.require(self.authorizer, actor, grant, overridden)
             refs = {t.seq: request.card_reference for t in plan.tenders if t.kind == "card"}
             status = PAYING if "mobile" in kinds else COMPLETED
+            override = return_rules.override_details(overridden, sale.verdicts, grant)
             try:
                 with self.db.transaction() as s:
-                    facts = self._write(s, actor, grant, request, plan, refs, status)
+                    facts = self._write(s, actor, grant, request, plan, refs, status, (chosen, reasons, override))
             except (_AlreadyDone, IntegrityError):  # the same request, written meanwhile
                 self._finish_pending()
                 done = self.completed(request.request_id)
@@ -339,14 +363,11 @@ class ReturnsService:
         shift = shift_reports.open_shift(s, row.terminal_id)
         if shift is not None:  # the money leaves now: a refund finished late is this shift's
             row.shift_id = shift.id
-        if request.reason_code != "damaged":  # a damaged item does not go back on the shelf
-            skus = dict(s.execute(select(SaleLine.line_no, SaleLine.sku).where(SaleLine.sale_id == row.sale_id)).all())
-            back: dict[str, int] = {}
-            for line in facts.plan.lines:
-                back[skus[line.line_no]] = back.get(skus[line.line_no], 0) + line.quantity
-            stock.record(s, [Movement(sku, qty, MovementReason.RETURN, f"return:{row.id}", facts.completed_at)
-                             for sku, qty in back.items() if qty > 0],
-                         store_id=facts.store_id, terminal_id=facts.terminal_id, clock=self.clock, event=False)
+        # only what goes back to stock is sellable again (domain/return_policy.movements)
+        skus = dict(s.execute(select(SaleLine.line_no, SaleLine.sku).where(SaleLine.sale_id == row.sale_id)).all())
+        stock.record(s, rp.movements(((skus[r.line_no], r.quantity, facts.dispositions.get(r.line_no, rp.RESTOCK))
+                                      for r in facts.plan.lines), f"return:{row.id}", facts.completed_at),
+                     store_id=facts.store_id, terminal_id=facts.terminal_id, clock=self.clock, event=False)
         for tender in s.scalars(select(ReturnTender).where(ReturnTender.return_id == row.id)):
             tender.reference = facts.tender_refs.get(tender.seq, tender.reference)
         plan = facts.plan
@@ -357,11 +378,15 @@ class ReturnsService:
                               "lines": [[r.line_no, r.quantity, r.refund_fen] for r in plan.lines],
                               "tenders": [[t.kind, t.amount_fen] for t in plan.tenders],
                               "reason": request.reason_code,
+                              "dispositions": [[r.line_no, facts.dispositions.get(r.line_no, rp.RESTOCK)]
+                                               for r in plan.lines],
                               "approved_by": row.approved_by,
+                              "override": facts.override,
                               "request_id": request.request_id})
 
     def _write(self, s: Session, actor: Actor, grant, request: ReturnRequest,  # type: ignore[no-untyped-def]
-               plan: rf.RefundPlan, refs: dict[int, str | None], status: str) -> ReturnFacts:
+               plan: rf.RefundPlan, refs: dict[int, str | None], status: str,
+               policy: tuple[dict[int, str], dict[int, str], dict | None]) -> ReturnFacts:
         """The return's rows; completed at once (``status`` COMPLETED) or left ``paying``."""
         if s.scalar(select(Return.id).where(Return.request_id == request.request_id)) is not None:
             raise _AlreadyDone  # the same request, committed by another caller meanwhile
@@ -381,7 +406,8 @@ class ReturnsService:
             operator_name=actor.name, approved_by=grant.approved_by if grant else None,
             member_id=sale.member_id, completed_at=self.clock.now(), plan=plan,
             lines={line.line_no: line for line in sale.lines}, tender_refs=refs,
-            currency=self.config.currency)
+            currency=self.config.currency, dispositions=policy[0], line_reasons=policy[1],
+            locale=self.config.locale, override=policy[2])
         s.add(Return(
             id=facts.return_id, request_id=request.request_id, return_no=facts.return_no,
             return_seq=seq, sale_id=request.sale_id, receipt_no=sale.receipt_no,
@@ -393,7 +419,8 @@ class ReturnsService:
             outbox_event_id="", print_job_id=None, status=PAYING, shift_id=shift_id))
         s.flush()
         s.add_all([ReturnLine(return_id=facts.return_id, line_no=r.line_no, quantity=r.quantity,
-                              refund_fen=r.refund_fen) for r in plan.lines])
+                              refund_fen=r.refund_fen, disposition=facts.dispositions.get(r.line_no, rp.RESTOCK),
+                              reason_code=facts.line_reasons.get(r.line_no)) for r in plan.lines])
         s.add_all([ReturnTender(return_id=facts.return_id, seq=t.seq, kind=t.kind,
                                 amount_fen=t.amount_fen, points=t.points,
                                 reference=refs.get(t.seq)) for t in plan.tenders])
@@ -472,7 +499,9 @@ class ReturnsService:
             terminal_id=row.terminal_id, operator_id=row.operator_id, operator_name=row.operator_id,
             approved_by=row.approved_by, member_id=row.member_id,
             completed_at=parse_iso(row.completed_at), plan=plan, lines=views,
-            tender_refs={t.seq: t.reference for t in tenders}, currency=self.config.currency)
+            tender_refs={t.seq: t.reference for t in tenders}, currency=self.config.currency,
+            dispositions={r.line_no: r.disposition for r in lines},
+            line_reasons={r.line_no: r.reason_code or row.reason_code for r in lines}, locale=self.config.locale)
 
     def completed(self, request_id: str) -> CompletedReturn | None:
         """The return a request became, read back (``repeated``), or None."""

@@ -28,7 +28,8 @@ GENERIC = {
     "ServiceError": QT_TRANSLATE_NOOP("ServiceMessages", "The till could not do this. If it happens again, call store IT."),
 }
 # %1: the coupon code, the amount (due or maximum) or the points available, as named below.
-TEXTS: dict[str, tuple[str, str | None]] = {
+# A tuple of names fills %1, %2, ... in that order.
+TEXTS: dict[str, tuple[str, str | tuple[str, ...] | None]] = {
     "cart.empty": (QT_TRANSLATE_NOOP("ServiceMessages", "There is nothing to pay for yet: scan an item first."), None),
     "cart.quantity_not_positive": (QT_TRANSLATE_NOOP("ServiceMessages", "The quantity must be at least 1."), None),
     "cart.quantity_too_large": (QT_TRANSLATE_NOOP("ServiceMessages", "That quantity is above this till's maximum for one line."), None),
@@ -142,7 +143,9 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "return.original_unknown": (QT_TRANSLATE_NOOP("ServiceMessages", "Nothing was found for that: check the receipt, the order number or the phone number."), None),
     "return.hq_unreachable": (QT_TRANSLATE_NOOP("ServiceMessages", "HQ cannot be reached: an online order or another store's sale without its receipt QR cannot be returned now. Scan the receipt QR, or try again when online."), None),
     "return.own_till": (QT_TRANSLATE_NOOP("ServiceMessages", "This is a sale of this till: look its receipt number up."), None),
-    "return.window_passed": (QT_TRANSLATE_NOOP("ServiceMessages", "The return window of %1 days has passed: this can no longer be returned."), "days"),
+    "return.window_passed": (QT_TRANSLATE_NOOP("ServiceMessages", "Line %1 is past its return window of %2 days: it can no longer be returned. Leave it out; the other lines can still be returned."), ("line", "days")),
+    "return.non_returnable": (QT_TRANSLATE_NOOP("ServiceMessages", "Line %1 is of a category that is not returned. Only a manager's override lets it back."), "line"),
+    "return.disposition_unknown": (QT_TRANSLATE_NOOP("ServiceMessages", "Line %1: choose back to stock, damaged or return to vendor."), "line"),
     "return.already_returned": (QT_TRANSLATE_NOOP("ServiceMessages", "Line %1 was already returned, here or in another store."), "line"),
     "return.taken_meanwhile": (QT_TRANSLATE_NOOP("ServiceMessages", "Another store returned these items meanwhile: nothing was refunded. Look the order up again."), None),
     "return.refused_by_hq": (QT_TRANSLATE_NOOP("ServiceMessages", "HQ refused this return: nothing was refunded. Look the order up again."), None),
@@ -225,11 +228,11 @@ def service_error_text(error: BaseException, money: Callable[[int], str] | None 
     if known is not None:
         template, param = known
         text = QCoreApplication.translate(_CONTEXT, template)
-        if param is not None:
-            value = getattr(error, "params", {}).get(param, "")
-            if param.endswith("_fen") and isinstance(value, int):
+        for number, name in enumerate((param,) if isinstance(param, str) else param or (), 1):
+            value = getattr(error, "params", {}).get(name, "")
+            if name.endswith("_fen") and isinstance(value, int):
                 value = money(value) if money is not None else f"¥{value // 100}.{value % 100:02d}"
-            text = text.replace("%1", str(value))
+            text = text.replace(f"%{number}", str(value))
         return text
     if kind == "LoginRefused":  # its reasons are a PIN check's, not any error's "reason"
         return refusal_text(error)

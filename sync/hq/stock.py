@@ -79,10 +79,11 @@ def apply_sale(conn: Connection, store_id: str, sale: dict) -> None:
 
 
 def apply_return(conn: Connection, store_id: str, ret: dict) -> None:
-    """A return puts its lines back in the returning store's stock, unless damaged."""
-    if ret.get("reason", {}).get("code") == "damaged":
-        return
-    _move(conn, store_id, [(line["sku"], line["qty"], ret["completed_at"]) for line in ret["lines"]])
+    """A return puts the lines that go back to stock in the returning store's stock; a damaged
+    line or one kept for the vendor is not sellable (the validated event gives every line its
+    disposition: an old till's damaged-goods return has none back to stock)."""
+    _move(conn, store_id, [(line["sku"], line["qty"], ret["completed_at"]) for line in ret["lines"]
+                           if line.get("disposition", "restock") == "restock"])
 
 
 def apply_pickup(conn: Connection, store_id: str, taken: list[tuple[str, int]], at: str) -> None:

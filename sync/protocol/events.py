@@ -288,6 +288,25 @@ def _no_sale_v1(payload: dict) -> dict:
 
 
 RETURN_REASONS = ("damaged", "wrong_item", "changed_mind", "other")
+#: Where a returned line goes: back to stock (sellable), damaged, or kept for the vendor.
+DISPOSITIONS = ("restock", "damaged", "vendor")
+
+
+def _line_policy(line: dict, i: int, return_reason: str) -> dict:
+    """A returned line's ``disposition`` and ``reason`` (both optional, added later): an event
+    without them is one of a till that restocked every line except those of a damaged-goods
+    return, and gave each line the return's reason."""
+    disposition = line.get("disposition")
+    if disposition is None:
+        disposition = "damaged" if return_reason == "damaged" else "restock"
+    elif disposition not in DISPOSITIONS:
+        raise PayloadError(f"line {i}: unknown disposition {str(disposition)[:20]!r}")
+    reason = line.get("reason")
+    if reason is None:
+        reason = return_reason
+    elif reason not in RETURN_REASONS:
+        raise PayloadError(f"line {i}: unknown reason {str(reason)[:20]!r}")
+    return {"disposition": disposition, "reason": reason}
 REFUND_METHODS = ("cash", "card", "wechat", "alipay", "points")
 
 
@@ -321,7 +340,7 @@ def _return_v1(payload: dict) -> dict:
         lines.append({"line_no": _int(line, "line_no", lo=1, hi=1_000_000),
                       "sku": _str(line, "sku", max_len=32),
                       "qty": _int(line, "qty", lo=1, hi=1_000_000),
-                      "refund_minor": _int(line, "refund_minor", lo=0)})
+                      "refund_minor": _int(line, "refund_minor", lo=0), **_line_policy(line, i, code)})
     if not lines:
         raise PayloadError("a return needs at least one line")
     if len({line["line_no"] for line in lines}) != len(lines):
@@ -386,7 +405,8 @@ def _return_taken_v1(payload: dict) -> dict:
     for i, raw in enumerate(_list(payload, "lines", max_len=MAX_LINES)):
         line = _obj(raw, f"line {i}")
         lines.append({"line_no": _int(line, "line_no", lo=1, hi=1_000_000), "sku": _str(line, "sku", max_len=32),
-                      "qty": _int(line, "qty", lo=1, hi=1_000_000), "refund_minor": _int(line, "refund_minor", lo=0)})
+                      "qty": _int(line, "qty", lo=1, hi=1_000_000), "refund_minor": _int(line, "refund_minor", lo=0),
+                      **_line_policy(line, i, code)})
     if not lines or len({x["line_no"] for x in lines}) != len(lines):
         raise PayloadError("a return needs at least one line, each once")
     tenders: list[dict[str, Any]] = []
@@ -490,7 +510,7 @@ def _shift_closed_v1(payload: dict) -> dict:
 
 
 STOCK_REASONS = ("sale", "return", "pickup", "receipt", "transfer_out", "transfer_in", "count_adjustment",
-                 "damage")
+                 "damage", "return_to_vendor")
 MAX_STOCK_QTY = 1_000_000
 
 

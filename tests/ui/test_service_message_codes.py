@@ -34,13 +34,17 @@ def raised_codes() -> set[str]:
         codes.update(re.findall(r'CountRefused\("([\w.]+)"', source))  # stock counts: code first
         for prefix in re.findall(r'\bcode=f"(\w+)\.\{', source):
             codes.update(f"{prefix}.{value}" for value in DYNAMIC[prefix])
+    # the return policy's refusals, raised by the returns services with the domain's code
+    codes.update(re.findall(r'PolicyRefused\("([\w.]+)"',
+                            (ROOT / "store_client/domain/return_policy.py").read_text("utf-8")))
     return codes
 
 
 def test_every_code_a_service_raises_has_words() -> None:
     codes = raised_codes()
     assert {"shift.required", "coupon.already_on_sale", "return.changed_meanwhile",
-            "cart.other_operator", "refund.fully_returned", "count.sku_not_in_plan"} <= codes  # found
+            "cart.other_operator", "refund.fully_returned", "count.sku_not_in_plan",
+            "return.non_returnable", "return.window_passed", "return.disposition_unknown"} <= codes  # found
     assert sorted(codes - set(TEXTS)) == []
 
 
@@ -71,11 +75,13 @@ def test_an_error_without_words_says_its_kind_in_chinese_and_logs_the_english(
 
 def test_every_text_is_translated_with_its_figure(zh) -> None:  # type: ignore[no-untyped-def]
     for code, (_template, param) in TEXTS.items():
-        error = ServiceError("English.", code=code, params={param: 1234} if param else None)
+        names = (param,) if isinstance(param, str) else param or ()
+        error = ServiceError("English.", code=code, params={name: 1234 + i for i, name in enumerate(names)})
         text = service_error_text(error, lambda fen: f"¥{fen / 100:.2f}")
-        assert CJK.search(text), code
-        if param:
-            assert ("¥12.34" if param.endswith("_fen") else "1234") in text, (code, text)
+        assert CJK.search(text) and not re.search(r"%\d", text), code  # every %n filled
+        for i, name in enumerate(names):
+            fen = 1234 + i
+            assert (f"¥{fen / 100:.2f}" if name.endswith("_fen") else str(fen)) in text, (code, text)
 
 
 def test_no_code_has_two_entries_in_the_table() -> None:

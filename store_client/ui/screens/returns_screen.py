@@ -8,7 +8,7 @@ the sale was loaded, so a double click or a retry never refunds twice. A cashier
 refund asks for a manager's approval (the op runner, :mod:`store_client.ui.operations`).
 
 Keys (docs/keyboard.md): F2 look up, F3 return everything, F4 clear, F5 reprint,
-F6 the items, F7 the reason, F11 refund. The items table is one tab stop: Up / Down
+F6 the items, F7 the reason, F9 where the current item goes, F10 its own reason, F11 refund. The items table is one tab stop: Up / Down
 choose a line, + / − or digits set its quantity, Space returns all of it or none.
 """
 
@@ -53,6 +53,7 @@ from store_client.ui.page import page_layout, page_title
 from store_client.ui.table_fit import ColumnFitter
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 from store_client.ui.screens.returns_originals import OriginalsList, when
+from store_client.ui.screens.returns_policy import DispositionBox, PolicyWords, ReturnsPolicyMixin
 from store_client.ui.screens.returns_widgets import QuantityEdit, ReturnLinesTable
 from store_client.ui.service_messages import service_error_text
 
@@ -69,9 +70,10 @@ QLabel[kind="saleDone"] { font-size: 15pt; font-weight: bold; color: #ffffff; ba
 QTableWidget#returns\\.lines { font-size: 12pt; }
 """
 QTY_COLUMN = 5
+GOES_COLUMN = 7  # where the returned item goes (returns_policy.DispositionBox)
 
 
-class ReturnsScreen(QWidget):
+class ReturnsScreen(ReturnsPolicyMixin, QWidget):
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("screen.returns")
@@ -88,6 +90,8 @@ class ReturnsScreen(QWidget):
         self.dialog: QDialog | None = None  # the approval dialog while it is open
         self._busy = False
         self._editors: dict[int, QuantityEdit | QCheckBox] = {}
+        self._goes: dict[int, DispositionBox] = {}
+        self._words = PolicyWords(self)
 
         self.receipt = named(QLineEdit(self), "returns.receipt", self.tr("Receipt, order or phone"))
         self.receipt.setPlaceholderText(self.tr("Scan the receipt QR, or type a receipt or order number or "
@@ -116,10 +120,10 @@ class ReturnsScreen(QWidget):
         self.originals.chosen.connect(self.choose)
         self.originals.hide()
 
-        self.table = named(ReturnLinesTable(0, 7, self), "returns.lines", self.tr("Items on the receipt"))
+        self.table = named(ReturnLinesTable(0, 8, self), "returns.lines", self.tr("Items on the receipt"))
         self.table.setHorizontalHeaderLabels([
             self.tr("Item"), self.tr("Sold"), self.tr("Returned"), self.tr("Returnable"),
-            self.tr("Paid"), self.tr("Return"), self.tr("Refund")])
+            self.tr("Paid"), self.tr("Return"), self.tr("Refund"), self.tr("Goes to")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -132,8 +136,8 @@ class ReturnsScreen(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         # at least as wide as its header ("Returnable" is longer than "可退"); shrunk together
         # on a narrow screen so the item name keeps room
-        self._columns = ColumnFitter(self.table, {1: 80, 2: 104, 3: 104, 4: 110, 5: 170, 6: 110},
-                                     stretch_min=160, floors={4: 100, 5: 140, 6: 100})
+        self._columns = ColumnFitter(self.table, {1: 80, 2: 104, 3: 104, 4: 110, 5: 170, 6: 110, 7: 150},
+                                     stretch_min=160, floors={1: 60, 2: 64, 3: 64, 4: 96, 5: 132, 6: 96, 7: 124})
 
         self.reason = named(QComboBox(self), "returns.reason", self.tr("Reason for the return"))
         self.reason.addItem(self.tr("Choose a reason…"), "")
@@ -141,7 +145,7 @@ class ReturnsScreen(QWidget):
                                         self.tr("Changed mind"), self.tr("Other (describe)")),
                               strict=True):
             self.reason.addItem(text, code)
-        self.reason.currentIndexChanged.connect(self._update_summary)
+        self.reason.currentIndexChanged.connect(self._reason_changed)
         self.reason_text = named(QLineEdit(self), "returns.reasonText", self.tr("Reason details"))
         self.reason_text.setPlaceholderText(self.tr("Details (needed for Other)"))
         self.reason_text.setMaxLength(200)
@@ -225,6 +229,8 @@ class ReturnsScreen(QWidget):
             keymap.KeyAction(("F7",), self.tr("Go to the reason for the return"), self.reason.setFocus),
             keymap.KeyAction(("F8",), self.tr("An online order: refund in cash instead, or not"),
                              lambda: self.cash_instead.isVisible() and self.cash_instead.toggle()),
+            keymap.KeyAction(("F9",), self._words.step_key(), self.step_disposition),
+            keymap.KeyAction(("F10",), self._words.reason_key(), self.step_reason),
         ))
         self._show_sale(None)
 
@@ -375,6 +381,7 @@ class ReturnsScreen(QWidget):
         if not self.cash_instead.isVisible():
             self.cash_instead.setChecked(False)
         self._editors.clear()
+        self._goes.clear()
         self.table.setRowCount(0)
         if sale is None:
             self.sale_info.setText(self.tr("Scan a receipt or its QR, or type an order number or the member's "
@@ -390,19 +397,29 @@ class ReturnsScreen(QWidget):
                 self.tr("Receipt %1 · sold %2 · paid %3 · refunded so far %4")
                 .replace("%1", sale.receipt_no).replace("%2", store_time.minutes(sale.completed_at))
                 .replace("%3", self.money(sale.total_fen)).replace("%4", self.money(sale.refunded_fen)))
+        notes = self._words.notes(sale.verdicts)  # the lines the return policy holds back
+        if notes:
+            self.sale_info.setText(self.sale_info.text() + "\n" + notes)
         kg = self.tr("kg")
         self.table.setRowCount(len(sale.lines))
         for row, line in enumerate(sale.lines):
-            sold = line.sold
-            cells = (line.name_zh or line.name_en, quantity_text(sold.quantity, line.unit, kg),
+            sold, note = line.sold, self._words.note(sale.verdicts.get(line.line_no))
+            cells = (line.name_zh or line.name_en,
+                     quantity_text(sold.quantity, line.unit, kg),
                      quantity_text(sold.returned_quantity, line.unit, kg),
                      quantity_text(sold.returnable, line.unit, kg), self.money(sold.net_fen), "", "")
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                elif note:
+                    item.setToolTip(note)
                 self.table.setItem(row, column, item)
             self.table.setCellWidget(row, QTY_COLUMN, self._editor(line))
+            goes = self._goes[line.line_no] = DispositionBox(line.line_no, line.name_zh or line.name_en, self.table)
+            goes.follow(self.reason.currentData() or "")
+            goes.setEnabled(self._returnable(line) > 0)
+            self.table.setCellWidget(row, GOES_COLUMN, goes)
         self._update_summary()
 
     def _editor(self, line: ReturnableLine | CrossLine) -> QWidget:
@@ -414,7 +431,7 @@ class ReturnsScreen(QWidget):
                         self.tr("Return all of %1").replace("%1", name))
             box.toggled.connect(self._update_summary)
             box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # the table is the tab stop
-            box.setEnabled(sold.returnable > 0)
+            box.setEnabled(self._returnable(line) > 0)
             self._editors[line.line_no] = box
             return box
         cell = QWidget(self.table)
@@ -438,7 +455,7 @@ class ReturnsScreen(QWidget):
         row.addWidget(edit, 1)
         row.addWidget(buttons[1])
         for widget in (edit, *buttons):
-            widget.setEnabled(sold.returnable > 0)
+            widget.setEnabled(self._returnable(line) > 0)
         self._editors[line.line_no] = edit
         return cell
 
@@ -456,12 +473,12 @@ class ReturnsScreen(QWidget):
     def _put_row(self, row: int, quantity: int | None) -> None:
         """Set a row's quantity (capped at what is returnable); None: all of it, or none again."""
         line = self._line_at(row)
-        if line is None or line.sold.returnable <= 0:
+        if line is None or self._returnable(line) <= 0:
             return
         if quantity is None:
             chosen = dict(self.selection()).get(line.line_no, 0)
-            quantity = 0 if chosen else line.sold.returnable
-        self.set_quantity(line.line_no, min(quantity, line.sold.returnable))
+            quantity = 0 if chosen else self._returnable(line)
+        self.set_quantity(line.line_no, min(quantity, self._returnable(line)))
 
     def set_quantity(self, line_no: int, quantity: int) -> None:
         """Set a line's quantity to return (a weighed line: its whole weight or 0)."""
@@ -475,7 +492,7 @@ class ReturnsScreen(QWidget):
         if self.sale is None:
             return
         for line in self.sale.lines:
-            self.set_quantity(line.line_no, line.sold.returnable)
+            self.set_quantity(line.line_no, self._returnable(line))
 
     def selection(self) -> tuple[tuple[int, int], ...]:
         if self.sale is None:
@@ -528,6 +545,10 @@ class ReturnsScreen(QWidget):
             text = self.tr("Refund to: %1").replace("%1", " · ".join(parts))
             if plan.points_reversed:
                 text += "\n" + self.tr("Points taken back: %1").replace("%1", str(plan.points_reversed))
+            if self._own_reasons_text():
+                text += "\n" + self._own_reasons_text()
+            if self._overridden():
+                text += "\n" + self._words.override_summary(self._overridden())
             self.summary.setText(text)
         self.refund_button.setEnabled(plan is not None and not self._busy)
 
@@ -549,21 +570,22 @@ class ReturnsScreen(QWidget):
         if isinstance(sale, OriginalForReturn):
             self._busy = True
             self.refund_button.setEnabled(False)
-            action = (self.tr("Refund %1 on %2").replace("%1", self.money(self.plan.total_fen))
-                      .replace("%2", sale.receipt_no))
+            policy, action = self._policy_fields(self.tr("Refund %1 on %2").replace(
+                "%1", self.money(self.plan.total_fen)).replace("%2", sale.receipt_no))
             cross = CrossReturnRequest(sale.request_id, self.selection(), code, self.reason_text.text().strip(),
                                        self.card_reference.text().strip() or None,
-                                       cash_instead=self.cash_instead.isVisible() and self.cash_instead.isChecked())
+                                       cash_instead=self.cash_instead.isVisible() and self.cash_instead.isChecked(),
+                                       **policy)  # type: ignore[arg-type]
             self.ops.refund_original(request=cross, action_text=action).run(
                 self, success=self._refunded_original, failure=self._error, on_dialog=self._set_dialog)
             return
+        policy, action = self._policy_fields(self.tr("Refund %1 on receipt %2").replace(
+            "%1", self.money(self.plan.total_fen)).replace("%2", sale.receipt_no))
         request = ReturnRequest(sale.request_id, sale.sale_id, self.selection(), code,
                                 self.reason_text.text().strip(),
-                                self.card_reference.text().strip() or None)
+                                self.card_reference.text().strip() or None, **policy)  # type: ignore[arg-type]
         self._busy = True
         self.refund_button.setEnabled(False)
-        action = (self.tr("Refund %1 on receipt %2").replace("%1", self.money(self.plan.total_fen))
-                  .replace("%2", sale.receipt_no))
         self.ops.refund(request=request, action_text=action).run(
             self, success=self._refunded, failure=self._error, on_dialog=self._set_dialog)
 

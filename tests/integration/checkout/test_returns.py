@@ -119,7 +119,7 @@ def test_partial_return_refunds_by_cumulative_rounding_and_writes_everything(sho
     assert data["sale_id"] == done.sale_id and data["receipt_no"] == done.receipt_no
     assert data["refund_minor"] == result.refund_fen and data["operator_id"] == "m1"
     assert data["lines"] == [{"line_no": line.line_no, "sku": "100002", "qty": 1,
-                              "refund_minor": result.refund_fen}]
+                              "refund_minor": result.refund_fen, "disposition": "damaged", "reason": "damaged"}]
     assert result.return_no in result.receipt_text and done.receipt_no in result.receipt_text
 
 

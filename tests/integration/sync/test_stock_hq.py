@@ -164,3 +164,38 @@ def test_a_posted_count_moves_hq_stock_once(hq_service: HQService, terminal, add
                                                  enumerate(outbox)]})["results"]
     assert {r["status"] for r in results} == {"accepted"}
     assert levels(hq_service, "S001") == {"A": 3}  # counted 3 against nothing on hand: +3, once
+
+
+def test_only_lines_back_to_stock_move_hq_stock_and_hq_keeps_each_disposition(hq_service: HQService):
+    import random
+
+    from tools.soak import make_sale
+
+    a = hq_service.authenticate(hq_service.issue_token("S001", "T01"))
+    sale = make_sale(random.Random(5))
+    hq_service.ingest(a, {"events": [envelope(1, "sale.completed", sale) | {"schema_version": 3}]})
+    before = levels(hq_service, "S001")
+    first = sale["lines"][0]
+
+    def returned(disposition: object, seq: int) -> dict:
+        return {"return_id": str(uuid.uuid4()), "request_id": str(uuid.uuid4()), "sale_id": sale["sale_id"],
+                "receipt_no": sale["receipt_no"], "return_no": f"S001-T01-R{seq:06d}", "store_id": "S001",
+                "terminal_id": "T01", "operator_id": "1001", "member_id": None,
+                "completed_at": "2026-12-01T03:00:00+00:00", "refund_minor": 1, "points_refunded": 0,
+                "points_reversed": 0, "reason": {"code": "changed_mind", "text": ""},
+                "lines": [{"line_no": first["line_no"], "sku": first["sku"], "qty": 1, "refund_minor": 1,
+                           "disposition": disposition}],
+                "tenders": [{"method": "cash", "amount_minor": 1, "points": None, "reference": None,
+                             "original_reference": None}]}
+
+    results = hq_service.ingest(a, {"events": [envelope(2, "return.completed", returned("vendor", 2)),
+                                               envelope(3, "return.completed", returned("damaged", 3)),
+                                               envelope(4, "return.completed", returned("bin", 4))]})["results"]
+    assert [r["status"] for r in results] == ["accepted", "accepted", "rejected"], results
+    assert "disposition" in results[2]["reason"]
+    assert levels(hq_service, "S001") == before  # neither the vendor's nor the damaged unit is sellable
+    results = hq_service.ingest(a, {"events": [envelope(5, "return.completed", returned("restock", 5))]})["results"]
+    assert results[0]["status"] == "accepted"
+    assert levels(hq_service, "S001")[first["sku"]] == before[first["sku"]] + 1
+    kept = [r["payload"]["lines"][0]["disposition"] for r in hq_service.list_returns("S001")]
+    assert sorted(kept) == ["damaged", "restock", "vendor"]
