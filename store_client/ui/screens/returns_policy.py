@@ -1,7 +1,7 @@
 """The return policy on the Returns screen: each line's disposition box and its policy note.
 
 A line's disposition (back to stock, damaged, return to vendor) is a combo box in the items
-table, reached by the mouse, or stepped by F9 for the table's current line (the table stays
+table, reached by the mouse, or stepped by F10 for the table's current line (the table stays
 the one tab stop). Until the cashier chooses one, a line follows the reason: damaged goods
 default to "damaged", anything else to "back to stock". A line past its window cannot be
 chosen; a non-returnable one can, and the refund then asks for a manager's override.
@@ -35,14 +35,14 @@ class DispositionBox(QComboBox):
             self.addItem(text, code)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # the table is the tab stop
         self.touched = False
-        self.own_reason: str | None = None  # the line's own reason (F10); None: the return's
+        self.own_reason: str | None = None  # the line's own reason (Shift+F7); None: the return's
         self.activated.connect(lambda _i: setattr(self, "touched", True))
 
     def disposition(self) -> str:
         return str(self.currentData())
 
     def step(self) -> None:
-        """The next disposition (F9), round the list."""
+        """The next disposition (F10), round the list."""
         self.touched = True
         self.setCurrentIndex((self.currentIndex() + 1) % self.count())
 
@@ -88,7 +88,7 @@ class PolicyWords(QObject):
 
 
 class ReturnsPolicyMixin:
-    """The Returns screen's part of the policy: what a line may still return, F9, the request's
+    """The Returns screen's part of the policy: what a line may still return, F10, the request's
     dispositions and override. Mixed into ``ReturnsScreen``, whose fields it reads."""
 
     sale: Any
@@ -108,7 +108,7 @@ class ReturnsPolicyMixin:
         self._update_summary()
 
     def step_reason(self) -> None:
-        """F10: the table's current line gets its own reason, round the list (then the return's again)."""
+        """Shift+F7: the table's current line gets its own reason, round the list (then the return's again)."""
         line = self._line_at(self.table.currentRow())
         box = self._goes.get(line.line_no) if line is not None else None
         if box is None or not box.isEnabled():
@@ -124,7 +124,7 @@ class ReturnsPolicyMixin:
                          for n, _qty in self.selection() if (box := self._goes.get(n)) is not None and box.own_reason)
 
     def step_disposition(self) -> None:
-        """F9: the table's current line goes to the next disposition."""
+        """F10: the table's current line goes to the next disposition."""
         line = self._line_at(self.table.currentRow())
         box = self._goes.get(line.line_no) if line is not None else None
         if box is not None and box.isEnabled():

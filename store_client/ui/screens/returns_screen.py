@@ -8,7 +8,7 @@ the sale was loaded, so a double click or a retry never refunds twice. A cashier
 refund asks for a manager's approval (the op runner, :mod:`store_client.ui.operations`).
 
 Keys (docs/keyboard.md): F2 look up, F3 return everything, F4 clear, F5 reprint,
-F6 the items, F7 the reason, F9 where the current item goes, F10 its own reason, F11 refund. The items table is one tab stop: Up / Down
+F6 the items, F7 the reason, F10 where the current item goes, Shift+F7 its own reason, F11 refund. The items table is one tab stop: Up / Down
 choose a line, + / − or digits set its quantity, Space returns all of it or none.
 """
 
@@ -229,8 +229,8 @@ class ReturnsScreen(ReturnsPolicyMixin, QWidget):
             keymap.KeyAction(("F7",), self.tr("Go to the reason for the return"), self.reason.setFocus),
             keymap.KeyAction(("F8",), self.tr("An online order: refund in cash instead, or not"),
                              lambda: self.cash_instead.isVisible() and self.cash_instead.toggle()),
-            keymap.KeyAction(("F9",), self._words.step_key(), self.step_disposition),
-            keymap.KeyAction(("F10",), self._words.reason_key(), self.step_reason),
+            keymap.KeyAction(("F10",), self._words.step_key(), self.step_disposition),
+            keymap.KeyAction(("Shift+F7",), self._words.reason_key(), self.step_reason),
         ))
         self._show_sale(None)
 

@@ -1,6 +1,6 @@
 """The return policy on the Returns screen of a Chinese till, by keys only: a cashier chooses
-where each line goes with F9, a non-returnable line's refund asks a manager's override in the
-approval dialog (typed and confirmed with Enter), F10 gives a line its own reason, and the screen is drawn at 1024x768 and
+where each line goes with F10, a non-returnable line's refund asks a manager's override in the
+approval dialog (typed and confirmed with Enter), Shift+F7 gives a line its own reason, and the screen is drawn at 1024x768 and
 1366x768 with the sale loaded (docs/screenshots/returns-policy-*.png with UPDATE_SCREENSHOTS=1)."""
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ DOCS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 K = Qt.Key
 
 
-def press(qtbot, key: Qt.Key) -> None:  # type: ignore[no-untyped-def]
+def press(qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:  # type: ignore[no-untyped-def]
     """A key at the focused widget, at a person's pace (closer keys would read as a scan)."""
     qtbot.wait(60)
-    QTest.keyClick(QApplication.focusWidget(), key)
+    QTest.keyClick(QApplication.focusWidget(), key, modifier)
 
 
 def type_text(qtbot, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -66,12 +66,12 @@ def test_a_cashier_sends_one_line_to_the_vendor_and_a_manager_overrides_the_othe
     press(qtbot, K.Key_F6)  # the items
     assert QApplication.focusWidget() is returns.table and returns.table.currentRow() == 0
     press(qtbot, K.Key_Space)  # all of the first line
-    press(qtbot, K.Key_F9)  # first line: back to stock -> damaged
-    press(qtbot, K.Key_F9)  # -> return to vendor
-    press(qtbot, K.Key_F10)  # its own reason: damaged (the rest follow the return's)
+    press(qtbot, K.Key_F10)  # first line: back to stock -> damaged
+    press(qtbot, K.Key_F10)  # -> return to vendor
+    press(qtbot, K.Key_F7, Qt.KeyboardModifier.ShiftModifier)  # its own reason: damaged (the rest follow the return's)
     press(qtbot, K.Key_Down)
     press(qtbot, K.Key_Plus)  # one of the second (non-returnable) line
-    press(qtbot, K.Key_F9)  # -> damaged
+    press(qtbot, K.Key_F10)  # -> damaged
     qtbot.waitUntil(lambda: returns.selection() == ((first, 2), (second, 1)), timeout=2000)
     goes = {n: returns.findChild(type(returns._goes[n]), f"returns.disposition.{n}") for n in (first, second)}  # noqa: SLF001
     assert (goes[first].disposition(), goes[second].disposition()) == ("vendor", "damaged")
