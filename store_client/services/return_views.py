@@ -20,7 +20,7 @@ REASONS = ("damaged", "wrong_item", "changed_mind", "other")
 REASON_LABELS = {"damaged": "商品损坏 Damaged", "wrong_item": "商品不符 Wrong item",
                  "changed_mind": "不想要了 Changed mind", "other": "其他 Other"}
 TENDER_LABELS = {"cash": "现金 Cash", "card": "银行卡 Card", "mobile": "移动支付 Mobile",
-                 "points": "积分 Points"}
+                 "points": "积分 Points", "exchange": "换货抵扣 Exchange credit"}
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,8 @@ class ReturnFacts:
     lines: dict[int, ReturnableLine]
     tender_refs: dict[int, str | None]  # sale tender seq -> the refund's own reference
     currency: str = "CNY"
+    # an exchange's return: {exchange_id, sale_id, credit_minor, credits: {tender seq: fen}}
+    exchange: dict | None = None
 
 
 def method(kind: str, original_reference: str | None) -> str:
@@ -144,10 +146,17 @@ def payload(f: ReturnFacts, completed_at: str) -> dict:
         "tenders": [{"method": method(t.kind, t.original_reference), "amount_minor": t.amount_fen,
                      "points": t.points if t.kind == "points" else None,
                      "reference": f.tender_refs.get(t.seq),
-                     "original_reference": t.original_reference} for t in f.plan.tenders],
+                     "original_reference": t.original_reference,
+                     **_credit(f, t.seq)} for t in f.plan.tenders],
         "points_refunded": f.plan.points_refunded,
         "points_reversed": f.plan.points_reversed,
+        **({"exchange": {k: v for k, v in f.exchange.items() if k != "credits"}} if f.exchange else {}),
     }
+
+
+def _credit(f: ReturnFacts, seq: int) -> dict:
+    """An exchange's tender: how much of its share paid the new sale instead of the customer."""
+    return {"credit_minor": f.exchange["credits"].get(seq, 0)} if f.exchange else {}
 
 
 def _masked(reference: str | None) -> str:
