@@ -56,6 +56,22 @@ class ExchangeCredit:
 
 
 @dataclass(frozen=True)
+class ExchangeQuote:
+    """The credit on the cart and what follows from it (shown before the payment)."""
+
+    cart: CartView
+    credit_fen: int  # applied to the new sale
+    due_fen: int  # the customer pays this on top
+    refund_fen: int  # paid back to the original's tenders
+    refund_tenders: tuple[tuple[str, int], ...]  # (kind, fen), the refund order
+
+    @property
+    def card_refund_fen(self) -> int:
+        """Refunded on the card terminal: its refund reference is asked for."""
+        return sum(fen for kind, fen in self.refund_tenders if kind == "card")
+
+
+@dataclass(frozen=True)
 class CompletedExchange:
     exchange_id: str
     receipt_no: str  # the new sale's
@@ -129,7 +145,7 @@ class ExchangeService:
                            "screen first.", code="exchange.none")
         return credit
 
-    def apply(self, actor: Actor) -> CartView:
+    def apply(self, actor: Actor) -> ExchangeQuote:
         """Put the credit on the cart as its first payment, checking the exchange can be done."""
         credit = self._needs()
         view = self.checkout.current_cart(actor)
@@ -140,9 +156,11 @@ class ExchangeService:
             sale = self.returns._sale_state(s, credit.request)
         _plan, split = self._split(credit, sale, view.total_fen)
         held = [t for t in view.tenders if t.kind == ex.CREDIT]
-        if len(held) == 1 and held[0].amount_fen == split.credit_fen:
-            return view
-        return self.checkout.set_credit(actor, split.credit_fen, credit.request.request_id)
+        if not (len(held) == 1 and held[0].amount_fen == split.credit_fen):
+            view = self.checkout.set_credit(actor, split.credit_fen, credit.request.request_id)
+        back = tuple(sorted(((t.kind, t.refund_fen) for t in split.shares if t.refund_fen),
+                            key=lambda kf: rf.TENDER_ORDER.index(kf[0]) if kf[0] in rf.TENDER_ORDER else 9))
+        return ExchangeQuote(view, split.credit_fen, split.due_fen, split.refund_fen, back)
 
     # -- completing it ---------------------------------------------------------------------------
     def complete(self, actor: Actor, *, request_id: str, cart_id: str,

@@ -66,7 +66,7 @@ def test_an_even_swap_moves_no_money_and_writes_both_halves_linked(shop):
     _sale, credit = begin(shop, svc, original, [(0, 1)])
     assert credit.credit_fen == 5990 and svc.current() == credit
     scan(shop, SHAMPOO)
-    view = svc.apply(shop.manager)
+    view = svc.apply(shop.manager).cart
     assert view.due_fen == 0 and [(t.kind, t.amount_fen) for t in view.tenders] == [("exchange", 5990)]
     done = svc.complete(shop.manager, request_id=credit.request.request_id, cart_id=view.cart_id)
     assert (done.credit_fen, done.due_fen, done.refund_fen, done.change_fen) == (5990, 0, 0, 0)
@@ -101,7 +101,7 @@ def test_the_customer_pays_the_difference_with_the_usual_tenders(shop):
     svc = exchanges_for(shop)
     _sale, credit = begin(shop, svc, original, [(0, 1)])
     scan(shop, SHAMPOO)
-    view = svc.apply(shop.manager)
+    view = svc.apply(shop.manager).cart
     assert view.due_fen == 5990 - 1125
     view = shop.checkout.add_tender(shop.manager, "cash", 5000)
     done = svc.complete(shop.manager, request_id=credit.request.request_id, cart_id=view.cart_id)
@@ -120,8 +120,10 @@ def test_the_customer_gets_the_difference_back_card_first_and_cash_last(shop):
     svc = exchanges_for(shop)
     _sale, credit = begin(shop, svc, original, [(0, 1)])
     view = scan(shop, TOOTHPASTE)
-    view = svc.apply(shop.manager)
-    assert view.due_fen == 0
+    quote = svc.apply(shop.manager)
+    view = quote.cart
+    assert view.due_fen == 0 and quote.refund_fen == 4865 and quote.card_refund_fen == 3990
+    assert quote.refund_tenders == (("card", 3990), ("cash", 875))  # as the cashier pays them back
     with pytest.raises(InvalidInput) as err:  # the card part needs the card terminal's reference
         svc.complete(shop.manager, request_id=credit.request.request_id, cart_id=view.cart_id)
     assert err.value.code == "return.card_reference_required" and count(shop, Return) == 0
@@ -149,11 +151,11 @@ def test_a_difference_owed_to_a_wallet_is_refused_and_nothing_is_written(shop):
     scan(shop, WATER)
     before = written(shop)
     with pytest.raises(InvalidInput) as err:
-        svc.apply(shop.manager)
+        svc.apply(shop.manager).cart
     assert err.value.code == "exchange.mobile_refund"
     assert written(shop) == before and not shop.checkout.current_cart(shop.manager).tenders
     scan(shop, COOKER)  # costs more than the credit: nothing goes back to the wallet, fine
-    assert svc.apply(shop.manager).due_fen == 49900 + 200 - 5990
+    assert svc.apply(shop.manager).cart.due_fen == 49900 + 200 - 5990
 
 
 def test_a_failing_second_write_leaves_nothing_and_the_retry_completes_once(shop, monkeypatch):
@@ -161,7 +163,7 @@ def test_a_failing_second_write_leaves_nothing_and_the_retry_completes_once(shop
     svc = exchanges_for(shop)
     _sale, credit = begin(shop, svc, original, [(0, 1)])
     view = scan(shop, SHAMPOO)
-    view = svc.apply(shop.manager)
+    view = svc.apply(shop.manager).cart
     before = written(shop)
     real = ReturnsService._write
 
@@ -191,7 +193,7 @@ def test_the_original_returned_meanwhile_is_refused_and_nothing_is_written(shop)
     svc = exchanges_for(shop)
     sale, credit = begin(shop, svc, original, [(0, 1)])
     view = scan(shop, SHAMPOO)
-    view = svc.apply(shop.manager)
+    view = svc.apply(shop.manager).cart
     other = returns_for(shop)  # another return of the same unit, meanwhile
     fresh = other.find_sale(shop.manager, original.receipt_no)
     other.refund(shop.manager, request(fresh, [(fresh.lines[0].line_no, 1)]))
@@ -211,11 +213,11 @@ def test_bad_input_is_refused_without_writing(shop):
         svc.start(shop.manager, request(sale, []))
     assert err.value.code == "refund.nothing_selected" and svc.current() is None
     with pytest.raises(Conflict) as conflict:  # no exchange started
-        svc.apply(shop.manager)
+        svc.apply(shop.manager).cart
     assert conflict.value.code == "exchange.none"
     svc.start(shop.manager, request(sale, [(sale.lines[0].line_no, 1)]))
     with pytest.raises(InvalidInput) as err:  # the new sale is empty
-        svc.apply(shop.manager)
+        svc.apply(shop.manager).cart
     assert err.value.code == "exchange.new_sale_empty"
     assert written(shop) == before
 
@@ -225,7 +227,7 @@ def test_cancelling_drops_the_credit_and_writes_nothing(shop):
     svc = exchanges_for(shop)
     _sale, credit = begin(shop, svc, original, [(0, 1)])
     view = scan(shop, SHAMPOO)
-    svc.apply(shop.manager)
+    svc.apply(shop.manager).cart
     before = written(shop)
     view = svc.cancel(shop.manager)
     assert svc.current() is None and not view.tenders and len(view.lines) == 1
@@ -240,7 +242,7 @@ def test_the_credit_is_never_paid_out_by_a_plain_return_of_the_new_sale(shop):
     svc = exchanges_for(shop)
     _sale, credit = begin(shop, svc, original, [(0, 1)])
     view = scan(shop, SHAMPOO)
-    view = svc.apply(shop.manager)
+    view = svc.apply(shop.manager).cart
     done = svc.complete(shop.manager, request_id=credit.request.request_id, cart_id=view.cart_id)
     plain = returns_for(shop)
     new = plain.find_sale(shop.manager, done.receipt_no)
@@ -251,7 +253,7 @@ def test_the_credit_is_never_paid_out_by_a_plain_return_of_the_new_sale(shop):
     again = ExchangeService(plain, shop.checkout)
     _s, second = begin(shop, again, done, [(0, 1)])
     view = scan(shop, SHAMPOO)
-    view = again.apply(shop.manager)
+    view = again.apply(shop.manager).cart
     assert again.complete(shop.manager, request_id=second.request.request_id,
                           cart_id=view.cart_id).credit_fen == 5990
 
@@ -263,7 +265,7 @@ def test_a_cashier_needs_a_managers_approval_and_the_validators_check_the_link(s
     credit = svc.start(shop.cashier, request(sale, [(sale.lines[0].line_no, 1)]))
     shop.checkout.scan(shop.cashier, TOOTHPASTE)
     shop.checkout.scan(shop.cashier, TOOTHPASTE)
-    view = svc.apply(shop.cashier)
+    view = svc.apply(shop.cashier).cart
     from store_client.services.errors import ApprovalRequired
     with pytest.raises(ApprovalRequired):
         svc.complete(shop.cashier, request_id=credit.request.request_id, cart_id=view.cart_id)

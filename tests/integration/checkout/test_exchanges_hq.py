@@ -17,7 +17,7 @@ def _exchanged(shop):  # type: ignore[no-untyped-def]
     svc = exchanges_for(shop)
     _sale, credit = begin(shop, svc, original, [(0, 1)])
     scan(shop, TOOTHPASTE)
-    view = svc.apply(shop.manager)
+    view = svc.apply(shop.manager).cart
     done = svc.complete(shop.manager, request_id=credit.request.request_id, cart_id=view.cart_id,
                         card_reference="RF1")
     return original, done
