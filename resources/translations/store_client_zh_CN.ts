@@ -1422,12 +1422,16 @@ Sale complete · receipt %1</source>
         <translation>原小票 %1 换货</translation>
     </message>
     <message>
-        <source>Exchange complete · receipt %1 · return %2</source>
-        <translation>换货完成 · 小票 %1 · 退货单 %2</translation>
+        <source>Exchange complete · receipt %1</source>
+        <translation>换货完成 · 小票 %1</translation>
     </message>
     <message>
-        <source>Give back: %1 (%2)</source>
-        <translation>退还顾客：%1（%2）</translation>
+        <source>Return %1</source>
+        <translation>退货单 %1</translation>
+    </message>
+    <message>
+        <source>Give back: %1</source>
+        <translation>退还顾客：%1</translation>
     </message>
     <message>
         <source>Paid on top: %1 · change due: %2</source>

@@ -139,12 +139,12 @@ class ExchangeBar(QLabel):
         """The banner after the exchange; the bar goes."""
         self.credit = self.quote = self.card_reference = None
         self.hide()
-        text = (self.tr("Exchange complete · receipt %1 · return %2")
-                .replace("%1", done.receipt_no).replace("%2", done.return_no))
+        # short lines: the banner does not wrap (a counter screen is 1024 px wide)
+        text = (self.tr("Exchange complete · receipt %1").replace("%1", done.receipt_no) + "\n"
+                + self.tr("Return %1").replace("%1", done.return_no))
         if done.refund_fen:
-            parts = " · ".join(f"{self._kind(kind)} {self._money(fen)}" for kind, fen in done.refund_tenders)
-            text += "\n" + self.tr("Give back: %1 (%2)").replace("%1", self._money(done.refund_fen)).replace(
-                "%2", parts)
+            text += "\n" + self.tr("Give back: %1").replace("%1", self._money(done.refund_fen))
+            text += "\n" + " · ".join(f"{self._kind(kind)} {self._money(fen)}" for kind, fen in done.refund_tenders)
         else:
             text += "\n" + self.tr("Paid on top: %1 · change due: %2").replace(
                 "%1", self._money(done.due_fen)).replace("%2", self._money(done.change_fen))
