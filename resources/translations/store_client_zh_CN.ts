@@ -4061,6 +4061,10 @@ Sale complete · receipt %1</source>
         <translation>换货抵扣之前已收了款：请先删除这些付款（F11，F10），再重新结算。</translation>
     </message>
     <message>
+        <source>This sale carries an exchange credit but the exchange is no longer in progress (the till restarted): remove the credit payment (F10), then pay.</source>
+        <translation>本单带有换货抵扣，但换货已不在进行中（收银机曾重启）：请删除抵扣款项（F10）后再结算。</translation>
+    </message>
+    <message>
         <source>This exchange&apos;s records are incomplete: call store IT.</source>
         <translation>此换货的记录不完整：请联系门店 IT。</translation>
     </message>

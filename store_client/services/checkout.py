@@ -758,6 +758,9 @@ class CheckoutService:
                            "complete again.", code="cart.changed_elsewhere")
         if state.cart.is_empty:
             raise InvalidInput("cart", "There is nothing to sell.", code="cart.empty")
+        if exchange is None and any(t.kind == CREDIT for t in state.tenders):  # its exchange is gone
+            raise Conflict("This sale carries an exchange credit but no exchange is in progress: "
+                           "remove the credit payment first.", code="exchange.credit_orphaned")
         priced, member, pending, coupons = self._price(s, state)
         for refusal in priced.coupon_refusals:
             raise InvalidInput("coupon", f"{refusal.message} Remove the coupon to go on.",

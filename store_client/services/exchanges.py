@@ -199,7 +199,8 @@ class ExchangeService:
                 shift_reports.require_open_shift(s, self.config)
             self.authorizer.require(actor, Permission.RETURN_PROCESS, grant)
             exchange_id, return_id = str(uuid.uuid4()), str(uuid.uuid4())
-            refs = {t.seq: reference for t in split.shares if t.kind == "card" and t.refund_fen}
+            refs: dict[int, str | None] = {t.seq: reference for t in split.shares
+                                           if t.kind == "card" and t.refund_fen}
             written: list = []
 
             def link(s, facts: sales.SaleFacts) -> None:  # type: ignore[no-untyped-def]

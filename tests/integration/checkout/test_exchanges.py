@@ -283,3 +283,25 @@ def test_a_cashier_needs_a_managers_approval_and_the_validators_check_the_link(s
     sale_raw = json.loads(events(shop, "sale.completed")[-1].payload)
     with pytest.raises(PayloadError, match="without its exchange"):
         validate("sale.completed", 3, {k: v for k, v in sale_raw.items() if k != "exchange"})
+
+
+def test_a_credit_left_on_the_cart_without_its_exchange_never_becomes_a_sale(shop):
+    """After a restart the exchange in progress is gone (it lives in memory), the credit it
+    put on the cart is not: the plain completion refuses it until the credit is removed."""
+    original = sell(shop, [SHAMPOO])
+    svc = exchanges_for(shop)
+    begin(shop, svc, original, [(0, 1)])
+    scan(shop, SHAMPOO)
+    view = svc.apply(shop.manager).cart
+    restarted = shop.reopen()
+    before = written(shop)
+    with pytest.raises(Conflict) as err:
+        restarted.complete(shop.manager, cart_id=view.cart_id)
+    assert err.value.code == "exchange.credit_orphaned" and written(shop) == before
+    with pytest.raises(InvalidInput):  # nor can a credit be tendered by hand
+        restarted.add_tender(shop.manager, "exchange", 100)
+    (credit,) = restarted.current_cart(shop.manager).tenders
+    cart = restarted.remove_tender(shop.manager, credit.tender_id)
+    cart = restarted.add_tender(shop.manager, "cash", cart.due_fen)
+    assert restarted.complete(shop.manager, cart_id=cart.cart_id).total_fen == 5990
+    assert count(shop, Exchange) == 0 and count(shop, Return) == 0
