@@ -112,7 +112,12 @@ def test_the_customer_pays_the_difference_with_the_usual_tenders(shop):
     assert [(t["method"], t["amount_minor"], t["credit_minor"]) for t in ret_event["tenders"]] == [("card", 1125, 1125)]
     x = shifts_of(shop).x_report(shop.manager, print_it=False).figures
     assert x.expected_cash_fen == 4865 and x.cash_refund_fen == 0
+    assert dict(x.by_tender) == {"card": 1125, "cash": 5000, "exchange": 1125}  # the credit: its own line
     assert "差额补付" in done.receipt_text
+    z = shifts_of(shop).close_shift(shop.manager, total_fen=4865, confirm_unsynced=True)
+    assert z.figures.variance_fen == 0  # the drawer holds exactly the cash taken for the difference
+    (closed,) = payloads(shop, "shift.closed")
+    assert closed["by_tender"]["exchange"] == 1125 and closed["expected_cash_minor"] == 4865
 
 
 def test_the_customer_gets_the_difference_back_card_first_and_cash_last(shop):
