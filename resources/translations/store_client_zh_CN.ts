@@ -123,6 +123,10 @@
         <translation>退货退款</translation>
     </message>
     <message>
+        <source>Exchange (return and new sale)</source>
+        <translation>换货（退货与新销售）</translation>
+    </message>
+    <message>
         <source>Return slip reprinted</source>
         <translation>重打退货单</translation>
     </message>
