@@ -702,6 +702,10 @@
         <translation>线上支付</translation>
     </message>
     <message>
+        <source>Exchange credit</source>
+        <translation>换货抵扣</translation>
+    </message>
+    <message>
         <source>Other payment</source>
         <translation>其他支付</translation>
     </message>
