@@ -1406,6 +1406,10 @@ Sale complete · receipt %1</source>
         <translation>顾客需补付 %1。</translation>
     </message>
     <message>
+        <source>Shift+F9 cancels the exchange.</source>
+        <translation>Shift+F9 取消换货。</translation>
+    </message>
+    <message>
         <source>Card refund</source>
         <translation>银行卡退款</translation>
     </message>

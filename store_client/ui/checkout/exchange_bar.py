@@ -90,6 +90,8 @@ class ExchangeBar(QLabel):
                 "%1", self._money(quote.refund_fen)).replace("%2", parts)
         else:
             text += " " + self.tr("The customer pays %1 more.").replace("%1", self._money(quote.due_fen))
+        if quote is not None:
+            text += " " + self.tr("Shift+F9 cancels the exchange.")
         self.setText(text)
         self.show()
 
