@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from checkout_helpers import burst  # noqa: F401  (the wedge burst the keyboard uses)
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 from test_checkout_end_to_end import real_checkout, shop_items
