@@ -75,10 +75,25 @@ class SaleReceipt:
     currency: str = "CNY"
     return_proof: str = ""  # the signed receipt proof (sync/protocol/receipt_proof.py) as a QR
     join_url: str = ""  # no member on the sale: the signed link to join, printed as a QR
+    exchange: ExchangeSection | None = None  # the sale is an exchange's new sale
 
     @property
     def opens_drawer(self) -> bool:
-        return any(t.kind == CASH for t in self.tenders)
+        return any(t.kind == CASH for t in self.tenders) or bool(
+            self.exchange and any(t.kind == CASH for t in self.exchange.refund_tenders))
+
+
+@dataclass(frozen=True)
+class ExchangeSection:
+    """What an exchange gave back, printed on its new sale's receipt: the returned lines,
+    their value applied as credit, and the difference paid back (if any) by tender."""
+
+    return_no: str
+    original_receipt_no: str
+    lines: tuple[ReturnLine, ...]
+    credit_fen: int  # applied to the new sale (a tender of it)
+    return_fen: int  # what the returned lines are worth
+    refund_tenders: tuple[Tender, ...] = ()  # the difference paid back to the customer
 
 
 @dataclass(frozen=True)

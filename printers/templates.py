@@ -60,8 +60,10 @@ def sale_receipt(s: r.SaleReceipt, logo_png: bytes | None = None) -> Document:
     b = DocumentBuilder(title=f"sale {s.receipt_no}")
     if logo_png:
         b.image(logo_png)
-    _head(b, s.header, "销售小票 SALES RECEIPT")
+    _head(b, s.header, "换货小票 EXCHANGE RECEIPT" if s.exchange else "销售小票 SALES RECEIPT")
     b.row("小票号 Receipt", s.receipt_no)
+    if s.exchange:
+        _exchange_returned(b, s.exchange, s.currency)
     b.separator()
     b.row("商品 Item", "数量 Qty", "金额 Amount", bold=True, min_widths=(0, 8, 11))
     b.separator()
@@ -86,6 +88,8 @@ def sale_receipt(s: r.SaleReceipt, logo_png: bytes | None = None) -> Document:
         b.row(label, yen(tender.amount_fen, s.currency))
     if s.change_fen:
         b.row("找零 Change", yen(s.change_fen, s.currency), bold=True)
+    if s.exchange:
+        _exchange_difference(b, s.exchange, s.total_fen, s.currency)
     if s.member:
         _member(b, s.member)
     b.separator()
@@ -107,6 +111,32 @@ def sale_receipt(s: r.SaleReceipt, logo_png: bytes | None = None) -> Document:
     if s.opens_drawer and not s.header.reprint and not s.header.training:
         b.drawer_kick()
     return b.build()
+
+
+def _exchange_returned(b: DocumentBuilder, x: r.ExchangeSection, currency: str) -> None:
+    b.row("退货单号 Return", x.return_no)
+    b.row("原小票 Original", x.original_receipt_no)
+    b.separator()
+    b.text("退回商品 Returned", bold=True)
+    for line in x.lines:
+        b.row(line.name, quantity(line.quantity, line.quantity_scale, line.unit),
+              money(-line.amount_fen, currency), min_widths=(0, 8, 11))
+    b.row("退回金额 Returned value", yen(x.return_fen, currency))
+    b.text("新购商品 New items", bold=True)
+
+
+def _exchange_difference(b: DocumentBuilder, x: r.ExchangeSection, total_fen: int, currency: str) -> None:
+    """The difference: paid by the customer (the tenders above) or paid back (below)."""
+    difference = total_fen - x.return_fen
+    if difference >= 0:
+        b.row("差额补付 Difference paid", yen(difference, currency), bold=True)
+        return
+    b.runs(Run("退还差额 REFUND "), Run(yen(difference, currency), bold=True), align="right", double=True)
+    for tender in x.refund_tenders:
+        b.row(tender.label + (f" {tender.reference}" if tender.reference else ""),
+              yen(-tender.amount_fen, currency))
+    b.feed(1)
+    b.text("顾客签名 Customer signature: ________", align="left")
 
 
 def _member(b: DocumentBuilder, m: r.Member) -> None:

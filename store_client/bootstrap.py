@@ -129,6 +129,7 @@ if TYPE_CHECKING:  # services are imported lazily by build_services (start-up ti
     from store_client.services.catalog import CatalogService
     from store_client.services.checkout import CheckoutService
     from store_client.services.cross_returns import CrossReturnsService
+    from store_client.services.exchanges import ExchangeService
     from store_client.services.member_desk import MemberDesk
     from store_client.services.operators import OperatorService
     from store_client.services.pickup import PickupService
@@ -164,6 +165,7 @@ class Services:
     _cross_returns: CrossReturnsService | None = field(default=None, init=False, repr=False)
     stock_counts_factory: Callable[[], StockCountService] | None = field(default=None, repr=False)
     _stock_counts: StockCountService | None = field(default=None, init=False, repr=False)
+    _exchanges: ExchangeService | None = field(default=None, init=False, repr=False)
 
     @property
     def stock_counts(self) -> StockCountService | None:
@@ -243,6 +245,21 @@ class Services:
     def returns(self, service: ReturnsService | None) -> None:
         with self._returns_lock:
             self._returns = service
+
+    @property
+    def exchanges(self) -> ExchangeService | None:
+        """Exchanges (services/exchanges.py) over this till's returns and checkout: one per
+        terminal, since it holds the exchange in progress."""
+        if self._exchanges is None:
+            returns, checkout = self.returns, self.checkout
+            if returns is None or checkout is None:
+                return None
+            from store_client.services.exchanges import ExchangeService
+
+            with self._lock:
+                if self._exchanges is None or self._exchanges.checkout is not checkout:
+                    self._exchanges = ExchangeService(returns, checkout)
+        return self._exchanges
 
 
 def build_services(terminal: Terminal, *, print_queue: Any = None,

@@ -123,6 +123,10 @@
         <translation>退货退款</translation>
     </message>
     <message>
+        <source>Exchange (return and new sale)</source>
+        <translation>换货（退货与新销售）</translation>
+    </message>
+    <message>
         <source>Return slip reprinted</source>
         <translation>重打退货单</translation>
     </message>
@@ -726,6 +730,10 @@
         <translation>线上支付</translation>
     </message>
     <message>
+        <source>Exchange credit</source>
+        <translation>换货抵扣</translation>
+    </message>
+    <message>
         <source>Other payment</source>
         <translation>其他支付</translation>
     </message>
@@ -906,6 +914,10 @@
     <message>
         <source>Remove the last coupon</source>
         <translation>移除最后一张优惠券</translation>
+    </message>
+    <message>
+        <source>Cancel the exchange (drop its credit)</source>
+        <translation>取消换货（作废抵扣）</translation>
     </message>
     <message>
         <source>Select the line above</source>
@@ -1400,6 +1412,128 @@ Sale complete · receipt %1</source>
     <message>
         <source>Call store IT.</source>
         <translation>请联系门店 IT。</translation>
+    </message>
+</context>
+<context>
+    <name>ExchangeBar</name>
+    <message>
+        <source>Exchange in progress</source>
+        <translation>换货进行中</translation>
+    </message>
+    <message>
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>银行卡</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <source>Mobile</source>
+        <translation>移动支付</translation>
+    </message>
+    <message>
+        <source>Exchange: %1 item(s) back from receipt %2, credit %3.</source>
+        <translation>换货：原小票 %2 退回 %1 件，抵扣 %3。</translation>
+    </message>
+    <message>
+        <source>Scan the new item(s), then F11. Shift+F9 cancels the exchange.</source>
+        <translation>请扫描换购的新商品，然后按 F11 结算；Shift+F9 取消换货。</translation>
+    </message>
+    <message>
+        <source>The customer gets %1 back (%2).</source>
+        <translation>应退顾客 %1（%2）。</translation>
+    </message>
+    <message>
+        <source>The customer pays %1 more.</source>
+        <translation>顾客需补付 %1。</translation>
+    </message>
+    <message>
+        <source>Shift+F9 cancels the exchange.</source>
+        <translation>Shift+F9 取消换货。</translation>
+    </message>
+    <message>
+        <source>Card refund</source>
+        <translation>银行卡退款</translation>
+    </message>
+    <message>
+        <source>Refund %1 on the card terminal, then type its refund reference</source>
+        <translation>请在刷卡机上退款 %1，然后输入退款参考号</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Type the card terminal&apos;s refund reference.</source>
+        <translation>请输入刷卡机的退款参考号。</translation>
+    </message>
+    <message>
+        <source>A card reference is at most 40 characters.</source>
+        <translation>参考号最多 40 个字符。</translation>
+    </message>
+    <message>
+        <source>Exchange on receipt %1</source>
+        <translation>原小票 %1 换货</translation>
+    </message>
+    <message>
+        <source>Exchange complete · receipt %1</source>
+        <translation>换货完成 · 小票 %1</translation>
+    </message>
+    <message>
+        <source>Return %1</source>
+        <translation>退货单 %1</translation>
+    </message>
+    <message>
+        <source>Give back: %1</source>
+        <translation>退还顾客：%1</translation>
+    </message>
+    <message>
+        <source>Paid on top: %1 · change due: %2</source>
+        <translation>补付：%1 · 找零：%2</translation>
+    </message>
+    <message>
+        <source>Already done before: nothing more was paid or refunded now.</source>
+        <translation>此换货之前已完成：这次没有再收款或退款。</translation>
+    </message>
+    <message>
+        <source>No exchange is in progress.</source>
+        <translation>当前没有进行中的换货。</translation>
+    </message>
+    <message>
+        <source>Exchange cancelled: nothing was returned. The new items stay on the sale (F9 voids it).</source>
+        <translation>换货已取消：没有办理退货。新商品仍在本单中（按 F9 可作废）。</translation>
+    </message>
+</context>
+<context>
+    <name>ExchangeStarter</name>
+    <message>
+        <source>Look the receipt up first, then choose the items to exchange.</source>
+        <translation>请先查找小票，再选择要换的商品。</translation>
+    </message>
+    <message>
+        <source>Exchanges are for this till&apos;s own sales: return this one, then sell the new item.</source>
+        <translation>换货只适用于本收银机的销售：请先办理退货，再销售新商品。</translation>
+    </message>
+    <message>
+        <source>Choose the items to exchange.</source>
+        <translation>请选择要换的商品。</translation>
+    </message>
+    <message>
+        <source>Choose the reason for the exchange (F7).</source>
+        <translation>请选择换货原因（F7）。</translation>
+    </message>
+    <message>
+        <source>Describe the reason for the exchange.</source>
+        <translation>请填写换货原因。</translation>
+    </message>
+    <message>
+        <source>Exchanges need the checkout, which you may not use here.</source>
+        <translation>换货需要使用收银界面，您在此无权使用。</translation>
     </message>
 </context>
 <context>
@@ -3155,6 +3289,14 @@ Sale complete · receipt %1</source>
         <translation>为选中的商品退款</translation>
     </message>
     <message>
+        <source>Exchange</source>
+        <translation>换货</translation>
+    </message>
+    <message>
+        <source>Exchange the selected items: their value pays the new sale</source>
+        <translation>换货：所选商品的金额抵扣新商品</translation>
+    </message>
+    <message>
         <source>Open a shift</source>
         <translation>开班</translation>
     </message>
@@ -3991,6 +4133,46 @@ Sale complete · receipt %1</source>
     <message>
         <source>The payments of this sale cannot cover this refund: ask a manager.</source>
         <translation>该交易的付款不足以支付此退款：请联系店长。</translation>
+    </message>
+    <message>
+        <source>Part of this sale was paid by an exchange credit, which is not paid out: exchange the items again instead.</source>
+        <translation>这笔销售有一部分是换货抵扣支付的，抵扣金额不能退现：请改为再次换货。</translation>
+    </message>
+    <message>
+        <source>No exchange is in progress: choose the items to exchange on the Returns screen (F9).</source>
+        <translation>当前没有进行中的换货：请在退货界面选择要换的商品（F9）。</translation>
+    </message>
+    <message>
+        <source>The items chosen have no value to carry over to an exchange.</source>
+        <translation>所选商品没有可抵扣的金额，不能换货。</translation>
+    </message>
+    <message>
+        <source>Scan the new item(s) before paying the exchange.</source>
+        <translation>请先扫描换购的新商品，再结算换货。</translation>
+    </message>
+    <message>
+        <source>The difference would go back to a WeChat or Alipay payment, which an exchange cannot do: return the items (F11 on Returns) and sell the new ones, or choose new items worth at least the credit.</source>
+        <translation>差额需要退回微信或支付宝，换货无法一并办理：请先办理退货（退货界面 F11）再销售新商品，或选择金额不低于抵扣额的新商品。</translation>
+    </message>
+    <message>
+        <source>The difference would come out of an earlier exchange credit, which is not paid out: choose new items worth at least the credit.</source>
+        <translation>差额需要从之前的换货抵扣中退出，抵扣金额不能退现：请选择金额不低于抵扣额的新商品。</translation>
+    </message>
+    <message>
+        <source>The exchange credit on this sale changed: press F11 to pay again.</source>
+        <translation>本单的换货抵扣已变化：请按 F11 重新结算。</translation>
+    </message>
+    <message>
+        <source>Payments were taken before the exchange credit: remove them (F11, F10), then pay again.</source>
+        <translation>换货抵扣之前已收了款：请先删除这些付款（F11，F10），再重新结算。</translation>
+    </message>
+    <message>
+        <source>This sale carries an exchange credit but the exchange is no longer in progress (the till restarted): remove the credit payment (F10), then pay.</source>
+        <translation>本单带有换货抵扣，但换货已不在进行中（收银机曾重启）：请删除抵扣款项（F10）后再结算。</translation>
+    </message>
+    <message>
+        <source>This exchange&apos;s records are incomplete: call store IT.</source>
+        <translation>此换货的记录不完整：请联系门店 IT。</translation>
     </message>
     <message>
         <source>No shift is open on this till: open a shift (count the float) before selling or refunding.</source>
@@ -5415,6 +5597,10 @@ Points: %4</source>
     <message>
         <source>%1 has %2 points available.</source>
         <translation>%1 有 %2 积分可用。</translation>
+    </message>
+    <message>
+        <source>Exchange credit</source>
+        <translation>换货抵扣</translation>
     </message>
     <message>
         <source>Enter an amount such as 12.50.</source>

@@ -23,6 +23,7 @@ class TenderKind(Enum):
     CARD = "card"
     MOBILE = "mobile"
     POINTS = "points"
+    EXCHANGE = "exchange"  # an exchange's credit: the returned goods' value (domain/exchanges.py)
 
 
 @dataclass(frozen=True, slots=True)

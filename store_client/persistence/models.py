@@ -491,6 +491,24 @@ class ReturnTender(Base):
     amount_fen: Mapped[int] = mapped_column(Integer)
     points: Mapped[int] = mapped_column(Integer)
     reference: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # an exchange: the part of amount_fen that paid the new sale, not the customer (migration 0018)
+    credit_fen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class Exchange(Base):
+    """A return and the new sale it paid for, written in one transaction (migration 0018)."""
+
+    __tablename__ = "exchanges"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    request_id: Mapped[str] = mapped_column(String(36), unique=True)  # the return's request
+    return_id: Mapped[str] = mapped_column(ForeignKey("returns.id"), unique=True)
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), unique=True)
+    credit_fen: Mapped[int] = mapped_column(Integer)  # the return's value applied to the sale
+    due_fen: Mapped[int] = mapped_column(Integer)  # paid on top with the usual tenders
+    refund_fen: Mapped[int] = mapped_column(Integer)  # paid back to the original's tenders
+    operator_id: Mapped[str] = mapped_column(String(16))
+    completed_at: Mapped[str] = mapped_column(String(40))
 
 
 class StockPosition(Base):

@@ -24,6 +24,7 @@ from store_client.domain import barcodes as bc
 from store_client.domain import points as pts
 from store_client.domain.cart import CartError, CartLimits, ManualDiscount
 from store_client.domain.catalog import ProductInfo
+from store_client.domain.exchanges import CREDIT
 from store_client.domain.money import Money
 from store_client.domain.pricing import PricedCart, price_cart
 from store_client.domain.repricing import Repricer
@@ -719,7 +720,37 @@ class CheckoutService:
             log.exception("receipt %s is printed without its join link", facts.receipt_no)
             return ""
 
-    def _write(self, actor: Actor, s, state: CartState) -> tuple[sales.SaleFacts, CartState]:  # type: ignore[no-untyped-def]
+    # -- an exchange (services/exchanges.py): the credit on the cart, the sale with its return --
+    def set_credit(self, actor: Actor, amount_fen: int, reference: str) -> CartView:
+        """Put an exchange's credit on the cart as its first payment (replacing an earlier
+        credit of the same exchange). Other payments taken first are refused: the credit
+        is applied first, the customer pays only what is left."""
+        state = self._current()
+        if any(t.kind != CREDIT for t in state.tenders):
+            raise Conflict("Payments were taken before the exchange credit: remove them first.",
+                           code="exchange.payments_first")
+        entry = TenderEntry(f"t{state.next_tender}", CREDIT, amount_fen, reference, None)
+        return self._mutate(actor, Permission.SALE_RING, lambda st: replace(
+            st, tenders=(entry,), next_tender=st.next_tender + 1), with_tenders=True)
+
+    def complete_linked(self, actor: Actor, cart_id: str, exchange: dict,
+                        link: Callable[[Any, sales.SaleFacts], None]) -> sales.SaleFacts:
+        """Complete the active cart as an exchange's new sale: the sale (its payload carrying
+        ``exchange``) and whatever ``link`` writes (the return) commit in ONE transaction;
+        anything that fails rolls both back. The receipt is the caller's to print."""
+        with self._lock:
+            state = self._current()
+            if cart_id != state.cart_id:
+                raise Conflict("That sale is no longer the one on screen; reload it.",
+                               code="cart.not_on_screen")
+            with self.db.transaction() as s:
+                facts, fresh = self._write(actor, s, state, exchange=exchange)
+                link(s, facts)
+            self._state, self._owner = fresh, actor.operator_id
+            return facts
+
+    def _write(self, actor: Actor, s, state: CartState,  # type: ignore[no-untyped-def]
+               exchange: dict | None = None) -> tuple[sales.SaleFacts, CartState]:
         row = s.get(CartRow, state.cart_id, populate_existing=True)
         if row is None or row.version != state.version:
             self._state = None
@@ -727,6 +758,9 @@ class CheckoutService:
                            "complete again.", code="cart.changed_elsewhere")
         if state.cart.is_empty:
             raise InvalidInput("cart", "There is nothing to sell.", code="cart.empty")
+        if exchange is None and any(t.kind == CREDIT for t in state.tenders):  # its exchange is gone
+            raise Conflict("This sale carries an exchange credit but no exchange is in progress: "
+                           "remove the credit payment first.", code="exchange.credit_orphaned")
         priced, member, pending, coupons = self._price(s, state)
         for refusal in priced.coupon_refusals:
             raise InvalidInput("coupon", f"{refusal.message} Remove the coupon to go on.",
@@ -770,7 +804,7 @@ class CheckoutService:
             single_use_codes=frozenset(c for c, cp in coupons.items() if cp.single_use),
             e_receipt_url=(f"{hq.rstrip('/')}/e-receipt/{sale_id}" if hq
                            else f"urn:uuid:{sale_id}"),
-            currency=self.config.currency, shift_id=shift_id)
+            currency=self.config.currency, shift_id=shift_id, exchange=exchange)
         facts = replace(facts, return_proof=self._return_proof(facts), join_url=self._join_url(facts))
         sales.write_sale(s, facts)
         fresh = self._replace_cart(actor, s, state, park_note=None)

@@ -34,7 +34,7 @@ def condition_text(disposition: str, locale: str) -> str:
 
 
 TENDER_LABELS = {"cash": "现金 Cash", "card": "银行卡 Card", "mobile": "移动支付 Mobile",
-                 "points": "积分 Points"}
+                 "points": "积分 Points", "exchange": "换货抵扣 Exchange credit"}
 
 
 @dataclass(frozen=True)
@@ -143,6 +143,8 @@ class ReturnFacts:
     line_reasons: dict[int, str] = field(default_factory=dict)  # line_no -> reason code
     locale: str = "zh_CN"  # the till's language: the slip's words for the dispositions
     override: dict | None = None  # a manager's override of non-returnable lines (audited)
+    # an exchange's return: {exchange_id, sale_id, credit_minor, credits: {tender seq: fen}}
+    exchange: dict | None = None
 
 
 def method(kind: str, original_reference: str | None) -> str:
@@ -167,10 +169,17 @@ def payload(f: ReturnFacts, completed_at: str) -> dict:
         "tenders": [{"method": method(t.kind, t.original_reference), "amount_minor": t.amount_fen,
                      "points": t.points if t.kind == "points" else None,
                      "reference": f.tender_refs.get(t.seq),
-                     "original_reference": t.original_reference} for t in f.plan.tenders],
+                     "original_reference": t.original_reference,
+                     **_credit(f, t.seq)} for t in f.plan.tenders],
         "points_refunded": f.plan.points_refunded,
         "points_reversed": f.plan.points_reversed,
+        **({"exchange": {k: v for k, v in f.exchange.items() if k != "credits"}} if f.exchange else {}),
     }
+
+
+def _credit(f: ReturnFacts, seq: int) -> dict:
+    """An exchange's tender: how much of its share paid the new sale instead of the customer."""
+    return {"credit_minor": f.exchange["credits"].get(seq, 0)} if f.exchange else {}
 
 
 def _masked(reference: str | None) -> str:

@@ -257,6 +257,9 @@ class ReturnsService:
             plan = self._plan(sale, request)
             chosen, reasons, overridden = self._policy(actor, sale, request)
             kinds = {t.kind for t in plan.tenders}
+            if "exchange" in kinds:  # docs/returns.md, "Exchanges"
+                raise InvalidInput("lines", "Part of this refund would come out of an exchange credit: "
+                                   "exchange the items again instead.", code="refund.exchange_credit")
             if "card" in kinds and not request.card_reference:
                 amount = sum(t.amount_fen for t in plan.tenders if t.kind == "card")
                 raise InvalidInput("card_reference", f"Refund {Money(amount, self.config.currency)} on the card "
@@ -382,23 +385,29 @@ class ReturnsService:
                                                for r in plan.lines],
                               "approved_by": row.approved_by,
                               "override": facts.override,
-                              "request_id": request.request_id})
+                              "request_id": request.request_id,
+                              **({"exchange_id": facts.exchange["exchange_id"]} if facts.exchange else {})})
 
     def _write(self, s: Session, actor: Actor, grant, request: ReturnRequest,  # type: ignore[no-untyped-def]
                plan: rf.RefundPlan, refs: dict[int, str | None], status: str,
-               policy: tuple[dict[int, str], dict[int, str], dict | None]) -> ReturnFacts:
-        """The return's rows; completed at once (``status`` COMPLETED) or left ``paying``."""
+               policy: tuple[dict[int, str], dict[int, str], dict | None], *,
+               priced_as: rf.RefundPlan | None = None, return_id: str | None = None,
+               exchange: dict | None = None) -> ReturnFacts:
+        """The return's rows; completed at once (``status`` COMPLETED) or left ``paying``.
+        ``policy``: each line's disposition and reason, and a manager's override (audited).
+        An exchange (services/exchanges.py) passes its id, the plan as the refund rules priced
+        it (``priced_as``: checked against the sale as it is now) and its credit per tender."""
         if s.scalar(select(Return.id).where(Return.request_id == request.request_id)) is not None:
             raise _AlreadyDone  # the same request, committed by another caller meanwhile
         sale = self._sale_state(s, request)
-        if self._plan(sale, request) != plan:
+        if self._plan(sale, request) != (priced_as or plan):
             raise Conflict("The sale was returned meanwhile; look the receipt up again.",
                            code="return.changed_meanwhile")
         shift_id = shift_reports.require_open_shift(s, self.config)
         seq = int(s.scalar(select(func.coalesce(func.max(Return.return_seq), 0))
                            .where(Return.terminal_id == self.config.terminal_id)) or 0) + 1
         facts = ReturnFacts(
-            return_id=str(uuid.uuid4()), request=request,
+            return_id=return_id or str(uuid.uuid4()), request=request,
             return_no=return_number(self.config.store_id, self.config.terminal_id, seq),
             return_seq=seq, receipt_no=sale.receipt_no, store_id=self.config.store_id,
             store_name=self.config.values.get("store.name", ""),
@@ -407,7 +416,7 @@ class ReturnsService:
             member_id=sale.member_id, completed_at=self.clock.now(), plan=plan,
             lines={line.line_no: line for line in sale.lines}, tender_refs=refs,
             currency=self.config.currency, dispositions=policy[0], line_reasons=policy[1],
-            locale=self.config.locale, override=policy[2])
+            locale=self.config.locale, override=policy[2], exchange=exchange)
         s.add(Return(
             id=facts.return_id, request_id=request.request_id, return_no=facts.return_no,
             return_seq=seq, sale_id=request.sale_id, receipt_no=sale.receipt_no,
@@ -423,7 +432,9 @@ class ReturnsService:
                               reason_code=facts.line_reasons.get(r.line_no)) for r in plan.lines])
         s.add_all([ReturnTender(return_id=facts.return_id, seq=t.seq, kind=t.kind,
                                 amount_fen=t.amount_fen, points=t.points,
-                                reference=refs.get(t.seq)) for t in plan.tenders])
+                                reference=refs.get(t.seq),
+                                credit_fen=(exchange or {}).get("credits", {}).get(t.seq, 0))
+                    for t in plan.tenders])
         s.flush()
         if status == COMPLETED:
             self._complete(s, facts)

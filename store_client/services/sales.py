@@ -40,7 +40,7 @@ from store_client.services import stock
 from sync.terminal.sale_events import record_sale_event
 
 TENDER_LABELS = {"cash": "现金 Cash", "card": "银行卡 Card", "mobile": "移动支付 Mobile",
-                 "points": "积分 Points"}
+                 "points": "积分 Points", "exchange": "换货抵扣 Exchange credit"}
 log = logging.getLogger(__name__)
 _WECHAT = re.compile(r"1[0-5]\d{16}")
 
@@ -73,6 +73,7 @@ class SaleFacts:
     shift_id: str | None = None  # the open shift the sale belongs to
     return_proof: str = ""  # the signed receipt proof printed as a QR (sync/protocol/receipt_proof.py)
     join_url: str = ""  # a sale without a member: the signed link to join (its points go along)
+    exchange: dict | None = None  # an exchange's new sale: {exchange_id, return_id, credit_minor}
 
 
 def receipt_number(store_id: str, terminal_id: str, seq: int) -> str:
@@ -137,6 +138,7 @@ def payload(f: SaleFacts) -> dict:
         "coupons": [{"code": code, "discount_minor": coupon_totals.get(code, 0),
                      "single_use": code in f.single_use_codes}
                     for code in f.priced.coupons_applied],
+        **({"exchange": f.exchange} if f.exchange else {}),
     }
 
 
@@ -196,6 +198,11 @@ def write_sale(session: Session, f: SaleFacts) -> str:
 def receipt_document(f: SaleFacts) -> Document:
     """The sale receipt: CODE128 of the receipt number, QR of the e-receipt; the drawer
     kicks only when cash was taken (the template decides from the tenders)."""
+    return templates.sale_receipt(receipt_data(f))
+
+
+def receipt_data(f: SaleFacts) -> rd.SaleReceipt:
+    """What the sale receipt prints (an exchange adds its section to it)."""
     lines = {line.line_id: line for line in f.cart.active_lines}
     receipt_lines = []
     for p in f.priced.lines:
@@ -207,14 +214,14 @@ def receipt_document(f: SaleFacts) -> Document:
             quantity_scale=1000 if grams else 1, unit="kg" if grams else ""))
     tenders = tuple(rd.Tender(kind=t.kind, label=TENDER_LABELS.get(t.kind, t.kind),
                               amount_fen=t.amount_fen,
-                              reference=("****" + t.reference[-4:]) if t.reference else "")
+                              reference=("****" + t.reference[-4:]) if t.reference and t.kind != "exchange" else "")
                     for t in f.tenders)
     member = None
     if f.member is not None:
         member = rd.Member(member_no=f.member.phone_masked or f.member.member_id,
                            points_earned=f.points_earned, points_redeemed=f.points_redeemed,
                            points_balance=f.points_balance_after)
-    receipt = rd.SaleReceipt(
+    return rd.SaleReceipt(
         header=rd.Header(store_name=f.store_name, store_id=f.store_id,
                          terminal_id=f.terminal_id, operator=f.operator_name,
                          when=f.completed_at),
@@ -226,7 +233,6 @@ def receipt_document(f: SaleFacts) -> Document:
         tax_fen=sum(v.vat_fen for v in f.priced.vat), member=member,
         e_receipt_url=f.e_receipt_url, currency=f.currency, return_proof=f.return_proof,
         join_url=f.join_url)
-    return templates.sale_receipt(receipt)
 
 
 def completed_from_db(db: Database, cart_id: str) -> CompletedSale | None:

@@ -36,7 +36,7 @@ from store_client.persistence.models import (
 )
 
 TENDER_LABELS = {"cash": "现金 Cash", "card": "银行卡 Card", "mobile": "移动支付 Mobile",
-                 "points": "积分 Points"}
+                 "points": "积分 Points", "exchange": "换货抵扣 Exchange credit"}
 VOID_ACTION, NO_SALE_ACTION = "sale.voided", "drawer.no_sale"
 
 
@@ -134,7 +134,9 @@ def compute(s: Session, shift: Shift, *, kind: str, audit_to: int) -> ShiftFigur
     returns_count, returns_total = s.execute(select(
         func.count(), func.coalesce(func.sum(Return.refund_fen), 0)).where(
         Return.id.in_(returns))).one()
-    cash_refunded = s.scalar(select(func.coalesce(func.sum(ReturnTender.amount_fen), 0)).where(
+    # an exchange's credit (credit_fen) paid the new sale: it never left the drawer
+    paid_back = ReturnTender.amount_fen - ReturnTender.credit_fen
+    cash_refunded = s.scalar(select(func.coalesce(func.sum(paid_back), 0)).where(
         ReturnTender.return_id.in_(returns), ReturnTender.kind == "cash")) or 0
     taken_count, taken_total, taken_cash = s.execute(select(  # returns of other stores' sales, online orders
         func.count(), func.coalesce(func.sum(CrossReturn.refund_fen), 0),

@@ -44,6 +44,7 @@ from sync.hq import sites as hq_sites
 from sync.hq import stock as hq_stock
 from sync.hq import stock_publish
 from sync.hq.audit import chain_row
+from sync.hq.exchanges import exchange_problem
 from sync.hq.member_enrollment import credit_enrolled_sale
 from sync.hq.originals import index_sale
 from sync.hq.returnables import original_from_sale, own_return_problem
@@ -366,6 +367,11 @@ class HQService:
         payload = json.loads(sale.payload)
         original = original_from_sale(f"sale:{ret['sale_id']}", sale.store_id, payload)
         problem = own_return_problem(original, earlier, ret)
+        if problem is None and ret.get("exchange"):  # its new sale came first, in its own event
+            new_id = ret["exchange"]["sale_id"]
+            row = conn.scalar(select(t.sales.c.payload).where(t.sales.c.sale_id == new_id))
+            row = row or next((r["payload"] for r in batch_sales if r["sale_id"] == new_id), None)
+            problem = exchange_problem(ret, json.loads(row) if row else None)
         if problem is not None:
             raise PayloadError(problem)
         return payload, earlier  # the sale and its earlier returns, for the points

@@ -135,7 +135,7 @@ def _sale_v1(payload: dict) -> dict:
     return sale
 
 
-PAYMENT_METHODS = ("cash", "card", "wechat", "alipay", "voucher", "points")
+PAYMENT_METHODS = ("cash", "card", "wechat", "alipay", "voucher", "points", "exchange")
 
 
 def _sale_v2(payload: dict) -> dict:
@@ -241,12 +241,47 @@ def _sale_v3(payload: dict) -> dict:
         coupons.append({"code": code, "discount_minor": amount, "single_use": single})
     if set(by_coupon) - {c["code"] for c in coupons}:
         raise PayloadError("a line carries a coupon discount for a coupon not listed")
+    sale["exchange"] = _sale_exchange(payload, payments)
     sale.update(
         lines=lines, payments=payments, coupons=coupons, points_earned=earned,
         points_redeemed=redeemed, vat_minor=_int(payload, "vat_minor", lo=0),
         receipt_no=_str(payload, "receipt_no", max_len=80),
         operator_id=_str(payload, "operator_id", max_len=16))
     return sale
+
+
+def _sale_exchange(payload: dict, payments: list[dict[str, Any]]) -> dict | None:
+    """An exchange's new sale (docs/returns.md, "Exchanges"): paid first by the credit of
+    the return it is linked to; its ``exchange`` payments are exactly that credit."""
+    credit = sum(p["amount_minor"] for p in payments if p["method"] == "exchange")
+    if payload.get("exchange") is None:
+        if any(p["method"] == "exchange" for p in payments):
+            raise PayloadError("an exchange credit payment without its exchange")
+        return None
+    link = _obj(payload["exchange"], "exchange")
+    out = {"exchange_id": _uuid(link, "exchange_id"), "return_id": _uuid(link, "return_id"),
+           "credit_minor": _int(link, "credit_minor", lo=1)}
+    if credit != out["credit_minor"]:
+        raise PayloadError("the exchange payments do not add up to the exchange's credit_minor")
+    return out
+
+
+def _return_exchange(payload: dict, tenders: list[dict[str, Any]]) -> dict | None:
+    """An exchange's return: each tender's ``credit_minor`` (its share that paid the new
+    sale, not the customer) adds up to the exchange's ``credit_minor``; a share of an earlier
+    exchange credit is never paid out."""
+    if payload.get("exchange") is None:
+        if any(t["credit_minor"] or t["method"] == "exchange" for t in tenders):
+            raise PayloadError("an exchange credit without its exchange")
+        return None
+    link = _obj(payload["exchange"], "exchange")
+    out = {"exchange_id": _uuid(link, "exchange_id"), "sale_id": _uuid(link, "sale_id"),
+           "credit_minor": _int(link, "credit_minor", lo=1)}
+    if sum(t["credit_minor"] for t in tenders) != out["credit_minor"]:
+        raise PayloadError("the tenders' credit_minor do not add up to the exchange's credit_minor")
+    if out["sale_id"] == payload.get("sale_id"):
+        raise PayloadError("an exchange's new sale is not the sale returned")
+    return out
 
 
 def _audit_v1(payload: dict) -> dict:
@@ -307,7 +342,9 @@ def _line_policy(line: dict, i: int, return_reason: str) -> dict:
     elif reason not in RETURN_REASONS:
         raise PayloadError(f"line {i}: unknown reason {str(reason)[:20]!r}")
     return {"disposition": disposition, "reason": reason}
-REFUND_METHODS = ("cash", "card", "wechat", "alipay", "points")
+
+
+REFUND_METHODS = ("cash", "card", "wechat", "alipay", "points", "exchange")
 
 
 def _return_v1(payload: dict) -> dict:
@@ -356,11 +393,16 @@ def _return_v1(payload: dict) -> dict:
         points = _opt_int(tender, "points", lo=0)
         if (points is not None) != (method == "points"):
             raise PayloadError(f"tender {i}: points are given with, and only with, method 'points'")
-        tenders.append({"method": method, "amount_minor": _int(tender, "amount_minor", lo=1),
+        amount = _int(tender, "amount_minor", lo=1)
+        credit = _opt_int(tender, "credit_minor", lo=0, hi=amount) or 0
+        if method == "exchange" and credit != amount:
+            raise PayloadError(f"tender {i}: an exchange credit goes only to a new exchange, never paid out")
+        tenders.append({"method": method, "amount_minor": amount, "credit_minor": credit,
                         "points": points,
                         "reference": _str(tender, "reference", max_len=64, optional=True),
                         "original_reference": _str(tender, "original_reference", max_len=64,
                                                    optional=True)})
+    out["exchange"] = _return_exchange(payload, tenders)
     if sum(t["amount_minor"] for t in tenders) != out["refund_minor"]:
         raise PayloadError("the refund tenders do not add up to refund_minor")
     if sum(t["points"] or 0 for t in tenders) != out["points_refunded"]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from store_client.domain import cart, coupons, points, refunds, tenders
+from store_client.domain import cart, coupons, exchanges, points, refunds, tenders
 from store_client.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from store_client.ui.service_messages import TEXTS, service_error_text
 
@@ -20,6 +20,7 @@ DYNAMIC = {"cart": [c.value for c in cart.CartErrorCode],
            "points": [c.value for c in points.RedemptionRefusal],
            "tender": [c.value for c in tenders.TenderErrorCode],
            "refund": [c.value for c in refunds.RefundErrorCode],
+           "exchange": [c.value for c in exchanges.ExchangeErrorCode],
            "shift": re.findall(r'ShiftError\("(\w+)"',
                                (ROOT / "store_client/domain/shifts.py").read_text("utf-8")),
            "approval": re.findall(r'_refuse\(requester, approver_id, base, "(\w+)"',

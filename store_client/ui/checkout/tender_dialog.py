@@ -245,7 +245,7 @@ class TenderDialog(QDialog):
         self.tenders.clear()
         for tender in cart.tenders:
             text = f"{self._kind_label(tender.kind)}  {self.money(tender.amount_fen)}"
-            if tender.reference:
+            if tender.reference and tender.kind != "exchange":  # the credit's is an internal id
                 text += f"  ({tender.reference})"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, tender.tender_id)
@@ -280,7 +280,7 @@ class TenderDialog(QDialog):
 
     def _kind_label(self, kind: str) -> str:
         return {"cash": self.tr("Cash"), "card": self.tr("Card"), "mobile": self.tr("Mobile"),
-                "points": self.tr("Points")}.get(kind, kind)
+                "points": self.tr("Points"), "exchange": self.tr("Exchange credit")}.get(kind, kind)
 
     # -- actions -----------------------------------------------------------
     def _quick(self, index: int) -> None:

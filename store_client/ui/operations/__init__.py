@@ -26,7 +26,7 @@ Public API (kept stable; other screens build on it):
   the flags it shows, and refreshes only those.
 * :class:`Backend` (runner, services, terminal): what the factories run against; only
   the main window and this package hold it.
-* :class:`Operations`: per operator, areas ``checkout``, ``returns``, ``shifts``,
+* :class:`Operations`: per operator, areas ``checkout``, ``returns``, ``exchanges``, ``shifts``,
   ``sync``, ``catalog``, ``operators``, ``audit``, ``diagnostics``, ``pickup``, ``members``,
   ``stock_counts``, ``board``, ``printing``, and
   ``hub``. :class:`SessionOps`: sign in, unlock, sign out (nobody signed in yet).

@@ -11,6 +11,7 @@ from store_client.ui.operations.catalog import CatalogOps
 from store_client.ui.operations.changes import ChangeHub
 from store_client.ui.operations.checkout import CheckoutOps
 from store_client.ui.operations.diagnostics import DiagnosticsOps
+from store_client.ui.operations.exchanges import ExchangeOps
 from store_client.ui.operations.members import MembersOps
 from store_client.ui.operations.operators import OperatorOps
 from store_client.ui.operations.pickup import PickupOps
@@ -32,6 +33,7 @@ class Operations:
         self.hub: ChangeHub = backend.runner.hub
         self.checkout = CheckoutOps(backend, actor)
         self.returns = ReturnsOps(backend, actor)
+        self.exchanges = ExchangeOps(backend, actor)
         self.shifts = ShiftOps(backend, actor)
         self.sync = SyncOps(backend, actor)
         self.catalog = CatalogOps(backend, actor)

@@ -55,6 +55,7 @@ ACTION_LABELS = {
     "permission.denied": QT_TRANSLATE_NOOP("AuditActions", "Permission denied"),
     "print.reprint": QT_TRANSLATE_NOOP("AuditActions", "Reprinted"),
     "return.completed": QT_TRANSLATE_NOOP("AuditActions", "Return refunded"),
+    "exchange.completed": QT_TRANSLATE_NOOP("AuditActions", "Exchange (return and new sale)"),
     "return.reprinted": QT_TRANSLATE_NOOP("AuditActions", "Return slip reprinted"),
     "return.cancelled": QT_TRANSLATE_NOOP("AuditActions", "Return cancelled (mobile refund declined)"),
     "return.refused": QT_TRANSLATE_NOOP("AuditActions", "Return refused"),

@@ -44,6 +44,7 @@ from store_client.ui.checkout.dialogs import (
     PromptDialog,
     reason_of,
 )
+from store_client.ui.checkout.exchange_bar import ExchangeBar
 from store_client.ui.checkout.receipt_status import ReceiptStatus
 from store_client.ui.checkout.formatting import (
     money_text,
@@ -133,6 +134,7 @@ class CheckoutScreen(QWidget):
         self.restored_banner.setWordWrap(True)
         self.restored_banner.hide()
         self.receipt_status = ReceiptStatus(self.ops, ctx.ops.hub, self._call, self)
+        self.exchange_bar = ExchangeBar(self)  # an exchange's credit, from the Returns screen
         self._first_load = True  # the first cart shown after sign-in may be one left open
 
         self.side = SidePanel(self.currency, self._locale, self)
@@ -144,6 +146,7 @@ class CheckoutScreen(QWidget):
         left.setSpacing(8)
         left.addWidget(self.entry)
         left.addWidget(self.restored_banner)
+        left.addWidget(self.exchange_bar)
         left.addWidget(self.done_banner)
         left.addWidget(self.receipt_status)
         left.addWidget(self.table, 1)
@@ -233,6 +236,8 @@ class CheckoutScreen(QWidget):
         self._actions += [
             keymap.KeyAction(("Shift+F5",), self.tr("Remove the member from this sale"), self.detach_member),
             keymap.KeyAction(("Shift+F6",), self.tr("Remove the last coupon"), self.remove_last_coupon),
+            keymap.KeyAction(("Shift+F9",), self.tr("Cancel the exchange (drop its credit)"),
+                             lambda: self.exchange_bar.cancel()),
             keymap.KeyAction(("Up",), self.tr("Select the line above"), lambda: self.move_selection(-1)),
             keymap.KeyAction(("Down",), self.tr("Select the line below"), lambda: self.move_selection(1)),
             keymap.KeyAction(("Return",), self.tr("Add the code typed in the item box")),
@@ -654,15 +659,18 @@ class CheckoutScreen(QWidget):
     def open_tender(self) -> None:
         if self._busy_with_dialog() or not self.available:
             return
+        if self.exchange_bar.active:  # the credit first, then the payment dialog for the rest
+            self.exchange_bar.pay()
+            return
         if self.cart is None or not self.cart.lines:
             self._say(self.tr("Nothing to pay yet: scan an item first."), error=True)
             return
         self._call(self.ops.mobile_available(), self._show_tender)
 
-    def _show_tender(self, mobile_available: bool) -> None:
+    def _show_tender(self, mobile_available: bool, ops: object = None) -> None:
         if self._busy_with_dialog() or self.cart is None:
             return
-        dialog = TenderDialog(self.ops, self.cart, locale=self._ctx.locale,
+        dialog = TenderDialog(ops or self.ops, self.cart, locale=self._ctx.locale,  # type: ignore[arg-type]
                               mobile_available=mobile_available, currency=self.currency, parent=self)
         dialog.cart_changed.connect(self.show_cart)
         dialog.completed.connect(self.sale_completed)
@@ -685,6 +693,8 @@ class CheckoutScreen(QWidget):
         self.receipt_status.track(sale.print_job_id, str(sale.receipt_no), copy=False)
         text = self.tr("Change due: %2\nSale complete · receipt %1").replace("%1", str(sale.receipt_no)) \
             .replace("%2", self.money(sale.change_fen))
+        if hasattr(sale, "exchange_id"):  # an exchange: what was given back or paid on top
+            text = self.exchange_bar.done_text(sale)  # type: ignore[arg-type]
         self.done_banner.setText(text)
         self.done_banner.show()
         self._say("")

@@ -8,7 +8,8 @@ the sale was loaded, so a double click or a retry never refunds twice. A cashier
 refund asks for a manager's approval (the op runner, :mod:`store_client.ui.operations`).
 
 Keys (docs/keyboard.md): F2 look up, F3 return everything, F4 clear, F5 reprint,
-F6 the items, F7 the reason, F10 where the current item goes, Shift+F7 its own reason, F11 refund. The items table is one tab stop: Up / Down
+F6 the items, F7 the reason, F9 exchange (returns_exchange.py), F10 where the current item goes,
+Shift+F7 its own reason, F11 refund. The items table is one tab stop: Up / Down
 choose a line, + / − or digits set its quantity, Space returns all of it or none.
 """
 
@@ -52,6 +53,7 @@ from store_client.ui.i18n import money_locale
 from store_client.ui.page import page_layout, page_title
 from store_client.ui.table_fit import ColumnFitter
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
+from store_client.ui.screens.returns_exchange import ExchangeStarter
 from store_client.ui.screens.returns_originals import OriginalsList, when
 from store_client.ui.screens.returns_policy import DispositionBox, PolicyWords, ReturnsPolicyMixin
 from store_client.ui.screens.returns_widgets import QuantityEdit, ReturnLinesTable
@@ -180,6 +182,10 @@ class ReturnsScreen(ReturnsPolicyMixin, QWidget):
         self.refund_button.setProperty("primary", True)
         self.refund_button.setMinimumHeight(52)
         self.refund_button.clicked.connect(self.refund)
+        self.exchange_button = named(QPushButton(self.tr("Exchange"), self), "returns.exchange",
+                                     self.tr("Exchange the selected items: their value pays the new sale"))
+        self.exchange_button.setMinimumHeight(52)
+        self.exchange_button.clicked.connect(ExchangeStarter(self).start)
         self.message = QLabel("", self)
         self.message.setObjectName("returns.message")
         self.message.setWordWrap(True)
@@ -194,6 +200,7 @@ class ReturnsScreen(ReturnsPolicyMixin, QWidget):
         bottom.addWidget(self.open_shift_button)
         bottom.addWidget(self.total)
         bottom.addSpacing(12)
+        bottom.addWidget(self.exchange_button)
         bottom.addWidget(self.refund_button)
         self.done_banner = QLabel("", self)
         self.done_banner.setObjectName("returns.done")
@@ -210,7 +217,8 @@ class ReturnsScreen(ReturnsPolicyMixin, QWidget):
                      self.summary, bottom), keyed=False)
         self.setFocusProxy(self.receipt)
         for widget in (self.receipt, self.lookup_button, self.originals, self.table, self.reason, self.reason_text,
-                       self.card_reference, self.cash_instead, self.refund_button, self.all_button, self.clear_button,
+                       self.card_reference, self.cash_instead, self.exchange_button, self.refund_button,
+                       self.all_button, self.clear_button,
                        self.reprint_button):
             widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         QWidget.setTabOrder(self.receipt, self.lookup_button)
@@ -220,10 +228,11 @@ class ReturnsScreen(ReturnsPolicyMixin, QWidget):
         QWidget.setTabOrder(self.reason, self.reason_text)
         QWidget.setTabOrder(self.reason_text, self.card_reference)
         QWidget.setTabOrder(self.card_reference, self.cash_instead)
-        QWidget.setTabOrder(self.cash_instead, self.refund_button)
+        QWidget.setTabOrder(self.cash_instead, self.exchange_button)
+        QWidget.setTabOrder(self.exchange_button, self.refund_button)
         keymap.keyed_buttons(self, (("F2", self.lookup_button), ("F3", self.all_button),
                                     ("F4", self.clear_button), ("F5", self.reprint_button),
-                                    ("F11", self.refund_button)), extra=(
+                                    ("F9", self.exchange_button), ("F11", self.refund_button)), extra=(
             keymap.KeyAction(("F6",), self.tr("Go to the items: arrows, + / -, digits, Space"),
                              self.table.setFocus),
             keymap.KeyAction(("F7",), self.tr("Go to the reason for the return"), self.reason.setFocus),
