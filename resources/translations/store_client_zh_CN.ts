@@ -2051,6 +2051,14 @@ Sale complete · receipt %1</source>
         <translation>移除全部商品</translation>
     </message>
     <message>
+        <source>Reprint (F5)</source>
+        <translation>重打 (F5)</translation>
+    </message>
+    <message>
+        <source>Reprint the last slip and credit note</source>
+        <translation>重打上一张退货单和储值券</translation>
+    </message>
+    <message>
         <source>Close (Esc)</source>
         <translation>关闭 (Esc)</translation>
     </message>
@@ -2089,6 +2097,10 @@ Sale complete · receipt %1</source>
     <message>
         <source>Refund %1 without a receipt</source>
         <translation>无小票退款 %1</translation>
+    </message>
+    <message>
+        <source>Return %1 sent to the printer again.</source>
+        <translation>退货单 %1 已再次送往打印机。</translation>
     </message>
     <message>
         <source>Refunded %1 as %2 · return %3</source>

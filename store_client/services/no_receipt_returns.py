@@ -26,8 +26,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from printers import text_render
+from printers.queue import JobStateError
 from store_client import store_time
-from store_client.clock import Clock, iso
+from store_client.clock import Clock, iso, parse_iso
 from store_client.domain import price_history as ph
 from store_client.domain.roles import Decision, Permission, decide
 from store_client.domain.stock import Movement, MovementReason
@@ -37,7 +38,7 @@ from store_client.persistence.models import Barcode, Product
 from store_client.persistence.no_receipt_models import CreditNote, NoReceiptReturn
 from store_client.services import shift_reports, stock
 from store_client.services.auth import Actor
-from store_client.services.errors import InvalidInput, ServiceError
+from store_client.services.errors import InvalidInput, NotFound, ServiceError
 from store_client.services.no_receipt_views import (
     CASH,
     STORE_CREDIT,
@@ -196,6 +197,8 @@ class NoReceiptReturnsService:
         with self._lock:
             try:
                 return self._write(actor, grant, request, priced)
+            except ServiceError as exc:  # another return took today's limit meanwhile
+                raise self._refuse(actor, exc) from None
             except (_AlreadyDone, IntegrityError):  # the same request, written meanwhile (another process)
                 done = self.completed(request.request_id)
                 if done is None:
@@ -278,6 +281,36 @@ class NoReceiptReturnsService:
         except Exception:
             log.exception("return slip %s could not be printed", return_no)
             return None
+
+    def reprint(self, actor: Actor, return_id: str) -> int | None:
+        """The return slip again (marked REPRINT, no drawer kick) and, for store credit, the
+        credit note again (marked REPRINT: the same code, spent once whichever copy is shown);
+        audited. None: no printer."""
+        self._may_return(actor)
+        with self.db.read() as s:
+            row = s.get(NoReceiptReturn, return_id) if isinstance(return_id, str) else None
+            if row is None:
+                raise NotFound("That return does not exist on this terminal.", code="return.unknown")
+            job_id, return_no, code, amount, when = (row.print_job_id, row.return_no, row.credit_code,
+                                                     row.refund_fen, parse_iso(row.completed_at))
+        new_id = None
+        if self.print_queue is not None and job_id is not None:
+            try:
+                new_id = int(self.print_queue.reprint(job_id))
+            except JobStateError:
+                raise ServiceError("The return slip is still waiting for the printer: it prints by itself.",
+                                   code="receipt.waiting") from None
+            if code is not None:
+                config = self.config
+                self.print_queue.submit("return", credit_note_slip(
+                    code=code, amount_fen=amount, return_no=return_no,
+                    store_name=str(config.values.get("store.name", "") or ""), store_id=config.store_id,
+                    terminal_id=config.terminal_id, when=when, currency=config.currency, reprint=True),
+                    title=f"credit note {return_no} (reprint)")
+        with self.db.transaction() as s:
+            self.audit.append(s, operator_id=actor.operator_id, action="return.reprinted", target=return_id,
+                              details={"return_no": return_no, "print_job": new_id, "no_receipt": True})
+        return new_id
 
     def completed(self, request_id: str) -> NoReceiptDone | None:
         """The return a request became (``repeated``), or None."""

@@ -137,6 +137,10 @@ def test_a_return_without_receipt_by_keys_only_in_chinese(qtbot, zh, store, task
     qtbot.waitUntil(lambda: dialog.policy is not None, timeout=5_000)  # the next return: a new request
     assert dialog.policy.request_id != request_id
 
+    press(qtbot, Qt.Key.Key_F5)  # the slip and the credit note again (no printer here: audited)
+    qtbot.waitUntil(lambda: "N000001" in dialog.message.text(),
+                    timeout=5_000)
+    assert english_on(dialog) == []
     press(qtbot, Qt.Key.Key_Escape)  # back to the screen
     qtbot.waitUntil(lambda: screen.no_receipt is None and QApplication.focusWidget() is screen.receipt,
                     timeout=5_000)

@@ -83,3 +83,9 @@ class ReturnsOps(Area):
         actor = self._actor
         return self._runner.op(lambda grant: self._bare().refund(actor, request, grant),
                                changes=REFUNDED, requester=actor, action_text=action_text)
+
+    def no_receipt_reprint(self, *, return_id: str) -> Op[int | None]:
+        """The slip of a return without receipt again (and its credit note), marked REPRINT."""
+        actor = self._actor
+        return self._runner.op(lambda _g: self._bare().reprint(actor, return_id),
+                               changes=Changes(print_queue=True, audit=True), requester=actor)

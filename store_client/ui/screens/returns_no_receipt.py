@@ -8,7 +8,7 @@ dialog). Every check is the service's (services/no_receipt_returns.py): the dial
 what it shows and sends the request, whose id makes a retry refund once.
 
 Keys (a dialog's layer, docs/keyboard.md): scan or type + Enter adds the item, F4 clears the
-list, F6 the items (Up / Down, + / −, digits, Delete removes the line), F7 the reason, F8
+list, F5 reprints the last slip and credit note, F6 the items (Up / Down, + / −, digits, Delete removes the line), F7 the reason, F8
 cash or store credit, F11 refund, Esc closes.
 """
 
@@ -133,6 +133,11 @@ class NoReceiptDialog(QDialog):
                                   self.tr("Remove every item"))
         self.clear_button.setAutoDefault(False)
         self.clear_button.clicked.connect(self.clear)
+        self.reprint_button = named(QPushButton(self.tr("Reprint (F5)"), self), "returns.noReceipt.reprint",
+                                    self.tr("Reprint the last slip and credit note"))
+        self.reprint_button.setAutoDefault(False)
+        self.reprint_button.setEnabled(False)
+        self.reprint_button.clicked.connect(self.reprint)
         self.close_button = named(QPushButton(self.tr("Close (Esc)"), self), "returns.noReceipt.close",
                                   self.tr("Back to returns with a receipt"))
         self.close_button.setAutoDefault(False)
@@ -152,6 +157,7 @@ class NoReceiptDialog(QDialog):
         bottom.addWidget(self.total)
         bottom.addSpacing(12)
         bottom.addWidget(self.clear_button)
+        bottom.addWidget(self.reprint_button)
         bottom.addWidget(self.close_button)
         bottom.addWidget(self.refund_button)
         layout = QVBoxLayout(self)
@@ -159,7 +165,7 @@ class NoReceiptDialog(QDialog):
             (layout.addLayout if isinstance(part, QHBoxLayout) else layout.addWidget)(part)  # type: ignore[operator]
         layout.setStretchFactor(self.table, 1)
         for widget in (self.code, self.add_button, self.table, self.reason, self.reason_text, self.tender,
-                       self.refund_button, self.clear_button, self.close_button):
+                       self.refund_button, self.clear_button, self.reprint_button, self.close_button):
             widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         QWidget.setTabOrder(self.code, self.add_button)
         QWidget.setTabOrder(self.add_button, self.table)
@@ -167,7 +173,7 @@ class NoReceiptDialog(QDialog):
         QWidget.setTabOrder(self.reason, self.reason_text)
         QWidget.setTabOrder(self.reason_text, self.tender)
         QWidget.setTabOrder(self.tender, self.refund_button)
-        for key, action in (("F4", self.clear), ("F6", self.table.setFocus), ("F7", self.reason.setFocus),
+        for key, action in (("F4", self.clear), ("F5", self.reprint), ("F6", self.table.setFocus), ("F7", self.reason.setFocus),
                             ("F8", self._next_tender), ("F11", self.refund)):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -315,9 +321,19 @@ class NoReceiptDialog(QDialog):
         self.ops.no_receipt_refund(request=request, action_text=action).run(
             self, success=self._refunded, failure=self._error, on_dialog=self._set_approval)
 
+    def reprint(self) -> None:
+        done = self.last
+        if done is None:
+            return
+        self.ops.no_receipt_reprint(return_id=done.return_id).run(
+            self, success=lambda _job: self._say(self.tr("Return %1 sent to the printer again.")
+                                                 .replace("%1", done.return_no)),
+            failure=self._error, on_dialog=self._set_approval)
+
     def _refunded(self, done: NoReceiptDone) -> None:
         self._busy = False
         self.last = done
+        self.reprint_button.setEnabled(True)
         how = _tr(TENDER_TEXT[done.tender])
         text = (self.tr("Refunded %1 as %2 · return %3").replace("%1", self.money(done.refund_fen))
                 .replace("%2", how).replace("%3", done.return_no))
