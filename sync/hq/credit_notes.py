@@ -118,7 +118,7 @@ def spend(conn: Connection, *, spend_id: str, code: str, amount: int, store_id: 
     must be committed, or rolled back on :class:`CreditRefused`)."""
     if not isinstance(spend_id, str) or not 1 <= len(spend_id) <= 64:
         raise CreditRefused("credit.bad_request", "a spend needs its id")
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 1 <= amount <= 10**12:
         raise CreditRefused("credit.bad_amount", "the amount must be a positive integer (fen)")
     seen = conn.execute(select(spends).where(spends.c.spend_id == spend_id)).first()
     if seen is not None:

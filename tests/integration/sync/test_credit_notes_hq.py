@@ -144,3 +144,49 @@ def test_the_event_validator_refuses_inconsistent_returns():
     for payload in bad:
         with pytest.raises(PayloadError):
             validate("return.no_receipt", 1, payload)
+
+
+def test_two_tills_spend_a_note_over_http_exactly_once(tmp_path):
+    """Through HQ's routes and the tills' client, as a checkout elsewhere would ask."""
+    from sync.hq.embedded import HQServer
+    from sync.hq.service import make_engine
+    from sync.terminal.transport import BatchRejected, HQClient
+
+    service = HQService(make_engine(f"sqlite:///{tmp_path / 'hq.sqlite3'}"))
+    server = HQServer(service).start()
+    try:
+        tokens = [service.issue_token("S001", "T01"), service.issue_token("S002", "T03")]
+        payload = no_receipt(amount=3000)
+        code = payload["credit_note"]["code"]
+        assert issue(service, service.authenticate(tokens[0]), payload)["status"] == "accepted"
+        with HQClient(server.url, tokens[1], timeout=5) as client:
+            assert client.credit_note(code) == {"code": code, "amount_minor": 3000, "remaining_minor": 3000}
+            part = client.spend_credit_note(code, 1000, "sale-a:1")
+            assert part["remaining_minor"] == 2000 and not part["repeated"]
+            assert client.spend_credit_note(code, 1000, "sale-a:1")["repeated"]  # a retry: nothing more
+            for bad, expected in ((ph.new_credit_code(), "credit.unknown"), ("CN00000000000000", "credit.forged")):
+                with pytest.raises(BatchRejected) as refused:
+                    client.spend_credit_note(bad, 100, "x")
+                assert refused.value.code == expected
+        outcomes: list[str] = []
+        barrier = threading.Barrier(4)
+
+        def spend(token: str, n: int) -> None:
+            barrier.wait()
+            with HQClient(server.url, token, timeout=10) as client:
+                try:
+                    client.spend_credit_note(code, 2000, f"sale-{n}:1")
+                    outcomes.append("spent")
+                except BatchRejected as exc:
+                    outcomes.append(str(exc.code))
+
+        threads = [threading.Thread(target=spend, args=(tokens[n % 2], n)) for n in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(outcomes) == ["credit.spent"] * 3 + ["spent"]
+        assert service.credit_note_balance(code) == (3000, 0)
+    finally:
+        server.stop()
+        service.engine.dispose()
