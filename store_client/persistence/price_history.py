@@ -12,7 +12,7 @@ size. Rules: :mod:`store_client.domain.price_history`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -28,6 +28,11 @@ _KEEP_OLD = text(
 _ADD_NEW = text(
     "INSERT OR REPLACE INTO price_history(sku, since, price_minor) SELECT sku, :t, :p "
     "FROM products WHERE sku = :s AND price_minor != :p")
+# What no window can reach any more: the rows before the one in effect KEEP_DAYS ago (the
+# window only moves forward; a few days beyond it for a till clock set back).
+KEEP_DAYS = ph.WINDOW_DAYS + 5
+_PRUNE = text("DELETE FROM price_history WHERE sku = :s AND since < "
+              "(SELECT max(since) FROM price_history WHERE sku = :s AND since <= :k)")
 _AT_START = text("SELECT since, price_minor FROM price_history WHERE sku = :s AND since <= :w "
                  "ORDER BY since DESC LIMIT 1")
 _SINCE = text("SELECT since, price_minor FROM price_history WHERE sku = :s AND since > :w AND since <= :n")
@@ -35,11 +40,14 @@ _SINCE = text("SELECT since, price_minor FROM price_history WHERE sku = :s AND s
 
 def record_changes(session: Session, prices: Sequence[tuple[str, int]], now: str) -> None:
     """Before ``products.price_minor`` is updated to ``prices`` (``(sku, price)``), in the
-    caller's transaction: a row for each price that really changes."""
+    caller's transaction: a row for each price that really changes; the SKU's rows no window
+    can reach any more are dropped (the history stays a few rows per product)."""
     rows = [{"s": sku, "p": price, "t": now} for sku, price in prices]
     if rows:
         session.execute(_KEEP_OLD, rows)
         session.execute(_ADD_NEW, rows)
+        keep = iso(parse_iso(now) - timedelta(days=KEEP_DAYS))
+        session.execute(_PRUNE, [{"s": sku, "k": keep} for sku, _price in prices])
 
 
 def lowest_price(session: Session, sku: str, current: int, now: datetime,

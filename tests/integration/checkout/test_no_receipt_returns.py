@@ -63,6 +63,10 @@ def test_an_item_is_priced_at_its_lowest_shelf_price_of_90_days(shop):
     svc = service(shop)
     assert svc.item(shop.cashier, SHAMPOO).unit_fen == 5990  # no history: the current price
     prices(shop, ("100001", 4990), at=clock.now() - timedelta(days=120))  # 5990 before, 4990 from 120 days ago
+    with shop.terminal.db.read() as s:  # the first change kept the price it replaced, as "since before"
+        first = s.execute(text("SELECT since, price_minor FROM price_history WHERE sku = '100001' "
+                               "ORDER BY since")).all()
+    assert [tuple(r) for r in first] == [("", 5990), (iso(clock.now() - timedelta(days=120)), 4990)]
     prices(shop, ("100001", 6490), at=clock.now() - timedelta(days=91))  # 4990 ended 91 days ago
     prices(shop, ("100001", 5490), at=clock.now() - timedelta(days=40))
     prices(shop, ("100001", 6990), at=clock.now() - timedelta(days=10))
@@ -72,10 +76,10 @@ def test_an_item_is_priced_at_its_lowest_shelf_price_of_90_days(shop):
     assert svc.item(shop.cashier, "100001").unit_fen == 5490
     clock.advance(days=50)  # 5490 ended 91 days ago: only 6990 was in effect in the window
     assert svc.item(shop.cashier, "100001").unit_fen == 6990
-    with shop.terminal.db.read() as s:  # the first change kept the price it replaced, as "since before"
+    with shop.terminal.db.read() as s:  # 5990 ended 120 days ago: no window reaches it, its row went
         rows = s.execute(text("SELECT since, price_minor FROM price_history WHERE sku = '100001' "
                               "ORDER BY since")).all()
-    assert rows[0] == ("", 5990) and [p for _s, p in rows] == [5990, 4990, 6490, 5490, 6990]
+    assert [p for _s, p in rows] == [4990, 6490, 5490, 6990]
 
 
 def test_a_price_that_does_not_change_records_nothing(shop):
@@ -291,3 +295,15 @@ def test_the_lowest_price_stays_fast_with_a_large_history(shop):
     # P0000000: '' 1000, 47 days ago 1001, 94 days ago 1002 -> in effect in the window: 1002 then 1001
     assert lowest[0] == 1001
     assert per_lookup < 0.01, per_lookup  # ~0.1 ms measured; generous for a loaded machine
+
+
+def test_rows_no_window_can_reach_are_dropped_and_the_lowest_is_unchanged(shop):
+    clock = shop.terminal.clock
+    svc = service(shop)
+    for days_ago, price in ((400, 1100), (300, 900), (200, 1000), (120, 800), (60, 1300), (10, 1250)):
+        prices(shop, ("100002", price), at=clock.now() - timedelta(days=days_ago))
+    assert svc.item(shop.cashier, "100002").unit_fen == 800  # in effect at the window's start
+    with shop.terminal.db.read() as s:
+        kept = s.execute(text("SELECT price_minor FROM price_history WHERE sku = '100002' ORDER BY since")).all()
+    # the last change ran 10 days ago: from there, 95 days back reaches the change of 120 days ago
+    assert [p for (p,) in kept] == [800, 1300, 1250]
