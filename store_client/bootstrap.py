@@ -131,6 +131,7 @@ if TYPE_CHECKING:  # services are imported lazily by build_services (start-up ti
     from store_client.services.cross_returns import CrossReturnsService
     from store_client.services.exchanges import ExchangeService
     from store_client.services.member_desk import MemberDesk
+    from store_client.services.no_receipt_returns import NoReceiptReturnsService
     from store_client.services.operators import OperatorService
     from store_client.services.pickup import PickupService
     from store_client.services.returns import ReturnsService
@@ -166,6 +167,16 @@ class Services:
     stock_counts_factory: Callable[[], StockCountService] | None = field(default=None, repr=False)
     _stock_counts: StockCountService | None = field(default=None, init=False, repr=False)
     _exchanges: ExchangeService | None = field(default=None, init=False, repr=False)
+    no_receipt_factory: Callable[[], NoReceiptReturnsService] | None = field(default=None, repr=False)
+    _no_receipt: NoReceiptReturnsService | None = field(default=None, init=False, repr=False)
+
+    @property
+    def no_receipt_returns(self) -> NoReceiptReturnsService | None:
+        """Returns without a receipt or member: built on first use."""
+        with self._returns_lock:
+            if self._no_receipt is None and self.no_receipt_factory is not None:
+                self._no_receipt = self.no_receipt_factory()
+            return self._no_receipt
 
     @property
     def stock_counts(self) -> StockCountService | None:
@@ -321,6 +332,12 @@ def build_services(terminal: Terminal, *, print_queue: Any = None,
                                    client=services.hq_client, own_key=receipt_key,
                                    print_queue=getattr(sale_side, "print_queue", None))
 
+    def no_receipt() -> NoReceiptReturnsService:
+        from store_client.services.no_receipt_returns import NoReceiptReturnsService
+
+        return NoReceiptReturnsService(db, clock, audit, authorizer, config=terminal.config,
+                                       print_queue=getattr(services.checkout, "print_queue", None))
+
     def shifts() -> ShiftService:
         from store_client.services.shifts import ShiftService
 
@@ -366,6 +383,7 @@ def build_services(terminal: Terminal, *, print_queue: Any = None,
         checkout_factory=checkout,
         returns_factory=returns,
         cross_returns_factory=cross_returns,
+        no_receipt_factory=no_receipt,
         shifts_factory=shifts,
         members_factory=members,
         stock_counts_factory=stock_counts,

@@ -138,6 +138,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("returns.online_cash", str, "approval", _one_of(("never", "approval")),
             "An online order's refund in cash instead of back to its payment: never, or with a "
             "second person's approval"),
+    Setting("returns.no_receipt_refund", str, "store_credit", _one_of(("store_credit", "cash", "either")),
+            "A return without receipt or member refunds as store credit, cash, or either (the cashier asks)"),
+    Setting("returns.no_receipt_max_fen", int, 50_000, _between(100, 100_000_000),
+            "Most one return without receipt may refund, in fen"),
+    Setting("returns.no_receipt_day_max_fen", int, 200_000, _between(100, 1_000_000_000),
+            "Most this till refunds without receipt in one store day, in fen"),
     Setting("points.earn_fen_per_point", int, 100, _between(1, 1_000_000),
             "Fen paid (with money) per point earned: 100 = 1 point per 1 CNY"),
     Setting("points.redeem_points", int, 100, _between(1, 1_000_000), "Points redeemed ..."),

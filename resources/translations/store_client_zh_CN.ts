@@ -2122,6 +2122,181 @@ Sale complete · receipt %1</source>
     </message>
 </context>
 <context>
+    <name>NoReceiptDialog</name>
+    <message>
+        <source>Store credit note</source>
+        <translation>储值券</translation>
+    </message>
+    <message>
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <source>Damaged or faulty</source>
+        <translation>商品损坏或故障</translation>
+    </message>
+    <message>
+        <source>Wrong item</source>
+        <translation>商品不符</translation>
+    </message>
+    <message>
+        <source>Changed mind</source>
+        <translation>不想要了</translation>
+    </message>
+    <message>
+        <source>Other (describe)</source>
+        <translation>其他（请说明）</translation>
+    </message>
+    <message>
+        <source>Return without receipt</source>
+        <translation>无小票退货</translation>
+    </message>
+    <message>
+        <source>No receipt, no member: each item is refunded at its lowest shelf price of the last 90 days, and a manager approves every such return.</source>
+        <translation>无小票、无会员：每件商品按近 90 天最低售价退款，每笔均需经理批准。</translation>
+    </message>
+    <message>
+        <source>Item barcode</source>
+        <translation>商品条码</translation>
+    </message>
+    <message>
+        <source>Scan or type the item&apos;s barcode and press Enter; scan again for one more</source>
+        <translation>扫描或输入商品条码后按回车；再扫一次加一件</translation>
+    </message>
+    <message>
+        <source>Add item</source>
+        <translation>添加商品</translation>
+    </message>
+    <message>
+        <source>Add the item typed</source>
+        <translation>添加输入的商品</translation>
+    </message>
+    <message>
+        <source>Items coming back</source>
+        <translation>退回的商品</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Lowest price (90 days)</source>
+        <translation>近90天最低价</translation>
+    </message>
+    <message>
+        <source>Shelf price now</source>
+        <translation>现售价</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <source>Reason for the return</source>
+        <translation>退货原因</translation>
+    </message>
+    <message>
+        <source>Choose a reason…</source>
+        <translation>请选择原因…</translation>
+    </message>
+    <message>
+        <source>Reason details</source>
+        <translation>原因说明</translation>
+    </message>
+    <message>
+        <source>Details (needed for Other)</source>
+        <translation>说明（选“其他”时必填）</translation>
+    </message>
+    <message>
+        <source>Refund as</source>
+        <translation>退款方式</translation>
+    </message>
+    <message>
+        <source>Refund (F11)</source>
+        <translation>退款 (F11)</translation>
+    </message>
+    <message>
+        <source>Refund the items with a manager&apos;s approval</source>
+        <translation>经理批准后退款</translation>
+    </message>
+    <message>
+        <source>Clear (F4)</source>
+        <translation>清空 (F4)</translation>
+    </message>
+    <message>
+        <source>Remove every item</source>
+        <translation>移除全部商品</translation>
+    </message>
+    <message>
+        <source>Reprint (F5)</source>
+        <translation>重打 (F5)</translation>
+    </message>
+    <message>
+        <source>Reprint the last slip and credit note</source>
+        <translation>重打上一张退货单和储值券</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>关闭 (Esc)</translation>
+    </message>
+    <message>
+        <source>Back to returns with a receipt</source>
+        <translation>返回有小票退货</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Something went wrong: %1</source>
+        <translation>出现问题：%1</translation>
+    </message>
+    <message>
+        <source>Refunded as: %1 · at most %2 per return · %3 left today on this till</source>
+        <translation>退款方式：%1 · 每笔最多 %2 · 本机今日剩余 %3</translation>
+    </message>
+    <message>
+        <source>Scan or type the item&apos;s barcode.</source>
+        <translation>请扫描或输入商品条码。</translation>
+    </message>
+    <message>
+        <source>Scan the items being returned.</source>
+        <translation>请扫描要退回的商品。</translation>
+    </message>
+    <message>
+        <source>Choose the reason for the return.</source>
+        <translation>请选择退货原因。</translation>
+    </message>
+    <message>
+        <source>Describe the reason for the return.</source>
+        <translation>请说明退货原因。</translation>
+    </message>
+    <message>
+        <source>Refund %1 without a receipt</source>
+        <translation>无小票退款 %1</translation>
+    </message>
+    <message>
+        <source>Return %1 sent to the printer again.</source>
+        <translation>退货单 %1 已再次送往打印机。</translation>
+    </message>
+    <message>
+        <source>Refunded %1 as %2 · return %3</source>
+        <translation>已退款 %1（%2）· 退货单 %3</translation>
+    </message>
+    <message>
+        <source>Credit note %1: give the customer the printed note</source>
+        <translation>储值券 %1：请将打印的储值券交给顾客</translation>
+    </message>
+    <message>
+        <source>Already refunded before: nothing more was paid now.</source>
+        <translation>此前已退款：本次未再支付任何款项。</translation>
+    </message>
+</context>
+<context>
     <name>OperatorTableModel</name>
     <message>
         <source>ID</source>
@@ -3193,6 +3368,14 @@ Sale complete · receipt %1</source>
         <translation>重新打印上一张退货单</translation>
     </message>
     <message>
+        <source>No receipt</source>
+        <translation>无小票退货</translation>
+    </message>
+    <message>
+        <source>Return without receipt or member</source>
+        <translation>无小票、无会员退货</translation>
+    </message>
+    <message>
         <source>Orders found: choose one with the arrows and Enter</source>
         <translation>找到的订单：用方向键选择，按回车确认</translation>
     </message>
@@ -4069,6 +4252,38 @@ Sale complete · receipt %1</source>
     <message>
         <source>Cash instead of the original payment is only for an online order, where the store&apos;s policy allows it.</source>
         <translation>只有线上订单、且门店政策允许时，才能改为退现金。</translation>
+    </message>
+    <message>
+        <source>%1 is not a product of this store: check the barcode.</source>
+        <translation>%1 不是本店商品：请核对条码。</translation>
+    </message>
+    <message>
+        <source>A weighed item cannot be returned without its receipt.</source>
+        <translation>称重商品无小票不能退货。</translation>
+    </message>
+    <message>
+        <source>This item has no shelf price to refund: ask a manager.</source>
+        <translation>该商品没有可退的售价：请联系经理。</translation>
+    </message>
+    <message>
+        <source>Without a receipt, a line takes 1 to %1 units.</source>
+        <translation>无小票退货每行数量为 1 至 %1 件。</translation>
+    </message>
+    <message>
+        <source>Too many different items for one return without receipt.</source>
+        <translation>一笔无小票退货的商品种类过多。</translation>
+    </message>
+    <message>
+        <source>A return without receipt refunds at most %1: take fewer items.</source>
+        <translation>无小票退货每笔最多退 %1：请减少商品。</translation>
+    </message>
+    <message>
+        <source>This till&apos;s limit for returns without receipt today is reached: %1 is left.</source>
+        <translation>本机今日无小票退货额度已用完：剩余 %1。</translation>
+    </message>
+    <message>
+        <source>The store&apos;s policy does not refund this way without a receipt.</source>
+        <translation>按门店规定，无小票退货不能以此方式退款。</translation>
     </message>
     <message>
         <source>This receipt QR is not genuine or was altered: it cannot be used for a return.</source>

@@ -85,6 +85,8 @@ def create_demo_store(
             phase = time.perf_counter()
             from store_client.demo import checkout_data
             checkout_data.load(terminal.db, seed=seed, now=SystemClock().now())
+            from store_client.demo import price_history_data  # what returns without receipt price from
+            price_history_data.load(terminal.db, seed=seed, now=SystemClock().now())
             if stock_figures:  # HQ's figures of this and nearby stores, as a pull would leave them
                 from store_client.demo import stock_data
                 stock_data.load(terminal.db, seed=seed, now=SystemClock().now(), store_id=store_id)

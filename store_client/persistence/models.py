@@ -662,3 +662,7 @@ class CrossReturn(Base):
     outbox_event_id: Mapped[str] = mapped_column(String(36))
     shift_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     print_job_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+# Price history, returns without a receipt, credit notes (migration 0019): their own module.
+from store_client.persistence import no_receipt_models as _no_receipt_models  # noqa: E402,F401

@@ -34,6 +34,7 @@ from store_client.persistence.models import (
     Shift,
     ShiftCashMovement,
 )
+from store_client.persistence.no_receipt_models import NoReceiptReturn
 
 TENDER_LABELS = {"cash": "现金 Cash", "card": "银行卡 Card", "mobile": "移动支付 Mobile",
                  "points": "积分 Points", "exchange": "换货抵扣 Exchange credit"}
@@ -143,6 +144,11 @@ def compute(s: Session, shift: Shift, *, kind: str, audit_to: int) -> ShiftFigur
         func.coalesce(func.sum(CrossReturn.cash_fen), 0)).where(CrossReturn.shift_id == shift.id)).one()
     returns_count, returns_total = returns_count + taken_count, returns_total + taken_total
     cash_refunded += taken_cash
+    bare_count, bare_total, bare_cash = s.execute(select(  # returns without a receipt (cash or store credit)
+        func.count(), func.coalesce(func.sum(NoReceiptReturn.refund_fen), 0),
+        func.coalesce(func.sum(NoReceiptReturn.cash_fen), 0)).where(NoReceiptReturn.shift_id == shift.id)).one()
+    returns_count, returns_total, cash_refunded = (returns_count + bare_count, returns_total + bare_total,
+                                                   cash_refunded + bare_cash)
     cash = tendered.get("cash", 0)
     pay_in_n, pay_in = moves.get(dom.MovementKind.PAY_IN.value, (0, 0))
     pay_out_n, pay_out = moves.get(dom.MovementKind.PAY_OUT.value, (0, 0))

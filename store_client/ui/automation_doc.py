@@ -58,6 +58,13 @@ def sections(window: MainWindow, dialog: QWidget) -> list[tuple[str, list]]:
     parts.append(("Help overlay (F1)", collect(window.help)))
     parts.append(("Idle lock overlay (F12 or inactivity)", collect(window.lock_overlay)))
     parts.append(("Manager approval dialog", collect(dialog)))
+    returns = window.screens.get("returns")
+    if returns is not None:  # its "no receipt" mode is a dialog of its own (F9)
+        from store_client.ui.screens.returns_no_receipt import NoReceiptDialog
+
+        mode = NoReceiptDialog(returns.ops, returns.money, returns)
+        parts.append(("Returns without receipt (F9 on Returns: `returns.noReceipt`)", collect(mode)))
+        mode.deleteLater()
     return parts
 
 

@@ -174,6 +174,7 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
     member_reveals = MemberReveals(service.engine)
 
     from sync.hq import cross_returns
+    from sync.hq.credit_note_api import credit_note_routes
     from sync.hq import member_history as history
     from sync.hq.order_refunds import SimulatedProvider
     from sync.hq.originals import Originals
@@ -315,6 +316,7 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
         Route("/v1/originals", find_originals, methods=["GET"]),
         Route("/v1/returns/reserve", reserve_return, methods=["POST"]),
         Route("/v1/returns/{rid}/{action:str}", settle_return, methods=["POST"]),
+        *credit_note_routes(service, who),  # store credit notes (returns without a receipt)
         Route("/v1/events", post_events, methods=["POST"]),
         Route("/v1/datasets/{name}/changes", get_changes, methods=["GET"]),
         Route("/v1/audit", get_audit, methods=["GET"]),

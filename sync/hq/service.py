@@ -36,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from sync.protocol.datasets import DATASETS, validate_row
-from sync.hq import cross_returns, order_events
+from sync.hq import credit_notes, cross_returns, order_events
 from sync.hq import members as hq_members  # (registers the member tables: sales post points)
 from sync.hq import order_tables  # noqa: F401  (registers the online-order tables)
 from sync.hq import schema as t
@@ -49,6 +49,7 @@ from sync.hq.member_enrollment import credit_enrolled_sale
 from sync.hq.originals import index_sale
 from sync.hq.returnables import original_from_sale, own_return_problem
 from sync.protocol.events import PICKUP_KINDS, PayloadError, validate
+from sync.protocol.no_receipt_events import EVENT_KIND as NO_RECEIPT_KIND
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 1000
@@ -260,6 +261,9 @@ class HQService:
                     self._check_origin(who, data)
                     if data["return_id"] in taken_ids or cross_returns.known(conn, data["return_id"]):
                         raise PayloadError(f"return {data['return_id']} was already received in another event")
+                elif kind == NO_RECEIPT_KIND:  # no original: the credit note enters HQ's ledger
+                    self._check_origin(who, data)
+                    credit_notes.check_return(conn, data)
                 elif kind == "drawer.no_sale" and data["terminal_id"] != who.terminal_id:
                     raise PayloadError(f"no-sale of terminal {data['terminal_id']}, not of "
                                        f"this terminal {who.terminal_id}")
@@ -302,6 +306,8 @@ class HQService:
                                     "refund_minor": data["refund_minor"],
                                     "completed_at": data["completed_at"],
                                     "payload": json.dumps(data, ensure_ascii=False)})
+            elif kind == NO_RECEIPT_KIND:
+                credit_notes.record_return(conn, eid, data, json.dumps(data, ensure_ascii=False))
             elif kind == cross_returns.EVENT_KIND:
                 cross_returns.record(conn, who.store_id, who.terminal_id, eid, data)
                 taken_ids.add(data["return_id"])
@@ -327,6 +333,18 @@ class HQService:
             t.terminals.c.store_id == who.store_id, t.terminals.c.terminal_id == who.terminal_id
         ).values(last_seq=last_seq))
         return {"results": results, "last_seq": last_seq}
+
+    def spend_credit_note(self, who: TerminalIdentity, code: str, amount: int, spend_id: str) -> credit_notes.Spent:
+        """Spend (part of) a store credit note from any till, once per ``spend_id``; raises
+        :class:`credit_notes.CreditRefused` with nothing taken (sync/hq/credit_notes.py)."""
+        with self.engine.begin() as conn:
+            return credit_notes.spend(conn, spend_id=spend_id, code=code, amount=amount, store_id=who.store_id,
+                                      terminal_id=who.terminal_id, at=now_iso())
+
+    def credit_note_balance(self, code: str) -> tuple[int, int]:
+        """``(amount, remaining)`` of a note, or :class:`credit_notes.CreditRefused`."""
+        with self.engine.connect() as conn:
+            return credit_notes.balance(conn, code)
 
     @staticmethod
     def _check_origin(who: TerminalIdentity, sale: dict) -> None:

@@ -714,3 +714,7 @@ VALIDATORS.update({
     ("pickup.handed_over", 1): _pickup_handed_over_v1,
 })
 CURRENT_VERSION.update({kind: 1 for kind in PICKUP_KINDS})
+
+
+# Returns without a receipt (docs/returns.md "Without a receipt"): registers itself above.
+from sync.protocol import no_receipt_events as _no_receipt_events  # noqa: E402,F401

@@ -39,6 +39,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from store_client.clock import Clock, SystemClock, iso
+from store_client.persistence import price_history
 from store_client.persistence.db import Database
 from store_client.persistence.models import SyncCursor, SyncResetSeen, SyncRow, SyncState
 from sync.terminal import state
@@ -331,7 +332,7 @@ def apply_page(session: Session, dataset: str, page: Page, now: str) -> None:
     if dataset == "catalog":
         apply_catalog(session, page.changes)
     elif dataset == "prices":
-        _apply_prices(session, page.changes)
+        _apply_prices(session, page.changes, now)
     elif dataset == "operators":
         _apply_operators(session, page.changes)
     elif dataset in stock_rows.DATASETS:
@@ -376,12 +377,14 @@ def _apply_rows(session: Session, dataset: str, changes: list) -> None:
                              "ON CONFLICT(dataset, key) DO UPDATE SET data = excluded.data"), upserts)
 
 
-def _apply_prices(session: Session, changes: list) -> None:
+def _apply_prices(session: Session, changes: list, now: str) -> None:
     # Prices are authoritative for products.price_minor; they are also kept as rows so that a
-    # product that arrives in the catalog later starts at its current price.
+    # product that arrives in the catalog later starts at its current price. Each change is
+    # recorded with its time (price_history: the lowest price of 90 days, returns without receipt).
     _apply_rows(session, "prices", changes)
     rows = [{"s": row["sku"], "p": row["price_minor"]} for _k, op, row in changes if op == "upsert"]
     if rows:
+        price_history.record_changes(session, [(r["s"], r["p"]) for r in rows], now)
         session.execute(text("UPDATE products SET price_minor = :p WHERE sku = :s AND price_minor != :p"), rows)
 
 

@@ -219,6 +219,15 @@ class HQClient:
         """``confirm`` (the refund went through) or ``release`` (it did not); idempotent."""
         return self._request("POST", f"/v1/returns/{return_id}/{action}")
 
+    def credit_note(self, code: str) -> Any:
+        """A store credit note at HQ's ledger: amount and what is left (sync/hq/credit_note_api.py)."""
+        return self._request("GET", f"/v1/credit-notes/{code}")
+
+    def spend_credit_note(self, code: str, amount_minor: int, spend_id: str) -> Any:
+        """Spend (part of) a note at HQ, once per ``spend_id``; a refusal is BatchRejected with its code."""
+        return self._request("POST", f"/v1/credit-notes/{code}/spend",
+                             json={"spend_id": spend_id, "amount_minor": amount_minor})
+
 def encode_events(events: list[dict[str, Any]]) -> bytes:
     """``{"events": [...]}`` as compact UTF-8 JSON, one event per ``json.dumps`` call.
 

@@ -168,6 +168,15 @@ def test_demo_store_has_catalog_staff_and_seed(demo: Path) -> None:
             assert verify_pin(demo_op.pin, pin_hash)
             assert not verify_pin("0000", pin_hash)
         assert settings["demo.seed"] == "5" and settings["demo.skus"] == "300"
+        with term.db.read() as session:  # a season of price changes: returns without receipt price from it
+            history = session.execute(text("SELECT sku, since, price_minor FROM price_history")).all()
+            now_prices = dict(session.execute(text("SELECT sku, price_minor FROM products")).all())
+        assert len({sku for sku, _s, _p in history}) > 50
+        latest: dict[str, tuple[str, int]] = {}
+        for sku, since, price in history:
+            if sku not in latest or since > latest[sku][0]:
+                latest[sku] = (since, price)
+        assert all(price == now_prices[sku] for sku, (_since, price) in latest.items())  # ends at the shelf price
     finally:
         term.close()
 

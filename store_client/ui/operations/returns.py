@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     from store_client.services.cross_return_views import CrossReturnDone, CrossReturnRequest, FoundOriginals
     from store_client.services.cross_returns import CrossReturnsService
     from store_client.services.return_views import CompletedReturn, ReturnRequest, SaleForReturn
+    from store_client.services.no_receipt_returns import NoReceiptReturnsService
+    from store_client.services.no_receipt_views import NoReceiptDone, NoReceiptItem, NoReceiptPolicy, NoReceiptRequest
     from store_client.services.returns import ReturnsService
 
 REFUNDED = Changes(returns=True, shift=True, sync=True, print_queue=True, audit=True)
@@ -59,4 +61,31 @@ class ReturnsOps(Area):
     def reprint(self, *, return_id: str) -> Op[int | None]:
         actor = self._actor
         return self._runner.op(lambda _g: self._service().reprint(actor, return_id),
+                               changes=Changes(print_queue=True, audit=True), requester=actor)
+
+    # -- without a receipt or member (services/no_receipt_returns.py) -------------------------
+    def _bare(self) -> NoReceiptReturnsService:
+        return need(self._services.no_receipt_returns,
+                    "Returns without a receipt are not available: the service is not set up.")
+
+    def no_receipt_start(self) -> Op[NoReceiptPolicy]:
+        actor = self._actor
+        return self._runner.op(lambda _g: self._bare().start(actor), changes=NOTHING, requester=actor)
+
+    def no_receipt_item(self, *, code: str) -> Op[NoReceiptItem]:
+        """A scanned item at its lowest shelf price of 90 days (a refusal is audited)."""
+        actor = self._actor
+        return self._runner.op(lambda _g: self._bare().item(actor, code), changes=Changes(audit=True),
+                               requester=actor)
+
+    def no_receipt_refund(self, *, request: NoReceiptRequest, action_text: str) -> Op[NoReceiptDone]:
+        """Always a second person's approval; the request id makes a retry refund once."""
+        actor = self._actor
+        return self._runner.op(lambda grant: self._bare().refund(actor, request, grant),
+                               changes=REFUNDED, requester=actor, action_text=action_text)
+
+    def no_receipt_reprint(self, *, return_id: str) -> Op[int | None]:
+        """The slip of a return without receipt again (and its credit note), marked REPRINT."""
+        actor = self._actor
+        return self._runner.op(lambda _g: self._bare().reprint(actor, return_id),
                                changes=Changes(print_queue=True, audit=True), requester=actor)

@@ -9,7 +9,8 @@ refund asks for a manager's approval (the op runner, :mod:`store_client.ui.opera
 
 Keys (docs/keyboard.md): F2 look up, F3 return everything, F4 clear, F5 reprint,
 F6 the items, F7 the reason, F9 exchange (returns_exchange.py), F10 where the current item goes,
-Shift+F7 its own reason, F11 refund. The items table is one tab stop: Up / Down
+Shift+F7 its own reason, Shift+F2 a return without receipt (its own dialog), F11 refund. The items
+table is one tab stop: Up / Down
 choose a line, + / − or digits set its quantity, Space returns all of it or none.
 """
 
@@ -54,6 +55,7 @@ from store_client.ui.page import page_layout, page_title
 from store_client.ui.table_fit import ColumnFitter
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 from store_client.ui.screens.returns_exchange import ExchangeStarter
+from store_client.ui.screens.returns_no_receipt import NoReceiptDialog
 from store_client.ui.screens.returns_originals import OriginalsList, when
 from store_client.ui.screens.returns_policy import DispositionBox, PolicyWords, ReturnsPolicyMixin
 from store_client.ui.screens.returns_widgets import QuantityEdit, ReturnLinesTable
@@ -114,6 +116,10 @@ class ReturnsScreen(ReturnsPolicyMixin, QWidget):
                                     "returns.reprint", self.tr("Reprint the last return receipt"))
         self.reprint_button.setEnabled(False)
         self.reprint_button.clicked.connect(self.reprint)
+        self.no_receipt_button = named(QPushButton(self.tr("No receipt"), self), "returns.noReceiptMode",
+                                       self.tr("Return without receipt or member"))
+        self.no_receipt_button.clicked.connect(self.open_no_receipt)
+        self.no_receipt: NoReceiptDialog | None = None  # the "no receipt" mode while it is open
         self.sale_info = QLabel("", self)
         self.sale_info.setObjectName("returns.saleInfo")
         self.sale_info.setWordWrap(True)
@@ -212,14 +218,13 @@ class ReturnsScreen(ReturnsPolicyMixin, QWidget):
         entry_row.addWidget(self.receipt, 1)
         entry_row.addWidget(self.lookup_button)
         page_layout(self, page_title(self, self.tr("Returns"), "returns.title"),
-                    (self.all_button, self.clear_button, self.reprint_button),
+                    (self.all_button, self.clear_button, self.reprint_button, self.no_receipt_button),
                     (entry_row, self.sale_info, self.originals, self.done_banner, (self.table, 1), reason_row,
                      self.summary, bottom), keyed=False)
         self.setFocusProxy(self.receipt)
         for widget in (self.receipt, self.lookup_button, self.originals, self.table, self.reason, self.reason_text,
                        self.card_reference, self.cash_instead, self.exchange_button, self.refund_button,
-                       self.all_button, self.clear_button,
-                       self.reprint_button):
+                       self.all_button, self.clear_button, self.reprint_button, self.no_receipt_button):
             widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         QWidget.setTabOrder(self.receipt, self.lookup_button)
         QWidget.setTabOrder(self.lookup_button, self.originals)
@@ -232,7 +237,8 @@ class ReturnsScreen(ReturnsPolicyMixin, QWidget):
         QWidget.setTabOrder(self.exchange_button, self.refund_button)
         keymap.keyed_buttons(self, (("F2", self.lookup_button), ("F3", self.all_button),
                                     ("F4", self.clear_button), ("F5", self.reprint_button),
-                                    ("F9", self.exchange_button), ("F11", self.refund_button)), extra=(
+                                    ("F9", self.exchange_button), ("Shift+F2", self.no_receipt_button),
+                                    ("F11", self.refund_button)), extra=(
             keymap.KeyAction(("F6",), self.tr("Go to the items: arrows, + / -, digits, Space"),
                              self.table.setFocus),
             keymap.KeyAction(("F7",), self.tr("Go to the reason for the return"), self.reason.setFocus),
@@ -265,6 +271,19 @@ class ReturnsScreen(ReturnsPolicyMixin, QWidget):
         self.open_shift_button.setVisible(getattr(error, "code", None) == "shift.required"
                                           and "shift" in getattr(self.window(), "screens", {}))
 
+    def open_no_receipt(self) -> None:
+        """The "no receipt" mode: a dialog over the screen, with its own keys."""
+        dialog = NoReceiptDialog(self.ops, self.money, self)
+        dialog.resize(self.window().size() * 0.94)
+        dialog.finished.connect(self._no_receipt_closed)
+        self.no_receipt = dialog
+        dialog.open()
+        dialog.code.setFocus()
+
+    def _no_receipt_closed(self) -> None:
+        self.no_receipt = None
+        self._set_dialog(None)  # the keyboard comes back to the screen
+
     def _open_shift_screen(self) -> None:
         self.window().open_screen("shift")
 
@@ -282,6 +301,9 @@ class ReturnsScreen(ReturnsPolicyMixin, QWidget):
     def handle_scan(self, code: str) -> None:
         """A scan routed here (wedge burst or serial scanner): a receipt to load."""
         code = code.strip()
+        if self.no_receipt is not None and self.no_receipt.isVisible():
+            self.no_receipt.scan(code)  # the mode's items
+            return
         if not code or self._busy or (self.dialog is not None and self.dialog.isVisible()):
             return
         self.load_receipt(code)

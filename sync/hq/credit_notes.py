@@ -1,0 +1,143 @@
+"""HQ's ledger of store credit notes and of returns taken without a receipt.
+
+A till issues a credit note with a return without receipt (``return.no_receipt``, store
+credit): HQ enters it when the event arrives (:func:`record_return`). Spending goes through
+:func:`spend`: one conditional ``UPDATE ... WHERE remaining >= amount`` per spend, atomic on
+SQLite and PostgreSQL alike, so two tills spending the same note at the same moment cannot
+both take what only one of them may (tested with threads); a partial spend leaves the rest
+on the note. A spend has its own id: asking again (a retry after a lost answer) gets the
+first answer and takes nothing more; the same id with another note or amount is refused.
+
+Refusal codes: ``credit.forged`` (the code's check digits are wrong), ``credit.unknown``
+(never issued, or HQ has not received its issue yet), ``credit.spent`` (nothing left),
+``credit.above_remaining``, ``credit.bad_amount``, ``credit.spend_id_reused``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Column, Connection, Integer, String, Table, Text, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from store_client.domain.price_history import credit_code_genuine
+from sync.hq.schema import metadata
+from sync.protocol.events import PayloadError
+
+notes = Table(
+    "hq_credit_notes", metadata,
+    Column("code", String(16), primary_key=True),
+    Column("amount_minor", Integer, nullable=False),
+    Column("remaining_minor", Integer, nullable=False),
+    Column("store_id", String(32), nullable=False),
+    Column("terminal_id", String(32), nullable=False),
+    Column("return_id", String(36), nullable=False, unique=True),
+    Column("issued_at", String(40), nullable=False),
+)
+spends = Table(
+    "hq_credit_spends", metadata,
+    Column("spend_id", String(64), primary_key=True),
+    Column("code", String(16), nullable=False, index=True),
+    Column("amount_minor", Integer, nullable=False),
+    Column("store_id", String(32), nullable=False),
+    Column("terminal_id", String(32), nullable=False),
+    Column("at", String(40), nullable=False),
+)
+no_receipt_returns = Table(
+    "hq_no_receipt_returns", metadata,
+    Column("return_id", String(36), primary_key=True),
+    Column("event_id", String(36), nullable=False),
+    Column("store_id", String(32), nullable=False),
+    Column("terminal_id", String(32), nullable=False),
+    Column("refund_minor", Integer, nullable=False),
+    Column("tender", String(16), nullable=False),
+    Column("completed_at", String(40), nullable=False),
+    Column("payload", Text, nullable=False),
+)
+
+
+class CreditRefused(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Spent:
+    spend_id: str
+    code: str
+    amount_minor: int
+    remaining_minor: int
+    repeated: bool = False
+
+
+def known(conn: Connection, return_id: str) -> bool:
+    return conn.scalar(select(no_receipt_returns.c.return_id).where(
+        no_receipt_returns.c.return_id == return_id)) is not None
+
+
+def check_return(conn: Connection, data: dict) -> None:
+    """Before recording: a new return id, and a credit note code that is genuine and new."""
+    if known(conn, data["return_id"]):
+        raise PayloadError(f"return {data['return_id']} was already received in another event")
+    note = data["credit_note"]
+    if note is not None:
+        if not credit_code_genuine(note["code"]):
+            raise PayloadError("credit_note.code is not a genuine credit note code")
+        if conn.scalar(select(notes.c.code).where(notes.c.code == note["code"])) is not None:
+            raise PayloadError(f"credit note {note['code'][-4:]} was already issued")
+
+
+def record_return(conn: Connection, event_id: str, data: dict, payload_json: str) -> None:
+    """The return, and its credit note entered into the ledger (in the ingest's transaction)."""
+    conn.execute(insert(no_receipt_returns).values(
+        return_id=data["return_id"], event_id=event_id, store_id=data["store_id"],
+        terminal_id=data["terminal_id"], refund_minor=data["refund_minor"], tender=data["tender"],
+        completed_at=data["completed_at"], payload=payload_json))
+    note = data["credit_note"]
+    if note is not None:
+        conn.execute(insert(notes).values(
+            code=note["code"], amount_minor=note["amount_minor"], remaining_minor=note["amount_minor"],
+            store_id=data["store_id"], terminal_id=data["terminal_id"], return_id=data["return_id"],
+            issued_at=data["completed_at"]))
+
+
+def balance(conn: Connection, code: str) -> tuple[int, int]:
+    """``(amount, remaining)`` of a note, or :class:`CreditRefused`."""
+    if not credit_code_genuine(code):
+        raise CreditRefused("credit.forged", "not a genuine credit note code")
+    row = conn.execute(select(notes.c.amount_minor, notes.c.remaining_minor).where(notes.c.code == code)).first()
+    if row is None:
+        raise CreditRefused("credit.unknown", "no credit note with this code")
+    return int(row.amount_minor), int(row.remaining_minor)
+
+
+def spend(conn: Connection, *, spend_id: str, code: str, amount: int, store_id: str, terminal_id: str,
+          at: str) -> Spent:
+    """Take ``amount`` off the note, once per ``spend_id``; in the caller's transaction (which
+    must be committed, or rolled back on :class:`CreditRefused`)."""
+    if not isinstance(spend_id, str) or not 1 <= len(spend_id) <= 64:
+        raise CreditRefused("credit.bad_request", "a spend needs its id")
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 1 <= amount <= 10**12:
+        raise CreditRefused("credit.bad_amount", "the amount must be a positive integer (fen)")
+    seen = conn.execute(select(spends).where(spends.c.spend_id == spend_id)).first()
+    if seen is not None:
+        if (seen.code, seen.amount_minor) != (code, amount):
+            raise CreditRefused("credit.spend_id_reused", "this spend id was used for another spend")
+        return Spent(spend_id, code, amount, balance(conn, code)[1], repeated=True)
+    _total, remaining = balance(conn, code)
+    if remaining == 0:
+        raise CreditRefused("credit.spent", "this credit note was already spent")
+    taken = conn.execute(update(notes).where(notes.c.code == code, notes.c.remaining_minor >= amount)
+                         .values(remaining_minor=notes.c.remaining_minor - amount)).rowcount
+    if taken != 1:  # too much, or another till took it meanwhile
+        left = balance(conn, code)[1]
+        if left == 0:
+            raise CreditRefused("credit.spent", "this credit note was already spent")
+        raise CreditRefused("credit.above_remaining", f"only {left} fen are left on this credit note")
+    try:
+        conn.execute(insert(spends).values(spend_id=spend_id, code=code, amount_minor=amount, store_id=store_id,
+                                           terminal_id=terminal_id, at=at))
+    except IntegrityError:  # the same spend id, by a concurrent retry: roll this one back
+        raise CreditRefused("credit.retry", "the same spend is being made; ask again") from None
+    return Spent(spend_id, code, amount, balance(conn, code)[1])
