@@ -75,6 +75,7 @@ EVENT_KIND = "return.taken"
 MAX_FOUND = 64  # originals kept for the requests on screen
 #: HQ's refusals of a reservation that mean "another store took it meanwhile".
 TAKEN_MEANWHILE = ("return.already_returned", "return.above_returnable", "return.refund_above_paid",
+                   "return.points_above_paid",
                    "return.tender_above_paid")
 
 

@@ -318,8 +318,8 @@ def check_fits(original: Original, ask: ReturnAsk, taken: Mapping[int, int], ref
                                 f"line {line_no}: refunds would pass the {line.net_fen} fen paid", line_no=line_no)
     for method, fen in sorted(ask.tenders.items()):
         paid = original.tenders.get(method, 0)
-        if by_tender.get(method, 0) + fen > paid:
-            raise ReturnRefused("return.tender_above_paid",
+        if by_tender.get(method, 0) + fen > paid:  # points: more points back than were spent
+            raise ReturnRefused("return.points_above_paid" if method == "points" else "return.tender_above_paid",
                                 f"{method}: refunds would pass the {paid} fen it paid", method=method)
 
 
