@@ -52,7 +52,8 @@ def sale_with_points(hq: HQService, member_id: str, *, seed: int = 5, points: in
     while sale["total_minor"] <= points_fen + 100:
         seed += 1000
         sale = make_sale(random.Random(seed), store_id="S002", terminal_id="T03")
-    sale.update(completed_at=AT, member_id=member_id, change_minor=0, receipt_no=f"S002-T03-{seed:06d}",
+    sale.update(sale_id=str(uuid.uuid4()), completed_at=AT, member_id=member_id, change_minor=0,
+                receipt_no=f"S002-T03-{seed:06d}",
                 points_redeemed=points, points_earned=earned or (sale["total_minor"] - points_fen) // 100)
     sale["payments"] = [{"method": "points", "amount_minor": points_fen, "reference": None, "points": points},
                         {"method": wallet, "amount_minor": sale["total_minor"] - points_fen,
