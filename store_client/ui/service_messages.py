@@ -146,7 +146,7 @@ TEXTS: dict[str, tuple[str, str | None]] = {
     "return.already_returned": (QT_TRANSLATE_NOOP("ServiceMessages", "Line %1 was already returned, here or in another store."), "line"),
     "return.taken_meanwhile": (QT_TRANSLATE_NOOP("ServiceMessages", "Another store returned these items meanwhile: nothing was refunded. Look the order up again."), None),
     "return.refused_by_hq": (QT_TRANSLATE_NOOP("ServiceMessages", "HQ refused this return: nothing was refunded. Look the order up again."), None),
-    "return.tender_elsewhere": (QT_TRANSLATE_NOOP("ServiceMessages", "Part of this sale was paid by mobile or points in another store: that part cannot be refunded at this till."), None),
+    "return.tender_elsewhere": (QT_TRANSLATE_NOOP("ServiceMessages", "Part of this sale was paid in a way only the till that sold it can refund (a voucher): return it there."), None),
     "return.cash_not_allowed": (QT_TRANSLATE_NOOP("ServiceMessages", "Cash instead of the original payment is only for an online order, where the store's policy allows it."), None),
     "receipt.forged": (QT_TRANSLATE_NOOP("ServiceMessages", "This receipt QR is not genuine or was altered: it cannot be used for a return."), None),
     "receipt.unknown_till": (QT_TRANSLATE_NOOP("ServiceMessages", "This receipt QR comes from a till this one does not know yet: type the receipt number, or try again after the next sync."), None),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 import uuid
 
-from online_returns_world import AT, PHONE, send
+from tests.integration.sync.online_returns_world import AT, PHONE, send
 
 from sync.hq.coupons import Coupons
 from sync.hq.demo_data import seed_demo
