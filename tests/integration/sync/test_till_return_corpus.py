@@ -62,6 +62,7 @@ def play(svc, terminal, wallet, hq, sc, tally: Counter) -> None:  # type: ignore
             tally["valid"] += 1
             tally["valid_taken" if again.repeated else "retry_not_repeated"] += 1
             tally["kind:retry"] += 1
+            tally["valid:retry"] += 1
             continue
         if step == "over":
             line_no, qty = rng_pick.choice(left)
@@ -100,6 +101,7 @@ def play(svc, terminal, wallet, hq, sc, tally: Counter) -> None:  # type: ignore
         finally:
             wallet.decline = False
         tally[f"kind:{kind}"] += 1
+        tally[f"expect:{expected}" if expected else f"valid:{kind}"] += 1
     ref = original.original_ref
     _o, lines, refunded = ReturnablesService(hq.engine, cross_returns.load_original).status(ref)
     if voucher:
@@ -108,6 +110,7 @@ def play(svc, terminal, wallet, hq, sc, tally: Counter) -> None:  # type: ignore
     whole = (all(x.returned == x.sold and x.refunded_fen == x.net_fen for x in lines.values())
              and refunded == dict(_o.tenders))
     tally["all_back_exact" if whole else f"not_whole:{sc.seed}"] += 1
+    tally["with_points"] += bool(paid_points or earned)
     tally["points_exact" if (back, taken) == (paid_points, earned) else f"points:{sc.seed}:{back}/{paid_points}"] += 1
     if coupon is not None:
         with hq.engine.connect() as conn:
