@@ -173,15 +173,15 @@ def plan(conn: Connection, original: Any, ask: Any, holding_ids: list[str]) -> E
     for n, (qty, _fen) in ask.lines.items():
         returned[n] = returned.get(n, 0) + qty
     kept = sum(pk.part_value(gross, qty, qty - returned.get(n, 0)) for n, (qty, gross) in facts.gross.items())
-    outcomes = tuple((c["coupon_id"], result) for c in facts.coupons
-                     if facts.member_id and (result := cp.outcome(c, kept, c["coupon_id"] in decided)))
-    result = Effects(back, taken, outcomes)
+    outcomes = tuple((c["coupon_id"], outcome) for c in facts.coupons
+                     if facts.member_id and (outcome := cp.outcome(c, kept, c["coupon_id"] in decided)))
+    planned = Effects(back, taken, outcomes)
     conn.execute(delete(effects).where(effects.c.return_id == ask.return_id))
     conn.execute(insert(effects).values(
         return_id=ask.return_id, original_ref=ask.original_ref, member_id=facts.member_id, money_minor=money,
         points_part_minor=part, points_back=back, points_taken=taken, coupons=cp.dumps([list(x) for x in outcomes]),
         returned=json.dumps({str(n): q for n, (q, _f) in ask.lines.items()})))
-    return result
+    return planned
 
 
 def post(conn: Connection, return_id: str) -> Effects:
