@@ -149,6 +149,20 @@ def own_till_returns(conn: Connection, ref: str) -> list[tuple[int, int, int, in
     return out
 
 
+def cross_returns_of_sale(conn: Connection, sale_id: str) -> tuple[int, int]:
+    """Returns of a store sale taken at other tills that hold (planned or posted): the money
+    they refunded and the earned points they take back (for the selling till's own returns)."""
+    from sync.hq.returnables import CONFIRMED, RESERVED, STALE_AFTER, reservations
+
+    stale = (datetime.now(UTC) - STALE_AFTER).isoformat(timespec="seconds")
+    r = reservations.c
+    rows = conn.execute(select(effects.c.money_minor, effects.c.points_taken).join(
+        reservations, r.return_id == effects.c.return_id).where(
+        effects.c.original_ref == f"sale:{sale_id}",
+        (r.state == CONFIRMED) | ((r.state == RESERVED) & (r.created_at >= stale)))).all()
+    return sum(int(x.money_minor) for x in rows), sum(int(x.points_taken) for x in rows)
+
+
 def plan(conn: Connection, original: Any, ask: Any, holding_ids: list[str]) -> Effects:
     """Inside the reservation's transaction: the effects of ``ask`` (a ReturnAsk) on top of
     every other return of the original that holds (``holding_ids``), stored by its id."""

@@ -55,8 +55,9 @@ def sale_with_points(hq: HQService, member_id: str, *, seed: int = 5, points: in
     sale.update(sale_id=str(uuid.uuid4()), completed_at=AT, member_id=member_id, change_minor=0,
                 receipt_no=f"S002-T03-{seed:06d}",
                 points_redeemed=points, points_earned=earned or (sale["total_minor"] - points_fen) // 100)
-    sale["payments"] = [{"method": "points", "amount_minor": points_fen, "reference": None, "points": points},
-                        {"method": wallet, "amount_minor": sale["total_minor"] - points_fen,
-                         "reference": f"{wallet}:SIM{uuid.uuid4().hex[:20].upper()}", "points": None}]
+    rest = {"method": wallet, "amount_minor": sale["total_minor"] - points_fen, "points": None,
+            "reference": f"{wallet}:SIM{uuid.uuid4().hex[:20].upper()}" if wallet in ("wechat", "alipay") else None}
+    sale["payments"] = ([{"method": "points", "amount_minor": points_fen, "reference": None, "points": points}]
+                        if points else []) + [rest]
     send(hq, "S002", "T03", "sale.completed", sale)
     return sale

@@ -246,3 +246,39 @@ def test_a_reissue_asked_twice_at_once_issues_one_coupon(hq_service):
     assert len(made) == 4 and len(set(made)) == 1 and made[0]
     assert sorted(coupon_state(hq_service, fan)) == sorted([("reissued", None), ("issued", coupon)])
     assert json.dumps(placed.order_no)
+
+
+def test_the_selling_tills_own_return_after_a_return_elsewhere_takes_only_what_is_left(hq_service, returnables):
+    """One line of a sale comes back at another store, which took less than its share of the
+    earned points (as a capped reversal would), the rest at the till that sold it
+    (``return.completed``): that one takes what is left, together exactly what was earned."""
+    from online_returns_world import send
+
+    fan = member(hq_service)
+    sale = sale_with_points(hq_service, fan, seed=11, points=0, points_fen=0, wallet="cash")
+    assert len(sale["lines"]) > 1 and sale["points_earned"] > 0
+    ref = f"sale:{sale['sale_id']}"
+    _o, lines, _t = returnables.status(ref)
+    first_no = min(lines)
+    first = lines[first_no]
+    elsewhere = ReturnAsk(str(uuid.uuid4()), ref, "S001", "T01", {first_no: (first.sold, first.net_fen)},
+                          {"cash": first.net_fen})
+    returnables.reserve(elsewhere)
+    with hq_service.engine.begin() as conn:
+        from sync.hq.return_effects import effects
+        conn.execute(update(effects).where(effects.c.return_id == elsewhere.return_id).values(points_taken=0))
+    returnables.confirm(elsewhere.return_id)
+    rest = [x for n, x in sorted(lines.items()) if n != first_no]
+    money = sum(x.net_fen for x in rest)
+    if money:
+        return_id = str(uuid.uuid4())
+        send(hq_service, "S002", "T03", "return.completed", {
+            "return_id": return_id, "request_id": str(uuid.uuid4()), "sale_id": sale["sale_id"],
+            "receipt_no": sale["receipt_no"], "return_no": "S002-T03-R000001", "store_id": "S002",
+            "terminal_id": "T03", "operator_id": "1001", "member_id": fan, "completed_at": sale["completed_at"],
+            "refund_minor": money, "points_refunded": 0, "points_reversed": 0,
+            "reason": {"code": "changed_mind", "text": ""},
+            "lines": [{"line_no": x.line_no, "sku": x.sku, "qty": x.sold, "refund_minor": x.net_fen} for x in rest],
+            "tenders": [{"method": "cash", "amount_minor": money, "points": None, "reference": None,
+                         "original_reference": None}]})
+    assert returned(hq_service, fan, "earned_back") == -sale["points_earned"]
