@@ -21,7 +21,11 @@ offline it finds this till's own sales only, and says so.
 
 The online order's part goes back to its payment through HQ (the provider is asked by HQ,
 keyed by the return's id); cash comes from the drawer; a card refund needs the card
-terminal's reference. A refusal is audited in its own transaction and writes nothing else.
+terminal's reference; a store sale's mobile part goes back through this till's payment
+adapter, recorded first (:mod:`store_client.services.cross_return_wallets`), its points part
+to the member at HQ. HQ's answer to the reservation says the points it gives back and takes
+back and the coupons it reissues (kept with the return, shown and printed). A refusal is
+audited in its own transaction and writes nothing else.
 """
 
 from __future__ import annotations
