@@ -118,6 +118,9 @@ class ReturnReceipt:
     approved_by: str = ""
     member: Member | None = None
     currency: str = "CNY"
+    points_back: int = 0  # member points given back (what the sale was paid with)
+    points_taken: int = 0  # earned points taken back
+    coupons_reissued: int = 0  # an online order's coupons given back
 
     @property
     def opens_drawer(self) -> bool:

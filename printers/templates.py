@@ -172,6 +172,12 @@ def return_receipt(s: r.ReturnReceipt) -> Document:
         b.row("批准 Approved by", s.approved_by)
     if s.member:
         _member(b, s.member)
+    if s.points_back:
+        b.row("退回积分 Points back", f"+{s.points_back}")
+    if s.points_taken:
+        b.row("扣回积分 Points taken back", f"-{s.points_taken}")
+    if s.coupons_reissued:
+        b.row("退回优惠券 Coupons given back", str(s.coupons_reissued))
     b.separator()
     b.barcode(s.return_no)
     b.feed(2)

@@ -330,7 +330,8 @@ def build_services(terminal: Terminal, *, print_queue: Any = None,
         sale_side = services.checkout
         return CrossReturnsService(db, clock, audit, authorizer, config=terminal.config,
                                    client=services.hq_client, own_key=receipt_key,
-                                   print_queue=getattr(sale_side, "print_queue", None))
+                                   print_queue=getattr(sale_side, "print_queue", None),
+                                   payments=getattr(sale_side, "payments", None))
 
     def no_receipt() -> NoReceiptReturnsService:
         from store_client.services.no_receipt_returns import NoReceiptReturnsService

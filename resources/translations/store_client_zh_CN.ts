@@ -3596,6 +3596,14 @@ Sale complete · receipt %1</source>
         <translation>原路退回线上支付</translation>
     </message>
     <message>
+        <source>WeChat Pay</source>
+        <translation>微信支付</translation>
+    </message>
+    <message>
+        <source>Alipay</source>
+        <translation>支付宝</translation>
+    </message>
+    <message>
         <source>Choose the items and quantities to return.</source>
         <translation>请选择要退的商品和数量。</translation>
     </message>
@@ -3644,6 +3652,18 @@ Sale complete · receipt %1</source>
     <message>
         <source>Taken offline from the receipt QR: HQ checks it when the till is online.</source>
         <translation>已凭小票二维码离线受理：联网后由总部核对。</translation>
+    </message>
+    <message>
+        <source>Points given back to the member: %1</source>
+        <translation>退回会员积分：%1</translation>
+    </message>
+    <message>
+        <source>Earned points taken back: %1</source>
+        <translation>扣回已得积分：%1</translation>
+    </message>
+    <message>
+        <source>Coupons given back to the member: %1</source>
+        <translation>退回会员优惠券：%1 张</translation>
     </message>
 </context>
 <context>
@@ -4246,8 +4266,8 @@ Sale complete · receipt %1</source>
         <translation>总部拒绝了这次退货：未退款。请重新查询订单。</translation>
     </message>
     <message>
-        <source>Part of this sale was paid by mobile or points in another store: that part cannot be refunded at this till.</source>
-        <translation>这笔销售有一部分在其他门店用移动支付或积分支付：这部分不能在本收银台退款。</translation>
+        <source>Part of this sale was paid in a way only the till that sold it can refund (a voucher): return it there.</source>
+        <translation>此销售有部分以只能由原收银台退款的方式支付（如代金券）：请到原收银台退货。</translation>
     </message>
     <message>
         <source>Cash instead of the original payment is only for an online order, where the store&apos;s policy allows it.</source>

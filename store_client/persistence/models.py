@@ -662,6 +662,13 @@ class CrossReturn(Base):
     outbox_event_id: Mapped[str] = mapped_column(String(36))
     shift_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     print_job_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # migration 0020: a mobile part is refunded after the row is recorded (paying -> completed
+    # or cancelled); the member's points and the order's coupons as HQ settled them
+    status: Mapped[str] = mapped_column(String(16), default="completed", server_default="completed")
+    pending: Mapped[str | None] = mapped_column(Text, nullable=True)
+    points_back: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    points_taken: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    coupons: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 # Price history, returns without a receipt, credit notes (migration 0019): their own module.

@@ -20,8 +20,10 @@ from store_client.services.return_views import REASON_LABELS, condition_text
 #: How a tender of the original is refunded here: its refund-rule kind.
 RULE_KIND = {"cash": "cash", "card": "card", "wechat": "mobile", "alipay": "mobile", "mobile": "mobile",
              "points": "points", "online": "online"}
-#: Tenders this till can refund for an original it did not sell; the others need the till that took them.
-TAKEN_HERE = ("cash", "card", "online")
+#: Tenders this till can refund for an original it did not sell (a store sale's mobile part through
+#: this till's payment adapter, its points part back to the member at HQ); any other needs the
+#: till that took it (``return.tender_elsewhere``).
+TAKEN_HERE = ("cash", "card", "online", "wechat", "alipay", "mobile", "points")
 TENDER_LABELS = {"cash": "现金 Cash", "card": "银行卡 Card", "online": "线上原路退回 Online payment",
                  "wechat": "微信支付 WeChat Pay", "alipay": "支付宝 Alipay", "points": "积分 Points"}
 
@@ -59,6 +61,10 @@ class OriginalForReturn:
     lines: tuple[CrossLine, ...]
     tenders: tuple[tuple[str, int], ...]  # method, what it can still refund
     verdicts: dict[int, LineVerdict] = field(default_factory=dict)  # the return policy when found
+    references: tuple[tuple[str, str], ...] = ()  # method, its payment's reference
+
+    def reference(self, seq: int) -> str:
+        return dict(self.references).get(self.method(seq), "")
 
     def paid_tenders(self) -> tuple[rf.PaidTender, ...]:
         return tuple(rf.PaidTender(seq, RULE_KIND.get(method, method), fen)
@@ -113,6 +119,32 @@ class CrossReturnDone:
     reserved_at_hq: bool  # False: taken offline from a receipt QR; HQ settles it later
     print_job_id: int | None
     repeated: bool = False
+    points_back: int = 0  # given back to the member at HQ (the points the original was paid with)
+    points_taken: int = 0  # taken back of what the original earned
+    coupons: tuple[tuple[str, str], ...] = ()  # (coupon id, "reissued" / "forfeited")
+    approved_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Effects:
+    """What HQ gives and takes back of the member's points, and does to the order's coupons,
+    for a return it reserved (``effects`` of its answer; nothing when it is missing)."""
+
+    points_back: int = 0
+    points_taken: int = 0
+    coupons: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, answer: object) -> Effects:
+        data = answer.get("effects") if isinstance(answer, dict) else None
+        if not isinstance(data, dict):
+            return cls()
+        try:
+            back, taken = int(data.get("points_back") or 0), int(data.get("points_taken") or 0)
+            coupons = tuple((str(c["coupon_id"])[:32], str(c["outcome"])[:16]) for c in data.get("coupons") or ())
+        except (TypeError, ValueError, KeyError):
+            return cls()
+        return cls(max(0, back), max(0, taken), coupons)
 
 
 def event_payload(*, return_id: str, request: CrossReturnRequest, return_no: str, original: OriginalForReturn,
@@ -142,7 +174,8 @@ def event_payload(*, return_id: str, request: CrossReturnRequest, return_no: str
 def slip(*, original: OriginalForReturn, plan: rf.RefundPlan, return_no: str, store_name: str, store_id: str,
          terminal_id: str, operator: str, when: datetime, reason_code: str, reason_text: str,
          approved_by: str | None, currency: str, cash_instead: bool = False,
-         dispositions: dict[int, str] | None = None, locale: str = "zh_CN") -> Document:
+         dispositions: dict[int, str] | None = None, locale: str = "zh_CN", points_back: int = 0,
+         points_taken: int = 0, coupons_reissued: int = 0) -> Document:
     """The return slip: lines, refund by tender, reason; the drawer kicks for cash."""
     names = {line.line_no: line.name_zh or line.name_en or line.sku for line in original.lines}
     reason = REASON_LABELS.get(reason_code, reason_code) + (f": {reason_text}" if reason_text else "")
@@ -158,5 +191,6 @@ def slip(*, original: OriginalForReturn, plan: rf.RefundPlan, return_no: str, st
                              for t in plan.tenders
                              for paid_as in ["cash" if cash_instead and original.method(t.seq) == "online"
                                              else original.method(t.seq)]),
-        reason=reason[:120], approved_by=approved_by or "", currency=currency)
+        reason=reason[:120], approved_by=approved_by or "", currency=currency, points_back=points_back,
+        points_taken=points_taken, coupons_reissued=coupons_reissued)
     return templates.return_receipt(receipt)

@@ -21,7 +21,11 @@ offline it finds this till's own sales only, and says so.
 
 The online order's part goes back to its payment through HQ (the provider is asked by HQ,
 keyed by the return's id); cash comes from the drawer; a card refund needs the card
-terminal's reference. A refusal is audited in its own transaction and writes nothing else.
+terminal's reference; a store sale's mobile part goes back through this till's payment
+adapter, recorded first (:mod:`store_client.services.cross_return_wallets`), its points part
+to the member at HQ. HQ's answer to the reservation says the points it gives back and takes
+back and the coupons it reissues (kept with the return, shown and printed). A refusal is
+audited in its own transaction and writes nothing else.
 """
 
 from __future__ import annotations
@@ -47,17 +51,22 @@ from store_client.persistence.db import Database
 from store_client.persistence.models import CrossReturn, Product, Sale
 from store_client.services import return_rules, shift_reports, stock
 from store_client.services.auth import Actor
+from store_client.services import cross_return_wallets as wallet_refunds
 from store_client.services.cross_return_views import (
+    RULE_KIND,
     TAKEN_HERE,
     CrossLine,
     CrossReturnDone,
     CrossReturnRequest,
+    Effects,
     FoundOriginals,
     OriginalForReturn,
     event_payload,
     slip,
 )
+from store_client.services.cross_return_wallets import CANCELLED
 from store_client.services.errors import InvalidInput, NotFound, ServiceError
+from store_client.services.payments import PaymentAdapter
 from store_client.services.return_lookup import OriginalNotFound, OriginalView, ReturnLookup
 from store_client.services.return_views import REASONS
 from sync.protocol.events import CURRENT_VERSION, validate
@@ -70,15 +79,16 @@ EVENT_KIND = "return.taken"
 MAX_FOUND = 64  # originals kept for the requests on screen
 #: HQ's refusals of a reservation that mean "another store took it meanwhile".
 TAKEN_MEANWHILE = ("return.already_returned", "return.above_returnable", "return.refund_above_paid",
+                   "return.points_above_paid",
                    "return.tender_above_paid")
 
 
 class CrossReturnsService:
     def __init__(self, db: Database, clock: Clock, audit, authorizer, *, config,  # type: ignore[no-untyped-def]
                  client: Callable[[], HQClient] | None, own_key: Callable[[], SigningKey | None] = lambda: None,
-                 print_queue=None) -> None:
+                 print_queue=None, payments: PaymentAdapter | None = None) -> None:
         self.db, self.clock, self.audit, self.authorizer = db, clock, audit, authorizer
-        self.config, self.print_queue = config, print_queue
+        self.config, self.print_queue, self.payments = config, print_queue, payments
         self._client, self._own_key = client, own_key
         self._found: OrderedDict[str, OriginalForReturn] = OrderedDict()
         self._lock = threading.Lock()
@@ -99,6 +109,7 @@ class CrossReturnsService:
     def find(self, actor: Actor, query: str) -> FoundOriginals:
         """The originals the customer's QR, order number, receipt, payment or phone leads to."""
         self._may_return(actor)
+        self._finish_pending()  # a return left waiting for its wallet counts before anything is shown
         lookup = ReturnLookup(self.db, self.clock, client=self._client, own_key=self._own_key)
         text = query.strip() if isinstance(query, str) else ""
         try:
@@ -140,7 +151,8 @@ class CrossReturnsService:
                    for sale_id in s.scalars(select(Sale.id).where(Sale.id.in_(chunk)))}
             for chunk in _chunks(refs):
                 for ref, data in s.execute(select(CrossReturn.original_ref, CrossReturn.lines)
-                                           .where(CrossReturn.original_ref.in_(chunk))):
+                                           .where(CrossReturn.original_ref.in_(chunk),
+                                                  CrossReturn.status != CANCELLED)):
                     here = taken.setdefault(ref, {})
                     for line_no, _sku, qty, _fen, *_disposition in json.loads(data):
                         here[line_no] = here.get(line_no, 0) + qty
@@ -164,7 +176,7 @@ class CrossReturnsService:
                       for x in view.lines)
         return OriginalForReturn(str(uuid.uuid4()), view.original_ref, view.channel, view.source,
                                  view.store_id, view.receipt_no or "", view.completed_at, view.member_id,
-                                 own or view.source == "local", lines, view.tenders)
+                                 own or view.source == "local", lines, view.tenders, references=view.references)
 
     # -- the return -------------------------------------------------------------------------
     def _checked(self, actor: Actor, request: CrossReturnRequest) -> tuple[OriginalForReturn, rf.RefundPlan, tuple]:
@@ -224,10 +236,16 @@ class CrossReturnsService:
     def refund(self, actor: Actor, request: CrossReturnRequest, grant=None) -> CrossReturnDone:  # type: ignore[no-untyped-def]
         """Take the return. The same request again returns the first (``repeated``), refunded once."""
         self._may_return(actor)
+        self._finish_pending()
         done = self.completed(getattr(request, "request_id", ""))
         if done is not None:
             return done
         original, plan, (chosen, reasons, overridden) = self._checked(actor, request)
+        wallet = [t for t in plan.tenders if RULE_KIND.get(original.method(t.seq)) == "mobile"]
+        if wallet and (self.payments is None or not self.payments.available()):
+            raise self._refuse(actor, ServiceError(
+                "Mobile payment is unavailable (offline): the mobile part of this refund cannot be paid "
+                "back now. Try again when online.", code="mobile.refund_offline"), original.receipt_no)
         with self.db.read() as s:
             shift_reports.require_open_shift(s, self.config)
         # cash for an online order, or a non-returnable line: a second person approves, even a manager's
@@ -238,20 +256,32 @@ class CrossReturnsService:
             if done is not None:
                 return done
             return_id = str(uuid.uuid4())
-            reserved = self._reserve(actor, return_id, original, plan, cash_instead=request.cash_instead)
+            reserved, effects = self._reserve(actor, return_id, original, plan, cash_instead=request.cash_instead)
             try:
-                done = self._write(actor, grant, request, original, plan, return_id, reserved, policy)
+                done = self._write(actor, grant, request, original, plan, return_id, reserved, effects, policy,
+                                   paying=bool(wallet))
             except BaseException:
                 if reserved:
                     self._settle(return_id, "release")
                 raise
+            if wallet:  # recorded first: now the wallet, keyed by the return (asked again, paid once)
+                done = wallet_refunds.pay(self, return_id)
+            done = replace(done, print_job_id=self._print(original, plan, done.return_no, actor, self.clock.now(),
+                                                          request, done.approved_by, return_id, effects, policy[0]))
         if reserved:
             self._settle(return_id, "confirm")
         return done
 
+    def _finish_pending(self) -> None:
+        """Returns left ``paying`` (the provider did not answer, the till stopped) are finished
+        before anything else: the provider is asked again with the same keys."""
+        if self.payments is not None and self.payments.available():
+            wallet_refunds.finish_pending(self)
+
     def _reserve(self, actor: Actor, return_id: str, original: OriginalForReturn, plan: rf.RefundPlan, *,
-                 cash_instead: bool = False) -> bool:
-        """True once HQ reserved it; False: offline with a receipt QR (HQ settles it later)."""
+                 cash_instead: bool = False) -> tuple[bool, Effects]:
+        """(True, what HQ gives and takes back of the member's points and coupons) once HQ
+        reserved it; (False, nothing): offline with a receipt QR (HQ settles it later)."""
         tenders: dict[str, int] = {}
         for t in plan.tenders:
             tenders[original.method(t.seq)] = tenders.get(original.method(t.seq), 0) + t.amount_fen
@@ -260,11 +290,12 @@ class CrossReturnsService:
             if self._client is None:
                 raise TransientError("no HQ configured")
             with self._client() as client:
-                client.reserve_return(return_id, original.original_ref, lines, tenders, cash_instead=cash_instead)
-            return True
+                answer = client.reserve_return(return_id, original.original_ref, lines, tenders,
+                                               cash_instead=cash_instead)
+            return True, Effects.of(answer)
         except TransientError:
             if original.source == "receipt_qr":
-                return False
+                return False, Effects()
             # HQ may have reserved it and the answer was lost: give it back, or it would hold
             # the goods (a retry is a new return id; a release of nothing is refused harmlessly)
             self._settle(return_id, "release")
@@ -290,8 +321,12 @@ class CrossReturnsService:
             log.warning("return %s: HQ did not %s it now (%s)", return_id, action, exc)
 
     def _write(self, actor: Actor, grant, request: CrossReturnRequest, original: OriginalForReturn,  # type: ignore[no-untyped-def]
-               plan: rf.RefundPlan, return_id: str, reserved: bool,
-               policy: tuple[dict[int, str], dict[int, str], dict | None]) -> CrossReturnDone:
+               plan: rf.RefundPlan, return_id: str, reserved: bool, effects: Effects,
+               policy: tuple[dict[int, str], dict[int, str], dict | None], *,
+               paying: bool = False) -> CrossReturnDone:
+        """The return's row, and (unless a wallet is still to be paid: ``paying``) its event,
+        stock and audit entry, in one transaction. ``policy``: each line's disposition and
+        reason, and a manager's override (audited)."""
         config = self.config
         dispositions, reasons, override = policy
         now = self.clock.now()
@@ -308,40 +343,64 @@ class CrossReturnsService:
                                     operator_id=actor.operator_id, approved_by=approved_by, completed_at=iso(now),
                                     plan=plan, refs=refs, reserved=reserved, dispositions=dispositions,
                                     reasons=reasons)
-            version = CURRENT_VERSION[EVENT_KIND]
-            validate(EVENT_KIND, version, payload)  # fail at the till, not at HQ
-            event = outbox.enqueue(s, EVENT_KIND, payload, schema_version=version, clock=self.clock)
-            cash = sum(x["amount_minor"] for x in payload["tenders"] if x["method"] == "cash")
-            s.add(CrossReturn(
+            validate(EVENT_KIND, CURRENT_VERSION[EVENT_KIND], payload)  # fail at the till, not at HQ
+            row = CrossReturn(
                 id=return_id, request_id=request.request_id, return_no=return_no, return_seq=seq,
                 original_ref=original.original_ref, source=original.source, channel=original.channel,
                 receipt_no=original.receipt_no, store_id=config.store_id, terminal_id=config.terminal_id,
                 operator_id=actor.operator_id, approved_by=approved_by, reason_code=request.reason_code,
                 reason_text=request.reason_text.strip()[:200], completed_at=iso(now), refund_fen=plan.total_fen,
-                cash_fen=cash, lines=json.dumps([[x["line_no"], x["sku"], x["qty"], x["refund_minor"], x["disposition"]]
-                                                 for x in payload["lines"]]),
-                tenders=json.dumps([[x["method"], x["amount_minor"], x["reference"]] for x in payload["tenders"]]),
-                reserved_at_hq=reserved, outbox_event_id=event.event_id, shift_id=shift_id))
-            # only what goes back to stock is sellable again; HQ learns it from the stock.moved event
-            stock.record(s, rp.movements(((x["sku"], x["qty"], x["disposition"]) for x in payload["lines"]),
-                                         f"return:{return_id}", now),
-                         store_id=config.store_id, terminal_id=config.terminal_id, clock=self.clock)
-            self.audit.append(s, operator_id=actor.operator_id, action="return.completed", target=return_id,
-                              details={"return_no": return_no, "original": original.original_ref,
-                                       "receipt_no": original.receipt_no, "refund_fen": plan.total_fen,
-                                       "lines": [[r.line_no, r.quantity, r.refund_fen] for r in plan.lines],
-                                       "tenders": [[x["method"], x["amount_minor"]] for x in payload["tenders"]],
-                                       "reason": request.reason_code, "approved_by": approved_by,
-                                       "dispositions": [[x["line_no"], x["disposition"]] for x in payload["lines"]],
-                                       "override": override,
-                                       "reserved_at_hq": reserved, "request_id": request.request_id})
-        job_id = self._print(original, plan, return_no, actor, now, request, approved_by, return_id, dispositions)
-        return CrossReturnDone(return_id, return_no, original.receipt_no, plan.total_fen,
-                               tuple((x["method"], x["amount_minor"]) for x in payload["tenders"]), reserved, job_id)
+                cash_fen=0, lines=json.dumps([[x["line_no"], x["sku"], x["qty"], x["refund_minor"], x["disposition"]]
+                                              for x in payload["lines"]]),
+                tenders="[]", reserved_at_hq=reserved, outbox_event_id="", shift_id=shift_id,
+                points_back=effects.points_back, points_taken=effects.points_taken,
+                coupons=json.dumps([list(c) for c in effects.coupons]), status=wallet_refunds.PAYING)
+            s.add(row)
+            if paying:  # the wallet is asked after this commit, keyed by the return
+                row.pending = json.dumps({"payload": payload, "override": override, "pay": [
+                    [i, original.reference(t.seq), t.amount_fen] for i, t in enumerate(plan.tenders)
+                    if RULE_KIND.get(original.method(t.seq)) == "mobile"]}, ensure_ascii=False)
+            else:
+                self.complete_in(s, row, payload, override=override)
+        return self.done_of(row)
+
+    def complete_in(self, s, row: CrossReturn, payload: dict, *, override: dict | None = None) -> None:  # type: ignore[no-untyped-def]
+        """In the caller's transaction: the return's outbox event, the stock coming back (only
+        what goes back to stock is sellable again; HQ learns it from the stock.moved event) and
+        the audit entry; the row becomes ``completed``."""
+        validate(EVENT_KIND, CURRENT_VERSION[EVENT_KIND], payload)
+        event = outbox.enqueue(s, EVENT_KIND, payload, schema_version=CURRENT_VERSION[EVENT_KIND], clock=self.clock)
+        row.cash_fen = sum(x["amount_minor"] for x in payload["tenders"] if x["method"] == "cash")
+        row.tenders = json.dumps([[x["method"], x["amount_minor"], x["reference"]] for x in payload["tenders"]])
+        if override is None and row.pending:  # finished later: the override as it was recorded
+            override = json.loads(row.pending).get("override")
+        row.outbox_event_id, row.status, row.pending = event.event_id, wallet_refunds.COMPLETED, None
+        stock.record(s, rp.movements(((x["sku"], x["qty"], x["disposition"]) for x in payload["lines"]),
+                                     f"return:{row.id}", self.clock.now()),
+                     store_id=self.config.store_id, terminal_id=self.config.terminal_id, clock=self.clock)
+        self.audit.append(s, operator_id=row.operator_id, action="return.completed", target=row.id,
+                          details={"return_no": row.return_no, "original": row.original_ref,
+                                   "receipt_no": row.receipt_no, "refund_fen": row.refund_fen,
+                                   "lines": [[x["line_no"], x["qty"], x["refund_minor"]] for x in payload["lines"]],
+                                   "tenders": [[x["method"], x["amount_minor"]] for x in payload["tenders"]],
+                                   "reason": payload["reason"]["code"], "approved_by": row.approved_by,
+                                   "dispositions": [[x["line_no"], x["disposition"]] for x in payload["lines"]],
+                                   "override": override,
+                                   "reserved_at_hq": row.reserved_at_hq, "request_id": row.request_id,
+                                   "points_back": row.points_back, "points_taken": row.points_taken})
+
+    @staticmethod
+    def done_of(row: CrossReturn, *, repeated: bool = False) -> CrossReturnDone:
+        tenders = json.loads(row.pending)["payload"]["tenders"] if row.pending else [
+            {"method": m, "amount_minor": fen} for m, fen, _ref in json.loads(row.tenders)]
+        return CrossReturnDone(row.id, row.return_no, row.receipt_no or "", row.refund_fen,
+                               tuple((x["method"], x["amount_minor"]) for x in tenders), row.reserved_at_hq,
+                               row.print_job_id, repeated, row.points_back, row.points_taken,
+                               tuple((c, o) for c, o in json.loads(row.coupons or "[]")), row.approved_by)
 
     def _print(self, original: OriginalForReturn, plan: rf.RefundPlan, return_no: str, actor: Actor,  # type: ignore[no-untyped-def]
                now: datetime, request: CrossReturnRequest, approved_by: str | None, return_id: str,
-               dispositions: dict[int, str]) -> int | None:
+               effects: Effects, dispositions: dict[int, str]) -> int | None:
         """Queue the slip after the commit; a printer problem never undoes the return."""
         if self.print_queue is None:
             return None
@@ -352,7 +411,9 @@ class CrossReturnsService:
                             reason_code=request.reason_code, reason_text=request.reason_text,
                             approved_by=approved_by, currency=self.config.currency,
                             cash_instead=request.cash_instead, dispositions=dispositions,
-                            locale=self.config.locale)
+                            locale=self.config.locale, points_back=effects.points_back,
+                            points_taken=effects.points_taken,
+                            coupons_reissued=sum(1 for _c, o in effects.coupons if o == "reissued"))
             text_render.render(document, 48)
             job_id = self.print_queue.submit("return", document, title=f"return {return_no}")
             with self.db.transaction() as s:
@@ -385,16 +446,22 @@ class CrossReturnsService:
         return new_id
 
     def completed(self, request_id: str) -> CrossReturnDone | None:
-        """The return a request became (``repeated``), or None."""
+        """The return a request became (``repeated``), or None. One still waiting for its
+        wallet, or cancelled because the wallet declined, is said as such."""
         if not isinstance(request_id, str):
             return None
         with self.db.read() as s:
             row = s.scalar(select(CrossReturn).where(CrossReturn.request_id == request_id))
             if row is None:
                 return None
-            return CrossReturnDone(row.id, row.return_no, row.receipt_no or "", row.refund_fen,
-                                   tuple((m, fen) for m, fen, _ref in json.loads(row.tenders)),
-                                   row.reserved_at_hq, row.print_job_id, repeated=True)
+            if row.status == wallet_refunds.PAYING:
+                raise ServiceError(f"The mobile refund for return {row.return_no} did not answer. The return is "
+                                   "kept and is finished (or cancelled) before the next return.",
+                                   code="mobile.refund_pending", params={"return_no": row.return_no})
+            if row.status == CANCELLED:
+                raise ServiceError("This return was cancelled: the mobile refund was declined and nothing was "
+                                   "refunded. Look the receipt up again.", code="return.cancelled")
+            return self.done_of(row, repeated=True)
 
 
 def _chunks(values: Sequence[str], size: int = 500) -> list[Sequence[str]]:

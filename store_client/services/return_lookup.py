@@ -58,6 +58,7 @@ class OriginalView:
     source: str  # "hq", "receipt_qr" or "local"
     channel: str = "store"  # "store" or "online"
     member_id: str | None = None
+    references: tuple[tuple[str, str], ...] = ()  # method, its payment's reference (a mobile refund)
 
 
 class ReturnLookup:
@@ -121,7 +122,8 @@ class ReturnLookup:
                     tuple(OriginalLine(int(x["line_no"]), str(x["sku"]), int(x["qty"]), int(x["net_minor"]),
                                        int(x["returnable"])) for x in o["lines"]),
                     tuple((str(t["method"]), int(t["paid_minor"]) - int(t["refunded_minor"])) for t in o["tenders"]),
-                    "hq", "online" if o.get("channel") == "online" else "store", o.get("member_id")))
+                    "hq", "online" if o.get("channel") == "online" else "store", o.get("member_id"),
+                    tuple((str(t["method"]), str(t["reference"])) for t in o["tenders"] if t.get("reference"))))
             except (KeyError, TypeError, ValueError):
                 continue  # one malformed original does not hide the others
         return out

@@ -141,7 +141,8 @@ def compute(s: Session, shift: Shift, *, kind: str, audit_to: int) -> ShiftFigur
         ReturnTender.return_id.in_(returns), ReturnTender.kind == "cash")) or 0
     taken_count, taken_total, taken_cash = s.execute(select(  # returns of other stores' sales, online orders
         func.count(), func.coalesce(func.sum(CrossReturn.refund_fen), 0),
-        func.coalesce(func.sum(CrossReturn.cash_fen), 0)).where(CrossReturn.shift_id == shift.id)).one()
+        func.coalesce(func.sum(CrossReturn.cash_fen), 0)).where(CrossReturn.shift_id == shift.id,
+                                                                CrossReturn.status == "completed")).one()
     returns_count, returns_total = returns_count + taken_count, returns_total + taken_total
     cash_refunded += taken_cash
     bare_count, bare_total, bare_cash = s.execute(select(  # returns without a receipt (cash or store credit)

@@ -219,7 +219,8 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
             state = await run_in_threadpool(returnables.reserve, ask)
         except ReturnRefused as exc:
             return _json({"error": exc.code, "message": str(exc), "line_no": exc.line_no, "method": exc.method}, 409)
-        return _json({"return_id": ask.return_id, "state": state})
+        effects = await run_in_threadpool(returnables.effects, ask.return_id)
+        return _json({"return_id": ask.return_id, "state": state, "effects": effects.as_json()})
 
     def settle_return(request: Request) -> Response:
         try:
@@ -235,7 +236,8 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
             return _error(409, exc.code, str(exc))
         if state == "confirmed" and cross_returns.owe_online_refund(service.engine, request.path_params["rid"]):
             cross_returns.pay_owed(service.engine, provider)  # an online order: back to its payment
-        return _json({"return_id": request.path_params["rid"], "state": state})
+        return _json({"return_id": request.path_params["rid"], "state": state,
+                      "effects": returnables.effects(request.path_params["rid"]).as_json()})
 
     def find_member(request: Request) -> Response:
         """A member for the counter, by dynamic code, phone, card or id (masked data only)."""

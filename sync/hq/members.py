@@ -137,9 +137,17 @@ def post_return_points(conn: Any, ret: dict[str, Any], sale: dict[str, Any],
     if posted(f"sale:{sale_id}:redeemed"):
         entries.append((f"return:{ret['return_id']}:points_back", int(ret.get("points_refunded") or 0)))
     if posted(f"sale:{sale_id}:earned"):
-        taken = reversed_points(int(sale.get("points_earned") or 0), paid,
-                                sum(money(r.get("tenders", [])) for r in earlier),
-                                money(ret.get("tenders", [])))
+        from sync.hq.return_effects import cross_returns_of_sale
+
+        # returns of this sale taken at other tills count too: the target is cumulative
+        cross_money, cross_taken = cross_returns_of_sale(conn, sale_id)
+        own_taken = -sum(int(conn.scalar(select(points_ledger.c.points).where(
+            points_ledger.c.member_id == member_id,
+            points_ledger.c.cause == f"return:{r['return_id']}:earned_back"[:80])) or 0) for r in earlier)
+        before = sum(money(r.get("tenders", [])) for r in earlier) + cross_money
+        taken = max(0, reversed_points(int(sale.get("points_earned") or 0), paid, 0,
+                                       before + money(ret.get("tenders", [])))
+                    - own_taken - cross_taken)
         entries.append((f"return:{ret['return_id']}:earned_back", -taken))
     written = 0
     for cause, points in entries:

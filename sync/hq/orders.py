@@ -77,12 +77,16 @@ class OnlineOrders:
     def place(self, store_id: str, items: list[dict], *, member_id: str | None = None,
               member_name: str = "", phone: str = "", provider: str = "wechat",
               discounts: dict[str, int] | None = None, allow_substitution: bool = False,
-              accept: bool = True) -> PlacedOrder:
+              accept: bool = True, coupons: list[str] | None = None, points_redeemed: int = 0,
+              points_earned: int = 0) -> PlacedOrder:
         """A paid online order for pick-up at ``store_id``.
 
         ``items``: ``{"sku", "qty"}`` priced from HQ's catalog and prices, or carrying their
         own ``name_zh``, ``name_en``, ``unit``, ``category``, ``unit_price_minor``. The
         discounts (fen per source) are spread over the lines by their gross, to the fen.
+        ``coupons``: the member's coupons spent on it (their value joins the coupon discount;
+        a return may reissue them, sync/hq/coupons.py); ``points_redeemed`` / ``points_earned``:
+        posted on the member's ledger with the order (given and taken back by returns).
         """
         if not items or len(items) > MAX_ITEMS:
             raise OrderError(f"an order has 1 to {MAX_ITEMS} items")
@@ -92,6 +96,18 @@ class OnlineOrders:
         if provider not in ("wechat", "alipay", "card"):
             raise OrderError(f"unknown payment provider {provider!r}")
         discounts = {k: int(v) for k, v in (discounts or {}).items() if v}
+        if coupons:
+            from sync.hq.coupons import Coupons, definitions
+            from sync.hq.coupons import coupons as coupon_rows
+
+            Coupons(self.engine)  # the tables, on an HQ made before coupons
+            with self.engine.connect() as conn:
+                value = sum(conn.scalars(select(definitions.c.value_minor).join(
+                    coupon_rows, coupon_rows.c.definition_id == definitions.c.definition_id)
+                    .where(coupon_rows.c.coupon_id.in_(coupons))))
+            discounts["coupon"] = discounts.get("coupon", 0) + int(value)
+        if any(isinstance(x, bool) or not isinstance(x, int) or x < 0 for x in (points_redeemed, points_earned)):
+            raise OrderError("points are whole numbers of 0 or more")
         if set(discounts) - set(DISCOUNT_SOURCES) or any(v < 0 for v in discounts.values()):
             raise OrderError(f"discounts are non-negative amounts by {', '.join(DISCOUNT_SOURCES)}")
         with self.engine.connect() as conn:
@@ -111,8 +127,15 @@ class OnlineOrders:
         data = {"lines": lines, "discounts": discounts, "allow_substitution": allow_substitution,
                 "check": codes.make_check(order_id, code, phone_digits[-4:],
                                           log2_n=self.code_log2_n),
-                "picks": [], "handover": None}
+                "picks": [], "handover": None, "points_redeemed": points_redeemed, "points_earned": points_earned}
         with self.engine.begin() as conn:
+            if coupons:
+                from sync.hq.coupons import CouponError, use
+
+                try:
+                    data["coupons"] = use(conn, list(coupons), member_id, order_id, sum(gross))
+                except CouponError as exc:
+                    raise OrderError(str(exc)) from None
             order_no = f"W{next_counter(conn, 'order_no'):06d}"
             conn.execute(insert(ot.orders).values(
                 order_id=order_id, order_no=order_no, store_id=store_id, member_id=member_id,
@@ -123,6 +146,10 @@ class OnlineOrders:
                 paid_minor=paid, refunded_minor=0, version=0,
                 data=json.dumps(data, ensure_ascii=False)))
             transition(conn, order_id, "", pk.PLACED, "hq", iso(now), {"paid_minor": paid})
+            if points_redeemed or points_earned:
+                from sync.hq.return_effects import post_order_points
+
+                post_order_points(conn, order_id, member_id, points_redeemed, points_earned, iso(now))
             if accept:
                 self._accept(conn, order_id, now)
         return PlacedOrder(order_id, order_no, code, self.qr(order_id), paid)

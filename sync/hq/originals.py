@@ -124,6 +124,10 @@ def describe_many(conn: Connection, found: list[str]) -> list[dict[str, Any]]:
         if original is None:
             continue
         taken, refunded_lines, refunded = taken_sums(held.get(ref, []))
+        payment_refs: dict[str, str] = {}  # a mobile part is refunded against its payment
+        for pay in sale.get("payments", []):
+            if pay.get("reference"):
+                payment_refs.setdefault(pay["method"], str(pay["reference"]))
         out.append({
             "original_ref": ref, "store_id": original.store_id, "receipt_no": sale.get("receipt_no"),
             "channel": "online" if kind == "order" else "store",
@@ -132,6 +136,7 @@ def describe_many(conn: Connection, found: list[str]) -> list[dict[str, Any]]:
                        "returnable": line.qty - taken.get(n, 0),
                        "refunded_minor": refunded_lines.get(n, 0)}
                       for n, line in sorted(original.lines.items())],
-            "tenders": [{"method": m, "paid_minor": fen, "refunded_minor": refunded.get(m, 0)}
+            "tenders": [{"method": m, "paid_minor": fen, "refunded_minor": refunded.get(m, 0),
+                         "reference": payment_refs.get(m)}
                         for m, fen in sorted(original.tenders.items())]})
     return out

@@ -27,6 +27,7 @@ from sqlalchemy import (BigInteger, Column, Connection, Engine, Index, Integer, 
                         or_, select, update)
 from sqlalchemy.exc import IntegrityError
 
+from sync.hq import return_effects
 from sync.hq.schema import metadata
 
 heads = Table(
@@ -138,7 +139,8 @@ class ReturnablesService:
         self.engine = engine
         self._load = load_original
         self._now = now or _now
-        metadata.create_all(engine, tables=[heads, reservations, conflict_rows])
+        metadata.create_all(engine, tables=[heads, reservations, conflict_rows, return_effects.effects,
+                                            *return_effects.dependencies])
 
     def status(self, ref: str) -> tuple[Original, dict[int, LineStatus], dict[str, int]]:
         """The original, each line's sold / returned / refunded, and each tender's refunded."""
@@ -184,6 +186,8 @@ class ReturnablesService:
                     if original is None:
                         raise ReturnRefused("return.unknown_original", f"no sale or order {ask.original_ref}")
                     check_fits(original, ask, *self._taken(conn, ask.original_ref, but=ask.return_id))
+                    # points and coupons, planned under the lock after every return that holds
+                    return_effects.plan(conn, original, ask, self._holding_ids(conn, ask.original_ref, ask.return_id))
                     if seen is not None:
                         conn.execute(update(reservations).where(reservations.c.return_id == ask.return_id)
                                      .values(state=RESERVED, created_at=self._now()))
@@ -197,6 +201,15 @@ class ReturnablesService:
             except IntegrityError:
                 continue  # the same return id (or the head row) raced in: read it again
         raise ReturnRefused("return.busy", "could not reserve; try again")
+
+    def _holding_ids(self, conn: Connection, ref: str, but: str) -> list[str]:
+        r = reservations.c
+        return list(conn.scalars(select(r.return_id).where(r.original_ref == ref, r.return_id != but,
+                                                           holding(self._stale_before()))))
+
+    def effects(self, return_id: str) -> return_effects.Effects:
+        """The points and coupons of a return as planned (posted once it is confirmed)."""
+        return return_effects.effects_of(self.engine, return_id)
 
     @staticmethod
     def _lock(conn: Connection, ref: str) -> None:
@@ -220,6 +233,8 @@ class ReturnablesService:
                 # it held nothing for a while: another store may have taken the goods since
                 raise ReturnRefused("return.expired", f"reservation {return_id} expired; reserve it again")
             conn.execute(update(reservations).where(reservations.c.return_id == return_id).values(state=target))
+            if target == CONFIRMED:
+                return_effects.post(conn, return_id)  # points and coupons, with the confirmation
         return target
 
     def confirm(self, return_id: str) -> str:
@@ -303,8 +318,8 @@ def check_fits(original: Original, ask: ReturnAsk, taken: Mapping[int, int], ref
                                 f"line {line_no}: refunds would pass the {line.net_fen} fen paid", line_no=line_no)
     for method, fen in sorted(ask.tenders.items()):
         paid = original.tenders.get(method, 0)
-        if by_tender.get(method, 0) + fen > paid:
-            raise ReturnRefused("return.tender_above_paid",
+        if by_tender.get(method, 0) + fen > paid:  # points: more points back than were spent
+            raise ReturnRefused("return.points_above_paid" if method == "points" else "return.tender_above_paid",
                                 f"{method}: refunds would pass the {paid} fen it paid", method=method)
 
 

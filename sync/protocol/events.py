@@ -414,10 +414,19 @@ def _return_v1(payload: dict) -> dict:
 
 
 TAKEN_METHODS = ("cash", "card", "online")  # a return of another store's sale or an online order
+#: v2: a store sale's mobile part (refunded through this till's payment adapter) and its
+#: points part (given back to the member at HQ) are refunded at any till too.
+TAKEN_METHODS_V2 = TAKEN_METHODS + ("wechat", "alipay", "mobile", "points")
 TAKEN_SOURCES = ("hq", "receipt_qr")  # reserved at HQ first, or taken offline from a receipt QR
 
 
-def _return_taken_v1(payload: dict) -> dict:
+def _return_taken_v2(payload: dict) -> dict:
+    """v1, and a store sale's mobile and points parts (not an online order's: its payment is
+    ``online``, its points come back with its value)."""
+    return _return_taken_v1(payload, methods=TAKEN_METHODS_V2)
+
+
+def _return_taken_v1(payload: dict, methods: tuple[str, ...] = TAKEN_METHODS) -> dict:
     """A return taken at this till of an original it did not sell (``sale:<id>`` of another
     till or store, ``order:<id>`` of the online shop): HQ reserves (or confirms) it at the
     returnable ledger by ``return_id`` and keeps a conflict if it no longer fits."""
@@ -455,7 +464,7 @@ def _return_taken_v1(payload: dict) -> dict:
     for i, raw in enumerate(_list(payload, "tenders", max_len=20)):
         tender = _obj(raw, f"tender {i}")
         method = _str(tender, "method", max_len=16)
-        if method not in TAKEN_METHODS:
+        if method not in methods or (method not in TAKEN_METHODS and not original.startswith("sale:")):
             raise PayloadError(f"tender {i}: unknown method {method!r}")
         instead = _str(tender, "instead_of", max_len=16, optional=True)
         if instead is not None and (instead != "online" or method != "cash" or not original.startswith("order:")):
@@ -612,12 +621,13 @@ VALIDATORS: dict[tuple[str, int], Callable[[dict], dict]] = {
     ("shift.closed", 1): _shift_closed_v1,
     ("return.completed", 1): _return_v1,
     ("return.taken", 1): _return_taken_v1,
+    ("return.taken", 2): _return_taken_v2,
     ("drawer.no_sale", 1): _no_sale_v1,
     ("stock.moved", 1): _stock_moved_v1,
     ("stock.count_scanned", 1): _count_scanned_v1,
     ("stock.count_posted", 1): _count_posted_v1,
 }
-CURRENT_VERSION = {"sale.completed": 3, "audit.entry": 1, "return.completed": 1, "return.taken": 1,
+CURRENT_VERSION = {"sale.completed": 3, "audit.entry": 1, "return.completed": 1, "return.taken": 2,
                    "shift.opened": 1, "shift.cash_moved": 1, "shift.closed": 1,
                    "drawer.no_sale": 1, "stock.moved": 1, "stock.count_scanned": 1, "stock.count_posted": 1}
 

@@ -542,7 +542,8 @@ class ReturnsScreen(ReturnsPolicyMixin, QWidget):
     # -- the refund ---------------------------------------------------------------------
     def _tender_label(self, kind: str) -> str:
         return {"cash": self.tr("Cash"), "card": self.tr("Card"), "mobile": self.tr("Mobile"),
-                "points": self.tr("Points"), "online": self.tr("Online payment")}.get(kind, kind)
+                "points": self.tr("Points"), "online": self.tr("Online payment"), "wechat": self.tr("WeChat Pay"),
+                "alipay": self.tr("Alipay")}.get(kind, kind)
 
     def _update_summary(self) -> None:
         self.plan, problem = None, ""
@@ -663,6 +664,12 @@ class ReturnsScreen(ReturnsPolicyMixin, QWidget):
         text = self._done_text(done.refund_fen, done.return_no, list(done.tenders), done.repeated)
         if not done.reserved_at_hq:
             text += "\n" + self.tr("Taken offline from the receipt QR: HQ checks it when the till is online.")
+        for count, said in ((done.points_back, self.tr("Points given back to the member: %1")),
+                            (done.points_taken, self.tr("Earned points taken back: %1")),
+                            (sum(1 for _c, o in done.coupons if o == "reissued"),
+                             self.tr("Coupons given back to the member: %1"))):
+            if count:
+                text += "\n" + said.replace("%1", str(count))
         if original is not None and self._query:
             self.find_original(self._query, keep=original.original_ref)  # what is left, under a new request
         self.done_banner.setText(text)

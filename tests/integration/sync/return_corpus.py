@@ -124,7 +124,7 @@ def scenario(seed: int) -> Scenario:
             if fen <= 0 or missing is None:
                 continue
             sc.attempts.append(Attempt(rid, store, {line_no: (1, fen)}, {missing: fen}, False, "foreign_tender",
-                                       "return.tender_above_paid"))
+                                       "return.points_above_paid" if missing == "points" else "return.tender_above_paid"))
         else:
             sc.attempts.append(Attempt(rid, store, {max(sold) + 1: (1, 0)}, {}, False, "unknown_line",
                                        "return.unknown_line"))

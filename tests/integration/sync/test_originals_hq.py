@@ -44,7 +44,8 @@ def test_a_sale_of_store_a_is_found_and_returned_in_store_b(hq_service: HQServic
             original = found["originals"][0]
             assert original["store_id"] == "S001"
             assert sum(line["net_minor"] for line in original["lines"]) == sale["total_minor"]
-            assert original["tenders"] == [{"method": "wechat", "paid_minor": sale["total_minor"], "refunded_minor": 0}]
+            assert original["tenders"] == [{"method": "wechat", "paid_minor": sale["total_minor"], "refunded_minor": 0,
+                                                "reference": "wx-4200001234"}]  # a wallet refund needs it
             assert http.get("/v1/originals", params={"kind": "receipt", "value": "nope"},
                             headers=auth_b).json() == {"originals": []}
 

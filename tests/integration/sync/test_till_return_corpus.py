@@ -1,0 +1,147 @@
+"""The till-flow corpus: store S001's till (services/cross_returns.py) returns members' online
+orders and store S002's sales through the reference HQ over HTTP on 127.0.0.1. Every valid
+return is taken (refunded once, a retry answered with the first), every invalid one refused
+with its reason and nothing written; once all is back, each tender and line refunded exactly
+what it paid, the points given back add up to the points paid and the points taken back to
+the points earned, and a coupon came back at most once. Bounded: 60 scenarios, at most 240 s.
+Its counts are reported in docs/returns.md (``pytest -s`` prints them)."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import pytest
+from online_returns_world import member, open_shift, send
+from points_coupons_world import order_with_points
+from sqlalchemy import func, select
+from test_cross_returns_points_wallets import MANAGER, Wallet
+from till_return_corpus import scenario
+
+from store_client.persistence.models import CrossReturn
+from store_client.services.audit import AuditLog
+from store_client.services.authorization import Authorizer
+from store_client.services.cross_return_views import CrossReturnRequest
+from store_client.services.cross_returns import CrossReturnsService
+from store_client.services.errors import ServiceError
+from sync.hq import cross_returns
+from sync.hq.coupons import coupons as coupon_rows
+from sync.hq.returnables import ReturnablesService
+from sync.terminal.transport import HQClient
+
+SCENARIOS, BUDGET_S = 60, 240
+
+
+def written(terminal) -> int:  # type: ignore[no-untyped-def]
+    with terminal.db.read() as s:
+        return s.scalar(select(func.count()).select_from(CrossReturn)) or 0
+
+
+def play(svc, terminal, wallet, hq, sc, tally: Counter) -> None:  # type: ignore[no-untyped-def]
+    fan = member(hq)
+    coupon = None
+    if sc.kind == "order":
+        placed, coupon = order_with_points(hq, fan, coupon_policy=sc.coupon[0] if sc.coupon else None,
+                                           threshold=sc.coupon[1] if sc.coupon else 0, redeemed=sc.redeemed,
+                                           earned=sc.earned, items=sc.items)
+        query, paid_points, earned = placed.order_no, sc.redeemed, sc.earned
+    else:
+        send(hq, "S002", "T03", "sale.completed", sc.sale)
+        query, paid_points, earned = sc.sale["receipt_no"], sc.sale["points_redeemed"], sc.sale["points_earned"]
+    back = taken = 0
+    last: CrossReturnRequest | None = None
+    rng_pick = __import__("random").Random(sc.seed)
+    for step in [*sc.steps, "rest"]:
+        [original] = svc.find(MANAGER, query).originals
+        left = [(x.line_no, x.returnable) for x in original.lines if x.returnable]
+        if not left:
+            break
+        voucher = any(m == "voucher" for m, _f in original.tenders)
+        if step == "retry" and last is not None:
+            again = svc.refund(MANAGER, last)
+            tally["valid"] += 1
+            tally["valid_taken" if again.repeated else "retry_not_repeated"] += 1
+            tally["kind:retry"] += 1
+            tally["valid:retry"] += 1
+            continue
+        if step == "over":
+            line_no, qty = rng_pick.choice(left)
+            selection, expected = ((line_no, qty + 1),), "refund.above_returnable"
+        elif step == "rest":
+            selection, expected = tuple(left), None
+        else:
+            line_no, qty = rng_pick.choice(left)
+            selection, expected = ((line_no, rng_pick.randint(1, qty)),), None
+        plan = original.plan(selection) if expected is None else None
+        wallet_part = plan is not None and any(original.method(t.seq) in ("wechat", "alipay") for t in plan.tenders)
+        if expected is None and any(original.method(t.seq) == "voucher" for t in plan.tenders):
+            expected = "return.tender_elsewhere"  # only the selling till refunds a voucher
+        elif step == "decline" and wallet_part:
+            expected = "mobile.refund_declined"
+        kind = step if step != "decline" or wallet_part else "partial"
+        request = CrossReturnRequest(original.request_id, selection, "changed_mind", card_reference="T-REF-1")
+        before = written(terminal)
+        wallet.decline = expected == "mobile.refund_declined"
+        try:
+            done = svc.refund(MANAGER, request)
+        except ServiceError as exc:
+            tally["invalid" if expected else "valid"] += 1
+            if expected is None:
+                tally[f"valid_refused:{exc.code}"] += 1
+            else:
+                tally["invalid_refused"] += 1
+                tally["invalid_reason_right" if exc.code == expected else f"reason:{kind}:{exc.code}"] += 1
+                # nothing written (a declined wallet leaves its cancelled row, holding nothing)
+                declined = expected == "mobile.refund_declined"
+                tally["nothing_written" if written(terminal) == before + declined else "half_written"] += 1
+        else:
+            tally["valid" if expected is None else "invalid"] += 1
+            tally["valid_taken" if expected is None else f"invalid_taken:{kind}:{sc.seed}"] += 1
+            back, taken, last = back + done.points_back, taken + done.points_taken, request
+        finally:
+            wallet.decline = False
+        tally[f"kind:{kind}"] += 1
+        tally[f"expect:{expected}" if expected else f"valid:{kind}"] += 1
+    ref = original.original_ref
+    _o, lines, refunded = ReturnablesService(hq.engine, cross_returns.load_original).status(ref)
+    if voucher:
+        return
+    tally["scenarios_closed"] += 1
+    whole = (all(x.returned == x.sold and x.refunded_fen == x.net_fen for x in lines.values())
+             and refunded == dict(_o.tenders))
+    tally["all_back_exact" if whole else f"not_whole:{sc.seed}"] += 1
+    tally["with_points"] += bool(paid_points or earned)
+    tally["points_exact" if (back, taken) == (paid_points, earned) else f"points:{sc.seed}:{back}/{paid_points}"] += 1
+    if coupon is not None:
+        with hq.engine.connect() as conn:
+            again = conn.scalar(select(func.count()).select_from(coupon_rows).where(
+                coupon_rows.c.reissued_from == coupon))
+        tally["coupon_at_most_once" if again <= 1 else "coupon_twice"] += 1
+        tally[f"coupon_{sc.coupon[0]}_reissued:{again}"] += 1
+
+
+def test_sixty_till_scenarios_through_hq_over_http(terminal, add_operator, hq_server, sqlite_hq):  # type: ignore[no-untyped-def]
+    add_operator("m1", "manager", "2468", name="张经理")
+    open_shift(terminal, MANAGER)
+    token = sqlite_hq.issue_token("S001", "T01")
+    wallet = Wallet()
+    audit = AuditLog(terminal.clock)
+    svc = CrossReturnsService(terminal.db, terminal.clock, audit, Authorizer(terminal.db, audit, terminal.clock),
+                              config=terminal.config, payments=wallet,
+                              client=lambda: HQClient(hq_server.url, token, timeout=10))
+    fan = member(sqlite_hq)
+    tally: Counter = Counter()
+    started = time.monotonic()
+    for seed in range(SCENARIOS):
+        if time.monotonic() - started > BUDGET_S:
+            break
+        play(svc, terminal, wallet, sqlite_hq, scenario(seed, fan), tally)
+        tally["scenarios"] += 1
+    print(dict(sorted(tally.items())))
+    assert tally["scenarios"] >= 30, tally  # a loaded machine may play fewer, never a handful
+    assert tally["valid"] and tally["valid_taken"] == tally["valid"], tally
+    assert tally["invalid"] and tally["invalid_refused"] == tally["invalid"] == tally["invalid_reason_right"], tally
+    assert tally["nothing_written"] == tally["invalid_refused"], tally
+    assert tally["all_back_exact"] == tally["points_exact"] == tally["scenarios_closed"], tally
+    assert tally["kind:decline"] and tally["kind:retry"] and tally["kind:over"], tally
+    assert tally.get("coupon_twice", 0) == 0
