@@ -159,7 +159,14 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
 
     members = MembersService(service.engine)
     enroll = MemberEnrollmentService(service.engine, members, publish=publish)
-    codes = MemberCodes(service.engine, members, publish=publish)
+    from sync.hq.member_digest import MemberDigestKeys
+
+    digests = MemberDigestKeys(service.engine)
+    digests.publish(service)  # every store's tills find a member offline by the chain's digest
+    from sync.hq.member_birthday import BirthdayCoupons
+
+    codes = MemberCodes(service.engine, members, publish=publish, digests=digests,
+                        birthdays=BirthdayCoupons(service.engine, publish))
     from sync.hq.member_browsing import MemberBrowsing
 
     browsing = MemberBrowsing(service.engine)
@@ -279,7 +286,7 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
                       "points": members.recent_points(member_id)})
 
     async def reveal_member(request: Request) -> Response:
-        """One masked field (the full phone) for an operator the till cleared, with a reason; traced."""
+        """One masked field (phone, birthday, address) for an operator the till cleared, with a reason; traced."""
         try:
             terminal = who(request)
         except AuthError as exc:
@@ -297,7 +304,7 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
                                              reason=reason, operator_id=operator, store_id=terminal.store_id,
                                              terminal_id=terminal.terminal_id)
         except MemberError as exc:
-            return _error(404 if exc.code == "member.unknown" else 400, exc.code, str(exc))
+            return _error(404 if exc.code in ("member.unknown", "privacy.no_value") else 400, exc.code, str(exc))
         return _json(answer)
     return ProtocolGate(Starlette(routes=[
         *member_enrollment_routes(enroll, who, show_codes=show_codes),
