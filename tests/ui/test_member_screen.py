@@ -209,6 +209,9 @@ def test_a_manager_sees_the_full_phone_with_a_reason_by_keys(qtbot, terminal, ta
     qtbot.waitUntil(lambda: screen.profile is not None, timeout=10_000)
     QTest.keyClick(screen.scan_input, Qt.Key.Key_F7)
     qtbot.waitUntil(lambda: screen.dialog is not None and screen.dialog.isVisible(), timeout=2_000)
+    QTest.keyClick(screen.dialog.list, Qt.Key.Key_Return)  # which field: the phone, first
+    qtbot.waitUntil(lambda: screen.dialog is not None and screen.dialog.objectName() == "member.reveal.dialog"
+                    and screen.dialog.isVisible(), timeout=2_000)
     QTest.keyClicks(screen.dialog.input, "delivery to arrange")  # the dialog's field has the focus
     QTest.keyClick(screen.dialog.input, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: screen.revealed.isVisible(), timeout=5_000)
