@@ -243,6 +243,7 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
             terminal = who(request)
         except AuthError as exc:
             return _error(401, "unauthorized", str(exc))
+        digests.ensure_published(service, terminal.store_id)  # its tills find members offline by phone
         try:
             return _json(codes.find(request.query_params.get("q", ""), terminal.store_id))
         except MemberError as exc:

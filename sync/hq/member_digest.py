@@ -7,7 +7,8 @@ typed, so HQ can hand the digest along with the member (``find``: ``phone_digest
 ``digest_version``) and a member served at this store by card or code is found here offline
 by phone too.
 
-The keys reach every store in its ``store_settings`` row ``member_digest``: the current
+The keys reach every store in its ``store_settings`` row ``member_digest`` (published to every
+store when HQ starts, and to a store the first time one of its tills asks for a member): the current
 version and the :data:`KEEP` latest keys, so a cache written under the previous key stays
 readable after a rotation (a till re-keys a row when it finds it under an older key). A key
 that leaked is rotated out (:meth:`MemberDigestKeys.rotate`); a phone number has little
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 from datetime import UTC, datetime
 from typing import Any
@@ -47,6 +49,7 @@ def digest(key_hex: str, phone: str) -> str:
 class MemberDigestKeys:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._published: dict[str, int] = {}  # store -> version this process published (or saw there)
         metadata.create_all(engine, tables=[digest_keys])
         if self._latest() is None:
             self.rotate()
@@ -85,6 +88,24 @@ class MemberDigestKeys:
                                 .order_by(digest_keys.c.version.desc()).limit(KEEP)).all()
         return {"version": int(rows[0].version), "keys": {str(r.version): r.key for r in rows}}
 
+    def ensure_published(self, service: Any, store_id: str) -> bool:
+        """Publish the keys to ``store_id`` unless it has the current version already (a store
+        whose first terminal was enrolled after HQ started); True when published now."""
+        from sync.hq.schema import dataset_rows
+
+        version = self.current()[0]
+        if self._published.get(store_id) == version:
+            return False
+        with self.engine.connect() as conn:
+            data = conn.execute(select(dataset_rows.c.data).where(
+                dataset_rows.c.dataset == "store_settings", dataset_rows.c.scope == store_id,
+                dataset_rows.c.key == SETTINGS_KEY, dataset_rows.c.deleted.is_(False))).scalar()
+        held = json.loads(data).get("version") if data else None
+        if held != version:
+            service.publish("store_settings", SETTINGS_KEY, self.row(), scope=store_id)
+        self._published[store_id] = version
+        return held != version
+
     def publish(self, service: Any) -> int:
         """Hand the keys to every store HQ knows; returns how many stores (after a rotation,
         and when a store is added)."""
@@ -93,4 +114,5 @@ class MemberDigestKeys:
             ids = list(conn.scalars(select(stores.c.store_id)))
         for store_id in ids:
             service.publish("store_settings", SETTINGS_KEY, row, scope=store_id)
+            self._published[store_id] = row["version"]
         return len(ids)
