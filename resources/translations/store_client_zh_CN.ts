@@ -1689,7 +1689,7 @@ Sale complete · receipt %1</source>
     </message>
     <message>
         <source>nearby: %1 has %2</source>
-        <translation>附近：%1 有 %2 件</translation>
+        <translation>附近：%1有 %2 件</translation>
     </message>
     <message>
         <source>not sold here</source>

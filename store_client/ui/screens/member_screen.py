@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, QTimer
-from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -385,11 +385,17 @@ class MemberScreen(QWidget):
         def closed(_result: int) -> None:
             if self.dialog is dialog:
                 self.dialog = None
+                self._keys_enabled(True)
             dialog.deleteLater()
 
         dialog.finished.connect(closed)
         self.dialog = dialog
+        self._keys_enabled(False)  # the dialog is a child: the screen's Up / Down would take its keys
         dialog.open()
+
+    def _keys_enabled(self, on: bool) -> None:
+        for shortcut in self.findChildren(QShortcut, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            shortcut.setEnabled(on)
 
     def _search_name(self, name: str) -> None:
         self._say(self.tr("Asking HQ…"))
