@@ -46,6 +46,7 @@ def set_details(engine: Engine, member_id: str, *, birthday: str | None = None, 
     if address is not None and (where is None or not where.isprintable()):
         raise MemberError("member.bad_address", "an address of printable characters")
     values = {k: v for k, v in (("birthday", born), ("address", where)) if v is not None}
+    metadata.create_all(engine, tables=[details])  # a database HQ's server has not opened yet
     with engine.begin() as conn:
         if conn.execute(select(members.c.member_id).where(members.c.member_id == member_id)).first() is None:
             raise MemberError("member.unknown", f"no member {member_id}")
