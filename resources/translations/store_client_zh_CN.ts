@@ -1684,12 +1684,8 @@ Sale complete · receipt %1</source>
         <translation>有货：%1</translation>
     </message>
     <message>
-        <source>%1 (%2 km)</source>
-        <translation>%1（%2 公里）</translation>
-    </message>
-    <message>
         <source>nearby: %1 has %2</source>
-        <translation>附近：%1有 %2 件</translation>
+        <translation>%1 有 %2 件</translation>
     </message>
     <message>
         <source>not sold here</source>
@@ -1697,7 +1693,11 @@ Sale complete · receipt %1</source>
     </message>
     <message>
         <source>out of stock here and nearby</source>
-        <translation>本店及附近门店均无货</translation>
+        <translation>附近也无货</translation>
+    </message>
+    <message>
+        <source>%1 (%2 km): %3</source>
+        <translation>%1（%2 公里）：%3 件</translation>
     </message>
     <message>
         <source>Searched online: %1</source>

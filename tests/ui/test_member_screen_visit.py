@@ -193,5 +193,6 @@ def test_purchases_from_every_channel_the_birthday_and_nearby_stock_in_chinese(q
     assert screen.personal.text().startswith("生日月！")
     chips = next(r for r in range(screen.browsing.rowCount()) if "薯片" in screen.browsing.item(r, 0).text())
     stock_here = screen.browsing.item(chips, 3).text()
-    assert stock_here == "附近：人民广场店（2.8 公里）有 4 件"  # none here; the neighbour's, how far
+    assert stock_here == "人民广场店 有 4 件"  # none here; the neighbour (how far: the tooltip)
+    assert screen.browsing.item(chips, 3).toolTip() == "人民广场店（2.8 公里）：4 件"
     assert english_on(screen) == [] and re.search(r"[\u4e00-\u9fff]", history)

@@ -78,12 +78,17 @@ class MemberProfileText(QObject):
             return self.tr("in stock: %1").replace("%1", str(item.available))
         if item.nearby:
             near = item.nearby[0]
-            where = (self.tr("%1 (%2 km)").replace("%1", near.store).replace("%2", f"{near.distance_m / 1000:.1f}")
-                     if near.distance_m is not None else near.store)
-            return self.tr("nearby: %1 has %2").replace("%1", where).replace("%2", str(near.on_hand))
+            return self.tr("nearby: %1 has %2").replace("%1", near.store).replace("%2", str(near.on_hand))
         if item.available is None:
             return self.tr("not sold here")
         return self.tr("out of stock here and nearby")
+
+    def stock_detail(self, item: BrowsedItem) -> str:
+        """Every nearby store holding the item, with how far it is (the cell's tooltip)."""
+        return "\n".join(
+            self.tr("%1 (%2 km): %3").replace("%1", n.store).replace("%3", str(n.on_hand))
+            .replace("%2", f"{n.distance_m / 1000:.1f}" if n.distance_m is not None else "?")
+            for n in item.nearby) or self.stock(item)
 
     def browsing_note(self, profile: MemberProfile) -> str:
         text = self._state(profile)

@@ -163,6 +163,7 @@ class MemberScreen(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
+
         # the enrollment QR
         self.qr = named(QLabel(self), "member.enrollQr", self.tr("QR code to join as a member"))
         self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -290,6 +291,8 @@ class MemberScreen(QWidget):
             for col, value in enumerate((item.name(self.lang), self.texts.kind(item),
                                          store_time.to_store(item.at).strftime("%m-%d %H:%M"), self.texts.stock(item))):
                 cell = QTableWidgetItem(value)
+                if col == 3:
+                    cell.setToolTip(self.texts.stock_detail(item))  # how far the nearby store is
                 cell.setData(Qt.ItemDataRole.UserRole, item.sku)
                 self.browsing.setItem(row, col, cell)
         self.browsing.setUpdatesEnabled(True)
