@@ -189,6 +189,19 @@ def test_the_birthday_benefit_online_then_with_the_coupon_then_offline(counter, 
         assert len(conn.execute(select(issued).where(issued.c.member_id == fan)).all()) == 1
     offline = desk(OFFLINE).open(ASSOCIATE, fan)
     assert not offline.from_hq and offline.birthday_now and offline.birthday_coupon is not None
+    from store_client.bootstrap import build_services
+
+    services = build_services(terminal)  # the benefit applies: the checkout takes the coupon, for this member only
+    manager = services.auth.login("m1", "1357")
+    services.shifts.open_shift(manager, total_fen=0)
+    checkout, code = services.checkout, profile.birthday_coupon.code
+    for _ in range(30):
+        view = checkout.scan(manager, "6901234567892").cart  # ¥2 water, to pass the coupon's ¥50 minimum
+    with pytest.raises(ServiceError):
+        checkout.apply_coupon(manager, code)  # no member on the sale: not theirs to use
+    checkout.attach_member(manager, fan)
+    applied = checkout.apply_coupon(manager, code)
+    assert view.total_fen - applied.total_fen == 1000  # a regular member's ¥10
     other = MembersService(sqlite_hq.engine).enroll(OTHER_PHONE, name=None, store_id="S001", terminal_id="T01",
                                                     associate_id=None, channel="online", terms=True,
                                                     marketing=False, personalization=False).member_id
