@@ -69,6 +69,12 @@ class CustomerDisplay(QWidget):
         self.no = QPushButton("不同意 No", self)
         self.no.setObjectName("customerDisplayNo")
         self.no.setAccessibleName("Decline 不同意")
+        big = self.question.font()  # read from across the counter, tapped with a finger
+        big.setPixelSize(26)
+        self.question.setFont(big)
+        for button in (self.yes, self.no):
+            button.setFont(big)
+            button.setMinimumHeight(72)
         self.yes.clicked.connect(lambda: self.answer(True))
         self.no.clicked.connect(lambda: self.answer(False))
         choice = QHBoxLayout()
@@ -192,7 +198,7 @@ def shared_customer_display(currency: str = "CNY", *, simulate: bool = False) ->
             display = CustomerDisplay(None, currency)
             display.setWindowFlags(Qt.WindowType.Window)
             display.setWindowTitle("顾客显示屏（模拟） Customer display (simulated)")
-            display.resize(480, 420)
+            display.resize(640, 600)
             display.show()
         _shared[:] = [display]
     return _shared[0]

@@ -188,6 +188,8 @@ class MemberDesk:
         grade = privacy.ROLE_GRADE[role]
         personalization = found.personalization
         confirm = self._confirm_seconds()
+        browsing: tuple[BrowsedItem, ...] | None
+        keywords: tuple[str, ...]
         if confirm and grade >= privacy.grade_of("browsing") and found.from_hq and found.personalization \
                 and self._client is not None:
             browsing, keywords, state = None, (), "awaiting_member"  # nothing fetched before the member agrees

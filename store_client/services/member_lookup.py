@@ -70,8 +70,8 @@ class MemberLookup:
         with self.db.read() as s:
             member = local_members.find(s, query)
             current = local_members.phone_digest(s, query) if _PHONE.fullmatch(query) else None
-            by_phone = member is not None and query not in (member.member_id, member.card_no)
-            stale = by_phone and current is not None and member.digest_version != current[0]
+            stale = (member is not None and current is not None and query not in (member.member_id, member.card_no)
+                     and member.digest_version != current[0])
         if member is not None and stale:  # found under an older key: re-keyed to the current one
             with self.db.transaction() as s:
                 local_members.rekey(s, member.member_id, query)

@@ -18,8 +18,6 @@ from sqlalchemy import select
 
 from store_client.hardware.customer_display import CustomerDisplay
 from store_client.persistence.models import AuditEntry, SyncRow
-from store_client.services.auth import Actor
-from store_client.domain.roles import Role
 from sync.hq import member_details
 from sync.protocol.datasets import nearby_key
 from tests.ui.conftest import screen_context

@@ -15,11 +15,9 @@ import pytest
 from sqlalchemy import select
 
 from store_client.domain.member_birthday import code_for
-from store_client.domain.roles import Role
 from store_client.persistence.models import AuditEntry, MemberCache, SyncRow
 from store_client.services import members as local_members
 from store_client.services.audit import AuditLog
-from store_client.services.auth import Actor
 from store_client.services.authorization import Authorizer
 from store_client.services.catalog import CatalogService
 from store_client.services.errors import ServiceError
