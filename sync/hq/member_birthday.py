@@ -54,6 +54,11 @@ class BirthdayCoupons:
         if coupon is None:
             return None
         year = now.astimezone(self.zone).year
+        with self.engine.connect() as conn:  # the usual case, every later find this month: done already
+            done = conn.execute(select(issued.c.published).where(
+                issued.c.member_id == member_id, issued.c.year == year)).scalar()
+        if done:
+            return coupon.code
         try:
             with self.engine.begin() as conn:
                 conn.execute(insert(issued).values(member_id=member_id, year=year, code=coupon.code,
