@@ -331,12 +331,13 @@ class MemberScreen(QWidget):
             asked.withdraw()
 
     def _send_answer(self, member_id: str, answer: str) -> None:
+        asked = self.profile  # this visit's profile: a later one (even of the same member) asks anew
         self.ops.browsing_answer(member_id=member_id, answer=answer).run(
-            self, success=lambda got: self._browsing_answered(member_id, got), failure=self._error)
+            self, success=lambda got: self._browsing_answered(asked, got), failure=self._error)
 
-    def _browsing_answered(self, member_id: str, got: Browsing) -> None:
-        if self.profile is None or self.profile.member_id != member_id:
-            return  # the profile closed meanwhile: nothing is shown
+    def _browsing_answered(self, asked: MemberProfile | None, got: Browsing) -> None:
+        if self.profile is None or self.profile is not asked:
+            return  # the profile closed or was opened again meanwhile: nothing is shown
         self._show_profile(replace(self.profile, browsing=got.items, search_keywords=got.keywords or None,
                                    browsing_state=got.state, confirm_seconds=0))
 
