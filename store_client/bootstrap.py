@@ -364,7 +364,8 @@ def build_services(terminal: Terminal, *, print_queue: Any = None,
                 page_url=config["hq.url"], store_id=config.store_id, terminal_id=config.terminal_id,
                 client=client)
 
-        return MemberDesk(db, clock, audit, authorizer, catalog, client=client, enrollment=enrollment)
+        return MemberDesk(db, clock, audit, authorizer, catalog, client=client, enrollment=enrollment,
+                          store_id=config.store_id)
 
     def stock_counts() -> StockCountService:
         from store_client.services.stock_counts import StockCountService

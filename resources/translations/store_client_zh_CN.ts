@@ -215,16 +215,24 @@
         <translation>导购二维码新注册会员</translation>
     </message>
     <message>
-        <source>Member&apos;s full phone number revealed</source>
-        <translation>查看会员完整手机号</translation>
+        <source>Member&apos;s full phone number, birthday or address revealed</source>
+        <translation>会员的完整手机号、生日或地址已查看</translation>
+    </message>
+    <message>
+        <source>Reveal of a member&apos;s phone number, birthday or address refused</source>
+        <translation>查看会员手机号、生日或地址被拒绝</translation>
+    </message>
+    <message>
+        <source>Member agreed on the customer display to show their online browsing</source>
+        <translation>会员在顾客显示屏上同意展示其线上浏览记录</translation>
+    </message>
+    <message>
+        <source>Member&apos;s online browsing withheld (declined, no answer or no customer display)</source>
+        <translation>会员线上浏览记录未展示（会员拒绝、未应答或无顾客显示屏）</translation>
     </message>
     <message>
         <source>Members searched by name</source>
         <translation>按姓名查会员</translation>
-    </message>
-    <message>
-        <source>Reveal of a member&apos;s phone number refused</source>
-        <translation>查看会员手机号被拒绝</translation>
     </message>
     <message>
         <source>Stock count planned</source>
@@ -1763,9 +1771,161 @@ Sale complete · receipt %1</source>
     </message>
 </context>
 <context>
+    <name>MemberProfileText</name>
+    <message>
+        <source>Last purchases: %1</source>
+        <translation>最近购买：%1</translation>
+    </message>
+    <message>
+        <source>No purchases yet.</source>
+        <translation>暂无购买记录。</translation>
+    </message>
+    <message>
+        <source>in store</source>
+        <translation>门店</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>线上</translation>
+    </message>
+    <message>
+        <source>%1 %2 (%3)</source>
+        <translation>%1 %2（%3）</translation>
+    </message>
+    <message>
+        <source>other channel</source>
+        <translation>其他渠道</translation>
+    </message>
+    <message>
+        <source>Points: %1</source>
+        <translation>积分：%1</translation>
+    </message>
+    <message>
+        <source>%1 %2, %3 items, %4</source>
+        <translation>%1 %2，%3 件，%4</translation>
+    </message>
+    <message>
+        <source>being prepared</source>
+        <translation>备货中</translation>
+    </message>
+    <message>
+        <source>ready for pick-up</source>
+        <translation>待取货</translation>
+    </message>
+    <message>
+        <source>collected</source>
+        <translation>已取货</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>not collected</source>
+        <translation>未取货</translation>
+    </message>
+    <message>
+        <source>%1 online order %2 (pick-up at %3, %4), %5 items, %6</source>
+        <translation>%1 线上订单 %2（%3 门店自提，%4），%5 件，%6</translation>
+    </message>
+    <message>
+        <source>Birthday month! The birthday coupon %1 is in the wallet: it applies to this sale with the member on it.</source>
+        <translation>生日月！生日券 %1 已在券包中：本单关联该会员即可使用。</translation>
+    </message>
+    <message>
+        <source>Birthday month! HQ has issued the birthday coupon: it reaches this till with the next sync.</source>
+        <translation>生日月！总部已发放生日券：下次同步后到达本收银机。</translation>
+    </message>
+    <message>
+        <source>Birthday month! The birthday coupon comes from HQ (none on this till yet).</source>
+        <translation>生日月！生日券由总部发放（本收银机尚未收到）。</translation>
+    </message>
+    <message>
+        <source>Birthday in month %1</source>
+        <translation>生日在 %1 月</translation>
+    </message>
+    <message>
+        <source>Address: %1</source>
+        <translation>地址：%1</translation>
+    </message>
+    <message>
+        <source>wish list</source>
+        <translation>心愿单</translation>
+    </message>
+    <message>
+        <source>online cart</source>
+        <translation>线上购物车</translation>
+    </message>
+    <message>
+        <source>viewed</source>
+        <translation>浏览过</translation>
+    </message>
+    <message>
+        <source>in stock: %1</source>
+        <translation>有货：%1</translation>
+    </message>
+    <message>
+        <source>nearby: %1 has %2</source>
+        <translation>%1 有 %2 件</translation>
+    </message>
+    <message>
+        <source>not sold here</source>
+        <translation>本店不售</translation>
+    </message>
+    <message>
+        <source>out of stock here and nearby</source>
+        <translation>附近也无货</translation>
+    </message>
+    <message>
+        <source>%1 (%2 km): %3</source>
+        <translation>%1（%2 公里）：%3 件</translation>
+    </message>
+    <message>
+        <source>Searched online: %1</source>
+        <translation>线上搜索过：%1</translation>
+    </message>
+    <message>
+        <source>Viewed online (F4 or a scan adds an item to the sale):</source>
+        <translation>线上浏览（按 F4 或扫码把商品加入本单）：</translation>
+    </message>
+    <message>
+        <source>Nothing viewed online lately.</source>
+        <translation>近期没有线上浏览。</translation>
+    </message>
+    <message>
+        <source>The member has not agreed to personalization: no online browsing.</source>
+        <translation>会员未同意个性化服务：不显示线上浏览。</translation>
+    </message>
+    <message>
+        <source>Online browsing needs HQ.</source>
+        <translation>线上浏览需要连接总部。</translation>
+    </message>
+    <message>
+        <source>Online browsing could not be fetched from HQ now.</source>
+        <translation>暂时无法从总部获取线上浏览。</translation>
+    </message>
+    <message>
+        <source>Waiting for the member to agree on the customer display…</source>
+        <translation>正在等待会员在顾客显示屏上确认…</translation>
+    </message>
+    <message>
+        <source>The member declined on the customer display: online browsing stays hidden.</source>
+        <translation>会员在顾客显示屏上拒绝：不显示线上浏览记录。</translation>
+    </message>
+    <message>
+        <source>The member did not answer on the customer display: online browsing stays hidden.</source>
+        <translation>会员未在顾客显示屏上应答：不显示线上浏览记录。</translation>
+    </message>
+    <message>
+        <source>No customer display answers: online browsing stays hidden.</source>
+        <translation>没有可应答的顾客显示屏：不显示线上浏览记录。</translation>
+    </message>
+</context>
+<context>
     <name>MemberScreen</name>
     <message>
         <source>Members</source>
+        <extracomment>What the customer display asks (the customer reads Chinese first, like its other texts).</extracomment>
         <translation>会员</translation>
     </message>
     <message>
@@ -1821,14 +1981,6 @@ Sale complete · receipt %1</source>
         <translation>关闭会员档案</translation>
     </message>
     <message>
-        <source>Full phone</source>
-        <translation>完整手机号</translation>
-    </message>
-    <message>
-        <source>Show the member&apos;s full phone number (with a reason)</source>
-        <translation>查看会员完整手机号（需填写原因）</translation>
-    </message>
-    <message>
         <source>By name</source>
         <translation>按姓名</translation>
     </message>
@@ -1851,10 +2003,6 @@ Sale complete · receipt %1</source>
     <message>
         <source>Where the data comes from</source>
         <translation>数据来源</translation>
-    </message>
-    <message>
-        <source>The full phone number</source>
-        <translation>完整手机号</translation>
     </message>
     <message>
         <source>Coupons in the wallet</source>
@@ -1883,10 +2031,6 @@ Sale complete · receipt %1</source>
     <message>
         <source>When</source>
         <translation>时间</translation>
-    </message>
-    <message>
-        <source>Here</source>
-        <translation>本店</translation>
     </message>
     <message>
         <source>QR code to join as a member</source>
@@ -1933,114 +2077,6 @@ Sale complete · receipt %1</source>
         <translation>券包中没有优惠券。</translation>
     </message>
     <message>
-        <source>not here; %1 has %2</source>
-        <translation>无，%1 有 %2</translation>
-    </message>
-    <message>
-        <source>not sold here</source>
-        <translation>本店不售</translation>
-    </message>
-    <message>
-        <source>in stock: %1</source>
-        <translation>有货：%1</translation>
-    </message>
-    <message>
-        <source>out of stock</source>
-        <translation>缺货</translation>
-    </message>
-    <message>
-        <source>wish list</source>
-        <translation>心愿单</translation>
-    </message>
-    <message>
-        <source>viewed</source>
-        <translation>浏览过</translation>
-    </message>
-    <message>
-        <source>online cart</source>
-        <translation>线上购物车</translation>
-    </message>
-    <message>
-        <source>%1 %2, %3 items, %4</source>
-        <translation>%1 %2，%3 件，%4</translation>
-    </message>
-    <message>
-        <source>Last purchases: %1</source>
-        <translation>最近购买：%1</translation>
-    </message>
-    <message>
-        <source>No purchases yet.</source>
-        <translation>暂无购买记录。</translation>
-    </message>
-    <message>
-        <source>in store</source>
-        <translation>门店</translation>
-    </message>
-    <message>
-        <source>online</source>
-        <translation>线上</translation>
-    </message>
-    <message>
-        <source>%1 %2 (%3)</source>
-        <translation>%1 %2（%3）</translation>
-    </message>
-    <message>
-        <source>other channel</source>
-        <translation>其他渠道</translation>
-    </message>
-    <message>
-        <source>Points: %1</source>
-        <translation>积分：%1</translation>
-    </message>
-    <message>
-        <source>being prepared</source>
-        <translation>备货中</translation>
-    </message>
-    <message>
-        <source>ready for pick-up</source>
-        <translation>待取货</translation>
-    </message>
-    <message>
-        <source>collected</source>
-        <translation>已取货</translation>
-    </message>
-    <message>
-        <source>cancelled</source>
-        <translation>已取消</translation>
-    </message>
-    <message>
-        <source>not collected</source>
-        <translation>未取货</translation>
-    </message>
-    <message>
-        <source>%1 online order %2 (pick-up at %3, %4), %5 items, %6</source>
-        <translation>%1 线上订单 %2（%3 门店自提，%4），%5 件，%6</translation>
-    </message>
-    <message>
-        <source>Searched online: %1</source>
-        <translation>线上搜索过：%1</translation>
-    </message>
-    <message>
-        <source>Viewed online (F4 or a scan adds an item to the sale):</source>
-        <translation>线上浏览（按 F4 或扫码把商品加入本单）：</translation>
-    </message>
-    <message>
-        <source>Nothing viewed online lately.</source>
-        <translation>近期没有线上浏览。</translation>
-    </message>
-    <message>
-        <source>The member has not agreed to personalization: no online browsing.</source>
-        <translation>会员未同意个性化服务：不显示线上浏览。</translation>
-    </message>
-    <message>
-        <source>Online browsing needs HQ.</source>
-        <translation>线上浏览需要连接总部。</translation>
-    </message>
-    <message>
-        <source>Online browsing could not be fetched from HQ now.</source>
-        <translation>暂时无法从总部获取线上浏览。</translation>
-    </message>
-    <message>
         <source>Profile closed.</source>
         <translation>会员档案已关闭。</translation>
     </message>
@@ -2077,10 +2113,6 @@ Sale complete · receipt %1</source>
         <translation>找到 %1 位：用上 / 下键选择，回车打开。</translation>
     </message>
     <message>
-        <source>Show the full phone number</source>
-        <translation>查看完整手机号</translation>
-    </message>
-    <message>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -2091,6 +2123,58 @@ Sale complete · receipt %1</source>
     <message>
         <source>Full phone number: %1 (recorded in the audit log)</source>
         <translation>完整手机号：%1（已记入审计日志）</translation>
+    </message>
+    <message>
+        <source>Reveal</source>
+        <translation>查看完整信息</translation>
+    </message>
+    <message>
+        <source>Show the member&apos;s full phone, birthday or address (with a reason)</source>
+        <translation>查看会员的完整手机号、生日或地址（需填写原因）</translation>
+    </message>
+    <message>
+        <source>Birthday and address</source>
+        <translation>生日和地址</translation>
+    </message>
+    <message>
+        <source>What was revealed</source>
+        <translation>已查看的信息</translation>
+    </message>
+    <message>
+        <source>In stock</source>
+        <translation>库存</translation>
+    </message>
+    <message>
+        <source>Full phone number</source>
+        <translation>完整手机号</translation>
+    </message>
+    <message>
+        <source>Birthday</source>
+        <translation>生日</translation>
+    </message>
+    <message>
+        <source>Birthday: %1 (recorded in the audit log)</source>
+        <translation>生日：%1（已记入审计日志）</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Address: %1 (recorded in the audit log)</source>
+        <translation>地址：%1（已记入审计日志）</translation>
+    </message>
+    <message>
+        <source>Reveal which field?</source>
+        <translation>查看哪一项？</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <source>Reveal: %1</source>
+        <translation>查看：%1</translation>
     </message>
     <message>
         <source>Member %1 is on the sale.</source>
@@ -4538,16 +4622,16 @@ Sale complete · receipt %1</source>
         <translation>这不是可销售的商品。</translation>
     </message>
     <message>
-        <source>HQ cannot be reached: the full phone number cannot be shown now.</source>
-        <translation>无法连接总部：暂时无法显示完整手机号。</translation>
+        <source>HQ cannot be reached: the full phone number, birthday or address cannot be shown now.</source>
+        <translation>无法连接总部：现在无法显示完整手机号、生日或地址。</translation>
     </message>
     <message>
-        <source>Only a manager may see a member&apos;s full phone number.</source>
-        <translation>只有店长可以查看会员的完整手机号。</translation>
+        <source>Only a manager may see a member&apos;s full phone number, birthday or address.</source>
+        <translation>只有店长可以查看会员的完整手机号、生日或地址。</translation>
     </message>
     <message>
-        <source>Say why the full phone number is needed (at least 4 characters).</source>
-        <translation>请说明为何需要完整手机号（至少 4 个字）。</translation>
+        <source>Say why it is needed (at least 4 characters): nothing is revealed without a reason.</source>
+        <translation>请说明原因（至少 4 个字）：没有原因不予显示。</translation>
     </message>
     <message>
         <source>That is not something the till reveals.</source>
@@ -4556,6 +4640,10 @@ Sale complete · receipt %1</source>
     <message>
         <source>HQ has no such data for this member.</source>
         <translation>总部没有该会员的此项资料。</translation>
+    </message>
+    <message>
+        <source>The customer display gave an answer the till does not know: the online browsing stays hidden.</source>
+        <translation>顾客显示屏返回了无法识别的应答：不显示线上浏览记录。</translation>
     </message>
     <message>
         <source>No printer is set up on this till.</source>

@@ -54,6 +54,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     from store_client.commands import hq_stock_cmd
 
     hq_stock_cmd.register(sub)
+    from store_client.commands import hq_members_cmd
+
+    hq_members_cmd.register(sub)
 
 
 @contextmanager

@@ -34,7 +34,7 @@ class Grade(IntEnum):
 
 FIELD_GRADES: dict[str, Grade] = {
     "member_id": Grade.BASIC, "tier": Grade.BASIC, "points": Grade.BASIC, "phone_masked": Grade.BASIC,
-    "name": Grade.BASIC, "card_no": Grade.BASIC, "birthday_month": Grade.BASIC,
+    "name": Grade.BASIC, "card_no": Grade.BASIC, "birthday_month": Grade.BASIC, "address_masked": Grade.BASIC,
     "coupons": Grade.BEHAVIOURAL, "purchases": Grade.BEHAVIOURAL, "points_ledger": Grade.BEHAVIOURAL,
     "browsing": Grade.BEHAVIOURAL, "search_keywords": Grade.BEHAVIOURAL, "wishlist": Grade.BEHAVIOURAL,
     "abandoned_cart": Grade.BEHAVIOURAL, "consents": Grade.BEHAVIOURAL,
@@ -52,11 +52,18 @@ ROLE_GRADE: dict[Role, Grade] = {
     Role.IT_ADMIN: Grade.NONE,  # looks after machines, not customers
 }
 
-#: Who may reveal a masked field (with a reason, audited).
-MAY_REVEAL = frozenset({Role.MANAGER})
+#: Who may reveal each masked field (with a reason, audited): the field's grade is sensitive,
+#: above every role's own, so the list is the only way to it.
+REVEAL_ROLES: dict[str, frozenset[Role]] = {
+    "phone": frozenset({Role.MANAGER}),
+    "birthday": frozenset({Role.MANAGER}),
+    "address": frozenset({Role.MANAGER}),
+}
+#: Who may reveal any masked field (the screen shows the reveal key to them only).
+MAY_REVEAL = frozenset().union(*REVEAL_ROLES.values())
 
 #: What a masked field shows instead of its value.
-MASKED = {"phone": "phone_masked", "birthday": "birthday_month"}
+MASKED = {"phone": "phone_masked", "birthday": "birthday_month", "address": "address_masked"}
 
 
 class PrivacyRefused(PermissionError):
@@ -72,6 +79,13 @@ def grade_of(field: str) -> Grade:
 def mask_phone(phone: str) -> str:
     """138****5678."""
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
+
+
+def mask_address(address: str) -> str:
+    """The first 3 characters (the province or city, enough to tell two members apart), the
+    rest hidden: ``上海市静安区南京西路 1 号`` -> ``上海市****``."""
+    address = address.strip() if isinstance(address, str) else ""
+    return address[:3] + "****" if len(address) > 3 else ("****" if address else "")
 
 
 def birthday_month(birthday: str) -> int | None:
@@ -97,6 +111,8 @@ def visible_profile(profile: Mapping[str, Any], role: Role, *, personalization: 
             out["phone_masked"] = mask_phone(profile["phone"])
         if isinstance(profile.get("birthday"), str):
             out["birthday_month"] = birthday_month(profile["birthday"])
+        if isinstance(profile.get("address"), str):
+            out["address_masked"] = mask_address(profile["address"])
     return out
 
 
@@ -115,7 +131,7 @@ def check_reveal(field: str, role: Role, reason: str) -> str:
     masked one. Checked before the value is fetched: a refused reveal never sees it."""
     if field not in MASKED:
         raise PrivacyRefused("privacy.not_revealable", f"{field!r} is not a field that is revealed")
-    if Role(role) not in MAY_REVEAL:
+    if Role(role) not in REVEAL_ROLES[field]:
         raise PrivacyRefused("privacy.role", f"a {role} may not reveal {field}")
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON:

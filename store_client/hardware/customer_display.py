@@ -3,15 +3,24 @@
 Shows the lines, the total, the change due and, when asked, a QR code (e.g.
 member enrolment). With a single screen it is simply off:
 :func:`create_customer_display` returns None.
+
+It also asks the customer a yes/no question (:meth:`CustomerDisplay.ask`: may the associate
+see what you browsed online?) and reports the answer with the :attr:`CustomerDisplay.answered`
+signal. The answer is the customer's own input on their side of the counter: on a touch
+display a tap on 同意 / 不同意; on a display with a keypad (the usual customer pole or pad
+on a serial or USB-HID line) its driver calls :meth:`CustomerDisplay.answer` with the key
+pressed; on this window by keyboard (Enter or Space on the focused button, Y / N, Escape =
+no), which is also how the demo and the tests simulate the customer's pad. Nothing on the
+till's own screen answers it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QImage, QPixmap, QScreen
-from PySide6.QtWidgets import QLabel, QListWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QImage, QKeyEvent, QPixmap, QScreen
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
 
 from store_client.domain.money import Money
 
@@ -24,6 +33,9 @@ class DisplayLine:
 
 
 class CustomerDisplay(QWidget):
+    #: The customer's answer to :meth:`ask`: True agreed, False declined (once per question).
+    answered = Signal(bool)
+
     def __init__(self, screen: QScreen | None = None, currency: str = "CNY") -> None:
         super().__init__(None, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint)
         self.currency = currency
@@ -46,9 +58,33 @@ class CustomerDisplay(QWidget):
         self.caption = QLabel(self)
         self.caption.setObjectName("customerDisplayQrCaption")
         self.caption.setAccessibleName("QR code caption 二维码说明")
+        self.question = QLabel(self)
+        self.question.setObjectName("customerDisplayQuestion")
+        self.question.setAccessibleName("Question to the customer 询问顾客")
+        self.question.setWordWrap(True)
+        self.question.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.yes = QPushButton("同意 Yes", self)
+        self.yes.setObjectName("customerDisplayYes")
+        self.yes.setAccessibleName("Agree 同意")
+        self.no = QPushButton("不同意 No", self)
+        self.no.setObjectName("customerDisplayNo")
+        self.no.setAccessibleName("Decline 不同意")
+        big = self.question.font()  # read from across the counter, tapped with a finger
+        big.setPixelSize(26)
+        self.question.setFont(big)
+        for button in (self.yes, self.no):
+            button.setFont(big)
+            button.setMinimumHeight(72)
+        self.yes.clicked.connect(lambda: self.answer(True))
+        self.no.clicked.connect(lambda: self.answer(False))
+        choice = QHBoxLayout()
+        choice.addWidget(self.yes)
+        choice.addWidget(self.no)
         layout = QVBoxLayout(self)
-        for widget in (self.lines, self.total, self.change, self.qr, self.caption):
+        for widget in (self.lines, self.total, self.change, self.qr, self.caption, self.question):
             layout.addWidget(widget)
+        layout.addLayout(choice)
+        self._asking = False
         font = self.total.font()
         font.setPixelSize(48)
         font.setBold(True)
@@ -85,12 +121,50 @@ class CustomerDisplay(QWidget):
         self.qr.clear()
         self.caption.setText("")
 
+    # -- a question to the customer ------------------------------------------------------------
+    def ask(self, question: str) -> None:
+        """Show ``question`` with 同意 / 不同意 until the customer answers or :meth:`withdraw`."""
+        self.question.setText(question)
+        for widget in (self.question, self.yes, self.no):
+            widget.show()
+        self._asking = True
+        self.no.setFocus()  # the customer's Enter without reading declines: the cautious side
+
+    @property
+    def asking(self) -> bool:
+        return self._asking
+
+    def answer(self, agreed: bool) -> None:
+        """The customer's answer (a tap, the pad's key, this window's keys): reported once."""
+        if not self._asking:
+            return
+        self.withdraw()
+        self.answered.emit(bool(agreed))
+
+    def withdraw(self) -> None:
+        """The question goes without an answer (the profile closed, the wait ran out)."""
+        self._asking = False
+        self.question.clear()
+        for widget in (self.question, self.yes, self.no):
+            widget.hide()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._asking and event.key() in (Qt.Key.Key_Y, Qt.Key.Key_N, Qt.Key.Key_Escape):
+            self.answer(event.key() == Qt.Key.Key_Y)
+            return
+        if self._asking and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.answer(self.focusWidget() is self.yes)  # the key under the customer's finger
+            return
+        super().keyPressEvent(event)
+
     def clear(self) -> None:
         self.lines.clear()
         self.total.setText("欢迎光临 Welcome")
         self.change.setText("")
         self.qr.clear()
         self.caption.setText("")
+        if not getattr(self, "_asking", False):
+            self.withdraw()
 
 
 def second_screen() -> QScreen | None:
@@ -113,9 +187,18 @@ def create_customer_display(currency: str = "CNY", screen: QScreen | None = None
 _shared: list[CustomerDisplay | None] = []  # made once: [display] or [None] with one screen
 
 
-def shared_customer_display(currency: str = "CNY") -> CustomerDisplay | None:
+def shared_customer_display(currency: str = "CNY", *, simulate: bool = False) -> CustomerDisplay | None:
     """The till's one customer display (the checkout's cart, the Members screen's enrollment
-    QR), made on first use; None when there is only one screen."""
-    if not _shared:
-        _shared.append(create_customer_display(currency))
+    QR and questions), made on first use; None when there is only one screen, unless
+    ``simulate`` (the demo store): then a small window on this screen stands in for it, the
+    customer's pad answered by its keys (Y / N, Enter on the focused button)."""
+    if not _shared or (_shared[0] is None and simulate):
+        display = create_customer_display(currency)
+        if display is None and simulate:
+            display = CustomerDisplay(None, currency)
+            display.setWindowFlags(Qt.WindowType.Window)
+            display.setWindowTitle("顾客显示屏（模拟） Customer display (simulated)")
+            display.resize(640, 600)
+            display.show()
+        _shared[:] = [display]
     return _shared[0]

@@ -161,6 +161,8 @@ class MemberCache(Base):
     card_no: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
     masked_phone: Mapped[str] = mapped_column(String(24), default="", server_default="")
     phone_digest: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    digest_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # 0: this till's own key
+    birthday_month: Mapped[int | None] = mapped_column(Integer, nullable=True)
     tier: Mapped[str] = mapped_column(String(16), default="", server_default="")
     points_balance: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     balance_as_of: Mapped[str | None] = mapped_column(String(40), nullable=True)

@@ -9,8 +9,13 @@ offer the enrollment link, learn who joined.
   member browsed online is asked of HQ only for a role cleared to the behavioural grade and
   a member who consented to personalization. The browsing is never stored on this till: it
   lives in the returned profile, for the visit.
-- **A reveal** of the full phone: a manager, with a reason, checked before HQ is asked;
-  refused or granted, audited (the reason, never the value).
+- **A reveal** of the full phone, birthday or address: a role the field allows, with a
+  reason, checked before HQ is asked; refused or granted, audited (the reason, never the value).
+- **The member confirms first** (store setting ``members`` → ``display_confirm``): the profile
+  opens with the browsing not fetched (``awaiting_member``); the screen asks on the customer
+  display and reports the answer (:meth:`MemberDesk.browsing_answer`), audited either way.
+- **The birthday benefit**: in the birthday month (store time) the profile says so, with the
+  coupon HQ issued for the year once it is in this till's wallet (domain/member_birthday.py).
 - Every profile opened is audited (who, which member, how found, whether browsing was
   shown): never a phone number. A refused open is audited by the authorizer.
 - **Enrollment** wraps :class:`~store_client.services.member_enrollment.MemberEnrollmentService`:
@@ -27,11 +32,13 @@ from datetime import UTC, datetime
 
 from sqlalchemy import text
 
+from store_client import store_time
 from store_client.clock import Clock
+from store_client.domain import member_birthday as birthday_rules
 from store_client.domain import member_privacy as privacy
 from store_client.domain.roles import Permission, Role
 from store_client.persistence.db import Database
-from store_client.services import coupons_local, stock
+from store_client.services import coupons_local, pickup_rows, stock
 from store_client.services.audit import AuditLog
 from store_client.services.auth import Actor
 from store_client.services.authorization import Authorizer
@@ -48,6 +55,10 @@ REVEALED = "member.revealed"
 ENROLLED = "member.enrolled"  # read by services/board_figures.py
 REVEAL_REFUSED = "member.reveal_refused"
 NAME_SEARCHED = "member.name_searched"
+BROWSING_CONFIRMED = "member.browsing_confirmed"  # the member agreed on the customer display
+BROWSING_WITHHELD = "member.browsing_withheld"  # declined, no answer in time, or no display
+ANSWERS = ("confirmed", "declined", "timeout", "no_display")
+CONFIRM_SECONDS = 60  # the store setting's default: how long the display waits for the member
 MAX_NAME = 40
 
 
@@ -62,6 +73,15 @@ class NameMatch:
 
 
 @dataclass(frozen=True)
+class NearbyStock:
+    """A neighbour store holding a browsed item, from this till's ``stock_nearby`` rows."""
+
+    store: str  # its name, e.g. 人民广场店
+    on_hand: int
+    distance_m: int | None
+
+
+@dataclass(frozen=True)
 class BrowsedItem:
     sku: str
     name_zh: str
@@ -69,7 +89,7 @@ class BrowsedItem:
     kind: str  # "view", "wish" or "cart" (left in the online cart)
     at: datetime  # UTC
     available: int | None  # here, now; None: this store does not sell it
-    nearby: tuple[tuple[str, int], ...] = ()  # (store, on hand) of other stores holding it, most first
+    nearby: tuple[NearbyStock, ...] = ()  # neighbour stores holding it (this till's stock data), nearest first
 
     def name(self, locale: str) -> str:
         if locale.lower().startswith("en"):
@@ -114,10 +134,17 @@ class MemberProfile:
     from_hq: bool  # False: from this till's cache (HQ unreachable), points as last known
     coupons: tuple[WalletCoupon, ...] | None  # None: above the operator's grade
     browsing: tuple[BrowsedItem, ...] | None  # None: not shown (see browsing_state)
-    browsing_state: str  # shown / no_consent / grade / offline / unavailable
+    browsing_state: str  # shown / no_consent / grade / offline / unavailable / awaiting_member
+    # (the member confirms on the customer display first) / declined / timeout / no_display
     purchases: tuple[Purchase, ...] | None = None  # every store, from HQ; None: grade or offline
     points_ledger: tuple[PointsEntry, ...] | None = None  # HQ's latest entries; None: grade or offline
     search_keywords: tuple[str, ...] | None = None  # searched online, newest first; with the browsing
+    birthday_month: int | None = None  # basic grade
+    address_masked: str = ""  # basic grade: the first characters only
+    birthday_now: bool = False  # this is the member's birthday month (store time)
+    birthday_coupon: WalletCoupon | None = None  # this year's, in the wallet here and unused
+    birthday_pending: bool = False  # HQ issued it; it reaches this till with the next sync
+    confirm_seconds: int = 0  # awaiting_member: how long the display waits for the answer
 
 
 def _moment(text: object) -> datetime | None:
@@ -139,9 +166,9 @@ def _via(query: str) -> str:
 class MemberDesk:
     def __init__(self, db: Database, clock: Clock, audit: AuditLog, authorizer: Authorizer,
                  catalog: CatalogService, *, client: Callable[[], HQClient] | None,
-                 enrollment: Callable[[], object] | None = None) -> None:
+                 enrollment: Callable[[], object] | None = None, store_id: str | None = None) -> None:
         self.db, self.clock, self.audit, self.authorizer = db, clock, audit, authorizer
-        self.catalog, self._client = catalog, client
+        self.catalog, self._client, self.store_id = catalog, client, store_id
         self._enrollment = enrollment
         self.lookup = MemberLookup(db, clock, client)
 
@@ -160,9 +187,18 @@ class MemberDesk:
             raise
         grade = privacy.ROLE_GRADE[role]
         personalization = found.personalization
-        browsing, keywords, state = self._browsing(found, grade)
+        confirm = self._confirm_seconds()
+        browsing: tuple[BrowsedItem, ...] | None
+        keywords: tuple[str, ...]
+        if confirm and grade >= privacy.grade_of("browsing") and found.from_hq and found.personalization \
+                and self._client is not None:
+            browsing, keywords, state = None, (), "awaiting_member"  # nothing fetched before the member agrees
+        else:
+            browsing, keywords, state = self._browsing(found, grade)
+        wallet = self._wallet(found.member_id)
         raw = {"member_id": found.member_id, "phone_masked": found.masked_phone, "tier": found.tier,
-               "points": found.points, "coupons": self._wallet(found.member_id)}
+               "points": found.points, "coupons": wallet, "birthday_month": found.birthday_month,
+               "address_masked": found.address_masked}
         if browsing is not None:
             raw["browsing"], raw["search_keywords"] = browsing, keywords
         if grade >= privacy.grade_of("purchases") and found.from_hq:
@@ -173,11 +209,49 @@ class MemberDesk:
             state = "no_consent"
         with self.db.transaction() as s:
             self.audit.append(s, operator_id=actor.operator_id, action=OPENED, target=found.member_id,
-                              details={"via": _via(query), "from_hq": found.from_hq,
-                                       "browsing": state == "shown"})
+                              details={"via": _via(query), "from_hq": found.from_hq, "browsing": state == "shown",
+                                       **({"awaiting_member": True} if state == "awaiting_member" else {})})
+        month = seen.get("birthday_month")
+        now = birthday_rules.in_birthday_month(month, self.clock.now(), store_time.zone(store_time.configured()))
+        year = store_time.to_store(self.clock.now()).year
+        gift = next((c for c in wallet if c.code == birthday_rules.code_for(found.member_id, year)), None) if now else None
         return MemberProfile(found.member_id, str(seen.get("phone_masked", "")), str(seen.get("tier", "")),
                              int(seen.get("points", 0)), found.from_hq, seen.get("coupons"), shown, state,
-                             seen.get("purchases"), seen.get("points_ledger"), seen.get("search_keywords"))
+                             seen.get("purchases"), seen.get("points_ledger"), seen.get("search_keywords"),
+                             month, str(seen.get("address_masked") or ""), now, gift,
+                             now and gift is None and found.birthday_coupon is not None,
+                             confirm if state == "awaiting_member" else 0)
+
+    def _confirm_seconds(self) -> int:
+        """0 unless the store has the member confirm on the customer display (``store_settings``
+        row ``members``: ``display_confirm``, ``display_confirm_seconds``)."""
+        with self.db.read() as s:
+            row = pickup_rows.load_settings(s, "members") or {}
+        if row.get("display_confirm") is not True:
+            return 0
+        seconds = row.get("display_confirm_seconds", CONFIRM_SECONDS)
+        return seconds if type(seconds) is int and 5 <= seconds <= 300 else CONFIRM_SECONDS
+
+    def browsing_answer(self, actor: Actor, member_id: str,
+                        answer: str) -> tuple[tuple[BrowsedItem, ...] | None, tuple[str, ...], str]:
+        """What the member answered on the customer display (``confirmed``, ``declined``,
+        ``timeout``: no answer in time, ``no_display``: none answers): the browsing, asked of
+        HQ only when confirmed; audited either way, never with what was browsed."""
+        self.authorizer.require(actor, Permission.MEMBER_VIEW_PROFILE)
+        role = self.authorizer.current_role(actor) or Role(actor.role)
+        if answer not in ANSWERS:
+            raise ServiceError(f"{answer!r} is not an answer of the display", code="member.bad_answer")
+        if privacy.ROLE_GRADE[role] < privacy.grade_of("browsing"):
+            return None, (), "grade"
+        if answer == "confirmed":
+            items, keywords, state = self._fetch_browsing(member_id)
+        else:
+            items, keywords, state = None, (), answer
+        with self.db.transaction() as s:
+            self.audit.append(s, operator_id=actor.operator_id, target=member_id,
+                              action=BROWSING_CONFIRMED if answer == "confirmed" else BROWSING_WITHHELD,
+                              details={"answer": answer, "browsing": state == "shown"})
+        return items, keywords, state
 
     def _history(self, member_id: str) -> dict[str, tuple]:
         """Purchases in every store and the points ledger, from HQ (nothing when it cannot answer)."""
@@ -217,9 +291,15 @@ class MemberDesk:
             return None, (), "offline"
         if not found.personalization:
             return None, (), "no_consent"
+        return self._fetch_browsing(found.member_id)
+
+    def _fetch_browsing(self, member_id: str) -> tuple[tuple[BrowsedItem, ...] | None, tuple[str, ...], str]:
+        """HQ's list (HQ checks the consent again), each item with its stock here and nearby."""
+        if self._client is None:
+            return None, (), "offline"
         try:
             with self._client() as client:
-                answer = client.member_browsing(found.member_id)
+                answer = client.member_browsing(member_id)
         except (TransientError, BatchRejected):
             return None, (), "unavailable"
         if not isinstance(answer, dict) or not answer.get("consent"):
@@ -237,13 +317,19 @@ class MemberDesk:
                 at = datetime.fromtimestamp(int(item.get("at", 0)), UTC)
             except (TypeError, ValueError, OverflowError, OSError):
                 continue
-            nearby = tuple((str(n["store_id"]), int(n["on_hand"])) for n in item.get("nearby", [])[:3]
-                           if isinstance(n, dict) and isinstance(n.get("on_hand"), int))
             items.append(BrowsedItem(sku, info.name_zh if info else "", info.name_en if info else "",
                                      str(item["kind"]) if item.get("kind") in ("wish", "cart") else "view", at,
-                                     here[sku].available if info is not None and info.active else None, nearby))
+                                     here[sku].available if info is not None and info.active else None,
+                                     self._nearby(sku)))
         keywords = tuple(str(k)[:64] for k in answer.get("keywords", [])[:5] if isinstance(k, str) and k)
         return tuple(items), keywords, "shown"
+
+    def _nearby(self, sku: str) -> tuple[NearbyStock, ...]:
+        """The neighbour stores holding ``sku`` as this till last heard from HQ (``stock_nearby``,
+        docs/stock.md), nearest first, at most three; warehouses are not "nearby" to a customer."""
+        seen = stock.overview(self.db, sku, clock=self.clock, store_id=self.store_id)
+        return tuple(NearbyStock(e.name or e.site_id, e.figure.on_hand, e.distance_m)
+                     for e in seen.nearby if e.figure.on_hand > 0)[:3]
 
     def _wallet(self, member_id: str) -> tuple[WalletCoupon, ...]:
         """The member's own coupons this till knows and has not used (usable here)."""
@@ -266,7 +352,7 @@ class MemberDesk:
 
     # -- reveals -------------------------------------------------------------------------------
     def reveal(self, actor: Actor, member_id: str, field: str, reason: str) -> str:
-        """The full value of a masked field (the phone), for a role that may, with a reason.
+        """The full value of a masked field (phone, birthday, address), for a role that may, with a reason.
 
         The role and the reason are checked here before HQ is asked, so a refused reveal
         never fetches the value; refusals and reveals are both audited (the reason, never
@@ -288,6 +374,9 @@ class MemberDesk:
         except TransientError:
             raise ServiceError("HQ cannot be reached for the reveal", code="member.reveal_offline") from None
         except BatchRejected as exc:
+            with self.db.transaction() as s:
+                self.audit.append(s, operator_id=actor.operator_id, action=REVEAL_REFUSED, target=member_id,
+                                  details={"field": field, "why": "privacy.no_value"})
             raise ServiceError(str(exc), code="privacy.no_value") from None
         value = answer.get("value") if isinstance(answer, dict) else None
         if not isinstance(value, str) or not value:

@@ -165,7 +165,14 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
 
     members = MembersService(service.engine)
     enroll = MemberEnrollmentService(service.engine, members, publish=publish)
-    codes = MemberCodes(service.engine, members, publish=publish)
+    from sync.hq.member_digest import MemberDigestKeys
+
+    digests = MemberDigestKeys(service.engine)
+    digests.publish(service)  # every store's tills find a member offline by the chain's digest
+    from sync.hq.member_birthday import BirthdayCoupons
+
+    codes = MemberCodes(service.engine, members, publish=publish, digests=digests,
+                        birthdays=BirthdayCoupons(service.engine, publish))
     from sync.hq.member_browsing import MemberBrowsing
 
     browsing = MemberBrowsing(service.engine)
@@ -245,6 +252,7 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
             terminal = who(request)
         except AuthError as exc:
             return _error(401, "unauthorized", str(exc))
+        digests.ensure_published(service, terminal.store_id)  # its tills find members offline by phone
         try:
             return _json(codes.find(request.query_params.get("q", ""), terminal.store_id))
         except MemberError as exc:
@@ -288,7 +296,7 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
                       "points": members.recent_points(member_id)})
 
     async def reveal_member(request: Request) -> Response:
-        """One masked field (the full phone) for an operator the till cleared, with a reason; traced."""
+        """One masked field (phone, birthday, address) for an operator the till cleared, with a reason; traced."""
         try:
             terminal = who(request)
         except AuthError as exc:
@@ -306,7 +314,7 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
                                              reason=reason, operator_id=operator, store_id=terminal.store_id,
                                              terminal_id=terminal.terminal_id)
         except MemberError as exc:
-            return _error(404 if exc.code == "member.unknown" else 400, exc.code, str(exc))
+            return _error(404 if exc.code in ("member.unknown", "privacy.no_value") else 400, exc.code, str(exc))
         return _json(answer)
     return ProtocolGate(Starlette(routes=[
         *member_enrollment_routes(enroll, who, show_codes=show_codes),

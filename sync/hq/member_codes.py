@@ -4,8 +4,9 @@ The member's app shows a code that HQ signs (its own key, published with the til
 as ``HQ-members-…`` in ``terminal_keys``), valid for a minute. HQ takes each code once: a
 screenshot shown again, or a code read off someone else's phone later, is refused as
 replayed. A till asks HQ on demand and receives what the counter needs: member id, masked
-phone, tier, points and whether the member agreed to personalization — never the full
-phone number.
+phone, tier, points, whether the member agreed to personalization, the birthday's month and
+the address masked, and the phone's digest under the chain's key (``member_digest``) — never
+the full phone number, birthday or address.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from sqlalchemy import Column, Engine, Integer, String, Table, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from sync.hq import member_details
 from sync.hq.members import PHONE, MemberError, MembersService, mask_phone, members
 from sync.hq.schema import metadata
 from sync.protocol.signing import SignatureError, SigningKey, key_id, public_key, verify
@@ -43,10 +45,12 @@ used_codes = Table(
 
 class MemberCodes:
     def __init__(self, engine: Engine, members_service: MembersService, *, clock: Any = None,
-                 publish: Any = None) -> None:
+                 publish: Any = None, digests: Any = None, birthdays: Any = None) -> None:
         self.engine, self.members = engine, members_service
         self._clock = clock or time.time
-        metadata.create_all(engine, tables=[hq_keys, used_codes])
+        self.digests = digests  # MemberDigestKeys: the chain-wide phone digest in each answer
+        self.birthdays = birthdays  # BirthdayCoupons: a member found in their month gets the coupon
+        metadata.create_all(engine, tables=[hq_keys, used_codes, member_details.details])
         self.key = self._load_or_create_key()
         if publish is not None:  # every till can check a member code offline
             publish("terminal_keys", self.key.kid, {"kid": self.key.kid, "store_id": "HQ", "terminal_id": "members",
@@ -109,5 +113,12 @@ class MemberCodes:
         if row is None:
             raise MemberError("member.unknown", "no such member")
         member = self.members.get(row.member_id) or {}
-        return {"member_id": row.member_id, "masked_phone": mask_phone(row.phone), "tier": row.tier,
-                "points": int(member.get("points", 0)), "personalization": bool(row.personalization)}
+        with self.engine.connect() as conn:
+            held = member_details.counter_view(conn, row.member_id)
+        answer = {"member_id": row.member_id, "masked_phone": mask_phone(row.phone), "tier": row.tier,
+                  "points": int(member.get("points", 0)), "personalization": bool(row.personalization), **held}
+        if self.digests is not None:
+            answer.update(self.digests.of(row.phone))
+        if self.birthdays is not None and held["birthday_month"] is not None:
+            answer["birthday_coupon"] = self.birthdays.ensure(row.member_id)
+        return answer

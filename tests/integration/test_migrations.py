@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
@@ -165,3 +166,41 @@ def test_0016_moves_members_to_the_cache_masked_and_drops_the_chain_wide_dataset
     assert by_phone is not None and by_phone.member_id == "M0000000001" and by_phone.phone_masked == "138****5678"
     assert by_card == by_phone and by_phone.points_balance == 1234 and by_phone.tier == "gold"
     assert second is not None and second.phone_masked == "139****0002"
+
+
+def test_0021_keeps_the_cache_readable_under_the_tills_own_key_and_adds_the_month(tmp_path):
+    """Rows cached before the chain-wide key (0016's digests, this till's own key) are version 0
+    after the upgrade and still find their member by phone, with the chain's key present too."""
+    import hashlib
+    import hmac
+    import json
+    from datetime import UTC, datetime
+
+    from store_client.services import members
+
+    config = make_config(tmp_path)
+    shutil.copy(SAVED / "rev0016.db", config.database_path)
+    key = "5a" * 32
+    digest = hmac.new(bytes.fromhex(key), b"13812345678", hashlib.sha256).hexdigest()
+    served = datetime.now(UTC).isoformat()
+    conn = sqlite3.connect(config.database_path)
+    conn.execute("INSERT INTO terminal_settings VALUES ('members.phone_digest_key', ?)", (key,))
+    conn.execute("INSERT INTO member_cache (member_id, card_no, masked_phone, phone_digest, tier, points_balance,"
+                 " balance_as_of, last_seen_at) VALUES ('M0000000001', '8800000001', '138****5678', ?, 'gold', 7,"
+                 " ?, ?)", (digest, served, served))  # served lately: the retention purge keeps it
+    conn.commit()
+    conn.close()
+
+    term = open_terminal(config)
+    try:
+        with term.db.transaction() as s:
+            before = members.find(s, "13812345678")
+            s.execute(sa.text("INSERT INTO sync_rows (dataset, key, data) VALUES ('store_settings', 'member_digest', :d)"),
+                      {"d": json.dumps({"version": 1, "keys": {"1": "7b" * 32}})})
+        with term.db.read() as s:
+            after = members.find(s, "13812345678")
+    finally:
+        term.close()
+    assert _rows(config.database_path, "SELECT digest_version, birthday_month FROM member_cache") == [(0, None)]
+    assert before is not None and before.member_id == "M0000000001" and before.digest_version == 0
+    assert after is not None and after.member_id == "M0000000001"

@@ -6,6 +6,7 @@ sees the basic grade only; a Chinese till shows no English."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Iterator
@@ -209,6 +210,9 @@ def test_a_manager_sees_the_full_phone_with_a_reason_by_keys(qtbot, terminal, ta
     qtbot.waitUntil(lambda: screen.profile is not None, timeout=10_000)
     QTest.keyClick(screen.scan_input, Qt.Key.Key_F7)
     qtbot.waitUntil(lambda: screen.dialog is not None and screen.dialog.isVisible(), timeout=2_000)
+    QTest.keyClick(screen.dialog.list, Qt.Key.Key_Return)  # which field: the phone, first
+    qtbot.waitUntil(lambda: screen.dialog is not None and screen.dialog.objectName() == "member.reveal.dialog"
+                    and screen.dialog.isVisible(), timeout=2_000)
     QTest.keyClicks(screen.dialog.input, "delivery to arrange")  # the dialog's field has the focus
     QTest.keyClick(screen.dialog.input, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: screen.revealed.isVisible(), timeout=5_000)
@@ -288,6 +292,20 @@ def test_an_open_profile_and_the_qr_fit_the_counter_screens(make_shell, hq, loca
     for n, sku in enumerate(skus):
         browsing.record(member, sku, ("wish", "cart")[n] if n < 2 else "view")
     token = hq.service.issue_token("S001", "T01")
+    from datetime import UTC, datetime
+
+    from store_client.persistence.models import SyncRow
+    from sync.hq.member_details import set_details
+    from sync.protocol.datasets import nearby_key
+    from tests.integration.sync.online_returns_world import collected_order
+
+    month = datetime.now(UTC).month  # the birthday benefit's line, and the masked address
+    set_details(hq.service.engine, member, birthday=f"1990-{month:02d}-28", address="上海市静安区南京西路 1 号")
+    collected_order(hq.service, member, [{"sku": "100001", "qty": 2}], discounts={}, store="S002")
+    with terminal.db.transaction() as s:  # a neighbour holds the last item viewed (this till has none)
+        s.add(SyncRow(dataset="stock_nearby", key=nearby_key(skus[-1], "S002"), data=json.dumps({
+            "sku": skus[-1], "site_id": "S002", "name": "人民广场店", "kind": "store", "distance_m": 2800,
+            "on_hand": 4, "as_of": "2026-01-01T08:00:00+00:00"}, ensure_ascii=False)))
 
     def client() -> HQClient:
         return HQClient(hq.url, token, timeout=5)
@@ -297,7 +315,7 @@ def test_an_open_profile_and_the_qr_fit_the_counter_screens(make_shell, hq, loca
     enrollment = MemberEnrollmentService(terminal.db, SystemClock(), key=lambda: key, page_url=hq.url,
                                          store_id=config.store_id, terminal_id=config.terminal_id, client=client)
     services.members = MemberDesk(terminal.db, terminal.clock, services.audit, services.authorizer,
-                                  services.catalog, client=client, enrollment=lambda: enrollment)
+                                  services.catalog, client=client, enrollment=lambda: enrollment, store_id="S001")
     op = demo_operator("manager")
     shell.sign_in(op.id, op.pin)
     window = shell.window
@@ -309,6 +327,8 @@ def test_an_open_profile_and_the_qr_fit_the_counter_screens(make_shell, hq, loca
     shell.qtbot.waitUntil(lambda: screen.offer is not None, timeout=10_000)
     screen.timer.stop()  # nobody joins in this test
     assert screen.browsing.rowCount() == len(skus)
+    assert screen.personal.isVisible() and screen.history.isVisible()
+    screen._revealed(member, "address", "上海市静安区南京西路 1 号")  # as after F7: the longest profile
     shots = os.environ.get("STORE_CLIENT_SHOTS")
     found = {}
     for mode, width, height in window_sizes():

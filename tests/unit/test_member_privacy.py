@@ -27,7 +27,7 @@ def test_no_role_sees_a_field_above_its_grade(role):
 def test_a_cashier_sees_who_the_member_is_and_nothing_they_did():
     shown = visible_profile(PROFILE, Role.CASHIER, personalization=True)
     assert shown == {"member_id": "M1234567890", "tier": "gold", "points": 1200, "name": "王小明",
-                     "phone_masked": "138****5678", "birthday_month": 5}
+                     "phone_masked": "138****5678", "birthday_month": 5, "address_masked": "上海市****"}
 
 
 def test_browsing_needs_consent_purchases_do_not():
@@ -60,7 +60,10 @@ def test_a_manager_reveals_with_a_reason_and_the_audit_gets_it():
     ("phone", Role.IT_ADMIN, "客户要求更正", "privacy.role"),
     ("phone", Role.MANAGER, "x" * (MIN_REASON - 1), "privacy.reason_required"),
     ("phone", Role.MANAGER, "    ", "privacy.reason_required"),
-    ("address", Role.MANAGER, "配送核对地址", "privacy.not_revealable"),
+    ("address", Role.ASSOCIATE, "配送核对地址", "privacy.role"),
+    ("birthday", Role.CASHIER, "生日礼核对", "privacy.role"),
+    ("address", Role.MANAGER, "", "privacy.reason_required"),
+    ("address_masked", Role.MANAGER, "配送核对地址", "privacy.not_revealable"),
     ("browsing", Role.MANAGER, "配送核对地址", "privacy.not_revealable"),
 ])
 def test_reveals_are_refused(field, role, reason, code):
@@ -73,7 +76,7 @@ def test_revealing_a_value_the_member_never_gave():
     with pytest.raises(PrivacyRefused) as refused:
         reveal({"member_id": "M1"}, "birthday", Role.MANAGER, "生日礼核对", member_id="M1")
     assert refused.value.code == "privacy.no_value"
-    assert set(MASKED) == {"phone", "birthday"}
+    assert set(MASKED) == {"phone", "birthday", "address"}
 
 
 @pytest.mark.parametrize("text,month", [("1990-05-17", 5), ("2000-12-01", 12), ("2000-13-01", None),

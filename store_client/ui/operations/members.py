@@ -15,7 +15,7 @@ from store_client.ui.operations.runner import Op
 
 if TYPE_CHECKING:
     from store_client.services.checkout_views import CartView
-    from store_client.services.member_desk import MemberDesk, MemberProfile, NameMatch
+    from store_client.services.member_desk import BrowsedItem, MemberDesk, MemberProfile, NameMatch
     from store_client.services.member_enrollment import EnrollmentOffer
 
 OPENED = Changes(audit=True)  # opening a profile is audited
@@ -34,6 +34,14 @@ class QrOffer(NamedTuple):
 
     offer: EnrollmentOffer
     modules: tuple[tuple[bool, ...], ...]
+
+
+class Browsing(NamedTuple):
+    """What the member let the associate see, after answering on the customer display."""
+
+    items: tuple[BrowsedItem, ...] | None
+    keywords: tuple[str, ...]
+    state: str  # shown / declined / timeout / no_display / no_consent / unavailable / grade
 
 
 class Added(NamedTuple):
@@ -64,10 +72,18 @@ class MembersOps(Area):
         actor = self._actor
         return self._runner.op(lambda _g: self._desk().search_by_name(actor, name), changes=OPENED, pool=True)
 
-    def reveal_phone(self, *, member_id: str, reason: str) -> Op[str]:
-        """The member's full phone number, for a manager with a reason (asked of HQ, audited)."""
+    def reveal(self, *, member_id: str, field: str, reason: str) -> Op[str]:
+        """A masked field in full (phone, birthday, address), for a role the field allows, with a
+        reason (asked of HQ, audited)."""
         actor = self._actor
-        return self._runner.op(lambda _g: self._desk().reveal(actor, member_id, "phone", reason),
+        return self._runner.op(lambda _g: self._desk().reveal(actor, member_id, field, reason),
+                               changes=OPENED, pool=True)
+
+    def browsing_answer(self, *, member_id: str, answer: str) -> Op[Browsing]:
+        """The member answered on the customer display (or did not): the browsing if they
+        agreed, asked of HQ only then; audited either way."""
+        actor = self._actor
+        return self._runner.op(lambda _g: Browsing(*self._desk().browsing_answer(actor, member_id, answer)),
                                changes=OPENED, pool=True)
 
     def attach(self, *, member_id: str) -> Op[CartView]:

@@ -11,8 +11,14 @@ says that the points are as last known.
 F5 shows the enrollment QR: the customer joins on their own phone; the till sees it within
 seconds, opens the new member's profile and attaches them to the sale.
 
+When the store has the member confirm first (store setting ``members.display_confirm``),
+the browsing stays hidden while the customer display asks the member; it shows when they
+agree there, and stays hidden (audited) when they decline, do not answer in time, or no
+display answers.
+
 Keys: F2 find · F3 attach to the sale · F4 add the selected item · F5 enrollment QR ·
-F6 close the profile (locking the till or the sale ending closes it too) · F7 the full phone number (a manager, with a reason; audited) ·
+F6 close the profile (locking the till or the sale ending closes it too) · F7 reveal the full
+phone, birthday or address (a manager, with a reason; audited) ·
 F8 search by name (a manager; each search audited) ·
 Up / Down choose an item of the list.
 """
@@ -20,11 +26,12 @@ Up / Down choose an item of the list.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, QTimer
-from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -47,8 +54,8 @@ from store_client.ui import keymap
 from store_client.ui.automation import named
 from store_client.ui.i18n import money_locale
 from store_client.ui.checkout.dialogs import ChoiceDialog, PromptDialog
-from store_client.ui.checkout.formatting import money_text
 from store_client.ui.checkout.side_panel import tier_label
+from store_client.ui.screens.member_profile_text import MemberProfileText
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
 
@@ -57,14 +64,16 @@ if TYPE_CHECKING:
 
     from store_client.hardware.customer_display import CustomerDisplay
     from store_client.services.checkout_views import CartView
-    from store_client.services.member_desk import MemberProfile, NameMatch, Purchase
+    from store_client.services.member_desk import MemberProfile, NameMatch
     from store_client.ui.operations import ChangeHub, Changes
-    from store_client.ui.operations.members import Added, Joined, MembersOps, QrOffer
+    from store_client.ui.operations.members import Added, Browsing, Joined, MembersOps, QrOffer
 
 # What is a member (not an item) in the scan field: a dynamic code, a phone, a member id.
 _MEMBER = re.compile(r"v1\.[^.]+\.[^.]+\.[^.]+|1\d{10}|M\d{4,15}")
 POLL_MS = 2000  # how often the till asks HQ whether the customer has joined
 QR_PIXELS = 232
+#: What the customer display asks (the customer reads Chinese first, like its other texts).
+DISPLAY_QUESTION = "店员想查看您在网上浏览、收藏和加入购物车的商品，为您推荐。是否同意？\nMay the associate see what you browsed online?"
 
 
 class MemberScreen(QWidget):
@@ -81,6 +90,11 @@ class MemberScreen(QWidget):
         self.profile: MemberProfile | None = None
         self.offer: QrOffer | None = None
         self._checking = False
+        self.texts = MemberProfileText(currency, self._money_locale, self)
+        self._asked: CustomerDisplay | None = None  # the display asking the member, while it does
+        self.answer_timer = QTimer(self)  # the member's time to answer on the display
+        self.answer_timer.setSingleShot(True)
+        self.answer_timer.timeout.connect(lambda: self._member_answered(None))
 
         title = QLabel(self.tr("Members"), self)
         title.setProperty("kind", "title")
@@ -108,8 +122,8 @@ class MemberScreen(QWidget):
                                     self.tr("Show the QR code to join as a member"), self.enroll, "F5")
         self.close_button = button("close", self.tr("Close"), self.tr("Close the member's profile"),
                                    self.close_profile, "F6")
-        self.reveal_button = button("reveal", self.tr("Full phone"),
-                                    self.tr("Show the member's full phone number (with a reason)"),
+        self.reveal_button = button("reveal", self.tr("Reveal"),
+                                    self.tr("Show the member's full phone, birthday or address (with a reason)"),
                                     self.ask_reveal, "F7")
         self.reveal_button.setVisible(can_reveal)  # a manager only (docs/members.md)
         self.name_button = button("searchName", self.tr("By name"),
@@ -127,7 +141,10 @@ class MemberScreen(QWidget):
         self.summary.setWordWrap(True)
         self.source = named(QLabel(self), "member.source", self.tr("Where the data comes from"))
         self.source.setWordWrap(True)
-        self.revealed = named(QLabel(self), "member.revealed", self.tr("The full phone number"))
+        self.personal = named(QLabel(self), "member.personal", self.tr("Birthday and address"))
+        self.personal.setWordWrap(True)
+        self.revealed = named(QLabel(self), "member.revealed", self.tr("What was revealed"))
+        self.revealed.setWordWrap(True)
         self.coupons = named(QLabel(self), "member.coupons", self.tr("Coupons in the wallet"))
         self.coupons.setWordWrap(True)
         self.history = named(QLabel(self), "member.history", self.tr("Purchases and points in every channel"))
@@ -137,7 +154,7 @@ class MemberScreen(QWidget):
         self.browsing = named(QTableWidget(0, 4, self), "member.browsing",
                               self.tr("What the member viewed online"))
         self.browsing.setHorizontalHeaderLabels([self.tr("Item"), self.tr("Online"), self.tr("When"),
-                                                 self.tr("Here")])
+                                                 self.tr("In stock")])
         self.browsing.verticalHeader().setVisible(False)
         self.browsing.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.browsing.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -145,6 +162,7 @@ class MemberScreen(QWidget):
         header = self.browsing.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
 
         # the enrollment QR
         self.qr = named(QLabel(self), "member.enrollQr", self.tr("QR code to join as a member"))
@@ -166,6 +184,7 @@ class MemberScreen(QWidget):
         info = QVBoxLayout()
         info.addWidget(self.summary)
         info.addWidget(self.source)
+        info.addWidget(self.personal)
         info.addWidget(self.revealed)
         info.addWidget(self.coupons)
         info.addWidget(self.history)
@@ -233,13 +252,17 @@ class MemberScreen(QWidget):
 
     # -- the profile -------------------------------------------------------------------------------
     def _show_profile(self, profile: MemberProfile | None) -> None:
+        same = profile is not None and self.profile is not None and profile.member_id == self.profile.member_id
+        if not (same and profile is not None and profile.browsing_state != "awaiting_member"):
+            self._withdraw_question()  # another member, or none: the display's question goes
         self.profile = profile
         self.browsing.setRowCount(0)
-        self.revealed.clear()
-        self.revealed.hide()
+        if not same:
+            self.revealed.clear()
+            self.revealed.hide()
         if profile is None:
             self.summary.setText(self.tr("No member open."))
-            for label in (self.source, self.coupons, self.history, self.browsing_note):
+            for label in (self.source, self.personal, self.coupons, self.history, self.browsing_note):
                 label.clear()
             self.browsing.hide()
             self._update_buttons()
@@ -255,73 +278,68 @@ class MemberScreen(QWidget):
             self.coupons.setText(self.tr("Coupons: %1").replace("%1", "、".join(c.title for c in profile.coupons)))
         else:
             self.coupons.setText(self.tr("No coupons in the wallet."))
-        self.history.setText(self._history_text(profile))
+        self.personal.setText(self.texts.personal(profile))
+        self.personal.setVisible(bool(self.personal.text()))
+        self.history.setText(self.texts.history(profile))
         self.history.setVisible(bool(self.history.text()))
-        self.browsing_note.setText(self._browsing_text(profile))
+        self.browsing_note.setText(self.texts.browsing_note(profile))
         items = profile.browsing or ()
         self.browsing.setVisible(bool(items))
         self.browsing.setUpdatesEnabled(False)  # one layout and paint for the whole list
         self.browsing.setRowCount(len(items))
         for row, item in enumerate(items):
-            here = (self.tr("in stock: %1").replace("%1", str(item.available)) if item.available
-                    else self.tr("not here; %1 has %2").replace("%1", item.nearby[0][0])
-                    .replace("%2", str(item.nearby[0][1])) if item.nearby
-                    else self.tr("not sold here") if item.available is None
-                    else self.tr("out of stock"))
-            kind = {"wish": self.tr("wish list"), "cart": self.tr("online cart")}.get(item.kind, self.tr("viewed"))
-            for col, value in enumerate((item.name(self.lang), kind, store_time.to_store(item.at).strftime("%m-%d %H:%M"), here)):
+            for col, value in enumerate((item.name(self.lang), self.texts.kind(item),
+                                         store_time.to_store(item.at).strftime("%m-%d %H:%M"), self.texts.stock(item))):
                 cell = QTableWidgetItem(value)
+                if col == 3:
+                    cell.setToolTip(self.texts.stock_detail(item))  # how far the nearby store is
                 cell.setData(Qt.ItemDataRole.UserRole, item.sku)
                 self.browsing.setItem(row, col, cell)
         self.browsing.setUpdatesEnabled(True)
         if items:
             self.browsing.selectRow(0)
+        if profile.browsing_state == "awaiting_member" and self._asked is None:
+            self._ask_member(profile)
         self._update_buttons()
 
-    def _history_text(self, profile: MemberProfile) -> str:
-        """The last purchases (every store) and points entries (every channel), three of each."""
-        lines = []
-        if profile.purchases is not None:
-            bought = [self._purchase_text(p) for p in profile.purchases[:3]]
-            lines.append(self.tr("Last purchases: %1").replace("%1", "；".join(bought)) if bought
-                         else self.tr("No purchases yet."))
-        if profile.points_ledger:
-            channel = {"store": self.tr("in store"), "online": self.tr("online")}
-            entries = [self.tr("%1 %2 (%3)").replace("%1", f"{e.points:+d}")
-                       .replace("%2", channel.get(e.channel, self.tr("other channel")))
-                       .replace("%3", store_time.minutes(e.at)) for e in profile.points_ledger[:3]]
-            lines.append(self.tr("Points: %1").replace("%1", "；".join(entries)))
-        return "\n".join(lines)
+    # -- the member confirms on the customer display (a store setting) ------------------------------
+    def _ask_member(self, profile: MemberProfile) -> None:
+        """The browsing stays hidden while the display asks; the member's answer (or none in
+        ``confirm_seconds``) goes to the service, which audits it and fetches only on a yes."""
+        display = self._display()
+        if display is None:
+            self._send_answer(profile.member_id, "no_display")
+            return
+        self._asked = display
+        display.answered.connect(self._member_answered)
+        display.ask(DISPLAY_QUESTION)
+        self.answer_timer.start(max(profile.confirm_seconds, 1) * 1000)
 
-    def _purchase_text(self, p: Purchase) -> str:
-        amount = money_text(p.total_fen, self.currency, self._money_locale)
-        if p.channel != "online":
-            return (self.tr("%1 %2, %3 items, %4").replace("%1", store_time.minutes(p.at))
-                    .replace("%2", p.store_id).replace("%3", str(p.items)).replace("%4", amount))
-        states = {"placed": self.tr("being prepared"), "accepted": self.tr("being prepared"),
-                  "picking": self.tr("being prepared"), "ready": self.tr("ready for pick-up"),
-                  "collected": self.tr("collected"), "partially_collected": self.tr("collected"),
-                  "cancelled": self.tr("cancelled"), "not_collected": self.tr("not collected")}
-        return (self.tr("%1 online order %2 (pick-up at %3, %4), %5 items, %6")
-                .replace("%1", store_time.minutes(p.at)).replace("%2", p.receipt_no)
-                .replace("%3", p.store_id).replace("%4", states.get(p.state, self.tr("being prepared")))
-                .replace("%5", str(p.items)).replace("%6", amount))
+    def _member_answered(self, agreed: bool | None) -> None:
+        """From the display (True / False) or the timer running out (None)."""
+        if self.profile is None or self._asked is None:
+            return
+        self._withdraw_question()
+        self._send_answer(self.profile.member_id, "timeout" if agreed is None else
+                          "confirmed" if agreed else "declined")
 
-    def _browsing_text(self, profile: MemberProfile) -> str:
-        text = self._browsing_state_text(profile)
-        if profile.search_keywords:
-            text = self.tr("Searched online: %1").replace("%1", "、".join(profile.search_keywords)) + "\n" + text
-        return text
+    def _withdraw_question(self) -> None:
+        self.answer_timer.stop()
+        asked, self._asked = self._asked, None
+        if asked is not None:
+            asked.answered.disconnect(self._member_answered)
+            asked.withdraw()
 
-    def _browsing_state_text(self, profile: MemberProfile) -> str:
-        return {
-            "shown": self.tr("Viewed online (F4 or a scan adds an item to the sale):") if profile.browsing
-            else self.tr("Nothing viewed online lately."),
-            "no_consent": self.tr("The member has not agreed to personalization: no online browsing."),
-            "grade": "",
-            "offline": self.tr("Online browsing needs HQ."),
-            "unavailable": self.tr("Online browsing could not be fetched from HQ now."),
-        }.get(profile.browsing_state, "")
+    def _send_answer(self, member_id: str, answer: str) -> None:
+        asked = self.profile  # this visit's profile: a later one (even of the same member) asks anew
+        self.ops.browsing_answer(member_id=member_id, answer=answer).run(
+            self, success=lambda got: self._browsing_answered(asked, got), failure=self._error)
+
+    def _browsing_answered(self, asked: MemberProfile | None, got: Browsing) -> None:
+        if self.profile is None or self.profile is not asked:
+            return  # the profile closed or was opened again meanwhile: nothing is shown
+        self._show_profile(replace(self.profile, browsing=got.items, search_keywords=got.keywords or None,
+                                   browsing_state=got.state, confirm_seconds=0))
 
     def _update_buttons(self) -> None:
         self.reveal_button.setEnabled(self.profile is not None)
@@ -371,11 +389,17 @@ class MemberScreen(QWidget):
         def closed(_result: int) -> None:
             if self.dialog is dialog:
                 self.dialog = None
+                self._keys_enabled(True)
             dialog.deleteLater()
 
         dialog.finished.connect(closed)
         self.dialog = dialog
+        self._keys_enabled(False)  # the dialog is a child: the screen's Up / Down would take its keys
         dialog.open()
+
+    def _keys_enabled(self, on: bool) -> None:
+        for shortcut in self.findChildren(QShortcut, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            shortcut.setEnabled(on)
 
     def _search_name(self, name: str) -> None:
         self._say(self.tr("Asking HQ…"))
@@ -391,24 +415,42 @@ class MemberScreen(QWidget):
         self._say(self.tr("%1 found: Up / Down and Enter opens one.").replace("%1", str(len(matches))))
         self._show_dialog(dialog)
 
-    # -- the full phone (a manager, with a reason) --------------------------------------------------
+    # -- a masked field revealed (a manager, with a reason) ------------------------------------------
+    def _fields(self) -> dict[str, tuple[str, str]]:
+        """Each revealable field: its name in the chooser, and the line that shows its value."""
+        return {"phone": (self.tr("Full phone number"), self.tr("Full phone number: %1 (recorded in the audit log)")),
+                "birthday": (self.tr("Birthday"), self.tr("Birthday: %1 (recorded in the audit log)")),
+                "address": (self.tr("Address"), self.tr("Address: %1 (recorded in the audit log)"))}
+
     def ask_reveal(self) -> None:
         if self.profile is None or (self.dialog is not None and self.dialog.isVisible()):
             return
         member_id = self.profile.member_id
-        dialog = PromptDialog("member.reveal", self.tr("Show the full phone number"), self.tr("Reason"),
-                              placeholder=self.tr("Why it is needed, e.g. arranging a delivery"), parent=self)
-        dialog.accepted_value.connect(lambda reason: self._reveal(member_id, str(reason)))
+        dialog = ChoiceDialog("member.revealField", self.tr("Reveal which field?"),
+                              [(name, field) for field, (name, _line) in self._fields().items()],
+                              ok_text=self.tr("Next"), empty_text="", parent=self)
+        dialog.accepted_value.connect(
+            lambda field: QTimer.singleShot(0, lambda: self._ask_reason(member_id, str(field))))
         self._show_dialog(dialog)
 
-    def _reveal(self, member_id: str, reason: str) -> None:
-        self.ops.reveal_phone(member_id=member_id, reason=reason).run(
-            self, success=lambda phone: self._revealed(member_id, phone), failure=self._error)
-
-    def _revealed(self, member_id: str, phone: str) -> None:
+    def _ask_reason(self, member_id: str, field: str) -> None:
         if self.profile is None or self.profile.member_id != member_id:
-            return  # the profile was closed meanwhile: the number is not shown
-        self.revealed.setText(self.tr("Full phone number: %1 (recorded in the audit log)").replace("%1", phone))
+            return
+        dialog = PromptDialog("member.reveal", self.tr("Reveal: %1").replace("%1", self._fields()[field][0]),
+                              self.tr("Reason"), placeholder=self.tr("Why it is needed, e.g. arranging a delivery"),
+                              parent=self)
+        dialog.accepted_value.connect(lambda reason: self._reveal(member_id, field, str(reason)))
+        self._show_dialog(dialog)
+
+    def _reveal(self, member_id: str, field: str, reason: str) -> None:
+        self.ops.reveal(member_id=member_id, field=field, reason=reason).run(
+            self, success=lambda value: self._revealed(member_id, field, value), failure=self._error)
+
+    def _revealed(self, member_id: str, field: str, value: str) -> None:
+        if self.profile is None or self.profile.member_id != member_id:
+            return  # the profile was closed meanwhile: the value is not shown
+        line = self._fields()[field][1].replace("%1", value)
+        self.revealed.setText("\n".join(x for x in (self.revealed.text(), line) if x))
         self.revealed.show()
         self.scan_input.setFocus()
 
@@ -502,10 +544,10 @@ class MemberScreen(QWidget):
         self.message.setProperty("kind", "")
 
 
-def _shared_display(currency: str) -> CustomerDisplay | None:
+def _shared_display(currency: str, simulate: bool = False) -> CustomerDisplay | None:
     from store_client.hardware.customer_display import shared_customer_display
 
-    return shared_customer_display(currency)
+    return shared_customer_display(currency, simulate=simulate)
 
 
 def qr_pixmap(modules: tuple[tuple[bool, ...], ...], size: int) -> QPixmap:
@@ -524,7 +566,9 @@ def qr_pixmap(modules: tuple[tuple[bool, ...], ...], size: int) -> QPixmap:
 
 
 def create_member_screen(ctx: ScreenContext) -> MemberScreen:
+    demo = bool(ctx.config["demo.enabled"])  # the demo store simulates the customer's display and pad
     return MemberScreen(ctx.ops.members, ctx.ops.hub, locale=ctx.locale, currency=ctx.config.currency,
+                        display=lambda: _shared_display(ctx.config.currency, demo),
                         can_reveal=Role(ctx.actor.role) in MAY_REVEAL,
                         can_search_name=decide(str(ctx.actor.role), Permission.MEMBER_SEARCH_NAME) is Decision.ALLOW)
 

@@ -3,7 +3,7 @@
 The flows: provisioning with a code, sign-in with a wrong then a right PIN, a sale to a
 member found by phone, a sync pass, ``sync now``, the doctor and a support bundle. Then
 every log file and the bundle are searched for the PIN, the token, the code, the member's
-full phone number and name.
+full phone number, name, birthday and address (a manager revealed both during the flows).
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ from sync.terminal.transport import HQClient
 PIN = "862417"
 PHONE = "13812345678"
 MEMBER_NAME = "张三丰"
+BIRTHDAY, ADDRESS = "1988-07-23", "上海市静安区愚园路 88 弄 6 号"
+MANAGER_PIN = "975318"
 WATER = "6901234567892"  # the demo catalogue's mineral water
 
 
@@ -47,8 +49,14 @@ def hq(sqlite_hq):  # type: ignore[no-untyped-def]
     sqlite_hq.publish("operators", "1001", {"id": "1001", "name": "王芳", "role": "cashier",
                                             "pin_hash": pins.hash_pin(PIN, log2_n=10),
                                             "active": True}, scope="S001")
+    sqlite_hq.publish("operators", "1003", {"id": "1003", "name": "张伟", "role": "manager",
+                                            "pin_hash": pins.hash_pin(MANAGER_PIN, log2_n=10),
+                                            "active": True}, scope="S001")
     MembersService(sqlite_hq.engine).import_members([{"member_id": "M0000000777", "name": MEMBER_NAME,
                                                       "phone": PHONE, "tier": "gold", "points_balance": 120}])
+    from sync.hq.member_details import set_details
+
+    set_details(sqlite_hq.engine, "M0000000777", birthday=BIRTHDAY, address=ADDRESS)
     server = HQServer(sqlite_hq).start()
     yield server
     server.stop()
@@ -76,6 +84,11 @@ def test_main_flows_log_events_and_no_secret(tmp_path, hq, monkeypatch, capsys, 
         checkout = services.checkout
         checkout.scan(actor, WATER)
         found = services.members.lookup.find(PHONE)  # what the checkout's F5 does: HQ first
+        manager = services.auth.login("1003", MANAGER_PIN)  # the profile and both reveals, as at the counter
+        profile = services.members.open(manager, PHONE)
+        assert profile.birthday_month == 7 and profile.address_masked == "上海市****"
+        assert services.members.reveal(manager, found.member_id, "birthday", "核对生日礼") == BIRTHDAY
+        assert services.members.reveal(manager, found.member_id, "address", "安排送货上门") == ADDRESS
         view = checkout.attach_member(actor, found.member_id)
         assert view.member is not None
         view = checkout.add_tender(actor, "cash", view.due_fen)
@@ -123,7 +136,7 @@ def test_main_flows_log_events_and_no_secret(tmp_path, hq, monkeypatch, capsys, 
         assert json.loads(archive.read("doctor.json"))["checks"]
     raw_code = code.replace("-", "")
     for haystack in (text, bundled):
-        for secret in (PIN, token, code, raw_code, PHONE, MEMBER_NAME):
+        for secret in (PIN, MANAGER_PIN, token, code, raw_code, PHONE, MEMBER_NAME, BIRTHDAY, ADDRESS, "愚园路"):
             assert secret not in haystack, secret
 
 

@@ -115,7 +115,8 @@ def test_hq_reveals_the_phone_to_a_named_operator_with_a_reason_and_keeps_the_tr
     members = MembersService(hq_service.engine)
     member = enrol(members, "13812345678", False)
     reveals = MemberReveals(hq_service.engine)
-    for field, reason, operator, code in (("address", "送货上门", "m1", "privacy.not_revealable"),
+    for field, reason, operator, code in (("browsing", "送货上门", "m1", "privacy.not_revealable"),
+                                          ("address", "送货上门", "m1", "privacy.no_value"),  # none held
                                           ("phone", "查", "m1", "privacy.reason_required"),
                                           ("phone", "送货上门", "", "privacy.reason_required")):
         with pytest.raises(MemberError) as refused:

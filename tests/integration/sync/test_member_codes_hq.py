@@ -35,7 +35,7 @@ def test_a_dynamic_code_finds_the_member_once(codes):
     code = service.issue(member_id)
     found = service.find(code, "S001")
     assert found == {"member_id": member_id, "masked_phone": "138****5678", "tier": "regular", "points": 0,
-                     "personalization": True}
+                     "personalization": True, "birthday_month": None, "address_masked": ""}
     with pytest.raises(MemberError) as replayed:
         service.find(code, "S002")  # a screenshot shown again, in another store
     assert replayed.value.code == "member.code_replayed"

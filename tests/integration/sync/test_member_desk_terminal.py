@@ -94,7 +94,7 @@ def test_an_associate_sees_coupons_and_what_the_member_browsed(shop) -> None:  #
     assert [(b.sku, b.kind, b.name_zh) for b in profile.browsing] == [
         ("100001", "wish", "矿泉水 550ml"), ("999999", "view", ""), ("200002", "view", "巧克力 100g")]
     assert profile.browsing[1].available is None  # not sold here
-    assert profile.browsing[1].nearby == (("S002", 4),) and profile.browsing[0].nearby == ()
+    assert profile.browsing[1].nearby == () == profile.browsing[0].nearby  # this till has no stock_nearby rows
     assert profile.purchases == ()  # none yet, in any store
     assert [(e.points, e.channel, e.cause) for e in profile.points_ledger] == [(321, "online", "sale")]
     with sqlite3.connect(terminal.config.database_path) as raw:  # the browsing never rests on the till
@@ -182,7 +182,7 @@ def test_only_a_manager_with_a_reason_sees_the_full_phone_and_both_are_audited(s
             desk.reveal(who, fan, "phone", reason)
         assert refused.value.code == code
     with pytest.raises(ServiceError) as not_masked:
-        desk.reveal(MANAGER, fan, "address", "送货上门需要地址")
+        desk.reveal(MANAGER, fan, "browsing", "送货上门需要地址")
     assert not_masked.value.code == "privacy.not_revealable"
     trail = MemberReveals(sqlite_hq.engine)
     assert trail.trail(fan) == []  # nothing refused ever reached HQ

@@ -29,7 +29,8 @@ def test_found_through_hq_then_offline_from_the_cache(terminal, hq_server, sqlit
         cached = s.get(MemberCache, member.member_id)
         kept = {c.key: getattr(cached, c.key) for c in MemberCache.__table__.columns}
     assert kept["masked_phone"] == "138****5678" and "13812345678" not in json.dumps(kept)
-    assert kept["phone_digest"] is None  # found by code: no phone was typed, so none is kept
+    # found by code: no phone typed, but HQ's digest under the chain's key is kept (never the number)
+    assert kept["digest_version"] == 1 and len(kept["phone_digest"]) == 64
 
     offline = MemberLookup(terminal.db, terminal.clock, lambda: HQClient("http://127.0.0.1:9", token, timeout=1))
     assert offline.find(member.member_id).from_hq is False
