@@ -46,6 +46,9 @@ class OrderView:
         return self.promised_at - now
 
 
+AISLE_SHORT = "aisle_short"  # a queue row's state: an endless-aisle order its source could not supply
+
+
 @dataclass(frozen=True)
 class QueueItem:
     order_id: str

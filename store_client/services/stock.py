@@ -176,8 +176,8 @@ def pickup_reserved(session: Session, sku: str, store_id: str) -> int:
     for (data,) in session.execute(text("SELECT data FROM sync_rows WHERE dataset = 'online_orders'")):
         try:
             row = json.loads(data)
-            if row.get("store_id") != store_id:
-                continue
+            if row.get("store_id") != store_id or row.get("aisle"):
+                continue  # another store's, or an ordered item from elsewhere: not on this shelf
             mine = local.get(row["order_id"])
             if pickup_rows.further(row["state"], mine[0] if mine else None) not in pk.OPEN:
                 continue
