@@ -116,16 +116,12 @@
         <translation>%1月%2日</translation>
     </message>
     <message>
-        <source>at this store</source>
-        <translation>到本店</translation>
+        <source>%1 at this store (%2 days)</source>
+        <translation>%1 到本店（%2 天）</translation>
     </message>
     <message>
-        <source>at the address</source>
-        <translation>送到地址</translation>
-    </message>
-    <message>
-        <source>%1 days: from %2, %3</source>
-        <translation>%1 天：%2 起%3</translation>
+        <source>%1 at the address (%2 days)</source>
+        <translation>%1 送达（%2 天）</translation>
     </message>
     <message>
         <source>Choose where to order from.</source>

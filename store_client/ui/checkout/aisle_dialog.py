@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIntValidator, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,7 +24,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -39,6 +39,26 @@ if TYPE_CHECKING:
     from store_client.services.aisle import SourceView
     from store_client.services.checkout_views import CartView
     from store_client.ui.operations.checkout import CheckoutOps
+
+
+class QuantityField(QLineEdit):
+    """A whole number from 1 to 999, typed, or stepped with Up / Down (a styled QSpinBox
+    squeezes its own editor to nothing under the theme)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("1", parent)
+        self.setValidator(QIntValidator(1, 999, self))
+
+    def value(self) -> int:
+        text = self.text().strip()
+        return int(text) if text.isdigit() else 0
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        step = {Qt.Key.Key_Up: 1, Qt.Key.Key_Down: -1}.get(Qt.Key(event.key()))
+        if step is None:
+            super().keyPressEvent(event)
+            return
+        self.setText(str(max(1, min(999, self.value() + step))))
 
 
 class AisleDialog(QDialog):
@@ -70,8 +90,7 @@ class AisleDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.quantity = named(QSpinBox(self), "aisle.quantity", self.tr("Quantity"))
-        self.quantity.setRange(1, 999)
+        self.quantity = named(QuantityField(self), "aisle.quantity", self.tr("Quantity"))
         self.fulfilment = named(QComboBox(self), "aisle.fulfilment", self.tr("How the customer gets it"))
         self.fulfilment.addItem(self.tr("Pick up here"), "pickup")
         self.fulfilment.addItem(self.tr("Home delivery"), "delivery")
@@ -159,9 +178,9 @@ class AisleDialog(QDialog):
         if source is None:
             self.promise.setText("")
             return
-        where = self.tr("at this store") if self.fulfilment.currentData() == "pickup" else self.tr("at the address")
-        self.promise.setText(self.tr("%1 days: from %2, %3").replace("%1", str(source.lead_days))
-                             .replace("%2", self._day(source.promised_at)).replace("%3", where))
+        text = (self.tr("%1 at this store (%2 days)") if self.fulfilment.currentData() == "pickup"
+                else self.tr("%1 at the address (%2 days)"))
+        self.promise.setText(text.replace("%1", self._day(source.promised_at)).replace("%2", str(source.lead_days)))
 
     def _fulfilment_changed(self) -> None:
         delivery = self.fulfilment.currentData() == "delivery"
