@@ -116,3 +116,39 @@ def test_sold_in_a_sourced_from_b_ready_in_as_pick_up_list_and_handed_over(world
     assert [(e.site_id, e.figure.on_hand) for e in seen.nearby] == [("S002", 4)]
     sync(server, a)  # everything again: nothing more happens
     assert len(orders.listing()) == 1 and orders.get(order_id)["state"] == "collected"
+
+
+def test_a_second_order_beyond_what_is_left_is_flagged_and_the_store_sees_it(world) -> None:  # type: ignore[no-untyped-def]
+    server, tills = world
+    a, b = tills["S001"], tills["S002"]
+    term_b = b[0]
+    with term_b.db.transaction() as s:
+        stock.record(s, [Movement("100001", 6, MovementReason.RECEIPT, "delivery-b", term_b.clock.now())],
+                     store_id="S002", terminal_id="T01", clock=term_b.clock)
+    sync(server, b)
+    sync(server, a)
+    term_a = a[0]
+    with term_a.db.transaction() as s:
+        s.add(Operator(id="m1", name="张经理", role="manager", active=True, failed_attempts=0,
+                       pin_hash=pins.hash_pin("2468", log2_n=10)))
+    services = build_services(term_a)
+    manager = Actor("m1", "张经理", Role.MANAGER)
+    services.shifts.open_shift(manager, total_fen=0)
+    checkout = services.checkout
+    for qty in (2, 5):  # the till's figure still says 6 (HQ's rows carry on hand, not its reservations)
+        view = checkout.aisle.add_line(manager, "100001", "S002", qty, "pickup", PHONE)
+        checkout.complete(manager, cart_id=checkout.add_tender(manager, "cash", view.due_fen).cart_id)
+    sync(server, a)
+    sync(server, a)
+    orders = OnlineOrders(server.service)
+    problems = sorted((o["data"]["aisle"]["problem"] or "") for o in orders.listing("S001"))
+    assert problems == ["", "source_short"]
+    queue = services.pickup.queue()
+    assert [q.state for q in queue] == ["aisle_short"]
+    from store_client.services.errors import ServiceError
+
+    with pytest.raises(ServiceError) as caught:
+        services.pickup.start_picking(manager, queue[0].order_id)
+    assert caught.value.code == "aisle.source_short"
+    with orders.engine.connect() as conn:
+        assert hq_aisle.held(conn, "S002", "100001") == 2
