@@ -211,6 +211,6 @@ def _elsewhere(sku: str, rows: Sequence[Any], store_id: str | None, now: datetim
             log.warning("stock_nearby row %r names this store %s as its own neighbour: left out", key, store_id)
             continue
         found.append(Elsewhere(row["site_id"], row["name"], row["kind"], row["distance_m"],
-                               _figure(row["on_hand"], None, _aware(row["as_of"]), now)))
+                               _figure(row["on_hand"], row.get("reserved"), _aware(row["as_of"]), now)))
     found.sort(key=lambda e: (e.distance_m is None, e.distance_m or 0, e.name, e.site_id))
     return found

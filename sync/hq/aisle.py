@@ -19,7 +19,7 @@ is closed by :func:`delivered`. The goods never pass through the selling store's
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
@@ -88,7 +88,7 @@ def _check(conn: Connection, who: TerminalIdentity, data: dict, batch_sales: lis
         raise PayloadError(f"aisle.unknown_sale: HQ has not received sale {data['sale_id']}")
     if (sale.store_id, sale.terminal_id) != (who.store_id, who.terminal_id):
         raise PayloadError(f"aisle.unknown_sale: sale {data['sale_id']} was not made on this terminal")
-    sold = {line["line_no"]: line for line in json.loads(sale.payload)["lines"]}
+    sold = {line.get("line_no"): line for line in json.loads(sale.payload)["lines"]}  # v2: no line numbers
     for line in data["lines"]:
         paid = sold.get(line["line_no"])
         if paid is None or not paid.get("ordered") or (paid["sku"], paid["qty"], paid["net_minor"]) != (
@@ -117,9 +117,7 @@ def apply_event(conn: Connection, who: TerminalIdentity, event_id: str, data: di
         problem = "source_short"
     order_id, phone = data["order_id"], data["customer"]["phone"]
     code = data["code"] or codes.new_code()  # a delivery's code is never shown: HQ's own
-    promised = datetime.fromisoformat(data["promised_at"])
-    if promised.tzinfo is None:
-        promised = promised.replace(tzinfo=UTC)
+    promised = datetime.fromisoformat(data["promised_at"])  # the validator checked it is a time with its offset
     body = {"lines": [{**line, "barcodes": [], "discounts": []} for line in data["lines"]],
             "discounts": {}, "allow_substitution": False,
             "check": codes.make_check(order_id, code, phone[-4:]), "picks": [], "handover": None,
@@ -146,6 +144,9 @@ def apply_event(conn: Connection, who: TerminalIdentity, event_id: str, data: di
         for line in data["lines"]])
     if problem:
         publish_order(conn, order_id)  # the store is told through its online_orders at once
+    else:  # the nearby stores see the source's figure with what this order holds there
+        conn.execute(update(hq_stock.stock).where(hq_stock.stock.c.store_id == site_id,
+                                                  hq_stock.stock.c.sku.in_(list(wanted))).values(dirty=True))
     return problem
 
 

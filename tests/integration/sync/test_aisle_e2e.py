@@ -135,11 +135,18 @@ def test_a_second_order_beyond_what_is_left_is_flagged_and_the_store_sees_it(wor
     manager = Actor("m1", "张经理", Role.MANAGER)
     services.shifts.open_shift(manager, total_fen=0)
     checkout = services.checkout
-    for qty in (2, 5):  # the till's figure still says 6 (HQ's rows carry on hand, not its reservations)
+    for qty in (2, 5):  # no sync between the two: the till's figure still says 6
         view = checkout.aisle.add_line(manager, "100001", "S002", qty, "pickup", PHONE)
         checkout.complete(manager, cart_id=checkout.add_tender(manager, "cash", view.due_fen).cart_id)
     sync(server, a)
     sync(server, a)
+    seen = {s.site_id: s.available for s in checkout.aisle.sources("100001")}
+    assert seen["S002"] == 4  # HQ publishes what the first order holds there
+    from store_client.services.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as refused:  # now the till refuses 5 itself
+        checkout.aisle.add_line(manager, "100001", "S002", 5, "pickup", PHONE)
+    assert refused.value.code == "aisle.quantity_above_source"
     orders = OnlineOrders(server.service)
     problems = sorted((o["data"]["aisle"]["problem"] or "") for o in orders.listing("S001"))
     assert problems == ["", "source_short"]

@@ -97,6 +97,9 @@ def test_the_validator_checks_the_shape() -> None:
         {**good, "lines": [{**good["lines"][0], "net_minor": 1.5}]},
         {**good, "offline": "no"},
         {**good, "order_id": "not-a-uuid"},
+        {**good, "promised_at": "tomorrow"},
+        {**good, "promised_at": "2026-12-02T09:00:00"},  # no offset
+        {**good, "ordered_at": "zzzz"},
     ]
     for payload in bad:
         with pytest.raises(PayloadError):
@@ -127,6 +130,11 @@ def test_an_order_is_reserved_at_its_source_exactly_once(hq: HQService) -> None:
     assert on_hand(hq, "S001", "100001") == 4  # the ordered line was not on this store's shelf
     assert on_hand(hq, "S002", "100001") == 9  # reserved, not gone yet
     assert published(hq, "S001") == {}  # nothing to pick in S001 until the goods arrive
+    with hq.engine.connect() as conn:  # the stores that see S002 see what the order holds there
+        nearby = json.loads(conn.scalar(select(t.dataset_rows.c.data).where(
+            t.dataset_rows.c.dataset == "stock_nearby", t.dataset_rows.c.scope == "S001",
+            t.dataset_rows.c.key == "100001|S002")))
+    assert (nearby["on_hand"], nearby["reserved"]) == (9, qty)
     # the same order under another event id, or another order for the same line: refused
     twice = hq.ingest(who, {"events": [envelope(3, "aisle.ordered", order)]})["results"][0]
     assert twice["status"] == "rejected" and twice["reason"].startswith("aisle.order_known")
