@@ -27,7 +27,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -142,7 +142,7 @@ class AisleService:
             audit=("aisle.line_added", {"sku": line.sku, "qty": line.qty, "source": source.site_id,
                                         "fulfilment": line.fulfilment, "stale_figure": not source.fresh}))
 
-    def _refuse(self, actor: Actor, code: str, sku: object, site_id: object, why: str, **params: Any) -> None:
+    def _refuse(self, actor: Actor, code: str, sku: object, site_id: object, why: str, **params: Any) -> NoReturn:
         """Audit the refusal in its own transaction (it survives the refusal), then raise."""
         with self.db.transaction() as s:
             self.audit.append(s, operator_id=actor.operator_id, action="aisle.refused",

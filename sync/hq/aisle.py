@@ -69,7 +69,7 @@ def available(conn: Connection, site_id: str, sku: str) -> int:
 
 
 def _sale(conn: Connection, sale_id: str, batch_sales: list[dict]) -> Any:
-    row = conn.execute(select(t.sales.c.store_id, t.sales.c.terminal_id, t.sales.c.payload)
+    row: Any = conn.execute(select(t.sales.c.store_id, t.sales.c.terminal_id, t.sales.c.payload)
                        .where(t.sales.c.sale_id == sale_id)).first()
     if row is None:  # accepted earlier in this same batch?
         row = next((SimpleNamespace(**r) for r in batch_sales if r["sale_id"] == sale_id), None)
