@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import BigInteger, Column, Connection, Index, Integer, String, Table, func, insert, select, update
 
 from store_client.domain import pickup as pk
+from store_client.domain.aisle import masked_phone
 from store_client.domain import pickup_codes as codes
 from sync.hq import order_tables as ot
 from sync.hq import schema as t
@@ -128,7 +129,7 @@ def apply_event(conn: Connection, who: TerminalIdentity, event_id: str, data: di
     order_no = f"W{next_counter(conn, 'order_no'):06d}"
     conn.execute(insert(ot.orders).values(
         order_id=order_id, order_no=order_no, store_id=who.store_id, member_id=data["member_id"],
-        member_name=phone[:3] + "****" + phone[-4:], phone=phone, state=pk.ACCEPTED, code=code,
+        member_name=masked_phone(phone), phone=phone, state=pk.ACCEPTED, code=code,
         ordered_at=data["ordered_at"], accepted_at=received, promised_at=iso(promised),
         hold_until=iso(promised + HOLD_AFTER_PROMISE), provider="store",
         payment_ref=data["receipt_no"][:64], paid_minor=data["paid_minor"], refunded_minor=0, version=0,
