@@ -352,7 +352,8 @@ class PickupScreen(QWidget):
         self.current = order
         self.order_label.setText(self.tr("%1 · %2 · %3").replace("%1", order.order_no)
                                  .replace("%2", order.member_name)
-                                 .replace("%3", self.state_text(order.state)))
+                                 .replace("%3", self.state_text("aisle_short" if order.aisle_problem
+                                                                else order.state)))
         self.lines_table.setRowCount(len(order.lines))
         for row, line in enumerate(order.lines):
             name = line.name_zh if self.lang.startswith("zh") else line.name_en

@@ -152,6 +152,7 @@ def test_a_second_order_beyond_what_is_left_is_flagged_and_the_store_sees_it(wor
     assert problems == ["", "source_short"]
     queue = services.pickup.queue()
     assert [q.state for q in queue] == ["aisle_short"]
+    assert services.pickup.order(queue[0].order_id).aisle_problem == "source_short"
     from store_client.services.errors import ServiceError
 
     with pytest.raises(ServiceError) as caught:
