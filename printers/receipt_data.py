@@ -38,6 +38,7 @@ class SaleLine:
     discounts: tuple[Discount, ...] = ()
     quantity_scale: int = 1
     unit: str = ""  # e.g. "kg" for weighed goods
+    notes: tuple[str, ...] = ()  # printed under the line (an ordered line: where from, when)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class SaleReceipt:
     return_proof: str = ""  # the signed receipt proof (sync/protocol/receipt_proof.py) as a QR
     join_url: str = ""  # no member on the sale: the signed link to join, printed as a QR
     exchange: ExchangeSection | None = None  # the sale is an exchange's new sale
+    pickup_notes: tuple[str, ...] = ()  # ordered items to collect here: the code, in bold
 
     @property
     def opens_drawer(self) -> bool:

@@ -74,6 +74,8 @@ def sale_receipt(s: r.SaleReceipt, logo_png: bytes | None = None) -> Document:
             b.row(f"  @ {money(line.unit_price_fen, s.currency)}", "")
         for disc in line.discounts:
             b.row(f"  {disc.label}", money(-disc.amount_fen, s.currency))
+        for note in line.notes:
+            b.text(f"  {note}")
     b.separator()
     b.row("小计 Subtotal", yen(s.subtotal_fen, s.currency))
     for disc in s.order_discounts:
@@ -92,6 +94,10 @@ def sale_receipt(s: r.SaleReceipt, logo_png: bytes | None = None) -> Document:
         _exchange_difference(b, s.exchange, s.total_fen, s.currency)
     if s.member:
         _member(b, s.member)
+    if s.pickup_notes:
+        b.separator()
+        for note in s.pickup_notes:
+            b.text(note, bold=True)
     b.separator()
     b.barcode(s.receipt_no)
     if s.return_proof:  # any store checks it offline and takes the return without more proof

@@ -311,8 +311,12 @@ def build_services(terminal: Terminal, *, print_queue: Any = None,
         if adapter is None and terminal.config.demo:
             adapter = SimulatorAdapter(online=True)
         queue = print_queue() if callable(print_queue) else print_queue
-        return CheckoutService(db, clock, audit, authorizer, catalog, config=terminal.config,
-                               print_queue=queue, payments=adapter, receipt_key=receipt_key)
+        from store_client.services.aisle import AisleService
+
+        service = CheckoutService(db, clock, audit, authorizer, catalog, config=terminal.config,
+                                  print_queue=queue, payments=adapter, receipt_key=receipt_key)
+        service.aisle = AisleService(db, clock, audit, service, config=terminal.config)
+        return service
 
     def returns() -> ReturnsService:
         from store_client.services.returns import ReturnsService

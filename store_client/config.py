@@ -24,6 +24,7 @@ from typing import Any, Callable
 import platformdirs
 
 from store_client.domain.return_policy import settings_problem
+from store_client.domain.aisle import settings_problem as _aisle_sites
 from store_client.store_time import zone_problem
 
 APP_NAME = "store-client"
@@ -127,6 +128,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Manual discount (basis points of the net) given without a manager; 0: always ask"),
     Setting("checkout.cash_max_fen", int, 5_000_000, _between(100, 1_000_000_000),
             "Most cash accepted in one sale, in fen"),
+    Setting("aisle.lead_days_store", int, 1, _between(0, 60),
+            "Endless aisle: days promised for an item ordered from another store"),
+    Setting("aisle.lead_days_warehouse", int, 2, _between(0, 60),
+            "Endless aisle: days promised for an item ordered from a warehouse"),
+    Setting("aisle.lead_days_sites", str, "", _aisle_sites,
+            "Endless aisle: lead days of particular sites, e.g. S002:1,W01:3 (else by kind)"),
     Setting("returns.window_days", int, 30, _between(1, 3650),
             "Days after a sale or an online order's collection that it may be returned"),
     Setting("returns.channel_window_days", dict, {}, lambda v: settings_problem(v, keys="channel"),

@@ -2,6 +2,137 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AisleDialog</name>
+    <message>
+        <source>Order from another store or the warehouse</source>
+        <translation>从其他门店或仓库订货</translation>
+    </message>
+    <message>
+        <source>Order %1 %2</source>
+        <translation>订货：%1 %2</translation>
+    </message>
+    <message>
+        <source>Where to order from</source>
+        <translation>从哪里订货</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation>可用</translation>
+    </message>
+    <message>
+        <source>As of</source>
+        <translation>截至</translation>
+    </message>
+    <message>
+        <source>Promised</source>
+        <translation>预计</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>How the customer gets it</source>
+        <translation>顾客如何取得商品</translation>
+    </message>
+    <message>
+        <source>Pick up here</source>
+        <translation>到店自提</translation>
+    </message>
+    <message>
+        <source>Home delivery</source>
+        <translation>送货上门</translation>
+    </message>
+    <message>
+        <source>Customer&apos;s mobile number</source>
+        <translation>顾客手机号码</translation>
+    </message>
+    <message>
+        <source>11 digits: we send the pick-up or delivery notice</source>
+        <translation>11 位数字：用于发送取货或送货通知</translation>
+    </message>
+    <message>
+        <source>Delivery address</source>
+        <translation>收货地址</translation>
+    </message>
+    <message>
+        <source>Street, building, flat</source>
+        <translation>街道、楼栋、房号</translation>
+    </message>
+    <message>
+        <source>Reading the other sites&apos; stock…</source>
+        <translation>正在读取其他门店和仓库的库存…</translation>
+    </message>
+    <message>
+        <source>Add to sale</source>
+        <translation>加入本单</translation>
+    </message>
+    <message>
+        <source>Add the ordered item to the sale</source>
+        <translation>把订货商品加入本单</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Fulfilment</source>
+        <translation>交付方式</translation>
+    </message>
+    <message>
+        <source>Mobile</source>
+        <translation>手机</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>%1 (warehouse)</source>
+        <translation>%1（仓库）</translation>
+    </message>
+    <message>
+        <source>%1 · %2 km</source>
+        <translation>%1 · %2 公里</translation>
+    </message>
+    <message>
+        <source>time unknown</source>
+        <translation>时间未知</translation>
+    </message>
+    <message>
+        <source>%1 (older than 10 min)</source>
+        <translation>%1（超过 10 分钟）</translation>
+    </message>
+    <message>
+        <source>HQ has sent no other store&apos;s or warehouse&apos;s figure for this item.</source>
+        <translation>总部尚未发送此商品在其他门店或仓库的库存。</translation>
+    </message>
+    <message>
+        <source>%1-%2</source>
+        <translation>%1月%2日</translation>
+    </message>
+    <message>
+        <source>%1 at this store (%2 days)</source>
+        <translation>%1 到本店（%2 天）</translation>
+    </message>
+    <message>
+        <source>%1 at the address (%2 days)</source>
+        <translation>%1 送达（%2 天）</translation>
+    </message>
+    <message>
+        <source>Choose where to order from.</source>
+        <translation>请选择订货来源。</translation>
+    </message>
+    <message>
+        <source>Adding…</source>
+        <translation>正在加入…</translation>
+    </message>
+</context>
+<context>
     <name>ApprovalDialog</name>
     <message>
         <source>Manager approval</source>
@@ -2784,6 +2915,10 @@ Sale complete · receipt %1</source>
         <translation>已取消</translation>
     </message>
     <message>
+        <source>ordered item: source out of stock</source>
+        <translation>订货：来源缺货</translation>
+    </message>
+    <message>
         <source>%1 · %2 · %3</source>
         <translation>%1 · %2 · %3</translation>
     </message>
@@ -3214,6 +3349,14 @@ Sale complete · receipt %1</source>
         <translation>查询</translation>
     </message>
     <message>
+        <source>Order from elsewhere</source>
+        <translation>从别处订货</translation>
+    </message>
+    <message>
+        <source>Order the selected product from another store or the warehouse into the current sale</source>
+        <translation>从其他门店或仓库订购所选商品，加入当前销售</translation>
+    </message>
+    <message>
         <source>Products found</source>
         <translation>查询结果</translation>
     </message>
@@ -3228,6 +3371,14 @@ Sale complete · receipt %1</source>
     <message>
         <source>Searching…</source>
         <translation>正在查询…</translation>
+    </message>
+    <message>
+        <source>Select the product to order first.</source>
+        <translation>请先选择要订货的商品。</translation>
+    </message>
+    <message>
+        <source>%1 added to the current sale as an ordered item: take payment at the checkout.</source>
+        <translation>%1 已作为订货商品加入当前销售：请到收银台收款。</translation>
     </message>
     <message>
         <source>Search failed: %1</source>
@@ -3840,8 +3991,20 @@ Sale complete · receipt %1</source>
         <translation>取消</translation>
     </message>
     <message>
+        <source>F5 Order from elsewhere</source>
+        <translation>F5 从别处订货</translation>
+    </message>
+    <message>
+        <source>Order the selected product from another store or the warehouse</source>
+        <translation>从其他门店或仓库订购所选商品</translation>
+    </message>
+    <message>
         <source>Search failed: %1</source>
         <translation>查找失败：%1</translation>
+    </message>
+    <message>
+        <source>Select the product to order first.</source>
+        <translation>请先选择要订货的商品。</translation>
     </message>
 </context>
 <context>
@@ -4080,6 +4243,58 @@ Sale complete · receipt %1</source>
     <message>
         <source>No receipt printer is set up on this till: the summary cannot be printed.</source>
         <translation>本收银机未设置小票打印机：无法打印汇总。</translation>
+    </message>
+    <message>
+        <source>A weighed item cannot be ordered from another store or the warehouse.</source>
+        <translation>称重商品不能从其他门店或仓库订货。</translation>
+    </message>
+    <message>
+        <source>HQ has sent no stock figure for that source: choose one from the list.</source>
+        <translation>总部没有该来源的库存数据：请从列表中选择。</translation>
+    </message>
+    <message>
+        <source>%1 has none available: choose another store or the warehouse.</source>
+        <translation>%1 没有可用库存：请选择其他门店或仓库。</translation>
+    </message>
+    <message>
+        <source>That source has only %1 available: order fewer or choose another source.</source>
+        <translation>该来源只有 %1 件可用库存：请减少数量或换一个来源。</translation>
+    </message>
+    <message>
+        <source>The quantity must be 1 to %1.</source>
+        <translation>数量须为 1 到 %1。</translation>
+    </message>
+    <message>
+        <source>Choose pick-up here or home delivery.</source>
+        <translation>请选择到店自提或送货上门。</translation>
+    </message>
+    <message>
+        <source>Type the customer&apos;s 11-digit mobile number.</source>
+        <translation>请输入顾客的 11 位手机号码。</translation>
+    </message>
+    <message>
+        <source>A home delivery needs the delivery address.</source>
+        <translation>送货上门需要填写收货地址。</translation>
+    </message>
+    <message>
+        <source>The address is too long: at most 200 characters.</source>
+        <translation>地址过长：最多 200 个字。</translation>
+    </message>
+    <message>
+        <source>An ordered item&apos;s quantity was changed after ordering: void the line and order it again.</source>
+        <translation>订货商品的数量在订货后被修改：请删除该行后重新订货。</translation>
+    </message>
+    <message>
+        <source>The source of this ordered item could not supply it: call the customer; a manager arranges the refund.</source>
+        <translation>该订货商品的来源无法供货：请联系顾客，由店长安排退款。</translation>
+    </message>
+    <message>
+        <source>This order comes from another store or the warehouse: it is handed over when it arrives, not picked here.</source>
+        <translation>此订单从其他门店或仓库调货：到货后直接交付，无需在本店拣货。</translation>
+    </message>
+    <message>
+        <source>This item was ordered from elsewhere and the customer has not collected it yet: it cannot be returned before.</source>
+        <translation>该商品为订货商品，顾客尚未取货：取货前不能退货。</translation>
     </message>
     <message>
         <source>This order is not in this store&apos;s pick-up list (yet): sync, then try again.</source>

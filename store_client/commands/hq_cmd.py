@@ -195,6 +195,11 @@ def _register_orders(sub: argparse._SubParsersAction) -> None:
     listing.add_argument("--state")
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
     listing.set_defaults(handler=_orders_list)
+    for name, what in (("arrived", "an endless-aisle order's goods arrived at the store: ready for pick-up"),
+                       ("delivered", "an endless-aisle home delivery reached the customer")):
+        step = actions.add_parser(name, help=what)
+        step.add_argument("order", help="order id or number (W000123)")
+        step.set_defaults(handler=_orders_aisle_step, aisle_step=name)
     house = actions.add_parser("housekeeping",
                                help="send reminders, close orders not collected, pay refunds")
     house.set_defaults(handler=_orders_housekeeping)
@@ -268,6 +273,21 @@ def _orders_cancel(args: argparse.Namespace) -> int:
             raise UserError(str(exc)) from None
         orders.housekeeping()
     print(f"order {args.order} cancelled; {Money(refund)} refunded to the online payment")
+    return 0
+
+
+def _orders_aisle_step(args: argparse.Namespace) -> int:
+    """``hq orders arrived|delivered ORDER`` (docs/stock.md, "Endless aisle")."""
+    from sync.hq import aisle
+    from sync.hq.order_events import OrderError
+
+    with _orders_of(args) as orders:
+        order_id = _orders_find(orders, args.order)
+        try:
+            (aisle.arrived if args.aisle_step == "arrived" else aisle.delivered)(orders, order_id)
+        except OrderError as exc:
+            raise UserError(str(exc)) from None
+    print(f"order {args.order} {args.aisle_step}")
     return 0
 
 

@@ -673,5 +673,52 @@ class CrossReturn(Base):
     coupons: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
+
+class AisleCartLine(Base):
+    """An ordered line of a cart (endless aisle, services/aisle.py): where it comes from and
+    how the customer gets it. The phone and address are kept only until the sale is
+    written (they go to HQ in its order event), and never logged or audited."""
+
+    __tablename__ = "aisle_cart_lines"
+
+    cart_id: Mapped[str] = mapped_column(String(36), ForeignKey("carts.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    line_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    sku: Mapped[str] = mapped_column(String(32))
+    qty: Mapped[int] = mapped_column(Integer)
+    site_id: Mapped[str] = mapped_column(String(24))
+    site_name: Mapped[str] = mapped_column(String(200))
+    site_kind: Mapped[str] = mapped_column(String(16))
+    available: Mapped[int] = mapped_column(Integer)  # the source's figure when ordered
+    as_of: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    stale: Mapped[bool] = mapped_column(Boolean)  # ordered on a figure older than 10 minutes
+    fulfilment: Mapped[str] = mapped_column(String(16))
+    phone: Mapped[str] = mapped_column(String(11))
+    address: Mapped[str] = mapped_column(Text, default="", server_default="")
+    promised_at: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[str] = mapped_column(String(40))
+
+
+class AisleOrder(Base):
+    """An order a sale paid for (endless aisle): one per source and fulfilment of the sale,
+    written with the sale and its ``aisle.ordered`` event. No phone, no address."""
+
+    __tablename__ = "aisle_orders"
+
+    order_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sale_id: Mapped[str] = mapped_column(String(36), ForeignKey("sales.id"), index=True)
+    receipt_no: Mapped[str] = mapped_column(String(80))
+    line_nos: Mapped[str] = mapped_column(Text)  # JSON list of the sale's line numbers
+    site_id: Mapped[str] = mapped_column(String(24))
+    site_name: Mapped[str] = mapped_column(String(200))
+    site_kind: Mapped[str] = mapped_column(String(16))
+    fulfilment: Mapped[str] = mapped_column(String(16))
+    promised_at: Mapped[str] = mapped_column(String(40))
+    pickup_code: Mapped[str | None] = mapped_column(String(6), nullable=True)
+    offline: Mapped[bool] = mapped_column(Boolean)
+    outbox_event_id: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[str] = mapped_column(String(40))
+
+
 # Price history, returns without a receipt, credit notes (migration 0019): their own module.
 from store_client.persistence import no_receipt_models as _no_receipt_models  # noqa: E402,F401

@@ -105,6 +105,7 @@ class CheckoutService:
         self._line_views = LineViews()  # guarded by self._lock, like _state
         self._repricer = Repricer()  # likewise
         self._completed: dict[str, CompletedSale] = {}  # cart id -> its sale (double complete)
+        self.aisle: Any = None  # services/aisle.py: the cart's ordered lines (set by build_services)
 
     # -- loading and pricing --------------------------------------------------------------
     def _now(self) -> str:
@@ -206,12 +207,13 @@ class CheckoutService:
     def _mutate(self, actor: Actor, permission: Permission, change: Callable[[CartState], CartState],
                 *, grant=None, audit: tuple[str, dict[str, Any]] | None = None,  # type: ignore[no-untyped-def]
                 check: Callable[[PricedCart, CartState], None] | None = None,
-                with_tenders: bool = False) -> CartView:
+                with_tenders: bool = False,
+                after: Callable[[Any, CartState], None] | None = None) -> CartView:
         """Check, apply, price and save one change. The common case (the role allows the
         action outright) is checked inside the change's own transaction: a scan then costs
         one transaction, not two. Anything else goes through ``Authorizer.require`` first,
         which audits a refusal, asks for or consumes an approval."""
-        args = (actor, permission, change, audit, check, with_tenders)
+        args = (actor, permission, change, audit, check, with_tenders, after)
         if grant is None:
             try:
                 return self._apply(*args, checked=False)
@@ -224,7 +226,7 @@ class CheckoutService:
                change: Callable[[CartState], CartState],
                audit: tuple[str, dict[str, Any]] | None,
                check: Callable[[PricedCart, CartState], None] | None, with_tenders: bool,
-               *, checked: bool) -> CartView:
+               after: Callable[[Any, CartState], None] | None, *, checked: bool) -> CartView:
         with self._lock:
             parked_for = None
             if self._foreign(actor):  # only an operator who may make the change claims the cart
@@ -251,6 +253,8 @@ class CheckoutService:
                         check(priced[0], new)
                     saved = cart_store.save(s, new, operator_id=actor.operator_id, now=self._now(),
                                             previous=state.cart)
+                    if after is not None:  # what the change writes beside the cart (same transaction)
+                        after(s, saved)
                     if audit is not None:
                         self.audit.append(s, operator_id=actor.operator_id, action=audit[0],
                                           target=state.cart_id, details=audit[1])
@@ -338,9 +342,10 @@ class CheckoutService:
             with self.db.read() as s:
                 shift_reports.require_open_shift(s, self.config)
         added: list[int] = []
+        merge = self._merges_into_last(product.sku)
 
         def change(state: CartState) -> CartState:
-            cart = state.cart.add(product, quantity, embedded_price_fen=embedded_price_fen)
+            cart = state.cart.add(product, quantity, embedded_price_fen=embedded_price_fen, merge=merge)
             if cart.next_line_id != state.cart.next_line_id:
                 added.append(cart.next_line_id - 1)
             else:  # merged into the last line
@@ -349,6 +354,33 @@ class CheckoutService:
 
         view = self._mutate(actor, Permission.SALE_RING, change)
         return ScanOutcome("product", product.sku, view, str(added[-1]))
+
+    def _merges_into_last(self, sku: str) -> bool:
+        """A scan raises the last line's quantity, unless that line is an ordered one
+        (endless aisle): an item from the shelf is not an item from elsewhere."""
+        last = self._current().cart.lines[-1:]
+        if self.aisle is None or not last or last[0].product.sku != sku:
+            return True
+        with self.db.read() as s:
+            return not self.aisle.is_ordered(s, self._current().cart_id, last[0].line_id)
+
+    def add_separate_line(self, actor: Actor, product: ProductInfo, quantity: int,
+                          write: Callable[[Any, str, int], None], *,
+                          audit: tuple[str, dict[str, Any]] | None = None) -> CartView:
+        """Add ``product`` as a line of its own and ``write(session, cart_id, line_id)`` what
+        belongs to that line, in the one transaction of the change (services/aisle.py)."""
+        if self._current().cart.is_empty or self._foreign(actor):
+            with self.db.read() as s:
+                shift_reports.require_open_shift(s, self.config)
+        added: list[int] = []
+
+        def change(state: CartState) -> CartState:
+            cart = state.cart.add(product, quantity, merge=False)
+            added.append(cart.next_line_id - 1)
+            return replace(state, cart=cart)
+
+        return self._mutate(actor, Permission.SALE_RING, change, audit=audit,
+                            after=lambda s, saved: write(s, saved.cart_id, added[-1]))
 
     def add_product(self, actor: Actor, sku: str, quantity: int = 1,
                     weight_g: int | None = None) -> CartView:
@@ -786,6 +818,10 @@ class CheckoutService:
                 raise InvalidInput("points", f"The member can use at most {available} points.",
                                    code="points.beyond_balance", params={"available": available})
         shift_id = shift_reports.require_open_shift(s, self.config)
+        ordered = {} if self.aisle is None else self.aisle.ordered_lines(
+            s, state.cart_id, (line.line_id for line in state.cart.active_lines))
+        if ordered:
+            self.aisle.check_quantities(ordered, {p.line_id: p.quantity for p in priced.lines})
         earned = self._points_to_earn(priced, state, member)
         seq = sales.next_receipt_seq(s, self.config.terminal_id)
         sale_id = str(uuid.uuid4())
@@ -804,8 +840,12 @@ class CheckoutService:
             single_use_codes=frozenset(c for c, cp in coupons.items() if cp.single_use),
             e_receipt_url=(f"{hq.rstrip('/')}/e-receipt/{sale_id}" if hq
                            else f"urn:uuid:{sale_id}"),
-            currency=self.config.currency, shift_id=shift_id, exchange=exchange)
+            currency=self.config.currency, shift_id=shift_id, exchange=exchange, ordered_lines=frozenset(ordered))
         facts = replace(facts, return_proof=self._return_proof(facts), join_url=self._join_url(facts))
         sales.write_sale(s, facts)
+        if ordered:  # after the sale's event: HQ has the sale when the order arrives
+            orders = self.aisle.write(s, facts, ordered)
+            facts = replace(facts, line_notes=self.aisle.line_notes(orders),
+                            pickup_notes=self.aisle.pickup_notes(orders))
         fresh = self._replace_cart(actor, s, state, park_note=None)
         return facts, fresh

@@ -51,6 +51,7 @@ from store_client.services import stock
 from store_client.services.auth import Actor
 from store_client.services.errors import ServiceError
 from store_client.services.pickup_views import (
+    AISLE_SHORT,
     ConflictView,
     OrderView,
     PickResult,
@@ -128,6 +129,8 @@ class PickupService:
                        and (p.get("picked", 0) >= line["qty"] or p.get("short_reason")))
             promised = parse_iso(row["promised_at"])
             left = promised - now
+            if (row.get("aisle") or {}).get("problem") and state_ in pk.OPEN:
+                state_ = AISLE_SHORT  # nothing to pick: the till tells the customer (docs/stock.md)
             open_ = state_ in (pk.ACCEPTED, pk.PICKING)
             items.append(QueueItem(
                 row["order_id"], row["order_no"], state_, row["member"]["name"], promised,
@@ -326,7 +329,10 @@ class PickupService:
         substitute's SKU where one was picked, once per order and SKU however often the
         hand-over is retried. No ``stock.moved`` event: HQ moves its stock from the
         ``pickup.handed_over`` event it accepts (``sync/hq/order_events.py``), so of two tills
-        handing the same order over only the one HQ accepts counts, as with sales."""
+        handing the same order over only the one HQ accepts counts, as with sales. An
+        endless-aisle order came from another site and was never on this till's books."""
+        if row.get("aisle"):
+            return
         out: dict[str, int] = {}
         for line in row["lines"]:
             qty = handed.get(line["line_no"], 0)
@@ -461,6 +467,12 @@ class PickupService:
             raise _Refusal("pickup.unknown_order", order_id, "no such order here")
         progress = s.get(PickupProgress, order_id)
         current = rows.effective(row, progress)
+        if (row.get("aisle") or {}).get("problem"):
+            raise _Refusal("aisle.source_short", order_id, "its source could not supply it",
+                           order_no=row["order_no"])
+        if row.get("aisle") and pk.READY not in allowed:
+            raise _Refusal("aisle.not_picked_here", order_id, "it comes from another site",
+                           order_no=row["order_no"])
         if current not in allowed:
             raise _Refusal(rows.state_code(current, allowed), order_id,
                          f"the order is {current}", order_no=row["order_no"])

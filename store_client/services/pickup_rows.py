@@ -53,7 +53,8 @@ def view(row: dict, progress: PickupProgress | None) -> OrderView:
                      parse_iso(row["accepted_at"]) if row.get("accepted_at") else None,
                      parse_iso(row["promised_at"]), parse_iso(row["hold_until"]),
                      row["allow_substitution"], row["payment"]["amount_minor"],
-                     row["refunded_minor"], lines, now != row["state"])
+                     row["refunded_minor"], lines, now != row["state"],
+                     (row.get("aisle") or {}).get("problem"))
 
 
 def state_code(current: str, allowed: tuple[str, ...]) -> str:

@@ -41,9 +41,13 @@ class OrderView:
     refunded_fen: int
     lines: tuple[PickLine, ...]
     pending_hq: bool  # this till's last step is not yet confirmed by HQ
+    aisle_problem: str | None = None  # endless aisle: HQ's flag (source_short), shown instead of the state
 
     def time_left(self, now: datetime) -> timedelta:
         return self.promised_at - now
+
+
+AISLE_SHORT = "aisle_short"  # a queue row's state: an endless-aisle order its source could not supply
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ from store_client.persistence.models import (
     SaleTender,
 )
 from store_client.services import members, return_rules, shift_reports, stock
+from store_client.services.aisle import AisleService
 from store_client.services.auth import Actor
 from store_client.services.checkout import RECEIPT_NO
 from store_client.services.errors import Conflict, InvalidInput, NotFound, ServiceError
@@ -90,6 +91,7 @@ def _valid_uuid(text: object) -> bool:
         return isinstance(text, str) and str(uuid.UUID(text)) == text.lower()
     except ValueError:
         return False
+
 
 
 class ReturnsService:
@@ -254,6 +256,11 @@ class ReturnsService:
                 return done
             with self.db.read() as s:
                 sale = self._sale_state(s, request)
+                waiting = AisleService.not_handed_over(s, request.sale_id) & {no for no, _qty in request.lines}
+            if waiting:  # endless aisle: the customer does not have these goods yet
+                raise InvalidInput("lines", f"Line {min(waiting)} was ordered from another site and is "
+                                   "not handed over yet.", code="return.aisle_not_handed_over",
+                                   params={"line": str(min(waiting))})
             plan = self._plan(sale, request)
             chosen, reasons, overridden = self._policy(actor, sale, request)
             kinds = {t.kind for t in plan.tenders}

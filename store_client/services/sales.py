@@ -74,6 +74,9 @@ class SaleFacts:
     return_proof: str = ""  # the signed receipt proof printed as a QR (sync/protocol/receipt_proof.py)
     join_url: str = ""  # a sale without a member: the signed link to join (its points go along)
     exchange: dict | None = None  # an exchange's new sale: {exchange_id, return_id, credit_minor}
+    ordered_lines: frozenset[int] = frozenset()  # endless aisle: paid here, from another site
+    line_notes: tuple[tuple[int, str], ...] = ()  # (line, text) printed under an ordered line
+    pickup_notes: tuple[str, ...] = ()  # the ordered items' pick-up codes, printed in bold
 
 
 def receipt_number(store_id: str, terminal_id: str, seq: int) -> str:
@@ -125,6 +128,7 @@ def payload(f: SaleFacts) -> dict:
             "discounts": [{"source": d.source.kind, "source_id": d.source.id[:64],
                            "label": (d.source.name or d.source.id)[:200],
                            "amount_minor": d.amount_fen} for d in p.discounts],
+            **({"ordered": True} if p.line_id in f.ordered_lines else {}),
         } for p in f.priced.lines],
         "total_minor": f.priced.total_fen,
         "discount_minor": f.priced.discount_fen,
@@ -187,8 +191,9 @@ def write_sale(session: Session, f: SaleFacts) -> str:
             used_at=iso(f.completed_at)))
     session.add_all(children)
     sold: dict[str, int] = {}
-    for p in f.priced.lines:  # pieces, or grams of a weighed line
-        sold[p.sku] = sold.get(p.sku, 0) + p.quantity
+    for p in f.priced.lines:  # pieces, or grams of a weighed line; an ordered line was never here
+        if p.line_id not in f.ordered_lines:
+            sold[p.sku] = sold.get(p.sku, 0) + p.quantity
     stock.record(session, [Movement(sku, -qty, MovementReason.SALE, f"sale:{f.sale_id}", f.completed_at)
                            for sku, qty in sold.items() if qty > 0],
                  store_id=f.store_id, terminal_id=f.terminal_id, event=False)
@@ -204,6 +209,9 @@ def receipt_document(f: SaleFacts) -> Document:
 def receipt_data(f: SaleFacts) -> rd.SaleReceipt:
     """What the sale receipt prints (an exchange adds its section to it)."""
     lines = {line.line_id: line for line in f.cart.active_lines}
+    notes: dict[int, tuple[str, ...]] = {}
+    for line_no, note in f.line_notes:
+        notes[line_no] = notes.get(line_no, ()) + (note,)
     receipt_lines = []
     for p in f.priced.lines:
         line = lines[p.line_id]
@@ -211,7 +219,8 @@ def receipt_data(f: SaleFacts) -> rd.SaleReceipt:
         receipt_lines.append(rd.SaleLine(
             name=line.product.name_zh or line.product.name_en, quantity=p.quantity,
             unit_price_fen=p.unit_price_fen, amount_fen=p.gross_fen,
-            quantity_scale=1000 if grams else 1, unit="kg" if grams else ""))
+            quantity_scale=1000 if grams else 1, unit="kg" if grams else "",
+            notes=notes.get(p.line_id, ())))
     tenders = tuple(rd.Tender(kind=t.kind, label=TENDER_LABELS.get(t.kind, t.kind),
                               amount_fen=t.amount_fen,
                               reference=("****" + t.reference[-4:]) if t.reference and t.kind != "exchange" else "")
@@ -232,7 +241,7 @@ def receipt_data(f: SaleFacts) -> rd.SaleReceipt:
                               for d in f.priced.discounts if d.amount_fen),
         tax_fen=sum(v.vat_fen for v in f.priced.vat), member=member,
         e_receipt_url=f.e_receipt_url, currency=f.currency, return_proof=f.return_proof,
-        join_url=f.join_url)
+        join_url=f.join_url, pickup_notes=f.pickup_notes)
 
 
 def completed_from_db(db: Database, cart_id: str) -> CompletedSale | None:

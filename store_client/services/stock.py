@@ -176,8 +176,8 @@ def pickup_reserved(session: Session, sku: str, store_id: str) -> int:
     for (data,) in session.execute(text("SELECT data FROM sync_rows WHERE dataset = 'online_orders'")):
         try:
             row = json.loads(data)
-            if row.get("store_id") != store_id:
-                continue
+            if row.get("store_id") != store_id or row.get("aisle"):
+                continue  # another store's, or an ordered item from elsewhere: not on this shelf
             mine = local.get(row["order_id"])
             if pickup_rows.further(row["state"], mine[0] if mine else None) not in pk.OPEN:
                 continue
@@ -211,6 +211,6 @@ def _elsewhere(sku: str, rows: Sequence[Any], store_id: str | None, now: datetim
             log.warning("stock_nearby row %r names this store %s as its own neighbour: left out", key, store_id)
             continue
         found.append(Elsewhere(row["site_id"], row["name"], row["kind"], row["distance_m"],
-                               _figure(row["on_hand"], None, _aware(row["as_of"]), now)))
+                               _figure(row["on_hand"], row.get("reserved"), _aware(row["as_of"]), now)))
     found.sort(key=lambda e: (e.distance_m is None, e.distance_m or 0, e.name, e.site_id))
     return found

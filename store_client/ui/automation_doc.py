@@ -43,7 +43,8 @@ committed `.qm`; translate new entries (e.g. with `pyside6-linguist`) and run it
 """
 
 
-def sections(window: MainWindow, dialog: QWidget) -> list[tuple[str, list]]:
+def sections(window: MainWindow, dialog: QWidget,
+             dialogs: tuple[tuple[str, QWidget], ...] = ()) -> list[tuple[str, list]]:
     """(title, widgets) for each part of the UI; ``window`` must be signed in."""
     parts: list[tuple[str, list]] = [("Sign-in screen", collect(window.login))]
     rail = window.workspace.findChild(type(window.workspace), "nav.railFrame") or window.workspace
@@ -59,18 +60,19 @@ def sections(window: MainWindow, dialog: QWidget) -> list[tuple[str, list]]:
     parts.append(("Idle lock overlay (F12 or inactivity)", collect(window.lock_overlay)))
     parts.append(("Manager approval dialog", collect(dialog)))
     returns = window.screens.get("returns")
-    if returns is not None:  # its "no receipt" mode is a dialog of its own (F9)
+    if returns is not None:  # its "no receipt" mode is a dialog of its own (Shift+F2)
         from store_client.ui.screens.returns_no_receipt import NoReceiptDialog
 
         mode = NoReceiptDialog(returns.ops, returns.money, returns)
-        parts.append(("Returns without receipt (F9 on Returns: `returns.noReceipt`)", collect(mode)))
+        parts.append(("Returns without receipt (Shift+F2 on Returns: `returns.noReceipt`)", collect(mode)))
         mode.deleteLater()
+    parts += [(title, collect(other)) for title, other in dialogs]
     return parts
 
 
-def render(window: MainWindow, dialog: QWidget) -> str:
+def render(window: MainWindow, dialog: QWidget, dialogs: tuple[tuple[str, QWidget], ...] = ()) -> str:
     body = [HEADER]
-    for title, rows in sections(window, dialog):
+    for title, rows in sections(window, dialog, dialogs):
         body.append(f"## {title}\n\n{markdown_table(rows)}\n")
     return "\n".join(body)
 
@@ -83,10 +85,21 @@ def build() -> str:
         op_id, _name, _role, pin = best_operator(operators)
         sign_in(window, tasks, op_id, pin)
         dialog = approval_dialog(window)
+        order = aisle_dialog(window)
         try:
-            return render(window, dialog)
+            return render(window, dialog, (("Order from elsewhere dialog (endless aisle)", order),))
         finally:
             dialog.deleteLater()
+            order.deleteLater()
+
+
+def aisle_dialog(window: MainWindow) -> QWidget:
+    """The endless-aisle order dialog for the first product the demo store sells."""
+    from store_client.ui.checkout.aisle_dialog import AisleDialog
+
+    assert window.ops is not None, "sign in first"
+    product = window.services.catalog.search("HOM", limit=1)[0]
+    return AisleDialog(window.ops.checkout, product, "en", window)
 
 
 def main() -> int:

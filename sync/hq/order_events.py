@@ -59,6 +59,9 @@ def apply_terminal_event(conn: Connection, who: TerminalIdentity, event_id: str,
     source = f"{who.store_id}/{who.terminal_id}"
     body = json.loads(row.data)
     lines = {line["line_no"]: line for line in body["lines"]}
+    if body.get("aisle") and kind != "pickup.handed_over":  # sync/hq/aisle.py: HQ makes it ready on arrival
+        raise PayloadError(f"pickup.illegal_transition: order {row.order_no} comes from another site; "
+                           "it is ready when it arrives")
     if kind == "pickup.picking_started":
         if row.state == pk.PICKING:
             return  # another till (or a retry) started first: nothing to change
@@ -104,6 +107,8 @@ def apply_terminal_event(conn: Connection, who: TerminalIdentity, event_id: str,
         # What the customer took leaves the store's stock here, with the one hand-over HQ
         # accepts (of two tills handing the same order over, the other is refused above).
         subs = {p["line_no"]: p.get("substitute_sku") for p in body["picks"]}
+        if body.get("aisle"):
+            return  # endless aisle: its goods left their source on arrival, never on this store's books
         hq_stock.apply_pickup(conn, row.store_id, [((subs.get(n) or lines[n]["sku"]), qty)
                                                    for n, qty in sorted(handed.items()) if qty > 0], at)
     else:  # pragma: no cover - ingest only routes the pickup kinds here
@@ -252,7 +257,8 @@ def terminal_row(row: Any) -> dict:
             "lines": [{k: v for k, v in line.items() if k != "discounts"} for line in body["lines"]],
             "check": body["check"], "picks": body["picks"],
             "handed_over_by": row.handed_over_by,
-            "refunded_minor": row.refunded_minor}
+            "refunded_minor": row.refunded_minor,
+            **({"aisle": body["aisle"]} if body.get("aisle") else {})}
 
 
 def _a_time(value: str | None) -> str | None:
@@ -268,5 +274,9 @@ def publish_order(conn: Connection, order_id: str) -> None:
     row = conn.execute(select(ot.orders).where(ot.orders.c.order_id == order_id)).one()
     if row.state == pk.PLACED:
         return  # not routed to the store until HQ accepts it
+    aisle = json.loads(row.data).get("aisle")
+    if aisle is not None and not aisle["problem"] and (
+            aisle["fulfilment"] != "pickup" or row.state == pk.ACCEPTED):
+        return  # endless aisle (sync/hq/aisle.py): the store sees it flagged, or once it is ready
     _publish_row(conn, "online_orders", row.store_id, order_id, terminal_row(row))
 

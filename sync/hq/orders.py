@@ -202,6 +202,9 @@ class OnlineOrders:
         """Cancel an open order and refund what is left of it; returns the refund owed."""
         with self.engine.begin() as conn:
             row = locked(conn, order_id)
+            if row.provider == "store":
+                raise OrderError(f"order {row.order_no} was paid at a till (endless aisle): its refund is "
+                                 "made there, not by HQ")
             check(row.state, pk.CANCELLED, "hq")
             at = iso(self.now())
             left = row.paid_minor - row.refunded_minor
@@ -215,7 +218,7 @@ class OnlineOrders:
         reminded = expired = 0
         with self.engine.connect() as conn:
             ready = conn.execute(select(ot.orders.c.order_id, ot.orders.c.hold_until).where(
-                ot.orders.c.state == pk.READY)).all()
+                ot.orders.c.state == pk.READY, ot.orders.c.provider != "store")).all()  # paid at a till: not refunded here
         for order_id, hold_until in ready:
             with self.engine.begin() as conn:
                 row = locked(conn, order_id)

@@ -36,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from sync.protocol.datasets import DATASETS, validate_row
+from sync.hq import aisle as hq_aisle
 from sync.hq import credit_notes, cross_returns, order_events
 from sync.hq import members as hq_members  # (registers the member tables: sales post points)
 from sync.hq import order_tables  # noqa: F401  (registers the online-order tables)
@@ -274,6 +275,8 @@ class HQService:
                     hq_stock.apply_event(conn, who.store_id, kind, data)
                 elif kind in PICKUP_KINDS:  # applied now: a later event may move the same order
                     order_events.apply_terminal_event(conn, who, eid, kind, data, received)
+                elif kind == hq_aisle.KIND:  # an order paid at this till, from another site
+                    hq_aisle.apply_event(conn, who, eid, data, received, new_sales)
             except PayloadError as exc:
                 reason = _printable(str(exc))
                 results.append({"event_id": eid, "seq": seq, "status": "rejected", "reason": reason})

@@ -74,8 +74,10 @@ def apply_event(conn: Connection, store_id: str, kind: str, data: dict) -> None:
 
 
 def apply_sale(conn: Connection, store_id: str, sale: dict) -> None:
-    """A store sale takes its lines off that store's stock (the sale event carries them)."""
-    _move(conn, store_id, [(line["sku"], -line["qty"], sale["completed_at"]) for line in sale["lines"]])
+    """A store sale takes its lines off that store's stock (the sale event carries them); an
+    ordered line (endless aisle) was not here: its source's stock moves with its order."""
+    _move(conn, store_id, [(line["sku"], -line["qty"], sale["completed_at"]) for line in sale["lines"]
+                           if not line.get("ordered")])
 
 
 def apply_return(conn: Connection, store_id: str, ret: dict) -> None:

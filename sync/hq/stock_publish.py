@@ -21,7 +21,7 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from sync.hq import sites as hq_sites
 from sync.hq.stock import stock
@@ -37,9 +37,26 @@ def _site_info(conn: Any, site_ids: Iterable[str]) -> dict[str, hq_sites.Site]:
             for r in conn.execute(select(hq_sites.sites).where(hq_sites.sites.c.site_id.in_(ids)))} if ids else {}
 
 
-def _nearby_row(sku: str, site: hq_sites.Site, distance: int | None, on_hand: int, as_of: str) -> dict:
-    return {"sku": sku, "site_id": site.site_id, "name": site.name, "kind": site.kind, "distance_m": distance,
-            "on_hand": int(on_hand), "as_of": as_of}
+def _nearby_row(sku: str, site: hq_sites.Site, distance: int | None, on_hand: int, as_of: str,
+                held: int = 0) -> dict:
+    row = {"sku": sku, "site_id": site.site_id, "name": site.name, "kind": site.kind, "distance_m": distance,
+           "on_hand": int(on_hand), "as_of": as_of}
+    if held:
+        row["reserved"] = int(held)  # endless-aisle orders hold it there (sync/hq/aisle.py)
+    return row
+
+
+def _held(conn: Any, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """What open endless-aisle orders hold, per (site, SKU) of ``pairs``."""
+    from sync.hq.aisle import HELD, lines_table as a
+
+    sites = {site for site, _sku in pairs}
+    if not sites:
+        return {}
+    found = conn.execute(select(a.c.site_id, a.c.sku, func.sum(a.c.qty)).where(
+        a.c.state == HELD, a.c.site_id.in_(list(sites))).group_by(a.c.site_id, a.c.sku))
+    wanted = set(pairs)
+    return {(site, sku): int(qty) for site, sku, qty in found if (site, sku) in wanted}
 
 
 def publish_dirty(service: Any, *, batch: int = 5_000) -> int:
@@ -53,6 +70,7 @@ def publish_dirty(service: Any, *, batch: int = 5_000) -> int:
                     stock.c.dirty.is_(True)).order_by(stock.c.store_id).limit(batch)).all()
                 site_ids = {row.store_id for row in rows}
                 info = _site_info(conn, site_ids)
+                held = _held(conn, [(row.store_id, row.sku) for row in rows])
                 seen_by: dict[str, list[tuple[str, int | None]]] = {}
                 if site_ids:
                     for n in conn.execute(select(hq_sites.neighbours.c.site_id, hq_sites.neighbours.c.store_id,
@@ -73,7 +91,8 @@ def publish_dirty(service: Any, *, batch: int = 5_000) -> int:
                 for store_id, distance in seen_by.get(row.store_id, ()):
                     out.setdefault(("stock_nearby", store_id), []).append(
                         (nearby_key(row.sku, site.site_id),
-                         _nearby_row(row.sku, site, distance, row.on_hand, row.as_of)))
+                         _nearby_row(row.sku, site, distance, row.on_hand, row.as_of,
+                                     held.get((row.store_id, row.sku), 0))))
             for (dataset, scope), items in out.items():
                 service.publish_many(dataset, items, scope=scope)
             _clear(service, rows)
@@ -110,13 +129,15 @@ def backfill(service: Any, *, batch: int = BACKFILL_BATCH, max_batches: int | No
                 if pair.after is not None:
                     query = query.where(stock.c.sku > pair.after)
                 rows = conn.execute(query.order_by(stock.c.sku).limit(batch)).all()
+                held = _held(conn, [(pair.site_id, r.sku) for r in rows])
             dropping = pair.state == "drop" or site is None
             if rows and dropping:
                 service.publish_many("stock_nearby", [(nearby_key(r.sku, pair.site_id), None) for r in rows],
                                      scope=pair.store_id)
             elif rows and site is not None:
                 service.publish_many("stock_nearby", [
-                    (nearby_key(r.sku, site.site_id), _nearby_row(r.sku, site, pair.distance_m, r.on_hand, r.as_of))
+                    (nearby_key(r.sku, site.site_id), _nearby_row(r.sku, site, pair.distance_m, r.on_hand, r.as_of,
+                                                                  held.get((pair.site_id, r.sku), 0)))
                     for r in rows], scope=pair.store_id)
             sent += len(rows)
             done += 1 if rows else 0  # a pair with nothing to send costs no batch

@@ -153,9 +153,12 @@ def _stock_nearby(data: dict) -> dict:
     distance = data.get("distance_m")
     if distance is not None:
         distance = _int(data, "distance_m", lo=0, hi=MAX_DISTANCE_M)
-    return {"sku": sku, "site_id": _site_id(data, "site_id"), "name": _str(data, "name", max_len=200),
-            "kind": kind, "distance_m": distance, "on_hand": _int(data, "on_hand", lo=-MAX_AMOUNT),
-            "as_of": _str(data, "as_of", max_len=40)}
+    row = {"sku": sku, "site_id": _site_id(data, "site_id"), "name": _str(data, "name", max_len=200),
+           "kind": kind, "distance_m": distance, "on_hand": _int(data, "on_hand", lo=-MAX_AMOUNT),
+           "as_of": _str(data, "as_of", max_len=40)}
+    if data.get("reserved") is not None:  # held there for endless-aisle orders (absent: none)
+        row["reserved"] = _int(data, "reserved", lo=0)
+    return row
 
 
 def nearby_key(sku: str, site_id: str) -> str:

@@ -194,6 +194,11 @@ def _line_v3(i: int, raw: Any) -> dict:
     if out["line_total_minor"] - out["discount_minor"] != out["net_minor"]:
         raise PayloadError(f"line {i}: net_minor is not line_total_minor minus discount_minor")
     out["discounts"] = discounts
+    ordered = line.get("ordered", False)
+    if not isinstance(ordered, bool):
+        raise PayloadError(f"line {i}: 'ordered' must be true or false")
+    if ordered:  # endless aisle: paid here, comes from another site (no stock moves here)
+        out["ordered"] = True
     return out
 
 
@@ -728,3 +733,5 @@ CURRENT_VERSION.update({kind: 1 for kind in PICKUP_KINDS})
 
 # Returns without a receipt (docs/returns.md "Without a receipt"): registers itself above.
 from sync.protocol import no_receipt_events as _no_receipt_events  # noqa: E402,F401
+# The endless aisle's order event registers itself here (its module imports this one).
+from sync.protocol import aisle_events as _aisle_events  # noqa: E402,F401

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from sync.protocol.events import MAX_LINES, PayloadError, _int, _list, _obj, _str, _time, _uuid
 
-PROVIDERS = ("wechat", "alipay", "card")
+PROVIDERS = ("wechat", "alipay", "card", "store")  # store: paid at a till (endless aisle)
+AISLE_PROBLEMS = ("source_short",)
 # store_client/domain/pickup.py's states (a test keeps them the same)
 ORDER_STATES = ("placed", "accepted", "picking", "ready", "collected", "partially_collected",
                 "cancelled", "not_collected")
@@ -42,6 +43,25 @@ def _pick(i: int, raw: object) -> dict:
             "picked": _int(pick, "picked", lo=0, hi=1_000_000),
             "short_reason": _str(pick, "short_reason", max_len=32, optional=True),
             "substitute_sku": _str(pick, "substitute_sku", max_len=32, optional=True)}
+
+
+def _aisle(raw: object) -> dict | None:
+    """An endless-aisle order's origin: the source site, how it reaches the customer, the
+    sale that paid for it, and HQ's flag when the source could not supply it."""
+    if raw is None:
+        return None
+    aisle = _obj(raw, "field 'aisle'")
+    fulfilment = _str(aisle, "fulfilment", max_len=16)
+    if fulfilment not in ("pickup", "delivery"):
+        raise PayloadError(f"unknown fulfilment {fulfilment!r}")
+    problem = _str(aisle, "problem", max_len=32, optional=True)
+    if problem is not None and problem not in AISLE_PROBLEMS:
+        raise PayloadError(f"unknown aisle problem {problem!r}")
+    return {"source_site_id": _str(aisle, "source_site_id", max_len=24),
+            "source_name": _str(aisle, "source_name", max_len=200),
+            "source_kind": _str(aisle, "source_kind", max_len=16),
+            "fulfilment": fulfilment, "receipt_no": _str(aisle, "receipt_no", max_len=80),
+            "sale_id": _uuid(aisle, "sale_id"), "problem": problem}
 
 
 def validate_order_row(data: dict) -> dict:
@@ -85,4 +105,5 @@ def validate_order_row(data: dict) -> dict:
             "check": {k: check[k] for k in ("log2_n", "salt", "digest", "bucket")},
             "picks": [_pick(i, raw) for i, raw in enumerate(data.get("picks") or [])],
             "handed_over_by": _str(data, "handed_over_by", max_len=32, optional=True),
-            "refunded_minor": _int(data, "refunded_minor", lo=0)}
+            "refunded_minor": _int(data, "refunded_minor", lo=0),
+            "aisle": _aisle(data.get("aisle"))}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -39,6 +39,7 @@ RESULT_LIMIT = 100
 
 class SearchDialog(QDialog):
     picked = Signal(object)
+    order_requested = Signal(object)  # F5: order the selected product from elsewhere (endless aisle)
 
     def __init__(self, catalog: CatalogOps, locale: str, initial: str = "",
                  parent: QWidget | None = None) -> None:
@@ -71,6 +72,8 @@ class SearchDialog(QDialog):
         self.add_button.setProperty("primary", True)
         self.cancel_button = named(QPushButton(self.tr("Cancel"), self), "checkout.search.cancel",
                                    self.tr("Cancel"))
+        self.order_button = named(QPushButton(self.tr("F5 Order from elsewhere"), self), "checkout.search.order",
+                                  self.tr("Order the selected product from another store or the warehouse"))
         buttons = QHBoxLayout()
         self.more = MoreResults(self, catalog, self.model, "checkout.search.more", RESULT_LIMIT,
                                 lambda text, page: self.status.setText(
@@ -78,6 +81,7 @@ class SearchDialog(QDialog):
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.more.button)
         buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.order_button)
         buttons.addWidget(self.add_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 18)
@@ -100,6 +104,10 @@ class SearchDialog(QDialog):
         self.results.doubleClicked.connect(lambda _i: self.pick())
         self.add_button.clicked.connect(self.pick)
         self.cancel_button.clicked.connect(self.reject)
+        self.order_button.clicked.connect(self.order_elsewhere)
+        order_key = QShortcut(QKeySequence("F5"), self)
+        order_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        order_key.activated.connect(self.order_button.click)
         self.query.setText(initial)
         self.query.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -140,6 +148,15 @@ class SearchDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         self.status.setText(self.tr("Search failed: %1").replace("%1", str(error)))
+
+    def order_elsewhere(self) -> None:
+        """The selected product, out here, to be ordered from a nearby store or the warehouse."""
+        rows = self.results.selectionModel().selectedRows()
+        if not rows:
+            self.status.setText(self.tr("Select the product to order first."))
+            return
+        self.order_requested.emit(self.model.product(rows[0].row()))
+        self.accept()
 
     def pick(self) -> None:
         if self._search.waiting:  # Enter right after typing: search, then pick the first

@@ -11,6 +11,7 @@ from store_client.ui.operations.changes import NOTHING, Changes
 from store_client.ui.operations.runner import Op
 
 if TYPE_CHECKING:
+    from store_client.services.aisle import AisleService, SourceView
     from store_client.services.approvals import ApprovalGrant
     from store_client.services.checkout import CheckoutService
     from store_client.services.checkout_views import (
@@ -65,6 +66,22 @@ class CheckoutOps(Area):
     def add_product(self, *, sku: str, quantity: int = 1) -> Op[CartView]:
         actor = self._actor
         return self._cart(lambda _g: self._service().add_product(actor, sku, quantity))
+
+    def aisle_sources(self, *, sku: str) -> Op[list[SourceView]]:
+        """The nearby stores and warehouses to order ``sku`` from (endless aisle), as the till
+        last pulled their figures, with the promise a line ordered now gets."""
+        return self._cart(lambda _g: self._aisle().sources(sku), changes=NOTHING)
+
+    def add_ordered(self, *, sku: str, site_id: str, quantity: int, fulfilment: str, phone: str,
+                    address: str = "") -> Op[CartView]:
+        """Add ``sku`` to the sale as a line ordered from ``site_id`` (services/aisle.py)."""
+        actor = self._actor
+        return self._cart(lambda _g: self._aisle().add_line(actor, sku, site_id, quantity, fulfilment,
+                                                            phone, address), changes=CART_AUDITED)
+
+    def _aisle(self) -> AisleService:
+        return need(getattr(self._service(), "aisle", None),
+                    "Ordering from elsewhere is not available on this till.")
 
     def set_quantity(self, *, line_id: str, quantity: int) -> Op[CartView]:
         actor = self._actor

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QItemSelectionModel, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -53,6 +53,7 @@ from store_client.ui.checkout.formatting import (
     parse_quantity,
 )
 from store_client.ui.checkout.scan_router import ScanRouter
+from store_client.ui.checkout.aisle_dialog import AisleDialog
 from store_client.ui.checkout.search_dialog import SearchDialog
 from store_client.ui.checkout.side_panel import SidePanel
 from store_client.ui.checkout.tender_dialog import TenderDialog
@@ -509,6 +510,16 @@ class CheckoutScreen(QWidget):
             return
         dialog = SearchDialog(self._ctx.ops.catalog, self._ctx.locale, initial or "", self)
         dialog.picked.connect(self.add_product)
+        dialog.order_requested.connect(self.order_elsewhere)
+        self._open(dialog, None)
+
+    def order_elsewhere(self, product: ProductInfo) -> None:
+        """Endless aisle: the product from another store or the warehouse (ui/checkout/aisle_dialog.py)."""
+        if self._busy_with_dialog():
+            QTimer.singleShot(0, lambda: self.order_elsewhere(product))  # after the search has closed
+            return
+        dialog = AisleDialog(self.ops, product, self._ctx.locale, self)
+        dialog.added.connect(self.show_cart)
         self._open(dialog, None)
 
     def add_product(self, product: ProductInfo) -> None:

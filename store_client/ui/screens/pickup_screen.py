@@ -318,7 +318,7 @@ class PickupScreen(QWidget):
             self.attention.emit(text)
 
     def time_left_text(self, item: QueueItem) -> str:
-        if item.state in ("ready", "not_collected"):
+        if item.state in ("ready", "not_collected", "aisle_short"):
             return "—"
         seconds = int((item.promised_at - self.now()).total_seconds())
         sign = "-" if seconds < 0 else ""
@@ -329,7 +329,8 @@ class PickupScreen(QWidget):
         return {"accepted": self.tr("to pick"), "picking": self.tr("picking"),
                 "ready": self.tr("ready for pick-up"), "not_collected": self.tr("to restock"),
                 "collected": self.tr("collected"), "partially_collected": self.tr("partly collected"),
-                "cancelled": self.tr("cancelled")}.get(state, state)
+                "cancelled": self.tr("cancelled"),
+                "aisle_short": self.tr("ordered item: source out of stock")}.get(state, state)
 
     def selected_order_id(self) -> str | None:
         rows = self.queue_table.selectionModel().selectedRows()
@@ -351,7 +352,8 @@ class PickupScreen(QWidget):
         self.current = order
         self.order_label.setText(self.tr("%1 · %2 · %3").replace("%1", order.order_no)
                                  .replace("%2", order.member_name)
-                                 .replace("%3", self.state_text(order.state)))
+                                 .replace("%3", self.state_text("aisle_short" if order.aisle_problem
+                                                                else order.state)))
         self.lines_table.setRowCount(len(order.lines))
         for row, line in enumerate(order.lines):
             name = line.name_zh if self.lang.startswith("zh") else line.name_en

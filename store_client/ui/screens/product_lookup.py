@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from store_client.ui import keymap
 from store_client.ui.automation import named
+from store_client.ui.checkout.aisle_dialog import AisleDialog
 from store_client.ui.operations.catalog import RESULT_LIMIT
 from store_client.ui.product_search import LatestSearch, MoreResults, ProductTableModel, page_status
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
@@ -49,6 +50,10 @@ class ProductLookupScreen(QWidget):
         self.search_button = named(QPushButton(self.tr("Search"), self), "lookup.search",
                                    self.tr("Search"))
         self.search_button.setProperty("primary", True)
+        self.order_button = named(QPushButton(self.tr("Order from elsewhere"), self), "lookup.order",
+                                  self.tr("Order the selected product from another store or the warehouse "
+                                          "into the current sale"))
+        self.order_button.clicked.connect(self.order_elsewhere)
         self.model = ProductTableModel(ctx.locale, self)
         self.results = named(QTableView(self), "lookup.results", self.tr("Products found"))
         self.results.setModel(self.model)
@@ -98,9 +103,10 @@ class ProductLookupScreen(QWidget):
         footer = QHBoxLayout()
         footer.addWidget(self.status, 1)
         footer.addWidget(self.more.button)
+        footer.addWidget(self.order_button)
         layout.addLayout(footer)
         self.setFocusProxy(self.query)
-        keymap.keyed_buttons(self, [("F2", self.search_button)], extra=(
+        keymap.keyed_buttons(self, [("F2", self.search_button), ("F4", self.order_button)], extra=(
             keymap.KeyAction(("F3",), self.tr("Go to the products found"), self.results.setFocus),))
 
     def activated(self) -> None:
@@ -131,6 +137,21 @@ class ProductLookupScreen(QWidget):
             self.stock.show_product(product, product.name(self._ctx.locale))
         else:
             self.stock.clear()
+
+    def order_elsewhere(self) -> None:
+        """F4: the selected product into the current sale, ordered from a nearby store or the
+        warehouse (endless aisle); the customer pays at the checkout."""
+        rows = self.results.selectionModel().selectedRows()
+        if not rows:
+            self.status.setText(self.tr("Select the product to order first."))
+            return
+        product = self.model.product(rows[0].row())
+        dialog = AisleDialog(self._ctx.ops.checkout, product, self._ctx.locale, self)
+        dialog.added.connect(lambda _cart: self.status.setText(
+            self.tr("%1 added to the current sale as an ordered item: take payment at the checkout.")
+            .replace("%1", product.name(self._ctx.locale))))
+        dialog.finished.connect(lambda _code: (dialog.deleteLater(), self.results.setFocus()))
+        dialog.open()
 
     def _failed(self, error: BaseException) -> None:
         self.model.set_products([])
