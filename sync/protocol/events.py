@@ -116,7 +116,7 @@ def _sale_common(payload: dict) -> dict:
         "sale_id": _uuid(payload, "sale_id"),
         "store_id": _str(payload, "store_id", max_len=32),
         "terminal_id": _str(payload, "terminal_id", max_len=32),
-        "completed_at": _str(payload, "completed_at", max_len=40),
+        "completed_at": _time(payload, "completed_at"),
         "lines": _lines(payload),
         "total_minor": _int(payload, "total_minor"),
     }
@@ -294,7 +294,7 @@ def _audit_v1(payload: dict) -> dict:
     if not isinstance(details, dict):
         raise PayloadError("field 'details' must be an object")
     return {
-        "at": _str(payload, "at", max_len=40),
+        "at": _time(payload, "at"),
         "operator_id": _str(payload, "operator_id", max_len=16, optional=True),
         "action": _str(payload, "action", max_len=64),
         "target": payload.get("target", "") if isinstance(payload.get("target", ""), str) else "",
@@ -319,7 +319,7 @@ def _hash(payload: dict, key: str) -> str | None:
 def _no_sale_v1(payload: dict) -> dict:
     """The cash drawer opened without a sale (approved for cashiers, audited on the terminal)."""
     return {
-        "at": _str(payload, "at", max_len=40),
+        "at": _time(payload, "at"),
         "operator_id": _str(payload, "operator_id", max_len=16),
         "terminal_id": _str(payload, "terminal_id", max_len=32),
         "reason": _str(payload, "reason", max_len=200),
@@ -363,7 +363,7 @@ def _return_v1(payload: dict) -> dict:
            "terminal_id": _str(payload, "terminal_id", max_len=32),
            "operator_id": _str(payload, "operator_id", max_len=16),
            "approved_by": _str(payload, "approved_by", max_len=16, optional=True),
-           "completed_at": _str(payload, "completed_at", max_len=40),
+           "completed_at": _time(payload, "completed_at"),
            "member_id": _str(payload, "member_id", max_len=32, optional=True),
            "refund_minor": _int(payload, "refund_minor", lo=0),
            "points_refunded": _int(payload, "points_refunded", lo=0),
@@ -455,7 +455,7 @@ def _return_taken_v1(payload: dict, methods: tuple[str, ...] = TAKEN_METHODS) ->
         "store_id": _str(payload, "store_id", max_len=32), "terminal_id": _str(payload, "terminal_id", max_len=32),
         "operator_id": _str(payload, "operator_id", max_len=16),
         "approved_by": _str(payload, "approved_by", max_len=16, optional=True),
-        "completed_at": _str(payload, "completed_at", max_len=40),
+        "completed_at": _time(payload, "completed_at"),
         "refund_minor": _int(payload, "refund_minor", lo=1), "reason": {"code": code, "text": text}}
     lines: list[dict[str, Any]] = []
     for i, raw in enumerate(_list(payload, "lines", max_len=MAX_LINES)):
@@ -513,7 +513,7 @@ def _count_total(count: dict) -> int:
 
 def _shift_opened_v1(payload: dict) -> dict:
     out = _shift_ids(payload)
-    out.update(opened_at=_str(payload, "opened_at", max_len=40),
+    out.update(opened_at=_time(payload, "opened_at"),
                opening_float_minor=_int(payload, "opening_float_minor", lo=0),
                count=_cash_count(payload, "count"))
     if _count_total(out["count"]) != out["opening_float_minor"]:
@@ -530,14 +530,14 @@ def _shift_cash_moved_v1(payload: dict) -> dict:
                amount_minor=_int(payload, "amount_minor", lo=1),
                reason=_str(payload, "reason", max_len=200),
                approved_by=_str(payload, "approved_by", max_len=16, optional=True),
-               at=_str(payload, "at", max_len=40))
+               at=_time(payload, "at"))
     return out
 
 
 def _shift_closed_v1(payload: dict) -> dict:
     out = _shift_ids(payload)
-    out.update(opened_at=_str(payload, "opened_at", max_len=40),
-               closed_at=_str(payload, "closed_at", max_len=40),
+    out.update(opened_at=_time(payload, "opened_at"),
+               closed_at=_time(payload, "closed_at"),
                opening_float_minor=_int(payload, "opening_float_minor", lo=0),
                expected_cash_minor=_int(payload, "expected_cash_minor"),
                counted_cash_minor=_int(payload, "counted_cash_minor", lo=0),
@@ -586,7 +586,7 @@ def _stock_moved_v1(payload: dict) -> dict:
         if delta == 0:
             raise PayloadError(f"movement {i}: delta must not be zero")
         moves.append({"sku": _str(m, "sku", max_len=32), "delta": delta, "reason": reason,
-                      "ref": _str(m, "ref", max_len=80), "at": _str(m, "at", max_len=40)})
+                      "ref": _str(m, "ref", max_len=80), "at": _time(m, "at")})
     if not moves:
         raise PayloadError("a stock event needs at least one movement")
     return {**_stock_ids(payload), "movements": moves}
@@ -599,7 +599,7 @@ def _count_scanned_v1(payload: dict) -> dict:
     return {**_stock_ids(payload), "scan_id": _str(payload, "scan_id", max_len=64),
             "plan_id": _str(payload, "plan_id", max_len=36), "sku": _str(payload, "sku", max_len=32), "qty": qty,
             "round": _int(payload, "round", lo=0, hi=1000), "counter_id": _str(payload, "counter_id", max_len=16),
-            "at": _str(payload, "at", max_len=40)}
+            "at": _time(payload, "at")}
 
 
 def _count_posted_v1(payload: dict) -> dict:
@@ -613,7 +613,7 @@ def _count_posted_v1(payload: dict) -> dict:
     return {**_stock_ids(payload), "plan_id": _str(payload, "plan_id", max_len=36),
             "approved_by": _str(payload, "approved_by", max_len=16),
             "second_approver": _str(payload, "second_approver", max_len=16, optional=True),
-            "at": _str(payload, "at", max_len=40), "adjustments": adjustments}
+            "at": _time(payload, "at"), "adjustments": adjustments}
 
 
 VALIDATORS: dict[tuple[str, int], Callable[[dict], dict]] = {
@@ -661,7 +661,7 @@ def _pickup_common(payload: dict) -> dict:
             "store_id": _str(payload, "store_id", max_len=32),
             "terminal_id": _str(payload, "terminal_id", max_len=32),
             "operator_id": _str(payload, "operator_id", max_len=16),
-            "at": _str(payload, "at", max_len=40)}
+            "at": _time(payload, "at")}
 
 
 def _pickup_started_v1(payload: dict) -> dict:

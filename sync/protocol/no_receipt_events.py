@@ -20,6 +20,7 @@ from sync.protocol.events import (
     _list,
     _obj,
     _str,
+    _time,
     _uuid,
 )
 
@@ -47,7 +48,7 @@ def _no_receipt_v1(payload: dict) -> dict:
         "store_id": _str(payload, "store_id", max_len=32), "terminal_id": _str(payload, "terminal_id", max_len=32),
         "operator_id": _str(payload, "operator_id", max_len=16),
         "approved_by": _str(payload, "approved_by", max_len=16),
-        "completed_at": _str(payload, "completed_at", max_len=40),
+        "completed_at": _time(payload, "completed_at"),
         "refund_minor": _int(payload, "refund_minor", lo=1), "reason": {"code": code, "text": text},
         "tender": tender, "restocked": restocked}
     if out["approved_by"] == out["operator_id"]:

@@ -56,3 +56,23 @@ def test_anything_else_is_not_a_time(value) -> None:
     with pytest.raises(PayloadError):
         _time({"at": value}, "at")
     assert _time({}, "at", optional=True) is None
+
+
+
+MOVED = {"store_id": "S001", "terminal_id": "T01", "movements": [
+    {"sku": "100001", "delta": -1, "reason": "sale", "ref": "sale:1", "at": "2026-12-03T08:00:00+00:00"}]}
+NO_SALE = {"at": "2026-12-03T08:00:00+08:00", "operator_id": "1001", "terminal_id": "T01", "reason": "change"}
+
+
+@pytest.mark.parametrize("bad", ["zzzz", "2026-12-03T08:00:00", "2026-12-03 08:00", "9999-99-99T00:00:00+00:00"])
+def test_an_event_s_time_must_be_a_time_with_its_offset(bad) -> None:
+    """HQ compares event times as text: a till clock's text or a naive time must not get in."""
+    from sync.protocol.events import validate
+
+    assert validate("stock.moved", 1, MOVED)["movements"][0]["at"] == "2026-12-03T08:00:00+00:00"
+    assert validate("drawer.no_sale", 1, NO_SALE)["at"] == NO_SALE["at"]
+    moved = {**MOVED, "movements": [{**MOVED["movements"][0], "at": bad}]}
+    with pytest.raises(PayloadError):
+        validate("stock.moved", 1, moved)
+    with pytest.raises(PayloadError):
+        validate("drawer.no_sale", 1, {**NO_SALE, "at": bad})

@@ -55,6 +55,10 @@ def test_v1_is_upgraded_to_the_v2_shape() -> None:
     (lambda s: s.update(paid_minor=499), "less than"),
     (lambda s: s.update(store_id=""), "non-empty string"),
     (lambda s: s.update(total_minor=10**13), "out of range"),
+    # HQ compares event times as text: only a time with its offset may get in
+    (lambda s: s.update(completed_at="zzzz"), "must be a time"),
+    (lambda s: s.update(completed_at="2026-01-01T09:00:00"), "UTC offset"),
+    (lambda s: s.update(completed_at="2026-02-30T09:00:00+00:00"), "must be a time"),
 ])
 def test_bad_v1_sales_are_rejected_with_a_reason(mutate, reason) -> None:
     sale = v1_sale()
