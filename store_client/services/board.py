@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 
 from store_client.clock import iso
+from store_client.domain.exchanges import CREDIT as EXCHANGE_CREDIT
 from store_client.domain.money import BASIS_POINTS, round_half_up
 from store_client.persistence.db import Database
 from store_client.services import board_figures as more
@@ -105,9 +106,11 @@ def compute(db: Database, *, day: date, tz: ZoneInfo, now: datetime | None = Non
             "SELECT coalesce(sum(CASE WHEN l.unit = 'kg' THEN 1 ELSE l.quantity END), 0) FROM sale_lines l "
             "JOIN sales s ON s.id = l.sale_id WHERE s.completed_at >= :start AND s.completed_at < :end"),
             window).scalar_one()
+        # how customers paid: an exchange's credit is goods given back, not a payment
         mix = {kind: int(fen) for kind, fen in conn.execute(text(
             "SELECT t.kind, sum(t.amount_fen) FROM sale_tenders t JOIN sales s ON s.id = t.sale_id "
-            "WHERE s.completed_at >= :start AND s.completed_at < :end GROUP BY t.kind"), window)}
+            "WHERE s.completed_at >= :start AND s.completed_at < :end AND t.kind != :credit GROUP BY t.kind"),
+            {**window, "credit": EXCHANGE_CREDIT})}
         change = conn.execute(text(
             "SELECT coalesce(sum(change_fen), 0) FROM sales WHERE completed_at >= :start AND completed_at < :end"),
             window).scalar_one()

@@ -310,3 +310,25 @@ def test_a_credit_left_on_the_cart_without_its_exchange_never_becomes_a_sale(sho
     cart = restarted.add_tender(shop.manager, "cash", cart.due_fen)
     assert restarted.complete(shop.manager, cart_id=cart.cart_id).total_fen == 5990
     assert count(shop, Exchange) == 0 and count(shop, Return) == 0
+
+
+def test_the_board_s_payment_mix_leaves_the_exchange_credit_out(shop):
+    """The mix says how customers paid: the credit is goods given back, not a payment."""
+    from zoneinfo import ZoneInfo
+
+    from store_client.services.board import compute
+
+    original = sell(shop, [TOOTHPASTE], tenders=(("card", None),))
+    svc = exchanges_for(shop)
+    _sale, credit = begin(shop, svc, original, [(0, 1)])
+    scan(shop, SHAMPOO)
+    view = svc.apply(shop.manager).cart
+    view = shop.checkout.add_tender(shop.manager, "cash", 5000)
+    svc.complete(shop.manager, request_id=credit.request.request_id, cart_id=view.cart_id)
+    tz = ZoneInfo("Asia/Shanghai")
+    now = shop.terminal.clock.now()
+    board = compute(shop.terminal.db, day=now.astimezone(tz).date(), tz=tz, now=now)
+    with shop.terminal.db.read() as s:
+        kinds = set(s.scalars(select(SaleTender.kind)))
+    assert "exchange" in kinds  # the new sale was partly paid by the credit ...
+    assert board.payment_mix == {"card": 1125, "cash": 5000 - 135}  # ... which the mix does not count
