@@ -258,6 +258,18 @@
         <translation>换货（退货与新销售）</translation>
     </message>
     <message>
+        <source>Item ordered from another site added to the sale</source>
+        <translation>外店/仓库订货商品加入销售</translation>
+    </message>
+    <message>
+        <source>Order from another site sent with the sale</source>
+        <translation>外店/仓库订货随销售发出</translation>
+    </message>
+    <message>
+        <source>Order from another site refused</source>
+        <translation>外店/仓库订货被拒绝</translation>
+    </message>
+    <message>
         <source>Return slip reprinted</source>
         <translation>重打退货单</translation>
     </message>
