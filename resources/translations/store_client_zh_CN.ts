@@ -5748,6 +5748,10 @@ Points: %4</source>
 <context>
     <name>SyncEvents</name>
     <message>
+        <source>Order from another site</source>
+        <translation>外店/仓库订货</translation>
+    </message>
+    <message>
         <source>Audit record</source>
         <translation>审计记录</translation>
     </message>
@@ -5770,6 +5774,10 @@ Points: %4</source>
     <message>
         <source>Return</source>
         <translation>退货</translation>
+    </message>
+    <message>
+        <source>Return without a receipt</source>
+        <translation>无小票退货</translation>
     </message>
     <message>
         <source>Return of another store&apos;s or online order</source>

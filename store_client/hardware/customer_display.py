@@ -202,3 +202,12 @@ def shared_customer_display(currency: str = "CNY", *, simulate: bool = False) ->
             display.show()
         _shared[:] = [display]
     return _shared[0]
+
+
+def close_shared_customer_display() -> None:
+    """The till shuts down: its display window goes with it (a simulated one is a window of
+    this screen), and the next window of this process makes its own."""
+    if _shared and _shared[0] is not None:
+        _shared[0].close()
+        _shared[0].deleteLater()
+    _shared.clear()

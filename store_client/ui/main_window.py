@@ -371,6 +371,9 @@ class MainWindow(QMainWindow):
         self.sign_out()
         self.idle.close()
         self.status.stop()
+        from store_client.hardware.customer_display import close_shared_customer_display
+
+        close_shared_customer_display()
 
 
 class LazyScreens(Mapping[str, QWidget]):

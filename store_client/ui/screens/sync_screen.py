@@ -40,12 +40,14 @@ REFRESH_MS = 2000
 # What each outbox event kind is called on screen (the code stays in the CLI and the logs);
 # tests/ui/test_sync_screen.py fails when a kind of sync/protocol/events.py has no label here.
 EVENT_LABELS = {
+    "aisle.ordered": QT_TRANSLATE_NOOP("SyncEvents", "Order from another site"),
     "audit.entry": QT_TRANSLATE_NOOP("SyncEvents", "Audit record"),
     "drawer.no_sale": QT_TRANSLATE_NOOP("SyncEvents", "Drawer opened without a sale"),
     "pickup.handed_over": QT_TRANSLATE_NOOP("SyncEvents", "Pick-up handed over"),
     "pickup.picking_started": QT_TRANSLATE_NOOP("SyncEvents", "Pick-up picking started"),
     "pickup.ready": QT_TRANSLATE_NOOP("SyncEvents", "Pick-up ready"),
     "return.completed": QT_TRANSLATE_NOOP("SyncEvents", "Return"),
+    "return.no_receipt": QT_TRANSLATE_NOOP("SyncEvents", "Return without a receipt"),
     "return.taken": QT_TRANSLATE_NOOP("SyncEvents", "Return of another store's or online order"),
     "sale.completed": QT_TRANSLATE_NOOP("SyncEvents", "Sale"),
     "shift.cash_moved": QT_TRANSLATE_NOOP("SyncEvents", "Cash paid in or out"),
