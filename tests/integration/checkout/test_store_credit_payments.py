@@ -355,3 +355,20 @@ def test_a_return_of_a_sale_paid_by_a_note_is_refused_with_its_own_code(shop, hq
         found = returns.find_sale(shop.manager, sale.receipt_no)
         returns.refund(shop.manager, ReturnRequest(found.request_id, found.sale_id, ((1, 1),), "changed_mind"))
     assert refusal.value.code == "refund.store_credit"
+
+
+def test_the_shift_report_lists_the_note_apart_and_it_is_not_cash_in_the_drawer(shop, hq, till):
+    from store_client.services.shifts import ShiftService
+
+    code = other_till_note(hq, 5000)
+    shop.checkout.scan(shop.cashier, SHAMPOO)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    shop.checkout.add_tender(shop.cashier, "cash", 1000)
+    shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    audit = AuditLog(shop.terminal.clock)
+    shifts = ShiftService(shop.terminal.db, shop.terminal.clock, audit,
+                          Authorizer(shop.terminal.db, audit, shop.terminal.clock), config=shop.terminal.config)
+    report = shifts.x_report(shop.manager, print_it=False)
+    assert dict(report.figures.by_tender) == {"store_credit": 5000, "cash": 1000}
+    assert report.figures.expected_cash_fen == 1000 - 10  # the cash taken less the change
+    assert "储值券" in report.text
