@@ -132,8 +132,9 @@ class StoreCreditPayments:
                 remaining = int(answer["remaining_minor"])
             except (KeyError, TypeError, ValueError):
                 raise self._refusal(actor, text, "credit.unknown") from None
-            if own is not None:
+            if own is not None:  # its spends here not at HQ yet count too
                 self._learn(text, remaining)
+                remaining = min(remaining, own.remaining_fen)
             quote = CreditQuote(text, remaining - already_fen, offline=False)
         elif own is None:
             raise self._refusal(actor, text, "credit.hq_unreachable")
@@ -162,10 +163,15 @@ class StoreCreditPayments:
                     if exc.code != "credit.unknown" or self._own(code) is None:
                         raise self._refusal(actor, code, exc.code or "credit.unknown") from None
             if answer is not None:
+                own = self._own(code)
                 try:
-                    self._learn(code, int(answer["remaining_minor"]))
+                    left = int(answer["remaining_minor"])
                 except (KeyError, TypeError, ValueError):
                     log.warning("HQ's answer to the spend %s has no remainder", sid)
+                    continue
+                if own is not None and not answer.get("repeated"):  # its offline spends not at HQ yet
+                    left = min(left, own.remaining_fen - amount)
+                self._learn(code, left)
                 continue
             own = self._own(code)
             if own is None:

@@ -250,6 +250,26 @@ def test_offline_a_note_of_this_till_is_spent_from_its_own_record_and_hq_spends_
     assert cart.tenders[0].amount_fen == 2300
 
 
+def test_online_again_before_the_offline_sale_reached_hq_the_till_counts_its_own_spend(shop, hq, till):
+    code = own_note(shop)
+    send(hq, till.who, outbox(shop, "return.no_receipt"))
+    till.online = False
+    shop.checkout.scan(shop.cashier, WATER)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    till.online = True  # HQ still says 2500: the offline sale has not been sent
+    shop.checkout.scan(shop.cashier, SHAMPOO)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    assert cart.tenders[0].amount_fen == 2300
+    shop.checkout.add_tender(shop.cashier, "cash", 5990 - 2300)
+    shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert hq.credit_note_balance(code) == (2500, 200) and local_remaining(shop, code) == 0
+    assert [r["status"] for r in send(hq, till.who, outbox(shop, "sale.completed"))] == ["accepted"] * 2
+    assert hq.credit_note_balance(code) == (2500, 0)
+    with hq.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(credit_notes.overdrafts)) == 0
+
+
 def test_offline_a_note_not_yet_at_hq_is_spent_and_its_issue_arrives_first(shop, hq, till):
     code = own_note(shop)
     shop.checkout.scan(shop.cashier, WATER)  # online, but HQ has not received the note's issue yet
