@@ -666,13 +666,13 @@ class CheckoutService:
         dialog offers what is due)."""
         if self.store_credit is None:
             raise ServiceError("Store credit notes cannot be taken at this till.", code="credit.hq_unreachable")
+        remaining = due - sum(t.amount_fen for t in state.tenders)
+        if remaining <= 0:  # before asking HQ anything
+            raise InvalidInput("amount_fen", "The sale is already paid.", code="tender.over_tender",
+                               params={"max_fen": self.tender_config.cash_max_fen, "due_fen": 0})
         text = store_credit.normalise(code)
         already = sum(t.amount_fen for t in state.tenders if t.kind == store_credit.KIND and t.reference == text)
         quote = self.store_credit.quote(actor, text, already)
-        remaining = due - sum(t.amount_fen for t in state.tenders)
-        if remaining <= 0:
-            raise InvalidInput("amount_fen", "The sale is already paid.", code="tender.over_tender",
-                               params={"max_fen": self.tender_config.cash_max_fen, "due_fen": 0})
         return min(quote.remaining_fen, remaining, at_most), quote.code
 
     def _charge_mobile(self, state: CartState, payment_code: str | None, amount_fen: int,
