@@ -270,6 +270,10 @@
         <translation>退货被拒绝</translation>
     </message>
     <message>
+        <source>Store credit note refused</source>
+        <translation>储值券被拒用</translation>
+    </message>
+    <message>
         <source>Discount on the sale</source>
         <translation>整单折扣</translation>
     </message>
