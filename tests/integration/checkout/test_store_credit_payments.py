@@ -393,3 +393,18 @@ def test_the_shift_report_lists_the_note_apart_and_it_is_not_cash_in_the_drawer(
     assert dict(report.figures.by_tender) == {"store_credit": 5000, "cash": 1000}
     assert report.figures.expected_cash_fen == 1000 - 10  # the cash taken less the change
     assert "储值券" in report.text
+
+
+def test_the_till_is_wired_with_its_hq_client_and_without_one_only_its_own_notes_pass(shop):
+    from store_client.bootstrap import build_services
+
+    services = build_services(shop.terminal)  # no sync runner configured: HQ cannot be reached
+    checkout = services.checkout
+    assert isinstance(checkout.store_credit, StoreCreditPayments)
+    checkout.scan(shop.cashier, WATER)
+    with pytest.raises(ServiceError) as refusal:
+        checkout.add_tender(shop.cashier, "store_credit", ALL, reference=ph.new_credit_code())
+    assert refusal.value.code == "credit.hq_unreachable"
+    code = own_note(shop)
+    cart = checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    assert cart.tenders[0].amount_fen == 200
