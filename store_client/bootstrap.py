@@ -316,6 +316,9 @@ def build_services(terminal: Terminal, *, print_queue: Any = None,
         service = CheckoutService(db, clock, audit, authorizer, catalog, config=terminal.config,
                                   print_queue=queue, payments=adapter, receipt_key=receipt_key)
         service.aisle = AisleService(db, clock, audit, service, config=terminal.config)
+        from store_client.services.store_credit import StoreCreditPayments
+
+        service.store_credit = StoreCreditPayments(db, clock, audit, client=services.hq_client)
         return service
 
     def returns() -> ReturnsService:

@@ -282,6 +282,10 @@
         <translation>退货被拒绝</translation>
     </message>
     <message>
+        <source>Store credit note refused</source>
+        <translation>储值券被拒用</translation>
+    </message>
+    <message>
         <source>Discount on the sale</source>
         <translation>整单折扣</translation>
     </message>
@@ -883,6 +887,10 @@
     <message>
         <source>Exchange credit</source>
         <translation>换货抵扣</translation>
+    </message>
+    <message>
+        <source>Store credit note</source>
+        <translation>储值券</translation>
     </message>
     <message>
         <source>Other payment</source>
@@ -4685,6 +4693,30 @@ Sale complete · receipt %1</source>
         <translation>这笔销售有一部分是换货抵扣支付的，抵扣金额不能退现：请改为再次换货。</translation>
     </message>
     <message>
+        <source>Part of this refund would go back to a store credit note, which this till cannot do yet: ask a manager.</source>
+        <translation>这笔退款有一部分需退回储值券，本机暂不支持：请联系店长。</translation>
+    </message>
+    <message>
+        <source>This is not a genuine store credit note: check the code.</source>
+        <translation>这不是有效的储值券：请核对券码。</translation>
+    </message>
+    <message>
+        <source>No store credit note has this code.</source>
+        <translation>没有这个券码的储值券。</translation>
+    </message>
+    <message>
+        <source>This store credit note has been spent in full.</source>
+        <translation>这张储值券已用完。</translation>
+    </message>
+    <message>
+        <source>Less is left on this store credit note than this payment: remove the payment (F10) and scan the note again.</source>
+        <translation>储值券余额不足以支付这笔金额：请删除该付款（F10）后重新扫描储值券。</translation>
+    </message>
+    <message>
+        <source>HQ cannot be reached: only a store credit note issued at this till can be used offline. Take another payment.</source>
+        <translation>无法连接总部：离线时只能使用本机开出的储值券。请改用其他付款方式。</translation>
+    </message>
+    <message>
         <source>No exchange is in progress: choose the items to exchange on the Returns screen (F9).</source>
         <translation>当前没有进行中的换货：请在退货界面选择要换的商品（F9）。</translation>
     </message>
@@ -6045,6 +6077,10 @@ Points: %4</source>
         <translation>积分</translation>
     </message>
     <message>
+        <source>Store credit</source>
+        <translation>储值券</translation>
+    </message>
+    <message>
         <source>Complete sale</source>
         <translation>完成交易</translation>
     </message>
@@ -6137,6 +6173,30 @@ Points: %4</source>
         <translation>积分抵扣</translation>
     </message>
     <message>
+        <source>Store credit note code</source>
+        <translation>储值券券码</translation>
+    </message>
+    <message>
+        <source>Scan the note, or type CN and its 14 digits</source>
+        <translation>扫描储值券，或输入 CN 及 14 位数字</translation>
+    </message>
+    <message>
+        <source>Pay with the note</source>
+        <translation>用储值券支付</translation>
+    </message>
+    <message>
+        <source>Pay with the store credit note</source>
+        <translation>用储值券支付</translation>
+    </message>
+    <message>
+        <source>The note pays what is left on it, at most what is due; the rest stays on the note.</source>
+        <translation>储值券按余额抵扣，最多抵扣应付金额；剩余金额留在券上。</translation>
+    </message>
+    <message>
+        <source>Note code</source>
+        <translation>券码</translation>
+    </message>
+    <message>
         <source>To pay: %1</source>
         <translation>待付：%1</translation>
     </message>
@@ -6171,6 +6231,14 @@ Points: %4</source>
     <message>
         <source>Scan the payment code on the customer&apos;s phone.</source>
         <translation>请扫描顾客手机上的付款码。</translation>
+    </message>
+    <message>
+        <source>Scan the store credit note&apos;s code.</source>
+        <translation>请扫描储值券券码。</translation>
+    </message>
+    <message>
+        <source>Nothing is left to pay.</source>
+        <translation>已无待付金额。</translation>
     </message>
     <message>
         <source>take a payment</source>

@@ -24,6 +24,7 @@ class TenderKind(Enum):
     MOBILE = "mobile"
     POINTS = "points"
     EXCHANGE = "exchange"  # an exchange's credit: the returned goods' value (domain/exchanges.py)
+    STORE_CREDIT = "store_credit"  # a store credit note (services/store_credit.py); no change
 
 
 @dataclass(frozen=True, slots=True)

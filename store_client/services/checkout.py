@@ -39,7 +39,7 @@ from store_client.domain.tenders import (
 )
 from store_client.persistence.db import Database
 from store_client.persistence.models import CartRow, SyncRow
-from store_client.services import cart_store, coupons_local, members, sales, shift_reports
+from store_client.services import cart_store, coupons_local, members, sales, shift_reports, store_credit
 from store_client.services.auth import Actor
 from store_client.services.cart_store import CartState, TenderEntry
 from store_client.services.checkout_views import (
@@ -60,7 +60,7 @@ from sync.protocol.signing import SigningKey
 log = logging.getLogger(__name__)
 
 RECEIPT_NO = re.compile(r"[A-Za-z0-9_]{1,32}-[A-Za-z0-9_]{1,32}-\d{6,12}")
-TENDER_KINDS = ("cash", "card", "mobile", "points")
+TENDER_KINDS = ("cash", "card", "mobile", "points", "store_credit")
 MAX_REASON = 200
 
 
@@ -106,6 +106,7 @@ class CheckoutService:
         self._repricer = Repricer()  # likewise
         self._completed: dict[str, CompletedSale] = {}  # cart id -> its sale (double complete)
         self.aisle: Any = None  # services/aisle.py: the cart's ordered lines (set by build_services)
+        self.store_credit: store_credit.StoreCreditPayments | None = None  # set by build_services
 
     # -- loading and pricing --------------------------------------------------------------
     def _now(self) -> str:
@@ -617,6 +618,8 @@ class CheckoutService:
             due, points = priced.total_fen, None
             if kind == "points":
                 amount_fen, points = self._points_tender(state, member, pending, amount_fen, due)
+            if kind == store_credit.KIND:  # the smaller of what is left on the note and what is due
+                amount_fen, reference = self._credit_tender(actor, state, reference, due, amount_fen)
             if kind == "card" and not (isinstance(reference, str) and reference.strip()):
                 raise InvalidInput("reference", "Enter the card terminal's authorisation "
                                    "reference.", code="tender.reference_required")
@@ -656,6 +659,21 @@ class CheckoutService:
                                params={"available": pts.available_points(
                                    member.points_balance, pending + already)})
         return result.value_fen, result.points
+
+    def _credit_tender(self, actor: Actor, state: CartState, code: str | None, due: int,
+                       at_most: int) -> tuple[int, str]:
+        """The smallest of what is left on the note, what is still due and ``at_most`` (the
+        dialog offers what is due)."""
+        if self.store_credit is None:
+            raise ServiceError("Store credit notes cannot be taken at this till.", code="credit.hq_unreachable")
+        remaining = due - sum(t.amount_fen for t in state.tenders)
+        if remaining <= 0:  # before asking HQ anything
+            raise InvalidInput("amount_fen", "The sale is already paid.", code="tender.over_tender",
+                               params={"max_fen": self.tender_config.cash_max_fen, "due_fen": 0})
+        text = store_credit.normalise(code)
+        already = sum(t.amount_fen for t in state.tenders if t.kind == store_credit.KIND and t.reference == text)
+        quote = self.store_credit.quote(actor, text, already)
+        return min(quote.remaining_fen, remaining, at_most), quote.code
 
     def _charge_mobile(self, state: CartState, payment_code: str | None, amount_fen: int,
                        tender_id: str) -> str:
@@ -702,8 +720,9 @@ class CheckoutService:
                     return earlier
                 raise Conflict("That sale is no longer the one on screen; reload it.",
                                code="cart.not_on_screen")
+            offline = self._spend_credit(actor, state)
             with self.db.transaction() as s:
-                facts, fresh = self._write(actor, s, state)
+                facts, fresh = self._write(actor, s, state, credit_offline=offline)
             self._state, self._owner = fresh, actor.operator_id
         # The sale is committed: nothing after this line may make the caller believe it
         # failed (a retry would then find the committed sale, but the cashier would have
@@ -720,6 +739,27 @@ class CheckoutService:
                              facts.change_fen, facts.paid_fen, facts.points_earned, job_id, text)
         self._completed = {state.cart_id: done}
         return done
+
+    @staticmethod
+    def _credit_payments(state: CartState) -> list[tuple[str, str, int]]:
+        return [(store_credit.spend_id(state.cart_id, t.tender_id), t.reference or "", t.amount_fen)
+                for t in state.tenders if t.kind == store_credit.KIND]
+
+    def _spend_credit(self, actor: Actor, state: CartState) -> frozenset[str]:
+        """Store credit notes are spent at completion, after the checks a sale can fail on
+        (so a refused completion or a voided sale leaves the notes as they were)."""
+        payments = self._credit_payments(state)
+        if not payments:
+            return frozenset()
+        if self.store_credit is None:
+            raise ServiceError("Store credit notes cannot be taken at this till.", code="credit.hq_unreachable")
+        with self.db.read() as s:
+            priced, _m, _p, _c = self._price(s, state)
+            settlement = self._settlement(priced.total_fen, state.tenders)
+            if settlement.errors or settlement.remaining_fen:
+                return frozenset()  # _write refuses it with its own code; nothing is spent
+            shift_reports.require_open_shift(s, self.config)
+        return self.store_credit.spend(actor, payments)
 
     def _return_proof(self, facts: sales.SaleFacts) -> str:
         """The receipt's signed proof: what any store needs to take a return offline. A till
@@ -775,14 +815,16 @@ class CheckoutService:
             if cart_id != state.cart_id:
                 raise Conflict("That sale is no longer the one on screen; reload it.",
                                code="cart.not_on_screen")
+            offline = self._spend_credit(actor, state)
             with self.db.transaction() as s:
-                facts, fresh = self._write(actor, s, state, exchange=exchange)
+                facts, fresh = self._write(actor, s, state, exchange=exchange, credit_offline=offline)
                 link(s, facts)
             self._state, self._owner = fresh, actor.operator_id
             return facts
 
     def _write(self, actor: Actor, s, state: CartState,  # type: ignore[no-untyped-def]
-               exchange: dict | None = None) -> tuple[sales.SaleFacts, CartState]:
+               exchange: dict | None = None,
+               credit_offline: frozenset[str] = frozenset()) -> tuple[sales.SaleFacts, CartState]:
         row = s.get(CartRow, state.cart_id, populate_existing=True)
         if row is None or row.version != state.version:
             self._state = None
@@ -840,9 +882,11 @@ class CheckoutService:
             single_use_codes=frozenset(c for c, cp in coupons.items() if cp.single_use),
             e_receipt_url=(f"{hq.rstrip('/')}/e-receipt/{sale_id}" if hq
                            else f"urn:uuid:{sale_id}"),
-            currency=self.config.currency, shift_id=shift_id, exchange=exchange, ordered_lines=frozenset(ordered))
+            currency=self.config.currency, shift_id=shift_id, exchange=exchange, ordered_lines=frozenset(ordered),
+            credit_offline=credit_offline)
         facts = replace(facts, return_proof=self._return_proof(facts), join_url=self._join_url(facts))
         sales.write_sale(s, facts)
+        store_credit.StoreCreditPayments.record(s, self._credit_payments(state), credit_offline)
         if ordered:  # after the sale's event: HQ has the sale when the order arrives
             orders = self.aisle.write(s, facts, ordered)
             facts = replace(facts, line_notes=self.aisle.line_notes(orders),

@@ -267,6 +267,9 @@ class ReturnsService:
             if "exchange" in kinds:  # docs/returns.md, "Exchanges"
                 raise InvalidInput("lines", "Part of this refund would come out of an exchange credit: "
                                    "exchange the items again instead.", code="refund.exchange_credit")
+            if "store_credit" in kinds:  # docs/returns.md, "Without a receipt": not built yet
+                raise InvalidInput("lines", "Part of this refund would go back to a store credit note, "
+                                   "which this till cannot do yet.", code="refund.store_credit")
             if "card" in kinds and not request.card_reference:
                 amount = sum(t.amount_fen for t in plan.tenders if t.kind == "card")
                 raise InvalidInput("card_reference", f"Refund {Money(amount, self.config.currency)} on the card "

@@ -40,7 +40,8 @@ from store_client.services import stock
 from sync.terminal.sale_events import record_sale_event
 
 TENDER_LABELS = {"cash": "现金 Cash", "card": "银行卡 Card", "mobile": "移动支付 Mobile",
-                 "points": "积分 Points", "exchange": "换货抵扣 Exchange credit"}
+                 "points": "积分 Points", "exchange": "换货抵扣 Exchange credit",
+                 "store_credit": "储值券 Store credit"}
 log = logging.getLogger(__name__)
 _WECHAT = re.compile(r"1[0-5]\d{16}")
 
@@ -75,6 +76,7 @@ class SaleFacts:
     join_url: str = ""  # a sale without a member: the signed link to join (its points go along)
     exchange: dict | None = None  # an exchange's new sale: {exchange_id, return_id, credit_minor}
     ordered_lines: frozenset[int] = frozenset()  # endless aisle: paid here, from another site
+    credit_offline: frozenset[str] = frozenset()  # spend ids of store credit notes HQ did not spend yet
     line_notes: tuple[tuple[int, str], ...] = ()  # (line, text) printed under an ordered line
     pickup_notes: tuple[str, ...] = ()  # the ordered items' pick-up codes, printed in bold
 
@@ -133,8 +135,7 @@ def payload(f: SaleFacts) -> dict:
         "total_minor": f.priced.total_fen,
         "discount_minor": f.priced.discount_fen,
         "vat_minor": sum(v.vat_fen for v in f.priced.vat),
-        "payments": [{"method": payment_method(t), "amount_minor": t.amount_fen,
-                      "reference": t.reference, "points": t.points} for t in f.tenders],
+        "payments": [_payment(f, t) for t in f.tenders],
         "change_minor": f.change_fen,
         "member_id": f.member.member_id if f.member else None,
         "points_earned": f.points_earned,
@@ -144,6 +145,18 @@ def payload(f: SaleFacts) -> dict:
                     for code in f.priced.coupons_applied],
         **({"exchange": f.exchange} if f.exchange else {}),
     }
+
+
+def _payment(f: SaleFacts, t: TenderEntry) -> dict:
+    """One payment; a store credit note's carries its code (HQ's ledger key, for the spend) and
+    the spend id the till used, so HQ spends it from the event exactly once."""
+    if t.kind != "store_credit":
+        return {"method": payment_method(t), "amount_minor": t.amount_fen, "reference": t.reference,
+                "points": t.points}
+    sid = f"{f.cart_id}:{t.tender_id}"
+    return {"method": "store_credit", "amount_minor": t.amount_fen, "reference": "CN****" + (t.reference or "")[-4:],
+            "points": None, "credit_note": {"code": t.reference, "spend_id": sid,
+                                            "offline": sid in f.credit_offline}}
 
 
 def write_sale(session: Session, f: SaleFacts) -> str:

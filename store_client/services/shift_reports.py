@@ -37,7 +37,8 @@ from store_client.persistence.models import (
 from store_client.persistence.no_receipt_models import NoReceiptReturn
 
 TENDER_LABELS = {"cash": "现金 Cash", "card": "银行卡 Card", "mobile": "移动支付 Mobile",
-                 "points": "积分 Points", "exchange": "换货抵扣 Exchange credit"}
+                 "points": "积分 Points", "exchange": "换货抵扣 Exchange credit",
+                 "store_credit": "储值券 Store credit"}  # a note, not cash in the drawer
 VOID_ACTION, NO_SALE_ACTION = "sale.voided", "drawer.no_sale"
 
 

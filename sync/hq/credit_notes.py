@@ -141,3 +141,44 @@ def spend(conn: Connection, *, spend_id: str, code: str, amount: int, store_id: 
     except IntegrityError:  # the same spend id, by a concurrent retry: roll this one back
         raise CreditRefused("credit.retry", "the same spend is being made; ask again") from None
     return Spent(spend_id, code, amount, balance(conn, code)[1])
+
+
+overdrafts = Table(
+    "hq_credit_overdrafts", metadata,
+    Column("spend_id", String(64), primary_key=True),
+    Column("code", String(16), nullable=False, index=True),
+    Column("sale_id", String(36), nullable=False),
+    Column("store_id", String(32), nullable=False),
+    Column("terminal_id", String(32), nullable=False),
+    Column("amount_minor", Integer, nullable=False),
+    Column("taken_minor", Integer, nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("at", String(40), nullable=False),
+)
+
+
+def spend_from_sale(conn: Connection, data: dict, received: str) -> None:
+    """A sale's store credit payments, spent from its ``sale.completed`` in the ingest's
+    transaction under the till's spend id: a payment the till spent online is a repeat (nothing
+    more taken); one spent offline is taken now. A note that no longer has enough (spent
+    elsewhere while the till was offline) gives what is left, and the shortfall is recorded
+    as an overdraft for the manager: the sale stands, the goods are gone."""
+    for pay in data["payments"]:
+        note = pay.get("credit_note")
+        if note is None:
+            continue
+        amount, sid, code = pay["amount_minor"], note["spend_id"], note["code"]
+        args = {"store_id": data["store_id"], "terminal_id": data["terminal_id"], "at": received}
+        try:
+            spend(conn, spend_id=sid, code=code, amount=amount, **args)
+            continue
+        except CreditRefused as exc:
+            reason = exc.code
+        taken = 0
+        if reason == "credit.above_remaining":
+            left = balance(conn, code)[1]
+            taken = spend(conn, spend_id=sid, code=code, amount=left, **args).amount_minor
+        if conn.scalar(select(overdrafts.c.spend_id).where(overdrafts.c.spend_id == sid)) is None:
+            conn.execute(insert(overdrafts).values(spend_id=sid, code=code, sale_id=data["sale_id"],
+                                                   amount_minor=amount, taken_minor=taken, reason=reason,
+                                                   **args))

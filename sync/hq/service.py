@@ -292,6 +292,7 @@ class HQService:
                 hq_stock.apply_sale(conn, who.store_id, data)
                 hq_members.post_sale_points(conn, data, received)  # one ledger, every channel
                 credit_enrolled_sale(conn, data, received)  # joined with its receipt's link
+                credit_notes.spend_from_sale(conn, data, received)  # once per spend id
                 index_sale(conn, data)
                 known_sales.add(data["sale_id"])
                 new_sales.append({"sale_id": data["sale_id"], "event_id": eid, "store_id": who.store_id,

@@ -135,7 +135,7 @@ def _sale_v1(payload: dict) -> dict:
     return sale
 
 
-PAYMENT_METHODS = ("cash", "card", "wechat", "alipay", "voucher", "points", "exchange")
+PAYMENT_METHODS = ("cash", "card", "wechat", "alipay", "voucher", "points", "exchange", "store_credit")
 
 
 def _sale_v2(payload: dict) -> dict:
@@ -221,7 +221,7 @@ def _sale_v3(payload: dict) -> dict:
             raise PayloadError(f"payment {i}: points are given with, and only with, method 'points'")
         payments.append({**sale["payments"][i],
                          "reference": _str(pay, "reference", max_len=64, optional=True),
-                         "points": points})
+                         "points": points, **_credit_note(i, pay)})
     redeemed = _int(payload, "points_redeemed", lo=0)
     earned = _int(payload, "points_earned", lo=0)
     if sum(p["points"] or 0 for p in payments) != redeemed:
@@ -253,6 +253,25 @@ def _sale_v3(payload: dict) -> dict:
         receipt_no=_str(payload, "receipt_no", max_len=80),
         operator_id=_str(payload, "operator_id", max_len=16))
     return sale
+
+
+def _credit_note(i: int, pay: dict) -> dict:
+    """A store credit payment names its note (a genuine code) and the spend id HQ spends it
+    under, once; no other payment has one."""
+    if pay.get("method") != "store_credit":
+        if pay.get("credit_note") is not None:
+            raise PayloadError(f"payment {i}: only a store_credit payment names a credit note")
+        return {}
+    from store_client.domain.price_history import credit_code_genuine
+
+    note = _obj(pay.get("credit_note"), f"payment {i} credit_note")
+    code = _str(note, "code", max_len=16)
+    if not credit_code_genuine(code):
+        raise PayloadError(f"payment {i}: credit_note.code is not a genuine credit note code")
+    offline = note.get("offline")
+    if not isinstance(offline, bool):
+        raise PayloadError(f"payment {i}: credit_note.offline must be true or false")
+    return {"credit_note": {"code": code, "spend_id": _str(note, "spend_id", max_len=64), "offline": offline}}
 
 
 def _sale_exchange(payload: dict, payments: list[dict[str, Any]]) -> dict | None:

@@ -1,4 +1,4 @@
-"""F11 / Space / +: the tender dialog. Any mix of cash, card, mobile and points.
+"""F11 / Space / +: the tender dialog. Any mix of cash, card, mobile, points and store credit.
 
 Each tender is sent to the backend at once (``add_tender``) and the dialog
 shows the cart view it returns; when nothing is left to pay the sale is
@@ -6,8 +6,9 @@ completed (``complete``) and the dialog closes with the CompletedSale.
 Mobile payment is offered only when the payment adapter says it is available.
 
 Keys (docs/keyboard.md): F2 exact cash, F3–F5 the other quick amounts, F6–F9 the
-cash / card / mobile / points page, F10 remove the selected payment, F11 complete,
-Esc back to the cart; Enter takes the amount typed.
+cash / card / mobile / points page, Shift+F8 the store credit note page, F10 remove the
+selected payment, F11 complete, Esc back to the cart; Enter takes the amount typed (on the
+store credit page: the note scanned).
 """
 
 from __future__ import annotations
@@ -44,9 +45,9 @@ if TYPE_CHECKING:
     from store_client.ui.operations.checkout import CheckoutOps
 
 T = TypeVar("T")
-KINDS = ("cash", "card", "mobile", "points")
+KINDS = ("cash", "card", "mobile", "points", "store_credit")
 QUICK_KEYS = ("F2", "F3", "F4", "F5")
-TAB_KEYS = ("F6", "F7", "F8", "F9")
+TAB_KEYS = ("F6", "F7", "F8", "F9", "Shift+F8")  # no plain F-key is free for a fifth page
 
 
 class TenderDialog(QDialog):
@@ -84,6 +85,7 @@ class TenderDialog(QDialog):
         self.tabs.addTab(self._card_tab(), self.tr("Card"))
         self.tabs.addTab(self._mobile_tab(), self.tr("Mobile"))
         self.tabs.addTab(self._points_tab(), self.tr("Points"))
+        self.tabs.addTab(self._credit_tab(), self.tr("Store credit"))
         self.message = QLabel("", self)
         self.message.setObjectName("checkout.tender.message")
         self.message.setProperty("kind", "error")
@@ -226,8 +228,29 @@ class TenderDialog(QDialog):
         form.addRow(self.points_state)
         return tab
 
+    def _credit_tab(self) -> QWidget:
+        tab = QWidget(self)
+        tab.setObjectName("checkout.tender.creditTab")
+        self.credit_code = named(QLineEdit(tab), "checkout.tender.creditCode", self.tr("Store credit note code"))
+        self.credit_code.setMaxLength(24)
+        self.credit_code.setPlaceholderText(self.tr("Scan the note, or type CN and its 14 digits"))
+        self.credit_button = named(QPushButton(self.tr("Pay with the note"), tab), "checkout.tender.creditAdd",
+                                   self.tr("Pay with the store credit note"))
+        self.credit_state = QLabel(self.tr("The note pays what is left on it, at most what is due; "
+                                           "the rest stays on the note."), tab)
+        self.credit_state.setObjectName("checkout.tender.creditState")
+        self.credit_state.setWordWrap(True)
+        self.credit_code.returnPressed.connect(self.take_credit)
+        self.credit_button.clicked.connect(self.take_credit)
+        form = QFormLayout(tab)
+        form.addRow(self.tr("Note code"), self.credit_code)
+        form.addRow("", self.credit_button)
+        form.addRow(self.credit_state)
+        return tab
+
     def _tab_changed(self, index: int) -> None:
-        focus = (self.cash_amount, self.card_reference, self.mobile_code, self.points_amount)[index]
+        focus = (self.cash_amount, self.card_reference, self.mobile_code, self.points_amount,
+                 self.credit_code)[index]
         focus.setFocus()
 
     # -- state -------------------------------------------------------------
@@ -245,7 +268,9 @@ class TenderDialog(QDialog):
         self.tenders.clear()
         for tender in cart.tenders:
             text = f"{self._kind_label(tender.kind)}  {self.money(tender.amount_fen)}"
-            if tender.reference and tender.kind != "exchange":  # the credit's is an internal id
+            if tender.kind == "store_credit":  # a note is money: never shown in full
+                text += f"  (CN****{(tender.reference or '')[-4:]})"
+            elif tender.reference and tender.kind != "exchange":  # the credit's is an internal id
                 text += f"  ({tender.reference})"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, tender.tender_id)
@@ -280,7 +305,8 @@ class TenderDialog(QDialog):
 
     def _kind_label(self, kind: str) -> str:
         return {"cash": self.tr("Cash"), "card": self.tr("Card"), "mobile": self.tr("Mobile"),
-                "points": self.tr("Points"), "exchange": self.tr("Exchange credit")}.get(kind, kind)
+                "points": self.tr("Points"), "exchange": self.tr("Exchange credit"),
+                "store_credit": self.tr("Store credit")}.get(kind, kind)
 
     # -- actions -----------------------------------------------------------
     def _quick(self, index: int) -> None:
@@ -332,6 +358,17 @@ class TenderDialog(QDialog):
         if amount is not None:
             self._add("points", amount)
 
+    def take_credit(self) -> None:
+        code = self.credit_code.text().strip()
+        if not code:
+            self.message.setText(self.tr("Scan the store credit note's code."))
+            self.credit_code.setFocus()
+            return
+        if self.cart.due_fen <= 0:
+            self.message.setText(self.tr("Nothing is left to pay."))
+            return
+        self._add("store_credit", self.cart.due_fen, reference=code)
+
     def _add(self, kind: str, amount: int, *, reference: str | None = None,
              payment_code: str | None = None) -> None:
         if self.busy:
@@ -343,6 +380,7 @@ class TenderDialog(QDialog):
     def _tendered(self, cart: CartView) -> None:
         self.mobile_code.clear()
         self.card_reference.clear()
+        self.credit_code.clear()
         self.cash_amount.clear()
         self.cart_changed.emit(cart)
         self.show_cart(cart)
@@ -380,12 +418,16 @@ class TenderDialog(QDialog):
         def done(result: T) -> None:
             self.busy = False
             self.setEnabled(True)
+            self._tab_changed(self.tabs.currentIndex())  # disabling dropped the focus: the keys go on
             on_done(result)
 
         def failed(error: BaseException) -> None:
             self.busy = False
             self.setEnabled(True)
             self.message.setText(service_error_text(error, self.money))
+            self._tab_changed(self.tabs.currentIndex())
+            if self.tabs.currentIndex() == KINDS.index("store_credit"):  # the next scan replaces it
+                self.credit_code.selectAll()
 
         op.run(self, success=done, failure=failed)
 

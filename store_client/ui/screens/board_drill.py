@@ -28,7 +28,8 @@ from store_client.ui.table_model import Index, RowsTableModel
 TENDERS = {"cash": QT_TRANSLATE_NOOP("BoardWords", "Cash"), "card": QT_TRANSLATE_NOOP("BoardWords", "Card"),
            "mobile": QT_TRANSLATE_NOOP("BoardWords", "Mobile"), "points": QT_TRANSLATE_NOOP("BoardWords", "Points"),
            "online": QT_TRANSLATE_NOOP("BoardWords", "Online payment"),
-           "exchange": QT_TRANSLATE_NOOP("BoardWords", "Exchange credit")}
+           "exchange": QT_TRANSLATE_NOOP("BoardWords", "Exchange credit"),
+           "store_credit": QT_TRANSLATE_NOOP("BoardWords", "Store credit note")}
 OTHER_TENDER = QT_TRANSLATE_NOOP("BoardWords", "Other payment")
 REASONS = {"damaged": QT_TRANSLATE_NOOP("BoardWords", "Damaged or faulty"),
            "wrong_item": QT_TRANSLATE_NOOP("BoardWords", "Wrong item"),

@@ -1,0 +1,410 @@
+"""Paying with a store credit note at the checkout (services/store_credit.py): online through
+HQ's real ledger (an in-process client over HQService), offline from this till's own notes."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from checkout_seed import COOKER, SHAMPOO, WATER
+
+from store_client.domain import price_history as ph
+from store_client.persistence.models import AuditEntry, OutboxEvent, Sale, SaleTender
+from store_client.persistence.no_receipt_models import CreditNote
+from store_client.services.audit import AuditLog
+from store_client.services.authorization import Authorizer
+from store_client.services.errors import ServiceError
+from store_client.services.no_receipt_returns import NoReceiptReturnsService
+from store_client.services.no_receipt_views import NoReceiptRequest
+from store_client.services.store_credit import StoreCreditPayments
+from sync.hq import credit_notes
+from sync.hq.credit_notes import CreditRefused
+from sync.hq.service import HQService, make_engine
+from sync.protocol.events import PayloadError, validate
+from sync.terminal.transport import BatchRejected, TransientError
+
+
+ALL = 10**9  # the most a payment may take: the dialog offers what is due
+
+
+class LedgerClient:
+    """The till's HQ client for the two credit-note calls, answered by a real HQService (as
+    sync/hq/credit_note_api.py does: a refusal is BatchRejected with the ledger's code)."""
+
+    def __init__(self, hq: HQService, who) -> None:  # type: ignore[no-untyped-def]
+        self.hq, self.who, self.online, self.spends = hq, who, True, 0
+
+    def __call__(self) -> LedgerClient:
+        if not self.online:
+            raise TransientError("HQ not reached")
+        return self
+
+    def __enter__(self) -> LedgerClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def credit_note(self, code: str) -> dict:
+        try:
+            amount, remaining = self.hq.credit_note_balance(code)
+        except CreditRefused as exc:
+            raise BatchRejected(404 if exc.code == "credit.unknown" else 409, str(exc), exc.code) from None
+        return {"code": code, "amount_minor": amount, "remaining_minor": remaining}
+
+    def spend_credit_note(self, code: str, amount_minor: int, spend_id: str) -> dict:
+        self.spends += 1
+        try:
+            spent = self.hq.spend_credit_note(self.who, code, amount_minor, spend_id)
+        except CreditRefused as exc:
+            raise BatchRejected(409, str(exc), exc.code) from None
+        return {"spend_id": spent.spend_id, "code": spent.code, "amount_minor": spent.amount_minor,
+                "remaining_minor": spent.remaining_minor, "repeated": spent.repeated}
+
+
+@pytest.fixture
+def hq(tmp_path):  # type: ignore[no-untyped-def]
+    service = HQService(make_engine(f"sqlite:///{tmp_path / 'hq.sqlite3'}"))
+    yield service
+    service.engine.dispose()
+
+
+@pytest.fixture
+def till(shop, hq):  # type: ignore[no-untyped-def]
+    who = hq.authenticate(hq.issue_token("S001", "T01"))
+    client = LedgerClient(hq, who)
+    shop.checkout.store_credit = StoreCreditPayments(shop.terminal.db, shop.terminal.clock,
+                                                     AuditLog(shop.terminal.clock), client=client)
+    return client
+
+
+def outbox(shop, kind: str) -> list[OutboxEvent]:  # type: ignore[no-untyped-def]
+    with shop.terminal.db.read() as s:
+        rows = list(s.scalars(select(OutboxEvent).where(OutboxEvent.kind == kind).order_by(OutboxEvent.seq)))
+        for row in rows:
+            s.expunge(row)
+        return rows
+
+
+def send(hq: HQService, who, rows: list[OutboxEvent]) -> list[dict]:  # type: ignore[no-untyped-def]
+    """The till's outbox events as the sync engine sends them."""
+    events = [{"event_id": r.event_id, "seq": r.seq, "kind": r.kind, "schema_version": r.schema_version,
+               "created_at": r.created_at, "payload": json.loads(r.payload)} for r in rows]
+    return hq.ingest(who, {"events": events})["results"]
+
+
+def own_note(shop, amount_items=(("100002", 2),)) -> str:  # type: ignore[no-untyped-def]
+    """A note issued at this till by a return without receipt (1250 fen a toothpaste)."""
+    audit = AuditLog(shop.terminal.clock)
+    svc = NoReceiptReturnsService(shop.terminal.db, shop.terminal.clock, audit,
+                                  Authorizer(shop.terminal.db, audit, shop.terminal.clock),
+                                  config=shop.terminal.config, print_queue=shop.queue)
+    policy = svc.start(shop.cashier)
+    done = svc.refund(shop.cashier, NoReceiptRequest(policy.request_id, amount_items, "changed_mind"),
+                      shop.grant("return.process", "no receipt"))
+    return done.credit_code
+
+
+def other_till_note(hq: HQService, amount: int = 5000, store: str = "S002") -> str:
+    who = hq.authenticate(hq.issue_token(store, "T09"))
+    code = ph.new_credit_code()
+    payload = {"return_id": str(uuid.uuid4()), "request_id": str(uuid.uuid4()), "return_no": f"{store}-T09-N000001",
+               "store_id": store, "terminal_id": "T09", "operator_id": "c1", "approved_by": "m1",
+               "completed_at": "2026-06-01T10:00:00.000000+00:00", "refund_minor": amount,
+               "reason": {"code": "changed_mind", "text": ""}, "tender": "store_credit", "restocked": True,
+               "lines": [{"sku": "100002", "qty": 1, "unit_price_minor": amount, "refund_minor": amount}],
+               "credit_note": {"code": code, "amount_minor": amount}}
+    event = {"event_id": str(uuid.uuid4()), "seq": 1, "kind": "return.no_receipt", "schema_version": 1,
+             "created_at": "2026-06-01T10:00:00+00:00", "payload": payload}
+    assert hq.ingest(who, {"events": [event]})["results"][0]["status"] == "accepted"
+    return code
+
+
+def local_remaining(shop, code: str) -> int:  # type: ignore[no-untyped-def]
+    with shop.terminal.db.read() as s:
+        return s.get(CreditNote, code).remaining_fen
+
+
+def refused(shop) -> list[str]:  # type: ignore[no-untyped-def]
+    with shop.terminal.db.read() as s:
+        return [json.loads(d)["code"] for d in s.scalars(
+            select(AuditEntry.details).where(AuditEntry.action == "sale.credit_refused").order_by(AuditEntry.seq))]
+
+
+def sales_count(shop) -> int:  # type: ignore[no-untyped-def]
+    with shop.terminal.db.read() as s:
+        return s.scalar(select(func.count()).select_from(Sale))
+
+
+def test_online_a_note_pays_the_due_and_hq_spends_it_once(shop, hq, till):
+    code = other_till_note(hq, 5000)
+    shop.checkout.scan(shop.cashier, SHAMPOO)  # 59.90
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=f"  {code.lower()} ")
+    assert [(t.kind, t.amount_fen) for t in cart.tenders] == [("store_credit", 5000)]
+    assert cart.due_fen == 990 and hq.credit_note_balance(code) == (5000, 5000)  # nothing spent yet
+    shop.checkout.add_tender(shop.cashier, "cash", 1000)
+    sale = shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert sale.change_fen == 10 and hq.credit_note_balance(code) == (5000, 0) and till.spends == 1
+    [event] = outbox(shop, "sale.completed")
+    payload = json.loads(event.payload)
+    pay = validate("sale.completed", event.schema_version, payload)["payments"][0]
+    assert pay["method"] == "store_credit" and pay["reference"] == "CN****" + code[-4:]
+    assert pay["credit_note"] == {"code": code, "spend_id": f"{cart.cart_id}:t1", "offline": False}
+    assert "****" + code[-4:] in sale.receipt_text and code not in sale.receipt_text
+    assert "储值券" in sale.receipt_text
+    # the event at HQ: the same spend id, nothing more taken, no overdraft
+    assert send(hq, till.who, outbox(shop, "sale.completed"))[0]["status"] == "accepted"
+    assert hq.credit_note_balance(code) == (5000, 0)
+    with hq.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(credit_notes.spends)) == 1
+        assert conn.scalar(select(func.count()).select_from(credit_notes.overdrafts)) == 0
+
+
+def test_a_partial_spend_leaves_the_rest_for_the_next_sale(shop, hq, till):
+    code = other_till_note(hq, 5000)
+    shop.checkout.scan(shop.cashier, WATER)  # 2.00
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    assert cart.tenders[0].amount_fen == 200 and cart.due_fen == 0
+    shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert hq.credit_note_balance(code) == (5000, 4800)
+    shop.checkout.scan(shop.cashier, SHAMPOO)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    assert cart.tenders[0].amount_fen == 4800 and cart.due_fen == 5990 - 4800
+    with pytest.raises(ServiceError) as second:  # the same note twice on one sale: nothing left
+        shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    assert second.value.code == "credit.spent"
+    shop.checkout.add_tender(shop.cashier, "card", 1190, reference="AUTH01")
+    shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert hq.credit_note_balance(code) == (5000, 0)
+
+
+def test_the_same_sale_completed_twice_spends_once(shop, hq, till):
+    code = other_till_note(hq, 5000)
+    shop.checkout.scan(shop.cashier, WATER)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    first = shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    again = shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)  # a double key / a retry
+    assert again == first and till.spends == 1 and sales_count(shop) == 1
+    # a restart (a fresh service) completing the same cart id answers with the sale from the database
+    reopened = shop.reopen()
+    reopened.store_credit = shop.checkout.store_credit
+    assert reopened.complete(shop.cashier, cart_id=cart.cart_id).sale_id == first.sale_id
+    assert hq.credit_note_balance(code) == (5000, 4800) and till.spends == 1
+
+
+def test_a_completion_retried_after_a_failure_reuses_its_spend_id(shop, hq, till):
+    """HQ spent, then the sale could not be written (here: the shift closed meanwhile is
+    simulated by failing the write once): the retry's spend is HQ's repeat, not a second one."""
+    code = other_till_note(hq, 5000)
+    shop.checkout.scan(shop.cashier, WATER)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    original = shop.checkout._write
+    calls = []
+
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            raise ServiceError("disk trouble", code="test.write_failed")
+        return original(*args, **kwargs)
+
+    shop.checkout._write = failing  # type: ignore[method-assign]
+    with pytest.raises(ServiceError):
+        shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert sales_count(shop) == 0 and hq.credit_note_balance(code) == (5000, 4800)
+    shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert till.spends == 2 and hq.credit_note_balance(code) == (5000, 4800) and sales_count(shop) == 1
+
+
+def test_a_voided_sale_or_a_removed_payment_does_not_burn_the_note(shop, hq, till):
+    code = other_till_note(hq, 5000)
+    shop.checkout.scan(shop.cashier, SHAMPOO)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    cart = shop.checkout.remove_tender(shop.cashier, cart.tenders[0].tender_id)
+    assert not cart.tenders
+    shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    shop.checkout.void_cart(shop.cashier, "customer left", grant=shop.grant("sale.void_transaction"))
+    assert hq.credit_note_balance(code) == (5000, 5000) and till.spends == 0 and sales_count(shop) == 0
+
+
+def test_offline_a_note_of_this_till_is_spent_from_its_own_record_and_hq_spends_it_from_the_event(shop, hq, till):
+    code = own_note(shop)  # 2 toothpastes: 25.00
+    assert send(hq, till.who, outbox(shop, "return.no_receipt"))[0]["status"] == "accepted"
+    till.online = False
+    shop.checkout.scan(shop.cashier, WATER)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert local_remaining(shop, code) == 2300 and till.spends == 0
+    assert hq.credit_note_balance(code) == (2500, 2500)
+    [event] = outbox(shop, "sale.completed")
+    assert json.loads(event.payload)["payments"][0]["credit_note"]["offline"] is True
+    assert send(hq, till.who, [event])[0]["status"] == "accepted"
+    assert hq.credit_note_balance(code) == (2500, 2300)
+    assert send(hq, till.who, [event])[0].get("duplicate")  # the event again: nothing more
+    assert hq.credit_note_balance(code) == (2500, 2300)
+    # offline again: this till's record is what can be spent, and no more
+    shop.checkout.scan(shop.cashier, SHAMPOO)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    assert cart.tenders[0].amount_fen == 2300
+
+
+def test_online_again_before_the_offline_sale_reached_hq_the_till_counts_its_own_spend(shop, hq, till):
+    code = own_note(shop)
+    send(hq, till.who, outbox(shop, "return.no_receipt"))
+    till.online = False
+    shop.checkout.scan(shop.cashier, WATER)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    till.online = True  # HQ still says 2500: the offline sale has not been sent
+    shop.checkout.scan(shop.cashier, SHAMPOO)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    assert cart.tenders[0].amount_fen == 2300
+    shop.checkout.add_tender(shop.cashier, "cash", 5990 - 2300)
+    shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert hq.credit_note_balance(code) == (2500, 200) and local_remaining(shop, code) == 0
+    assert [r["status"] for r in send(hq, till.who, outbox(shop, "sale.completed"))] == ["accepted"] * 2
+    assert hq.credit_note_balance(code) == (2500, 0)
+    with hq.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(credit_notes.overdrafts)) == 0
+
+
+def test_offline_a_note_not_yet_at_hq_is_spent_and_its_issue_arrives_first(shop, hq, till):
+    code = own_note(shop)
+    shop.checkout.scan(shop.cashier, WATER)  # online, but HQ has not received the note's issue yet
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert local_remaining(shop, code) == 2300
+    results = send(hq, till.who, outbox(shop, "return.no_receipt") + outbox(shop, "sale.completed"))
+    assert [r["status"] for r in results] == ["accepted", "accepted"]
+    assert hq.credit_note_balance(code) == (2500, 2300)
+
+
+def test_offline_another_tills_note_is_refused_audited_and_nothing_written(shop, hq, till):
+    code = other_till_note(hq)
+    till.online = False
+    shop.checkout.scan(shop.cashier, WATER)
+    with pytest.raises(ServiceError) as refusal:
+        shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    assert refusal.value.code == "credit.hq_unreachable"
+    assert not shop.checkout.current_cart(shop.cashier).tenders and refused(shop) == ["credit.hq_unreachable"]
+    assert code not in json.dumps(refused(shop))
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda hq: "CN" + "0" * 14, "credit.forged"),  # check digits wrong
+    (lambda hq: "CN123", "credit.forged"),
+    (lambda hq: "'; DROP TABLE sales;--", "credit.forged"),
+    (lambda hq: ph.new_credit_code(), "credit.unknown"),  # genuine form, never issued
+])
+def test_bad_codes_are_refused_with_their_own_code(shop, hq, till, make, expected):
+    shop.checkout.scan(shop.cashier, WATER)
+    with pytest.raises(ServiceError) as refusal:
+        shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=make(hq))
+    assert refusal.value.code == expected and refused(shop) == [expected]
+    assert not shop.checkout.current_cart(shop.cashier).tenders
+
+
+def test_a_note_spent_elsewhere_between_payment_and_completion_refuses_the_sale(shop, hq, till):
+    code = other_till_note(hq, 5000)
+    shop.checkout.scan(shop.cashier, SHAMPOO)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    shop.checkout.add_tender(shop.cashier, "cash", 990)
+    other = hq.authenticate(hq.issue_token("S002", "T02"))
+    hq.spend_credit_note(other, code, 5000, "elsewhere")
+    with pytest.raises(ServiceError) as refusal:
+        shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert refusal.value.code == "credit.spent" and sales_count(shop) == 0
+    shop.checkout.remove_tender(shop.cashier, cart.tenders[0].tender_id)
+    with pytest.raises(ServiceError) as again:  # the note again: HQ says it is spent
+        shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    assert again.value.code == "credit.spent"
+
+
+def test_an_offline_spend_raced_online_elsewhere_is_an_overdraft_at_hq_and_the_sale_stands(shop, hq, till):
+    code = own_note(shop)
+    send(hq, till.who, outbox(shop, "return.no_receipt"))
+    till.online = False
+    shop.checkout.scan(shop.cashier, COOKER)  # 499.00: the whole note
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    shop.checkout.add_tender(shop.cashier, "cash", 49900 - 2500)
+    shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    other = hq.authenticate(hq.issue_token("S002", "T02"))
+    hq.spend_credit_note(other, code, 1000, "online-elsewhere")  # meanwhile, another store
+    assert send(hq, till.who, outbox(shop, "sale.completed"))[0]["status"] == "accepted"
+    assert hq.credit_note_balance(code) == (2500, 0)
+    with hq.engine.connect() as conn:
+        row = conn.execute(select(credit_notes.overdrafts)).one()
+    assert (row.code, row.amount_minor, row.taken_minor, row.reason) == (code, 2500, 1500, "credit.above_remaining")
+
+
+def test_the_validator_refuses_a_broken_credit_payment(shop, hq, till):
+    code = other_till_note(hq)
+    shop.checkout.scan(shop.cashier, WATER)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    [event] = outbox(shop, "sale.completed")
+    good = json.loads(event.payload)
+    for broken in ({"code": "CN" + "1" * 14, "spend_id": "x", "offline": False},
+                   {"code": code, "offline": False}, {"code": code, "spend_id": "x", "offline": "no"}, None):
+        payload = json.loads(event.payload)
+        payload["payments"][0]["credit_note"] = broken
+        with pytest.raises(PayloadError):
+            validate("sale.completed", event.schema_version, payload)
+    payload = json.loads(event.payload)
+    payload["payments"][0]["method"] = "cash"  # a cash payment naming a note
+    with pytest.raises(PayloadError):
+        validate("sale.completed", event.schema_version, payload)
+    validate("sale.completed", event.schema_version, good)
+
+
+def test_a_return_of_a_sale_paid_by_a_note_is_refused_with_its_own_code(shop, hq, till):
+    from store_client.services.returns import ReturnsService
+    from store_client.services.return_views import ReturnRequest
+
+    code = other_till_note(hq)
+    shop.checkout.scan(shop.cashier, WATER)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    sale = shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    with shop.terminal.db.read() as s:
+        assert s.scalars(select(SaleTender.kind).where(SaleTender.sale_id == sale.sale_id)).all() == ["store_credit"]
+    audit = AuditLog(shop.terminal.clock)
+    returns = ReturnsService(shop.terminal.db, shop.terminal.clock, audit,
+                             Authorizer(shop.terminal.db, audit, shop.terminal.clock), config=shop.terminal.config)
+    with pytest.raises(ServiceError) as refusal:
+        found = returns.find_sale(shop.manager, sale.receipt_no)
+        returns.refund(shop.manager, ReturnRequest(found.request_id, found.sale_id, ((1, 1),), "changed_mind"))
+    assert refusal.value.code == "refund.store_credit"
+
+
+def test_the_shift_report_lists_the_note_apart_and_it_is_not_cash_in_the_drawer(shop, hq, till):
+    from store_client.services.shifts import ShiftService
+
+    code = other_till_note(hq, 5000)
+    shop.checkout.scan(shop.cashier, SHAMPOO)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    shop.checkout.add_tender(shop.cashier, "cash", 1000)
+    shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    audit = AuditLog(shop.terminal.clock)
+    shifts = ShiftService(shop.terminal.db, shop.terminal.clock, audit,
+                          Authorizer(shop.terminal.db, audit, shop.terminal.clock), config=shop.terminal.config)
+    report = shifts.x_report(shop.manager, print_it=False)
+    assert dict(report.figures.by_tender) == {"store_credit": 5000, "cash": 1000}
+    assert report.figures.expected_cash_fen == 1000 - 10  # the cash taken less the change
+    assert "储值券" in report.text
+
+
+def test_the_till_is_wired_with_its_hq_client_and_without_one_only_its_own_notes_pass(shop):
+    from store_client.bootstrap import build_services
+
+    services = build_services(shop.terminal)  # no sync runner configured: HQ cannot be reached
+    checkout = services.checkout
+    assert isinstance(checkout.store_credit, StoreCreditPayments)
+    checkout.scan(shop.cashier, WATER)
+    with pytest.raises(ServiceError) as refusal:
+        checkout.add_tender(shop.cashier, "store_credit", ALL, reference=ph.new_credit_code())
+    assert refusal.value.code == "credit.hq_unreachable"
+    code = own_note(shop)
+    cart = checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    assert cart.tenders[0].amount_fen == 200
