@@ -277,6 +277,8 @@ class MemberScreen(QWidget):
         if not (same and profile is not None and profile.browsing_state != "awaiting_member"):
             self._withdraw_question()  # another member, or none: the display's question goes
         self.profile = profile
+        self._fill.stop()
+        self.browsing_model.set_rows([])  # the last member's list goes on this frame
         if not same:
             self.revealed.clear()
             self.revealed.hide()
@@ -284,8 +286,6 @@ class MemberScreen(QWidget):
             self.summary.setText(self.tr("No member open."))
             for label in (self.source, self.personal, self.coupons, self.history, self.browsing_note):
                 label.clear()
-            self._fill.stop()
-            self.browsing_model.set_rows([])
             self.browsing.hide()
             self._update_buttons()
             return
@@ -305,20 +305,21 @@ class MemberScreen(QWidget):
         self.history.setText(self.texts.history(profile))
         self.history.setVisible(bool(self.history.text()))
         self.browsing_note.setText(self.texts.browsing_note(profile))
-        self.browsing_model.set_rows([])
-        self.browsing.setVisible(bool(profile.browsing))
         if profile.browsing:
             self._fill.start()  # the list on the next frame: this one paints the member's lines
+        else:
+            self.browsing.hide()
         if profile.browsing_state == "awaiting_member" and self._asked is None:
             self._ask_member(profile)
         self._update_buttons()
 
     def _fill_browsing(self) -> None:
-        """The second frame of a profile: the browsing list's rows (the view makes the text of
-        the rows it paints), the first one selected for F4."""
+        """The second frame of a profile: the browsing list shown with its rows (the view makes
+        the text of the rows it paints), the first one selected for F4."""
         items = self.profile.browsing if self.profile is not None else None
         if items:
             self.browsing_model.set_rows(list(items))
+            self.browsing.show()
             self.browsing.selectRow(0)
 
     # -- the member confirms on the customer display (a store setting) ------------------------------
