@@ -184,7 +184,8 @@ def browser_first_paint(url_of_a_new_link: Callable[[], str], runs: int) -> list
                 context, page, outside = phone(browser)
                 page.goto(url_of_a_new_link())
                 paints.append(first_contentful_paint(page))
-                assert page.locator("h1").inner_text() == "加入会员" and outside == []
+                assert page.locator("h1").inner_text() == "加入会员" and outside == [], \
+                    (page.locator("h1").inner_text(), outside)  # the page itself, nothing from elsewhere
                 context.close()
         finally:
             browser.close()
