@@ -133,9 +133,9 @@ def bare_frames(profile: Any, size: tuple[int, int]) -> dict[str, Any]:
     paints = _Paints()
     paints.watch(window)
     items = profile.browsing or ()
-    lines = [f"{profile.phone_masked} · {profile.tier} · {profile.points} 积分", f"会员 {profile.member_id} · 来自总部",
-             "生日：5 月", "优惠券：满100减10", "最近购买：12-01 10:00 S001，3 件，¥123.45", "积分：+10 门店",
-             "在线浏览过："]
+    lines = [f"{profile.phone_masked} · {profile.tier} · {profile.points} 积分",
+             f"会员 {profile.member_id} · 来自总部", "生日：5 月", "优惠券：满100减10",
+             "最近购买：12-01 10:00 S001，3 件，¥123.45", "积分：+10 门店", "在线浏览过："]
 
     def arrive() -> None:
         for label, line in zip(labels, lines, strict=True):

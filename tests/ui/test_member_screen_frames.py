@@ -49,7 +49,8 @@ class RowsAtPaint(QObject):
         return False
 
 
-def test_the_first_frame_paints_the_member_and_the_next_the_list(screen, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_first_frame_paints_the_member_and_the_next_the_list(  # type: ignore[no-untyped-def]
+        screen, qtbot) -> None:
     rows_at_paint = RowsAtPaint(screen)
     screen._opened(profile())
     assert "138****0000" in screen.summary.text() and screen.coupons.text() == "Coupons: 10 off"
@@ -64,7 +65,8 @@ def test_the_first_frame_paints_the_member_and_the_next_the_list(screen, qtbot) 
     assert index.data(Qt.ItemDataRole.UserRole) == "100000"
 
 
-def test_a_profile_closed_before_the_next_frame_never_shows_its_list(screen, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_profile_closed_before_the_next_frame_never_shows_its_list(  # type: ignore[no-untyped-def]
+        screen, qtbot) -> None:
     screen._opened(profile())
     screen.close_profile()  # F6 at once
     for _ in range(5):
@@ -72,7 +74,8 @@ def test_a_profile_closed_before_the_next_frame_never_shows_its_list(screen, qtb
     assert screen.profile is None and screen.browsing_model.rowCount() == 0 and not screen.browsing.isVisible()
 
 
-def test_another_member_before_the_next_frame_shows_only_their_list(screen, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_another_member_before_the_next_frame_shows_only_their_list(  # type: ignore[no-untyped-def]
+        screen, qtbot) -> None:
     screen._opened(profile("M0000000001", items=20))
     screen._opened(profile("M0000000002", items=3))
     qtbot.waitUntil(lambda: screen.browsing_model.rowCount() == 3, timeout=2_000)
