@@ -87,6 +87,15 @@ def counter(terminal, add_operator, hq):  # type: ignore[no-untyped-def]
     return services, MemberCodes(hq.service.engine, members), member
 
 
+def shown(screen: MemberScreen) -> bool:
+    """The profile wholly on screen: its lines on the first frame, the browsing list's rows on the next."""
+    return screen.profile is not None and screen.browsing_model.rowCount() == len(screen.profile.browsing or ())
+
+
+def cell(screen: MemberScreen, row: int, column: int, role: Qt.ItemDataRole = Qt.ItemDataRole.DisplayRole) -> object:
+    return screen.browsing_model.index(row, column).data(role)
+
+
 def make_screen(qtbot, terminal, tasks, services, actor, locale="en", display=None):  # type: ignore[no-untyped-def]
     ctx = screen_context(terminal, tasks, actor, locale, services=services)
     screen = MemberScreen(ctx.ops.members, ctx.ops.hub, locale=locale, can_reveal=actor.role is Role.MANAGER,
@@ -144,11 +153,11 @@ def test_find_attach_add_what_they_browsed_and_enrol_by_keys(qtbot, terminal, ta
 
     # the member shows the code in their app: scanned into the field, Enter
     type_enter(screen.scan_input, codes.issue(member))
-    qtbot.waitUntil(lambda: screen.profile is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: shown(screen), timeout=10_000)
     assert "138****5678" in screen.summary.text() and PHONE not in screen.summary.text()
-    assert [screen.browsing.item(r, 0).text() for r in range(screen.browsing.rowCount())] == [
+    assert [cell(screen, r, 0) for r in range(screen.browsing_model.rowCount())] == [
         "Potato chips original", "Green tea 500ml"]
-    assert "wish list" == screen.browsing.item(0, 1).text()
+    assert "wish list" == cell(screen, 0, 1)
     assert screen.history.text() == "No purchases yet."
     assert screen.browsing_note.text().startswith("Searched online: 薯片\n")
 
@@ -167,7 +176,7 @@ def test_find_attach_add_what_they_browsed_and_enrol_by_keys(qtbot, terminal, ta
     assert "Chocolate 100g added to the sale (2 lines)" in screen.message.text()
 
     QTest.keyClick(screen.scan_input, Qt.Key.Key_F6)  # the member leaves: the profile closes
-    assert screen.profile is None and screen.browsing.rowCount() == 0
+    assert screen.profile is None and screen.browsing_model.rowCount() == 0
 
     # a new customer joins with the QR on the screen, on their own phone
     type_enter(screen.scan_input, NEW_PHONE)
@@ -231,7 +240,7 @@ def test_a_cashier_sees_the_basic_grade_only(qtbot, terminal, tasks, counter) ->
     qtbot.waitUntil(lambda: screen.profile is not None, timeout=10_000)
     assert "138****5678" in screen.summary.text()
     assert screen.profile.browsing is None and screen.profile.coupons is None
-    assert not screen.browsing.isVisible() and screen.browsing.rowCount() == 0
+    assert not screen.browsing.isVisible() and screen.browsing_model.rowCount() == 0
     assert screen.coupons.text() == "" and screen.browsing_note.text() == "" and screen.history.text() == ""
     assert not screen.add_button.isEnabled()
     assert not screen.reveal_button.isVisible()  # F7 does nothing for a cashier
@@ -251,14 +260,14 @@ def test_a_chinese_till_shows_no_english(qtbot, terminal, tasks, counter) -> Non
     try:
         screen = make_screen(qtbot, terminal, tasks, services, ASSOCIATE, locale="zh_CN")
         type_enter(screen.scan_input, codes.issue(member))
-        qtbot.waitUntil(lambda: screen.profile is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: shown(screen), timeout=10_000)
         type_enter(screen.scan_input, codes.issue(member).replace(".", ".x", 1))  # forged
         qtbot.waitUntil(lambda: "会员码" in screen.message.text(), timeout=5_000)
         english = [t for w in [screen, *screen.findChildren(type(screen).__mro__[1])]
                    if w.isVisible() for t in texts_of(w) if t and ENGLISH_SENTENCE.search(t)]
         assert english == []
         assert re.search(r"[\u4e00-\u9fff]", screen.message.text())
-        assert "薯片" in screen.browsing.item(0, 0).text()
+        assert "薯片" in cell(screen, 0, 0)
     finally:
         teardown(runtime)
 
@@ -322,11 +331,11 @@ def test_an_open_profile_and_the_qr_fit_the_counter_screens(make_shell, hq, loca
     window.open_screen("members")
     screen = window.screens["members"]
     type_enter(screen.scan_input, MemberCodes(hq.service.engine, members).issue(member))
-    shell.qtbot.waitUntil(lambda: screen.profile is not None, timeout=10_000)
+    shell.qtbot.waitUntil(lambda: shown(screen), timeout=10_000)
     QTest.keyClick(screen.scan_input, Qt.Key.Key_F5)
     shell.qtbot.waitUntil(lambda: screen.offer is not None, timeout=10_000)
     screen.timer.stop()  # nobody joins in this test
-    assert screen.browsing.rowCount() == len(skus)
+    assert screen.browsing_model.rowCount() == len(skus)
     assert screen.personal.isVisible() and screen.history.isVisible()
     screen._revealed(member, "address", "上海市静安区南京西路 1 号")  # as after F7: the longest profile
     shots = os.environ.get("STORE_CLIENT_SHOTS")
@@ -341,7 +350,7 @@ def test_an_open_profile_and_the_qr_fit_the_counter_screens(make_shell, hq, loca
             window.grab().save(str(Path(shots) / f"sizes-members-{width}x{height}.png"), "PNG")
     assert found == {}
     window.lock()  # F12 or the idle timer: the visit's data leaves the screen
-    assert screen.profile is None and screen.offer is None and screen.browsing.rowCount() == 0
+    assert screen.profile is None and screen.offer is None and screen.browsing_model.rowCount() == 0
 
 
 @pytest.mark.serial

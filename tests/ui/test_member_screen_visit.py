@@ -21,7 +21,16 @@ from store_client.persistence.models import AuditEntry, SyncRow
 from sync.hq import member_details
 from sync.protocol.datasets import nearby_key
 from tests.ui.conftest import screen_context
-from tests.ui.test_member_screen import ASSOCIATE, PHONE, counter, hq, make_screen, type_enter  # noqa: F401
+from tests.ui.test_member_screen import (  # noqa: F401
+    ASSOCIATE,
+    PHONE,
+    cell,
+    counter,
+    hq,
+    make_screen,
+    shown,
+    type_enter,
+)
 
 ADDRESS = "上海市静安区南京西路 1 号"
 
@@ -65,14 +74,14 @@ def test_the_member_agrees_on_the_display_then_the_browsing_shows(qtbot, termina
     type_enter(screen.scan_input, codes.issue(member))
     qtbot.waitUntil(lambda: screen.profile is not None, timeout=10_000)
     assert customer_side.asking and "同意" in customer_side.question.text()
-    assert not screen.browsing.isVisible() and screen.browsing.rowCount() == 0
+    assert not screen.browsing.isVisible() and screen.browsing_model.rowCount() == 0
     assert screen.browsing_note.text() == "正在等待会员在顾客显示屏上确认…"
     assert not screen.add_button.isEnabled() and english_on(screen) == []
     QTest.keyClick(screen.scan_input, Qt.Key.Key_F4)  # the associate's keys do not answer for the member
     assert customer_side.asking
     QTest.keyClick(customer_side, Qt.Key.Key_Y)  # the member, on the pad facing them
-    qtbot.waitUntil(lambda: screen.browsing.rowCount() == 2, timeout=10_000)
-    assert screen.browsing.isVisible() and "薯片" in screen.browsing.item(0, 0).text()
+    qtbot.waitUntil(lambda: shown(screen) and screen.browsing_model.rowCount() == 2, timeout=10_000)
+    assert screen.browsing.isVisible() and "薯片" in cell(screen, 0, 0)
     assert not customer_side.asking and english_on(screen) == []
     assert [a for a, _d in actions(terminal, "member.browsing")] == ["member.browsing_confirmed"]
 
@@ -90,25 +99,25 @@ def test_declined_unanswered_or_no_display_keeps_the_browsing_hidden(qtbot, term
     qtbot.waitUntil(lambda: customer_side.asking, timeout=10_000)
     QTest.keyClick(customer_side.no, Qt.Key.Key_Return)  # Enter on the focused 不同意
     qtbot.waitUntil(lambda: "拒绝" in screen.browsing_note.text(), timeout=10_000)
-    assert screen.browsing.rowCount() == 0 and not screen.browsing.isVisible()
+    assert screen.browsing_model.rowCount() == 0 and not screen.browsing.isVisible()
 
     screen.activateWindow()
     type_enter(screen.scan_input, PHONE)  # asked again; nobody answers within the store's 5 s
     qtbot.waitUntil(lambda: customer_side.asking, timeout=10_000)
     qtbot.waitUntil(lambda: "未在顾客显示屏上应答" in screen.browsing_note.text(), timeout=9_000)
-    assert not customer_side.asking and screen.browsing.rowCount() == 0
+    assert not customer_side.asking and screen.browsing_model.rowCount() == 0
 
     type_enter(screen.scan_input, PHONE)  # asked again, and the profile closes before the answer
     qtbot.waitUntil(lambda: customer_side.asking, timeout=10_000)
     QTest.keyClick(screen.scan_input, Qt.Key.Key_F6)
     assert not customer_side.asking
     QTest.keyClick(customer_side, Qt.Key.Key_Y)  # too late: nothing is fetched, nothing shown
-    assert screen.profile is None and screen.browsing.rowCount() == 0
+    assert screen.profile is None and screen.browsing_model.rowCount() == 0
 
     blind = make_screen(qtbot, terminal, tasks, services, ASSOCIATE, locale="zh_CN", display=None)
     type_enter(blind.scan_input, PHONE)  # a till without a customer display: nobody can agree
     qtbot.waitUntil(lambda: "没有可应答的顾客显示屏" in blind.browsing_note.text(), timeout=10_000)
-    assert blind.browsing.rowCount() == 0 and english_on(blind) == []
+    assert blind.browsing_model.rowCount() == 0 and english_on(blind) == []
     assert [d["answer"] for a, d in actions(terminal, "member.browsing")] == ["declined", "timeout", "no_display"]
     assert {a for a, _d in actions(terminal, "member.browsing")} == {"member.browsing_withheld"}
 
@@ -182,15 +191,15 @@ def test_purchases_from_every_channel_the_birthday_and_nearby_stock_in_chinese(q
             "on_hand": 4, "as_of": "2026-01-01T08:00:00+00:00"}, ensure_ascii=False)))
     screen = make_screen(qtbot, terminal, tasks, services, ASSOCIATE, locale="zh_CN")
     type_enter(screen.scan_input, codes.issue(member))
-    qtbot.waitUntil(lambda: screen.profile is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: shown(screen), timeout=10_000)
     history = screen.history.text()
     assert f"线上订单 {waiting.order_no}（S002 门店自提，备货中），1 件" in history
     assert f"线上订单 {collected.order_no}（S001 门店自提，已取货），2 件" in history
     assert history.index(waiting.order_no) < history.index(collected.order_no)  # newest first
     assert history.startswith("最近购买：") and "¥" in history
     assert screen.personal.text().startswith("生日月！")
-    chips = next(r for r in range(screen.browsing.rowCount()) if "薯片" in screen.browsing.item(r, 0).text())
-    stock_here = screen.browsing.item(chips, 3).text()
+    chips = next(r for r in range(screen.browsing_model.rowCount()) if "薯片" in cell(screen, r, 0))
+    stock_here = cell(screen, chips, 3)
     assert stock_here == "人民广场店 有 4 件"  # none here; the neighbour (how far: the tooltip)
-    assert screen.browsing.item(chips, 3).toolTip() == "人民广场店（2.8 公里）：4 件"
+    assert cell(screen, chips, 3, Qt.ItemDataRole.ToolTipRole) == "人民广场店（2.8 公里）：4 件"
     assert english_on(screen) == [] and re.search(r"[\u4e00-\u9fff]", history)

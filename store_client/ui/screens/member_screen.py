@@ -41,8 +41,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -55,9 +54,12 @@ from store_client.ui.automation import named
 from store_client.ui.i18n import money_locale
 from store_client.ui.checkout.dialogs import ChoiceDialog, PromptDialog
 from store_client.ui.checkout.side_panel import tier_label
+from store_client.ui.checkout.formatting import money_text
+from store_client.ui.screens.member_browsing_model import SKU_ROLE, BrowsingModel
 from store_client.ui.screens.member_profile_text import MemberProfileText
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
 from store_client.ui.service_messages import service_error_text
+from store_client.ui.table_fit import ColumnFitter
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -91,6 +93,9 @@ class MemberScreen(QWidget):
         self.offer: QrOffer | None = None
         self._checking = False
         self.texts = MemberProfileText(currency, self._money_locale, self)
+        # The amounts' shape read from Babel's locale data now (~0.1 s the first time in the
+        # process), not on the frame that shows the first profile.
+        money_text(0, currency, self._money_locale)
         self._asked: CustomerDisplay | None = None  # the display asking the member, while it does
         self.answer_timer = QTimer(self)  # the member's time to answer on the display
         self.answer_timer.setSingleShot(True)
@@ -151,18 +156,30 @@ class MemberScreen(QWidget):
         self.history.setWordWrap(True)
         self.browsing_note = named(QLabel(self), "member.browsingNote", self.tr("Online browsing"))
         self.browsing_note.setWordWrap(True)
-        self.browsing = named(QTableWidget(0, 4, self), "member.browsing",
-                              self.tr("What the member viewed online"))
-        self.browsing.setHorizontalHeaderLabels([self.tr("Item"), self.tr("Online"), self.tr("When"),
-                                                 self.tr("In stock")])
-        self.browsing.verticalHeader().setVisible(False)
+        # Built once: a profile resets the model's rows; the view makes the text of the rows it paints.
+        self.browsing_model = BrowsingModel(self.texts, locale, [self.tr("Item"), self.tr("Online"),
+                                                                 self.tr("When"), self.tr("In stock")], self)
+        self.browsing = named(QTableView(self), "member.browsing", self.tr("What the member viewed online"))
+        self.browsing.setModel(self.browsing_model)
         self.browsing.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.browsing.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.browsing.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.browsing.setWordWrap(False)
+        # Always there: rows arriving never narrow the viewport (a relayout and a second paint).
+        self.browsing.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        vertical = self.browsing.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no row measured for its height
+        vertical.setDefaultSectionSize(36)
         header = self.browsing.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no cell measured for its width
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-
+        self._fill = QTimer(self)
+        self._fill.setSingleShot(True)
+        self._fill.setInterval(0)
+        self._fill.timeout.connect(self._fill_browsing)
+        self._columns = ColumnFitter(self.browsing, {1: 110, 2: 130, 3: 230}, stretch_min=200,
+                                     floors={1: 90, 2: 120, 3: 180})
 
         # the enrollment QR
         self.qr = named(QLabel(self), "member.enrollQr", self.tr("QR code to join as a member"))
@@ -214,6 +231,10 @@ class MemberScreen(QWidget):
         layout.addWidget(self.message)
         layout.addLayout(body, 1)
         hub.changed.connect(self._changed)
+        # Styled now, once, though hidden until a profile needs them: the style sheet's polish of
+        # the list (header, viewport, scroll bars) would otherwise fall on the profile's frame.
+        for widget in (self.personal, self.history, self.revealed, self.browsing):
+            widget.ensurePolished()
         self._show_profile(None)
         self._show_offer(None)
 
@@ -256,7 +277,8 @@ class MemberScreen(QWidget):
         if not (same and profile is not None and profile.browsing_state != "awaiting_member"):
             self._withdraw_question()  # another member, or none: the display's question goes
         self.profile = profile
-        self.browsing.setRowCount(0)
+        self._fill.stop()
+        self.browsing_model.set_rows([])  # the last member's list goes on this frame
         if not same:
             self.revealed.clear()
             self.revealed.hide()
@@ -283,24 +305,22 @@ class MemberScreen(QWidget):
         self.history.setText(self.texts.history(profile))
         self.history.setVisible(bool(self.history.text()))
         self.browsing_note.setText(self.texts.browsing_note(profile))
-        items = profile.browsing or ()
-        self.browsing.setVisible(bool(items))
-        self.browsing.setUpdatesEnabled(False)  # one layout and paint for the whole list
-        self.browsing.setRowCount(len(items))
-        for row, item in enumerate(items):
-            for col, value in enumerate((item.name(self.lang), self.texts.kind(item),
-                                         store_time.to_store(item.at).strftime("%m-%d %H:%M"), self.texts.stock(item))):
-                cell = QTableWidgetItem(value)
-                if col == 3:
-                    cell.setToolTip(self.texts.stock_detail(item))  # how far the nearby store is
-                cell.setData(Qt.ItemDataRole.UserRole, item.sku)
-                self.browsing.setItem(row, col, cell)
-        self.browsing.setUpdatesEnabled(True)
-        if items:
-            self.browsing.selectRow(0)
+        if profile.browsing:
+            self._fill.start()  # the list on the next frame: this one paints the member's lines
+        else:
+            self.browsing.hide()
         if profile.browsing_state == "awaiting_member" and self._asked is None:
             self._ask_member(profile)
         self._update_buttons()
+
+    def _fill_browsing(self) -> None:
+        """The second frame of a profile: the browsing list shown with its rows (the view makes
+        the text of the rows it paints), the first one selected for F4."""
+        items = self.profile.browsing if self.profile is not None else None
+        if items:
+            self.browsing_model.set_rows(list(items))
+            self.browsing.show()
+            self.browsing.selectRow(0)
 
     # -- the member confirms on the customer display (a store setting) ------------------------------
     def _ask_member(self, profile: MemberProfile) -> None:
@@ -348,7 +368,7 @@ class MemberScreen(QWidget):
         self.add_button.setEnabled(bool(self.profile and self.profile.browsing))
 
     def _move(self, step: int) -> None:
-        rows = self.browsing.rowCount()
+        rows = self.browsing_model.rowCount()
         if not rows:
             return
         selected = self.browsing.selectionModel().selectedRows()
@@ -466,9 +486,8 @@ class MemberScreen(QWidget):
 
     def add_selected(self) -> None:
         rows = self.browsing.selectionModel().selectedRows()
-        cell = self.browsing.item(rows[0].row(), 0) if rows else None
-        if cell is not None:
-            self.ops.add_browsed(sku=str(cell.data(Qt.ItemDataRole.UserRole))).run(
+        if rows:
+            self.ops.add_browsed(sku=str(rows[0].data(SKU_ROLE))).run(
                 self, success=self._item_added, failure=self._error)
 
     def _item_added(self, added: Added) -> None:

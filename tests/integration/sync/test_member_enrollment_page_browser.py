@@ -34,14 +34,19 @@ def hq(sqlite_hq: HQService):
     server.stop()
 
 
+def launch(playwright):  # type: ignore[no-untyped-def]
+    """Debian's Chromium, headless, quiet (no network of its own); the benchmark launches it so too."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+
+
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        chromium = launch(p)
         yield chromium
         chromium.close()
 
