@@ -30,6 +30,7 @@ from printers.queue import JobStateError
 from store_client import store_time
 from store_client.clock import Clock, iso, parse_iso
 from store_client.domain import price_history as ph
+from sync.protocol.credit_codes import new_credit_code
 from store_client.domain.roles import Decision, Permission, decide
 from store_client.domain.stock import Movement, MovementReason
 from store_client.persistence import price_history
@@ -211,7 +212,7 @@ class NoReceiptReturnsService:
         lines = [(item.sku, qty, item.unit_fen) for item, qty in priced]
         total = sum(qty * unit for _sku, qty, unit in lines)
         return_id = str(uuid.uuid4())
-        code = ph.new_credit_code() if request.tender == STORE_CREDIT else None
+        code = new_credit_code() if request.tender == STORE_CREDIT else None
         with self.db.transaction() as s:
             if s.scalar(select(NoReceiptReturn.id).where(NoReceiptReturn.request_id == request.request_id)):
                 raise _AlreadyDone

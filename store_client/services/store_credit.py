@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from sqlalchemy import update
 
 from store_client.clock import Clock
-from store_client.domain.price_history import credit_code_genuine
+from sync.protocol.credit_codes import credit_code_genuine
 from store_client.persistence.db import Database
 from store_client.persistence.no_receipt_models import CreditNote
 from store_client.services.auth import Actor

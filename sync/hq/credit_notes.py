@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import Column, Connection, Integer, String, Table, Text, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from store_client.domain.price_history import credit_code_genuine
+from sync.protocol.credit_codes import credit_code_genuine
 from sync.hq.schema import metadata
 from sync.protocol.events import PayloadError
 

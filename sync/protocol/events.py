@@ -262,7 +262,7 @@ def _credit_note(i: int, pay: dict) -> dict:
         if pay.get("credit_note") is not None:
             raise PayloadError(f"payment {i}: only a store_credit payment names a credit note")
         return {}
-    from store_client.domain.price_history import credit_code_genuine
+    from sync.protocol.credit_codes import credit_code_genuine
 
     note = _obj(pay.get("credit_note"), f"payment {i} credit_note")
     code = _str(note, "code", max_len=16)

@@ -15,7 +15,6 @@ from sqlalchemy import select
 
 from store_client.bootstrap import build_services
 from store_client.clock import iso
-from store_client.domain import price_history as ph
 from store_client.domain.roles import Role
 from store_client.persistence.models import AuditEntry
 from store_client.persistence.no_receipt_models import CreditNote, NoReceiptReturn
@@ -25,6 +24,7 @@ from store_client.services.authorization import Authorizer
 from store_client.services.shifts import ShiftService
 from store_client.ui.automation import unnamed_interactive
 from store_client.ui.screens.returns_screen import ReturnsScreen
+from sync.protocol import credit_codes
 from sync.terminal.puller import Page, apply_page
 from tests.integration.checkout.checkout_seed import TOOTHPASTE, WATER, seed
 from tests.ui.conftest import screen_context
@@ -130,7 +130,7 @@ def test_a_return_without_receipt_by_keys_only_in_chinese(qtbot, zh, store, task
         note = s.get(CreditNote, row.credit_code)
         approver = s.scalars(select(AuditEntry.operator_id).where(AuditEntry.action == "approval.used")).one()
         assert (row.refund_fen, row.tender, row.operator_id, row.approved_by) == (2580, "store_credit", "c1", "m1")
-        assert note.remaining_fen == 2580 and ph.credit_code_genuine(note.code) and approver == "c1"
+        assert note.remaining_fen == 2580 and credit_codes.credit_code_genuine(note.code) and approver == "c1"
         code, request_id = note.code, row.request_id
     assert code in dialog.done_banner.text() and "25.80" in dialog.done_banner.text()
     assert dialog.items == [] and QApplication.focusWidget() is dialog.code

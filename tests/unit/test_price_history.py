@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from store_client.domain import price_history as ph
+from sync.protocol import credit_codes
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -80,24 +81,24 @@ def test_agrees_with_sampling_every_moment(points, start_price, current):
 
 
 def test_credit_codes_are_genuine_unique_and_checked():
-    codes = {ph.new_credit_code() for _ in range(2000)}
+    codes = {credit_codes.new_credit_code() for _ in range(2000)}
     assert len(codes) == 2000
-    assert all(ph.credit_code_genuine(c) and len(c) == 16 for c in codes)
+    assert all(credit_codes.credit_code_genuine(c) and len(c) == 16 for c in codes)
     code = next(iter(codes))
     for i in range(2, 16):  # any one digit changed fails the check
         for d in "0123456789":
             if d != code[i]:
-                assert not ph.credit_code_genuine(code[:i] + d + code[i + 1:])
+                assert not credit_codes.credit_code_genuine(code[:i] + d + code[i + 1:])
     swapped = code[:5] + code[6] + code[5] + code[7:]
-    assert code[5] == code[6] or not ph.credit_code_genuine(swapped)
+    assert code[5] == code[6] or not credit_codes.credit_code_genuine(swapped)
 
 
 @pytest.mark.parametrize("bad", ["", "CN", "cn12345678901234", "CN1234567890123", "CN123456789012345",
                                  "XX12345678901234", None, 12345, "CN１２３４５６７８９０１２３４"])
 def test_malformed_codes_are_not_genuine(bad):
-    assert not ph.credit_code_genuine(bad)
+    assert not credit_codes.credit_code_genuine(bad)
 
 
 def test_a_genuine_code_in_full_width_digits_is_not_genuine():
-    code = ph.new_credit_code()
-    assert not ph.credit_code_genuine("CN" + "".join(chr(ord(d) + 0xFEE0) for d in code[2:]))
+    code = credit_codes.new_credit_code()
+    assert not credit_codes.credit_code_genuine("CN" + "".join(chr(ord(d) + 0xFEE0) for d in code[2:]))

@@ -11,7 +11,6 @@ from checkout_seed import COOKER, SHAMPOO, TOOTHPASTE, WATER, apple_weight_code
 from sqlalchemy import func, select, text
 
 from store_client.clock import iso
-from store_client.domain import price_history as ph
 from store_client.persistence.models import AuditEntry, OutboxEvent, StockMovement
 from store_client.persistence.no_receipt_models import CreditNote, NoReceiptReturn
 from store_client.services.authorization import Authorizer
@@ -20,6 +19,7 @@ from store_client.services.errors import ApprovalRequired, InvalidInput, Service
 from store_client.services.no_receipt_returns import NoReceiptReturnsService
 from store_client.services.no_receipt_views import NoReceiptRequest
 from store_client.services.shifts import ShiftService
+from sync.protocol import credit_codes
 from sync.protocol.events import validate
 from sync.terminal.puller import Page, apply_page
 
@@ -109,7 +109,7 @@ def test_store_credit_return_issues_a_note_restocks_and_sends_the_event(shop):
     assert written(shop) == (0, 0, 0, 0)
     done = svc.refund(shop.cashier, request, manager_grant(shop))
     assert done.refund_fen == 2 * 1250 + 3 * 200 and done.tender == "store_credit"
-    assert ph.credit_code_genuine(done.credit_code) and done.return_no.endswith("-N000001")
+    assert credit_codes.credit_code_genuine(done.credit_code) and done.return_no.endswith("-N000001")
     assert written(shop) == (1, 1, 2, 1)
     with shop.terminal.db.read() as s:
         note = s.get(CreditNote, done.credit_code)

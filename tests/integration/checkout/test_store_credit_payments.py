@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 from checkout_seed import COOKER, SHAMPOO, WATER
 
-from store_client.domain import price_history as ph
 from store_client.persistence.models import AuditEntry, OutboxEvent, Sale, SaleTender
 from store_client.persistence.no_receipt_models import CreditNote
 from store_client.services.audit import AuditLog
@@ -23,6 +22,7 @@ from store_client.services.store_credit import StoreCreditPayments
 from sync.hq import credit_notes
 from sync.hq.credit_notes import CreditRefused
 from sync.hq.service import HQService, make_engine
+from sync.protocol import credit_codes
 from sync.protocol.events import PayloadError, validate
 from sync.terminal.transport import BatchRejected, TransientError
 
@@ -110,7 +110,7 @@ def own_note(shop, amount_items=(("100002", 2),)) -> str:  # type: ignore[no-unt
 
 def other_till_note(hq: HQService, amount: int = 5000, store: str = "S002") -> str:
     who = hq.authenticate(hq.issue_token(store, "T09"))
-    code = ph.new_credit_code()
+    code = credit_codes.new_credit_code()
     payload = {"return_id": str(uuid.uuid4()), "request_id": str(uuid.uuid4()), "return_no": f"{store}-T09-N000001",
                "store_id": store, "terminal_id": "T09", "operator_id": "c1", "approved_by": "m1",
                "completed_at": "2026-06-01T10:00:00.000000+00:00", "refund_minor": amount,
@@ -296,7 +296,7 @@ def test_offline_another_tills_note_is_refused_audited_and_nothing_written(shop,
     (lambda hq: "CN" + "0" * 14, "credit.forged"),  # check digits wrong
     (lambda hq: "CN123", "credit.forged"),
     (lambda hq: "'; DROP TABLE sales;--", "credit.forged"),
-    (lambda hq: ph.new_credit_code(), "credit.unknown"),  # genuine form, never issued
+    (lambda hq: credit_codes.new_credit_code(), "credit.unknown"),  # genuine form, never issued
 ])
 def test_bad_codes_are_refused_with_their_own_code(shop, hq, till, make, expected):
     shop.checkout.scan(shop.cashier, WATER)
@@ -403,7 +403,7 @@ def test_the_till_is_wired_with_its_hq_client_and_without_one_only_its_own_notes
     assert isinstance(checkout.store_credit, StoreCreditPayments)
     checkout.scan(shop.cashier, WATER)
     with pytest.raises(ServiceError) as refusal:
-        checkout.add_tender(shop.cashier, "store_credit", ALL, reference=ph.new_credit_code())
+        checkout.add_tender(shop.cashier, "store_credit", ALL, reference=credit_codes.new_credit_code())
     assert refusal.value.code == "credit.hq_unreachable"
     code = own_note(shop)
     cart = checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)

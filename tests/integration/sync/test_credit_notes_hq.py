@@ -8,10 +8,10 @@ import uuid
 
 import pytest
 
-from store_client.domain import price_history as ph
 from sync.hq import credit_notes
 from sync.hq.credit_notes import CreditRefused
 from sync.hq.service import HQService
+from sync.protocol import credit_codes
 from sync.protocol.events import PayloadError, validate
 
 
@@ -22,7 +22,7 @@ def no_receipt(store: str = "S001", till: str = "T01", *, code: str | None = Non
             "completed_at": "2026-06-01T10:00:00.000000+00:00", "refund_minor": amount,
             "reason": {"code": "changed_mind", "text": ""}, "tender": tender, "restocked": True,
             "lines": [{"sku": "100002", "qty": 2, "unit_price_minor": amount // 2, "refund_minor": amount}],
-            "credit_note": {"code": code or ph.new_credit_code(), "amount_minor": amount}
+            "credit_note": {"code": code or credit_codes.new_credit_code(), "amount_minor": amount}
             if tender == "store_credit" else None}
 
 
@@ -97,7 +97,7 @@ def test_partial_spends_leave_the_rest_and_a_retry_takes_nothing_more(hq_service
 ])
 def test_forged_unknown_and_bad_spends_are_refused(hq_service, tills, code, amount, expected):
     with pytest.raises(CreditRefused) as refused:
-        hq_service.spend_credit_note(tills[0], code if code is not None else ph.new_credit_code(), amount, "s")
+        hq_service.spend_credit_note(tills[0], code if code is not None else credit_codes.new_credit_code(), amount, "s")
     assert refused.value.code == expected
 
 
@@ -164,7 +164,7 @@ def test_two_tills_spend_a_note_over_http_exactly_once(tmp_path):
             part = client.spend_credit_note(code, 1000, "sale-a:1")
             assert part["remaining_minor"] == 2000 and not part["repeated"]
             assert client.spend_credit_note(code, 1000, "sale-a:1")["repeated"]  # a retry: nothing more
-            for bad, expected in ((ph.new_credit_code(), "credit.unknown"), ("CN00000000000000", "credit.forged")):
+            for bad, expected in ((credit_codes.new_credit_code(), "credit.unknown"), ("CN00000000000000", "credit.forged")):
                 with pytest.raises(BatchRejected) as refused:
                     client.spend_credit_note(bad, 100, "x")
                 assert refused.value.code == expected

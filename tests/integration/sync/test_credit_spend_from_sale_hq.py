@@ -10,16 +10,16 @@ import uuid
 
 from sqlalchemy import func, select
 
-from store_client.domain import price_history as ph
 from sync.hq import credit_notes
 from sync.hq.service import HQService
+from sync.protocol import credit_codes
 from tools.soak import make_sale
 
 
 def issue(hq: HQService, amount: int, store: str = "S009") -> str:
     """A note issued by a return without receipt at another store's till."""
     who = hq.authenticate(hq.issue_token(store, "T09"))
-    code = ph.new_credit_code()
+    code = credit_codes.new_credit_code()
     payload = {"return_id": str(uuid.uuid4()), "request_id": str(uuid.uuid4()), "return_no": f"{store}-T09-N000001",
                "store_id": store, "terminal_id": "T09", "operator_id": "c1", "approved_by": "m1",
                "completed_at": "2026-06-01T10:00:00.000000+00:00", "refund_minor": amount,
@@ -113,7 +113,7 @@ def test_two_tills_spending_the_whole_note_offline_at_once_spend_it_once_and_rec
 
 
 def test_a_note_never_issued_is_an_overdraft_not_a_lost_sale(hq_service: HQService):
-    code = ph.new_credit_code()
+    code = credit_codes.new_credit_code()
     sale = paid_by_note(5, code, "S001")
     who = hq_service.authenticate(hq_service.issue_token("S001", "T01"))
     assert hq_service.ingest(who, {"events": [event(sale, 1)]})["results"][0]["status"] == "accepted"

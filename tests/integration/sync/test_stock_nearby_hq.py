@@ -206,8 +206,9 @@ def test_an_hq_database_from_before_sites_gains_them_at_start(hq_service: HQServ
 
 
 def test_a_till_clock_ahead_or_a_time_that_is_not_one_never_pins_the_figure(hq_service: HQService) -> None:
-    """HQ's figure carries the movement's time, never a time after HQ's own clock, and never
-    text that is not a time (compared as text, it would stay "newest" for good)."""
+    """HQ's figure carries the movement's time, never a time after HQ's own clock; text that
+    is not a time with its offset is refused by the event's validator (compared as text, it
+    would stay "newest" for good)."""
     from datetime import UTC, datetime, timedelta
 
     city(hq_service)
@@ -215,12 +216,18 @@ def test_a_till_clock_ahead_or_a_time_that_is_not_one_never_pins_the_figure(hq_s
     sell(hq_service, "S001", 1, ("100001", 12, "receipt"))
     ahead = (datetime.now(UTC) + timedelta(days=3)).isoformat()
     who = hq_service.authenticate(hq_service.issue_token("S001", "T01"))
-    for seq, at in ((2, ahead), (3, "zzzz"), (4, "2026-12-01T10:00:00")):  # ahead, garbage, naive
+    body = moved("S001", "T01", ("100001", -1, "sale"))
+    body["movements"][0]["at"] = ahead  # a till whose clock runs three days ahead
+    result = hq_service.ingest(who, {"events": [envelope(2, "stock.moved", body)]})
+    assert result["results"][0]["status"] == "accepted", result
+    shown = datetime.fromisoformat(nearby(hq_service, "S002")["100001|S001"]["as_of"])
+    assert before <= shown <= datetime.now(UTC)
+    for seq, at in ((3, "zzzz"), (4, "2026-12-01T10:00:00")):  # garbage, naive: refused by the validator
         body = moved("S001", "T01", ("100001", -1, "sale"))
         body["movements"][0]["at"] = at
         result = hq_service.ingest(who, {"events": [envelope(seq, "stock.moved", body)]})
-        assert result["results"][0]["status"] == "accepted", result
-        shown = datetime.fromisoformat(nearby(hq_service, "S002")["100001|S001"]["as_of"])
-        assert before <= shown <= datetime.now(UTC)
-    assert nearby(hq_service, "S002")["100001|S001"]["on_hand"] == 9
+        assert result["results"][0]["status"] == "rejected" and "'at'" in result["results"][0]["reason"], result
+    assert nearby(hq_service, "S002")["100001|S001"]["on_hand"] == 11  # only the accepted sale moved it
+    # HQ's own guard stays for what passed the validator: a time is kept, garbage never pins
+    assert hq_stock.as_of("zzzz", before) == before.isoformat(timespec="microseconds")
     assert hq_stock.as_of("2026-12-01T02:00:00+00:00", datetime.now(UTC)) == "2026-12-01T02:00:00+00:00"

@@ -13,10 +13,10 @@ from sqlalchemy import select
 from test_checkout_end_to_end import real_checkout, shop_items
 from test_keyboard_workflows import Keyboard, open_shift_by_service, wait_focus_in
 
-from store_client.domain import price_history as ph
 from store_client.persistence.models import SaleTender
 from store_client.persistence.no_receipt_models import CreditNote
 from store_client.services.store_credit import StoreCreditPayments
+from sync.protocol import credit_codes
 
 K = Qt.Key
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -39,7 +39,7 @@ def zh_till(make_shell, qtbot):  # type: ignore[no-untyped-def]
 
 
 def own_note(shell, amount: int) -> str:  # type: ignore[no-untyped-def]
-    code = ph.new_credit_code()
+    code = credit_codes.new_credit_code()
     with shell.terminal.db.transaction() as s:
         s.add(CreditNote(code=code, amount_fen=amount, remaining_fen=amount, return_id="r-" + code,
                          issued_at="2026-06-01T10:00:00+00:00"))
