@@ -145,7 +145,7 @@ class ReturnsScreen(ReturnsPolicyMixin, QWidget):
         # at least as wide as its header ("Returnable" is longer than "可退"); shrunk together
         # on a narrow screen so the item name keeps room
         self._columns = ColumnFitter(self.table, {1: 80, 2: 104, 3: 104, 4: 110, 5: 170, 6: 110, 7: 150},
-                                     stretch_min=160, floors={1: 60, 2: 64, 3: 64, 4: 96, 5: 132, 6: 96, 7: 124})
+                                     stretch_min=160, floors={1: 64, 2: 64, 3: 64, 4: 96, 5: 132, 6: 96, 7: 124})
 
         self.reason = named(QComboBox(self), "returns.reason", self.tr("Reason for the return"))
         self.reason.addItem(self.tr("Choose a reason…"), "")
