@@ -12,7 +12,6 @@ nor audits them.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any
 
 from sync.protocol.events import (
@@ -24,6 +23,7 @@ from sync.protocol.events import (
     _list,
     _obj,
     _str,
+    _time,
     _uuid,
 )
 
@@ -33,18 +33,6 @@ SOURCE_KINDS = ("store", "warehouse")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _CODE = re.compile(r"\d{6}")
 _SITE = re.compile(r"[A-Za-z0-9_-]{1,24}")
-
-
-def _moment(payload: dict, key: str) -> str:
-    """An ISO-8601 time with its offset (HQ computes the hold from the promise)."""
-    value = _str(payload, key, max_len=40)
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise PayloadError(f"field '{key}' must be an ISO-8601 time") from None
-    if moment.tzinfo is None:
-        raise PayloadError(f"field '{key}' must carry its UTC offset")
-    return value
 
 
 def _line(i: int, raw: Any) -> dict:
@@ -99,8 +87,8 @@ def _aisle_ordered_v1(payload: dict) -> dict:
             "terminal_id": _str(payload, "terminal_id", max_len=32),
             "operator_id": _str(payload, "operator_id", max_len=16),
             "member_id": _str(payload, "member_id", max_len=32, optional=True),
-            "ordered_at": _moment(payload, "ordered_at"),
-            "promised_at": _moment(payload, "promised_at"),
+            "ordered_at": _time(payload, "ordered_at"),
+            "promised_at": _time(payload, "promised_at"),
             "source": {"site_id": site_id, "kind": kind}, "fulfilment": fulfilment,
             "customer": {"phone": phone, "address": address}, "code": code, "offline": offline,
             "lines": lines, "paid_minor": sum(line["net_minor"] for line in lines)}
