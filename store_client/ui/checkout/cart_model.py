@@ -54,12 +54,13 @@ class CartTableModel(QAbstractTableModel):
         """Show ``lines``; returns the row that changed or was added last (None: no line)."""
         new = tuple(lines)
         old = self._lines
-        old_ids = [line.line_id for line in old]
-        new_ids = [line.line_id for line in new]
-        if new_ids[:len(old_ids)] == old_ids:
-            # The service hands back the same view object for an unchanged line: `is` first.
-            changed = [row for row, line in enumerate(old)
-                       if new[row] is not line and new[row] != line]
+        # The service hands back the same view object for an unchanged line, and a tuple
+        # compares its items by identity first: a scan's cart (only a line added) costs one
+        # C loop here, not a Python one over the cart.
+        unchanged = new[:len(old)] == old
+        if unchanged or [line.line_id for line in new[:len(old)]] == [line.line_id for line in old]:
+            changed = [] if unchanged else [row for row, line in enumerate(old)
+                                            if new[row] is not line and new[row] != line]
             self._lines = new[:len(old)]
             for row in changed:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
