@@ -12,6 +12,7 @@ from operator import is_not
 
 from store_client.domain.cart import Cart, CartLine
 from store_client.domain.coupons import Coupon
+from store_client.domain.points import available_points
 from store_client.domain.pricing import COUPON, PROMOTION, PricedCart, PricedLine
 from store_client.services.cart_store import CartState
 from store_client.services.errors import ServiceError
@@ -51,6 +52,12 @@ class MemberView:
     tier: str
     points_balance: int
     pending_redemption_points: int
+
+    @property
+    def points_available(self) -> int:
+        """What the member may redeem here now: the one rule of domain.points (never below
+        zero: returns that took back points earned since HQ's balance can outweigh it)."""
+        return available_points(self.points_balance, self.pending_redemption_points)
 
 
 @dataclass(frozen=True)

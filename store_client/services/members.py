@@ -165,16 +165,25 @@ def utc_text(moment: str | None) -> str | None:
 
 def pending_redemptions(session: Session, member: Member) -> int:
     """Points this terminal redeemed for ``member`` after HQ's balance was taken, plus
-    earned points its returns took back, less points its returns gave back (may be < 0)."""
+    earned points its returns took back, less points its returns gave back (may be < 0).
+
+    Points a sale earned after that balance are not in it (they count once HQ has the
+    sale), so taking them back on a return must not count either: a member who bought and
+    returned since would otherwise show less than HQ will hold, below zero on a big sale."""
     query = select(func.coalesce(func.sum(Sale.points_redeemed), 0)).where(
         Sale.member_id == member.member_id)
-    back = select(func.coalesce(func.sum(Return.points_reversed - Return.points_refunded), 0)).where(
+    refunded = select(func.coalesce(func.sum(Return.points_refunded), 0)).where(
         Return.member_id == member.member_id, Return.status == "completed")
+    reversed_ = (select(func.coalesce(func.sum(Return.points_reversed), 0))
+                 .join(Sale, Sale.id == Return.sale_id)
+                 .where(Return.member_id == member.member_id, Return.status == "completed"))
     as_of = utc_text(member.balance_as_of)
     if as_of is not None:  # sales store UTC text; compare like with like
         query = query.where(Sale.completed_at > as_of)
-        back = back.where(Return.completed_at > as_of)
-    return int(session.scalar(query) or 0) + int(session.scalar(back) or 0)
+        refunded = refunded.where(Return.completed_at > as_of)
+        reversed_ = reversed_.where(Return.completed_at > as_of, Sale.completed_at <= as_of)
+    return (int(session.scalar(query) or 0) + int(session.scalar(reversed_) or 0)
+            - int(session.scalar(refunded) or 0))
 
 
 def remember(session: Session, *, member_id: str, masked_phone: str, tier: str, points: int,

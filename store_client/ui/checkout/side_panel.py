@@ -166,7 +166,7 @@ class SidePanel(QFrame):
             self.member_label.setText(self.tr("No member (F5)"))
             self.member_remove.hide()
             return
-        available = member.points_balance - member.pending_redemption_points
+        available = member.points_available
         self.member_label.setText(self.tr("%1 · %2 · %3\nPoints: %4")
                                   .replace("%1", member.name).replace("%2", member.phone_masked)
                                   .replace("%3", tier_label(member.tier))

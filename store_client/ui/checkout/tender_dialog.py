@@ -295,7 +295,7 @@ class TenderDialog(QDialog):
             self.points_amount.setEnabled(False)
             self.points_button.setEnabled(False)
         else:
-            available = member.points_balance - member.pending_redemption_points
+            available = member.points_available
             self.points_state.setText(self.tr("%1 has %2 points available.")
                                       .replace("%1", member.name).replace("%2", str(available)))
             self.points_amount.setEnabled(True)

@@ -12,11 +12,13 @@ from sqlalchemy import func, select
 from store_client.domain.money import round_half_up
 from store_client.persistence.models import (
     AuditEntry,
+    MemberCache,
     OutboxEvent,
     PrintJob,
     Return,
     ReturnLine,
     ReturnTender,
+    Sale,
     SaleLine,
 )
 from store_client.services import members
@@ -264,7 +266,24 @@ def test_points_go_back_as_points_and_earned_points_are_reversed(shop):
     with shop.terminal.db.read() as s:
         member = members.get(s, MEMBER)
         pending_after = members.pending_redemptions(s, member)
-    assert pending_after == pending_before - first.points_refunded + done.points_earned
+    # The sale came after HQ's balance was taken: its earned points are not in that balance,
+    # so taking them back counts for nothing here; the points paid back do.
+    assert pending_after == pending_before - first.points_refunded
+    with shop.terminal.db.transaction() as s:  # HQ's balance as of after the sale: it holds them
+        cached = s.get(MemberCache, MEMBER)
+        cached.balance_as_of = "2100-01-01T00:00:00+00:00"
+    with shop.terminal.db.read() as s:
+        member = members.get(s, MEMBER)
+        assert members.pending_redemptions(s, member) == 0  # the returns were before it too
+        sold_at = s.scalars(select(Sale.completed_at)).one()
+    with shop.terminal.db.transaction() as s:  # now: the sale before the balance, returns after
+        s.get(MemberCache, MEMBER).balance_as_of = sold_at
+        for ret in s.scalars(select(Return)):
+            ret.completed_at = "2099-01-01T00:00:00+00:00"
+    with shop.terminal.db.read() as s:
+        member = members.get(s, MEMBER)
+        assert members.pending_redemptions(s, member) == \
+            done.points_earned - first.points_refunded - second.points_refunded
     for ev in events(shop):
         validate("return.completed", 1, json.loads(ev.payload))
     assert c.operator_id == "c1"

@@ -43,3 +43,23 @@ def test_the_totals_stay_whole_on_a_short_panel(qtbot, count: int) -> None:
         assert figure.height() >= figure.sizeHint().height(), figure.objectName()
         assert figure.visibleRegion().boundingRect().height() >= figure.sizeHint().height()
     assert panel.total.text() == "¥108,480.69"
+
+
+@pytest.mark.parametrize("balance, pending, shown", [
+    (500, 1892, "0"),  # returns took back more than HQ's balance holds: never below zero
+    (500, 120, "380"),
+    (500, -300, "500"),  # points paid back wait for HQ, as the checkout's rule does
+])
+def test_the_member_line_shows_what_the_checkout_lets_them_redeem(qtbot, balance, pending,
+                                                                  shown) -> None:
+    from dataclasses import replace
+
+    from store_client.domain.points import available_points
+    from store_client.services.checkout_views import MemberView
+
+    panel = SidePanel("CNY", "en_US", None)
+    qtbot.addWidget(panel)
+    member = MemberView("M1", "Lin", "138****0000", "gold", balance, pending)
+    panel.show_cart(replace(cart(()), member=member))
+    assert panel.member_label.text().endswith(f"Points: {shown}")
+    assert str(available_points(balance, pending)) == shown == str(member.points_available)
