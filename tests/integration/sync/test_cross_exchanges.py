@@ -1,0 +1,116 @@
+"""Exchanges at store S001's till of what it did not sell, against the real reference HQ over
+HTTP (docs/returns.md, "Exchanges"): an online order or store S002's sale comes back, its value
+pays the new items first, the customer pays the rest or gets the difference back by the return
+rules (the online payment through HQ, points back at HQ, cash from the drawer), the new sale and
+the return written in one transaction, HQ's reservation around it, each done once."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from store_client.persistence.models import CrossExchange, CrossReturn, Sale, SaleTender
+from store_client.services.errors import ServiceError
+from sync.hq import cross_returns as hq_cross
+from sync.hq import order_tables as ot
+from sync.hq.orders import OnlineOrders
+from sync.hq.returnables import ReturnablesService, ReturnAsk, reservations
+from tests.integration.checkout.checkout_seed import COOKER, SHAMPOO, TOOTHPASTE, WATER
+from tests.integration.sync.cross_exchange_world import MANAGER, make_till
+from tests.integration.sync.online_returns_world import collected_order, member, pull_keys, store_b_sale
+
+
+@pytest.fixture
+def world(terminal, add_operator, hq_server, sqlite_hq):  # type: ignore[no-untyped-def]
+    add_operator("m1", "manager", "2468", name="张经理")
+    add_operator("m2", "manager", "1357", name="李经理")
+    till = make_till(terminal, hq_server.url, sqlite_hq.issue_token("S001", "T01"))
+    return till, sqlite_hq, hq_server
+
+
+def reservation(hq, return_id: str) -> str | None:  # type: ignore[no-untyped-def]
+    with hq.engine.connect() as conn:
+        return conn.scalar(select(reservations.c.state).where(reservations.c.return_id == return_id))
+
+
+def owed(hq, return_id: str) -> int | None:  # type: ignore[no-untyped-def]
+    with hq.engine.connect() as conn:
+        return conn.scalar(select(ot.refunds.c.amount_minor).where(ot.refunds.c.request_id == return_id))
+
+
+def provider_paid(hq, placed) -> int:  # type: ignore[no-untyped-def]
+    orders = OnlineOrders(hq)
+    return orders.provider.refunded_total(orders.get(placed.order_id)["payment_ref"])
+
+
+def test_an_online_order_exchanged_for_dearer_goods_the_customer_pays_the_rest_and_the_provider_nothing(world):
+    till, hq, _server = world
+    placed = collected_order(hq, member(hq))
+    order = till.find(placed.order_no)
+    first = order.lines[0]
+    credit = till.start(order, [(first.line_no, 1)])
+    value = order.plan(((first.line_no, 1),)).total_fen
+    assert credit.cross and credit.credit_fen == value and credit.receipt_no == placed.order_no
+    assert till.written()["returns"] == 0  # nothing written until it is paid
+    till.scan(COOKER)
+    quote = till.exchanges.apply(MANAGER)
+    assert (quote.credit_fen, quote.due_fen, quote.refund_fen) == (value, 49900 - value, 0)
+    assert [(t.kind, t.amount_fen) for t in quote.cart.tenders] == [("exchange", value)]
+    view = till.checkout.add_tender(MANAGER, "cash", 50000)
+    done = till.exchanges.complete(MANAGER, request_id=credit.request.request_id, cart_id=view.cart_id)
+    assert (done.credit_fen, done.due_fen, done.refund_fen, done.change_fen) == (value, 49900 - value, 0,
+                                                                                  50000 - (49900 - value))
+    assert done.refund_tenders == () and not done.repeated and till.exchanges.current() is None
+    assert till.written() == {"sales": 1, "returns": 1, "links": 1, "taken": 1, "sold": 1, "stock": 2, "audit": 2}
+    with till.terminal.db.read() as s:
+        link = s.scalars(select(CrossExchange)).one()
+        ret = s.get(CrossReturn, link.return_id)
+        assert ret.original_ref == order.original_ref and ret.refund_fen == value and ret.cash_fen == 0
+        assert ret.reserved_at_hq and link.sale_id == s.scalars(select(Sale.id)).one()
+        return_id, sale_id, exchange_id = ret.id, link.sale_id, link.id
+    [taken] = till.events("return.taken")
+    [sale] = till.events("sale.completed")
+    assert taken["version"] == 3 and taken["exchange"] == {"exchange_id": exchange_id, "sale_id": sale_id,
+                                                            "credit_minor": value}
+    assert [(t["method"], t["amount_minor"], t["credit_minor"]) for t in taken["tenders"]] == [("online", value, value)]
+    assert sale["exchange"] == {"exchange_id": exchange_id, "return_id": return_id, "credit_minor": value}
+    assert reservation(hq, return_id) == "confirmed"
+    assert owed(hq, return_id) is None and provider_paid(hq, placed) == 0  # the credit bought the cooker
+
+    again = till.exchanges.complete(MANAGER, request_id=credit.request.request_id, cart_id=view.cart_id)
+    assert again.repeated and (again.return_no, again.receipt_no) == (done.return_no, done.receipt_no)
+    assert till.written()["links"] == 1 and till.written()["sales"] == 1
+
+    till.upload()  # HQ takes both events, holds them to each other, owes the provider nothing
+    with hq.engine.connect() as conn:
+        assert conn.scalar(select(hq_cross.taken.c.state).where(hq_cross.taken.c.return_id == return_id)) == "settled"
+    assert owed(hq, return_id) is None and provider_paid(hq, placed) == 0
+    assert till.find(placed.order_no).lines[0].returnable == first.quantity - 1
+    x = till.shifts().x_report(MANAGER, print_it=False).figures
+    assert x.cash_refund_fen == 0 and dict(x.by_tender)["exchange"] == value
+    assert x.expected_cash_fen == 10_000 + 49900 - value
+
+
+def test_an_online_order_exchanged_for_cheaper_goods_the_difference_goes_back_to_its_payment_through_hq(world):
+    till, hq, _server = world
+    placed = collected_order(hq, member(hq))
+    order = till.find(placed.order_no)
+    first = order.lines[0]
+    credit = till.start(order, [(first.line_no, first.quantity)])
+    value = credit.credit_fen
+    till.scan(WATER)
+    quote = till.exchanges.apply(MANAGER)
+    assert (quote.credit_fen, quote.due_fen, quote.refund_fen) == (200, 0, value - 200)
+    assert quote.refund_tenders == (("online", value - 200),) and quote.card_refund_fen == 0
+    done = till.exchanges.complete(MANAGER, request_id=credit.request.request_id, cart_id=quote.cart.cart_id)
+    assert done.refund_tenders == (("online", value - 200),) and done.refund_fen == value - 200
+    assert "换货小票" in done.receipt_text and "线上原路退回" in done.receipt_text
+    with till.terminal.db.read() as s:
+        return_id = s.scalars(select(CrossReturn.id)).one()
+    assert owed(hq, return_id) == value - 200 and provider_paid(hq, placed) == value - 200  # only the difference
+    till.upload()
+    assert owed(hq, return_id) == value - 200 and provider_paid(hq, placed) == value - 200  # once
+    again = till.exchanges.completed(credit.request.request_id)
+    assert again is not None and again.repeated and again.refund_tenders == (("online", value - 200),)
+    x = till.shifts().x_report(MANAGER, print_it=False).figures
+    assert x.cash_refund_fen == 0 and x.expected_cash_fen == 10_000  # nothing left the drawer
