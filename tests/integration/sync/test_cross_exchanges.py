@@ -114,3 +114,106 @@ def test_an_online_order_exchanged_for_cheaper_goods_the_difference_goes_back_to
     assert again is not None and again.repeated and again.refund_tenders == (("online", value - 200),)
     x = till.shifts().x_report(MANAGER, print_it=False).figures
     assert x.cash_refund_fen == 0 and x.expected_cash_fen == 10_000  # nothing left the drawer
+
+
+def test_a_store_sale_by_its_receipt_qr_the_difference_back_in_cash_from_the_drawer(world):
+    till, hq, server = world
+    sale, qr = store_b_sale(hq, seed=31)
+    pull_keys(till.terminal, server.url, till.token)
+    original = till.find(qr)
+    assert original.source == "receipt_qr" and original.store_id == "S002"
+    line = original.lines[0]
+    credit = till.start(original, [(line.line_no, line.quantity)], reason="changed_mind")
+    assert credit.credit_fen == line.net_fen > 200
+    till.scan(WATER)
+    quote = till.exchanges.apply(MANAGER)
+    assert quote.refund_tenders == (("cash", line.net_fen - 200),)
+    done = till.exchanges.complete(MANAGER, request_id=credit.request.request_id, cart_id=quote.cart.cart_id)
+    assert done.refund_tenders == (("cash", line.net_fen - 200),) and done.credit_fen == 200
+    with till.terminal.db.read() as s:
+        ret = s.scalars(select(CrossReturn)).one()
+        assert (ret.refund_fen, ret.cash_fen, ret.reserved_at_hq) == (line.net_fen, line.net_fen - 200, True)
+    [taken] = till.events("return.taken")
+    assert [(t["method"], t["amount_minor"], t["credit_minor"]) for t in taken["tenders"]] == [
+        ("cash", line.net_fen, 200)]
+    x = till.shifts().x_report(MANAGER, print_it=False).figures
+    assert x.cash_refund_fen == line.net_fen - 200  # only the difference left the drawer
+    assert x.expected_cash_fen == 10_000 - (line.net_fen - 200)
+    till.upload()
+    status = ReturnablesService(hq.engine, hq_cross.load_original).status(original.original_ref)
+    assert status[1][line.line_no].returned == line.quantity and status[2] == {"cash": line.net_fen}
+
+
+def _points_sale(till, hq, seed: int):  # type: ignore[no-untyped-def]
+    from sync.hq.members import MembersService
+    from tests.integration.sync.points_coupons_world import sale_with_points
+
+    fan = member(hq)
+    sale = sale_with_points(hq, fan, seed=seed, points=800, points_fen=800)  # 800 points = 8.00, the rest WeChat
+    original = till.find(sale["receipt_no"])
+    return sale, original, lambda: MembersService(hq.engine).get(fan)["points"]
+
+
+def _whole(original):  # type: ignore[no-untyped-def]
+    return tuple((x.line_no, x.returnable) for x in original.lines)
+
+
+def test_a_store_sale_paid_with_points_and_wechat_its_points_buy_the_new_goods(world):
+    till, hq, _server = world
+    sale, original, points = _points_sale(till, hq, seed=5)
+    before = points()
+    credit = till.start(original, _whole(original))
+    total = sale["total_minor"]
+    assert credit.credit_fen == total
+    till.scan(*[SHAMPOO] * -(-total // 5990))  # at least as dear: nothing goes back
+    quote = till.exchanges.apply(MANAGER)
+    assert quote.refund_fen == 0
+    view = till.checkout.add_tender(MANAGER, "cash", quote.due_fen) if quote.due_fen else quote.cart
+    done = till.exchanges.complete(MANAGER, request_id=credit.request.request_id, cart_id=view.cart_id)
+    assert done.refund_fen == 0 and till.payments is not None
+    [taken] = till.events("return.taken")
+    assert {t["method"]: (t["amount_minor"], t["credit_minor"]) for t in taken["tenders"]} == {
+        "points": (800, 800), "wechat": (total - 800, total - 800)}
+    # the points bought the new goods: none come back; what the sale earned is taken back as for a refund
+    assert points() == before - sale["points_earned"]
+    till.upload()
+    assert points() == before - sale["points_earned"]  # the event settles nothing twice
+
+
+def test_a_difference_the_points_part_covers_goes_back_as_points_at_hq(world):
+    till, hq, _server = world
+    sale, original, points = _points_sale(till, hq, seed=6)
+    before = points()
+    total = sale["total_minor"]
+    credit = till.start(original, _whole(original))
+    shampoos, rest = divmod(total - 800, 5990)
+    till.scan(*[SHAMPOO] * shampoos, *[WATER] * -(-rest // 200))
+    quote = till.exchanges.apply(MANAGER)
+    back = total - quote.cart.total_fen
+    assert 600 < back <= 800 and quote.refund_tenders == (("points", back),)
+    done = till.exchanges.complete(MANAGER, request_id=credit.request.request_id, cart_id=quote.cart.cart_id)
+    assert done.refund_tenders == (("points", back),)
+    assert points() == before + back - sale["points_earned"]  # 1 point a fen: back only for the difference
+    with till.terminal.db.read() as s:
+        row = s.scalars(select(CrossReturn)).one()
+        assert (row.points_back, row.points_taken, row.cash_fen) == (back, sale["points_earned"], 0)
+
+
+def test_a_difference_that_would_go_back_to_the_wallet_is_refused_and_writes_nothing(world):
+    till, hq, _server = world
+    sale, original, points = _points_sale(till, hq, seed=5)
+    assert sale["total_minor"] - 200 > 800  # more than the points part: the wallet's turn
+    credit = till.start(original, _whole(original))
+    till.scan(WATER)
+    with pytest.raises(ServiceError) as wallet:
+        till.exchanges.apply(MANAGER)
+    assert wallet.value.code == "exchange.mobile_refund"
+    with pytest.raises(ServiceError) as again:  # and not by completing it either
+        till.exchanges.complete(MANAGER, request_id=credit.request.request_id,
+                                cart_id=till.checkout.current_cart(MANAGER).cart_id)
+    assert again.value.code in ("exchange.mobile_refund", "exchange.credit_changed")
+    assert till.written() == {"sales": 0, "returns": 0, "links": 0, "taken": 0, "sold": 0, "stock": 0, "audit": 0}
+    with hq.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(reservations)) == 0
+    view = till.exchanges.cancel(MANAGER)  # the customer keeps the goods; the water stays on an ordinary sale
+    assert [t.kind for t in view.tenders] == [] and till.exchanges.current() is None
