@@ -146,7 +146,7 @@ class ExchangeService:
         return view
 
     def _split(self, credit: ExchangeCredit, sale: SaleForReturn, new_total: int) -> tuple[rf.RefundPlan, ex.ExchangeSplit]:
-        plan = self.returns._plan(sale, credit.request)
+        plan = self.returns._plan(sale, _own(credit))
         if plan.total_fen != credit.credit_fen:
             raise Conflict("The sale was returned meanwhile; start the exchange again.",
                            code="return.changed_meanwhile")
@@ -173,7 +173,7 @@ class ExchangeService:
             split = cross_exchanges.checked(self, actor, credit, view.total_fen)[3]
         else:
             with self.db.read() as s:
-                sale = self.returns._sale_state(s, credit.request)
+                sale = self.returns._sale_state(s, _own(credit))
             _plan, split = self._split(credit, sale, view.total_fen)
         held = [t for t in view.tenders if t.kind == ex.CREDIT]
         if not (len(held) == 1 and held[0].amount_fen == split.credit_fen):
@@ -199,13 +199,14 @@ class ExchangeService:
         if credit.original is not None:
             return cross_exchanges.complete(self, actor, credit, cart_id=cart_id, card_reference=card_reference,
                                             grant=grant)
+        request = _own(credit)
         with self.returns._lock:
             self.returns._finish_pending()
             view = self.checkout.current_cart(actor)
             with self.db.read() as s:
-                sale = self.returns._sale_state(s, credit.request)
+                sale = self.returns._sale_state(s, request)
             plan, split = self._split(credit, sale, view.total_fen)
-            chosen, reasons, _none = self.returns._policy(actor, sale, credit.request)  # a window may pass meanwhile
+            chosen, reasons, _none = self.returns._policy(actor, sale, request)  # a window may pass meanwhile
             held = sum(t.amount_fen for t in view.tenders if t.kind == ex.CREDIT)
             if held != split.credit_fen:
                 raise Conflict("The exchange credit on the sale is not the exchange's: pay again.",
@@ -232,7 +233,7 @@ class ExchangeService:
                 link = {"exchange_id": exchange_id, "sale_id": facts.sale_id, "credit_minor": split.credit_fen,
                         "credits": {t.seq: t.credit_fen for t in split.shares}}
                 written.append(self.returns._write(
-                    s, actor, grant, credit.request, split.plan(plan), refs, COMPLETED, (chosen, reasons, None),
+                    s, actor, grant, request, split.plan(plan), refs, COMPLETED, (chosen, reasons, None),
                     priced_as=plan, return_id=return_id, exchange=link))
                 s.add(Exchange(id=exchange_id, request_id=credit.request.request_id, return_id=return_id,
                                sale_id=facts.sale_id, credit_fen=split.credit_fen, due_fen=split.due_fen,
@@ -310,3 +311,9 @@ class ExchangeService:
             return CompletedExchange(row.id, sale.receipt_no, ret.return_no, sale.total_fen,
                                      row.credit_fen, row.due_fen, row.refund_fen, back, sale.change_fen,
                                      sale.print_job_id, "", repeated=True)
+
+
+def _own(credit: ExchangeCredit) -> ReturnRequest:
+    """The return request of an exchange of this till's own sale."""
+    assert isinstance(credit.request, ReturnRequest)
+    return credit.request
