@@ -20,7 +20,7 @@ from sync.hq import cross_returns as hq_cross
 from sync.hq import exchange_credits
 from sync.hq.embedded import HQServer
 from sync.hq.returnables import ReturnablesService, ReturnAsk
-from sync.terminal.transport import HQClient, TransientError
+from sync.terminal.transport import BatchRejected, HQClient, TransientError
 from tests.integration.checkout.checkout_seed import COOKER, WATER
 from tests.integration.sync.cross_exchange_world import CASHIER, MANAGER, make_till
 from tests.integration.sync.online_returns_world import collected_order, member, pull_keys, store_b_sale
@@ -284,3 +284,50 @@ def test_a_cashiers_exchange_asks_a_manager_after_every_check(world):
     done = till.exchanges.complete(CASHIER, request_id=credit.request.request_id, cart_id=quote.cart.cart_id,
                                    grant=grant)
     assert done.refund_fen == credit.credit_fen - 200 and till.written()["links"] == 1
+
+
+def test_a_till_that_dies_after_hq_reserved_wrote_nothing_and_the_goods_come_free_after_the_stale_time(
+        world, monkeypatch):
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from sync.hq.returnables import STALE_AFTER, reservations
+
+    till, hq, _server = world
+    placed = collected_order(hq, member(hq))
+    order = till.find(placed.order_no)
+    whole = order.lines[0].quantity
+    credit, quote = paying(till, order, [(1, whole)], WATER)
+
+    def power_cut(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt("the till lost power before its commit")
+
+    monkeypatch.setattr(till.checkout, "complete_linked", power_cut)
+    monkeypatch.setattr(till.cross, "_settle", lambda *_a: None)  # a dead till releases nothing
+    with pytest.raises(KeyboardInterrupt):
+        till.exchanges.complete(MANAGER, request_id=credit.request.request_id, cart_id=quote.cart.cart_id)
+    assert till.written() == NOTHING
+    with hq.engine.connect() as conn:
+        [held] = conn.execute(select(reservations.c.return_id, reservations.c.state)).all()
+    assert held.state == "reserved" and till.find(placed.order_no).lines[0].returnable == 0  # held for now
+    monkeypatch.undo()
+    with hq.engine.begin() as conn:  # the stale time passes
+        aged = (datetime.now(UTC) - STALE_AFTER - timedelta(minutes=1)).isoformat(timespec="seconds")
+        conn.execute(update(reservations).where(reservations.c.return_id == held.return_id).values(created_at=aged))
+    restarted = ExchangeService(ReturnsService(till.terminal.db, till.terminal.clock, till.cross.audit,
+                                               till.cross.authorizer, config=till.terminal.config),
+                                till.checkout, till.cross)  # the exchange in progress was in memory only
+    assert restarted.current() is None
+    again = till.find(placed.order_no)
+    assert again.lines[0].returnable == whole  # the stale reservation holds nothing
+    till.exchanges = restarted
+    till.exchanges.cancel(MANAGER)  # the credit left on the open sale is taken off
+    credit = till.start(again, [(1, whole)])
+    quote = till.exchanges.apply(MANAGER)
+    done = till.exchanges.complete(MANAGER, request_id=credit.request.request_id, cart_id=quote.cart.cart_id)
+    assert not done.repeated and till.written()["links"] == 1
+    assert provider_paid(hq, placed) == done.refund_fen  # paid once, for the exchange that was written
+    with HQClient(till.url, till.token) as client, pytest.raises(BatchRejected) as late:
+        client.settle_return(held.return_id, "confirm")  # the dead till's reservation: never confirmed now
+    assert late.value.code == "return.expired"
