@@ -39,10 +39,10 @@ from store_client.services import cross_exchanges, sales, shift_reports
 from store_client.services.auth import Actor
 from store_client.services.checkout import CheckoutService
 from store_client.services.checkout_views import CartView
+from store_client.services.cross_return_views import TENDER_LABELS as CROSS_LABELS
 from store_client.services.cross_return_views import CrossReturnRequest, OriginalForReturn
 from store_client.services.cross_returns import CrossReturnsService
 from store_client.services.errors import Conflict, InvalidInput, ServiceError
-from store_client.services.cross_return_views import TENDER_LABELS as CROSS_LABELS
 from store_client.services.return_views import TENDER_LABELS, ReturnRequest, SaleForReturn
 from store_client.services.returns import COMPLETED, ReturnsService, _AlreadyDone
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from store_client.persistence.models import CrossExchange, CrossReturn, Sale, SaleTender
+from store_client.persistence.models import CrossExchange, CrossReturn, Sale
 from store_client.services.errors import ServiceError
 from sync.hq import cross_returns as hq_cross
 from sync.hq import order_tables as ot
 from sync.hq.orders import OnlineOrders
-from sync.hq.returnables import ReturnablesService, ReturnAsk, reservations
-from tests.integration.checkout.checkout_seed import COOKER, SHAMPOO, TOOTHPASTE, WATER
+from sync.hq.returnables import ReturnablesService, reservations
+from tests.integration.checkout.checkout_seed import COOKER, SHAMPOO, WATER
 from tests.integration.sync.cross_exchange_world import MANAGER, make_till
 from tests.integration.sync.online_returns_world import collected_order, member, pull_keys, store_b_sale
 
