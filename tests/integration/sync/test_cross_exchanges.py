@@ -217,3 +217,23 @@ def test_a_difference_that_would_go_back_to_the_wallet_is_refused_and_writes_not
         assert conn.scalar(select(func.count()).select_from(reservations)) == 0
     view = till.exchanges.cancel(MANAGER)  # the customer keeps the goods; the water stays on an ordinary sale
     assert [t.kind for t in view.tenders] == [] and till.exchanges.current() is None
+
+
+def test_an_online_orders_points_come_back_with_its_value_as_for_a_plain_return(world):
+    from sync.hq.members import MembersService
+    from tests.integration.sync.points_coupons_world import order_with_points
+
+    till, hq, _server = world
+    fan = member(hq)
+    placed, _coupon = order_with_points(hq, fan, redeemed=300, earned=57)
+    before = MembersService(hq.engine).get(fan)["points"]
+    order = till.find(placed.order_no)
+    credit = till.start(order, tuple((x.line_no, x.returnable) for x in order.lines))
+    assert credit.credit_fen == placed.paid_minor  # the money paid: the points were a discount
+    till.scan(COOKER)
+    quote = till.exchanges.apply(MANAGER)
+    view = till.checkout.add_tender(MANAGER, "cash", quote.due_fen)
+    till.exchanges.complete(MANAGER, request_id=credit.request.request_id, cart_id=view.cart_id)
+    # the goods the points were spent on came back: the points too; what the order earned goes
+    assert MembersService(hq.engine).get(fan)["points"] == before + 300 - 57
+    assert provider_paid(hq, placed) == 0
