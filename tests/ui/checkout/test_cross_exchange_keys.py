@@ -117,3 +117,49 @@ def test_another_stores_sale_exchanged_for_a_dearer_item_by_keys_in_chinese(make
         f"sale:{sale['sale_id']}")
     assert lines[1].returned == 1  # HQ holds the unit: no other store can return it again
     wait_focus_in(qtbot, checkout.entry)  # the keyboard goes on working
+
+
+@pytest.mark.serial
+def test_cash_instead_is_refused_for_an_exchange_in_chinese_and_nothing_is_written(make_shell, qtbot, hq) -> None:
+    from tests.integration.sync.online_returns_world import collected_order, member
+
+    shell = make_shell(locale="zh_CN")
+    config = shell.terminal.config
+    token = hq.service.issue_token(config.store_id, config.terminal_id)
+    shell.window.services.checkout = real_checkout([])(shell)
+    shell.window.services.sync_runner = SyncRunner(shell.terminal.db, lambda: HQClient(hq.url, token, timeout=5))
+    open_shift_by_service(shell)
+    placed = collected_order(hq.service, member(hq.service))
+    shell.window.activateWindow()
+    wait_focus_in(qtbot, shell.window.login.operator_id)
+    keys = Keyboard(qtbot)
+    keys.sign_in(shell, "manager")
+    keys.press(K.Key_4, Qt.KeyboardModifier.ControlModifier)  # Returns (the rail's fourth screen)
+    returns = shell.window.screens["returns"]
+    qtbot.waitUntil(lambda: shell.window.stack.currentWidget() is returns, timeout=5_000)
+    wait_focus_in(qtbot, returns.receipt)
+    keys.type(placed.order_no)
+    keys.press(K.Key_Return)
+    shell.settle()
+    qtbot.waitUntil(lambda: returns.original is not None, timeout=10_000)
+    wait_focus_in(qtbot, returns.table)
+    keys.press(K.Key_F6)
+    keys.press(K.Key_Plus)
+    qtbot.waitUntil(lambda: returns.selection() == ((1, 1),), timeout=2_000)
+    keys.press(K.Key_F8)  # cash instead of the online payment
+    assert returns.cash_instead.isChecked()
+    keys.press(K.Key_F7)
+    keys.press(K.Key_Down)
+    keys.press(K.Key_F9)
+    shell.settle()
+    qtbot.waitUntil(lambda: "F8" in returns.message.text(), timeout=5_000)
+    assert chinese_only(returns.message.text()) and "现金" in returns.message.text(), returns.message.text()
+    assert shell.window.stack.currentWidget() is returns and not shell.window.screens["checkout"].exchange_bar.active
+    with shell.terminal.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(CrossReturn)) == 0
+    keys.press(K.Key_F8)  # cash instead off: the exchange goes ahead
+    keys.press(K.Key_F9)
+    shell.settle()
+    checkout = shell.window.screens["checkout"]
+    qtbot.waitUntil(lambda: checkout.exchange_bar.isVisible(), timeout=5_000)
+    assert placed.order_no in checkout.exchange_bar.text()
