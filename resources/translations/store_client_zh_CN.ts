@@ -1660,6 +1660,14 @@ Sale complete · receipt %1</source>
         <translation>补付：%1 · 找零：%2</translation>
     </message>
     <message>
+        <source>Points back to the member: %1</source>
+        <translation>退回会员积分：%1</translation>
+    </message>
+    <message>
+        <source>Earned points taken back: %1</source>
+        <translation>扣回已得积分：%1</translation>
+    </message>
+    <message>
         <source>Already done before: nothing more was paid or refunded now.</source>
         <translation>此换货之前已完成：这次没有再收款或退款。</translation>
     </message>

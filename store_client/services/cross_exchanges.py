@@ -177,9 +177,10 @@ def complete(svc: ExchangeService, actor: Actor, credit: ExchangeCredit, *, cart
         svc._open = None
     names = {line.line_no: line.name_zh or line.name_en or line.sku for line in original.lines}
     back = tuple((original.method(t.seq), t.refund_fen) for t in split.shares if t.refund_fen)
-    return svc.after_commit(facts, exchange_id, written[0], original.receipt_no, tuple(
+    done = svc.after_commit(facts, exchange_id, written[0], original.receipt_no, tuple(
         rd.ReturnLine(name=names[r.line_no], quantity=r.quantity, amount_fen=r.refund_fen) for r in plan.lines),
         split, back)
+    return replace(done, points_back=effects.points_back, points_taken=effects.points_taken)
 
 
 def completed(s, request_id: str) -> CompletedExchange | None:  # type: ignore[no-untyped-def]
@@ -200,4 +201,5 @@ def completed(s, request_id: str) -> CompletedExchange | None:  # type: ignore[n
         if fen > kept:
             back.append((method, fen - kept))
     return CompletedExchange(row.id, sale.receipt_no, ret.return_no, sale.total_fen, row.credit_fen, row.due_fen,
-                             row.refund_fen, tuple(back), sale.change_fen, sale.print_job_id, "", repeated=True)
+                             row.refund_fen, tuple(back), sale.change_fen, sale.print_job_id, "", repeated=True,
+                             points_back=ret.points_back, points_taken=ret.points_taken)

@@ -95,6 +95,8 @@ class CompletedExchange:
     print_job_id: int | None
     receipt_text: str = ""
     repeated: bool = False  # asked again: the first exchange, nothing done twice
+    points_back: int = 0  # given back to the member at HQ (another store's sale or an online order)
+    points_taken: int = 0  # earned points taken back at HQ
 
 
 class ExchangeService:

@@ -150,6 +150,10 @@ class ExchangeBar(QLabel):
         else:
             text += "\n" + self.tr("Paid on top: %1 · change due: %2").replace(
                 "%1", self._money(done.due_fen)).replace("%2", self._money(done.change_fen))
+        for count, said in ((done.points_back, self.tr("Points back to the member: %1")),
+                            (done.points_taken, self.tr("Earned points taken back: %1"))):
+            if count:  # settled at HQ (another store's sale or an online order)
+                text += "\n" + said.replace("%1", str(count))
         if done.repeated:
             text = self.tr("Already done before: nothing more was paid or refunded now.") + "\n" + text
         return text

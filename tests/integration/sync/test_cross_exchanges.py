@@ -193,6 +193,9 @@ def test_a_difference_the_points_part_covers_goes_back_as_points_at_hq(world):
     assert 600 < back <= 800 and quote.refund_tenders == (("points", back),)
     done = till.exchanges.complete(MANAGER, request_id=credit.request.request_id, cart_id=quote.cart.cart_id)
     assert done.refund_tenders == (("points", back),)
+    assert (done.points_back, done.points_taken) == (back, sale["points_earned"])  # shown on the done banner
+    again = till.exchanges.completed(credit.request.request_id)
+    assert again is not None and (again.points_back, again.points_taken) == (back, sale["points_earned"])
     assert points() == before + back - sale["points_earned"]  # 1 point a fen: back only for the difference
     with till.terminal.db.read() as s:
         row = s.scalars(select(CrossReturn)).one()
@@ -233,7 +236,8 @@ def test_an_online_orders_points_come_back_with_its_value_as_for_a_plain_return(
     till.scan(COOKER)
     quote = till.exchanges.apply(MANAGER)
     view = till.checkout.add_tender(MANAGER, "cash", quote.due_fen)
-    till.exchanges.complete(MANAGER, request_id=credit.request.request_id, cart_id=view.cart_id)
+    done = till.exchanges.complete(MANAGER, request_id=credit.request.request_id, cart_id=view.cart_id)
+    assert (done.points_back, done.points_taken) == (300, 57)
     # the goods the points were spent on came back: the points too; what the order earned goes
     assert MembersService(hq.engine).get(fan)["points"] == before + 300 - 57
     assert provider_paid(hq, placed) == 0
