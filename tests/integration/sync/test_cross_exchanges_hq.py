@@ -170,3 +170,26 @@ def test_the_reserve_endpoint_refuses_a_credit_that_does_not_fit_and_a_second_cr
     from tests.integration.sync.test_cross_exchanges import owed
 
     assert owed(hq, "r-2") == 40  # the provider is owed only the part paid back
+
+
+def test_the_credit_marked_once_owes_the_provider_only_the_rest_on_sqlite_and_postgresql(hq_service):
+    from sync.hq import cross_returns as hq_cross
+    from sync.hq.returnables import ReturnablesService, ReturnAsk
+
+    placed = collected_order(hq_service, member(hq_service))
+    ref = f"order:{placed.order_id}"
+    with hq_service.engine.begin() as conn:
+        exchange_credits.mark(conn, "x-1", "S001", "T01", {"online": 100})
+        exchange_credits.mark(conn, "x-1", "S001", "T01", {"online": 100})  # the same again: nothing new
+        assert exchange_credits.refusal(conn, "x-1", "S001", "T01", {"online": 99}) is not None
+        assert exchange_credits.refusal(conn, "x-1", "S009", "T01", {"online": 100}) is not None
+        assert exchange_credits.refusal(conn, "x-1", "S001", "T01", {}) is not None  # as a plain return
+        assert exchange_credits.refusal(conn, "x-2", "S001", "T01", {}) is None
+    returnables = ReturnablesService(hq_service.engine, hq_cross.load_original)
+    returnables.reserve(ReturnAsk("x-1", ref, "S001", "T01", {1: (1, 150)}, {"online": 150}))
+    returnables.confirm("x-1")
+    assert hq_cross.owe_online_refund(hq_service.engine, "x-1") == 50
+    assert hq_cross.owe_online_refund(hq_service.engine, "x-1") == 0  # owed once
+    returnables.reserve(ReturnAsk("x-2", ref, "S001", "T01", {1: (1, 150)}, {"online": 150}))
+    with hq_service.engine.begin() as conn, pytest.raises(exchange_credits.CreditRefused):
+        exchange_credits.mark(conn, "x-2", "S001", "T01", {"online": 10})  # reserved as a plain return
