@@ -62,15 +62,13 @@ def start(svc: ExchangeService, actor: Actor, request: CrossReturnRequest) -> Ex
 
     cross = _cross(svc)
     cross._may_return(actor)
-    with cross._lock:
-        original = cross._found.get(request.request_id) if isinstance(request, CrossReturnRequest) else None
     if request.cash_instead:  # the provider owes the difference: never cash in an exchange
+        with cross._lock:
+            found = cross._found.get(request.request_id) if isinstance(request.request_id, str) else None
         raise cross._refuse(actor, ServiceError(
             "Cash instead of the online payment is not offered in an exchange: the difference goes back "
-            "to the payment.", code="exchange.cash_instead"), original.receipt_no if original else "")
-    if request.override:
-        raise cross._refuse(actor, ServiceError("A non-returnable item is not exchanged.",
-                                                code="return.non_returnable"), original.receipt_no if original else "")
+            "to the payment.", code="exchange.cash_instead"), found.receipt_no if found else "")
+    request = replace(request, override=False)  # a non-returnable line is refused, never overridden
     original, plan, _policy = cross._checked(actor, request)
     with svc.db.read() as s:
         shift_reports.require_open_shift(s, svc.config)

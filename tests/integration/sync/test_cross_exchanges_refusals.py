@@ -331,3 +331,16 @@ def test_a_till_that_dies_after_hq_reserved_wrote_nothing_and_the_goods_come_fre
     with HQClient(till.url, till.token) as client, pytest.raises(BatchRejected) as late:
         client.settle_return(held.return_id, "confirm")  # the dead till's reservation: never confirmed now
     assert late.value.code == "return.expired"
+
+
+def test_a_non_returnable_line_is_never_exchanged_even_when_the_request_asks_for_an_override(world):
+    till, hq, _server = world
+    till.terminal.config.values["returns.non_returnable"] = ["care"]  # the shampoo's category here
+    placed = collected_order(hq, member(hq))
+    order = till.find(placed.order_no)
+    shampoo = next(x for x in order.lines if x.sku == "100001")
+    assert order.verdicts[shampoo.line_no].non_returnable
+    with pytest.raises(ServiceError) as err:
+        till.start(order, [(shampoo.line_no, 1)], override=True)
+    assert err.value.code == "return.non_returnable" and err.value.params == {"line": shampoo.line_no}
+    assert till.refused("return.non_returnable") == 1 and till.exchanges.current() is None
