@@ -241,3 +241,46 @@ def test_an_online_orders_points_come_back_with_its_value_as_for_a_plain_return(
     # the goods the points were spent on came back: the points too; what the order earned goes
     assert MembersService(hq.engine).get(fan)["points"] == before + 300 - 57
     assert provider_paid(hq, placed) == 0
+
+
+def test_a_card_difference_asks_for_the_card_terminals_reference_first(world):
+    from store_client.services.errors import InvalidInput
+
+    till, hq, _server = world
+    sale, _qr = store_b_sale(hq, seed=9, cash=False)  # paid by card
+    original = till.find(sale["receipt_no"])
+    line = original.lines[0]
+    credit = till.start(original, [(line.line_no, 1)])
+    till.scan(WATER)
+    quote = till.exchanges.apply(MANAGER)
+    assert quote.card_refund_fen == credit.credit_fen - 200 and quote.refund_tenders == (("card", quote.card_refund_fen),)
+    with pytest.raises(InvalidInput) as err:
+        till.exchanges.complete(MANAGER, request_id=credit.request.request_id, cart_id=quote.cart.cart_id)
+    assert err.value.code == "return.card_reference_required" and err.value.params == {
+        "amount_fen": quote.card_refund_fen}
+    assert till.written()["returns"] == 0
+    with hq.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(reservations)) == 0  # asked before HQ reserves
+    done = till.exchanges.complete(MANAGER, request_id=credit.request.request_id, cart_id=quote.cart.cart_id,
+                                   card_reference=" RF778899 ")
+    assert done.refund_tenders == (("card", quote.card_refund_fen),)
+    [taken] = till.events("return.taken")
+    assert [(t["method"], t["amount_minor"], t["credit_minor"], t["reference"]) for t in taken["tenders"]] == [
+        ("card", credit.credit_fen, 200, "RF778899")]
+    x = till.shifts().x_report(MANAGER, print_it=False).figures
+    assert x.cash_refund_fen == 0 and x.expected_cash_fen == 10_000
+
+
+def test_a_card_share_kept_whole_as_credit_needs_no_reference(world):
+    till, hq, _server = world
+    sale, _qr = store_b_sale(hq, seed=9, cash=False)
+    original = till.find(sale["receipt_no"])
+    credit = till.start(original, [(original.lines[0].line_no, 1)])
+    till.scan(COOKER)
+    quote = till.exchanges.apply(MANAGER)
+    view = till.checkout.add_tender(MANAGER, "cash", quote.due_fen)
+    done = till.exchanges.complete(MANAGER, request_id=credit.request.request_id, cart_id=view.cart_id)
+    assert done.refund_fen == 0
+    [taken] = till.events("return.taken")
+    assert [(t["method"], t["credit_minor"], t["reference"]) for t in taken["tenders"]] == [
+        ("card", credit.credit_fen, None)]
