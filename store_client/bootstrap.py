@@ -262,14 +262,14 @@ class Services:
         """Exchanges (services/exchanges.py) over this till's returns and checkout: one per
         terminal, since it holds the exchange in progress."""
         if self._exchanges is None:
-            returns, checkout = self.returns, self.checkout
+            returns, checkout, cross = self.returns, self.checkout, self.cross_returns
             if returns is None or checkout is None:
                 return None
             from store_client.services.exchanges import ExchangeService
 
             with self._lock:
                 if self._exchanges is None or self._exchanges.checkout is not checkout:
-                    self._exchanges = ExchangeService(returns, checkout)
+                    self._exchanges = ExchangeService(returns, checkout, cross)
         return self._exchanges
 
 

@@ -1596,6 +1596,10 @@ Sale complete · receipt %1</source>
         <translation>移动支付</translation>
     </message>
     <message>
+        <source>Online payment</source>
+        <translation>线上原路退回</translation>
+    </message>
+    <message>
         <source>Exchange: %1 item(s) back from receipt %2, credit %3.</source>
         <translation>换货：原小票 %2 退回 %1 件，抵扣 %3。</translation>
     </message>
@@ -1656,6 +1660,14 @@ Sale complete · receipt %1</source>
         <translation>补付：%1 · 找零：%2</translation>
     </message>
     <message>
+        <source>Points back to the member: %1</source>
+        <translation>退回会员积分：%1</translation>
+    </message>
+    <message>
+        <source>Earned points taken back: %1</source>
+        <translation>扣回已得积分：%1</translation>
+    </message>
+    <message>
         <source>Already done before: nothing more was paid or refunded now.</source>
         <translation>此换货之前已完成：这次没有再收款或退款。</translation>
     </message>
@@ -1673,10 +1685,6 @@ Sale complete · receipt %1</source>
     <message>
         <source>Look the receipt up first, then choose the items to exchange.</source>
         <translation>请先查找小票，再选择要换的商品。</translation>
-    </message>
-    <message>
-        <source>Exchanges are for this till&apos;s own sales: return this one, then sell the new item.</source>
-        <translation>换货只适用于本收银机的销售：请先办理退货，再销售新商品。</translation>
     </message>
     <message>
         <source>Choose the items to exchange.</source>
@@ -4747,6 +4755,10 @@ Sale complete · receipt %1</source>
     <message>
         <source>This sale carries an exchange credit but the exchange is no longer in progress (the till restarted): remove the credit payment (F10), then pay.</source>
         <translation>本单带有换货抵扣，但换货已不在进行中（收银机曾重启）：请删除抵扣款项（F10）后再结算。</translation>
+    </message>
+    <message>
+        <source>Cash instead of the online payment is not offered in an exchange: the difference goes back to the online payment. Clear Cash instead (F8), then F9 again.</source>
+        <translation>换货不支持以现金代替线上支付：差额原路退回线上支付。请取消“改退现金”（F8）后再按 F9。</translation>
     </message>
     <message>
         <source>This exchange&apos;s records are incomplete: call store IT.</source>

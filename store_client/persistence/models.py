@@ -513,6 +513,26 @@ class Exchange(Base):
     completed_at: Mapped[str] = mapped_column(String(40))
 
 
+class CrossExchange(Base):
+    """An exchange of another store's sale or an online order (migration 0023): its return
+    (``cross_returns``, reserved at HQ) and the new sale, written in one transaction.
+    ``credits``: JSON ``[[method, credit_fen], ...]``, the part of each original tender's
+    share that paid the new sale rather than going back to the customer."""
+
+    __tablename__ = "cross_exchanges"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    request_id: Mapped[str] = mapped_column(String(36), unique=True)  # the cross return's request
+    return_id: Mapped[str] = mapped_column(ForeignKey("cross_returns.id"), unique=True)
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), unique=True)
+    credit_fen: Mapped[int] = mapped_column(Integer)
+    due_fen: Mapped[int] = mapped_column(Integer)
+    refund_fen: Mapped[int] = mapped_column(Integer)
+    credits: Mapped[str] = mapped_column(Text)
+    operator_id: Mapped[str] = mapped_column(String(16))
+    completed_at: Mapped[str] = mapped_column(String(40))
+
+
 class StockPosition(Base):
     """This store's stock of one SKU: on hand, reserved for pick-up orders, as of when."""
 

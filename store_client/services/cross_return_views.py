@@ -150,18 +150,24 @@ class Effects:
 def event_payload(*, return_id: str, request: CrossReturnRequest, return_no: str, original: OriginalForReturn,
                   store_id: str, terminal_id: str, operator_id: str, approved_by: str | None, completed_at: str,
                   plan: rf.RefundPlan, refs: dict[int, str | None], reserved: bool,
-                  dispositions: dict[int, str], reasons: dict[int, str]) -> dict:
+                  dispositions: dict[int, str], reasons: dict[int, str], exchange: dict | None = None) -> dict:
     """The ``return.taken`` event (sync/protocol/events.py). An online part paid in cash
-    instead is a ``cash`` tender ``instead_of`` ``online``."""
+    instead is a ``cash`` tender ``instead_of`` ``online``. ``exchange`` (v3,
+    sync/protocol/cross_exchange_events.py): ``exchange_id``, ``sale_id``, ``credit_minor`` and
+    ``credits`` (each tender's credit by its seq)."""
     skus = {line.line_no: line.sku for line in original.lines}
 
     def tender(t: rf.TenderRefund) -> dict:
         method = original.method(t.seq)
         if request.cash_instead and method == "online":
             return {"method": "cash", "amount_minor": t.amount_fen, "reference": None, "instead_of": "online"}
-        return {"method": method, "amount_minor": t.amount_fen, "reference": refs.get(t.seq)}
+        out = {"method": method, "amount_minor": t.amount_fen, "reference": refs.get(t.seq)}
+        if exchange is not None:
+            out["credit_minor"] = exchange["credits"].get(t.seq, 0)
+        return out
 
-    return {"return_id": return_id, "request_id": request.request_id, "return_no": return_no,
+    link = {} if exchange is None else {"exchange": {k: exchange[k] for k in ("exchange_id", "sale_id", "credit_minor")}}
+    return {**link, "return_id": return_id, "request_id": request.request_id, "return_no": return_no,
             "original_ref": original.original_ref, "source": "hq" if reserved else "receipt_qr",
             "receipt_no": original.receipt_no or None, "store_id": store_id, "terminal_id": terminal_id,
             "operator_id": operator_id, "approved_by": approved_by, "completed_at": completed_at,

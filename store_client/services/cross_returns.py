@@ -69,7 +69,8 @@ from store_client.services.errors import InvalidInput, NotFound, ServiceError
 from store_client.services.payments import PaymentAdapter
 from store_client.services.return_lookup import OriginalNotFound, OriginalView, ReturnLookup
 from store_client.services.return_views import REASONS
-from sync.protocol.events import CURRENT_VERSION, validate
+from sync.protocol.cross_exchange_events import taken_version
+from sync.protocol.events import validate
 from sync.protocol.signing import SigningKey
 from sync.terminal import outbox
 from sync.terminal.transport import BatchRejected, HQClient, TransientError
@@ -227,10 +228,6 @@ class CrossReturnsService:
             raise self._refuse(actor, ServiceError(
                 f"The {', '.join(elsewhere)} part cannot be refunded at this till: return it where it was paid.",
                 code="return.tender_elsewhere"), target)
-        if any(original.method(t.seq) == "card" for t in plan.tenders) and not (request.card_reference or "").strip():
-            amount = sum(t.amount_fen for t in plan.tenders if original.method(t.seq) == "card")
-            raise InvalidInput("card_reference", "Refund it on the card terminal and enter its reference.",
-                               code="return.card_reference_required", params={"amount_fen": amount})
         return original, plan, ({n: str(d) for n, d in chosen.items()}, reasons, overridden)
 
     def refund(self, actor: Actor, request: CrossReturnRequest, grant=None) -> CrossReturnDone:  # type: ignore[no-untyped-def]
@@ -241,6 +238,10 @@ class CrossReturnsService:
         if done is not None:
             return done
         original, plan, (chosen, reasons, overridden) = self._checked(actor, request)
+        if any(original.method(t.seq) == "card" for t in plan.tenders) and not (request.card_reference or "").strip():
+            amount = sum(t.amount_fen for t in plan.tenders if original.method(t.seq) == "card")
+            raise InvalidInput("card_reference", "Refund it on the card terminal and enter its reference.",
+                               code="return.card_reference_required", params={"amount_fen": amount})
         wallet = [t for t in plan.tenders if RULE_KIND.get(original.method(t.seq)) == "mobile"]
         if wallet and (self.payments is None or not self.payments.available()):
             raise self._refuse(actor, ServiceError(
@@ -279,9 +280,10 @@ class CrossReturnsService:
             wallet_refunds.finish_pending(self)
 
     def _reserve(self, actor: Actor, return_id: str, original: OriginalForReturn, plan: rf.RefundPlan, *,
-                 cash_instead: bool = False) -> tuple[bool, Effects]:
+                 cash_instead: bool = False, credit: dict[str, int] | None = None) -> tuple[bool, Effects]:
         """(True, what HQ gives and takes back of the member's points and coupons) once HQ
-        reserved it; (False, nothing): offline with a receipt QR (HQ settles it later)."""
+        reserved it; (False, nothing): offline with a receipt QR (HQ settles it later).
+        ``credit``: an exchange's part of each tender that paid its new sale."""
         tenders: dict[str, int] = {}
         for t in plan.tenders:
             tenders[original.method(t.seq)] = tenders.get(original.method(t.seq), 0) + t.amount_fen
@@ -291,7 +293,7 @@ class CrossReturnsService:
                 raise TransientError("no HQ configured")
             with self._client() as client:
                 answer = client.reserve_return(return_id, original.original_ref, lines, tenders,
-                                               cash_instead=cash_instead)
+                                               cash_instead=cash_instead, credit=credit)
             return True, Effects.of(answer)
         except TransientError:
             if original.source == "receipt_qr":
@@ -327,50 +329,63 @@ class CrossReturnsService:
         """The return's row, and (unless a wallet is still to be paid: ``paying``) its event,
         stock and audit entry, in one transaction. ``policy``: each line's disposition and
         reason, and a manager's override (audited)."""
+        with self.db.transaction() as s:
+            row, payload = self.record_in(s, actor, grant, request, original, plan, return_id, reserved, effects,
+                                          policy)
+            if paying:  # the wallet is asked after this commit, keyed by the return
+                row.pending = json.dumps({"payload": payload, "override": policy[2], "pay": [
+                    [i, original.reference(t.seq), t.amount_fen] for i, t in enumerate(plan.tenders)
+                    if RULE_KIND.get(original.method(t.seq)) == "mobile"]}, ensure_ascii=False)
+            else:
+                self.complete_in(s, row, payload, override=policy[2])
+        return self.done_of(row)
+
+    def record_in(self, s, actor: Actor, grant, request: CrossReturnRequest, original: OriginalForReturn,  # type: ignore[no-untyped-def]
+                  plan: rf.RefundPlan, return_id: str, reserved: bool, effects: Effects,
+                  policy: tuple[dict[int, str], dict[int, str], dict | None], *,
+                  exchange: dict | None = None) -> tuple[CrossReturn, dict]:
+        """In the caller's transaction: the return's row (``paying``) and its event's payload.
+        ``exchange``: the link to its new sale and each tender's credit (``credits`` by seq)."""
         config = self.config
-        dispositions, reasons, override = policy
+        dispositions, reasons, _override = policy
         now = self.clock.now()
         refs = {t.seq: (request.card_reference or "").strip()[:40] or None for t in plan.tenders
                 if original.method(t.seq) == "card"}
         approved_by = grant.approved_by if grant else None
-        with self.db.transaction() as s:
-            shift_id = shift_reports.require_open_shift(s, config)
-            seq = int(s.scalar(select(func.coalesce(func.max(CrossReturn.return_seq), 0))
-                               .where(CrossReturn.terminal_id == config.terminal_id)) or 0) + 1
-            return_no = f"{config.store_id}-{config.terminal_id}-X{seq:06d}"
-            payload = event_payload(return_id=return_id, request=request, return_no=return_no, original=original,
-                                    store_id=config.store_id, terminal_id=config.terminal_id,
-                                    operator_id=actor.operator_id, approved_by=approved_by, completed_at=iso(now),
-                                    plan=plan, refs=refs, reserved=reserved, dispositions=dispositions,
-                                    reasons=reasons)
-            validate(EVENT_KIND, CURRENT_VERSION[EVENT_KIND], payload)  # fail at the till, not at HQ
-            row = CrossReturn(
-                id=return_id, request_id=request.request_id, return_no=return_no, return_seq=seq,
-                original_ref=original.original_ref, source=original.source, channel=original.channel,
-                receipt_no=original.receipt_no, store_id=config.store_id, terminal_id=config.terminal_id,
-                operator_id=actor.operator_id, approved_by=approved_by, reason_code=request.reason_code,
-                reason_text=request.reason_text.strip()[:200], completed_at=iso(now), refund_fen=plan.total_fen,
-                cash_fen=0, lines=json.dumps([[x["line_no"], x["sku"], x["qty"], x["refund_minor"], x["disposition"]]
-                                              for x in payload["lines"]]),
-                tenders="[]", reserved_at_hq=reserved, outbox_event_id="", shift_id=shift_id,
-                points_back=effects.points_back, points_taken=effects.points_taken,
-                coupons=json.dumps([list(c) for c in effects.coupons]), status=wallet_refunds.PAYING)
-            s.add(row)
-            if paying:  # the wallet is asked after this commit, keyed by the return
-                row.pending = json.dumps({"payload": payload, "override": override, "pay": [
-                    [i, original.reference(t.seq), t.amount_fen] for i, t in enumerate(plan.tenders)
-                    if RULE_KIND.get(original.method(t.seq)) == "mobile"]}, ensure_ascii=False)
-            else:
-                self.complete_in(s, row, payload, override=override)
-        return self.done_of(row)
+        shift_id = shift_reports.require_open_shift(s, config)
+        seq = int(s.scalar(select(func.coalesce(func.max(CrossReturn.return_seq), 0))
+                           .where(CrossReturn.terminal_id == config.terminal_id)) or 0) + 1
+        return_no = f"{config.store_id}-{config.terminal_id}-X{seq:06d}"
+        payload = event_payload(return_id=return_id, request=request, return_no=return_no, original=original,
+                                store_id=config.store_id, terminal_id=config.terminal_id,
+                                operator_id=actor.operator_id, approved_by=approved_by, completed_at=iso(now),
+                                plan=plan, refs=refs, reserved=reserved, dispositions=dispositions,
+                                reasons=reasons, exchange=exchange)
+        validate(EVENT_KIND, taken_version(payload), payload)  # fail at the till, not at HQ
+        row = CrossReturn(
+            id=return_id, request_id=request.request_id, return_no=return_no, return_seq=seq,
+            original_ref=original.original_ref, source=original.source, channel=original.channel,
+            receipt_no=original.receipt_no, store_id=config.store_id, terminal_id=config.terminal_id,
+            operator_id=actor.operator_id, approved_by=approved_by, reason_code=request.reason_code,
+            reason_text=request.reason_text.strip()[:200], completed_at=iso(now), refund_fen=plan.total_fen,
+            cash_fen=0, lines=json.dumps([[x["line_no"], x["sku"], x["qty"], x["refund_minor"], x["disposition"]]
+                                          for x in payload["lines"]]),
+            tenders="[]", reserved_at_hq=reserved, outbox_event_id="", shift_id=shift_id,
+            points_back=effects.points_back, points_taken=effects.points_taken,
+            coupons=json.dumps([list(c) for c in effects.coupons]), status=wallet_refunds.PAYING)
+        s.add(row)
+        return row, payload
 
     def complete_in(self, s, row: CrossReturn, payload: dict, *, override: dict | None = None) -> None:  # type: ignore[no-untyped-def]
         """In the caller's transaction: the return's outbox event, the stock coming back (only
         what goes back to stock is sellable again; HQ learns it from the stock.moved event) and
         the audit entry; the row becomes ``completed``."""
-        validate(EVENT_KIND, CURRENT_VERSION[EVENT_KIND], payload)
-        event = outbox.enqueue(s, EVENT_KIND, payload, schema_version=CURRENT_VERSION[EVENT_KIND], clock=self.clock)
-        row.cash_fen = sum(x["amount_minor"] for x in payload["tenders"] if x["method"] == "cash")
+        version = taken_version(payload)
+        validate(EVENT_KIND, version, payload)
+        event = outbox.enqueue(s, EVENT_KIND, payload, schema_version=version, clock=self.clock)
+        # out of the drawer: an exchange's credit part paid its new sale instead
+        row.cash_fen = sum(x["amount_minor"] - x.get("credit_minor", 0) for x in payload["tenders"]
+                           if x["method"] == "cash")
         row.tenders = json.dumps([[x["method"], x["amount_minor"], x["reference"]] for x in payload["tenders"]])
         if override is None and row.pending:  # finished later: the override as it was recorded
             override = json.loads(row.pending).get("override")
@@ -387,7 +402,9 @@ class CrossReturnsService:
                                    "dispositions": [[x["line_no"], x["disposition"]] for x in payload["lines"]],
                                    "override": override,
                                    "reserved_at_hq": row.reserved_at_hq, "request_id": row.request_id,
-                                   "points_back": row.points_back, "points_taken": row.points_taken})
+                                   "points_back": row.points_back, "points_taken": row.points_taken,
+                                   **({"exchange_id": payload["exchange"]["exchange_id"]}
+                                      if payload.get("exchange") else {})})
 
     @staticmethod
     def done_of(row: CrossReturn, *, repeated: bool = False) -> CrossReturnDone:

@@ -12,8 +12,9 @@ it back. The same exchange (its return request) completed twice is done once.
 :meth:`cancel` drops the credit (and takes it off the cart): nothing else is written.
 
 Only what can be done in that one transaction is an exchange: a difference owed to a
-mobile wallet (its provider is outside the database) is refused, as are another store's
-sales and online orders (their return is reserved at HQ first, services/cross_returns.py).
+mobile wallet (its provider is outside the database) is refused. Another store's sale or an
+online order is exchanged the same way, its return reserved at HQ around the one
+transaction as a plain return of it is (services/cross_exchanges.py).
 """
 
 from __future__ import annotations
@@ -34,10 +35,13 @@ from store_client.domain import refunds as rf
 from store_client.domain.money import Money
 from store_client.domain.roles import Permission
 from store_client.persistence.models import Exchange, Return, ReturnTender, Sale
-from store_client.services import sales, shift_reports
+from store_client.services import cross_exchanges, sales, shift_reports
 from store_client.services.auth import Actor
 from store_client.services.checkout import CheckoutService
 from store_client.services.checkout_views import CartView
+from store_client.services.cross_return_views import TENDER_LABELS as CROSS_LABELS
+from store_client.services.cross_return_views import CrossReturnRequest, OriginalForReturn
+from store_client.services.cross_returns import CrossReturnsService
 from store_client.services.errors import Conflict, InvalidInput, ServiceError
 from store_client.services.return_views import TENDER_LABELS, ReturnRequest, SaleForReturn
 from store_client.services.returns import COMPLETED, ReturnsService, _AlreadyDone
@@ -49,10 +53,16 @@ log = logging.getLogger(__name__)
 class ExchangeCredit:
     """An exchange in progress: what comes back and what it is worth (nothing written yet)."""
 
-    request: ReturnRequest
+    request: ReturnRequest | CrossReturnRequest
     receipt_no: str
     credit_fen: int  # the returned lines' value
     lines: tuple[tuple[str, int, int], ...]  # (name, quantity, value) of each returned line
+    original: OriginalForReturn | None = None  # another store's sale or an online order (found at HQ)
+
+    @property
+    def cross(self) -> bool:
+        """Its return is reserved at HQ: completed off the database thread (ops.exchanges)."""
+        return self.original is not None
 
 
 @dataclass(frozen=True)
@@ -85,19 +95,27 @@ class CompletedExchange:
     print_job_id: int | None
     receipt_text: str = ""
     repeated: bool = False  # asked again: the first exchange, nothing done twice
+    points_back: int = 0  # given back to the member at HQ (another store's sale or an online order)
+    points_taken: int = 0  # earned points taken back at HQ
 
 
 class ExchangeService:
-    def __init__(self, returns: ReturnsService, checkout: CheckoutService) -> None:
-        self.returns, self.checkout = returns, checkout
+    def __init__(self, returns: ReturnsService, checkout: CheckoutService,
+                 cross: CrossReturnsService | None = None) -> None:
+        self.returns, self.checkout, self.cross = returns, checkout, cross
         self.db, self.clock, self.audit = returns.db, returns.clock, returns.audit
         self.authorizer, self.config = returns.authorizer, returns.config
         self._lock = threading.Lock()
         self._open: ExchangeCredit | None = None
 
     # -- holding the credit ------------------------------------------------------------------
-    def start(self, actor: Actor, request: ReturnRequest) -> ExchangeCredit:
+    def start(self, actor: Actor, request: ReturnRequest | CrossReturnRequest) -> ExchangeCredit:
         """Check the return part and hold its value as the checkout's exchange credit."""
+        if isinstance(request, CrossReturnRequest):
+            credit = cross_exchanges.start(self, actor, request)
+            with self._lock:
+                self._open = credit
+            return credit
         self.returns._may_return(actor)
         request = self.returns._check(request)
         with self.db.read() as s:
@@ -130,7 +148,7 @@ class ExchangeService:
         return view
 
     def _split(self, credit: ExchangeCredit, sale: SaleForReturn, new_total: int) -> tuple[rf.RefundPlan, ex.ExchangeSplit]:
-        plan = self.returns._plan(sale, credit.request)
+        plan = self.returns._plan(sale, _own(credit))
         if plan.total_fen != credit.credit_fen:
             raise Conflict("The sale was returned meanwhile; start the exchange again.",
                            code="return.changed_meanwhile")
@@ -153,9 +171,12 @@ class ExchangeService:
         if not view.lines:
             raise InvalidInput("cart", "Scan the new item(s) before paying the exchange.",
                                code="exchange.new_sale_empty")
-        with self.db.read() as s:
-            sale = self.returns._sale_state(s, credit.request)
-        _plan, split = self._split(credit, sale, view.total_fen)
+        if credit.original is not None:
+            split = cross_exchanges.checked(self, actor, credit, view.total_fen)[3]
+        else:
+            with self.db.read() as s:
+                sale = self.returns._sale_state(s, _own(credit))
+            _plan, split = self._split(credit, sale, view.total_fen)
         held = [t for t in view.tenders if t.kind == ex.CREDIT]
         if not (len(held) == 1 and held[0].amount_fen == split.credit_fen):
             view = self.checkout.set_credit(actor, split.credit_fen, credit.request.request_id)
@@ -177,13 +198,17 @@ class ExchangeService:
         credit = self._needs()
         if credit.request.request_id != request_id:
             raise Conflict("That exchange is no longer the one in progress.", code="exchange.none")
+        if credit.original is not None:
+            return cross_exchanges.complete(self, actor, credit, cart_id=cart_id, card_reference=card_reference,
+                                            grant=grant)
+        request = _own(credit)
         with self.returns._lock:
             self.returns._finish_pending()
             view = self.checkout.current_cart(actor)
             with self.db.read() as s:
-                sale = self.returns._sale_state(s, credit.request)
+                sale = self.returns._sale_state(s, request)
             plan, split = self._split(credit, sale, view.total_fen)
-            chosen, reasons, _none = self.returns._policy(actor, sale, credit.request)  # a window may pass meanwhile
+            chosen, reasons, _none = self.returns._policy(actor, sale, request)  # a window may pass meanwhile
             held = sum(t.amount_fen for t in view.tenders if t.kind == ex.CREDIT)
             if held != split.credit_fen:
                 raise Conflict("The exchange credit on the sale is not the exchange's: pay again.",
@@ -210,7 +235,7 @@ class ExchangeService:
                 link = {"exchange_id": exchange_id, "sale_id": facts.sale_id, "credit_minor": split.credit_fen,
                         "credits": {t.seq: t.credit_fen for t in split.shares}}
                 written.append(self.returns._write(
-                    s, actor, grant, credit.request, split.plan(plan), refs, COMPLETED, (chosen, reasons, None),
+                    s, actor, grant, request, split.plan(plan), refs, COMPLETED, (chosen, reasons, None),
                     priced_as=plan, return_id=return_id, exchange=link))
                 s.add(Exchange(id=exchange_id, request_id=credit.request.request_id, return_id=return_id,
                                sale_id=facts.sale_id, credit_fen=split.credit_fen, due_fen=split.due_fen,
@@ -234,40 +259,47 @@ class ExchangeService:
                 return done
         with self._lock:
             self._open = None
-        return self._after_commit(facts, written[0], split)
+        ret = written[0]
+        return self.after_commit(facts, ret.exchange["exchange_id"], ret.return_no, ret.receipt_no, tuple(
+            rd.ReturnLine(name=ret.lines[r.line_no].name_zh or ret.lines[r.line_no].name_en,
+                          quantity=r.quantity, amount_fen=r.refund_fen,
+                          quantity_scale=1000 if ret.lines[r.line_no].unit == "kg" else 1,
+                          unit="kg" if ret.lines[r.line_no].unit == "kg" else "")
+            for r in ret.plan.lines), split, tuple((t.kind, t.refund_fen) for t in split.shares if t.refund_fen))
 
-    def _after_commit(self, facts: sales.SaleFacts, ret, split: ex.ExchangeSplit) -> CompletedExchange:  # type: ignore[no-untyped-def]
-        """Print the exchange receipt; nothing here may make the caller think it failed."""
-        back = tuple(t for t in split.shares if t.refund_fen)
+    def after_commit(self, facts: sales.SaleFacts, exchange_id: str, return_no: str, original_receipt_no: str,
+                     lines: tuple[rd.ReturnLine, ...], split: ex.ExchangeSplit,
+                     back: tuple[tuple[str, int], ...]) -> CompletedExchange:
+        """Print the exchange receipt; nothing here may make the caller think it failed.
+        ``back``: the money paid back, (tender kind or method, fen)."""
         job_id, text = None, ""
         try:
             section = rd.ExchangeSection(
-                return_no=ret.return_no, original_receipt_no=ret.receipt_no,
-                lines=tuple(rd.ReturnLine(name=ret.lines[r.line_no].name_zh or ret.lines[r.line_no].name_en,
-                                          quantity=r.quantity, amount_fen=r.refund_fen,
-                                          quantity_scale=1000 if ret.lines[r.line_no].unit == "kg" else 1,
-                                          unit="kg" if ret.lines[r.line_no].unit == "kg" else "")
-                            for r in ret.plan.lines),
+                return_no=return_no, original_receipt_no=original_receipt_no, lines=lines,
                 credit_fen=split.credit_fen, return_fen=split.return_fen,
-                refund_tenders=tuple(rd.Tender(kind=t.kind, label=TENDER_LABELS.get(t.kind, t.kind),
-                                               amount_fen=t.refund_fen) for t in back))
+                refund_tenders=tuple(rd.Tender(kind=kind, label=TENDER_LABELS.get(kind, CROSS_LABELS.get(kind, kind)),
+                                               amount_fen=fen) for kind, fen in back))
             document = templates.sale_receipt(replace(sales.receipt_data(facts), exchange=section))
             text = text_render.render(document, 48)
         except Exception:
             log.exception("exchange receipt %s could not be laid out", facts.receipt_no)
         else:
             job_id = sales.queue_receipt(self.db, self.checkout.print_queue, document, facts)
-        return CompletedExchange(
-            ret.exchange["exchange_id"], facts.receipt_no, ret.return_no, facts.priced.total_fen,
-            split.credit_fen, split.due_fen, split.refund_fen,
-            tuple((t.kind, t.refund_fen) for t in back), facts.change_fen, job_id, text)
+        return CompletedExchange(exchange_id, facts.receipt_no, return_no, facts.priced.total_fen,
+                                 split.credit_fen, split.due_fen, split.refund_fen, back, facts.change_fen,
+                                 job_id, text)
 
     def completed(self, request_id: str) -> CompletedExchange | None:
         """The exchange a return request became, read back (``repeated``), or None."""
         with self.db.read() as s:
             row = s.scalars(select(Exchange).where(Exchange.request_id == request_id)).one_or_none()
             if row is None:
-                return None
+                done = cross_exchanges.completed(s, request_id)
+                if done is not None:
+                    with self._lock:
+                        if self._open is not None and self._open.request.request_id == request_id:
+                            self._open = None
+                return done
             ret = s.get(Return, row.return_id)
             sale = s.get(Sale, row.sale_id)
             if ret is None or sale is None:  # both or neither: one transaction wrote them
@@ -281,3 +313,9 @@ class ExchangeService:
             return CompletedExchange(row.id, sale.receipt_no, ret.return_no, sale.total_fen,
                                      row.credit_fen, row.due_fen, row.refund_fen, back, sale.change_fen,
                                      sale.print_job_id, "", repeated=True)
+
+
+def _own(credit: ExchangeCredit) -> ReturnRequest:
+    """The return request of an exchange of this till's own sale."""
+    assert isinstance(credit.request, ReturnRequest)
+    return credit.request

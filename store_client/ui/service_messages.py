@@ -204,6 +204,7 @@ TEXTS: dict[str, tuple[str, str | tuple[str, ...] | None]] = {
     "exchange.credit_changed": (QT_TRANSLATE_NOOP("ServiceMessages", "The exchange credit on this sale changed: press F11 to pay again."), None),
     "exchange.payments_first": (QT_TRANSLATE_NOOP("ServiceMessages", "Payments were taken before the exchange credit: remove them (F11, F10), then pay again."), None),
     "exchange.credit_orphaned": (QT_TRANSLATE_NOOP("ServiceMessages", "This sale carries an exchange credit but the exchange is no longer in progress (the till restarted): remove the credit payment (F10), then pay."), None),
+    "exchange.cash_instead": (QT_TRANSLATE_NOOP("ServiceMessages", "Cash instead of the online payment is not offered in an exchange: the difference goes back to the online payment. Clear Cash instead (F8), then F9 again."), None),
     "exchange.damaged": (QT_TRANSLATE_NOOP("ServiceMessages", "This exchange's records are incomplete: call store IT."), None),
     "shift.required": (QT_TRANSLATE_NOOP("ServiceMessages", "No shift is open on this till: open a shift (count the float) before selling or refunding."), None),
     "shift.already_open": (QT_TRANSLATE_NOOP("ServiceMessages", "A shift is already open on this till: close it before opening another."), None),

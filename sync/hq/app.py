@@ -180,7 +180,7 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
 
     member_reveals = MemberReveals(service.engine)
 
-    from sync.hq import cross_returns
+    from sync.hq import cross_returns, exchange_credits
     from sync.hq.credit_note_api import credit_note_routes
     from sync.hq import member_history as history
     from sync.hq.order_refunds import SimulatedProvider
@@ -216,6 +216,20 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
                             {str(k): int(v) for k, v in dict(data.get("tenders", {})).items()})
         except (ValueError, KeyError, TypeError, IndexError, RecursionError):
             return _error(400, "bad_request", "return_id, original_ref, lines {line_no: [qty, refund]}, tenders")
+        if data.get("credit") is not None:  # an exchange: its credit is marked before the reservation
+            try:
+                credit = exchange_credits.parse(data["credit"], ask.tenders)
+            except ValueError as exc:
+                return _error(400, "bad_request", str(exc))
+
+            def mark_credit() -> None:
+                with service.engine.begin() as conn:
+                    exchange_credits.mark(conn, ask.return_id, terminal.store_id, terminal.terminal_id, credit)
+
+            try:
+                await run_in_threadpool(mark_credit)
+            except exchange_credits.CreditRefused as exc:
+                return _json({"error": exc.code, "message": str(exc), "line_no": None, "method": None}, 409)
         if data.get("cash_instead") is True:  # marked first: a confirmed reservation never owes twice
             def mark() -> None:
                 with service.engine.begin() as conn:

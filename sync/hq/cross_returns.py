@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Column, Connection, Engine, String, Table, Text, insert, select, update
 
 from store_client.domain import pickup as pk
-from sync.hq import order_refunds
+from sync.hq import exchange_credits, order_refunds
 from sync.hq import order_tables as ot
 from sync.hq.returnables import (
     Original,
@@ -130,6 +130,7 @@ def owe_online_refund(engine: Engine, return_id: str) -> int:
         order_id = row.original_ref.partition(":")[2]
         if conn.scalar(select(cash_instead.c.return_id).where(cash_instead.c.return_id == return_id)):
             amount = 0  # refunded in cash at the till (policy and a second person's approval)
+        amount -= exchange_credits.credit_of(conn, return_id).get(ONLINE, 0)  # an exchange: it bought new goods
         if amount <= 0 or conn.scalar(select(ot.refunds.c.request_id).where(ot.refunds.c.request_id == return_id)):
             return 0
         order_refunds.owe(conn, order_id, return_id, amount, "returned", {"return_id": return_id}, _now())
@@ -154,6 +155,8 @@ def record(conn: Connection, store_id: str, terminal_id: str, event_id: str, dat
         received_at=_now()))
     if any(tender.get("instead_of") for tender in data["tenders"]):
         mark_cash_instead(conn, data["return_id"], store_id, terminal_id)
+    if data.get("exchange"):  # checked at ingest (sync/hq/exchanges.py): the same as marked, or new
+        exchange_credits.mark(conn, data["return_id"], store_id, terminal_id, exchange_credits.of_event(data))
 
 
 def known(conn: Connection, return_id: str) -> bool:

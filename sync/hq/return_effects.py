@@ -32,6 +32,8 @@ from sqlalchemy import BigInteger, Column, Connection, Engine, String, Table, Te
 from store_client.domain import pickup as pk
 from store_client.domain.money import round_half_up
 from sync.hq import coupons as cp
+from sync.hq.exchange_credits import credit_of
+from sync.hq.exchange_credits import credits as exchange_credits
 from sync.hq import order_tables as ot
 from sync.hq.members import members as member_rows
 from sync.hq.members import points_ledger
@@ -170,7 +172,8 @@ def plan(conn: Connection, original: Any, ask: Any, holding_ids: list[str]) -> E
     online = ask.original_ref.startswith("order:")
     money = sum(fen for method, fen in ask.tenders.items() if method != "points")
     refunded = sum(fen for _qty, fen in ask.lines.values())
-    part = refunded if online else int(ask.tenders.get("points", 0))
+    # a store sale's points part kept as an exchange credit bought the new goods: no points back for it
+    part = refunded if online else int(ask.tenders.get("points", 0)) - credit_of(conn, ask.return_id).get("points", 0)
     others = [(r.money_minor, r.points_part_minor, r.points_back, r.points_taken, r.coupons, r.returned)
               for r in conn.execute(select(effects).where(effects.c.return_id.in_(holding_ids)))] if holding_ids else []
     earlier = [(m, p, b, t) for m, p, b, t, _c, _r in others] + own_till_returns(conn, ask.original_ref)
@@ -237,4 +240,4 @@ def post_order_points(conn: Connection, order_id: str, member_id: str | None, re
 
 
 #: The tables a return's effects touch (created with the returnable ledger's).
-dependencies = (points_ledger, member_rows, cp.definitions, cp.coupons)
+dependencies = (points_ledger, member_rows, cp.definitions, cp.coupons, exchange_credits)

@@ -45,7 +45,7 @@ from sync.hq import sites as hq_sites
 from sync.hq import stock as hq_stock
 from sync.hq import stock_publish
 from sync.hq.audit import chain_row
-from sync.hq.exchanges import exchange_problem
+from sync.hq.exchanges import exchange_problem, taken_problem
 from sync.hq.member_enrollment import credit_enrolled_sale
 from sync.hq.originals import index_sale
 from sync.hq.returnables import original_from_sale, own_return_problem
@@ -262,6 +262,9 @@ class HQService:
                     self._check_origin(who, data)
                     if data["return_id"] in taken_ids or cross_returns.known(conn, data["return_id"]):
                         raise PayloadError(f"return {data['return_id']} was already received in another event")
+                    problem = taken_problem(conn, data, new_sales)  # an exchange's link and credit
+                    if problem:
+                        raise PayloadError(problem)
                 elif kind == NO_RECEIPT_KIND:  # no original: the credit note enters HQ's ledger
                     self._check_origin(who, data)
                     credit_notes.check_return(conn, data)

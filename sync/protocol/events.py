@@ -754,3 +754,5 @@ CURRENT_VERSION.update({kind: 1 for kind in PICKUP_KINDS})
 from sync.protocol import no_receipt_events as _no_receipt_events  # noqa: E402,F401
 # The endless aisle's order event registers itself here (its module imports this one).
 from sync.protocol import aisle_events as _aisle_events  # noqa: E402,F401
+# An exchange's return of another store's sale or an online order (return.taken v3).
+from sync.protocol import cross_exchange_events as _cross_exchange_events  # noqa: E402,F401

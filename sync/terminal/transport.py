@@ -207,13 +207,17 @@ class HQClient:
         return self._request("GET", "/v1/originals", params={"kind": kind, "value": value})
 
     def reserve_return(self, return_id: str, original_ref: str, lines: dict[int, tuple[int, int]],
-                       tenders: dict[str, int], *, cash_instead: bool = False) -> Any:
+                       tenders: dict[str, int], *, cash_instead: bool = False,
+                       credit: dict[str, int] | None = None) -> Any:
         """Reserve what a return takes back, by its own id (a retry gets the same answer).
-        ``cash_instead``: an online order's part is paid in cash here, not by the provider."""
-        return self._request("POST", "/v1/returns/reserve", json={
-            "return_id": return_id, "original_ref": original_ref,
-            "lines": {str(k): list(v) for k, v in lines.items()}, "tenders": tenders,
-            "cash_instead": cash_instead})
+        ``cash_instead``: an online order's part is paid in cash here, not by the provider;
+        ``credit``: an exchange's part of each tender that paid the new sale (not paid back)."""
+        body = {"return_id": return_id, "original_ref": original_ref,
+                "lines": {str(k): list(v) for k, v in lines.items()}, "tenders": tenders,
+                "cash_instead": cash_instead}
+        if credit:
+            body["credit"] = credit
+        return self._request("POST", "/v1/returns/reserve", json=body)
 
     def settle_return(self, return_id: str, action: str) -> Any:
         """``confirm`` (the refund went through) or ``release`` (it did not); idempotent."""

@@ -63,7 +63,7 @@ class ExchangeBar(QLabel):
 
     def _kind(self, kind: str) -> str:
         return {"cash": self.tr("Cash"), "card": self.tr("Card"), "points": self.tr("Points"),
-                "mobile": self.tr("Mobile")}.get(kind, kind)
+                "mobile": self.tr("Mobile"), "online": self.tr("Online payment")}.get(kind, kind)
 
     def begin(self, credit: ExchangeCredit) -> None:
         """From the Returns screen: the credit is held; scan the new items."""
@@ -134,7 +134,7 @@ class ExchangeBar(QLabel):
         assert self.credit is not None
         return self._screen._ctx.ops.exchanges.complete(
             request_id=self.credit.request.request_id, cart_id=cart_id,
-            card_reference=self.card_reference,
+            card_reference=self.card_reference, cross=self.credit.cross,
             action_text=self.tr("Exchange on receipt %1").replace("%1", self.credit.receipt_no))
 
     def done_text(self, done: CompletedExchange) -> str:
@@ -150,6 +150,10 @@ class ExchangeBar(QLabel):
         else:
             text += "\n" + self.tr("Paid on top: %1 · change due: %2").replace(
                 "%1", self._money(done.due_fen)).replace("%2", self._money(done.change_fen))
+        for count, said in ((done.points_back, self.tr("Points back to the member: %1")),
+                            (done.points_taken, self.tr("Earned points taken back: %1"))):
+            if count:  # settled at HQ (another store's sale or an online order)
+                text += "\n" + said.replace("%1", str(count))
         if done.repeated:
             text = self.tr("Already done before: nothing more was paid or refunded now.") + "\n" + text
         return text

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         ExchangeQuote,
         ExchangeService,
     )
+    from store_client.services.cross_return_views import CrossReturnRequest
     from store_client.services.return_views import ReturnRequest
 
 EXCHANGED = Changes(cart=True, sale=True, returns=True, shift=True, sync=True, print_queue=True,
@@ -29,7 +30,7 @@ class ExchangeOps(Area):
         return need(self._services.exchanges,
                     "Exchanges are not available: the checkout or returns service is not set up.")
 
-    def start(self, *, request: ReturnRequest) -> Op[ExchangeCredit]:
+    def start(self, *, request: ReturnRequest | CrossReturnRequest) -> Op[ExchangeCredit]:
         """Hold the selected lines' value as the checkout's exchange credit (writes nothing)."""
         actor = self._actor
         return self._runner.op(lambda _g: self._service().start(actor, request), changes=NOTHING,
@@ -50,13 +51,13 @@ class ExchangeOps(Area):
                                requester=actor)
 
     def complete(self, *, request_id: str, cart_id: str, card_reference: str | None,
-                 action_text: str) -> Op[CompletedExchange]:
+                 action_text: str, cross: bool = False) -> Op[CompletedExchange]:
         """A cashier's exchange asks a manager (it is a return); the request id makes a retry
-        complete it once."""
+        complete it once. ``cross``: its return is reserved at HQ (asks HQ: on the pool)."""
         actor = self._actor
         return self._runner.op(lambda grant: self._service().complete(
             actor, request_id=request_id, cart_id=cart_id, card_reference=card_reference, grant=grant),
-            changes=EXCHANGED, requester=actor, action_text=action_text)
+            changes=EXCHANGED, requester=actor, action_text=action_text, pool=cross)
 
 
 

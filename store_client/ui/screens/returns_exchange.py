@@ -1,6 +1,7 @@
 """Exchange (F9) on the Returns screen: the selected lines' value goes to the checkout as an
-exchange credit (docs/returns.md, "Exchanges"). Nothing is written here: the return is
-written with the new sale when the exchange is paid at the checkout."""
+exchange credit (docs/returns.md, "Exchanges"), for this till's sale as for another store's
+sale or an online order found at HQ or by its receipt QR. Nothing is written here: the
+return is written with the new sale when the exchange is paid at the checkout."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
-from store_client.services.cross_return_views import OriginalForReturn
+from store_client.services.cross_return_views import CrossReturnRequest, OriginalForReturn
 from store_client.services.return_views import ReturnRequest
 
 if TYPE_CHECKING:
@@ -26,10 +27,6 @@ class ExchangeStarter(QObject):
             if screen.sale is None:
                 screen._say(self.tr("Look the receipt up first, then choose the items to exchange."), error=True)
             return
-        if isinstance(screen.sale, OriginalForReturn):
-            screen._say(self.tr("Exchanges are for this till's own sales: return this one, then sell the "
-                                "new item."), error=True)
-            return
         if screen.plan is None:
             screen._say(screen.summary.text() or self.tr("Choose the items to exchange."), error=True)
             return
@@ -42,8 +39,15 @@ class ExchangeStarter(QObject):
             return
         policy, _action = screen._policy_fields("")
         policy["override"] = False  # a non-returnable item is not exchanged (it is refused, with its reason)
-        request = ReturnRequest(screen.sale.request_id, screen.sale.sale_id, screen.selection(), code,
-                                screen.reason_text.text().strip(), None, **policy)  # type: ignore[arg-type]
+        request: ReturnRequest | CrossReturnRequest
+        if isinstance(screen.sale, OriginalForReturn):  # another store's sale or an online order: via HQ
+            request = CrossReturnRequest(screen.sale.request_id, screen.selection(), code,
+                                         screen.reason_text.text().strip(), None,
+                                         cash_instead=screen.cash_instead.isVisible() and screen.cash_instead.isChecked(),
+                                         **policy)  # type: ignore[arg-type]
+        else:
+            request = ReturnRequest(screen.sale.request_id, screen.sale.sale_id, screen.selection(), code,
+                                    screen.reason_text.text().strip(), None, **policy)  # type: ignore[arg-type]
         screen._busy = True
         screen._ctx.ops.exchanges.start(request=request).run(
             screen, success=self._started, failure=screen._error, on_dialog=screen._set_dialog)
