@@ -8,9 +8,17 @@ both take what only one of them may (tested with threads); a partial spend leave
 on the note. A spend has its own id: asking again (a retry after a lost answer) gets the
 first answer and takes nothing more; the same id with another note or amount is refused.
 
+A spend the till could not turn into a sale (its local write failed, the payment was
+removed, the sale voided) is *released* (:func:`release`, online and again from the till's
+``credit.released`` event): what it took goes back on the note, once; a released spend id is
+dead (a later spend under it is refused ``credit.released``), so a till that completes the
+sale after all spends again under a new id. Spend and release of one id are serialised by a
+lock on the note's row (and SQLite's one writer).
+
 Refusal codes: ``credit.forged`` (the code's check digits are wrong), ``credit.unknown``
 (never issued, or HQ has not received its issue yet), ``credit.spent`` (nothing left),
-``credit.above_remaining``, ``credit.bad_amount``, ``credit.spend_id_reused``.
+``credit.above_remaining``, ``credit.bad_amount``, ``credit.spend_id_reused``,
+``credit.released``, ``credit.release_foreign`` (a spend of another till).
 """
 
 from __future__ import annotations
@@ -43,6 +51,16 @@ spends = Table(
     Column("terminal_id", String(32), nullable=False),
     Column("at", String(40), nullable=False),
 )
+releases = Table(
+    "hq_credit_releases", metadata,
+    Column("spend_id", String(64), primary_key=True),
+    Column("code", String(16), nullable=False, index=True),
+    Column("restored_minor", Integer, nullable=False),  # 0: HQ never took it (a tombstone)
+    Column("reason", String(32), nullable=False),
+    Column("store_id", String(32), nullable=False),
+    Column("terminal_id", String(32), nullable=False),
+    Column("at", String(40), nullable=False),
+)
 no_receipt_returns = Table(
     "hq_no_receipt_returns", metadata,
     Column("return_id", String(36), primary_key=True),
@@ -60,6 +78,15 @@ class CreditRefused(Exception):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+@dataclass(frozen=True)
+class Released:
+    spend_id: str
+    code: str
+    restored_minor: int
+    remaining_minor: int
+    repeated: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,6 +147,9 @@ def spend(conn: Connection, *, spend_id: str, code: str, amount: int, store_id: 
         raise CreditRefused("credit.bad_request", "a spend needs its id")
     if isinstance(amount, bool) or not isinstance(amount, int) or not 1 <= amount <= 10**12:
         raise CreditRefused("credit.bad_amount", "the amount must be a positive integer (fen)")
+    _lock(conn, code)
+    if conn.scalar(select(releases.c.spend_id).where(releases.c.spend_id == spend_id)) is not None:
+        raise CreditRefused("credit.released", "this spend was released; spend under a new id")
     seen = conn.execute(select(spends).where(spends.c.spend_id == spend_id)).first()
     if seen is not None:
         if (seen.code, seen.amount_minor) != (code, amount):
@@ -141,6 +171,50 @@ def spend(conn: Connection, *, spend_id: str, code: str, amount: int, store_id: 
     except IntegrityError:  # the same spend id, by a concurrent retry: roll this one back
         raise CreditRefused("credit.retry", "the same spend is being made; ask again") from None
     return Spent(spend_id, code, amount, balance(conn, code)[1])
+
+
+def _lock(conn: Connection, code: str) -> None:
+    """Hold the note's row to the end of the transaction (PostgreSQL; SQLite has one writer)."""
+    conn.execute(select(notes.c.code).where(notes.c.code == code).with_for_update())
+
+
+def release(conn: Connection, *, spend_id: str, code: str, reason: str, store_id: str, terminal_id: str,
+            at: str) -> Released:
+    """Give back what the spend ``spend_id`` took (nothing if HQ never took it: the id is then
+    dead all the same, so a spend that arrives late takes nothing), once; in the caller's
+    transaction. Only the till that spent may release."""
+    if not isinstance(spend_id, str) or not 1 <= len(spend_id) <= 64:
+        raise CreditRefused("credit.bad_request", "a release needs the spend's id")
+    if not credit_code_genuine(code):
+        raise CreditRefused("credit.forged", "not a genuine credit note code")
+    _lock(conn, code)
+    done = conn.execute(select(releases).where(releases.c.spend_id == spend_id)).first()
+    if done is not None:
+        if done.code != code:
+            raise CreditRefused("credit.spend_id_reused", "this spend id was released for another note")
+        return Released(spend_id, code, int(done.restored_minor), _left(conn, code), repeated=True)
+    spent = conn.execute(select(spends).where(spends.c.spend_id == spend_id)).first()
+    if spent is not None and spent.code != code:
+        raise CreditRefused("credit.spend_id_reused", "this spend id was used for another note")
+    if spent is not None and (spent.store_id, spent.terminal_id) != (store_id, terminal_id):
+        raise CreditRefused("credit.release_foreign", "only the till that spent may release the spend")
+    restored = int(spent.amount_minor) if spent is not None else 0
+    try:
+        with conn.begin_nested():
+            conn.execute(insert(releases).values(spend_id=spend_id, code=code, restored_minor=restored,
+                                                 reason=reason[:32], store_id=store_id,
+                                                 terminal_id=terminal_id, at=at))
+    except IntegrityError:  # the same release, by a concurrent retry
+        raise CreditRefused("credit.retry", "the same release is being made; ask again") from None
+    if restored:
+        conn.execute(update(notes).where(notes.c.code == code)
+                     .values(remaining_minor=notes.c.remaining_minor + restored))
+    return Released(spend_id, code, restored, _left(conn, code))
+
+
+def _left(conn: Connection, code: str) -> int:
+    left = conn.scalar(select(notes.c.remaining_minor).where(notes.c.code == code))
+    return int(left) if left is not None else 0
 
 
 overdrafts = Table(
@@ -175,9 +249,16 @@ def spend_from_sale(conn: Connection, data: dict, received: str) -> None:
         except CreditRefused as exc:
             reason = exc.code
         taken = 0
+        if reason == "credit.released":  # the till released it, yet the sale stands: take it again
+            sid_again = f"{sid}#sale"[:64]
+            left = min(amount, _left(conn, code))
+            if left > 0:
+                taken = spend(conn, spend_id=sid_again, code=code, amount=left, **args).amount_minor
         if reason == "credit.above_remaining":
             left = balance(conn, code)[1]
             taken = spend(conn, spend_id=sid, code=code, amount=left, **args).amount_minor
+        if taken >= amount:
+            continue
         if conn.scalar(select(overdrafts.c.spend_id).where(overdrafts.c.spend_id == sid)) is None:
             conn.execute(insert(overdrafts).values(spend_id=sid, code=code, sale_id=data["sale_id"],
                                                    amount_minor=amount, taken_minor=taken, reason=reason,

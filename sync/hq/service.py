@@ -50,6 +50,7 @@ from sync.hq.member_enrollment import credit_enrolled_sale
 from sync.hq.originals import index_sale
 from sync.hq.returnables import original_from_sale, own_return_problem
 from sync.protocol.events import PICKUP_KINDS, PayloadError, validate
+from sync.protocol.credit_events import EVENT_KIND as CREDIT_RELEASED_KIND
 from sync.protocol.no_receipt_events import EVENT_KIND as NO_RECEIPT_KIND
 
 log = logging.getLogger(__name__)
@@ -265,6 +266,9 @@ class HQService:
                 elif kind == NO_RECEIPT_KIND:  # no original: the credit note enters HQ's ledger
                     self._check_origin(who, data)
                     credit_notes.check_return(conn, data)
+                elif kind == CREDIT_RELEASED_KIND:  # the money back on the note now, once per spend id
+                    self._check_origin(who, data)
+                    self._release_from_event(conn, data)
                 elif kind == "drawer.no_sale" and data["terminal_id"] != who.terminal_id:
                     raise PayloadError(f"no-sale of terminal {data['terminal_id']}, not of "
                                        f"this terminal {who.terminal_id}")
@@ -344,6 +348,21 @@ class HQService:
         with self.engine.begin() as conn:
             return credit_notes.spend(conn, spend_id=spend_id, code=code, amount=amount, store_id=who.store_id,
                                       terminal_id=who.terminal_id, at=now_iso())
+
+    def release_credit_note(self, who: TerminalIdentity, code: str, spend_id: str,
+                            reason: str = "sale_not_written") -> credit_notes.Released:
+        """Give back what the till's spend ``spend_id`` took (sync/hq/credit_notes.py ``release``)."""
+        with self.engine.begin() as conn:
+            return credit_notes.release(conn, spend_id=spend_id, code=code, reason=reason,
+                                        store_id=who.store_id, terminal_id=who.terminal_id, at=now_iso())
+
+    @staticmethod
+    def _release_from_event(conn: Connection, data: dict) -> None:
+        try:
+            credit_notes.release(conn, spend_id=data["spend_id"], code=data["code"], reason=data["reason"],
+                                 store_id=data["store_id"], terminal_id=data["terminal_id"], at=now_iso())
+        except credit_notes.CreditRefused as exc:
+            raise PayloadError(f"release refused: {exc.code}") from None
 
     def credit_note_balance(self, code: str) -> tuple[int, int]:
         """``(amount, remaining)`` of a note, or :class:`credit_notes.CreditRefused`."""

@@ -754,3 +754,5 @@ CURRENT_VERSION.update({kind: 1 for kind in PICKUP_KINDS})
 from sync.protocol import no_receipt_events as _no_receipt_events  # noqa: E402,F401
 # The endless aisle's order event registers itself here (its module imports this one).
 from sync.protocol import aisle_events as _aisle_events  # noqa: E402,F401
+# A store credit spend given back to its note (docs/checkout.md "Store credit notes").
+from sync.protocol import credit_events as _credit_events  # noqa: E402,F401

@@ -35,7 +35,7 @@ class LedgerClient:
     sync/hq/credit_note_api.py does: a refusal is BatchRejected with the ledger's code)."""
 
     def __init__(self, hq: HQService, who) -> None:  # type: ignore[no-untyped-def]
-        self.hq, self.who, self.online, self.spends = hq, who, True, 0
+        self.hq, self.who, self.online, self.spends, self.releases = hq, who, True, 0, 0
 
     def __call__(self) -> LedgerClient:
         if not self.online:
@@ -63,6 +63,15 @@ class LedgerClient:
             raise BatchRejected(409, str(exc), exc.code) from None
         return {"spend_id": spent.spend_id, "code": spent.code, "amount_minor": spent.amount_minor,
                 "remaining_minor": spent.remaining_minor, "repeated": spent.repeated}
+
+    def release_credit_note(self, code: str, spend_id: str) -> dict:
+        self.releases += 1
+        try:
+            done = self.hq.release_credit_note(self.who, code, spend_id)
+        except CreditRefused as exc:
+            raise BatchRejected(409, str(exc), exc.code) from None
+        return {"spend_id": done.spend_id, "restored_minor": done.restored_minor,
+                "remaining_minor": done.remaining_minor, "repeated": done.repeated}
 
 
 @pytest.fixture
@@ -195,9 +204,10 @@ def test_the_same_sale_completed_twice_spends_once(shop, hq, till):
     assert hq.credit_note_balance(code) == (5000, 4800) and till.spends == 1
 
 
-def test_a_completion_retried_after_a_failure_reuses_its_spend_id(shop, hq, till):
-    """HQ spent, then the sale could not be written (here: the shift closed meanwhile is
-    simulated by failing the write once): the retry's spend is HQ's repeat, not a second one."""
+def test_a_failed_write_after_the_spend_gives_the_note_back_and_the_retry_spends_once(shop, hq, till):
+    """HQ spent, then the sale could not be written (a forced failure of the local write): the
+    spend is released at HQ at once and through the outbox; the retry spends under a new id, and
+    HQ hearing of the release and the sale in any order takes the money once."""
     code = other_till_note(hq, 5000)
     shop.checkout.scan(shop.cashier, WATER)
     cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
@@ -211,11 +221,158 @@ def test_a_completion_retried_after_a_failure_reuses_its_spend_id(shop, hq, till
         return original(*args, **kwargs)
 
     shop.checkout._write = failing  # type: ignore[method-assign]
-    with pytest.raises(ServiceError):
+    with pytest.raises(ServiceError) as failure:
         shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
-    assert sales_count(shop) == 0 and hq.credit_note_balance(code) == (5000, 4800)
+    assert failure.value.code == "test.write_failed"  # the caller's error, not the release's
+    assert sales_count(shop) == 0 and till.spends == 1 and till.releases == 1
+    assert hq.credit_note_balance(code) == (5000, 5000)  # whole again at once
+    [released] = outbox(shop, "credit.released")
+    body = validate("credit.released", 1, json.loads(released.payload))
+    assert (body["spend_id"], body["amount_minor"], body["reason"]) == (f"{cart.cart_id}:t1", 200, "sale_not_written")
     shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
     assert till.spends == 2 and hq.credit_note_balance(code) == (5000, 4800) and sales_count(shop) == 1
+    [event] = outbox(shop, "sale.completed")
+    assert json.loads(event.payload)["payments"][0]["credit_note"]["spend_id"] == f"{cart.cart_id}:t1~1"
+    assert [r["status"] for r in send(hq, till.who, outbox(shop, "credit.released") + [event])] == ["accepted"] * 2
+    assert hq.credit_note_balance(code) == (5000, 4800)  # the release again and the sale: nothing more
+    with hq.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(credit_notes.overdrafts)) == 0
+
+
+def test_hq_unreachable_for_the_release_the_outbox_gives_the_note_back(shop, hq, till):
+    code = other_till_note(hq, 5000)
+    shop.checkout.scan(shop.cashier, SHAMPOO)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    shop.checkout.add_tender(shop.cashier, "cash", 990)
+    original = shop.checkout._write
+
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        till.online = False  # the network drops while the write fails
+        raise ServiceError("disk trouble", code="test.write_failed")
+
+    shop.checkout._write = failing  # type: ignore[method-assign]
+    with pytest.raises(ServiceError):
+        shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert hq.credit_note_balance(code) == (5000, 0) and till.releases == 0  # still taken at HQ
+    assert send(hq, till.who, outbox(shop, "credit.released"))[0]["status"] == "accepted"
+    assert hq.credit_note_balance(code) == (5000, 5000)
+    # back online, the cashier completes after all: spent once, under the next id
+    till.online, shop.checkout._write = True, original  # type: ignore[method-assign]
+    shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert hq.credit_note_balance(code) == (5000, 0)
+    assert send(hq, till.who, outbox(shop, "sale.completed"))[0]["status"] == "accepted"
+    assert hq.credit_note_balance(code) == (5000, 0)
+
+
+def test_a_lost_answer_to_the_spend_then_a_refusal_releases_what_hq_took(shop, hq, till):
+    """HQ took the spend but its answer was lost: another till's note cannot be spent offline,
+    so the completion is refused; the spend HQ made is released, not kept."""
+    code = other_till_note(hq, 5000)
+    shop.checkout.scan(shop.cashier, WATER)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    real = till.spend_credit_note
+
+    def lost(code_, amount, sid):  # type: ignore[no-untyped-def]
+        real(code_, amount, sid)
+        raise TransientError("answer lost")
+
+    till.spend_credit_note = lost  # type: ignore[method-assign]
+    with pytest.raises(ServiceError) as refusal:
+        shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert refusal.value.code == "credit.hq_unreachable" and sales_count(shop) == 0
+    assert hq.credit_note_balance(code) == (5000, 5000) and till.releases == 1
+    till.spend_credit_note = real  # type: ignore[method-assign]
+    shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert hq.credit_note_balance(code) == (5000, 4800) and sales_count(shop) == 1
+
+
+def test_two_notes_the_second_refused_gives_the_first_back(shop, hq, till):
+    first, second = other_till_note(hq, 3000), other_till_note(hq, 5000, store="S003")
+    shop.checkout.scan(shop.cashier, SHAMPOO)  # 59.90
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=first)
+    shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=second)
+    other = hq.authenticate(hq.issue_token("S002", "T02"))
+    hq.spend_credit_note(other, second, 5000, "elsewhere")  # meanwhile, at another store
+    with pytest.raises(ServiceError) as refusal:
+        shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert refusal.value.code == "credit.spent" and sales_count(shop) == 0
+    assert hq.credit_note_balance(first) == (3000, 3000)
+
+
+def test_a_crash_between_the_spend_and_the_sale_then_a_void_gives_the_note_back(shop, hq, till):
+    code = other_till_note(hq, 5000)
+    shop.checkout.scan(shop.cashier, WATER)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+
+    class Killed(BaseException):
+        pass
+
+    def killed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise Killed  # the process dies here: HQ spent, nothing of the sale written
+
+    shop.checkout._write = killed  # type: ignore[method-assign]
+    shop.checkout._release_credit = lambda *a, **k: None  # type: ignore[method-assign] # dead: no handler runs
+    with pytest.raises(Killed):
+        shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert hq.credit_note_balance(code) == (5000, 4800)
+    reopened = shop.reopen()  # the restart: the cart with its payment is still there
+    reopened.store_credit = shop.checkout.store_credit
+    reopened.void_cart(shop.cashier, "customer left", grant=shop.grant("sale.void_transaction"))
+    assert hq.credit_note_balance(code) == (5000, 5000) and till.releases == 1
+    [event] = outbox(shop, "credit.released")
+    assert json.loads(event.payload)["reason"] == "sale_voided"
+
+
+def test_a_crash_between_the_spend_and_the_sale_then_completing_reuses_the_spend(shop, hq, till):
+    code = other_till_note(hq, 5000)
+    shop.checkout.scan(shop.cashier, WATER)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+
+    class Killed(BaseException):
+        pass
+
+    def killed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise Killed
+
+    shop.checkout._write = killed  # type: ignore[method-assign]
+    shop.checkout._release_credit = lambda *a, **k: None  # type: ignore[method-assign]
+    with pytest.raises(Killed):
+        shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    reopened = shop.reopen()
+    reopened.store_credit = shop.checkout.store_credit
+    reopened.complete(shop.cashier, cart_id=cart.cart_id)
+    assert hq.credit_note_balance(code) == (5000, 4800) and till.spends == 2 and sales_count(shop) == 1
+    [event] = outbox(shop, "sale.completed")
+    assert json.loads(event.payload)["payments"][0]["credit_note"]["spend_id"] == f"{cart.cart_id}:t1"
+    assert send(hq, till.who, [event])[0]["status"] == "accepted"
+    assert hq.credit_note_balance(code) == (5000, 4800) and not outbox(shop, "credit.released")
+
+
+def test_a_crash_then_the_payment_removed_gives_the_note_back_and_the_code_is_masked(shop, hq, till):
+    code = other_till_note(hq, 5000)
+    shop.checkout.scan(shop.cashier, SHAMPOO)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    shop.checkout.add_tender(shop.cashier, "cash", 990)
+
+    class Killed(BaseException):
+        pass
+
+    def killed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise Killed
+
+    shop.checkout._write = killed  # type: ignore[method-assign]
+    shop.checkout._release_credit = lambda *a, **k: None  # type: ignore[method-assign]
+    with pytest.raises(Killed):
+        shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    reopened = shop.reopen()
+    reopened.store_credit = shop.checkout.store_credit
+    reopened.remove_tender(shop.cashier, "t1")
+    assert hq.credit_note_balance(code) == (5000, 5000)
+    [event] = outbox(shop, "credit.released")
+    assert json.loads(event.payload)["reason"] == "payment_removed"
+    with shop.terminal.db.read() as s:
+        details = s.scalars(select(AuditEntry.details).where(AuditEntry.action == "sale.tender_removed")).all()
+    assert details and code not in details[0] and "CN****" + code[-4:] in details[0]
 
 
 def test_a_voided_sale_or_a_removed_payment_does_not_burn_the_note(shop, hq, till):
