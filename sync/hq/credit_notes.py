@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Column, Connection, Integer, String, Table, Text, insert, select, update
+from sqlalchemy import Column, Connection, Integer, String, Table, Text, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sync.protocol.credit_codes import credit_code_genuine
@@ -263,3 +263,67 @@ def spend_from_sale(conn: Connection, data: dict, received: str) -> None:
             conn.execute(insert(overdrafts).values(spend_id=sid, code=code, sale_id=data["sale_id"],
                                                    amount_minor=amount, taken_minor=taken, reason=reason,
                                                    **args))
+
+
+refunds = Table(
+    "hq_credit_refunds", metadata,
+    Column("refund_id", String(80), primary_key=True),  # <return id>:<tender index>
+    Column("code", String(16), nullable=False, index=True),
+    Column("sale_id", String(36), nullable=False, index=True),
+    Column("return_id", String(36), nullable=False),
+    Column("amount_minor", Integer, nullable=False),
+    Column("store_id", String(32), nullable=False),
+    Column("terminal_id", String(32), nullable=False),
+    Column("at", String(40), nullable=False),
+)
+
+
+def _paid_by_note(conn: Connection, sale: dict, code: str) -> int:
+    """What the note really paid on the sale: what HQ took under the sale's spend ids (an
+    overdraft took less than the payment said)."""
+    sids = [p["credit_note"]["spend_id"] for p in sale.get("payments", [])
+            if (p.get("credit_note") or {}).get("code") == code]
+    if not sids:
+        return 0
+    ids = sids + [f"{sid}#sale"[:64] for sid in sids]
+    released = set(conn.scalars(select(releases.c.spend_id).where(releases.c.spend_id.in_(ids))))
+    return sum(int(row.amount_minor) for row in conn.execute(
+        select(spends.c.spend_id, spends.c.amount_minor).where(spends.c.spend_id.in_(ids)))
+        if row.spend_id not in released)
+
+
+def refund_problem(conn: Connection, sale_id: str, sale: dict, ret: dict) -> str | None:
+    """Why the return's store credit parts cannot go back to their notes, or None: each names
+    a note that paid the sale, and a note gets back at most what it paid on that sale."""
+    asked: dict[str, int] = {}
+    for tender in ret["tenders"]:
+        if tender["method"] == "store_credit":
+            code = tender["original_reference"]
+            asked[code] = asked.get(code, 0) + tender["amount_minor"]
+    for code, amount in sorted(asked.items()):
+        paid = _paid_by_note(conn, sale, code)
+        if paid == 0:
+            return f"store credit note ****{code[-4:]} did not pay sale {sale_id}"
+        back = int(conn.scalar(select(func.coalesce(func.sum(refunds.c.amount_minor), 0)).where(
+            refunds.c.sale_id == sale_id, refunds.c.code == code)) or 0)
+        if back + amount > paid:
+            return (f"store credit note ****{code[-4:]}: refunds {amount} where {paid - back} "
+                    f"of the {paid} it paid are left")
+    return None
+
+
+def refund_from_return(conn: Connection, sale_id: str, ret: dict, at: str) -> None:
+    """The return's store credit parts back onto their notes (after :func:`refund_problem`), once
+    per return and tender; in the ingest's transaction."""
+    for i, tender in enumerate(ret["tenders"]):
+        if tender["method"] != "store_credit":
+            continue
+        refund_id = f"{ret['return_id']}:{i}"
+        if conn.scalar(select(refunds.c.refund_id).where(refunds.c.refund_id == refund_id)) is not None:
+            continue
+        code = tender["original_reference"]
+        conn.execute(insert(refunds).values(refund_id=refund_id, code=code, sale_id=sale_id,
+                                            return_id=ret["return_id"], amount_minor=tender["amount_minor"],
+                                            store_id=ret["store_id"], terminal_id=ret["terminal_id"], at=at))
+        conn.execute(update(notes).where(notes.c.code == code)
+                     .values(remaining_minor=notes.c.remaining_minor + tender["amount_minor"]))

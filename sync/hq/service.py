@@ -307,6 +307,7 @@ class HQService:
             elif kind == "return.completed":
                 hq_stock.apply_return(conn, who.store_id, data)
                 hq_members.post_return_points(conn, data, *return_context, received)
+                credit_notes.refund_from_return(conn, data["sale_id"], data, received)
                 refunded[data["sale_id"]] += data["refund_minor"]
                 new_returns.append({"return_id": data["return_id"], "event_id": eid,
                                     "sale_id": data["sale_id"], "store_id": who.store_id,
@@ -408,6 +409,8 @@ class HQService:
         payload = json.loads(sale.payload)
         original = original_from_sale(f"sale:{ret['sale_id']}", sale.store_id, payload)
         problem = own_return_problem(original, earlier, ret)
+        if problem is None:  # a store credit part goes back to a note that paid, at most what it paid
+            problem = credit_notes.refund_problem(conn, ret["sale_id"], payload, ret)
         if problem is None and ret.get("exchange"):  # its new sale came first, in its own event
             new_id = ret["exchange"]["sale_id"]
             row = conn.scalar(select(t.sales.c.payload).where(t.sales.c.sale_id == new_id))

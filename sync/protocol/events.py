@@ -368,7 +368,7 @@ def _line_policy(line: dict, i: int, return_reason: str) -> dict:
     return {"disposition": disposition, "reason": reason}
 
 
-REFUND_METHODS = ("cash", "card", "wechat", "alipay", "points", "exchange")
+REFUND_METHODS = ("cash", "card", "wechat", "alipay", "points", "exchange", "store_credit")
 
 
 def _return_v1(payload: dict) -> dict:
@@ -426,6 +426,11 @@ def _return_v1(payload: dict) -> dict:
                         "reference": _str(tender, "reference", max_len=64, optional=True),
                         "original_reference": _str(tender, "original_reference", max_len=64,
                                                    optional=True)})
+        if method == "store_credit":  # back onto the note that paid: its code, genuine
+            from sync.protocol.credit_codes import credit_code_genuine
+
+            if not credit_code_genuine(tenders[-1]["original_reference"]):
+                raise PayloadError(f"tender {i}: a store credit refund names the note it goes back to")
     out["exchange"] = _return_exchange(payload, tenders)
     if sum(t["amount_minor"] for t in tenders) != out["refund_minor"]:
         raise PayloadError("the refund tenders do not add up to refund_minor")

@@ -516,25 +516,6 @@ def test_the_validator_refuses_a_broken_credit_payment(shop, hq, till):
     validate("sale.completed", event.schema_version, good)
 
 
-def test_a_return_of_a_sale_paid_by_a_note_is_refused_with_its_own_code(shop, hq, till):
-    from store_client.services.returns import ReturnsService
-    from store_client.services.return_views import ReturnRequest
-
-    code = other_till_note(hq)
-    shop.checkout.scan(shop.cashier, WATER)
-    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
-    sale = shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
-    with shop.terminal.db.read() as s:
-        assert s.scalars(select(SaleTender.kind).where(SaleTender.sale_id == sale.sale_id)).all() == ["store_credit"]
-    audit = AuditLog(shop.terminal.clock)
-    returns = ReturnsService(shop.terminal.db, shop.terminal.clock, audit,
-                             Authorizer(shop.terminal.db, audit, shop.terminal.clock), config=shop.terminal.config)
-    with pytest.raises(ServiceError) as refusal:
-        found = returns.find_sale(shop.manager, sale.receipt_no)
-        returns.refund(shop.manager, ReturnRequest(found.request_id, found.sale_id, ((1, 1),), "changed_mind"))
-    assert refusal.value.code == "refund.store_credit"
-
-
 def test_the_shift_report_lists_the_note_apart_and_it_is_not_cash_in_the_drawer(shop, hq, till):
     from store_client.services.shifts import ShiftService
 
