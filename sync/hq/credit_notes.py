@@ -23,6 +23,7 @@ Refusal codes: ``credit.forged`` (the code's check digits are wrong), ``credit.u
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from sqlalchemy import Column, Connection, Integer, String, Table, Text, func, insert, select, update
@@ -327,3 +328,40 @@ def refund_from_return(conn: Connection, sale_id: str, ret: dict, at: str) -> No
                                             store_id=ret["store_id"], terminal_id=ret["terminal_id"], at=at))
         conn.execute(update(notes).where(notes.c.code == code)
                      .values(remaining_minor=notes.c.remaining_minor + tender["amount_minor"]))
+
+
+def refund_taken(conn: Connection, return_id: str, original_ref: str, tenders: dict, *, store_id: str,
+                 terminal_id: str, at: str) -> int:
+    """A return of a store sale taken at another till, confirmed (sync/hq/returnables.py): its
+    store credit part back onto the notes that paid the sale, in the sale's payment order, each
+    at most what it paid less what went back to it already; once per return and note (in the
+    confirming transaction). Returns what could not be placed (0 unless an overdraft took less
+    than the sale said; logged by the caller)."""
+    amount = int(tenders.get("store_credit", 0))
+    kind, _, sale_id = original_ref.partition(":")
+    if amount <= 0 or kind != "sale":
+        return 0
+    from sync.hq import schema as t
+
+    payload = conn.scalar(select(t.sales.c.payload).where(t.sales.c.sale_id == sale_id))
+    if payload is None:
+        return amount
+    sale = json.loads(payload)
+    codes = list(dict.fromkeys(p["credit_note"]["code"] for p in sale.get("payments", []) if p.get("credit_note")))
+    left = amount
+    for code in codes:
+        refund_id = f"{return_id}:{code}"
+        done = conn.scalar(select(refunds.c.amount_minor).where(refunds.c.refund_id == refund_id))
+        if done is not None:  # a retried confirmation
+            left -= int(done)
+            continue
+        back = int(conn.scalar(select(func.coalesce(func.sum(refunds.c.amount_minor), 0)).where(
+            refunds.c.sale_id == sale_id, refunds.c.code == code)) or 0)
+        give = min(left, _paid_by_note(conn, sale, code) - back)
+        if give <= 0:
+            continue
+        conn.execute(insert(refunds).values(refund_id=refund_id, code=code, sale_id=sale_id, return_id=return_id,
+                                            amount_minor=give, store_id=store_id, terminal_id=terminal_id, at=at))
+        conn.execute(update(notes).where(notes.c.code == code).values(remaining_minor=notes.c.remaining_minor + give))
+        left -= give
+    return max(0, left)

@@ -445,7 +445,7 @@ def _return_v1(payload: dict) -> dict:
 TAKEN_METHODS = ("cash", "card", "online")  # a return of another store's sale or an online order
 #: v2: a store sale's mobile part (refunded through this till's payment adapter) and its
 #: points part (given back to the member at HQ) are refunded at any till too.
-TAKEN_METHODS_V2 = TAKEN_METHODS + ("wechat", "alipay", "mobile", "points")
+TAKEN_METHODS_V2 = TAKEN_METHODS + ("wechat", "alipay", "mobile", "points", "store_credit")
 TAKEN_SOURCES = ("hq", "receipt_qr")  # reserved at HQ first, or taken offline from a receipt QR
 
 
