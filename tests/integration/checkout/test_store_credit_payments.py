@@ -546,3 +546,27 @@ def test_the_till_is_wired_with_its_hq_client_and_without_one_only_its_own_notes
     code = own_note(shop)
     cart = checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
     assert cart.tenders[0].amount_fen == 200
+
+
+def test_a_note_of_this_till_spent_online_then_the_write_failing_gets_its_own_record_back(shop, hq, till):
+    code = own_note(shop)  # 25.00
+    send(hq, till.who, outbox(shop, "return.no_receipt"))
+    shop.checkout.scan(shop.cashier, WATER)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    original = shop.checkout._write
+
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        assert local_remaining(shop, code) == 2300  # HQ's answer lowered this till's record
+        raise ServiceError("disk trouble", code="test.write_failed")
+
+    shop.checkout._write = failing  # type: ignore[method-assign]
+    with pytest.raises(ServiceError):
+        shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert local_remaining(shop, code) == 2500 and hq.credit_note_balance(code) == (2500, 2500)
+    till.online = False  # the whole note is spendable here offline again
+    shop.checkout._write = original  # type: ignore[method-assign]
+    shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert local_remaining(shop, code) == 2300
+    results = send(hq, till.who, outbox(shop, "credit.released") + outbox(shop, "sale.completed"))
+    assert [r["status"] for r in results] == ["accepted", "accepted"]
+    assert hq.credit_note_balance(code) == (2500, 2300)
