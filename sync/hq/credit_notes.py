@@ -116,6 +116,21 @@ def check_return(conn: Connection, data: dict) -> None:
             raise PayloadError(f"credit note {note['code'][-4:]} was already issued")
 
 
+def check_new_note(conn: Connection, note: dict | None) -> None:
+    """A note a return issues (a voucher part refunded at another store's till) is new."""
+    if note is not None and conn.scalar(select(notes.c.code).where(notes.c.code == note["code"])) is not None:
+        raise PayloadError(f"credit note {note['code'][-4:]} was already issued")
+
+
+def issue_note(conn: Connection, note: dict | None, data: dict) -> None:
+    """Enter a note a ``return.taken`` issued (after :func:`check_new_note`), in the ingest's transaction."""
+    if note is not None:
+        conn.execute(insert(notes).values(
+            code=note["code"], amount_minor=note["amount_minor"], remaining_minor=note["amount_minor"],
+            store_id=data["store_id"], terminal_id=data["terminal_id"], return_id=data["return_id"],
+            issued_at=data["completed_at"]))
+
+
 def record_return(conn: Connection, event_id: str, data: dict, payload_json: str) -> None:
     """The return, and its credit note entered into the ledger (in the ingest's transaction)."""
     conn.execute(insert(no_receipt_returns).values(

@@ -263,6 +263,7 @@ class HQService:
                     self._check_origin(who, data)
                     if data["return_id"] in taken_ids or cross_returns.known(conn, data["return_id"]):
                         raise PayloadError(f"return {data['return_id']} was already received in another event")
+                    credit_notes.check_new_note(conn, data.get("voucher_note"))
                 elif kind == NO_RECEIPT_KIND:  # no original: the credit note enters HQ's ledger
                     self._check_origin(who, data)
                     credit_notes.check_return(conn, data)
@@ -319,6 +320,7 @@ class HQService:
                 credit_notes.record_return(conn, eid, data, json.dumps(data, ensure_ascii=False))
             elif kind == cross_returns.EVENT_KIND:
                 cross_returns.record(conn, who.store_id, who.terminal_id, eid, data)
+                credit_notes.issue_note(conn, data.get("voucher_note"), data)  # a voucher part, as a new note
                 taken_ids.add(data["return_id"])
             elif kind in SHIFT_KINDS:
                 new_shift_events.append({"event_id": eid, "store_id": who.store_id,

@@ -111,3 +111,48 @@ def test_the_note_never_gets_back_more_than_it_paid_across_the_selling_till_and_
         back = sorted(r.amount_minor for r in conn.execute(credit_notes.refunds.select()))
     assert back == sorted([back_first, 3000 - back_first])
     assert any("found no note" in r.message for r in caplog.records)
+
+
+def test_a_voucher_part_of_another_stores_sale_is_refunded_here_as_a_new_credit_note(world):
+    """No voucher ledger to give it back to and never cash: the voucher part becomes a store
+    credit note of this till, spendable here at once and at any till once HQ has the event."""
+    import json
+
+    from points_coupons_world import sale_with_points
+    from sqlalchemy import select
+
+    from online_returns_world import member
+    from store_client.persistence.models import OutboxEvent
+    from store_client.persistence.no_receipt_models import CreditNote
+    from sync.protocol.events import PayloadError, validate
+
+    terminal, hq, svc = world
+    sale = sale_with_points(hq, member(hq), seed=77, points=0, points_fen=0, wallet="voucher")
+    [original] = svc.find(MANAGER, sale["receipt_no"]).originals
+    request = CrossReturnRequest(original.request_id, whole(original), "changed_mind")
+    done = svc.refund(MANAGER, request)
+    assert dict(done.tenders) == {"voucher": sale["total_minor"]}
+    with terminal.db.read() as s:
+        note = s.scalar(select(CreditNote).where(CreditNote.return_id == done.return_id))
+        event = s.scalar(select(OutboxEvent).where(OutboxEvent.kind == "return.taken"))
+        s.expunge_all()
+    payload, version = json.loads(event.payload), event.schema_version
+    assert (note.amount_fen, note.remaining_fen) == (sale["total_minor"], sale["total_minor"])
+    assert payload["voucher_note"] == {"code": note.code, "amount_minor": sale["total_minor"]}
+    assert payload["tenders"][0]["reference"] == "CN****" + note.code[-4:]
+    assert svc.refund(MANAGER, request).repeated  # the same request: no second note
+    with terminal.db.read() as s:
+        assert len(s.scalars(select(CreditNote)).all()) == 1
+    for broken in ({**payload, "voucher_note": None}, {**payload, "voucher_note": {"code": "CN00000000000000",
+                                                                                   "amount_minor": 1}},
+                   {**payload, "voucher_note": {"code": note.code, "amount_minor": 1}}):
+        with pytest.raises(PayloadError):
+            validate("return.taken", version, broken)
+    till = hq.authenticate(hq.issue_token("S001", "T01"))
+    envelope = {"event_id": event.event_id, "seq": 1, "kind": "return.taken", "schema_version": version,
+                "created_at": event.created_at, "payload": payload}
+    assert hq.ingest(till, {"events": [envelope]})["results"][0]["status"] == "accepted"
+    assert hq.credit_note_balance(note.code) == (sale["total_minor"], sale["total_minor"])
+    again = {**envelope, "event_id": str(uuid.uuid4()), "seq": 2,
+             "payload": {**payload, "return_id": str(uuid.uuid4())}}  # the same note issued twice: refused
+    assert "already issued" in hq.ingest(till, {"events": [again]})["results"][0]["reason"]
