@@ -3863,6 +3863,10 @@ Sale complete · receipt %1</source>
         <translation>退回储值券</translation>
     </message>
     <message>
+        <source>Voucher, as a new store credit note</source>
+        <translation>代金券转为新储值券</translation>
+    </message>
+    <message>
         <source>Choose the items and quantities to return.</source>
         <translation>请选择要退的商品和数量。</translation>
     </message>
@@ -4589,8 +4593,8 @@ Sale complete · receipt %1</source>
         <translation>总部拒绝了这次退货：未退款。请重新查询订单。</translation>
     </message>
     <message>
-        <source>Part of this sale was paid in a way only the till that sold it can refund (a voucher): return it there.</source>
-        <translation>此销售有部分以只能由原收银台退款的方式支付（如代金券）：请到原收银台退货。</translation>
+        <source>Part of this sale was paid in a way only the till that sold it can refund: return it there.</source>
+        <translation>此销售有部分付款只能由原收银台退款：请到原收银台退货。</translation>
     </message>
     <message>
         <source>Cash instead of the original payment is only for an online order, where the store&apos;s policy allows it.</source>

@@ -163,7 +163,7 @@ TEXTS: dict[str, tuple[str, str | tuple[str, ...] | None]] = {
     "return.already_returned": (QT_TRANSLATE_NOOP("ServiceMessages", "Line %1 was already returned, here or in another store."), "line"),
     "return.taken_meanwhile": (QT_TRANSLATE_NOOP("ServiceMessages", "Another store returned these items meanwhile: nothing was refunded. Look the order up again."), None),
     "return.refused_by_hq": (QT_TRANSLATE_NOOP("ServiceMessages", "HQ refused this return: nothing was refunded. Look the order up again."), None),
-    "return.tender_elsewhere": (QT_TRANSLATE_NOOP("ServiceMessages", "Part of this sale was paid in a way only the till that sold it can refund (a voucher): return it there."), None),
+    "return.tender_elsewhere": (QT_TRANSLATE_NOOP("ServiceMessages", "Part of this sale was paid in a way only the till that sold it can refund: return it there."), None),
     "return.cash_not_allowed": (QT_TRANSLATE_NOOP("ServiceMessages", "Cash instead of the original payment is only for an online order, where the store's policy allows it."), None),
     "return.item_unknown": (QT_TRANSLATE_NOOP("ServiceMessages", "%1 is not a product of this store: check the barcode."), "code"),
     "return.item_weighed": (QT_TRANSLATE_NOOP("ServiceMessages", "A weighed item cannot be returned without its receipt."), None),

@@ -99,8 +99,8 @@ def play(svc, terminal, wallet, hq, sc, tally: Counter) -> None:  # type: ignore
             voucher = dict(done.tenders).get("voucher", 0)
             if voucher and not done.repeated:  # refunded as a new store credit note of this till
                 with terminal.db.read() as s:
-                    note = s.scalar(select(CreditNote).where(CreditNote.return_id == done.return_id))
-                tally["voucher_note_right" if note is not None and note.amount_fen == voucher
+                    note = s.scalar(select(CreditNote.amount_fen).where(CreditNote.return_id == done.return_id))
+                tally["voucher_note_right" if note == voucher
                       else f"voucher_note_wrong:{sc.seed}"] += 1
         finally:
             wallet.decline = False
