@@ -53,6 +53,7 @@ from store_client.persistence.models import (
 from store_client.services import credit_refunds, members, return_rules, shift_reports, stock
 from store_client.services.aisle import AisleService
 from store_client.services.auth import Actor
+from store_client.services.authorization import GrantGone
 from store_client.services.checkout import RECEIPT_NO
 from store_client.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from store_client.services.payments import PaymentAdapter
@@ -279,14 +280,18 @@ class ReturnsService:
                                    code="mobile.refund_offline")
             with self.db.read() as s:  # before an approval is used up
                 shift_reports.require_open_shift(s, self.config)
-            return_rules.require(self.authorizer, actor, grant, overridden)
+            # the approval is used up in the return's own transaction: a write that fails leaves it
+            deferred = return_rules.require(self.authorizer, actor, grant, overridden, defer=True)
             refs = {t.seq: request.card_reference for t in plan.tenders if t.kind == "card"}
             refs.update(credit_refunds.references(plan.tenders))  # back onto the note it paid with
             status = PAYING if "mobile" in kinds else COMPLETED
             override = return_rules.override_details(overridden, sale.verdicts, grant)
             try:
                 with self.db.transaction() as s:
+                    self.authorizer.consume_in(s, deferred)
                     facts = self._write(s, actor, grant, request, plan, refs, status, (chosen, reasons, override))
+            except GrantGone as gone:  # used by another action meanwhile: nothing was written
+                self.authorizer.refuse_gone(gone)
             except (_AlreadyDone, IntegrityError):  # the same request, written meanwhile
                 self._finish_pending()
                 done = self.completed(request.request_id)
