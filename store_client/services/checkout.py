@@ -790,16 +790,15 @@ class CheckoutService:
             raise
         return _Credit(tuple(payments), offline, frozenset(answered))
 
-    def _release_credit(self, cart_id: str, credit: _Credit, *, tender_id: str | None = None,
-                        reason: str = "sale_not_written") -> None:
+    def _release_credit(self, cart_id: str, credit: _Credit) -> None:
         """The sale was not written: give back what its attempt spent at HQ (services/credit_spends.py).
         Never raises over the caller's own error: what cannot be recorded now stays attempted,
         and the payment removed or the sale voided later releases it."""
-        if not credit.payments and reason == "sale_not_written":
+        if not credit.payments:
             return
         try:
             with self.db.transaction() as s:
-                released = self._release_in(s, cart_id, tender_id, reason, credit.answered)
+                released = self._release_in(s, cart_id, None, "sale_not_written", credit.answered)
         except Exception:
             log.exception("the store credit spends of cart %s could not be released now", cart_id)
             return

@@ -252,7 +252,9 @@ def spend_from_sale(conn: Connection, data: dict, received: str) -> None:
     transaction under the till's spend id: a payment the till spent online is a repeat (nothing
     more taken); one spent offline is taken now. A note that no longer has enough (spent
     elsewhere while the till was offline) gives what is left, and the shortfall is recorded
-    as an overdraft for the manager: the sale stands, the goods are gone."""
+    as an overdraft for the manager: the sale stands, the goods are gone. A spend id the till
+    released yet the sale carries (its write committed although the till saw an error) is
+    taken again under ``<id>#sale``."""
     for pay in data["payments"]:
         note = pay.get("credit_note")
         if note is None:
