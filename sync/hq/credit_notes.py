@@ -228,6 +228,15 @@ def release(conn: Connection, *, spend_id: str, code: str, reason: str, store_id
     return Released(spend_id, code, restored, _left(conn, code))
 
 
+def release_from_event(conn: Connection, data: dict, at: str) -> None:
+    """A till's ``credit.released`` (validated, its origin checked), in the ingest's transaction."""
+    try:
+        release(conn, spend_id=data["spend_id"], code=data["code"], reason=data["reason"],
+                store_id=data["store_id"], terminal_id=data["terminal_id"], at=at)
+    except CreditRefused as exc:
+        raise PayloadError(f"release refused: {exc.code}") from None
+
+
 def _left(conn: Connection, code: str) -> int:
     left = conn.scalar(select(notes.c.remaining_minor).where(notes.c.code == code))
     return int(left) if left is not None else 0

@@ -269,7 +269,7 @@ class HQService:
                     credit_notes.check_return(conn, data)
                 elif kind == CREDIT_RELEASED_KIND:  # the money back on the note now, once per spend id
                     self._check_origin(who, data)
-                    self._release_from_event(conn, data)
+                    credit_notes.release_from_event(conn, data, now_iso())
                 elif kind == "drawer.no_sale" and data["terminal_id"] != who.terminal_id:
                     raise PayloadError(f"no-sale of terminal {data['terminal_id']}, not of "
                                        f"this terminal {who.terminal_id}")
@@ -358,14 +358,6 @@ class HQService:
         with self.engine.begin() as conn:
             return credit_notes.release(conn, spend_id=spend_id, code=code, reason=reason,
                                         store_id=who.store_id, terminal_id=who.terminal_id, at=now_iso())
-
-    @staticmethod
-    def _release_from_event(conn: Connection, data: dict) -> None:
-        try:
-            credit_notes.release(conn, spend_id=data["spend_id"], code=data["code"], reason=data["reason"],
-                                 store_id=data["store_id"], terminal_id=data["terminal_id"], at=now_iso())
-        except credit_notes.CreditRefused as exc:
-            raise PayloadError(f"release refused: {exc.code}") from None
 
     def credit_note_balance(self, code: str) -> tuple[int, int]:
         """``(amount, remaining)`` of a note, or :class:`credit_notes.CreditRefused`."""
