@@ -570,3 +570,68 @@ def test_a_note_of_this_till_spent_online_then_the_write_failing_gets_its_own_re
     results = send(hq, till.who, outbox(shop, "credit.released") + outbox(shop, "sale.completed"))
     assert [r["status"] for r in results] == ["accepted", "accepted"]
     assert hq.credit_note_balance(code) == (2500, 2300)
+
+
+def test_two_tills_completing_on_one_note_at_the_same_moment_exactly_one_wins(shop, hq, till, tmp_path, add_operator):
+    """Two terminals (their own databases, one HQ) complete a sale on the same note at once,
+    each also paying with a second note of its own first: exactly one sale stands on the
+    contested note; the loser writes nothing and gives back its other note's spend."""
+    import threading
+
+    from checkout_seed import seed
+
+    from conftest import make_checkout, open_shift
+    from store_client.bootstrap import open_terminal
+    from tests.conftest import make_config
+
+    contested = other_till_note(hq, 5000)
+    second = open_terminal(make_config(tmp_path / "t2", store={"store_id": "S001", "terminal_id": "T02"}),
+                           clock=shop.terminal.clock)
+    try:
+        with second.db.transaction() as s:
+            seed(s)
+        from store_client.domain import pins
+        from store_client.persistence.models import Operator
+
+        with second.db.transaction() as s:
+            for op, role in (("c1", "cashier"), ("m1", "manager")):
+                s.add(Operator(id=op, name=op, role=role, pin_hash=pins.hash_pin("2468"), active=True,
+                               failed_attempts=0))
+        open_shift(second, shop.manager)
+        other = make_checkout(second, shop.payments, shop.queue, shop.catalog)
+        client2 = LedgerClient(hq, hq.authenticate(hq.issue_token("S001", "T02")))
+        other.store_credit = StoreCreditPayments(second.db, second.clock, AuditLog(second.clock), client=client2)
+        carts = []
+        for service in (shop.checkout, other):
+            service.scan(shop.cashier, SHAMPOO)  # 59.90: 10.00 by a note of its own, 49.90 by the contested one
+            service.add_tender(shop.cashier, "store_credit", 1000, reference=other_till_note(hq, 1000, store="S009"))
+            carts.append(service.add_tender(shop.cashier, "store_credit", ALL, reference=contested))
+        assert all(c.due_fen == 0 for c in carts)
+        barrier = threading.Barrier(2)
+        outcomes: list[object] = []
+
+        def complete(service, cart) -> None:  # type: ignore[no-untyped-def]
+            barrier.wait()
+            try:
+                outcomes.append(service.complete(shop.cashier, cart_id=cart.cart_id))
+            except ServiceError as exc:
+                outcomes.append(exc.code)
+
+        threads = [threading.Thread(target=complete, args=pair) for pair in zip((shop.checkout, other), carts)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(o if isinstance(o, str) else "sold" for o in outcomes) == ["credit.above_remaining", "sold"]
+        assert hq.credit_note_balance(contested) == (5000, 10)  # 49.90 taken once
+        with second.db.read() as s:
+            assert sales_count(shop) + s.scalar(select(func.count()).select_from(Sale)) == 1
+        with hq.engine.connect() as conn:  # the loser's own note: taken, then given back
+            kept = conn.execute(select(credit_notes.spends.c.code, credit_notes.spends.c.spend_id)).all()
+            released = set(conn.scalars(select(credit_notes.releases.c.spend_id)))
+        contested_kept = [sid for code, sid in kept if code == contested and sid not in released]
+        assert len(contested_kept) == 1
+        own_kept = [sid for code, sid in kept if code != contested and sid not in released]
+        assert len(own_kept) == 1  # only the winner keeps its first note's spend
+    finally:
+        second.close()
