@@ -41,6 +41,7 @@ from store_client.persistence.db import Database
 from store_client.persistence.models import CartRow, SyncRow
 from store_client.services import cart_store, coupons_local, credit_spends, members, sales, shift_reports, store_credit
 from store_client.services.auth import Actor
+from store_client.services.authorization import GrantGone
 from store_client.services.cart_store import CartState, TenderEntry
 from store_client.services.checkout_views import (
     CartView,
@@ -530,26 +531,36 @@ class CheckoutService:
 
     def void_cart(self, actor: Actor, reason: str, grant=None) -> CartView:  # type: ignore[no-untyped-def]
         why = _reason(reason)
-        self.authorizer.require(actor, Permission.SALE_VOID_TRANSACTION, grant)
+        # a manager's approval is used up in the void's own transaction: a refused void leaves it
+        deferred = self.authorizer.require(actor, Permission.SALE_VOID_TRANSACTION, grant, defer=True)
         with self._lock:
             self._claim(actor)
             state = self._current()
             if any(t.kind in ("card", "mobile") for t in state.tenders):
                 raise Conflict("Card or mobile payments were taken; remove (refund) them first.",
                                code="cart.refund_payments_first")
-            with self.db.transaction() as s:
-                priced = self._price(s, state)[0]
-                released = self._release_in(s, state.cart_id, None, "sale_voided")
-                fresh = self._replace_cart(actor, s, state, park_note=None)
-                self.audit.append(s, operator_id=actor.operator_id, action="sale.voided",
-                                  target=state.cart_id, details={
-                                      "reason": why, "lines": len(state.cart.active_lines),
-                                      "total_fen": priced.total_fen,
-                                      "approved_by": grant.approved_by if grant else None})
-                view = self._view(s, fresh)
+            try:
+                view, fresh, released = self._void(actor, state, why, grant, deferred)
+            except GrantGone as gone:  # used by another action meanwhile: nothing voided
+                self.authorizer.refuse_gone(gone)
             self._state, self._owner = fresh, actor.operator_id
         self._release_online(released)
         return view
+
+    def _void(self, actor: Actor, state: CartState, why: str, grant, deferred  # type: ignore[no-untyped-def]
+              ) -> tuple[CartView, CartState, list[credit_spends.CreditPayment]]:
+        with self.db.transaction() as s:
+            self.authorizer.consume_in(s, deferred)
+            priced = self._price(s, state)[0]
+            released = self._release_in(s, state.cart_id, None, "sale_voided")
+            fresh = self._replace_cart(actor, s, state, park_note=None)
+            self.audit.append(s, operator_id=actor.operator_id, action="sale.voided",
+                              target=state.cart_id, details={
+                                  "reason": why, "lines": len(state.cart.active_lines),
+                                  "total_fen": priced.total_fen,
+                                  "approved_by": grant.approved_by if grant else None})
+            view = self._view(s, fresh)
+        return view, fresh, released
 
     def suspend(self, actor: Actor, note: str = "") -> CartView:
         self.authorizer.require(actor, Permission.SALE_SUSPEND)
