@@ -201,7 +201,8 @@ class NoReceiptReturnsService:
             try:
                 return self._write(actor, grant, request, priced, deferred)
             except GrantGone as gone:  # used by another action meanwhile: nothing written
-                self.authorizer.refuse_gone(gone)
+                self.authorizer.refuse_gone(gone)  # audits and raises ApprovalRequired
+                raise
             except ServiceError as exc:  # another return took today's limit meanwhile
                 raise self._refuse(actor, exc) from None
             except (_AlreadyDone, IntegrityError):  # the same request, written meanwhile (another process)
