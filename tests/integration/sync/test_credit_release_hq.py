@@ -229,3 +229,47 @@ def test_release_over_http(tmp_path):
     finally:
         server.stop()
         service.engine.dispose()
+
+
+def test_a_returns_note_part_goes_back_once_never_above_what_the_note_paid(hq_service, tills):
+    """Both ways back onto a note (a return at the selling till, a return confirmed at another
+    store's), on SQLite and PostgreSQL: they share one cap, what the note paid on the sale."""
+    import random
+
+    from tools.soak import make_sale
+
+    t1, _ = tills
+    code = note(hq_service, t1)
+    sale = make_sale(random.Random(3), store_id="S001", terminal_id="T01")
+    sid = f"{uuid.uuid4()}:t1"
+    sale.update(sale_id=str(uuid.uuid4()), completed_at="2026-06-01T10:00:00+00:00", change_minor=0,
+                receipt_no="S001-T01-000001", member_id=None, points_redeemed=0, points_earned=0)
+    note_fen = min(3000, sale["total_minor"])
+    sale["payments"] = [{"method": "store_credit", "amount_minor": note_fen, "reference": "CN****" + code[-4:],
+                         "points": None, "credit_note": {"code": code, "spend_id": sid, "offline": True}}]
+    if sale["total_minor"] > note_fen:
+        sale["payments"].append({"method": "cash", "amount_minor": sale["total_minor"] - note_fen,
+                                 "reference": None, "points": None})
+    event = {"event_id": str(uuid.uuid4()), "seq": 10, "kind": "sale.completed", "schema_version": 3,
+             "created_at": "2026-06-01T10:00:00+00:00", "payload": sale}
+    assert hq_service.ingest(t1, {"events": [event]})["results"][0]["status"] == "accepted"
+    assert hq_service.credit_note_balance(code) == (5000, 5000 - note_fen)  # spent from the event
+    ret = {"return_id": str(uuid.uuid4()), "store_id": "S001", "terminal_id": "T01",
+           "tenders": [{"method": "store_credit", "amount_minor": 1000, "original_reference": code}]}
+    with hq_service.engine.begin() as conn:
+        assert credit_notes.refund_problem(conn, sale["sale_id"], sale, ret) is None
+        credit_notes.refund_from_return(conn, sale["sale_id"], ret, "2026-06-01T11:00:00+00:00")
+        credit_notes.refund_from_return(conn, sale["sale_id"], ret, "2026-06-01T11:00:00+00:00")  # again: once
+    assert hq_service.credit_note_balance(code) == (5000, 5000 - note_fen + 1000)
+    with hq_service.engine.begin() as conn:  # another store's return asks for all of the note's part
+        short = credit_notes.refund_taken(conn, "r-elsewhere", f"sale:{sale['sale_id']}",
+                                          {"store_credit": note_fen, "cash": 1}, store_id="S002",
+                                          terminal_id="T03", at="2026-06-01T12:00:00+00:00")
+        again = credit_notes.refund_taken(conn, "r-elsewhere", f"sale:{sale['sale_id']}",
+                                          {"store_credit": note_fen}, store_id="S002", terminal_id="T03",
+                                          at="2026-06-01T12:00:00+00:00")  # a retried confirmation
+    assert (short, again) == (1000, 1000)  # only what the note paid came back; the rest found no note
+    assert hq_service.credit_note_balance(code) == (5000, 5000)
+    with hq_service.engine.connect() as conn:
+        more = {**ret, "return_id": str(uuid.uuid4())}
+        assert "refunds 1000 where 0" in credit_notes.refund_problem(conn, sale["sale_id"], sale, more)
