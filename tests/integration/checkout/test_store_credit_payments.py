@@ -580,7 +580,7 @@ def test_two_tills_completing_on_one_note_at_the_same_moment_exactly_one_wins(sh
 
     from checkout_seed import seed
 
-    from conftest import make_checkout, open_shift
+    from tests.integration.checkout.conftest import make_checkout, open_shift
     from store_client.bootstrap import open_terminal
     from tests.conftest import make_config
 
