@@ -3867,6 +3867,14 @@ Sale complete · receipt %1</source>
         <translation>支付宝</translation>
     </message>
     <message>
+        <source>Back to the store credit note</source>
+        <translation>退回储值券</translation>
+    </message>
+    <message>
+        <source>Voucher, as a new store credit note</source>
+        <translation>代金券转为新储值券</translation>
+    </message>
+    <message>
         <source>Choose the items and quantities to return.</source>
         <translation>请选择要退的商品和数量。</translation>
     </message>
@@ -4593,8 +4601,8 @@ Sale complete · receipt %1</source>
         <translation>总部拒绝了这次退货：未退款。请重新查询订单。</translation>
     </message>
     <message>
-        <source>Part of this sale was paid in a way only the till that sold it can refund (a voucher): return it there.</source>
-        <translation>此销售有部分以只能由原收银台退款的方式支付（如代金券）：请到原收银台退货。</translation>
+        <source>Part of this sale was paid in a way only the till that sold it can refund: return it there.</source>
+        <translation>此销售有部分付款只能由原收银台退款：请到原收银台退货。</translation>
     </message>
     <message>
         <source>Cash instead of the original payment is only for an online order, where the store&apos;s policy allows it.</source>
@@ -4701,10 +4709,6 @@ Sale complete · receipt %1</source>
         <translation>这笔销售有一部分是换货抵扣支付的，抵扣金额不能退现：请改为再次换货。</translation>
     </message>
     <message>
-        <source>Part of this refund would go back to a store credit note, which this till cannot do yet: ask a manager.</source>
-        <translation>这笔退款有一部分需退回储值券，本机暂不支持：请联系店长。</translation>
-    </message>
-    <message>
         <source>This is not a genuine store credit note: check the code.</source>
         <translation>这不是有效的储值券：请核对券码。</translation>
     </message>
@@ -4719,6 +4723,10 @@ Sale complete · receipt %1</source>
     <message>
         <source>Less is left on this store credit note than this payment: remove the payment (F10) and scan the note again.</source>
         <translation>储值券余额不足以支付这笔金额：请删除该付款（F10）后重新扫描储值券。</translation>
+    </message>
+    <message>
+        <source>This store credit payment was given back to the note: remove the payment and scan the note again.</source>
+        <translation>这笔储值券付款已退回储值券：请删除该付款后重新扫描储值券。</translation>
     </message>
     <message>
         <source>HQ cannot be reached: only a store credit note issued at this till can be used offline. Take another payment.</source>
@@ -5798,6 +5806,10 @@ Points: %4</source>
     <message>
         <source>Audit record</source>
         <translation>审计记录</translation>
+    </message>
+    <message>
+        <source>Store credit given back to its note</source>
+        <translation>储值券退回</translation>
     </message>
     <message>
         <source>Drawer opened without a sale</source>

@@ -65,3 +65,24 @@ class CreditNote(Base):
     remaining_fen: Mapped[int] = mapped_column(Integer)
     return_id: Mapped[str] = mapped_column(String(36), unique=True)
     issued_at: Mapped[str] = mapped_column(String(40))
+
+
+class CreditSpend(Base):
+    """This till's record of a store credit spend it asks HQ for (migration 0024), written
+    BEFORE HQ is asked: ``attempted`` (asked, the sale not written yet), ``sold`` (the sale's
+    transaction wrote it, ``sale_id``) or ``released`` (the sale was not written: given back
+    at HQ through the ``credit.released`` event). A payment's next attempt after a release
+    spends under a new id (``<cart>:<tender>~<n>``), so a released id is never spent again."""
+
+    __tablename__ = "credit_spends"
+
+    spend_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    cart_id: Mapped[str] = mapped_column(String(36), index=True)
+    tender_id: Mapped[str] = mapped_column(String(16))
+    code: Mapped[str] = mapped_column(String(16))
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(12))
+    at: Mapped[str] = mapped_column(String(40))
+    sale_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    released_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    reason: Mapped[str | None] = mapped_column(String(32), nullable=True)

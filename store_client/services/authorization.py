@@ -10,12 +10,16 @@ refusals are audited under that name and role.
 Every refusal is audited in its own committed transaction, so the audit row
 survives the failing action. A manager approval is checked against its row in
 the database (the ``ApprovalGrant`` object is only a handle) and consumed in
-the same transaction: single use, fail-closed (if the action then fails, the
-manager approves again).
+its own transaction: single use, fail-closed (if the action then fails, the manager
+approves again). An action whose write can still fail after the check (posting a stock
+count) asks ``defer=True`` instead: the grant is checked, and used up by
+:meth:`Authorizer.consume_in` inside the action's own transaction, so a write that fails
+leaves the grant for the retry and a grant used meanwhile rolls the action back.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import NoReturn
 
@@ -34,6 +38,25 @@ APPROVAL_TTL = timedelta(minutes=2)
 _ROLE_OF = "SELECT role, active FROM operators WHERE id = ?"
 LOCAL_ACTOR_PREFIX = "cli:"
 LOCAL_ACTOR_ROLE = Role.IT_ADMIN
+
+
+@dataclass(frozen=True)
+class DeferredGrant:
+    """A checked grant not used up yet: :meth:`Authorizer.consume_in` uses it in the action's
+    own transaction."""
+    actor: Actor
+    permission: Permission
+    grant: ApprovalGrant
+    role: Role
+
+
+class GrantGone(Exception):
+    """Raised by :meth:`Authorizer.consume_in` (the caller's transaction rolls back); the caller
+    then calls :meth:`Authorizer.refuse_gone`, which audits and raises ApprovalRequired."""
+
+    def __init__(self, deferred: DeferredGrant, problem: str) -> None:
+        super().__init__(problem)
+        self.deferred, self.problem = deferred, problem
 
 
 class Authorizer:
@@ -67,11 +90,13 @@ class Authorizer:
             return False
 
     def require(self, actor: Actor, permission: Permission | str,
-                grant: ApprovalGrant | None = None) -> None:
+                grant: ApprovalGrant | None = None, *, defer: bool = False) -> DeferredGrant | None:
         """Return if ``actor`` may do ``permission`` now, else raise (after auditing).
 
         Call it before opening the service's own transaction: a refusal commits its audit
         entry in a transaction of its own, which would wait on a write lock held by the caller.
+        With ``defer`` a grant that is needed is only checked and returned, to be used up in
+        the caller's transaction (:meth:`consume_in`).
         """
         permission = Permission(permission)
         role = self.current_role(actor)
@@ -80,7 +105,7 @@ class Authorizer:
                        f"Operator {actor.operator_id} is not an active operator.")
         decision = decide(role, permission)
         if decision is Decision.ALLOW:
-            return
+            return None
         if decision is Decision.DENY:
             self._deny(actor, permission, "role",
                        f"A {role.label_en.lower()} may not do this ({permission.label_en}).",
@@ -88,54 +113,81 @@ class Authorizer:
         if grant is None:
             self._refuse_approval(actor, permission, "no_approval",
                                   f"{permission.label_en} needs a manager's approval.", role)
-        problem = self._consume(actor, permission, grant)
+        return self._use_or_check(actor, permission, grant, role, defer)
+
+    def _use_or_check(self, actor: Actor, permission: Permission, grant: ApprovalGrant, role: Role,
+                      defer: bool) -> DeferredGrant | None:
+        if defer:
+            with self.db.read() as session:
+                problem = self._use(session, actor, permission, grant, mark=False)
+        else:
+            with self.db.transaction() as session:
+                problem = self._use(session, actor, permission, grant, mark=True)
         if problem:
-            self._refuse_approval(actor, permission, problem,
-                                  f"The approval cannot be used ({problem.replace('_', ' ')}); "
-                                  "ask a manager to approve again.", role,
-                                  approval_id=grant.approval_id)
+            self._unusable(actor, permission, problem, role, grant)
+        return DeferredGrant(actor, permission, grant, role) if defer else None
+
+    def _unusable(self, actor: Actor, permission: Permission, problem: str, role: Role,
+                  grant: ApprovalGrant) -> NoReturn:
+        self._refuse_approval(actor, permission, problem,
+                              f"The approval cannot be used ({problem.replace('_', ' ')}); "
+                              "ask a manager to approve again.", role, approval_id=grant.approval_id)
 
     def require_second_person(self, actor: Actor, permission: Permission | str,
-                              grant: ApprovalGrant | None) -> None:
+                              grant: ApprovalGrant | None, *, defer: bool = False) -> DeferredGrant | None:
         """Like :meth:`require`, and then a second person too: ``grant`` must come from
         someone other than ``actor`` even when ``actor`` may do it alone (the four-eyes rule
-        for large stock adjustments). The grant is used up."""
+        for large stock adjustments). The grant is used up (with ``defer``: checked, and
+        returned for :meth:`consume_in`)."""
         permission = Permission(permission)
-        self.require(actor, permission, grant)
+        deferred = self.require(actor, permission, grant, defer=defer)
         role = self.current_role(actor) or Role(actor.role)
         if decide(role, permission) is not Decision.ALLOW:
-            return  # require() already consumed a second person's grant
+            return deferred  # require() already consumed (or checked) a second person's grant
         if grant is None or grant.approved_by == actor.operator_id:
             self._refuse_approval(actor, permission, "second_person_required",
                                   f"{permission.label_en} of this size needs a second person's approval.", role)
-        problem = self._consume(actor, permission, grant)
-        if problem:
-            self._refuse_approval(actor, permission, problem,
-                                  f"The approval cannot be used ({problem.replace('_', ' ')}); "
-                                  "ask a manager to approve again.", role, approval_id=grant.approval_id)
+        return self._use_or_check(actor, permission, grant, role, defer)
 
-    def _consume(self, actor: Actor, permission: Permission, grant: ApprovalGrant) -> str:
-        """Mark the approval used and audit it; returns a problem name instead if invalid."""
-        with self.db.transaction() as session:
-            row = session.get(Approval, str(grant.approval_id), populate_existing=True)
-            now = self.clock.now()
-            if row is None:
-                return "unknown_approval"
-            if row.action != permission.value or grant.permission != permission.value:
-                return "approval_for_another_action"
-            if row.requested_by != actor.operator_id or grant.requested_by != actor.operator_id:
-                return "approval_for_another_operator"
-            if row.approved_by != grant.approved_by:
-                return "approval_does_not_match_record"
-            if row.used_at is not None:
-                return "approval_already_used"
-            age = now - parse_iso(row.at)
-            if age > APPROVAL_TTL or age < timedelta(0):
-                return "approval_expired"
-            row.used_at = iso(now)
-            self.audit.append(session, operator_id=actor.operator_id, action="approval.used",
-                              target=row.id, details={"permission": permission.value,
-                                                      "approved_by": row.approved_by})
+    def consume_in(self, session: Session, deferred: DeferredGrant | None) -> None:
+        """Use up a deferred grant inside the action's transaction; :class:`GrantGone` if it was
+        used (or expired) meanwhile: the caller lets its transaction roll back, then calls
+        :meth:`refuse_gone`."""
+        if deferred is None:
+            return
+        problem = self._use(session, deferred.actor, deferred.permission, deferred.grant, mark=True)
+        if problem:
+            raise GrantGone(deferred, problem)
+
+    def refuse_gone(self, gone: GrantGone) -> NoReturn:
+        d = gone.deferred
+        self._unusable(d.actor, d.permission, gone.problem, d.role, d.grant)
+
+    def _use(self, session: Session, actor: Actor, permission: Permission, grant: ApprovalGrant, *,
+             mark: bool) -> str:
+        """Check the approval (and with ``mark``, mark it used and audit it); returns a problem
+        name instead if it cannot be used."""
+        row = session.get(Approval, str(grant.approval_id), populate_existing=True)
+        now = self.clock.now()
+        if row is None:
+            return "unknown_approval"
+        if row.action != permission.value or grant.permission != permission.value:
+            return "approval_for_another_action"
+        if row.requested_by != actor.operator_id or grant.requested_by != actor.operator_id:
+            return "approval_for_another_operator"
+        if row.approved_by != grant.approved_by:
+            return "approval_does_not_match_record"
+        if row.used_at is not None:
+            return "approval_already_used"
+        age = now - parse_iso(row.at)
+        if age > APPROVAL_TTL or age < timedelta(0):
+            return "approval_expired"
+        if not mark:
+            return ""
+        row.used_at = iso(now)
+        self.audit.append(session, operator_id=actor.operator_id, action="approval.used",
+                          target=row.id, details={"permission": permission.value,
+                                                  "approved_by": row.approved_by})
         return ""
 
     def _deny(self, actor: Actor, permission: Permission, why: str, message: str,

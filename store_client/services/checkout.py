@@ -15,7 +15,7 @@ import re
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from printers import text_render
@@ -39,8 +39,9 @@ from store_client.domain.tenders import (
 )
 from store_client.persistence.db import Database
 from store_client.persistence.models import CartRow, SyncRow
-from store_client.services import cart_store, coupons_local, members, sales, shift_reports, store_credit
+from store_client.services import cart_store, coupons_local, credit_spends, members, sales, shift_reports, store_credit
 from store_client.services.auth import Actor
+from store_client.services.authorization import GrantGone
 from store_client.services.cart_store import CartState, TenderEntry
 from store_client.services.checkout_views import (
     CartView,
@@ -62,6 +63,14 @@ log = logging.getLogger(__name__)
 RECEIPT_NO = re.compile(r"[A-Za-z0-9_]{1,32}-[A-Za-z0-9_]{1,32}-\d{6,12}")
 TENDER_KINDS = ("cash", "card", "mobile", "points", "store_credit")
 MAX_REASON = 200
+
+
+@dataclass(frozen=True)
+class _Credit:
+    """One completion attempt's store credit spends (services/credit_spends.py)."""
+    payments: tuple[credit_spends.CreditPayment, ...] = ()
+    offline: frozenset[str] = frozenset()  # left to HQ's ingest
+    answered: frozenset[str] = frozenset()  # HQ took them in this attempt
 
 
 class _NotOutright(Exception):
@@ -522,24 +531,36 @@ class CheckoutService:
 
     def void_cart(self, actor: Actor, reason: str, grant=None) -> CartView:  # type: ignore[no-untyped-def]
         why = _reason(reason)
-        self.authorizer.require(actor, Permission.SALE_VOID_TRANSACTION, grant)
+        # a manager's approval is used up in the void's own transaction: a refused void leaves it
+        deferred = self.authorizer.require(actor, Permission.SALE_VOID_TRANSACTION, grant, defer=True)
         with self._lock:
             self._claim(actor)
             state = self._current()
             if any(t.kind in ("card", "mobile") for t in state.tenders):
                 raise Conflict("Card or mobile payments were taken; remove (refund) them first.",
                                code="cart.refund_payments_first")
-            with self.db.transaction() as s:
-                priced = self._price(s, state)[0]
-                fresh = self._replace_cart(actor, s, state, park_note=None)
-                self.audit.append(s, operator_id=actor.operator_id, action="sale.voided",
-                                  target=state.cart_id, details={
-                                      "reason": why, "lines": len(state.cart.active_lines),
-                                      "total_fen": priced.total_fen,
-                                      "approved_by": grant.approved_by if grant else None})
-                view = self._view(s, fresh)
+            try:
+                view, fresh, released = self._void(actor, state, why, grant, deferred)
+            except GrantGone as gone:  # used by another action meanwhile: nothing voided
+                self.authorizer.refuse_gone(gone)
             self._state, self._owner = fresh, actor.operator_id
-            return view
+        self._release_online(released)
+        return view
+
+    def _void(self, actor: Actor, state: CartState, why: str, grant, deferred  # type: ignore[no-untyped-def]
+              ) -> tuple[CartView, CartState, list[credit_spends.CreditPayment]]:
+        with self.db.transaction() as s:
+            self.authorizer.consume_in(s, deferred)
+            priced = self._price(s, state)[0]
+            released = self._release_in(s, state.cart_id, None, "sale_voided")
+            fresh = self._replace_cart(actor, s, state, park_note=None)
+            self.audit.append(s, operator_id=actor.operator_id, action="sale.voided",
+                              target=state.cart_id, details={
+                                  "reason": why, "lines": len(state.cart.active_lines),
+                                  "total_fen": priced.total_fen,
+                                  "approved_by": grant.approved_by if grant else None})
+            view = self._view(s, fresh)
+        return view, fresh, released
 
     def suspend(self, actor: Actor, note: str = "") -> CartView:
         self.authorizer.require(actor, Permission.SALE_SUSPEND)
@@ -697,12 +718,22 @@ class CheckoutService:
         # A charged mobile payment is money taken: removing it needs the void permission.
         permission = (Permission.SALE_VOID_TRANSACTION if tender.kind == "mobile"
                       else Permission.SALE_RING)
-        return self._mutate(
+        released: list[credit_spends.CreditPayment] = []  # a note HQ may have spent before a crash
+
+        def release(s, saved: CartState) -> None:  # type: ignore[no-untyped-def]
+            released[:] = self._release_in(s, saved.cart_id, tender_id, "payment_removed")
+
+        view = self._mutate(
             actor, permission,
             lambda st: replace(st, tenders=tuple(t for t in st.tenders if t.tender_id != tender_id)),
             with_tenders=True, audit=("sale.tender_removed", {
-                "tender": tender_id, "kind": tender.kind, "amount_fen": tender.amount_fen,
-                "reference": tender.reference}))
+                "tender": tender_id, "kind": tender.kind,
+                "amount_fen": tender.amount_fen, "reference": (store_credit.mask(tender.reference)
+                                                               if tender.kind == store_credit.KIND
+                                                               else tender.reference)}),
+            after=release if tender.kind == store_credit.KIND else None)
+        self._release_online(released)
+        return view
 
     # -- completion -----------------------------------------------------------------------------------------
     def complete(self, actor: Actor, *, cart_id: str | None = None) -> CompletedSale:
@@ -720,9 +751,13 @@ class CheckoutService:
                     return earlier
                 raise Conflict("That sale is no longer the one on screen; reload it.",
                                code="cart.not_on_screen")
-            offline = self._spend_credit(actor, state)
-            with self.db.transaction() as s:
-                facts, fresh = self._write(actor, s, state, credit_offline=offline)
+            credit = self._spend_credit(actor, state)
+            try:
+                with self.db.transaction() as s:
+                    facts, fresh = self._write(actor, s, state, credit=credit)
+            except BaseException:
+                self._release_credit(state.cart_id, credit)
+                raise
             self._state, self._owner = fresh, actor.operator_id
         # The sale is committed: nothing after this line may make the caller believe it
         # failed (a retry would then find the committed sale, but the cashier would have
@@ -740,26 +775,55 @@ class CheckoutService:
         self._completed = {state.cart_id: done}
         return done
 
-    @staticmethod
-    def _credit_payments(state: CartState) -> list[tuple[str, str, int]]:
-        return [(store_credit.spend_id(state.cart_id, t.tender_id), t.reference or "", t.amount_fen)
-                for t in state.tenders if t.kind == store_credit.KIND]
-
-    def _spend_credit(self, actor: Actor, state: CartState) -> frozenset[str]:
+    def _spend_credit(self, actor: Actor, state: CartState) -> _Credit:
         """Store credit notes are spent at completion, after the checks a sale can fail on
-        (so a refused completion or a voided sale leaves the notes as they were)."""
-        payments = self._credit_payments(state)
-        if not payments:
-            return frozenset()
+        (so a refused completion or a voided sale leaves the notes as they were). Each spend
+        is recorded before HQ is asked; a refusal after a spend releases what was spent."""
+        tenders = [(t.tender_id, t.reference or "", t.amount_fen)
+                   for t in state.tenders if t.kind == store_credit.KIND]
+        if not tenders:
+            return _Credit()
         if self.store_credit is None:
             raise ServiceError("Store credit notes cannot be taken at this till.", code="credit.hq_unreachable")
         with self.db.read() as s:
             priced, _m, _p, _c = self._price(s, state)
             settlement = self._settlement(priced.total_fen, state.tenders)
             if settlement.errors or settlement.remaining_fen:
-                return frozenset()  # _write refuses it with its own code; nothing is spent
+                return _Credit()  # _write refuses it with its own code; nothing is spent
             shift_reports.require_open_shift(s, self.config)
-        return self.store_credit.spend(actor, payments)
+        payments = credit_spends.prepare(self.db, self.clock, state.cart_id, tenders)
+        answered: set[str] = set()
+        try:
+            offline = self.store_credit.spend(actor, [(p.spend_id, p.code, p.amount_fen) for p in payments],
+                                              answered)
+        except BaseException:
+            self._release_credit(state.cart_id, _Credit(tuple(payments), frozenset(), frozenset(answered)))
+            raise
+        return _Credit(tuple(payments), offline, frozenset(answered))
+
+    def _release_credit(self, cart_id: str, credit: _Credit) -> None:
+        """The sale was not written: give back what its attempt spent at HQ (services/credit_spends.py).
+        Never raises over the caller's own error: what cannot be recorded now stays attempted,
+        and the payment removed or the sale voided later releases it."""
+        if not credit.payments:
+            return
+        try:
+            with self.db.transaction() as s:
+                released = self._release_in(s, cart_id, None, "sale_not_written", credit.answered)
+        except Exception:
+            log.exception("the store credit spends of cart %s could not be released now", cart_id)
+            return
+        self._release_online(released)
+
+    def _release_in(self, s, cart_id: str, tender_id: str | None, reason: str,  # type: ignore[no-untyped-def]
+                    answered: frozenset[str] = frozenset()) -> list[credit_spends.CreditPayment]:
+        return credit_spends.release_in(s, self.clock, cart_id=cart_id, tender_id=tender_id, reason=reason,
+                                        store_id=self.config.store_id, terminal_id=self.config.terminal_id,
+                                        answered=answered)
+
+    def _release_online(self, released: list[credit_spends.CreditPayment]) -> None:
+        if released:
+            credit_spends.release_online(self.store_credit.client if self.store_credit else None, released)
 
     def _return_proof(self, facts: sales.SaleFacts) -> str:
         """The receipt's signed proof: what any store needs to take a return offline. A till
@@ -815,16 +879,21 @@ class CheckoutService:
             if cart_id != state.cart_id:
                 raise Conflict("That sale is no longer the one on screen; reload it.",
                                code="cart.not_on_screen")
-            offline = self._spend_credit(actor, state)
-            with self.db.transaction() as s:
-                facts, fresh = self._write(actor, s, state, exchange=exchange, credit_offline=offline)
-                link(s, facts)
+            credit = self._spend_credit(actor, state)
+            try:
+                with self.db.transaction() as s:
+                    facts, fresh = self._write(actor, s, state, exchange=exchange, credit=credit)
+                    link(s, facts)
+            except BaseException:
+                self._release_credit(state.cart_id, credit)
+                raise
             self._state, self._owner = fresh, actor.operator_id
             return facts
 
     def _write(self, actor: Actor, s, state: CartState,  # type: ignore[no-untyped-def]
                exchange: dict | None = None,
-               credit_offline: frozenset[str] = frozenset()) -> tuple[sales.SaleFacts, CartState]:
+               credit: _Credit | None = None) -> tuple[sales.SaleFacts, CartState]:
+        credit = credit or _Credit()
         row = s.get(CartRow, state.cart_id, populate_existing=True)
         if row is None or row.version != state.version:
             self._state = None
@@ -883,10 +952,13 @@ class CheckoutService:
             e_receipt_url=(f"{hq.rstrip('/')}/e-receipt/{sale_id}" if hq
                            else f"urn:uuid:{sale_id}"),
             currency=self.config.currency, shift_id=shift_id, exchange=exchange, ordered_lines=frozenset(ordered),
-            credit_offline=credit_offline)
+            credit_offline=credit.offline,
+            credit_spends=tuple((p.tender_id, p.spend_id) for p in credit.payments))
         facts = replace(facts, return_proof=self._return_proof(facts), join_url=self._join_url(facts))
         sales.write_sale(s, facts)
-        store_credit.StoreCreditPayments.record(s, self._credit_payments(state), credit_offline)
+        store_credit.StoreCreditPayments.record(s, [(p.spend_id, p.code, p.amount_fen) for p in credit.payments],
+                                                credit.offline)
+        credit_spends.mark_sold(s, credit.payments, sale_id)
         if ordered:  # after the sale's event: HQ has the sale when the order arrives
             orders = self.aisle.write(s, facts, ordered)
             facts = replace(facts, line_notes=self.aisle.line_notes(orders),

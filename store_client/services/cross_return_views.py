@@ -19,13 +19,17 @@ from store_client.services.return_views import REASON_LABELS, condition_text
 
 #: How a tender of the original is refunded here: its refund-rule kind.
 RULE_KIND = {"cash": "cash", "card": "card", "wechat": "mobile", "alipay": "mobile", "mobile": "mobile",
-             "points": "points", "online": "online"}
+             "points": "points", "online": "online", "store_credit": "store_credit", "voucher": "voucher"}
 #: Tenders this till can refund for an original it did not sell (a store sale's mobile part through
-#: this till's payment adapter, its points part back to the member at HQ); any other needs the
+#: this till's payment adapter, its points part back to the member at HQ, its store credit part
+#: back onto the note that paid, at HQ when the return is confirmed; its voucher part as a new
+#: store credit note, services/cross_return_vouchers.py); any other needs the
 #: till that took it (``return.tender_elsewhere``).
-TAKEN_HERE = ("cash", "card", "online", "wechat", "alipay", "mobile", "points")
+TAKEN_HERE = ("cash", "card", "online", "wechat", "alipay", "mobile", "points", "store_credit", "voucher")
 TENDER_LABELS = {"cash": "现金 Cash", "card": "银行卡 Card", "online": "线上原路退回 Online payment",
-                 "wechat": "微信支付 WeChat Pay", "alipay": "支付宝 Alipay", "points": "积分 Points"}
+                 "wechat": "微信支付 WeChat Pay", "alipay": "支付宝 Alipay", "points": "积分 Points",
+                 "store_credit": "退回原储值券 To the credit note",
+                 "voucher": "代金券转储值券 Voucher to credit note"}
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ from store_client.persistence.db import Database
 from store_client.persistence.models import CrossReturn, Product, Sale
 from store_client.services import return_rules, shift_reports, stock
 from store_client.services.auth import Actor
+from store_client.services import cross_return_vouchers as vouchers
 from store_client.services import cross_return_wallets as wallet_refunds
 from store_client.services.cross_return_views import (
     RULE_KIND,
@@ -269,6 +270,7 @@ class CrossReturnsService:
                 done = wallet_refunds.pay(self, return_id)
             done = replace(done, print_job_id=self._print(original, plan, done.return_no, actor, self.clock.now(),
                                                           request, done.approved_by, return_id, effects, policy[0]))
+            vouchers.print_note(self, return_id, done.return_no, self.clock.now())
         if reserved:
             self._settle(return_id, "confirm")
         return done
@@ -351,6 +353,8 @@ class CrossReturnsService:
         now = self.clock.now()
         refs = {t.seq: (request.card_reference or "").strip()[:40] or None for t in plan.tenders
                 if original.method(t.seq) == "card"}
+        note = vouchers.draw(original.method, plan)  # a voucher part: a new store credit note
+        refs.update(vouchers.references(original.method, plan, note))
         approved_by = grant.approved_by if grant else None
         shift_id = shift_reports.require_open_shift(s, config)
         seq = int(s.scalar(select(func.coalesce(func.max(CrossReturn.return_seq), 0))
@@ -361,6 +365,7 @@ class CrossReturnsService:
                                 operator_id=actor.operator_id, approved_by=approved_by, completed_at=iso(now),
                                 plan=plan, refs=refs, reserved=reserved, dispositions=dispositions,
                                 reasons=reasons, exchange=exchange)
+        vouchers.annotate(payload, note)
         validate(EVENT_KIND, taken_version(payload), payload)  # fail at the till, not at HQ
         row = CrossReturn(
             id=return_id, request_id=request.request_id, return_no=return_no, return_seq=seq,
@@ -390,6 +395,7 @@ class CrossReturnsService:
         if override is None and row.pending:  # finished later: the override as it was recorded
             override = json.loads(row.pending).get("override")
         row.outbox_event_id, row.status, row.pending = event.event_id, wallet_refunds.COMPLETED, None
+        vouchers.issue_in(s, payload, row.id, self.clock.now())
         stock.record(s, rp.movements(((x["sku"], x["qty"], x["disposition"]) for x in payload["lines"]),
                                      f"return:{row.id}", self.clock.now()),
                      store_id=self.config.store_id, terminal_id=self.config.terminal_id, clock=self.clock)

@@ -39,6 +39,7 @@ from store_client.persistence.models import Barcode, Product
 from store_client.persistence.no_receipt_models import CreditNote, NoReceiptReturn
 from store_client.services import shift_reports, stock
 from store_client.services.auth import Actor
+from store_client.services.authorization import GrantGone
 from store_client.services.errors import InvalidInput, NotFound, ServiceError
 from store_client.services.no_receipt_views import (
     CASH,
@@ -193,11 +194,15 @@ class NoReceiptReturnsService:
         priced = self._checked(actor, request)
         with self.db.read() as s:
             shift_reports.require_open_shift(s, self.config)
-        # always a second person, even for a manager (as cash for an online order)
-        self.authorizer.require_second_person(actor, Permission.RETURN_PROCESS, grant)
+        # always a second person, even for a manager (as cash for an online order); the approval
+        # is used up in the return's own transaction, so a return refused there leaves it
+        deferred = self.authorizer.require_second_person(actor, Permission.RETURN_PROCESS, grant, defer=True)
         with self._lock:
             try:
-                return self._write(actor, grant, request, priced)
+                return self._write(actor, grant, request, priced, deferred)
+            except GrantGone as gone:  # used by another action meanwhile: nothing written
+                self.authorizer.refuse_gone(gone)  # audits and raises ApprovalRequired
+                raise
             except ServiceError as exc:  # another return took today's limit meanwhile
                 raise self._refuse(actor, exc) from None
             except (_AlreadyDone, IntegrityError):  # the same request, written meanwhile (another process)
@@ -207,7 +212,7 @@ class NoReceiptReturnsService:
                 return done
 
     def _write(self, actor: Actor, grant, request: NoReceiptRequest,  # type: ignore[no-untyped-def]
-               priced: list[tuple[NoReceiptItem, int]]) -> NoReceiptDone:
+               priced: list[tuple[NoReceiptItem, int]], deferred=None) -> NoReceiptDone:
         config, now = self.config, self.clock.now()
         lines = [(item.sku, qty, item.unit_fen) for item, qty in priced]
         total = sum(qty * unit for _sku, qty, unit in lines)
@@ -216,6 +221,7 @@ class NoReceiptReturnsService:
         with self.db.transaction() as s:
             if s.scalar(select(NoReceiptReturn.id).where(NoReceiptReturn.request_id == request.request_id)):
                 raise _AlreadyDone
+            self.authorizer.consume_in(s, deferred)
             if self._used_today(s) + total > int(self._setting("returns.no_receipt_day_max_fen", 200_000)):
                 raise ServiceError("This till's limit for returns without receipt today is reached.",
                                    code="return.no_receipt_day_limit", params={"amount_fen": 0})

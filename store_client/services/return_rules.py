@@ -91,13 +91,13 @@ def check(verdicts_by_line: Mapping[int, rp.LineVerdict], selection: Sequence[tu
 
 
 def require(authorizer, actor: Actor, grant, overridden: Sequence[int], *,  # type: ignore[no-untyped-def]
-            second_person: bool = False) -> None:
+            second_person: bool = False, defer: bool = False):
     """The return's permission; with a non-returnable line (or ``second_person``), a grant
-    from someone other than the operator, used once."""
+    from someone other than the operator, used once (with ``defer``: checked, and returned to
+    be used up in the return's own transaction, ``Authorizer.consume_in``)."""
     if overridden or second_person:
-        authorizer.require_second_person(actor, Permission.RETURN_PROCESS, grant)
-    else:
-        authorizer.require(actor, Permission.RETURN_PROCESS, grant)
+        return authorizer.require_second_person(actor, Permission.RETURN_PROCESS, grant, defer=defer)
+    return authorizer.require(actor, Permission.RETURN_PROCESS, grant, defer=defer)
 
 
 def override_details(overridden: Sequence[int], verdicts_by_line: Mapping[int, rp.LineVerdict],

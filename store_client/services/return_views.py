@@ -34,7 +34,8 @@ def condition_text(disposition: str, locale: str) -> str:
 
 
 TENDER_LABELS = {"cash": "现金 Cash", "card": "银行卡 Card", "mobile": "移动支付 Mobile",
-                 "points": "积分 Points", "exchange": "换货抵扣 Exchange credit"}
+                 "points": "积分 Points", "exchange": "换货抵扣 Exchange credit",
+                 "store_credit": "退回储值券 To credit note"}
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,8 @@ def receipt_document(f: ReturnFacts, *, reprint: bool = False, training: bool = 
                                    unit="kg" if grams else "",
                                    condition=condition_text(f.dispositions.get(r.line_no, "restock"), f.locale)))
     tenders = tuple(rd.Tender(kind=t.kind, label=TENDER_LABELS.get(t.kind, t.kind)
-                              + (f" {t.points}" if t.kind == "points" else ""),
+                              + (f" {t.points}" if t.kind == "points" else "")
+                              + (f" {_masked(f.tender_refs.get(t.seq))}" if t.kind == "store_credit" else ""),
                               amount_fen=t.amount_fen, reference=_masked(f.tender_refs.get(t.seq)))
                     for t in f.plan.tenders)
     reason = REASON_LABELS.get(f.request.reason_code, f.request.reason_code)

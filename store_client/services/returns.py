@@ -50,9 +50,10 @@ from store_client.persistence.models import (
     SaleLine,
     SaleTender,
 )
-from store_client.services import members, return_rules, shift_reports, stock
+from store_client.services import credit_refunds, members, return_rules, shift_reports, stock
 from store_client.services.aisle import AisleService
 from store_client.services.auth import Actor
+from store_client.services.authorization import GrantGone
 from store_client.services.checkout import RECEIPT_NO
 from store_client.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from store_client.services.payments import PaymentAdapter
@@ -267,9 +268,6 @@ class ReturnsService:
             if "exchange" in kinds:  # docs/returns.md, "Exchanges"
                 raise InvalidInput("lines", "Part of this refund would come out of an exchange credit: "
                                    "exchange the items again instead.", code="refund.exchange_credit")
-            if "store_credit" in kinds:  # docs/returns.md, "Without a receipt": not built yet
-                raise InvalidInput("lines", "Part of this refund would go back to a store credit note, "
-                                   "which this till cannot do yet.", code="refund.store_credit")
             if "card" in kinds and not request.card_reference:
                 amount = sum(t.amount_fen for t in plan.tenders if t.kind == "card")
                 raise InvalidInput("card_reference", f"Refund {Money(amount, self.config.currency)} on the card "
@@ -282,13 +280,18 @@ class ReturnsService:
                                    code="mobile.refund_offline")
             with self.db.read() as s:  # before an approval is used up
                 shift_reports.require_open_shift(s, self.config)
-            return_rules.require(self.authorizer, actor, grant, overridden)
+            # the approval is used up in the return's own transaction: a write that fails leaves it
+            deferred = return_rules.require(self.authorizer, actor, grant, overridden, defer=True)
             refs = {t.seq: request.card_reference for t in plan.tenders if t.kind == "card"}
+            refs.update(credit_refunds.references(plan.tenders))  # back onto the note it paid with
             status = PAYING if "mobile" in kinds else COMPLETED
             override = return_rules.override_details(overridden, sale.verdicts, grant)
             try:
                 with self.db.transaction() as s:
+                    self.authorizer.consume_in(s, deferred)
                     facts = self._write(s, actor, grant, request, plan, refs, status, (chosen, reasons, override))
+            except GrantGone as gone:  # used by another action meanwhile: nothing was written
+                self.authorizer.refuse_gone(gone)
             except (_AlreadyDone, IntegrityError):  # the same request, written meanwhile
                 self._finish_pending()
                 done = self.completed(request.request_id)
@@ -383,6 +386,7 @@ class ReturnsService:
                      store_id=facts.store_id, terminal_id=facts.terminal_id, clock=self.clock, event=False)
         for tender in s.scalars(select(ReturnTender).where(ReturnTender.return_id == row.id)):
             tender.reference = facts.tender_refs.get(tender.seq, tender.reference)
+        credit_refunds.restore_own(s, facts.plan.tenders)
         plan = facts.plan
         self.audit.append(s, operator_id=row.operator_id, action="return.completed",
                           target=row.id, details={

@@ -77,6 +77,7 @@ class SaleFacts:
     exchange: dict | None = None  # an exchange's new sale: {exchange_id, return_id, credit_minor}
     ordered_lines: frozenset[int] = frozenset()  # endless aisle: paid here, from another site
     credit_offline: frozenset[str] = frozenset()  # spend ids of store credit notes HQ did not spend yet
+    credit_spends: tuple[tuple[str, str], ...] = ()  # (tender id, spend id) of its store credit notes
     line_notes: tuple[tuple[int, str], ...] = ()  # (line, text) printed under an ordered line
     pickup_notes: tuple[str, ...] = ()  # the ordered items' pick-up codes, printed in bold
 
@@ -153,7 +154,7 @@ def _payment(f: SaleFacts, t: TenderEntry) -> dict:
     if t.kind != "store_credit":
         return {"method": payment_method(t), "amount_minor": t.amount_fen, "reference": t.reference,
                 "points": t.points}
-    sid = f"{f.cart_id}:{t.tender_id}"
+    sid = dict(f.credit_spends).get(t.tender_id, f"{f.cart_id}:{t.tender_id}")
     return {"method": "store_credit", "amount_minor": t.amount_fen, "reference": "CN****" + (t.reference or "")[-4:],
             "points": None, "credit_note": {"code": t.reference, "spend_id": sid,
                                             "offline": sid in f.credit_offline}}

@@ -33,7 +33,7 @@ from store_client.services import stock
 from store_client.services.approvals import ApprovalGrant
 from store_client.services.audit import AuditLog
 from store_client.services.auth import Actor
-from store_client.services.authorization import Authorizer
+from store_client.services.authorization import Authorizer, DeferredGrant, GrantGone
 from store_client.services.errors import ServiceError
 from store_client.services.stock_count_views import CounterSheet, PlanSummary, ReviewLine, ReviewSheet, TallyLine
 from sync.terminal import outbox
@@ -285,12 +285,23 @@ class StockCountService:
             if plan.state is not PlanState.REVIEW:
                 raise CountRefused("count.not_reviewed", f"the count is {plan.state}: submit it first")
             review = self._review(s, plan, self._submitted_at(s, plan_id))
+        # The grant is checked now and used up in the posting's own transaction: a posting that
+        # fails (closed meanwhile, the disk) leaves the manager's approval for the retry.
         if review.approval is Approval.TWO_PEOPLE:
-            self.authorizer.require_second_person(actor, Permission.STOCK_ADJUST, grant)
+            deferred = self.authorizer.require_second_person(actor, Permission.STOCK_ADJUST, grant, defer=True)
         else:
-            self.authorizer.require(actor, Permission.STOCK_ADJUST, grant)
+            deferred = self.authorizer.require(actor, Permission.STOCK_ADJUST, grant, defer=True)
         adjustments = [(line.sku, line.variance) for line in review.lines if line.variance]
+        try:
+            self._post(actor, plan_id, grant, deferred, review, adjustments, now)
+        except GrantGone as gone:  # used by another action meanwhile: nothing was posted
+            self.authorizer.refuse_gone(gone)
+        return sorted(adjustments)
+
+    def _post(self, actor: Actor, plan_id: str, grant: ApprovalGrant | None, deferred: DeferredGrant | None,
+              review, adjustments: list[tuple[str, int]], now) -> None:  # type: ignore[no-untyped-def]
         with self.db.transaction() as s:
+            self.authorizer.consume_in(s, deferred)
             row = s.get(CountPlanRow, plan_id)
             assert row is not None
             if row.state != PlanState.REVIEW.value:
@@ -307,7 +318,6 @@ class StockCountService:
             self.audit.append(s, operator_id=actor.operator_id, action="stock.count_posted", target=plan_id,
                               details={"adjusted": len(adjustments), "approval": str(review.approval),
                                        "value_fen": sum(abs(line.value_fen) for line in review.lines)})
-        return sorted(adjustments)
 
     def cancel(self, actor: Actor, plan_id: str, reason: str) -> None:
         """Close a count without touching stock (the wrong area, a count started by mistake):

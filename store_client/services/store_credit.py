@@ -6,8 +6,11 @@ payment is the smaller of what is left and what is still due.
 
 **When it is spent.** Only when the sale is completed, never when the payment is taken: a
 payment removed or a sale voided before that leaves the note untouched. At completion the
-till spends at HQ with the spend id ``<cart id>:<tender id>``, which stays the same however
-often the completion is retried (a lost answer, a crash, a double key), so HQ takes it once.
+till spends at HQ with the spend id ``<cart id>:<tender id>``, recorded before HQ is asked,
+which stays the same however often HQ is asked within one attempt (a lost answer, a crash,
+a double key), so HQ takes it once. A sale that is then NOT written gives the spend back
+(services/credit_spends.py: released at HQ at once and through the outbox), and its next
+attempt spends under a new id.
 The sale's event carries the same spend id and HQ spends from the event as well: a second
 call with the same id takes nothing more (the till's online spend and the event's spend are
 one spend), and a note the till could not spend online is spent from the event.
@@ -57,10 +60,6 @@ def mask(code: str | None) -> str:
     return "CN****" + (code or "")[-4:]
 
 
-def spend_id(cart_id: str, tender_id: str) -> str:
-    return f"{cart_id}:{tender_id}"
-
-
 def normalise(code: object) -> str:
     return code.strip().upper() if isinstance(code, str) else ""
 
@@ -69,6 +68,10 @@ class StoreCreditPayments:
     def __init__(self, db: Database, clock: Clock, audit, *,  # type: ignore[no-untyped-def]
                  client: Callable[[], HQClient] | None) -> None:
         self.db, self.clock, self.audit, self._client = db, clock, audit, client
+
+    @property
+    def client(self) -> Callable[[], HQClient] | None:
+        return self._client
 
     # -- refusals -------------------------------------------------------------------------------
     def _refuse(self, actor: Actor | None, error: ServiceError, code: str) -> ServiceError:
@@ -145,11 +148,12 @@ class StoreCreditPayments:
         return quote
 
     # -- at completion: the spend ---------------------------------------------------------------
-    def spend(self, actor: Actor, payments: list[tuple[str, str, int]]) -> frozenset[str]:
+    def spend(self, actor: Actor, payments: list[tuple[str, str, int]],
+              answered: set[str] | None = None) -> frozenset[str]:
         """Spend each ``(spend id, code, amount)`` at HQ before the sale is written; returns the
         spend ids left to HQ's ingest (HQ not reached: this till's own notes, within their
-        record). A refusal raises and the sale is not written; spends already made stay made
-        under their ids, so the completion retried takes nothing more."""
+        record). A refusal raises and the sale is not written; the caller then releases what
+        was spent (services/credit_spends.py). ``answered`` collects the spend ids HQ took."""
         offline: set[str] = set()
         for sid, code, amount in payments:
             answer = None
@@ -163,6 +167,8 @@ class StoreCreditPayments:
                     if exc.code != "credit.unknown" or self._own(code) is None:
                         raise self._refusal(actor, code, exc.code or "credit.unknown") from None
             if answer is not None:
+                if answered is not None:
+                    answered.add(sid)
                 own = self._own(code)
                 try:
                     left = int(answer["remaining_minor"])

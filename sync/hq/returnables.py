@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -29,6 +30,8 @@ from sqlalchemy.exc import IntegrityError
 
 from sync.hq import return_effects
 from sync.hq.schema import metadata
+
+log = logging.getLogger(__name__)
 
 heads = Table(
     "hq_returnable_heads", metadata,
@@ -221,7 +224,8 @@ class ReturnablesService:
 
     def _move(self, return_id: str, target: str) -> str:
         with self.engine.begin() as conn:
-            row = conn.execute(select(reservations.c.state, reservations.c.created_at)
+            row = conn.execute(select(reservations.c.state, reservations.c.created_at, reservations.c.original_ref,
+                                      reservations.c.tenders, reservations.c.store_id, reservations.c.terminal_id)
                                .where(reservations.c.return_id == return_id)).first()
             if row is None:
                 raise ReturnRefused("return.unknown", f"no reservation {return_id}")
@@ -235,7 +239,21 @@ class ReturnablesService:
             conn.execute(update(reservations).where(reservations.c.return_id == return_id).values(state=target))
             if target == CONFIRMED:
                 return_effects.post(conn, return_id)  # points and coupons, with the confirmation
+                self._credit_back(conn, return_id, row)
         return target
+
+    @staticmethod
+    def _credit_back(conn: Connection, return_id: str, row: Any) -> None:
+        """A store sale's store credit part back onto its notes, with the confirmation."""
+        tenders = json.loads(row.tenders)
+        if not tenders.get("store_credit"):
+            return
+        from sync.hq import credit_notes
+
+        short = credit_notes.refund_taken(conn, return_id, row.original_ref, tenders, store_id=row.store_id,
+                                          terminal_id=row.terminal_id, at=_now())
+        if short:
+            log.warning("return %s: %s fen of its store credit part found no note to go back to", return_id, short)
 
     def confirm(self, return_id: str) -> str:
         """The refund went through: the reservation stands for good (idempotent)."""

@@ -50,6 +50,7 @@ from sync.hq.member_enrollment import credit_enrolled_sale
 from sync.hq.originals import index_sale
 from sync.hq.returnables import original_from_sale, own_return_problem
 from sync.protocol.events import PICKUP_KINDS, PayloadError, validate
+from sync.protocol.credit_events import EVENT_KIND as CREDIT_RELEASED_KIND
 from sync.protocol.no_receipt_events import EVENT_KIND as NO_RECEIPT_KIND
 
 log = logging.getLogger(__name__)
@@ -265,9 +266,13 @@ class HQService:
                     problem = taken_problem(conn, data, new_sales)  # an exchange's link and credit
                     if problem:
                         raise PayloadError(problem)
+                    credit_notes.check_new_note(conn, data.get("voucher_note"))
                 elif kind == NO_RECEIPT_KIND:  # no original: the credit note enters HQ's ledger
                     self._check_origin(who, data)
                     credit_notes.check_return(conn, data)
+                elif kind == CREDIT_RELEASED_KIND:  # the money back on the note now, once per spend id
+                    self._check_origin(who, data)
+                    credit_notes.release_from_event(conn, data, now_iso())
                 elif kind == "drawer.no_sale" and data["terminal_id"] != who.terminal_id:
                     raise PayloadError(f"no-sale of terminal {data['terminal_id']}, not of "
                                        f"this terminal {who.terminal_id}")
@@ -306,6 +311,7 @@ class HQService:
             elif kind == "return.completed":
                 hq_stock.apply_return(conn, who.store_id, data)
                 hq_members.post_return_points(conn, data, *return_context, received)
+                credit_notes.refund_from_return(conn, data["sale_id"], data, received)
                 refunded[data["sale_id"]] += data["refund_minor"]
                 new_returns.append({"return_id": data["return_id"], "event_id": eid,
                                     "sale_id": data["sale_id"], "store_id": who.store_id,
@@ -317,6 +323,7 @@ class HQService:
                 credit_notes.record_return(conn, eid, data, json.dumps(data, ensure_ascii=False))
             elif kind == cross_returns.EVENT_KIND:
                 cross_returns.record(conn, who.store_id, who.terminal_id, eid, data)
+                credit_notes.issue_note(conn, data.get("voucher_note"), data)  # a voucher part, as a new note
                 taken_ids.add(data["return_id"])
             elif kind in SHIFT_KINDS:
                 new_shift_events.append({"event_id": eid, "store_id": who.store_id,
@@ -347,6 +354,13 @@ class HQService:
         with self.engine.begin() as conn:
             return credit_notes.spend(conn, spend_id=spend_id, code=code, amount=amount, store_id=who.store_id,
                                       terminal_id=who.terminal_id, at=now_iso())
+
+    def release_credit_note(self, who: TerminalIdentity, code: str, spend_id: str,
+                            reason: str = "sale_not_written") -> credit_notes.Released:
+        """Give back what the till's spend ``spend_id`` took (sync/hq/credit_notes.py ``release``)."""
+        with self.engine.begin() as conn:
+            return credit_notes.release(conn, spend_id=spend_id, code=code, reason=reason,
+                                        store_id=who.store_id, terminal_id=who.terminal_id, at=now_iso())
 
     def credit_note_balance(self, code: str) -> tuple[int, int]:
         """``(amount, remaining)`` of a note, or :class:`credit_notes.CreditRefused`."""
@@ -392,6 +406,8 @@ class HQService:
         payload = json.loads(sale.payload)
         original = original_from_sale(f"sale:{ret['sale_id']}", sale.store_id, payload)
         problem = own_return_problem(original, earlier, ret)
+        if problem is None:  # a store credit part goes back to a note that paid, at most what it paid
+            problem = credit_notes.refund_problem(conn, ret["sale_id"], payload, ret)
         if problem is None and ret.get("exchange"):  # its new sale came first, in its own event
             new_id = ret["exchange"]["sale_id"]
             row = conn.scalar(select(t.sales.c.payload).where(t.sales.c.sale_id == new_id))

@@ -368,7 +368,7 @@ def _line_policy(line: dict, i: int, return_reason: str) -> dict:
     return {"disposition": disposition, "reason": reason}
 
 
-REFUND_METHODS = ("cash", "card", "wechat", "alipay", "points", "exchange")
+REFUND_METHODS = ("cash", "card", "wechat", "alipay", "points", "exchange", "store_credit")
 
 
 def _return_v1(payload: dict) -> dict:
@@ -426,6 +426,11 @@ def _return_v1(payload: dict) -> dict:
                         "reference": _str(tender, "reference", max_len=64, optional=True),
                         "original_reference": _str(tender, "original_reference", max_len=64,
                                                    optional=True)})
+        if method == "store_credit":  # back onto the note that paid: its code, genuine
+            from sync.protocol.credit_codes import credit_code_genuine
+
+            if not credit_code_genuine(tenders[-1]["original_reference"]):
+                raise PayloadError(f"tender {i}: a store credit refund names the note it goes back to")
     out["exchange"] = _return_exchange(payload, tenders)
     if sum(t["amount_minor"] for t in tenders) != out["refund_minor"]:
         raise PayloadError("the refund tenders do not add up to refund_minor")
@@ -440,7 +445,7 @@ def _return_v1(payload: dict) -> dict:
 TAKEN_METHODS = ("cash", "card", "online")  # a return of another store's sale or an online order
 #: v2: a store sale's mobile part (refunded through this till's payment adapter) and its
 #: points part (given back to the member at HQ) are refunded at any till too.
-TAKEN_METHODS_V2 = TAKEN_METHODS + ("wechat", "alipay", "mobile", "points")
+TAKEN_METHODS_V2 = TAKEN_METHODS + ("wechat", "alipay", "mobile", "points", "store_credit", "voucher")
 TAKEN_SOURCES = ("hq", "receipt_qr")  # reserved at HQ first, or taken offline from a receipt QR
 
 
@@ -499,8 +504,27 @@ def _return_taken_v1(payload: dict, methods: tuple[str, ...] = TAKEN_METHODS) ->
     if sum(x["refund_minor"] for x in lines) != out["refund_minor"] or sum(
             x["amount_minor"] for x in tenders) != out["refund_minor"]:
         raise PayloadError("the lines and the tenders must each add up to refund_minor")
-    out.update(lines=lines, tenders=tenders)
+    out.update(lines=lines, tenders=tenders, voucher_note=_voucher_note(payload, tenders))
     return out
+
+
+def _voucher_note(payload: dict, tenders: list[dict[str, Any]]) -> dict | None:
+    """A voucher part is refunded as a new store credit note: its genuine code and, as its
+    amount, exactly the voucher parts; no note without a voucher part."""
+    from sync.protocol.credit_codes import credit_code_genuine
+
+    total = sum(t["amount_minor"] for t in tenders if t["method"] == "voucher")
+    if payload.get("voucher_note") is None:
+        if total:
+            raise PayloadError("a voucher part needs the credit note it is refunded as (voucher_note)")
+        return None
+    note = _obj(payload["voucher_note"], "voucher_note")
+    code = _str(note, "code", max_len=16)
+    if not credit_code_genuine(code):
+        raise PayloadError("voucher_note.code is not a genuine credit note code")
+    if _int(note, "amount_minor", lo=1) != total:
+        raise PayloadError("voucher_note.amount_minor must be the voucher parts' total")
+    return {"code": code, "amount_minor": total}
 
 
 SHIFT_DENOMINATIONS = ("10000", "5000", "2000", "1000", "500", "100", "50", "10")
@@ -756,3 +780,5 @@ from sync.protocol import no_receipt_events as _no_receipt_events  # noqa: E402,
 from sync.protocol import aisle_events as _aisle_events  # noqa: E402,F401
 # An exchange's return of another store's sale or an online order (return.taken v3).
 from sync.protocol import cross_exchange_events as _cross_exchange_events  # noqa: E402,F401
+# A store credit spend given back to its note (docs/checkout.md "Store credit notes").
+from sync.protocol import credit_events as _credit_events  # noqa: E402,F401

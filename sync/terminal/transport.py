@@ -232,6 +232,10 @@ class HQClient:
         return self._request("POST", f"/v1/credit-notes/{code}/spend",
                              json={"spend_id": spend_id, "amount_minor": amount_minor})
 
+    def release_credit_note(self, code: str, spend_id: str) -> Any:
+        """Give back what the spend ``spend_id`` took (once); a refusal is BatchRejected with its code."""
+        return self._request("POST", f"/v1/credit-notes/{code}/release", json={"spend_id": spend_id})
+
 def encode_events(events: list[dict[str, Any]]) -> bytes:
     """``{"events": [...]}`` as compact UTF-8 JSON, one event per ``json.dumps`` call.
 

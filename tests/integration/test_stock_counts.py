@@ -227,3 +227,65 @@ def test_a_posted_count_cannot_be_cancelled(counts, catalog, clock):
     with pytest.raises(CountRefused) as refused:
         counts.cancel(MANAGER, plan, "too late to change it")
     assert refused.value.code == "count.posted_no_cancel"
+
+
+def _two_people_plan(counts, catalog, clock) -> str:  # type: ignore[no-untyped-def]
+    receive(catalog, clock, "C", 10, "d1")
+    plan = counts.create_plan(MANAGER, scope=PlanScope.CYCLE, label="c", skus=["C"])
+    counts.scan(MANAGER, plan, "C", 4)  # 599.40 missing: above the limit, a second manager
+    assert counts.submit(MANAGER, plan).approval is Approval.TWO_PEOPLE
+    return plan
+
+
+def _used(catalog, approval_id: str) -> str | None:  # type: ignore[no-untyped-def]
+    from store_client.persistence.models import Approval as ApprovalRow
+
+    with catalog.db.read() as s:
+        return s.get(ApprovalRow, approval_id).used_at
+
+
+def test_a_posting_whose_write_fails_leaves_the_second_managers_approval_for_the_retry(counts, catalog, clock,
+                                                                                       monkeypatch):
+    plan = _two_people_plan(counts, catalog, clock)
+    grant = counts.approvals.approve(MANAGER, "m2", "2468", "stock.adjust", "盘亏复核")
+    real = stock.record
+
+    def disk_full(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError("disk full")
+
+    monkeypatch.setattr(stock, "record", disk_full)
+    with pytest.raises(OSError):
+        counts.approve_and_post(MANAGER, plan, grant)
+    assert _used(catalog, grant.approval_id) is None  # not burnt by the failed write
+    with catalog.db.read() as s:
+        assert not s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "approval.used"))
+    monkeypatch.setattr(stock, "record", real)
+    assert counts.approve_and_post(MANAGER, plan, grant) == [("C", -6)]  # the same grant, once
+    assert _used(catalog, grant.approval_id) is not None
+    assert counts.approve_and_post(MANAGER, plan, grant) == [("C", -6)]  # posted: nothing moves again
+    with catalog.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(StockMovement).where(
+            StockMovement.ref == f"count:{plan}")) == 1
+        assert s.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "approval.used")) == 1
+
+
+def test_a_grant_used_by_another_action_between_check_and_posting_posts_nothing(counts, catalog, clock, monkeypatch):
+    plan = _two_people_plan(counts, catalog, clock)
+    grant = counts.approvals.approve(MANAGER, "m2", "2468", "stock.adjust", "盘亏复核")
+    real = counts._post
+
+    def meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+        counts.authorizer.require(MANAGER, "stock.adjust", grant)  # nothing needed: a manager may alone
+        counts.authorizer.require_second_person(MANAGER, "stock.adjust", grant)  # another posting used it
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(counts, "_post", meanwhile)
+    with pytest.raises(ApprovalRequired):
+        counts.approve_and_post(MANAGER, plan, grant)
+    with catalog.db.read() as s:
+        assert not s.scalar(select(func.count()).select_from(StockMovement).where(
+            StockMovement.ref == f"count:{plan}"))
+        reasons = [json.loads(d)["reason"] for d in s.scalars(select(AuditEntry.details).where(
+            AuditEntry.action == "permission.approval_required"))]
+    assert reasons[-1] == "approval_already_used"

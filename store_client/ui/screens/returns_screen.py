@@ -543,7 +543,8 @@ class ReturnsScreen(ReturnsPolicyMixin, QWidget):
     def _tender_label(self, kind: str) -> str:
         return {"cash": self.tr("Cash"), "card": self.tr("Card"), "mobile": self.tr("Mobile"),
                 "points": self.tr("Points"), "online": self.tr("Online payment"), "wechat": self.tr("WeChat Pay"),
-                "alipay": self.tr("Alipay")}.get(kind, kind)
+                "alipay": self.tr("Alipay"), "store_credit": self.tr("Back to the store credit note"),
+                "voucher": self.tr("Voucher, as a new store credit note")}.get(kind, kind)
 
     def _update_summary(self) -> None:
         self.plan, problem = None, ""

@@ -42,6 +42,7 @@ REFRESH_MS = 2000
 EVENT_LABELS = {
     "aisle.ordered": QT_TRANSLATE_NOOP("SyncEvents", "Order from another site"),
     "audit.entry": QT_TRANSLATE_NOOP("SyncEvents", "Audit record"),
+    "credit.released": QT_TRANSLATE_NOOP("SyncEvents", "Store credit given back to its note"),
     "drawer.no_sale": QT_TRANSLATE_NOOP("SyncEvents", "Drawer opened without a sale"),
     "pickup.handed_over": QT_TRANSLATE_NOOP("SyncEvents", "Pick-up handed over"),
     "pickup.picking_started": QT_TRANSLATE_NOOP("SyncEvents", "Pick-up picking started"),

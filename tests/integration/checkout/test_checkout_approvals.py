@@ -64,6 +64,27 @@ def test_void_transaction_needs_approval_and_leaves_a_fresh_cart(shop):
     assert target == before.cart_id and details["total_fen"] == 49900
 
 
+def test_a_void_refused_for_a_card_payment_leaves_the_managers_approval_for_the_retry(shop):
+    from store_client.persistence.models import Approval
+
+    co, c = shop.checkout, shop.cashier
+    co.scan(c, WATER)
+    view = co.add_tender(c, "card", 100, reference="AUTH01")
+    grant = shop.grant("sale.void_transaction")
+    with pytest.raises(Conflict) as refused:  # the card must be refunded first
+        co.void_cart(c, "customer left", grant=grant)
+    assert refused.value.code == "cart.refund_payments_first"
+    with shop.terminal.db.read() as s:
+        assert s.get(Approval, grant.approval_id).used_at is None  # not burnt by the refusal
+    co.remove_tender(c, view.tenders[0].tender_id)
+    assert co.void_cart(c, "customer left", grant=grant).lines == ()  # the same approval, once
+    with shop.terminal.db.read() as s:
+        assert s.get(Approval, grant.approval_id).used_at is not None
+    co.scan(c, WATER)
+    with pytest.raises(ApprovalRequired):  # used up
+        co.void_cart(c, "customer left", grant=grant)
+
+
 def test_an_it_admin_may_not_sell(shop, add_operator):
     from store_client.domain.roles import Role
     from store_client.services.auth import Actor

@@ -307,3 +307,31 @@ def test_rows_no_window_can_reach_are_dropped_and_the_lowest_is_unchanged(shop):
         kept = s.execute(text("SELECT price_minor FROM price_history WHERE sku = '100002' ORDER BY since")).all()
     # the last change ran 10 days ago: from there, 95 days back reaches the change of 120 days ago
     assert [p for (p,) in kept] == [800, 1300, 1250]
+
+
+def test_a_return_refused_in_its_own_transaction_leaves_the_approval_for_the_retry(shop, monkeypatch):
+    """Another till's return took today's limit between the check and the write: the refusal
+    comes from the return's own transaction, and the second person's approval is not burnt."""
+    from store_client.persistence.models import Approval
+
+    svc = service(shop, **{"returns.no_receipt_day_max_fen": 3000})
+    request = NoReceiptRequest(svc.start(shop.cashier).request_id, (("100002", 1),), "changed_mind")
+    grant = manager_grant(shop)
+    real = svc._used_today
+    calls: list[int] = []
+
+    def meanwhile(s):  # type: ignore[no-untyped-def]
+        calls.append(1)  # the check before the approval sees none; the write's own sees the limit reached
+        return real(s) if len(calls) == 1 else 3000
+
+    monkeypatch.setattr(svc, "_used_today", meanwhile)
+    with pytest.raises(ServiceError) as refused:
+        svc.refund(shop.cashier, request, grant)
+    assert refused.value.code == "return.no_receipt_day_limit" and written(shop) == (0, 0, 0, 0)
+    assert len(calls) == 2  # refused inside the return's own transaction
+    with shop.terminal.db.read() as s:
+        assert s.get(Approval, grant.approval_id).used_at is None
+    monkeypatch.setattr(svc, "_used_today", real)
+    assert svc.refund(shop.cashier, request, grant).refund_fen == 1250  # the same approval, once
+    with shop.terminal.db.read() as s:
+        assert s.get(Approval, grant.approval_id).used_at is not None

@@ -441,3 +441,33 @@ def rows(shop, model):  # type: ignore[no-untyped-def]
         found = list(s.scalars(select(model)))
         s.expunge_all()
         return found
+
+
+def test_a_return_whose_write_fails_leaves_the_managers_approval_for_the_retry(shop, monkeypatch):
+    from store_client.persistence.models import Approval
+
+    done = sell(shop, [SHAMPOO])
+    svc = returns_for(shop)
+    sale = svc.find_sale(shop.cashier, done.receipt_no)
+    req = request(sale, [(sale.lines[0].line_no, 1)])
+    grant = shop.grant("return.process", "damaged")
+    real = svc._write
+
+    def disk_full(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError("disk full")
+
+    monkeypatch.setattr(svc, "_write", disk_full)
+    with pytest.raises(OSError):
+        svc.refund(shop.cashier, req, grant=grant)
+    with shop.terminal.db.read() as s:
+        assert s.get(Approval, grant.approval_id).used_at is None  # not burnt by the failed write
+    assert count(shop, Return) == 0
+    monkeypatch.setattr(svc, "_write", real)
+    assert svc.refund(shop.cashier, req, grant=grant).refund_fen == done.total_fen  # the same approval, once
+    with shop.terminal.db.read() as s:
+        assert s.get(Approval, grant.approval_id).used_at is not None
+    other = sell(shop, [WATER])  # a used approval is not taken again
+    sale2 = svc.find_sale(shop.cashier, other.receipt_no)
+    with pytest.raises(ApprovalRequired):
+        svc.refund(shop.cashier, request(sale2, [(sale2.lines[0].line_no, 1)]), grant=grant)
+    assert count(shop, Return) == 1

@@ -35,7 +35,7 @@ class LedgerClient:
     sync/hq/credit_note_api.py does: a refusal is BatchRejected with the ledger's code)."""
 
     def __init__(self, hq: HQService, who) -> None:  # type: ignore[no-untyped-def]
-        self.hq, self.who, self.online, self.spends = hq, who, True, 0
+        self.hq, self.who, self.online, self.spends, self.releases = hq, who, True, 0, 0
 
     def __call__(self) -> LedgerClient:
         if not self.online:
@@ -63,6 +63,15 @@ class LedgerClient:
             raise BatchRejected(409, str(exc), exc.code) from None
         return {"spend_id": spent.spend_id, "code": spent.code, "amount_minor": spent.amount_minor,
                 "remaining_minor": spent.remaining_minor, "repeated": spent.repeated}
+
+    def release_credit_note(self, code: str, spend_id: str) -> dict:
+        self.releases += 1
+        try:
+            done = self.hq.release_credit_note(self.who, code, spend_id)
+        except CreditRefused as exc:
+            raise BatchRejected(409, str(exc), exc.code) from None
+        return {"spend_id": done.spend_id, "restored_minor": done.restored_minor,
+                "remaining_minor": done.remaining_minor, "repeated": done.repeated}
 
 
 @pytest.fixture
@@ -195,9 +204,10 @@ def test_the_same_sale_completed_twice_spends_once(shop, hq, till):
     assert hq.credit_note_balance(code) == (5000, 4800) and till.spends == 1
 
 
-def test_a_completion_retried_after_a_failure_reuses_its_spend_id(shop, hq, till):
-    """HQ spent, then the sale could not be written (here: the shift closed meanwhile is
-    simulated by failing the write once): the retry's spend is HQ's repeat, not a second one."""
+def test_a_failed_write_after_the_spend_gives_the_note_back_and_the_retry_spends_once(shop, hq, till):
+    """HQ spent, then the sale could not be written (a forced failure of the local write): the
+    spend is released at HQ at once and through the outbox; the retry spends under a new id, and
+    HQ hearing of the release and the sale in any order takes the money once."""
     code = other_till_note(hq, 5000)
     shop.checkout.scan(shop.cashier, WATER)
     cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
@@ -211,11 +221,158 @@ def test_a_completion_retried_after_a_failure_reuses_its_spend_id(shop, hq, till
         return original(*args, **kwargs)
 
     shop.checkout._write = failing  # type: ignore[method-assign]
-    with pytest.raises(ServiceError):
+    with pytest.raises(ServiceError) as failure:
         shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
-    assert sales_count(shop) == 0 and hq.credit_note_balance(code) == (5000, 4800)
+    assert failure.value.code == "test.write_failed"  # the caller's error, not the release's
+    assert sales_count(shop) == 0 and till.spends == 1 and till.releases == 1
+    assert hq.credit_note_balance(code) == (5000, 5000)  # whole again at once
+    [released] = outbox(shop, "credit.released")
+    body = validate("credit.released", 1, json.loads(released.payload))
+    assert (body["spend_id"], body["amount_minor"], body["reason"]) == (f"{cart.cart_id}:t1", 200, "sale_not_written")
     shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
     assert till.spends == 2 and hq.credit_note_balance(code) == (5000, 4800) and sales_count(shop) == 1
+    [event] = outbox(shop, "sale.completed")
+    assert json.loads(event.payload)["payments"][0]["credit_note"]["spend_id"] == f"{cart.cart_id}:t1~1"
+    assert [r["status"] for r in send(hq, till.who, outbox(shop, "credit.released") + [event])] == ["accepted"] * 2
+    assert hq.credit_note_balance(code) == (5000, 4800)  # the release again and the sale: nothing more
+    with hq.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(credit_notes.overdrafts)) == 0
+
+
+def test_hq_unreachable_for_the_release_the_outbox_gives_the_note_back(shop, hq, till):
+    code = other_till_note(hq, 5000)
+    shop.checkout.scan(shop.cashier, SHAMPOO)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    shop.checkout.add_tender(shop.cashier, "cash", 990)
+    original = shop.checkout._write
+
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        till.online = False  # the network drops while the write fails
+        raise ServiceError("disk trouble", code="test.write_failed")
+
+    shop.checkout._write = failing  # type: ignore[method-assign]
+    with pytest.raises(ServiceError):
+        shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert hq.credit_note_balance(code) == (5000, 0) and till.releases == 0  # still taken at HQ
+    assert send(hq, till.who, outbox(shop, "credit.released"))[0]["status"] == "accepted"
+    assert hq.credit_note_balance(code) == (5000, 5000)
+    # back online, the cashier completes after all: spent once, under the next id
+    till.online, shop.checkout._write = True, original  # type: ignore[method-assign]
+    shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert hq.credit_note_balance(code) == (5000, 0)
+    assert send(hq, till.who, outbox(shop, "sale.completed"))[0]["status"] == "accepted"
+    assert hq.credit_note_balance(code) == (5000, 0)
+
+
+def test_a_lost_answer_to_the_spend_then_a_refusal_releases_what_hq_took(shop, hq, till):
+    """HQ took the spend but its answer was lost: another till's note cannot be spent offline,
+    so the completion is refused; the spend HQ made is released, not kept."""
+    code = other_till_note(hq, 5000)
+    shop.checkout.scan(shop.cashier, WATER)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    real = till.spend_credit_note
+
+    def lost(code_, amount, sid):  # type: ignore[no-untyped-def]
+        real(code_, amount, sid)
+        raise TransientError("answer lost")
+
+    till.spend_credit_note = lost  # type: ignore[method-assign]
+    with pytest.raises(ServiceError) as refusal:
+        shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert refusal.value.code == "credit.hq_unreachable" and sales_count(shop) == 0
+    assert hq.credit_note_balance(code) == (5000, 5000) and till.releases == 1
+    till.spend_credit_note = real  # type: ignore[method-assign]
+    shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert hq.credit_note_balance(code) == (5000, 4800) and sales_count(shop) == 1
+
+
+def test_two_notes_the_second_refused_gives_the_first_back(shop, hq, till):
+    first, second = other_till_note(hq, 3000), other_till_note(hq, 5000, store="S003")
+    shop.checkout.scan(shop.cashier, SHAMPOO)  # 59.90
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=first)
+    shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=second)
+    other = hq.authenticate(hq.issue_token("S002", "T02"))
+    hq.spend_credit_note(other, second, 5000, "elsewhere")  # meanwhile, at another store
+    with pytest.raises(ServiceError) as refusal:
+        shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert refusal.value.code == "credit.spent" and sales_count(shop) == 0
+    assert hq.credit_note_balance(first) == (3000, 3000)
+
+
+def test_a_crash_between_the_spend_and_the_sale_then_a_void_gives_the_note_back(shop, hq, till):
+    code = other_till_note(hq, 5000)
+    shop.checkout.scan(shop.cashier, WATER)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+
+    class Killed(BaseException):
+        pass
+
+    def killed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise Killed  # the process dies here: HQ spent, nothing of the sale written
+
+    shop.checkout._write = killed  # type: ignore[method-assign]
+    shop.checkout._release_credit = lambda *a, **k: None  # type: ignore[method-assign] # dead: no handler runs
+    with pytest.raises(Killed):
+        shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert hq.credit_note_balance(code) == (5000, 4800)
+    reopened = shop.reopen()  # the restart: the cart with its payment is still there
+    reopened.store_credit = shop.checkout.store_credit
+    reopened.void_cart(shop.cashier, "customer left", grant=shop.grant("sale.void_transaction"))
+    assert hq.credit_note_balance(code) == (5000, 5000) and till.releases == 1
+    [event] = outbox(shop, "credit.released")
+    assert json.loads(event.payload)["reason"] == "sale_voided"
+
+
+def test_a_crash_between_the_spend_and_the_sale_then_completing_reuses_the_spend(shop, hq, till):
+    code = other_till_note(hq, 5000)
+    shop.checkout.scan(shop.cashier, WATER)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+
+    class Killed(BaseException):
+        pass
+
+    def killed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise Killed
+
+    shop.checkout._write = killed  # type: ignore[method-assign]
+    shop.checkout._release_credit = lambda *a, **k: None  # type: ignore[method-assign]
+    with pytest.raises(Killed):
+        shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    reopened = shop.reopen()
+    reopened.store_credit = shop.checkout.store_credit
+    reopened.complete(shop.cashier, cart_id=cart.cart_id)
+    assert hq.credit_note_balance(code) == (5000, 4800) and till.spends == 2 and sales_count(shop) == 1
+    [event] = outbox(shop, "sale.completed")
+    assert json.loads(event.payload)["payments"][0]["credit_note"]["spend_id"] == f"{cart.cart_id}:t1"
+    assert send(hq, till.who, [event])[0]["status"] == "accepted"
+    assert hq.credit_note_balance(code) == (5000, 4800) and not outbox(shop, "credit.released")
+
+
+def test_a_crash_then_the_payment_removed_gives_the_note_back_and_the_code_is_masked(shop, hq, till):
+    code = other_till_note(hq, 5000)
+    shop.checkout.scan(shop.cashier, SHAMPOO)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    shop.checkout.add_tender(shop.cashier, "cash", 990)
+
+    class Killed(BaseException):
+        pass
+
+    def killed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise Killed
+
+    shop.checkout._write = killed  # type: ignore[method-assign]
+    shop.checkout._release_credit = lambda *a, **k: None  # type: ignore[method-assign]
+    with pytest.raises(Killed):
+        shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    reopened = shop.reopen()
+    reopened.store_credit = shop.checkout.store_credit
+    reopened.remove_tender(shop.cashier, "t1")
+    assert hq.credit_note_balance(code) == (5000, 5000)
+    [event] = outbox(shop, "credit.released")
+    assert json.loads(event.payload)["reason"] == "payment_removed"
+    with shop.terminal.db.read() as s:
+        details = s.scalars(select(AuditEntry.details).where(AuditEntry.action == "sale.tender_removed")).all()
+    assert details and code not in details[0] and "CN****" + code[-4:] in details[0]
 
 
 def test_a_voided_sale_or_a_removed_payment_does_not_burn_the_note(shop, hq, till):
@@ -359,25 +516,6 @@ def test_the_validator_refuses_a_broken_credit_payment(shop, hq, till):
     validate("sale.completed", event.schema_version, good)
 
 
-def test_a_return_of_a_sale_paid_by_a_note_is_refused_with_its_own_code(shop, hq, till):
-    from store_client.services.returns import ReturnsService
-    from store_client.services.return_views import ReturnRequest
-
-    code = other_till_note(hq)
-    shop.checkout.scan(shop.cashier, WATER)
-    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
-    sale = shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
-    with shop.terminal.db.read() as s:
-        assert s.scalars(select(SaleTender.kind).where(SaleTender.sale_id == sale.sale_id)).all() == ["store_credit"]
-    audit = AuditLog(shop.terminal.clock)
-    returns = ReturnsService(shop.terminal.db, shop.terminal.clock, audit,
-                             Authorizer(shop.terminal.db, audit, shop.terminal.clock), config=shop.terminal.config)
-    with pytest.raises(ServiceError) as refusal:
-        found = returns.find_sale(shop.manager, sale.receipt_no)
-        returns.refund(shop.manager, ReturnRequest(found.request_id, found.sale_id, ((1, 1),), "changed_mind"))
-    assert refusal.value.code == "refund.store_credit"
-
-
 def test_the_shift_report_lists_the_note_apart_and_it_is_not_cash_in_the_drawer(shop, hq, till):
     from store_client.services.shifts import ShiftService
 
@@ -408,3 +546,92 @@ def test_the_till_is_wired_with_its_hq_client_and_without_one_only_its_own_notes
     code = own_note(shop)
     cart = checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
     assert cart.tenders[0].amount_fen == 200
+
+
+def test_a_note_of_this_till_spent_online_then_the_write_failing_gets_its_own_record_back(shop, hq, till):
+    code = own_note(shop)  # 25.00
+    send(hq, till.who, outbox(shop, "return.no_receipt"))
+    shop.checkout.scan(shop.cashier, WATER)
+    cart = shop.checkout.add_tender(shop.cashier, "store_credit", ALL, reference=code)
+    original = shop.checkout._write
+
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        assert local_remaining(shop, code) == 2300  # HQ's answer lowered this till's record
+        raise ServiceError("disk trouble", code="test.write_failed")
+
+    shop.checkout._write = failing  # type: ignore[method-assign]
+    with pytest.raises(ServiceError):
+        shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert local_remaining(shop, code) == 2500 and hq.credit_note_balance(code) == (2500, 2500)
+    till.online = False  # the whole note is spendable here offline again
+    shop.checkout._write = original  # type: ignore[method-assign]
+    shop.checkout.complete(shop.cashier, cart_id=cart.cart_id)
+    assert local_remaining(shop, code) == 2300
+    results = send(hq, till.who, outbox(shop, "credit.released") + outbox(shop, "sale.completed"))
+    assert [r["status"] for r in results] == ["accepted", "accepted"]
+    assert hq.credit_note_balance(code) == (2500, 2300)
+
+
+def test_two_tills_completing_on_one_note_at_the_same_moment_exactly_one_wins(shop, hq, till, tmp_path, add_operator):
+    """Two terminals (their own databases, one HQ) complete a sale on the same note at once,
+    each also paying with a second note of its own first: exactly one sale stands on the
+    contested note; the loser writes nothing and gives back its other note's spend."""
+    import threading
+
+    from checkout_seed import seed
+
+    from tests.integration.checkout.conftest import make_checkout, open_shift
+    from store_client.bootstrap import open_terminal
+    from tests.conftest import make_config
+
+    contested = other_till_note(hq, 5000)
+    second = open_terminal(make_config(tmp_path / "t2", store={"store_id": "S001", "terminal_id": "T02"}),
+                           clock=shop.terminal.clock)
+    try:
+        with second.db.transaction() as s:
+            seed(s)
+        from store_client.domain import pins
+        from store_client.persistence.models import Operator
+
+        with second.db.transaction() as s:
+            for op, role in (("c1", "cashier"), ("m1", "manager")):
+                s.add(Operator(id=op, name=op, role=role, pin_hash=pins.hash_pin("2468"), active=True,
+                               failed_attempts=0))
+        open_shift(second, shop.manager)
+        other = make_checkout(second, shop.payments, shop.queue, shop.catalog)
+        client2 = LedgerClient(hq, hq.authenticate(hq.issue_token("S001", "T02")))
+        other.store_credit = StoreCreditPayments(second.db, second.clock, AuditLog(second.clock), client=client2)
+        carts = []
+        for service in (shop.checkout, other):
+            service.scan(shop.cashier, SHAMPOO)  # 59.90: 10.00 by a note of its own, 49.90 by the contested one
+            service.add_tender(shop.cashier, "store_credit", 1000, reference=other_till_note(hq, 1000, store="S009"))
+            carts.append(service.add_tender(shop.cashier, "store_credit", ALL, reference=contested))
+        assert all(c.due_fen == 0 for c in carts)
+        barrier = threading.Barrier(2)
+        outcomes: list[object] = []
+
+        def complete(service, cart) -> None:  # type: ignore[no-untyped-def]
+            barrier.wait()
+            try:
+                outcomes.append(service.complete(shop.cashier, cart_id=cart.cart_id))
+            except ServiceError as exc:
+                outcomes.append(exc.code)
+
+        threads = [threading.Thread(target=complete, args=pair) for pair in zip((shop.checkout, other), carts)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(o if isinstance(o, str) else "sold" for o in outcomes) == ["credit.above_remaining", "sold"]
+        assert hq.credit_note_balance(contested) == (5000, 10)  # 49.90 taken once
+        with second.db.read() as s:
+            assert sales_count(shop) + s.scalar(select(func.count()).select_from(Sale)) == 1
+        with hq.engine.connect() as conn:  # the loser's own note: taken, then given back
+            kept = conn.execute(select(credit_notes.spends.c.code, credit_notes.spends.c.spend_id)).all()
+            released = set(conn.scalars(select(credit_notes.releases.c.spend_id)))
+        contested_kept = [sid for code, sid in kept if code == contested and sid not in released]
+        assert len(contested_kept) == 1
+        own_kept = [sid for code, sid in kept if code != contested and sid not in released]
+        assert len(own_kept) == 1  # only the winner keeps its first note's spend
+    finally:
+        second.close()

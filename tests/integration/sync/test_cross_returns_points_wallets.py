@@ -151,11 +151,6 @@ def test_offline_wallets_and_tenders_no_till_can_refund_are_refused_writing_noth
     with pytest.raises(ServiceError) as err:
         svc.refund(MANAGER, CrossReturnRequest(original.request_id, whole(original), "changed_mind"))
     assert err.value.code == "mobile.refund_offline" and rows(terminal) == []
-    voucher = sale_with_points(hq, member(hq), seed=77, wallet="voucher")
-    [paid_by_voucher] = svc.find(MANAGER, voucher["receipt_no"]).originals
-    with pytest.raises(ServiceError) as err:
-        svc.refund(MANAGER, CrossReturnRequest(paid_by_voucher.request_id, whole(paid_by_voucher), "changed_mind"))
-    assert err.value.code == "return.tender_elsewhere" and rows(terminal) == [] and events(terminal) == 0
 
 
 def test_an_online_orders_points_and_coupon_come_back_and_show_on_the_slip(world):

@@ -19,6 +19,7 @@ from test_cross_returns_points_wallets import MANAGER, Wallet
 from till_return_corpus import scenario
 
 from store_client.persistence.models import CrossReturn
+from store_client.persistence.no_receipt_models import CreditNote
 from store_client.services.audit import AuditLog
 from store_client.services.authorization import Authorizer
 from store_client.services.cross_return_views import CrossReturnRequest
@@ -56,7 +57,6 @@ def play(svc, terminal, wallet, hq, sc, tally: Counter) -> None:  # type: ignore
         left = [(x.line_no, x.returnable) for x in original.lines if x.returnable]
         if not left:
             break
-        voucher = any(m == "voucher" for m, _f in original.tenders)
         if step == "retry" and last is not None:
             again = svc.refund(MANAGER, last)
             tally["valid"] += 1
@@ -74,9 +74,7 @@ def play(svc, terminal, wallet, hq, sc, tally: Counter) -> None:  # type: ignore
             selection, expected = ((line_no, rng_pick.randint(1, qty)),), None
         plan = original.plan(selection) if expected is None else None
         wallet_part = plan is not None and any(original.method(t.seq) in ("wechat", "alipay") for t in plan.tenders)
-        if expected is None and any(original.method(t.seq) == "voucher" for t in plan.tenders):
-            expected = "return.tender_elsewhere"  # only the selling till refunds a voucher
-        elif step == "decline" and wallet_part:
+        if step == "decline" and wallet_part:
             expected = "mobile.refund_declined"
         kind = step if step != "decline" or wallet_part else "partial"
         request = CrossReturnRequest(original.request_id, selection, "changed_mind", card_reference="T-REF-1")
@@ -98,14 +96,18 @@ def play(svc, terminal, wallet, hq, sc, tally: Counter) -> None:  # type: ignore
             tally["valid" if expected is None else "invalid"] += 1
             tally["valid_taken" if expected is None else f"invalid_taken:{kind}:{sc.seed}"] += 1
             back, taken, last = back + done.points_back, taken + done.points_taken, request
+            voucher = dict(done.tenders).get("voucher", 0)
+            if voucher and not done.repeated:  # refunded as a new store credit note of this till
+                with terminal.db.read() as s:
+                    note = s.scalar(select(CreditNote.amount_fen).where(CreditNote.return_id == done.return_id))
+                tally["voucher_note_right" if note == voucher
+                      else f"voucher_note_wrong:{sc.seed}"] += 1
         finally:
             wallet.decline = False
         tally[f"kind:{kind}"] += 1
         tally[f"expect:{expected}" if expected else f"valid:{kind}"] += 1
     ref = original.original_ref
     _o, lines, refunded = ReturnablesService(hq.engine, cross_returns.load_original).status(ref)
-    if voucher:
-        return
     tally["scenarios_closed"] += 1
     whole = (all(x.returned == x.sold and x.refunded_fen == x.net_fen for x in lines.values())
              and refunded == dict(_o.tenders))
@@ -145,3 +147,4 @@ def test_sixty_till_scenarios_through_hq_over_http(terminal, add_operator, hq_se
     assert tally["all_back_exact"] == tally["points_exact"] == tally["scenarios_closed"], tally
     assert tally["kind:decline"] and tally["kind:retry"] and tally["kind:over"], tally
     assert tally.get("coupon_twice", 0) == 0
+    assert not [k for k in tally if k.startswith("voucher_note_wrong")], tally
