@@ -255,9 +255,13 @@ class ReturnablesService:
                 raise
             try:
                 with self.engine.begin() as conn:
+                    at = _now()
                     conn.execute(insert(conflict_rows).values(
                         return_id=ask.return_id, original_ref=ask.original_ref, store_id=ask.store_id,
-                        code=exc.code, detail=str(exc), created_at=_now()))
+                        code=exc.code, detail=str(exc), created_at=at))
+                    from sync.hq import return_issues  # published with it, for the store's manager
+
+                    return_issues.publish_conflict(conn, ask, exc.code, self._load(conn, ask.original_ref), at)
             except IntegrityError:
                 pass  # recorded already (a retry)
             return "conflict"

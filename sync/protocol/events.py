@@ -754,3 +754,5 @@ CURRENT_VERSION.update({kind: 1 for kind in PICKUP_KINDS})
 from sync.protocol import no_receipt_events as _no_receipt_events  # noqa: E402,F401
 # The endless aisle's order event registers itself here (its module imports this one).
 from sync.protocol import aisle_events as _aisle_events  # noqa: E402,F401
+# A manager's resolution of a return conflict or a credit overdraft: registers itself above.
+from sync.protocol import return_issues as _return_issues  # noqa: E402,F401
