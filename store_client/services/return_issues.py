@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from store_client.clock import Clock, iso
 from store_client.domain.roles import Permission
 from store_client.persistence.db import Database
-from store_client.persistence.models import AuditEntry, SyncRow
+from store_client.persistence.models import AuditEntry, Product, SyncRow
 from store_client.services.audit import AuditLog
 from store_client.services.auth import Actor
 from store_client.services.authorization import Authorizer
@@ -41,6 +41,8 @@ class IssueLine:
     sku: str
     qty: int
     refund_fen: int
+    name_zh: str | None = None  # from this till's catalog (None: a SKU it does not know)
+    name_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class ReturnIssue:
     kind: str  # "conflict" or "overdraft"
     sale_id: str
     original_ref: str
+    receipt_no: str | None  # the sale's receipt (or the online order's number), as the customer has it
     lines: tuple[IssueLine, ...]  # a conflict's lines returned twice; an overdraft has none
     stores: tuple[str, ...]  # the sale's (or the note's) store, the others involved, this one
     terminal_id: str  # the till of this store that took it offline
@@ -65,11 +68,11 @@ class Resolution:
     event_id: str
 
 
-def _issue(data: dict) -> ReturnIssue:
+def _issue(data: dict, names: dict[str, tuple[str, str]]) -> ReturnIssue:
     return ReturnIssue(
-        str(data["issue_id"]), str(data["kind"]), str(data["sale_id"]), str(data["original_ref"]),
-        tuple(IssueLine(int(x["line_no"]), str(x["sku"]), int(x["qty"]), int(x["refund_minor"]))
-              for x in data["lines"]),
+        str(data["issue_id"]), str(data["kind"]), str(data["sale_id"]), str(data["original_ref"]), data.get("receipt_no"),
+        tuple(IssueLine(int(x["line_no"]), str(x["sku"]), int(x["qty"]), int(x["refund_minor"]),
+                        *names.get(str(x["sku"]), (None, None))) for x in data["lines"]),
         tuple(str(s) for s in data["stores"]), str(data["terminal_id"]), int(data["amount_minor"]),
         data.get("code_tail"), str(data["cause"]), datetime.fromisoformat(str(data["at"])))
 
@@ -85,8 +88,13 @@ class ReturnIssuesService:
         self.authorizer.require(actor, Permission.DASHBOARD_VIEW)
         with self.db.read() as s:
             here = self._resolved_here(s)
-            found = [json.loads(text) for text in s.scalars(select(SyncRow.data).where(SyncRow.dataset == DATASET))]
-        issues = [_issue(d) for d in found if d.get("resolution") is None and d.get("issue_id") not in here]
+            found = [d for d in (json.loads(text) for text in s.scalars(
+                select(SyncRow.data).where(SyncRow.dataset == DATASET)))
+                if d.get("resolution") is None and d.get("issue_id") not in here]
+            skus = {str(x["sku"]) for d in found for x in d["lines"]}
+            names = {p.sku: (p.name_zh, p.name_en) for p in s.execute(
+                select(Product.sku, Product.name_zh, Product.name_en).where(Product.sku.in_(skus)))} if skus else {}
+        issues = [_issue(d, names) for d in found]
         return sorted(issues, key=lambda i: (i.at, i.issue_id))
 
     @staticmethod

@@ -51,15 +51,17 @@ def publish_conflict(conn: Connection, ask: Any, code: str, original: Any, at: s
     """A return taken offline that no longer fitted (``ask``: its :class:`ReturnAsk`), in the
     transaction that records the conflict. The stores: the sale's, this one, and every store
     whose return of the same original holds the goods now."""
+    from sync.hq.cross_returns import taken
     from sync.hq.returnables import reservations
 
+    sent = conn.scalar(select(taken.c.payload).where(taken.c.return_id == ask.return_id))
     others = conn.scalars(select(reservations.c.store_id).where(
         reservations.c.original_ref == ask.original_ref, reservations.c.return_id != ask.return_id,
         reservations.c.state != "released"))
     stores = [s for s in (getattr(original, "store_id", None), ask.store_id, *others) if s]
     lines = original.lines if original is not None else {}
     row = {"issue_id": ask.return_id, "kind": "conflict", "sale_id": _ref_id(ask.original_ref),
-           "original_ref": ask.original_ref,
+           "original_ref": ask.original_ref, "receipt_no": json.loads(sent).get("receipt_no") if sent else None,
            "lines": [{"line_no": n, "sku": lines[n].sku if n in lines else "?", "qty": qty, "refund_minor": fen}
                      for n, (qty, fen) in sorted(ask.lines.items())],
            "stores": list(dict.fromkeys(stores)), "terminal_id": ask.terminal_id,
@@ -77,15 +79,16 @@ def publish_overdrafts(conn: Connection, sale: dict) -> None:
     if not ids:
         return
     for o in conn.execute(select(overdrafts).where(overdrafts.c.spend_id.in_(ids))):
-        _publish_overdraft(conn, o, notes, spends)
+        _publish_overdraft(conn, o, notes, spends, sale.get("receipt_no"))
 
 
-def _publish_overdraft(conn: Connection, o: Any, notes: Table, spends: Table) -> None:
+def _publish_overdraft(conn: Connection, o: Any, notes: Table, spends: Table, receipt_no: str | None) -> None:
     issuer = conn.scalar(select(notes.c.store_id).where(notes.c.code == o.code))
     elsewhere = conn.scalars(select(spends.c.store_id).where(spends.c.code == o.code,
                                                              spends.c.spend_id != o.spend_id))
     stores = [s for s in (issuer, *elsewhere, o.store_id) if s]
     row = {"issue_id": o.spend_id, "kind": "overdraft", "sale_id": o.sale_id, "original_ref": f"sale:{o.sale_id}",
+           "receipt_no": receipt_no,
            "lines": [], "stores": list(dict.fromkeys(stores)), "terminal_id": o.terminal_id,
            "amount_minor": o.amount_minor - o.taken_minor, "code_tail": o.code[-4:], "cause": o.reason,
            "at": o.at, "resolution": None, "resolved_at": None}
@@ -140,6 +143,7 @@ def publish_missing(engine: Engine, load_original: Callable[[Connection, str], A
                 done += 1
         for o in conn.execute(select(overdrafts)):
             if o.spend_id not in have:
-                _publish_overdraft(conn, o, notes, spends)
+                payload = conn.scalar(select(t.sales.c.payload).where(t.sales.c.sale_id == o.sale_id))
+                _publish_overdraft(conn, o, notes, spends, json.loads(payload).get("receipt_no") if payload else None)
                 done += 1
     return done

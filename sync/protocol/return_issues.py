@@ -71,6 +71,7 @@ def issue_row(data: dict) -> dict:
         raise PayloadError(f"field 'resolution' must be None or one of {', '.join(RESOLUTIONS)}")
     return {"issue_id": _str(data, "issue_id", max_len=64), "kind": _choice(data, "kind", KINDS),
             "sale_id": _str(data, "sale_id", max_len=80), "original_ref": _str(data, "original_ref", max_len=80),
+            "receipt_no": _str(data, "receipt_no", max_len=80, optional=True),
             "lines": lines, "stores": list(stores), "terminal_id": _str(data, "terminal_id", max_len=32),
             "amount_minor": _int(data, "amount_minor", lo=0), "code_tail": _str(data, "code_tail", max_len=8,
                                                                                  optional=True),

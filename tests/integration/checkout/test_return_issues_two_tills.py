@@ -125,6 +125,7 @@ def test_two_stores_make_a_conflict_and_an_overdraft_the_manager_resolves_each_o
     assert [(x.line_no, x.sku, x.qty, x.refund_fen) for x in conflict.lines] == [
         (line["line_no"], line["sku"], line["qty"], line["net_minor"])]
     assert conflict.stores == ("S002", "S001", "S003") and conflict.amount_fen == line["net_minor"]
+    assert conflict.receipt_no == sale["receipt_no"] and overdraft.receipt_no and overdraft.receipt_no.startswith("S001-T01-")
     assert conflict.terminal_id == "T01" and conflict.at.tzinfo is not None
     assert overdraft.kind == "overdraft" and overdraft.code_tail == code[-4:] and overdraft.amount_fen == 1000
     assert overdraft.stores == ("S001", "S002")

@@ -72,6 +72,7 @@ def test_a_conflict_is_published_to_its_store_with_the_sale_line_stores_and_amou
                              "refund_minor": line["net_minor"]}]
     assert row["stores"] == ["S002", "S001", "S003"] and row["amount_minor"] == line["net_minor"]
     assert row["cause"] == "return.already_returned" and row["resolution"] is None
+    assert row["receipt_no"] is None  # taken at HQ directly here: no return.taken event names the receipt
     assert rows(hq_service, "S002") == {} and rows(hq_service, "S003") == {}  # other stores see nothing
     validate_row(DATASET, rid, row)
 
@@ -80,6 +81,7 @@ def test_an_overdraft_is_published_with_the_note_tail_and_the_shortfall(hq_servi
     spend_id, sale = make_overdraft(hq_service)
     row = rows(hq_service, "S001")[spend_id]
     assert row["kind"] == "overdraft" and row["sale_id"] == sale["sale_id"] and row["amount_minor"] == 100
+    assert row["receipt_no"] == sale["receipt_no"]
     assert row["stores"] == ["S009", "S004", "S001"] and row["lines"] == []
     assert row["code_tail"] == sale["payments"][0]["credit_note"]["code"][-4:]
 
