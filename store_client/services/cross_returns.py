@@ -52,6 +52,7 @@ from store_client.persistence.models import CrossReturn, Product, Sale
 from store_client.services import return_rules, shift_reports, stock
 from store_client.services.auth import Actor
 from store_client.services import cross_return_wallets as wallet_refunds
+from store_client.services import cross_return_journal as journal
 from store_client.services.cross_return_views import (
     RULE_KIND,
     TAKEN_HERE,
@@ -256,7 +257,13 @@ class CrossReturnsService:
             if done is not None:
                 return done
             return_id = str(uuid.uuid4())
-            reserved, effects = self._reserve(actor, return_id, original, plan, cash_instead=request.cash_instead)
+            journal.note(self, return_id, original.original_ref)  # a till killed after HQ reserved releases it
+            try:
+                reserved, effects = self._reserve(actor, return_id, original, plan, cash_instead=request.cash_instead)
+            except ServiceError as exc:
+                if exc.code != "return.hq_unreachable":  # refused: HQ holds nothing (unreachable: released later)
+                    journal.forget(self, return_id)
+                raise
             try:
                 done = self._write(actor, grant, request, original, plan, return_id, reserved, effects, policy,
                                    paying=bool(wallet))
@@ -273,8 +280,11 @@ class CrossReturnsService:
         return done
 
     def _finish_pending(self) -> None:
-        """Returns left ``paying`` (the provider did not answer, the till stopped) are finished
-        before anything else: the provider is asked again with the same keys."""
+        """Reservations a stopped till left at HQ are released, and returns left ``paying``
+        (the provider did not answer, the till stopped) are finished, before anything else:
+        the provider is asked again with the same keys."""
+        with self._lock:  # no reservation of this till is in flight meanwhile
+            journal.release_orphans(self)
         if self.payments is not None and self.payments.available():
             wallet_refunds.finish_pending(self)
 
@@ -356,6 +366,7 @@ class CrossReturnsService:
                 points_back=effects.points_back, points_taken=effects.points_taken,
                 coupons=json.dumps([list(c) for c in effects.coupons]), status=wallet_refunds.PAYING)
             s.add(row)
+            journal.written(s, return_id)
             if paying:  # the wallet is asked after this commit, keyed by the return
                 row.pending = json.dumps({"payload": payload, "override": override, "pay": [
                     [i, original.reference(t.seq), t.amount_fen] for i, t in enumerate(plan.tenders)
