@@ -850,6 +850,18 @@
         <translation>正常</translation>
     </message>
     <message>
+        <source>Return conflicts (%1)</source>
+        <translation>退货冲突 (%1)</translation>
+    </message>
+    <message>
+        <source>%1 open</source>
+        <translation>待处理 %1 项</translation>
+    </message>
+    <message>
+        <source>none open</source>
+        <translation>没有待处理的</translation>
+    </message>
+    <message>
         <source>Kind</source>
         <translation>类别</translation>
     </message>

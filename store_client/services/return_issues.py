@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select, text
 from sqlalchemy.orm import Session
 
 from store_client.clock import Clock, iso
@@ -66,6 +66,14 @@ class Resolution:
     issue_id: str
     resolution: str
     event_id: str
+
+
+def open_issue_count(conn: Connection) -> int:
+    """How many :meth:`ReturnIssuesService.open_issues` lists (the board's F6 button says it)."""
+    return int(conn.execute(text(
+        "SELECT count(*) FROM sync_rows WHERE dataset = :ds AND json_extract(data, '$.resolution') IS NULL "
+        "AND key NOT IN (SELECT target FROM audit_log WHERE action = :resolved)"),
+        {"ds": DATASET, "resolved": RESOLVED}).scalar_one())
 
 
 def _issue(data: dict, names: dict[str, tuple[str, str]]) -> ReturnIssue:

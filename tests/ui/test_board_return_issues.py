@@ -138,3 +138,26 @@ def test_the_dialog_fits_at_counter_sizes(make_shell, qtbot, tmp_path) -> None: 
         QTest.keyClick(dialog.table, Qt.Key.Key_Escape)
         qtbot.waitUntil(lambda: shell.window.screens["board"].issues is None, timeout=2_000)
     assert cut == []
+
+
+def test_the_board_says_how_many_are_open_and_the_count_falls_as_they_are_resolved(make_shell, qtbot) -> None:  # type: ignore[no-untyped-def]
+    shell = make_shell("en")
+    conflict, _overdraft, _name = pulled(shell)
+    screen = open_board(shell, qtbot)
+    assert screen.board.open_issues == 2 and screen.issues_button.text().endswith("Return conflicts (2)")
+    assert screen.issues_button.property("warn") is True
+    QTest.keyClick(screen.tiles["sales"], Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: isinstance(screen.issues, ReturnIssuesDialog), timeout=5_000)
+    dialog = screen.issues
+    shell.settle()
+    QTest.keyClick(dialog.table, Qt.Key.Key_Tab)
+    QTest.keyClicks(dialog.reason, "written off")
+    QTest.keyClick(dialog.reason, Qt.Key.Key_F7)
+    qtbot.waitUntil(lambda: len(dialog.resolved) == 1, timeout=5_000)
+    assert dialog.resolved[0].issue_id == conflict["issue_id"]
+    QTest.keyClick(dialog.table, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: screen.issues is None, timeout=2_000)
+    shell.settle()  # (a refresh still running would make F5 wait for the next one)
+    QTest.keyClick(screen.issues_button, Qt.Key.Key_F5)  # the board read again
+    qtbot.waitUntil(lambda: screen.board.open_issues == 1, timeout=15_000)  # F5, or the 10 s refresh
+    assert screen.issues_button.text().endswith("Return conflicts (1)")

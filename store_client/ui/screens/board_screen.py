@@ -235,6 +235,8 @@ class BoardScreen(QWidget):
             self.payments.show_mix(sorted(board.payment_mix.items(), key=lambda kv: -kv[1]),
                                    {kind: tender_label(kind) for kind in board.payment_mix},
                                    self.tr("no sales yet"))
+        if old is None or old.open_issues != board.open_issues:
+            self.show_issue_count(board.open_issues)
         if self._error:
             self._error = False
             self.message.setText("")
@@ -365,6 +367,17 @@ class BoardScreen(QWidget):
                                    when(t.last_contact_at) if t.last_contact_at else self.tr("never"),
                                    self.tr("behind") if t.behind(now) else self.tr("in touch")]
                                   for t in (board.tills if board is not None else ())])
+
+    def show_issue_count(self, count: int) -> None:
+        """The F6 button says how many are open, and stands out while any is."""
+        text = self.tr("Return conflicts (%1)").replace("%1", str(count)) if count else self.tr("Return conflicts")
+        self.issues_button.setText(keymap.key_caption("F6", text))
+        self.issues_button.setAccessibleDescription(
+            self.tr("%1 open").replace("%1", str(count)) if count else self.tr("none open"))
+        if self.issues_button.property("warn") != bool(count):
+            self.issues_button.setProperty("warn", bool(count))
+            self.issues_button.style().unpolish(self.issues_button)
+            self.issues_button.style().polish(self.issues_button)
 
     def open_issues(self) -> None:
         """HQ's return conflicts and credit overdrafts of the store, to resolve (board_issues.py)."""
