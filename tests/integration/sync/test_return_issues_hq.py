@@ -148,3 +148,18 @@ def test_issues_recorded_before_this_version_are_published_once_at_start(hq_serv
     assert return_issues.publish_missing(hq_service.engine, hq_cross.load_original) == 1
     assert return_issues.publish_missing(hq_service.engine, hq_cross.load_original) == 0
     assert rows(hq_service, "S001") == {spend_id: before}
+
+
+@pytest.mark.parametrize("broken", [
+    {"kind": "refund"}, {"amount_minor": -1}, {"amount_minor": 1.5}, {"stores": "S001"}, {"stores": [""]},
+    {"lines": [{"line_no": 1, "sku": "x", "qty": 0, "refund_minor": 1}]}, {"at": "yesterday"},
+    {"resolution": "shrug"}, {"issue_id": "x" * 65},
+])
+def test_a_till_refuses_a_malformed_issue_row(hq_service, broken):
+    _sale, rid = make_conflict(hq_service)
+    row = rows(hq_service, "S001")[rid]
+    validate_row(DATASET, rid, row)
+    with pytest.raises(PayloadError):
+        validate_row(DATASET, rid, {**row, **broken})
+    with pytest.raises(PayloadError):  # a row under another issue's key
+        validate_row(DATASET, "another", row)
