@@ -27,7 +27,7 @@ from sqlalchemy import (BigInteger, Column, Connection, Engine, Index, Integer, 
                         or_, select, update)
 from sqlalchemy.exc import IntegrityError
 
-from sync.hq import return_effects
+from sync.hq import return_effects, return_issues  # (return_issues: the conflicts, for the manager)
 from sync.hq.schema import metadata
 
 heads = Table(
@@ -259,8 +259,6 @@ class ReturnablesService:
                     conn.execute(insert(conflict_rows).values(
                         return_id=ask.return_id, original_ref=ask.original_ref, store_id=ask.store_id,
                         code=exc.code, detail=str(exc), created_at=at))
-                    from sync.hq import return_issues  # published with it, for the store's manager
-
                     return_issues.publish_conflict(conn, ask, exc.code, self._load(conn, ask.original_ref), at)
             except IntegrityError:
                 pass  # recorded already (a retry)
