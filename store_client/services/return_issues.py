@@ -28,6 +28,7 @@ from store_client.services.audit import AuditLog
 from store_client.services.auth import Actor
 from store_client.services.authorization import Authorizer
 from store_client.services.errors import Conflict, InvalidInput, NotFound, ServiceError
+from sync.protocol.events import CURRENT_VERSION, validate
 from sync.protocol.return_issues import DATASET, EVENT_KIND, MAX_REASON, RESOLUTIONS
 from sync.terminal import outbox
 
@@ -139,7 +140,9 @@ class ReturnIssuesService:
                 payload = {"issue_id": issue_id, "kind": data["kind"], "resolution": resolution, "reason": reason,
                            "store_id": self.store_id, "terminal_id": self.terminal_id,
                            "operator_id": actor.operator_id, "resolved_at": iso(self.clock.now())}
-                event = outbox.enqueue(s, EVENT_KIND, payload, clock=self.clock)
+                validate(EVENT_KIND, CURRENT_VERSION[EVENT_KIND], payload)  # fail at the till, not at HQ
+                event = outbox.enqueue(s, EVENT_KIND, payload, schema_version=CURRENT_VERSION[EVENT_KIND],
+                                       clock=self.clock)
                 self.audit.append(s, operator_id=actor.operator_id, action=RESOLVED, target=issue_id, details={
                     "kind": data["kind"], "resolution": resolution, "reason": reason, "sale_id": data["sale_id"],
                     "amount_fen": int(data["amount_minor"]), "event_id": event.event_id})
