@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,9 @@ from checkout_seed import COOKER
 from sqlalchemy import func, select
 from test_store_credit_payments import ALL, LedgerClient, outbox, own_note, send
 
-from store_client.persistence.models import AuditEntry, OutboxEvent
+from store_client.bootstrap import open_terminal
+from store_client.domain import pins
+from store_client.persistence.models import AuditEntry, Operator, OutboxEvent
 from store_client.services.audit import AuditLog
 from store_client.services.authorization import Authorizer
 from store_client.services.cross_return_views import CrossReturnRequest
@@ -29,9 +30,10 @@ from sync.protocol.return_issues import DATASET, EVENT_KIND
 from sync.terminal.puller import Puller
 from sync.terminal.transport import HQClient
 from sync.terminal.uploader import Uploader
+from tests.conftest import make_config
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "sync"))
-from online_returns_world import pull_keys, returns_service, store_b_sale  # noqa: E402
+from online_returns_world import open_shift, pull_keys, returns_service, store_b_sale  # noqa: E402
 
 NOWHERE = "http://127.0.0.1:9"  # HQ not reached: the till works offline
 
@@ -78,17 +80,26 @@ def refusals(shop) -> list[str]:  # type: ignore[no-untyped-def]
             AuditEntry.action == "return_issue.refused").order_by(AuditEntry.seq))]
 
 
-def make_conflict(shop, hq: HQService, server: HQServer, token: str) -> tuple[dict, str]:  # type: ignore[no-untyped-def]
+def make_conflict(shop, hq: HQService, server: HQServer, token: str, tmp_path: Path) -> tuple[dict, str]:  # type: ignore[no-untyped-def]
     """Store S002's sale; S003's till returns its first line online; this till (offline)
     takes the same line back from the receipt QR."""
     sale, qr = store_b_sale(hq, seed=41)
     pull_keys(shop.terminal, server.url, token)
     line = sale["lines"][0]
-    with HQClient(server.url, hq.issue_token("S003", "T02")) as other_till:
-        rid = str(uuid.uuid4())
-        assert other_till.reserve_return(rid, f"sale:{sale['sale_id']}", {line["line_no"]: (line["qty"], line["net_minor"])},
-                                         {"cash": line["net_minor"]})["state"] == "reserved"
-        assert other_till.settle_return(rid, "confirm")["state"] == "confirmed"
+    other_till = open_terminal(make_config(tmp_path / "s003", store={"store_id": "S003", "terminal_id": "T02"}),
+                               clock=shop.terminal.clock)
+    try:  # store S003's own till, online: the customer's line comes back there first
+        with other_till.db.transaction() as s:
+            s.add(Operator(id="m1", name="李经理", role="manager", pin_hash=pins.hash_pin("2468"), active=True,
+                           failed_attempts=0))
+        open_shift(other_till, shop.manager)
+        there = returns_service(other_till, server.url, hq.issue_token("S003", "T02"))
+        [found] = there.find(shop.manager, sale["receipt_no"]).originals
+        first = there.refund(shop.manager, CrossReturnRequest(found.request_id, ((line["line_no"], line["qty"]),),
+                                                              "damaged"))
+        assert first.reserved_at_hq
+    finally:
+        other_till.close()
     offline = returns_service(shop.terminal, NOWHERE, token, timeout=1)
     [original] = offline.find(shop.manager, qr).originals
     done = offline.refund(shop.manager, CrossReturnRequest(original.request_id, ((line["line_no"], line["qty"]),),
@@ -111,9 +122,9 @@ def make_overdraft(shop, hq: HQService, ledger: LedgerClient) -> str:  # type: i
     return code
 
 
-def test_two_stores_make_a_conflict_and_an_overdraft_the_manager_resolves_each_once(shop, world):
+def test_two_stores_make_a_conflict_and_an_overdraft_the_manager_resolves_each_once(shop, world, tmp_path):
     hq, server, token, ledger = world
-    sale, return_id = make_conflict(shop, hq, server, token)
+    sale, return_id = make_conflict(shop, hq, server, token, tmp_path)
     code = make_overdraft(shop, hq, ledger)
     svc = issues_service(shop)
     assert svc.open_issues(shop.manager) == []  # HQ has not heard yet
