@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from store_client import store_time
-from store_client.persistence.models import AuditEntry, OutboxEvent, Product
+from store_client.persistence.models import AuditEntry, OutboxEvent, Product, SyncRow
 from store_client.ui.automation import unnamed_interactive
 from store_client.ui.checkout.formatting import money_text
 from store_client.ui.fit_check import problems
@@ -161,3 +161,21 @@ def test_the_board_says_how_many_are_open_and_the_count_falls_as_they_are_resolv
     QTest.keyClick(screen.issues_button, Qt.Key.Key_F5)  # the board read again
     qtbot.waitUntil(lambda: screen.board.open_issues == 1, timeout=15_000)  # F5, or the 10 s refresh
     assert screen.issues_button.text().endswith("Return conflicts (1)")
+
+
+def test_one_resolved_meanwhile_is_said_and_the_list_read_again(make_shell, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Another manager resolved it here meanwhile (or HQ's row came back closed): the press
+    says so, writes nothing, and the list shows what is still open."""
+    shell = make_shell("en")
+    conflict, overdraft, _name = pulled(shell)
+    dialog = open_issues(shell, qtbot)
+    with shell.terminal.db.transaction() as s:  # HQ's row for the conflict, pulled closed meanwhile
+        row = s.get(SyncRow, ("store_return_issues", conflict["issue_id"]))
+        row.data = json.dumps({**json.loads(row.data), "resolution": "recovered", "resolved_at": conflict["at"]})
+    QTest.keyClick(dialog.table, Qt.Key.Key_Tab)
+    QTest.keyClicks(dialog.reason, "written off")
+    QTest.keyClick(dialog.reason, Qt.Key.Key_F7)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=5_000)
+    shell.settle()
+    assert "resolved already" in dialog.status.text() and dialog.issues[0].issue_id == overdraft["issue_id"]
+    assert written(shell) == ([], [])

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from store_client.services.return_issues import Resolution, ReturnIssue
     from store_client.ui.operations import Operations
 
+STALE = ("return_issue.unknown", "return_issue.already_resolved")
 KINDS = {"conflict": QT_TRANSLATE_NOOP("BoardWords", "Returned twice"),
          "overdraft": QT_TRANSLATE_NOOP("BoardWords", "Credit note overdrawn")}
 
@@ -181,6 +182,9 @@ class ReturnIssuesDialog(QDialog):
         self._busy = False
         self._enable()
         self._say(service_error_text(error, self.money), error=True)
+        if getattr(error, "code", None) in STALE:  # resolved (or gone) meanwhile: the list as it is now
+            self._outcome = self.status.text()
+            self.load()
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.status.setProperty("kind", "error" if error else "")
