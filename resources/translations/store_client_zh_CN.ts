@@ -282,6 +282,14 @@
         <translation>退货被拒绝</translation>
     </message>
     <message>
+        <source>Return conflict or overdraft resolved</source>
+        <translation>退货冲突或储值券透支已处理</translation>
+    </message>
+    <message>
+        <source>Return conflict or overdraft: resolution refused</source>
+        <translation>退货冲突或储值券透支：处理被拒绝</translation>
+    </message>
+    <message>
         <source>Store credit note refused</source>
         <translation>储值券被拒用</translation>
     </message>
@@ -548,6 +556,14 @@
     <message>
         <source>Refresh the figures</source>
         <translation>刷新数据</translation>
+    </message>
+    <message>
+        <source>Return conflicts</source>
+        <translation>退货冲突</translation>
+    </message>
+    <message>
+        <source>Return conflicts and credit overdrafts HQ found for this store</source>
+        <translation>总部发现的本店退货冲突和储值券透支</translation>
     </message>
     <message>
         <source>Sales today</source>
@@ -834,6 +850,18 @@
         <translation>正常</translation>
     </message>
     <message>
+        <source>Return conflicts (%1)</source>
+        <translation>退货冲突 (%1)</translation>
+    </message>
+    <message>
+        <source>%1 open</source>
+        <translation>待处理 %1 项</translation>
+    </message>
+    <message>
+        <source>none open</source>
+        <translation>没有待处理的</translation>
+    </message>
+    <message>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
@@ -939,6 +967,14 @@
     <message>
         <source>HQ</source>
         <translation>总部</translation>
+    </message>
+    <message>
+        <source>Returned twice</source>
+        <translation>重复退货</translation>
+    </message>
+    <message>
+        <source>Credit note overdrawn</source>
+        <translation>储值券透支</translation>
     </message>
 </context>
 <context>
@@ -3589,6 +3625,117 @@ Sale complete · receipt %1</source>
     </message>
 </context>
 <context>
+    <name>ReturnIssuesDialog</name>
+    <message>
+        <source>Return conflicts and credit overdrafts</source>
+        <translation>退货冲突与储值券透支</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
+        <source>List status</source>
+        <translation>列表状态</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>商品行</translation>
+    </message>
+    <message>
+        <source>Stores</source>
+        <translation>涉及门店</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>小票号</translation>
+    </message>
+    <message>
+        <source>At stake</source>
+        <translation>涉及金额</translation>
+    </message>
+    <message>
+        <source>Found</source>
+        <translation>发现时间</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>原因：</translation>
+    </message>
+    <message>
+        <source>Reason for the resolution (required)</source>
+        <translation>处理原因（必填）</translation>
+    </message>
+    <message>
+        <source>what was agreed with the customer, or why the loss is accepted</source>
+        <translation>与顾客的约定，或接受损失的原因</translation>
+    </message>
+    <message>
+        <source>Accept the loss</source>
+        <translation>接受损失</translation>
+    </message>
+    <message>
+        <source>Accept the loss of the selected one</source>
+        <translation>对所选问题接受损失</translation>
+    </message>
+    <message>
+        <source>Recovered from the customer</source>
+        <translation>已向顾客追回</translation>
+    </message>
+    <message>
+        <source>The money of the selected one was recovered from the customer</source>
+        <translation>所选问题的款项已向顾客追回</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Read the list again</source>
+        <translation>重新读取列表</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>关闭 (Esc)</translation>
+    </message>
+    <message>
+        <source>Close the list</source>
+        <translation>关闭列表</translation>
+    </message>
+    <message>
+        <source>Nothing open: HQ has found no conflict or overdraft for this store.</source>
+        <translation>没有待处理的问题：总部未发现本店的退货冲突或储值券透支。</translation>
+    </message>
+    <message>
+        <source>%1 open. Choose one (Up / Down), Tab to the reason, then F7 or F8.</source>
+        <translation>待处理 %1 项。用上 / 下键选择，Tab 键填写原因，再按 F7 或 F8。</translation>
+    </message>
+    <message>
+        <source>line %1: %2 × %3</source>
+        <translation>第 %1 行：%2 × %3</translation>
+    </message>
+    <message>
+        <source>credit note …%1</source>
+        <translation>储值券 …%1</translation>
+    </message>
+    <message>
+        <source>Type the reason first (what was agreed with the customer, or why the loss is accepted).</source>
+        <translation>请先填写原因（与顾客的约定，或接受损失的原因）。</translation>
+    </message>
+    <message>
+        <source>Sale %1: the loss of %2 is accepted.</source>
+        <translation>销售单 %1：已接受损失 %2。</translation>
+    </message>
+    <message>
+        <source>Sale %1: %2 recovered from the customer.</source>
+        <translation>销售单 %1：已向顾客追回 %2。</translation>
+    </message>
+</context>
+<context>
     <name>ReturnsScreen</name>
     <message>
         <source>Receipt, order or phone</source>
@@ -4571,6 +4718,26 @@ Sale complete · receipt %1</source>
     <message>
         <source>HQ cannot be reached: an online order or another store&apos;s sale without its receipt QR cannot be returned now. Scan the receipt QR, or try again when online.</source>
         <translation>无法连接总部：没有小票二维码的线上订单或其他门店的销售现在无法退货。请扫描小票二维码，或联网后再试。</translation>
+    </message>
+    <message>
+        <source>That conflict or overdraft is not on this till: refresh the list.</source>
+        <translation>本机没有这项冲突或透支，请刷新列表。</translation>
+    </message>
+    <message>
+        <source>This one has been resolved already.</source>
+        <translation>这一项已经处理过了。</translation>
+    </message>
+    <message>
+        <source>Choose: accept the loss, or recovered from the customer.</source>
+        <translation>请选择：接受损失，或已向顾客追回。</translation>
+    </message>
+    <message>
+        <source>Type the reason first (what was agreed with the customer, or why the loss is accepted).</source>
+        <translation>请先填写原因（与顾客的约定，或接受损失的原因）。</translation>
+    </message>
+    <message>
+        <source>The reason is at most %1 characters.</source>
+        <translation>原因最多 %1 个字。</translation>
     </message>
     <message>
         <source>This is a sale of this till: look its receipt number up.</source>

@@ -48,6 +48,7 @@ class Permission(StrEnum):
     PRICE_OVERRIDE = "price.override"
     DISCOUNT_MANUAL = "discount.manual"
     RETURN_PROCESS = "return.process"
+    RETURN_ISSUE_RESOLVE = "return.resolve_issue"
     PICKUP_HANDOVER = "pickup.handover"
     DRAWER_NO_SALE = "drawer.no_sale"
     SHIFT_OPEN = "shift.open"
@@ -94,6 +95,7 @@ _PERMISSION_LABELS: dict[Permission, tuple[str, str]] = {
     Permission.PRICE_OVERRIDE: ("改价", "Override a price"),
     Permission.DISCOUNT_MANUAL: ("手工折扣", "Give a manual discount"),
     Permission.RETURN_PROCESS: ("退货退款", "Process a return or refund"),
+    Permission.RETURN_ISSUE_RESOLVE: ("处理退货冲突与储值券透支", "Resolve a return conflict or a credit overdraft"),
     Permission.PICKUP_HANDOVER: ("线上订单自提交付", "Hand over an online pick-up order"),
     Permission.DRAWER_NO_SALE: ("无销售开钱箱", "Open the drawer without a sale"),
     Permission.SHIFT_OPEN: ("开班", "Open a shift"),
@@ -149,6 +151,8 @@ _TABLE: dict[Permission, tuple[Decision, ...]] = {
     Permission.PRICE_OVERRIDE: _row(P, P, A, D),
     Permission.DISCOUNT_MANUAL: _row(P, P, A, D),
     Permission.RETURN_PROCESS: _row(P, P, A, D),
+    # Writing off money, or saying it was recovered: the manager's own call, never approved for another.
+    Permission.RETURN_ISSUE_RESOLVE: _row(D, D, A, D),
     Permission.PICKUP_HANDOVER: _row(A, A, A, D),
     Permission.DRAWER_NO_SALE: _row(P, D, A, D),
     Permission.SHIFT_OPEN: _row(A, D, A, D),

@@ -742,3 +742,5 @@ class AisleOrder(Base):
 
 # Price history, returns without a receipt, credit notes (migration 0019): their own module.
 from store_client.persistence import no_receipt_models as _no_receipt_models  # noqa: E402,F401
+# The reservations a till asked HQ for, before it asked (migration 0025): their own module.
+from store_client.persistence import reservation_models as _reservation_models  # noqa: E402,F401

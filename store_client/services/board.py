@@ -21,6 +21,7 @@ from store_client.domain.money import BASIS_POINTS, round_half_up
 from store_client.persistence.db import Database
 from store_client.services import board_figures as more
 from store_client.services.board_figures import Enrolled, Freshness, PickupBoard, TillSync
+from store_client.services.return_issues import open_issue_count
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Board:
     stock_here: Freshness = field(default=Freshness(0, 0, None))  # this till's positions
     stock_at_hq: Freshness = field(default=Freshness(0, 0, None))  # HQ's, as pulled
     tills: tuple[TillSync, ...] = ()  # this till first, then the store's others as HQ last heard them
+    open_issues: int = 0  # HQ's return conflicts and credit overdrafts not resolved yet (F6)
 
     def tills_behind(self) -> int:
         return sum(till.behind(self.now) for till in self.tills)
@@ -126,6 +128,7 @@ def compute(db: Database, *, day: date, tz: ZoneInfo, now: datetime | None = Non
         waiting, oldest = conn.execute(text(
             "SELECT count(*), min(created_at) FROM outbox WHERE status = 'pending'")).one()
         contact = more.last_contact(conn)
+        issues = open_issue_count(conn)
     hours = tuple(HourBar(h, *today.get(h, (0, 0)), last_week.get(h, (0, 0))[1]) for h in range(24))
     attempted = int(done) + int(cancelled)
     return Board(
@@ -138,4 +141,4 @@ def compute(db: Database, *, day: date, tz: ZoneInfo, now: datetime | None = Non
         points_issued=int(earned) - int(reversed_points), points_redeemed=int(redeemed) - int(refunded_points),
         outbox_waiting=int(waiting), oldest_waiting_at=oldest, last_contact_at=contact,
         last_week_fen=sum(fen for _n, fen in last_week.values()), now=now, pickup=pickup,
-        enrollments=enrolled, stock_here=stock_here, stock_at_hq=stock_at_hq, tills=tills)
+        enrollments=enrolled, stock_here=stock_here, stock_at_hq=stock_at_hq, tills=tills, open_issues=issues)

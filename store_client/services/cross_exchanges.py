@@ -38,6 +38,7 @@ from store_client.domain import refunds as rf
 from store_client.domain.money import Money
 from store_client.domain.roles import Permission
 from store_client.persistence.models import CrossExchange, CrossReturn, Sale
+from store_client.services import cross_return_journal as journal
 from store_client.services import sales, shift_reports
 from store_client.services.auth import Actor
 from store_client.services.cross_return_views import CrossReturnRequest, OriginalForReturn
@@ -136,7 +137,13 @@ def complete(svc: ExchangeService, actor: Actor, credit: ExchangeCredit, *, cart
             raise Conflict("These items were returned meanwhile; start the exchange again.",
                            code="return.changed_meanwhile")
         exchange_id, return_id = str(uuid.uuid4()), str(uuid.uuid4())
-        reserved, effects = cross._reserve(actor, return_id, original, plan, credit=by_method)
+        journal.note(cross, return_id, original.original_ref)  # a till killed after HQ reserved releases it
+        try:
+            reserved, effects = cross._reserve(actor, return_id, original, plan, credit=by_method)
+        except ServiceError as exc:
+            if exc.code != "return.hq_unreachable":  # refused: HQ holds nothing (unreachable: released later)
+                journal.forget(cross, return_id)
+            raise
         written: list[str] = []  # the return's number
 
         def link(s, facts: sales.SaleFacts) -> None:  # type: ignore[no-untyped-def]

@@ -53,6 +53,7 @@ from store_client.services import return_rules, shift_reports, stock
 from store_client.services.auth import Actor
 from store_client.services import cross_return_vouchers as vouchers
 from store_client.services import cross_return_wallets as wallet_refunds
+from store_client.services import cross_return_journal as journal
 from store_client.services.cross_return_views import (
     RULE_KIND,
     TAKEN_HERE,
@@ -258,7 +259,13 @@ class CrossReturnsService:
             if done is not None:
                 return done
             return_id = str(uuid.uuid4())
-            reserved, effects = self._reserve(actor, return_id, original, plan, cash_instead=request.cash_instead)
+            journal.note(self, return_id, original.original_ref)  # a till killed after HQ reserved releases it
+            try:
+                reserved, effects = self._reserve(actor, return_id, original, plan, cash_instead=request.cash_instead)
+            except ServiceError as exc:
+                if exc.code != "return.hq_unreachable":  # refused: HQ holds nothing (unreachable: released later)
+                    journal.forget(self, return_id)
+                raise
             try:
                 done = self._write(actor, grant, request, original, plan, return_id, reserved, effects, policy,
                                    paying=bool(wallet))
@@ -276,8 +283,11 @@ class CrossReturnsService:
         return done
 
     def _finish_pending(self) -> None:
-        """Returns left ``paying`` (the provider did not answer, the till stopped) are finished
-        before anything else: the provider is asked again with the same keys."""
+        """Reservations a stopped till left at HQ are released, and returns left ``paying``
+        (the provider did not answer, the till stopped) are finished, before anything else:
+        the provider is asked again with the same keys."""
+        with self._lock:  # no reservation of this till is in flight meanwhile
+            journal.release_orphans(self)
         if self.payments is not None and self.payments.available():
             wallet_refunds.finish_pending(self)
 
@@ -379,6 +389,7 @@ class CrossReturnsService:
             points_back=effects.points_back, points_taken=effects.points_taken,
             coupons=json.dumps([list(c) for c in effects.coupons]), status=wallet_refunds.PAYING)
         s.add(row)
+        journal.written(s, return_id)  # HQ's reservation is now this return's: nothing to release
         return row, payload
 
     def complete_in(self, s, row: CrossReturn, payload: dict, *, override: dict | None = None) -> None:  # type: ignore[no-untyped-def]

@@ -66,6 +66,13 @@ def sections(window: MainWindow, dialog: QWidget,
         mode = NoReceiptDialog(returns.ops, returns.money, returns)
         parts.append(("Returns without receipt (Shift+F2 on Returns: `returns.noReceipt`)", collect(mode)))
         mode.deleteLater()
+    board = window.screens.get("board")
+    if board is not None:  # the return conflicts and credit overdrafts: a dialog of the board (F6)
+        from store_client.ui.screens.board_issues import ReturnIssuesDialog
+
+        issues = ReturnIssuesDialog(board.ops, board.money, board.lang, board)
+        parts.append(("Return conflicts and credit overdrafts (F6 on the Board: `board.issues`)", collect(issues)))
+        issues.deleteLater()
     parts += [(title, collect(other)) for title, other in dialogs]
     return parts
 

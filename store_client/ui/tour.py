@@ -196,6 +196,22 @@ def member_profile(window: MainWindow, tasks: TaskManager, out_dir: Path, number
     return number + 1
 
 
+def board_issues(window: MainWindow, tasks: TaskManager, out_dir: Path, number: int, saved: list[Path]) -> int:
+    """The board's return conflicts and credit overdrafts (F6), with the demo rows HQ would
+    publish; returns the next picture number."""
+    screen = window.screens.get("board")
+    if screen is None:
+        return number
+    window.open_screen("board")
+    screen.open_issues()
+    dialog = screen.issues
+    wait_for(lambda: tasks.pending == 0 and dialog.model.rowCount() > 0)
+    _save(dialog, out_dir / f"{number:02d}-board-return-issues.png", saved)
+    dialog.reject()
+    wait_for(lambda: tasks.pending == 0)
+    return number + 1
+
+
 def render_sizes(window: Any, tasks: Any, out_dir: Path, saved: list[Path]) -> None:
     """Every screen at each counter size, windowed and full screen: ``<screen>-<w>x<h>.png``
     (full screen) and ``<screen>-<w>x<h>-windowed.png``; raises TourFailed on anything cut."""
@@ -253,6 +269,7 @@ def render_tour(out_dir: Path, *, locale: str = "zh_CN", skus: int = 2000,
             _save(window, out_dir / f"{number:02d}-screen-{spec.key}.png", saved)
             number += 1
         number = member_profile(window, tasks, out_dir, number, saved)
+        number = board_issues(window, tasks, out_dir, number, saved)
         from store_client.ui.checkout.tour_shots import render_checkout, save_to
 
         number = render_checkout(window, tasks, wait_for, save_to(out_dir, number, saved, _save), number)
@@ -288,6 +305,10 @@ def trading_history(config_path: Path) -> None:
     try:
         tz = store_time.zone(store_time.configured())
         sell_history(build_services(terminal), clock, tz=tz, today=store_time.to_store(datetime.now().astimezone()).date())
+        from store_client.demo.return_issues import seed_return_issues
+
+        with terminal.db.transaction() as session:  # HQ's rows for the board's return conflicts (F6)
+            seed_return_issues(session, clock.now())
     finally:
         terminal.close()
 

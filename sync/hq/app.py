@@ -188,6 +188,9 @@ def create_app(service: HQService, *, show_codes: bool = False) -> ProtocolGate:
     from sync.hq.returnables import ReturnablesService, ReturnAsk, ReturnRefused
 
     returnables = ReturnablesService(service.engine, cross_returns.load_original)
+    from sync.hq.return_issues import publish_missing
+
+    publish_missing(service.engine, cross_returns.load_original)  # recorded by an HQ before return issues
     originals = Originals(service.engine, returnables)
     provider = SimulatedProvider(service.engine)
 

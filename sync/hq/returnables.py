@@ -28,7 +28,7 @@ from sqlalchemy import (BigInteger, Column, Connection, Engine, Index, Integer, 
                         or_, select, update)
 from sqlalchemy.exc import IntegrityError
 
-from sync.hq import return_effects
+from sync.hq import return_effects, return_issues  # (return_issues: the conflicts, for the manager)
 from sync.hq.schema import metadata
 
 log = logging.getLogger(__name__)
@@ -273,9 +273,11 @@ class ReturnablesService:
                 raise
             try:
                 with self.engine.begin() as conn:
+                    at = _now()
                     conn.execute(insert(conflict_rows).values(
                         return_id=ask.return_id, original_ref=ask.original_ref, store_id=ask.store_id,
-                        code=exc.code, detail=str(exc), created_at=_now()))
+                        code=exc.code, detail=str(exc), created_at=at))
+                    return_issues.publish_conflict(conn, ask, exc.code, self._load(conn, ask.original_ref), at)
             except IntegrityError:
                 pass  # recorded already (a retry)
             return "conflict"

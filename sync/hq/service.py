@@ -37,7 +37,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sync.protocol.datasets import DATASETS, validate_row
 from sync.hq import aisle as hq_aisle
-from sync.hq import credit_notes, cross_returns, order_events
+from sync.hq import credit_notes, cross_returns, order_events, return_issues
 from sync.hq import members as hq_members  # (registers the member tables: sales post points)
 from sync.hq import order_tables  # noqa: F401  (registers the online-order tables)
 from sync.hq import schema as t
@@ -273,6 +273,9 @@ class HQService:
                 elif kind == CREDIT_RELEASED_KIND:  # the money back on the note now, once per spend id
                     self._check_origin(who, data)
                     credit_notes.release_from_event(conn, data, now_iso())
+                elif kind == return_issues.EVENT_KIND:  # a manager's resolution: once per issue
+                    self._check_origin(who, data)
+                    return_issues.check_resolution(conn, who.store_id, data)
                 elif kind == "drawer.no_sale" and data["terminal_id"] != who.terminal_id:
                     raise PayloadError(f"no-sale of terminal {data['terminal_id']}, not of "
                                        f"this terminal {who.terminal_id}")
@@ -301,6 +304,7 @@ class HQService:
                 hq_members.post_sale_points(conn, data, received)  # one ledger, every channel
                 credit_enrolled_sale(conn, data, received)  # joined with its receipt's link
                 credit_notes.spend_from_sale(conn, data, received)  # once per spend id
+                return_issues.publish_overdrafts(conn, data)  # for the store's manager
                 index_sale(conn, data)
                 known_sales.add(data["sale_id"])
                 new_sales.append({"sale_id": data["sale_id"], "event_id": eid, "store_id": who.store_id,
@@ -321,6 +325,8 @@ class HQService:
                                     "payload": json.dumps(data, ensure_ascii=False)})
             elif kind == NO_RECEIPT_KIND:
                 credit_notes.record_return(conn, eid, data, json.dumps(data, ensure_ascii=False))
+            elif kind == return_issues.EVENT_KIND:
+                return_issues.record_resolution(conn, eid, data, received)
             elif kind == cross_returns.EVENT_KIND:
                 cross_returns.record(conn, who.store_id, who.terminal_id, eid, data)
                 credit_notes.issue_note(conn, data.get("voucher_note"), data)  # a voucher part, as a new note

@@ -27,6 +27,7 @@ DATASETS: dict[str, bool] = {
     "terminal_keys": False,  # every till's public signing key: any store checks any receipt
     "store_tills": True,  # each till of the store as HQ last heard from it: the board's sync health
     "store_enrollments": True,  # members who joined through the store's links, counter or receipt
+    "store_return_issues": True,  # return conflicts and credit overdrafts for the manager (return_issues.py)
 }
 MAX_KEY = 64
 
@@ -221,6 +222,15 @@ def _online_order(data: dict) -> dict:
 ROW_VALIDATORS.update(online_orders=_online_order)
 
 
+def _return_issue(data: dict) -> dict:
+    from sync.protocol.return_issues import issue_row
+
+    return issue_row(data)
+
+
+ROW_VALIDATORS.update(store_return_issues=_return_issue)
+
+
 def validate_row(dataset: str, key: Any, data: Any) -> dict:
     """The normalised row or :class:`PayloadError`; ``key`` must match the row's own key."""
     if dataset not in DATASETS:
@@ -240,6 +250,8 @@ def validate_row(dataset: str, key: Any, data: Any) -> dict:
         raise PayloadError(f"row key {key!r} does not match terminal {row['terminal_id']!r}")
     if dataset == "store_enrollments" and row["member_id"] != key:
         raise PayloadError(f"row key {key!r} does not match member {row['member_id']!r}")
+    if dataset == "store_return_issues" and row["issue_id"] != key:
+        raise PayloadError(f"row key {key!r} does not match issue {row['issue_id']!r}")
     if dataset == "online_orders" and row["order_id"] != key:
         raise PayloadError(f"row key {key!r} does not match order id {row['order_id']!r}")
     return row

@@ -782,3 +782,5 @@ from sync.protocol import aisle_events as _aisle_events  # noqa: E402,F401
 from sync.protocol import cross_exchange_events as _cross_exchange_events  # noqa: E402,F401
 # A store credit spend given back to its note (docs/checkout.md "Store credit notes").
 from sync.protocol import credit_events as _credit_events  # noqa: E402,F401
+# A manager's resolution of a return conflict or a credit overdraft: registers itself above.
+from sync.protocol import return_issues as _return_issues  # noqa: E402,F401

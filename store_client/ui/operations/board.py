@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Any
 from store_client import store_time
 from store_client.domain.roles import Permission
 from store_client.ui.operations.base import Area, guarded
-from store_client.ui.operations.changes import NOTHING
+from store_client.ui.operations.changes import NOTHING, Changes
 from store_client.ui.operations.runner import Op
 
 if TYPE_CHECKING:
     from store_client.services.board import Board
     from store_client.services.board_figures import OrderLine
     from store_client.services.board_lists import ReturnLine, SaleLine, StaleLine
+    from store_client.services.return_issues import Resolution, ReturnIssue, ReturnIssuesService
 
 
 class BoardOps(Area):
@@ -75,6 +76,22 @@ class BoardOps(Area):
         clock = self._backend.clock
         return self._read(lambda: board_lists.stale_stock(self._db, now=clock.now(),
                                                                    limit=self.LIST_LIMIT))
+
+    def _issues(self) -> ReturnIssuesService:
+        from store_client.services.return_issues import ReturnIssuesService
+
+        s, config = self._services, self._backend.config
+        return ReturnIssuesService(self._db, self._backend.clock, s.audit, s.authorizer,
+                                   store_id=config.store_id, terminal_id=config.terminal_id)
+
+    def return_issues(self) -> Op[list[ReturnIssue]]:
+        """HQ's return conflicts and credit overdrafts of this store, still open."""
+        return self._read(lambda: self._issues().open_issues(self._actor))
+
+    def resolve_issue(self, *, issue_id: str, resolution: str, reason: str) -> Op[Resolution]:
+        """The manager resolves one: an event for HQ and the audit entry (``return.resolve_issue``)."""
+        return self._runner.op(lambda _g: self._issues().resolve(self._actor, issue_id, resolution, reason),
+                               changes=Changes(sync=True, audit=True), requester=self._actor)
 
     def day_csv(self, *, day: date, headers: Sequence[str], kinds: dict[str, str]) -> Op[str]:
         """The day's sales and returns as CSV text (read on the database thread)."""

@@ -62,6 +62,8 @@ ACTION_LABELS = {
     "return.reprinted": QT_TRANSLATE_NOOP("AuditActions", "Return slip reprinted"),
     "return.cancelled": QT_TRANSLATE_NOOP("AuditActions", "Return cancelled (mobile refund declined)"),
     "return.refused": QT_TRANSLATE_NOOP("AuditActions", "Return refused"),
+    "return_issue.resolved": QT_TRANSLATE_NOOP("AuditActions", "Return conflict or overdraft resolved"),
+    "return_issue.refused": QT_TRANSLATE_NOOP("AuditActions", "Return conflict or overdraft: resolution refused"),
     "sale.credit_refused": QT_TRANSLATE_NOOP("AuditActions", "Store credit note refused"),
     "sale.discount_cart": QT_TRANSLATE_NOOP("AuditActions", "Discount on the sale"),
     "sale.discount_line": QT_TRANSLATE_NOOP("AuditActions", "Discount on a line"),

@@ -107,6 +107,7 @@ class BoardScreen(QWidget):
         self.refreshes = 0  # boards applied (tests wait on it)
         self.last_apply_ms = 0.0  # UI time the last refresh took (benchmarks/bench_board.py)
         self.dialog: BoardListDialog | None = None
+        self.issues: QWidget | None = None  # the return conflicts dialog while open (F6)
         self.saved: Path | None = None  # the last export written
 
         self.day_label = named(QLabel(self), "board.day", self.tr("Day shown"))
@@ -121,11 +122,14 @@ class BoardScreen(QWidget):
         self.refresh_button = named(QPushButton(self.tr("Refresh"), self), "board.refresh",
                                     self.tr("Refresh the figures"))
         self.refresh_button.clicked.connect(self.refresh)
-        buttons = (self.csv_button, self.png_button, self.refresh_button)
+        self.issues_button = named(QPushButton(self.tr("Return conflicts"), self), "board.issues.open",
+                                   self.tr("Return conflicts and credit overdrafts HQ found for this store"))
+        self.issues_button.clicked.connect(self.open_issues)
+        buttons = (self.csv_button, self.png_button, self.refresh_button, self.issues_button)
         for button in buttons:
             button.setProperty("kind", "bar")
         keymap.keyed_buttons(self, [("F2", self.csv_button), ("F3", self.png_button),
-                                    ("F5", self.refresh_button)])
+                                    ("F5", self.refresh_button), ("F6", self.issues_button)])
 
         self.tiles: dict[str, Tile] = {}
         drills: dict[str, Callable[[], None]] = {
@@ -231,6 +235,8 @@ class BoardScreen(QWidget):
             self.payments.show_mix(sorted(board.payment_mix.items(), key=lambda kv: -kv[1]),
                                    {kind: tender_label(kind) for kind in board.payment_mix},
                                    self.tr("no sales yet"))
+        if old is None or old.open_issues != board.open_issues:
+            self.show_issue_count(board.open_issues)
         if self._error:
             self._error = False
             self.message.setText("")
@@ -361,6 +367,31 @@ class BoardScreen(QWidget):
                                    when(t.last_contact_at) if t.last_contact_at else self.tr("never"),
                                    self.tr("behind") if t.behind(now) else self.tr("in touch")]
                                   for t in (board.tills if board is not None else ())])
+
+    def show_issue_count(self, count: int) -> None:
+        """The F6 button says how many are open, and stands out while any is."""
+        text = self.tr("Return conflicts (%1)").replace("%1", str(count)) if count else self.tr("Return conflicts")
+        self.issues_button.setText(keymap.key_caption("F6", text))
+        self.issues_button.setAccessibleDescription(
+            self.tr("%1 open").replace("%1", str(count)) if count else self.tr("none open"))
+        if self.issues_button.property("warn") != bool(count):
+            self.issues_button.setProperty("warn", bool(count))
+            self.issues_button.style().unpolish(self.issues_button)
+            self.issues_button.style().polish(self.issues_button)
+
+    def open_issues(self) -> None:
+        """HQ's return conflicts and credit overdrafts of the store, to resolve (board_issues.py)."""
+        from store_client.ui.screens.board_issues import ReturnIssuesDialog
+
+        dialog = self.issues = ReturnIssuesDialog(self.ops, self.money, self.lang, self)
+        dialog.finished.connect(lambda _r: self._issues_closed(dialog))
+        dialog.open()
+
+    def _issues_closed(self, dialog: QWidget) -> None:
+        if self.issues is dialog:
+            self.issues = None
+        self.activateWindow()
+        self.issues_button.setFocus()
 
     # -- exports ------------------------------------------------------------------------------
     def _stem(self) -> str:
