@@ -559,6 +559,8 @@ class CountPlanRow(Base):
     approved_by: Mapped[str | None] = mapped_column(String(16), nullable=True)
     second_approver: Mapped[str | None] = mapped_column(String(16), nullable=True)
     posted_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # None: planned on this till; else the till it belongs to (shared by HQ; this till counts it)
+    owner_terminal: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class CountPlanLine(Base):

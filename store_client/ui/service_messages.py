@@ -78,6 +78,8 @@ TEXTS: dict[str, tuple[str, str | tuple[str, ...] | None]] = {
     "count.not_reviewed": (QT_TRANSLATE_NOOP("ServiceMessages", "Submit the count for review first."), None),
     "count.unknown_plan": (QT_TRANSLATE_NOOP("ServiceMessages", "That count is not on this till."), None),
     "count.scan_id_reused": (QT_TRANSLATE_NOOP("ServiceMessages", "This scan clashes with another one already counted: scan again."), None),
+    "count.other_till": (QT_TRANSLATE_NOOP("ServiceMessages", "This count belongs to till %1: it is reviewed, approved or cancelled there. Keep counting here."), "till"),
+    "count.totals_changed": (QT_TRANSLATE_NOOP("ServiceMessages", "Other tills' counts arrived since this review was read: the review was read again. Check it and approve again."), None),
     "count.no_printer": (QT_TRANSLATE_NOOP("ServiceMessages", "No receipt printer is set up on this till: the summary cannot be printed."), None),
     # -- endless aisle (services/aisle.py, docs/stock.md); %1 as named
     "aisle.weighed": (QT_TRANSLATE_NOOP("ServiceMessages", "A weighed item cannot be ordered from another store or the warehouse."), None),

@@ -27,6 +27,8 @@ DATASETS: dict[str, bool] = {
     "terminal_keys": False,  # every till's public signing key: any store checks any receipt
     "store_tills": True,  # each till of the store as HQ last heard from it: the board's sync health
     "store_enrollments": True,  # members who joined through the store's links, counter or receipt
+    "count_plans": True,  # stock counts planned on any till of the store (sync/protocol/count_events.py)
+    "count_totals": True,  # what each till counted of a plan, per SKU
 }
 MAX_KEY = 64
 
@@ -221,6 +223,21 @@ def _online_order(data: dict) -> dict:
 ROW_VALIDATORS.update(online_orders=_online_order)
 
 
+def _count_plan(data: dict) -> dict:
+    from sync.protocol.count_events import plan_row
+
+    return plan_row(data)
+
+
+def _count_totals(data: dict) -> dict:
+    from sync.protocol.count_events import totals_row
+
+    return totals_row(data)
+
+
+ROW_VALIDATORS.update(count_plans=_count_plan, count_totals=_count_totals)
+
+
 def validate_row(dataset: str, key: Any, data: Any) -> dict:
     """The normalised row or :class:`PayloadError`; ``key`` must match the row's own key."""
     if dataset not in DATASETS:
@@ -242,4 +259,11 @@ def validate_row(dataset: str, key: Any, data: Any) -> dict:
         raise PayloadError(f"row key {key!r} does not match member {row['member_id']!r}")
     if dataset == "online_orders" and row["order_id"] != key:
         raise PayloadError(f"row key {key!r} does not match order id {row['order_id']!r}")
+    if dataset == "count_plans" and row["plan_id"] != key:
+        raise PayloadError(f"row key {key!r} does not match plan id {row['plan_id']!r}")
+    if dataset == "count_totals":
+        from sync.protocol.count_events import totals_key
+
+        if totals_key(row["plan_id"], row["sku"]) != key:
+            raise PayloadError(f"row key {key!r} does not match plan|sku {totals_key(row['plan_id'], row['sku'])!r}")
     return row

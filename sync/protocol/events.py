@@ -754,3 +754,5 @@ CURRENT_VERSION.update({kind: 1 for kind in PICKUP_KINDS})
 from sync.protocol import no_receipt_events as _no_receipt_events  # noqa: E402,F401
 # The endless aisle's order event registers itself here (its module imports this one).
 from sync.protocol import aisle_events as _aisle_events  # noqa: E402,F401
+# A stock count shared by the store's tills (plan and cancel) registers itself here.
+from sync.protocol import count_events as _count_events  # noqa: E402,F401
