@@ -4261,6 +4261,14 @@ Sale complete · receipt %1</source>
         <translation>此次扫描与已计数的扫描冲突：请重新扫描。</translation>
     </message>
     <message>
+        <source>This count belongs to till %1: it is reviewed, approved or cancelled there. Keep counting here.</source>
+        <translation>此盘点属于收银台 %1：在那里审核、批准或取消。本机可继续盘点。</translation>
+    </message>
+    <message>
+        <source>Other tills&apos; counts arrived since this review was read: the review was read again. Check it and approve again.</source>
+        <translation>读取审核后又收到其他收银台的盘点：已重新读取审核，请核对后再次批准。</translation>
+    </message>
+    <message>
         <source>No receipt printer is set up on this till: the summary cannot be printed.</source>
         <translation>本收银机未设置小票打印机：无法打印汇总。</translation>
     </message>
@@ -5506,6 +5514,10 @@ Points: %4</source>
         <translation>%1 · %2 · %3</translation>
     </message>
     <message>
+        <source>counted with till %1, reviewed there</source>
+        <translation>与收银台 %1 共同盘点，在该台审核</translation>
+    </message>
+    <message>
         <source>count again from zero: %1</source>
         <translation>从零重新盘点：%1</translation>
     </message>
@@ -5520,6 +5532,10 @@ Points: %4</source>
     <message>
         <source>%1 waiting</source>
         <translation>%1 次等待中</translation>
+    </message>
+    <message>
+        <source>other tills&apos; counts included, as of %1</source>
+        <translation>已含其他收银台的盘点，截至 %1</translation>
     </message>
     <message>
         <source>Choose the category to count.</source>
@@ -5568,6 +5584,14 @@ Points: %4</source>
     <message>
         <source>nothing to adjust</source>
         <translation>无需调整</translation>
+    </message>
+    <message>
+        <source>counted on every till, other tills as of %1</source>
+        <translation>各收银台合计，其他收银台截至 %1</translation>
+    </message>
+    <message>
+        <source>counted on this till only (no other till&apos;s count received)</source>
+        <translation>仅本收银台的盘点（未收到其他收银台的盘点）</translation>
     </message>
     <message>
         <source>send %1 lines of the count back to be counted again</source>
@@ -5830,6 +5854,14 @@ Points: %4</source>
     <message>
         <source>Shift opened</source>
         <translation>开班</translation>
+    </message>
+    <message>
+        <source>Stock count cancelled</source>
+        <translation>盘点已取消</translation>
+    </message>
+    <message>
+        <source>Stock count planned</source>
+        <translation>盘点已创建</translation>
     </message>
     <message>
         <source>Stock count posted</source>

@@ -97,7 +97,8 @@ def totals_key(plan_id: str, sku: str) -> str:
 def totals_row(data: dict) -> dict:
     """``count_totals``: what each till counted of one SKU of one plan in the SKU's latest
     round (a recount replaces the count), as HQ received it, and when the latest was counted."""
-    tills, seen = [], set()
+    tills: list[dict] = []
+    seen: set[str] = set()
     for i, raw in enumerate(_list(data, "tills", max_len=MAX_TILLS)):
         till = _obj(raw, f"till {i}")
         tid = _str(till, "terminal_id", max_len=32)
@@ -106,10 +107,11 @@ def totals_row(data: dict) -> dict:
         seen.add(tid)
         tills.append({"terminal_id": tid, "counted": _int(till, "counted", lo=0, hi=MAX_COUNTED),
                       "scans": _int(till, "scans", lo=0, hi=MAX_COUNTED), "last_at": _time(till, "last_at")})
-    row = {"plan_id": _uuid(data, "plan_id"), "sku": _sku(data), "round": _int(data, "round", lo=0, hi=1000),
-           "tills": tills}
-    row["counted"] = sum(t["counted"] for t in tills)
-    if _int(data, "counted", lo=0, hi=MAX_COUNTED * MAX_TILLS) != row["counted"]:
+    counted = _int(data, "counted", lo=0, hi=MAX_COUNTED * MAX_TILLS)
+    if counted != sum(int(t["counted"]) for t in tills):
         raise PayloadError("field 'counted' is not the sum of the tills' counts")
-    row["as_of"] = _time(data, "as_of")
-    return row
+    # the plan id and SKU as a till's scan named them (any till's scan is totalled, even of a
+    # plan HQ was not told about); the till reads only the rows of its own plans
+    return {"plan_id": _str(data, "plan_id", max_len=36), "sku": _str(data, "sku", max_len=32),
+            "round": _int(data, "round", lo=0, hi=1000),
+            "tills": tills, "counted": counted, "as_of": _time(data, "as_of")}

@@ -53,6 +53,8 @@ EVENT_LABELS = {
     "shift.cash_moved": QT_TRANSLATE_NOOP("SyncEvents", "Cash paid in or out"),
     "shift.closed": QT_TRANSLATE_NOOP("SyncEvents", "Shift closed"),
     "shift.opened": QT_TRANSLATE_NOOP("SyncEvents", "Shift opened"),
+    "stock.count_cancelled": QT_TRANSLATE_NOOP("SyncEvents", "Stock count cancelled"),
+    "stock.count_planned": QT_TRANSLATE_NOOP("SyncEvents", "Stock count planned"),
     "stock.count_posted": QT_TRANSLATE_NOOP("SyncEvents", "Stock count posted"),
     "stock.count_scanned": QT_TRANSLATE_NOOP("SyncEvents", "Stock count scan"),
     "stock.moved": QT_TRANSLATE_NOOP("SyncEvents", "Stock movement"),
