@@ -264,8 +264,7 @@ class StockCountScreen(QWidget):
         selection.blockSignals(False)
         if row is None and plans and self.plan is None:
             self.plans_table.selectRow(0)  # loads it
-        elif row is not None and (self.plan is None or self.plan.plan_id != keep
-                                  or plans[row].state != self.plan.state):
+        elif row is not None:  # read again: other tills' counts may have arrived (F11)
             self._plan_selected()
         elif row is None and self.plan is not None:
             self._show_plan(None)  # it was posted or cancelled
