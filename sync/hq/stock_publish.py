@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from sync.hq import pickup_holds
 from sync.hq import sites as hq_sites
 from sync.hq.stock import stock
 from sync.protocol.datasets import nearby_key
@@ -42,21 +43,27 @@ def _nearby_row(sku: str, site: hq_sites.Site, distance: int | None, on_hand: in
     row = {"sku": sku, "site_id": site.site_id, "name": site.name, "kind": site.kind, "distance_m": distance,
            "on_hand": int(on_hand), "as_of": as_of}
     if held:
-        row["reserved"] = int(held)  # endless-aisle orders hold it there (sync/hq/aisle.py)
+        row["reserved"] = int(held)  # aisle orders sourced there and its own pick-up orders hold it
     return row
 
 
 def _held(conn: Any, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """What open endless-aisle orders hold, per (site, SKU) of ``pairs``."""
+    """What is held at each (site, SKU) of ``pairs``: open endless-aisle orders sourced there
+    and the site's own open pick-up orders (:mod:`sync.hq.pickup_holds`)."""
     from sync.hq.aisle import HELD, lines_table as a
 
+    pairs = list(pairs)
     sites = {site for site, _sku in pairs}
     if not sites:
         return {}
     found = conn.execute(select(a.c.site_id, a.c.sku, func.sum(a.c.qty)).where(
         a.c.state == HELD, a.c.site_id.in_(list(sites))).group_by(a.c.site_id, a.c.sku))
     wanted = set(pairs)
-    return {(site, sku): int(qty) for site, sku, qty in found if (site, sku) in wanted}
+    out = {(site, sku): int(qty) for site, sku, qty in found if (site, sku) in wanted}
+    for pair, qty in pickup_holds.held(conn, sites).items():
+        if pair in wanted:
+            out[pair] = out.get(pair, 0) + qty
+    return out
 
 
 def publish_dirty(service: Any, *, batch: int = 5_000) -> int:
