@@ -11,24 +11,25 @@ A store that gained a neighbour receives that site's current positions (*backfil
 batches, resumable from the last SKU sent; a store that lost one has those rows deleted
 the same way.
 
-One lock orders everything that publishes stock in this process: two publishers reading
-the same position at different moments could otherwise publish the older figure last.
+One lock orders everything that publishes stock from one HQ database, in this process and
+in every other HQ process sharing the database (:mod:`sync.hq.publish_lock`): two
+publishers reading the same position at different moments could otherwise publish the
+older figure last.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import func, select, update
 
 from sync.hq import pickup_holds
+from sync.hq.publish_lock import publish_lock
 from sync.hq import sites as hq_sites
 from sync.hq.stock import stock
 from sync.protocol.datasets import nearby_key
 
-PUBLISH_LOCK = threading.RLock()
 BACKFILL_BATCH = 1_000
 
 
@@ -70,7 +71,7 @@ def publish_dirty(service: Any, *, batch: int = 5_000) -> int:
     """Put every position that moved into its own store's ``stock_levels`` and its neighbours'
     ``stock_nearby``; returns how many positions. Safe to run any time and twice."""
     published = 0
-    with PUBLISH_LOCK:
+    with publish_lock(service.engine):
         while True:
             with service.engine.connect() as conn:
                 rows = conn.execute(select(stock.c.store_id, stock.c.sku, stock.c.on_hand, stock.c.as_of).where(
@@ -123,7 +124,7 @@ def backfill(service: Any, *, batch: int = BACKFILL_BATCH, max_batches: int | No
     publication (after this, under the same lock) carries the newer figure."""
     sent = 0
     done = 0
-    with PUBLISH_LOCK:
+    with publish_lock(service.engine):
         while max_batches is None or done < max_batches:
             n = hq_sites.neighbours.c
             with service.engine.connect() as conn:
