@@ -37,6 +37,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sync.protocol.datasets import DATASETS, validate_row
 from sync.hq import aisle as hq_aisle
+from sync.hq import aisle_resolution
 from sync.hq import count_plans  # noqa: F401  (registers the shared count tables)
 from sync.hq import credit_notes, cross_returns, order_events
 from sync.hq import members as hq_members  # (registers the member tables: sales post points)
@@ -278,6 +279,8 @@ class HQService:
                     order_events.apply_terminal_event(conn, who, eid, kind, data, received)
                 elif kind == hq_aisle.KIND:  # an order paid at this till, from another site
                     hq_aisle.apply_event(conn, who, eid, data, received, new_sales)
+                elif kind in aisle_resolution.KINDS:  # a flagged aisle order re-sourced or cancelled
+                    aisle_resolution.apply_event(conn, who, kind, data, received)
             except PayloadError as exc:
                 reason = _printable(str(exc))
                 results.append({"event_id": eid, "seq": seq, "status": "rejected", "reason": reason})

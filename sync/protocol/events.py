@@ -756,3 +756,5 @@ from sync.protocol import no_receipt_events as _no_receipt_events  # noqa: E402,
 from sync.protocol import aisle_events as _aisle_events  # noqa: E402,F401
 # A stock count shared by the store's tills (plan and cancel) registers itself here.
 from sync.protocol import count_events as _count_events  # noqa: E402,F401
+# Resolving a flagged endless-aisle order (re-source or cancel) registers itself here.
+from sync.protocol import aisle_resolution_events as _aisle_resolution_events  # noqa: E402,F401
