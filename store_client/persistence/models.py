@@ -569,7 +569,7 @@ class AisleResolution(Base):
     __tablename__ = "aisle_resolutions"
 
     order_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    action: Mapped[str] = mapped_column(String(16))  # resourced | cancelled
+    outcome: Mapped[str] = mapped_column(String(16))  # resourced | cancelled
     site_id: Mapped[str | None] = mapped_column(String(24), nullable=True)
     refund_minor: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
     operator_id: Mapped[str] = mapped_column(String(16))

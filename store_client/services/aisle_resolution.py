@@ -117,7 +117,7 @@ class AisleResolutionService:
         with self.db.transaction() as s:
             if s.get(AisleResolution, order_id) is not None:  # another op of this till just did
                 raise ResolutionRefused("aisle.resolved", "resolved already")
-            s.add(AisleResolution(order_id=order_id, action="resourced", site_id=site_id, refund_minor=0,
+            s.add(AisleResolution(order_id=order_id, outcome="resourced", site_id=site_id, refund_minor=0,
                                   operator_id=actor.operator_id, at=iso(now)))
             outbox.enqueue(s, RESOURCED, {
                 "order_id": order_id, "store_id": self.config.store_id, "terminal_id": self.config.terminal_id,
@@ -140,7 +140,7 @@ class AisleResolutionService:
         with self.db.transaction() as s:
             if s.get(AisleResolution, order_id) is not None:
                 raise ResolutionRefused("aisle.resolved", "resolved already")
-            s.add(AisleResolution(order_id=order_id, action="cancelled", site_id=None, refund_minor=refund,
+            s.add(AisleResolution(order_id=order_id, outcome="cancelled", site_id=None, refund_minor=refund,
                                   operator_id=actor.operator_id, at=iso(now)))
             outbox.enqueue(s, CANCELLED, {
                 "order_id": order_id, "store_id": self.config.store_id, "terminal_id": self.config.terminal_id,

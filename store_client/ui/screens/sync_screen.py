@@ -41,6 +41,8 @@ REFRESH_MS = 2000
 # tests/ui/test_sync_screen.py fails when a kind of sync/protocol/events.py has no label here.
 EVENT_LABELS = {
     "aisle.ordered": QT_TRANSLATE_NOOP("SyncEvents", "Order from another site"),
+    "aisle.cancelled": QT_TRANSLATE_NOOP("SyncEvents", "Endless-aisle order cancelled"),
+    "aisle.resourced": QT_TRANSLATE_NOOP("SyncEvents", "Endless-aisle order re-sourced"),
     "audit.entry": QT_TRANSLATE_NOOP("SyncEvents", "Audit record"),
     "drawer.no_sale": QT_TRANSLATE_NOOP("SyncEvents", "Drawer opened without a sale"),
     "pickup.handed_over": QT_TRANSLATE_NOOP("SyncEvents", "Pick-up handed over"),

@@ -26,7 +26,7 @@ def upgrade() -> None:
     op.create_table(
         "aisle_resolutions",
         sa.Column("order_id", sa.String(36), primary_key=True),
-        sa.Column("action", sa.String(16), nullable=False),
+        sa.Column("outcome", sa.String(16), nullable=False),
         sa.Column("site_id", sa.String(24), nullable=True),
         sa.Column("refund_minor", sa.BigInteger, nullable=False, server_default="0"),
         sa.Column("operator_id", sa.String(16), nullable=False),
