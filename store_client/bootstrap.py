@@ -399,4 +399,9 @@ def build_services(terminal: Terminal, *, print_queue: Any = None,
         pickup=PickupService(db, clock, audit, authorizer, config=terminal.config,
                              print_queue=print_queue),
     )
+    from store_client.services.aisle_resolution import AisleResolutionService
+
+    assert services.pickup is not None
+    services.pickup.aisle_resolution = AisleResolutionService(  # type: ignore[attr-defined]
+        db, clock, audit, authorizer, config=terminal.config)
     return services

@@ -270,6 +270,14 @@
         <translation>外店/仓库订货被拒绝</translation>
     </message>
     <message>
+        <source>Flagged order from another site re-sourced</source>
+        <translation>缺货的订货单已改换货源</translation>
+    </message>
+    <message>
+        <source>Flagged order from another site cancelled and refunded</source>
+        <translation>缺货的订货单已取消并退款</translation>
+    </message>
+    <message>
         <source>Return slip reprinted</source>
         <translation>重打退货单</translation>
     </message>
@@ -1740,6 +1748,37 @@ Sale complete · receipt %1</source>
     </message>
 </context>
 <context>
+    <name>FlaggedActions</name>
+    <message>
+        <source>%1 is ordered from %2 now.</source>
+        <translation>%1 已改为从 %2 调货。</translation>
+    </message>
+    <message>
+        <source>Cancel %1 and refund the customer</source>
+        <translation>取消 %1 并为顾客退款</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Give a reason (at least 3 characters).</source>
+        <translation>请填写原因（至少 3 个字符）。</translation>
+    </message>
+    <message>
+        <source>Cancel and refund</source>
+        <translation>取消并退款</translation>
+    </message>
+    <message>
+        <source>cancel the endless-aisle order %1 and refund it</source>
+        <translation>取消订货单 %1 并退款</translation>
+    </message>
+    <message>
+        <source>%1 is cancelled: HQ refunds %2.</source>
+        <translation>%1 已取消：总部退款 %2。</translation>
+    </message>
+</context>
+<context>
     <name>HelpOverlay</name>
     <message>
         <source>Keyboard shortcuts</source>
@@ -2875,6 +2914,22 @@ Sale complete · receipt %1</source>
         <translation>顾客在柜台退回所选商品行</translation>
     </message>
     <message>
+        <source>Re-source</source>
+        <translation>改换货源</translation>
+    </message>
+    <message>
+        <source>Order the flagged order from another store or the warehouse</source>
+        <translation>从其他门店或仓库为缺货的订货单调货</translation>
+    </message>
+    <message>
+        <source>Cancel + refund</source>
+        <translation>取消并退款</translation>
+    </message>
+    <message>
+        <source>Cancel the flagged order and refund the customer</source>
+        <translation>取消缺货的订货单并为顾客退款</translation>
+    </message>
+    <message>
         <source>Pick-up code (6 digits)</source>
         <translation>取货码（6 位）</translation>
     </message>
@@ -3622,6 +3677,61 @@ Sale complete · receipt %1</source>
     <message>
         <source>Print this receipt again? The copy is marked 重印 / REPRINT and does not open the cash drawer.</source>
         <translation>再次打印这张小票？副本会标注“重印 / REPRINT”，且不会打开钱箱。</translation>
+    </message>
+</context>
+<context>
+    <name>ResourceDialog</name>
+    <message>
+        <source>Order %1 from elsewhere</source>
+        <translation>%1 改从别处调货</translation>
+    </message>
+    <message>
+        <source>Sites with every item available</source>
+        <translation>所有商品都有货的门店和仓库</translation>
+    </message>
+    <message>
+        <source>No other store or warehouse has every item: cancel the order and refund it.</source>
+        <translation>没有其他门店或仓库有全部商品：请取消订单并退款。</translation>
+    </message>
+    <message>
+        <source>Up / Down to choose, Enter to order from it, Esc to keep.</source>
+        <translation>上下键选择，回车从该处调货，Esc 保持不变。</translation>
+    </message>
+    <message>
+        <source>Order from it</source>
+        <translation>从此处调货</translation>
+    </message>
+    <message>
+        <source>Order it from the chosen site</source>
+        <translation>从选中的门店或仓库调货</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>保持不变</translation>
+    </message>
+    <message>
+        <source>Keep the order as it is</source>
+        <translation>保持订单不变</translation>
+    </message>
+    <message>
+        <source>store</source>
+        <translation>门店</translation>
+    </message>
+    <message>
+        <source>warehouse</source>
+        <translation>仓库</translation>
+    </message>
+    <message>
+        <source>%1 km</source>
+        <translation>%1 公里</translation>
+    </message>
+    <message>
+        <source>%1 (%2)%3 · %4 available · by %5</source>
+        <translation>%1（%2）%3 · 可用 %4 · 预计 %5</translation>
+    </message>
+    <message>
+        <source>older than 10 min</source>
+        <translation>超过 10 分钟</translation>
     </message>
 </context>
 <context>
@@ -4424,8 +4534,28 @@ Sale complete · receipt %1</source>
         <translation>此次扫描与已计数的扫描冲突：请重新扫描。</translation>
     </message>
     <message>
+        <source>This count belongs to till %1: it is reviewed, approved or cancelled there. Keep counting here.</source>
+        <translation>此盘点属于收银台 %1：在那里审核、批准或取消。本机可继续盘点。</translation>
+    </message>
+    <message>
+        <source>Other tills&apos; counts arrived since this review was read: the review was read again. Check it and approve again.</source>
+        <translation>读取审核后又收到其他收银台的盘点：已重新读取审核，请核对后再次批准。</translation>
+    </message>
+    <message>
         <source>No receipt printer is set up on this till: the summary cannot be printed.</source>
         <translation>本收银机未设置小票打印机：无法打印汇总。</translation>
+    </message>
+    <message>
+        <source>That is not an endless-aisle order of this store.</source>
+        <translation>这不是本店的订货单。</translation>
+    </message>
+    <message>
+        <source>This order is no longer flagged, or was already re-sourced or cancelled.</source>
+        <translation>此订单已不再缺货，或已改换货源或取消。</translation>
+    </message>
+    <message>
+        <source>Give a reason for cancelling the order (3 to 200 characters).</source>
+        <translation>请填写取消订单的原因（3 到 200 个字符）。</translation>
     </message>
     <message>
         <source>A weighed item cannot be ordered from another store or the warehouse.</source>
@@ -5693,6 +5823,10 @@ Points: %4</source>
         <translation>%1 · %2 · %3</translation>
     </message>
     <message>
+        <source>counted with till %1, reviewed there</source>
+        <translation>与收银台 %1 共同盘点，在该台审核</translation>
+    </message>
+    <message>
         <source>count again from zero: %1</source>
         <translation>从零重新盘点：%1</translation>
     </message>
@@ -5707,6 +5841,10 @@ Points: %4</source>
     <message>
         <source>%1 waiting</source>
         <translation>%1 次等待中</translation>
+    </message>
+    <message>
+        <source>other tills&apos; counts included, as of %1</source>
+        <translation>已含其他收银台的盘点，截至 %1</translation>
     </message>
     <message>
         <source>Choose the category to count.</source>
@@ -5755,6 +5893,14 @@ Points: %4</source>
     <message>
         <source>nothing to adjust</source>
         <translation>无需调整</translation>
+    </message>
+    <message>
+        <source>counted on every till, other tills as of %1</source>
+        <translation>各收银台合计，其他收银台截至 %1</translation>
+    </message>
+    <message>
+        <source>counted on this till only (no other till&apos;s count received)</source>
+        <translation>仅本收银台的盘点（未收到其他收银台的盘点）</translation>
     </message>
     <message>
         <source>send %1 lines of the count back to be counted again</source>
@@ -5971,6 +6117,14 @@ Points: %4</source>
         <translation>外店/仓库订货</translation>
     </message>
     <message>
+        <source>Endless-aisle order cancelled</source>
+        <translation>订货单已取消</translation>
+    </message>
+    <message>
+        <source>Endless-aisle order re-sourced</source>
+        <translation>订货单已改换货源</translation>
+    </message>
+    <message>
         <source>Audit record</source>
         <translation>审计记录</translation>
     </message>
@@ -6021,6 +6175,14 @@ Points: %4</source>
     <message>
         <source>Shift opened</source>
         <translation>开班</translation>
+    </message>
+    <message>
+        <source>Stock count cancelled</source>
+        <translation>盘点已取消</translation>
+    </message>
+    <message>
+        <source>Stock count planned</source>
+        <translation>盘点已创建</translation>
     </message>
     <message>
         <source>Stock count posted</source>

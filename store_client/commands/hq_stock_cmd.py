@@ -30,6 +30,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     remove.set_defaults(handler=_remove_site)
     listing = actions.add_parser("list", help="sites and the neighbours each store sees")
     listing.set_defaults(handler=_list_sites)
+    nearby = actions.add_parser("nearby", help="how many nearest stores a store sees, and how far (its setting)")
+    nearby.add_argument("store")
+    nearby.add_argument("--nearest", help="nearest other stores shown, 0-20 (default 5)")
+    nearby.add_argument("--radius-m", help="within this many metres, 500-200000 (default 20000)")
+    nearby.set_defaults(handler=_set_nearby)
     demo = actions.add_parser("seed-demo", help="demo: six Shanghai stores and a warehouse, with stock")
     demo.set_defaults(handler=_seed_demo_sites)
 
@@ -86,6 +91,34 @@ def _remove_site(args: argparse.Namespace) -> int:
     except sites.SiteError as exc:
         raise UserError(str(exc)) from None
     print(f"site {args.site} removed; {drop} neighbour pair(s) dropped")
+    return 0
+
+
+def _whole(text: str | None, name: str) -> int | None:
+    if text is None:
+        return None
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise UserError(f"{name} must be a whole number (got {text!r})") from None
+
+
+def _set_nearby(args: argparse.Namespace) -> int:
+    from sync.hq import sites
+
+    nearest, radius = _whole(args.nearest, "--nearest"), _whole(args.radius_m, "--radius-m")
+    try:
+        with _service(args) as service:
+            with service.engine.begin() as conn:
+                now = sites.nearby_settings(conn).get(args.store, sites.NearbySetting())
+                nearest = now.nearest if nearest is None else nearest
+                radius = now.radius_m if radius is None else radius
+                fill, drop = sites.set_nearby(conn, args.store, nearest, radius)
+            sent, _ = _publish(service)
+    except sites.SiteError as exc:
+        raise UserError(str(exc)) from None
+    print(f"store {args.store} sees the {nearest} nearest stores within {radius} m; "
+          f"{fill} neighbour pair(s) filled, {drop} dropped, {sent} row(s) sent")
     return 0
 
 

@@ -157,6 +157,19 @@ class Tally:
             self._last_at[scan.sku] = scan.at
         return True
 
+    def add_elsewhere(self, sku: str, quantity: int, at: datetime) -> None:
+        """Add what another till counted of ``sku`` (its total, as HQ received it) to this
+        till's own scans. Call it once per other till: it carries no scan ids to dedupe."""
+        if sku not in self.plan.skus:
+            raise StockError("count.sku_not_in_plan", f"plan {self.plan.plan_id} has no {sku}")
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
+            raise StockError("count.below_zero", f"another till's count of {sku} must be >= 0, got {quantity!r}")
+        if at.tzinfo is None:
+            raise StockError("stock.naive_time", "count times are aware UTC datetimes")
+        self._counted[sku] = self._counted.get(sku, 0) + quantity  # zero too: counted, then corrected
+        if sku not in self._last_at or at > self._last_at[sku]:
+            self._last_at[sku] = at
+
     def add_all(self, scans: Iterable[CountScan]) -> int:
         return sum(1 for scan in scans if self.add(scan))
 

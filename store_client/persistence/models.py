@@ -7,7 +7,7 @@ migrated schema and these models agree.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -579,6 +579,21 @@ class CountPlanRow(Base):
     approved_by: Mapped[str | None] = mapped_column(String(16), nullable=True)
     second_approver: Mapped[str | None] = mapped_column(String(16), nullable=True)
     posted_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # None: planned on this till; else the till it belongs to (shared by HQ; this till counts it)
+    owner_terminal: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class AisleResolution(Base):
+    """A flagged endless-aisle order this till resolved (services/aisle_resolution.py)."""
+
+    __tablename__ = "aisle_resolutions"
+
+    order_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(16))  # resourced | cancelled
+    site_id: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    refund_minor: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    operator_id: Mapped[str] = mapped_column(String(16))
+    at: Mapped[str] = mapped_column(String(40))
 
 
 class CountPlanLine(Base):

@@ -40,6 +40,7 @@ from store_client.domain.roles import Permission
 from store_client.domain.stock import Movement, MovementReason
 from store_client.persistence.db import Database
 from store_client.persistence.models import (
+    AisleResolution,
     OutboxEvent,
     PickupConflict,
     PickupProgress,
@@ -114,11 +115,14 @@ class PickupService:
             local = {r.order_id: (r.state, r.picks) for r in s.execute(
                 select(PickupProgress.order_id, PickupProgress.state, PickupProgress.picks))}
             texts = s.scalars(select(SyncRow.data).where(SyncRow.dataset == DATASET)).all()
+            resolved = set(s.scalars(select(AisleResolution.order_id)))  # a flagged order dealt with here
         items = []
         for text_ in texts:
             row = json.loads(text_)
             if row.get("store_id") != self.store_id:
                 continue
+            if row["order_id"] in resolved and (row.get("aisle") or {}).get("problem"):
+                continue  # re-sourced or cancelled here; HQ's answer is on its way
             mine = local.get(row["order_id"])
             state_ = rows.further(row["state"], mine[0] if mine else None)
             if state_ not in QUEUE_STATES and state_ != pk.NOT_COLLECTED:

@@ -1,6 +1,7 @@
 """What the stock-count service hands to the count screen: plain, immutable values.
 
-Two kinds, kept apart on purpose: what a counter may see (:class:`PlanSummary`,
+Counted figures are the plan's totals across the store's tills (this till's own scans and
+what HQ sent of the others', docs/stock.md). Two kinds, kept apart on purpose: what a counter may see (:class:`PlanSummary`,
 :class:`CounterSheet`: counted figures only, never the expected ones) and the manager's
 review (:class:`ReviewSheet`), which shows expected figures and values.
 """
@@ -24,6 +25,7 @@ class PlanSummary:
     scans: int
     snapshot_at: datetime
     recount: tuple[str, ...] = ()  # the SKUs of the current recount (state "recount")
+    owner_terminal: str | None = None  # another till's plan, counted here too (None: this till's)
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class TallyLine:
 class CounterSheet:
     plan: PlanSummary
     lines: tuple[TallyLine, ...]  # SKUs counted so far, and in a recount the SKUs to recount
+    others_as_of: datetime | None = None  # the other tills' latest count HQ sent (None: none)
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,8 @@ class ReviewSheet:
     approval: str  # an Approval value: "none" | "manager" | "two_people"
     exposure_fen: int  # sum of the absolute values (what the approval is judged on)
     value_limit_fen: int
+    others_as_of: datetime | None = None  # the other tills' counts included, as of (None: none)
+    fingerprint: str = ""  # what the manager approves (StockCountService.approve_and_post ``seen``)
 
     @property
     def flagged(self) -> tuple[str, ...]:

@@ -30,6 +30,7 @@ from store_client.domain.stock_count import (Approval, CountPlan, CountScan, Pla
 from store_client.persistence.db import Database
 from store_client.persistence.models import (CountPlanLine, CountPlanRow, CountScanRow, Product, StockMovement)
 from store_client.services import stock
+from store_client.services import stock_count_sharing as sharing
 from store_client.services.approvals import ApprovalGrant
 from store_client.services.audit import AuditLog
 from store_client.services.auth import Actor
@@ -47,6 +48,14 @@ POSTED_EVENT = "stock.count_posted"
 DEFAULT_VALUE_LIMIT_FEN = 100_000
 #: The counts the screen lists: not yet posted or cancelled.
 OPEN_STATES = (PlanState.COUNTING.value, PlanState.REVIEW.value, PlanState.RECOUNT.value)
+
+
+def fingerprint(lines: Sequence[VarianceLine]) -> str:
+    """What a manager approves: every line's count and expected figure, as one short text."""
+    import hashlib
+
+    body = ";".join(f"{line.sku}:{line.counted}:{line.expected}:{int(line.uncounted)}" for line in lines)
+    return hashlib.sha256(body.encode()).hexdigest()[:16]
 
 
 class CountRefused(ServiceError):
@@ -80,6 +89,14 @@ def _may_move(plan: CountPlan, target: PlanState) -> None:
         check_transition(plan.state, target)
     except StockError as exc:
         raise CountRefused("count.closed_meanwhile", str(exc)) from None
+
+
+def _owned(row: CountPlanRow | None) -> None:
+    """Refuse to review, recount, post or cancel a plan of another till (shared with this one
+    to count): its own till approves the total of every till, once."""
+    if row is not None and row.owner_terminal is not None:
+        raise CountRefused("count.other_till", f"the count is reviewed at till {row.owner_terminal}",
+                           {"till": row.owner_terminal})
 
 
 def _rounds(row: CountPlanRow) -> list[list[str]]:
@@ -123,11 +140,14 @@ class StockCountService:
                 CountPlan(plan_id, PlanScope(scope), frozenset(chosen), snapshot, now, blind)
             except StockError as exc:
                 raise CountRefused(exc.code, str(exc)) from None
-            s.add(CountPlanRow(plan_id=plan_id, scope=str(scope), label=label[:80], state=PlanState.COUNTING.value,
-                               blind=blind, snapshot_at=iso(now), created_by=actor.operator_id, recount="[]"))
+            row = CountPlanRow(plan_id=plan_id, scope=str(scope), label=label[:80], state=PlanState.COUNTING.value,
+                               blind=blind, snapshot_at=iso(now), created_by=actor.operator_id, recount="[]")
+            s.add(row)
             s.flush()
             s.execute(insert(CountPlanLine), [
                 {"plan_id": plan_id, "sku": sku, "snapshot_qty": qty} for sku, qty in snapshot.items()])
+            sharing.send_plan(s, row, snapshot, store_id=self.store_id, terminal_id=self.terminal_id,
+                              clock=self.clock)
             self.audit.append(s, operator_id=actor.operator_id, action="stock.count_planned", target=plan_id,
                               details={"scope": str(scope), "skus": len(chosen), "blind": blind})
         return plan_id
@@ -181,6 +201,9 @@ class StockCountService:
                                            "round": round_no, "counter_id": actor.operator_id,
                                            "store_id": self.store_id, "terminal_id": self.terminal_id,
                                            "at": iso(now)}, clock=self.clock)
+            elsewhere = sharing.elsewhere(s, plan_id, self.terminal_id, sku).get(sku)
+        if elsewhere is not None and elsewhere.round == round_no:
+            total += elsewhere.counted  # the plan's total as far as this till knows it
         return ScanResult(sku, total, False)
 
     @staticmethod
@@ -204,13 +227,25 @@ class StockCountService:
         for number, skus in enumerate(_rounds(row), start=1):
             for sku in skus:
                 effective[sku] = number
+        others = {sku: e for sku, e in sharing.elsewhere(s, plan.plan_id, self.terminal_id).items()
+                  if sku in plan.skus}
+        for sku, other in others.items():  # a later round counted elsewhere replaces this till's
+            effective[sku] = max(effective.get(sku, 0), other.round)
         scans = s.execute(select(CountScanRow).where(CountScanRow.plan_id == plan.plan_id)
                           .order_by(CountScanRow.at, CountScanRow.scan_id)).scalars()
         for row in scans:
             if row.round == effective.get(row.sku, 0):
                 tally.add(CountScan(row.scan_id, row.plan_id, row.sku, row.qty, row.counter_id, row.terminal_id,
                                     parse_iso(row.at)))
+        for sku, other in others.items():
+            if other.round == effective[sku]:
+                tally.add_elsewhere(sku, other.counted, other.last_at)
         return tally
+
+    def _others_as_of(self, s, plan_id: str) -> datetime | None:  # type: ignore[no-untyped-def]
+        """When the latest of the other tills' counts HQ sent was counted (None: none yet)."""
+        found = sharing.elsewhere(s, plan_id, self.terminal_id)
+        return max((e.last_at for e in found.values()), default=None)
 
     # -- review ----------------------------------------------------------------------------------
     def submit(self, actor: Actor, plan_id: str) -> Review:
@@ -218,6 +253,7 @@ class StockCountService:
         self.authorizer.require(actor, Permission.STOCK_COUNT)
         now = self.clock.now()
         with self.db.transaction() as s:
+            _owned(s.get(CountPlanRow, plan_id))
             plan = self._plan(s, plan_id)
             _may_move(plan, PlanState.REVIEW)
             review = self._review(s, plan, now)
@@ -258,6 +294,7 @@ class StockCountService:
         """Send ``skus`` back to be counted again from zero (a manager, or with one's ``grant``)."""
         self.authorizer.require(actor, Permission.STOCK_ADJUST, grant)
         with self.db.transaction() as s:
+            _owned(s.get(CountPlanRow, plan_id))
             plan = self._plan(s, plan_id)
             _may_move(plan, PlanState.RECOUNT)
             outside = set(skus) - plan.skus
@@ -269,14 +306,19 @@ class StockCountService:
             self.audit.append(s, operator_id=actor.operator_id, action="stock.count_recount", target=plan_id,
                               details={"skus": len(set(skus))})
 
-    def approve_and_post(self, actor: Actor, plan_id: str, grant: ApprovalGrant | None = None) -> list[tuple[str, int]]:
+    def approve_and_post(self, actor: Actor, plan_id: str, grant: ApprovalGrant | None = None, *,
+                         seen: str | None = None) -> list[tuple[str, int]]:
         """Approve the reviewed count and post its adjustment, exactly once.
 
         A manager approves alone up to the value limit; above it a second manager's approval
         (``grant``) is needed too. Posting again returns the same adjustment and moves nothing.
+        ``seen`` is the :attr:`ReviewSheet.fingerprint` the manager looked at: when another
+        till's counts arrived since, the approval is refused (``count.totals_changed``) so
+        what is posted is exactly the total approved.
         """
         now = self.clock.now()
         with self.db.read() as s:
+            _owned(s.get(CountPlanRow, plan_id))
             plan = self._plan(s, plan_id)
             if plan.state is PlanState.POSTED:
                 posted = s.execute(select(StockMovement.sku, StockMovement.delta).where(
@@ -285,6 +327,8 @@ class StockCountService:
             if plan.state is not PlanState.REVIEW:
                 raise CountRefused("count.not_reviewed", f"the count is {plan.state}: submit it first")
             review = self._review(s, plan, self._submitted_at(s, plan_id))
+        if seen is not None and seen != fingerprint(review.lines):
+            raise CountRefused("count.totals_changed", "other tills' counts arrived since the review was read")
         # The grant is checked now and used up in the posting's own transaction: a posting that
         # fails (closed meanwhile, the disk) leaves the manager's approval for the retry.
         if review.approval is Approval.TWO_PEOPLE:
@@ -328,6 +372,7 @@ class StockCountService:
         if not 3 <= len(reason) <= 200:
             raise CountRefused("count.bad_reason", f"a cancel needs a reason of 3 to 200 characters, got {len(reason)}")
         with self.db.transaction() as s:
+            _owned(s.get(CountPlanRow, plan_id))
             plan = self._plan(s, plan_id)
             if plan.state is PlanState.CANCELLED:
                 return
@@ -337,6 +382,8 @@ class StockCountService:
             row = s.get(CountPlanRow, plan_id)
             assert row is not None
             row.state = PlanState.CANCELLED.value
+            sharing.send_cancel(s, plan_id, reason, store_id=self.store_id, terminal_id=self.terminal_id,
+                                clock=self.clock)
             self.audit.append(s, operator_id=actor.operator_id, action="stock.count_cancelled", target=plan_id,
                               details={"reason": reason, "was": str(plan.state)})
 
@@ -361,6 +408,11 @@ class StockCountService:
         """The counts not yet posted or cancelled, newest first (no expected figures)."""
         self.authorizer.require(actor, Permission.STOCK_COUNT)
         with self.db.read() as s:
+            pending = sharing.pending_plans(s, self.terminal_id)
+        if pending:  # the store's other tills planned (or closed) a count: take it in first
+            with self.db.transaction() as s:
+                sharing.adopt(s, self.terminal_id)
+        with self.db.read() as s:
             rows = list(s.scalars(select(CountPlanRow).where(CountPlanRow.state.in_(OPEN_STATES))
                                   .order_by(CountPlanRow.snapshot_at.desc(), CountPlanRow.plan_id)))
             return [self._summary(s, row) for row in rows]
@@ -374,7 +426,7 @@ class StockCountService:
         rounds = _rounds(row)
         recount = tuple(rounds[-1]) if rounds and row.state == PlanState.RECOUNT.value else ()
         return PlanSummary(row.plan_id, row.label, row.scope, row.state, int(lines), int(counted or 0),
-                           int(scans or 0), parse_iso(row.snapshot_at), recount)
+                           int(scans or 0), parse_iso(row.snapshot_at), recount, row.owner_terminal)
 
     def scan_code(self, actor: Actor, plan_id: str, code: str, quantity: int, *,
                   scan_id: str | None = None) -> ScanResult:
@@ -403,8 +455,9 @@ class StockCountService:
             summary = self._summary(s, row)
             skus = set(counted) | set(summary.recount)
             names = self._names(s, skus)
+            others_as_of = self._others_as_of(s, plan_id)
         lines = tuple(TallyLine(sku, *names.get(sku, ("", "", "each")), counted.get(sku, 0)) for sku in sorted(skus))
-        return CounterSheet(summary, lines)
+        return CounterSheet(summary, lines, others_as_of)
 
     @staticmethod
     def _names(s, skus: set[str] | frozenset[str]) -> dict[str, tuple[str, str, str]]:  # type: ignore[no-untyped-def]
@@ -432,7 +485,8 @@ class StockCountService:
                                  line.variance, line.value_fen, line.uncounted, line.sku in flagged)
                       for line in review.lines)
         exposure = sum(abs(line.value_fen) for line in review.lines if line.variance)
-        return ReviewSheet(self._summary(s, row), lines, str(review.approval), exposure, self.value_limit_fen)
+        return ReviewSheet(self._summary(s, row), lines, str(review.approval), exposure, self.value_limit_fen,
+                           self._others_as_of(s, plan_id), fingerprint(review.lines))
 
     def print_summary(self, actor: Actor, plan_id: str) -> int:
         """Queue the count's summary (expected / counted per line) on the receipt printer;

@@ -78,8 +78,13 @@ TEXTS: dict[str, tuple[str, str | tuple[str, ...] | None]] = {
     "count.not_reviewed": (QT_TRANSLATE_NOOP("ServiceMessages", "Submit the count for review first."), None),
     "count.unknown_plan": (QT_TRANSLATE_NOOP("ServiceMessages", "That count is not on this till."), None),
     "count.scan_id_reused": (QT_TRANSLATE_NOOP("ServiceMessages", "This scan clashes with another one already counted: scan again."), None),
+    "count.other_till": (QT_TRANSLATE_NOOP("ServiceMessages", "This count belongs to till %1: it is reviewed, approved or cancelled there. Keep counting here."), "till"),
+    "count.totals_changed": (QT_TRANSLATE_NOOP("ServiceMessages", "Other tills' counts arrived since this review was read: the review was read again. Check it and approve again."), None),
     "count.no_printer": (QT_TRANSLATE_NOOP("ServiceMessages", "No receipt printer is set up on this till: the summary cannot be printed."), None),
     # -- endless aisle (services/aisle.py, docs/stock.md); %1 as named
+    "aisle.unknown_order": (QT_TRANSLATE_NOOP("ServiceMessages", "That is not an endless-aisle order of this store."), None),
+    "aisle.resolved": (QT_TRANSLATE_NOOP("ServiceMessages", "This order is no longer flagged, or was already re-sourced or cancelled."), None),
+    "aisle.bad_reason": (QT_TRANSLATE_NOOP("ServiceMessages", "Give a reason for cancelling the order (3 to 200 characters)."), None),
     "aisle.weighed": (QT_TRANSLATE_NOOP("ServiceMessages", "A weighed item cannot be ordered from another store or the warehouse."), None),
     "aisle.unknown_source": (QT_TRANSLATE_NOOP("ServiceMessages", "HQ has sent no stock figure for that source: choose one from the list."), None),
     "aisle.source_empty": (QT_TRANSLATE_NOOP("ServiceMessages", "%1 has none available: choose another store or the warehouse."), "site"),

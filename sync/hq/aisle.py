@@ -66,7 +66,11 @@ def held(conn: Connection, site_id: str, sku: str) -> int:
 
 
 def available(conn: Connection, site_id: str, sku: str) -> int:
-    return max((hq_stock.on_hand(conn, site_id, sku) or 0) - held(conn, site_id, sku), 0)
+    """On hand at the source less what open aisle orders and its own pick-up orders hold."""
+    from sync.hq.pickup_holds import held as pickups_held
+
+    taken = held(conn, site_id, sku) + pickups_held(conn, [site_id]).get((site_id, sku), 0)
+    return max((hq_stock.on_hand(conn, site_id, sku) or 0) - taken, 0)
 
 
 def _sale(conn: Connection, sale_id: str, batch_sales: list[dict]) -> Any:

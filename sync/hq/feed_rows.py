@@ -28,3 +28,12 @@ def publish_row(conn: Connection, dataset: str, scope: str, key: str, data: dict
     if not found:
         conn.execute(insert(t.dataset_rows).values(dataset=dataset, scope=scope, key=key,
                                                    change_seq=seq, deleted=False, data=text))
+
+
+def delete_row(conn: Connection, dataset: str, scope: str, key: str) -> None:
+    """Delete one row of ``dataset`` for ``scope`` (a tombstone the tills pull), if it is there."""
+    seq = conn.execute(update(t.counters).where(t.counters.c.name == "change_seq").values(
+        value=t.counters.c.value + 1).returning(t.counters.c.value)).scalar_one()
+    conn.execute(update(t.dataset_rows).where(
+        t.dataset_rows.c.dataset == dataset, t.dataset_rows.c.scope == scope, t.dataset_rows.c.key == key,
+        t.dataset_rows.c.deleted.is_(False)).values(change_seq=seq, deleted=True, data=None))

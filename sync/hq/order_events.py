@@ -20,7 +20,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from store_client.domain import pickup as pk
 from store_client.domain import pickup_codes as codes
-from sync.hq import order_refunds
+from sync.hq import order_refunds, pickup_holds
 from sync.hq import order_tables as ot
 from sync.hq import schema as t
 from sync.hq import stock as hq_stock
@@ -274,6 +274,7 @@ def publish_order(conn: Connection, order_id: str) -> None:
     row = conn.execute(select(ot.orders).where(ot.orders.c.order_id == order_id)).one()
     if row.state == pk.PLACED:
         return  # not routed to the store until HQ accepts it
+    pickup_holds.mark(conn, row)  # what it holds of the store's stock changed with it
     aisle = json.loads(row.data).get("aisle")
     if aisle is not None and not aisle["problem"] and (
             aisle["fulfilment"] != "pickup" or row.state == pk.ACCEPTED):

@@ -152,6 +152,7 @@ class OnlineOrders:
                 post_order_points(conn, order_id, member_id, points_redeemed, points_earned, iso(now))
             if accept:
                 self._accept(conn, order_id, now)
+        self.service._publish_stock()  # what the order holds of the store's stock
         return PlacedOrder(order_id, order_no, code, self.qr(order_id), paid)
 
     def _priced_line(self, conn: Connection, line_no: int, item: dict) -> dict:
@@ -185,6 +186,7 @@ class OnlineOrders:
     def accept(self, order_id: str) -> None:
         with self.engine.begin() as conn:
             self._accept(conn, order_id, self.now())
+        self.service._publish_stock()
 
     def _accept(self, conn: Connection, order_id: str, now: datetime) -> None:
         row = locked(conn, order_id)
@@ -210,6 +212,7 @@ class OnlineOrders:
             left = row.paid_minor - row.refunded_minor
             close(conn, row, pk.CANCELLED, at, "hq", {"reason": reason[:64]}, left, "cancelled")
             notify(conn, row, "cancelled", at, {"order_no": row.order_no})
+        self.service._publish_stock()  # its hold is released
         return left
 
     def housekeeping(self) -> dict[str, int]:
@@ -233,6 +236,8 @@ class OnlineOrders:
                     reminded += notify(conn, row, "reminder", at,
                                         {"order_no": row.order_no, "code": row.code,
                                          "hold_until": hold_until})
+        if expired:
+            self.service._publish_stock()  # the expired orders' holds are released
         paid, failed = order_refunds.pay_pending(self.engine, self.provider.refund)
         return {"reminded": reminded, "expired": expired, "refunds_paid": paid,
                 "refunds_failed": failed}

@@ -37,6 +37,8 @@ from sqlalchemy.exc import IntegrityError
 
 from sync.protocol.datasets import DATASETS, validate_row
 from sync.hq import aisle as hq_aisle
+from sync.hq import aisle_resolution
+from sync.hq import count_plans  # noqa: F401  (registers the shared count tables)
 from sync.hq import credit_notes, cross_returns, order_events, return_issues
 from sync.hq import members as hq_members  # (registers the member tables: sales post points)
 from sync.hq import order_tables  # noqa: F401  (registers the online-order tables)
@@ -283,11 +285,13 @@ class HQService:
                     problem = hq_stock.check_origin(who.store_id, data)
                     if problem:
                         raise PayloadError(problem)
-                    hq_stock.apply_event(conn, who.store_id, kind, data)
+                    hq_stock.apply_event(conn, who.store_id, kind, data, who.terminal_id)
                 elif kind in PICKUP_KINDS:  # applied now: a later event may move the same order
                     order_events.apply_terminal_event(conn, who, eid, kind, data, received)
                 elif kind == hq_aisle.KIND:  # an order paid at this till, from another site
                     hq_aisle.apply_event(conn, who, eid, data, received, new_sales)
+                elif kind in aisle_resolution.KINDS:  # a flagged aisle order re-sourced or cancelled
+                    aisle_resolution.apply_event(conn, who, kind, data, received)
             except PayloadError as exc:
                 reason = _printable(str(exc))
                 results.append({"event_id": eid, "seq": seq, "status": "rejected", "reason": reason})

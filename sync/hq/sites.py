@@ -1,8 +1,10 @@
 """Sites (stores and warehouses) with their coordinates, and each store's neighbours.
 
-A store's neighbours are every warehouse, plus the :data:`NEAREST` other stores within
-:data:`RADIUS_M` by great-circle distance; a store without coordinates has the warehouses
-only. They are computed here in plain Python (a few hundred sites: a full recomputation
+A store's neighbours are every warehouse, plus its nearest other stores (:data:`NEAREST`
+by default) within its radius (:data:`RADIUS_M` by default) by great-circle distance; a
+store without coordinates has the warehouses only. The count and the radius are HQ's
+setting of each store (``store_settings`` row ``stock_nearby``, :func:`set_nearby`): a
+town store may look 60 km around, a city one 5 stores within 10 km. They are computed here in plain Python (a few hundred sites: a full recomputation
 is a fraction of a second) whenever a site is added, moved or renamed, or a new store
 gets its first terminal, and kept in ``hq_site_neighbours``, so publishing a moved position
 finds the stores to send it to with one indexed read (``sync.hq.stock_publish``).
@@ -19,6 +21,8 @@ database at start-up, as every HQ table is added).
 
 from __future__ import annotations
 
+import json
+import logging
 import math
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -29,8 +33,13 @@ from sync.hq import schema as t
 from sync.hq.schema import metadata
 from sync.protocol.datasets import MAX_SITE_ID, SITE_KINDS
 
-NEAREST = 5
+log = logging.getLogger(__name__)
+
+NEAREST = 5  # the defaults of a store without its own setting
 RADIUS_M = 20_000
+SETTING_KEY = "stock_nearby"  # the store_settings row of a store's own count and radius
+NEAREST_MAX = 20  # more would crowd the panel and multiply what each sale publishes
+RADIUS_MIN_M, RADIUS_MAX_M = 500, 200_000  # a street's length .. a province's breadth
 EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG)
 MICRO = 1_000_000
 
@@ -104,6 +113,52 @@ def check_site(site: Site) -> Site:
     return Site(sid, site.kind, name, site.lat_micro, site.lon_micro)
 
 
+@dataclass(frozen=True)
+class NearbySetting:
+    """How many nearest other stores a store sees, and within how many metres."""
+
+    nearest: int = NEAREST
+    radius_m: int = RADIUS_M
+
+
+def check_setting(nearest: object, radius_m: object) -> NearbySetting:
+    """HQ's validator of a store's nearby setting: whole numbers in sensible ranges (0
+    stores: the warehouses only)."""
+    if isinstance(nearest, bool) or not isinstance(nearest, int) or not 0 <= nearest <= NEAREST_MAX:
+        raise SiteError(f"the number of nearest stores must be a whole number 0-{NEAREST_MAX} (got {nearest!r})")
+    if isinstance(radius_m, bool) or not isinstance(radius_m, int) or not RADIUS_MIN_M <= radius_m <= RADIUS_MAX_M:
+        raise SiteError(f"the radius must be {RADIUS_MIN_M}-{RADIUS_MAX_M} metres (got {radius_m!r})")
+    return NearbySetting(nearest, radius_m)
+
+
+def nearby_settings(conn: Connection) -> dict[str, NearbySetting]:
+    """Each store's own setting; a row that fails the check (written by hand) is logged and
+    the store keeps the defaults."""
+    found: dict[str, NearbySetting] = {}
+    for scope, data in conn.execute(select(t.dataset_rows.c.scope, t.dataset_rows.c.data).where(
+            t.dataset_rows.c.dataset == "store_settings", t.dataset_rows.c.key == SETTING_KEY,
+            t.dataset_rows.c.deleted.is_(False))):
+        try:
+            row = json.loads(data)
+            found[scope] = check_setting(row.get("nearest"), row.get("radius_m"))
+        except (ValueError, TypeError, AttributeError, SiteError) as exc:
+            log.warning("store %s: nearby setting left out, defaults used: %s", scope, exc)
+    return found
+
+
+def set_nearby(conn: Connection, store_id: str, nearest: object, radius_m: object) -> tuple[int, int]:
+    """Set a store's count and radius (validated; a store HQ knows), publish the setting and
+    recompute the neighbours, in the caller's transaction. Returns (pairs to fill, to drop)."""
+    from sync.hq.feed_rows import publish_row
+
+    setting = check_setting(nearest, radius_m)
+    if not any(site.site_id == store_id and site.kind == "store" for site in load_sites(conn)):
+        raise SiteError(f"no store {store_id!r}")
+    publish_row(conn, "store_settings", store_id, SETTING_KEY,
+                {"nearest": setting.nearest, "radius_m": setting.radius_m})
+    return recompute(conn)
+
+
 def distance_m(a: Site, b: Site) -> int | None:
     """Great-circle distance in whole metres (haversine); None when either has no coordinates."""
     if not (a.located and b.located):
@@ -115,19 +170,21 @@ def distance_m(a: Site, b: Site) -> int | None:
     return round(2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h))))
 
 
-def compute_neighbours(all_sites: list[Site], *, nearest: int = NEAREST,
-                       radius_m: int = RADIUS_M) -> dict[str, dict[str, int | None]]:
+def compute_neighbours(all_sites: list[Site], *, nearest: int = NEAREST, radius_m: int = RADIUS_M,
+                       settings: dict[str, NearbySetting] | None = None) -> dict[str, dict[str, int | None]]:
     """Per store: {neighbour site id: distance in metres or None}. Warehouses always; then the
-    ``nearest`` other stores within ``radius_m``, nearest first (ties by id)."""
+    ``nearest`` other stores within ``radius_m`` (a store's own ``settings`` where it has
+    them), nearest first (ties by id)."""
     warehouses = [s for s in all_sites if s.kind == "warehouse"]
     stores = [s for s in all_sites if s.kind == "store"]
     result: dict[str, dict[str, int | None]] = {}
     for store in stores:
         mine: dict[str, int | None] = {w.site_id: distance_m(store, w) for w in warehouses}
+        own = (settings or {}).get(store.site_id, NearbySetting(nearest, radius_m))
         if store.located:
             near = sorted((d, other.site_id) for other in stores if other.site_id != store.site_id
-                          for d in (distance_m(store, other),) if d is not None and d <= radius_m)
-            mine.update({sid: d for d, sid in near[:nearest]})
+                          for d in (distance_m(store, other),) if d is not None and d <= own.radius_m)
+            mine.update({sid: d for d, sid in near[:own.nearest]})
         result[store.site_id] = mine
     return result
 
@@ -146,7 +203,7 @@ def recompute(conn: Connection, *, refill: frozenset[str] = frozenset()) -> tupl
     """Bring ``hq_site_neighbours`` in line with the sites, inside the caller's transaction;
     a pair new, changed in distance, or whose site is in ``refill`` (renamed) is to be
     backfilled, a pair gone is to be dropped. Returns (pairs to fill, pairs to drop)."""
-    wanted = compute_neighbours(load_sites(conn))
+    wanted = compute_neighbours(load_sites(conn), settings=nearby_settings(conn))
     have = {(r.store_id, r.site_id): r for r in conn.execute(select(neighbours))}
     fill = drop = 0
     for store_id, mine in wanted.items():

@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from sync.hq.schema import metadata
+from sync.protocol.events import PayloadError
 
 stock = Table(
     "hq_stock", metadata,
@@ -45,7 +46,8 @@ count_scans = Table(
     Index("ix_hq_count_scans_plan", "plan_id", "sku", "round"),
 )
 
-KINDS = frozenset({"stock.moved", "stock.count_scanned", "stock.count_posted"})
+KINDS = frozenset({"stock.moved", "stock.count_scanned", "stock.count_posted", "stock.count_planned",
+                   "stock.count_cancelled"})
 
 
 def _insert(conn: Connection, table: Table) -> Any:
@@ -59,18 +61,29 @@ def check_origin(store_id: str, data: dict) -> str | None:
     return None
 
 
-def apply_event(conn: Connection, store_id: str, kind: str, data: dict) -> None:
-    """Apply a validated stock event of ``store_id`` inside the caller's transaction.
+def apply_event(conn: Connection, store_id: str, kind: str, data: dict, terminal_id: str | None = None) -> None:
+    """Apply a validated stock event of ``store_id`` (sent by ``terminal_id``) inside the
+    caller's transaction. A count's plan, scans and close are shared with the store's tills
+    (:mod:`sync.hq.count_plans`).
 
     A posted count moves stock through the ``stock.moved`` event the till sends with it (its
     adjustment movements); ``stock.count_posted`` is the record of who approved what, kept
     with the events, so applying its adjustments too would count them twice."""
+    from sync.hq import count_plans
+
     if kind == "stock.moved":
         _move(conn, store_id, [(m["sku"], m["delta"], m["at"]) for m in data["movements"]])
     elif kind == "stock.count_scanned":
+        if terminal_id is not None and data["terminal_id"] != terminal_id:
+            raise PayloadError(f"a scan of till {data['terminal_id']} sent by till {terminal_id}")
         conn.execute(_insert(conn, count_scans).values(
             scan_id=data["scan_id"], plan_id=data["plan_id"], store_id=store_id, terminal_id=data["terminal_id"],
             sku=data["sku"], qty=data["qty"], round=data["round"], at=data["at"]).on_conflict_do_nothing())
+        count_plans.publish_totals(conn, store_id, data["plan_id"], data["sku"])
+    elif kind == "stock.count_posted":
+        count_plans.posted(conn, store_id, data["terminal_id"], data["plan_id"])
+    elif kind in count_plans.KINDS:
+        count_plans.apply_event(conn, store_id, terminal_id or data["terminal_id"], kind, data)
 
 
 def apply_sale(conn: Connection, store_id: str, sale: dict) -> None:

@@ -11,23 +11,25 @@ A store that gained a neighbour receives that site's current positions (*backfil
 batches, resumable from the last SKU sent; a store that lost one has those rows deleted
 the same way.
 
-One lock orders everything that publishes stock in this process: two publishers reading
-the same position at different moments could otherwise publish the older figure last.
+One lock orders everything that publishes stock from one HQ database, in this process and
+in every other HQ process sharing the database (:mod:`sync.hq.publish_lock`): two
+publishers reading the same position at different moments could otherwise publish the
+older figure last.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import func, select, update
 
+from sync.hq import pickup_holds
+from sync.hq.publish_lock import publish_lock
 from sync.hq import sites as hq_sites
 from sync.hq.stock import stock
 from sync.protocol.datasets import nearby_key
 
-PUBLISH_LOCK = threading.RLock()
 BACKFILL_BATCH = 1_000
 
 
@@ -42,28 +44,34 @@ def _nearby_row(sku: str, site: hq_sites.Site, distance: int | None, on_hand: in
     row = {"sku": sku, "site_id": site.site_id, "name": site.name, "kind": site.kind, "distance_m": distance,
            "on_hand": int(on_hand), "as_of": as_of}
     if held:
-        row["reserved"] = int(held)  # endless-aisle orders hold it there (sync/hq/aisle.py)
+        row["reserved"] = int(held)  # aisle orders sourced there and its own pick-up orders hold it
     return row
 
 
 def _held(conn: Any, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """What open endless-aisle orders hold, per (site, SKU) of ``pairs``."""
+    """What is held at each (site, SKU) of ``pairs``: open endless-aisle orders sourced there
+    and the site's own open pick-up orders (:mod:`sync.hq.pickup_holds`)."""
     from sync.hq.aisle import HELD, lines_table as a
 
+    pairs = list(pairs)
     sites = {site for site, _sku in pairs}
     if not sites:
         return {}
     found = conn.execute(select(a.c.site_id, a.c.sku, func.sum(a.c.qty)).where(
         a.c.state == HELD, a.c.site_id.in_(list(sites))).group_by(a.c.site_id, a.c.sku))
     wanted = set(pairs)
-    return {(site, sku): int(qty) for site, sku, qty in found if (site, sku) in wanted}
+    out = {(site, sku): int(qty) for site, sku, qty in found if (site, sku) in wanted}
+    for pair, qty in pickup_holds.held(conn, sites).items():
+        if pair in wanted:
+            out[pair] = out.get(pair, 0) + qty
+    return out
 
 
 def publish_dirty(service: Any, *, batch: int = 5_000) -> int:
     """Put every position that moved into its own store's ``stock_levels`` and its neighbours'
     ``stock_nearby``; returns how many positions. Safe to run any time and twice."""
     published = 0
-    with PUBLISH_LOCK:
+    with publish_lock(service.engine):
         while True:
             with service.engine.connect() as conn:
                 rows = conn.execute(select(stock.c.store_id, stock.c.sku, stock.c.on_hand, stock.c.as_of).where(
@@ -116,7 +124,7 @@ def backfill(service: Any, *, batch: int = BACKFILL_BATCH, max_batches: int | No
     publication (after this, under the same lock) carries the newer figure."""
     sent = 0
     done = 0
-    with PUBLISH_LOCK:
+    with publish_lock(service.engine):
         while max_batches is None or done < max_batches:
             n = hq_sites.neighbours.c
             with service.engine.connect() as conn:

@@ -28,6 +28,8 @@ DATASETS: dict[str, bool] = {
     "store_tills": True,  # each till of the store as HQ last heard from it: the board's sync health
     "store_enrollments": True,  # members who joined through the store's links, counter or receipt
     "store_return_issues": True,  # return conflicts and credit overdrafts for the manager (return_issues.py)
+    "count_plans": True,  # stock counts planned on any till of the store (sync/protocol/count_events.py)
+    "count_totals": True,  # what each till counted of a plan, per SKU
 }
 MAX_KEY = 64
 
@@ -229,6 +231,19 @@ def _return_issue(data: dict) -> dict:
 
 
 ROW_VALIDATORS.update(store_return_issues=_return_issue)
+def _count_plan(data: dict) -> dict:
+    from sync.protocol.count_events import plan_row
+
+    return plan_row(data)
+
+
+def _count_totals(data: dict) -> dict:
+    from sync.protocol.count_events import totals_row
+
+    return totals_row(data)
+
+
+ROW_VALIDATORS.update(count_plans=_count_plan, count_totals=_count_totals)
 
 
 def validate_row(dataset: str, key: Any, data: Any) -> dict:
@@ -254,4 +269,11 @@ def validate_row(dataset: str, key: Any, data: Any) -> dict:
         raise PayloadError(f"row key {key!r} does not match issue {row['issue_id']!r}")
     if dataset == "online_orders" and row["order_id"] != key:
         raise PayloadError(f"row key {key!r} does not match order id {row['order_id']!r}")
+    if dataset == "count_plans" and row["plan_id"] != key:
+        raise PayloadError(f"row key {key!r} does not match plan id {row['plan_id']!r}")
+    if dataset == "count_totals":
+        from sync.protocol.count_events import totals_key
+
+        if totals_key(row["plan_id"], row["sku"]) != key:
+            raise PayloadError(f"row key {key!r} does not match plan|sku {totals_key(row['plan_id'], row['sku'])!r}")
     return row

@@ -784,3 +784,7 @@ from sync.protocol import cross_exchange_events as _cross_exchange_events  # noq
 from sync.protocol import credit_events as _credit_events  # noqa: E402,F401
 # A manager's resolution of a return conflict or a credit overdraft: registers itself above.
 from sync.protocol import return_issues as _return_issues  # noqa: E402,F401
+# A stock count shared by the store's tills (plan and cancel) registers itself here.
+from sync.protocol import count_events as _count_events  # noqa: E402,F401
+# Resolving a flagged endless-aisle order (re-source or cancel) registers itself here.
+from sync.protocol import aisle_resolution_events as _aisle_resolution_events  # noqa: E402,F401

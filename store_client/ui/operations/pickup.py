@@ -9,6 +9,7 @@ from store_client.ui.operations.changes import NOTHING, Changes
 from store_client.ui.operations.runner import Op
 
 if TYPE_CHECKING:
+    from store_client.services.aisle_resolution import AisleResolutionService, Alternative
     from store_client.services.pickup import PickupService
     from store_client.services.pickup_views import ConflictView, OrderView, PickResult, QueueItem
 
@@ -85,3 +86,22 @@ class PickupOps(Area):
 
     def conflicts(self) -> Op[list[ConflictView]]:
         return self._runner.op(lambda _g: self._service().conflicts(), changes=NOTHING)
+
+    # -- a flagged endless-aisle order (services/aisle_resolution.py) ---------------------------
+    def _resolution(self) -> AisleResolutionService:
+        return need(getattr(self._service(), "aisle_resolution", None), "Pick-up is not available on this till.")
+
+    def alternatives(self, *, order_id: str) -> Op[list[Alternative]]:
+        actor = self._actor
+        return self._runner.op(lambda _g: self._resolution().alternatives(actor, order_id), changes=NOTHING)
+
+    def resource(self, *, order_id: str, site_id: str) -> Op[Alternative]:
+        actor = self._actor
+        return self._runner.op(lambda _g: self._resolution().resource(actor, order_id, site_id), changes=STEP)
+
+    def cancel_flagged(self, *, order_id: str, reason: str, action_text: str = "") -> Op[int]:
+        """Cancel and refund; a role that needs a manager gets the approval dialog."""
+        actor = self._actor
+        return self._runner.op(lambda grant: self._resolution().cancel(actor, order_id, reason, grant),
+                               changes=STEP, requester=actor, action_text=action_text,
+                               approval_context={"order_id": order_id})

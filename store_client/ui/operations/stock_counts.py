@@ -86,11 +86,13 @@ class StockCountOps(Area):
                                changes=STEP, requester=actor, action_text=action_text,
                                approval_context={"plan_id": plan_id, "recount": len(chosen)})
 
-    def approve_and_post(self, *, plan_id: str, action_text: str = "") -> Op[list[tuple[str, int]]]:
+    def approve_and_post(self, *, plan_id: str, action_text: str = "",
+                         seen: str | None = None) -> Op[list[tuple[str, int]]]:
         """Approve and post the adjustment; when the service asks for a second manager (above
-        the value limit) the runner opens the approval dialog and posts with that grant."""
+        the value limit) the runner opens the approval dialog and posts with that grant.
+        ``seen``: the review's fingerprint (refused when other tills' counts arrived since)."""
         actor = self._actor
-        return self._runner.op(lambda grant: self._service().approve_and_post(actor, plan_id, grant),
+        return self._runner.op(lambda grant: self._service().approve_and_post(actor, plan_id, grant, seen=seen),
                                changes=STEP, requester=actor, action_text=action_text,
                                approval_context={"plan_id": plan_id})
 

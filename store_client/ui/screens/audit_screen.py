@@ -59,6 +59,8 @@ ACTION_LABELS = {
     "aisle.line_added": QT_TRANSLATE_NOOP("AuditActions", "Item ordered from another site added to the sale"),
     "aisle.ordered": QT_TRANSLATE_NOOP("AuditActions", "Order from another site sent with the sale"),
     "aisle.refused": QT_TRANSLATE_NOOP("AuditActions", "Order from another site refused"),
+    "aisle.resourced": QT_TRANSLATE_NOOP("AuditActions", "Flagged order from another site re-sourced"),
+    "aisle.cancelled": QT_TRANSLATE_NOOP("AuditActions", "Flagged order from another site cancelled and refunded"),
     "return.reprinted": QT_TRANSLATE_NOOP("AuditActions", "Return slip reprinted"),
     "return.cancelled": QT_TRANSLATE_NOOP("AuditActions", "Return cancelled (mobile refund declined)"),
     "return.refused": QT_TRANSLATE_NOOP("AuditActions", "Return refused"),

@@ -39,6 +39,7 @@ from store_client.ui import keymap
 from store_client.ui.automation import named
 from store_client.ui.checkout.dialogs import PromptDialog
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
+from store_client.ui.screens.pickup_aisle import FlaggedActions
 from store_client.ui.screens.pickup_dialogs import RefuseDialog, reason_text
 from store_client.ui.screens.pickup_queue import PickupQueueModel, same_rows
 from store_client.ui.service_messages import service_error_text
@@ -147,7 +148,15 @@ class PickupScreen(QWidget):
         self.refuse_button = button("refuse", self.tr("Given back"),
                                     self.tr("The customer gives the selected line back"),
                                     self.refuse, "F10")
-        keymap.keyed_buttons(self, sorted(keyed, key=lambda pair: int(pair[0][1:])))
+        self.flagged = FlaggedActions(self)  # a flagged endless-aisle order (pickup_aisle.py)
+        self.resource_button = button("resource", self.tr("Re-source"),
+                                      self.tr("Order the flagged order from another store or the warehouse"),
+                                      self.flagged.resource, "F11")
+        self.cancel_flagged_button = button("cancelFlagged", self.tr("Cancel + refund"),
+                                            self.tr("Cancel the flagged order and refund the customer"),
+                                            self.flagged.cancel, "Shift+F11")
+        keymap.keyed_buttons(self, sorted(keyed, key=lambda pair: (pair[0].startswith("Shift"),
+                                                                    int(pair[0].rsplit("F", 1)[1]))))
 
         self.code_input = named(QLineEdit(self), "pickup.code", self.tr("Pick-up code (6 digits)"))
         self.code_input.setMaxLength(6)
@@ -164,7 +173,8 @@ class PickupScreen(QWidget):
         self.hand_button.clicked.connect(self.hand_over)
 
         buttons = QHBoxLayout()
-        for b in (self.start_button, self.ready_button, self.print_button):
+        for b in (self.start_button, self.ready_button, self.print_button, self.resource_button,
+                  self.cancel_flagged_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         line_actions = QHBoxLayout()  # what acts on the selected line: a row of its own
@@ -375,7 +385,8 @@ class PickupScreen(QWidget):
 
     def _update_buttons(self) -> None:
         state = self.current.state if self.current else None
-        self.start_button.setEnabled(state == "accepted")
+        flagged = self.current is not None and bool(self.current.aisle_problem) and state in ("accepted", "picking")
+        self.start_button.setEnabled(state == "accepted" and not flagged)  # nothing to pick here
         for b in (self.short_button, self.damaged_button, self.ready_button):
             b.setEnabled(state == "picking")
         self.hand_button.setEnabled(self.proof is not None)
@@ -384,6 +395,8 @@ class PickupScreen(QWidget):
         self.substitute_button.setEnabled(state == "picking" and self.current is not None
                                           and self.current.allow_substitution)
         self.print_button.setEnabled(state in ("accepted", "picking"))
+        self.resource_button.setEnabled(flagged)
+        self.cancel_flagged_button.setEnabled(flagged)
 
     def _error(self, error: BaseException) -> None:
         self.message.setText(service_error_text(error))

@@ -15,6 +15,7 @@ Enter in the scan field counts the code typed.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer
@@ -42,7 +43,8 @@ from store_client.ui.checkout.dialogs import PromptDialog, reason_of
 from store_client.ui.checkout.formatting import money_text
 from store_client.ui.i18n import money_locale
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
-from store_client.ui.screens.stock_count_widgets import PlansModel, ReviewModel, TallyModel, scope_text, state_text
+from store_client.ui.screens.stock_count_widgets import (PlansModel, ReviewModel, TallyModel, scope_text, state_text,
+                                                         when_text)
 from store_client.ui.service_messages import service_error_text
 
 if TYPE_CHECKING:
@@ -69,6 +71,7 @@ class StockCountScreen(QWidget):
         self.plan: PlanSummary | None = None  # the plan picked for counting or review
         self.dialog: QDialog | None = None  # the cancel's reason, while it is asked (scans wait)
         self.review_sheet: ReviewSheet | None = None
+        self.others_as_of: datetime | None = None  # the other tills' counts HQ sent, as of
         self.pending = 0  # scans sent and not answered yet
         self.answered = 0  # scans the service counted for this plan since it was picked
         self.painted: list[float] = []  # benchmarks: perf_counter when each answer was painted
@@ -261,8 +264,7 @@ class StockCountScreen(QWidget):
         selection.blockSignals(False)
         if row is None and plans and self.plan is None:
             self.plans_table.selectRow(0)  # loads it
-        elif row is not None and (self.plan is None or self.plan.plan_id != keep
-                                  or plans[row].state != self.plan.state):
+        elif row is not None:  # read again: other tills' counts may have arrived (F11)
             self._plan_selected()
         elif row is None and self.plan is not None:
             self._show_plan(None)  # it was posted or cancelled
@@ -297,6 +299,8 @@ class StockCountScreen(QWidget):
         else:
             text = self.tr("%1 · %2 · %3").replace("%1", plan.label).replace(
                 "%2", scope_text(plan.scope)).replace("%3", state_text(plan.state))
+            if plan.owner_terminal is not None:
+                text += " · " + self.tr("counted with till %1, reviewed there").replace("%1", plan.owner_terminal)
             if plan.state == "recount":
                 text += " · " + self.tr("count again from zero: %1").replace("%1", ", ".join(plan.recount))
             elif reviewing and not self.manager:
@@ -306,13 +310,14 @@ class StockCountScreen(QWidget):
         if not reviewing or (self.review_sheet is not None and self.review_sheet.plan.plan_id != plan.plan_id):
             self.review_sheet = None  # never act on another plan's review
             self.review_model.set_rows([])
-        for b in (self.count_button, self.quantity_button, self.submit_button):
+        for b in (self.count_button, self.quantity_button):
             b.setEnabled(counting)
+        self.submit_button.setEnabled(counting and plan.owner_terminal is None)
         self.scan_input.setEnabled(counting)
         self.quantity.setEnabled(counting)
         for b in (self.review_button, self.export_button, self.print_button):
             b.setEnabled(reviewing and self.manager)
-        self.cancel_button.setEnabled(self.manager and (counting or reviewing))
+        self.cancel_button.setEnabled(self.manager and (counting or reviewing) and plan.owner_terminal is None)
         self._review_buttons()
         self._tally_text()
 
@@ -332,11 +337,17 @@ class StockCountScreen(QWidget):
             "%1", str(lines)).replace("%2", str(plan.skus)).replace("%3", str(self.answered))
         if self.pending:
             text += " · " + self.tr("%1 waiting").replace("%1", str(self.pending))
+        if self.others_as_of is not None:
+            text += " · " + self.tr("other tills' counts included, as of %1").replace("%1", self._when(self.others_as_of))
         self.tally_label.setText(text)
+
+    def _when(self, moment: datetime) -> str:
+        return when_text(moment, self.plan.snapshot_at if self.plan is not None else moment)
 
     def _show_sheet(self, sheet: CounterSheet) -> None:
         if self.plan is None or sheet.plan.plan_id != self.plan.plan_id:
             return  # another plan was picked meanwhile
+        self.others_as_of = sheet.others_as_of
         self._show_plan(sheet.plan)
         self.tally_model.set_lines(sheet.lines)
         self._tally_text()
@@ -498,6 +509,11 @@ class StockCountScreen(QWidget):
                 "%1", self.money(sheet.value_limit_fen))
         elif sheet.approval == "none":
             text += " · " + self.tr("nothing to adjust")
+        if sheet.others_as_of is not None:
+            text += " · " + self.tr("counted on every till, other tills as of %1").replace(
+                "%1", self._when(sheet.others_as_of))
+        else:
+            text += " · " + self.tr("counted on this till only (no other till's count received)")
         self.review_summary.setText(text)
         self._review_buttons()
         self.review_table.setFocus()
@@ -535,8 +551,14 @@ class StockCountScreen(QWidget):
             return
         text = self.tr("post the stock count %1: adjustments worth %2").replace("%1", plan.label).replace(
             "%2", self.money(sheet.exposure_fen))
-        self.ops.approve_and_post(plan_id=plan.plan_id, action_text=text).run(
-            self, success=self._posted, failure=self._error, busy=(self.post_button,))
+        self.ops.approve_and_post(plan_id=plan.plan_id, action_text=text, seen=sheet.fingerprint).run(
+            self, success=self._posted, failure=self._approve_refused, busy=(self.post_button,))
+
+    def _approve_refused(self, error: BaseException) -> None:
+        """Other tills' counts arrived since the review was read: show the new totals to approve."""
+        self._error(error)
+        if getattr(error, "code", None) == "count.totals_changed" and self.plan is not None:
+            self.ops.review(plan_id=self.plan.plan_id).run(self, success=self._show_review, failure=self._error)
 
     def _posted(self, adjustments: list[tuple[str, int]]) -> None:
         self._say(self.tr("Posted: %1 items adjusted.").replace("%1", str(len(adjustments))))

@@ -6,11 +6,13 @@ appended), never rebuilt, so a scan costs the same at the 5th and the 500th line
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from store_client import store_time
 from store_client.ui.table_model import NO_PARENT, Index, RowsTableModel
 
 if TYPE_CHECKING:
@@ -186,3 +188,9 @@ class ReviewModel(RowsTableModel):
 
 def first_index(model: RowsTableModel) -> QModelIndex:
     return model.index(0, 0) if model.rowCount() else QModelIndex()
+
+
+def when_text(moment: datetime, day_of: datetime) -> str:
+    """``14:59`` (store time) on the day of ``day_of`` (the count's), with the date on another."""
+    same_day = store_time.to_store(moment).date() == store_time.to_store(day_of).date()
+    return store_time.hhmm(moment) if same_day else store_time.minutes(moment)

@@ -41,6 +41,8 @@ REFRESH_MS = 2000
 # tests/ui/test_sync_screen.py fails when a kind of sync/protocol/events.py has no label here.
 EVENT_LABELS = {
     "aisle.ordered": QT_TRANSLATE_NOOP("SyncEvents", "Order from another site"),
+    "aisle.cancelled": QT_TRANSLATE_NOOP("SyncEvents", "Endless-aisle order cancelled"),
+    "aisle.resourced": QT_TRANSLATE_NOOP("SyncEvents", "Endless-aisle order re-sourced"),
     "audit.entry": QT_TRANSLATE_NOOP("SyncEvents", "Audit record"),
     "credit.released": QT_TRANSLATE_NOOP("SyncEvents", "Store credit given back to its note"),
     "drawer.no_sale": QT_TRANSLATE_NOOP("SyncEvents", "Drawer opened without a sale"),
@@ -54,6 +56,8 @@ EVENT_LABELS = {
     "shift.cash_moved": QT_TRANSLATE_NOOP("SyncEvents", "Cash paid in or out"),
     "shift.closed": QT_TRANSLATE_NOOP("SyncEvents", "Shift closed"),
     "shift.opened": QT_TRANSLATE_NOOP("SyncEvents", "Shift opened"),
+    "stock.count_cancelled": QT_TRANSLATE_NOOP("SyncEvents", "Stock count cancelled"),
+    "stock.count_planned": QT_TRANSLATE_NOOP("SyncEvents", "Stock count planned"),
     "stock.count_posted": QT_TRANSLATE_NOOP("SyncEvents", "Stock count posted"),
     "stock.count_scanned": QT_TRANSLATE_NOOP("SyncEvents", "Stock count scan"),
     "stock.moved": QT_TRANSLATE_NOOP("SyncEvents", "Stock movement"),

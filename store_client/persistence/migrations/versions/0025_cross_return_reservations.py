@@ -2,14 +2,14 @@
 reservation and its own return releases it when it starts again (services/cross_return_journal.py).
 
 Revision ID: 0025
-Revises: 0022
+Revises: 0024
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0025"
-down_revision = "0022"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 
