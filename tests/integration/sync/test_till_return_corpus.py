@@ -1,13 +1,16 @@
-"""The till-flow corpus: store S001's till (services/cross_returns.py) returns members' online
-orders and store S002's sales through the reference HQ over HTTP on 127.0.0.1. Every valid
-return is taken (refunded once, a retry answered with the first), every invalid one refused
-with its reason and nothing written; once all is back, each tender and line refunded exactly
-what it paid, the points given back add up to the points paid and the points taken back to
-the points earned, and a coupon came back at most once. Bounded: 60 scenarios, at most 240 s.
+"""The till-flow corpus: store S001's till (services/cross_returns.py, services/exchanges.py)
+returns and exchanges members' online orders and store S002's sales through the reference HQ
+over HTTP on 127.0.0.1. Every valid return or exchange is taken (refunded once, a retry
+answered with the first), every invalid one refused with its reason and nothing written; once
+all is back, each tender and line refunded exactly what it paid (an exchange's credit
+counting as paid back), the points given back (or spent on the exchanged goods) add up to the
+points paid and the points taken back to the points earned, and a coupon came back at most
+once. Bounded: 60 scenarios, at most 240 s.
 Its counts are reported in docs/returns.md (``pytest -s`` prints them)."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 
@@ -18,17 +21,23 @@ from sqlalchemy import func, select
 from test_cross_returns_points_wallets import MANAGER, Wallet
 from till_return_corpus import scenario
 
-from store_client.persistence.models import CrossReturn
+from store_client.persistence.models import CrossExchange, CrossReturn, OutboxEvent
 from store_client.persistence.no_receipt_models import CreditNote
 from store_client.services.audit import AuditLog
 from store_client.services.authorization import Authorizer
+from store_client.services.catalog import CatalogService
+from store_client.services.checkout import CheckoutService
 from store_client.services.cross_return_views import CrossReturnRequest
 from store_client.services.cross_returns import CrossReturnsService
 from store_client.services.errors import ServiceError
+from store_client.services.exchanges import ExchangeService
+from store_client.services.payments import SimulatorAdapter
+from store_client.services.returns import ReturnsService
 from sync.hq import cross_returns
 from sync.hq.coupons import coupons as coupon_rows
 from sync.hq.returnables import ReturnablesService
 from sync.terminal.transport import HQClient
+from tests.integration.checkout.checkout_seed import COOKER, seed
 
 SCENARIOS, BUDGET_S = 60, 240
 
@@ -38,7 +47,39 @@ def written(terminal) -> int:  # type: ignore[no-untyped-def]
         return s.scalar(select(func.count()).select_from(CrossReturn)) or 0
 
 
-def play(svc, terminal, wallet, hq, sc, tally: Counter) -> None:  # type: ignore[no-untyped-def]
+def exchanged(terminal) -> int:  # type: ignore[no-untyped-def]
+    with terminal.db.read() as s:
+        return s.scalar(select(func.count()).select_from(CrossExchange)) or 0
+
+
+def exchange(exchanges, terminal, original, selection, tally: Counter) -> tuple[str, int, int, int] | None:  # type: ignore[no-untyped-def]
+    """The chosen part comes back as the credit for dearer goods (cookers); the customer pays
+    the rest in cash. (request id, points given back, taken back, spent on the new goods), or
+    None when the till refused it (counted as a valid exchange refused)."""
+    checkout = exchanges.checkout
+    request = CrossReturnRequest(original.request_id, selection, "changed_mind", card_reference="T-REF-1")
+    try:
+        credit = exchanges.start(MANAGER, request)
+        for _ in range(credit.credit_fen // 49900 + 1):
+            checkout.scan(MANAGER, COOKER)
+        quote = exchanges.apply(MANAGER)
+        view = checkout.add_tender(MANAGER, "cash", quote.due_fen)
+        done = exchanges.complete(MANAGER, request_id=request.request_id, cart_id=view.cart_id)
+    except ServiceError as exc:
+        tally[f"valid_refused:{exc.code}"] += 1
+        if exchanges.current() is not None:
+            exchanges.cancel(MANAGER)
+        checkout.void_cart(MANAGER, "corpus")
+        return None
+    with terminal.db.read() as s:
+        payload = s.scalars(select(OutboxEvent.payload).where(OutboxEvent.kind == "return.taken")
+                            .order_by(OutboxEvent.seq.desc())).first()
+    spent = sum(t.get("credit_minor", 0) for t in json.loads(payload)["tenders"] if t["method"] == "points")
+    tally["valid_taken" if done.refund_fen == 0 and not done.repeated else "exchange_odd"] += 1
+    return request.request_id, done.points_back, done.points_taken, spent
+
+
+def play(svc, terminal, wallet, hq, sc, tally: Counter, exchanges=None) -> None:  # type: ignore[no-untyped-def]
     fan = member(hq)
     coupon = None
     if sc.kind == "order":
@@ -49,14 +90,21 @@ def play(svc, terminal, wallet, hq, sc, tally: Counter) -> None:  # type: ignore
     else:
         send(hq, "S002", "T03", "sale.completed", sc.sale)
         query, paid_points, earned = sc.sale["receipt_no"], sc.sale["points_redeemed"], sc.sale["points_earned"]
-    back = taken = 0
-    last: CrossReturnRequest | None = None
+    back = taken = spent = 0
+    last: CrossReturnRequest | str | None = None  # a return's request, or an exchange's request id
     rng_pick = __import__("random").Random(sc.seed)
     for step in [*sc.steps, "rest"]:
         [original] = svc.find(MANAGER, query).originals
         left = [(x.line_no, x.returnable) for x in original.lines if x.returnable]
         if not left:
             break
+        if step == "retry" and isinstance(last, str):  # the exchange again: answered with the first
+            first = exchanges.completed(last)
+            tally["valid"] += 1
+            tally["valid_taken" if first is not None and first.repeated else "retry_not_repeated"] += 1
+            tally["kind:retry"] += 1
+            tally["valid:retry"] += 1
+            continue
         if step == "retry" and last is not None:
             again = svc.refund(MANAGER, last)
             tally["valid"] += 1
@@ -64,6 +112,21 @@ def play(svc, terminal, wallet, hq, sc, tally: Counter) -> None:  # type: ignore
             tally["kind:retry"] += 1
             tally["valid:retry"] += 1
             continue
+        if step == "exchange" and exchanges is not None:
+            line_no, qty = rng_pick.choice(left)
+            selection = ((line_no, rng_pick.randint(1, qty)),)
+            if not any(original.method(t.seq) == "voucher" for t in original.plan(selection).tenders):
+                before = exchanged(terminal)
+                made = exchange(exchanges, terminal, original, selection, tally)
+                tally["valid"] += 1
+                tally["kind:exchange"] += 1
+                tally["valid:exchange"] += 1
+                if made is not None:
+                    tally["exchange_written_once" if exchanged(terminal) == before + 1 else "exchange_not_written"] += 1
+                    last = made[0]
+                    back, taken, spent = back + made[1], taken + made[2], spent + made[3]
+                continue
+            step = "partial"  # a voucher part goes back as a plain return (a note of this till)
         if step == "over":
             line_no, qty = rng_pick.choice(left)
             selection, expected = ((line_no, qty + 1),), "refund.above_returnable"
@@ -113,7 +176,8 @@ def play(svc, terminal, wallet, hq, sc, tally: Counter) -> None:  # type: ignore
              and refunded == dict(_o.tenders))
     tally["all_back_exact" if whole else f"not_whole:{sc.seed}"] += 1
     tally["with_points"] += bool(paid_points or earned)
-    tally["points_exact" if (back, taken) == (paid_points, earned) else f"points:{sc.seed}:{back}/{paid_points}"] += 1
+    tally["points_exact" if (back + spent, taken) == (paid_points, earned)
+          else f"points:{sc.seed}:{back}+{spent}/{paid_points}"] += 1
     if coupon is not None:
         with hq.engine.connect() as conn:
             again = conn.scalar(select(func.count()).select_from(coupon_rows).where(
@@ -131,13 +195,19 @@ def test_sixty_till_scenarios_through_hq_over_http(terminal, add_operator, hq_se
     svc = CrossReturnsService(terminal.db, terminal.clock, audit, Authorizer(terminal.db, audit, terminal.clock),
                               config=terminal.config, payments=wallet,
                               client=lambda: HQClient(hq_server.url, token, timeout=10))
+    with terminal.db.transaction() as s:
+        seed(s)  # the checkout's catalog: the goods an exchange buys
+    checkout = CheckoutService(terminal.db, terminal.clock, audit, svc.authorizer, CatalogService(terminal.db),
+                               config=terminal.config, payments=SimulatorAdapter(online=True))
+    exchanges = ExchangeService(ReturnsService(terminal.db, terminal.clock, audit, svc.authorizer,
+                                               config=terminal.config), checkout, svc)
     fan = member(sqlite_hq)
     tally: Counter = Counter()
     started = time.monotonic()
-    for seed in range(SCENARIOS):
+    for number in range(SCENARIOS):
         if time.monotonic() - started > BUDGET_S:
             break
-        play(svc, terminal, wallet, sqlite_hq, scenario(seed, fan), tally)
+        play(svc, terminal, wallet, sqlite_hq, scenario(number, fan), tally, exchanges)
         tally["scenarios"] += 1
     print(dict(sorted(tally.items())))
     assert tally["scenarios"] >= 30, tally  # a loaded machine may play fewer, never a handful
@@ -145,6 +215,7 @@ def test_sixty_till_scenarios_through_hq_over_http(terminal, add_operator, hq_se
     assert tally["invalid"] and tally["invalid_refused"] == tally["invalid"] == tally["invalid_reason_right"], tally
     assert tally["nothing_written"] == tally["invalid_refused"], tally
     assert tally["all_back_exact"] == tally["points_exact"] == tally["scenarios_closed"], tally
-    assert tally["kind:decline"] and tally["kind:retry"] and tally["kind:over"], tally
+    assert tally["kind:decline"] and tally["kind:retry"] and tally["kind:over"] and tally["kind:exchange"], tally
+    assert tally["exchange_written_once"] == tally["valid:exchange"] and not tally["exchange_odd"], tally
     assert tally.get("coupon_twice", 0) == 0
     assert not [k for k in tally if k.startswith("voucher_note_wrong")], tally

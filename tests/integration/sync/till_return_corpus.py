@@ -1,9 +1,10 @@
 """A generated corpus of TILL return flows across stores and channels (seeded, so every run
 plays the same ones): a member's online order (points spent and earned, perhaps a coupon with
 a random return policy and threshold) or a member's sale of store S002 with one to three
-tenders (cash, card, WeChat Pay, Alipay, points; sometimes a voucher no other till can
-refund), then return attempts at store S001's till: partial returns, the same request again,
-more than is left, a wallet that declines, and the rest. The player
+tenders (cash, card, WeChat Pay, Alipay, points; sometimes a voucher, which this till
+refunds as a store credit note of its own), then return attempts at store S001's till: partial returns, exchanges (the returned part's
+value pays new, dearer goods; the customer pays the rest), the same request again, more than
+is left, a wallet that declines, and the rest. The player
 (test_till_return_corpus.py) labels each attempt from what the till found and counts how the
 till and HQ agree."""
 
@@ -31,7 +32,7 @@ class TillScenario:
     earned: int = 0
     coupon: tuple[str, int] | None = None  # (policy, threshold) of an order's coupon
     sale: dict[str, Any] | None = None
-    steps: list[str] = field(default_factory=list)  # partial / retry / over / decline; "rest" closes
+    steps: list[str] = field(default_factory=list)  # partial / retry / over / decline / exchange; "rest" closes
 
 
 def _sale(rng: random.Random, member_id: str) -> dict[str, Any]:
@@ -63,7 +64,7 @@ def _sale(rng: random.Random, member_id: str) -> dict[str, Any]:
 
 def scenario(seed: int, member_id: str) -> TillScenario:
     rng = random.Random(seed)
-    steps = [rng.choice(["partial", "partial", "retry", "over", "decline", "decline"])
+    steps = [rng.choice(["partial", "partial", "retry", "over", "decline", "decline", "exchange"])
              for _ in range(rng.randint(1, 4))]
     if rng.random() < 0.5:
         items = [{"sku": sku, "qty": rng.randint(1, 4)} for sku in rng.sample(ORDER_SKUS, rng.randint(1, 2))]
