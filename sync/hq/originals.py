@@ -27,6 +27,7 @@ from sync.hq.returnables import (
     ReturnRefused,
     holding,
     original_from_sale,
+    own_returns_by_ref,
     reservations,
     taken_sums,
 )
@@ -88,9 +89,9 @@ class Originals:
 
 def describe_many(conn: Connection, found: list[str]) -> list[dict[str, Any]]:
     """Each original in ``found`` (in that order) as a return sees it: every line's sold,
-    returnable and refunded, every tender's paid and refunded. Three queries whatever the
-    count (a member with 200 orders was 1,000 before), read in one connection, so the
-    figures are of one moment."""
+    returnable and refunded (other stores' returns and the selling till's own together), every
+    tender's paid and refunded. Four queries whatever the count (a member with 200 orders was
+    1,000 before), read in one connection, so the figures are of one moment."""
     sale_ids = [ref.partition(":")[2] for ref in found if ref.startswith("sale:")]
     order_ids = [ref.partition(":")[2] for ref in found if ref.startswith("order:")]
     sales = {row.sale_id: row for row in conn.execute(
@@ -107,6 +108,7 @@ def describe_many(conn: Connection, found: list[str]) -> list[dict[str, Any]]:
         for row in conn.execute(select(r.original_ref, r.lines, r.tenders).where(
                 r.original_ref.in_(found), holding(stale_before))):
             held.setdefault(row.original_ref, []).append((json.loads(row.lines), json.loads(row.tenders)))
+    own = own_returns_by_ref(conn, found)  # the selling till's own returns count too
     out = []
     for ref in found:
         kind, _, key = ref.partition(":")
@@ -123,7 +125,7 @@ def describe_many(conn: Connection, found: list[str]) -> list[dict[str, Any]]:
             continue
         if original is None:
             continue
-        taken, refunded_lines, refunded = taken_sums(held.get(ref, []))
+        taken, refunded_lines, refunded = taken_sums([*held.get(ref, []), *own.get(ref, [])])
         payment_refs: dict[str, str] = {}  # a mobile part is refunded against its payment
         for pay in sale.get("payments", []):
             if pay.get("reference"):

@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sync.hq import return_effects, return_issues  # (return_issues: the conflicts, for the manager)
 from sync.hq.schema import metadata
+from sync.hq.schema import returns as own_returns_table
 
 log = logging.getLogger(__name__)
 
@@ -142,8 +143,8 @@ class ReturnablesService:
         self.engine = engine
         self._load = load_original
         self._now = now or _now
-        metadata.create_all(engine, tables=[heads, reservations, conflict_rows, return_effects.effects,
-                                            *return_effects.dependencies])
+        metadata.create_all(engine, tables=[heads, reservations, conflict_rows, own_returns_table,
+                                            return_effects.effects, *return_effects.dependencies])
 
     def status(self, ref: str) -> tuple[Original, dict[int, LineStatus], dict[str, int]]:
         """The original, each line's sold / returned / refunded, and each tender's refunded."""
@@ -161,12 +162,15 @@ class ReturnablesService:
 
     def _taken(self, conn: Connection, ref: str, *, but: str | None = None
                ) -> tuple[dict[int, int], dict[int, int], dict[str, int]]:
-        """What the confirmed and the live reservations of ``ref`` hold (not ``but``'s)."""
+        """What the confirmed and the live reservations of ``ref`` hold (not ``but``'s), and
+        the selling till's own returns of it: a line its own till took back is not
+        returnable at another store either."""
         r = reservations.c
         query = select(r.lines, r.tenders).where(r.original_ref == ref, holding(self._stale_before()))
         if but is not None:
             query = query.where(r.return_id != but)
-        return taken_sums((json.loads(row.lines), json.loads(row.tenders)) for row in conn.execute(query))
+        held = [(json.loads(row.lines), json.loads(row.tenders)) for row in conn.execute(query)]
+        return taken_sums([*held, *own_returns(conn, ref)])
 
     def reserve(self, ask: ReturnAsk) -> str:
         """Reserve ``ask`` or refuse it whole; returns the reservation's state (a retry of a
@@ -184,7 +188,7 @@ class ReturnablesService:
                                                        and seen.created_at >= self._stale_before()):
                             return str(seen.state)
                     # new, or released / gone stale (it held nothing): reserve now, if it fits
-                    self._lock(conn, ask.original_ref)
+                    self.lock_original(conn, ask.original_ref)
                     original = self._load(conn, ask.original_ref)
                     if original is None:
                         raise ReturnRefused("return.unknown_original", f"no sale or order {ask.original_ref}")
@@ -215,7 +219,7 @@ class ReturnablesService:
         return return_effects.effects_of(self.engine, return_id)
 
     @staticmethod
-    def _lock(conn: Connection, ref: str) -> None:
+    def lock_original(conn: Connection, ref: str) -> None:
         """Bump the original's head row: PostgreSQL holds its row lock to the end of the
         transaction, so a second reservation of this original waits for the first."""
         bumped = conn.execute(update(heads).where(heads.c.original_ref == ref).values(version=heads.c.version + 1))
@@ -289,6 +293,60 @@ class ReturnablesService:
             query = query.where(conflict_rows.c.store_id == store_id)
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def own_returns(conn: Connection, ref: str) -> list[tuple[dict[str, list[int]], dict[str, int]]]:
+    """The selling till's own returns (``return.completed``) of the store sale ``ref``, as
+    :func:`taken_sums` reads a reservation: ``{line_no: [qty, refund_fen]}``, ``{method: fen}``."""
+    return own_returns_by_ref(conn, [ref]).get(ref, [])
+
+
+def own_returns_by_ref(conn: Connection, refs: Iterable[str]
+                       ) -> dict[str, list[tuple[dict[str, list[int]], dict[str, int]]]]:
+    """:func:`own_returns` of many originals in one query (online orders have none)."""
+    sale_ids = [ref.partition(":")[2] for ref in refs if ref.startswith("sale:") and ref.partition(":")[2]]
+    out: dict[str, list[tuple[dict[str, list[int]], dict[str, int]]]] = {}
+    if not sale_ids:
+        return out
+    c = own_returns_table.c
+    for sale_id, payload in conn.execute(select(c.sale_id, c.payload).where(c.sale_id.in_(sale_ids))):
+        ret = json.loads(payload)
+        lines: dict[str, list[int]] = {}
+        for line in ret["lines"]:
+            q, fen = lines.get(str(line["line_no"]), [0, 0])
+            lines[str(line["line_no"])] = [q + int(line["qty"]), fen + int(line["refund_minor"])]
+        tenders: dict[str, int] = {}
+        for tender in ret["tenders"]:
+            tenders[tender["method"]] = tenders.get(tender["method"], 0) + int(tender["amount_minor"])
+        out.setdefault(f"sale:{sale_id}", []).append((lines, tenders))
+    return out
+
+
+def held_elsewhere(conn: Connection, ref: str, now: str) -> list[dict[str, Any]]:
+    """The reservations of ``ref`` that hold its goods now (other stores' returns of a store
+    sale), shaped as ``return.completed`` payloads for :func:`own_return_problem`."""
+    stale_before = (datetime.fromisoformat(now) - STALE_AFTER).isoformat(timespec="seconds")
+    r = reservations.c
+    rows = conn.execute(select(r.lines, r.tenders).where(r.original_ref == ref, holding(stale_before)))
+    return [{"lines": [{"line_no": int(n), "qty": q, "refund_minor": fen}
+                       for n, (q, fen) in json.loads(row.lines).items()],
+             "tenders": [{"method": m, "amount_minor": fen} for m, fen in json.loads(row.tenders).items()]}
+            for row in rows]
+
+
+def record_own_conflict(conn: Connection, ret: Mapping[str, Any], store_id: str, terminal_id: str,
+                        original: Original, detail: str, at: str) -> None:
+    """A selling till's own return (taken offline, or before its till heard of another
+    store's) of goods another store's return holds already: the money is out twice. The
+    event is taken (the till did refund it); the manager is told, as for any conflict."""
+    ask = ReturnAsk(str(ret["return_id"]), original.ref, store_id, terminal_id,
+                    {int(x["line_no"]): (int(x["qty"]), int(x["refund_minor"])) for x in ret["lines"]},
+                    {})
+    # once: the event that carries the return is taken once (a resend is answered from its ack)
+    conn.execute(insert(conflict_rows).values(
+        return_id=ask.return_id, original_ref=ask.original_ref, store_id=store_id,
+        code="return.already_returned", detail=detail, created_at=at))
+    return_issues.publish_conflict(conn, ask, "return.already_returned", original, at)
 
 
 def load_store_sale(conn: Connection, ref: str) -> Original | None:

@@ -50,7 +50,13 @@ from sync.hq.audit import chain_row
 from sync.hq.exchanges import exchange_problem, taken_problem
 from sync.hq.member_enrollment import credit_enrolled_sale
 from sync.hq.originals import index_sale
-from sync.hq.returnables import original_from_sale, own_return_problem
+from sync.hq.returnables import (
+    ReturnablesService,
+    held_elsewhere,
+    original_from_sale,
+    own_return_problem,
+    record_own_conflict,
+)
 from sync.protocol.events import PICKUP_KINDS, PayloadError, validate
 from sync.protocol.credit_events import EVENT_KIND as CREDIT_RELEASED_KIND
 from sync.protocol.no_receipt_events import EVENT_KIND as NO_RECEIPT_KIND
@@ -318,7 +324,11 @@ class HQService:
                                       "payload": json.dumps(data, ensure_ascii=False)})
             elif kind == "return.completed":
                 hq_stock.apply_return(conn, who.store_id, data)
-                hq_members.post_return_points(conn, data, *return_context, received)
+                hq_members.post_return_points(conn, data, *return_context[:2], received)
+                if return_context[2] is not None:
+                    record_own_conflict(conn, data, who.store_id, who.terminal_id,
+                                        original_from_sale(f"sale:{data['sale_id']}", who.store_id,
+                                                           return_context[0]), return_context[2], received)
                 credit_notes.refund_from_return(conn, data["sale_id"], data, received)
                 refunded[data["sale_id"]] += data["refund_minor"]
                 new_returns.append({"return_id": data["return_id"], "event_id": eid,
@@ -385,7 +395,7 @@ class HQService:
 
     @staticmethod
     def _check_return(conn: Connection, ret: dict, refunded: dict[str, int],
-                      batch_sales: list[dict], batch_returns: list[dict]) -> tuple[dict, list[dict]]:
+                      batch_sales: list[dict], batch_returns: list[dict]) -> tuple[dict, list[dict], str | None]:
         """A return refers to a sale of the same terminal that HQ already has (events arrive
         in the terminal's order, so the sale came first), is not a return HQ already has
         under another event, and refunds at most what is left of the sale, of each of its
@@ -425,7 +435,13 @@ class HQService:
             problem = exchange_problem(ret, json.loads(row) if row else None)
         if problem is not None:
             raise PayloadError(problem)
-        return payload, earlier  # the sale and its earlier returns, for the points
+        # Other stores' returns of this sale that hold its goods: the same goods refunded here
+        # too is kept as a conflict for the manager, not refused (the till paid it already).
+        ref = f"sale:{ret['sale_id']}"
+        ReturnablesService.lock_original(conn, ref)  # one at a time with another store's reservation
+        held = held_elsewhere(conn, ref, now_iso())
+        crossed = own_return_problem(original, [*earlier, *held], ret) if held else None
+        return payload, earlier, crossed  # the sale and its earlier returns, for the points
 
     # -- change feeds -------------------------------------------------------
     def publish(self, dataset: str, key: str, data: dict | None, *, scope: str = "*") -> int:
