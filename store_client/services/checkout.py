@@ -15,7 +15,7 @@ import re
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from printers import text_render
@@ -39,7 +39,17 @@ from store_client.domain.tenders import (
 )
 from store_client.persistence.db import Database
 from store_client.persistence.models import CartRow, SyncRow
-from store_client.services import cart_store, coupons_local, credit_spends, members, sales, shift_reports, store_credit
+from store_client.services import (
+    cart_store,
+    checkout_credit,
+    coupons_local,
+    credit_spends,
+    members,
+    receipt_links,
+    sales,
+    shift_reports,
+    store_credit,
+)
 from store_client.services.auth import Actor
 from store_client.services.authorization import GrantGone
 from store_client.services.cart_store import CartState, TenderEntry
@@ -55,7 +65,7 @@ from store_client.services.checkout_views import (
 from store_client.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from store_client.services.payments import PaymentAdapter
 from store_client.services.promotions_local import LocalPromotions
-from sync.protocol.receipt_proof import looks_like_receipt, sign_receipt
+from sync.protocol.receipt_proof import looks_like_receipt
 from sync.protocol.signing import SigningKey
 
 log = logging.getLogger(__name__)
@@ -63,14 +73,6 @@ log = logging.getLogger(__name__)
 RECEIPT_NO = re.compile(r"[A-Za-z0-9_]{1,32}-[A-Za-z0-9_]{1,32}-\d{6,12}")
 TENDER_KINDS = ("cash", "card", "mobile", "points", "store_credit")
 MAX_REASON = 200
-
-
-@dataclass(frozen=True)
-class _Credit:
-    """One completion attempt's store credit spends (services/credit_spends.py)."""
-    payments: tuple[credit_spends.CreditPayment, ...] = ()
-    offline: frozenset[str] = frozenset()  # left to HQ's ingest
-    answered: frozenset[str] = frozenset()  # HQ took them in this attempt
 
 
 class _NotOutright(Exception):
@@ -544,7 +546,7 @@ class CheckoutService:
             except GrantGone as gone:  # used by another action meanwhile: nothing voided
                 self.authorizer.refuse_gone(gone)
             self._state, self._owner = fresh, actor.operator_id
-        self._release_online(released)
+        checkout_credit.release_online(self, released)
         return view
 
     def _void(self, actor: Actor, state: CartState, why: str, grant, deferred  # type: ignore[no-untyped-def]
@@ -552,7 +554,7 @@ class CheckoutService:
         with self.db.transaction() as s:
             self.authorizer.consume_in(s, deferred)
             priced = self._price(s, state)[0]
-            released = self._release_in(s, state.cart_id, None, "sale_voided")
+            released = checkout_credit.release_in(self, s, state.cart_id, None, "sale_voided")
             fresh = self._replace_cart(actor, s, state, park_note=None)
             self.audit.append(s, operator_id=actor.operator_id, action="sale.voided",
                               target=state.cart_id, details={
@@ -640,7 +642,7 @@ class CheckoutService:
             if kind == "points":
                 amount_fen, points = self._points_tender(state, member, pending, amount_fen, due)
             if kind == store_credit.KIND:  # the smaller of what is left on the note and what is due
-                amount_fen, reference = self._credit_tender(actor, state, reference, due, amount_fen)
+                amount_fen, reference = checkout_credit.credit_tender(self, actor, state, reference, due, amount_fen)
             if kind == "card" and not (isinstance(reference, str) and reference.strip()):
                 raise InvalidInput("reference", "Enter the card terminal's authorisation "
                                    "reference.", code="tender.reference_required")
@@ -681,21 +683,6 @@ class CheckoutService:
                                    member.points_balance, pending + already)})
         return result.value_fen, result.points
 
-    def _credit_tender(self, actor: Actor, state: CartState, code: str | None, due: int,
-                       at_most: int) -> tuple[int, str]:
-        """The smallest of what is left on the note, what is still due and ``at_most`` (the
-        dialog offers what is due)."""
-        if self.store_credit is None:
-            raise ServiceError("Store credit notes cannot be taken at this till.", code="credit.hq_unreachable")
-        remaining = due - sum(t.amount_fen for t in state.tenders)
-        if remaining <= 0:  # before asking HQ anything
-            raise InvalidInput("amount_fen", "The sale is already paid.", code="tender.over_tender",
-                               params={"max_fen": self.tender_config.cash_max_fen, "due_fen": 0})
-        text = store_credit.normalise(code)
-        already = sum(t.amount_fen for t in state.tenders if t.kind == store_credit.KIND and t.reference == text)
-        quote = self.store_credit.quote(actor, text, already)
-        return min(quote.remaining_fen, remaining, at_most), quote.code
-
     def _charge_mobile(self, state: CartState, payment_code: str | None, amount_fen: int,
                        tender_id: str) -> str:
         if self.payments is None or not self.payments.available():
@@ -721,7 +708,7 @@ class CheckoutService:
         released: list[credit_spends.CreditPayment] = []  # a note HQ may have spent before a crash
 
         def release(s, saved: CartState) -> None:  # type: ignore[no-untyped-def]
-            released[:] = self._release_in(s, saved.cart_id, tender_id, "payment_removed")
+            released[:] = checkout_credit.release_in(self, s, saved.cart_id, tender_id, "payment_removed")
 
         view = self._mutate(
             actor, permission,
@@ -732,7 +719,7 @@ class CheckoutService:
                                                                if tender.kind == store_credit.KIND
                                                                else tender.reference)}),
             after=release if tender.kind == store_credit.KIND else None)
-        self._release_online(released)
+        checkout_credit.release_online(self, released)
         return view
 
     # -- completion -----------------------------------------------------------------------------------------
@@ -751,7 +738,7 @@ class CheckoutService:
                     return earlier
                 raise Conflict("That sale is no longer the one on screen; reload it.",
                                code="cart.not_on_screen")
-            credit = self._spend_credit(actor, state)
+            credit = checkout_credit.spend_at_completion(self, actor, state)
             try:
                 with self.db.transaction() as s:
                     facts, fresh = self._write(actor, s, state, credit=credit)
@@ -775,86 +762,9 @@ class CheckoutService:
         self._completed = {state.cart_id: done}
         return done
 
-    def _spend_credit(self, actor: Actor, state: CartState) -> _Credit:
-        """Store credit notes are spent at completion, after the checks a sale can fail on
-        (so a refused completion or a voided sale leaves the notes as they were). Each spend
-        is recorded before HQ is asked; a refusal after a spend releases what was spent."""
-        tenders = [(t.tender_id, t.reference or "", t.amount_fen)
-                   for t in state.tenders if t.kind == store_credit.KIND]
-        if not tenders:
-            return _Credit()
-        if self.store_credit is None:
-            raise ServiceError("Store credit notes cannot be taken at this till.", code="credit.hq_unreachable")
-        with self.db.read() as s:
-            priced, _m, _p, _c = self._price(s, state)
-            settlement = self._settlement(priced.total_fen, state.tenders)
-            if settlement.errors or settlement.remaining_fen:
-                return _Credit()  # _write refuses it with its own code; nothing is spent
-            shift_reports.require_open_shift(s, self.config)
-        payments = credit_spends.prepare(self.db, self.clock, state.cart_id, tenders)
-        answered: set[str] = set()
-        try:
-            offline = self.store_credit.spend(actor, [(p.spend_id, p.code, p.amount_fen) for p in payments],
-                                              answered)
-        except BaseException:
-            self._release_credit(state.cart_id, _Credit(tuple(payments), frozenset(), frozenset(answered)))
-            raise
-        return _Credit(tuple(payments), offline, frozenset(answered))
-
-    def _release_credit(self, cart_id: str, credit: _Credit) -> None:
-        """The sale was not written: give back what its attempt spent at HQ (services/credit_spends.py).
-        Never raises over the caller's own error: what cannot be recorded now stays attempted,
-        and the payment removed or the sale voided later releases it."""
-        if not credit.payments:
-            return
-        try:
-            with self.db.transaction() as s:
-                released = self._release_in(s, cart_id, None, "sale_not_written", credit.answered)
-        except Exception:
-            log.exception("the store credit spends of cart %s could not be released now", cart_id)
-            return
-        self._release_online(released)
-
-    def _release_in(self, s, cart_id: str, tender_id: str | None, reason: str,  # type: ignore[no-untyped-def]
-                    answered: frozenset[str] = frozenset()) -> list[credit_spends.CreditPayment]:
-        return credit_spends.release_in(s, self.clock, cart_id=cart_id, tender_id=tender_id, reason=reason,
-                                        store_id=self.config.store_id, terminal_id=self.config.terminal_id,
-                                        answered=answered)
-
-    def _release_online(self, released: list[credit_spends.CreditPayment]) -> None:
-        if released:
-            credit_spends.release_online(self.store_credit.client if self.store_credit else None, released)
-
-    def _return_proof(self, facts: sales.SaleFacts) -> str:
-        """The receipt's signed proof: what any store needs to take a return offline. A till
-        without a usable key still sells (the receipt then has no proof QR; logged)."""
-        try:
-            key = self.receipt_key() if self.receipt_key is not None else None
-            return sign_receipt(key, sales.payload(facts)) if key is not None else ""
-        except Exception:
-            log.exception("receipt %s is printed without its return proof", facts.receipt_no)
-            return ""
-
-    def _join_url(self, facts: sales.SaleFacts) -> str:
-        """A sale without a member: the receipt's signed link to join and earn its points
-        (``members.receipt_link_days``; needs HQ's page and this till's key). Never fails
-        the sale: without it the receipt simply has no join QR (logged)."""
-        days = int(self.config.values.get("members.receipt_link_days", 30))
-        page = self.config.values.get("hq.url", "")
-        if facts.member is not None or days <= 0 or not page or self.receipt_key is None:
-            return ""
-        try:
-            from store_client.services.member_enrollment import receipt_link
-
-            key = self.receipt_key()
-            if key is None:
-                return ""
-            return receipt_link(key, page, store_id=facts.store_id,
-                                terminal_id=facts.terminal_id, operator_id=facts.operator_id,
-                                sale_id=facts.sale_id, completed_at=facts.completed_at, days=days)
-        except Exception:
-            log.exception("receipt %s is printed without its join link", facts.receipt_no)
-            return ""
+    def _release_credit(self, cart_id: str, credit: checkout_credit.CreditAttempt) -> None:
+        """The sale was not written: give back what its attempt spent (checkout_credit)."""
+        checkout_credit.release_attempt(self, cart_id, credit)
 
     # -- an exchange (services/exchanges.py): the credit on the cart, the sale with its return --
     def set_credit(self, actor: Actor, amount_fen: int, reference: str) -> CartView:
@@ -879,7 +789,7 @@ class CheckoutService:
             if cart_id != state.cart_id:
                 raise Conflict("That sale is no longer the one on screen; reload it.",
                                code="cart.not_on_screen")
-            credit = self._spend_credit(actor, state)
+            credit = checkout_credit.spend_at_completion(self, actor, state)
             try:
                 with self.db.transaction() as s:
                     facts, fresh = self._write(actor, s, state, exchange=exchange, credit=credit)
@@ -892,8 +802,8 @@ class CheckoutService:
 
     def _write(self, actor: Actor, s, state: CartState,  # type: ignore[no-untyped-def]
                exchange: dict | None = None,
-               credit: _Credit | None = None) -> tuple[sales.SaleFacts, CartState]:
-        credit = credit or _Credit()
+               credit: checkout_credit.CreditAttempt | None = None) -> tuple[sales.SaleFacts, CartState]:
+        credit = credit or checkout_credit.CreditAttempt()
         row = s.get(CartRow, state.cart_id, populate_existing=True)
         if row is None or row.version != state.version:
             self._state = None
@@ -954,7 +864,8 @@ class CheckoutService:
             currency=self.config.currency, shift_id=shift_id, exchange=exchange, ordered_lines=frozenset(ordered),
             credit_offline=credit.offline,
             credit_spends=tuple((p.tender_id, p.spend_id) for p in credit.payments))
-        facts = replace(facts, return_proof=self._return_proof(facts), join_url=self._join_url(facts))
+        facts = replace(facts, return_proof=receipt_links.return_proof(self.receipt_key, facts),
+                        join_url=receipt_links.join_url(self.config, self.receipt_key, facts))
         sales.write_sale(s, facts)
         store_credit.StoreCreditPayments.record(s, [(p.spend_id, p.code, p.amount_fen) for p in credit.payments],
                                                 credit.offline)
