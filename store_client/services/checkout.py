@@ -51,7 +51,7 @@ from store_client.services import (
     store_credit,
 )
 from store_client.services.auth import Actor
-from store_client.services.authorization import GrantGone
+from store_client.services.authorization import DeferredGrant, GrantGone
 from store_client.services.cart_store import CartState, TenderEntry
 from store_client.services.checkout_views import (
     CartView,
@@ -231,14 +231,20 @@ class CheckoutService:
                 return self._apply(*args, checked=False)
             except _NotOutright:
                 pass
-        self.authorizer.require(actor, permission, grant)
-        return self._apply(*args, checked=True)
+        # A manager's approval is checked now and used up in the change's own transaction: a
+        # change refused there (the sale changed meanwhile, a rule) leaves it for the retry.
+        deferred = self.authorizer.require(actor, permission, grant, defer=True)
+        try:
+            return self._apply(*args, checked=True, deferred=deferred)
+        except GrantGone as gone:  # used by another action meanwhile: nothing changed
+            self.authorizer.refuse_gone(gone)
 
     def _apply(self, actor: Actor, permission: Permission,
                change: Callable[[CartState], CartState],
                audit: tuple[str, dict[str, Any]] | None,
                check: Callable[[PricedCart, CartState], None] | None, with_tenders: bool,
-               after: Callable[[Any, CartState], None] | None, *, checked: bool) -> CartView:
+               after: Callable[[Any, CartState], None] | None, *, checked: bool,
+               deferred: DeferredGrant | None = None) -> CartView:
         with self._lock:
             parked_for = None
             if self._foreign(actor):  # only an operator who may make the change claims the cart
@@ -252,6 +258,7 @@ class CheckoutService:
                 with self.db.transaction() as s:
                     if not checked and not self.authorizer.plainly_allows(s, actor, permission):
                         raise _NotOutright
+                    self.authorizer.consume_in(s, deferred)
                     if state.tenders and not with_tenders:
                         raise Conflict("Payments were already taken; remove them before "
                                        "changing the sale.", code="cart.payments_taken")

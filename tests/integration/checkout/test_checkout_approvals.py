@@ -85,6 +85,31 @@ def test_a_void_refused_for_a_card_payment_leaves_the_managers_approval_for_the_
         co.void_cart(c, "customer left", grant=grant)
 
 
+def test_a_price_override_refused_in_its_transaction_leaves_the_managers_approval_for_the_retry(shop):
+    """The approval is used up in the change's own transaction: a change refused there (the
+    payments taken meanwhile, a price the rules refuse) does not burn it."""
+    from store_client.persistence.models import Approval
+    from store_client.services.errors import InvalidInput
+
+    co, c = shop.checkout, shop.cashier
+    line = co.scan(c, SHAMPOO).line_id
+    view = co.add_tender(c, "cash", 100)
+    grant = shop.grant("price.override")
+    with pytest.raises(Conflict) as refused:  # a payment is on the sale: refused in the transaction
+        co.override_price(c, line, 4990, "price tag differs", grant=grant)
+    assert refused.value.code == "cart.payments_taken"
+    co.remove_tender(c, view.tenders[0].tender_id)
+    with pytest.raises(InvalidInput):  # no line 99: refused by the cart's own rules
+        co.override_price(c, "99", 4990, "price tag differs", grant=grant)
+    with shop.terminal.db.read() as s:
+        assert s.get(Approval, grant.approval_id).used_at is None  # not burnt by either refusal
+    assert co.override_price(c, line, 4990, "price tag differs", grant=grant).lines[0].unit_price_fen == 4990
+    with shop.terminal.db.read() as s:
+        assert s.get(Approval, grant.approval_id).used_at is not None
+    with pytest.raises(ApprovalRequired):  # used up: once
+        co.override_price(c, line, 3990, "again", grant=grant)
+
+
 def test_an_it_admin_may_not_sell(shop, add_operator):
     from store_client.domain.roles import Role
     from store_client.services.auth import Actor
