@@ -235,9 +235,10 @@ class CheckoutService:
         # change refused there (the sale changed meanwhile, a rule) leaves it for the retry.
         deferred = self.authorizer.require(actor, permission, grant, defer=True)
         try:
-            return self._apply(*args, checked=True, deferred=deferred)
+            view = self._apply(*args, checked=True, deferred=deferred)
         except GrantGone as gone:  # used by another action meanwhile: nothing changed
             self.authorizer.refuse_gone(gone)
+        return view
 
     def _apply(self, actor: Actor, permission: Permission,
                change: Callable[[CartState], CartState],
