@@ -6153,6 +6153,10 @@ Points: %4</source>
         <translation>退货</translation>
     </message>
     <message>
+        <source>Return conflict or overdraft resolved</source>
+        <translation>退货冲突或储值券透支已处理</translation>
+    </message>
+    <message>
         <source>Return without a receipt</source>
         <translation>无小票退货</translation>
     </message>

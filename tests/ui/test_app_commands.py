@@ -17,6 +17,7 @@ from store_client.ui.tour import best_operator, is_blank
 SKUS = "200"
 FIXED_SHOTS = 5  # login, login error, help, idle lock, approval dialog
 MEMBER_SHOTS = 1  # the Members screen with a profile open
+BOARD_SHOTS = 1  # the board's return conflicts and credit overdrafts (F6)
 
 
 def store_client(*args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
@@ -35,8 +36,9 @@ def test_tour_writes_one_non_empty_png_per_screen(tmp_path: Path, qapp) -> None:
     role = best_operator([(o.id, o.name, o.role, o.pin) for o in DEMO_OPERATORS])[2]
     checkout = any(spec.key == "checkout" for spec, _key in screens_for(role))
     members = any(spec.key == "members" for spec, _key in screens_for(role))
+    board = any(spec.key == "board" for spec, _key in screens_for(role))
     assert len(printed) == (FIXED_SHOTS + len(screens_for(role)) + (CHECKOUT_SHOTS if checkout else 0)
-                            + (MEMBER_SHOTS if members else 0))
+                            + (MEMBER_SHOTS if members else 0) + (BOARD_SHOTS if board else 0))
     assert sorted(printed) == sorted(out.glob("*.png"))
     for path in printed:
         image = QImage(str(path))

@@ -50,6 +50,7 @@ EVENT_LABELS = {
     "pickup.picking_started": QT_TRANSLATE_NOOP("SyncEvents", "Pick-up picking started"),
     "pickup.ready": QT_TRANSLATE_NOOP("SyncEvents", "Pick-up ready"),
     "return.completed": QT_TRANSLATE_NOOP("SyncEvents", "Return"),
+    "return.issue_resolved": QT_TRANSLATE_NOOP("SyncEvents", "Return conflict or overdraft resolved"),
     "return.no_receipt": QT_TRANSLATE_NOOP("SyncEvents", "Return without a receipt"),
     "return.taken": QT_TRANSLATE_NOOP("SyncEvents", "Return of another store's or online order"),
     "sale.completed": QT_TRANSLATE_NOOP("SyncEvents", "Sale"),
