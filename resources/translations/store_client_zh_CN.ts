@@ -4962,6 +4962,10 @@ Sale complete · receipt %1</source>
         <translation>移动支付不可用（离线）：本次退款中的移动支付部分暂时无法退回。请联网后重试。</translation>
     </message>
     <message>
+        <source>The receipt does not name the mobile payment: its part can be paid back once HQ is reachable. Try again when online.</source>
+        <translation>小票上没有移动支付的交易号：这部分需连上总部后才能原路退回，请联网后再试。</translation>
+    </message>
+    <message>
         <source>The mobile refund for return %1 did not answer. The return is kept and is finished (or cancelled) before the next return.</source>
         <translation>退货 %1 的移动支付退款未响应。该退货已保留，将在下一笔退货前完成（或取消）。</translation>
     </message>

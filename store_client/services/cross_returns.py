@@ -249,6 +249,12 @@ class CrossReturnsService:
             raise self._refuse(actor, ServiceError(
                 "Mobile payment is unavailable (offline): the mobile part of this refund cannot be paid "
                 "back now. Try again when online.", code="mobile.refund_offline"), original.receipt_no)
+        if any(not original.reference(t.seq) for t in wallet):
+            # A receipt QR read without HQ names the wallet but not its payment: nothing to
+            # refund against, so refuse before anything is written (HQ has the reference).
+            raise self._refuse(actor, ServiceError(
+                "The receipt does not name the mobile payment: its part can be paid back once HQ "
+                "is reachable. Try again when online.", code="mobile.reference_unknown"), original.receipt_no)
         with self.db.read() as s:
             shift_reports.require_open_shift(s, self.config)
         # cash for an online order, or a non-returnable line: a second person approves, even a manager's

@@ -189,6 +189,7 @@ TEXTS: dict[str, tuple[str, str | tuple[str, ...] | None]] = {
     "member.unknown": (QT_TRANSLATE_NOOP("ServiceMessages", "No member was found for that phone number or code."), None),
     "return.cancelled": (QT_TRANSLATE_NOOP("ServiceMessages", "This return was cancelled: the mobile refund was declined and nothing was refunded. Look the receipt up again."), None),
     "mobile.refund_offline": (QT_TRANSLATE_NOOP("ServiceMessages", "Mobile payment is unavailable (offline): the mobile part of this refund cannot be paid back now. Try again when online."), None),
+    "mobile.reference_unknown": (QT_TRANSLATE_NOOP("ServiceMessages", "The receipt does not name the mobile payment: its part can be paid back once HQ is reachable. Try again when online."), None),
     "mobile.refund_pending": (QT_TRANSLATE_NOOP("ServiceMessages", "The mobile refund for return %1 did not answer. The return is kept and is finished (or cancelled) before the next return."), "return_no"),
     "mobile.refund_declined": (QT_TRANSLATE_NOOP("ServiceMessages", "The mobile refund was declined: nothing was refunded and the return is cancelled."), None),
     "refund.nothing_selected": (QT_TRANSLATE_NOOP("ServiceMessages", "Select at least one item to return."), None),

@@ -15,7 +15,7 @@ import time
 from collections import Counter
 
 import pytest
-from online_returns_world import member, open_shift, send
+from online_returns_world import member, open_shift, pull_keys, send
 from points_coupons_world import order_with_points
 from sqlalchemy import func, select
 from test_cross_returns_points_wallets import MANAGER, Wallet
@@ -33,10 +33,15 @@ from store_client.services.errors import ServiceError
 from store_client.services.exchanges import ExchangeService
 from store_client.services.payments import SimulatorAdapter
 from store_client.services.returns import ReturnsService
-from sync.hq import cross_returns
+from sync.hq import cross_returns, return_effects
+from sync.hq.member_enrollment import MemberEnrollmentService
+from sync.hq.members import MembersService
 from sync.hq.coupons import coupons as coupon_rows
 from sync.hq.returnables import ReturnablesService
-from sync.terminal.transport import HQClient
+from sync.protocol.receipt_proof import sign_receipt
+from sync.protocol.signing import SigningKey
+from sync.terminal.transport import HQClient, TransientError
+from sync.terminal.uploader import Uploader
 from tests.integration.checkout.checkout_seed import COOKER, seed
 
 SCENARIOS, BUDGET_S = 60, 240
@@ -79,7 +84,52 @@ def exchange(exchanges, terminal, original, selection, tally: Counter) -> tuple[
     return request.request_id, done.points_back, done.points_taken, spent
 
 
-def play(svc, terminal, wallet, hq, sc, tally: Counter, exchanges=None) -> None:  # type: ignore[no-untyped-def]
+def offline_return(svc, terminal, qr: str, link: dict, rng_pick, tally: Counter) -> str | None:  # type: ignore[no-untyped-def]
+    """HQ out of reach: the sale found from its signed receipt QR (checked here against store
+    S002's published key), part of a line taken back. A wallet part cannot be paid back from
+    the QR alone (it does not name the payment): refused. Returns the return's id, or None."""
+    link["offline"] = True
+    try:
+        [original] = svc.find(MANAGER, qr).originals
+        left = [(x.line_no, x.returnable) for x in original.lines if x.returnable]
+        if not left:
+            return None
+        line_no, qty = rng_pick.choice(left)
+        selection = ((line_no, rng_pick.randint(1, qty)),)
+        methods = {original.method(t.seq) for t in original.plan(selection).tenders}
+        expected = "mobile.reference_unknown" if methods & {"wechat", "alipay"} else None
+        tally["kind:offline"] += 1
+        tally[f"expect:{expected}" if expected else "valid:offline"] += 1
+        before = written(terminal)
+        try:
+            done = svc.refund(MANAGER, CrossReturnRequest(original.request_id, selection, "changed_mind",
+                                                          card_reference="T-REF-1"))
+        except ServiceError as exc:
+            tally["invalid" if expected else "valid"] += 1
+            if expected is None:
+                tally[f"valid_refused:offline:{exc.code}"] += 1
+            else:
+                tally["invalid_refused"] += 1
+                tally["invalid_reason_right" if exc.code == expected else f"reason:offline:{exc.code}"] += 1
+                tally["nothing_written" if written(terminal) == before else "half_written"] += 1
+            return None
+        tally["valid" if expected is None else "invalid"] += 1
+        tally["valid_taken" if expected is None and not done.reserved_at_hq
+              else f"invalid_taken:offline:{expected}"] += 1
+        return done.return_id
+    finally:
+        link["offline"] = False
+
+
+def hq_effects(hq, return_id: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """The points HQ gave back and took back for a return it settled (one taken offline)."""
+    with hq.engine.connect() as conn:
+        row = conn.execute(select(return_effects.effects.c.points_back, return_effects.effects.c.points_taken)
+                           .where(return_effects.effects.c.return_id == return_id)).first()
+    return (int(row.points_back), int(row.points_taken)) if row is not None else (0, 0)
+
+
+def play(svc, terminal, wallet, hq, sc, tally: Counter, exchanges=None, offline=None) -> None:  # type: ignore[no-untyped-def]
     fan = member(hq)
     coupon = None
     if sc.kind == "order":
@@ -111,6 +161,14 @@ def play(svc, terminal, wallet, hq, sc, tally: Counter, exchanges=None) -> None:
             tally["valid_taken" if again.repeated else "retry_not_repeated"] += 1
             tally["kind:retry"] += 1
             tally["valid:retry"] += 1
+            continue
+        if step == "offline" and offline is not None and sc.kind == "sale":
+            qr = sign_receipt(offline["key"], sc.sale)
+            return_id = offline_return(svc, terminal, qr, offline["link"], rng_pick, tally)
+            offline["upload"]()  # back online: HQ settles it (or keeps a conflict)
+            if return_id is not None:
+                got_back, got_taken = hq_effects(hq, return_id)
+                back, taken = back + got_back, taken + got_taken
             continue
         if step == "exchange" and exchanges is not None:
             line_no, qty = rng_pick.choice(left)
@@ -192,9 +250,24 @@ def test_sixty_till_scenarios_through_hq_over_http(terminal, add_operator, hq_se
     token = sqlite_hq.issue_token("S001", "T01")
     wallet = Wallet()
     audit = AuditLog(terminal.clock)
+    link = {"offline": False}
+
+    def client() -> HQClient:
+        if link["offline"]:
+            raise TransientError("HQ out of reach (the corpus's offline step)")
+        return HQClient(hq_server.url, token, timeout=10)
+
+    def upload() -> None:
+        with HQClient(hq_server.url, token) as hq_client:
+            Uploader(terminal.db, hq_client).upload_pending()
+
+    till_b = SigningKey.generate("S002-T03-corpus")  # store S002's till signs its receipts
+    MemberEnrollmentService(sqlite_hq.engine, MembersService(sqlite_hq.engine),
+                            publish=lambda ds, k, row: sqlite_hq.publish(ds, k, row)
+                            ).register_key("S002", "T03", till_b.kid, till_b.public)
+    pull_keys(terminal, hq_server.url, token)
     svc = CrossReturnsService(terminal.db, terminal.clock, audit, Authorizer(terminal.db, audit, terminal.clock),
-                              config=terminal.config, payments=wallet,
-                              client=lambda: HQClient(hq_server.url, token, timeout=10))
+                              config=terminal.config, payments=wallet, client=client)
     with terminal.db.transaction() as s:
         seed(s)  # the checkout's catalog: the goods an exchange buys
     checkout = CheckoutService(terminal.db, terminal.clock, audit, svc.authorizer, CatalogService(terminal.db),
@@ -207,7 +280,8 @@ def test_sixty_till_scenarios_through_hq_over_http(terminal, add_operator, hq_se
     for number in range(SCENARIOS):
         if time.monotonic() - started > BUDGET_S:
             break
-        play(svc, terminal, wallet, sqlite_hq, scenario(number, fan), tally, exchanges)
+        play(svc, terminal, wallet, sqlite_hq, scenario(number, fan), tally, exchanges,
+             {"key": till_b, "link": link, "upload": upload})
         tally["scenarios"] += 1
     print(dict(sorted(tally.items())))
     assert tally["scenarios"] >= 30, tally  # a loaded machine may play fewer, never a handful
@@ -215,7 +289,8 @@ def test_sixty_till_scenarios_through_hq_over_http(terminal, add_operator, hq_se
     assert tally["invalid"] and tally["invalid_refused"] == tally["invalid"] == tally["invalid_reason_right"], tally
     assert tally["nothing_written"] == tally["invalid_refused"], tally
     assert tally["all_back_exact"] == tally["points_exact"] == tally["scenarios_closed"], tally
-    assert tally["kind:decline"] and tally["kind:retry"] and tally["kind:over"] and tally["kind:exchange"], tally
+    assert (tally["kind:decline"] and tally["kind:retry"] and tally["kind:over"] and tally["kind:exchange"]
+            and tally["valid:offline"]), tally
     assert tally["exchange_written_once"] == tally["valid:exchange"] and not tally["exchange_odd"], tally
     assert tally.get("coupon_twice", 0) == 0
     assert not [k for k in tally if k.startswith("voucher_note_wrong")], tally

@@ -3,8 +3,9 @@ plays the same ones): a member's online order (points spent and earned, perhaps 
 a random return policy and threshold) or a member's sale of store S002 with one to three
 tenders (cash, card, WeChat Pay, Alipay, points; sometimes a voucher, which this till
 refunds as a store credit note of its own), then return attempts at store S001's till: partial returns, exchanges (the returned part's
-value pays new, dearer goods; the customer pays the rest), the same request again, more than
-is left, a wallet that declines, and the rest. The player
+value pays new, dearer goods; the customer pays the rest), a return taken offline from the
+sale's signed receipt QR (settled at HQ when the till uploads), the same request again, more
+than is left, a wallet that declines, and the rest. The player
 (test_till_return_corpus.py) labels each attempt from what the till found and counts how the
 till and HQ agree."""
 
@@ -32,7 +33,7 @@ class TillScenario:
     earned: int = 0
     coupon: tuple[str, int] | None = None  # (policy, threshold) of an order's coupon
     sale: dict[str, Any] | None = None
-    steps: list[str] = field(default_factory=list)  # partial / retry / over / decline / exchange; "rest" closes
+    steps: list[str] = field(default_factory=list)  # partial / retry / over / decline / exchange / offline
 
 
 def _sale(rng: random.Random, member_id: str) -> dict[str, Any]:
@@ -64,7 +65,7 @@ def _sale(rng: random.Random, member_id: str) -> dict[str, Any]:
 
 def scenario(seed: int, member_id: str) -> TillScenario:
     rng = random.Random(seed)
-    steps = [rng.choice(["partial", "partial", "retry", "over", "decline", "decline", "exchange"])
+    steps = [rng.choice(["partial", "partial", "retry", "over", "decline", "decline", "exchange", "offline"])
              for _ in range(rng.randint(1, 4))]
     if rng.random() < 0.5:
         items = [{"sku": sku, "qty": rng.randint(1, 4)} for sku in rng.sample(ORDER_SKUS, rng.randint(1, 2))]
@@ -73,5 +74,6 @@ def scenario(seed: int, member_id: str) -> TillScenario:
         if rng.random() < 0.6 and gross > 1500:
             coupon = (rng.choice(["reissue", "keep", "forfeit", "default"]), rng.randrange(0, gross, 50))
         redeemed = rng.choice([0, rng.randint(1, max(1, gross // 5))])
+        steps = [step if step != "offline" else "partial" for step in steps]  # no receipt QR: needs HQ
         return TillScenario(seed, "order", items, redeemed, rng.randint(0, 60), coupon, steps=steps)
     return TillScenario(seed, "sale", sale=_sale(rng, member_id), steps=steps)
