@@ -5,7 +5,9 @@ its cells directly, skipping the style sheet's per-cell work.
 QAbstractItemView's layout after an insert repaints the whole viewport. The view is told
 when the model only appended (``expect_append``) and then lays out without that full
 repaint: the new rows and the rows whose selection changed are painted, and scrolling
-moves the rest.
+moves the rest. It paints those rows itself, in one loop over the delegate's cells: the
+item view's per-cell work (an index, a style option and a call into Python per cell) cost
+more than the drawing.
 
 :class:`CartDelegate`:
 Under an application style sheet every cell of a QTableView is painted through
@@ -25,8 +27,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QStaticText
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QStaticText
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -38,7 +40,7 @@ from PySide6.QtWidgets import (
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QAbstractItemModel, QItemSelection, QObject
-    from PySide6.QtGui import QPaintEvent
+    from PySide6.QtGui import QPaintEvent, QRegion
     from PySide6.QtWidgets import QWidget
 
     from store_client.ui.checkout.cart_model import CartTableModel
@@ -69,9 +71,8 @@ class CartDelegate(QStyledItemDelegate):
             self._palette_key = key
         return self._colours
 
-    def _laid_out(self, text: str, width: int, option: QStyleOptionViewItem
+    def _laid_out(self, text: str, width: int, font: QFont, metrics: QFontMetrics
                   ) -> tuple[QStaticText, float, float]:
-        font = option.font
         if font != self._font:
             self._texts.clear()
             self._font = QFont(font)
@@ -80,7 +81,7 @@ class CartDelegate(QStyledItemDelegate):
         if hit is None:
             if len(self._texts) >= _CACHE_LIMIT:
                 self._texts.clear()
-            static = QStaticText(option.fontMetrics.elidedText(text, _ELIDE, width))
+            static = QStaticText(metrics.elidedText(text, _ELIDE, width))
             static.setTextFormat(Qt.TextFormat.PlainText)
             static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
             static.prepare(font=font)
@@ -90,11 +91,16 @@ class CartDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
-        row = index.row()
-        text, right, alert = self._model.cell(row, index.column())
-        highlight, alternate, highlighted_text, plain = self._colours_for(option.palette)
-        rect = option.rect
-        selected = bool(option.state & _SELECTED)
+        self.paint_cell(painter, option.rect, index.row(), index.column(),
+                        bool(option.state & _SELECTED), self._colours_for(option.palette),
+                        option.font, option.fontMetrics)
+
+    def paint_cell(self, painter: QPainter, rect: QRect, row: int, column: int, selected: bool,
+                   colours: tuple[QColor, ...], font: QFont, metrics: QFontMetrics) -> None:
+        """One cell, as the item view would have it painted (also called by
+        :meth:`CartTableView.paintEvent` directly, without the view's per-cell machinery)."""
+        text, right, alert = self._model.cell(row, column)
+        highlight, alternate, highlighted_text, plain = colours
         if selected:
             painter.fillRect(rect, highlight)
         elif row % 2:
@@ -104,7 +110,7 @@ class CartDelegate(QStyledItemDelegate):
         width = rect.width() - 2 * PADDING
         if width <= 0:
             return
-        static, text_width, text_height = self._laid_out(text, width, option)
+        static, text_width, text_height = self._laid_out(text, width, font, metrics)
         if selected:
             painter.setPen(highlighted_text)
         else:
@@ -140,10 +146,71 @@ class CartTableView(QTableView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self.viewport())  # clipped to the region being repainted
-        painter.fillRect(event.rect(), self.viewport().palette().color(QPalette.ColorRole.Base))
-        painter.end()
-        super().paintEvent(event)
+        viewport = self.viewport()
+        painter = QPainter(viewport)  # clipped to the region being repainted
+        painter.fillRect(event.rect(), viewport.palette().color(QPalette.ColorRole.Base))
+        delegate, model = self.itemDelegate(), self.model()
+        if (not isinstance(delegate, CartDelegate) or model is None or self.isRightToLeft()
+                or self.wordWrap() or self.gridStyle() != Qt.PenStyle.SolidLine):
+            painter.end()
+            super().paintEvent(event)  # not the cart's own setup: the item view paints it
+            return
+        try:
+            self._paint_rows(painter, event.region(), delegate, model.rowCount())
+        finally:
+            painter.end()
+
+    def _paint_rows(self, painter: QPainter, region: QRegion, delegate: CartDelegate, count: int) -> None:
+        """What QTableView.paintEvent paints for the cart (cells through the delegate, then
+        the grid), row by row in one loop: ~25 µs a cell where the item view took ~60.
+        A test compares the pixels with the item view's."""
+        if not count:
+            return
+        header = self.horizontalHeader()
+        columns = [(logical, header.sectionViewportPosition(logical), header.sectionSize(logical))
+                   for logical in map(header.logicalIndex, range(header.count()))
+                   if not header.isSectionHidden(logical)]
+        if not columns:
+            return
+        rows: set[int] = set()
+        last = count - 1
+        for rect in region:
+            top = self.rowAt(rect.top())
+            if top < 0:
+                continue  # below the last row (rowAt of the top row is never above it)
+            bottom = self.rowAt(rect.bottom())
+            rows.update(range(top, (last if bottom < 0 else bottom) + 1))
+        if not rows:
+            return
+        grid = 1 if self.showGrid() else 0
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        palette = QPalette(self.viewport().palette())
+        palette.setCurrentColorGroup(QPalette.ColorGroup.Active if self.isEnabled()
+                                     else QPalette.ColorGroup.Disabled)
+        colours = delegate._colours_for(palette)
+        font, metrics = option.font, option.fontMetrics
+        selection = self.selectionModel()
+        root = self.rootIndex()
+        left = min(x for _logical, x, _w in columns)
+        right = max(x + w for _logical, x, w in columns) - 1
+        position, height = self.rowViewportPosition, self.rowHeight
+        paint_cell = delegate.paint_cell
+        spans = []
+        for row in sorted(rows):
+            y, h = position(row), height(row)
+            selected = selection is not None and selection.isRowSelected(row, root)
+            for logical, x, w in columns:
+                paint_cell(painter, QRect(x, y, w - grid, h - grid), row, logical, selected,
+                           colours, font, metrics)
+            spans.append((y, h))
+        if grid:
+            rgba = self.style().styleHint(QStyle.StyleHint.SH_Table_GridLineColor, option, self)
+            painter.setPen(QPen(QColor.fromRgba(rgba & 0xFFFFFFFF), 1, Qt.PenStyle.SolidLine))
+            for y, h in spans:
+                painter.drawLine(left, y + h - 1, right, y + h - 1)
+                for _logical, x, w in columns:
+                    painter.drawLine(x + w - 1, y, x + w - 1, y + h - 1)
 
     def setModel(self, model: QAbstractItemModel) -> None:
         super().setModel(model)

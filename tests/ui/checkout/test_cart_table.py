@@ -296,3 +296,57 @@ def test_set_lines_signals_only_what_changed(qtbot):  # type: ignore[no-untyped-
         assert model.cell(2, 2)[0].startswith("4")
     finally:
         teardown(runtime)
+
+
+@pytest.mark.parametrize("case", ["top", "scrolled_mid_row", "disabled", "narrow", "short_cart"])
+def test_the_rows_paint_pixel_for_pixel_as_the_item_view_paints_them(qtbot, case):  # type: ignore[no-untyped-def]
+    """CartTableView paints its rows in one loop instead of QTableView's per-cell work: side
+    by side with a plain QTableView on the same model and delegate, the pixels must match
+    (selection, alternate rows, the alert colour, elision, the grid, a row cut by the top
+    edge, a disabled view, a column too narrow for its padding, the blank below the rows)."""
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QAbstractItemView, QTableView
+
+    from store_client.ui.app import setup_application, teardown
+    from store_client.ui.checkout.cart_model import CartTableModel
+    from store_client.ui.checkout.cart_table import CartDelegate, CartTableView
+
+    runtime = setup_application("zh_CN")
+    try:
+        model = CartTableModel("zh_CN")
+        count = 3 if case == "short_cart" else 40
+        model.set_lines([_line(n, LONG if n % 7 == 3 else f"商品{n}", discount=n % 3 * 40)
+                         for n in range(1, count + 1)])
+        views = []
+        for kind in (CartTableView, QTableView):
+            view = kind()
+            qtbot.addWidget(view)
+            view.setModel(model)
+            view.setItemDelegate(CartDelegate(model, view))
+            view.setAlternatingRowColors(True)
+            view.setWordWrap(False)
+            view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+            view.verticalHeader().hide()
+            view.verticalHeader().setDefaultSectionSize(44)
+            widths = (40, 14, 80, 110, 110, 120) if case == "narrow" else (40, 200, 80, 110, 110, 120)
+            for column, width in enumerate(widths):
+                view.setColumnWidth(column, width)
+            view.resize(700, 330)
+            view.selectRow(min(5, count - 1))
+            view.show()
+            qtbot.waitExposed(view)
+            if case == "scrolled_mid_row":
+                view.verticalScrollBar().setValue(44 * 9 + 17)
+            if case == "disabled":
+                view.setEnabled(False)
+            views.append(view)
+        _settle(qtbot)
+        direct, itemview = (v.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+                            for v in views)
+        assert direct.size() == itemview.size()
+        differ = [(x, y) for y in range(direct.height()) for x in range(direct.width())
+                  if direct.pixel(x, y) != itemview.pixel(x, y)]
+        assert not differ, f"{case}: {len(differ)} pixels differ, first {differ[:8]}"
+    finally:
+        teardown(runtime)
