@@ -8,11 +8,13 @@ fen it was discounted, and ``net = gross - discounts`` is what a return refunds.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import compress, repeat
 from math import lcm
+from operator import itemgetter, le, sub
 from typing import NamedTuple
 
 from store_client.domain.cart import GRAMS_PER_KG, Cart, CartLine
@@ -147,17 +149,20 @@ class _Ledger:
         return self._positions
 
     def book(self, source: DiscountSource, amounts: Mapping[int, int]) -> None:
-        total = 0
         net, booked = self.net, self.booked
-        for i, amount in amounts.items():
-            if amount:
-                if not 0 < amount <= net[i]:
-                    raise AssertionError(f"discount {amount} outside 0..{net[i]}")
-                net[i] -= amount
-                # A new list, never an append: the re-pricer's ledgers share the lists of
-                # the lines' per-line stages from one pricing to the next.
-                booked[i] = [*booked[i], LineDiscount(source, amount)]
-                total += amount
+        if len(amounts) > _MANY:
+            total = _book_many(net, booked, source, amounts)
+        else:
+            total = 0
+            for i, amount in amounts.items():
+                if amount:
+                    if not 0 < amount <= net[i]:
+                        raise AssertionError(f"discount {amount} outside 0..{net[i]}")
+                    net[i] -= amount
+                    # A new list, never an append: the re-pricer's ledgers share the lists of
+                    # the lines' per-line stages from one pricing to the next.
+                    booked[i] = [*booked[i], LineDiscount(source, amount)]
+                    total += amount
         if total:
             self.totals[source] = self.totals.get(source, 0) + total
 
@@ -168,6 +173,47 @@ class _Ledger:
             return
         parts = allocate(amount, [self.net[i] for i in live])
         self.book(source, dict(zip(live, parts)))
+
+
+# A threshold spread over a long cart books hundreds of lines at each pricing: past a few
+# lines, the per-line steps run as C loops (map over bound methods) instead of Python ones.
+_MANY = 12
+_new_discount = tuple.__new__
+
+
+def _pick(seq: Sequence, idxs: Sequence[int]) -> tuple:
+    """``tuple(seq[i] for i in idxs)``, in C."""
+    if len(idxs) > 1:
+        return itemgetter(*idxs)(seq)
+    return (seq[idxs[0]],) if idxs else ()
+
+
+def _subtract(net: list[int], amounts: Mapping[int, int]) -> None:
+    """``net[i] -= amount`` for each item of ``amounts``."""
+    if len(amounts) > _MANY:
+        idxs = list(amounts)
+        deque(map(net.__setitem__, idxs, map(sub, _pick(net, idxs), amounts.values())), maxlen=0)
+    else:
+        for i, amount in amounts.items():
+            net[i] -= amount
+
+
+def _book_many(net: list[int], booked: list[list[LineDiscount]], source: DiscountSource,
+               amounts: Mapping[int, int]) -> int:
+    """_Ledger.book's loop for many lines, the same result; returns the total booked."""
+    idxs = list(compress(amounts.keys(), amounts.values()))  # the non-zero amounts
+    if not idxs:
+        return 0
+    values = list(filter(None, amounts.values()))
+    before = _pick(net, idxs)
+    if min(values) <= 0 or not all(map(le, values, before)):
+        i, amount = next((i, a) for i, a in zip(idxs, values) if not 0 < a <= net[i])
+        raise AssertionError(f"discount {amount} outside 0..{net[i]}")
+    deque(map(net.__setitem__, idxs, map(sub, before, values)), maxlen=0)
+    entries = map(_new_discount, repeat(LineDiscount), zip(repeat(source), values))
+    deque(map(booked.__setitem__, idxs,
+              map(list.__add__, _pick(booked, idxs), map(list, zip(entries)))), maxlen=0)
+    return sum(values)
 
 
 def _source(promo: Promotion) -> DiscountSource:
@@ -308,7 +354,7 @@ def _group_stage(ledger: _Ledger, index: _Index, stage: Stage,
     stackable = [p for p in promos if not p.exclusive]
     items = ledger.items
 
-    def evaluate(exclusives: list[Promotion]) -> tuple[int, list[tuple[Promotion, dict]]]:
+    def evaluate(exclusives: list[Promotion]) -> tuple[int, list[tuple[Promotion, dict]], list[int]]:
         net = list(ledger.net)
         claimed = {i for promo in exclusives for i in covered[promo.id]}
         plan: list[tuple[Promotion, dict[int, int]]] = []
@@ -317,21 +363,18 @@ def _group_stage(ledger: _Ledger, index: _Index, stage: Stage,
             if claimed and not promo.exclusive:
                 idxs = [i for i in idxs if i not in claimed]
             amounts = discount(promo, idxs, items, net)
-            for i, amount in amounts.items():
-                net[i] -= amount
+            _subtract(net, amounts)
             plan.append((promo, amounts))
-        return sum(sum(a.values()) for _, a in plan), plan
+        return sum(sum(a.values()) for _, a in plan), plan, net
 
-    best_total, best_plan = evaluate([])
-    stack_gave: dict[int, int] = defaultdict(int)
-    for _, amounts in best_plan:
-        for i, amount in amounts.items():
-            stack_gave[i] += amount
+    best_total, best_plan, stacked = evaluate([])
     gains = []
     for rank, promo in enumerate(promos):
         if promo.exclusive and covered[promo.id]:
             alone = _group_total(promo, covered[promo.id], items, ledger.net, discount)
-            gain = alone - sum(stack_gave[i] for i in covered[promo.id])
+            # what the stackable ones gave these lines
+            gave = sum(_pick(ledger.net, covered[promo.id])) - sum(_pick(stacked, covered[promo.id]))
+            gain = alone - gave
             if gain > 0:
                 gains.append((-gain, rank, promo))
     chosen: list[Promotion] = []
@@ -341,7 +384,7 @@ def _group_stage(ledger: _Ledger, index: _Index, stage: Stage,
             chosen.append(promo)
             taken.update(covered[promo.id])
     if chosen:
-        total, plan = evaluate(chosen)
+        total, plan, _net = evaluate(chosen)
         if total > best_total:
             best_plan = plan
     for promo, amounts in best_plan:

@@ -21,10 +21,11 @@ sums. Python-level work is per line the change touched.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import deque
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from itertools import compress, count
-from operator import attrgetter, is_not, itemgetter, ne
+from operator import attrgetter, is_not, ne
 from typing import Any
 
 from store_client.domain.cart import Cart, CartLine
@@ -47,6 +48,7 @@ from store_client.domain.pricing import (
     _Item,
     _Ledger,
     _per_line_stage,
+    _pick,
     PricedLine,
     VatTotal,
 )
@@ -55,13 +57,9 @@ _GROUP_STAGES = (Stage.MULTI_BUY, Stage.ORDER)
 _last_net, _last_vat, _last_booked = attrgetter("last_net"), attrgetter("last_vat"), attrgetter("last_booked")
 _priced_of = attrgetter("priced")
 _VERSIONS = count(1)
-
-
-def _pick(seq: Sequence, idxs: Sequence[int]) -> tuple:
-    """``tuple(seq[i] for i in idxs)``, in C."""
-    if len(idxs) > 1:
-        return itemgetter(*idxs)(seq)
-    return (seq[idxs[0]],) if idxs else ()
+# A group promotion's remembered result: its lines (when not all of them), and the
+# positions among them and amounts of its discounts.
+_Memo = tuple[tuple[CartLine, ...] | None, tuple[int, ...], tuple[int, ...]]
 
 
 class _Line:
@@ -153,9 +151,9 @@ class Repricer:
         self._vat_splits: dict[int, tuple[tuple[int, ...], int, list[int]]] = {}  # rate -> last
         # A promotion's lines, numbered anew (never reused) whenever a line joins or leaves them.
         self._cover_version: dict[str, int] = {}
-        # (promotion id, its lines' number or ids, their nets) -> (the lines, [(position, amount)])
-        self._group_memo: dict[tuple, tuple[tuple[CartLine, ...] | None, list[tuple[int, int]]]] = {}
-        self._group_memo_next: dict[tuple, tuple[tuple[CartLine, ...] | None, list[tuple[int, int]]]] = {}
+        # (promotion id, its lines' number or ids, their nets) -> (the lines, positions, amounts)
+        self._group_memo: dict[tuple, _Memo] = {}
+        self._group_memo_next: dict[tuple, _Memo] = {}
 
     # -- the kept lines -------------------------------------------------------------
     def _remove(self, state: _Line) -> None:
@@ -317,9 +315,9 @@ class Repricer:
         if kept is None:
             amounts = _group_discount(promo, idxs, items, net)
             where = {i: n for n, i in enumerate(idxs)}
-            kept = (lines, [(where[i], amount) for i, amount in amounts.items()])
+            kept = (lines, tuple(map(where.__getitem__, amounts)), tuple(amounts.values()))
         self._group_memo_next[key] = kept  # kept for the next pricing
-        return {idxs[n]: amount for n, amount in kept[1]}
+        return dict(zip(_pick(idxs, kept[1]), kept[2]))
 
     def _vat_shares(self, net: list[int]) -> tuple[list[int], list[VatTotal]]:
         """Each line's VAT share and the per-rate totals, reusing a rate's split while the
@@ -343,8 +341,7 @@ class Repricer:
             if len(self._rate_count) == 1:
                 vat_line = parts or vat_line
             else:
-                for i, part in zip(idxs, parts):
-                    vat_line[i] = part
+                deque(map(vat_line.__setitem__, idxs, parts), maxlen=0)
             totals.append(VatTotal(rate, sum(nets), vat))
         self._vat_splits = splits
         return vat_line, totals

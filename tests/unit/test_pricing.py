@@ -318,3 +318,50 @@ def test_once_per_member_coupon_in_pricing():
                          used_coupon_members=used)
     assert refused.total_fen == 10000
     assert refused.coupon_refusals[0].reason is RefusalReason.ALREADY_USED
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_booking_many_lines_books_exactly_what_the_line_by_line_loop_books(seed):
+    """Past a few lines _Ledger.book runs as C loops; it must book what booking each line in
+    turn books: the nets, a new list per booked line (never an append: lists are shared),
+    the discount entries in order, zero amounts skipped, the source's running total."""
+    import random
+
+    from store_client.domain.pricing import PROMOTION, DiscountSource, LineDiscount, _Ledger
+
+    rnd = random.Random(seed)
+    size = rnd.randrange(1, 60)
+    source = DiscountSource(PROMOTION, "P1", "满100减10")
+    earlier = DiscountSource(PROMOTION, "P0", "9 折")
+    ledger = _Ledger(())
+    ledger.net = [rnd.randrange(0, 5000) for _ in range(size)]
+    shared = [LineDiscount(earlier, 5)]
+    ledger.booked = [shared if rnd.random() < 0.5 else [] for _ in range(size)]
+    ledger.totals = {earlier: 7}
+    positions = rnd.sample(range(size), rnd.randrange(0, size + 1))
+    amounts = {i: (0 if rnd.random() < 0.2 else rnd.randrange(0, ledger.net[i] + 1)) for i in positions}
+    want_net, want_booked = list(ledger.net), [list(b) for b in ledger.booked]
+    for i, amount in amounts.items():
+        if amount:
+            want_net[i] -= amount
+            want_booked[i] = [*want_booked[i], LineDiscount(source, amount)]
+    total = sum(amounts.values())
+    ledger.book(source, amounts)
+    assert ledger.net == want_net
+    assert ledger.booked == want_booked
+    assert all(type(d) is LineDiscount for b in ledger.booked for d in b)
+    assert shared == [LineDiscount(earlier, 5)]  # a shared list is never appended to
+    assert ledger.totals == ({earlier: 7, source: total} if total else {earlier: 7})
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_booking_more_than_a_line_has_left_is_refused(size):
+    from store_client.domain.pricing import PROMOTION, DiscountSource, _Ledger
+
+    ledger = _Ledger(())
+    ledger.net = [100] * size
+    ledger.booked = [[] for _ in range(size)]
+    with pytest.raises(AssertionError, match="outside"):
+        ledger.book(DiscountSource(PROMOTION, "P", "P"), {i: (101 if i == size - 1 else 1) for i in range(size)})
+    with pytest.raises(AssertionError, match="outside"):
+        ledger.book(DiscountSource(PROMOTION, "P", "P"), {i: (-1 if i == 0 else 1) for i in range(size)})
