@@ -49,6 +49,7 @@ class CountLive(QObject):
         self._settle.setSingleShot(True)
         self._settle.setInterval(SETTLE_MS)
         self._settle.timeout.connect(screen._review_buttons)
+        self.hub = hub
         hub.changed.connect(self._changed)
         screen.installEventFilter(self)
 
