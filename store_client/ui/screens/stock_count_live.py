@@ -16,7 +16,7 @@ waits :data:`SETTLE_MS` so that what is approved is what was on screen long enou
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, QTimer
 
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from store_client.services.stock_count_views import CounterSheet, PlanSummary, ReviewSheet
     from store_client.ui.operations import ChangeHub, Changes
     from store_client.ui.operations.stock_counts import LiveView
-    from store_client.ui.screens.stock_count_screen import StockCountScreen
 
 SETTLE_MS = 3000  # Approve waits this long after new totals reached the review on screen
 CLOSED_STATES = ("approved", "posted", "cancelled")
@@ -38,7 +37,8 @@ UPDATED = QT_TRANSLATE_NOOP("StockCountScreen", "Other tills' counts were update
 
 
 class CountLive(QObject):
-    def __init__(self, screen: StockCountScreen, hub: ChangeHub) -> None:
+    def __init__(self, screen: Any, hub: ChangeHub) -> None:
+        """``screen``: the StockCountScreen (not imported: it imports this module)."""
         super().__init__(screen)
         self.setObjectName("stockCount.live")
         self._screen = screen
