@@ -187,18 +187,50 @@ def test_new_totals_under_the_review_come_with_a_notice_and_hold_approve(qtbot, 
     assert moved == {"D001": 4 - 10, "D002": 0 - 5}
 
 
-@pytest.mark.parametrize("state", ["counting", "recount"])
-def test_the_live_read_never_reads_a_review_for_a_counter(state, qtbot, make_screen, store, tasks) -> None:
-    """The read follows the plan's state: a counting plan's tally (no expected figures)."""
+@pytest.mark.parametrize(("state", "manager", "reads"), [
+    ("counting", True, "sheet"), ("recount", True, "sheet"), ("review", True, "review"), ("review", False, None)])
+def test_the_live_read_follows_the_plans_state_and_the_role(state, manager, reads, qtbot, make_screen, store,
+                                                             tasks) -> None:
+    """A counting plan's tally (never expected figures), a review only for a manager."""
     screen = make_screen(MANAGER)
     create_by_keys(qtbot, screen, tasks, scope="cycle", label="Aisle 1", codes=f"{WATER}")
-    if state == "recount":
+    if state == "review":
+        scan(screen, WATER)
+        settle(qtbot, tasks)
+        key(screen.scan_input, Qt.Key.Key_F5)
+        settle(qtbot, tasks)
+        qtbot.waitUntil(lambda: screen.plan is not None and screen.plan.state == "review", timeout=5_000)
+    elif state == "recount":
         with store.db.transaction() as s:
             row = s.get(CountPlanRow, screen.plan.plan_id)
-            row.state, row.recount = "recount", '[["D001"]]'
+            row.state, row.recount = state, '[["D001"]]'
     results = []
-    screen.ops.live(plan_id=screen.plan.plan_id, review=True).run(screen, success=results.append)
+    screen.ops.live(plan_id=screen.plan.plan_id, review=manager).run(screen, success=results.append)
     settle(qtbot, tasks)
     qtbot.waitUntil(lambda: bool(results), timeout=5_000)
-    assert results[0].review is None and results[0].sheet is not None
-    assert results[0].sheet.plan.state == state
+    view = results[0]
+    assert [p.state for p in view.plans] == [state]
+    assert (view.sheet is not None, view.review is not None) == (reads == "sheet", reads == "review")
+    if view.sheet is not None:
+        assert view.sheet.plan.state == state
+
+
+def test_the_hub_announces_a_sources_event_only_when_it_maps_to_a_flag(qtbot) -> None:
+    """``listen`` with a function of the event, as the sync runner's pulls are heard: a pull of
+    prices says nothing, one of count totals says ``stock_counts``, from the runner's thread."""
+    from store_client.ui.operations import ChangeHub
+    from store_client.ui.operations.pulled import changes_of
+
+    hub, heard, listeners = ChangeHub(), [], []
+    hub.changed.connect(lambda changes, initiator: heard.append((changes, initiator)))
+    source = object()
+    hub.listen(source, listeners.append, changes_of)
+    hub.listen(source, listeners.append, changes_of)  # once per source
+    assert len(listeners) == 1
+    for datasets in (frozenset({"prices"}), frozenset({"count_totals", "stock_levels"})):
+        worker = threading.Thread(target=listeners[0], args=(datasets,))
+        worker.start()
+        worker.join()
+    qtbot.waitUntil(lambda: bool(heard), timeout=5_000)
+    qtbot.wait(50)
+    assert heard == [(COUNTS, None)]
