@@ -5,7 +5,8 @@ its own op with its own scan id, queued in order on the database thread; the tal
 the service's answers, one row per answer, so ten fast scans of one code show 10 — never
 fewer, never merged. A refused scan counts nothing and says why, with its own sound (two
 beeps) and a red message. A manager's review shows expected, counted, variance and value;
-posting above the value limit asks a second manager through the approval dialog.
+posting above the value limit asks a second manager through the approval dialog. Other
+tills' counts and plans show as the sync pulls them, with no key (stock_count_live.py).
 
 Keys: F2 create the count typed in the form · F3 count the selected plan (the scan field) ·
 F4 quantity for the next scan · F5 submit for review · F6 review · F7 send flagged lines to
