@@ -6014,6 +6014,14 @@ Points: %4</source>
         <source>yes</source>
         <translation>是</translation>
     </message>
+    <message>
+        <source>The count %1 was closed at another till (%2): it takes no more scans.</source>
+        <translation>盘点“%1”已在其他收银台关闭（%2），不再接受扫描。</translation>
+    </message>
+    <message>
+        <source>Other tills&apos; counts were updated: the review shows the new figures. Check them before approving.</source>
+        <translation>其他收银台的计数已更新：复核表已显示新数字，请核对后再批准。</translation>
+    </message>
 </context>
 <context>
     <name>StockPanel</name>

@@ -11,6 +11,11 @@ Between passes, while HQ answers, the datasets in ``fast`` are pulled every few 
 (with the outbox sent first): a new pick-up order or a stock figure reaches the till within
 seconds of HQ having it, and a pick-up step or a sale reaches HQ (and the customer, and the
 other stores) as quickly, without pulling every dataset that often.
+
+``add_listener(fn)``: ``fn(datasets)`` on this thread with the names of the datasets a pull
+changed (a page with rows, or a reset), when the pass's pull ends (a full pass is bounded
+in time, a fast one takes a second); a pull that changed nothing calls nobody, so the
+screens showing those rows refresh only when there is news.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from sync.protocol.signing import SigningKey
 from sync.terminal import state
 from sync.terminal.backoff import Backoff
 from sync.terminal.outbox import pending_count, queue_report
-from sync.terminal.puller import Puller
+from sync.terminal.puller import Puller, PullOutcome
 from sync.terminal.transport import BatchRejected, HQClient, TransientError
 from sync.terminal.uploader import Uploader, UploaderBusy
 
@@ -54,6 +59,7 @@ class SyncRunner:
         self.phase = "offline"
         self.last_error: str | None = None
         self.passes = 0
+        self._listeners: list[Callable[[frozenset[str]], None]] = []
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="sync-runner", daemon=True)
@@ -61,6 +67,20 @@ class SyncRunner:
     def start(self) -> SyncRunner:
         self._thread.start()
         return self
+
+    def add_listener(self, listener: Callable[[frozenset[str]], None]) -> None:
+        self._listeners.append(listener)
+
+    def _pull(self, client: HQClient, **kwargs: object) -> dict[str, PullOutcome]:
+        """A :class:`Puller` pass that tells the listeners which datasets it changed."""
+        outcomes = Puller(self.db, client, **kwargs).pull_all()  # type: ignore[arg-type]
+        changed = frozenset(name for name, o in outcomes.items() if o.applied or o.resets)
+        for listener in list(self._listeners) if changed else ():
+            try:
+                listener(changed)
+            except Exception:  # a listener's bug never stops the sync
+                log.exception("a pull listener failed")
+        return outcomes
 
     def wake(self) -> None:
         self._wake.set()
@@ -79,7 +99,7 @@ class SyncRunner:
                 uploader = Uploader(self.db, client, batch_size=self.batch_size)
                 sent = uploader.upload_pending()
                 self._report_queue(client)
-                pulled = (Puller(self.db, client, between_pages=lambda: _upload_queued(self.db, uploader)).pull_all()
+                pulled = (self._pull(client, between_pages=lambda: _upload_queued(self.db, uploader))
                           if self.pull else {})
                 applied = sum(o.applied for o in pulled.values())
                 if sent.delivered or sent.rejected or applied:
@@ -163,7 +183,7 @@ class SyncRunner:
             with self.client_factory() as client:
                 Uploader(self.db, client, batch_size=self.batch_size).upload_pending()
                 self._report_queue(client)
-                Puller(self.db, client, datasets=list(self.fast)).pull_all()
+                self._pull(client, datasets=list(self.fast))
         except UploaderBusy:
             return True
         except Exception as exc:  # the next full pass says what is wrong; stop fast polls

@@ -18,11 +18,13 @@ Public API (kept stable; other screens build on it):
   approval_context=None, pool=False) -> Op``; ``work(grant)`` runs in the background.
   Area factories use it; so may a new area module.
 * :class:`Changes`: frozen flags of what changed (``cart``, ``sale``, ``returns``,
-  ``shift``, ``print_queue``, ``sync``, ``catalog``, ``operators``, ``audit``),
-  combined with ``|``, false when empty.
+  ``shift``, ``print_queue``, ``sync``, ``catalog``, ``operators``, ``audit``,
+  ``stock_counts``), combined with ``|``, false when empty. The sync runner's pulls announce
+  what they changed through :mod:`.pulled` (``count_plans``/``count_totals``: ``stock_counts``).
 * :class:`ChangeHub`: ``changed(Changes, initiator)`` on the GUI thread after every op
   (initiator: the calling widget) and when a background source announces a change
-  (``announce_from_thread``, ``listen``; initiator None). A screen connects it, looks at
+  (``announce_from_thread``, ``listen``, whose ``changes`` may be a function of the source's
+  event; initiator None). A screen connects it, looks at
   the flags it shows, and refreshes only those.
 * :class:`Backend` (runner, services, terminal): what the factories run against; only
   the main window and this package hold it.

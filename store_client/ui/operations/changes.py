@@ -28,6 +28,7 @@ class Changes:
     catalog: bool = False  # products or prices
     operators: bool = False  # who may sign in, lockouts
     audit: bool = False  # entries appended to the audit log
+    stock_counts: bool = False  # the store's shared count plans or other tills' count totals arrived
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(**{f.name: getattr(self, f.name) or getattr(other, f.name)
@@ -67,8 +68,9 @@ class ChangeHub(QObject):
         self._sources: set[int] = set()
 
     def listen(self, source: object, add_listener: Callable[[Callable[[object], None]], None],
-               changes: Changes) -> None:
-        """Announce ``changes`` whenever ``source`` calls its listeners (on its own thread).
+               changes: Changes | Callable[[object], Changes]) -> None:
+        """Announce ``changes`` whenever ``source`` calls its listeners (on its own thread);
+        a function of the source's event says what the event changed (NOTHING: no announcement).
 
         Once per source. Such sources cannot remove a listener, so once the hub is gone the
         listener drops events without touching a Qt object.
@@ -78,10 +80,11 @@ class ChangeHub(QObject):
         self._sources.add(id(source))
         gate, relay = self._gate, self._relay
 
-        def on_event(_event: object) -> None:  # the source's thread
-            if gate.open:
+        def on_event(event: object) -> None:  # the source's thread
+            said = changes if isinstance(changes, Changes) else changes(event)
+            if said and gate.open:
                 try:
-                    relay.emit(changes)
+                    relay.emit(said)
                 except RuntimeError:  # the hub was deleted meanwhile
                     gate.close()
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from store_client.ui.operations.base import Area, need
+from store_client.ui.operations.base import Area, Backend, need
 from store_client.ui.operations.changes import NOTHING, Changes
+from store_client.ui.operations.pulled import watch_pulls
 from store_client.ui.operations.runner import Op
 
 if TYPE_CHECKING:
+    from store_client.services.auth import Actor
     from store_client.services.stock_count_views import CounterSheet, PlanSummary, ReviewSheet
     from store_client.services.stock_counts import ScanResult, StockCountService
 
@@ -28,7 +30,19 @@ SCANNED = NOTHING
 STEP = Changes(sync=True, audit=True)
 
 
+class LiveView(NamedTuple):
+    """The open counts and, for the plan picked, what the screen shows of it now."""
+
+    plans: list[PlanSummary]
+    sheet: CounterSheet | None  # the picked plan being counted, or closed meanwhile (its state)
+    review: ReviewSheet | None  # the picked plan in review, for a manager
+
+
 class StockCountOps(Area):
+    def __init__(self, backend: Backend, actor: Actor) -> None:
+        super().__init__(backend, actor)
+        watch_pulls(backend)  # other tills' counts and plans announce ``stock_counts``
+
     def _service(self) -> StockCountService:
         return need(self._services.stock_counts, "Stock counts are not available on this till.")
 
@@ -55,6 +69,23 @@ class StockCountOps(Area):
                                                category=category)
 
         return self._runner.op(work, changes=Changes(audit=True))
+
+    def live(self, *, plan_id: str | None, review: bool) -> Op[LiveView]:
+        """One read for a refresh the pulls caused: the list and the picked plan's figures
+        (its review when ``review``: a manager's), so the screen paints once per refresh."""
+        actor = self._actor
+
+        def work(_grant: object) -> LiveView:
+            service = self._service()
+            plans = service.open_plans(actor)
+            picked = next((p for p in plans if p.plan_id == plan_id), None)
+            if plan_id is None:
+                return LiveView(plans, None, None)
+            if picked is not None and picked.state == "review":
+                return LiveView(plans, None, service.review_sheet(actor, plan_id) if review else None)
+            return LiveView(plans, service.counter_sheet(actor, plan_id), None)  # gone: closed meanwhile
+
+        return self._runner.op(work, changes=NOTHING)
 
     def sheet(self, *, plan_id: str) -> Op[CounterSheet]:
         actor = self._actor

@@ -5,7 +5,8 @@ its own op with its own scan id, queued in order on the database thread; the tal
 the service's answers, one row per answer, so ten fast scans of one code show 10 — never
 fewer, never merged. A refused scan counts nothing and says why, with its own sound (two
 beeps) and a red message. A manager's review shows expected, counted, variance and value;
-posting above the value limit asks a second manager through the approval dialog.
+posting above the value limit asks a second manager through the approval dialog. Other
+tills' counts and plans show as the sync pulls them, with no key (stock_count_live.py).
 
 Keys: F2 create the count typed in the form · F3 count the selected plan (the scan field) ·
 F4 quantity for the next scan · F5 submit for review · F6 review · F7 send flagged lines to
@@ -43,8 +44,9 @@ from store_client.ui.checkout.dialogs import PromptDialog, reason_of
 from store_client.ui.checkout.formatting import money_text
 from store_client.ui.i18n import money_locale
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
-from store_client.ui.screens.stock_count_widgets import (PlansModel, ReviewModel, TallyModel, scope_text, state_text,
-                                                         when_text)
+from store_client.ui.screens.stock_count_live import CountLive
+from store_client.ui.screens.stock_count_widgets import (PlansModel, ReviewModel, TallyModel, review_summary,
+                                                         scope_text, state_text, when_text)
 from store_client.ui.service_messages import service_error_text
 
 if TYPE_CHECKING:
@@ -202,6 +204,7 @@ class StockCountScreen(QWidget):
         layout.addWidget(self.pages, 3)
         layout.addLayout(review_keys)
 
+        self.live = CountLive(self, ctx.ops.hub)  # other tills' counts show as HQ sends them
         self._scope_changed()
         self._show_plan(None)
         self._catalog.categories().run(self, success=self._show_categories, failure=self._error)
@@ -325,7 +328,7 @@ class StockCountScreen(QWidget):
         sheet = self.review_sheet
         ready = sheet is not None and self.plan is not None and self.plan.state == "review"
         self.recount_button.setEnabled(ready and bool(sheet.flagged or self._selected_review_line()))
-        self.post_button.setEnabled(ready)
+        self.post_button.setEnabled(ready and not self.live.holding)
 
     def _tally_text(self) -> None:
         plan = self.plan
@@ -418,7 +421,8 @@ class StockCountScreen(QWidget):
             return  # a scan while the cancel's reason is asked counts nothing
         if plan is None or plan.state not in ("counting", "recount"):
             self._refused_sound()
-            self._say(self.tr("Pick a count that is being counted before scanning."), error=True)
+            self._say(self.live.closed_text(plan) or self.tr("Pick a count that is being counted before scanning."),
+                      error=True)
             return
         typed = self.quantity.text().strip()
         quantity = 1
@@ -500,21 +504,7 @@ class StockCountScreen(QWidget):
         self.review_sheet = sheet
         self.review_model.set_rows(list(sheet.lines))
         self.pages.setCurrentIndex(1)
-        moving = [line for line in sheet.lines if line.variance]
-        text = self.tr("%1 items · %2 with a variance · %3 flagged for recount · value %4").replace(
-            "%1", str(len(sheet.lines))).replace("%2", str(len(moving))).replace(
-            "%3", str(len(sheet.flagged))).replace("%4", self.money(sheet.exposure_fen))
-        if sheet.approval == "two_people":
-            text += " · " + self.tr("above %1: a second manager approves too").replace(
-                "%1", self.money(sheet.value_limit_fen))
-        elif sheet.approval == "none":
-            text += " · " + self.tr("nothing to adjust")
-        if sheet.others_as_of is not None:
-            text += " · " + self.tr("counted on every till, other tills as of %1").replace(
-                "%1", self._when(sheet.others_as_of))
-        else:
-            text += " · " + self.tr("counted on this till only (no other till's count received)")
-        self.review_summary.setText(text)
+        self.review_summary.setText(review_summary(sheet, self.money, self._when))
         self._review_buttons()
         self.review_table.setFocus()
         if sheet.lines:

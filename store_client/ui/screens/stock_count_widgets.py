@@ -18,7 +18,7 @@ from store_client.ui.table_model import NO_PARENT, Index, RowsTableModel
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from store_client.services.stock_count_views import PlanSummary, ReviewLine, TallyLine
+    from store_client.services.stock_count_views import PlanSummary, ReviewLine, ReviewSheet, TallyLine
     from store_client.services.stock_counts import ScanResult
 
 LAST_SCANNED = QColor("#fff2b3")  # the row the last answered scan changed
@@ -48,6 +48,12 @@ REVIEW_HEADERS = (QT_TRANSLATE_NOOP("StockCountScreen", "Item"), QT_TRANSLATE_NO
                   QT_TRANSLATE_NOOP("StockCountScreen", "Variance"), QT_TRANSLATE_NOOP("StockCountScreen", "Value"),
                   QT_TRANSLATE_NOOP("StockCountScreen", "Recount"))
 NOT_COUNTED = QT_TRANSLATE_NOOP("StockCountScreen", "%1 (not counted)")
+REVIEW_SUMMARY = QT_TRANSLATE_NOOP("StockCountScreen",
+                                   "%1 items · %2 with a variance · %3 flagged for recount · value %4")
+TWO_PEOPLE = QT_TRANSLATE_NOOP("StockCountScreen", "above %1: a second manager approves too")
+NOTHING_TO_ADJUST = QT_TRANSLATE_NOOP("StockCountScreen", "nothing to adjust")
+OTHERS_AS_OF = QT_TRANSLATE_NOOP("StockCountScreen", "counted on every till, other tills as of %1")
+THIS_TILL_ONLY = QT_TRANSLATE_NOOP("StockCountScreen", "counted on this till only (no other till's count received)")
 YES = QT_TRANSLATE_NOOP("StockCountScreen", "yes")
 
 
@@ -81,6 +87,9 @@ class PlansModel(RowsTableModel):
     def row_of(self, plan_id: str) -> int | None:
         return next((i for i, p in enumerate(self._rows) if p.plan_id == plan_id), None)
 
+    def plans(self) -> list[PlanSummary]:
+        return list(self._rows)
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
@@ -108,6 +117,25 @@ class TallyModel(RowsTableModel):
 
     def counted(self, sku: str) -> int | None:
         return self._counted.get(sku)
+
+    def merge(self, lines: tuple[TallyLine, ...]) -> bool:
+        """Other tills' figures, read again: only the rows whose figure moved change, new items
+        are appended, and the last scan keeps its highlight. False (nothing changed): an item
+        went from the list (a recount), so the caller shows the lines afresh."""
+        if not set(self._row_of) <= {line.sku for line in lines}:
+            return False
+        for line in lines:
+            row = self._row_of.get(line.sku)
+            if row is None:
+                row = len(self._rows)
+                self.beginInsertRows(NO_PARENT, row, row)
+                self._rows.append(line)
+                self._row_of[line.sku], self._counted[line.sku] = row, line.counted
+                self.endInsertRows()
+            elif self._rows[row] != line:
+                self._rows[row], self._counted[line.sku] = line, line.counted
+                self.dataChanged.emit(self.index(row, 0), self.index(row, 2))
+        return True
 
     def lines_counted(self) -> int:
         """Items with something counted (a recount's items show from zero until scanned)."""
@@ -184,6 +212,20 @@ class ReviewModel(RowsTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.NUMBERS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+
+def review_summary(sheet: ReviewSheet, money: Callable[[int], str], when: Callable[[datetime], str]) -> str:
+    """The line above the review: how many items move, the value, who approves, whose counts."""
+    moving = [line for line in sheet.lines if line.variance]
+    text = tr(REVIEW_SUMMARY).replace("%1", str(len(sheet.lines))).replace("%2", str(len(moving))).replace(
+        "%3", str(len(sheet.flagged))).replace("%4", money(sheet.exposure_fen))
+    if sheet.approval == "two_people":
+        text += " · " + tr(TWO_PEOPLE).replace("%1", money(sheet.value_limit_fen))
+    elif sheet.approval == "none":
+        text += " · " + tr(NOTHING_TO_ADJUST)
+    if sheet.others_as_of is not None:
+        return text + " · " + tr(OTHERS_AS_OF).replace("%1", when(sheet.others_as_of))
+    return text + " · " + tr(THIS_TILL_ONLY)
 
 
 def first_index(model: RowsTableModel) -> QModelIndex:
