@@ -99,7 +99,7 @@ def test_a_cash_paid_flagged_order_cancelled_by_keys_pays_from_the_drawer(  # ty
     assert after.expected_cash_fen == before.expected_cash_fen - refund
     assert (after.aisle_cash_fen, after.cash_refund_fen - before.cash_refund_fen) == (refund, refund)
     report = services.shifts.x_report(MANAGER, print_it=False).text
-    assert "其中订货取消退款" in report  # its own line on the X report
+    assert "其中订货取消 Cancelled orders" in report  # its own line on the X report
     with terminal.db.read() as s:
         (trailer,) = s.scalars(select(PrintJob.trailer).where(PrintJob.kind == "aisle.refund")).all()
     assert trailer  # the slip opens the drawer

@@ -104,6 +104,7 @@ class PickupScreen(QWidget):
                                        self.queue_model.columnCount(), stretch=1, view=queue_view)
         self.queue_table.selectionModel().selectionChanged.connect(lambda *_: self._selected())
         self.order_label = named(QLabel(self), "pickup.order", self.tr("Order"))
+        self.order_label.setWordWrap(True)  # a flagged order says HQ's refusal in full (pickup_aisle.py)
         self.lines_table = QTableWidget(0, 4, self)
         self.lines_table.setHorizontalHeaderLabels([
             self.tr("Item"), self.tr("Ordered"), self.tr("Picked"), self.tr("Short")])
