@@ -179,7 +179,7 @@ class AisleResolutionService:
                 "operator_id": actor.operator_id, "at": iso(now), "reason": reason, "refund_minor": refund,
                 "cash_minor": paid_before + due, "approved_by": approved_by},
                 schema_version=CURRENT_VERSION[CANCELLED], clock=self.clock)
-            if due and queue is not None:
+            if shift is not None and queue is not None:  # cash paid out: its slip opens the drawer
                 job = queue.submit("aisle.refund", self._slip(actor, row, shift.shift_no, refund, due, reason),
                                    title=f"refund {row['order_no']}", session=s)
             s.add(AisleResolution(id=str(uuid.uuid4()), order_id=order_id, outcome="cancelled", site_id=None,

@@ -236,3 +236,15 @@ def test_two_tills_cancel_the_same_order_the_second_is_a_money_conflict(world, t
     (conflict,) = services.pickup.conflicts()
     assert (conflict.order_id, conflict.code) == (order_id, "aisle.cash_refused")  # cash paid twice
     assert OnlineOrders(server.service).refunds(order_id) == []
+
+
+def test_an_order_paid_by_card_needs_no_shift_and_hq_refunds_it_all(world) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    server, tills = world
+    a = tills["S001"]
+    services, order_id = make_flagged(server, a, tills["S002"], lambda due: [("card", due, "AUTH-654321")])
+    services.shifts.close_shift(MANAGER, total_fen=10_000 + 2 * PRICE, confirm_unsynced=True)
+    refund, cash = services.pickup.aisle_resolution.cancel_paying(MANAGER, order_id, "来源缺货，顾客同意退款")
+    assert (refund, cash) == (5 * PRICE, 0)
+    assert count(a[0], PrintJob, PrintJob.kind == "aisle.refund") == 0  # no drawer to open
+    sync(server, a)
+    assert [r["amount_minor"] for r in OnlineOrders(server.service).refunds(order_id)] == [5 * PRICE]
