@@ -17,11 +17,11 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from store_client import store_time
+from store_client.services.errors import ServiceError
 from store_client.ui.automation import named
 from store_client.ui.checkout.dialogs import PromptDialog, reason_of
 from store_client.ui.checkout.formatting import money_text
 from store_client.ui.i18n import money_locale
-from store_client.services.errors import ServiceError
 from store_client.ui.service_messages import service_error_text
 
 if TYPE_CHECKING:

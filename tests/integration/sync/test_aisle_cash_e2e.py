@@ -248,3 +248,23 @@ def test_an_order_paid_by_card_needs_no_shift_and_hq_refunds_it_all(world) -> No
     assert count(a[0], PrintJob, PrintJob.kind == "aisle.refund") == 0  # no drawer to open
     sync(server, a)
     assert [r["amount_minor"] for r in OnlineOrders(server.service).refunds(order_id)] == [5 * PRICE]
+
+
+def test_a_failure_inside_the_cancel_leaves_no_payout_and_no_event(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    server, tills = world
+    a = tills["S001"]
+    services, order_id = make_flagged(server, a, tills["S002"], lambda due: [("cash", due, None)])
+    term, resolution = a[0], services.pickup.aisle_resolution
+    before = expected_cash(services)
+
+    def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise OSError("disk full while queueing the slip")
+
+    monkeypatch.setattr(resolution._queue(), "submit", broken)
+    with pytest.raises(OSError):
+        resolution.cancel(MANAGER, order_id, "来源缺货，顾客同意退款")
+    assert count(term, AisleResolution) == 0 and count(term, OutboxEvent, OutboxEvent.kind == "aisle.cancelled") == 0
+    assert expected_cash(services) == before
+    monkeypatch.undo()
+    assert resolution.cancel_paying(MANAGER, order_id, "来源缺货，顾客同意退款")[1] == 5 * PRICE  # then it goes
+    assert expected_cash(services) == before - 5 * PRICE
