@@ -178,6 +178,7 @@ class ShiftReport:
     cash_taken_fen: int = 0
     change_given_fen: int = 0
     cash_refund_fen: int = 0
+    aisle_cash_fen: int = 0  # of the cash refunded: cancelled orders from elsewhere paid back
 
     def __post_init__(self) -> None:
         if self.kind not in ("X", "Z"):

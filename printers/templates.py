@@ -249,6 +249,8 @@ def shift_report(s: r.ShiftReport) -> Document:
         b.row("取出 Paid out", yen(-s.pay_out_fen, s.currency))
     if s.cash_refund_fen:
         b.row("现金退款 Cash refunded", yen(-s.cash_refund_fen, s.currency))
+    if s.aisle_cash_fen:
+        b.row("其中订货取消 Cancelled orders", yen(-s.aisle_cash_fen, s.currency))
     b.row("应有现金 Expected cash", yen(s.expected_cash_fen, s.currency))
     if s.counted_cash_fen is not None:
         b.row("实点现金 Counted cash", yen(s.counted_cash_fen, s.currency))

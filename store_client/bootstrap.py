@@ -403,5 +403,5 @@ def build_services(terminal: Terminal, *, print_queue: Any = None,
 
     assert services.pickup is not None
     services.pickup.aisle_resolution = AisleResolutionService(  # type: ignore[attr-defined]
-        db, clock, audit, authorizer, config=terminal.config)
+        db, clock, audit, authorizer, config=terminal.config, print_queue=print_queue)
     return services

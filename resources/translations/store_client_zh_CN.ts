@@ -1777,6 +1777,14 @@ Sale complete · receipt %1</source>
         <source>%1 is cancelled: HQ refunds %2.</source>
         <translation>%1 已取消：总部退款 %2。</translation>
     </message>
+    <message>
+        <source>%1 is cancelled: give the customer %2 in cash from the drawer.</source>
+        <translation>%1 已取消：请从钱箱取 %2 现金退给顾客。</translation>
+    </message>
+    <message>
+        <source>HQ refunds the other %1 to the original payment.</source>
+        <translation>其余 %1 由总部原路退回。</translation>
+    </message>
 </context>
 <context>
     <name>HelpOverlay</name>
@@ -2974,22 +2982,6 @@ Sale complete · receipt %1</source>
         <translation>需店长处理：</translation>
     </message>
     <message>
-        <source>handed over, but the order had been cancelled online and refunded: get the goods back or take payment.</source>
-        <translation>已交付，但该订单已在线上取消并退款：请追回商品或重新收款。</translation>
-    </message>
-    <message>
-        <source>handed over here, but another till had handed it over first: check who took the goods.</source>
-        <translation>本机已交付，但另一台收银机先交付了：请核实商品由谁取走。</translation>
-    </message>
-    <message>
-        <source>handed over after its hold period, when it had been refunded: get the goods back or take payment.</source>
-        <translation>在保留期过后交付，而该订单已退款：请追回商品或重新收款。</translation>
-    </message>
-    <message>
-        <source>HQ refused a pick-up step: check the order with HQ.</source>
-        <translation>总部拒绝了一个自提步骤：请与总部核对该订单。</translation>
-    </message>
-    <message>
         <source>New online order: %1</source>
         <translation>新线上订单：%1</translation>
     </message>
@@ -3036,6 +3028,10 @@ Sale complete · receipt %1</source>
     <message>
         <source>ordered item: source out of stock</source>
         <translation>订货：来源缺货</translation>
+    </message>
+    <message>
+        <source>ordered item: HQ refused, resolve it again</source>
+        <translation>订货：总部拒绝处理，请重新处理</translation>
     </message>
     <message>
         <source>%1 · %2 · %3</source>
@@ -3136,6 +3132,22 @@ Sale complete · receipt %1</source>
     <message>
         <source>%1 handed over.</source>
         <translation>%1 已交付。</translation>
+    </message>
+    <message>
+        <source>handed over, but the order had been cancelled online and refunded: get the goods back or take payment.</source>
+        <translation>已交付，但该订单已在线上取消并退款：请追回商品或重新收款。</translation>
+    </message>
+    <message>
+        <source>handed over here, but another till had handed it over first: check who took the goods.</source>
+        <translation>本机已交付，但另一台收银机先交付了：请核实商品由谁取走。</translation>
+    </message>
+    <message>
+        <source>handed over after its hold period, when it had been refunded: get the goods back or take payment.</source>
+        <translation>在保留期过后交付，而该订单已退款：请追回商品或重新收款。</translation>
+    </message>
+    <message>
+        <source>HQ refused a pick-up step: check the order with HQ.</source>
+        <translation>总部拒绝了一个自提步骤：请与总部核对该订单。</translation>
     </message>
 </context>
 <context>
@@ -4604,6 +4616,30 @@ Sale complete · receipt %1</source>
     <message>
         <source>This order comes from another store or the warehouse: it is handed over when it arrives, not picked here.</source>
         <translation>此订单从其他门店或仓库调货：到货后直接交付，无需在本店拣货。</translation>
+    </message>
+    <message>
+        <source>The customer paid this order in cash, which is paid back from the drawer: open a shift on this till first.</source>
+        <translation>顾客用现金支付了此订单，需从钱箱退现：请先在本机开班。</translation>
+    </message>
+    <message>
+        <source>HQ refused the new source: it no longer has every item. Choose another source or cancel the order.</source>
+        <translation>总部拒绝了新的货源：该处已无全部商品。请另选货源或取消订单。</translation>
+    </message>
+    <message>
+        <source>HQ had resolved this order already (at another till?): check it with HQ.</source>
+        <translation>总部已处理过此订单（其他收银机？）：请与总部核对。</translation>
+    </message>
+    <message>
+        <source>HQ refused the cancel: its refund figures differ from this till&apos;s. Ask a manager to check them with HQ.</source>
+        <translation>总部拒绝了取消：其退款金额与本机不符。请经理与总部核对。</translation>
+    </message>
+    <message>
+        <source>HQ refused how this order was resolved: re-source or cancel it again.</source>
+        <translation>总部拒绝了此订单的处理：请重新调货或取消。</translation>
+    </message>
+    <message>
+        <source>Cash was paid back from the drawer for this cancel, but HQ refused it: a manager must check the money with HQ. Cash is not paid again.</source>
+        <translation>此次取消已从钱箱退现，但总部拒绝了：须由经理与总部核对款项。不会再次退现。</translation>
     </message>
     <message>
         <source>This item was ordered from elsewhere and the customer has not collected it yet: it cannot be returned before.</source>

@@ -588,12 +588,20 @@ class AisleResolution(Base):
 
     __tablename__ = "aisle_resolutions"
 
-    order_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # one row a resolution (0027)
+    order_id: Mapped[str] = mapped_column(String(36))
     outcome: Mapped[str] = mapped_column(String(16))  # resourced | cancelled
     site_id: Mapped[str | None] = mapped_column(String(24), nullable=True)
     refund_minor: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    cash_minor: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))  # out of the drawer here
+    shift_id: Mapped[str | None] = mapped_column(String(36), nullable=True)  # the shift it counts in
+    event_id: Mapped[str | None] = mapped_column(String(36), nullable=True)  # HQ refusing it: resolve again
+    print_job_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     operator_id: Mapped[str] = mapped_column(String(16))
     at: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = (Index("ix_aisle_resolutions_order", "order_id"),
+                      Index("ix_aisle_resolutions_shift", "shift_id"))
 
 
 class CountPlanLine(Base):

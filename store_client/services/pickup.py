@@ -26,6 +26,7 @@ import functools
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, NoReturn, TypeVar
 
@@ -40,13 +41,13 @@ from store_client.domain.roles import Permission
 from store_client.domain.stock import Movement, MovementReason
 from store_client.persistence.db import Database
 from store_client.persistence.models import (
-    AisleResolution,
     OutboxEvent,
     PickupConflict,
     PickupProgress,
     SyncCursor,
     SyncRow,
 )
+from store_client.services import aisle_state
 from store_client.services import pickup_rows as rows
 from store_client.services import stock
 from store_client.services.auth import Actor
@@ -59,6 +60,7 @@ from store_client.services.pickup_views import (
     PickupFigures,
     QueueItem,
 )
+from sync.protocol.aisle_resolution_events import KINDS as AISLE_KINDS
 from sync.protocol.events import PICKUP_KINDS
 from sync.terminal import outbox, state
 
@@ -115,7 +117,8 @@ class PickupService:
             local = {r.order_id: (r.state, r.picks) for r in s.execute(
                 select(PickupProgress.order_id, PickupProgress.state, PickupProgress.picks))}
             texts = s.scalars(select(SyncRow.data).where(SyncRow.dataset == DATASET)).all()
-            resolved = set(s.scalars(select(AisleResolution.order_id)))  # a flagged order dealt with here
+            resolved = aisle_state.standing(s)  # a flagged order dealt with here (HQ has not refused it)
+            refused = aisle_state.refusals(s)  # ... or HQ refused how it was dealt with: it is back
         items = []
         for text_ in texts:
             row = json.loads(text_)
@@ -139,7 +142,8 @@ class PickupService:
             items.append(QueueItem(
                 row["order_id"], row["order_no"], state_, row["member"]["name"], promised,
                 len(row["lines"]), done, due_soon=open_ and timedelta(0) <= left <= soon,
-                overdue=open_ and left < timedelta(0)))
+                overdue=open_ and left < timedelta(0),
+                refusal=refused.get(row["order_id"]) if state_ == AISLE_SHORT else None))
         items.sort(key=lambda i: (i.state == pk.NOT_COLLECTED, i.promised_at))
         return items
 
@@ -156,7 +160,8 @@ class PickupService:
             if row is None:
                 raise PickupRefused(f"Order {order_id} is not in this store's pick-up list.",
                                     code="pickup.unknown_order")
-            return rows.view(row, s.get(PickupProgress, order_id))
+            view = rows.view(row, s.get(PickupProgress, order_id))
+            return replace(view, aisle_refusal=aisle_state.refusals(s).get(order_id)) if view.aisle_problem else view
 
     # -- picking ------------------------------------------------------------------------------
     @_audited
@@ -411,7 +416,7 @@ class PickupService:
         with self.db.read() as s:
             known = set(s.scalars(select(PickupConflict.event_id)))
             new = [(e.event_id, e.kind, e.payload, e.last_error or "") for e in s.scalars(
-                select(OutboxEvent).where(OutboxEvent.kind.in_(PICKUP_KINDS),
+                select(OutboxEvent).where(OutboxEvent.kind.in_(PICKUP_KINDS + AISLE_KINDS),
                                           OutboxEvent.status == "rejected"))
                 if e.event_id not in known]
         if not new:
@@ -422,6 +427,8 @@ class PickupService:
                     continue
                 order_id = json.loads(payload)["order_id"]
                 code = reason.split(":", 1)[0] if reason.startswith("pickup.") else "pickup.rejected"
+                if kind in AISLE_KINDS:  # a resolution of a flagged aisle order (services/aisle_state.py)
+                    code = aisle_state.refusal_code(kind, reason, int(json.loads(payload).get("cash_minor") or 0))
                 row = rows.load_row(s, order_id) or {}
                 s.add(PickupConflict(event_id=event_id, order_id=order_id,
                                      order_no=row.get("order_no", order_id[:8]), kind=kind,

@@ -42,6 +42,7 @@ class OrderView:
     lines: tuple[PickLine, ...]
     pending_hq: bool  # this till's last step is not yet confirmed by HQ
     aisle_problem: str | None = None  # endless aisle: HQ's flag (source_short), shown instead of the state
+    aisle_refusal: str | None = None  # ... and HQ refused this till's resolution of it (services/aisle_state.py)
 
     def time_left(self, now: datetime) -> timedelta:
         return self.promised_at - now
@@ -61,6 +62,7 @@ class QueueItem:
     picked_lines: int
     due_soon: bool
     overdue: bool
+    refusal: str | None = None  # a flagged aisle order: HQ refused how this till resolved it (its code)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from printers import templates
 from printers.document import Document, DocumentBuilder
 from store_client.clock import parse_iso
 from store_client.domain import shifts as dom
+from store_client.services import aisle_state
 from store_client.services.errors import Conflict
 from store_client.persistence.models import (
     AuditEntry,
@@ -72,6 +73,7 @@ class ShiftFigures:
     variance_reason: str | None = None
     returns_count: int = 0  # (defaults: Z reports stored before returns counted)
     returns_total_fen: int = 0  # refunded by every tender
+    aisle_cash_fen: int = 0  # of cash_refund_fen: cancelled endless-aisle orders paid back in cash
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
@@ -151,6 +153,8 @@ def compute(s: Session, shift: Shift, *, kind: str, audit_to: int) -> ShiftFigur
         func.coalesce(func.sum(NoReceiptReturn.cash_fen), 0)).where(NoReceiptReturn.shift_id == shift.id)).one()
     returns_count, returns_total, cash_refunded = (returns_count + bare_count, returns_total + bare_total,
                                                    cash_refunded + bare_cash)
+    aisle_cash = aisle_state.cash_of_shift(s, shift.id)  # cancelled aisle orders (services/aisle_resolution.py)
+    cash_refunded += aisle_cash
     cash = tendered.get("cash", 0)
     pay_in_n, pay_in = moves.get(dom.MovementKind.PAY_IN.value, (0, 0))
     pay_out_n, pay_out = moves.get(dom.MovementKind.PAY_OUT.value, (0, 0))
@@ -171,7 +175,7 @@ def compute(s: Session, shift: Shift, *, kind: str, audit_to: int) -> ShiftFigur
         cash_refund_fen=-by_source.get(dom.FlowSource.CASH_REFUND, 0),
         expected_cash_fen=dom.expected_cash(flows),
         no_sale_count=actions.get(NO_SALE_ACTION, 0), voids_count=actions.get(VOID_ACTION, 0),
-        returns_count=returns_count, returns_total_fen=returns_total)
+        returns_count=returns_count, returns_total_fen=returns_total, aisle_cash_fen=aisle_cash)
 
 
 def header(store_name: str, store_id: str, terminal_id: str, operator: str,
@@ -192,7 +196,8 @@ def report_document(f: ShiftFigures, head: rd.Header, currency: str = "CNY") -> 
         pay_in_fen=f.pay_in_fen, pay_out_fen=f.pay_out_fen,
         closed_at=parse_iso(f.closed_at) if f.closed_at else None,
         variance_reason=f.variance_reason or "", cash_taken_fen=f.cash_tendered_fen,
-        change_given_fen=f.change_given_fen, cash_refund_fen=f.cash_refund_fen))
+        change_given_fen=f.change_given_fen, cash_refund_fen=f.cash_refund_fen,
+        aisle_cash_fen=f.aisle_cash_fen))
 
 
 def cash_slip(head: rd.Header, title: str, shift_no: str,

@@ -97,6 +97,13 @@ TEXTS: dict[str, tuple[str, str | tuple[str, ...] | None]] = {
     "aisle.quantity_changed": (QT_TRANSLATE_NOOP("ServiceMessages", "An ordered item's quantity was changed after ordering: void the line and order it again."), None),
     "aisle.source_short": (QT_TRANSLATE_NOOP("ServiceMessages", "The source of this ordered item could not supply it: call the customer; a manager arranges the refund."), None),
     "aisle.not_picked_here": (QT_TRANSLATE_NOOP("ServiceMessages", "This order comes from another store or the warehouse: it is handed over when it arrives, not picked here."), None),
+    "aisle.no_shift": (QT_TRANSLATE_NOOP("ServiceMessages", "The customer paid this order in cash, which is paid back from the drawer: open a shift on this till first."), None),
+    # a resolution HQ refused (services/aisle_state.py): the order is back on Pick-up
+    "aisle.resource_refused": (QT_TRANSLATE_NOOP("ServiceMessages", "HQ refused the new source: it no longer has every item. Choose another source or cancel the order."), None),
+    "aisle.hq_resolved": (QT_TRANSLATE_NOOP("ServiceMessages", "HQ had resolved this order already (at another till?): check it with HQ."), None),
+    "aisle.hq_refund_mismatch": (QT_TRANSLATE_NOOP("ServiceMessages", "HQ refused the cancel: its refund figures differ from this till's. Ask a manager to check them with HQ."), None),
+    "aisle.hq_refused": (QT_TRANSLATE_NOOP("ServiceMessages", "HQ refused how this order was resolved: re-source or cancel it again."), None),
+    "aisle.cash_refused": (QT_TRANSLATE_NOOP("ServiceMessages", "Cash was paid back from the drawer for this cancel, but HQ refused it: a manager must check the money with HQ. Cash is not paid again."), None),
     "return.aisle_not_handed_over": (QT_TRANSLATE_NOOP("ServiceMessages", "This item was ordered from elsewhere and the customer has not collected it yet: it cannot be returned before."), None),
     # -- pick-up (docs/pickup.md); %1: the scanned item
     "pickup.unknown_order": (QT_TRANSLATE_NOOP("ServiceMessages", "This order is not in this store's pick-up list (yet): sync, then try again."), None),

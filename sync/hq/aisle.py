@@ -28,6 +28,7 @@ from sqlalchemy import BigInteger, Column, Connection, Index, Integer, String, T
 from store_client.domain import pickup as pk
 from store_client.domain.aisle import masked_phone
 from store_client.domain import pickup_codes as codes
+from sync.hq import aisle_cash
 from sync.hq import order_tables as ot
 from sync.hq import schema as t
 from sync.hq import sites as hq_sites
@@ -130,6 +131,9 @@ def apply_event(conn: Connection, who: TerminalIdentity, event_id: str, data: di
                       "source_kind": data["source"]["kind"], "fulfilment": data["fulfilment"],
                       "receipt_no": data["receipt_no"], "sale_id": data["sale_id"], "problem": problem},
             "delivery_address": data["customer"]["address"]}  # HQ only: never published to a till
+    sale = _sale(conn, data["sale_id"], batch_sales)
+    body["aisle"]["cash_minor"] = aisle_cash.cash_part(
+        conn, {**json.loads(sale.payload), "sale_id": data["sale_id"]}, order_id, data["paid_minor"], lines_table)
     order_no = f"W{next_counter(conn, 'order_no'):06d}"
     conn.execute(insert(ot.orders).values(
         order_id=order_id, order_no=order_no, store_id=who.store_id, member_id=data["member_id"],

@@ -8,16 +8,19 @@ applied inside the ingest transaction (so exactly once, like every event):
   every line available now (on hand less what is held there), holds the lines there, clears
   the flag and takes the order off the store's pick-up list until the goods arrive (then it
   comes back ready, :func:`sync.hq.aisle.arrived`).
-* ``aisle.cancelled``: the order is cancelled and what the customer paid for it is refunded
-  through HQ's refund ledger of online orders (:mod:`sync.hq.order_refunds`), which pays it
-  back to the sale's payment and retries until the provider confirms.
+* ``aisle.cancelled``: the order is cancelled and what the customer paid for it is refunded:
+  the cash part the till paid back from its drawer (``cash_minor``, at most what the order
+  was paid in cash, :mod:`sync.hq.aisle_cash`), the rest through HQ's refund ledger of
+  online orders (:mod:`sync.hq.order_refunds`), which pays it back to the sale's payment
+  and retries until the provider confirms. The cash part is never owed to the ledger.
 
 Refused with a code (the event is rejected, nothing changes): an unknown order
 (``aisle.unknown_order``), not an endless-aisle order (``aisle.not_aisle``), another store's
 (``aisle.wrong_store``), not flagged or resolved already (``aisle.resolved``), a source
 that is not registered as that kind, is the store itself or lacks the stock
 (``aisle.source_short``), a refund that is not what is left of the payment
-(``aisle.refund_mismatch``).
+(``aisle.refund_mismatch``), more cash paid at the till than the order was paid in cash
+(``aisle.cash_mismatch``).
 """
 
 from __future__ import annotations
@@ -29,7 +32,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, select, update
 
 from store_client.domain import pickup as pk
+from sync.hq import aisle_cash
 from sync.hq import order_tables as ot
+from sync.hq import schema as t
 from sync.hq import sites as hq_sites
 from sync.hq import stock as hq_stock
 from sync.hq.aisle import HELD, HOLD_AFTER_PROMISE, available, lines_table
@@ -62,6 +67,19 @@ def _flagged(conn: Connection, who: TerminalIdentity, data: dict) -> tuple[Any, 
     return row, body
 
 
+def _cash_part(conn: Connection, row: Any, body: dict) -> int:
+    """What of the order was paid in cash (kept with it; worked out from its sale for an
+    order received before HQ kept it)."""
+    kept = body["aisle"].get("cash_minor")
+    if kept is not None:
+        return int(kept)
+    sale = conn.scalar(select(t.sales.c.payload).where(t.sales.c.sale_id == body["aisle"]["sale_id"]))
+    if sale is None:
+        return 0
+    return aisle_cash.cash_part(conn, {**json.loads(sale), "sale_id": body["aisle"]["sale_id"]}, row.order_id,
+                                row.paid_minor, lines_table)
+
+
 def apply_event(conn: Connection, who: TerminalIdentity, kind: str, data: dict, received: str) -> None:
     row, body = _flagged(conn, who, data)
     source = f"{who.store_id}/{who.terminal_id}"
@@ -69,9 +87,13 @@ def apply_event(conn: Connection, who: TerminalIdentity, kind: str, data: dict, 
         left = row.paid_minor - row.refunded_minor
         if data["refund_minor"] != left:
             raise PayloadError(f"aisle.refund_mismatch: {left} is left to refund, not {data['refund_minor']}")
+        cash, allowed = data.get("cash_minor", 0), _cash_part(conn, row, body)
+        if cash > allowed:
+            raise PayloadError(f"aisle.cash_mismatch: order {row.order_no} was paid {allowed} in cash, "
+                               f"not {cash}")
         close(conn, row, pk.CANCELLED, received, source,
-              {"reason": data["reason"], "operator_id": data["operator_id"], "approved_by": data["approved_by"]},
-              left, "aisle_cancelled")
+              {"reason": data["reason"], "operator_id": data["operator_id"], "approved_by": data["approved_by"],
+               "cash_at_till_minor": cash}, left, "aisle_cancelled", owed=left - cash)
         notify(conn, row, "cancelled", received, {"order_no": row.order_no})
         return
     site_id, kind_ = data["source"]["site_id"], data["source"]["kind"]

@@ -173,12 +173,14 @@ def _move(conn: Connection, row: Any, target: str, at: str, event_id: str, sourc
 
 
 def close(conn: Connection, row: Any, target: str, at: str, source: str, details: dict,
-           refund: int, reason: str) -> None:
+           refund: int, reason: str, *, owed: int | None = None) -> None:
+    """Close the order refunding ``refund``; ``owed`` of it (all by default) goes to the
+    refund ledger (the rest was paid back otherwise, e.g. in cash at the till)."""
     event_id = str(uuid.uuid4())
     _move(conn, row, target, at, event_id, source, {**details, "refund_minor": refund},
           refunded=refund, closed_at=at)
     order_refunds.owe(conn, row.order_id, str(uuid.uuid5(uuid.UUID(event_id), "refund")),
-                      refund, reason, details, at)
+                      refund if owed is None else owed, reason, details, at)
 
 
 def transition(conn: Connection, order_id: str, before: str, after: str, source: str, at: str,

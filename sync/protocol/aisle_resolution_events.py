@@ -3,6 +3,11 @@
 order is cancelled and the customer refunded). HQ checks the shape here and the rest (the
 order flagged, of this store, not resolved yet; the new source's stock) in
 ``sync/hq/aisle_resolution.py``.
+
+``aisle.cancelled`` v2 (what the till sends) adds ``cash_minor``: what tills of the store
+paid the customer back in cash from their drawers, 0 to ``refund_minor``; HQ refunds only
+the rest through its refund ledger and refuses more cash than the order was paid in cash.
+v1 (queued before an upgrade) is still accepted, as v2 with no cash paid.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from sync.protocol.events import CURRENT_VERSION, VALIDATORS, PayloadError, _int
 
 RESOURCED = "aisle.resourced"
 CANCELLED = "aisle.cancelled"
+KINDS = (RESOURCED, CANCELLED)
 
 
 def _common(payload: dict) -> dict:
@@ -40,6 +46,16 @@ def _cancelled_v1(payload: dict) -> dict:
             "approved_by": _str(payload, "approved_by", max_len=16, optional=True)}
 
 
+def _cancelled_v2(payload: dict) -> dict:
+    data = _cancelled_v1(payload)
+    return {**data, "cash_minor": _int(payload, "cash_minor", lo=0, hi=data["refund_minor"])}
+
+
+def _cancelled_as_v2(payload: dict) -> dict:
+    return {**_cancelled_v1(payload), "cash_minor": 0}
+
+
 VALIDATORS[(RESOURCED, 1)] = _resourced_v1
-VALIDATORS[(CANCELLED, 1)] = _cancelled_v1
-CURRENT_VERSION.update({RESOURCED: 1, CANCELLED: 1})
+VALIDATORS[(CANCELLED, 1)] = _cancelled_as_v2
+VALIDATORS[(CANCELLED, 2)] = _cancelled_v2
+CURRENT_VERSION.update({RESOURCED: 1, CANCELLED: 2})

@@ -47,7 +47,8 @@ def _pick(i: int, raw: object) -> dict:
 
 def _aisle(raw: object) -> dict | None:
     """An endless-aisle order's origin: the source site, how it reaches the customer, the
-    sale that paid for it, and HQ's flag when the source could not supply it."""
+    sale that paid for it, what of it was paid in cash, and HQ's flag when the source could
+    not supply it."""
     if raw is None:
         return None
     aisle = _obj(raw, "field 'aisle'")
@@ -61,7 +62,9 @@ def _aisle(raw: object) -> dict | None:
             "source_name": _str(aisle, "source_name", max_len=200),
             "source_kind": _str(aisle, "source_kind", max_len=16),
             "fulfilment": fulfilment, "receipt_no": _str(aisle, "receipt_no", max_len=80),
-            "sale_id": _uuid(aisle, "sale_id"), "problem": problem}
+            "sale_id": _uuid(aisle, "sale_id"), "problem": problem,
+            # what of it was paid in cash (sync/hq/aisle_cash.py); absent from older rows: 0
+            "cash_minor": _int(aisle, "cash_minor", lo=0) if aisle.get("cash_minor") is not None else 0}
 
 
 def validate_order_row(data: dict) -> dict:

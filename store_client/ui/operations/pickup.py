@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from store_client.services.pickup_views import ConflictView, OrderView, PickResult, QueueItem
 
 STEP = Changes(sync=True, audit=True)  # a pick-up step is an outbox event and an audit entry
+CANCEL = STEP | Changes(shift=True, print_queue=True)  # a cancel may pay cash out of the drawer, with its slip
 
 
 class PickupOps(Area):
@@ -99,9 +100,10 @@ class PickupOps(Area):
         actor = self._actor
         return self._runner.op(lambda _g: self._resolution().resource(actor, order_id, site_id), changes=STEP)
 
-    def cancel_flagged(self, *, order_id: str, reason: str, action_text: str = "") -> Op[int]:
-        """Cancel and refund; a role that needs a manager gets the approval dialog."""
+    def cancel_flagged(self, *, order_id: str, reason: str, action_text: str = "") -> Op[tuple[int, int]]:
+        """Cancel and refund: (the refund, the cash paid from this till's drawer now); a role
+        that needs a manager gets the approval dialog."""
         actor = self._actor
-        return self._runner.op(lambda grant: self._resolution().cancel(actor, order_id, reason, grant),
-                               changes=STEP, requester=actor, action_text=action_text,
+        return self._runner.op(lambda grant: self._resolution().cancel_paying(actor, order_id, reason, grant),
+                               changes=CANCEL, requester=actor, action_text=action_text,
                                approval_context={"order_id": order_id})

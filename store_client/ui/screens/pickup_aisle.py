@@ -2,18 +2,22 @@
 
 F11 opens the sites with every line available (as last pulled; Up / Down, Enter orders it
 from the one chosen, Esc keeps the order as it is); Shift+F11 cancels it for a reason and
-refunds the customer (a role that needs a manager gets the approval dialog). Both run
-through ``ops.pickup`` (services/aisle_resolution.py) on the database thread.
+refunds the customer (a role that needs a manager gets the approval dialog): the part paid
+in cash is paid from this till's drawer (its slip opens the drawer), the rest by HQ. Both run
+through ``ops.pickup`` (services/aisle_resolution.py) on the database thread. An order whose
+resolution HQ refused is listed again with HQ's reason (services/aisle_state.py), and the
+manager's list of pick-up conflicts names it (:func:`conflict_text`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from store_client import store_time
+from store_client.services.errors import ServiceError
 from store_client.ui.automation import named
 from store_client.ui.checkout.dialogs import PromptDialog, reason_of
 from store_client.ui.checkout.formatting import money_text
@@ -22,6 +26,28 @@ from store_client.ui.service_messages import service_error_text
 
 if TYPE_CHECKING:
     from store_client.services.aisle_resolution import Alternative
+    from store_client.services.pickup_views import ConflictView, OrderView
+
+
+def refusal_text(code: str) -> str:
+    """HQ's refusal of a resolution, in the till's language (ui/service_messages.py)."""
+    return service_error_text(ServiceError(code, code=code))
+
+
+def conflict_text(conflict: ConflictView) -> str:
+    """What the manager is told of a pick-up step HQ refused (docs/pickup.md)."""
+    if conflict.kind.startswith("aisle."):
+        return refusal_text(conflict.code)
+    if conflict.code == "pickup.cancelled":
+        return QCoreApplication.translate("PickupScreen", "handed over, but the order had been cancelled online and "
+                                          "refunded: get the goods back or take payment.")
+    if conflict.code == "pickup.already_collected":
+        return QCoreApplication.translate("PickupScreen", "handed over here, but another till had handed "
+                                          "it over first: check who took the goods.")
+    if conflict.code == "pickup.not_collected":
+        return QCoreApplication.translate("PickupScreen", "handed over after its hold period, when it had been "
+                                          "refunded: get the goods back or take payment.")
+    return QCoreApplication.translate("PickupScreen", "HQ refused a pick-up step: check the order with HQ.")
 
 
 class ResourceDialog(QDialog):
@@ -95,6 +121,14 @@ class FlaggedActions(QObject):
         self.screen = screen
         self.dialog: QDialog | None = None
 
+    def state_text(self, order: OrderView) -> str:
+        """The order's state on the screen; a flagged order says so, with HQ's refusal if any."""
+        if not order.aisle_problem:
+            return self.screen.state_text(order.state)
+        if order.aisle_refusal:
+            return self.screen.state_text("aisle_refused") + " — " + refusal_text(order.aisle_refusal)
+        return self.screen.state_text("aisle_short")
+
     def _order(self):  # type: ignore[no-untyped-def]
         order = self.screen.current
         return order if order is not None and order.aisle_problem and self.dialog is None else None
@@ -137,10 +171,21 @@ class FlaggedActions(QObject):
         text = self.tr("cancel the endless-aisle order %1 and refund it").replace("%1", order.order_no)
         dialog.accepted_value.connect(lambda reason: self.screen.ops.cancel_flagged(
             order_id=order.order_id, reason=str(reason), action_text=text).run(
-            self.screen, success=lambda refund: self._done(self.tr("%1 is cancelled: HQ refunds %2.").replace(
-                "%1", order.order_no).replace("%2", money_text(refund, "CNY", money_locale(self.screen.lang)))),
+            self.screen, success=lambda paid: self._done(self._cancelled_text(order.order_no, *paid)),
             failure=self._error))
         self._opened(dialog)
+
+    def _cancelled_text(self, order_no: str, refund: int, cash: int) -> str:
+        def money(fen: int) -> str:
+            return money_text(fen, "CNY", money_locale(self.screen.lang))
+
+        if not cash:
+            return self.tr("%1 is cancelled: HQ refunds %2.").replace("%1", order_no).replace("%2", money(refund))
+        text = self.tr("%1 is cancelled: give the customer %2 in cash from the drawer.").replace(
+            "%1", order_no).replace("%2", money(cash))
+        if refund > cash:
+            text += " " + self.tr("HQ refunds the other %1 to the original payment.").replace("%1", money(refund - cash))
+        return text
 
     def _done(self, text: str) -> None:
         self.screen._say(text)

@@ -63,7 +63,7 @@ class PickupQueueModel(RowsTableModel):
             if column == 1:
                 return item.member_name
             if column == 2:
-                return self._state_text(item.state)
+                return self._state_text("aisle_refused" if item.refusal else item.state)
             if column == 3:
                 return f"{item.picked_lines}/{item.lines}"
             return self._time_left(item)
@@ -78,6 +78,6 @@ def same_rows(new: list[QueueItem], old: list[QueueItem]) -> bool:
     """The same orders, in the same order, showing the same things but their countdown."""
     def shape(item: QueueItem) -> tuple:
         return (item.order_id, item.state, item.member_name, item.picked_lines, item.lines,
-                item.due_soon, item.overdue)
+                item.due_soon, item.overdue, item.refusal)
 
     return len(new) == len(old) and all(shape(a) == shape(b) for a, b in zip(new, old))

@@ -39,7 +39,7 @@ from store_client.ui import keymap
 from store_client.ui.automation import named
 from store_client.ui.checkout.dialogs import PromptDialog
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
-from store_client.ui.screens.pickup_aisle import FlaggedActions
+from store_client.ui.screens.pickup_aisle import FlaggedActions, conflict_text
 from store_client.ui.screens.pickup_dialogs import RefuseDialog, reason_text
 from store_client.ui.screens.pickup_queue import PickupQueueModel, same_rows
 from store_client.ui.service_messages import service_error_text
@@ -104,6 +104,7 @@ class PickupScreen(QWidget):
                                        self.queue_model.columnCount(), stretch=1, view=queue_view)
         self.queue_table.selectionModel().selectionChanged.connect(lambda *_: self._selected())
         self.order_label = named(QLabel(self), "pickup.order", self.tr("Order"))
+        self.order_label.setWordWrap(True)  # a flagged order says HQ's refusal in full (pickup_aisle.py)
         self.lines_table = QTableWidget(0, 4, self)
         self.lines_table.setHorizontalHeaderLabels([
             self.tr("Item"), self.tr("Ordered"), self.tr("Picked"), self.tr("Short")])
@@ -253,20 +254,10 @@ class PickupScreen(QWidget):
 
     def _show_conflicts(self, conflicts: list[ConflictView]) -> None:
         """HQ refused a step this till made (docs/pickup.md): a manager sorts it out."""
-        lines = [self.tr("%1: %2").replace("%1", c.order_no).replace("%2", self.conflict_text(c.code))
+        lines = [self.tr("%1: %2").replace("%1", c.order_no).replace("%2", conflict_text(c))
                  for c in conflicts]
         self.conflicts.setText("\n".join([self.tr("Needs a manager:")] + lines))
         self.conflicts.setVisible(bool(conflicts))
-
-    def conflict_text(self, code: str) -> str:
-        return {
-            "pickup.cancelled": self.tr("handed over, but the order had been cancelled online and "
-                                        "refunded: get the goods back or take payment."),
-            "pickup.already_collected": self.tr("handed over here, but another till had handed "
-                                                "it over first: check who took the goods."),
-            "pickup.not_collected": self.tr("handed over after its hold period, when it had been "
-                                            "refunded: get the goods back or take payment."),
-        }.get(code, self.tr("HQ refused a pick-up step: check the order with HQ."))
 
     def _read_failed(self, error: BaseException) -> None:
         self._busy = False
@@ -340,7 +331,8 @@ class PickupScreen(QWidget):
                 "ready": self.tr("ready for pick-up"), "not_collected": self.tr("to restock"),
                 "collected": self.tr("collected"), "partially_collected": self.tr("partly collected"),
                 "cancelled": self.tr("cancelled"),
-                "aisle_short": self.tr("ordered item: source out of stock")}.get(state, state)
+                "aisle_short": self.tr("ordered item: source out of stock"),
+                "aisle_refused": self.tr("ordered item: HQ refused, resolve it again")}.get(state, state)
 
     def selected_order_id(self) -> str | None:
         rows = self.queue_table.selectionModel().selectedRows()
@@ -362,8 +354,7 @@ class PickupScreen(QWidget):
         self.current = order
         self.order_label.setText(self.tr("%1 · %2 · %3").replace("%1", order.order_no)
                                  .replace("%2", order.member_name)
-                                 .replace("%3", self.state_text("aisle_short" if order.aisle_problem
-                                                                else order.state)))
+                                 .replace("%3", self.flagged.state_text(order)))
         self.lines_table.setRowCount(len(order.lines))
         for row, line in enumerate(order.lines):
             name = line.name_zh if self.lang.startswith("zh") else line.name_en

@@ -114,7 +114,7 @@ def test_cancelled_and_refunded_once(flagged) -> None:  # type: ignore[no-untype
     orders = OnlineOrders(server.service)
     order = orders.get(order_id)
     assert (order["state"], order["refunded_minor"]) == ("cancelled", refund)
-    assert [r["amount_minor"] for r in orders.refunds(order_id)] == [refund]
+    assert orders.refunds(order_id) == []  # paid in cash: paid back from the drawer (test_aisle_cash_e2e.py)
     sync(server, a)
     assert services.pickup.queue() == []
     assert events(term, "aisle.cancelled") == 1
