@@ -20,7 +20,7 @@ sums. Python-level work is per line the change touched.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right, insort
 from collections import deque
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
@@ -145,6 +145,9 @@ class Repricer:
             promo.id for stage in _GROUP_STAGES for promo in index.stage_promotions(stage)]
         self._flags: dict[str, list[bool]] = {promo_id: [] for promo_id in promos}
         self._covering: dict[str, set[_Line]] = {promo_id: set() for promo_id in promos}
+        # The canonical positions of the lines of a promotion covering few of them, moved
+        # along as lines come and go (finding them afresh is a bisect per line per pricing).
+        self._few: dict[str, list[int]] = {}
         self._rate_count: dict[int, int] = {}
         self._gross = 0
         self._sources: dict[DiscountSource, _SourceTotal] = {}
@@ -158,6 +161,14 @@ class Repricer:
     # -- the kept lines -------------------------------------------------------------
     def _remove(self, state: _Line) -> None:
         at = bisect_left(self._keys, state.key)
+        for promo_id in state.groups:
+            positions = self._few.get(promo_id)
+            if positions is not None:
+                del positions[bisect_left(positions, at)]
+        for positions in self._few.values():
+            if positions and positions[-1] > at:
+                k = bisect_right(positions, at)
+                positions[k:] = [p - 1 for p in positions[k:]]
         columns: list[list[Any]] = [self._keys, self._ordered, self._lines, self._items,
                                     self._net0, self._booked0, self._rates, self._manual,
                                     *self._flags.values()]
@@ -181,6 +192,14 @@ class Repricer:
 
     def _insert(self, state: _Line) -> None:
         at = bisect_left(self._keys, state.key)
+        for positions in self._few.values():
+            if positions and positions[-1] >= at:
+                k = bisect_left(positions, at)
+                positions[k:] = [p + 1 for p in positions[k:]]
+        for promo_id in state.groups:
+            positions = self._few.get(promo_id)
+            if positions is not None:
+                insort(positions, at)
         self._keys.insert(at, state.key)
         self._ordered.insert(at, state)
         self._lines.insert(at, state.line)
@@ -242,7 +261,12 @@ class Repricer:
         """The canonical positions of the lines a group promotion covers, ascending."""
         states = self._covering[promo_id]
         if len(states) * 16 < len(self._keys):
-            return sorted([bisect_left(self._keys, state.key) for state in states])
+            positions = self._few.get(promo_id)
+            if positions is None:
+                positions = self._few[promo_id] = sorted([bisect_left(self._keys, state.key)
+                                                          for state in states])
+            return list(positions)  # a copy: the caller's to keep
+        self._few.pop(promo_id, None)  # many lines: picked from the flags, not kept
         return list(compress(range(len(self._keys)), self._flags[promo_id]))
 
     def _base_totals(self) -> dict[DiscountSource, int]:

@@ -243,3 +243,43 @@ def test_one_repricer_switching_between_two_changing_carts_prices_as_the_referen
             except CartError:
                 pass
         assert repricer.price(carts[which], book, now=now) == price_cart(carts[which], book, now=now)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_long_cart_under_promotions_covering_few_of_its_lines_prices_as_the_reference(seed):
+    """Positions of the few lines a group promotion covers are kept and moved along as lines
+    come and go anywhere in canonical order (not found afresh each pricing): a long cart
+    with inserts, voids, quantity changes and overrides in its middle, priced after each."""
+    import random
+
+    rnd = random.Random(seed)
+    catalog = [LineProduct(f"S{n:03d}", f"商品{n}", f"item {n}", Unit.EACH, 100 + 37 * n,
+                           (1300, 900, 600)[n % 3], f"c{n % 9}") for n in range(150)]
+    book = PromotionBook([
+        BuyXGetY(id="B1", buy=2, get=1, scope=Scope(skus=frozenset({"S007", "S090"}))),
+        BuyXGetY(id="B2", buy=1, get=1, exclusive=True, scope=Scope(skus=frozenset({"S033"}))),
+        Threshold(id="T1", threshold_fen=500, amount_fen=60, repeat=True,
+                  scope=Scope(categories=frozenset({"c4"}))),
+        Threshold(id="T2", threshold_fen=300, amount_fen=50, exclusive=True,
+                  scope=Scope(skus=frozenset({"S090", "S120", "S001"}))),
+        Threshold(id="T3", threshold_fen=10_000, amount_fen=800, max_times=2, repeat=True),
+    ])
+    repricer, cart = Repricer(), Cart()
+    for _ in range(120):
+        cart = cart.add(rnd.choice(catalog), rnd.randrange(1, 4), merge=False)
+    assert repricer.price(cart, book, now=NOW) == price_cart(cart, book, now=NOW)
+    hot = [p for p in catalog if p.sku in {"S001", "S007", "S033", "S090", "S120"}]
+    for _ in range(80):
+        live = cart.active_lines
+        pick = rnd.choice(live).line_id
+        move = rnd.random()
+        if move < 0.35:
+            cart = cart.add(rnd.choice(hot if rnd.random() < 0.5 else catalog), rnd.randrange(1, 4), merge=False)
+        elif move < 0.55:
+            cart = cart.void_line(pick, "r")
+        elif move < 0.8:
+            cart = cart.set_quantity(pick, rnd.randrange(1, 6))
+        else:
+            cart = cart.override_price(pick, rnd.randrange(50, 900), "r")
+        assert repricer.price(cart, book, now=NOW) == price_cart(cart, book, now=NOW)
+    assert repricer._few, "the promotions covering few lines were kept"
