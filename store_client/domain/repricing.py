@@ -162,9 +162,9 @@ class Repricer:
     def _remove(self, state: _Line) -> None:
         at = bisect_left(self._keys, state.key)
         for promo_id in state.groups:
-            positions = self._few.get(promo_id)
-            if positions is not None:
-                del positions[bisect_left(positions, at)]
+            few = self._few.get(promo_id)
+            if few is not None:
+                del few[bisect_left(few, at)]
         for positions in self._few.values():
             if positions and positions[-1] > at:
                 k = bisect_right(positions, at)
@@ -197,9 +197,9 @@ class Repricer:
                 k = bisect_left(positions, at)
                 positions[k:] = [p + 1 for p in positions[k:]]
         for promo_id in state.groups:
-            positions = self._few.get(promo_id)
-            if positions is not None:
-                insort(positions, at)
+            few = self._few.get(promo_id)
+            if few is not None:
+                insort(few, at)
         self._keys.insert(at, state.key)
         self._ordered.insert(at, state)
         self._lines.insert(at, state.line)
