@@ -57,9 +57,9 @@ _GROUP_STAGES = (Stage.MULTI_BUY, Stage.ORDER)
 _last_net, _last_vat, _last_booked = attrgetter("last_net"), attrgetter("last_vat"), attrgetter("last_booked")
 _priced_of = attrgetter("priced")
 _VERSIONS = count(1)
-# A group promotion's remembered result: its lines (when not all of them), and the
-# positions among them and amounts of its discounts.
-_Memo = tuple[tuple[CartLine, ...] | None, tuple[int, ...], tuple[int, ...]]
+# A group promotion's remembered result: its lines (when not all of them), their positions
+# then, and its discounts by those positions.
+_Memo = tuple[tuple[CartLine, ...] | None, tuple[int, ...], dict[int, int]]
 
 
 class _Line:
@@ -336,12 +336,16 @@ class Repricer:
             # kept no other line can take one of their ids: a hit is these very lines.
             key = (promo.id, tuple(map(id, lines)), nets)
         kept = self._group_memo.get(key) or self._group_memo_next.get(key)
-        if kept is None:
+        if kept is None:  # a scan's usual case for what covers its line: no remapping to pay
             amounts = _group_discount(promo, idxs, items, net)
-            where = {i: n for n, i in enumerate(idxs)}
-            kept = (lines, tuple(map(where.__getitem__, amounts)), tuple(amounts.values()))
-        self._group_memo_next[key] = kept  # kept for the next pricing
-        return dict(zip(_pick(idxs, kept[1]), kept[2]))
+            self._group_memo_next[key] = (lines, tuple(idxs), amounts)  # for the next pricing
+            return dict(amounts)
+        self._group_memo_next[key] = kept
+        _lines, was_at, amounts = kept
+        if len(was_at) == len(idxs) and was_at == tuple(idxs):
+            return dict(amounts)
+        moved = dict(zip(was_at, idxs))  # the same lines, in the same order, moved along
+        return {moved[i]: amount for i, amount in amounts.items()}
 
     def _vat_shares(self, net: list[int]) -> tuple[list[int], list[VatTotal]]:
         """Each line's VAT share and the per-rate totals, reusing a rate's split while the
