@@ -13,14 +13,14 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from store_client.clock import Clock, iso, parse_iso
 from store_client.domain.stock import FRESH_FOR, Movement, Position
-from store_client.persistence.db import Database
+from store_client.persistence.db import Database, driver
 from store_client.persistence.models import StockPosition
 from sync.protocol.datasets import validate_row
 from sync.protocol.events import PayloadError
@@ -29,6 +29,9 @@ from sync.terminal import outbox
 log = logging.getLogger(__name__)
 
 EVENT = "stock.moved"
+_MOVEMENT = "INSERT OR IGNORE INTO stock_movements (sku, delta, reason, ref, at) VALUES (?, ?, ?, ?, ?)"
+_POSITION = ("INSERT INTO stock_positions (sku, on_hand, reserved, as_of) VALUES (:sku, :delta, 0, :at) "
+             "ON CONFLICT (sku) DO UPDATE SET on_hand = on_hand + :delta, as_of = max(as_of, :at)")
 EVENT_CHUNK = 500  # movements per event: the protocol's bound on lines per payload
 
 
@@ -42,18 +45,17 @@ def record(session: Session, movements: Sequence[Movement], *, store_id: str, te
     if not session.in_transaction():
         raise RuntimeError("stock.record must run inside the caller's transaction")
     new: list[Movement] = []
+    # Two fixed statements a line, on the transaction's own sqlite3 connection: through the
+    # ORM each cost an autoflush and a compile-cache look-up (~0.3 ms), which a sale of a
+    # few hundred lines pays twice a line. The session's pending rows are flushed first,
+    # as the ORM's first statement would have.
+    session.flush()
+    conn = driver(session)
     for movement in movements:
-        inserted = cast("CursorResult[Any]", session.execute(text(
-            "INSERT OR IGNORE INTO stock_movements (sku, delta, reason, ref, at) "
-            "VALUES (:sku, :delta, :reason, :ref, :at)"),
-            {"sku": movement.sku, "delta": movement.delta, "reason": str(movement.reason), "ref": movement.ref,
-             "at": iso(movement.at)})).rowcount
-        if inserted:
+        at = iso(movement.at)
+        if conn.execute(_MOVEMENT, (movement.sku, movement.delta, str(movement.reason), movement.ref, at)).rowcount:
             new.append(movement)
-            session.execute(text(
-                "INSERT INTO stock_positions (sku, on_hand, reserved, as_of) VALUES (:sku, :delta, 0, :at) "
-                "ON CONFLICT (sku) DO UPDATE SET on_hand = on_hand + :delta, as_of = max(as_of, :at)"),
-                {"sku": movement.sku, "delta": movement.delta, "at": iso(movement.at)})
+            conn.execute(_POSITION, {"sku": movement.sku, "delta": movement.delta, "at": at})
     for start in range(0, len(new) if event else 0, EVENT_CHUNK):  # a 5,000-line count adjustment is ten events
         outbox.enqueue(session, EVENT, {
             "store_id": store_id, "terminal_id": terminal_id,
