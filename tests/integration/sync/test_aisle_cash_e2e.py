@@ -30,7 +30,7 @@ from sync.terminal.puller import Puller
 from sync.terminal.transport import HQClient
 from sync.terminal.uploader import Uploader
 from tests.conftest import make_config
-from tests.integration.sync.test_aisle_e2e import DATASETS, PHONE, sync, world  # noqa: F401
+from tests.integration.sync.test_aisle_e2e import DATASETS, PHONE, six_received_at_b, sync, world  # noqa: F401
 
 MANAGER = Actor("m1", "张经理", Role.MANAGER)
 PRICE = 200  # 100001 sells at ¥2.00 in the demo catalogue (asserted below)
@@ -58,12 +58,7 @@ def setup_till(term):  # type: ignore[no-untyped-def]
 def make_flagged(server, a, b, tenders) -> tuple:  # type: ignore[no-untyped-def]
     """Store A sells 2 then 5 of 100001 from S002, which has 6 (the second is flagged); the
     flagged sale is paid by ``tenders(due) -> [(kind, fen, reference)]``."""
-    term_b = b[0]
-    with term_b.db.transaction() as s:
-        stock.record(s, [Movement("100001", 6, MovementReason.RECEIPT, "delivery-b", term_b.clock.now())],
-                     store_id="S002", terminal_id="T01", clock=term_b.clock)
-    sync(server, b)
-    sync(server, a)
+    six_received_at_b(server, a, b)
     services = setup_till(a[0])
     services.shifts.open_shift(MANAGER, total_fen=10_000)
     checkout = services.checkout

@@ -61,15 +61,20 @@ def sync(server: HQServer, till: tuple[Terminal, str]) -> None:
             assert outcome.error is None, (name, outcome.error)
 
 
-def test_sold_in_a_sourced_from_b_ready_in_as_pick_up_list_and_handed_over(world) -> None:  # type: ignore[no-untyped-def]
-    server, tills = world
-    a, b = tills["S001"], tills["S002"]
+def six_received_at_b(server: HQServer, a: tuple[Terminal, str], b: tuple[Terminal, str]) -> None:
+    """Store B receives 6 of 100001; both stores sync, so store A sees them at B."""
     term_b = b[0]
-    with term_b.db.transaction() as s:  # goods received in store B
+    with term_b.db.transaction() as s:
         stock.record(s, [Movement("100001", 6, MovementReason.RECEIPT, "delivery-b", term_b.clock.now())],
                      store_id="S002", terminal_id="T01", clock=term_b.clock)
     sync(server, b)
     sync(server, a)
+
+
+def test_sold_in_a_sourced_from_b_ready_in_as_pick_up_list_and_handed_over(world) -> None:  # type: ignore[no-untyped-def]
+    server, tills = world
+    a, b = tills["S001"], tills["S002"]
+    six_received_at_b(server, a, b)
 
     term_a = a[0]
     with term_a.db.transaction() as s:
@@ -121,12 +126,7 @@ def test_sold_in_a_sourced_from_b_ready_in_as_pick_up_list_and_handed_over(world
 def test_a_second_order_beyond_what_is_left_is_flagged_and_the_store_sees_it(world) -> None:  # type: ignore[no-untyped-def]
     server, tills = world
     a, b = tills["S001"], tills["S002"]
-    term_b = b[0]
-    with term_b.db.transaction() as s:
-        stock.record(s, [Movement("100001", 6, MovementReason.RECEIPT, "delivery-b", term_b.clock.now())],
-                     store_id="S002", terminal_id="T01", clock=term_b.clock)
-    sync(server, b)
-    sync(server, a)
+    six_received_at_b(server, a, b)
     term_a = a[0]
     with term_a.db.transaction() as s:
         s.add(Operator(id="m1", name="张经理", role="manager", active=True, failed_attempts=0,

@@ -19,7 +19,7 @@ from store_client.services.auth import Actor
 from store_client.services.errors import ServiceError
 from sync.hq import aisle as hq_aisle
 from sync.hq.orders import OnlineOrders
-from tests.integration.sync.test_aisle_e2e import PHONE, sync, world  # noqa: F401
+from tests.integration.sync.test_aisle_e2e import PHONE, six_received_at_b, sync, world  # noqa: F401
 
 MANAGER = Actor("m1", "张经理", Role.MANAGER)
 
@@ -28,12 +28,7 @@ MANAGER = Actor("m1", "张经理", Role.MANAGER)
 def flagged(world):  # type: ignore[no-untyped-def]  # noqa: F811
     server, tills = world
     a, b = tills["S001"], tills["S002"]
-    term_b = b[0]
-    with term_b.db.transaction() as s:
-        stock.record(s, [Movement("100001", 6, MovementReason.RECEIPT, "delivery-b", term_b.clock.now())],
-                     store_id="S002", terminal_id="T01", clock=term_b.clock)
-    sync(server, b)
-    sync(server, a)
+    six_received_at_b(server, a, b)
     term_a = a[0]
     with term_a.db.transaction() as s:
         s.add(Operator(id="m1", name="张经理", role="manager", active=True, failed_attempts=0,
