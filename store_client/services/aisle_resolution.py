@@ -86,7 +86,7 @@ class AisleResolutionService:
             data = s.scalar(select(SyncRow.data).where(SyncRow.dataset == "online_orders", SyncRow.key == order_id)) \
                 if isinstance(order_id, str) else None
             mine = s.get(PickupProgress, order_id) if data is not None else None
-            resolved = order_id in aisle_state.standing(s) if data is not None else False
+            resolved = bool(aisle_state.standing(s, order_id)) if data is not None else False
         row = json.loads(data) if data is not None else None
         if row is None or row.get("store_id") != self.config.store_id or not row.get("aisle"):
             self._refuse(actor, "aisle.unknown_order", order_id, "no endless-aisle order of this store")
@@ -130,7 +130,7 @@ class AisleResolutionService:
                          site=chosen.name)
         now = self.clock.now()
         with self.db.transaction() as s:
-            if order_id in aisle_state.standing(s):  # another op of this till just did
+            if aisle_state.standing(s, order_id):  # another op of this till just did
                 raise ResolutionRefused("aisle.resolved", "resolved already")
             event = outbox.enqueue(s, RESOURCED, {
                 "order_id": order_id, "store_id": self.config.store_id, "terminal_id": self.config.terminal_id,
@@ -166,7 +166,7 @@ class AisleResolutionService:
             self._refuse(actor, "aisle.no_shift", order_id, "cash is paid back from an open shift's drawer")
         now, job, queue = self.clock.now(), None, self._queue()
         with self.db.transaction() as s:
-            if order_id in aisle_state.standing(s):
+            if aisle_state.standing(s, order_id):
                 raise ResolutionRefused("aisle.resolved", "resolved already")
             paid_before = aisle_state.cash_paid(s, order_id)
             due = max(cash_part - paid_before, 0)

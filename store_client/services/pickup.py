@@ -161,7 +161,7 @@ class PickupService:
                 raise PickupRefused(f"Order {order_id} is not in this store's pick-up list.",
                                     code="pickup.unknown_order")
             view = rows.view(row, s.get(PickupProgress, order_id))
-            return replace(view, aisle_refusal=aisle_state.refusals(s).get(order_id)) if view.aisle_problem else view
+            return replace(view, aisle_refusal=aisle_state.refusals(s, order_id).get(order_id)) if view.aisle_problem else view
 
     # -- picking ------------------------------------------------------------------------------
     @_audited

@@ -62,7 +62,7 @@ class CartDelegate(QStyledItemDelegate):
         self._font: QFont | None = None
         self._texts: dict[tuple[str, int], tuple[QStaticText, float, float]] = {}
 
-    def _colours_for(self, palette: QPalette) -> tuple[QColor, ...]:
+    def colours_for(self, palette: QPalette) -> tuple[QColor, ...]:
         key = palette.cacheKey()
         if key != self._palette_key:
             role = QPalette.ColorRole
@@ -92,7 +92,7 @@ class CartDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
         self.paint_cell(painter, option.rect, index.row(), index.column(),
-                        bool(option.state & _SELECTED), self._colours_for(option.palette),
+                        bool(option.state & _SELECTED), self.colours_for(option.palette),
                         option.font, option.fontMetrics)
 
     def paint_cell(self, painter: QPainter, rect: QRect, row: int, column: int, selected: bool,
@@ -188,7 +188,7 @@ class CartTableView(QTableView):
         palette = QPalette(self.viewport().palette())
         palette.setCurrentColorGroup(QPalette.ColorGroup.Active if self.isEnabled()
                                      else QPalette.ColorGroup.Disabled)
-        colours = delegate._colours_for(palette)
+        colours = delegate.colours_for(palette)
         font, metrics = option.font, option.fontMetrics
         selection = self.selectionModel()
         root = self.rootIndex()
