@@ -151,6 +151,15 @@ class CartLine:
         return self.unit_price_fen * self.quantity
 
 
+def pricing_order(line: CartLine) -> tuple:
+    """The key lines are priced in (and a rate's VAT split over them): by content, so the
+    order of scanning changes nothing."""
+    p, o, d = line.product, line.price_override, line.discount
+    return (p.sku, p.category_code, p.tax_rate_bp, p.unit_price_fen, p.unit.value, line.quantity,
+            line.embedded_price_fen or 0, o.unit_price_fen if o else 0,
+            (d.amount_fen or 0, d.percent_bp or 0) if d else (0, 0), line.line_id)
+
+
 @dataclass(frozen=True)
 class Cart:
     lines: tuple[CartLine, ...] = ()

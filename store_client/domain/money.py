@@ -56,7 +56,7 @@ def allocate(total: int, weights: Sequence[int]) -> list[int]:
     if weight_sum == 0:
         raise ValueError("weights must not all be zero")
     magnitude = abs(total)
-    # In C loops (map, divmod, a bound method as the sort key): the VAT split of a 500-line
+    # In C loops (map, divmod, a bound method as the sort key): a spread over a 500-line
     # cart runs on every scan. A stable sort, descending, keeps equal remainders in order.
     floors, remainders = map(list, zip(*map(divmod, map(magnitude.__mul__, weights),
                                              repeat(weight_sum))))

@@ -17,16 +17,10 @@ from math import lcm
 from operator import itemgetter, le, sub
 from typing import NamedTuple
 
-from store_client.domain.cart import GRAMS_PER_KG, Cart, CartLine
+from store_client.domain.cart import GRAMS_PER_KG, Cart, CartLine, pricing_order
 from store_client.domain.catalog import Unit
 from store_client.domain.coupons import Coupon, CouponRefusal, RefusalReason, check_coupon
-from store_client.domain.money import (
-    BASIS_POINTS,
-    Money,
-    allocate,
-    round_half_up,
-    vat_included,
-)
+from store_client.domain.money import BASIS_POINTS, Money, allocate, round_half_up
 from store_client.domain.promotions import (
     AmountOff,
     BuyXGetY,
@@ -36,6 +30,7 @@ from store_client.domain.promotions import (
     Stage,
     Threshold,
 )
+from store_client.domain.vat import VatTotal, vat_totals
 
 PROMOTION, LINE_MANUAL, COUPON, CART_MANUAL = "promotion", "line_manual", "coupon", "cart_manual"
 
@@ -61,18 +56,11 @@ class PricedLine(NamedTuple):
     gross_fen: int
     discounts: tuple[LineDiscount, ...]
     net_fen: int
-    tax_rate_bp: int
-    vat_fen: int  # VAT contained in net_fen
+    tax_rate_bp: int  # the line's share of its rate's VAT: line_vat(), at the sale
 
     @property
     def discount_fen(self) -> int:
         return self.gross_fen - self.net_fen
-
-
-class VatTotal(NamedTuple):
-    rate_bp: int
-    net_fen: int
-    vat_fen: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -509,14 +497,6 @@ class _Index:
 # -- the engine -------------------------------------------------------------------------
 
 
-def _canonical_key(line: CartLine) -> tuple:
-    """Line order for pricing: by content, so the order of scanning changes nothing."""
-    p, o, d = line.product, line.price_override, line.discount
-    return (p.sku, p.category_code, p.tax_rate_bp, p.unit_price_fen, p.unit.value, line.quantity,
-            line.embedded_price_fen or 0, o.unit_price_fen if o else 0,
-            (d.amount_fen or 0, d.percent_bp or 0) if d else (0, 0), line.line_id)
-
-
 def price_cart(cart: Cart, promotions: PromotionBook | Iterable[Promotion] = (), *,
                now: datetime, coupons: Mapping[str, Coupon] | None = None,
                used_coupon_codes: Collection[str] = frozenset(),
@@ -530,7 +510,7 @@ def price_cart(cart: Cart, promotions: PromotionBook | Iterable[Promotion] = (),
     """
     if now.tzinfo is None:
         raise ValueError("now must carry a time zone")
-    ordered = sorted(cart.active_lines, key=_canonical_key)
+    ordered = sorted(cart.active_lines, key=pricing_order)
     ledger = _Ledger(ordered)
     book = promotions if isinstance(promotions, PromotionBook) else PromotionBook(promotions)
     index = book.index(now, cart.member_id is not None)
@@ -591,30 +571,21 @@ def _apply_coupons(ledger: _Ledger, cart: Cart, now: datetime, coupons: Mapping[
 def _result(cart: Cart, ledger: _Ledger, applied: list[str],
             refusals: list[CouponRefusal]) -> PricedCart:
     lines = ledger.lines
-    by_rate: dict[int, list[int]] = defaultdict(list)
-    for i, line in enumerate(lines):
-        by_rate[line.product.tax_rate_bp].append(i)
-    vat_line = [0] * len(lines)
-    vat_totals = []
-    for rate in sorted(by_rate):
-        idxs = by_rate[rate]
-        net = sum(ledger.net[i] for i in idxs)
-        vat = vat_included(Money(net), rate).minor
-        if vat:
-            for i, part in zip(idxs, allocate(vat, [ledger.net[i] for i in idxs])):
-                vat_line[i] = part
-        vat_totals.append(VatTotal(rate, net, vat))
+    by_rate: dict[int, int] = defaultdict(int)
+    for line, net in zip(lines, ledger.net):
+        by_rate[line.product.tax_rate_bp] += net
     items, line_nets, booked = ledger.items, ledger.net, ledger.booked
     priced = {
         line.line_id: PricedLine(
             line.line_id, items[i].sku, items[i].quantity, line.unit_price_fen, items[i].gross,
-            tuple(booked[i]), line_nets[i], line.product.tax_rate_bp, vat_line[i])
+            tuple(booked[i]), line_nets[i], line.product.tax_rate_bp)
         for i, line in enumerate(lines)
     }
     gross = sum(item.gross for item in items)
     total = sum(line_nets)
     return PricedCart(
         lines=tuple(priced[line.line_id] for line in cart.lines if not line.voided),
-        gross_fen=gross, discount_fen=gross - total, total_fen=total, vat=tuple(vat_totals),
+        gross_fen=gross, discount_fen=gross - total, total_fen=total,
+        vat=vat_totals(by_rate),
         discounts=tuple(LineDiscount(s, a) for s, a in ledger.totals.items()),
         coupons_applied=tuple(applied), coupon_refusals=tuple(refusals))

@@ -8,14 +8,18 @@ books): each line's per-line stages (member prices, percent and amount off), its
 canonical position and its bookkeeping are kept from the previous call while the line
 object is the same (lines are immutable; a change rebuilds only the lines it touches).
 What depends on the whole cart (multi-buys, thresholds, manual and coupon discounts,
-the VAT split) is recomputed from the kept figures.
+the VAT per rate) is recomputed from the kept figures; the VAT split over lines is the
+sale's (vat.line_vat).
 
 A scan on line 500 must cost about what a scan on line 10 does, so what stays linear in
 the cart's size runs in C: the kept figures sit in lists aligned with the canonical
 order (an insertion is a memmove), the lines a promotion covers are picked with
 ``itertools.compress`` over a flag list, the changed lines are found with ``map`` over
 the kept figures, and the per-source totals of the per-line stages are kept as running
-sums. Python-level work is per line the change touched.
+sums. Python-level work is per line the change touched. A group stage (the multi-buys, the
+thresholds) is remembered by what reaches it (its lines and their nets): when a scan adds a
+line none of its promotions covers, or a void takes the cart back to a version of a moment
+ago, what it booked is booked again without working it out.
 """
 
 from __future__ import annotations
@@ -28,9 +32,8 @@ from itertools import compress, count
 from operator import attrgetter, is_not, ne
 from typing import Any
 
-from store_client.domain.cart import Cart, CartLine
+from store_client.domain.cart import Cart, CartLine, pricing_order
 from store_client.domain.coupons import Coupon, CouponRefusal
-from store_client.domain.money import Money, allocate, vat_included
 from store_client.domain.promotions import Promotion
 from store_client.domain.pricing import (
     CART_MANUAL,
@@ -41,7 +44,6 @@ from store_client.domain.pricing import (
     PromotionBook,
     Stage,
     _apply_coupons,
-    _canonical_key,
     _group_discount,
     _group_stage,
     _Index,
@@ -50,27 +52,34 @@ from store_client.domain.pricing import (
     _per_line_stage,
     _pick,
     PricedLine,
-    VatTotal,
 )
+from store_client.domain.vat import vat_totals
 
 _GROUP_STAGES = (Stage.MULTI_BUY, Stage.ORDER)
-_last_net, _last_vat, _last_booked = attrgetter("last_net"), attrgetter("last_vat"), attrgetter("last_booked")
 _priced_of = attrgetter("priced")
+_plus_one, _minus_one = (1).__add__, (-1).__add__
 _VERSIONS = count(1)
 # A group promotion's remembered result: its lines (when not all of them), their positions
 # then, and its discounts by those positions.
 _Memo = tuple[tuple[CartLine, ...] | None, tuple[int, ...], dict[int, int]]
+# A group stage's remembered result: its lines; which of them it discounted (indexes into
+# them), their nets after and the discounts added to each; the per-source totals it
+# booked, in order; and the promotions' remembered results it used.
+_StageMemo = tuple[tuple[CartLine, ...], tuple[int, ...], tuple[int, ...],
+                   tuple[list[LineDiscount], ...], tuple[tuple[DiscountSource, int], ...],
+                   tuple[tuple[tuple, _Memo], ...]]
+_STAGE_MEMO = 8  # stage results kept: this pricing's and a few before (a void of a scan)
 
 
 class _Line:
     """One line's share of the work that does not depend on the other lines."""
 
-    __slots__ = ("booked", "groups", "item", "key", "last_booked", "last_net", "last_vat", "line",
-                 "net", "price_part", "priced", "rate", "unit_price")
+    __slots__ = ("booked", "groups", "item", "key", "line", "net", "price_part", "priced", "rate",
+                 "stages", "unit_price")
 
     def __init__(self, line: CartLine, index: _Index) -> None:
         self.line = line
-        self.key = _canonical_key(line)
+        self.key = pricing_order(line)
         alone = _Ledger((line,))
         _per_line_stage(alone, index, Stage.PRICE)
         self.price_part = len(alone.booked[0])  # booked[:price_part] came from PRICE
@@ -82,15 +91,13 @@ class _Line:
         self.rate = line.product.tax_rate_bp
         self.unit_price = line.unit_price_fen
         self.priced: PricedLine | None = None  # the last result, reused while it holds
-        # What ``priced`` was built from (its net, VAT share and discounts).
-        self.last_net: int | None = None
-        self.last_vat: int | None = None
-        self.last_booked: list[LineDiscount] | None = None
-        # The group promotions covering the line, as _Index.covered decides it.
+        # The group promotions covering the line, as _Index.covered decides it, and their stages.
         item = self.item
-        self.groups: frozenset[str] = frozenset(
-            promo.id for stage in _GROUP_STAGES for promo in index.stage_promotions(stage)
-            if promo.scope.covers(item.sku, item.category)) if item.promotable else frozenset()
+        covering = [(stage, promo.id) for stage in _GROUP_STAGES
+                    for promo in index.stage_promotions(stage)
+                    if promo.scope.covers(item.sku, item.category)] if item.promotable else []
+        self.groups: frozenset[str] = frozenset(promo_id for _stage, promo_id in covering)
+        self.stages: frozenset[Stage] = frozenset(stage for stage, _promo_id in covering)
 
 
 class _Covered:
@@ -140,6 +147,9 @@ class Repricer:
         self._booked0: list[list[LineDiscount]] = []
         self._rates: list[int] = []
         self._manual: list[bool] = []
+        # What each line's PricedLine was last built from (None: not built yet).
+        self._last_net: list[int | None] = []
+        self._last_booked: list[list[LineDiscount] | None] = []
         # group promotion id -> whether it covers each line; the lines it covers
         promos = [] if index is None else [
             promo.id for stage in _GROUP_STAGES for promo in index.stage_promotions(stage)]
@@ -151,12 +161,16 @@ class Repricer:
         self._rate_count: dict[int, int] = {}
         self._gross = 0
         self._sources: dict[DiscountSource, _SourceTotal] = {}
-        self._vat_splits: dict[int, tuple[tuple[int, ...], int, list[int]]] = {}  # rate -> last
         # A promotion's lines, numbered anew (never reused) whenever a line joins or leaves them.
         self._cover_version: dict[str, int] = {}
         # (promotion id, its lines' number or ids, their nets) -> (the lines, positions, amounts)
         self._group_memo: dict[tuple, _Memo] = {}
         self._group_memo_next: dict[tuple, _Memo] = {}
+        self._touched: list[tuple[tuple, _Memo]] | None = None  # what a stage put there
+        # Per group stage: the canonical positions of the lines some promotion of it covers,
+        # and what the stage did for the last few inputs (the inputs by the lines' ids).
+        self._stage_at: dict[Stage, list[int]] = {stage: [] for stage in _GROUP_STAGES}
+        self._stage_memo: dict[tuple, _StageMemo] = {}
 
     # -- the kept lines -------------------------------------------------------------
     def _remove(self, state: _Line) -> None:
@@ -165,13 +179,16 @@ class Repricer:
             few = self._few.get(promo_id)
             if few is not None:
                 del few[bisect_left(few, at)]
-        for positions in self._few.values():
+        for stage in state.stages:
+            kept = self._stage_at[stage]
+            del kept[bisect_left(kept, at)]
+        for positions in [*self._few.values(), *self._stage_at.values()]:
             if positions and positions[-1] > at:
                 k = bisect_right(positions, at)
-                positions[k:] = [p - 1 for p in positions[k:]]
+                positions[k:] = map(_minus_one, positions[k:])
         columns: list[list[Any]] = [self._keys, self._ordered, self._lines, self._items,
                                     self._net0, self._booked0, self._rates, self._manual,
-                                    *self._flags.values()]
+                                    self._last_net, self._last_booked, *self._flags.values()]
         for column in columns:
             del column[at]
         for promo_id in state.groups:
@@ -192,14 +209,16 @@ class Repricer:
 
     def _insert(self, state: _Line) -> None:
         at = bisect_left(self._keys, state.key)
-        for positions in self._few.values():
+        for positions in [*self._few.values(), *self._stage_at.values()]:
             if positions and positions[-1] >= at:
                 k = bisect_left(positions, at)
-                positions[k:] = [p + 1 for p in positions[k:]]
+                positions[k:] = map(_plus_one, positions[k:])
         for promo_id in state.groups:
             few = self._few.get(promo_id)
             if few is not None:
                 insort(few, at)
+        for stage in state.stages:
+            insort(self._stage_at[stage], at)
         self._keys.insert(at, state.key)
         self._ordered.insert(at, state)
         self._lines.insert(at, state.line)
@@ -208,6 +227,8 @@ class Repricer:
         self._booked0.insert(at, state.booked)
         self._rates.insert(at, state.rate)
         self._manual.insert(at, state.line.discount is not None)
+        self._last_net.insert(at, None)
+        self._last_booked.insert(at, None)
         for promo_id, flags in self._flags.items():
             flags.insert(at, promo_id in state.groups)
         for promo_id in state.groups:
@@ -305,13 +326,13 @@ class Repricer:
         ledger.booked = list(self._booked0)  # the ledger copies a line's list on write
         ledger.totals = self._base_totals()
         groups = _Covered(index, self)
-        _group_stage(ledger, groups, Stage.MULTI_BUY, self._group_discount)  # type: ignore[arg-type]
+        self._stage(ledger, groups, Stage.MULTI_BUY)
         for i in compress(range(n), self._manual):
             discount = self._lines[i].discount
             assert discount is not None
             source = DiscountSource(LINE_MANUAL, "manual", discount.reason)
             ledger.book(source, {i: discount.amount_on(ledger.net[i])})
-        _group_stage(ledger, groups, Stage.ORDER, self._group_discount)  # type: ignore[arg-type]
+        self._stage(ledger, groups, Stage.ORDER)
         self._group_memo, self._group_memo_next = self._group_memo_next, {}
         applied, refusals = _apply_coupons(ledger, cart, now, coupons or {}, used_coupon_codes,
                                            used_coupon_members)
@@ -320,6 +341,48 @@ class Repricer:
             ledger.spread(DiscountSource(CART_MANUAL, "manual", cart.discount.reason),
                           amount, range(n))
         return self._result(ledger, applied, refusals)
+
+    def _stage(self, ledger: _Ledger, groups: _Covered, stage: Stage) -> None:
+        """pricing._group_stage, remembered while the lines its promotions cover (the same
+        line objects) come to it with the same nets: a scan of a line that no multi-buy or
+        threshold covers then only re-books what the stage booked, in C."""
+        at = self._stage_at[stage]
+        if not at:  # no line for its promotions: they book nothing
+            return
+        lines, nets = _pick(self._lines, at), _pick(ledger.net, at)
+        # The entry holds the lines, so while it is kept no other line can take their ids.
+        key = (stage, tuple(map(id, lines)), nets)
+        net, booked, totals = ledger.net, ledger.booked, ledger.totals
+        kept = self._stage_memo.pop(key, None)
+        if kept is not None:
+            self._stage_memo[key] = kept  # the most recent last
+            _lines, done, after, added, booked_totals, used = kept
+            positions = _pick(at, done)
+            deque(map(net.__setitem__, positions, after), maxlen=0)
+            deque(map(booked.__setitem__, positions,
+                      map(list.__add__, _pick(booked, positions), added)), maxlen=0)
+            for source, amount in booked_totals:
+                totals[source] = totals.get(source, 0) + amount
+            self._group_memo_next.update(used)  # kept for the next change of the stage
+            return
+        counts = list(map(len, _pick(booked, at)))
+        before = dict(totals)
+        touched: list[tuple[tuple, _Memo]] = []
+        self._touched = touched
+        try:
+            _group_stage(ledger, groups, stage, self._group_discount)  # type: ignore[arg-type]
+        finally:
+            self._touched = None
+        now = _pick(net, at)
+        changed = tuple(compress(range(len(at)), map(ne, now, nets)))  # a booking lowers a net
+        self._stage_memo[key] = (
+            lines, changed, _pick(now, changed),
+            tuple(booked[at[r]][counts[r]:] for r in changed),
+            tuple((source, amount - before.get(source, 0)) for source, amount in totals.items()
+                  if amount != before.get(source, 0)),
+            tuple(touched))
+        while len(self._stage_memo) > _STAGE_MEMO:
+            del self._stage_memo[next(iter(self._stage_memo))]
 
     def _group_discount(self, promo: Promotion, idxs: Sequence[int], items: Sequence[_Item],
                         net: Sequence[int]) -> dict[int, int]:
@@ -338,67 +401,48 @@ class Repricer:
         kept = self._group_memo.get(key) or self._group_memo_next.get(key)
         if kept is None:  # a scan's usual case for what covers its line: no remapping to pay
             amounts = _group_discount(promo, idxs, items, net)
-            self._group_memo_next[key] = (lines, tuple(idxs), amounts)  # for the next pricing
+            kept = (lines, tuple(idxs), amounts)
+            self._group_memo_next[key] = kept  # for the next pricing
+            if self._touched is not None:
+                self._touched.append((key, kept))
             return dict(amounts)
         self._group_memo_next[key] = kept
+        if self._touched is not None:
+            self._touched.append((key, kept))
         _lines, was_at, amounts = kept
         if len(was_at) == len(idxs) and was_at == tuple(idxs):
             return dict(amounts)
         moved = dict(zip(was_at, idxs))  # the same lines, in the same order, moved along
         return {moved[i]: amount for i, amount in amounts.items()}
 
-    def _vat_shares(self, net: list[int]) -> tuple[list[int], list[VatTotal]]:
-        """Each line's VAT share and the per-rate totals, reusing a rate's split while the
-        nets it is split over are the same."""
-        n = len(net)
-        rates = self._rates
-        vat_line = [0] * n
-        totals = []
-        splits: dict[int, tuple[tuple[int, ...], int, list[int]]] = {}
-        for rate in sorted(self._rate_count):
-            idxs: Sequence[int] = (range(n) if len(self._rate_count) == 1
-                                   else list(compress(range(n), map(rate.__eq__, rates))))
-            nets = tuple(net) if len(self._rate_count) == 1 else _pick(net, idxs)
-            kept = self._vat_splits.get(rate)
-            if kept is not None and kept[0] == nets:
-                vat, parts = kept[1], kept[2]
-            else:
-                vat = vat_included(Money(sum(nets)), rate).minor
-                parts = allocate(vat, nets) if vat else []
-            splits[rate] = (nets, vat, parts)
-            if len(self._rate_count) == 1:
-                vat_line = parts or vat_line
-            else:
-                deque(map(vat_line.__setitem__, idxs, parts), maxlen=0)
-            totals.append(VatTotal(rate, sum(nets), vat))
-        self._vat_splits = splits
-        return vat_line, totals
-
     def _result(self, ledger: _Ledger, applied: list[str],
                 refusals: list[CouponRefusal]) -> PricedCart:
         """What pricing._result gives, rebuilding only the PricedLines whose figures moved."""
         ordered, net, booked = self._ordered, ledger.net, ledger.booked
-        vat_line, vat_totals = self._vat_shares(net)
         n = len(ordered)
-        moved = set(compress(range(n), map(ne, net, map(_last_net, ordered))))
-        moved.update(compress(range(n), map(ne, vat_line, map(_last_vat, ordered))))
+        moved = set(compress(range(n), map(ne, net, self._last_net)))
         # By content (compared in C): a line a threshold covers gets a new list of the same
         # discounts at each pricing.
-        moved.update(compress(range(n), map(ne, booked, map(_last_booked, ordered))))
+        moved.update(compress(range(n), map(ne, booked, self._last_booked)))
         for i in moved:
             s = ordered[i]
-            s.last_net, s.last_vat, s.last_booked = net[i], vat_line[i], booked[i]
             discounts = tuple(booked[i])
             p = s.priced
-            if (p is None or p.net_fen != net[i] or p.vat_fen != vat_line[i]
-                    or p.discounts != discounts):
+            if p is None or p.net_fen != net[i] or p.discounts != discounts:
                 item = s.item
                 s.priced = PricedLine(s.line.line_id, item.sku, item.quantity, s.unit_price,
-                                      item.gross, discounts, net[i], s.rate, vat_line[i])
+                                      item.gross, discounts, net[i], s.rate)
+        self._last_net, self._last_booked = list(net), list(booked)  # kept aligned from here
+        if len(self._rate_count) == 1:
+            by_rate = {next(iter(self._rate_count)): sum(net)}
+        else:
+            rates = self._rates
+            by_rate = {rate: sum(compress(net, map(rate.__eq__, rates)))
+                       for rate in self._rate_count}
         total = sum(net)
         return PricedCart(
             lines=tuple(map(_priced_of, filter(None, self._at))),
             gross_fen=self._gross, discount_fen=self._gross - total, total_fen=total,
-            vat=tuple(vat_totals),
+            vat=vat_totals(by_rate),
             discounts=tuple(LineDiscount(src, a) for src, a in ledger.totals.items()),
             coupons_applied=tuple(applied), coupon_refusals=tuple(refusals))

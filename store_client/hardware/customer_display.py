@@ -97,8 +97,13 @@ class CustomerDisplay(QWidget):
     def _money(self, fen: int) -> str:
         return Money(fen, self.currency).format("zh_CN")
 
-    def show_sale(self, lines: list[DisplayLine], total_fen: int) -> None:
+    def show_sale(self, lines: list[DisplayLine], total_fen: int, count: int | None = None) -> None:
+        """``lines``: the sale's last lines (what the customer can read across the counter);
+        ``count``: how many the sale has when that is more (a 500-line basket is not
+        redrawn at every scan)."""
         self.lines.clear()
+        if count is not None and count > len(lines):
+            self.lines.addItem(f"… 共{count}行商品 {count} lines")
         for line in lines:
             self.lines.addItem(f"{line.name}  ×{line.quantity}  {self._money(line.amount_fen)}")
         if lines:

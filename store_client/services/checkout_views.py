@@ -137,9 +137,8 @@ class LineViews:
     The positions whose priced line is another object than last time are found in C (the
     re-pricer keeps an unchanged line's PricedLine); only those are looked at, each
     against the last view of the same line object: kept by the line object's id, and
-    compared rather than hashed, since the priced line is usually equal up to its VAT share
-    (which the view does not show), and hashing its discounts cost more than the view it
-    saved."""
+    compared rather than hashed (the reference pricing builds new PricedLines of the same
+    figures, and hashing their discounts cost more than the view it saved)."""
 
     def __init__(self) -> None:
         self._by_line: dict[int, tuple[CartLine, PricedLine, LineView]] = {}
@@ -163,7 +162,7 @@ class LineViews:
 
     def _one(self, p: PricedLine, line: CartLine) -> LineView:
         hit = self._by_line.get(id(line))
-        if hit is not None and hit[0] is line and (hit[1] is p or hit[1][:7] == p[:7]):
+        if hit is not None and hit[0] is line and (hit[1] is p or hit[1] == p):
             return hit[2]
         view = LineView(
             str(p.line_id), p.sku, line.product.name_zh, line.product.name_en,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime
 
 from sqlalchemy import select
@@ -23,6 +24,7 @@ from store_client.clock import iso
 from store_client.domain.cart import Cart
 from store_client.domain.catalog import Unit
 from store_client.domain.pricing import PricedCart
+from store_client.domain.vat import line_vat as split_vat_over_lines
 from store_client.persistence.db import Database
 from store_client.persistence.models import (
     ReceiptCounter,
@@ -78,6 +80,11 @@ class SaleFacts:
     ordered_lines: frozenset[int] = frozenset()  # endless aisle: paid here, from another site
     credit_offline: frozenset[str] = frozenset()  # spend ids of store credit notes HQ did not spend yet
     credit_spends: tuple[tuple[str, str], ...] = ()  # (tender id, spend id) of its store credit notes
+
+    @cached_property
+    def line_vat(self) -> dict[int, int]:
+        """Each line's share of its rate's VAT, by line id (split once, at the sale)."""
+        return split_vat_over_lines(self.cart, self.priced)
     line_notes: tuple[tuple[int, str], ...] = ()  # (line, text) printed under an ordered line
     pickup_notes: tuple[str, ...] = ()  # the ordered items' pick-up codes, printed in bold
 
@@ -127,7 +134,8 @@ def payload(f: SaleFacts) -> dict:
             "line_no": p.line_id, "sku": p.sku, "qty": p.quantity,
             "unit": lines[p.line_id].product.unit.value, "unit_price_minor": p.unit_price_fen,
             "line_total_minor": p.gross_fen, "discount_minor": p.discount_fen,
-            "net_minor": p.net_fen, "tax_rate_bp": p.tax_rate_bp, "vat_minor": p.vat_fen,
+            "net_minor": p.net_fen, "tax_rate_bp": p.tax_rate_bp,
+            "vat_minor": f.line_vat[p.line_id],
             "discounts": [{"source": d.source.kind, "source_id": d.source.id[:64],
                            "label": (d.source.name or d.source.id)[:200],
                            "amount_minor": d.amount_fen} for d in p.discounts],
@@ -184,7 +192,7 @@ def write_sale(session: Session, f: SaleFacts) -> str:
             name_en=line.product.name_en, unit=line.product.unit.value, quantity=p.quantity,
             unit_price_fen=p.unit_price_fen, gross_fen=p.gross_fen,
             discount_fen=p.discount_fen, net_fen=p.net_fen, tax_rate_bp=p.tax_rate_bp,
-            vat_fen=p.vat_fen, overridden=line.price_override is not None))
+            vat_fen=f.line_vat[p.line_id], overridden=line.price_override is not None))
         for seq, d in enumerate(p.discounts, 1):
             children.append(SaleDiscount(
                 sale_id=f.sale_id, line_no=p.line_id, seq=seq, source_kind=d.source.kind,

@@ -9,6 +9,7 @@ import pytest
 from store_client.domain.cart import Cart, LineProduct, ManualDiscount
 from store_client.domain.catalog import Unit
 from store_client.domain.coupons import Coupon, RefusalReason
+from store_client.domain.vat import line_vat
 from store_client.domain.pricing import (
     CART_MANUAL,
     COUPON,
@@ -49,13 +50,14 @@ def by_source(priced):
 
 
 def test_no_promotions_totals_and_vat_per_rate():
-    priced = price_cart(Cart().add(A).add(KG, 500), now=NOW)
+    cart = Cart().add(A).add(KG, 500)
+    priced = price_cart(cart, now=NOW)
     # A 100.00 at 13 %: VAT = 10000 * 1300 / 11300 = 1150.44 -> 1150
     # KG 20.00/kg x 0.5 kg = 10.00 at 9 %: VAT = 1000 * 900 / 10900 = 82.57 -> 83
     assert (priced.gross_fen, priced.discount_fen, priced.total_fen) == (11000, 0, 11000)
     assert [(v.rate_bp, v.net_fen, v.vat_fen) for v in priced.vat] == [(900, 1000, 83),
                                                                         (1300, 10000, 1150)]
-    assert [line.vat_fen for line in priced.lines] == [1150, 83]
+    assert [line_vat(cart, priced)[line.line_id] for line in priced.lines] == [1150, 83]
 
 
 def test_stackable_percentages_compound_in_priority_order():
@@ -365,3 +367,12 @@ def test_booking_more_than_a_line_has_left_is_refused(size):
         ledger.book(DiscountSource(PROMOTION, "P", "P"), {i: (101 if i == size - 1 else 1) for i in range(size)})
     with pytest.raises(AssertionError, match="outside"):
         ledger.book(DiscountSource(PROMOTION, "P", "P"), {i: (-1 if i == 0 else 1) for i in range(size)})
+
+
+def test_line_vat_refuses_the_prices_of_another_cart():
+    cart = Cart().add(A).add(KG, 500)
+    priced = price_cart(cart, now=NOW)
+    with pytest.raises(ValueError):
+        line_vat(cart.add(A), priced)
+    with pytest.raises(ValueError):
+        line_vat(Cart().add(A), priced)

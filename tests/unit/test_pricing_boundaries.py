@@ -14,6 +14,7 @@ from store_client.domain.cart import Cart, LineProduct, ManualDiscount
 from store_client.domain.catalog import Unit
 from store_client.domain.coupons import Coupon
 from store_client.domain.pricing import CART_MANUAL, PROMOTION, price_cart
+from store_client.domain.vat import line_vat
 from store_client.domain.promotions import (
     AmountOff,
     BuyXGetY,
@@ -299,9 +300,10 @@ def test_stackable_thresholds_apply_one_after_the_other_on_what_is_left():
 def test_vat_of_a_zero_rate_line_and_of_a_free_line_is_zero():
     untaxed = LineProduct("U", "U", "U", Unit.EACH, 1000, 0, "books")
     free_c = PercentOff(id="freeC", percent_bp=10_000, scope=skus("C"))
-    priced = price_cart(Cart().add(untaxed).add(C).add(A), [free_c], now=NOW)
+    cart = Cart().add(untaxed).add(C).add(A)
+    priced = price_cart(cart, [free_c], now=NOW)
     # A: 10000 x 1300 / 11300 = 1150.44 -> 1150
-    assert [line.vat_fen for line in priced.lines] == [0, 0, 1150]
+    assert [line_vat(cart, priced)[line.line_id] for line in priced.lines] == [0, 0, 1150]
 
 
 def test_scan_order_does_not_decide_which_line_gets_a_tied_fen():

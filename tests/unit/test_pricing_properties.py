@@ -14,6 +14,7 @@ from store_client.domain.catalog import Unit
 from store_client.domain.coupons import Coupon
 from store_client.domain.money import Money, vat_included
 from store_client.domain.pricing import price_cart
+from store_client.domain.vat import line_vat
 from store_client.domain.promotions import (
     AmountOff,
     BuyXGetY,
@@ -139,18 +140,21 @@ def test_invariants(data):
         assert 0 <= line.net_fen <= line.gross_fen  # discounts never exceed the line gross
         assert all(d.amount_fen > 0 for d in line.discounts)
         assert sum(d.amount_fen for d in line.discounts) == line.gross_fen - line.net_fen
-        assert 0 <= line.vat_fen <= line.net_fen
         for d in line.discounts:
             per_source[d.source] += d.amount_fen
     # each discount is allocated to lines exactly, to the fen
     assert dict(per_source) == {d.source: d.amount_fen for d in priced.discounts}
     assert sum(d.amount_fen for d in priced.discounts) == priced.discount_fen
     # VAT per rate is computed on the rate's net and the lines' VAT adds up to it
+    shares = line_vat(cart, priced)
+    assert set(shares) == {ln.line_id for ln in priced.lines}
+    for line in priced.lines:
+        assert 0 <= shares[line.line_id] <= line.net_fen
     for vat in priced.vat:
         lines = [ln for ln in priced.lines if ln.tax_rate_bp == vat.rate_bp]
         assert vat.net_fen == sum(ln.net_fen for ln in lines)
         assert vat.vat_fen == vat_included(Money(vat.net_fen), vat.rate_bp).minor
-        assert vat.vat_fen == sum(ln.vat_fen for ln in lines)
+        assert vat.vat_fen == sum(shares[ln.line_id] for ln in lines)
     assert set(priced.coupons_applied).isdisjoint(r.code for r in priced.coupon_refusals)
     assert len(priced.coupons_applied) + len(priced.coupon_refusals) == len(cart.coupon_codes)
 
@@ -162,13 +166,20 @@ def test_scan_order_does_not_change_the_result(data, rnd):
     order = list(range(len(specs)))
     rnd.shuffle(order)
     coupons = coupons_from(raw_coupons)
-    first = price_cart(build(specs, member, cart_discount, codes), promos, now=NOW, coupons=coupons)
-    second = price_cart(build(specs, member, cart_discount, codes, order), promos, now=NOW,
-                        coupons=coupons)
+    one, two = build(specs, member, cart_discount, codes), build(specs, member, cart_discount,
+                                                                    codes, order)
+    first = price_cart(one, promos, now=NOW, coupons=coupons)
+    second = price_cart(two, promos, now=NOW, coupons=coupons)
     assert first.total_fen == second.total_fen
     assert first.gross_fen == second.gross_fen
     assert sorted(first.discounts, key=repr) == sorted(second.discounts, key=repr)
     assert first.coupons_applied == second.coupons_applied
+    assert first.vat == second.vat
+
+    def vat_by_content(cart, priced):
+        shares = line_vat(cart, priced)
+        return sorted((p.sku, p.quantity, p.net_fen, shares[p.line_id]) for p in priced.lines)
+    assert vat_by_content(one, first) == vat_by_content(two, second)
 
 
 @settings(max_examples=100, deadline=None)

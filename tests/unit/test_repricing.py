@@ -14,6 +14,7 @@ from store_client.domain.cart import Cart, CartError, LineProduct, ManualDiscoun
 from store_client.domain.catalog import Unit
 from store_client.domain.coupons import Coupon
 from store_client.domain.pricing import PromotionBook, price_cart
+from store_client.domain.vat import line_vat
 from store_client.domain import repricing
 from store_client.domain.promotions import BuyXGetY, MemberPrice, PercentOff, Scope, Threshold
 from store_client.domain.repricing import Repricer
@@ -37,6 +38,7 @@ steps = st.lists(st.one_of(
     st.tuples(st.just("member"), st.booleans()),
     st.tuples(st.just("coupon"), st.sampled_from(["K1", "K2", "K3", "K9"]), st.booleans()),
     st.tuples(st.just("later"), st.integers(0, 3)),
+    st.tuples(st.just("back"), st.integers(1, 4)),  # an earlier version again (what it remembers)
 ), max_size=40)
 
 
@@ -74,14 +76,18 @@ def _apply(cart: Cart, step: tuple) -> Cart:
 def test_every_version_of_a_changing_cart_prices_as_the_reference(script, promos, raw, used):
     book, coupons = PromotionBook(promos), coupons_from(raw)
     repricer, cart, now = Repricer(), Cart(), NOW
+    versions = [cart]
     for step in script:
         if step[0] == "later":  # promotion windows and coupon validity move with the clock
             now = NOW + timedelta(days=step[1])
+        elif step[0] == "back":
+            cart = versions[-min(step[1], len(versions))]
         else:
             try:
                 cart = _apply(cart, step)
             except CartError:
                 pass  # refused: the cart is unchanged
+        versions.append(cart)
         expected = price_cart(cart, book, now=now, coupons=coupons, used_coupon_codes=used)
         assert repricer.price(cart, book, now=now, coupons=coupons,
                               used_coupon_codes=used) == expected
@@ -186,17 +192,24 @@ def test_a_scan_does_not_redo_a_multi_buy_that_does_not_cover_it(monkeypatch):
     assert len(redone) == 2
 
 
-def test_a_scan_at_another_rate_does_not_redo_this_rates_vat_split(monkeypatch):
-    split = _counting(monkeypatch, "vat_included")
+def test_a_scan_splits_no_vat_over_the_lines_and_keeps_the_untouched_results(monkeypatch):
+    """The VAT per rate comes from the rate's net; the split over lines (a pass over every
+    line of the rate, moving at every scan) is the sale's to make, through line_vat."""
+    from store_client.domain import pricing
+    split: list = []
+    real = pricing.allocate
+    monkeypatch.setattr(pricing, "allocate", lambda *a: split.append(a) or real(*a))
     book = PromotionBook(())
     repricer, cart = Repricer(), Cart().add(A, 3)
     first = repricer.price(cart, book, now=NOW)
-    assert len(split) == 1
-    cart = cart.add(Z, 1)  # 9 %: only its own rate is split
+    cart = cart.add(Z, 1)
     second = repricer.price(cart, book, now=NOW)
+    assert split == []
     assert second == price_cart(cart, book, now=NOW)
-    assert [args[1] for args in split] == [1300, 900]
+    assert [(v.rate_bp, v.net_fen, v.vat_fen) for v in second.vat] == [(900, 500, 41),
+                                                                        (1300, 3000, 345)]
     assert second.lines[0] is first.lines[0]  # the untouched line's result is kept as it was
+    assert line_vat(cart, second) == {1: 345, 2: 41}
 
 
 def test_every_kind_of_discount_and_a_voided_line_price_as_the_reference():
@@ -219,7 +232,8 @@ def test_every_kind_of_discount_and_a_voided_line_price_as_the_reference():
     priced = both(cart)
     assert [line.sku for line in priced.lines] == ["A", "F"]
     assert priced.gross_fen == 2_700 and priced.total_fen == 2_700 - 400 - 100 - 300
-    assert priced.lines[1].vat_fen == 0 and priced.coupons_applied == ("K1",)
+    assert line_vat(cart, priced)[priced.lines[1].line_id] == 0
+    assert priced.coupons_applied == ("K1",)
     assert priced.discounts[0].amount_fen == 400  # the member price, booked first
     cart = cart.void_line(cart.lines[1].line_id, "r")  # voided after a pricing
     assert [line.sku for line in both(cart).lines] == ["F"]
@@ -283,3 +297,34 @@ def test_a_long_cart_under_promotions_covering_few_of_its_lines_prices_as_the_re
             cart = cart.override_price(pick, rnd.randrange(50, 900), "r")
         assert repricer.price(cart, book, now=NOW) == price_cart(cart, book, now=NOW)
     assert repricer._few, "the promotions covering few lines were kept"
+
+
+def test_a_scan_no_group_promotion_covers_rebooks_the_stages_without_redoing_them(monkeypatch):
+    staged = _counting(monkeypatch, "_group_stage")
+    book = PromotionBook([BuyXGetY(id="B", buy=2, get=1, scope=Scope(skus=frozenset({"A"}))),
+                          Threshold(id="T", threshold_fen=2000, amount_fen=300, repeat=True,
+                                    scope=Scope(categories=frozenset({"c"})))])
+    repricer, cart = Repricer(), Cart()
+    for _ in range(5):
+        cart = cart.add(A, 1, merge=False)
+    first = cart
+
+    def check(cart: Cart) -> None:
+        assert repricer.price(cart, book, now=NOW) == price_cart(cart, book, now=NOW)
+
+    check(cart)
+    assert len(staged) == 2  # the multi-buys, then the thresholds
+    cart = cart.add(Z, 1)  # category "d": no group promotion covers it
+    check(cart)
+    cart = cart.void_line(cart.lines[-1].line_id, "r")  # voided again: as before the scan
+    check(cart)
+    assert len(staged) == 2
+    cart = cart.add(A, 1, merge=False)  # covered by both: both stages are worked out
+    check(cart)
+    assert len(staged) == 4
+    cart = cart.set_quantity(cart.lines[0].line_id, 2)  # changed: worked out again
+    check(cart)
+    assert len(staged) == 6
+    check(first)  # an earlier version of the cart: remembered
+    check(first.add(Z, 2))
+    assert len(staged) == 6

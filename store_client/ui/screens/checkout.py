@@ -70,6 +70,7 @@ if TYPE_CHECKING:
     from store_client.ui.operations.checkout import Scanned
 
 T = TypeVar("T")
+CUSTOMER_DISPLAY_LINES = 12  # the last lines the customer display shows, whatever the sale's length
 STYLE = """
 QLabel[kind="bigAmount"] { font-size: 26pt; font-weight: bold; color: #0b2e59; }
 QLabel[kind="changeAmount"] { font-size: 22pt; font-weight: bold; color: #1b7f3b; }
@@ -348,9 +349,11 @@ class CheckoutScreen(QWidget):
             return
         from store_client.hardware.customer_display import DisplayLine
 
+        first = max(0, len(cart.lines) - CUSTOMER_DISPLAY_LINES)
         display.show_sale([DisplayLine(line.name_zh, self.model.data(self.model.index(row, 2)) or "",
-                                       line.net_fen) for row, line in enumerate(cart.lines)],
-                          cart.total_fen)
+                                       line.net_fen)
+                           for row, line in enumerate(cart.lines[first:], first)],
+                          cart.total_fen, len(cart.lines))
 
     # -- messages -----------------------------------------------------------------
     def _say(self, text: str, *, error: bool = False) -> None:

@@ -152,3 +152,7 @@ def test_customer_display_is_off_with_one_screen_and_shows_a_sale_on_a_given_scr
     assert not display.qr.pixmap().isNull()
     for widget in [display, display.lines, display.total, display.change, display.qr, display.caption]:
         assert widget.objectName() and widget.accessibleName(), widget
+    # A long sale: the last lines, under a line saying how many there are.
+    display.show_sale([DisplayLine(f"商品{n}", "1", 100) for n in range(489, 501)], 50_000, 500)
+    assert display.lines.count() == 13 and "500" in display.lines.item(0).text()
+    assert "商品500" in display.lines.item(12).text()

@@ -247,3 +247,26 @@ def test_the_search_dialog_says_when_its_list_is_cut_short_and_shows_the_rest(
     assert dialog.model.rowCount() == 0 and not dialog.more.button.isVisible()
     assert dialog.status.text() == "Nothing found for “ea 鑫”."
     dialog.reject()
+
+
+def test_the_customer_display_gets_the_last_lines_and_the_count_not_the_whole_sale(
+        make_shell, qtbot) -> None:
+    """A 500-line basket must not rebuild the customer's list at every scan."""
+    from store_client.ui.screens.checkout import CUSTOMER_DISPLAY_LINES
+
+    shell, screen = open_checkout(make_shell, qtbot, service=fake)
+    shown: list = []
+
+    class Display:
+        def show_sale(self, lines, total_fen, count=None):  # type: ignore[no-untyped-def]
+            shown.append((lines, total_fen, count))
+
+    screen._display_checked, screen._customer_display = True, Display()
+    items = products(shell, CUSTOMER_DISPLAY_LINES + 3)
+    for product in items:
+        burst(product.barcodes[0])
+        shell.settle()
+    lines, total, count = shown[-1]
+    assert count == len(items) and len(lines) == CUSTOMER_DISPLAY_LINES
+    assert [line.name for line in lines] == [p.name_zh for p in items[3:]]
+    assert total == sum(p.price.minor for p in items)
