@@ -99,7 +99,7 @@ result["then every screen of the role opened once"] = rss()
 co.void_cart(manager, "memory benchmark end")
 from printers.setup import shutdown_print_queue
 window.shutdown(); shutdown_print_queue(queue); tasks.shutdown(wait=True); terminal.close()
-result["modules"] = {m: m in sys.modules for m in ("sqlalchemy.orm", "escpos", "PIL", "httpx",
+result["modules"] = {m: m in sys.modules for m in ("sqlalchemy.orm", "escpos", "PIL", "httpx", "babel",
                                                     "pypinyin", "alembic")}
 print(json.dumps(result, ensure_ascii=False))
 """

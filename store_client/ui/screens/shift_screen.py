@@ -37,6 +37,8 @@ from store_client.domain.money import Money
 from store_client.domain.shifts import DENOMINATIONS_FEN, MAX_PIECES, MAX_REASON
 from store_client.ui import keymap
 from store_client.ui.automation import named
+from store_client.ui.checkout.formatting import money_text
+from store_client.ui.i18n import money_locale
 from store_client.ui.login_messages import local_hhmm
 from store_client.ui.operations import Changes, Op
 from store_client.ui.page import page_layout, page_title
@@ -259,7 +261,7 @@ class ShiftScreen(QWidget):
         return self.tr("%1 jiao").replace("%1", str(fen // 10))
 
     def _money(self, fen: int) -> str:
-        return Money(fen, self._ctx.config.currency).format(self._ctx.locale)
+        return money_text(fen, self._ctx.config.currency, money_locale(self._ctx.locale))
 
     # -- state ----------------------------------------------------------------------------------
     def activated(self) -> None:

@@ -117,3 +117,31 @@ def test_a_locale_grouping_otherwise_is_left_to_babel() -> None:
 
     assert _money_shape("CNY", "zh_CN") == ("¥", "-¥", "", ",", ".", 2)
     assert _money_shape("CNY", "en_IN") is None  # 12,34,567.89: lakh grouping
+
+
+def test_the_written_out_money_shapes_are_babels_for_every_currency_and_language() -> None:
+    """The till formats money without loading Babel for its own currencies and languages;
+    what it writes is still Babel's."""
+    from store_client.config import LOCALES
+    from store_client.domain.money import MINOR_UNITS, Money
+    from store_client.ui.checkout.formatting import KNOWN_SHAPES, _babel_shape
+    from store_client.ui.i18n import money_locale
+
+    wanted = {(currency, money_locale(locale)) for currency in MINOR_UNITS for locale in LOCALES}
+    assert wanted <= set(KNOWN_SHAPES)
+    for (currency, locale), shape in KNOWN_SHAPES.items():
+        assert _babel_shape(currency, locale) == shape, (currency, locale)
+        for fen in (0, 5, -5, 123_456_789, -100_000_000_000):
+            assert money_text(fen, currency, locale) == Money(fen, currency).format(locale)
+
+
+def test_formatting_the_tills_own_money_does_not_load_babel() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom store_client.ui.checkout.formatting import money_text\n"
+            "money_text(123456, 'CNY', 'zh_CN'); money_text(-5, 'USD', 'en')\n"
+            "print(any(m == 'babel' or m.startswith('babel.') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, check=True)
+    assert out.stdout.strip() == "False"
