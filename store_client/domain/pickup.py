@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from store_client.domain.money import allocate, round_half_up
 
@@ -49,6 +50,16 @@ WEIGHT_TOLERANCE_BP = 1000  # a weighed line may be picked up to 10 % above the 
 DEFAULT_PROMISE_MINUTES = 60
 DEFAULT_HOLD_HOURS = 48
 DUE_SOON_MINUTES = 15
+
+
+STILL_TO_PICK = (ACCEPTED, PICKING)  # the orders whose promise the till counts down
+
+
+def urgency(promised_at: datetime, now: datetime) -> tuple[bool, bool]:
+    """(due soon, overdue) of an order still to pick: its promise within DUE_SOON_MINUTES,
+    or past."""
+    left = promised_at - now
+    return timedelta(0) <= left <= timedelta(minutes=DUE_SOON_MINUTES), left < timedelta(0)
 
 
 class PickupRuleError(ValueError):

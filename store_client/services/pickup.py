@@ -112,8 +112,7 @@ class PickupService:
         """Open orders of this store (to pick, picking, ready) and those past their hold
         (to restock), soonest promise first."""
         now = self.clock.now()
-        soon = timedelta(minutes=pk.DUE_SOON_MINUTES)
-        with self.db.read() as s:  # plain rows: this runs every second on a busy till
+        with self.db.read() as s:  # plain rows: every second while Pick-up is open
             local = {r.order_id: (r.state, r.picks) for r in s.execute(
                 select(PickupProgress.order_id, PickupProgress.state, PickupProgress.picks))}
             texts = s.scalars(select(SyncRow.data).where(SyncRow.dataset == DATASET)).all()
@@ -135,14 +134,12 @@ class PickupService:
                        if (p := picks.get(str(line["line_no"]))) is not None
                        and (p.get("picked", 0) >= line["qty"] or p.get("short_reason")))
             promised = parse_iso(row["promised_at"])
-            left = promised - now
             if (row.get("aisle") or {}).get("problem") and state_ in pk.OPEN:
                 state_ = AISLE_SHORT  # nothing to pick: the till tells the customer (docs/stock.md)
-            open_ = state_ in (pk.ACCEPTED, pk.PICKING)
+            due_soon, overdue = pk.urgency(promised, now) if state_ in pk.STILL_TO_PICK else (False, False)
             items.append(QueueItem(
                 row["order_id"], row["order_no"], state_, row["member"]["name"], promised,
-                len(row["lines"]), done, due_soon=open_ and timedelta(0) <= left <= soon,
-                overdue=open_ and left < timedelta(0),
+                len(row["lines"]), done, due_soon=due_soon, overdue=overdue,
                 refusal=refused.get(row["order_id"]) if state_ == AISLE_SHORT else None))
         items.sort(key=lambda i: (i.state == pk.NOT_COLLECTED, i.promised_at))
         return items

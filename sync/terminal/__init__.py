@@ -6,4 +6,4 @@ import sys
 # httpx's __init__ imports its command-line client, and with it click, rich and pygments
 # whenever they are installed (encode/httpx#3547): ~10 MB of every till's memory for a tool
 # the till never runs. Marking the module absent makes httpx keep its stub ``main``.
-sys.modules.setdefault("httpx._main", None)
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]  # None: "not importable"

@@ -212,11 +212,12 @@ def test_pickup_orders_due_show_in_the_status_bar_whatever_screen_is_in_front(ma
     window = shell.window
     assert window.stack.currentWidget() is window.screens["checkout"]
     pickup = window.screens["pickup"]
-    soon = datetime.now(UTC) + timedelta(minutes=10)
+    soon, later = datetime.now(UTC) + timedelta(minutes=10), datetime.now(UTC) + timedelta(hours=1)
 
     def item(n: int, state: str, due_soon: bool) -> QueueItem:
         return QueueItem(order_id=f"o{n}", order_no=f"W{n:06d}", state=state, member_name="李娜",
-                         promised_at=soon, lines=1, picked_lines=0, due_soon=due_soon, overdue=False)
+                         promised_at=soon if due_soon else later, lines=1, picked_lines=0,
+                         due_soon=due_soon, overdue=False)
 
     pickup._show_queue([item(1, "accepted", True), item(2, "picking", True), item(3, "ready", True),
                         item(4, "accepted", False)])

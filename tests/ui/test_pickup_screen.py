@@ -282,3 +282,64 @@ def test_a_banner_names_three_orders_then_how_many_more(qtbot) -> None:
                                            member_name="", promised_at=later, lines=1,
                                            picked_lines=0, due_soon=False, overdue=False)])
     assert screen.banner.text() == "New online order: W000009"
+
+
+class _CountingReads:
+    """Pick-up operations whose reads are counted and never answer (the test feeds them)."""
+
+    def __init__(self) -> None:
+        self.reads = 0
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        def op(**_k):  # type: ignore[no-untyped-def]
+            if name == "queue":
+                self.reads += 1
+            return type("Op", (), {"run": lambda *_a, **_k: None})()
+        return op
+
+
+def test_behind_another_screen_the_queue_is_read_when_told_and_what_is_due_still_counts(
+        qtbot) -> None:
+    """A cashier selling: the hidden Pick-up screen does not read every open order each second
+    (on a busy till that read held up scans); an announced change is read at once, the rest
+    every HIDDEN_READ_S s, and an order falling due in between still reaches the status bar."""
+    from datetime import timedelta
+
+    from store_client.services.pickup_views import QueueItem
+    from store_client.ui.operations import ChangeHub, Changes
+    from store_client.ui.operations.pulled import changes_of
+    from store_client.ui.screens.pickup_screen import HIDDEN_READ_S
+
+    hub, ops = ChangeHub(), _CountingReads()
+    now = [datetime.now(UTC)]
+    screen = PickupScreen(ops, locale="en", now=lambda: now[0], hub=hub)  # type: ignore[arg-type]
+    qtbot.addWidget(screen)
+    screen.timer.stop()
+    heard: list[str] = []
+    screen.attention.connect(heard.append)
+    assert not screen.isVisible() and ops.reads == 1  # the first read, when built
+    promise = now[0] + timedelta(minutes=16)
+    screen._show_queue([QueueItem(order_id="o1", order_no="W000001", state="accepted",
+                                  member_name="", promised_at=promise, lines=1, picked_lines=0,
+                                  due_soon=False, overdue=False)])
+    assert heard == [] and not screen.banner.isVisible()  # 16 minutes: not due yet
+    for _ in range(HIDDEN_READ_S - 1):
+        screen._tick()
+    assert ops.reads == 1
+    now[0] += timedelta(minutes=2)  # 14 minutes to the promise: due soon, with no read
+    screen._tick()
+    assert ops.reads == 2  # HIDDEN_READ_S seconds since the last read: read again
+    screen._busy = False  # (the fake read never answers)
+    screen._tick()
+    assert ops.reads == 2 and heard[-1] == "Pick-up: 1 due or late"
+    assert "W000001" in screen.banner.text()
+    hub.announce(Changes(sync=True))  # nothing the queue shows
+    assert ops.reads == 2
+    hub.announce(changes_of({"online_orders"}))  # orders pulled from HQ
+    assert ops.reads == 3
+    screen._busy = False
+    screen.show()  # in front: read every second
+    qtbot.waitExposed(screen)
+    screen._busy = False
+    screen._tick()
+    assert ops.reads == 4

@@ -19,8 +19,9 @@ Public API (kept stable; other screens build on it):
   Area factories use it; so may a new area module.
 * :class:`Changes`: frozen flags of what changed (``cart``, ``sale``, ``returns``,
   ``shift``, ``print_queue``, ``sync``, ``catalog``, ``operators``, ``audit``,
-  ``stock_counts``), combined with ``|``, false when empty. The sync runner's pulls announce
-  what they changed through :mod:`.pulled` (``count_plans``/``count_totals``: ``stock_counts``).
+  ``stock_counts``, ``pickup``), combined with ``|``, false when empty. The sync runner's pulls
+  announce what they changed through :mod:`.pulled` (``count_plans``/``count_totals``:
+  ``stock_counts``; ``online_orders``: ``pickup``).
 * :class:`ChangeHub`: ``changed(Changes, initiator)`` on the GUI thread after every op
   (initiator: the calling widget) and when a background source announces a change
   (``announce_from_thread``, ``listen``, whose ``changes`` may be a function of the source's

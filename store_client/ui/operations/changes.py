@@ -29,6 +29,7 @@ class Changes:
     operators: bool = False  # who may sign in, lockouts
     audit: bool = False  # entries appended to the audit log
     stock_counts: bool = False  # the store's shared count plans or other tills' count totals arrived
+    pickup: bool = False  # online orders arrived or changed (pulled from HQ, or a step taken here)
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(**{f.name: getattr(self, f.name) or getattr(other, f.name)

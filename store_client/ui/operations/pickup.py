@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from store_client.services.pickup import PickupService
     from store_client.services.pickup_views import ConflictView, OrderView, PickResult, QueueItem
 
-STEP = Changes(sync=True, audit=True)  # a pick-up step is an outbox event and an audit entry
+STEP = Changes(sync=True, audit=True, pickup=True)  # a pick-up step: an outbox event and an audit entry
 CANCEL = STEP | Changes(shift=True, print_queue=True)  # a cancel may pay cash out of the drawer, with its slip
 
 
@@ -22,7 +22,8 @@ class PickupOps(Area):
         return need(self._services.pickup, "Pick-up is not available on this till.")
 
     def queue(self) -> Op[list[QueueItem]]:
-        return self._runner.op(lambda _g: self._service().queue(), changes=NOTHING)
+        """A read, on the pool: it never queues ahead of a scan on the database thread."""
+        return self._runner.op(lambda _g: self._service().queue(), changes=NOTHING, pool=True)
 
     def order(self, *, order_id: str) -> Op[OrderView]:
         return self._runner.op(lambda _g: self._service().order(order_id), changes=NOTHING)
@@ -86,7 +87,7 @@ class PickupOps(Area):
                                changes=Changes(print_queue=True))
 
     def conflicts(self) -> Op[list[ConflictView]]:
-        return self._runner.op(lambda _g: self._service().conflicts(), changes=NOTHING)
+        return self._runner.op(lambda _g: self._service().conflicts(), changes=NOTHING, pool=True)
 
     # -- a flagged endless-aisle order (services/aisle_resolution.py) ---------------------------
     def _resolution(self) -> AisleResolutionService:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 PULLED: dict[str, Changes] = {
     "count_plans": Changes(stock_counts=True),  # a plan shared, posted or cancelled at another till
     "count_totals": Changes(stock_counts=True),  # what the other tills counted
+    "online_orders": Changes(pickup=True),  # new orders, and HQ's word on the ones in the queue
 }
 
 

@@ -1,7 +1,8 @@
 """自提 Pick-up: the queue of online orders for this store, picking, and the hand-over.
 
-The queue is read every second through the pick-up operations (on the database thread),
-soonest promise first, with a live countdown; due-soon and overdue orders are marked, and
+The queue is read through the pick-up operations (on the task manager's pool): every second
+while the screen is in front; behind another screen when a change is announced and every
+HIDDEN_READ_S seconds (docs/pickup.md). Soonest promise first, with a live countdown; due-soon and overdue orders are marked, and
 an order not seen before raises the banner (and a beep). Scans (or a code typed into the
 scan field and Enter) pick the selected order's items; a pick-up QR finds its order and
 Enter hands it over. The 6-digit code with the phone's last 4 digits works the same way.
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from store_client.domain import pickup as pk
 from store_client.domain.pickup_codes import looks_like_qr
 from store_client.ui import keymap
 from store_client.ui.automation import named
@@ -56,7 +58,14 @@ if TYPE_CHECKING:
         PickResult,
         QueueItem,
     )
+    from store_client.ui.operations import ChangeHub, Changes
     from store_client.ui.operations.pickup import PickupOps
+
+
+#: Seconds between reads of the queue while another screen is in front (the checkout): a
+#: read parses every open order, and on the database thread it held up the scans behind it.
+#: Announced changes (orders pulled from HQ, a step at this till) are read at once.
+HIDDEN_READ_S = 15
 
 
 class PickupScreen(QWidget):
@@ -65,7 +74,8 @@ class PickupScreen(QWidget):
     attention = Signal(str)
 
     def __init__(self, ops: PickupOps, *, locale: str = "zh_CN",
-                 now: Callable[[], datetime] | None = None, parent: QWidget | None = None) -> None:
+                 now: Callable[[], datetime] | None = None, hub: ChangeHub | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("pickup.screen")
         self.ops, self.lang = ops, locale
@@ -74,6 +84,7 @@ class PickupScreen(QWidget):
         self.known: set[str] | None = None  # order ids seen; None until the first read
         self.alerted: set[str] = set()  # orders already announced as due soon / overdue
         self._ticks = 0
+        self._unread_ticks = 0  # seconds since the queue was last read
         self.current: OrderView | None = None
         self.proof: dict[str, str] | None = None  # the hand-over proof checked for current
         self.refused: dict[int, tuple[int, str]] = {}  # given back at the counter: line -> (qty, why)
@@ -213,8 +224,10 @@ class PickupScreen(QWidget):
 
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
-        self.timer.timeout.connect(self.refresh)
+        self.timer.timeout.connect(self._tick)
         self.timer.start()
+        if hub is not None:
+            hub.changed.connect(self._changed)
         self._update_buttons()
         self.refresh()
 
@@ -240,9 +253,43 @@ class PickupScreen(QWidget):
         self.refresh()
         self.scan_input.setFocus()
 
+    def _tick(self) -> None:
+        """Every second. In front, the queue is read again (the countdown, the picking).
+        Behind another screen (a cashier selling) it is read when a change is announced
+        (orders pulled from HQ, a step here) and every HIDDEN_READ_S seconds; in between,
+        what is due is worked out again from what was read, without the database."""
+        self._unread_ticks += 1
+        if self.isVisible() or self._unread_ticks >= HIDDEN_READ_S:
+            self.refresh()
+            return
+        self._announce(self.items)
+        self._warn_late(self.items)
+
+    def _changed(self, changes: Changes, _initiator: object) -> None:
+        if changes.pickup:
+            self.refresh()
+
+    def _urgent(self, items: list[QueueItem]) -> list[QueueItem]:
+        """The orders still to pick that are due within 15 minutes or late, as of now."""
+        now = self.now()
+        return [i for i in items if i.state in pk.STILL_TO_PICK and any(pk.urgency(i.promised_at, now))]
+
+    def _warn_late(self, items: list[QueueItem]) -> bool:
+        """Announce (once each) the orders that became due soon or late; True if any did."""
+        late = [i for i in self._urgent(items) if i.order_id not in self.alerted]
+        if not late:
+            return False
+        self.alerted |= {i.order_id for i in late}
+        self.banner.setText(self.tr("Not ready and due within 15 minutes: %1").replace(
+            "%1", self._order_list(late)))
+        self.banner.show()
+        QApplication.beep()
+        return True
+
     def refresh(self) -> None:
         if self._busy:
             return
+        self._unread_ticks = 0
         self._busy = True
         try:
             self.ops.queue().run(self, success=self._show_queue, failure=self._read_failed)
@@ -270,17 +317,13 @@ class PickupScreen(QWidget):
         new = [] if self.known is None else [i for i in items if i.order_id not in self.known
                                              and i.state == "accepted"]
         self.known = ids | (self.known or set())
-        late = [i for i in items if (i.due_soon or i.overdue) and i.order_id not in self.alerted]
-        self.alerted |= {i.order_id for i in late}
         if new:
+            self.alerted |= {i.order_id for i in self._urgent(items)}  # said with the new ones
             self.banner.setText(self.tr("New online order: %1").replace("%1", self._order_list(new)))
             self.banner.show()
             QApplication.beep()
-        elif late:  # 15 minutes from the promise and not ready
-            self.banner.setText(self.tr("Not ready and due within 15 minutes: %1").replace(
-                "%1", self._order_list(late)))
-            self.banner.show()
-            QApplication.beep()
+        else:  # 15 minutes from the promise and not ready
+            self._warn_late(items)
         if same_rows(items, self.items):
             self.items = items  # only the countdown moved: one column is redrawn
             self.queue_model.tick(items)
@@ -312,7 +355,7 @@ class PickupScreen(QWidget):
         return text
 
     def _announce(self, items: list[QueueItem]) -> None:
-        due = sum(1 for i in items if (i.due_soon or i.overdue) and i.state in ("accepted", "picking"))
+        due = len(self._urgent(items))
         text = self.tr("Pick-up: %1 due or late").replace("%1", str(due)) if due else ""
         if text != self._attention:
             self._attention = text
@@ -613,7 +656,7 @@ class PickupScreen(QWidget):
 
 
 def create_pickup_screen(ctx: ScreenContext) -> PickupScreen:
-    return PickupScreen(ctx.ops.pickup, locale=ctx.locale)
+    return PickupScreen(ctx.ops.pickup, locale=ctx.locale, hub=ctx.ops.hub)
 
 
 register(ScreenSpec("pickup", QT_TRANSLATE_NOOP("Screens", "Pick-up"), create_pickup_screen,
