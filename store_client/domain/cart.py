@@ -244,7 +244,11 @@ class Cart:
             raise CartError(CartErrorCode.TOO_MANY_LINES,
                             f"A sale holds at most {self.limits.max_lines} lines.")
         line = self._check_gross(CartLine(self.next_line_id, product, quantity, embedded_price_fen))
-        return replace(self, lines=self.lines + (line,), next_line_id=self.next_line_id + 1)
+        cart = replace(self, lines=self.lines + (line,), next_line_id=self.next_line_id + 1)
+        # The new cart's active lines are these and the new one: a scan on line 500 does not
+        # look at the other 499 again.
+        cart.__dict__["active_lines"] = self.active_lines + (line,)
+        return cart
 
     def set_quantity(self, line_id: int, quantity: int) -> Cart:
         line = self._live(line_id)

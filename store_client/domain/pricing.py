@@ -8,6 +8,7 @@ fen it was discounted, and ``net = gross - discounts`` is what a return refunds.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -401,8 +402,17 @@ class PromotionBook:
                 raise ValueError(f"duplicate promotion id {promo.id!r}")
             seen.add(promo.id)
         self._compiled: dict[tuple[str, ...], _Index] = {}
+        self._boundaries = sorted({t for p in self.promotions for t in (p.starts, p.ends)
+                                   if t is not None})
+        self._by_period: dict[tuple[int, bool], _Index] = {}
 
     def index(self, now: datetime, member: bool) -> _Index:
+        # Which promotions are in force changes only when ``now`` passes a start or an end:
+        # between two of them the set (member or not) is the one found last time.
+        period = (bisect_right(self._boundaries, now), member)
+        found = self._by_period.get(period)
+        if found is not None:
+            return found
         active = [p for p in self.promotions if p.active(now, member)]
         key = tuple(p.id for p in active)
         found = self._compiled.get(key)
@@ -410,6 +420,9 @@ class PromotionBook:
             if len(self._compiled) >= self._KEEP:
                 self._compiled.pop(next(iter(self._compiled)))
             found = self._compiled[key] = _Index(active)
+        if len(self._by_period) >= self._KEEP:
+            self._by_period.pop(next(iter(self._by_period)))
+        self._by_period[period] = found
         return found
 
 

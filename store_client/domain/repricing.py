@@ -29,7 +29,7 @@ from collections import deque
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from itertools import compress, count
-from operator import attrgetter, is_not, ne
+from operator import is_not, ne
 from typing import Any
 
 from store_client.domain.cart import Cart, CartLine, pricing_order
@@ -56,7 +56,6 @@ from store_client.domain.pricing import (
 from store_client.domain.vat import vat_totals
 
 _GROUP_STAGES = (Stage.MULTI_BUY, Stage.ORDER)
-_priced_of = attrgetter("priced")
 _plus_one, _minus_one = (1).__add__, (-1).__add__
 _VERSIONS = count(1)
 # A group promotion's remembered result: its lines (when not all of them), their positions
@@ -74,8 +73,8 @@ _STAGE_MEMO = 8  # stage results kept: this pricing's and a few before (a void o
 class _Line:
     """One line's share of the work that does not depend on the other lines."""
 
-    __slots__ = ("booked", "groups", "item", "key", "line", "net", "price_part", "priced", "rate",
-                 "stages", "unit_price")
+    __slots__ = ("booked", "groups", "item", "key", "line", "net", "pos", "price_part", "priced",
+                 "rate", "stages", "unit_price")
 
     def __init__(self, line: CartLine, index: _Index) -> None:
         self.line = line
@@ -91,6 +90,7 @@ class _Line:
         self.rate = line.product.tax_rate_bp
         self.unit_price = line.unit_price_fen
         self.priced: PricedLine | None = None  # the last result, reused while it holds
+        self.pos = -1  # its position in the cart's lines (set when the re-pricer places it)
         # The group promotions covering the line, as _Index.covered decides it, and their stages.
         item = self.item
         covering = [(stage, promo.id) for stage in _GROUP_STAGES
@@ -138,6 +138,7 @@ class Repricer:
         self._by_id: dict[int, _Line] = {}
         self._cart_lines: tuple[CartLine, ...] = ()  # the last cart's lines, as given
         self._at: list[_Line | None] = []  # per position in _cart_lines: its kept line
+        self._priced_at: list[PricedLine | None] = []  # ... and its PricedLine (None: voided)
         # In canonical order, aligned: the keys (sorted) and each kept line's figures.
         self._keys: list[tuple] = []
         self._ordered: list[_Line] = []
@@ -261,7 +262,8 @@ class Repricer:
             if state is not None:
                 self._remove(state)
                 del by_id[state.line.line_id]
-        del at[len(new):]
+        priced_at = self._priced_at
+        del at[len(new):], priced_at[len(new):]
         for p in [*changed, *range(m, len(new))]:
             line = new[p]
             state = None
@@ -269,13 +271,15 @@ class Repricer:
                 stale = by_id.get(line.line_id)  # the id sat elsewhere in the old cart
                 if stale is not None:
                     self._remove(stale)
-                    at[at.index(stale)] = None
+                    at[stale.pos] = priced_at[stale.pos] = None
                 state = by_id[line.line_id] = _Line(line, index)
+                state.pos = p
                 self._insert(state)
             if p < len(at):
-                at[p] = state
+                at[p], priced_at[p] = state, None  # a line's PricedLine: set by _result
             else:
                 at.append(state)
+                priced_at.append(None)
         self._cart_lines = new
 
     def positions_covered(self, promo_id: str) -> list[int]:
@@ -432,6 +436,7 @@ class Repricer:
                 item = s.item
                 s.priced = PricedLine(s.line.line_id, item.sku, item.quantity, s.unit_price,
                                       item.gross, discounts, net[i], s.rate)
+            self._priced_at[s.pos] = s.priced
         self._last_net, self._last_booked = list(net), list(booked)  # kept aligned from here
         if len(self._rate_count) == 1:
             by_rate = {next(iter(self._rate_count)): sum(net)}
@@ -441,7 +446,7 @@ class Repricer:
                        for rate in self._rate_count}
         total = sum(net)
         return PricedCart(
-            lines=tuple(map(_priced_of, filter(None, self._at))),
+            lines=tuple(filter(None, self._priced_at)),
             gross_fen=self._gross, discount_fen=self._gross - total, total_fen=total,
             vat=vat_totals(by_rate),
             discounts=tuple(LineDiscount(src, a) for src, a in ledger.totals.items()),

@@ -239,3 +239,13 @@ def test_random_operations_keep_cart_valid_and_round_trippable(ops):
             assert 0 < line.quantity <= limit and line.gross_fen >= 0
         assert len(cart.active_lines) <= 10
     assert Cart.from_dict(json.loads(json.dumps(cart.to_dict())), cart.limits) == cart
+
+
+def test_a_new_line_extends_the_active_lines_it_was_added_to():
+    """Cart.add hands the new cart its active lines (the old ones and the new line) instead
+    of finding them again: they must be what a fresh look finds, voids included."""
+    cart = Cart().add(SHAMPOO).add(SOAP, merge=False)
+    cart = cart.void_line(cart.lines[0].line_id, "r").add(APPLE, 500).add(SOAP, merge=False)
+    fresh = Cart(lines=cart.lines, next_line_id=cart.next_line_id)
+    assert cart.active_lines == fresh.active_lines == tuple(ln for ln in cart.lines if not ln.voided)
+    assert [ln.product.sku for ln in cart.active_lines] == ["SKU2", "PLU00420", "SKU2"]

@@ -25,6 +25,7 @@ from store_client.domain.promotions import (
     PercentOff,
     PromotionError,
     Scope,
+    Stage,
     Threshold,
 )
 
@@ -376,3 +377,21 @@ def test_line_vat_refuses_the_prices_of_another_cart():
         line_vat(cart.add(A), priced)
     with pytest.raises(ValueError):
         line_vat(Cart().add(A), priced)
+
+
+def test_the_promotions_in_force_change_exactly_at_a_start_or_an_end():
+    """The book keeps the set in force between two boundaries: each side of each boundary,
+    for members and not, it is what the promotions themselves say."""
+    tick = timedelta(microseconds=1)
+    promos = [PercentOff(id="day", percent_bp=1000, starts=NOW, ends=NOW + timedelta(hours=1)),
+              PercentOff(id="mem", percent_bp=500, member_only=True, starts=NOW + timedelta(minutes=30)),
+              PercentOff(id="always", percent_bp=100)]
+    book = PromotionBook(promos)
+    moments = [NOW - tick, NOW, NOW + tick, NOW + timedelta(minutes=30) - tick,
+               NOW + timedelta(minutes=30), NOW + timedelta(hours=1) - tick,
+               NOW + timedelta(hours=1), NOW, NOW - tick, NOW + timedelta(days=9)]
+    for moment in moments:
+        for member in (False, True):
+            wanted = {p.id for p in promos if p.active(moment, member)}
+            index = book.index(moment, member)
+            assert {p.id for stage in Stage for p in index.stage_promotions(stage)} == wanted
