@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from tests.loaded_modules import loaded_by
 
 
 def test_the_hq_client_loads_httpx_without_click_rich_or_pygments() -> None:
-    code = ("import sys\nimport sync.terminal.transport, httpx\n"
-            "assert httpx.Client and httpx.AsyncClient\n"
-            "print(sorted(m for m in ('click', 'rich', 'pygments') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=60, check=True)
-    assert out.stdout.strip() == "[]"
+    code = "import sync.terminal.transport, httpx\nassert httpx.Client and httpx.AsyncClient"
+    assert loaded_by(code, ("httpx",)) == ["httpx"]
+    assert loaded_by(code, ("click", "rich", "pygments")) == []
