@@ -28,7 +28,7 @@ from bisect import bisect_left, bisect_right, insort
 from collections import deque
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
-from itertools import compress, count
+from itertools import compress
 from operator import is_not, ne
 from typing import Any
 
@@ -57,10 +57,9 @@ from store_client.domain.vat import vat_totals
 
 _GROUP_STAGES = (Stage.MULTI_BUY, Stage.ORDER)
 _plus_one, _minus_one = (1).__add__, (-1).__add__
-_VERSIONS = count(1)
-# A group promotion's remembered result: its lines (when not all of them), their positions
+# A group promotion's remembered result: its lines, their positions
 # then, and its discounts by those positions.
-_Memo = tuple[tuple[CartLine, ...] | None, tuple[int, ...], dict[int, int]]
+_Memo = tuple[tuple[CartLine, ...], tuple[int, ...], dict[int, int]]
 # A group stage's remembered result: its lines; which of them it discounted (indexes into
 # them), their nets after and the discounts added to each; the per-source totals it
 # booked, in order; and the promotions' remembered results it used.
@@ -162,12 +161,11 @@ class Repricer:
         self._rate_count: dict[int, int] = {}
         self._gross = 0
         self._sources: dict[DiscountSource, _SourceTotal] = {}
-        # A promotion's lines, numbered anew (never reused) whenever a line joins or leaves them.
-        self._cover_version: dict[str, int] = {}
-        # (promotion id, its lines' number or ids, their nets) -> (the lines, positions, amounts)
+        # (promotion id, its lines' ids, their nets) -> (the lines, positions, amounts), the
+        # most recently used last; the promotions' results of the last few pricings.
         self._group_memo: dict[tuple, _Memo] = {}
-        self._group_memo_next: dict[tuple, _Memo] = {}
-        self._touched: list[tuple[tuple, _Memo]] | None = None  # what a stage put there
+        self._group_memo_size = 16 + 8 * len(promos)
+        self._touched: list[tuple[tuple, _Memo]] | None = None  # what a stage used there
         # Per group stage: the canonical positions of the lines some promotion of it covers,
         # and what the stage did for the last few inputs (the inputs by the lines' ids).
         self._stage_at: dict[Stage, list[int]] = {stage: [] for stage in _GROUP_STAGES}
@@ -194,7 +192,6 @@ class Repricer:
             del column[at]
         for promo_id in state.groups:
             self._covering[promo_id].discard(state)
-            self._cover_version[promo_id] = next(_VERSIONS)
         self._rate_count[state.rate] -= 1
         if not self._rate_count[state.rate]:
             del self._rate_count[state.rate]
@@ -234,7 +231,6 @@ class Repricer:
             flags.insert(at, promo_id in state.groups)
         for promo_id in state.groups:
             self._covering[promo_id].add(state)
-            self._cover_version[promo_id] = next(_VERSIONS)
         self._rate_count[state.rate] = self._rate_count.get(state.rate, 0) + 1
         self._gross += state.item.gross
         for j, (source, amount) in enumerate(state.booked):
@@ -337,7 +333,6 @@ class Repricer:
             source = DiscountSource(LINE_MANUAL, "manual", discount.reason)
             ledger.book(source, {i: discount.amount_on(ledger.net[i])})
         self._stage(ledger, groups, Stage.ORDER)
-        self._group_memo, self._group_memo_next = self._group_memo_next, {}
         applied, refusals = _apply_coupons(ledger, cart, now, coupons or {}, used_coupon_codes,
                                            used_coupon_members)
         if cart.discount is not None:
@@ -367,7 +362,8 @@ class Repricer:
                       map(list.__add__, _pick(booked, positions), added)), maxlen=0)
             for source, amount in booked_totals:
                 totals[source] = totals.get(source, 0) + amount
-            self._group_memo_next.update(used)  # kept for the next change of the stage
+            for memo_key, memo in used:  # kept fresh for the next change of the stage
+                self._remember(memo_key, memo)
             return
         counts = list(map(len, _pick(booked, at)))
         before = dict(totals)
@@ -390,34 +386,37 @@ class Repricer:
 
     def _group_discount(self, promo: Promotion, idxs: Sequence[int], items: Sequence[_Item],
                         net: Sequence[int]) -> dict[int, int]:
-        """pricing._group_discount, remembered from the last pricing while the promotion's
-        lines (the same line objects) and their nets are the same: a scan recomputes only
-        the multi-buys and thresholds that cover the line it added."""
+        """pricing._group_discount, remembered (for the last few pricings) while the
+        promotion's lines (the same line objects) and their nets are the same: a scan
+        recomputes only the multi-buys and thresholds that cover the line it added, and a
+        void of it finds them as they were."""
         nets = _pick(net, idxs)
-        lines: tuple[CartLine, ...] | None = None
-        if len(idxs) == len(self._covering[promo.id]):  # all its lines: known by a number
-            key: tuple = (promo.id, self._cover_version.get(promo.id), nets)
-        else:  # some of them (an exclusive promotion claimed the others)
-            lines = _pick(self._lines, idxs)
-            # The key holds the lines' ids, and a memo entry holds its lines, so while it is
-            # kept no other line can take one of their ids: a hit is these very lines.
-            key = (promo.id, tuple(map(id, lines)), nets)
-        kept = self._group_memo.get(key) or self._group_memo_next.get(key)
+        lines = _pick(self._lines, idxs)
+        # The key holds the lines' ids, and a memo entry holds its lines, so while it is kept
+        # no other line can take one of their ids: a hit is these very lines.
+        key = (promo.id, tuple(map(id, lines)), nets)
+        kept = self._group_memo.get(key)
         if kept is None:  # a scan's usual case for what covers its line: no remapping to pay
             amounts = _group_discount(promo, idxs, items, net)
             kept = (lines, tuple(idxs), amounts)
-            self._group_memo_next[key] = kept  # for the next pricing
-            if self._touched is not None:
-                self._touched.append((key, kept))
+            self._remember(key, kept)
             return dict(amounts)
-        self._group_memo_next[key] = kept
-        if self._touched is not None:
-            self._touched.append((key, kept))
+        self._remember(key, kept)
         _lines, was_at, amounts = kept
         if len(was_at) == len(idxs) and was_at == tuple(idxs):
             return dict(amounts)
         moved = dict(zip(was_at, idxs))  # the same lines, in the same order, moved along
         return {moved[i]: amount for i, amount in amounts.items()}
+
+    def _remember(self, key: tuple, kept: _Memo) -> None:
+        """Keep a promotion's result as the most recently used (the oldest go first)."""
+        memo = self._group_memo
+        memo.pop(key, None)
+        memo[key] = kept
+        if len(memo) > self._group_memo_size:
+            del memo[next(iter(memo))]
+        if self._touched is not None:
+            self._touched.append((key, kept))
 
     def _result(self, ledger: _Ledger, applied: list[str],
                 refusals: list[CouponRefusal]) -> PricedCart:

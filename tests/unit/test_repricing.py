@@ -190,6 +190,9 @@ def test_a_scan_does_not_redo_a_multi_buy_that_does_not_cover_it(monkeypatch):
     cart = cart.add(A, 1)  # covered: the multi-buy is worked out again
     assert repricer.price(cart, book, now=NOW) == price_cart(cart, book, now=NOW)
     assert len(redone) == 2
+    cart = cart.void_line(cart.lines[-1].line_id, "r")  # voided: its lines are as before
+    assert repricer.price(cart, book, now=NOW) == price_cart(cart, book, now=NOW)
+    assert len(redone) == 2
 
 
 def test_a_scan_splits_no_vat_over_the_lines_and_keeps_the_untouched_results(monkeypatch):
