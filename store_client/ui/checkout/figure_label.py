@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QWidget
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QPaintEvent
@@ -52,7 +52,13 @@ class FigureLabel(QLabel):
         return QSize(0, self.sizeHint().height())
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
-        super().paintEvent(event)  # the frame and the style sheet's background
+        if self.frameShape() != QFrame.Shape.NoFrame or self.testAttribute(
+                Qt.WidgetAttribute.WA_StyledBackground):
+            # A frame, or a style sheet box (background, border, padding: it sets
+            # WA_StyledBackground), is left to QLabel's own paint. Without either it only
+            # matched the label's style sheet rule to draw nothing (QLabel's own text is
+            # empty): half of this paint's time at each scan.
+            super().paintEvent(event)
         painter = QPainter(self)
         self.style().drawItemText(painter, self.contentsRect(), int(self.alignment().value),
                                   self.palette(), self.isEnabled(), self._figure,

@@ -63,3 +63,49 @@ def test_the_member_line_shows_what_the_checkout_lets_them_redeem(qtbot, balance
     panel.show_cart(replace(cart(()), member=member))
     assert panel.member_label.text().endswith(f"Points: {shown}")
     assert str(available_points(balance, pending)) == shown == str(member.points_available)
+
+
+@pytest.mark.parametrize("rule", ["color: #0b2e59; font-size: 20pt; font-weight: bold;",
+                                  "background: #ffe08a; color: #222;"])
+def test_a_figure_label_paints_what_a_label_with_its_text_paints(qtbot, rule: str) -> None:
+    """FigureLabel draws the text itself, and leaves the background to QLabel only when the
+    style sheet gives it one: the pixels are a QLabel's either way. (A rule with a border or
+    padding moves QLabel's text inside the box; the till's figures have none.)"""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+    from store_client.ui.checkout.figure_label import FigureLabel
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.setStyleSheet(f'QLabel[kind="fig"] {{ {rule} }}')
+    plain, figure = QLabel(window), FigureLabel(window)
+    layout = QHBoxLayout(window)
+    for label in (plain, figure):
+        label.setProperty("kind", "fig")
+        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        label.setFixedSize(220, 60)
+        label.setText("-¥1,234.50")
+        layout.addWidget(label)
+    window.show()
+    qtbot.waitExposed(window)
+    assert plain.grab().toImage() == figure.grab().toImage()
+
+
+def test_a_figure_label_with_a_bordered_rule_keeps_its_border(qtbot) -> None:
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QWidget
+
+    from store_client.ui.checkout.figure_label import FigureLabel
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.setStyleSheet('QLabel[kind="fig"] { border: 3px solid #cc0000; }')
+    figure = FigureLabel(window)
+    figure.setProperty("kind", "fig")
+    figure.setFixedSize(200, 50)
+    figure.setText("¥1.00")
+    window.show()
+    qtbot.waitExposed(window)
+    image = figure.grab().toImage()
+    assert QColor(image.pixel(1, 25)).name() == "#cc0000"
