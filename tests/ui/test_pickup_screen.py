@@ -308,7 +308,7 @@ def test_behind_another_screen_the_queue_is_read_when_told_and_what_is_due_still
     from store_client.services.pickup_views import QueueItem
     from store_client.ui.operations import ChangeHub, Changes
     from store_client.ui.operations.pulled import changes_of
-    from store_client.ui.screens.pickup_screen import HIDDEN_READ_S
+    from store_client.ui.screens.pickup_reading import HIDDEN_READ_S
 
     hub, ops = ChangeHub(), _CountingReads()
     now = [datetime.now(UTC)]

@@ -1,9 +1,8 @@
 """自提 Pick-up: the queue of online orders for this store, picking, and the hand-over.
 
-The queue is read through the pick-up operations (on the task manager's pool): every second
-while the screen is in front; behind another screen when a change is announced and every
-HIDDEN_READ_S seconds (docs/pickup.md). Soonest promise first, with a live countdown; due-soon and overdue orders are marked, and
-an order not seen before raises the banner (and a beep). Scans (or a code typed into the
+The queue (soonest promise first, with a live countdown; due-soon and overdue orders marked)
+is kept current by :mod:`.pickup_reading`: an order not seen before raises the banner (and a
+beep). Scans (or a code typed into the
 scan field and Enter) pick the selected order's items; a pick-up QR finds its order and
 Enter hands it over. The 6-digit code with the phone's last 4 digits works the same way.
 
@@ -21,7 +20,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -35,15 +33,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from store_client.domain import pickup as pk
 from store_client.domain.pickup_codes import looks_like_qr
 from store_client.ui import keymap
 from store_client.ui.automation import named
 from store_client.ui.checkout.dialogs import PromptDialog
 from store_client.ui.screen_spec import ScreenContext, ScreenSpec, register
-from store_client.ui.screens.pickup_aisle import FlaggedActions, conflict_text
+from store_client.ui.screens.pickup_aisle import FlaggedActions
 from store_client.ui.screens.pickup_dialogs import RefuseDialog, reason_text
-from store_client.ui.screens.pickup_queue import PickupQueueModel, same_rows
+from store_client.ui.screens.pickup_queue import PickupQueueModel
+from store_client.ui.screens.pickup_reading import QueueReading
 from store_client.ui.service_messages import service_error_text
 
 if TYPE_CHECKING:
@@ -52,23 +50,17 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog
 
     from store_client.services.pickup_views import (
-        ConflictView,
         OrderView,
         PickLine,
         PickResult,
         QueueItem,
     )
-    from store_client.ui.operations import ChangeHub, Changes
+    from store_client.ui.operations import ChangeHub
     from store_client.ui.operations.pickup import PickupOps
 
 
-#: Seconds between reads of the queue while another screen is in front (the checkout): a
-#: read parses every open order, and on the database thread it held up the scans behind it.
-#: Announced changes (orders pulled from HQ, a step at this till) are read at once.
-HIDDEN_READ_S = 15
 
-
-class PickupScreen(QWidget):
+class PickupScreen(QueueReading, QWidget):
     #: For the status bar, whatever screen is in front: orders due within 15 minutes or late
     #: and not ready ("" when none). The main window shows it.
     attention = Signal(str)
@@ -252,114 +244,6 @@ class PickupScreen(QWidget):
     def activated(self) -> None:
         self.refresh()
         self.scan_input.setFocus()
-
-    def _tick(self) -> None:
-        """Every second. In front, the queue is read again (the countdown, the picking).
-        Behind another screen (a cashier selling) it is read when a change is announced
-        (orders pulled from HQ, a step here) and every HIDDEN_READ_S seconds; in between,
-        what is due is worked out again from what was read, without the database."""
-        self._unread_ticks += 1
-        if self.isVisible() or self._unread_ticks >= HIDDEN_READ_S:
-            self.refresh()
-            return
-        self._announce(self.items)
-        self._warn_late(self.items)
-
-    def _changed(self, changes: Changes, _initiator: object) -> None:
-        if changes.pickup:
-            self.refresh()
-
-    def _urgent(self, items: list[QueueItem]) -> list[QueueItem]:
-        """The orders still to pick that are due within 15 minutes or late, as of now."""
-        now = self.now()
-        return [i for i in items if i.state in pk.STILL_TO_PICK and any(pk.urgency(i.promised_at, now))]
-
-    def _warn_late(self, items: list[QueueItem]) -> bool:
-        """Announce (once each) the orders that became due soon or late; True if any did."""
-        late = [i for i in self._urgent(items) if i.order_id not in self.alerted]
-        if not late:
-            return False
-        self.alerted |= {i.order_id for i in late}
-        self.banner.setText(self.tr("Not ready and due within 15 minutes: %1").replace(
-            "%1", self._order_list(late)))
-        self.banner.show()
-        QApplication.beep()
-        return True
-
-    def refresh(self) -> None:
-        if self._busy:
-            return
-        self._unread_ticks = 0
-        self._busy = True
-        try:
-            self.ops.queue().run(self, success=self._show_queue, failure=self._read_failed)
-            if self._ticks % 5 == 0:
-                self.ops.conflicts().run(self, success=self._show_conflicts)
-            self._ticks += 1
-        except RuntimeError:  # the task manager is shut down: the app is closing
-            self._busy = False
-
-    def _show_conflicts(self, conflicts: list[ConflictView]) -> None:
-        """HQ refused a step this till made (docs/pickup.md): a manager sorts it out."""
-        lines = [self.tr("%1: %2").replace("%1", c.order_no).replace("%2", conflict_text(c))
-                 for c in conflicts]
-        self.conflicts.setText("\n".join([self.tr("Needs a manager:")] + lines))
-        self.conflicts.setVisible(bool(conflicts))
-
-    def _read_failed(self, error: BaseException) -> None:
-        self._busy = False
-        self.message.setText(service_error_text(error))
-
-    def _show_queue(self, items: list[QueueItem]) -> None:
-        self._busy = False
-        self._announce(items)
-        ids = {i.order_id for i in items}
-        new = [] if self.known is None else [i for i in items if i.order_id not in self.known
-                                             and i.state == "accepted"]
-        self.known = ids | (self.known or set())
-        if new:
-            self.alerted |= {i.order_id for i in self._urgent(items)}  # said with the new ones
-            self.banner.setText(self.tr("New online order: %1").replace("%1", self._order_list(new)))
-            self.banner.show()
-            QApplication.beep()
-        else:  # 15 minutes from the promise and not ready
-            self._warn_late(items)
-        if same_rows(items, self.items):
-            self.items = items  # only the countdown moved: one column is redrawn
-            self.queue_model.tick(items)
-            return
-        selected = self.selected_order_id()
-        rows = self.queue_table.selectionModel().selectedRows()
-        selected_row = rows[0].row() if rows else None
-        self.items = items
-        selection = self.queue_table.selectionModel()
-        selection.blockSignals(True)
-        self.queue_model.set_items(items)
-        row = self.queue_model.row_of(selected) if selected is not None else None
-        if row is None and selected_row is not None and items:
-            row = min(selected_row, len(items) - 1)  # that order left: the one now in its place
-        if row is not None:
-            self.queue_table.selectRow(row)
-        selection.blockSignals(False)
-        if self.selected_order_id() is None and items and self.current is None:
-            self.queue_table.selectRow(0)
-        else:
-            self._selected()  # the selected row may now hold another order
-
-    def _order_list(self, items: list[QueueItem], shown: int = 3) -> str:
-        """A few order numbers, then how many more (a banner naming 300 orders helps nobody
-        and took 50 ms to lay out)."""
-        text = ", ".join(i.order_no for i in items[:shown])
-        if len(items) > shown:
-            text += self.tr(" and %1 more").replace("%1", str(len(items) - shown))
-        return text
-
-    def _announce(self, items: list[QueueItem]) -> None:
-        due = len(self._urgent(items))
-        text = self.tr("Pick-up: %1 due or late").replace("%1", str(due)) if due else ""
-        if text != self._attention:
-            self._attention = text
-            self.attention.emit(text)
 
     def time_left_text(self, item: QueueItem) -> str:
         if item.state in ("ready", "not_collected", "aisle_short"):
