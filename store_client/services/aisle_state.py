@@ -11,7 +11,7 @@ be resolved again (a new row, a new event). Cash paid out by a refused cancel st
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from store_client.persistence.models import AisleResolution, OutboxEvent
@@ -44,24 +44,27 @@ def _rejected(s: Session, event_ids: list[str]) -> dict[str, str]:
         OutboxEvent.event_id.in_(event_ids), OutboxEvent.status == "rejected"))}
 
 
+def _of(query: Select, order_id: str | None) -> Select:
+    """``query`` over the resolutions of ``order_id`` alone, or of every order (None)."""
+    return query if order_id is None else query.where(AisleResolution.order_id == order_id)
+
+
 def standing(s: Session, order_id: str | None = None) -> set[str]:
     """The orders with a resolution HQ has not refused (waiting for HQ, or accepted); of
     ``order_id`` alone when given."""
-    query = select(AisleResolution.order_id, AisleResolution.event_id)
-    rows = s.execute(query if order_id is None else query.where(AisleResolution.order_id == order_id)).all()
+    rows = s.execute(_of(select(AisleResolution.order_id, AisleResolution.event_id), order_id)).all()
     refused = _rejected(s, [e for _o, e in rows if e])
-    return {order_id for order_id, event_id in rows if event_id is None or event_id not in refused}
+    return {order for order, event_id in rows if event_id is None or event_id not in refused}
 
 
 def refusals(s: Session, order_id: str | None = None) -> dict[str, str]:
     """Order id -> the till's code of HQ's refusal, for orders whose every resolution HQ
     refused (the latest one's reason); of ``order_id`` alone when given."""
-    mine = (lambda q: q) if order_id is None else (lambda q: q.where(AisleResolution.order_id == order_id))
-    rows = s.execute(mine(select(AisleResolution.order_id, AisleResolution.event_id, AisleResolution.outcome)
-                          .order_by(AisleResolution.at))).all()
+    rows = s.execute(_of(select(AisleResolution.order_id, AisleResolution.event_id,
+                                AisleResolution.outcome).order_by(AisleResolution.at), order_id)).all()
     refused = _rejected(s, [e for _o, e, _k in rows if e])
-    paid = dict(s.execute(mine(select(AisleResolution.order_id, func.sum(AisleResolution.cash_minor))
-                               .group_by(AisleResolution.order_id))).all())
+    paid = dict(s.execute(_of(select(AisleResolution.order_id, func.sum(AisleResolution.cash_minor))
+                              .group_by(AisleResolution.order_id), order_id)).all())
     out: dict[str, str] = {}
     standing_ = set()
     for order_id, event_id, outcome in rows:

@@ -87,7 +87,9 @@ class PickupOps(Area):
                                changes=Changes(print_queue=True))
 
     def conflicts(self) -> Op[list[ConflictView]]:
-        return self._runner.op(lambda _g: self._service().conflicts(), changes=NOTHING, pool=True)
+        """On the database thread: it takes in the steps HQ refused (a conflict row and its
+        audit entry are written)."""
+        return self._runner.op(lambda _g: self._service().conflicts(), changes=NOTHING)
 
     # -- a flagged endless-aisle order (services/aisle_resolution.py) ---------------------------
     def _resolution(self) -> AisleResolutionService:

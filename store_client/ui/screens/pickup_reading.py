@@ -42,8 +42,9 @@ class QueueReading:
         if self.isVisible() or self._unread_ticks >= HIDDEN_READ_S:
             self.refresh()
             return
-        self._announce(self.items)
-        self._warn_late(self.items)
+        urgent = self._urgent(self.items)
+        self._announce(urgent)
+        self._warn_late(urgent)
 
     def _changed(self, changes: Changes, _initiator: object) -> None:
         if changes.pickup:
@@ -68,9 +69,9 @@ class QueueReading:
         return [i for i in items
                 if i.state in pk.STILL_TO_PICK and any(pk.urgency(i.promised_at, now))]
 
-    def _warn_late(self, items: list[QueueItem]) -> bool:
-        """Announce (once each) the orders that became due soon or late; True if any did."""
-        late = [i for i in self._urgent(items) if i.order_id not in self.alerted]
+    def _warn_late(self, urgent: list[QueueItem]) -> bool:
+        """Announce (once each) the ``urgent`` orders not announced yet; True if any were."""
+        late = [i for i in urgent if i.order_id not in self.alerted]
         if not late:
             return False
         self.alerted |= {i.order_id for i in late}
@@ -81,8 +82,9 @@ class QueueReading:
         QApplication.beep()
         return True
 
-    def _announce(self, items: list[QueueItem]) -> None:
-        due = len(self._urgent(items))
+    def _announce(self, urgent: list[QueueItem]) -> None:
+        """The status bar's count of ``urgent`` orders (due soon or late)."""
+        due = len(urgent)
         text = QCoreApplication.translate("PickupScreen", "Pick-up: %1 due or late").replace(
             "%1", str(due)) if due else ""
         if text != self._attention:
@@ -112,19 +114,20 @@ class QueueReading:
 
     def _show_queue(self, items: list[QueueItem]) -> None:
         self._busy = False
-        self._announce(items)
+        urgent = self._urgent(items)
+        self._announce(urgent)
         ids = {i.order_id for i in items}
         new = [] if self.known is None else [i for i in items if i.order_id not in self.known
                                              and i.state == "accepted"]
         self.known = ids | (self.known or set())
         if new:
-            self.alerted |= {i.order_id for i in self._urgent(items)}  # said with the new ones
+            self.alerted |= {i.order_id for i in urgent}  # said with the new ones
             self.banner.setText(QCoreApplication.translate(
                 "PickupScreen", "New online order: %1").replace("%1", self._order_list(new)))
             self.banner.show()
             QApplication.beep()
         else:  # 15 minutes from the promise and not ready
-            self._warn_late(items)
+            self._warn_late(urgent)
         if same_rows(items, self.items):
             self.items = items  # only the countdown moved: one column is redrawn
             self.queue_model.tick(items)
