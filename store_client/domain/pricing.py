@@ -119,7 +119,9 @@ class _Ledger:
         self.lines = lines
         self.items = [_Item(line) for line in lines]
         self.net = [item.gross for item in self.items]
-        self.booked: list[list[LineDiscount]] = [[] for _ in lines]
+        # Tuples: a booking makes a new one (the re-pricer's ledgers share a line's tuple
+        # from one pricing to the next), which a PricedLine then takes as it is.
+        self.booked: list[tuple[LineDiscount, ...]] = [()] * len(lines)
         self.totals: dict[DiscountSource, int] = {}
         self._positions: tuple[list[int], dict[str, list[int]], dict[str, list[int]]] | None = None
 
@@ -148,9 +150,7 @@ class _Ledger:
                     if not 0 < amount <= net[i]:
                         raise AssertionError(f"discount {amount} outside 0..{net[i]}")
                     net[i] -= amount
-                    # A new list, never an append: the re-pricer's ledgers share the lists of
-                    # the lines' per-line stages from one pricing to the next.
-                    booked[i] = [*booked[i], LineDiscount(source, amount)]
+                    booked[i] = (*booked[i], LineDiscount(source, amount))
                     total += amount
         if total:
             self.totals[source] = self.totals.get(source, 0) + total
@@ -168,6 +168,7 @@ class _Ledger:
 # lines, the per-line steps run as C loops (map over bound methods) instead of Python ones.
 _MANY = 12
 _new_discount = tuple.__new__
+_positive = (0).__lt__  # 0 < net, as a C call
 
 
 def _pick(seq: Sequence, idxs: Sequence[int]) -> tuple:
@@ -187,7 +188,7 @@ def _subtract(net: list[int], amounts: Mapping[int, int]) -> None:
             net[i] -= amount
 
 
-def _book_many(net: list[int], booked: list[list[LineDiscount]], source: DiscountSource,
+def _book_many(net: list[int], booked: list[tuple[LineDiscount, ...]], source: DiscountSource,
                amounts: Mapping[int, int]) -> int:
     """_Ledger.book's loop for many lines, the same result; returns the total booked."""
     idxs = list(compress(amounts.keys(), amounts.values()))  # the non-zero amounts
@@ -201,7 +202,7 @@ def _book_many(net: list[int], booked: list[list[LineDiscount]], source: Discoun
     deque(map(net.__setitem__, idxs, map(sub, before, values)), maxlen=0)
     entries = map(_new_discount, repeat(LineDiscount), zip(repeat(source), values))
     deque(map(booked.__setitem__, idxs,
-              map(list.__add__, _pick(booked, idxs), map(list, zip(entries)))), maxlen=0)
+              map(tuple.__add__, _pick(booked, idxs), zip(entries))), maxlen=0)
     return sum(values)
 
 
@@ -274,9 +275,8 @@ def _per_line_stage(ledger: _Ledger, index: _Index, stage: Stage) -> None:
         if not plan:
             continue
         nets[i] = start - best
-        line_booked = booked[i]
+        booked[i] += tuple([LineDiscount(source, amount) for source, amount in plan])
         for source, amount in plan:
-            line_booked.append(LineDiscount(source, amount))
             totals[source] = totals.get(source, 0) + amount
 
 
@@ -285,13 +285,18 @@ def _per_line_stage(ledger: _Ledger, index: _Index, stage: Stage) -> None:
 
 def _group_discount(promo: Promotion, idxs: Sequence[int], items: Sequence[_Item],
                     net: Sequence[int]) -> dict[int, int]:
-    live = [i for i in idxs if net[i] > 0]
+    nets = _pick(net, idxs)
+    if type(promo) is Threshold:  # a storewide one covers the whole cart: C loops only
+        left = list(map(_positive, nets))
+        live_nets = list(compress(nets, left))
+        subtotal = sum(live_nets)
+        if not subtotal:
+            return {}
+        amount = min(promo.times(subtotal) * promo.amount_fen, subtotal)
+        return dict(zip(compress(idxs, left), allocate(amount, live_nets))) if amount else {}
+    live = list(compress(idxs, map(_positive, nets)))
     if not live:
         return {}
-    if type(promo) is Threshold:
-        subtotal = sum(net[i] for i in live)
-        amount = min(promo.times(subtotal) * promo.amount_fen, subtotal)
-        return dict(zip(live, allocate(amount, [net[i] for i in live]))) if amount else {}
     if type(promo) is BuyXGetY:
         units = [i for i in live if not items[i].weighed]
         free = sum(items[i].quantity for i in units) // (promo.buy + promo.get) * promo.get
@@ -323,7 +328,7 @@ def _group_total(promo: Promotion, idxs: Sequence[int], items: Sequence[_Item],
                  net: Sequence[int], discount: _GroupDiscount = _group_discount) -> int:
     """What :func:`_group_discount` would give in total, without allocating it."""
     if type(promo) is Threshold:
-        subtotal = sum(n for n in (net[i] for i in idxs) if n > 0)
+        subtotal = sum(filter(_positive, _pick(net, idxs)))
         return min(promo.times(subtotal) * promo.amount_fen, subtotal) if subtotal else 0
     return sum(discount(promo, idxs, items, net).values())
 
@@ -591,7 +596,7 @@ def _result(cart: Cart, ledger: _Ledger, applied: list[str],
     priced = {
         line.line_id: PricedLine(
             line.line_id, items[i].sku, items[i].quantity, line.unit_price_fen, items[i].gross,
-            tuple(booked[i]), line_nets[i], line.product.tax_rate_bp)
+            booked[i], line_nets[i], line.product.tax_rate_bp)
         for i, line in enumerate(lines)
     }
     gross = sum(item.gross for item in items)

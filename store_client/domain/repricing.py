@@ -28,8 +28,8 @@ from bisect import bisect_left, bisect_right, insort
 from collections import deque
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
-from itertools import compress
-from operator import is_not, ne
+from itertools import compress, repeat
+from operator import attrgetter, is_not, ne
 from typing import Any
 
 from store_client.domain.cart import Cart, CartLine, pricing_order
@@ -64,9 +64,11 @@ _Memo = tuple[tuple[CartLine, ...], tuple[int, ...], dict[int, int]]
 # them), their nets after and the discounts added to each; the per-source totals it
 # booked, in order; and the promotions' remembered results it used.
 _StageMemo = tuple[tuple[CartLine, ...], tuple[int, ...], tuple[int, ...],
-                   tuple[list[LineDiscount], ...], tuple[tuple[DiscountSource, int], ...],
+                   tuple[tuple[LineDiscount, ...], ...], tuple[tuple[DiscountSource, int], ...],
                    tuple[tuple[tuple, _Memo], ...]]
 _STAGE_MEMO = 8  # stage results kept: this pricing's and a few before (a void of a scan)
+_line_id, _unit_price, _pos = attrgetter("line.line_id"), attrgetter("unit_price"), attrgetter("pos")
+_sku, _quantity, _gross = attrgetter("sku"), attrgetter("quantity"), attrgetter("gross")
 
 
 class _Line:
@@ -84,8 +86,8 @@ class _Line:
         _per_line_stage(alone, index, Stage.ITEM)
         self.item: _Item = alone.items[0]
         self.net: int = alone.net[0]
-        # Never changed once built: a pricing's ledger shares it and copies on write.
-        self.booked: list[LineDiscount] = alone.booked[0]
+        # A pricing's ledger starts from it (a tuple: a booking makes a new one).
+        self.booked: tuple[LineDiscount, ...] = alone.booked[0]
         self.rate = line.product.tax_rate_bp
         self.unit_price = line.unit_price_fen
         self.priced: PricedLine | None = None  # the last result, reused while it holds
@@ -144,12 +146,12 @@ class Repricer:
         self._lines: list[CartLine] = []
         self._items: list[_Item] = []
         self._net0: list[int] = []
-        self._booked0: list[list[LineDiscount]] = []
+        self._booked0: list[tuple[LineDiscount, ...]] = []
         self._rates: list[int] = []
         self._manual: list[bool] = []
         # What each line's PricedLine was last built from (None: not built yet).
         self._last_net: list[int | None] = []
-        self._last_booked: list[list[LineDiscount] | None] = []
+        self._last_booked: list[tuple[LineDiscount, ...] | None] = []
         # group promotion id -> whether it covers each line; the lines it covers
         promos = [] if index is None else [
             promo.id for stage in _GROUP_STAGES for promo in index.stage_promotions(stage)]
@@ -323,7 +325,7 @@ class Repricer:
         ledger = _Ledger(())
         ledger.lines, ledger.items = self._lines, self._items
         ledger.net = list(self._net0)
-        ledger.booked = list(self._booked0)  # the ledger copies a line's list on write
+        ledger.booked = list(self._booked0)
         ledger.totals = self._base_totals()
         groups = _Covered(index, self)
         self._stage(ledger, groups, Stage.MULTI_BUY)
@@ -359,7 +361,7 @@ class Repricer:
             positions = _pick(at, done)
             deque(map(net.__setitem__, positions, after), maxlen=0)
             deque(map(booked.__setitem__, positions,
-                      map(list.__add__, _pick(booked, positions), added)), maxlen=0)
+                      map(tuple.__add__, _pick(booked, positions), added)), maxlen=0)
             for source, amount in booked_totals:
                 totals[source] = totals.get(source, 0) + amount
             for memo_key, memo in used:  # kept fresh for the next change of the stage
@@ -377,7 +379,9 @@ class Repricer:
         changed = tuple(compress(range(len(at)), map(ne, now, nets)))  # a booking lowers a net
         self._stage_memo[key] = (
             lines, changed, _pick(now, changed),
-            tuple(booked[at[r]][counts[r]:] for r in changed),
+            # each changed line's bookings past what it had (its list[count:]), in C
+            tuple(map(tuple.__getitem__, _pick(booked, _pick(at, changed)),
+                      map(slice, _pick(counts, changed), repeat(None)))),
             tuple((source, amount - before.get(source, 0)) for source, amount in totals.items()
                   if amount != before.get(source, 0)),
             tuple(touched))
@@ -424,18 +428,21 @@ class Repricer:
         ordered, net, booked = self._ordered, ledger.net, ledger.booked
         n = len(ordered)
         moved = set(compress(range(n), map(ne, net, self._last_net)))
-        # By content (compared in C): a line a threshold covers gets a new list of the same
+        # By content (compared in C): a line a threshold covers gets a new tuple of the same
         # discounts at each pricing.
         moved.update(compress(range(n), map(ne, booked, self._last_booked)))
-        for i in moved:
-            s = ordered[i]
-            discounts = tuple(booked[i])
-            p = s.priced
-            if p is None or p.net_fen != net[i] or p.discounts != discounts:
-                item = s.item
-                s.priced = PricedLine(s.line.line_id, item.sku, item.quantity, s.unit_price,
-                                      item.gross, discounts, net[i], s.rate)
-            self._priced_at[s.pos] = s.priced
+        if moved:
+            # A storewide spread moves most lines' nets at every scan: their PricedLines are
+            # built in C loops (PricedLine is a tuple), Python does nothing per line.
+            idxs = sorted(moved)
+            states = _pick(ordered, idxs)
+            items = _pick(self._items, idxs)
+            priced = list(map(tuple.__new__, repeat(PricedLine), zip(
+                map(_line_id, states), map(_sku, items), map(_quantity, items),
+                map(_unit_price, states), map(_gross, items), _pick(booked, idxs),
+                _pick(net, idxs), _pick(self._rates, idxs))))
+            deque(map(setattr, states, repeat("priced"), priced), maxlen=0)
+            deque(map(self._priced_at.__setitem__, map(_pos, states), priced), maxlen=0)
         self._last_net, self._last_booked = list(net), list(booked)  # kept aligned from here
         if len(self._rate_count) == 1:
             by_rate = {next(iter(self._rate_count)): sum(net)}

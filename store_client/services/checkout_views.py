@@ -6,9 +6,11 @@ Line ids are strings on this side of the service (the domain numbers lines).
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
-from itertools import compress
-from operator import is_not
+from itertools import compress, repeat
+from operator import attrgetter, is_not, itemgetter, sub
+from typing import NamedTuple
 
 from store_client.domain.cart import Cart, CartLine
 from store_client.domain.coupons import Coupon
@@ -28,8 +30,11 @@ class ScanRejected(ServiceError):
         self.offer_search = offer_search
 
 
-@dataclass(frozen=True)
-class LineView:
+class LineView(NamedTuple):
+    """One cart row as the screen shows it. A tuple, like the domain's PricedLine: a
+    storewide threshold changes most rows' figures at every scan, and a tuple's views are
+    built in C loops (see :class:`LineViews`)."""
+
     line_id: str
     sku: str
     name_zh: str
@@ -40,7 +45,9 @@ class LineView:
     gross_fen: int
     discount_fen: int
     net_fen: int
-    discounts: tuple[tuple[str, str, int], ...]  # (source kind, label, amount_fen)
+    # (source, amount_fen), source = (kind, id, name); the name, or the id when the row has
+    # none, is what the screen shows (the priced line's own tuple, not copied)
+    discounts: tuple[tuple[tuple[str, str, str], int], ...]
     overridden: bool
 
 
@@ -127,6 +134,27 @@ class CompletedSale:
 
 
 _LINE_VIEW_CACHE_LIMIT = 2048
+_MANY = 12  # more views to build than this: built in C loops (_views_of)
+_name_zh, _name_en = attrgetter("product.name_zh"), attrgetter("product.name_en")
+# ``_value_``: what Enum's ``value`` returns, read without its Python-level descriptor
+_unit, _override = attrgetter("product.unit._value_"), attrgetter("price_override")
+_p_line_id, _p_sku, _p_quantity = attrgetter("line_id"), attrgetter("sku"), attrgetter("quantity")
+_p_unit_price, _p_gross = attrgetter("unit_price_fen"), attrgetter("gross_fen")
+_p_net, _p_discounts = attrgetter("net_fen"), attrgetter("discounts")
+
+
+def _pick(seq: tuple, idxs: list[int]) -> tuple:
+    return itemgetter(*idxs)(seq) if len(idxs) > 1 else tuple(seq[i] for i in idxs)
+
+
+def _views_of(priced: tuple[PricedLine, ...], lines: tuple[CartLine, ...]) -> map:
+    """The views of many lines at once, in C loops: what :meth:`LineViews._one` builds."""
+    gross, net = list(map(_p_gross, priced)), list(map(_p_net, priced))
+    return map(tuple.__new__, repeat(LineView), zip(
+        map(str, map(_p_line_id, priced)), map(_p_sku, priced), map(_name_zh, lines),
+        map(_name_en, lines), map(_unit, lines), map(_p_quantity, priced),
+        map(_p_unit_price, priced), gross, map(sub, gross, net), net,
+        map(_p_discounts, priced), map(is_not, map(_override, lines), repeat(None))))
 
 
 class LineViews:
@@ -135,10 +163,12 @@ class LineViews:
     tells unchanged rows by identity.
 
     The positions whose priced line is another object than last time are found in C (the
-    re-pricer keeps an unchanged line's PricedLine); only those are looked at, each
-    against the last view of the same line object: kept by the line object's id, and
-    compared rather than hashed (the reference pricing builds new PricedLines of the same
-    figures, and hashing their discounts cost more than the view it saved)."""
+    re-pricer keeps an unchanged line's PricedLine); only those are looked at. A few are
+    each looked up against the last view of the same line object: kept by the line
+    object's id, and compared rather than hashed (the reference pricing builds new
+    PricedLines of the same figures, and hashing their discounts cost more than the view
+    it saved). Many (a storewide threshold's split moved at every scan) are built afresh
+    in C loops, which costs less than looking them up."""
 
     def __init__(self) -> None:
         self._by_line: dict[int, tuple[CartLine, PricedLine, LineView]] = {}
@@ -155,8 +185,12 @@ class LineViews:
         views = list(self._views[:m])
         views.extend([None] * (len(priced) - m))  # type: ignore[list-item]
         active = cart.active_lines
-        for i in todo:
-            views[i] = self._one(priced[i], active[i])
+        if len(todo) > _MANY:
+            deque(map(views.__setitem__, todo,
+                      _views_of(_pick(priced, todo), _pick(active, todo))), maxlen=0)
+        else:
+            for i in todo:
+                views[i] = self._one(priced[i], active[i])
         self._priced, self._views = priced, tuple(views)
         return self._views
 
@@ -167,8 +201,7 @@ class LineViews:
         view = LineView(
             str(p.line_id), p.sku, line.product.name_zh, line.product.name_en,
             line.product.unit.value, p.quantity, p.unit_price_fen, p.gross_fen, p.discount_fen,
-            p.net_fen, tuple((d.source.kind, d.source.name or d.source.id, d.amount_fen)
-                             for d in p.discounts), line.price_override is not None)
+            p.net_fen, p.discounts, line.price_override is not None)
         if len(self._by_line) >= _LINE_VIEW_CACHE_LIMIT:
             self._by_line.clear()
         self._by_line[id(line)] = (line, p, view)

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from store_client.domain.money import (
@@ -73,6 +73,26 @@ def test_allocate_sums_exactly_and_follows_the_largest_remainders(total, weights
     for r_up, i_up in up:
         for r_down, i_down in down:
             assert r_up > r_down or (r_up == r_down and i_up < i_down)
+
+
+def _allocate_by_the_book(total: int, weights: list[int]) -> list[int]:
+    """Largest remainders written out plainly: floors, then one more fen to each of the
+    largest remainders in turn (ties: the earlier weight)."""
+    magnitude, weight_sum = abs(total), sum(weights)
+    floors = [magnitude * w // weight_sum for w in weights]
+    order = sorted(range(len(weights)), key=lambda i: (-(magnitude * weights[i] % weight_sum), i))
+    for i in order[:magnitude - sum(floors)]:
+        floors[i] += 1
+    return floors if total >= 0 else [-f for f in floors]
+
+
+@settings(max_examples=300)
+@given(amounts, st.lists(st.sampled_from([0, 1, 7, 199, 1000, 2999, 10**6]), min_size=1,
+                         max_size=600).filter(any))
+def test_allocate_over_a_long_cart_with_many_equal_remainders_is_the_plain_method(total, weights):
+    """A threshold spread over 500 lines, many of the same price (equal remainders at the
+    cut): the C-loop allocation gives what the plain method gives, fen for fen."""
+    assert allocate(total, weights) == _allocate_by_the_book(total, weights)
 
 
 def test_allocate_is_deterministic_and_gives_ties_to_the_earlier_line():

@@ -326,8 +326,8 @@ def test_once_per_member_coupon_in_pricing():
 @pytest.mark.parametrize("seed", range(40))
 def test_booking_many_lines_books_exactly_what_the_line_by_line_loop_books(seed):
     """Past a few lines _Ledger.book runs as C loops; it must book what booking each line in
-    turn books: the nets, a new list per booked line (never an append: lists are shared),
-    the discount entries in order, zero amounts skipped, the source's running total."""
+    turn books: the nets, a new tuple per booked line (the earlier one is shared), the
+    discount entries in order, zero amounts skipped, the source's running total."""
     import random
 
     from store_client.domain.pricing import PROMOTION, DiscountSource, LineDiscount, _Ledger
@@ -338,22 +338,23 @@ def test_booking_many_lines_books_exactly_what_the_line_by_line_loop_books(seed)
     earlier = DiscountSource(PROMOTION, "P0", "9 折")
     ledger = _Ledger(())
     ledger.net = [rnd.randrange(0, 5000) for _ in range(size)]
-    shared = [LineDiscount(earlier, 5)]
-    ledger.booked = [shared if rnd.random() < 0.5 else [] for _ in range(size)]
+    shared = (LineDiscount(earlier, 5),)
+    ledger.booked = [shared if rnd.random() < 0.5 else () for _ in range(size)]
     ledger.totals = {earlier: 7}
     positions = rnd.sample(range(size), rnd.randrange(0, size + 1))
     amounts = {i: (0 if rnd.random() < 0.2 else rnd.randrange(0, ledger.net[i] + 1)) for i in positions}
-    want_net, want_booked = list(ledger.net), [list(b) for b in ledger.booked]
+    want_net, want_booked = list(ledger.net), list(ledger.booked)
     for i, amount in amounts.items():
         if amount:
             want_net[i] -= amount
-            want_booked[i] = [*want_booked[i], LineDiscount(source, amount)]
+            want_booked[i] = (*want_booked[i], LineDiscount(source, amount))
     total = sum(amounts.values())
     ledger.book(source, amounts)
     assert ledger.net == want_net
     assert ledger.booked == want_booked
     assert all(type(d) is LineDiscount for b in ledger.booked for d in b)
-    assert shared == [LineDiscount(earlier, 5)]  # a shared list is never appended to
+    assert all(type(b) is tuple for b in ledger.booked)
+    assert shared == (LineDiscount(earlier, 5),)
     assert ledger.totals == ({earlier: 7, source: total} if total else {earlier: 7})
 
 

@@ -302,6 +302,55 @@ def test_a_long_cart_under_promotions_covering_few_of_its_lines_prices_as_the_re
     assert repricer._few, "the promotions covering few lines were kept"
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_a_storewide_uncapped_threshold_on_a_long_cart_prices_as_the_reference(seed):
+    """The worst a book can do to a long cart: a storewide threshold with no cap (every scan
+    moves its amount and its split over every line), a storewide percentage under it, a
+    category threshold after it and an exclusive one beside it. Scans, voids, quantities
+    and price overrides on a 300-line cart price as the reference does, and every line a
+    spread moved gets a new PricedLine built in the C loops (a tuple, its discounts too)."""
+    import random
+
+    from store_client.domain.pricing import PricedLine
+
+    rnd = random.Random(seed)
+    catalog = [LineProduct(f"S{n:03d}", f"商品{n}", f"item {n}", Unit.EACH, 100 + 97 * n,
+                           (1300, 900, 600)[n % 3], f"c{n % 5}") for n in range(120)]
+    book = PromotionBook([
+        PercentOff(id="P", percent_bp=500),
+        Threshold(id="A-ALL", threshold_fen=10_000, amount_fen=1000, repeat=True, priority=50),
+        Threshold(id="B-CAT", threshold_fen=3000, amount_fen=400, repeat=True,
+                  scope=Scope(categories=frozenset({"c2"}))),
+        Threshold(id="C-EXC", threshold_fen=2000, amount_fen=900, exclusive=True,
+                  scope=Scope(categories=frozenset({"c3"}))),
+    ])
+    repricer, cart = Repricer(), Cart()
+    for _ in range(300):
+        cart = cart.add(rnd.choice(catalog), rnd.randrange(1, 3), merge=False)
+    before = repricer.price(cart, book, now=NOW)
+    assert before == price_cart(cart, book, now=NOW)
+    most_moved = 0
+    for _ in range(40):
+        live = cart.active_lines
+        pick = rnd.choice(live).line_id
+        move = rnd.random()
+        if move < 0.5:
+            cart = cart.add(rnd.choice(catalog), 1, merge=False)
+        elif move < 0.7:
+            cart = cart.void_line(pick, "r")
+        elif move < 0.9:
+            cart = cart.set_quantity(pick, rnd.randrange(1, 6))
+        else:
+            cart = cart.override_price(pick, rnd.randrange(50, 900), "r")
+        after = repricer.price(cart, book, now=NOW)
+        assert after == price_cart(cart, book, now=NOW)
+        assert all(type(p) is PricedLine and type(p.discounts) is tuple for p in after.lines)
+        kept = {id(p) for p in before.lines}
+        most_moved = max(most_moved, sum(id(p) not in kept for p in after.lines))
+        before = after
+    assert most_moved > 100  # a change moved the split on most lines
+
+
 def test_a_scan_no_group_promotion_covers_rebooks_the_stages_without_redoing_them(monkeypatch):
     staged = _counting(monkeypatch, "_group_stage")
     book = PromotionBook([BuyXGetY(id="B", buy=2, get=1, scope=Scope(skus=frozenset({"A"}))),

@@ -7,6 +7,8 @@ cart repaints one new row instead of the whole table.
 
 from __future__ import annotations
 
+from itertools import compress
+from operator import attrgetter, eq, itemgetter, ne
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -32,6 +34,10 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _DISCOUNT_COLOUR = QColor("#b3261e")
 _DISPLAY, _ALIGN = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole
 _FOREGROUND, _TOOLTIP = Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole
+_LINE_ID = attrgetter("line_id")
+# What the number, name, quantity and unit price columns show of a line.
+_ROW_BEFORE_DISCOUNTS = attrgetter("name_zh", "name_en", "overridden", "quantity", "unit",
+                                   "unit_price_fen")
 
 
 class CartTableModel(QAbstractTableModel):
@@ -58,12 +64,11 @@ class CartTableModel(QAbstractTableModel):
         # compares its items by identity first: a scan's cart (only a line added) costs one
         # C loop here, not a Python one over the cart.
         unchanged = new[:len(old)] == old
-        if unchanged or [line.line_id for line in new[:len(old)]] == [line.line_id for line in old]:
-            changed = [] if unchanged else [row for row, line in enumerate(old)
-                                            if new[row] is not line and new[row] != line]
+        if unchanged or list(map(_LINE_ID, new[:len(old)])) == list(map(_LINE_ID, old)):
+            changed = [] if unchanged else list(compress(range(len(old)), map(ne, new, old)))
             self._lines = new[:len(old)]
-            for row in changed:
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+            if changed:
+                self._changed(new, old, changed)
             if len(new) > len(old):
                 self.beginInsertRows(_NO_PARENT, len(old), len(new) - 1)
                 self._lines = new
@@ -74,6 +79,19 @@ class CartTableModel(QAbstractTableModel):
         self._lines = new
         self.endResetModel()
         return len(new) - 1 if new else None
+
+    def _changed(self, new: tuple[LineView, ...], old: tuple[LineView, ...],
+                 rows: list[int]) -> None:
+        """One signal for the rows from the first changed to the last: the view repaints only
+        the part of that range it shows, where a signal per row (a storewide threshold's
+        split moves most rows at each scan) cost each row's geometry. When only the
+        discounts and amounts moved, only their two columns."""
+        pick = itemgetter(*rows) if len(rows) > 1 else lambda lines: (lines[rows[0]],)
+        same = all(map(eq, map(_ROW_BEFORE_DISCOUNTS, pick(new)),
+                       map(_ROW_BEFORE_DISCOUNTS, pick(old))))
+        first = self.COLUMNS.index("discount") if same else 1
+        self.dataChanged.emit(self.index(rows[0], first),
+                              self.index(rows[-1], len(self.COLUMNS) - 1))
 
     def line(self, row: int) -> LineView:
         return self._lines[row]
@@ -119,7 +137,8 @@ class CartTableModel(QAbstractTableModel):
             return self.cell(index.row(), index.column())[2]
         if role == _TOOLTIP and index.column() in (1, 4):
             line = self._lines[index.row()]
-            labels = [f"{label}: -{self._money(amount)}" for _source, label, amount in line.discounts]
+            labels = [f"{name or source_id}: -{self._money(amount)}"
+                      for (_kind, source_id, name), amount in line.discounts]
             return "\n".join([self._name(line), *labels])
         return None
 

@@ -39,6 +39,8 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from PySide6.QtCore import QAbstractItemModel, QItemSelection, QObject
     from PySide6.QtGui import QPaintEvent, QRegion
     from PySide6.QtWidgets import QWidget
@@ -220,6 +222,29 @@ class CartTableView(QTableView):
                        model.rowsMoved, model.columnsInserted, model.columnsRemoved,
                        model.columnsMoved):
             signal.connect(self._structure_changed)
+
+    def dataChanged(self, top_left: QModelIndex | QPersistentModelIndex,  # noqa: N802
+                    bottom_right: QModelIndex | QPersistentModelIndex,
+                    roles: Sequence[int] = ()) -> None:
+        """A range of changed rows (a storewide threshold's split moves most of the cart's
+        discounts at each scan) repaints only its rows on screen: Qt repaints the whole
+        viewport for a range that starts far above it."""
+        if self._appended_from is not None:
+            # Rows were appended and not laid out yet: that layout repaints only the new
+            # rows, and Qt leaves a change before a pending layout to it. Repaint it all.
+            self._full_layout = True
+        model = self.model()
+        if (model is not None and top_left.row() != bottom_right.row()
+                and not top_left.parent().isValid()):
+            first, last = self.rowAt(0), self.rowAt(self.viewport().height() - 1)
+            if first >= 0:
+                top = max(top_left.row(), first)
+                bottom = min(bottom_right.row(), model.rowCount() - 1 if last < 0 else last)
+                if top > bottom:
+                    return  # none of the changed rows is on screen
+                top_left = model.index(top, top_left.column())
+                bottom_right = model.index(bottom, bottom_right.column())
+        super().dataChanged(top_left, bottom_right, list(roles))
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)

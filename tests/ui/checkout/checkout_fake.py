@@ -7,7 +7,6 @@ approvals and unknown barcodes behave as on a till; prices are not promoted.
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
 from typing import Any
 
 from store_client.services.checkout_views import (
@@ -64,8 +63,8 @@ class FakeCheckout:
 
     def set_quantity(self, actor: Any, line_id: str, quantity: int) -> CartView:
         self.calls.append(f"qty {line_id} {quantity}")
-        self.lines = [replace(line, quantity=quantity, gross_fen=line.unit_price_fen * quantity,
-                              net_fen=line.unit_price_fen * quantity) if line.line_id == line_id else line
+        self.lines = [line._replace(quantity=quantity, gross_fen=line.unit_price_fen * quantity,
+                                    net_fen=line.unit_price_fen * quantity) if line.line_id == line_id else line
                       for line in self.lines]
         return self._changed()
 

@@ -14,7 +14,7 @@ LONG = "超长商品名称" * 12
 def _line(n: int, name: str, discount: int = 0) -> LineView:
     gross = 1000 * n
     return LineView(str(n), f"SKU{n}", name, f"Item {n}", "each", 1, gross, gross, discount,
-                    gross - discount, (("promotion", "9 折", discount),) if discount else (), False)
+                    gross - discount, ((("promotion", "P9", "9 折"), discount),) if discount else (), False)
 
 
 @pytest.fixture
@@ -204,7 +204,6 @@ def test_a_short_cart_leaves_the_rest_of_the_table_blank(long_table, qtbot):  # 
 def test_voids_quantity_changes_and_scans_in_one_go_still_paint_right(long_table, qtbot):  # type: ignore[no-untyped-def]
     """A void (rows move up) or a changed line followed by a scan before the view has laid
     out: the append-only shortcut must not be taken when anything else changed."""
-    from dataclasses import replace
 
     view, model = long_table
     lines = [_line(n, f"商品{n}") for n in range(1, 25)]
@@ -214,7 +213,7 @@ def test_voids_quantity_changes_and_scans_in_one_go_still_paint_right(long_table
     steps = [
         lambda ls: ls[1:],  # a void at the top: every row moves
         lambda ls: [*ls, _line(100, "新商品100")],
-        lambda ls: [*ls[:-1], replace(ls[-1], quantity=3, net_fen=9)],  # a changed line
+        lambda ls: [*ls[:-1], ls[-1]._replace(quantity=3, net_fen=9)],  # a changed line
         lambda ls: [*ls, _line(101, "新商品101"), _line(102, "新商品102")],
     ]
     for first, second in pairwise(steps):
@@ -228,6 +227,73 @@ def test_voids_quantity_changes_and_scans_in_one_go_still_paint_right(long_table
         incremental = _on_screen(view)
         view.viewport().repaint()
         assert _on_screen(view) == incremental
+
+
+def test_a_spread_over_every_line_repaints_only_the_rows_on_screen(long_table, qtbot):  # type: ignore[no-untyped-def]
+    """A storewide threshold moves every line's discount at each scan: the table must end up
+    as a full repaint would have it, having repainted only the discount and amount cells of
+    the rows it shows (and the new row), not one region per changed line off screen."""
+    from PySide6.QtCore import QEvent, QObject
+
+    view, model = long_table
+    lines = [_line(n, f"商品{n}") for n in range(1, 201)]
+    model.set_lines(lines)
+    view.scrollToBottom()
+    view.selectRow(len(lines) - 1)
+    _settle(qtbot)
+    painted: list = []
+
+    class Regions(QObject):
+        def eventFilter(self, watched, event) -> bool:  # type: ignore[no-untyped-def]  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                painted.extend(event.region())
+            return False
+
+    recorder = Regions()
+    view.viewport().installEventFilter(recorder)
+    for scan in range(201, 204):
+        lines = [line._replace(discount_fen=scan % 7 + 1, net_fen=line.gross_fen - scan % 7 - 1)
+                 for line in lines] + [_line(scan, f"新商品{scan}")]
+        painted.clear()
+        model.set_lines(lines)
+        view.scrollToBottom()
+        view.selectRow(len(lines) - 1)
+        _settle(qtbot)
+        incremental = _on_screen(view)
+        # The discount and amount cells on screen; whole rows only for the new row, the row
+        # that lost the selection and the row cut by the top edge, a row high each at most.
+        discount_x = view.columnViewportPosition(4)
+        assert any(r.x() == discount_x and r.height() > 44 for r in painted), painted
+        strips = [r for r in painted if r.x() < discount_x]
+        assert len(strips) <= 3 and all(r.height() <= 44 for r in strips), painted
+        view.viewport().repaint()
+        assert _on_screen(view) == incremental, f"after scan {scan}"
+    view.viewport().removeEventFilter(recorder)
+    assert model.cell(0, 4)[0] == f"-¥0.0{203 % 7 + 1}"
+    view.scrollToTop()  # the rows that were off screen show the new split too
+    _settle(qtbot)
+    incremental = _on_screen(view)
+    view.viewport().repaint()
+    assert _on_screen(view) == incremental
+
+
+def test_a_change_before_the_layout_of_an_append_still_paints(long_table, qtbot):  # type: ignore[no-untyped-def]
+    """A line appended and then every line's discount changed before the view laid out: the
+    append-only layout must not leave the changed rows' old figures on screen."""
+    view, model = long_table
+    lines = [_line(n, f"商品{n}") for n in range(1, 30)]
+    model.set_lines(lines)
+    view.scrollToBottom()
+    _settle(qtbot)
+    lines = [*lines, _line(30, "新商品30")]
+    model.set_lines(lines)  # no event loop between the two changes
+    lines = [line._replace(discount_fen=9, net_fen=line.gross_fen - 9) for line in lines]
+    model.set_lines(lines)
+    view.scrollToBottom()
+    _settle(qtbot)
+    incremental = _on_screen(view)
+    view.viewport().repaint()
+    assert _on_screen(view) == incremental
 
 
 def test_a_scan_leaves_the_column_header_unpainted(long_table, qtbot):  # type: ignore[no-untyped-def]
@@ -269,7 +335,6 @@ def test_a_scan_leaves_the_column_header_unpainted(long_table, qtbot):  # type: 
 def test_set_lines_signals_only_what_changed(qtbot):  # type: ignore[no-untyped-def]
     """The same line objects ahead of a new one: one insert and no change signal; an
     earlier line replaced by an equal copy: nothing; by a different one: its row only."""
-    from dataclasses import replace
 
     from store_client.ui.app import setup_application, teardown
     from store_client.ui.checkout.cart_model import CartTableModel
@@ -280,6 +345,8 @@ def test_set_lines_signals_only_what_changed(qtbot):  # type: ignore[no-untyped-
         changed: list[tuple[int, int]] = []
         inserted: list[tuple[int, int]] = []
         model.dataChanged.connect(lambda a, b, *_: changed.append((a.row(), b.row())))
+        columns: list[tuple[int, int]] = []
+        model.dataChanged.connect(lambda a, b, *_: columns.append((a.column(), b.column())))
         model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
         lines = [_line(n, f"商品{n}") for n in range(1, 6)]
         model.set_lines(lines)
@@ -288,12 +355,20 @@ def test_set_lines_signals_only_what_changed(qtbot):  # type: ignore[no-untyped-
         assert model.set_lines([*lines, _line(6, "新")]) == 5
         assert (changed, inserted) == ([], [(5, 5)])
         lines = [*lines, _line(6, "新")]
-        assert model.set_lines([replace(line) for line in lines]) is None
+        assert model.set_lines([line._replace() for line in lines]) is None
         assert changed == []
-        lines[2] = replace(lines[2], quantity=4, net_fen=7)
+        lines[2] = lines[2]._replace(quantity=4, net_fen=7)
         assert model.set_lines(lines) == 2
-        assert changed == [(2, 2)]
+        assert (changed, columns) == ([(2, 2)], [(1, 5)])
         assert model.cell(2, 2)[0].startswith("4")
+        # A storewide threshold's split moved: rows 1, 3 and 4 get new discounts and amounts
+        # while a line is added. One signal over those rows' two columns, and the insert.
+        changed.clear(), columns.clear(), inserted.clear()
+        spread = [line._replace(discount_fen=30, net_fen=line.gross_fen - 30) if row in (1, 3, 4)
+                  else line for row, line in enumerate(lines)]
+        assert model.set_lines([*spread, _line(7, "新")]) == 6
+        assert (changed, columns, inserted) == ([(1, 4)], [(4, 5)], [(6, 6)])
+        assert model.cell(3, 4)[0] == "-¥0.30" and model.cell(2, 4)[0] == ""
     finally:
         teardown(runtime)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -89,7 +87,7 @@ def test_cart_model_appends_changes_or_resets_as_little_as_it_can(qapp) -> None:
     events.clear()
     assert model.set_lines([*lines, _line(201)]) == 200 and events == ["insert"]
     events.clear()
-    bumped = [*lines, replace(_line(201), quantity=2, net_fen=40200)]
+    bumped = [*lines, _line(201)._replace(quantity=2, net_fen=40200)]
     assert model.set_lines(bumped) == 200 and events == ["changed 200"]
     assert model.index(200, 2).data() == "2"
     events.clear()

@@ -58,3 +58,30 @@ def test_kept_views_are_always_what_a_fresh_build_gives(steps) -> None:
             cart = cart.discount_line(live[n % len(live)].line_id, ManualDiscount("r", amount_fen=qty))
         kept = build(views, repricer, cart)
         assert kept == LineViews().build(repricer.price(cart, BOOK, now=NOW).lines, cart)
+
+
+def test_many_views_built_at_once_are_what_one_by_one_builds() -> None:
+    """A storewide threshold moves every line's split at each scan: past a few lines the
+    views are built in C loops, and must be exactly the views built one by one (figures,
+    names, unit, the discounts as priced, a price override marked)."""
+    from store_client.services.checkout_views import LineView
+
+    book = PromotionBook([PercentOff(id="P", percent_bp=500),
+                          Threshold(id="ALL", threshold_fen=2000, amount_fen=150, repeat=True)])
+    weighed = LineProduct("W1", "散装米", "Rice", Unit.KG, 800, 900, "c0")
+    views, repricer, cart = LineViews(), Repricer(), Cart()
+    for n in range(40):
+        cart = cart.add(PRODUCTS[n % 12], 1 + n % 3, merge=False)
+    cart = cart.add(weighed, 1250)
+    cart = cart.override_price(cart.lines[5].line_id, 333, "r")
+    for _scan in range(3):
+        priced = repricer.price(cart, book, now=NOW)
+        built = views.build(priced.lines, cart)
+        one_by_one = tuple(LineViews()._one(p, line) for p, line in zip(priced.lines,
+                                                                        cart.active_lines))
+        assert built == one_by_one
+        assert all(type(v) is LineView for v in built)
+        assert built[5].overridden and not built[4].overridden
+        assert [v.unit for v in built if v.sku == "W1"] == ["kg"] and built[0].unit == "each"
+        assert all(v.discount_fen == sum(amount for _source, amount in v.discounts) for v in built)
+        cart = cart.add(PRODUCTS[3], 1, merge=False)
