@@ -5,11 +5,14 @@ keyboard-wedge filter calls on a burst) to the end of the paint that shows the n
 in the cart table and the new total in the side panel. The real main window (offscreen,
 1280x800, zh_CN, the app's style sheet), the real services on a demo store
 (``BENCH_SCAN_PAINT_SKUS`` SKUs, default 1,000,000; ``--quick`` 5,000; reused from
-``BENCH_STORE_DIR`` when set), with its demo promotions, and the collector set up as the
-app sets it (``gc.collect(); gc.freeze()`` after start-up). Codes are drawn from the
-whole catalog. Each measured scan adds line N to the same (N-1)-line cart, which is then
-put back as stored (not measured); N = 10, 200 and 500 (the most a sale holds). Rows per
-N, each against a bare baseline:
+``BENCH_STORE_DIR`` when set), and the collector set up as the app sets it
+(``gc.collect(); gc.freeze()`` after start-up). Two promotion books (``BOOKS``;
+``BENCH_SCAN_PAINT_BOOKS=demo`` or ``storewide`` runs one): the demo store's own, and the
+worst case, where a storewide uncapped threshold and the demo's storewide coupon move every
+line's discount at each scan. Codes are drawn from the whole catalog. Each measured scan
+adds line N to the same (N-1)-line cart, which is then put back as stored (not measured);
+N = 10, 200 and 500 (the most a sale holds). Rows per N and book, each against a bare
+baseline:
 
 * service: ``CheckoutService.scan`` alone (look up, price, persist, commit); baseline:
   plain sqlite3 (no ORM), the same database tuned as the app opens it (WAL,
@@ -49,6 +52,9 @@ STOREWIDE = (
      "name_en": "5% off storewide", "percent_bp": 500, "scope": {}},
 )
 BOOKS = {"demo": (), "storewide": STOREWIDE}
+# Coupons on the sale under each book: the storewide case also carries the demo's own
+# online coupon, 满100减20 with no cap, which spreads over every line after the threshold.
+BOOK_COUPONS = {"demo": (), "storewide": ("ONLINE-100-20",)}
 
 
 def _ms(since: float) -> float:
@@ -253,6 +259,7 @@ def _use_book(terminal: Any, rows: tuple[dict, ...]) -> None:
 
 def _measure(app: Any, terminal: Any, screen: Any, tasks: Any, co: Any, actor: Any,
              probe: _Probe, filler: list[str], measured: list[str], n: int,
+             coupons: tuple[str, ...] = (),
              ) -> tuple[dict[int, dict[str, list[float]]], dict[int, tuple[str, str]]]:
     """Every size's samples, on a cart built up from empty under the book now in force."""
     from sqlalchemy import text
@@ -266,6 +273,9 @@ def _measure(app: Any, terminal: Any, screen: Any, tasks: Any, co: Any, actor: A
     for size in SIZES:
         while len(co.current_cart(actor).lines) < size - 1:
             co.scan(actor, filler[len(co.current_cart(actor).lines)])
+        for code in coupons:
+            if not any(c.code == code for c in co.current_cart(actor).coupons):
+                co.apply_coupon(actor, code)  # refused (an error) if it gives nothing
         state = co._state  # the service's copy of the stored cart, N lines
         with terminal.db.read() as s:
             header = s.get(CartRow, state.cart_id).data
@@ -370,7 +380,7 @@ def run(args) -> None:  # type: ignore[no-untyped-def]
                     print(f" book: {book}", flush=True)
                     _use_book(terminal, BOOKS[book])
                     by_book[book] = _measure(app, terminal, screen, tasks, co, actor, probe,
-                                             filler, measured, n)
+                                             filler, measured, n, BOOK_COUPONS[book])
             finally:
                 _use_book(terminal, ())  # the demo store's own promotions again
             probe.close()
@@ -390,8 +400,9 @@ _BOOK_TITLES = {
     "demo": "The demo store's promotions (50: percentages, amounts off, member prices, "
             "buy-2-get-1 and thresholds by category, some storewide and capped)",
     "storewide": "The worst case: the demo's promotions plus a storewide threshold with no "
-                 "cap (满100减10, 上不封顶) and a storewide 5% off. Every scan changes the "
-                 "threshold's split over every line",
+                 "cap (满100减10, 上不封顶) and a storewide 5% off, and the demo's online coupon "
+                 "on the sale (满100减20, no cap, every line). Every scan changes the "
+                 "threshold's and the coupon's split over every line",
 }
 
 

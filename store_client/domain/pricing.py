@@ -157,11 +157,12 @@ class _Ledger:
 
     def spread(self, source: DiscountSource, amount: int, idxs: Sequence[int]) -> None:
         """Allocate ``amount`` (at most the nets' sum) over ``idxs`` by their nets."""
-        live = [i for i in idxs if self.net[i] > 0]
-        if amount <= 0 or not live:
+        nets = _pick(self.net, idxs)
+        left = list(map(_positive, nets))  # in C: a whole-cart spread runs at every scan
+        live_nets = list(compress(nets, left))
+        if amount <= 0 or not live_nets:
             return
-        parts = allocate(amount, [self.net[i] for i in live])
-        self.book(source, dict(zip(live, parts)))
+        self.book(source, dict(zip(compress(idxs, left), allocate(amount, live_nets))))
 
 
 # A threshold spread over a long cart books hundreds of lines at each pricing: past a few
@@ -566,9 +567,14 @@ def _apply_coupons(ledger: _Ledger, cart: Cart, now: datetime, coupons: Mapping[
         if refusal is not None:
             refusals.append(refusal)
             continue
-        idxs = [i for i, line in enumerate(ledger.lines) if ledger.net[i] > 0
-                and coupon.scope.covers(line.product.sku, line.product.category_code)]
-        eligible = sum(ledger.net[i] for i in idxs)
+        net = ledger.net
+        if coupon.scope.everything and not coupon.scope.exclude_skus:  # the whole cart: in C
+            idxs = list(compress(range(len(net)), map(_positive, net)))
+        else:
+            covers = coupon.scope.covers
+            idxs = [i for i, item in enumerate(ledger.items)
+                    if net[i] > 0 and covers(item.sku, item.category)]
+        eligible = sum(_pick(net, idxs))
         if not idxs:
             refusals.append(CouponRefusal(code, RefusalReason.NOT_APPLICABLE,
                                           f"Coupon {code} applies to nothing in this sale."))

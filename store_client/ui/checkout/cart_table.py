@@ -174,14 +174,19 @@ class CartTableView(QTableView):
                    if not header.isSectionHidden(logical)]
         if not columns:
             return
-        rows: set[int] = set()
+        # The cells the region touches, by row: a storewide threshold's new split repaints
+        # only the discount and amount cells of the rows on screen.
+        rows: dict[int, set[int]] = {}
         last = count - 1
         for rect in region:
             top = self.rowAt(rect.top())
             if top < 0:
                 continue  # below the last row (rowAt of the top row is never above it)
             bottom = self.rowAt(rect.bottom())
-            rows.update(range(top, (last if bottom < 0 else bottom) + 1))
+            left_x, right_x = rect.left(), rect.right()
+            touched = {logical for logical, x, w in columns if x <= right_x and x + w > left_x}
+            for row in range(top, (last if bottom < 0 else bottom) + 1):
+                rows.setdefault(row, set()).update(touched)
         if not rows:
             return
         grid = 1 if self.showGrid() else 0
@@ -202,9 +207,11 @@ class CartTableView(QTableView):
         for row in sorted(rows):
             y, h = position(row), height(row)
             selected = selection is not None and selection.isRowSelected(row, root)
+            touched = rows[row]
             for logical, x, w in columns:
-                paint_cell(painter, QRect(x, y, w - grid, h - grid), row, logical, selected,
-                           colours, font, metrics)
+                if logical in touched:
+                    paint_cell(painter, QRect(x, y, w - grid, h - grid), row, logical, selected,
+                               colours, font, metrics)
             spans.append((y, h))
         if grid:
             rgba = self.style().styleHint(QStyle.StyleHint.SH_Table_GridLineColor, option, self)

@@ -174,29 +174,34 @@ class SidePanel(QFrame):
         self.member_remove.show()
 
     def _show_coupons(self, coupons: tuple[CouponView, ...]) -> None:
-        if [c.code for c in coupons] == [chip.toolTip() for chip in self.coupon_chips] and all(
-                chip.property("shown") == (c.title, c.discount_fen, getattr(c, "problem", ""))
-                for chip, c in zip(self.coupon_chips, coupons)):
-            return  # unchanged: no widget churn on every scan
-        for chip in self.coupon_chips:
-            self.coupon_box.removeWidget(chip)
-            chip.deleteLater()
-        self.coupon_chips = []
-        for index, coupon in enumerate(coupons):
-            problem = getattr(coupon, "problem", "")
-            if problem:  # the reason in the till's language, not the service's English
-                problem = service_error_text(ServiceError(problem, code=coupon.problem_code,
-                                                          params={"coupon": coupon.code}))
-            text = f"{coupon.title}  -{self.money(coupon.discount_fen)}  ✕"
-            if problem:
-                text = f"{coupon.title}: {problem}  ✕"
-            chip = named(QPushButton(text, self), f"checkout.coupon{index}",
-                         self.tr("Remove coupon %1").replace("%1", coupon.code))
-            chip.setProperty("kind", "chip")
-            chip.setProperty("shown", (coupon.title, coupon.discount_fen, problem))
-            chip.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            chip.setToolTip(coupon.code)
-            chip.clicked.connect(lambda _c=False, code=coupon.code: self.remove_coupon.emit(code))
-            self.coupon_box.addWidget(chip)
-            self.coupon_chips.append(chip)
+        """One chip per coupon, kept while the sale keeps the same coupons: an uncapped
+        coupon's amount moves at every scan, and a new chip (a widget polished by the style
+        sheet, the panel laid out again) cost more than the scan itself. Only a changed
+        text is set."""
+        if [c.code for c in coupons] != [chip.toolTip() for chip in self.coupon_chips]:
+            for chip in self.coupon_chips:
+                self.coupon_box.removeWidget(chip)
+                chip.deleteLater()
+            self.coupon_chips = []
+            for index, coupon in enumerate(coupons):
+                chip = named(QPushButton(self), f"checkout.coupon{index}",
+                             self.tr("Remove coupon %1").replace("%1", coupon.code))
+                chip.setProperty("kind", "chip")
+                chip.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+                chip.setToolTip(coupon.code)
+                chip.clicked.connect(lambda _c=False, code=coupon.code: self.remove_coupon.emit(code))
+                self.coupon_box.addWidget(chip)
+                self.coupon_chips.append(chip)
+        for chip, coupon in zip(self.coupon_chips, coupons):
+            text = self._coupon_text(coupon)
+            if chip.text() != text:
+                chip.setText(text)
         self.no_coupons.setVisible(not self.coupon_chips)
+
+    def _coupon_text(self, coupon: CouponView) -> str:
+        problem = getattr(coupon, "problem", "")
+        if problem:  # the reason in the till's language, not the service's English
+            problem = service_error_text(ServiceError(problem, code=coupon.problem_code,
+                                                      params={"coupon": coupon.code}))
+            return f"{coupon.title}: {problem}  ✕"
+        return f"{coupon.title}  -{self.money(coupon.discount_fen)}  ✕"

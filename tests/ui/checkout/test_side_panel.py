@@ -109,3 +109,50 @@ def test_a_figure_label_with_a_bordered_rule_keeps_its_border(qtbot) -> None:
     qtbot.waitExposed(window)
     image = figure.grab().toImage()
     assert QColor(image.pixel(1, 25)).name() == "#cc0000"
+
+
+def test_a_coupon_chip_is_kept_while_its_amount_moves_and_rebuilt_when_the_coupons_change(
+        qtbot) -> None:
+    """An uncapped coupon (满100减20 on every 100) changes its amount at every scan: the chip
+    stays the same widget and only its text changes (a new chip each scan, polished and laid
+    out, cost more than the scan). Another set of coupons gets new chips; a coupon that gives
+    nothing shows why, in the till's language."""
+    from store_client.ui.app import setup_application, teardown
+
+    runtime = setup_application("zh_CN")  # the zh_CN table: a coupon's problem is translated
+    try:
+        _chips_follow_the_coupons(qtbot)
+    finally:
+        teardown(runtime)
+
+
+def _chips_follow_the_coupons(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from store_client.services.checkout_views import CouponView
+
+    panel = SidePanel("CNY", "zh_CN", None)
+    qtbot.addWidget(panel)
+    online = CouponView("ONLINE-100-20", "满100减20", 2000)
+    panel.show_cart(replace(cart(()), coupons=(online,)))
+    chip = panel.coupon_chips[0]
+    assert chip.text() == "满100减20  -¥20.00  ✕" and chip.toolTip() == "ONLINE-100-20"
+    assert not panel.no_coupons.isVisibleTo(panel)
+    for amount in (4000, 6000, 186_000):
+        panel.show_cart(replace(cart(()), coupons=(replace(online, discount_fen=amount),)))
+        assert panel.coupon_chips == [chip]
+    assert chip.text() == "满100减20  -¥1,860.00  ✕"
+    short = replace(online, discount_fen=0, problem="Coupon ONLINE-100-20 needs more.",
+                    problem_code="coupon.below_threshold")
+    panel.show_cart(replace(cart(()), coupons=(short,)))
+    assert panel.coupon_chips == [chip] and "needs" not in chip.text()
+    assert chip.text().startswith("满100减20: ") and chip.text().endswith("✕")
+    once = CouponView("ONCE-88-8", "单次券 满88减8", 800)
+    panel.show_cart(replace(cart(()), coupons=(online, once)))
+    assert len(panel.coupon_chips) == 2 and panel.coupon_chips[0] is not chip
+    assert [c.objectName() for c in panel.coupon_chips] == ["checkout.coupon0", "checkout.coupon1"]
+    with qtbot.waitSignal(panel.remove_coupon) as removed:
+        panel.coupon_chips[1].click()
+    assert removed.args == ["ONCE-88-8"]
+    panel.show_cart(cart(()))
+    assert panel.coupon_chips == [] and panel.no_coupons.isVisibleTo(panel)
