@@ -262,6 +262,20 @@ def test_one_repricer_switching_between_two_changing_carts_prices_as_the_referen
         assert repricer.price(carts[which], book, now=now) == price_cart(carts[which], book, now=now)
 
 
+def _random_move(rnd, cart: Cart, odds: tuple[float, float, float], product, quantity) -> Cart:  # type: ignore[no-untyped-def]
+    """One random change to a long cart: a scan, a void, a quantity or a price override,
+    by the cumulative ``odds`` of the first three."""
+    pick = rnd.choice(cart.active_lines).line_id
+    move = rnd.random()
+    if move < odds[0]:
+        return cart.add(product(), quantity(), merge=False)
+    if move < odds[1]:
+        return cart.void_line(pick, "r")
+    if move < odds[2]:
+        return cart.set_quantity(pick, rnd.randrange(1, 6))
+    return cart.override_price(pick, rnd.randrange(50, 900), "r")
+
+
 @pytest.mark.parametrize("seed", range(12))
 def test_a_long_cart_under_promotions_covering_few_of_its_lines_prices_as_the_reference(seed):
     """Positions of the few lines a group promotion covers are kept and moved along as lines
@@ -287,17 +301,9 @@ def test_a_long_cart_under_promotions_covering_few_of_its_lines_prices_as_the_re
     assert repricer.price(cart, book, now=NOW) == price_cart(cart, book, now=NOW)
     hot = [p for p in catalog if p.sku in {"S001", "S007", "S033", "S090", "S120"}]
     for _ in range(80):
-        live = cart.active_lines
-        pick = rnd.choice(live).line_id
-        move = rnd.random()
-        if move < 0.35:
-            cart = cart.add(rnd.choice(hot if rnd.random() < 0.5 else catalog), rnd.randrange(1, 4), merge=False)
-        elif move < 0.55:
-            cart = cart.void_line(pick, "r")
-        elif move < 0.8:
-            cart = cart.set_quantity(pick, rnd.randrange(1, 6))
-        else:
-            cart = cart.override_price(pick, rnd.randrange(50, 900), "r")
+        cart = _random_move(rnd, cart, (0.35, 0.55, 0.8),
+                            lambda: rnd.choice(hot if rnd.random() < 0.5 else catalog),
+                            lambda: rnd.randrange(1, 4))
         assert repricer.price(cart, book, now=NOW) == price_cart(cart, book, now=NOW)
     assert repricer._few, "the promotions covering few lines were kept"
 
@@ -331,17 +337,7 @@ def test_a_storewide_uncapped_threshold_on_a_long_cart_prices_as_the_reference(s
     assert before == price_cart(cart, book, now=NOW)
     most_moved = 0
     for _ in range(40):
-        live = cart.active_lines
-        pick = rnd.choice(live).line_id
-        move = rnd.random()
-        if move < 0.5:
-            cart = cart.add(rnd.choice(catalog), 1, merge=False)
-        elif move < 0.7:
-            cart = cart.void_line(pick, "r")
-        elif move < 0.9:
-            cart = cart.set_quantity(pick, rnd.randrange(1, 6))
-        else:
-            cart = cart.override_price(pick, rnd.randrange(50, 900), "r")
+        cart = _random_move(rnd, cart, (0.5, 0.7, 0.9), lambda: rnd.choice(catalog), lambda: 1)
         after = repricer.price(cart, book, now=NOW)
         assert after == price_cart(cart, book, now=NOW)
         assert all(type(p) is PricedLine and type(p.discounts) is tuple for p in after.lines)
