@@ -40,6 +40,7 @@ from benchmarks import common, report
 
 TARGET_MS = 16.0
 SIZES = (10, 200, 500)
+ROUNDS = 4  # each book's scans per size, taken in this many rounds through the sizes
 # The promotion books measured: the demo store's own, and the worst a store can set up for a
 # long cart, the demo's plus a storewide threshold with no cap (满100减10, 上不封顶) and a
 # storewide percentage. Under that threshold every scan moves its amount and its split over
@@ -261,71 +262,84 @@ def _measure(app: Any, terminal: Any, screen: Any, tasks: Any, co: Any, actor: A
              probe: _Probe, filler: list[str], measured: list[str], n: int,
              coupons: tuple[str, ...] = (),
              ) -> tuple[dict[int, dict[str, list[float]]], dict[int, tuple[str, str]]]:
-    """Every size's samples, on a cart built up from empty under the book now in force."""
+    """Every size's samples under the book now in force, taken in ROUNDS: each round builds
+    the cart up from empty through the sizes and takes its share of each size's scans. The
+    machine's speed drifts (by up to 2x within minutes): spread over the rounds, every size
+    meets the same drift, so the growth from line 10 to line 500 is not the drift's."""
+    results = {size: {"service": [], "ui": [], "whole": [], "bare_ui": []} for size in SIZES}
+    loads: dict[int, list[str]] = {size: [] for size in SIZES}
+    per_round = max(1, n // ROUNDS)
+    for first in range(0, n, per_round):
+        codes = measured[first:first + per_round]
+        if co.current_cart(actor).lines:
+            co.void_cart(actor, "benchmark: next round")
+        for size in SIZES:
+            while len(co.current_cart(actor).lines) < size - 1:
+                co.scan(actor, filler[len(co.current_cart(actor).lines)])
+            for code in coupons:
+                if not any(c.code == code for c in co.current_cart(actor).coupons):
+                    co.apply_coupon(actor, code)  # refused (an error) if it gives nothing
+            loads[size].append(common.load_average())
+            _measure_size(app, terminal, screen, tasks, co, actor, probe, size, codes,
+                          results[size])
+            loads[size].append(common.load_average())
+    for size in SIZES:
+        whole = results[size]["whole"]
+        print(f"  {size} lines: whole path median {report.median(whole):.2f} ms, "
+              f"p99 {report.percentile(whole, 99):.2f} ms (load {loads[size][-1]})", flush=True)
+    return results, {size: (taken[0], taken[-1]) for size, taken in loads.items()}
+
+
+def _measure_size(app: Any, terminal: Any, screen: Any, tasks: Any, co: Any, actor: Any,
+                  probe: _Probe, size: int, codes: list[str],
+                  samples: dict[str, list[float]]) -> None:
+    """``codes`` scanned one by one onto the (size-1)-line cart, which is put back after each."""
     from sqlalchemy import text
 
     from store_client.persistence.models import CartRow
 
-    results: dict[int, dict[str, list[float]]] = {}
-    loads: dict[int, tuple[str, str]] = {}
-    if co.current_cart(actor).lines:
-        co.void_cart(actor, "benchmark: next book")
-    for size in SIZES:
-        while len(co.current_cart(actor).lines) < size - 1:
-            co.scan(actor, filler[len(co.current_cart(actor).lines)])
-        for code in coupons:
-            if not any(c.code == code for c in co.current_cart(actor).coupons):
-                co.apply_coupon(actor, code)  # refused (an error) if it gives nothing
-        state = co._state  # the service's copy of the stored cart, N lines
-        with terminal.db.read() as s:
-            header = s.get(CartRow, state.cart_id).data
-        last_line = state.cart.lines[-1].line_id
+    state = co._state  # the service's copy of the stored cart, N-1 lines
+    with terminal.db.read() as s:
+        header = s.get(CartRow, state.cart_id).data
+    last_line = state.cart.lines[-1].line_id
 
-        def restore(state=state, header=header, last_line=last_line, size=size) -> None:
-            """Put the (N-1)-line cart back as stored (a void would leave a voided
-            line behind), and the screen with it."""
-            with terminal.db.transaction() as s:
-                s.execute(text(
-                    "DELETE FROM cart_lines WHERE cart_id = :c AND line_id > :n"),
-                    {"c": state.cart_id, "n": last_line})
-                row = s.get(CartRow, state.cart_id)
-                row.data, row.version = header, row.version + 1
-                version = row.version
-            co._state = replace(state, version=version)
-            view = co.current_cart(actor)
-            t = time.perf_counter()
-            expected = _expect(screen, size - 1, view.total_fen)
-            screen.show_cart(view)
-            if expected:
-                probe.wait(expected, t)
+    def restore() -> None:
+        """Put the (N-1)-line cart back as stored (a void would leave a voided line
+        behind), and the screen with it."""
+        with terminal.db.transaction() as s:
+            s.execute(text("DELETE FROM cart_lines WHERE cart_id = :c AND line_id > :n"),
+                      {"c": state.cart_id, "n": last_line})
+            row = s.get(CartRow, state.cart_id)
+            row.data, row.version = header, row.version + 1
+            version = row.version
+        co._state = replace(state, version=version)
+        view = co.current_cart(actor)
+        t = time.perf_counter()
+        expected = _expect(screen, size - 1, view.total_fen)
+        screen.show_cart(view)
+        if expected:
+            probe.wait(expected, t)
 
-        screen.refresh()
+    screen.refresh()
+    while tasks.pending:
+        app.processEvents()
+    restore()
+    for code in codes:
+        t = time.perf_counter()
+        out = co.scan(actor, code)
+        samples["service"].append(_ms(t))
+        expected = _expect(screen, size, out.cart.total_fen)
+        t = time.perf_counter()
+        screen.show_cart(out.cart)
+        samples["ui"].append(probe.wait(expected, t))
+        restore()
+        t = time.perf_counter()
+        screen.handle_scan(code)
+        samples["whole"].append(probe.wait(expected, t))
         while tasks.pending:
             app.processEvents()
         restore()
-        load_before = common.load_average()
-        service, ui_only, whole = [], [], []
-        for code in measured[:n]:
-            t = time.perf_counter()
-            out = co.scan(actor, code)
-            service.append(_ms(t))
-            expected = _expect(screen, size, out.cart.total_fen)
-            t = time.perf_counter()
-            screen.show_cart(out.cart)
-            ui_only.append(probe.wait(expected, t))
-            restore()
-            t = time.perf_counter()
-            screen.handle_scan(code)
-            whole.append(probe.wait(expected, t))
-            while tasks.pending:
-                app.processEvents()
-            restore()
-        bare_ui = _bare_ui(app, size - 1, n)
-        results[size] = {"service": service, "ui": ui_only, "whole": whole, "bare_ui": bare_ui}
-        loads[size] = (load_before, common.load_average())
-        print(f"  {size} lines: whole path median {report.median(whole):.2f} ms, "
-              f"p99 {report.percentile(whole, 99):.2f} ms (load {loads[size][1]})", flush=True)
-    return results, loads
+    samples["bare_ui"] += _bare_ui(app, size - 1, len(codes))
 
 
 def run(args) -> None:  # type: ignore[no-untyped-def]
@@ -448,7 +462,8 @@ def _report(by_book: dict[str, tuple[dict[int, dict[str, list[float]]],
         "offscreen at 1280x800, zh_CN, with the app's style sheet; the collector frozen as "
         f"the app freezes it. Codes drawn from the whole catalog; {n} scans per cart size, "
         "each adding line N to the same (N-1)-line cart (put back as stored after each, not "
-        "measured). Times in ms from the scan event (`handle_scan(code)`, what the "
+        f"measured), taken in {ROUNDS} rounds that each build the cart up from empty through "
+        "the sizes, so every size meets the machine's drift alike. Times in ms from the scan event (`handle_scan(code)`, what the "
         "keyboard-wedge filter calls) to the end of the paint that shows BOTH the new row "
         "in the cart table and the new total in the side panel. "
         "`QT_QPA_UPDATE_IDLE_TIME=0`: offscreen Qt otherwise delays every paint by 5 ms. "
