@@ -493,6 +493,7 @@ def _report(by_book: dict[str, tuple[dict[int, dict[str, list[float]]],
         "(by up to 2x within minutes): the bare rows measure it at the time, so compare the "
         "ratios between runs. "
         "Run: `BENCH_STORE_DIR=/some/dir python -m benchmarks scan_to_paint` "
-        "(the store is built there once and reused).\n")
+        "(the store is built there once and reused; `BENCH_SCAN_PAINT_BOOKS=demo` or "
+        "`storewide` runs one book).\n")
     report.write_section("scan_to_paint", "Checkout screen: scan to painted row and totals", body)
     print(body)

@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 
 from store_client.domain.coupons import Coupon, CouponError
 from store_client.domain.promotions import Scope
-from store_client.persistence.models import SaleCoupon, SyncRow
+from store_client.persistence.db import driver
+from store_client.persistence.models import SaleCoupon
 
 DATASET = "coupons"
 
@@ -53,17 +54,40 @@ def coupon_from(data: dict[str, Any]) -> Coupon:
         name=str(data.get("title") or data["code"]))
 
 
+# (code, its row as stored) -> the coupon, or None for a row that is not one: a sale with a
+# coupon reads it at every scan, and parsing it again each time cost more than the read.
+_PARSED: dict[tuple[str, str], Coupon | None] = {}
+_PARSED_LIMIT = 512
+
+
 def load(session: Session, codes: tuple[str, ...]) -> dict[str, Coupon]:
-    """The known, well-formed coupons among ``codes`` (unknown ones are simply absent)."""
+    """The known, well-formed coupons among ``codes`` (unknown ones are simply absent).
+    Read at every scan of a sale with coupons: on the driver connection, in one statement,
+    and a row parsed before (the same text) is not parsed again."""
+    if not codes:
+        return {}
+    marks = ",".join("?" * len(codes))
+    rows = dict(driver(session).execute(
+        f"SELECT key, data FROM sync_rows WHERE dataset = ? AND key IN ({marks})",
+        (DATASET, *codes)).fetchall())
     found: dict[str, Coupon] = {}
     for code in codes:
-        row = session.get(SyncRow, (DATASET, code))
-        if row is None:
+        data = rows.get(code)
+        if data is None:
             continue
-        try:
-            found[code] = coupon_from(json.loads(row.data))
-        except (CouponError, ValueError, KeyError, TypeError):
-            continue  # a broken row from HQ reads as "not known on this till"
+        key = (code, data)
+        if key in _PARSED:
+            coupon = _PARSED[key]
+        else:
+            try:
+                coupon = coupon_from(json.loads(data))
+            except (CouponError, ValueError, KeyError, TypeError):
+                coupon = None  # a broken row from HQ reads as "not known on this till"
+            if len(_PARSED) >= _PARSED_LIMIT:
+                _PARSED.clear()
+            _PARSED[key] = coupon
+        if coupon is not None:
+            found[code] = coupon
     return found
 
 
