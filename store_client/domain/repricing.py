@@ -19,7 +19,8 @@ the kept figures, and the per-source totals of the per-line stages are kept as r
 sums. Python-level work is per line the change touched. A group stage (the multi-buys, the
 thresholds) is remembered by what reaches it (its lines and their nets): when a scan adds a
 line none of its promotions covers, or a void takes the cart back to a version of a moment
-ago, what it booked is booked again without working it out.
+ago, what it booked is booked again without working it out. A stage with a promotion that
+covers every line (a storewide threshold) is not remembered: every new line reaches it.
 """
 
 from __future__ import annotations
@@ -172,6 +173,13 @@ class Repricer:
         # and what the stage did for the last few inputs (the inputs by the lines' ids).
         self._stage_at: dict[Stage, list[int]] = {stage: [] for stage in _GROUP_STAGES}
         self._stage_memo: dict[tuple, _StageMemo] = {}
+        # The stages with a promotion covering every line: any new line changes what reaches
+        # them, so remembering their results would only cost (a void works them out again).
+        everywhere = [] if index is None else [
+            (stage, promo.id) for stage in _GROUP_STAGES for promo in index.stage_promotions(stage)
+            if promo.scope.everything and not promo.scope.exclude_skus]
+        self._unremembered = frozenset(stage for stage, _promo_id in everywhere)
+        self._everywhere = frozenset(promo_id for _stage, promo_id in everywhere)
 
     # -- the kept lines -------------------------------------------------------------
     def _remove(self, state: _Line) -> None:
@@ -350,6 +358,9 @@ class Repricer:
         at = self._stage_at[stage]
         if not at:  # no line for its promotions: they book nothing
             return
+        if stage in self._unremembered:
+            _group_stage(ledger, groups, stage, self._group_discount)  # type: ignore[arg-type]
+            return
         lines, nets = _pick(self._lines, at), _pick(ledger.net, at)
         # The entry holds the lines, so while it is kept no other line can take their ids.
         key = (stage, tuple(map(id, lines)), nets)
@@ -394,6 +405,8 @@ class Repricer:
         promotion's lines (the same line objects) and their nets are the same: a scan
         recomputes only the multi-buys and thresholds that cover the line it added, and a
         void of it finds them as they were."""
+        if promo.id in self._everywhere:  # every line: a change always reaches it
+            return _group_discount(promo, idxs, items, net)
         nets = _pick(net, idxs)
         lines = _pick(self._lines, idxs)
         # The key holds the lines' ids, and a memo entry holds its lines, so while it is kept

@@ -345,6 +345,9 @@ def test_a_storewide_uncapped_threshold_on_a_long_cart_prices_as_the_reference(s
         most_moved = max(most_moved, sum(id(p) not in kept for p in after.lines))
         before = after
     assert most_moved > 100  # a change moved the split on most lines
+    # A stage with a promotion covering every line is never remembered: a new line always
+    # reaches it, so a remembered result would only cost.
+    assert repricer._stage_memo == {} and "A-ALL" in repricer._everywhere
 
 
 def test_a_scan_no_group_promotion_covers_rebooks_the_stages_without_redoing_them(monkeypatch):
