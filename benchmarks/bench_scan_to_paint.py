@@ -412,7 +412,7 @@ def run(args) -> None:  # type: ignore[no-untyped-def]
 
 _BOOK_TITLES = {
     "demo": "The demo store's promotions (50: percentages, amounts off, member prices, "
-            "buy-2-get-1 and thresholds by category, some storewide and capped)",
+            "buy-2-get-1 and thresholds, all by category or product: none spans the cart)",
     "storewide": "The worst case: the demo's promotions plus a storewide threshold with no "
                  "cap (满100减10, 上不封顶) and a storewide 5% off, and the demo's online coupon "
                  "on the sale (满100减20, no cap, every line). Every scan changes the "
