@@ -35,25 +35,26 @@ from typing import Any
 
 from store_client.domain.cart import Cart, CartLine, pricing_order
 from store_client.domain.coupons import Coupon, CouponRefusal
-from store_client.domain.promotions import Promotion
-from store_client.domain.pricing import (
+from store_client.domain.ledger import (
     CART_MANUAL,
     LINE_MANUAL,
     DiscountSource,
     LineDiscount,
+    _Item,
+    _Ledger,
+    _pick,
+)
+from store_client.domain.pricing import (
     PricedCart,
+    PricedLine,
     PromotionBook,
-    Stage,
     _apply_coupons,
     _group_discount,
     _group_stage,
     _Index,
-    _Item,
-    _Ledger,
     _per_line_stage,
-    _pick,
-    PricedLine,
 )
+from store_client.domain.promotions import Promotion, Stage
 from store_client.domain.vat import vat_totals
 
 _GROUP_STAGES = (Stage.MULTI_BUY, Stage.ORDER)

@@ -14,8 +14,9 @@ from typing import NamedTuple
 
 from store_client.domain.cart import Cart, CartLine
 from store_client.domain.coupons import Coupon
+from store_client.domain.ledger import COUPON, PROMOTION
 from store_client.domain.points import available_points
-from store_client.domain.pricing import COUPON, PROMOTION, PricedCart, PricedLine
+from store_client.domain.pricing import PricedCart, PricedLine
 from store_client.services.cart_store import CartState
 from store_client.services.errors import ServiceError
 from store_client.services.members import Member

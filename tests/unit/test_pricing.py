@@ -10,14 +10,8 @@ from store_client.domain.cart import Cart, LineProduct, ManualDiscount
 from store_client.domain.catalog import Unit
 from store_client.domain.coupons import Coupon, RefusalReason
 from store_client.domain.vat import line_vat
-from store_client.domain.pricing import (
-    CART_MANUAL,
-    COUPON,
-    LINE_MANUAL,
-    PROMOTION,
-    PromotionBook,
-    price_cart,
-)
+from store_client.domain.ledger import CART_MANUAL, COUPON, LINE_MANUAL, PROMOTION
+from store_client.domain.pricing import PromotionBook, price_cart
 from store_client.domain.promotions import (
     AmountOff,
     BuyXGetY,
@@ -330,7 +324,7 @@ def test_booking_many_lines_books_exactly_what_the_line_by_line_loop_books(seed)
     discount entries in order, zero amounts skipped, the source's running total."""
     import random
 
-    from store_client.domain.pricing import PROMOTION, DiscountSource, LineDiscount, _Ledger
+    from store_client.domain.ledger import PROMOTION, DiscountSource, LineDiscount, _Ledger
 
     rnd = random.Random(seed)
     size = rnd.randrange(1, 60)
@@ -360,7 +354,7 @@ def test_booking_many_lines_books_exactly_what_the_line_by_line_loop_books(seed)
 
 @pytest.mark.parametrize("size", [3, 40])
 def test_booking_more_than_a_line_has_left_is_refused(size):
-    from store_client.domain.pricing import PROMOTION, DiscountSource, _Ledger
+    from store_client.domain.ledger import PROMOTION, DiscountSource, _Ledger
 
     ledger = _Ledger(())
     ledger.net = [100] * size

@@ -13,7 +13,8 @@ import pytest
 from store_client.domain.cart import Cart, LineProduct, ManualDiscount
 from store_client.domain.catalog import Unit
 from store_client.domain.coupons import Coupon
-from store_client.domain.pricing import CART_MANUAL, PROMOTION, price_cart
+from store_client.domain.ledger import CART_MANUAL, PROMOTION
+from store_client.domain.pricing import price_cart
 from store_client.domain.vat import line_vat
 from store_client.domain.promotions import (
     AmountOff,
