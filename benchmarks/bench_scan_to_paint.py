@@ -8,8 +8,8 @@ in the cart table and the new total in the side panel. The real main window (off
 ``BENCH_STORE_DIR`` when set), and the collector set up as the app sets it
 (``gc.collect(); gc.freeze()`` after start-up). Two promotion books (``BOOKS``;
 ``BENCH_SCAN_PAINT_BOOKS=demo`` or ``storewide`` runs one): the demo store's own, and the
-worst case, where a storewide uncapped threshold and the demo's storewide coupon move every
-line's discount at each scan. Codes are drawn from the whole catalog. Each measured scan
+worst case, where a storewide uncapped threshold and the demo's storewide coupon move their
+amounts and their split over every line at each scan. Codes are drawn from the whole catalog. Each measured scan
 adds line N to the same (N-1)-line cart, which is then put back as stored (not measured);
 N = 10, 200 and 500 (the most a sale holds). Rows per N and book, each against a bare
 baseline:
@@ -44,7 +44,8 @@ ROUNDS = 4  # each book's scans per size, taken in this many rounds through the 
 # The promotion books measured: the demo store's own, and the worst a store can set up for a
 # long cart, the demo's plus a storewide threshold with no cap (满100减10, 上不封顶) and a
 # storewide percentage. Under that threshold every scan moves its amount and its split over
-# every line, so every line's discount and amount can change at each scan.
+# every line (the screen's sale holds it off the rows, but the split is still worked out: the
+# coupon after it and the VAT per rate read the lines' nets).
 STOREWIDE = (
     {"id": "BENCH-STOREWIDE-T", "kind": "threshold", "name_zh": "全场满100减10",
      "name_en": "10 yuan off every 100 yuan", "threshold_fen": 10000, "amount_fen": 1000,
@@ -416,7 +417,7 @@ _BOOK_TITLES = {
     "storewide": "The worst case: the demo's promotions plus a storewide threshold with no "
                  "cap (满100减10, 上不封顶) and a storewide 5% off, and the demo's online coupon "
                  "on the sale (满100减20, no cap, every line). Every scan changes the "
-                 "threshold's and the coupon's split over every line",
+                 "threshold's and the coupon's amounts and their split over every line",
 }
 
 
@@ -484,12 +485,13 @@ def _report(by_book: dict[str, tuple[dict[int, dict[str, list[float]]],
         "the row cut by the top edge, scrolling moves the rest, and it paints those rows in "
         "one loop rather than through the item view's per-cell machinery "
         "(ui/checkout/cart_table.py); the totals repaint without re-laying out the side panel "
-        "(ui/checkout/figure_label.py). Under the storewide book a scan moves the split of "
-        "the threshold and of the coupon on every line: that split, the bookings, the moved "
-        "lines' PricedLines and line views are built in C loops (so the service-level scan "
-        "still grows with the cart, by C work per line), the model signals one range and "
-        "the table repaints only the discount and amount cells on screen, and the coupon's "
-        "chip keeps its widget. The machine is shared and its speed varies from run to run "
+        "(ui/checkout/figure_label.py). The whole sale's discounts (thresholds, coupons, the "
+        "sale's discount) are held off the rows while the sale is rung up: they show once, in "
+        "the totals, and the sale splits them over its lines when it is completed "
+        "(docs/pricing.md). Under the storewide book a scan therefore moves no row but its own; "
+        "what still grows with the cart is the threshold's and the coupon's split, worked out "
+        "in C loops (`money.allocate`) because the coupon after the threshold and the VAT per "
+        "rate read the lines' exact nets. The machine is shared and its speed varies from run to run "
         "(by up to 2x within minutes): the bare rows measure it at the time, so compare the "
         "ratios between runs. "
         "Run: `BENCH_STORE_DIR=/some/dir python -m benchmarks scan_to_paint` "

@@ -5599,6 +5599,10 @@ Sale complete · receipt %1</source>
         <translation>优惠</translation>
     </message>
     <message>
+        <source>Of which on the sale</source>
+        <translation>其中整单优惠</translation>
+    </message>
+    <message>
         <source>Total due</source>
         <translation>应收</translation>
     </message>

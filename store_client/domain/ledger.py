@@ -114,6 +114,36 @@ class _Ledger:
         self.book(source, dict(zip(compress(idxs, left), allocate(amount, live_nets))))
 
 
+class _HoldingLedger(_Ledger):
+    """A ledger that, once :meth:`hold` is called, keeps what is booked next off the lines:
+    the nets move (what later promotions, the coupons, the totals and the VAT read stay
+    exact) and the per-source totals count it, but no line gets an entry for it. The
+    re-pricer holds the whole sale's discounts (thresholds, coupons, the sale's discount)
+    so, while the sale is rung up: a spread over every line then costs its split, not a
+    new booking and result on every line at every scan."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+        self._holding = False
+
+    def hold(self) -> None:
+        self._holding = True
+
+    def book(self, source: DiscountSource, amounts: Mapping[int, int]) -> None:
+        if not self._holding:
+            super().book(source, amounts)
+            return
+        net = self.net
+        idxs, values = list(amounts), list(amounts.values())
+        if values and (min(values) < 0 or not all(map(le, values, _pick(net, idxs)))):
+            i, amount = next((i, a) for i, a in zip(idxs, values) if not 0 <= a <= net[i])
+            raise AssertionError(f"discount {amount} outside 0..{net[i]}")
+        total = sum(values)
+        if total:
+            _subtract(net, amounts)
+            self.totals[source] = self.totals.get(source, 0) + total
+
+
 # A threshold spread over a long cart books hundreds of lines at each pricing: past a few
 # lines, the per-line steps run as C loops (map over bound methods) instead of Python ones.
 _MANY = 12

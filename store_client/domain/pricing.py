@@ -72,6 +72,9 @@ class PricedCart:
     discounts: tuple[LineDiscount, ...]  # total per source, in the order applied
     coupons_applied: tuple[str, ...]
     coupon_refusals: tuple[CouponRefusal, ...]
+    # The whole sale's discounts held off the lines (a Repricer(hold_whole_sale=True) only;
+    # already in ``discounts``, and in no line's figures): total per source.
+    held: tuple[LineDiscount, ...] = ()
 
     def line(self, line_id: int) -> PricedLine:
         for line in self.lines:

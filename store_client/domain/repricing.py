@@ -29,8 +29,8 @@ from bisect import bisect_left, bisect_right, insort
 from collections import deque
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
-from itertools import compress, repeat
-from operator import attrgetter, is_not, ne
+from itertools import compress, islice, repeat
+from operator import attrgetter, is_not, ne, or_
 from typing import Any
 
 from store_client.domain.cart import Cart, CartLine, pricing_order
@@ -40,6 +40,7 @@ from store_client.domain.ledger import (
     LINE_MANUAL,
     DiscountSource,
     LineDiscount,
+    _HoldingLedger,
     _Item,
     _Ledger,
     _pick,
@@ -130,9 +131,21 @@ class _SourceTotal:
 
 
 class Repricer:
-    """Prices one cart as it changes; not thread-safe (the checkout holds its lock)."""
+    """Prices one cart as it changes; not thread-safe (the checkout holds its lock).
 
-    def __init__(self) -> None:
+    ``hold_whole_sale``: the whole sale's discounts (the thresholds, the coupons, the sale's
+    manual discount) are held off the lines, as the till shows a sale being rung up: each
+    line's discounts and net are its own (member prices, percentages and amounts off,
+    multi-buys, its manual discount), and ``PricedCart.held`` gives the rest once, by
+    source. Everything else (the totals, the VAT, the per-source totals, the coupons) is
+    exactly the reference's. The sale splits them over the lines when it is completed
+    (priced by ``price_cart``). Held, a storewide threshold or a coupon moves no line at a
+    scan: what it costs a scan is its split's arithmetic, not a booking, a result and a row
+    on every line.
+    """
+
+    def __init__(self, *, hold_whole_sale: bool = False) -> None:
+        self._hold = hold_whole_sale
         self._reset(None)
 
     def _reset(self, index: _Index | None) -> None:
@@ -331,7 +344,7 @@ class Repricer:
             self._reset(index)
         self._sync(cart, index)
         n = len(self._ordered)
-        ledger = _Ledger(())
+        ledger = _HoldingLedger()
         ledger.lines, ledger.items = self._lines, self._items
         ledger.net = list(self._net0)
         ledger.booked = list(self._booked0)
@@ -343,6 +356,10 @@ class Repricer:
             assert discount is not None
             source = DiscountSource(LINE_MANUAL, "manual", discount.reason)
             ledger.book(source, {i: discount.amount_on(ledger.net[i])})
+        shown, own = None, 0
+        if self._hold:  # what follows is the whole sale's: the lines show the nets as they are now
+            shown, own = list(ledger.net), len(ledger.totals)
+            ledger.hold()
         self._stage(ledger, groups, Stage.ORDER)
         applied, refusals = _apply_coupons(ledger, cart, now, coupons or {}, used_coupon_codes,
                                            used_coupon_members)
@@ -350,7 +367,7 @@ class Repricer:
             amount = cart.discount.amount_on(sum(ledger.net))
             ledger.spread(DiscountSource(CART_MANUAL, "manual", cart.discount.reason),
                           amount, range(n))
-        return self._result(ledger, applied, refusals)
+        return self._result(ledger, applied, refusals, shown, own)
 
     def _stage(self, ledger: _Ledger, groups: _Covered, stage: Stage) -> None:
         """pricing._group_stage, remembered while the lines its promotions cover (the same
@@ -436,19 +453,21 @@ class Repricer:
         if self._touched is not None:
             self._touched.append((key, kept))
 
-    def _result(self, ledger: _Ledger, applied: list[str],
-                refusals: list[CouponRefusal]) -> PricedCart:
-        """What pricing._result gives, rebuilding only the PricedLines whose figures moved."""
-        ordered, net, booked = self._ordered, ledger.net, ledger.booked
+    def _result(self, ledger: _Ledger, applied: list[str], refusals: list[CouponRefusal],
+                shown: list[int] | None, own: int) -> PricedCart:
+        """What pricing._result gives, rebuilding only the PricedLines whose figures moved;
+        the lines' nets are ``shown`` when the whole sale's discounts were held (the per-source
+        totals past the first ``own`` are then the held ones)."""
+        ordered, booked = self._ordered, ledger.booked
+        net = ledger.net if shown is None else shown
         n = len(ordered)
-        moved = set(compress(range(n), map(ne, net, self._last_net)))
-        # By content (compared in C): a line a threshold covers gets a new tuple of the same
-        # discounts at each pricing.
-        moved.update(compress(range(n), map(ne, booked, self._last_booked)))
-        if moved:
+        # A moved net or bookings; the bookings by content (compared in C): a line a threshold
+        # covers gets a new tuple of the same discounts at each pricing.
+        idxs = list(compress(range(n), map(or_, map(ne, net, self._last_net),
+                                           map(ne, booked, self._last_booked))))
+        if idxs:
             # A storewide spread moves most lines' nets at every scan: their PricedLines are
             # built in C loops (PricedLine is a tuple), Python does nothing per line.
-            idxs = sorted(moved)
             states = _pick(ordered, idxs)
             items = _pick(self._items, idxs)
             priced = list(map(tuple.__new__, repeat(PricedLine), zip(
@@ -458,6 +477,7 @@ class Repricer:
             deque(map(setattr, states, repeat("priced"), priced), maxlen=0)
             deque(map(self._priced_at.__setitem__, map(_pos, states), priced), maxlen=0)
         self._last_net, self._last_booked = list(net), list(booked)  # kept aligned from here
+        net = ledger.net  # the exact nets: the totals and the VAT
         if len(self._rate_count) == 1:
             by_rate = {next(iter(self._rate_count)): sum(net)}
         else:
@@ -465,9 +485,12 @@ class Repricer:
             by_rate = {rate: sum(compress(net, map(rate.__eq__, rates)))
                        for rate in self._rate_count}
         total = sum(net)
+        totals = ledger.totals
+        held = () if shown is None else tuple(
+            LineDiscount(src, a) for src, a in islice(totals.items(), own, None))
         return PricedCart(
             lines=tuple(filter(None, self._priced_at)),
             gross_fen=self._gross, discount_fen=self._gross - total, total_fen=total,
             vat=vat_totals(by_rate),
-            discounts=tuple(LineDiscount(src, a) for src, a in ledger.totals.items()),
-            coupons_applied=tuple(applied), coupon_refusals=tuple(refusals))
+            discounts=tuple(LineDiscount(src, a) for src, a in totals.items()),
+            coupons_applied=tuple(applied), coupon_refusals=tuple(refusals), held=held)

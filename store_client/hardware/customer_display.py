@@ -97,15 +97,19 @@ class CustomerDisplay(QWidget):
     def _money(self, fen: int) -> str:
         return Money(fen, self.currency).format("zh_CN")
 
-    def show_sale(self, lines: list[DisplayLine], total_fen: int, count: int | None = None) -> None:
+    def show_sale(self, lines: list[DisplayLine], total_fen: int, count: int | None = None,
+                  whole_sale_fen: int = 0) -> None:
         """``lines``: the sale's last lines (what the customer can read across the counter);
         ``count``: how many the sale has when that is more (a 500-line basket is not
-        redrawn at every scan)."""
+        redrawn at every scan); ``whole_sale_fen``: the discounts on the whole sale
+        (thresholds, coupons), in no line's amount until the sale is completed."""
         self.lines.clear()
         if count is not None and count > len(lines):
             self.lines.addItem(f"… 共{count}行商品 {count} lines")
         for line in lines:
             self.lines.addItem(f"{line.name}  ×{line.quantity}  {self._money(line.amount_fen)}")
+        if whole_sale_fen:
+            self.lines.addItem(f"整单优惠 On the sale  -{self._money(whole_sale_fen)}")
         if lines:
             self.lines.scrollToBottom()
         self.total.setText(f"合计 Total  {self._money(total_fen)}")

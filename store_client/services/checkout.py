@@ -114,7 +114,9 @@ class CheckoutService:
         self._state: CartState | None = None
         self._owner: str | None = None  # the operator who started the non-empty cart
         self._line_views = LineViews()  # guarded by self._lock, like _state
-        self._repricer = Repricer()  # likewise
+        # likewise; the screen's sale holds the whole sale's discounts off its rows (shown once,
+        # in the totals), and the sale splits them over its lines when it is completed
+        self._repricer = Repricer(hold_whole_sale=True)
         self._completed: dict[str, CompletedSale] = {}  # cart id -> its sale (double complete)
         self.aisle: Any = None  # services/aisle.py: the cart's ordered lines (set by build_services)
         self.store_credit: store_credit.StoreCreditPayments | None = None  # set by build_services

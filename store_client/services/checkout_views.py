@@ -101,6 +101,9 @@ class CartView:
     points_to_earn: int
     promotions_applied: tuple[str, ...]
     version: int
+    # Of discount_fen, the whole sale's (thresholds, coupons, the sale's discount): in no row's
+    # figures while the sale is rung up; the sale splits it over the lines when completed.
+    whole_sale_fen: int = 0
     parked_for: str | None = None  # another operator's sale, just parked so this one starts fresh
 
 
@@ -235,4 +238,4 @@ def build_view(state: CartState, priced: PricedCart, member: Member | None, pend
         change_fen=change_fen, points_to_earn=points_to_earn,
         promotions_applied=tuple(d.source.name or d.source.id for d in priced.discounts
                                  if d.source.kind == PROMOTION and d.amount_fen),
-        version=state.version)
+        version=state.version, whole_sale_fen=sum(d.amount_fen for d in priced.held))

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from store_client.domain.cart import Cart, CartError, LineProduct, ManualDiscount
 from store_client.domain.catalog import Unit
 from store_client.domain.coupons import Coupon
+from store_client.domain.ledger import CART_MANUAL, COUPON, PROMOTION
 from store_client.domain.pricing import PromotionBook, price_cart
 from store_client.domain.vat import line_vat
 from store_client.domain import repricing
@@ -91,6 +92,51 @@ def test_every_version_of_a_changing_cart_prices_as_the_reference(script, promos
         expected = price_cart(cart, book, now=now, coupons=coupons, used_coupon_codes=used)
         assert repricer.price(cart, book, now=now, coupons=coupons,
                               used_coupon_codes=used) == expected
+
+
+def _held_as_reference(priced, expected, book) -> None:
+    """A re-pricer holding the whole sale's discounts gives the reference's sale, with
+    the thresholds', the coupons' and the sale discount's shares taken off the lines."""
+    thresholds = {p.id for p in book.promotions if isinstance(p, Threshold)}
+
+    def whole_sale(source) -> bool:
+        return (source.kind in (COUPON, CART_MANUAL)
+                or (source.kind == PROMOTION and source.id in thresholds))
+
+    same = ("gross_fen", "discount_fen", "total_fen", "vat", "discounts", "coupons_applied",
+            "coupon_refusals")
+    assert [getattr(priced, f) for f in same] == [getattr(expected, f) for f in same]
+    assert priced.held == tuple(d for d in expected.discounts if whole_sale(d.source))
+    assert len(priced.lines) == len(expected.lines)
+    for line, reference in zip(priced.lines, expected.lines):
+        shares = [d for d in reference.discounts if whole_sale(d.source)]
+        assert line.discounts == tuple(d for d in reference.discounts if not whole_sale(d.source))
+        assert line.net_fen == reference.net_fen + sum(d.amount_fen for d in shares)
+        assert line._replace(discounts=(), net_fen=0) == reference._replace(discounts=(), net_fen=0)
+    assert sum(line.net_fen for line in priced.lines) - sum(d.amount_fen for d in priced.held) \
+        == expected.total_fen
+
+
+@settings(max_examples=300, deadline=None)
+@given(steps, promotions(), coupon_maps, st.lists(st.sampled_from(["K1", "K2"]), max_size=2))
+def test_holding_the_whole_sale_s_discounts_gives_the_reference_sale(script, promos, raw, used):
+    book, coupons = PromotionBook(promos), coupons_from(raw)
+    repricer, cart, now = Repricer(hold_whole_sale=True), Cart(), NOW
+    versions = [cart]
+    for step in script:
+        if step[0] == "later":
+            now = NOW + timedelta(days=step[1])
+        elif step[0] == "back":
+            cart = versions[-min(step[1], len(versions))]
+        else:
+            try:
+                cart = _apply(cart, step)
+            except CartError:
+                pass
+        versions.append(cart)
+        expected = price_cart(cart, book, now=now, coupons=coupons, used_coupon_codes=used)
+        _held_as_reference(repricer.price(cart, book, now=now, coupons=coupons,
+                                          used_coupon_codes=used), expected, book)
 
 
 def test_one_repricer_follows_a_cart_replaced_by_another():
@@ -348,6 +394,45 @@ def test_a_storewide_uncapped_threshold_on_a_long_cart_prices_as_the_reference(s
     # A stage with a promotion covering every line is never remembered: a new line always
     # reaches it, so a remembered result would only cost.
     assert repricer._stage_memo == {} and "A-ALL" in repricer._everywhere
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_held_a_storewide_spread_moves_only_the_line_a_change_touches(seed):
+    """Held (as the checkout's sale is), the same worst case gives the reference's sale and
+    a change builds a new result for the line it touched only: the thresholds' split over
+    every line is in the totals, not in the lines."""
+    import random
+
+    rnd = random.Random(seed)
+    catalog = [LineProduct(f"S{n:03d}", f"商品{n}", f"item {n}", Unit.EACH, 100 + 97 * n,
+                           (1300, 900, 600)[n % 3], f"c{n % 5}") for n in range(120)]
+    book = PromotionBook([
+        PercentOff(id="P", percent_bp=500),
+        Threshold(id="A-ALL", threshold_fen=10_000, amount_fen=1000, repeat=True, priority=50),
+        Threshold(id="B-CAT", threshold_fen=3000, amount_fen=400, repeat=True,
+                  scope=Scope(categories=frozenset({"c2"}))),
+        Threshold(id="C-EXC", threshold_fen=2000, amount_fen=900, exclusive=True,
+                  scope=Scope(categories=frozenset({"c3"}))),
+    ])
+    coupons = {"WHOLE": Coupon(code="WHOLE", name="满100减20", amount_off_fen=2000,
+                               every_fen=10_000, min_spend_fen=10_000)}
+    repricer, cart = Repricer(hold_whole_sale=True), Cart().add_coupon("WHOLE")
+    for _ in range(300):
+        cart = cart.add(rnd.choice(catalog), rnd.randrange(1, 3), merge=False)
+    cart = cart.discount_cart(ManualDiscount(percent_bp=300, reason="r"))
+    before = repricer.price(cart, book, now=NOW, coupons=coupons)
+    _held_as_reference(before, price_cart(cart, book, now=NOW, coupons=coupons), book)
+    assert {d.source.id for d in before.held} >= {"A-ALL", "WHOLE", "manual"}
+    for _ in range(40):
+        previous = cart  # kept: its lines' ids stay theirs
+        cart = _random_move(rnd, cart, (0.5, 0.7, 0.9), lambda: rnd.choice(catalog), lambda: 1)
+        after = repricer.price(cart, book, now=NOW, coupons=coupons)
+        _held_as_reference(after, price_cart(cart, book, now=NOW, coupons=coupons), book)
+        kept, unchanged = {id(p) for p in before.lines}, {id(line) for line in previous.lines}
+        rebuilt = [p.line_id for p in after.lines if id(p) not in kept]
+        touched = [line.line_id for line in cart.active_lines if id(line) not in unchanged]
+        assert rebuilt == touched and len(rebuilt) <= 1, (rebuilt, touched)
+        before = after
 
 
 def test_a_scan_no_group_promotion_covers_rebooks_the_stages_without_redoing_them(monkeypatch):

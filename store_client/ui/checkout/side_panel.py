@@ -69,6 +69,9 @@ class SidePanel(QFrame):
 
         self.subtotal = self._value("checkout.subtotal")
         self.discounts = self._value("checkout.discounts")
+        # the part of the discounts that is the whole sale's (thresholds, coupons, the sale's
+        # discount): in no row's amount until the sale is completed and splits it
+        self.whole_sale = self._value("checkout.wholeSale")
         self.total = self._value("checkout.total", "bigAmount")
         self.paid = self._value("checkout.paid")
         self.change = self._value("checkout.change", "changeAmount")
@@ -76,6 +79,7 @@ class SidePanel(QFrame):
         grid = QGridLayout()
         grid.setVerticalSpacing(4)
         rows = ((self.tr("Subtotal"), self.subtotal), (self.tr("Discounts"), self.discounts),
+                (self.tr("Of which on the sale"), self.whole_sale),
                 (self.tr("Total due"), self.total), (self.tr("Paid"), self.paid),
                 (self.tr("Change"), self.change), (self.tr("Points to earn"), self.points))
         row = 0
@@ -115,6 +119,8 @@ class SidePanel(QFrame):
     def show_cart(self, cart: CartView) -> None:
         self.subtotal.setText(self.money(cart.subtotal_fen))
         self.discounts.setText("-" + self.money(cart.discount_fen) if cart.discount_fen else self.money(0))
+        whole_sale = getattr(cart, "whole_sale_fen", 0)
+        self.whole_sale.setText("-" + self.money(whole_sale) if whole_sale else self.money(0))
         self.total.setText(self.money(cart.total_fen))
         self.paid.setText(self.money(cart.paid_fen))
         self.change.setText(self.money(cart.change_fen))

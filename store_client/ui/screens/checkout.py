@@ -353,7 +353,7 @@ class CheckoutScreen(QWidget):
         display.show_sale([DisplayLine(line.name_zh, self.model.data(self.model.index(row, 2)) or "",
                                        line.net_fen)
                            for row, line in enumerate(cart.lines[first:], first)],
-                          cart.total_fen, len(cart.lines))
+                          cart.total_fen, len(cart.lines), cart.whole_sale_fen)
 
     # -- messages -----------------------------------------------------------------
     def _say(self, text: str, *, error: bool = False) -> None:

@@ -156,3 +156,7 @@ def test_customer_display_is_off_with_one_screen_and_shows_a_sale_on_a_given_scr
     display.show_sale([DisplayLine(f"商品{n}", "1", 100) for n in range(489, 501)], 50_000, 500)
     assert display.lines.count() == 13 and "500" in display.lines.item(0).text()
     assert "商品500" in display.lines.item(12).text()
+    # A threshold or coupon on the whole sale: under the lines, which do not include it.
+    display.show_sale([DisplayLine(f"商品{n}", "1", 100) for n in range(489, 501)], 49_000, 500, 1_000)
+    assert display.lines.count() == 14 and display.lines.item(13).text() == "整单优惠 On the sale  -¥10.00"
+    assert "¥490.00" in display.total.text()

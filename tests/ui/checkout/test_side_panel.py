@@ -4,6 +4,8 @@ total is never squeezed."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -15,7 +17,8 @@ def cart(promotions: tuple[str, ...], total_fen: int = 10_848_069) -> CartView:
     return CartView(cart_id="c", lines=(), member=None, coupons=(), tenders=(),
                     subtotal_fen=total_fen + 1_232_781, discount_fen=1_232_781,
                     total_fen=total_fen, paid_fen=0, due_fen=total_fen, change_fen=0,
-                    points_to_earn=0, promotions_applied=promotions, version=1)
+                    points_to_earn=0, promotions_applied=promotions, version=1,
+                    whole_sale_fen=200_000)
 
 
 @pytest.mark.parametrize("count", [1, 3, 25, 60])
@@ -39,10 +42,15 @@ def test_the_totals_stay_whole_on_a_short_panel(qtbot, count: int) -> None:
         assert 1 <= shown < count and f"{count - shown} more" in label.text()
     else:
         assert label.text().count("满100减10") == count and label.toolTip() == ""
-    for figure in (panel.subtotal, panel.discounts, panel.total, panel.points):
+    for figure in (panel.subtotal, panel.discounts, panel.whole_sale, panel.total, panel.points):
         assert figure.height() >= figure.sizeHint().height(), figure.objectName()
         assert figure.visibleRegion().boundingRect().height() >= figure.sizeHint().height()
     assert panel.total.text() == "¥108,480.69"
+    # the whole sale's part of the discounts (thresholds, coupons, the sale's discount), which no
+    # row's amount includes while the sale is rung up
+    assert panel.whole_sale.text() == "-¥2,000.00" and panel.discounts.text() == "-¥12,327.81"
+    panel.show_cart(replace(cart(names), whole_sale_fen=0))
+    assert panel.whole_sale.text() == "¥0.00"
 
 
 @pytest.mark.parametrize("balance, pending, shown", [
