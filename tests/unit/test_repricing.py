@@ -72,16 +72,14 @@ def _apply(cart: Cart, step: tuple) -> Cart:
     return cart
 
 
-@settings(max_examples=300, deadline=None)
-@given(steps, promotions(), coupon_maps, st.lists(st.sampled_from(["K1", "K2"]), max_size=2))
-def test_every_version_of_a_changing_cart_prices_as_the_reference(script, promos, raw, used):
-    book, coupons = PromotionBook(promos), coupons_from(raw)
-    repricer, cart, now = Repricer(), Cart(), NOW
+def _versions(script: list[tuple]):  # type: ignore[no-untyped-def]
+    """Each version of a cart the steps of ``script`` make, with the time it is priced at."""
+    cart, now = Cart(), NOW
     versions = [cart]
     for step in script:
         if step[0] == "later":  # promotion windows and coupon validity move with the clock
             now = NOW + timedelta(days=step[1])
-        elif step[0] == "back":
+        elif step[0] == "back":  # an earlier version again (what the re-pricer remembers)
             cart = versions[-min(step[1], len(versions))]
         else:
             try:
@@ -89,6 +87,15 @@ def test_every_version_of_a_changing_cart_prices_as_the_reference(script, promos
             except CartError:
                 pass  # refused: the cart is unchanged
         versions.append(cart)
+        yield cart, now
+
+
+@settings(max_examples=300, deadline=None)
+@given(steps, promotions(), coupon_maps, st.lists(st.sampled_from(["K1", "K2"]), max_size=2))
+def test_every_version_of_a_changing_cart_prices_as_the_reference(script, promos, raw, used):
+    book, coupons = PromotionBook(promos), coupons_from(raw)
+    repricer = Repricer()
+    for cart, now in _versions(script):
         expected = price_cart(cart, book, now=now, coupons=coupons, used_coupon_codes=used)
         assert repricer.price(cart, book, now=now, coupons=coupons,
                               used_coupon_codes=used) == expected
@@ -121,19 +128,8 @@ def _held_as_reference(priced, expected, book) -> None:
 @given(steps, promotions(), coupon_maps, st.lists(st.sampled_from(["K1", "K2"]), max_size=2))
 def test_holding_the_whole_sale_s_discounts_gives_the_reference_sale(script, promos, raw, used):
     book, coupons = PromotionBook(promos), coupons_from(raw)
-    repricer, cart, now = Repricer(hold_whole_sale=True), Cart(), NOW
-    versions = [cart]
-    for step in script:
-        if step[0] == "later":
-            now = NOW + timedelta(days=step[1])
-        elif step[0] == "back":
-            cart = versions[-min(step[1], len(versions))]
-        else:
-            try:
-                cart = _apply(cart, step)
-            except CartError:
-                pass
-        versions.append(cart)
+    repricer = Repricer(hold_whole_sale=True)
+    for cart, now in _versions(script):
         expected = price_cart(cart, book, now=now, coupons=coupons, used_coupon_codes=used)
         _held_as_reference(repricer.price(cart, book, now=now, coupons=coupons,
                                           used_coupon_codes=used), expected, book)
@@ -354,6 +350,22 @@ def test_a_long_cart_under_promotions_covering_few_of_its_lines_prices_as_the_re
     assert repricer._few, "the promotions covering few lines were kept"
 
 
+def _storewide_worst_case() -> tuple[list[LineProduct], PromotionBook]:
+    """120 products in five categories and the worst book for a long cart: a storewide
+    threshold with no cap, a storewide percentage under it, a category threshold after it
+    and an exclusive one beside it."""
+    catalog = [LineProduct(f"S{n:03d}", f"商品{n}", f"item {n}", Unit.EACH, 100 + 97 * n,
+                           (1300, 900, 600)[n % 3], f"c{n % 5}") for n in range(120)]
+    return catalog, PromotionBook([
+        PercentOff(id="P", percent_bp=500),
+        Threshold(id="A-ALL", threshold_fen=10_000, amount_fen=1000, repeat=True, priority=50),
+        Threshold(id="B-CAT", threshold_fen=3000, amount_fen=400, repeat=True,
+                  scope=Scope(categories=frozenset({"c2"}))),
+        Threshold(id="C-EXC", threshold_fen=2000, amount_fen=900, exclusive=True,
+                  scope=Scope(categories=frozenset({"c3"}))),
+    ])
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_a_storewide_uncapped_threshold_on_a_long_cart_prices_as_the_reference(seed):
     """The worst a book can do to a long cart: a storewide threshold with no cap (every scan
@@ -366,16 +378,7 @@ def test_a_storewide_uncapped_threshold_on_a_long_cart_prices_as_the_reference(s
     from store_client.domain.pricing import PricedLine
 
     rnd = random.Random(seed)
-    catalog = [LineProduct(f"S{n:03d}", f"商品{n}", f"item {n}", Unit.EACH, 100 + 97 * n,
-                           (1300, 900, 600)[n % 3], f"c{n % 5}") for n in range(120)]
-    book = PromotionBook([
-        PercentOff(id="P", percent_bp=500),
-        Threshold(id="A-ALL", threshold_fen=10_000, amount_fen=1000, repeat=True, priority=50),
-        Threshold(id="B-CAT", threshold_fen=3000, amount_fen=400, repeat=True,
-                  scope=Scope(categories=frozenset({"c2"}))),
-        Threshold(id="C-EXC", threshold_fen=2000, amount_fen=900, exclusive=True,
-                  scope=Scope(categories=frozenset({"c3"}))),
-    ])
+    catalog, book = _storewide_worst_case()
     repricer, cart = Repricer(), Cart()
     for _ in range(300):
         cart = cart.add(rnd.choice(catalog), rnd.randrange(1, 3), merge=False)
@@ -404,16 +407,7 @@ def test_held_a_storewide_spread_moves_only_the_line_a_change_touches(seed):
     import random
 
     rnd = random.Random(seed)
-    catalog = [LineProduct(f"S{n:03d}", f"商品{n}", f"item {n}", Unit.EACH, 100 + 97 * n,
-                           (1300, 900, 600)[n % 3], f"c{n % 5}") for n in range(120)]
-    book = PromotionBook([
-        PercentOff(id="P", percent_bp=500),
-        Threshold(id="A-ALL", threshold_fen=10_000, amount_fen=1000, repeat=True, priority=50),
-        Threshold(id="B-CAT", threshold_fen=3000, amount_fen=400, repeat=True,
-                  scope=Scope(categories=frozenset({"c2"}))),
-        Threshold(id="C-EXC", threshold_fen=2000, amount_fen=900, exclusive=True,
-                  scope=Scope(categories=frozenset({"c3"}))),
-    ])
+    catalog, book = _storewide_worst_case()
     coupons = {"WHOLE": Coupon(code="WHOLE", name="满100减20", amount_off_fen=2000,
                                every_fen=10_000, min_spend_fen=10_000)}
     repricer, cart = Repricer(hold_whole_sale=True), Cart().add_coupon("WHOLE")
