@@ -319,9 +319,9 @@ def test_once_per_member_coupon_in_pricing():
 
 @pytest.mark.parametrize("seed", range(40))
 def test_booking_many_lines_books_exactly_what_the_line_by_line_loop_books(seed):
-    """Past a few lines _Ledger.book runs as C loops; it must book what booking each line in
-    turn books: the nets, a new tuple per booked line (the earlier one is shared), the
-    discount entries in order, zero amounts skipped, the source's running total."""
+    """_Ledger.book books what booking each line in turn books: the nets, a new tuple per
+    booked line (the earlier one is shared), the discount entries in order, zero amounts
+    skipped, the source's running total."""
     import random
 
     from store_client.domain.ledger import PROMOTION, DiscountSource, LineDiscount, _Ledger
@@ -363,6 +363,29 @@ def test_booking_more_than_a_line_has_left_is_refused(size):
         ledger.book(DiscountSource(PROMOTION, "P", "P"), {i: (101 if i == size - 1 else 1) for i in range(size)})
     with pytest.raises(AssertionError, match="outside"):
         ledger.book(DiscountSource(PROMOTION, "P", "P"), {i: (-1 if i == 0 else 1) for i in range(size)})
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_a_holding_ledger_moves_the_nets_only_and_refuses_what_a_line_has_not_left(size):
+    """Held (the whole sale's discounts on the screen's sale), a booking lowers the nets and
+    counts in the source's total, but books no line; it is refused as a booking is."""
+    from store_client.domain.ledger import PROMOTION, DiscountSource, LineDiscount, _HoldingLedger
+
+    earlier, held = DiscountSource(PROMOTION, "P0", "9 折"), DiscountSource(PROMOTION, "T", "满100减10")
+    ledger = _HoldingLedger()
+    ledger.net, ledger.booked = [100] * size, [()] * size
+    ledger.book(earlier, {0: 10})  # not held yet: booked on its line
+    ledger.hold()
+    ledger.book(held, {i: i % 3 for i in range(size)})
+    assert ledger.net == [100 - 10] + [100 - i % 3 for i in range(1, size)]
+    assert ledger.booked == [(LineDiscount(earlier, 10),)] + [()] * (size - 1)
+    assert ledger.totals == {earlier: 10, held: sum(i % 3 for i in range(size))}
+    ledger.book(held, {0: 0})  # nothing: no total moves
+    assert ledger.totals[held] == sum(i % 3 for i in range(size))
+    with pytest.raises(AssertionError, match="outside"):
+        ledger.book(held, {size - 1: 101})
+    with pytest.raises(AssertionError, match="below 0"):
+        ledger.book(held, {0: -1})
 
 
 def test_line_vat_refuses_the_prices_of_another_cart():

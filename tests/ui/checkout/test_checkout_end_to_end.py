@@ -101,6 +101,10 @@ def test_scan_weigh_member_coupon_split_tender_complete(make_shell, qtbot) -> No
     cart = screen.cart
     assert cart.subtotal_fen == gross and cart.discount_fen >= 500
     assert screen.side.total.text() == Money(cart.total_fen).format("en")
+    # the coupon is the whole sale's: once in the totals, in no row, until the sale splits it
+    assert cart.whole_sale_fen >= 500 and screen.side.whole_sale.text() == "-" + Money(
+        cart.whole_sale_fen).format("en")
+    assert sum(line.net_fen for line in cart.lines) - cart.whole_sale_fen == cart.total_fen
 
     qtbot.keyClick(screen.entry, Qt.Key.Key_F11)
     shell.settle()

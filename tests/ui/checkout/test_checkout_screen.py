@@ -258,15 +258,15 @@ def test_the_customer_display_gets_the_last_lines_and_the_count_not_the_whole_sa
     shown: list = []
 
     class Display:
-        def show_sale(self, lines, total_fen, count=None):  # type: ignore[no-untyped-def]
-            shown.append((lines, total_fen, count))
+        def show_sale(self, lines, total_fen, count=None, whole_sale_fen=0):  # type: ignore[no-untyped-def]
+            shown.append((lines, total_fen, count, whole_sale_fen))
 
     screen._display_checked, screen._customer_display = True, Display()
     items = products(shell, CUSTOMER_DISPLAY_LINES + 3)
     for product in items:
         burst(product.barcodes[0])
         shell.settle()
-    lines, total, count = shown[-1]
-    assert count == len(items) and len(lines) == CUSTOMER_DISPLAY_LINES
+    lines, total, count, whole_sale = shown[-1]
+    assert count == len(items) and len(lines) == CUSTOMER_DISPLAY_LINES and whole_sale == 0
     assert [line.name for line in lines] == [p.name_zh for p in items[3:]]
     assert total == sum(p.price.minor for p in items)
