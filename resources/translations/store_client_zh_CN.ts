@@ -5599,7 +5599,7 @@ Sale complete · receipt %1</source>
         <translation>优惠</translation>
     </message>
     <message>
-        <source>Of which on the sale</source>
+        <source>On the sale</source>
         <translation>其中整单优惠</translation>
     </message>
     <message>

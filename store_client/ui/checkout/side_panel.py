@@ -79,7 +79,7 @@ class SidePanel(QFrame):
         grid = QGridLayout()
         grid.setVerticalSpacing(4)
         rows = ((self.tr("Subtotal"), self.subtotal), (self.tr("Discounts"), self.discounts),
-                (self.tr("Of which on the sale"), self.whole_sale),
+                (self.tr("On the sale"), self.whole_sale),
                 (self.tr("Total due"), self.total), (self.tr("Paid"), self.paid),
                 (self.tr("Change"), self.change), (self.tr("Points to earn"), self.points))
         row = 0
