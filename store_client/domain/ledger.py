@@ -5,8 +5,9 @@ A threshold or coupon spread over a long cart books every line: the booking is o
 loop (on Python 3.11 its specialised list subscripts beat ``map`` over bound methods), and
 the results are tuples (NamedTuples), several times cheaper to build than frozen
 dataclasses. The checkout's re-pricer holds the whole sale's discounts off the lines
-(:class:`_HoldingLedger`): their bookings then only move the nets. :mod:`store_client.domain.pricing` (the engine) and
-:mod:`store_client.domain.repricing` (its incremental form) both book through here.
+(:class:`_HoldingLedger`): their bookings then only move the nets.
+:mod:`store_client.domain.pricing` (the engine) and :mod:`store_client.domain.repricing`
+(its incremental form) both book through here.
 """
 
 from __future__ import annotations

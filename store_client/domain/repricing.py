@@ -466,8 +466,9 @@ class Repricer:
         idxs = list(compress(range(n), map(or_, map(ne, net, self._last_net),
                                            map(ne, booked, self._last_booked))))
         if idxs:
-            # A storewide spread moves most lines' nets at every scan: their PricedLines are
-            # built in C loops (PricedLine is a tuple), Python does nothing per line.
+            # Unheld, a storewide spread moves most lines' nets at every scan (held, a member
+            # attached still moves many): their PricedLines are built in C loops (PricedLine is
+            # a tuple), Python does nothing per line.
             states = _pick(ordered, idxs)
             items = _pick(self._items, idxs)
             priced = list(map(tuple.__new__, repeat(PricedLine), zip(

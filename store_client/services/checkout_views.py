@@ -32,9 +32,9 @@ class ScanRejected(ServiceError):
 
 
 class LineView(NamedTuple):
-    """One cart row as the screen shows it. A tuple, like the domain's PricedLine: a
-    storewide threshold changes most rows' figures at every scan, and a tuple's views are
-    built in C loops (see :class:`LineViews`)."""
+    """One cart row as the screen shows it. A tuple, like the domain's PricedLine: a change
+    that moves many rows (a member attached, a multi-buy over many lines, a parked sale
+    resumed) builds their views in C loops (see :class:`LineViews`)."""
 
     line_id: str
     sku: str
@@ -171,7 +171,7 @@ class LineViews:
     each looked up against the last view of the same line object: kept by the line
     object's id, and compared rather than hashed (the reference pricing builds new
     PricedLines of the same figures, and hashing their discounts cost more than the view
-    it saved). Many (a storewide threshold's split moved at every scan) are built afresh
+    it saved). Many (a member attached re-prices most rows) are built afresh
     in C loops, which costs less than looking them up."""
 
     def __init__(self) -> None:
@@ -238,4 +238,5 @@ def build_view(state: CartState, priced: PricedCart, member: Member | None, pend
         change_fen=change_fen, points_to_earn=points_to_earn,
         promotions_applied=tuple(d.source.name or d.source.id for d in priced.discounts
                                  if d.source.kind == PROMOTION and d.amount_fen),
-        version=state.version, whole_sale_fen=sum(d.amount_fen for d in priced.held))
+        version=state.version,
+        whole_sale_fen=sum(d.amount_fen for d in priced.held))

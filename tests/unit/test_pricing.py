@@ -371,7 +371,8 @@ def test_a_holding_ledger_moves_the_nets_only_and_refuses_what_a_line_has_not_le
     counts in the source's total, but books no line; it is refused as a booking is."""
     from store_client.domain.ledger import PROMOTION, DiscountSource, LineDiscount, _HoldingLedger
 
-    earlier, held = DiscountSource(PROMOTION, "P0", "9 折"), DiscountSource(PROMOTION, "T", "满100减10")
+    earlier = DiscountSource(PROMOTION, "P0", "9 折")
+    held = DiscountSource(PROMOTION, "T", "满100减10")
     ledger = _HoldingLedger()
     ledger.net, ledger.booked = [100] * size, [()] * size
     ledger.book(earlier, {0: 10})  # not held yet: booked on its line
